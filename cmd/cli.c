@@ -1,0 +1,194 @@
+/* Global options, diagnostics, the resolver the options ask for, output. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("mailcheck: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+mc_resolver *cli_resolver(struct mc_ctx *ctx)
+{
+	mc_status st;
+
+	if (ctx->resolver)
+		return ctx->resolver;
+	if (ctx->n_zones) {
+		st = mc_resolver_new_zones(&ctx->resolver, ctx->zones, ctx->n_zones);
+	} else {
+		mc_resolver_opts o = {.servers = ctx->dns, .n_servers = ctx->n_dns,
+		                      .timeout = ctx->timeout};
+
+		st = mc_resolver_new_network(&ctx->resolver, &o);
+	}
+	if (st != MC_OK) {
+		cli_error("%s", mc_error_last());
+		ctx->resolver = NULL;
+	}
+	return ctx->resolver;
+}
+
+int cli_positionals(int argc, char **argv, int min, int max, const char *usage)
+{
+	int n = 0;
+	bool dashdash = false;
+
+	for (int i = 1; i < argc; i++) {
+		if (!dashdash && strcmp(argv[i], "--") == 0) {
+			dashdash = true;
+		} else if (!dashdash && argv[i][0] == '-' && argv[i][1] != '\0') {
+			cli_error("%s: unknown option '%s'\n%s", argv[0], argv[i], usage);
+			return -1;
+		} else {
+			argv[++n] = argv[i];
+		}
+	}
+	if (n < min || n > max) {
+		cli_error("%s: %s\n%s", argv[0], n < min ? "missing argument" : "too many arguments",
+		          usage);
+		return -1;
+	}
+	return n;
+}
+
+int cli_output(mc_result_kind kind, const void *result, mc_verdict verdict,
+               const struct mc_ctx *ctx)
+{
+	if (mc_render(kind, result, &ctx->render, stdout) != MC_OK) {
+		cli_error("%s", mc_error_last());
+		return EXIT_USAGE;
+	}
+	return mc_verdict_exit_code(verdict);
+}
+
+/* --name VALUE or --name=VALUE: the value, or NULL after an error. */
+static const char *option_value(int *i, int argc, char **argv, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (*i + 1 >= argc) {
+		cli_error("option '%s' needs a value", name);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+static bool is_option(const char *arg, const char *name)
+{
+	size_t n = strlen(name);
+
+	return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+}
+
+static int parse_number(const char *name, const char *v, double min, double max, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(v, &end);
+	if (errno || end == v || *end || *out < min || *out > max) {
+		cli_error("invalid value '%s' for %s (a number from %g to %g)", v, name, min, max);
+		return -1;
+	}
+	return 0;
+}
+
+/* One value option; returns 1 when arg was it, 0 when not, -1 on error. */
+static int value_option(int *i, int argc, char **argv, struct mc_ctx *ctx)
+{
+	const char *arg = argv[*i], *v;
+	double num;
+
+	if (is_option(arg, "--dns") || is_option(arg, "--zone")) {
+		bool zone = is_option(arg, "--zone");
+
+		if (!(v = option_value(i, argc, argv, zone ? "--zone" : "--dns")))
+			return -1;
+		if ((zone ? ctx->n_zones : ctx->n_dns) >= CLI_MAX_LIST) {
+			cli_error("too many %s options (at most %d)", zone ? "--zone" : "--dns",
+			          CLI_MAX_LIST);
+			return -1;
+		}
+		if (zone)
+			ctx->zones[ctx->n_zones++] = v;
+		else
+			ctx->dns[ctx->n_dns++] = v;
+		return 1;
+	}
+	if (is_option(arg, "--timeout")) {
+		if (!(v = option_value(i, argc, argv, "--timeout")) ||
+		    parse_number("--timeout", v, 0.001, 300, &ctx->timeout) < 0)
+			return -1;
+		return 1;
+	}
+	if (is_option(arg, "--now")) {
+		if (!(v = option_value(i, argc, argv, "--now")) ||
+		    parse_number("--now", v, 0, 253402300799.0, &num) < 0)
+			return -1;
+		ctx->has_now = true;
+		ctx->now = (int64_t)num;
+		return 1;
+	}
+	return 0;
+}
+
+static int flag_option(const char *arg, struct mc_ctx *ctx, bool *help, bool *version)
+{
+	if (strcmp(arg, "--json") == 0)
+		ctx->render.format = MC_FORMAT_JSON;
+	else if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0)
+		ctx->render.verbose = true;
+	else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0)
+		ctx->render.quiet = true;
+	else if (strcmp(arg, "--no-color") == 0)
+		ctx->render.color = false;
+	else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0)
+		*help = true;
+	else if (strcmp(arg, "-V") == 0 || strcmp(arg, "--version") == 0)
+		*version = true;
+	else
+		return 0;
+	return 1;
+}
+
+int cli_parse_globals(int *argc, char **argv, struct mc_ctx *ctx, bool *help, bool *version)
+{
+	int out = 1;
+	bool dashdash = false;
+
+	ctx->render.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	for (int i = 1; i < *argc; i++) {
+		int rc = 0;
+
+		if (!dashdash && strcmp(argv[i], "--") == 0)
+			dashdash = true;
+		else if (!dashdash && (rc = value_option(&i, *argc, argv, ctx)) < 0)
+			return -1;
+		if (!dashdash && rc == 0)
+			rc = flag_option(argv[i], ctx, help, version);
+		if (rc == 0)
+			argv[out++] = argv[i];
+	}
+	argv[out] = NULL;
+	*argc = out;
+	if (ctx->n_zones && ctx->n_dns) {
+		cli_error("--zone and --dns cannot be used together: --zone answers from "
+		          "files, --dns asks a server");
+		return -1;
+	}
+	return 0;
+}

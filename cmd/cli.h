@@ -1,0 +1,63 @@
+/*
+ * The command-line front: global options, the context every command gets,
+ * and the one place that writes diagnostics (curl's tool_msgs model).
+ */
+#ifndef MC_CLI_H
+#define MC_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mailcheck/dns.h"
+#include "mailcheck/report.h"
+
+/* Exit status (DESIGN.md): 0 pass, 1 did not pass, 2 usage/input, 3 temporary. */
+enum { EXIT_PASS = 0, EXIT_NOT_PASSED = 1, EXIT_USAGE = 2, EXIT_TEMP = 3 };
+
+#define CLI_MAX_LIST 64
+
+struct mc_ctx {
+	mc_render_opts render;
+	const char *dns[CLI_MAX_LIST];
+	size_t n_dns;
+	const char *zones[CLI_MAX_LIST];
+	size_t n_zones;
+	double timeout;       /* 0: default */
+	bool has_now;
+	int64_t now;          /* --now EPOCH */
+	mc_resolver *resolver;
+};
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv, struct mc_ctx *ctx);
+	const char *summary;
+	const char *usage;    /* the command's own --help text */
+};
+
+/* Diagnostics on stderr: "mailcheck: error: ..." */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The resolver the global options ask for (created on first use). NULL after
+ * printing the error; the command then exits with EXIT_USAGE. */
+mc_resolver *cli_resolver(struct mc_ctx *ctx);
+
+/*
+ * Check a command's arguments: no unknown option, between min and max
+ * positional arguments (argv[0] is the command). Prints the error and
+ * returns -1 when they are wrong.
+ */
+int cli_positionals(int argc, char **argv, int min, int max, const char *usage);
+
+/* Render a result to stdout and turn its verdict into the exit status. */
+int cli_output(mc_result_kind kind, const void *result, mc_verdict verdict,
+               const struct mc_ctx *ctx);
+
+/* Parse global options out of argv (anywhere on the line). */
+int cli_parse_globals(int *argc, char **argv, struct mc_ctx *ctx,
+                      bool *help, bool *version);
+
+int cmd_mx(int argc, char **argv, struct mc_ctx *ctx);
+
+#endif

@@ -1,0 +1,111 @@
+/*
+ * mailcheck: parse the global options (before or after the command), pick
+ * the command from the table, run it, and make sure stdout was written.
+ * Adding a command is adding a file and a row (git's git.c model).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+#ifndef MC_VERSION
+#define MC_VERSION "unknown"
+#endif
+
+static const struct command commands[] = {
+	{"mx", cmd_mx, "mail exchangers, their addresses, implicit and null MX",
+	 "usage: mailcheck mx DOMAIN [OPTIONS]\n"
+	 "\n"
+	 "Where mail for DOMAIN goes: its MX hosts by preference with their A and\n"
+	 "AAAA addresses; with no MX record, the domain's own addresses (implicit\n"
+	 "MX, RFC 5321 5.1); a null MX \"0 .\" (RFC 7505) means it accepts no mail.\n"
+	 "Exit status: 0 mail can be delivered, 1 it cannot, 2 usage error,\n"
+	 "3 DNS failure (timeout, SERVFAIL).\n"},
+};
+
+static const char global_usage[] =
+	"usage: mailcheck [OPTIONS] COMMAND [ARGS]\n"
+	"\n"
+	"Diagnoses mail authentication and delivery: says what passed, what failed,\n"
+	"why, and what to change.\n"
+	"\n"
+	"Commands:\n"
+	"%s"
+	"\n"
+	"Options (before or after the command):\n"
+	"  --json             one JSON object on stdout\n"
+	"  --dns ADDR[:PORT]  nameserver to ask (repeatable; default: /etc/resolv.conf)\n"
+	"  --zone FILE        answer DNS from this zone file instead of the network\n"
+	"                     (repeatable); names in no zone are NXDOMAIN\n"
+	"  --timeout SECS     per-query timeout, all tries included (default 5)\n"
+	"  --now EPOCH        evaluate as of this time\n"
+	"  -v, --verbose      also list the DNS queries made\n"
+	"  -q, --quiet        print only the verdict line\n"
+	"  --no-color         no colours (also when NO_COLOR is set)\n"
+	"  -h, --help         this help, or a command's help\n"
+	"  -V, --version      print the version\n"
+	"\n"
+	"Exit status: 0 passed, 1 did not pass, 2 usage error or unreadable input,\n"
+	"3 temporary failure (DNS timeout or SERVFAIL).\n"
+	"Run 'mailcheck COMMAND --help' for a command's arguments.\n";
+
+static void usage(FILE *fp)
+{
+	char list[2048] = "";
+	size_t len = 0;
+
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "  %-8s %s\n",
+		                        commands[i].name, commands[i].summary);
+	fprintf(fp, global_usage, list);
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* git's main(): a failed write to stdout is an error, not a silent success. */
+static int close_stdout(int rc)
+{
+	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		cli_error("cannot write to standard output");
+		return EXIT_USAGE;
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct mc_ctx ctx = {0};
+	const struct command *cmd;
+	bool help = false, version = false;
+	int rc;
+
+	if (cli_parse_globals(&argc, argv, &ctx, &help, &version) < 0)
+		return EXIT_USAGE;
+	if (version) {
+		printf("mailcheck %s\n", MC_VERSION);
+		return close_stdout(EXIT_PASS);
+	}
+	if (argc < 2) {
+		usage(help ? stdout : stderr);
+		return help ? close_stdout(EXIT_PASS) : EXIT_USAGE;
+	}
+	cmd = find_command(argv[1]);
+	if (!cmd) {
+		cli_error("unknown command '%s'", argv[1]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (help) {
+		fputs(cmd->usage, stdout);
+		return close_stdout(EXIT_PASS);
+	}
+	rc = cmd->fn(argc - 1, argv + 1, &ctx);
+	mc_resolver_free(ctx.resolver);
+	return close_stdout(rc);
+}

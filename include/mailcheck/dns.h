@@ -1,0 +1,148 @@
+/*
+ * lib/dns: the only way any check talks to DNS.
+ *
+ * An mc_resolver answers queries from one of two backends -- the network
+ * (ldns, UDP with TCP fallback) or zone files loaded in memory -- through
+ * one per-run cache, and logs every query it was asked (name, type, status,
+ * answers, time, cached or not) so that each command can show the DNS it
+ * used.
+ *
+ * Answers are owned by the resolver and stay valid until mc_resolver_free().
+ * A DNS failure is not an error of the call: it is the answer's status
+ * (MC_DNS_TIMEOUT, MC_DNS_SERVFAIL, ...). Calls fail only for bad arguments
+ * or lack of memory.
+ */
+#ifndef MAILCHECK_DNS_H
+#define MAILCHECK_DNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mailcheck/status.h"
+
+typedef struct mc_resolver mc_resolver;
+
+/* RR types used by the checks (values are the IANA numbers). */
+enum {
+	MC_RR_A = 1,
+	MC_RR_NS = 2,
+	MC_RR_CNAME = 5,
+	MC_RR_SOA = 6,
+	MC_RR_PTR = 12,
+	MC_RR_MX = 15,
+	MC_RR_TXT = 16,
+	MC_RR_AAAA = 28,
+	MC_RR_SPF = 99,
+};
+
+typedef enum mc_dns_status {
+	MC_DNS_OK,       /* NOERROR with records of the type asked */
+	MC_DNS_NODATA,   /* the name exists, but has no records of that type */
+	MC_DNS_NXDOMAIN, /* the name does not exist */
+	MC_DNS_SERVFAIL, /* the server failed (SERVFAIL, CNAME loop) */
+	MC_DNS_REFUSED,  /* the server refused to answer */
+	MC_DNS_TIMEOUT,  /* no answer in time */
+	MC_DNS_ERROR,    /* anything else: malformed answer, bad name, FORMERR */
+} mc_dns_status;
+
+/* One resource record of an answer. */
+typedef struct mc_dns_rr {
+	char *owner;       /* owner name, lower case, no trailing dot */
+	uint16_t type;
+	uint32_t ttl;
+	uint16_t preference; /* MX only */
+	/*
+	 * A/AAAA: the address as text; MX/CNAME/PTR/NS: the target name without
+	 * trailing dot ("." for the root); TXT/SPF: the character-strings joined
+	 * with no separator (RFC 7208 3.3), data_len bytes, may hold NULs; other
+	 * types: the rdata in presentation format.
+	 */
+	char *data;
+	size_t data_len;
+	unsigned char addr[16]; /* A: 4 bytes, AAAA: 16 bytes, network order */
+} mc_dns_rr;
+
+typedef struct mc_dns_answer {
+	char *name;    /* the name asked, normalised */
+	uint16_t type; /* the type asked */
+	mc_dns_status status;
+	int rcode;     /* DNS rcode received, -1 when none (timeout, bad name) */
+	bool ad;       /* AD bit: the resolver validated it with DNSSEC */
+	/* CNAME records followed from name, then the records of type. */
+	mc_dns_rr *rrs;
+	size_t n_rrs;
+	char *error;   /* what went wrong, for MC_DNS_TIMEOUT / MC_DNS_ERROR */
+	double ms;     /* time the backend took */
+} mc_dns_answer;
+
+/* One entry of the query log. */
+typedef struct mc_dns_log_entry {
+	const mc_dns_answer *answer;
+	bool cached;   /* answered from the per-run cache */
+} mc_dns_log_entry;
+
+/* A slice of the query log, copied into a result. */
+typedef struct mc_dns_log {
+	mc_dns_log_entry *entries;
+	size_t n;
+} mc_dns_log;
+
+/* One query of a batch: fill name and type; mc_dns_resolve fills answer. */
+typedef struct mc_dns_query {
+	const char *name;
+	uint16_t type;
+	const mc_dns_answer *answer;
+} mc_dns_query;
+
+typedef struct mc_resolver_opts {
+	/* "ADDR" or "ADDR:PORT", "[V6]:PORT" or bare V6; NULL: /etc/resolv.conf */
+	const char *const *servers;
+	size_t n_servers;
+	double timeout;  /* seconds per query, all tries included; 0: 5 s */
+	int tries;       /* UDP sends per query; 0: 3 */
+} mc_resolver_opts;
+
+mc_status mc_resolver_new_network(mc_resolver **out, const mc_resolver_opts *opts);
+
+/*
+ * Answer from zone files instead of the network. Names in no zone are
+ * NXDOMAIN. Comment lines ";! timeout NAME [TYPE]" and
+ * ";! servfail NAME [TYPE]" make those queries time out or fail.
+ */
+mc_status mc_resolver_new_zones(mc_resolver **out, const char *const *files, size_t n);
+
+void mc_resolver_free(mc_resolver *r);
+
+/*
+ * Answer every query of the batch; independent queries are in flight at once
+ * on the network backend. Never fails for DNS trouble (see the answer's
+ * status); MC_EINVAL / MC_ENOMEM only.
+ */
+mc_status mc_dns_resolve(mc_resolver *r, mc_dns_query *queries, size_t n);
+
+/* One query; NULL only when out of memory. */
+const mc_dns_answer *mc_dns_lookup(mc_resolver *r, const char *name, uint16_t type);
+
+/* Number of entries in the query log so far. */
+size_t mc_dns_log_size(const mc_resolver *r);
+
+/* Copy the log entries from index `since` on into `out` (caller frees with mc_dns_log_clear). */
+mc_status mc_dns_log_copy(const mc_resolver *r, size_t since, mc_dns_log *out);
+void mc_dns_log_clear(mc_dns_log *log);
+
+/* Helpers */
+const char *mc_dns_status_name(mc_dns_status s);   /* "noerror", "nxdomain", ... */
+const char *mc_dns_rcode_name(int rcode);          /* "NOERROR", ... or NULL for -1 */
+const char *mc_dns_type_name(uint16_t type);       /* "MX", "TXT", ... */
+bool mc_dns_status_is_temporary(mc_dns_status s);  /* SERVFAIL, REFUSED, TIMEOUT, ERROR */
+
+/*
+ * Check and normalise a domain name given by a user: strips one trailing
+ * dot, lowercases ASCII. MC_EINVAL with a message when a label is empty or
+ * longer than 63 octets, the name longer than 253, or it holds bytes that
+ * cannot be a host name (space, control, non-ASCII).
+ */
+mc_status mc_domain_normalize(const char *in, char **out);
+
+#endif

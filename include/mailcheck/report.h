@@ -1,0 +1,74 @@
+/*
+ * lib/report: the findings model and the renderers.
+ *
+ * A check fills a result struct (plain data: verdict, inputs, findings, DNS
+ * log). mc_render() chooses the renderer -- JSON (jansson) or text -- in one
+ * place; renderers only walk the data and never decide anything.
+ */
+#ifndef MAILCHECK_REPORT_H
+#define MAILCHECK_REPORT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "mailcheck/dns.h"
+#include "mailcheck/status.h"
+#include "mailcheck/verdict.h"
+
+typedef enum mc_severity {
+	MC_SEV_INFO,
+	MC_SEV_WARNING,
+	MC_SEV_ERROR,
+} mc_severity;
+
+/* A finding: a stable dotted code (documented in docs/findings.md), how bad
+ * it is, a sentence for people, and what to change (may be NULL). */
+typedef struct mc_finding {
+	char *code;
+	mc_severity severity;
+	char *message;
+	char *hint;
+} mc_finding;
+
+typedef struct mc_findings {
+	mc_finding *items;
+	size_t n, cap;
+} mc_findings;
+
+/* Append a finding; returns it (to add a hint) or NULL when out of memory. */
+mc_finding *mc_finding_add(mc_findings *f, const char *code, mc_severity sev,
+                           const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Set the hint of a finding (no-op on NULL). */
+void mc_finding_hint(mc_finding *finding, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void mc_findings_clear(mc_findings *f);
+/* True when some finding has at least this severity. */
+bool mc_findings_any(const mc_findings *f, mc_severity at_least);
+const char *mc_severity_name(mc_severity s);
+
+typedef enum mc_format {
+	MC_FORMAT_TEXT,
+	MC_FORMAT_JSON,
+} mc_format;
+
+typedef struct mc_render_opts {
+	mc_format format;
+	bool color;   /* ANSI colours (text only): the caller decides (TTY, NO_COLOR) */
+	bool verbose; /* text: also list the DNS queries */
+	bool quiet;   /* text: only the verdict line */
+} mc_render_opts;
+
+/* What kind of result a render call gets. */
+typedef enum mc_result_kind {
+	MC_RESULT_MX,
+} mc_result_kind;
+
+#define MC_SCHEMA_VERSION 1
+
+/* Render one result to fp. MC_EIO when writing failed. */
+mc_status mc_render(mc_result_kind kind, const void *result,
+                    const mc_render_opts *opts, FILE *fp);
+
+#endif

@@ -1,0 +1,39 @@
+/* Internal helpers shared by every module of lib/: errors, strings, time. */
+#ifndef MC_COMMON_UTIL_H
+#define MC_COMMON_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "mailcheck/status.h"
+
+/* Set the thread's last error message and return `code`. */
+mc_status mc_error_set(mc_status code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* NULL-safe strdup / strndup. */
+char *mc_strdup(const char *s);
+char *mc_strndup(const char *s, size_t n);
+/* malloc'd printf; NULL when out of memory. */
+char *mc_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *mc_vasprintf(const char *fmt, va_list ap);
+
+/* Grow *items (of `size` bytes each) so that it holds at least `need`. */
+int mc_grow(void *items, size_t *cap, size_t need, size_t size);
+
+/* Monotonic clock in milliseconds. */
+double mc_now_ms(void);
+
+/* A growing string. */
+typedef struct mc_buf {
+	char *s;
+	size_t len, cap;
+} mc_buf;
+
+int mc_buf_add(mc_buf *b, const char *s, size_t n);
+int mc_buf_addf(mc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hand over the string (never NULL unless out of memory) and reset b. */
+char *mc_buf_take(mc_buf *b);
+void mc_buf_free(mc_buf *b);
+
+#endif

@@ -1,0 +1,123 @@
+/* Domain names: normalisation and the limits of RFC 1035 2.3.4. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "dns/internal.h"
+
+char *mc_dns_name_fold(const char *name)
+{
+	size_t n = strlen(name);
+	char *s;
+
+	if (n > 1 && name[n - 1] == '.')
+		n--;
+	s = mc_strndup(name, n);
+	if (!s)
+		return NULL;
+	for (char *p = s; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return s;
+}
+
+/* RFC 1035 2.3.4: labels of 63 octets or less, names of 255 octets or less
+ * on the wire, which is 253 characters in text without the trailing dot. */
+const char *mc_dns_name_problem(const char *name)
+{
+	size_t label = 0, total = strlen(name);
+
+	if (strcmp(name, ".") == 0)
+		return NULL;
+	if (total == 0)
+		return "empty name";
+	if (total > 253)
+		return "name longer than 253 characters";
+	for (const char *p = name; ; p++) {
+		if (*p == '.' || *p == '\0') {
+			if (label == 0)
+				return "empty label";
+			if (label > 63)
+				return "label longer than 63 characters";
+			if (*p == '\0')
+				return NULL;
+			label = 0;
+		} else {
+			label++;
+		}
+	}
+}
+
+mc_status mc_domain_normalize(const char *in, char **out)
+{
+	const char *why;
+	char *s;
+
+	*out = NULL;
+	for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
+		if (*p <= ' ' || *p >= 0x7f)
+			return mc_error_set(MC_EINVAL,
+				"invalid domain '%s': %s", in, *p >= 0x80
+				? "not ASCII (give the xn-- form of an international name)"
+				: "contains a space or control character");
+		if (*p == '@' || *p == '/' || *p == '\\' || *p == '[' || *p == ']')
+			return mc_error_set(MC_EINVAL,
+				"invalid domain '%s': '%c' cannot be in a domain name", in, *p);
+	}
+	s = mc_dns_name_fold(in);
+	if (!s)
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	why = strcmp(s, ".") == 0 ? "the root is not a mail domain" : mc_dns_name_problem(s);
+	if (why) {
+		free(s);
+		return mc_error_set(MC_EINVAL, "invalid domain '%s': %s", in, why);
+	}
+	*out = s;
+	return MC_OK;
+}
+
+const char *mc_dns_status_name(mc_dns_status s)
+{
+	static const char *const names[] = {
+		[MC_DNS_OK] = "noerror", [MC_DNS_NODATA] = "nodata",
+		[MC_DNS_NXDOMAIN] = "nxdomain", [MC_DNS_SERVFAIL] = "servfail",
+		[MC_DNS_REFUSED] = "refused", [MC_DNS_TIMEOUT] = "timeout",
+		[MC_DNS_ERROR] = "error",
+	};
+	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "error";
+}
+
+bool mc_dns_status_is_temporary(mc_dns_status s)
+{
+	return s == MC_DNS_SERVFAIL || s == MC_DNS_REFUSED ||
+	       s == MC_DNS_TIMEOUT || s == MC_DNS_ERROR;
+}
+
+const char *mc_dns_rcode_name(int rcode)
+{
+	static const char *const names[] = {
+		"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
+		"YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE",
+	};
+	if (rcode < 0)
+		return NULL;
+	if ((size_t)rcode < sizeof(names) / sizeof(names[0]))
+		return names[rcode];
+	return "RCODE?";
+}
+
+const char *mc_dns_type_name(uint16_t type)
+{
+	switch (type) {
+	case MC_RR_A: return "A";
+	case MC_RR_NS: return "NS";
+	case MC_RR_CNAME: return "CNAME";
+	case MC_RR_SOA: return "SOA";
+	case MC_RR_PTR: return "PTR";
+	case MC_RR_MX: return "MX";
+	case MC_RR_TXT: return "TXT";
+	case MC_RR_AAAA: return "AAAA";
+	case MC_RR_SPF: return "SPF";
+	default: return "TYPE?";
+	}
+}

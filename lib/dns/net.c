@@ -1,0 +1,447 @@
+/*
+ * Network backend: a stub resolver on ldns's wire functions, not on
+ * ldns_resolver (which marks a nameserver dead for good after one timeout,
+ * see shared/LIBRARIES.md).
+ *
+ * A batch is sent all at once: each query gets its own UDP socket per try
+ * (ldns_udp_bgsend2) and one poll() waits for every socket. A query is sent
+ * `tries` times, spread evenly over its timeout, to the nameservers in turn;
+ * an answer to any of its tries counts. A truncated answer is asked again
+ * over TCP (RFC 1035 4.2.1, RFC 7766). Answers are checked against the id,
+ * the question and the server's address before they are believed.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "dns/internal.h"
+
+#define MAX_TRIES 8
+#define WINDOW 64         /* queries in flight at once */
+#define EDNS_SIZE 1232    /* the DNS flag day 2020 default */
+
+struct server {
+	struct sockaddr_storage addr;
+	socklen_t len;
+	char text[INET6_ADDRSTRLEN + 8];
+};
+
+struct net {
+	struct server *servers;
+	size_t n_servers;
+	double timeout_ms;
+	int tries;
+};
+
+struct flight {
+	mc_dns_answer *a;
+	ldns_buffer *wire;
+	uint16_t id;
+	int fd[MAX_TRIES];
+	size_t server[MAX_TRIES];
+	int sent;
+	double start;
+	bool done;
+};
+
+static void net_free(void *state)
+{
+	struct net *n = state;
+
+	if (n)
+		free(n->servers);
+	free(n);
+}
+
+static int add_server(struct net *n, const struct sockaddr_storage *ss, socklen_t len)
+{
+	size_t cap = n->n_servers;
+	struct server *s;
+	char ip[INET6_ADDRSTRLEN] = "?";
+	int port;
+
+	if (mc_grow(&n->servers, &cap, n->n_servers + 1, sizeof(*n->servers)) < 0)
+		return -1;
+	s = &n->servers[n->n_servers++];
+	memcpy(&s->addr, ss, len);
+	s->len = len;
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)ss;
+
+		inet_ntop(AF_INET, &in->sin_addr, ip, sizeof(ip));
+		port = ntohs(in->sin_port);
+		snprintf(s->text, sizeof(s->text), "%s:%d", ip, port);
+	} else {
+		const struct sockaddr_in6 *in6 = (const void *)ss;
+
+		inet_ntop(AF_INET6, &in6->sin6_addr, ip, sizeof(ip));
+		port = ntohs(in6->sin6_port);
+		snprintf(s->text, sizeof(s->text), "[%s]:%d", ip, port);
+	}
+	return 0;
+}
+
+/* "ADDR", "ADDR:PORT", "[V6]", "[V6]:PORT" or a bare IPv6 address. */
+static mc_status parse_server(const char *spec, struct sockaddr_storage *ss, socklen_t *len)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *port_s = NULL, *colon = strchr(spec, ':');
+	long port = 53;
+	size_t hl;
+
+	memset(ss, 0, sizeof(*ss));
+	if (spec[0] == '[') {
+		const char *end = strchr(spec, ']');
+
+		if (!end || (end[1] && end[1] != ':'))
+			goto bad;
+		hl = (size_t)(end - spec - 1);
+		if (hl >= sizeof(host))
+			goto bad;
+		memcpy(host, spec + 1, hl);
+		host[hl] = '\0';
+		port_s = end[1] ? end + 2 : NULL;
+	} else if (colon && !strchr(colon + 1, ':')) {
+		hl = (size_t)(colon - spec);
+		if (hl >= sizeof(host))
+			goto bad;
+		memcpy(host, spec, hl);
+		host[hl] = '\0';
+		port_s = colon + 1;
+	} else {
+		if (strlen(spec) >= sizeof(host))
+			goto bad;
+		strcpy(host, spec);
+	}
+	if (port_s) {
+		char *end;
+
+		errno = 0;
+		port = strtol(port_s, &end, 10);
+		if (errno || *end || end == port_s || port < 1 || port > 65535)
+			return mc_error_set(MC_EINVAL, "invalid nameserver '%s': bad port", spec);
+	}
+	if (inet_pton(AF_INET, host, &((struct sockaddr_in *)ss)->sin_addr) == 1) {
+		((struct sockaddr_in *)ss)->sin_family = AF_INET;
+		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)port);
+		*len = sizeof(struct sockaddr_in);
+		return MC_OK;
+	}
+	if (inet_pton(AF_INET6, host, &((struct sockaddr_in6 *)ss)->sin6_addr) == 1) {
+		((struct sockaddr_in6 *)ss)->sin6_family = AF_INET6;
+		((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
+		*len = sizeof(struct sockaddr_in6);
+		return MC_OK;
+	}
+bad:
+	return mc_error_set(MC_EINVAL, "invalid nameserver '%s': expected an IPv4 or IPv6 "
+	                    "address, optionally with :PORT ([V6]:PORT)", spec);
+}
+
+/* The nameservers of /etc/resolv.conf, read by ldns's parser. */
+static mc_status servers_from_resolv_conf(struct net *n)
+{
+	ldns_resolver *res = NULL;
+	ldns_status ls = ldns_resolver_new_frm_file(&res, NULL);
+
+	if (ls != LDNS_STATUS_OK)
+		return mc_error_set(MC_EIO, "cannot read /etc/resolv.conf: %s "
+		                    "(give a nameserver with --dns ADDR)", ldns_get_errorstr_by_id(ls));
+	for (size_t i = 0; i < ldns_resolver_nameserver_count(res); i++) {
+		size_t size = 0;
+		struct sockaddr_storage *ss = ldns_rdf2native_sockaddr_storage(
+			ldns_resolver_nameservers(res)[i], 53, &size);
+
+		if (ss && add_server(n, ss, (socklen_t)size) < 0) {
+			free(ss);
+			ldns_resolver_deep_free(res);
+			return mc_error_set(MC_ENOMEM, "out of memory");
+		}
+		free(ss);
+	}
+	ldns_resolver_deep_free(res);
+	if (n->n_servers == 0)
+		return mc_error_set(MC_EIO, "no nameserver in /etc/resolv.conf "
+		                    "(give one with --dns ADDR)");
+	return MC_OK;
+}
+
+mc_status mc_dns_net_open(const mc_resolver_opts *opts, void **state)
+{
+	struct net *n = calloc(1, sizeof(*n));
+	mc_status st = MC_OK;
+
+	if (!n)
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	n->timeout_ms = (opts && opts->timeout > 0 ? opts->timeout : 5.0) * 1000.0;
+	n->tries = opts && opts->tries > 0 ? opts->tries : 3;
+	if (n->tries > MAX_TRIES)
+		n->tries = MAX_TRIES;
+	if (opts && opts->n_servers) {
+		for (size_t i = 0; st == MC_OK && i < opts->n_servers; i++) {
+			struct sockaddr_storage ss;
+			socklen_t len = 0;
+
+			st = parse_server(opts->servers[i], &ss, &len);
+			if (st == MC_OK && add_server(n, &ss, len) < 0)
+				st = mc_error_set(MC_ENOMEM, "out of memory");
+		}
+	} else {
+		st = servers_from_resolv_conf(n);
+	}
+	if (st != MC_OK) {
+		net_free(n);
+		return st;
+	}
+	*state = n;
+	return MC_OK;
+}
+
+/* The query in wire form: RD, AD (RFC 6840 5.7: ask for the AD bit), EDNS. */
+static int build_query(struct flight *f)
+{
+	ldns_pkt *pkt = NULL;
+
+	if (ldns_pkt_query_new_frm_str(&pkt, f->a->name, f->a->type, LDNS_RR_CLASS_IN,
+	                               LDNS_RD) != LDNS_STATUS_OK)
+		return -1;
+	f->id = ldns_get_random();
+	ldns_pkt_set_id(pkt, f->id);
+	ldns_pkt_set_ad(pkt, true);
+	ldns_pkt_set_edns_udp_size(pkt, EDNS_SIZE);
+	f->wire = ldns_buffer_new(LDNS_MIN_BUFLEN);
+	if (!f->wire || ldns_pkt2buffer_wire(f->wire, pkt) != LDNS_STATUS_OK) {
+		ldns_pkt_free(pkt);
+		return -1;
+	}
+	ldns_pkt_free(pkt);
+	return 0;
+}
+
+static bool same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+
+		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+
+	return x->sin6_port == y->sin6_port &&
+	       memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr)) == 0;
+}
+
+/* Is this packet the answer to our question? */
+static bool matches(const struct flight *f, const ldns_pkt *pkt)
+{
+	const ldns_rr_list *q = ldns_pkt_question(pkt);
+	ldns_rdf *name;
+	bool ok;
+
+	if (ldns_pkt_id(pkt) != f->id || !ldns_pkt_qr(pkt) || ldns_rr_list_rr_count(q) != 1)
+		return false;
+	name = ldns_dname_new_frm_str(f->a->name);
+	ok = name && ldns_dname_compare(ldns_rr_owner(ldns_rr_list_rr(q, 0)), name) == 0 &&
+	     ldns_rr_get_type(ldns_rr_list_rr(q, 0)) == f->a->type;
+	ldns_rdf_deep_free(name);
+	return ok;
+}
+
+static struct timeval tv_from_ms(double ms)
+{
+	struct timeval tv;
+
+	if (ms < 1)
+		ms = 1;
+	tv.tv_sec = (time_t)(ms / 1000);
+	tv.tv_usec = (suseconds_t)((ms - tv.tv_sec * 1000.0) * 1000);
+	return tv;
+}
+
+/* Ask again over TCP after a truncated UDP answer. NULL when that failed. */
+static ldns_pkt *retry_tcp(const struct net *n, struct flight *f, size_t server)
+{
+	double left = f->start + n->timeout_ms - mc_now_ms();
+	uint8_t *wire = NULL;
+	size_t size = 0;
+	ldns_pkt *pkt = NULL;
+
+	if (ldns_tcp_send(&wire, f->wire, &n->servers[server].addr, n->servers[server].len,
+	                  tv_from_ms(left), &size) != LDNS_STATUS_OK)
+		return NULL;
+	if (ldns_wire2pkt(&pkt, wire, size) != LDNS_STATUS_OK || !matches(f, pkt)) {
+		ldns_pkt_free(pkt);
+		pkt = NULL;
+	}
+	free(wire);
+	return pkt;
+}
+
+static void finish(struct flight *f)
+{
+	for (int i = 0; i < f->sent; i++) {
+		if (f->fd[i] >= 0)
+			close(f->fd[i]);
+		f->fd[i] = -1;
+	}
+	f->a->ms = mc_now_ms() - f->start;
+	f->done = true;
+}
+
+/* Read one datagram from a socket of the flight; finish the flight if it is
+ * the answer. Returns MC_ENOMEM or MC_OK. */
+static mc_status read_answer(const struct net *n, struct flight *f, int try)
+{
+	struct sockaddr_storage from;
+	socklen_t fromlen = sizeof(from);
+	size_t size = 0;
+	uint8_t *wire = ldns_udp_read_wire(f->fd[try], &size, &from, &fromlen);
+	ldns_pkt *pkt = NULL;
+	mc_status st = MC_OK;
+
+	if (!wire)
+		return MC_OK;
+	if (!same_addr(&from, &n->servers[f->server[try]].addr) ||
+	    ldns_wire2pkt(&pkt, wire, size) != LDNS_STATUS_OK || !matches(f, pkt))
+		goto out; /* not ours: keep waiting */
+	if (ldns_pkt_tc(pkt)) {
+		ldns_pkt *full = retry_tcp(n, f, f->server[try]);
+
+		if (full) {
+			ldns_pkt_free(pkt);
+			pkt = full;
+		}
+	}
+	st = mc_dns_answer_from_pkt(f->a, pkt);
+	finish(f);
+out:
+	ldns_pkt_free(pkt);
+	free(wire);
+	return st;
+}
+
+static void send_try(const struct net *n, struct flight *f)
+{
+	size_t server = (size_t)f->sent % n->n_servers;
+
+	f->server[f->sent] = server;
+	f->fd[f->sent] = ldns_udp_bgsend2(f->wire, &n->servers[server].addr,
+	                                  n->servers[server].len, tv_from_ms(n->timeout_ms));
+	f->sent++;
+}
+
+static void time_out(const struct net *n, struct flight *f)
+{
+	mc_buf b = {0};
+
+	for (size_t i = 0; i < n->n_servers; i++)
+		mc_buf_addf(&b, "%s%s", i ? ", " : "", n->servers[i].text);
+	f->a->status = MC_DNS_TIMEOUT;
+	f->a->error = mc_asprintf("no answer from %s within %.1f s", b.s ? b.s : "?",
+	                          n->timeout_ms / 1000.0);
+	mc_buf_free(&b);
+	finish(f);
+}
+
+/* Drive a window of flights until each has an answer or timed out. */
+static mc_status fly(const struct net *n, struct flight *fl, size_t count)
+{
+	double interval = n->timeout_ms / n->tries;
+	struct pollfd pfd[WINDOW * MAX_TRIES];
+	size_t owner[WINDOW * MAX_TRIES];
+	int which[WINDOW * MAX_TRIES];
+
+	for (;;) {
+		double now = mc_now_ms(), wake = now + n->timeout_ms;
+		nfds_t np = 0;
+
+		for (size_t i = 0; i < count; i++) {
+			struct flight *f = &fl[i];
+
+			if (f->done)
+				continue;
+			while (f->sent < n->tries && now >= f->start + f->sent * interval)
+				send_try(n, f);
+			if (now >= f->start + n->timeout_ms) {
+				time_out(n, f);
+				continue;
+			}
+			/* the next try, or the deadline once every try is out */
+			double next = f->sent < n->tries ? f->start + f->sent * interval
+			                                 : f->start + n->timeout_ms;
+			if (next < wake)
+				wake = next;
+			for (int t = 0; t < f->sent; t++) {
+				if (f->fd[t] < 0)
+					continue;
+				pfd[np] = (struct pollfd){.fd = f->fd[t], .events = POLLIN};
+				owner[np] = i;
+				which[np++] = t;
+			}
+		}
+		if (np == 0) {
+			bool pending = false;
+
+			for (size_t i = 0; i < count; i++)
+				pending |= !fl[i].done;
+			if (!pending)
+				return MC_OK;
+		}
+		int ready = poll(pfd, np, (int)(wake - now) + 1);
+
+		if (ready < 0 && errno != EINTR)
+			return MC_OK; /* the deadlines above end every flight */
+		for (nfds_t k = 0; ready > 0 && k < np; k++) {
+			struct flight *f = &fl[owner[k]];
+
+			if (!(pfd[k].revents & (POLLIN | POLLERR)) || f->done)
+				continue;
+			if (read_answer(n, f, which[k]) != MC_OK)
+				return MC_ENOMEM;
+		}
+	}
+}
+
+static mc_status net_resolve(void *state, mc_dns_answer **answers, size_t n)
+{
+	const struct net *net = state;
+	mc_status st = MC_OK;
+
+	for (size_t base = 0; st == MC_OK && base < n; base += WINDOW) {
+		size_t count = n - base < WINDOW ? n - base : WINDOW;
+		struct flight fl[WINDOW];
+
+		memset(fl, 0, sizeof(fl));
+		for (size_t i = 0; i < count; i++) {
+			fl[i].a = answers[base + i];
+			fl[i].start = mc_now_ms();
+			for (int t = 0; t < MAX_TRIES; t++)
+				fl[i].fd[t] = -1;
+			if (build_query(&fl[i]) < 0) {
+				fl[i].a->status = MC_DNS_ERROR;
+				fl[i].a->error = mc_asprintf("cannot build a query for '%s'", fl[i].a->name);
+				fl[i].done = true;
+			}
+		}
+		st = fly(net, fl, count);
+		for (size_t i = 0; i < count; i++) {
+			if (!fl[i].done)
+				finish(&fl[i]);
+			ldns_buffer_free(fl[i].wire);
+		}
+	}
+	return st;
+}
+
+const mc_dns_backend mc_dns_backend_net = {
+	.name = "network",
+	.resolve = net_resolve,
+	.free = net_free,
+};

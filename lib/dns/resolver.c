@@ -1,0 +1,209 @@
+/*
+ * The resolver front: normalises names, answers from the per-run cache,
+ * hands the misses of a batch to the backend in one call (so the network
+ * backend can have them all in flight), and logs every query in the order
+ * it was asked.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "dns/internal.h"
+
+struct mc_resolver {
+	const mc_dns_backend *backend;
+	void *state;
+	mc_dns_cache *cache;
+	mc_dns_log_entry *log;
+	size_t n_log, cap_log;
+};
+
+mc_status mc_resolver_new_backend(mc_resolver **out, const mc_dns_backend *be, void *state)
+{
+	mc_resolver *r = calloc(1, sizeof(*r));
+
+	if (r)
+		r->cache = mc_dns_cache_new();
+	if (!r || !r->cache) {
+		free(r);
+		be->free(state);
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	}
+	r->backend = be;
+	r->state = state;
+	*out = r;
+	return MC_OK;
+}
+
+mc_status mc_resolver_new_network(mc_resolver **out, const mc_resolver_opts *opts)
+{
+	void *state;
+	mc_status st = mc_dns_net_open(opts, &state);
+
+	if (st != MC_OK)
+		return st;
+	return mc_resolver_new_backend(out, &mc_dns_backend_net, state);
+}
+
+mc_status mc_resolver_new_zones(mc_resolver **out, const char *const *files, size_t n)
+{
+	void *state;
+	mc_status st = mc_dns_zone_open(files, n, &state);
+
+	if (st != MC_OK)
+		return st;
+	return mc_resolver_new_backend(out, &mc_dns_backend_zone, state);
+}
+
+void mc_resolver_free(mc_resolver *r)
+{
+	if (!r)
+		return;
+	r->backend->free(r->state);
+	mc_dns_cache_free(r->cache);
+	free(r->log);
+	free(r);
+}
+
+static mc_status log_add(mc_resolver *r, const mc_dns_answer *a, bool cached)
+{
+	if (mc_grow(&r->log, &r->cap_log, r->n_log + 1, sizeof(*r->log)) < 0)
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	r->log[r->n_log].answer = a;
+	r->log[r->n_log].cached = cached;
+	r->n_log++;
+	return MC_OK;
+}
+
+/* A query for a name DNS cannot carry is answered here, without a backend. */
+static mc_dns_answer *bad_name_answer(const char *key, const char *why)
+{
+	mc_dns_answer *a = mc_dns_answer_new(key, 0);
+
+	if (a) {
+		a->status = MC_DNS_ERROR;
+		a->error = mc_asprintf("invalid name: %s", why);
+	}
+	return a;
+}
+
+static mc_dns_answer *find_pending(mc_dns_answer **v, size_t n, const char *key, uint16_t type)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i]->type == type && strcmp(v[i]->name, key) == 0)
+			return v[i];
+	return NULL;
+}
+
+mc_status mc_dns_resolve(mc_resolver *r, mc_dns_query *qs, size_t n)
+{
+	mc_dns_answer **miss = calloc(n ? n : 1, sizeof(*miss));
+	bool *cached = calloc(n ? n : 1, sizeof(*cached));
+	char **keys = calloc(n ? n : 1, sizeof(*keys));
+	size_t n_miss = 0;
+	mc_status st = MC_OK;
+
+	if (!miss || !cached || !keys) {
+		st = mc_error_set(MC_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *why;
+
+		if (!qs[i].name) {
+			st = mc_error_set(MC_EINVAL, "query without a name");
+			goto out;
+		}
+		keys[i] = mc_dns_name_fold(qs[i].name);
+		if (!keys[i]) {
+			st = mc_error_set(MC_ENOMEM, "out of memory");
+			goto out;
+		}
+		cached[i] = mc_dns_cache_get(r->cache, keys[i], qs[i].type) ||
+		            find_pending(miss, n_miss, keys[i], qs[i].type);
+		if (cached[i])
+			continue;
+		why = mc_dns_name_problem(keys[i]);
+		if (why) {
+			mc_dns_answer *a = bad_name_answer(keys[i], why);
+
+			if (a)
+				a->type = qs[i].type;
+			if (!a || mc_dns_cache_put(r->cache, a) != MC_OK) {
+				st = mc_error_set(MC_ENOMEM, "out of memory");
+				goto out;
+			}
+			continue;
+		}
+		miss[n_miss] = mc_dns_answer_new(keys[i], qs[i].type);
+		if (!miss[n_miss]) {
+			st = mc_error_set(MC_ENOMEM, "out of memory");
+			goto out;
+		}
+		n_miss++;
+	}
+	if (n_miss && r->backend->resolve(r->state, miss, n_miss) != MC_OK) {
+		st = mc_error_set(MC_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n_miss; i++) {
+		mc_dns_answer *a = miss[i];
+
+		miss[i] = NULL;
+		if (mc_dns_cache_put(r->cache, a) != MC_OK) {
+			st = mc_error_set(MC_ENOMEM, "out of memory");
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		qs[i].answer = mc_dns_cache_get(r->cache, keys[i], qs[i].type);
+		if ((st = log_add(r, qs[i].answer, cached[i])) != MC_OK)
+			goto out;
+	}
+out:
+	for (size_t i = 0; i < n_miss; i++)
+		mc_dns_answer_free(miss[i]);
+	for (size_t i = 0; keys && i < n; i++)
+		free(keys[i]);
+	free(keys);
+	free(miss);
+	free(cached);
+	return st;
+}
+
+const mc_dns_answer *mc_dns_lookup(mc_resolver *r, const char *name, uint16_t type)
+{
+	mc_dns_query q = {.name = name, .type = type};
+
+	if (mc_dns_resolve(r, &q, 1) != MC_OK)
+		return NULL;
+	return q.answer;
+}
+
+size_t mc_dns_log_size(const mc_resolver *r)
+{
+	return r->n_log;
+}
+
+mc_status mc_dns_log_copy(const mc_resolver *r, size_t since, mc_dns_log *out)
+{
+	size_t n = since < r->n_log ? r->n_log - since : 0;
+
+	out->entries = NULL;
+	out->n = 0;
+	if (n == 0)
+		return MC_OK;
+	out->entries = malloc(n * sizeof(*out->entries));
+	if (!out->entries)
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	memcpy(out->entries, r->log + since, n * sizeof(*out->entries));
+	out->n = n;
+	return MC_OK;
+}
+
+void mc_dns_log_clear(mc_dns_log *log)
+{
+	free(log->entries);
+	log->entries = NULL;
+	log->n = 0;
+}

@@ -1,0 +1,215 @@
+/* Answers, and the conversion of ldns records into mailcheck's plain form. */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "dns/internal.h"
+
+mc_dns_answer *mc_dns_answer_new(const char *name, uint16_t type)
+{
+	mc_dns_answer *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return NULL;
+	a->name = mc_strdup(name);
+	if (!a->name) {
+		free(a);
+		return NULL;
+	}
+	a->type = type;
+	a->rcode = -1;
+	a->status = MC_DNS_ERROR;
+	return a;
+}
+
+void mc_dns_answer_free(mc_dns_answer *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->n_rrs; i++) {
+		free(a->rrs[i].owner);
+		free(a->rrs[i].data);
+	}
+	free(a->rrs);
+	free(a->name);
+	free(a->error);
+	free(a);
+}
+
+char *mc_dns_rdf_name(const ldns_rdf *rdf)
+{
+	char *s = ldns_rdf2str(rdf), *folded;
+
+	if (!s)
+		return NULL;
+	folded = mc_dns_name_fold(s);
+	free(s);
+	return folded;
+}
+
+/* TXT/SPF: the character-strings joined with no separator (RFC 7208 3.3). */
+static int join_strings(const ldns_rr *rr, mc_dns_rr *out)
+{
+	mc_buf b = {0};
+
+	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
+		const ldns_rdf *rdf = ldns_rr_rdf(rr, i);
+		const uint8_t *d = ldns_rdf_data(rdf);
+		size_t len = ldns_rdf_size(rdf);
+
+		if (len == 0 || (size_t)d[0] + 1 > len)
+			continue;
+		if (mc_buf_add(&b, (const char *)d + 1, d[0]) < 0) {
+			mc_buf_free(&b);
+			return -1;
+		}
+	}
+	out->data_len = b.len;
+	out->data = mc_buf_take(&b);
+	return out->data ? 0 : -1;
+}
+
+static int convert_rdata(const ldns_rr *rr, mc_dns_rr *out)
+{
+	const ldns_rdf *rdf = ldns_rr_rd_count(rr) ? ldns_rr_rdf(rr, 0) : NULL;
+	char text[INET6_ADDRSTRLEN];
+
+	switch (out->type) {
+	case MC_RR_A:
+	case MC_RR_AAAA: {
+		size_t len = out->type == MC_RR_A ? 4 : 16;
+
+		if (!rdf || ldns_rdf_size(rdf) != len)
+			return -1;
+		memcpy(out->addr, ldns_rdf_data(rdf), len);
+		inet_ntop(len == 4 ? AF_INET : AF_INET6, out->addr, text, sizeof(text));
+		out->data = mc_strdup(text);
+		break;
+	}
+	case MC_RR_MX:
+		if (ldns_rr_rd_count(rr) != 2)
+			return -1;
+		out->preference = ldns_rdf2native_int16(rdf);
+		out->data = mc_dns_rdf_name(ldns_rr_rdf(rr, 1));
+		break;
+	case MC_RR_CNAME:
+	case MC_RR_PTR:
+	case MC_RR_NS:
+		if (!rdf)
+			return -1;
+		out->data = mc_dns_rdf_name(rdf);
+		break;
+	case MC_RR_TXT:
+	case MC_RR_SPF:
+		return join_strings(rr, out);
+	default: {
+		mc_buf b = {0};
+
+		for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
+			char *f = ldns_rdf2str(ldns_rr_rdf(rr, i));
+
+			if (!f || mc_buf_addf(&b, "%s%s", i ? " " : "", f) < 0) {
+				free(f);
+				mc_buf_free(&b);
+				return -1;
+			}
+			free(f);
+		}
+		out->data = mc_buf_take(&b);
+		break;
+	}
+	}
+	if (!out->data)
+		return -1;
+	out->data_len = strlen(out->data);
+	return 0;
+}
+
+mc_status mc_dns_answer_add_ldns(mc_dns_answer *a, const ldns_rr *rr, const char *owner_override)
+{
+	mc_dns_rr out = {0};
+	size_t cap = a->n_rrs;
+
+	out.type = ldns_rr_get_type(rr);
+	out.ttl = ldns_rr_ttl(rr);
+	out.owner = owner_override ? mc_strdup(owner_override)
+	                           : mc_dns_rdf_name(ldns_rr_owner(rr));
+	if (!out.owner || convert_rdata(rr, &out) < 0 ||
+	    mc_grow(&a->rrs, &cap, a->n_rrs + 1, sizeof(*a->rrs)) < 0) {
+		free(out.owner);
+		free(out.data);
+		return MC_ENOMEM;
+	}
+	a->rrs[a->n_rrs++] = out;
+	return MC_OK;
+}
+
+static bool owner_is(const ldns_rr *rr, const ldns_rdf *name)
+{
+	return ldns_dname_compare(ldns_rr_owner(rr), name) == 0;
+}
+
+/*
+ * Walk the answer section the way a stub resolver reads a recursive
+ * server's reply: from the name asked, follow CNAMEs (bounded), then keep
+ * the records of the type asked at the final name.
+ */
+mc_status mc_dns_answer_from_pkt(mc_dns_answer *a, const ldns_pkt *pkt)
+{
+	ldns_rr_list *answer = ldns_pkt_answer(pkt);
+	ldns_rdf *name = ldns_dname_new_frm_str(a->name);
+	bool found = false;
+	mc_status st = MC_OK;
+
+	if (!name)
+		return MC_ENOMEM;
+	for (int hops = 0; hops <= MC_DNS_MAX_CNAME && !found; hops++) {
+		const ldns_rr *cname = NULL;
+
+		for (size_t i = 0; i < ldns_rr_list_rr_count(answer); i++) {
+			const ldns_rr *rr = ldns_rr_list_rr(answer, i);
+
+			if (!owner_is(rr, name))
+				continue;
+			if (ldns_rr_get_type(rr) == a->type) {
+				if ((st = mc_dns_answer_add_ldns(a, rr, NULL)) != MC_OK)
+					goto out;
+				found = true;
+			} else if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME && !cname) {
+				cname = rr;
+			}
+		}
+		if (found || !cname)
+			break;
+		if ((st = mc_dns_answer_add_ldns(a, cname, NULL)) != MC_OK)
+			goto out;
+		ldns_rdf_deep_free(name);
+		name = ldns_rdf_clone(ldns_rr_rdf(cname, 0));
+		if (!name)
+			return MC_ENOMEM;
+	}
+	a->rcode = ldns_pkt_get_rcode(pkt);
+	a->ad = ldns_pkt_ad(pkt);
+	switch (a->rcode) {
+	case LDNS_RCODE_NOERROR:
+		a->status = found ? MC_DNS_OK : MC_DNS_NODATA;
+		break;
+	case LDNS_RCODE_NXDOMAIN:
+		a->status = MC_DNS_NXDOMAIN;
+		break;
+	case LDNS_RCODE_SERVFAIL:
+		a->status = MC_DNS_SERVFAIL;
+		break;
+	case LDNS_RCODE_REFUSED:
+		a->status = MC_DNS_REFUSED;
+		break;
+	default:
+		a->status = MC_DNS_ERROR;
+		a->error = mc_asprintf("server answered %s", mc_dns_rcode_name(a->rcode));
+		break;
+	}
+out:
+	ldns_rdf_deep_free(name);
+	return st;
+}

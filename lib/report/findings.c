@@ -1,0 +1,71 @@
+/* The findings list: stable code, severity, message, hint. */
+#include <stdlib.h>
+
+#include "common/util.h"
+#include "mailcheck/report.h"
+
+mc_finding *mc_finding_add(mc_findings *f, const char *code, mc_severity sev,
+                           const char *fmt, ...)
+{
+	mc_finding *item;
+	va_list ap;
+
+	if (mc_grow(&f->items, &f->cap, f->n + 1, sizeof(*f->items)) < 0)
+		return NULL;
+	item = &f->items[f->n];
+	item->code = mc_strdup(code);
+	item->severity = sev;
+	item->hint = NULL;
+	va_start(ap, fmt);
+	item->message = mc_vasprintf(fmt, ap);
+	va_end(ap);
+	if (!item->code || !item->message) {
+		free(item->code);
+		free(item->message);
+		return NULL;
+	}
+	f->n++;
+	return item;
+}
+
+void mc_finding_hint(mc_finding *finding, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!finding)
+		return;
+	free(finding->hint);
+	va_start(ap, fmt);
+	finding->hint = mc_vasprintf(fmt, ap);
+	va_end(ap);
+}
+
+void mc_findings_clear(mc_findings *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->items[i].code);
+		free(f->items[i].message);
+		free(f->items[i].hint);
+	}
+	free(f->items);
+	f->items = NULL;
+	f->n = f->cap = 0;
+}
+
+bool mc_findings_any(const mc_findings *f, mc_severity at_least)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->items[i].severity >= at_least)
+			return true;
+	return false;
+}
+
+const char *mc_severity_name(mc_severity s)
+{
+	switch (s) {
+	case MC_SEV_INFO: return "info";
+	case MC_SEV_WARNING: return "warning";
+	case MC_SEV_ERROR: return "error";
+	}
+	return "error";
+}

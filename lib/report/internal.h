@@ -1,0 +1,48 @@
+/*
+ * Inside lib/report: the pieces every command's renderer shares. A command
+ * adds one file (xx_render.c) with a JSON builder and a text writer, and one
+ * row in render.c.
+ */
+#ifndef MC_REPORT_INTERNAL_H
+#define MC_REPORT_INTERNAL_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "mailcheck/report.h"
+
+/* JSON (json.c) */
+/* A string of any bytes: valid UTF-8 as is, other bytes as "\xNN" text. */
+json_t *mc_json_bytes(const char *s, size_t len);
+/* A C string, or null for NULL. */
+json_t *mc_json_str(const char *s);
+/* {"schema_version", "command"}: every command's object starts so. */
+json_t *mc_json_head(const char *command);
+/* Add "findings" and "dns": every command's object ends so. */
+void mc_json_tail(json_t *obj, const mc_findings *f, const mc_dns_log *dns);
+/* The rdata of a record as one string ("10 mx.example.com" for MX). */
+char *mc_rr_data_text(const mc_dns_rr *rr);
+
+/* Text (text.c) */
+typedef struct mc_text {
+	FILE *fp;
+	const mc_render_opts *opts;
+} mc_text;
+
+typedef enum mc_color {
+	MC_COLOR_NONE, MC_COLOR_GREEN, MC_COLOR_RED, MC_COLOR_YELLOW,
+	MC_COLOR_BOLD, MC_COLOR_DIM,
+} mc_color;
+
+void mc_text_colored(mc_text *t, mc_color c, const char *s);
+/* "PASS  <sentence>" -- the verdict first, coloured by how good it is. */
+void mc_text_verdict(mc_text *t, mc_verdict v, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Findings, errors first, each with its fix; then the DNS log if verbose. */
+void mc_text_tail(mc_text *t, const mc_findings *f, const mc_dns_log *dns);
+
+/* Per-command renderers */
+json_t *mc_mx_json(const void *result);
+void mc_mx_text(mc_text *t, const void *result);
+
+#endif

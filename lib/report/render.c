@@ -1,0 +1,40 @@
+/* mc_render: the one place where the output format is chosen. */
+#include <jansson.h>
+
+#include "common/util.h"
+#include "report/internal.h"
+
+struct renderer {
+	json_t *(*json)(const void *result);
+	void (*text)(mc_text *t, const void *result);
+};
+
+static const struct renderer renderers[] = {
+	[MC_RESULT_MX] = {mc_mx_json, mc_mx_text},
+};
+
+mc_status mc_render(mc_result_kind kind, const void *result,
+                    const mc_render_opts *opts, FILE *fp)
+{
+	const struct renderer *r = &renderers[kind];
+
+	if (opts->format == MC_FORMAT_JSON) {
+		json_t *obj = r->json(result);
+		int rc;
+
+		if (!obj)
+			return mc_error_set(MC_ENOMEM, "out of memory");
+		/* one line per object: NDJSON when there are several */
+		rc = json_dumpf(obj, fp, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(obj);
+		if (rc < 0 || fputc('\n', fp) == EOF)
+			return mc_error_set(MC_EIO, "cannot write output");
+	} else {
+		mc_text t = {.fp = fp, .opts = opts};
+
+		r->text(&t, result);
+	}
+	if (ferror(fp))
+		return mc_error_set(MC_EIO, "cannot write output");
+	return MC_OK;
+}

@@ -1,0 +1,116 @@
+/*
+ * Text pieces shared by every command: the verdict line, findings with
+ * their fixes, the DNS log. Colour only when the caller asked for it (it
+ * decides from the terminal and NO_COLOR).
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "common/util.h"
+#include "report/internal.h"
+
+static const char *const ansi[] = {
+	[MC_COLOR_NONE] = "", [MC_COLOR_GREEN] = "\033[32m", [MC_COLOR_RED] = "\033[31m",
+	[MC_COLOR_YELLOW] = "\033[33m", [MC_COLOR_BOLD] = "\033[1m", [MC_COLOR_DIM] = "\033[2m",
+};
+
+void mc_text_colored(mc_text *t, mc_color c, const char *s)
+{
+	if (t->opts->color && c != MC_COLOR_NONE)
+		fprintf(t->fp, "%s%s\033[0m", ansi[c], s);
+	else
+		fputs(s, t->fp);
+}
+
+static mc_color verdict_color(mc_verdict v)
+{
+	switch (v) {
+	case MC_VERDICT_PASS: return MC_COLOR_GREEN;
+	case MC_VERDICT_FAIL:
+	case MC_VERDICT_PERMERROR: return MC_COLOR_RED;
+	default: return MC_COLOR_YELLOW;
+	}
+}
+
+void mc_text_verdict(mc_text *t, mc_verdict v, const char *fmt, ...)
+{
+	char word[16];
+	va_list ap;
+	size_t i;
+
+	for (i = 0; mc_verdict_name(v)[i] && i < sizeof(word) - 1; i++)
+		word[i] = (char)(mc_verdict_name(v)[i] - 'a' + 'A');
+	word[i] = '\0';
+	mc_text_colored(t, verdict_color(v), word);
+	fputs("  ", t->fp);
+	va_start(ap, fmt);
+	vfprintf(t->fp, fmt, ap);
+	va_end(ap);
+	fputc('\n', t->fp);
+}
+
+static void finding_text(mc_text *t, const mc_finding *f)
+{
+	static const mc_color colors[] = {
+		[MC_SEV_INFO] = MC_COLOR_NONE, [MC_SEV_WARNING] = MC_COLOR_YELLOW,
+		[MC_SEV_ERROR] = MC_COLOR_RED,
+	};
+	static const char *const words[] = {
+		[MC_SEV_INFO] = "note:", [MC_SEV_WARNING] = "warning:", [MC_SEV_ERROR] = "error:",
+	};
+
+	mc_text_colored(t, colors[f->severity], words[f->severity]);
+	fprintf(t->fp, " %s ", f->message);
+	mc_text_colored(t, MC_COLOR_DIM, "[");
+	mc_text_colored(t, MC_COLOR_DIM, f->code);
+	mc_text_colored(t, MC_COLOR_DIM, "]");
+	fputc('\n', t->fp);
+	if (f->hint)
+		fprintf(t->fp, "  fix: %s\n", f->hint);
+}
+
+static void dns_text(mc_text *t, const mc_dns_log *log)
+{
+	if (log->n == 0)
+		return;
+	fputs("\nDNS queries:\n", t->fp);
+	for (size_t i = 0; i < log->n; i++) {
+		const mc_dns_answer *a = log->entries[i].answer;
+
+		fprintf(t->fp, "  %s %s: %s", a->name, mc_dns_type_name(a->type),
+		        mc_dns_status_name(a->status));
+		if (log->entries[i].cached)
+			fputs(" (cached)", t->fp);
+		else
+			fprintf(t->fp, " (%.1f ms)", a->ms);
+		if (a->error)
+			fprintf(t->fp, " -- %s", a->error);
+		fputc('\n', t->fp);
+		for (size_t k = 0; k < a->n_rrs; k++) {
+			char *data = mc_rr_data_text(&a->rrs[k]);
+
+			fprintf(t->fp, "    %s %u %s %s\n", a->rrs[k].owner, a->rrs[k].ttl,
+			        mc_dns_type_name(a->rrs[k].type), data ? data : "?");
+			free(data);
+		}
+	}
+}
+
+void mc_text_tail(mc_text *t, const mc_findings *f, const mc_dns_log *dns)
+{
+	bool first = true;
+
+	/* most important first: errors, then warnings, then notes */
+	for (int sev = MC_SEV_ERROR; sev >= MC_SEV_INFO; sev--) {
+		for (size_t i = 0; i < f->n; i++) {
+			if ((int)f->items[i].severity != sev)
+				continue;
+			if (first)
+				fputc('\n', t->fp);
+			first = false;
+			finding_text(t, &f->items[i]);
+		}
+	}
+	if (t->opts->verbose)
+		dns_text(t, dns);
+}

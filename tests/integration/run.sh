@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Integration against real servers on 127.0.0.1:
+#   - NSD serving testdata/zones/*.zone (the same files --zone reads), at a
+#     free port: the network backend must give what the zone backend gives
+#     (test_net, and every JSON CLI case re-run with --dns);
+#   - a UDP socket that never answers: timeouts are exit status 3, and
+#     concurrent queries time out together.
+# Both are stopped on exit, also when tests fail.
+#   run.sh BUILD_DIR      -- last line: "integration: N passed, N failed"
+set -u
+build=$(cd "${1:?usage: run.sh BUILD_DIR}" && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d /tmp/mailcheck-it.XXXXXX)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); t=socket.socket(); t.bind(("127.0.0.1", s.getsockname()[1])); print(s.getsockname()[1])'
+}
+
+# --- NSD -------------------------------------------------------------------
+port=$(free_port)
+{
+	cat <<CONF
+server:
+  ip-address: 127.0.0.1
+  port: $port
+  username: ""
+  chroot: ""
+  zonesdir: "$root/testdata/zones"
+  database: ""
+  zonelistfile: "$tmp/zone.list"
+  xfrdfile: "$tmp/xfrd.state"
+  pidfile: "$tmp/nsd.pid"
+  logfile: "$tmp/nsd.log"
+  server-count: 1
+  verbosity: 1
+  hide-version: yes
+remote-control:
+  control-enable: no
+CONF
+	# one zone per file: testdata/zones/<apex>.zone
+	for f in "$root"/testdata/zones/*.zone; do
+		z=$(basename "$f" .zone)
+		printf 'zone:\n  name: "%s"\n  zonefile: "%s"\n' "$z" "$(basename "$f")"
+	done
+} > "$tmp/nsd.conf"
+nsd -d -c "$tmp/nsd.conf" >"$tmp/nsd.out" 2>&1 &
+pids+=($!)
+
+# --- a server that never answers --------------------------------------------
+python3 -u -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+end = time.time() + 900
+while time.time() < end:
+    s.settimeout(1)
+    try: s.recv(4096)
+    except socket.timeout: pass
+' > "$tmp/silent.port" &
+pids+=($!)
+
+# wait until NSD answers (SOA of example.com) and the silent port is known
+ready=0
+for _ in $(seq 50); do
+	if [ -s "$tmp/silent.port" ] && \
+	   "$build/mailcheck" --dns "127.0.0.1:$port" --timeout 0.5 mx example.com >/dev/null 2>&1; then
+		ready=1; break
+	fi
+	sleep 0.2
+done
+if [ "$ready" != 1 ]; then
+	echo "FAIL integration: NSD did not start on 127.0.0.1:$port"
+	cat "$tmp/nsd.out" "$tmp/nsd.log" 2>/dev/null
+	echo "integration: 0 passed, 1 failed"
+	exit 1
+fi
+silent="127.0.0.1:$(cat "$tmp/silent.port")"
+
+passed=0 failed=0
+count() { # add a suite's "N passed, N failed" last line to the totals
+	local line=$1 p f
+	p=$(sed -n 's/.*\b\([0-9]\+\) passed.*/\1/p' <<<"$line")
+	f=$(sed -n 's/.*\b\([0-9]\+\) failed.*/\1/p' <<<"$line")
+	passed=$((passed + ${p:-0})); failed=$((failed + ${f:-1}))
+}
+
+out=$(MC_TEST_DNS="127.0.0.1:$port" MC_TEST_SILENT="$silent" "$build/tests/test_net" 2>&1)
+echo "$out"; count "$(tail -n1 <<<"$out")"
+
+out=$(python3 "$root/tests/cli/run_cases.py" "$build/mailcheck" --network "$port" 2>&1)
+echo "$out"; count "$(tail -n1 <<<"$out")"
+
+# A server that never answers: temperror, exit 3, within the timeout.
+start=$(date +%s%N)
+out=$("$build/mailcheck" --dns "$silent" --timeout 1 --json mx example.com 2>&1); rc=$?
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+if [ $rc = 3 ] && grep -q '"mx.temperror"' <<<"$out" && grep -q '"status":"timeout"' <<<"$out" && [ $ms -lt 3000 ]; then
+	echo "ok   silent server: exit 3 in $ms ms"; passed=$((passed + 1))
+else
+	echo "FAIL silent server: exit $rc in $ms ms: $out"; failed=$((failed + 1))
+fi
+
+echo "integration: $passed passed, $failed failed"
+[ "$failed" = 0 ]

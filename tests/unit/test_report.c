@@ -1,0 +1,91 @@
+/* The renderers walk a result built by hand: JSON shape and escaping, text
+ * order, colour and quiet mode. */
+#include <jansson.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "mailcheck/mx.h"
+
+static char *render(const mc_mx_result *res, mc_render_opts o)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	CHECK(mc_render(MC_RESULT_MX, res, &o, fp) == MC_OK);
+	fclose(fp);
+	return buf;
+}
+
+static void sample(mc_mx_result *res)
+{
+	static char *addrs[] = {"192.0.2.1"};
+	static mc_mx_host host = {.preference = 5, .host = "mx.example.com",
+	                          .addresses = addrs, .n_addresses = 1, .usable = true};
+
+	memset(res, 0, sizeof(*res));
+	res->domain = "example.com";
+	res->verdict = MC_VERDICT_PASS;
+	res->reason = MC_MX_DELIVERS;
+	res->hosts = &host;
+	res->n_hosts = 1;
+	mc_finding_add(&res->findings, "mx.equal_preference", MC_SEV_INFO, "a note");
+	mc_finding_hint(mc_finding_add(&res->findings, "mx.null_mixed", MC_SEV_ERROR,
+	                               "bad \xff byte"), "fix it");
+}
+
+static void test_json(void)
+{
+	mc_mx_result res;
+	json_error_t err;
+
+	sample(&res);
+	char *out = render(&res, (mc_render_opts){.format = MC_FORMAT_JSON});
+	json_t *j = json_loads(out, 0, &err);
+	const char *first_key = json_object_iter_key(json_object_iter(j));
+
+	CHECK(j != NULL);
+	CHECK(strchr(out, '\n') == out + strlen(out) - 1); /* one line */
+	CHECK_STR(first_key, "schema_version");
+	CHECK_STR(json_string_value(json_object_get(j, "result")), "pass");
+	CHECK_STR(json_string_value(json_object_get(j, "reason")), "mx");
+	CHECK(json_is_false(json_object_get(j, "null_mx")));
+	json_t *f = json_array_get(json_object_get(j, "findings"), 1);
+	CHECK_STR(json_string_value(json_object_get(f, "message")), "bad \\xff byte");
+	CHECK_STR(json_string_value(json_object_get(f, "hint")), "fix it");
+	CHECK(json_object_get(json_array_get(json_object_get(j, "findings"), 0), "hint") == NULL);
+	CHECK(json_array_size(json_object_get(j, "dns")) == 0);
+	json_decref(j);
+	free(out);
+	mc_findings_clear(&res.findings);
+}
+
+static void test_text(void)
+{
+	mc_mx_result res;
+
+	sample(&res);
+	char *out = render(&res, (mc_render_opts){.format = MC_FORMAT_TEXT});
+	CHECK(strncmp(out, "PASS  example.com", 17) == 0);
+	CHECK(strstr(out, "error:") && strstr(out, "note:"));
+	CHECK(strstr(out, "error:") < strstr(out, "note:")); /* errors first */
+	CHECK(strstr(out, "  fix: fix it\n") != NULL);
+	CHECK(strchr(out, '\033') == NULL);
+	free(out);
+	out = render(&res, (mc_render_opts){.format = MC_FORMAT_TEXT, .color = true});
+	CHECK(strstr(out, "\033[32mPASS\033[0m") != NULL);
+	free(out);
+	out = render(&res, (mc_render_opts){.format = MC_FORMAT_TEXT, .quiet = true});
+	CHECK(strchr(out, '\n') == out + strlen(out) - 1);
+	free(out);
+	mc_findings_clear(&res.findings);
+}
+
+int main(void)
+{
+	static const struct test tests[] = {
+		{"report: JSON", test_json},
+		{"report: text", test_text},
+	};
+	return RUN(tests);
+}
