@@ -17,9 +17,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/util.h"
 #include "dns/internal.h"
+
+/* Zone files are outside data: bounded like every other input. */
+#define MAX_ZONE_BYTES (64L * 1024 * 1024)
 
 struct fault {
 	char *name;      /* folded */
@@ -169,10 +173,16 @@ static mc_status read_records(struct zone_db *db, FILE *fp, const char *file)
 static mc_status load_file(struct zone_db *db, const char *file)
 {
 	FILE *fp = fopen(file, "r");
+	struct stat sb;
 	mc_status st;
 
 	if (!fp)
 		return mc_error_set(MC_EIO, "cannot read zone file '%s': %s", file, strerror(errno));
+	if (fstat(fileno(fp), &sb) == 0 && (!S_ISREG(sb.st_mode) || sb.st_size > MAX_ZONE_BYTES)) {
+		fclose(fp);
+		return mc_error_set(MC_EPARSE, "cannot read zone file '%s': %s", file,
+		                    S_ISREG(sb.st_mode) ? "larger than 64 MiB" : "not a regular file");
+	}
 	st = read_directives(db, fp, file);
 	if (st == MC_OK) {
 		rewind(fp);

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Build the fuzz targets (clang, libFuzzer, ASan+UBSan) and run each for
+# SECS seconds (default 60) on seeds from testdata. Crashes are written to
+# fuzz/artifacts/. Last line: "fuzz: N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-60}
+dir=build-fuzz
+if [ ! -f "$dir/build.ninja" ]; then
+	CC=clang meson setup "$dir" -Dfuzz=true -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dbuildtype=debugoptimized >/dev/null || exit 1
+fi
+ninja -C "$dir" >/dev/null || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
+mkdir -p fuzz/artifacts
+work=$(mktemp -d /tmp/mailcheck-fuzz.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/fuzz_zone" "$work/fuzz_dns_answer" "$work/fuzz_domain"
+cp testdata/zones/*.zone testdata/zones/bad/*.zone "$work/fuzz_zone/"
+printf 'example.com' > "$work/fuzz_domain/1"
+printf 'a..b' > "$work/fuzz_domain/2"
+passed=0 failed=0
+for t in fuzz_zone fuzz_dns_answer fuzz_domain; do
+	if "$dir/fuzz/$t" -max_total_time="$secs" -print_final_stats=1 -max_len=65536 -timeout=5 -rss_limit_mb=512 \
+		-artifact_prefix=fuzz/artifacts/ "$work/$t" >"$work/$t.log" 2>&1; then
+		echo "ok   $t ($(grep -o 'stat::number_of_executed_units: [0-9]*' "$work/$t.log" | awk '{print $2}') runs)"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $t"; tail -40 "$work/$t.log"; failed=$((failed + 1))
+	fi
+done
+echo "fuzz: $passed passed, $failed failed"
+[ $failed = 0 ]
