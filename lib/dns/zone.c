@@ -215,7 +215,8 @@ mc_status mc_dns_zone_open(const char *const *files, size_t n, void **state)
 		zone_free(db);
 		return st;
 	}
-	qsort(db->rrs, db->n, sizeof(*db->rrs), rr_order);
+	if (db->n)
+		qsort(db->rrs, db->n, sizeof(*db->rrs), rr_order);
 	*state = db;
 	return MC_OK;
 }

@@ -125,6 +125,17 @@ static void test_bad_query_name(void)
 	mc_resolver_free(r);
 }
 
+/* Regression (fuzz_zone): an empty file is a zone with no names. */
+static void test_empty_file(void)
+{
+	const char *files[] = {TESTDATA "/zones/bad/empty.zone"};
+	mc_resolver *r = NULL;
+
+	CHECK(mc_resolver_new_zones(&r, files, 1) == MC_OK);
+	CHECK(r && mc_dns_lookup(r, "example.com", MC_RR_MX)->status == MC_DNS_NXDOMAIN);
+	mc_resolver_free(r);
+}
+
 int main(void)
 {
 	static const struct test tests[] = {
@@ -136,6 +147,7 @@ int main(void)
 		{"zone fault directives", test_faults},
 		{"zone bad files", test_bad_files},
 		{"zone bad query names", test_bad_query_name},
+		{"zone empty file", test_empty_file},
 	};
 	return RUN(tests);
 }
