@@ -40,14 +40,38 @@ mc_resolver *cli_resolver(struct mc_ctx *ctx)
 	return ctx->resolver;
 }
 
-int cli_positionals(int argc, char **argv, int min, int max, const char *usage)
+static const struct cli_opt *find_opt(const struct cli_opt *opts, const char *arg)
+{
+	for (; opts && opts->name; opts++) {
+		size_t n = strlen(opts->name);
+
+		if (strncmp(arg, opts->name, n) == 0 && (arg[n] == '\0' || arg[n] == '='))
+			return opts;
+	}
+	return NULL;
+}
+
+int cli_args(int argc, char **argv, const struct cli_opt *opts, int min, int max,
+             const char *usage)
 {
 	int n = 0;
 	bool dashdash = false;
 
 	for (int i = 1; i < argc; i++) {
+		const struct cli_opt *o = dashdash ? NULL : find_opt(opts, argv[i]);
+
 		if (!dashdash && strcmp(argv[i], "--") == 0) {
 			dashdash = true;
+		} else if (o && o->flag) {
+			*o->flag = true;
+		} else if (o) {
+			const char *eq = strchr(argv[i], '=');
+
+			if (!eq && i + 1 >= argc) {
+				cli_error("%s: option '%s' needs a value\n%s", argv[0], o->name, usage);
+				return -1;
+			}
+			*o->value = eq ? eq + 1 : argv[++i];
 		} else if (!dashdash && argv[i][0] == '-' && argv[i][1] != '\0') {
 			cli_error("%s: unknown option '%s'\n%s", argv[0], argv[i], usage);
 			return -1;

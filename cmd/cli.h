@@ -43,12 +43,21 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * printing the error; the command then exits with EXIT_USAGE. */
 mc_resolver *cli_resolver(struct mc_ctx *ctx);
 
+/* A command's own option: "--name VALUE" (value) or "--name" (flag). */
+struct cli_opt {
+	const char *name;
+	const char **value;
+	bool *flag;
+};
+
 /*
- * Check a command's arguments: no unknown option, between min and max
- * positional arguments (argv[0] is the command). Prints the error and
- * returns -1 when they are wrong.
+ * Parse a command's arguments: its options (NULL-terminated list, may be
+ * NULL), and between min and max positional arguments, which end up in
+ * argv[1..n] (argv[0] is the command). Returns n, or -1 after printing the
+ * error.
  */
-int cli_positionals(int argc, char **argv, int min, int max, const char *usage);
+int cli_args(int argc, char **argv, const struct cli_opt *opts, int min, int max,
+             const char *usage);
 
 /* Render a result to stdout and turn its verdict into the exit status. */
 int cli_output(mc_result_kind kind, const void *result, mc_verdict verdict,
@@ -59,5 +68,6 @@ int cli_parse_globals(int *argc, char **argv, struct mc_ctx *ctx,
                       bool *help, bool *version);
 
 int cmd_mx(int argc, char **argv, struct mc_ctx *ctx);
+int cmd_spf(int argc, char **argv, struct mc_ctx *ctx);
 
 #endif

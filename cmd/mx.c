@@ -9,7 +9,7 @@ int cmd_mx(int argc, char **argv, struct mc_ctx *ctx)
 	mc_status st;
 	int rc;
 
-	if (cli_positionals(argc, argv, 1, 1, "usage: mailcheck mx DOMAIN") < 0)
+	if (cli_args(argc, argv, NULL, 1, 1, "usage: mailcheck mx DOMAIN") < 0)
 		return EXIT_USAGE;
 	if (!(r = cli_resolver(ctx)))
 		return EXIT_USAGE;

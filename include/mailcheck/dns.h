@@ -145,4 +145,11 @@ bool mc_dns_status_is_temporary(mc_dns_status s);  /* SERVFAIL, REFUSED, TIMEOUT
  */
 mc_status mc_domain_normalize(const char *in, char **out);
 
+/* Lowercase and strip one trailing dot; NULL when out of memory. Does not
+ * validate. */
+char *mc_dns_name_fold(const char *name);
+/* NULL when the name can be asked in DNS (labels 1..63, at most 253
+ * characters), else why not. */
+const char *mc_dns_name_problem(const char *name);
+
 #endif

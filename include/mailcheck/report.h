@@ -63,6 +63,7 @@ typedef struct mc_render_opts {
 /* What kind of result a render call gets. */
 typedef enum mc_result_kind {
 	MC_RESULT_MX,
+	MC_RESULT_SPF,
 } mc_result_kind;
 
 #define MC_SCHEMA_VERSION 1

@@ -42,12 +42,6 @@ mc_dns_answer *mc_dns_cache_get(const mc_dns_cache *c, const char *name, uint16_
 mc_status mc_dns_cache_put(mc_dns_cache *c, mc_dns_answer *a);
 size_t mc_dns_cache_size(const mc_dns_cache *c);
 
-/* Names (name.c) */
-/* Lowercase, strip one trailing dot; NULL when out of memory. Does not validate. */
-char *mc_dns_name_fold(const char *name);
-/* NULL when valid as a DNS name (label <= 63, name <= 253), else why not. */
-const char *mc_dns_name_problem(const char *name);
-
 /* Answers (rr.c) */
 mc_dns_answer *mc_dns_answer_new(const char *name, uint16_t type);
 void mc_dns_answer_free(mc_dns_answer *a);

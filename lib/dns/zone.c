@@ -192,14 +192,38 @@ static mc_status load_file(struct zone_db *db, const char *file)
 	return st;
 }
 
+/* Canonical name order, then type, then file order (records of one name
+ * and type are answered in the order the file gives them). */
+struct sort_item {
+	ldns_rr *rr;
+	size_t seq;
+};
+
 static int rr_order(const void *a, const void *b)
 {
-	const ldns_rr *x = *(ldns_rr *const *)a, *y = *(ldns_rr *const *)b;
-	int c = ldns_dname_compare(ldns_rr_owner(x), ldns_rr_owner(y));
+	const struct sort_item *x = a, *y = b;
+	int c = ldns_dname_compare(ldns_rr_owner(x->rr), ldns_rr_owner(y->rr));
 
 	if (c)
 		return c;
-	return (int)ldns_rr_get_type(x) - (int)ldns_rr_get_type(y);
+	if (ldns_rr_get_type(x->rr) != ldns_rr_get_type(y->rr))
+		return (int)ldns_rr_get_type(x->rr) - (int)ldns_rr_get_type(y->rr);
+	return x->seq < y->seq ? -1 : 1;
+}
+
+static mc_status sort_records(struct zone_db *db)
+{
+	struct sort_item *items = calloc(db->n ? db->n : 1, sizeof(*items));
+
+	if (!items)
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	for (size_t i = 0; i < db->n; i++)
+		items[i] = (struct sort_item){db->rrs[i], i};
+	qsort(items, db->n, sizeof(*items), rr_order);
+	for (size_t i = 0; i < db->n; i++)
+		db->rrs[i] = items[i].rr;
+	free(items);
+	return MC_OK;
 }
 
 mc_status mc_dns_zone_open(const char *const *files, size_t n, void **state)
@@ -211,12 +235,12 @@ mc_status mc_dns_zone_open(const char *const *files, size_t n, void **state)
 		return mc_error_set(MC_ENOMEM, "out of memory");
 	for (size_t i = 0; st == MC_OK && i < n; i++)
 		st = load_file(db, files[i]);
+	if (st == MC_OK)
+		st = sort_records(db);
 	if (st != MC_OK) {
 		zone_free(db);
 		return st;
 	}
-	if (db->n)
-		qsort(db->rrs, db->n, sizeof(*db->rrs), rr_order);
 	*state = db;
 	return MC_OK;
 }

@@ -44,5 +44,7 @@ void mc_text_tail(mc_text *t, const mc_findings *f, const mc_dns_log *dns);
 /* Per-command renderers */
 json_t *mc_mx_json(const void *result);
 void mc_mx_text(mc_text *t, const void *result);
+json_t *mc_spf_json(const void *result);
+void mc_spf_text(mc_text *t, const void *result);
 
 #endif

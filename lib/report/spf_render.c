@@ -1,0 +1,91 @@
+/* spf: JSON object and text report of an mc_spf_result. */
+#include <string.h>
+
+#include "mailcheck/spf.h"
+#include "report/internal.h"
+
+json_t *mc_spf_json(const void *result)
+{
+	const mc_spf_result *res = result;
+	json_t *o = mc_json_head("spf"), *path = json_array();
+
+	json_object_set_new(o, "domain", mc_json_str(res->domain));
+	json_object_set_new(o, "ip", mc_json_str(res->ip));
+	json_object_set_new(o, "helo", mc_json_str(res->helo));
+	json_object_set_new(o, "sender", mc_json_str(res->sender));
+	json_object_set_new(o, "record", mc_json_str(res->record));
+	json_object_set_new(o, "result", json_string(mc_verdict_name(res->verdict)));
+	json_object_set_new(o, "mechanism", mc_json_str(res->mechanism));
+	for (size_t i = 0; i < res->n_path; i++) {
+		json_t *step = json_object();
+
+		json_object_set_new(step, "domain", mc_json_str(res->path[i].domain));
+		json_object_set_new(step, "term", mc_json_str(res->path[i].term));
+		json_array_append_new(path, step);
+	}
+	json_object_set_new(o, "path", path);
+	json_object_set_new(o, "explanation", mc_json_str(res->explanation));
+	json_object_set_new(o, "dns_lookups", json_integer(res->dns_lookups));
+	json_object_set_new(o, "void_lookups", json_integer(res->void_lookups));
+	json_object_set_new(o, "received_spf", mc_json_str(res->received_spf));
+	mc_json_tail(o, &res->findings, &res->dns);
+	return o;
+}
+
+static void headline(mc_text *t, const mc_spf_result *res)
+{
+	const char *d = res->domain, *ip = res->ip;
+
+	switch (res->verdict) {
+	case MC_VERDICT_PASS:
+		mc_text_verdict(t, res->verdict, "%s authorizes %s to send its mail", d, ip);
+		break;
+	case MC_VERDICT_FAIL:
+		mc_text_verdict(t, res->verdict, "%s does not authorize %s to send its mail", d, ip);
+		break;
+	case MC_VERDICT_SOFTFAIL:
+		mc_text_verdict(t, res->verdict, "%s does not authorize %s (softfail: accept, "
+		                "but treat as suspect)", d, ip);
+		break;
+	case MC_VERDICT_NEUTRAL:
+		mc_text_verdict(t, res->verdict, "%s neither authorizes nor forbids %s", d, ip);
+		break;
+	case MC_VERDICT_NONE:
+		mc_text_verdict(t, res->verdict, "%s has no SPF record", d);
+		break;
+	case MC_VERDICT_PERMERROR:
+		mc_text_verdict(t, res->verdict, "the SPF record of %s is broken: receivers "
+		                "treat it as an error", d);
+		break;
+	case MC_VERDICT_TEMPERROR:
+		mc_text_verdict(t, res->verdict, "SPF of %s could not be evaluated (DNS failure)", d);
+		break;
+	}
+}
+
+void mc_spf_text(mc_text *t, const void *result)
+{
+	const mc_spf_result *res = result;
+
+	headline(t, res);
+	if (t->opts->quiet)
+		return;
+	if (res->record)
+		fprintf(t->fp, "  record:      %s\n", res->record);
+	if (res->mechanism)
+		fprintf(t->fp, "  decided by:  %s\n", res->mechanism);
+	else if (res->default_result)
+		fprintf(t->fp, "  decided by:  no term matched (default: neutral)\n");
+	if (res->n_path > 1) {
+		fputs("  path:        ", t->fp);
+		for (size_t i = 0; i < res->n_path; i++)
+			fprintf(t->fp, "%s%s (%s)", i ? " -> " : "", res->path[i].term,
+			        res->path[i].domain);
+		fputc('\n', t->fp);
+	}
+	if (res->explanation)
+		fprintf(t->fp, "  explanation: %s\n", res->explanation);
+	fprintf(t->fp, "  lookups:     %d of %d DNS lookups, %d of %d void lookups\n",
+	        res->dns_lookups, MC_SPF_MAX_LOOKUPS, res->void_lookups, MC_SPF_MAX_VOID);
+	mc_text_tail(t, &res->findings, &res->dns);
+}
