@@ -165,7 +165,7 @@ def main():
     ap.add_argument("--network", type=int)
     ap.add_argument("--update", action="store_true")
     ap.add_argument("cases", nargs="*")
-    opts = ap.parse_args()
+    opts = ap.parse_intermixed_args()
     codes = documented_codes()
     passed = failed = 0
     for case in opts.cases or all_cases():
