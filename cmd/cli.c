@@ -87,6 +87,17 @@ int cli_args(int argc, char **argv, const struct cli_opt *opts, int min, int max
 	return n;
 }
 
+const char *cli_authserv_id(struct mc_ctx *ctx)
+{
+	static char host[256];
+
+	if (ctx->authserv_id)
+		return ctx->authserv_id;
+	if (gethostname(host, sizeof(host) - 1) < 0 || !host[0])
+		return "localhost";
+	return host;
+}
+
 int cli_output(mc_result_kind kind, const void *result, mc_verdict verdict,
                const struct mc_ctx *ctx)
 {
@@ -151,6 +162,11 @@ static int value_option(int *i, int argc, char **argv, struct mc_ctx *ctx)
 			ctx->zones[ctx->n_zones++] = v;
 		else
 			ctx->dns[ctx->n_dns++] = v;
+		return 1;
+	}
+	if (is_option(arg, "--authserv-id")) {
+		if (!(ctx->authserv_id = option_value(i, argc, argv, "--authserv-id")))
+			return -1;
 		return 1;
 	}
 	if (is_option(arg, "--timeout")) {

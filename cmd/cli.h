@@ -24,6 +24,7 @@ struct mc_ctx {
 	const char *zones[CLI_MAX_LIST];
 	size_t n_zones;
 	double timeout;       /* 0: default */
+	const char *authserv_id; /* --authserv-id; NULL: the host name */
 	bool has_now;
 	int64_t now;          /* --now EPOCH */
 	mc_resolver *resolver;
@@ -58,6 +59,9 @@ struct cli_opt {
  */
 int cli_args(int argc, char **argv, const struct cli_opt *opts, int min, int max,
              const char *usage);
+
+/* The name of this verifier in headers it writes (receiver=, authserv-id). */
+const char *cli_authserv_id(struct mc_ctx *ctx);
 
 /* Render a result to stdout and turn its verdict into the exit status. */
 int cli_output(mc_result_kind kind, const void *result, mc_verdict verdict,

@@ -52,6 +52,8 @@ static const char global_usage[] =
 	"                     (repeatable); names in no zone are NXDOMAIN\n"
 	"  --timeout SECS     per-query timeout, all tries included (default 5)\n"
 	"  --now EPOCH        evaluate as of this time\n"
+	"  --authserv-id NAME this verifier's name in the headers it writes\n"
+	"                     (Received-SPF receiver=; default: the host name)\n"
 	"  -v, --verbose      also list the DNS queries made\n"
 	"  -q, --quiet        print only the verdict line\n"
 	"  --no-color         no colours (also when NO_COLOR is set)\n"

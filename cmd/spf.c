@@ -1,6 +1,4 @@
 /* mailcheck spf DOMAIN IP [--helo NAME] [--sender ADDR] */
-#include <unistd.h>
-
 #include "cli.h"
 #include "mailcheck/spf.h"
 
@@ -13,7 +11,6 @@ int cmd_spf(int argc, char **argv, struct mc_ctx *ctx)
 	const struct cli_opt opts[] = {
 		{"--sender", &sender, NULL}, {"--helo", &helo, NULL}, {NULL, NULL, NULL},
 	};
-	char host[256] = "";
 	mc_spf_result res;
 	mc_resolver *r;
 	mc_status st;
@@ -23,10 +20,9 @@ int cmd_spf(int argc, char **argv, struct mc_ctx *ctx)
 		return EXIT_USAGE;
 	if (!(r = cli_resolver(ctx)))
 		return EXIT_USAGE;
-	gethostname(host, sizeof(host) - 1);
 	mc_spf_request req = {
 		.domain = argv[1], .ip = argv[2], .sender = sender, .helo = helo,
-		.receiver = host[0] ? host : NULL, .now = ctx->has_now ? (time_t)ctx->now : 0,
+		.receiver = cli_authserv_id(ctx), .now = ctx->has_now ? (time_t)ctx->now : 0,
 	};
 	st = mc_spf_check(r, &req, &res);
 	if (st != MC_OK) {

@@ -21,6 +21,10 @@ char *mc_vasprintf(const char *fmt, va_list ap);
 /* Grow *items (of `size` bytes each) so that it holds at least `need`. */
 int mc_grow(void *items, size_t *cap, size_t need, size_t size);
 
+/* The registrable domain of a name (public suffix list), lower case;
+ * NULL when the name is itself a public suffix or not under one. */
+char *mc_registrable_domain(const char *name);
+
 /* Monotonic clock in milliseconds. */
 double mc_now_ms(void);
 

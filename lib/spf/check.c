@@ -68,24 +68,34 @@ static mc_status parse_client(struct spf_eval *ev, const char *ip)
 	                    ip ? ip : "");
 }
 
-static const char *comment(mc_verdict v)
+/* The comment of Received-SPF (RFC 7208 9.1), in the usual wording. */
+static char *comment(const mc_spf_result *res, const char *sender)
 {
-	switch (v) {
-	case MC_VERDICT_PASS: return "domain of %s designates %s as permitted sender";
-	case MC_VERDICT_FAIL: return "domain of %s does not designate %s as permitted sender";
+	const char *ip = res->ip, *d = res->domain;
+
+	switch (res->verdict) {
+	case MC_VERDICT_PASS:
+		return mc_asprintf("domain of %s designates %s as permitted sender", sender, ip);
+	case MC_VERDICT_FAIL:
+		return mc_asprintf("domain of %s does not designate %s as permitted sender", sender, ip);
 	case MC_VERDICT_SOFTFAIL:
-		return "transitioning domain of %s does not designate %s as permitted sender";
-	case MC_VERDICT_NEUTRAL: return "%s neither permits nor denies %s";
-	case MC_VERDICT_NONE: return "domain of %s does not designate permitted sender hosts%.0s";
-	case MC_VERDICT_TEMPERROR: return "error in processing during lookup of %s%.0s";
-	default: return "the SPF record of %s is in error%.0s";
+		return mc_asprintf("transitioning domain of %s does not designate %s as permitted "
+		                   "sender", sender, ip);
+	case MC_VERDICT_NEUTRAL:
+		return mc_asprintf("%s is neither permitted nor denied by domain of %s", ip, sender);
+	case MC_VERDICT_NONE:
+		return mc_asprintf("domain of %s does not designate permitted sender hosts", sender);
+	case MC_VERDICT_TEMPERROR:
+		return mc_asprintf("error in processing during lookup of %s", d);
+	default:
+		return mc_asprintf("the SPF record of %s is in error", d);
 	}
 }
 
 /* RFC 7208 9.1 */
 static char *received_spf(const struct spf_eval *ev, const mc_spf_result *res, bool helo_id)
 {
-	char *cmt = mc_asprintf(comment(res->verdict), ev->sender, res->ip);
+	char *cmt = comment(res, ev->sender);
 	char *h = mc_asprintf("Received-SPF: %s (mailcheck: %s) client-ip=%s; "
 		"envelope-from=\"%s\"; helo=%s; receiver=%s; identity=%s%s%s%s",
 		mc_verdict_name(res->verdict), cmt ? cmt : "", res->ip, ev->sender,
@@ -204,6 +214,13 @@ mc_status mc_spf_check(mc_resolver *r, const mc_spf_request *req, mc_spf_result 
 		return mc_error_set(MC_EINVAL, "no domain to check");
 	if ((st = parse_client(&ev, req->ip)) != MC_OK || (st = init(&ev, out, req)) != MC_OK)
 		return st;
+	/* the address as evaluated: canonical text, IPv4-mapped shown as IPv4 */
+	char canon[INET6_ADDRSTRLEN];
+
+	free(out->ip);
+	out->ip = mc_strdup(inet_ntop(ev.family, ev.ip, canon, sizeof(canon)));
+	if (!out->ip)
+		return mc_error_set(MC_ENOMEM, "out of memory");
 	split_sender(&ev, out, req, &local, &sdomain);
 	o = spf_check_host(&ev, out->domain, 0, true);
 	out->verdict = o.verdict;
@@ -213,7 +230,9 @@ mc_status mc_spf_check(mc_resolver *r, const mc_spf_request *req, mc_spf_result 
 	if (o.verdict != MC_VERDICT_NONE && o.verdict != MC_VERDICT_PERMERROR &&
 	    o.verdict != MC_VERDICT_TEMPERROR)
 		deciding_term(out);
-	out->suggestion = mc_asprintf("%s:%s", ev.family == AF_INET ? "ip4" : "ip6", out->ip);
+	if (o.verdict == MC_VERDICT_FAIL || o.verdict == MC_VERDICT_SOFTFAIL ||
+	    o.verdict == MC_VERDICT_NEUTRAL || o.verdict == MC_VERDICT_NONE)
+		spf_suggest(&ev, out);
 	outcome_findings(out);
 	out->received_spf = received_spf(&ev, out, !req->sender || !*req->sender);
 	free(ev.validated);

@@ -46,7 +46,7 @@ static const char *dns_problem(const mc_dns_answer *a)
 static enum match temp_lookup(struct spf_eval *ev, const mc_dns_answer *a)
 {
 	mc_finding_hint(problem(ev, "spf.temperror",
-		"the DNS lookup %s %s failed (%s), so SPF cannot be evaluated now",
+		"the DNS lookup %s %s failed: %s; SPF cannot be evaluated now",
 		a->name, mc_dns_type_name(a->type), dns_problem(a)),
 		"retry later; if it persists, check the nameservers that serve %s", a->name);
 	return MATCH_TEMPERROR;

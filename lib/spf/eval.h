@@ -34,6 +34,8 @@ struct spf_outcome spf_check_host(struct spf_eval *ev, const char *domain, int d
 spf_macro_env spf_env(struct spf_eval *ev, const char *domain);
 bool spf_ip_in(const struct spf_eval *ev, const unsigned char *net, int family, int prefix);
 void spf_reverse_name(const struct spf_eval *ev, char *buf, size_t size);
+/* Fill res->suggestion: the term that would authorize the client. */
+void spf_suggest(struct spf_eval *ev, mc_spf_result *res);
 size_t spf_validated_names(struct spf_eval *ev, const char **names, bool count, bool *void_over);
 
 
