@@ -21,19 +21,23 @@ static const struct command commands[] = {
 	 "MX, RFC 5321 5.1); a null MX \"0 .\" (RFC 7505) means it accepts no mail.\n"
 	 "Exit status: 0 mail can be delivered, 1 it cannot, 2 usage error,\n"
 	 "3 DNS failure (timeout, SERVFAIL).\n"},
-	{"spf", cmd_spf, "evaluate SPF for a domain and a client IP",
-	 "usage: mailcheck spf DOMAIN IP [--sender ADDR] [--helo NAME]\n"
+	{"spf", cmd_spf, "SPF: evaluate for a client IP, or check the record",
+	 "usage: mailcheck spf DOMAIN [IP [--sender ADDR] [--helo NAME]]\n"
 	 "\n"
-	 "Evaluates the SPF record of DOMAIN for the client IP (RFC 7208\n"
+	 "With IP: evaluates the SPF record of DOMAIN for that client (RFC 7208\n"
 	 "check_host()) and says which term decided, the path through include: and\n"
 	 "redirect=, the lookups counted against the limits, and what to add to the\n"
 	 "record when IP is not authorized.\n"
+	 "Without IP: walks the include/redirect tree, counts DNS and void lookups\n"
+	 "against the limits, lists the authorized networks, and reports syntax\n"
+	 "errors (with position), +all/?all, missing all, ptr, loops, includes of\n"
+	 "domains without SPF, and records too long for one UDP answer.\n"
 	 "  --sender ADDR  the envelope sender (MAIL FROM); its local part feeds\n"
 	 "                 macros. Empty or absent: the HELO identity,\n"
 	 "                 postmaster@HELO (RFC 7208 2.3)\n"
 	 "  --helo NAME    the HELO/EHLO name (macros use \"unknown\" without it)\n"
-	 "Exit status: 0 pass, 1 fail, softfail, neutral, none or permerror,\n"
-	 "2 usage error, 3 temperror (DNS failure).\n"},
+	 "Exit status: 0 pass (lint: no error found), 1 fail, softfail, neutral,\n"
+	 "none or permerror (lint: errors), 2 usage error, 3 temperror.\n"},
 };
 
 static const char global_usage[] =

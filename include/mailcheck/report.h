@@ -64,6 +64,7 @@ typedef struct mc_render_opts {
 typedef enum mc_result_kind {
 	MC_RESULT_MX,
 	MC_RESULT_SPF,
+	MC_RESULT_SPF_LINT,
 } mc_result_kind;
 
 #define MC_SCHEMA_VERSION 1

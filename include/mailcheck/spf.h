@@ -53,6 +53,38 @@ typedef struct mc_spf_result {
 	mc_dns_log dns;
 } mc_spf_result;
 
+/* One record of the include/redirect tree (lint). */
+typedef struct mc_spf_node {
+	char *domain;
+	char *via;           /* the term that led here ("include:x"), NULL at the root */
+	char *record;        /* NULL when the domain has none */
+	char *problem;       /* why the record is unusable (no record, syntax, loop ...) */
+	long error_position; /* offset of a syntax error in record, -1 when none */
+	int lookups;         /* terms of this record that query DNS */
+	struct mc_spf_node *children;
+	size_t n_children;
+} mc_spf_node;
+
+typedef struct mc_spf_lint {
+	char *domain;
+	/* PASS: usable, no error finding; FAIL: error findings (e.g. +all);
+	 * NONE: no record; PERMERROR: receivers get permerror; TEMPERROR: DNS */
+	mc_verdict verdict;
+	char *record;
+	mc_spf_node tree;
+	int dns_lookups;     /* every DNS-querying term of the tree (worst case) */
+	int void_lookups;    /* static targets that do not exist */
+	char **networks;     /* authorized networks, flattened ("192.0.2.0/24") */
+	size_t n_networks;
+	bool networks_complete; /* false when macros, exists or ptr hide some */
+	mc_findings findings;
+	mc_dns_log dns;
+} mc_spf_lint;
+
+/* Walk and check the SPF record of a domain without a client IP. */
+mc_status mc_spf_lint_check(mc_resolver *r, const char *domain, mc_spf_lint *out);
+void mc_spf_lint_clear(mc_spf_lint *res);
+
 /* Evaluate. MC_EINVAL when ip is not an IP address; DNS trouble is the
  * verdict temperror, not an error. */
 mc_status mc_spf_check(mc_resolver *r, const mc_spf_request *req, mc_spf_result *out);

@@ -46,5 +46,7 @@ json_t *mc_mx_json(const void *result);
 void mc_mx_text(mc_text *t, const void *result);
 json_t *mc_spf_json(const void *result);
 void mc_spf_text(mc_text *t, const void *result);
+json_t *mc_spf_lint_json(const void *result);
+void mc_spf_lint_text(mc_text *t, const void *result);
 
 #endif

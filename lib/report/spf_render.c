@@ -89,3 +89,99 @@ void mc_spf_text(mc_text *t, const void *result)
 	        res->dns_lookups, MC_SPF_MAX_LOOKUPS, res->void_lookups, MC_SPF_MAX_VOID);
 	mc_text_tail(t, &res->findings, &res->dns);
 }
+
+static json_t *node_json(const mc_spf_node *n)
+{
+	json_t *o = json_object(), *kids = json_array();
+
+	json_object_set_new(o, "domain", mc_json_str(n->domain));
+	json_object_set_new(o, "via", mc_json_str(n->via));
+	json_object_set_new(o, "record", mc_json_str(n->record));
+	json_object_set_new(o, "lookups", json_integer(n->lookups));
+	json_object_set_new(o, "problem", mc_json_str(n->problem));
+	json_object_set_new(o, "error_position",
+	                    n->error_position >= 0 ? json_integer(n->error_position) : json_null());
+	for (size_t i = 0; i < n->n_children; i++)
+		json_array_append_new(kids, node_json(&n->children[i]));
+	json_object_set_new(o, "children", kids);
+	return o;
+}
+
+json_t *mc_spf_lint_json(const void *result)
+{
+	const mc_spf_lint *res = result;
+	json_t *o = mc_json_head("spf"), *nets = json_array();
+
+	json_object_set_new(o, "domain", mc_json_str(res->domain));
+	json_object_set_new(o, "ip", json_null());
+	json_object_set_new(o, "record", mc_json_str(res->record));
+	json_object_set_new(o, "result", json_string(mc_verdict_name(res->verdict)));
+	json_object_set_new(o, "includes", node_json(&res->tree));
+	json_object_set_new(o, "dns_lookups", json_integer(res->dns_lookups));
+	json_object_set_new(o, "void_lookups", json_integer(res->void_lookups));
+	for (size_t i = 0; i < res->n_networks; i++)
+		json_array_append_new(nets, mc_json_str(res->networks[i]));
+	json_object_set_new(o, "networks", nets);
+	json_object_set_new(o, "networks_complete", json_boolean(res->networks_complete));
+	mc_json_tail(o, &res->findings, &res->dns);
+	return o;
+}
+
+static void node_text(mc_text *t, const mc_spf_node *n, int depth)
+{
+	fprintf(t->fp, "  %*s%s%s%s", depth * 2, "", n->via ? n->via : n->domain,
+	        n->via ? "" : "", "");
+	if (n->record)
+		fprintf(t->fp, "  \"%s\"  [%d lookup%s]", n->record, n->lookups,
+		        n->lookups == 1 ? "" : "s");
+	if (n->problem) {
+		fputs("  ", t->fp);
+		mc_text_colored(t, MC_COLOR_YELLOW, n->problem);
+	}
+	fputc('\n', t->fp);
+	for (size_t i = 0; i < n->n_children; i++)
+		node_text(t, &n->children[i], depth + 1);
+}
+
+void mc_spf_lint_text(mc_text *t, const void *result)
+{
+	const mc_spf_lint *res = result;
+	const char *d = res->domain;
+
+	switch (res->verdict) {
+	case MC_VERDICT_PASS:
+		mc_text_verdict(t, res->verdict, "%s has a valid SPF record (%d of %d DNS lookups)",
+		                d, res->dns_lookups, MC_SPF_MAX_LOOKUPS);
+		break;
+	case MC_VERDICT_FAIL:
+		mc_text_verdict(t, res->verdict, "the SPF record of %s works but is unsafe", d);
+		break;
+	case MC_VERDICT_NONE:
+		mc_text_verdict(t, res->verdict, "%s has no SPF record", d);
+		break;
+	case MC_VERDICT_TEMPERROR:
+		mc_text_verdict(t, res->verdict, "the SPF record of %s could not be checked "
+		                "(DNS failure)", d);
+		break;
+	default:
+		mc_text_verdict(t, res->verdict, "the SPF record of %s is broken: receivers "
+		                "return permerror", d);
+		break;
+	}
+	if (t->opts->quiet)
+		return;
+	if (res->record) {
+		fputs("  tree:\n", t->fp);
+		node_text(t, &res->tree, 1);
+		fprintf(t->fp, "  lookups:  %d of %d DNS lookups, %d of %d void lookups\n",
+		        res->dns_lookups, MC_SPF_MAX_LOOKUPS, res->void_lookups, MC_SPF_MAX_VOID);
+	}
+	if (res->n_networks) {
+		fputs("  networks:", t->fp);
+		for (size_t i = 0; i < res->n_networks; i++)
+			fprintf(t->fp, " %s", res->networks[i]);
+		fputs(res->networks_complete ? "\n" : " (and more that macros, exists or ptr decide)\n",
+		      t->fp);
+	}
+	mc_text_tail(t, &res->findings, &res->dns);
+}

@@ -157,7 +157,7 @@ static void outcome_findings(mc_spf_result *res)
 		break;
 	case MC_VERDICT_NONE:
 		if (!mc_findings_any(&res->findings, MC_SEV_ERROR))
-			mc_finding_hint(mc_finding_add(&res->findings, "spf.none", MC_SEV_WARNING,
+			mc_finding_hint(mc_finding_add(&res->findings, "spf.none", MC_SEV_ERROR,
 				"%s publishes no SPF record: receivers cannot tell which servers may "
 				"send its mail, and DMARC can pass only through DKIM", d),
 				"publish a TXT record at %s such as \"v=spf1 %s -all\" listing every "
