@@ -22,7 +22,7 @@ static const struct command commands[] = {
 	 "Exit status: 0 mail can be delivered, 1 it cannot, 2 usage error,\n"
 	 "3 DNS failure (timeout, SERVFAIL).\n"},
 	{"spf", cmd_spf, "SPF: evaluate for a client IP, or check the record",
-	 "usage: mailcheck spf DOMAIN [IP [--sender ADDR] [--helo NAME]]\n"
+	 "usage: mailcheck spf DOMAIN [IP [--sender ADDR] [--helo NAME] [--compare]]\n"
 	 "\n"
 	 "With IP: evaluates the SPF record of DOMAIN for that client (RFC 7208\n"
 	 "check_host()) and says which term decided, the path through include: and\n"
@@ -36,6 +36,8 @@ static const struct command commands[] = {
 	 "                 macros. Empty or absent: the HELO identity,\n"
 	 "                 postmaster@HELO (RFC 7208 2.3)\n"
 	 "  --helo NAME    the HELO/EHLO name (macros use \"unknown\" without it)\n"
+	 "  --compare      also run libspf2 (as in Exim and other receivers) on the\n"
+	 "                 same query and DNS, and say where it decides otherwise\n"
 	 "Exit status: 0 pass (lint: no error found), 1 fail, softfail, neutral,\n"
 	 "none or permerror (lint: errors), 2 usage error, 3 temperror.\n"},
 };

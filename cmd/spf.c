@@ -3,7 +3,7 @@
 #include "mailcheck/spf.h"
 
 static const char usage[] =
-	"usage: mailcheck spf DOMAIN [IP [--sender ADDR] [--helo NAME]]";
+	"usage: mailcheck spf DOMAIN [IP [--sender ADDR] [--helo NAME] [--compare]]";
 
 /* No IP: walk and lint the record. */
 static int lint(mc_resolver *r, const char *domain, struct mc_ctx *ctx)
@@ -24,8 +24,10 @@ static int lint(mc_resolver *r, const char *domain, struct mc_ctx *ctx)
 int cmd_spf(int argc, char **argv, struct mc_ctx *ctx)
 {
 	const char *sender = NULL, *helo = NULL;
+	bool compare = false;
 	const struct cli_opt opts[] = {
-		{"--sender", &sender, NULL}, {"--helo", &helo, NULL}, {NULL, NULL, NULL},
+		{"--sender", &sender, NULL}, {"--helo", &helo, NULL},
+		{"--compare", NULL, &compare}, {NULL, NULL, NULL},
 	};
 	mc_spf_result res;
 	mc_resolver *r;
@@ -34,8 +36,8 @@ int cmd_spf(int argc, char **argv, struct mc_ctx *ctx)
 
 	if ((n = cli_args(argc, argv, opts, 1, 2, usage)) < 0)
 		return EXIT_USAGE;
-	if (n == 1 && (sender || helo)) {
-		cli_error("spf: --sender and --helo need an IP to evaluate\n%s", usage);
+	if (n == 1 && (sender || helo || compare)) {
+		cli_error("spf: --sender, --helo and --compare need an IP to evaluate\n%s", usage);
 		return EXIT_USAGE;
 	}
 	if (!(r = cli_resolver(ctx)))
@@ -47,6 +49,8 @@ int cmd_spf(int argc, char **argv, struct mc_ctx *ctx)
 		.receiver = cli_authserv_id(ctx), .now = ctx->has_now ? (time_t)ctx->now : 0,
 	};
 	st = mc_spf_check(r, &req, &res);
+	if (st == MC_OK && compare)
+		st = mc_spf_compare_libspf2(r, &req, &res);
 	if (st != MC_OK) {
 		cli_error("%s", mc_error_last());
 		mc_spf_result_clear(&res);

@@ -130,6 +130,8 @@ size_t mc_dns_log_size(const mc_resolver *r);
 /* Copy the log entries from index `since` on into `out` (caller frees with mc_dns_log_clear). */
 mc_status mc_dns_log_copy(const mc_resolver *r, size_t since, mc_dns_log *out);
 void mc_dns_log_clear(mc_dns_log *log);
+/* Append the log entries from index `since` on to `log`. */
+mc_status mc_dns_log_append(const mc_resolver *r, size_t since, mc_dns_log *log);
 
 /* Helpers */
 const char *mc_dns_status_name(mc_dns_status s);   /* "noerror", "nxdomain", ... */

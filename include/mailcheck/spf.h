@@ -49,9 +49,23 @@ typedef struct mc_spf_result {
 	int void_lookups;    /* lookups with no answer (limit 2) */
 	char *received_spf;  /* a Received-SPF header field (RFC 7208 9.1) */
 	char *suggestion;    /* on fail/softfail: the term to add, e.g. "ip4:192.0.2.1" */
+	/* --compare: libspf2's verdict on the same query (mc_spf_compare_libspf2) */
+	bool compared;
+	char *libspf2_result; /* in RFC 7208 words; NULL when libspf2 could not run */
+	char *libspf2_detail; /* libspf2's own result name, or why it could not run */
+	bool libspf2_agrees;
 	mc_findings findings;
 	mc_dns_log dns;
 } mc_spf_result;
+
+/*
+ * Second opinion: run libspf2 (Debian's, as in Exim and other receivers) on
+ * the same query through lib/dns, in a child process so that its aborts
+ * cannot take the report down. Fills the libspf2_* fields, adds
+ * spf.receivers_disagree when the verdicts differ, and appends the queries
+ * libspf2 made to res->dns. Call after mc_spf_check on the same result.
+ */
+mc_status mc_spf_compare_libspf2(mc_resolver *r, const mc_spf_request *req, mc_spf_result *res);
 
 /* One record of the include/redirect tree (lint). */
 typedef struct mc_spf_node {

@@ -207,3 +207,24 @@ void mc_dns_log_clear(mc_dns_log *log)
 	log->entries = NULL;
 	log->n = 0;
 }
+
+mc_status mc_dns_log_append(const mc_resolver *r, size_t since, mc_dns_log *log)
+{
+	mc_dns_log more;
+	mc_dns_log_entry *all;
+
+	if (mc_dns_log_copy(r, since, &more) != MC_OK)
+		return MC_ENOMEM;
+	if (more.n == 0)
+		return MC_OK;
+	all = realloc(log->entries, (log->n + more.n) * sizeof(*all));
+	if (!all) {
+		mc_dns_log_clear(&more);
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	}
+	memcpy(all + log->n, more.entries, more.n * sizeof(*all));
+	log->entries = all;
+	log->n += more.n;
+	mc_dns_log_clear(&more);
+	return MC_OK;
+}

@@ -28,6 +28,17 @@ json_t *mc_spf_json(const void *result)
 	json_object_set_new(o, "dns_lookups", json_integer(res->dns_lookups));
 	json_object_set_new(o, "void_lookups", json_integer(res->void_lookups));
 	json_object_set_new(o, "received_spf", mc_json_str(res->received_spf));
+	if (res->compared) {
+		json_t *l = json_object();
+
+		json_object_set_new(l, "result", mc_json_str(res->libspf2_result));
+		json_object_set_new(l, "detail", mc_json_str(res->libspf2_detail));
+		json_object_set_new(l, "agrees", res->libspf2_result ? json_boolean(res->libspf2_agrees)
+		                                                     : json_null());
+		json_object_set_new(o, "libspf2", l);
+	} else {
+		json_object_set_new(o, "libspf2", json_null());
+	}
 	mc_json_tail(o, &res->findings, &res->dns);
 	return o;
 }
@@ -87,6 +98,11 @@ void mc_spf_text(mc_text *t, const void *result)
 		fprintf(t->fp, "  explanation: %s\n", res->explanation);
 	fprintf(t->fp, "  lookups:     %d of %d DNS lookups, %d of %d void lookups\n",
 	        res->dns_lookups, MC_SPF_MAX_LOOKUPS, res->void_lookups, MC_SPF_MAX_VOID);
+	if (res->compared && res->libspf2_result)
+		fprintf(t->fp, "  libspf2:     %s (%s)\n", res->libspf2_agrees ? "agrees" : "DISAGREES",
+		        res->libspf2_result);
+	else if (res->compared)
+		fprintf(t->fp, "  libspf2:     %s\n", res->libspf2_detail);
 	mc_text_tail(t, &res->findings, &res->dns);
 }
 

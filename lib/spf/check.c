@@ -257,6 +257,8 @@ void mc_spf_result_clear(mc_spf_result *res)
 	free(res->explanation);
 	free(res->received_spf);
 	free(res->suggestion);
+	free(res->libspf2_result);
+	free(res->libspf2_detail);
 	mc_findings_clear(&res->findings);
 	mc_dns_log_clear(&res->dns);
 	memset(res, 0, sizeof(*res));

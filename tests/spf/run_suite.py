@@ -77,12 +77,17 @@ def zone_file(zonedata):
     return "\n".join(lines) + "\n"
 
 
+LIBSPF2 = {"right": 0, "wrong": 0, "aborted": 0}
+
+
 def run_test(mailcheck, zone, name, t):
     mailfrom = t.get("mailfrom", "")
     helo = t.get("helo", "")
     domain = mailfrom.rsplit("@", 1)[-1] if mailfrom else helo
     args = [mailcheck, "--zone", zone, "--json", "spf", "--", domain or ".", t["host"]]
     args[5:5] = ["--helo", helo, "--sender", mailfrom]
+    if "--libspf2" in sys.argv:
+        args.insert(5, "--compare")
     p = subprocess.run(args, capture_output=True, timeout=30)
     want = t["result"] if isinstance(t["result"], list) else [t["result"]]
     try:
@@ -90,6 +95,11 @@ def run_test(mailcheck, zone, name, t):
     except ValueError:
         return "no JSON (exit %d): %s" % (p.returncode, p.stderr.decode(errors="replace").strip())
     problems = []
+    lib = got.get("libspf2")
+    if lib:
+        key = "aborted" if lib["result"] is None else \
+              "right" if lib["result"] in want else "wrong"
+        LIBSPF2[key] += 1
     err = p.stderr.decode(errors="replace")
     if "Sanitizer" in err or "runtime error" in err:
         problems.append("sanitizer report: " + err)
@@ -129,6 +139,9 @@ def main():
                 else:
                     passed += 1
                     print("ok   %s" % name)
+    if "--libspf2" in sys.argv:
+        print("libspf2 1.2 on the same data: %(right)d right, %(wrong)d wrong, "
+              "%(aborted)d aborted" % LIBSPF2)
     print("spf-suite %s: %d passed, %d failed" % (os.path.basename(suite), passed, failed))
     sys.exit(1 if failed else 0)
 
