@@ -73,5 +73,10 @@ int cli_parse_globals(int *argc, char **argv, struct mc_ctx *ctx,
 
 int cmd_mx(int argc, char **argv, struct mc_ctx *ctx);
 int cmd_spf(int argc, char **argv, struct mc_ctx *ctx);
+int cmd_dkim(int argc, char **argv, struct mc_ctx *ctx);
+
+/* Open a message: FILE, or standard input for "-" or NULL. NULL after
+ * printing the error. *what names it for messages. */
+FILE *cli_open_input(const char *path, const char **what);
 
 #endif

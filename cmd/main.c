@@ -40,6 +40,18 @@ static const struct command commands[] = {
 	 "                 same query and DNS, and say where it decides otherwise\n"
 	 "Exit status: 0 pass (lint: no error found), 1 fail, softfail, neutral,\n"
 	 "none or permerror (lint: errors), 2 usage error, 3 temperror.\n"},
+	{"dkim", cmd_dkim, "DKIM: verify a message's signatures, or check a published key",
+	 "usage: mailcheck dkim [FILE|-]\n"
+	 "       mailcheck dkim DOMAIN --selector SEL\n"
+	 "\n"
+	 "With a message (FILE, or standard input): verifies every DKIM-Signature\n"
+	 "and says for each why it passed or failed: body changed, signed header\n"
+	 "changed, key missing, revoked or malformed, expired, weak key or rsa-sha1\n"
+	 "(RFC 8301), From not signed, and what was signed (headers, body length).\n"
+	 "Use --now EPOCH to verify as of the time the message arrived.\n"
+	 "With DOMAIN --selector SEL: checks the key record SEL._domainkey.DOMAIN.\n"
+	 "Exit status: 0 a signature verifies (or the key is usable), 1 none does,\n"
+	 "2 usage error or unreadable message, 3 key lookup failed.\n"},
 };
 
 static const char global_usage[] =

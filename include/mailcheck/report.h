@@ -65,6 +65,8 @@ typedef enum mc_result_kind {
 	MC_RESULT_MX,
 	MC_RESULT_SPF,
 	MC_RESULT_SPF_LINT,
+	MC_RESULT_DKIM,
+	MC_RESULT_DKIM_KEY,
 } mc_result_kind;
 
 #define MC_SCHEMA_VERSION 1

@@ -48,5 +48,9 @@ json_t *mc_spf_json(const void *result);
 void mc_spf_text(mc_text *t, const void *result);
 json_t *mc_spf_lint_json(const void *result);
 void mc_spf_lint_text(mc_text *t, const void *result);
+json_t *mc_dkim_json(const void *result);
+void mc_dkim_text(mc_text *t, const void *result);
+json_t *mc_dkim_key_json(const void *result);
+void mc_dkim_key_text(mc_text *t, const void *result);
 
 #endif

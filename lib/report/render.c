@@ -13,6 +13,8 @@ static const struct renderer renderers[] = {
 	[MC_RESULT_MX] = {mc_mx_json, mc_mx_text},
 	[MC_RESULT_SPF] = {mc_spf_json, mc_spf_text},
 	[MC_RESULT_SPF_LINT] = {mc_spf_lint_json, mc_spf_lint_text},
+	[MC_RESULT_DKIM] = {mc_dkim_json, mc_dkim_text},
+	[MC_RESULT_DKIM_KEY] = {mc_dkim_key_json, mc_dkim_key_text},
 };
 
 mc_status mc_render(mc_result_kind kind, const void *result,

@@ -1,0 +1,80 @@
+/*
+ * DKIM (RFC 6376): verify every DKIM-Signature of a message with reasons a
+ * program can act on, and check a published key record. Cryptography is
+ * libopendkim's; keys come through lib/dns; RFC 8301 (no rsa-sha1, RSA keys
+ * of 1024 bits or more) is applied on top.
+ */
+#ifndef MAILCHECK_DKIM_H
+#define MAILCHECK_DKIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "mailcheck/dns.h"
+#include "mailcheck/msg.h"
+#include "mailcheck/report.h"
+#include "mailcheck/verdict.h"
+
+#define MC_DKIM_MAX_SIGNATURES 50 /* more are ignored, with a finding */
+
+typedef struct mc_dkim_sig {
+	char *domain, *selector, *algorithm, *canonicalization, *identity;
+	int key_bits;            /* 0 when the key was not loaded */
+	char **signed_headers;   /* h=, lower case */
+	size_t n_signed_headers;
+	long long body_length;   /* l=, -1 when absent */
+	long long body_hashed;   /* canonical body bytes the signature covers, -1 unknown */
+	long long body_total;    /* canonical body bytes of the message, -1 unknown */
+	long long timestamp;     /* t=, -1 when absent */
+	long long expiry;        /* x=, -1 when absent */
+	char *body_hash;         /* bh= as signed */
+	bool testing;            /* the key says t=y */
+	mc_verdict verdict;      /* pass, fail, permerror, temperror */
+	const char *reason;      /* NULL on pass; else body_hash_mismatch, ... (stable) */
+	char *detail;            /* what went wrong, for people */
+} mc_dkim_sig;
+
+typedef struct mc_dkim_result {
+	/* pass if a signature passes; none without signatures; else temperror
+	 * if a key lookup failed, fail, or permerror */
+	mc_verdict verdict;
+	mc_dkim_sig *sigs;
+	size_t n_sigs;
+	char *from_domain;       /* the From domain, NULL when not exactly one */
+	mc_findings findings;
+	mc_dns_log dns;
+} mc_dkim_result;
+
+/* Streaming verification: feed the headers once they are read, then the
+ * body in chunks, then finish. */
+typedef struct mc_dkim_verifier mc_dkim_verifier;
+
+mc_status mc_dkim_verifier_new(mc_dkim_verifier **out, mc_resolver *r, time_t now);
+mc_status mc_dkim_headers(mc_dkim_verifier *v, const mc_message *msg);
+mc_status mc_dkim_body(mc_dkim_verifier *v, const char *chunk, size_t len);
+mc_status mc_dkim_finish(mc_dkim_verifier *v, const mc_message *msg, mc_dkim_result *out);
+void mc_dkim_verifier_free(mc_dkim_verifier *v);
+void mc_dkim_result_clear(mc_dkim_result *res);
+
+/* A published key: SEL._domainkey.DOMAIN */
+typedef struct mc_dkim_key {
+	char *domain, *selector, *name;
+	char *record;            /* NULL when none */
+	mc_verdict verdict;      /* pass: usable key; fail: unusable; none; temperror */
+	char *key_type;          /* k= (default rsa) */
+	int key_bits;
+	bool testing;            /* t=y */
+	bool strict_identity;    /* t=s */
+	char *hashes;            /* h=, NULL when absent (any) */
+	char *services;          /* s=, NULL when absent (*) */
+	char *notes;             /* n= */
+	mc_findings findings;
+	mc_dns_log dns;
+} mc_dkim_key;
+
+mc_status mc_dkim_key_check(mc_resolver *r, const char *domain, const char *selector,
+                            mc_dkim_key *out);
+void mc_dkim_key_clear(mc_dkim_key *key);
+
+#endif

@@ -1,0 +1,235 @@
+/*
+ * A published DKIM key: SEL._domainkey.DOMAIN (RFC 6376 3.6.1), its tags
+ * validated, the key itself parsed (RSA with OpenSSL, ed25519 32 bytes per
+ * RFC 8463), and RFC 8301's rules (RSA of at least 1024 bits, sha256).
+ */
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/util.h"
+#include "dkim/internal.h"
+
+static mc_finding *problem(mc_dkim_key *k, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static mc_finding *problem(mc_dkim_key *k, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+	mc_finding *f;
+
+	va_start(ap, fmt);
+	msg = mc_vasprintf(fmt, ap);
+	va_end(ap);
+	f = mc_finding_add(&k->findings, code, MC_SEV_ERROR, "%s", msg ? msg : code);
+	free(msg);
+	return f;
+}
+
+/* Base64 (whitespace already removed); -1 when invalid. */
+static long decode64(const char *in, unsigned char **out)
+{
+	size_t n = strlen(in);
+	unsigned char *buf = malloc(n / 4 * 3 + 3);
+	int len;
+
+	*out = NULL;
+	if (!buf || n % 4) {
+		free(buf);
+		return -1;
+	}
+	len = EVP_DecodeBlock(buf, (const unsigned char *)in, (int)n);
+	if (len < 0) {
+		free(buf);
+		return -1;
+	}
+	while (n > 0 && in[n - 1] == '=') { /* EVP_DecodeBlock counts the padding */
+		len--;
+		n--;
+	}
+	*out = buf;
+	return len;
+}
+
+/* RSA key size in bits from SubjectPublicKeyInfo (or bare RSAPublicKey). */
+static int rsa_bits(const unsigned char *der, long len)
+{
+	const unsigned char *p = der;
+	EVP_PKEY *pk = d2i_PUBKEY(NULL, &p, len);
+	int bits = -1;
+
+	if (!pk) {
+		p = der;
+		pk = d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, len);
+	}
+	if (pk && EVP_PKEY_get_base_id(pk) == EVP_PKEY_RSA)
+		bits = EVP_PKEY_get_bits(pk);
+	EVP_PKEY_free(pk);
+	return bits;
+}
+
+static void check_key_material(mc_dkim_key *k, const char *p)
+{
+	unsigned char *der;
+	long len = decode64(p, &der);
+
+	if (len < 0) {
+		mc_finding_hint(problem(k, "dkim.key_syntax", "p= of %s is not valid base64", k->name),
+			"publish the public key base64-encoded, without spaces inside");
+	} else if (strcasecmp(k->key_type, "ed25519") == 0) {
+		if (len != 32)
+			mc_finding_hint(problem(k, "dkim.key_syntax", "p= of %s holds %ld bytes; an "
+				"ed25519 key is 32 bytes (RFC 8463 4.2)", k->name, len),
+				"publish the raw 32-byte public key, base64-encoded (not the DER form)");
+		else
+			k->key_bits = 256;
+	} else {
+		k->key_bits = rsa_bits(der, len);
+		if (k->key_bits < 0) {
+			k->key_bits = 0;
+			mc_finding_hint(problem(k, "dkim.key_syntax", "p= of %s is not an RSA public "
+				"key", k->name), "publish the SubjectPublicKeyInfo of the RSA key "
+				"(openssl rsa -pubout, without the PEM lines)");
+		} else if (k->key_bits < 1024) {
+			mc_finding_hint(problem(k, "dkim.weak_key", "the RSA key of %s has %d bits; "
+				"RFC 8301 verifiers reject keys under 1024 bits", k->name, k->key_bits),
+				"generate a 2048-bit key and publish it under a new selector");
+		} else if (k->key_bits < 2048) {
+			mc_finding_hint(mc_finding_add(&k->findings, "dkim.key_1024", MC_SEV_WARNING,
+				"the RSA key of %s has %d bits: accepted, but weak by today's standards",
+				k->name, k->key_bits),
+				"rotate to a 2048-bit key (under a new selector)");
+		}
+	}
+	free(der);
+}
+
+static void check_flags(mc_dkim_key *k, const dkim_tags *tags)
+{
+	char *t = dkim_tag_value(tags, "t");
+
+	k->testing = t && strchr(t, 'y');
+	k->strict_identity = t && strchr(t, 's');
+	if (k->testing)
+		mc_finding_hint(mc_finding_add(&k->findings, "dkim.testing_key", MC_SEV_WARNING,
+			"the key of %s says t=y (testing): receivers may treat its signatures as "
+			"absent", k->name), "remove t=y once signing works");
+	k->hashes = dkim_tag_value(tags, "h");
+	if (k->hashes && !strstr(k->hashes, "sha256"))
+		mc_finding_hint(problem(k, "dkim.key_type_mismatch", "the key of %s allows only "
+			"h=%s; RFC 8301 verifiers need sha256", k->name, k->hashes),
+			"remove h= or set h=sha256");
+	k->services = dkim_tag_value(tags, "s");
+	if (k->services && !strstr(k->services, "email") && !strchr(k->services, '*'))
+		mc_finding_hint(problem(k, "dkim.key_syntax", "the key of %s is for s=%s, not "
+			"e-mail", k->name, k->services), "remove s= or set s=email");
+	k->notes = dkim_tag_value(tags, "n");
+	free(t);
+}
+
+static void check_record(mc_dkim_key *k, const char *rec, size_t len)
+{
+	dkim_tags tags;
+	size_t pos = 0;
+	const char *why = dkim_tags_parse(rec, len, &tags, &pos);
+	char *v, *p;
+
+	if (why) {
+		mc_finding_hint(problem(k, "dkim.key_syntax", "the key record of %s is malformed at "
+			"position %zu: %s", k->name, pos, why), "publish: v=DKIM1; k=rsa; p=<key>");
+		return;
+	}
+	v = dkim_tag_value(&tags, "v");
+	if (v && (strcmp(v, "DKIM1") != 0 || strcmp(tags.t[0].name, "v") != 0))
+		mc_finding_hint(problem(k, "dkim.key_syntax", "v= of %s must be DKIM1 and the "
+			"first tag (RFC 6376 3.6.1)", k->name), "start the record with v=DKIM1;");
+	free(v);
+	k->key_type = dkim_tag_value(&tags, "k");
+	if (!k->key_type)
+		k->key_type = mc_strdup("rsa");
+	if (strcasecmp(k->key_type, "rsa") && strcasecmp(k->key_type, "ed25519"))
+		mc_finding_hint(problem(k, "dkim.key_type_mismatch", "k=%s of %s is not a key type "
+			"verifiers know (rsa, ed25519)", k->key_type, k->name), "use k=rsa");
+	p = dkim_tag_value(&tags, "p");
+	if (!p)
+		mc_finding_hint(problem(k, "dkim.key_syntax", "the key record of %s has no p= tag",
+			k->name), "add p=<base64 public key>");
+	else if (!*p)
+		mc_finding_hint(problem(k, "dkim.key_revoked", "the key of %s is revoked (empty "
+			"p=): signatures with this selector fail", k->name),
+			"sign with another selector; keep the revoked record only while old mail "
+			"is in transit");
+	else
+		check_key_material(k, p);
+	free(p);
+	check_flags(k, &tags);
+}
+
+mc_status mc_dkim_key_check(mc_resolver *r, const char *domain, const char *selector,
+                            mc_dkim_key *out)
+{
+	size_t log_start = mc_dns_log_size(r), found = 0;
+	const mc_dns_answer *a;
+	const mc_dns_rr *txt = NULL;
+	mc_status st;
+
+	memset(out, 0, sizeof(*out));
+	if ((st = mc_domain_normalize(domain, &out->domain)) != MC_OK)
+		return st;
+	out->selector = mc_dns_name_fold(selector);
+	out->name = mc_asprintf("%s._domainkey.%s", out->selector, out->domain);
+	if (!out->selector || !out->name)
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	if (!*out->selector || mc_dns_name_problem(out->name))
+		return mc_error_set(MC_EINVAL, "invalid selector '%s'", selector);
+	if (!(a = mc_dns_lookup(r, out->name, MC_RR_TXT)))
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	for (size_t i = 0; a->status == MC_DNS_OK && i < a->n_rrs; i++)
+		if (a->rrs[i].type == MC_RR_TXT && found++ == 0)
+			txt = &a->rrs[i];
+	if (mc_dns_status_is_temporary(a->status)) {
+		out->verdict = MC_VERDICT_TEMPERROR;
+		mc_finding_hint(problem(out, "dkim.key_dns_error", "the DNS lookup %s TXT failed: %s",
+			out->name, a->error ? a->error : mc_dns_status_name(a->status)),
+			"retry later; if it persists, check the nameservers of %s", out->domain);
+	} else if (!txt) {
+		out->verdict = MC_VERDICT_NONE;
+		mc_finding_hint(problem(out, "dkim.key_not_found", "no key is published at %s (%s)",
+			out->name, mc_dns_status_name(a->status)),
+			"publish the public key as a TXT record at %s; check the selector your "
+			"signer uses (s= in its DKIM-Signature)", out->name);
+	} else {
+		out->record = mc_strndup(txt->data, txt->data_len);
+		if (found > 1)
+			mc_finding_hint(mc_finding_add(&out->findings, "dkim.key_multiple",
+				MC_SEV_WARNING, "%s has %zu TXT records; verifiers may pick any of "
+				"them (this report checks the first)", out->name, found),
+				"publish exactly one key record per selector");
+		check_record(out, txt->data, txt->data_len);
+		out->verdict = mc_findings_any(&out->findings, MC_SEV_ERROR) ? MC_VERDICT_FAIL
+		                                                             : MC_VERDICT_PASS;
+		if (out->verdict == MC_VERDICT_PASS)
+			mc_finding_add(&out->findings, "dkim.key_ok", MC_SEV_INFO,
+				"%s publishes a usable %s key of %d bits", out->name, out->key_type,
+				out->key_bits);
+	}
+	return mc_dns_log_copy(r, log_start, &out->dns);
+}
+
+void mc_dkim_key_clear(mc_dkim_key *k)
+{
+	free(k->domain);
+	free(k->selector);
+	free(k->name);
+	free(k->record);
+	free(k->key_type);
+	free(k->hashes);
+	free(k->services);
+	free(k->notes);
+	mc_findings_clear(&k->findings);
+	mc_dns_log_clear(&k->dns);
+	memset(k, 0, sizeof(*k));
+}

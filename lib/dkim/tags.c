@@ -1,0 +1,91 @@
+/* DKIM tag lists (RFC 6376 3.2), for signatures and key records. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "dkim/internal.h"
+
+static int is_wsp(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+const char *dkim_tags_parse(const char *s, size_t len, dkim_tags *out, size_t *pos)
+{
+	size_t i = 0;
+
+	out->n = 0;
+	while (i < len) {
+		size_t name_start, name_end, v_start, v_end;
+
+		while (i < len && is_wsp(s[i]))
+			i++;
+		if (i == len)
+			break;
+		*pos = name_start = i;
+		if (!isalpha((unsigned char)s[i]))
+			return "a tag name must start with a letter";
+		while (i < len && (isalnum((unsigned char)s[i]) || s[i] == '_'))
+			i++;
+		name_end = i;
+		while (i < len && is_wsp(s[i]))
+			i++;
+		if (i == len || s[i] != '=')
+			return "expected '=' after the tag name";
+		i++;
+		v_start = i;
+		while (i < len && s[i] != ';')
+			i++;
+		v_end = i;
+		while (v_start < v_end && is_wsp(s[v_start]))
+			v_start++;
+		while (v_end > v_start && is_wsp(s[v_end - 1]))
+			v_end--;
+		if (name_end - name_start >= sizeof(out->t[0].name))
+			return "tag name too long";
+		for (size_t k = 0; k < out->n; k++)
+			if (strlen(out->t[k].name) == name_end - name_start &&
+			    memcmp(out->t[k].name, s + name_start, name_end - name_start) == 0)
+				return "duplicate tag";
+		if (out->n == DKIM_MAX_TAGS)
+			return "too many tags";
+		dkim_tag *t = &out->t[out->n++];
+
+		memcpy(t->name, s + name_start, name_end - name_start);
+		t->name[name_end - name_start] = '\0';
+		t->value = s + v_start;
+		t->len = v_end - v_start;
+		if (i < len)
+			i++; /* the ';' */
+	}
+	return NULL;
+}
+
+static const dkim_tag *find(const dkim_tags *tags, const char *name)
+{
+	for (size_t i = 0; i < tags->n; i++)
+		if (strcmp(tags->t[i].name, name) == 0)
+			return &tags->t[i];
+	return NULL;
+}
+
+int dkim_tag_has(const dkim_tags *tags, const char *name)
+{
+	return find(tags, name) != NULL;
+}
+
+char *dkim_tag_value(const dkim_tags *tags, const char *name)
+{
+	const dkim_tag *t = find(tags, name);
+	char *v;
+	size_t k = 0;
+
+	if (!t || !(v = malloc(t->len + 1)))
+		return NULL;
+	for (size_t i = 0; i < t->len; i++)
+		if (!is_wsp(t->value[i]))
+			v[k++] = t->value[i];
+	v[k] = '\0';
+	return v;
+}

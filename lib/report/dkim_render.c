@@ -1,0 +1,134 @@
+/* dkim: JSON and text for message verification and for a key check. */
+#include <string.h>
+
+#include "mailcheck/dkim.h"
+#include "report/internal.h"
+
+static json_t *num_or_null(long long v)
+{
+	return v >= 0 ? json_integer(v) : json_null();
+}
+
+static json_t *sig_json(const mc_dkim_sig *s)
+{
+	json_t *o = json_object(), *h = json_array();
+
+	json_object_set_new(o, "domain", mc_json_str(s->domain));
+	json_object_set_new(o, "selector", mc_json_str(s->selector));
+	json_object_set_new(o, "algorithm", mc_json_str(s->algorithm));
+	json_object_set_new(o, "canonicalization", mc_json_str(s->canonicalization));
+	json_object_set_new(o, "identity", mc_json_str(s->identity));
+	json_object_set_new(o, "key_bits", s->key_bits ? json_integer(s->key_bits) : json_null());
+	for (size_t i = 0; i < s->n_signed_headers; i++)
+		json_array_append_new(h, mc_json_str(s->signed_headers[i]));
+	json_object_set_new(o, "signed_headers", h);
+	json_object_set_new(o, "body_length", num_or_null(s->body_length));
+	json_object_set_new(o, "body_hashed", num_or_null(s->body_hashed));
+	json_object_set_new(o, "body_total", num_or_null(s->body_total));
+	json_object_set_new(o, "timestamp", num_or_null(s->timestamp));
+	json_object_set_new(o, "expiry", num_or_null(s->expiry));
+	json_object_set_new(o, "body_hash", mc_json_str(s->body_hash));
+	json_object_set_new(o, "testing", json_boolean(s->testing));
+	json_object_set_new(o, "result", json_string(mc_verdict_name(s->verdict)));
+	json_object_set_new(o, "reason", mc_json_str(s->reason));
+	return o;
+}
+
+json_t *mc_dkim_json(const void *result)
+{
+	const mc_dkim_result *res = result;
+	json_t *o = mc_json_head("dkim"), *sigs = json_array();
+
+	json_object_set_new(o, "from_domain", mc_json_str(res->from_domain));
+	json_object_set_new(o, "result", json_string(mc_verdict_name(res->verdict)));
+	for (size_t i = 0; i < res->n_sigs; i++)
+		json_array_append_new(sigs, sig_json(&res->sigs[i]));
+	json_object_set_new(o, "signatures", sigs);
+	mc_json_tail(o, &res->findings, &res->dns);
+	return o;
+}
+
+void mc_dkim_text(mc_text *t, const void *result)
+{
+	const mc_dkim_result *res = result;
+	size_t pass = 0;
+
+	for (size_t i = 0; i < res->n_sigs; i++)
+		pass += res->sigs[i].verdict == MC_VERDICT_PASS;
+	if (res->n_sigs == 0)
+		mc_text_verdict(t, res->verdict, "the message has no DKIM signature");
+	else
+		mc_text_verdict(t, res->verdict, "%zu of %zu DKIM signature%s verified", pass,
+		                res->n_sigs, res->n_sigs == 1 ? "" : "s");
+	if (t->opts->quiet)
+		return;
+	for (size_t i = 0; i < res->n_sigs; i++) {
+		const mc_dkim_sig *s = &res->sigs[i];
+
+		fprintf(t->fp, "  d=%s s=%s  %s %s", s->domain ? s->domain : "?",
+		        s->selector ? s->selector : "?", s->algorithm ? s->algorithm : "?",
+		        s->canonicalization ? s->canonicalization : "?");
+		if (s->key_bits)
+			fprintf(t->fp, " %d-bit", s->key_bits);
+		fputs("  ", t->fp);
+		mc_text_colored(t, s->verdict == MC_VERDICT_PASS ? MC_COLOR_GREEN : MC_COLOR_RED,
+		                s->reason ? s->reason : "pass");
+		fputs("\n      signed:", t->fp);
+		for (size_t k = 0; k < s->n_signed_headers; k++)
+			fprintf(t->fp, " %s", s->signed_headers[k]);
+		if (s->body_length >= 0)
+			fprintf(t->fp, "; body: only the first %lld of %lld bytes (l=)", s->body_length,
+			        s->body_total);
+		else if (s->body_hashed >= 0)
+			fprintf(t->fp, "; body: all of it (%lld bytes canonicalized)", s->body_hashed);
+		fputc('\n', t->fp);
+	}
+	mc_text_tail(t, &res->findings, &res->dns);
+}
+
+json_t *mc_dkim_key_json(const void *result)
+{
+	const mc_dkim_key *k = result;
+	json_t *o = mc_json_head("dkim");
+
+	json_object_set_new(o, "domain", mc_json_str(k->domain));
+	json_object_set_new(o, "selector", mc_json_str(k->selector));
+	json_object_set_new(o, "name", mc_json_str(k->name));
+	json_object_set_new(o, "record", mc_json_str(k->record));
+	json_object_set_new(o, "result", json_string(mc_verdict_name(k->verdict)));
+	json_object_set_new(o, "key_type", mc_json_str(k->key_type));
+	json_object_set_new(o, "key_bits", k->key_bits ? json_integer(k->key_bits) : json_null());
+	json_object_set_new(o, "testing", json_boolean(k->testing));
+	json_object_set_new(o, "strict_identity", json_boolean(k->strict_identity));
+	json_object_set_new(o, "hashes", mc_json_str(k->hashes));
+	json_object_set_new(o, "services", mc_json_str(k->services));
+	json_object_set_new(o, "notes", mc_json_str(k->notes));
+	mc_json_tail(o, &k->findings, &k->dns);
+	return o;
+}
+
+void mc_dkim_key_text(mc_text *t, const void *result)
+{
+	const mc_dkim_key *k = result;
+
+	switch (k->verdict) {
+	case MC_VERDICT_PASS:
+		mc_text_verdict(t, k->verdict, "%s publishes a usable %s key (%d bits)", k->name,
+		                k->key_type, k->key_bits);
+		break;
+	case MC_VERDICT_NONE:
+		mc_text_verdict(t, k->verdict, "no DKIM key at %s", k->name);
+		break;
+	case MC_VERDICT_TEMPERROR:
+		mc_text_verdict(t, k->verdict, "the key at %s could not be looked up", k->name);
+		break;
+	default:
+		mc_text_verdict(t, k->verdict, "the key at %s cannot verify signatures", k->name);
+		break;
+	}
+	if (t->opts->quiet)
+		return;
+	if (k->record)
+		fprintf(t->fp, "  record: %s\n", k->record);
+	mc_text_tail(t, &k->findings, &k->dns);
+}
