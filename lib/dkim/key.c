@@ -183,8 +183,11 @@ mc_status mc_dkim_key_check(mc_resolver *r, const char *domain, const char *sele
 	out->name = mc_asprintf("%s._domainkey.%s", out->selector, out->domain);
 	if (!out->selector || !out->name)
 		return mc_error_set(MC_ENOMEM, "out of memory");
-	if (!*out->selector || mc_dns_name_problem(out->name))
-		return mc_error_set(MC_EINVAL, "invalid selector '%s'", selector);
+	/* RFC 6376 3.1: selector = sub-domain *( "." sub-domain ) */
+	if (!*out->selector || mc_dns_name_problem(out->name) ||
+	    strspn(out->selector, "abcdefghijklmnopqrstuvwxyz0123456789-_.") != strlen(out->selector))
+		return mc_error_set(MC_EINVAL, "invalid selector '%s': letters, digits, '-', '_' "
+		                    "and '.' only", selector);
 	if (!(a = mc_dns_lookup(r, out->name, MC_RR_TXT)))
 		return mc_error_set(MC_ENOMEM, "out of memory");
 	for (size_t i = 0; a->status == MC_DNS_OK && i < a->n_rrs; i++)

@@ -186,61 +186,62 @@ mc_status mc_dkim_body(mc_dkim_verifier *v, const char *chunk, size_t len)
  * the signing domain, %2$s the selector. */
 static const struct reason {
 	const char *name;
+	const char *code; /* the finding */
 	mc_verdict verdict;
 	const char *meaning;
 	const char *hint;
 } reasons[] = {
-	{"body_hash_mismatch", MC_VERDICT_FAIL,
+	{"body_hash_mismatch", "dkim.body_hash_mismatch", MC_VERDICT_FAIL,
 	 "the body changed after %s signed it (a mailing-list footer, a disclaimer or "
 	 "signature added by a gateway, or re-encoding of the body)",
 	 "sign after the last change (e.g. sign on the outgoing gateway, not before it), or "
 	 "have the list or gateway re-sign; lists usually rewrite From instead (DMARC)"},
-	{"signature_mismatch", MC_VERDICT_FAIL,
+	{"signature_mismatch", "dkim.signature_mismatch", MC_VERDICT_FAIL,
 	 "a header signed by %s changed after signing (a list tagging the Subject, a gateway "
 	 "rewriting a signed header), or the signature does not match the key",
 	 "find what rewrites the signed headers between signer and receiver; if nothing "
 	 "does, the published key does not belong to the private key that signed"},
-	{"key_not_found", MC_VERDICT_PERMERROR,
+	{"key_not_found", "dkim.key_not_found", MC_VERDICT_PERMERROR,
 	 "no key is published for %s at selector '%s'",
 	 "publish the public key as TXT at <selector>._domainkey.<domain> (check the selector "
 	 "the signer uses), or wait for DNS to propagate"},
-	{"key_dns_error", MC_VERDICT_TEMPERROR,
+	{"key_dns_error", "dkim.key_dns_error", MC_VERDICT_TEMPERROR,
 	 "the key of %s (selector '%s') could not be looked up: the DNS lookup failed",
 	 "retry later; if it persists, check the nameservers of the signing domain"},
-	{"key_revoked", MC_VERDICT_FAIL,
+	{"key_revoked", "dkim.key_revoked", MC_VERDICT_FAIL,
 	 "the key of %s at selector '%s' is revoked (empty p=)",
 	 "sign with a current selector; a revoked selector must no longer be used"},
-	{"key_syntax", MC_VERDICT_PERMERROR,
+	{"key_syntax", "dkim.key_syntax", MC_VERDICT_PERMERROR,
 	 "the key record of %s at selector '%s' is malformed",
 	 "republish the key record: v=DKIM1; k=rsa; p=<base64 public key> (check with "
 	 "mailcheck dkim DOMAIN --selector SEL)"},
-	{"key_type_mismatch", MC_VERDICT_PERMERROR,
+	{"key_type_mismatch", "dkim.key_type_mismatch", MC_VERDICT_PERMERROR,
 	 "the key of %s at selector '%s' does not fit the signature's algorithm (k= or h= "
 	 "of the key)",
 	 "publish the key type and hash the signer uses (k=rsa or k=ed25519; h= must allow "
 	 "sha256)"},
-	{"expired", MC_VERDICT_FAIL,
+	{"expired", "dkim.expired", MC_VERDICT_FAIL,
 	 "the signature of %s has expired (x= is in the past)",
 	 "give signatures a longer lifetime (x=), or none; check the signer's clock"},
-	{"timestamp_in_future", MC_VERDICT_FAIL,
+	{"timestamp_in_future", "dkim.timestamp_in_future", MC_VERDICT_FAIL,
 	 "the signature of %s was made in the future (t= is later than now)",
 	 "fix the signing server's clock"},
-	{"weak_key", MC_VERDICT_FAIL,
+	{"weak_key", "dkim.weak_key", MC_VERDICT_FAIL,
 	 "the RSA key of %s is shorter than 1024 bits, which RFC 8301 forbids verifiers to accept",
 	 "generate a 2048-bit key and publish it under a new selector"},
-	{"rsa_sha1", MC_VERDICT_FAIL,
+	{"rsa_sha1", "dkim.rsa_sha1", MC_VERDICT_FAIL,
 	 "%s signed with rsa-sha1, which RFC 8301 forbids verifiers to accept",
 	 "sign with rsa-sha256 (or ed25519-sha256 beside it)"},
-	{"unsupported_algorithm", MC_VERDICT_PERMERROR,
+	{"unsupported_algorithm", "dkim.unsupported_algorithm", MC_VERDICT_PERMERROR,
 	 "the signature of %s uses an algorithm that is not rsa-sha256 or ed25519-sha256",
 	 "sign with rsa-sha256"},
-	{"from_not_signed", MC_VERDICT_FAIL,
+	{"from_not_signed", "dkim.from_not_signed", MC_VERDICT_FAIL,
 	 "the signature of %s does not cover the From header, which RFC 6376 5.4 requires",
 	 "configure the signer to include From in h="},
-	{"identity_mismatch", MC_VERDICT_FAIL,
+	{"identity_mismatch", "dkim.identity_mismatch", MC_VERDICT_FAIL,
 	 "the i= identity of the signature is not %s or one of its subdomains",
 	 "make i= an address at the signing domain d=, or drop i="},
-	{"syntax", MC_VERDICT_PERMERROR,
+	{"syntax", "dkim.syntax", MC_VERDICT_PERMERROR,
 	 "the DKIM-Signature of %s is malformed",
 	 "fix the signer's configuration; every required tag (v, a, b, bh, d, h, s) must be "
 	 "present and valid"},
@@ -437,13 +438,10 @@ static void sig_findings(mc_dkim_result *res, const mc_dkim_sig *s, const mc_mes
 
 	if (s->reason) {
 		const struct reason *r = reason_of(s->reason);
-		char *code = mc_asprintf("dkim.%s", s->reason);
 		char *what = mc_asprintf(r->meaning, d, sel);
 
-		mc_finding_hint(mc_finding_add(&res->findings, code ? code : "dkim.syntax",
-			r->verdict == MC_VERDICT_TEMPERROR ? MC_SEV_ERROR : MC_SEV_ERROR,
+		mc_finding_hint(mc_finding_add(&res->findings, r->code, MC_SEV_ERROR,
 			"signature d=%s s=%s: %s", d, sel, what ? what : r->name), "%s", r->hint);
-		free(code);
 		free(what);
 		return;
 	}

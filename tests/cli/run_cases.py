@@ -9,6 +9,7 @@ A case is a folder:
   expect.txt    stdout as text, exactly
   expect.stderr optional: text that stderr must contain
   no-network    optional: why the case cannot be re-run against a real server
+  stdin         optional: fed to standard input (otherwise it is empty)
 Every finding code in a JSON output must be documented in docs/findings.md.
 
   run_cases.py MAILCHECK [--network PORT] [--update] [CASE_DIR...]
@@ -94,9 +95,11 @@ def run_case(mailcheck, case, codes, network_port=None, update=False):
         if args is None:
             return None
     env = dict(os.environ, NO_COLOR="1")
+    stdin_file = os.path.join(case, "stdin")
+    stdin = open(stdin_file, "rb").read() if os.path.exists(stdin_file) else b""
     try:
         p = subprocess.run([mailcheck] + args, cwd=ROOT, capture_output=True,
-                           timeout=30, env=env)
+                           timeout=30, env=env, input=stdin)
     except subprocess.TimeoutExpired:
         return False, "timed out after 30 s"
     out = p.stdout.decode("utf-8", "replace")
