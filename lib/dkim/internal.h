@@ -25,6 +25,9 @@ const char *dkim_tags_parse(const char *s, size_t len, dkim_tags *out, size_t *p
 
 /* The value of a tag with all whitespace removed (malloc'd), or NULL. */
 char *dkim_tag_value(const dkim_tags *tags, const char *name);
+/* Check a key record's text into k (k->name set by the caller). */
+void dkim_key_record_check(mc_dkim_key *k, const char *rec, size_t len);
+
 /* Is the tag present? */
 int dkim_tag_has(const dkim_tags *tags, const char *name);
 

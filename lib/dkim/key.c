@@ -130,7 +130,7 @@ static void check_flags(mc_dkim_key *k, const dkim_tags *tags)
 	free(t);
 }
 
-static void check_record(mc_dkim_key *k, const char *rec, size_t len)
+void dkim_key_record_check(mc_dkim_key *k, const char *rec, size_t len)
 {
 	dkim_tags tags;
 	size_t pos = 0;
@@ -211,7 +211,7 @@ mc_status mc_dkim_key_check(mc_resolver *r, const char *domain, const char *sele
 				MC_SEV_WARNING, "%s has %zu TXT records; verifiers may pick any of "
 				"them (this report checks the first)", out->name, found),
 				"publish exactly one key record per selector");
-		check_record(out, txt->data, txt->data_len);
+		dkim_key_record_check(out, txt->data, txt->data_len);
 		out->verdict = mc_findings_any(&out->findings, MC_SEV_ERROR) ? MC_VERDICT_FAIL
 		                                                             : MC_VERDICT_PASS;
 		if (out->verdict == MC_VERDICT_PASS)
