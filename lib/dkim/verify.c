@@ -493,19 +493,31 @@ static mc_verdict overall(const mc_dkim_result *res)
 	return temp ? MC_VERDICT_TEMPERROR : fail ? MC_VERDICT_FAIL : MC_VERDICT_PERMERROR;
 }
 
-/* The From domain DMARC will use: exactly one From with one address. */
-static char *from_domain(const mc_message *msg)
+/* The From domain DMARC will use: exactly one From header with exactly one
+ * address (RFC 7489 6.6.1, RFC 9989); otherwise NULL and a finding. */
+static char *from_domain(const mc_message *msg, mc_findings *f)
 {
-	size_t i = 0;
+	size_t i = 0, headers = mc_message_count(msg, "From");
 	const mc_header *h = mc_message_find(msg, "From", &i);
-	mc_address_list l;
+	mc_address_list l = {0};
 	char *d = NULL;
+	const char *why = NULL;
 
-	if (!h || mc_message_count(msg, "From") != 1 ||
-	    mc_address_list_parse(h->value, h->value_len, &l) != MC_OK)
-		return NULL;
-	if (l.n == 1 && l.items[0].domain)
+	if (headers != 1)
+		why = headers ? "several From header fields" : "no From header field";
+	else if (mc_address_list_parse(h->value, h->value_len, &l) != MC_OK)
+		why = "a From header field that cannot be parsed";
+	else if (l.n != 1)
+		why = l.n ? "several addresses in From" : "no address in From";
+	else if (!l.items[0].domain || !*l.items[0].domain)
+		why = "a From address without a domain";
+	else
 		d = mc_strdup(l.items[0].domain);
+	if (why)
+		mc_finding_hint(mc_finding_add(f, "msg.from_not_single", MC_SEV_WARNING,
+			"the message has %s: DMARC needs exactly one From address, and receivers "
+			"may reject the message or skip DMARC", why),
+			"send with exactly one From address");
 	mc_address_list_clear(&l);
 	return d;
 }
@@ -517,7 +529,7 @@ mc_status mc_dkim_finish(mc_dkim_verifier *v, const mc_message *msg, mc_dkim_res
 	bool testkey = false, said_oversign = false;
 
 	memset(out, 0, sizeof(*out));
-	out->from_domain = from_domain(msg);
+	out->from_domain = from_domain(msg, &out->findings);
 	if (v->dkim && !v->no_sigs) {
 		dkim_eom(v->dkim, &testkey);
 		if (dkim_getsiglist(v->dkim, &sigs, &nsigs) != DKIM_STAT_OK)
