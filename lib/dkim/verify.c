@@ -450,6 +450,12 @@ static void sig_findings(mc_dkim_result *res, const mc_dkim_sig *s, const mc_mes
 		"%lld bytes of body are as %s signed them", d, sel,
 		s->algorithm ? s->algorithm : "?", s->key_bits, s->n_signed_headers,
 		s->body_hashed, d);
+	if (s->key_bits > 0 && s->key_bits < 2048 && s->algorithm &&
+	    strncasecmp(s->algorithm, "rsa-", 4) == 0)
+		mc_finding_hint(mc_finding_add(&res->findings, "dkim.key_1024", MC_SEV_WARNING,
+			"signature d=%s s=%s uses a %d-bit RSA key: accepted, but weak by today's "
+			"standards", d, sel, s->key_bits),
+			"rotate to a 2048-bit key under a new selector");
 	if (s->body_length >= 0)
 		mc_finding_hint(mc_finding_add(&res->findings, "dkim.body_length_limit",
 			MC_SEV_WARNING, "signature d=%s s=%s covers only the first %lld bytes of the "

@@ -103,6 +103,7 @@ def main():
     os.makedirs(KEYS, exist_ok=True)
     rsa2048, pub2048 = rsa_key(2048)
     rsa768, pub768 = rsa_key(768)
+    rsa1024, pub1024 = rsa_key(1024)
     ed_seed, ed_pub = ed25519_key()
 
     zone = ["; Public keys of testdata/dkim/*.eml -- made by tests/dkim/make_testdata.py",
@@ -116,7 +117,10 @@ def main():
             "garbage     TXT   \"v=DKIM1; k=rsa; p=bm90IGEga2V5IGF0IGFsbA==\"",
             "edkey       TXT   " + txt("v=DKIM1; k=ed25519; p=" + ed_pub),
             "testing     TXT   " + txt("v=DKIM1; k=rsa; t=y; p=" + pub2048),
-            "sha1only    TXT   " + txt("v=DKIM1; k=rsa; h=sha1; p=" + pub2048)]
+            "sha1only    TXT   " + txt("v=DKIM1; k=rsa; h=sha1; p=" + pub2048),
+            "rsa1024     TXT   " + txt("v=DKIM1; k=rsa; p=" + pub1024),
+            "twice       TXT   " + txt("v=DKIM1; k=rsa; p=" + pub2048),
+            "twice       TXT   " + txt("v=DKIM1; k=rsa; p=" + pub1024)]
     with open(os.path.join(ROOT, "testdata", "zones", "_domainkey.example.net.zone"), "w") as f:
         f.write("\n".join(zone) + "\n")
 
@@ -142,6 +146,8 @@ def main():
     write("expiring", custom_sign(BASE, b"rsa2048", b"example.net", rsa2048,
                                   [(b"x", str(NOW + 3600).encode())], HEADERS))
     write("weak_key", sign(BASE, b"rsa768", rsa768))
+    write("rsa1024", sign(BASE, b"rsa1024", rsa1024))
+    write("unsupported_algorithm", rsa_signed.replace(b"a=rsa-sha256", b"a=rsa-sha512", 1))
     write("rsa_sha1", sign(BASE, b"rsa2048", rsa2048, signature_algorithm=b"rsa-sha1"))
     write("from_not_signed", custom_sign(BASE, b"rsa2048", b"example.net", rsa2048, [],
                                          [b"to", b"subject", b"date"]))
