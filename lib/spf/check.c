@@ -157,15 +157,20 @@ static void outcome_findings(mc_spf_result *res)
 		break;
 	case MC_VERDICT_NONE:
 		if (!mc_findings_any(&res->findings, MC_SEV_ERROR))
-			mc_finding_hint(mc_finding_add(&res->findings, "spf.none", MC_SEV_ERROR,
-				"%s publishes no SPF record: receivers cannot tell which servers may "
-				"send its mail, and DMARC can pass only through DKIM", d),
-				"publish a TXT record at %s such as \"v=spf1 %s -all\" listing every "
-				"server that sends its mail", d, res->suggestion);
+			spf_add_none(&res->findings, d, res->suggestion);
 		break;
 	default:
 		break;
 	}
+}
+
+void spf_add_none(mc_findings *f, const char *domain, const char *term)
+{
+	mc_finding_hint(mc_finding_add(f, "spf.none", MC_SEV_ERROR,
+		"%s publishes no SPF record: receivers cannot tell which servers may send its "
+		"mail, and DMARC can pass only through DKIM", domain),
+		"publish one TXT record at %s, e.g. \"v=spf1 %s -all\", listing every server "
+		"that sends its mail", domain, term);
 }
 
 static void split_sender(struct spf_eval *ev, mc_spf_result *res, const mc_spf_request *req,

@@ -126,31 +126,39 @@ static enum match target_of(struct spf_eval *ev, const spf_term *t, const char *
 	return MATCH_PERMERROR;
 }
 
-static enum match match_a(struct spf_eval *ev, const spf_term *t, const char *target)
+/* The lookup of a term's target: a DNS failure is temperror, and a void
+ * answer counts against the limit. NOMATCH means "go on with *out". */
+static enum match term_lookup(struct spf_eval *ev, const char *target, uint16_t type,
+                              const mc_dns_answer **out)
 {
-	const mc_dns_answer *a = mc_dns_lookup(ev->r, target, addr_type(ev));
+	const mc_dns_answer *a = *out = mc_dns_lookup(ev->r, target, type);
 
 	if (!a)
 		return MATCH_PERMERROR;
 	if (mc_dns_status_is_temporary(a->status))
 		return temp_lookup(ev, a);
-	if (!count_void(ev, a))
-		return MATCH_PERMERROR;
+	return count_void(ev, a) ? NOMATCH : MATCH_PERMERROR;
+}
+
+static enum match match_a(struct spf_eval *ev, const spf_term *t, const char *target)
+{
+	const mc_dns_answer *a;
+	enum match m = term_lookup(ev, target, addr_type(ev), &a);
+
+	if (m != NOMATCH)
+		return m;
 	return answer_covers(ev, a, t->cidr4, t->cidr6) ? MATCH : NOMATCH;
 }
 
 static enum match match_mx(struct spf_eval *ev, const spf_term *t, const char *target)
 {
-	const mc_dns_answer *a = mc_dns_lookup(ev->r, target, MC_RR_MX);
+	const mc_dns_answer *a;
 	mc_dns_query q[MC_SPF_MAX_MX_PTR];
 	size_t n = 0;
+	enum match m = term_lookup(ev, target, MC_RR_MX, &a);
 
-	if (!a)
-		return MATCH_PERMERROR;
-	if (mc_dns_status_is_temporary(a->status))
-		return temp_lookup(ev, a);
-	if (!count_void(ev, a))
-		return MATCH_PERMERROR;
+	if (m != NOMATCH)
+		return m;
 	for (size_t i = 0; a->status == MC_DNS_OK && i < a->n_rrs; i++) {
 		if (a->rrs[i].type != MC_RR_MX)
 			continue;
@@ -248,14 +256,11 @@ static enum match match_ptr(struct spf_eval *ev, const char *target)
 static enum match match_exists(struct spf_eval *ev, const char *target)
 {
 	/* RFC 7208 5.7: always an A query, whatever the client's family */
-	const mc_dns_answer *a = mc_dns_lookup(ev->r, target, MC_RR_A);
+	const mc_dns_answer *a;
+	enum match m = term_lookup(ev, target, MC_RR_A, &a);
 
-	if (!a)
-		return MATCH_PERMERROR;
-	if (mc_dns_status_is_temporary(a->status))
-		return temp_lookup(ev, a);
-	if (!count_void(ev, a))
-		return MATCH_PERMERROR;
+	if (m != NOMATCH)
+		return m;
 	return a->status == MC_DNS_OK ? MATCH : NOMATCH;
 }
 

@@ -66,4 +66,7 @@ typedef struct spf_macro_env {
  */
 mc_status spf_expand(const spf_macro_env *env, const char *s, bool exp, bool domain, char **out);
 
+/* The finding for a domain without SPF record; term: an example to list. */
+void spf_add_none(mc_findings *f, const char *domain, const char *term);
+
 #endif

@@ -493,11 +493,7 @@ static void verdict(struct walk *w)
 
 	if (!res->tree.record && !w->temp) {
 		res->verdict = MC_VERDICT_NONE;
-		mc_finding_hint(mc_finding_add(&res->findings, "spf.none", MC_SEV_ERROR,
-			"%s publishes no SPF record: receivers cannot tell which servers may send "
-			"its mail, and DMARC can pass only through DKIM", res->domain),
-			"publish one TXT record at %s, e.g. \"v=spf1 mx -all\", listing every "
-			"server that sends its mail", res->domain);
+		spf_add_none(&res->findings, res->domain, "mx");
 	} else if (w->temp) {
 		res->verdict = MC_VERDICT_TEMPERROR;
 	} else if (w->perm) {
