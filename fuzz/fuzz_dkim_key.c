@@ -9,10 +9,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	mc_dkim_key k = {0};
-	dkim_tags tags;
+	mc_tags tags;
 	size_t pos;
 
-	dkim_tags_parse((const char *)data, size, &tags, &pos);
+	mc_tags_parse((const char *)data, size, &tags, &pos);
 	k.name = mc_strdup("fuzz._domainkey.example.net");
 	dkim_key_record_check(&k, (const char *)data, size);
 	mc_dkim_key_clear(&k);

@@ -107,9 +107,9 @@ static void check_key_material(mc_dkim_key *k, const char *p)
 	free(der);
 }
 
-static void check_flags(mc_dkim_key *k, const dkim_tags *tags)
+static void check_flags(mc_dkim_key *k, const mc_tags *tags)
 {
-	char *t = dkim_tag_value(tags, "t");
+	char *t = mc_tag_value(tags, "t");
 
 	k->testing = t && strchr(t, 'y');
 	k->strict_identity = t && strchr(t, 's');
@@ -117,24 +117,24 @@ static void check_flags(mc_dkim_key *k, const dkim_tags *tags)
 		mc_finding_hint(mc_finding_add(&k->findings, "dkim.testing_key", MC_SEV_WARNING,
 			"the key of %s says t=y (testing): receivers may treat its signatures as "
 			"absent", k->name), "remove t=y once signing works");
-	k->hashes = dkim_tag_value(tags, "h");
+	k->hashes = mc_tag_value(tags, "h");
 	if (k->hashes && !strstr(k->hashes, "sha256"))
 		mc_finding_hint(problem(k, "dkim.key_type_mismatch", "the key of %s allows only "
 			"h=%s; RFC 8301 verifiers need sha256", k->name, k->hashes),
 			"remove h= or set h=sha256");
-	k->services = dkim_tag_value(tags, "s");
+	k->services = mc_tag_value(tags, "s");
 	if (k->services && !strstr(k->services, "email") && !strchr(k->services, '*'))
 		mc_finding_hint(problem(k, "dkim.key_syntax", "the key of %s is for s=%s, not "
 			"e-mail", k->name, k->services), "remove s= or set s=email");
-	k->notes = dkim_tag_value(tags, "n");
+	k->notes = mc_tag_value(tags, "n");
 	free(t);
 }
 
 void dkim_key_record_check(mc_dkim_key *k, const char *rec, size_t len)
 {
-	dkim_tags tags;
+	mc_tags tags;
 	size_t pos = 0;
-	const char *why = dkim_tags_parse(rec, len, &tags, &pos);
+	const char *why = mc_tags_parse(rec, len, &tags, &pos);
 	char *v, *p;
 
 	if (why) {
@@ -142,18 +142,18 @@ void dkim_key_record_check(mc_dkim_key *k, const char *rec, size_t len)
 			"position %zu: %s", k->name, pos, why), "publish: v=DKIM1; k=rsa; p=<key>");
 		return;
 	}
-	v = dkim_tag_value(&tags, "v");
+	v = mc_tag_value(&tags, "v");
 	if (v && (strcmp(v, "DKIM1") != 0 || strcmp(tags.t[0].name, "v") != 0))
 		mc_finding_hint(problem(k, "dkim.key_syntax", "v= of %s must be DKIM1 and the "
 			"first tag (RFC 6376 3.6.1)", k->name), "start the record with v=DKIM1;");
 	free(v);
-	k->key_type = dkim_tag_value(&tags, "k");
+	k->key_type = mc_tag_value(&tags, "k");
 	if (!k->key_type)
 		k->key_type = mc_strdup("rsa");
 	if (strcasecmp(k->key_type, "rsa") && strcasecmp(k->key_type, "ed25519"))
 		mc_finding_hint(problem(k, "dkim.key_type_mismatch", "k=%s of %s is not a key type "
 			"verifiers know (rsa, ed25519)", k->key_type, k->name), "use k=rsa");
-	p = dkim_tag_value(&tags, "p");
+	p = mc_tag_value(&tags, "p");
 	if (!p)
 		mc_finding_hint(problem(k, "dkim.key_syntax", "the key record of %s has no p= tag",
 			k->name), "add p=<base64 public key>");

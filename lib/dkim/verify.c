@@ -126,14 +126,14 @@ static void prefetch_keys(mc_dkim_verifier *v, const mc_message *msg)
 	const mc_header *h;
 
 	while (n < MC_DKIM_MAX_SIGNATURES && (h = mc_message_find(msg, "DKIM-Signature", &i))) {
-		dkim_tags tags;
+		mc_tags tags;
 		size_t pos;
 		char *d, *s;
 
-		if (dkim_tags_parse(h->value, h->value_len, &tags, &pos))
+		if (mc_tags_parse(h->value, h->value_len, &tags, &pos))
 			continue;
-		d = dkim_tag_value(&tags, "d");
-		s = dkim_tag_value(&tags, "s");
+		d = mc_tag_value(&tags, "d");
+		s = mc_tag_value(&tags, "s");
 		if (d && s && (names[n] = mc_asprintf("%s._domainkey.%s", s, d))) {
 			q[n] = (mc_dns_query){.name = names[n], .type = MC_RR_TXT};
 			n++;
@@ -336,17 +336,17 @@ static bool signs(const mc_dkim_sig *s, const char *header)
 /* Does the key record's k= (default rsa) differ from the signature's a=? */
 static bool key_type_differs(const mc_dns_answer *key, const char *alg)
 {
-	dkim_tags tags;
+	mc_tags tags;
 	size_t pos;
 	char *k;
 	bool differs = false;
 
 	if (!alg || key->status != MC_DNS_OK || key->n_rrs == 0 ||
 	    key->rrs[key->n_rrs - 1].type != MC_RR_TXT ||
-	    dkim_tags_parse(key->rrs[key->n_rrs - 1].data, key->rrs[key->n_rrs - 1].data_len,
+	    mc_tags_parse(key->rrs[key->n_rrs - 1].data, key->rrs[key->n_rrs - 1].data_len,
 	                    &tags, &pos))
 		return false;
-	k = dkim_tag_value(&tags, "k");
+	k = mc_tag_value(&tags, "k");
 	if (strncasecmp(alg, "rsa-", 4) == 0)
 		differs = k && strcasecmp(k, "rsa") != 0;
 	else if (strncasecmp(alg, "ed25519-", 8) == 0)

@@ -1,17 +1,17 @@
-/* DKIM tag lists (RFC 6376 3.2), for signatures and key records. */
+/* Tag lists (RFC 6376 3.2): DKIM signatures and keys, DMARC records. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/util.h"
-#include "dkim/internal.h"
+#include "common/tags.h"
 
 static int is_wsp(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-const char *dkim_tags_parse(const char *s, size_t len, dkim_tags *out, size_t *pos)
+const char *mc_tags_parse(const char *s, size_t len, mc_tags *out, size_t *pos)
 {
 	size_t i = 0;
 
@@ -48,9 +48,9 @@ const char *dkim_tags_parse(const char *s, size_t len, dkim_tags *out, size_t *p
 			if (strlen(out->t[k].name) == name_end - name_start &&
 			    memcmp(out->t[k].name, s + name_start, name_end - name_start) == 0)
 				return "duplicate tag";
-		if (out->n == DKIM_MAX_TAGS)
+		if (out->n == MC_MAX_TAGS)
 			return "too many tags";
-		dkim_tag *t = &out->t[out->n++];
+		mc_tag *t = &out->t[out->n++];
 
 		memcpy(t->name, s + name_start, name_end - name_start);
 		t->name[name_end - name_start] = '\0';
@@ -62,7 +62,7 @@ const char *dkim_tags_parse(const char *s, size_t len, dkim_tags *out, size_t *p
 	return NULL;
 }
 
-static const dkim_tag *find(const dkim_tags *tags, const char *name)
+static const mc_tag *find(const mc_tags *tags, const char *name)
 {
 	for (size_t i = 0; i < tags->n; i++)
 		if (strcmp(tags->t[i].name, name) == 0)
@@ -70,14 +70,14 @@ static const dkim_tag *find(const dkim_tags *tags, const char *name)
 	return NULL;
 }
 
-int dkim_tag_has(const dkim_tags *tags, const char *name)
+int mc_tag_has(const mc_tags *tags, const char *name)
 {
 	return find(tags, name) != NULL;
 }
 
-char *dkim_tag_value(const dkim_tags *tags, const char *name)
+char *mc_tag_value(const mc_tags *tags, const char *name)
 {
-	const dkim_tag *t = find(tags, name);
+	const mc_tag *t = find(tags, name);
 	char *v;
 	size_t k = 0;
 
