@@ -52,6 +52,17 @@ static const struct command commands[] = {
 	 "With DOMAIN --selector SEL: checks the key record SEL._domainkey.DOMAIN.\n"
 	 "Exit status: 0 a signature verifies (or the key is usable), 1 none does,\n"
 	 "2 usage error or unreadable message, 3 key lookup failed.\n"},
+	{"dmarc", cmd_dmarc, "DMARC record, organizational domain, policy (RFC 9989 and 7489)",
+	 "usage: mailcheck dmarc DOMAIN\n"
+	 "\n"
+	 "Finds the DMARC record that applies to mail From DOMAIN by the RFC 9989\n"
+	 "DNS tree walk, and says what the policy asks receivers to do with mail\n"
+	 "that fails, for the domain, its subdomains and non-existent subdomains;\n"
+	 "where reports go and whether outside destinations accept them; and what\n"
+	 "RFC 7489 receivers (public suffix list, pct) and OpenDMARC 1.4 decide\n"
+	 "where that differs.\n"
+	 "Exit status: 0 a valid record applies (any p), 1 no record or an invalid\n"
+	 "one, 2 usage error, 3 DNS failure.\n"},
 };
 
 static const char global_usage[] =

@@ -67,6 +67,7 @@ typedef enum mc_result_kind {
 	MC_RESULT_SPF_LINT,
 	MC_RESULT_DKIM,
 	MC_RESULT_DKIM_KEY,
+	MC_RESULT_DMARC,
 } mc_result_kind;
 
 #define MC_SCHEMA_VERSION 1

@@ -52,5 +52,7 @@ json_t *mc_dkim_json(const void *result);
 void mc_dkim_text(mc_text *t, const void *result);
 json_t *mc_dkim_key_json(const void *result);
 void mc_dkim_key_text(mc_text *t, const void *result);
+json_t *mc_dmarc_json(const void *result);
+void mc_dmarc_text(mc_text *t, const void *result);
 
 #endif

@@ -1,0 +1,117 @@
+/* dmarc: JSON and text for a domain's DMARC record and policy. */
+#include <string.h>
+
+#include "mailcheck/dmarc.h"
+#include "report/internal.h"
+
+static json_t *policy_json(mc_dmarc_policy p)
+{
+	return mc_json_str(mc_dmarc_policy_name(p));
+}
+
+static json_t *uris(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, mc_json_str(v[i]));
+	return a;
+}
+
+json_t *mc_dmarc_json(const void *result)
+{
+	const mc_dmarc_result *res = result;
+	const mc_dmarc_record *rec = &res->record;
+	const mc_dmarc_view7489 *v = &res->rfc7489;
+	json_t *o = mc_json_head("dmarc"), *old = json_object();
+	bool have = rec->domain != NULL;
+
+	json_object_set_new(o, "domain", mc_json_str(res->domain));
+	json_object_set_new(o, "result", json_string(mc_verdict_name(res->verdict)));
+	json_object_set_new(o, "org_domain", mc_json_str(res->org_domain));
+	json_object_set_new(o, "record_domain", mc_json_str(rec->domain));
+	json_object_set_new(o, "record", mc_json_str(rec->text));
+	json_object_set_new(o, "policy", have ? policy_json(res->policy) : json_null());
+	json_object_set_new(o, "subdomain_policy", have ? policy_json(res->subdomain_policy) : json_null());
+	json_object_set_new(o, "nonexistent_policy", have ? policy_json(res->nonexistent_policy) : json_null());
+	json_object_set_new(o, "domain_exists", json_boolean(res->domain_exists));
+	json_object_set_new(o, "psd", have ? json_stringn(&rec->psd, 1) : json_null());
+	json_object_set_new(o, "testing", json_boolean(rec->testing));
+	json_object_set_new(o, "adkim", have ? json_string(rec->strict_dkim ? "s" : "r") : json_null());
+	json_object_set_new(o, "aspf", have ? json_string(rec->strict_spf ? "s" : "r") : json_null());
+	json_object_set_new(o, "fo", mc_json_str(rec->fo));
+	json_object_set_new(o, "rua", uris(rec->rua, rec->n_rua));
+	json_object_set_new(o, "ruf", uris(rec->ruf, rec->n_ruf));
+	json_object_set_new(old, "org_domain", mc_json_str(v->org_domain));
+	json_object_set_new(old, "record_domain", mc_json_str(v->record_domain));
+	json_object_set_new(old, "policy", v->record_domain ? policy_json(v->policy) : json_null());
+	json_object_set_new(old, "pct", v->record_domain ? json_integer(v->pct) : json_null());
+	json_object_set_new(old, "agrees", json_boolean(v->agrees));
+	if (v->opendmarc_ran) {
+		json_t *od = json_object();
+
+		json_object_set_new(od, "policy", policy_json(v->opendmarc_policy));
+		json_object_set_new(od, "pct", json_integer(v->opendmarc_pct));
+		json_object_set_new(od, "agrees", json_boolean(v->opendmarc_agrees));
+		json_object_set_new(old, "opendmarc", od);
+	} else {
+		json_object_set_new(old, "opendmarc", json_null());
+	}
+	json_object_set_new(o, "rfc7489", res->verdict == MC_VERDICT_TEMPERROR ? json_null() : old);
+	if (res->verdict == MC_VERDICT_TEMPERROR)
+		json_decref(old);
+	mc_json_tail(o, &res->findings, &res->dns);
+	return o;
+}
+
+static const char *meaning(mc_dmarc_policy p)
+{
+	switch (p) {
+	case MC_DMARC_POLICY_REJECT: return "receivers are asked to reject it";
+	case MC_DMARC_POLICY_QUARANTINE: return "receivers are asked to treat it as spam";
+	default: return "receivers are asked to deliver it as usual (monitoring only)";
+	}
+}
+
+void mc_dmarc_text(mc_text *t, const void *result)
+{
+	const mc_dmarc_result *res = result;
+	const mc_dmarc_record *rec = &res->record;
+
+	switch (res->verdict) {
+	case MC_VERDICT_PASS:
+		mc_text_verdict(t, res->verdict, "%s has DMARC policy %s: for mail that fails DMARC, "
+		                "%s", res->domain, mc_dmarc_policy_name(res->policy),
+		                meaning(res->policy));
+		break;
+	case MC_VERDICT_NONE:
+		mc_text_verdict(t, res->verdict, "%s has no DMARC record", res->domain);
+		break;
+	case MC_VERDICT_TEMPERROR:
+		mc_text_verdict(t, res->verdict, "the DMARC record of %s could not be looked up",
+		                res->domain);
+		break;
+	default:
+		mc_text_verdict(t, res->verdict, "the DMARC record of %s is invalid", res->domain);
+		break;
+	}
+	if (t->opts->quiet)
+		return;
+	if (rec->domain) {
+		fprintf(t->fp, "  record:        _dmarc.%s  \"%s\"\n", rec->domain, rec->text);
+		fprintf(t->fp, "  org. domain:   %s\n", res->org_domain);
+		fprintf(t->fp, "  subdomains:    %s; non-existent subdomains: %s\n",
+		        mc_dmarc_policy_name(res->subdomain_policy),
+		        mc_dmarc_policy_name(res->nonexistent_policy));
+		fprintf(t->fp, "  alignment:     DKIM %s, SPF %s\n", rec->strict_dkim ? "strict" : "relaxed",
+		        rec->strict_spf ? "strict" : "relaxed");
+		fputs("  reports to:   ", t->fp);
+		for (size_t i = 0; i < rec->n_rua; i++)
+			fprintf(t->fp, " %s", rec->rua[i]);
+		fputs(rec->n_rua ? "\n" : " nobody\n", t->fp);
+	}
+	if (res->verdict != MC_VERDICT_TEMPERROR)
+		fprintf(t->fp, "  RFC 7489:      %s\n", res->rfc7489.agrees ? "same decision"
+		        : "decides otherwise (see below)");
+	mc_text_tail(t, &res->findings, &res->dns);
+}
