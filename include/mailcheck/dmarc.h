@@ -74,6 +74,33 @@ typedef struct mc_dmarc_result {
 mc_status mc_dmarc_check(mc_resolver *r, const char *domain, mc_dmarc_result *out);
 void mc_dmarc_result_clear(mc_dmarc_result *res);
 
+/* What authenticated a message, for the policy decision. */
+typedef struct mc_dmarc_auth {
+	const char *spf_domain;       /* the domain SPF checked (MAIL FROM, or HELO) */
+	mc_verdict spf;
+	const char *const *dkim_domains; /* d= of each signature */
+	const mc_verdict *dkim;       /* and its result */
+	size_t n_dkim;
+} mc_dmarc_auth;
+
+typedef struct mc_dmarc_decision {
+	/* PASS, FAIL, NONE (no policy), TEMPERROR (policy or alignment unknown),
+	 * PERMERROR (invalid policy record) */
+	mc_verdict result;
+	mc_dmarc_policy policy;       /* the policy that applies */
+	mc_dmarc_policy disposition;  /* what receivers are asked to do (t=y: a step milder) */
+	bool spf_aligned, dkim_aligned;
+	char *aligned_dkim_domain;    /* the d= that passed aligned, NULL when none */
+	char *from_org, *spf_org;     /* organizational domains compared (relaxed) */
+	char *why;                    /* one sentence */
+} mc_dmarc_decision;
+
+/* RFC 9989: pass when an aligned SPF pass or an aligned DKIM pass exists;
+ * otherwise the policy of `policy` (from mc_dmarc_check on the From domain). */
+mc_status mc_dmarc_evaluate(mc_resolver *r, const mc_dmarc_result *policy,
+                            const mc_dmarc_auth *auth, mc_dmarc_decision *out);
+void mc_dmarc_decision_clear(mc_dmarc_decision *d);
+
 /* The organizational domain of a name by the RFC 9989 tree walk (NULL: out
  * of memory; on DNS failure the name itself, *temp set). */
 char *mc_dmarc_org_domain(mc_resolver *r, const char *domain, bool *temp);

@@ -74,6 +74,52 @@ static void test_record(void)
 	mc_findings_clear(&f);
 }
 
+static mc_resolver *zones(void)
+{
+	const char *f[] = {TESTDATA "/zones/example.com.zone", TESTDATA "/zones/mailer.test.zone",
+	                   TESTDATA "/zones/example.net.zone"};
+	mc_resolver *r = NULL;
+
+	CHECK(mc_resolver_new_zones(&r, f, 3) == MC_OK);
+	return r;
+}
+
+/* The situations of DESIGN.md: an ESP's bounce domain passes SPF but does
+ * not align; DKIM of the From domain aligns; a subdomain aligns relaxed. */
+static void test_evaluate(void)
+{
+	mc_resolver *r = zones();
+	mc_dmarc_result pol;
+	mc_dmarc_decision d;
+	const char *dkim_d[] = {"mailer.test", "example.com"};
+	mc_verdict dkim_v[] = {MC_VERDICT_PASS, MC_VERDICT_FAIL};
+	mc_dmarc_auth esp = {.spf_domain = "bounces.mailer.test", .spf = MC_VERDICT_PASS,
+	                     .dkim_domains = dkim_d, .dkim = dkim_v, .n_dkim = 2};
+
+	CHECK(mc_dmarc_check(r, "example.com", &pol) == MC_OK && pol.verdict == MC_VERDICT_PASS);
+	CHECK(mc_dmarc_evaluate(r, &pol, &esp, &d) == MC_OK);
+	CHECK(d.result == MC_VERDICT_FAIL && !d.spf_aligned && !d.dkim_aligned);
+	CHECK(d.disposition == MC_DMARC_POLICY_REJECT);
+	mc_dmarc_decision_clear(&d);
+	dkim_v[1] = MC_VERDICT_PASS; /* the From domain's own signature passes */
+	CHECK(mc_dmarc_evaluate(r, &pol, &esp, &d) == MC_OK);
+	CHECK(d.result == MC_VERDICT_PASS && d.dkim_aligned && d.disposition == MC_DMARC_POLICY_NONE);
+	CHECK_STR(d.aligned_dkim_domain, "example.com");
+	mc_dmarc_decision_clear(&d);
+	mc_dmarc_auth sub = {.spf_domain = "bounce.example.com", .spf = MC_VERDICT_PASS};
+	CHECK(mc_dmarc_evaluate(r, &pol, &sub, &d) == MC_OK);
+	CHECK(d.result == MC_VERDICT_PASS && d.spf_aligned); /* relaxed */
+	mc_dmarc_decision_clear(&d);
+	mc_dmarc_result_clear(&pol);
+	/* t=y: a step milder */
+	CHECK(mc_dmarc_check(r, "trial.example.net", &pol) == MC_OK);
+	CHECK(mc_dmarc_evaluate(r, &pol, &esp, &d) == MC_OK);
+	CHECK(d.result == MC_VERDICT_FAIL && d.disposition == MC_DMARC_POLICY_NONE);
+	mc_dmarc_decision_clear(&d);
+	mc_dmarc_result_clear(&pol);
+	mc_resolver_free(r);
+}
+
 int main(void)
 {
 	static const struct test tests[] = {
@@ -81,6 +127,7 @@ int main(void)
 		{"dmarc: organizational domain rules", test_org_rules},
 		{"dmarc: alignment", test_alignment},
 		{"dmarc: record", test_record},
+		{"dmarc: policy decision", test_evaluate},
 	};
 	return RUN(tests);
 }
