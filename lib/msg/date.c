@@ -1,0 +1,92 @@
+/*
+ * RFC 5322 3.3 date-time, with the obsolete forms MTAs still write (4.3):
+ * optional day of week, two-digit years, zone names (UT, GMT, EST ...),
+ * a missing seconds field, comments after the zone ("(UTC)").
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mailcheck/trace.h"
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (civil calendar). */
+static long long days_from_civil(long long y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	long long era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+	return era * 146097 + (long long)doe - 719468;
+}
+
+static int month_of(const char *s)
+{
+	static const char *const months[] = {"jan", "feb", "mar", "apr", "may", "jun",
+	                                      "jul", "aug", "sep", "oct", "nov", "dec"};
+
+	for (int i = 0; i < 12; i++)
+		if (strncasecmp(s, months[i], 3) == 0)
+			return i + 1;
+	return 0;
+}
+
+/* Zone offset in seconds; 1 when unknown (not a valid offset). */
+static long zone_of(const char *s)
+{
+	static const struct { const char *name; int hours; } names[] = {
+		{"UT", 0}, {"UTC", 0}, {"GMT", 0}, {"Z", 0}, {"EST", -5}, {"EDT", -4},
+		{"CST", -6}, {"CDT", -5}, {"MST", -7}, {"MDT", -6}, {"PST", -8}, {"PDT", -7},
+	};
+
+	if ((s[0] == '+' || s[0] == '-') && strlen(s) >= 5 && isdigit((unsigned char)s[1]) &&
+	    isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3]) &&
+	    isdigit((unsigned char)s[4])) {
+		long h = (s[1] - '0') * 10 + (s[2] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
+
+		return (s[0] == '-' ? -1 : 1) * (h * 3600 + m * 60);
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcasecmp(s, names[i].name) == 0)
+			return names[i].hours * 3600L;
+	return 1;
+}
+
+long long mc_date_parse(const char *s)
+{
+	char buf[128], *tok[12], *save = NULL;
+	int n = 0, i = 0, day, mon, hh, mm, ss = 0;
+	long long year;
+	long zone = 0;
+
+	if (!s)
+		return -1;
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (char *t = strtok_r(buf, " \t,", &save); t && n < 12; t = strtok_r(NULL, " \t,", &save))
+		tok[n++] = t;
+	if (i < n && isalpha((unsigned char)tok[i][0]))
+		i++; /* day of week */
+	if (n - i < 4)
+		return -1;
+	day = atoi(tok[i]);
+	mon = month_of(tok[i + 1]);
+	year = atoll(tok[i + 2]);
+	if (!isdigit((unsigned char)tok[i][0]) || day < 1 || day > 31 || !mon ||
+	    !isdigit((unsigned char)tok[i + 2][0]))
+		return -1;
+	if (strlen(tok[i + 2]) <= 2) /* RFC 5322 4.3 */
+		year += year < 50 ? 2000 : 1900;
+	else if (strlen(tok[i + 2]) == 3)
+		year += 1900;
+	if (sscanf(tok[i + 3], "%d:%d:%d", &hh, &mm, &ss) < 2 || hh > 23 || mm > 59 || ss > 60)
+		return -1;
+	if (n - i >= 5) {
+		zone = zone_of(tok[i + 4]);
+		if (zone == 1)
+			zone = 0; /* unknown zone names count as UT (RFC 5322 4.3) */
+	}
+	return days_from_civil(year, (unsigned)mon, (unsigned)day) * 86400 + hh * 3600 + mm * 60 +
+	       ss - zone;
+}
