@@ -71,7 +71,17 @@ int cli_args(int argc, char **argv, const struct cli_opt *opts, int min, int max
 				cli_error("%s: option '%s' needs a value\n%s", argv[0], o->name, usage);
 				return -1;
 			}
-			*o->value = eq ? eq + 1 : argv[++i];
+			const char *v = eq ? eq + 1 : argv[++i];
+
+			if (o->list && *o->n_list >= o->max_list) {
+				cli_error("%s: too many %s options (at most %zu)", argv[0], o->name,
+				          o->max_list);
+				return -1;
+			}
+			if (o->list)
+				o->list[(*o->n_list)++] = v;
+			else
+				*o->value = v;
 		} else if (!dashdash && argv[i][0] == '-' && argv[i][1] != '\0') {
 			cli_error("%s: unknown option '%s'\n%s", argv[0], argv[i], usage);
 			return -1;

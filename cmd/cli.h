@@ -47,8 +47,11 @@ mc_resolver *cli_resolver(struct mc_ctx *ctx);
 /* A command's own option: "--name VALUE" (value) or "--name" (flag). */
 struct cli_opt {
 	const char *name;
-	const char **value;
-	bool *flag;
+	const char **value;   /* one value */
+	bool *flag;           /* or a flag */
+	const char **list;    /* or a repeatable value: list[*n_list], at most max_list */
+	size_t *n_list;
+	size_t max_list;
 };
 
 /*
@@ -75,6 +78,7 @@ int cmd_mx(int argc, char **argv, struct mc_ctx *ctx);
 int cmd_spf(int argc, char **argv, struct mc_ctx *ctx);
 int cmd_dkim(int argc, char **argv, struct mc_ctx *ctx);
 int cmd_dmarc(int argc, char **argv, struct mc_ctx *ctx);
+int cmd_trace(int argc, char **argv, struct mc_ctx *ctx);
 
 /* Open a message: FILE, or standard input for "-" or NULL. NULL after
  * printing the error. *what names it for messages. */

@@ -63,6 +63,18 @@ static const struct command commands[] = {
 	 "where that differs.\n"
 	 "Exit status: 0 a valid record applies (any p), 1 no record or an invalid\n"
 	 "one, 2 usage error, 3 DNS failure.\n"},
+	{"trace", cmd_trace, "Received chain: hops, delays, trust boundary, local delivery",
+	 "usage: mailcheck trace [FILE|-] [--trust HOST]...\n"
+	 "\n"
+	 "Reads the Received headers of a message (oldest hop first) with the delay\n"
+	 "of each hop, finds the trust boundary -- the hop where the receiving side\n"
+	 "accepted the message from a foreign host, whose address and HELO are what\n"
+	 "SPF is evaluated for -- and says when the message was delivered locally,\n"
+	 "so that no server ever ran SPF, DKIM or DMARC. Lists what each server\n"
+	 "recorded (Authentication-Results, Received-SPF, ARC) and where bounces go.\n"
+	 "  --trust HOST   a relay of the receiving side (name or address) to look\n"
+	 "                 past when finding the boundary (repeatable)\n"
+	 "Exit status: 0 the message was read, 2 it could not be.\n"},
 };
 
 static const char global_usage[] =

@@ -68,6 +68,7 @@ typedef enum mc_result_kind {
 	MC_RESULT_DKIM,
 	MC_RESULT_DKIM_KEY,
 	MC_RESULT_DMARC,
+	MC_RESULT_TRACE,
 } mc_result_kind;
 
 #define MC_SCHEMA_VERSION 1

@@ -64,7 +64,7 @@ typedef struct mc_hop {
 	long long delay;   /* seconds since the previous hop; MC_HOP_NO_DELAY when unknown */
 } mc_hop;
 
-#define MC_HOP_NO_DELAY (-1LL << 62)
+#define MC_HOP_NO_DELAY INT64_MIN
 
 typedef struct mc_trace_boundary {
 	char *ip, *helo, *by;

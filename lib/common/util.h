@@ -3,6 +3,7 @@
 #define MC_COMMON_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "mailcheck/status.h"
@@ -24,6 +25,10 @@ int mc_grow(void *items, size_t *cap, size_t need, size_t size);
 /* The registrable domain of a name (public suffix list), lower case;
  * NULL when the name is itself a public suffix or not under one. */
 char *mc_registrable_domain(const char *name);
+
+/* Loopback, private (RFC 1918, fc00::/7), link-local or unspecified: an
+ * address not reachable from the Internet. False for non-addresses. */
+bool mc_ip_is_internal(const char *text);
 
 /* Monotonic clock in milliseconds. */
 double mc_now_ms(void);

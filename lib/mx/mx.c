@@ -87,24 +87,6 @@ static int take_addresses(mc_mx_host *h, const mc_dns_answer *a)
 	return 0;
 }
 
-/* Loopback, private, link-local: not reachable from the Internet. */
-static bool address_is_internal(const char *text)
-{
-	unsigned char b[16];
-
-	if (inet_pton(AF_INET, text, b) == 1)
-		return b[0] == 127 || b[0] == 10 || b[0] == 0 ||
-		       (b[0] == 172 && (b[1] & 0xf0) == 16) ||
-		       (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254);
-	if (inet_pton(AF_INET6, text, b) == 1) {
-		static const unsigned char loop[16] = {[15] = 1};
-
-		return memcmp(b, loop, 16) == 0 || (b[0] & 0xfe) == 0xfc ||
-		       (b[0] == 0xfe && (b[1] & 0xc0) == 0x80);
-	}
-	return false;
-}
-
 static bool looks_like_ip(const char *host)
 {
 	unsigned char b[16];
@@ -132,7 +114,7 @@ static const char *alias_target(const mc_dns_answer *a)
 static void note_internal_addresses(mc_mx_result *res, const mc_mx_host *h)
 {
 	for (size_t i = 0; i < h->n_addresses; i++)
-		if (address_is_internal(h->addresses[i]))
+		if (mc_ip_is_internal(h->addresses[i]))
 			mc_finding_hint(mc_finding_add(&res->findings, "mx.host_internal_address",
 				MC_SEV_WARNING, "mail host '%s' has the address %s, which is loopback "
 				"or private: senders on the Internet cannot reach it",

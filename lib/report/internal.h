@@ -35,6 +35,9 @@ typedef enum mc_color {
 } mc_color;
 
 void mc_text_colored(mc_text *t, mc_color c, const char *s);
+/* "WORD  <sentence>" -- a label of the caller's choosing. */
+void mc_text_headline(mc_text *t, mc_color c, const char *word, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* "PASS  <sentence>" -- the verdict first, coloured by how good it is. */
 void mc_text_verdict(mc_text *t, mc_verdict v, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -54,5 +57,7 @@ json_t *mc_dkim_key_json(const void *result);
 void mc_dkim_key_text(mc_text *t, const void *result);
 json_t *mc_dmarc_json(const void *result);
 void mc_dmarc_text(mc_text *t, const void *result);
+json_t *mc_trace_json(const void *result);
+void mc_trace_text(mc_text *t, const void *result);
 
 #endif

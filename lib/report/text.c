@@ -32,6 +32,23 @@ static mc_color verdict_color(mc_verdict v)
 	}
 }
 
+static void headline(mc_text *t, mc_color c, const char *word, const char *fmt, va_list ap)
+{
+	mc_text_colored(t, c, word);
+	fputs("  ", t->fp);
+	vfprintf(t->fp, fmt, ap);
+	fputc('\n', t->fp);
+}
+
+void mc_text_headline(mc_text *t, mc_color c, const char *word, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	headline(t, c, word, fmt, ap);
+	va_end(ap);
+}
+
 void mc_text_verdict(mc_text *t, mc_verdict v, const char *fmt, ...)
 {
 	char word[16];
@@ -41,12 +58,9 @@ void mc_text_verdict(mc_text *t, mc_verdict v, const char *fmt, ...)
 	for (i = 0; mc_verdict_name(v)[i] && i < sizeof(word) - 1; i++)
 		word[i] = (char)(mc_verdict_name(v)[i] - 'a' + 'A');
 	word[i] = '\0';
-	mc_text_colored(t, verdict_color(v), word);
-	fputs("  ", t->fp);
 	va_start(ap, fmt);
-	vfprintf(t->fp, fmt, ap);
+	headline(t, verdict_color(v), word, fmt, ap);
 	va_end(ap);
-	fputc('\n', t->fp);
 }
 
 static void finding_text(mc_text *t, const mc_finding *f)

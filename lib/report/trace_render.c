@@ -1,0 +1,121 @@
+/* trace: JSON and text for the path of a message. */
+#include <string.h>
+#include <time.h>
+
+#include "mailcheck/trace.h"
+#include "report/internal.h"
+
+static json_t *hop_json(const mc_hop *h)
+{
+	const mc_received *r = &h->rcv;
+	json_t *o = json_object();
+
+	json_object_set_new(o, "index", json_integer((json_int_t)h->index));
+	json_object_set_new(o, "from", mc_json_str(r->from));
+	json_object_set_new(o, "from_rdns", mc_json_str(r->from_rdns));
+	json_object_set_new(o, "ip", mc_json_str(r->ip));
+	json_object_set_new(o, "by", mc_json_str(r->by));
+	json_object_set_new(o, "via", mc_json_str(r->via));
+	json_object_set_new(o, "with", mc_json_str(r->with));
+	json_object_set_new(o, "id", mc_json_str(r->id));
+	json_object_set_new(o, "for", mc_json_str(r->for_addr));
+	json_object_set_new(o, "tls", mc_json_str(r->tls));
+	json_object_set_new(o, "envelope_from", mc_json_str(r->envelope_from));
+	json_object_set_new(o, "local", json_boolean(r->local));
+	json_object_set_new(o, "time", r->time >= 0 ? json_integer(r->time) : json_null());
+	json_object_set_new(o, "date", mc_json_str(r->date));
+	json_object_set_new(o, "delay_seconds",
+	                    h->delay != MC_HOP_NO_DELAY ? json_integer(h->delay) : json_null());
+	json_object_set_new(o, "unparsed", mc_json_str(r->unparsed));
+	return o;
+}
+
+static json_t *auth_json(const mc_auth_result *a)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "header", mc_json_str(a->header));
+	json_object_set_new(o, "authserv_id", mc_json_str(a->authserv_id));
+	json_object_set_new(o, "instance", a->instance ? json_integer(a->instance) : json_null());
+	json_object_set_new(o, "method", mc_json_str(a->method));
+	json_object_set_new(o, "result", mc_json_str(a->result));
+	json_object_set_new(o, "reason", mc_json_str(a->reason));
+	json_object_set_new(o, "properties", mc_json_str(a->properties));
+	return o;
+}
+
+json_t *mc_trace_json(const void *result)
+{
+	const mc_trace *t = result;
+	json_t *o = mc_json_head("trace"), *hops = json_array(), *auth = json_array();
+	mc_dns_log none = {0};
+
+	json_object_set_new(o, "result", json_string("pass"));
+	for (size_t i = 0; i < t->n_hops; i++)
+		json_array_append_new(hops, hop_json(&t->hops[i]));
+	json_object_set_new(o, "hops", hops);
+	json_object_set_new(o, "total_delay_seconds", t->total_delay != MC_HOP_NO_DELAY
+	                    ? json_integer(t->total_delay) : json_null());
+	json_object_set_new(o, "local_delivery", json_boolean(t->local_delivery));
+	if (t->has_boundary) {
+		json_t *b = json_object();
+
+		json_object_set_new(b, "ip", mc_json_str(t->boundary.ip));
+		json_object_set_new(b, "helo", mc_json_str(t->boundary.helo));
+		json_object_set_new(b, "by", mc_json_str(t->boundary.by));
+		json_object_set_new(b, "hop", json_integer((json_int_t)t->boundary.hop));
+		json_object_set_new(o, "boundary", b);
+	} else {
+		json_object_set_new(o, "boundary", json_null());
+	}
+	for (size_t i = 0; i < t->auth.n; i++)
+		json_array_append_new(auth, auth_json(&t->auth.items[i]));
+	json_object_set_new(o, "auth_results", auth);
+	json_object_set_new(o, "return_path", mc_json_str(t->return_path));
+	json_object_set_new(o, "from", mc_json_str(t->from));
+	mc_json_tail(o, &t->findings, &none);
+	return o;
+}
+
+void mc_trace_text(mc_text *t, const void *result)
+{
+	const mc_trace *tr = result;
+
+	if (tr->local_delivery)
+		mc_text_headline(t, MC_COLOR_YELLOW, "LOCAL", "delivered locally: no receiving server "
+		                "checked SPF, DKIM or DMARC (%zu hop%s)", tr->n_hops,
+		                tr->n_hops == 1 ? "" : "s");
+	else if (tr->has_boundary)
+		mc_text_headline(t, MC_COLOR_GREEN, "OK", "%zu hop%s; accepted from %s (%s) by %s",
+		                tr->n_hops, tr->n_hops == 1 ? "" : "s", tr->boundary.ip,
+		                tr->boundary.helo ? tr->boundary.helo : "no HELO",
+		                tr->boundary.by ? tr->boundary.by : "?");
+	else
+		mc_text_headline(t, MC_COLOR_GREEN, "OK", "%zu hop%s, none from the Internet", tr->n_hops,
+		                tr->n_hops == 1 ? "" : "s");
+	if (t->opts->quiet)
+		return;
+	for (size_t i = 0; i < tr->n_hops; i++) {
+		const mc_hop *h = &tr->hops[i];
+		const mc_received *r = &h->rcv;
+
+		fprintf(t->fp, "  %2zu  %s%s%s%s%s -> %s", h->index, r->local ? "(local) " : "",
+		        r->from ? r->from : "", r->ip ? " [" : "", r->ip ? r->ip : "",
+		        r->ip ? "]" : "", r->by ? r->by : "?");
+		if (r->with)
+			fprintf(t->fp, "  with %s", r->with);
+		if (h->delay != MC_HOP_NO_DELAY)
+			fprintf(t->fp, "  +%llds", h->delay);
+		if (tr->has_boundary && h->index == tr->boundary.hop)
+			mc_text_colored(t, MC_COLOR_BOLD, "  <- trust boundary");
+		fputc('\n', t->fp);
+	}
+	for (size_t i = 0; i < tr->auth.n; i++) {
+		const mc_auth_result *a = &tr->auth.items[i];
+
+		fprintf(t->fp, "  recorded by %s: %s=%s%s%s\n",
+		        a->authserv_id ? a->authserv_id : "(no authserv-id)",
+		        a->method, a->result, a->properties ? " " : "", a->properties ? a->properties : "");
+	}
+	mc_text_tail(t, &tr->findings, &(mc_dns_log){0});
+}
