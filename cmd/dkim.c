@@ -92,7 +92,7 @@ static int check_key(const char *domain, const char *selector, struct mc_ctx *ct
 int cmd_dkim(int argc, char **argv, struct mc_ctx *ctx)
 {
 	const char *selector = NULL;
-	const struct cli_opt opts[] = {{"--selector", &selector, NULL}, {NULL, NULL, NULL}};
+	const struct cli_opt opts[] = {{.name = "--selector", .value = &selector}, {0}};
 	int n = cli_args(argc, argv, opts, 0, 1, usage);
 
 	if (n < 0)

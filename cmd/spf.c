@@ -26,8 +26,8 @@ int cmd_spf(int argc, char **argv, struct mc_ctx *ctx)
 	const char *sender = NULL, *helo = NULL;
 	bool compare = false;
 	const struct cli_opt opts[] = {
-		{"--sender", &sender, NULL}, {"--helo", &helo, NULL},
-		{"--compare", NULL, &compare}, {NULL, NULL, NULL},
+		{.name = "--sender", .value = &sender}, {.name = "--helo", .value = &helo},
+		{.name = "--compare", .flag = &compare}, {0},
 	};
 	mc_spf_result res;
 	mc_resolver *r;

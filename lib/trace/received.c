@@ -130,6 +130,14 @@ static char *find_ip(const char *s, size_t n)
 	return NULL;
 }
 
+static bool has_ip(const char *s, size_t n)
+{
+	char *ip = find_ip(s, n);
+
+	free(ip);
+	return ip != NULL;
+}
+
 static bool starts(const struct token *t, const char *word)
 {
 	size_t n = strlen(word);
@@ -201,7 +209,7 @@ static void from_comment(mc_received *r, const struct token *t)
 			e--; /* "mail-sor-f41.google.com." */
 		char *word = mc_strndup(t->s, e);
 
-		if (word && strchr(word, '.') && !find_ip(word, strlen(word)))
+		if (word && strchr(word, '.') && !has_ip(word, strlen(word)))
 			r->from_rdns = word;
 		else
 			free(word);
