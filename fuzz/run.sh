@@ -14,7 +14,7 @@ ninja -C "$dir" >/dev/null || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
 mkdir -p fuzz/artifacts
 work=$(mktemp -d /tmp/mailcheck-fuzz.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/fuzz_zone" "$work/fuzz_dns_answer" "$work/fuzz_domain" "$work/fuzz_spf" "$work/fuzz_msg" "$work/fuzz_address" "$work/fuzz_dkim_key" "$work/fuzz_dkim_verify" "$work/fuzz_dmarc"
+mkdir -p "$work/fuzz_zone" "$work/fuzz_dns_answer" "$work/fuzz_domain" "$work/fuzz_spf" "$work/fuzz_msg" "$work/fuzz_address" "$work/fuzz_dkim_key" "$work/fuzz_dkim_verify" "$work/fuzz_dmarc" "$work/fuzz_trace"
 cp testdata/zones/*.zone testdata/zones/bad/*.zone "$work/fuzz_zone/"
 printf 'example.com' > "$work/fuzz_domain/1"
 printf 'a..b' > "$work/fuzz_domain/2"
@@ -24,10 +24,11 @@ find testdata -name '*.eml' -size -64k -exec cp {} "$work/fuzz_msg/" \; 2>/dev/n
 cp testdata/dkim/*.eml "$work/fuzz_dkim_verify/"
 grep -oh '"v=DKIM1[^)]*' testdata/zones/_domainkey.example.net.zone | tr -d '"' | tr -d '\n' > "$work/fuzz_dkim_key/1" || true
 grep -oh '"v=DMARC1[^"]*"' testdata/zones/*.zone | tr -d '"' | awk '{print > "'"$work"'/fuzz_dmarc/" NR}'
+cp testdata/trace/*.eml "$work/fuzz_trace/"
 # seed SPF records from the test zones
 grep -oh '"v=spf1[^"]*"' testdata/zones/*.zone | tr -d '"' | awk '{print > "'"$work"'/fuzz_spf/" NR}'
 passed=0 failed=0
-for t in fuzz_zone fuzz_dns_answer fuzz_domain fuzz_spf fuzz_msg fuzz_address fuzz_dkim_key fuzz_dkim_verify fuzz_dmarc; do
+for t in fuzz_zone fuzz_dns_answer fuzz_domain fuzz_spf fuzz_msg fuzz_address fuzz_dkim_key fuzz_dkim_verify fuzz_dmarc fuzz_trace; do
 	if "$dir/fuzz/$t" -max_total_time="$secs" -print_final_stats=1 -max_len=65536 -timeout=5 -rss_limit_mb=512 \
 		-artifact_prefix=fuzz/artifacts/ "$work/$t" >"$work/$t.log" 2>&1; then
 		echo "ok   $t ($(grep -o 'stat::number_of_executed_units: [0-9]*' "$work/$t.log" | awk '{print $2}') runs)"

@@ -80,7 +80,10 @@ long long mc_date_parse(const char *s)
 		year += year < 50 ? 2000 : 1900;
 	else if (strlen(tok[i + 2]) == 3)
 		year += 1900;
-	if (sscanf(tok[i + 3], "%d:%d:%d", &hh, &mm, &ss) < 2 || hh > 23 || mm > 59 || ss > 60)
+	if (year < 1900 || year > 9999) /* also keeps the arithmetic below in range */
+		return -1;
+	if (sscanf(tok[i + 3], "%d:%d:%d", &hh, &mm, &ss) < 2 || hh < 0 || hh > 23 || mm < 0 ||
+	    mm > 59 || ss < 0 || ss > 60)
 		return -1;
 	if (n - i >= 5) {
 		zone = zone_of(tok[i + 4]);

@@ -117,6 +117,10 @@ static void test_dates(void)
 	CHECK(mc_date_parse("garbage") == -1);
 	CHECK(mc_date_parse("Tue, 32 Nov 2026 10:00:00 +0000") == -1);
 	CHECK(mc_date_parse("") == -1);
+	/* regressions (fuzz_trace): absurd years, negative fields */
+	CHECK(mc_date_parse("1 Jan 99999999999999999 00:00:00 +0000") == -1);
+	CHECK(mc_date_parse("1 Jan -5 00:00:00 +0000") == -1);
+	CHECK(mc_date_parse("1 Jan 2026 -1:-5:00 +0000") == -1);
 }
 
 int main(void)
