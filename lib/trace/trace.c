@@ -203,6 +203,41 @@ static void recorded_results(const mc_message *msg, mc_trace *t)
 	}
 }
 
+/* The client address a recorded result names (Received-SPF client-ip=,
+ * Authentication-Results smtp.remote-ip / policy.iprev), malloc'd. */
+static char *recorded_client(const mc_auth_result *a)
+{
+	static const char *const keys[] = {"client-ip=", "smtp.remote-ip=", "policy.iprev="};
+
+	for (size_t i = 0; a->properties && i < 3; i++) {
+		const char *p = strstr(a->properties, keys[i]);
+
+		if (p) {
+			p += strlen(keys[i]);
+			return mc_strndup(p, strcspn(p, "; \""));
+		}
+	}
+	return NULL;
+}
+
+/* A server that recorded SPF for another client than the boundary saw the
+ * message at another hop (before a forwarder, or inside the network). */
+static void results_vs_boundary(mc_trace *t)
+{
+	for (size_t i = 0; t->has_boundary && i < t->auth.n; i++) {
+		const mc_auth_result *a = &t->auth.items[i];
+		char *ip = strcmp(a->method, "spf") == 0 ? recorded_client(a) : NULL;
+
+		if (ip && *ip && strcmp(ip, t->boundary.ip) != 0)
+			mc_finding_add(&t->findings, "trace.results_other_client", MC_SEV_INFO,
+				"%s evaluated SPF (%s) for the client %s, but the trust boundary is hop %zu "
+				"from %s: that result was recorded at another hop and says nothing about "
+				"the last one", a->authserv_id ? a->authserv_id : "a server", a->result, ip,
+				t->boundary.hop, t->boundary.ip);
+		free(ip);
+	}
+}
+
 static void explain(mc_trace *t)
 {
 	if (t->n_hops == 0)
@@ -264,6 +299,7 @@ mc_status mc_trace_build(const mc_message *msg, const char *const *trusted, mc_t
 	boundary(out, trusted);
 	recorded_results(msg, out);
 	return_path(msg, out);
+	results_vs_boundary(out);
 	explain(out);
 	return MC_OK;
 }
