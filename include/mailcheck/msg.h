@@ -63,6 +63,10 @@ mc_status mc_msg_read_stream(FILE *fp, const char *what, const mc_msg_limits *li
 
 void mc_message_clear(mc_message *msg);
 
+/* The From domain DMARC uses: exactly one From header with exactly one
+ * address that has a domain. NULL otherwise, with *why saying what is wrong. */
+char *mc_message_from_domain(const mc_message *msg, const char **why);
+
 /* The first / next header with this name (case-insensitive), from index *i. */
 const mc_header *mc_message_find(const mc_message *msg, const char *name, size_t *i);
 size_t mc_message_count(const mc_message *msg, const char *name);

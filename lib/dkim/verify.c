@@ -499,32 +499,17 @@ static mc_verdict overall(const mc_dkim_result *res)
 	return temp ? MC_VERDICT_TEMPERROR : fail ? MC_VERDICT_FAIL : MC_VERDICT_PERMERROR;
 }
 
-/* The From domain DMARC will use: exactly one From header with exactly one
- * address (RFC 7489 6.6.1, RFC 9989); otherwise NULL and a finding. */
+/* The From domain, with a finding when there is not exactly one. */
 static char *from_domain(const mc_message *msg, mc_findings *f)
 {
-	size_t i = 0, headers = mc_message_count(msg, "From");
-	const mc_header *h = mc_message_find(msg, "From", &i);
-	mc_address_list l = {0};
-	char *d = NULL;
 	const char *why = NULL;
+	char *d = mc_message_from_domain(msg, &why);
 
-	if (headers != 1)
-		why = headers ? "several From header fields" : "no From header field";
-	else if (mc_address_list_parse(h->value, h->value_len, &l) != MC_OK)
-		why = "a From header field that cannot be parsed";
-	else if (l.n != 1)
-		why = l.n ? "several addresses in From" : "no address in From";
-	else if (!l.items[0].domain || !*l.items[0].domain)
-		why = "a From address without a domain";
-	else
-		d = mc_strdup(l.items[0].domain);
-	if (why)
+	if (!d && why)
 		mc_finding_hint(mc_finding_add(f, "msg.from_not_single", MC_SEV_WARNING,
 			"the message has %s: DMARC needs exactly one From address, and receivers "
 			"may reject the message or skip DMARC", why),
 			"send with exactly one From address");
-	mc_address_list_clear(&l);
 	return d;
 }
 

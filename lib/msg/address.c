@@ -350,3 +350,25 @@ void mc_address_list_clear(mc_address_list *list)
 	free(list->items);
 	memset(list, 0, sizeof(*list));
 }
+
+char *mc_message_from_domain(const mc_message *msg, const char **why)
+{
+	size_t i = 0, headers = mc_message_count(msg, "From");
+	const mc_header *h = mc_message_find(msg, "From", &i);
+	mc_address_list l = {0};
+	char *d = NULL;
+
+	*why = NULL;
+	if (headers != 1)
+		*why = headers ? "several From header fields" : "no From header field";
+	else if (mc_address_list_parse(h->value, h->value_len, &l) != MC_OK)
+		*why = "a From header field that cannot be parsed";
+	else if (l.n != 1)
+		*why = l.n ? "several addresses in From" : "no address in From";
+	else if (!l.items[0].domain || !*l.items[0].domain)
+		*why = "a From address without a domain";
+	else
+		d = mc_strdup(l.items[0].domain);
+	mc_address_list_clear(&l);
+	return d;
+}
