@@ -79,6 +79,7 @@ int cmd_spf(int argc, char **argv, struct mc_ctx *ctx);
 int cmd_dkim(int argc, char **argv, struct mc_ctx *ctx);
 int cmd_dmarc(int argc, char **argv, struct mc_ctx *ctx);
 int cmd_trace(int argc, char **argv, struct mc_ctx *ctx);
+int cmd_verify(int argc, char **argv, struct mc_ctx *ctx);
 
 /* Open a message: FILE, or standard input for "-" or NULL. NULL after
  * printing the error. *what names it for messages. */

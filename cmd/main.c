@@ -75,6 +75,20 @@ static const struct command commands[] = {
 	 "  --trust HOST   a relay of the receiving side (name or address) to look\n"
 	 "                 past when finding the boundary (repeatable)\n"
 	 "Exit status: 0 the message was read, 2 it could not be.\n"},
+	{"verify", cmd_verify, "full check of a message: SPF + DKIM + DMARC, explained",
+	 "usage: mailcheck verify [FILE|-] [--ip IP] [--helo NAME] [--mail-from ADDR]\n"
+	 "                        [--trust HOST]...\n"
+	 "\n"
+	 "Checks a message as a receiver does: SPF for the client, every DKIM\n"
+	 "signature, DMARC with alignment; writes an RFC 8601 Authentication-Results\n"
+	 "header (authserv-id: --authserv-id, default the host name) and explains\n"
+	 "the result, most important first. Without --ip/--helo/--mail-from the\n"
+	 "client, HELO and envelope sender come from the trust boundary of the\n"
+	 "Received chain and the Return-Path (see trace), and the output says so.\n"
+	 "Use --now EPOCH to verify as of when the message arrived.\n"
+	 "Exit status: 0 DMARC passes (without a DMARC record: SPF or DKIM passes\n"
+	 "aligned with From), 1 otherwise, 2 usage error or unreadable message,\n"
+	 "3 DNS failure.\n"},
 };
 
 static const char global_usage[] =

@@ -69,6 +69,7 @@ typedef enum mc_result_kind {
 	MC_RESULT_DKIM_KEY,
 	MC_RESULT_DMARC,
 	MC_RESULT_TRACE,
+	MC_RESULT_VERIFY,
 } mc_result_kind;
 
 #define MC_SCHEMA_VERSION 1

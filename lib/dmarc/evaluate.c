@@ -44,14 +44,17 @@ static void decide(mc_dmarc_decision *out, const mc_dmarc_result *pol, const mc_
 		out->result = MC_VERDICT_PASS;
 		out->why = mc_asprintf("SPF passed for %s, which is aligned (%s) with the From "
 			"domain %s", a->spf_domain, mode_spf, from);
+	} else if (!a->spf_domain) {
+		out->result = MC_VERDICT_FAIL;
+		out->why = mc_asprintf("neither an aligned SPF pass nor an aligned DKIM pass: SPF was "
+			"not evaluated, DKIM %s", a->n_dkim ? "no signature of an aligned domain passed" : "absent");
 	} else {
 		out->result = MC_VERDICT_FAIL;
 		out->why = mc_asprintf("neither an aligned SPF pass nor an aligned DKIM pass: SPF %s "
-			"for %s (%saligned, %s), DKIM %s", mc_verdict_name(a->spf),
-			a->spf_domain ? a->spf_domain : "(none)",
-			a->spf_domain && mc_dmarc_aligned(from, a->spf_domain, pol->record.strict_spf,
-			                                  out->from_org, out->spf_org) ? "" : "not ",
-			mode_spf, a->n_dkim ? "passed for no aligned domain" : "absent");
+			"for %s (%saligned, %s), DKIM %s", mc_verdict_name(a->spf), a->spf_domain,
+			mc_dmarc_aligned(from, a->spf_domain, pol->record.strict_spf, out->from_org,
+			                 out->spf_org) ? "" : "not ",
+			mode_spf, a->n_dkim ? "no signature of an aligned domain passed" : "absent");
 	}
 	out->disposition = out->result == MC_VERDICT_PASS ? MC_DMARC_POLICY_NONE
 	                 : pol->record.testing ? milder(out->policy) : out->policy;

@@ -59,5 +59,7 @@ json_t *mc_dmarc_json(const void *result);
 void mc_dmarc_text(mc_text *t, const void *result);
 json_t *mc_trace_json(const void *result);
 void mc_trace_text(mc_text *t, const void *result);
+json_t *mc_verify_json(const void *result);
+void mc_verify_text(mc_text *t, const void *result);
 
 #endif

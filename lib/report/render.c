@@ -17,6 +17,7 @@ static const struct renderer renderers[] = {
 	[MC_RESULT_DKIM_KEY] = {mc_dkim_key_json, mc_dkim_key_text},
 	[MC_RESULT_DMARC] = {mc_dmarc_json, mc_dmarc_text},
 	[MC_RESULT_TRACE] = {mc_trace_json, mc_trace_text},
+	[MC_RESULT_VERIFY] = {mc_verify_json, mc_verify_text},
 };
 
 mc_status mc_render(mc_result_kind kind, const void *result,

@@ -1,0 +1,96 @@
+/* verify: JSON and text for the whole check of a message. */
+#include <string.h>
+
+#include "mailcheck/verify.h"
+#include "report/internal.h"
+
+/* A command's object nested in another: without its head and DNS log. */
+static json_t *nested(json_t *o)
+{
+	json_object_del(o, "schema_version");
+	json_object_del(o, "command");
+	json_object_del(o, "dns");
+	return o;
+}
+
+static json_t *dmarc_json(const mc_verify_result *res)
+{
+	const mc_dmarc_decision *d = &res->dmarc;
+	json_t *o = json_object();
+
+	if (!res->dmarc_ran) {
+		json_object_set_new(o, "result", json_string("permerror"));
+		json_object_set_new(o, "why", json_string("not exactly one From address"));
+		return o;
+	}
+	json_object_set_new(o, "result", json_string(mc_verdict_name(d->result)));
+	json_object_set_new(o, "policy", mc_json_str(mc_dmarc_policy_name(d->policy)));
+	json_object_set_new(o, "disposition", mc_json_str(mc_dmarc_policy_name(d->disposition)));
+	json_object_set_new(o, "spf_aligned", json_boolean(d->spf_aligned));
+	json_object_set_new(o, "dkim_aligned", json_boolean(d->dkim_aligned));
+	json_object_set_new(o, "aligned_dkim_domain", mc_json_str(d->aligned_dkim_domain));
+	json_object_set_new(o, "org_domain", mc_json_str(res->dmarc_policy.org_domain));
+	json_object_set_new(o, "record_domain", mc_json_str(res->dmarc_policy.record.domain));
+	json_object_set_new(o, "record", mc_json_str(res->dmarc_policy.record.text));
+	json_object_set_new(o, "why", mc_json_str(d->why));
+	json_t *policy = mc_dmarc_json(&res->dmarc_policy);
+
+	json_object_set(o, "findings", json_object_get(policy, "findings"));
+	json_object_set(o, "rfc7489", json_object_get(policy, "rfc7489"));
+	json_decref(policy);
+	return o;
+}
+
+json_t *mc_verify_json(const void *result)
+{
+	const mc_verify_result *res = result;
+	json_t *o = mc_json_head("verify"), *ex = json_array(), *tr = json_object();
+
+	json_object_set_new(o, "from_domain", mc_json_str(res->from_domain));
+	json_object_set_new(o, "result", json_string(mc_verdict_name(res->verdict)));
+	json_object_set_new(o, "ip", mc_json_str(res->ip));
+	json_object_set_new(o, "helo", mc_json_str(res->helo));
+	json_object_set_new(o, "mail_from", mc_json_str(res->mail_from));
+	json_object_set_new(o, "identities_from_trace", json_boolean(res->identities_from_trace));
+	json_object_set_new(o, "spf", res->spf_ran ? nested(mc_spf_json(&res->spf)) : json_null());
+	json_object_set_new(o, "dkim", nested(mc_dkim_json(&res->dkim)));
+	json_object_set_new(o, "dmarc", dmarc_json(res));
+	json_object_set_new(tr, "local_delivery", json_boolean(res->trace.local_delivery));
+	json_object_set_new(tr, "hops", json_integer((json_int_t)res->trace.n_hops));
+	if (res->trace.has_boundary) {
+		json_t *b = json_object();
+
+		json_object_set_new(b, "ip", mc_json_str(res->trace.boundary.ip));
+		json_object_set_new(b, "helo", mc_json_str(res->trace.boundary.helo));
+		json_object_set_new(b, "by", mc_json_str(res->trace.boundary.by));
+		json_object_set_new(tr, "boundary", b);
+	} else {
+		json_object_set_new(tr, "boundary", json_null());
+	}
+	json_object_set_new(o, "trace", tr);
+	json_object_set_new(o, "authentication_results", mc_json_str(res->authentication_results));
+	for (size_t i = 0; i < res->n_explanation; i++)
+		json_array_append_new(ex, mc_json_str(res->explanation[i]));
+	json_object_set_new(o, "explanation", ex);
+	mc_json_tail(o, &res->findings, &res->dns);
+	return o;
+}
+
+void mc_verify_text(mc_text *t, const void *result)
+{
+	const mc_verify_result *res = result;
+	const char *from = res->from_domain ? res->from_domain : "(no single From)";
+
+	if (res->verdict == MC_VERDICT_PASS)
+		mc_text_verdict(t, res->verdict, "mail from %s is authenticated", from);
+	else if (res->verdict == MC_VERDICT_TEMPERROR)
+		mc_text_verdict(t, res->verdict, "mail from %s could not be checked (DNS failure)", from);
+	else
+		mc_text_verdict(t, res->verdict, "mail from %s is not authenticated", from);
+	if (t->opts->quiet)
+		return;
+	for (size_t i = 0; i < res->n_explanation; i++)
+		fprintf(t->fp, "  - %s\n", res->explanation[i]);
+	fprintf(t->fp, "\n  %s\n", res->authentication_results);
+	mc_text_tail(t, &res->findings, &res->dns);
+}

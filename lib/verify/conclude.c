@@ -1,0 +1,216 @@
+/*
+ * The conclusions of a verification: the overall verdict, an RFC 8601
+ * Authentication-Results header, and the explanation -- sentences a web
+ * developer understands, most important first.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/util.h"
+#include "verify/internal.h"
+
+static void say(mc_verify_result *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(mc_verify_result *out, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	size_t cap = out->n_explanation;
+
+	va_start(ap, fmt);
+	s = mc_vasprintf(fmt, ap);
+	va_end(ap);
+	if (s && mc_grow(&out->explanation, &cap, out->n_explanation + 1, sizeof(char *)) == 0)
+		out->explanation[out->n_explanation++] = s;
+	else
+		free(s);
+}
+
+/* Without a DMARC record: does SPF or DKIM pass aligned (relaxed) with From?
+ * With no record to walk, the organizational domain is the registrable
+ * domain of the public suffix list. */
+static char *org_of(const char *domain)
+{
+	char *reg = domain ? mc_registrable_domain(domain) : NULL;
+
+	return reg ? reg : mc_strdup(domain);
+}
+
+static bool aligned_pass(const mc_verify_result *out)
+{
+	char *from_org = org_of(out->from_domain);
+	bool ok = false;
+
+	for (size_t i = 0; from_org && i < out->dkim.n_sigs && !ok; i++) {
+		char *org = out->dkim.sigs[i].verdict == MC_VERDICT_PASS
+		          ? org_of(out->dkim.sigs[i].domain) : NULL;
+
+		ok = org && mc_dmarc_aligned(out->from_domain, out->dkim.sigs[i].domain, false,
+		                             from_org, org);
+		free(org);
+	}
+	if (from_org && !ok && out->spf_ran && out->spf.verdict == MC_VERDICT_PASS) {
+		char *org = org_of(out->spf.domain);
+
+		ok = org && mc_dmarc_aligned(out->from_domain, out->spf.domain, false, from_org, org);
+		free(org);
+	}
+	free(from_org);
+	return ok;
+}
+
+static mc_verdict overall(const mc_verify_result *out)
+{
+	bool temp = (out->spf_ran && out->spf.verdict == MC_VERDICT_TEMPERROR) ||
+	            out->dkim.verdict == MC_VERDICT_TEMPERROR;
+
+	if (out->dmarc_ran && out->dmarc_policy.verdict == MC_VERDICT_PASS)
+		return out->dmarc.result;
+	if (out->dmarc_ran && out->dmarc_policy.verdict == MC_VERDICT_TEMPERROR)
+		return MC_VERDICT_TEMPERROR;
+	if (aligned_pass(out))
+		return MC_VERDICT_PASS;
+	return temp ? MC_VERDICT_TEMPERROR : MC_VERDICT_FAIL;
+}
+
+/* RFC 8601 2.2 */
+static char *auth_results(const mc_verify_result *out, const char *id)
+{
+	mc_buf b = {0};
+
+	mc_buf_addf(&b, "Authentication-Results: %s;", id ? id : "localhost");
+	if (out->spf_ran)
+		mc_buf_addf(&b, " spf=%s %s=%s;", mc_verdict_name(out->spf.verdict),
+		            out->mail_from && *out->mail_from ? "smtp.mailfrom" : "smtp.helo",
+		            out->mail_from && *out->mail_from ? out->mail_from : out->helo);
+	else
+		mc_buf_addf(&b, " spf=none (no client address to evaluate);");
+	for (size_t i = 0; i < out->dkim.n_sigs; i++) {
+		const mc_dkim_sig *s = &out->dkim.sigs[i];
+
+		mc_buf_addf(&b, " dkim=%s", mc_verdict_name(s->verdict));
+		if (s->reason)
+			mc_buf_addf(&b, " reason=\"%s\"", s->reason);
+		mc_buf_addf(&b, " header.d=%s header.s=%s header.a=%s;", s->domain ? s->domain : "?",
+		            s->selector ? s->selector : "?", s->algorithm ? s->algorithm : "?");
+	}
+	if (out->dkim.n_sigs == 0)
+		mc_buf_addf(&b, " dkim=none;");
+	if (out->dmarc_ran)
+		mc_buf_addf(&b, " dmarc=%s header.from=%s%s%s", mc_verdict_name(out->dmarc.result),
+		            out->from_domain, out->dmarc.policy ? " policy.dmarc=" : "",
+		            out->dmarc.policy ? mc_dmarc_policy_name(out->dmarc.policy) : "");
+	else
+		mc_buf_addf(&b, " dmarc=permerror (not exactly one From address)");
+	if (b.len && b.s[b.len - 1] == ';')
+		b.s[--b.len] = '\0';
+	return mc_buf_take(&b);
+}
+
+static void explain_dkim(mc_verify_result *out)
+{
+	for (size_t i = 0; i < out->dkim.n_sigs; i++) {
+		const mc_dkim_sig *s = &out->dkim.sigs[i];
+
+		if (!s->reason)
+			continue;
+		if (strcmp(s->reason, "body_hash_mismatch") == 0)
+			say(out, "The DKIM signature of %s broke because the body changed after signing "
+			    "(a footer or disclaimer added on the way, or the body re-encoded).", s->domain);
+		else if (strcmp(s->reason, "signature_mismatch") == 0)
+			say(out, "The DKIM signature of %s broke because a signed header changed after "
+			    "signing (a list tagging the Subject, a gateway rewriting a header).", s->domain);
+		else
+			say(out, "The DKIM signature of %s failed: %s.", s->domain ? s->domain : "?",
+			    s->reason);
+	}
+	if (out->dkim.n_sigs == 0)
+		say(out, "The message is not DKIM-signed, so DMARC can only pass through aligned SPF, "
+		    "which breaks when the message is forwarded.");
+}
+
+static void explain(mc_verify_result *out)
+{
+	const char *from = out->from_domain;
+
+	if (out->trace.local_delivery && !out->spf_ran)
+		say(out, "Authentication was skipped because the message was delivered locally: it was "
+		    "handed to the mail server on %s (e.g. by sendmail from a web application) and put "
+		    "in a mailbox on the same server, so no receiving server ran SPF, DKIM or DMARC.",
+		    out->trace.n_hops && out->trace.hops[out->trace.n_hops - 1].rcv.by
+		    ? out->trace.hops[out->trace.n_hops - 1].rcv.by : "this host");
+	bool hypothetical = out->trace.local_delivery && !out->spf_ran;
+
+	if (out->dmarc_ran && out->dmarc_policy.verdict == MC_VERDICT_PASS)
+		say(out, "%s %s for %s: %s%s%s.", hypothetical ? "Had it reached a receiver like this, "
+		    "DMARC would have" : "DMARC", out->dmarc.result == MC_VERDICT_PASS ? "passed"
+		    : out->dmarc.result == MC_VERDICT_FAIL ? "failed" : "could not be decided", from,
+		    out->dmarc.why, out->dmarc.result == MC_VERDICT_FAIL ? "; the policy asks receivers to " : "",
+		    out->dmarc.result == MC_VERDICT_FAIL
+		    ? (out->dmarc.disposition == MC_DMARC_POLICY_REJECT ? "reject it"
+		       : out->dmarc.disposition == MC_DMARC_POLICY_QUARANTINE ? "treat it as spam"
+		       : "deliver it anyway (p=none)") : "");
+	else if (out->dmarc_ran && out->dmarc_policy.verdict == MC_VERDICT_NONE)
+		say(out, "%s publishes no DMARC record, so receivers apply no policy to mail that fails.",
+		    from);
+	else if (!out->dmarc_ran)
+		say(out, "The message does not have exactly one From address, so DMARC cannot apply.");
+	if (out->spf_ran && out->spf.verdict == MC_VERDICT_PASS && out->dmarc_ran &&
+	    out->dmarc_policy.verdict == MC_VERDICT_PASS && !out->dmarc.spf_aligned)
+		say(out, "SPF passed for %s -- typically an email service's bounce domain -- but it is "
+		    "not aligned with the From domain %s, so DMARC can only pass through an aligned "
+		    "DKIM signature.", out->spf.domain, from);
+	else if (out->spf_ran && out->spf.verdict != MC_VERDICT_PASS)
+		say(out, "SPF %s for %s: %s is %s by its record.", mc_verdict_name(out->spf.verdict),
+		    out->spf.domain, out->spf.ip, out->spf.verdict == MC_VERDICT_TEMPERROR
+		    ? "not yet judged (DNS failure)" : "not authorized");
+	explain_dkim(out);
+	if (out->dmarc_ran && out->dmarc_policy.verdict == MC_VERDICT_PASS &&
+	    out->dmarc_policy.policy == MC_DMARC_POLICY_NONE)
+		say(out, "The DMARC policy of %s is none: failures are reported, nothing is enforced.",
+		    from);
+	if (out->identities_from_trace && out->spf_ran)
+		say(out, "SPF was evaluated for %s (HELO %s) with envelope sender %s, taken from the "
+		    "trust boundary of the Received chain%s.", out->ip, out->helo ? out->helo : "none",
+		    out->mail_from && *out->mail_from ? out->mail_from : "<>",
+		    out->trace.has_boundary ? "" : " and the Return-Path");
+}
+
+static void findings(mc_verify_result *out)
+{
+	const mc_findings *t = &out->trace.findings;
+
+	for (size_t i = 0; i < t->n; i++)
+		mc_finding_hint(mc_finding_add(&out->findings, t->items[i].code, t->items[i].severity,
+		                               "%s", t->items[i].message),
+		                "%s", t->items[i].hint ? t->items[i].hint : "");
+	for (size_t i = 0; i < out->findings.n; i++) {
+		if (out->findings.items[i].hint && !*out->findings.items[i].hint) {
+			free(out->findings.items[i].hint);
+			out->findings.items[i].hint = NULL;
+		}
+	}
+	if (!out->spf_ran)
+		mc_finding_hint(mc_finding_add(&out->findings, "verify.no_client", MC_SEV_WARNING,
+			"SPF was not evaluated: the Received chain shows no client that handed the "
+			"message over from outside"),
+			"give the sending server's address with --ip (and --helo, --mail-from) to see "
+			"what a receiver would decide");
+	if (out->spf_ran && out->spf.verdict == MC_VERDICT_PASS && out->dmarc_ran &&
+	    out->dmarc_policy.verdict == MC_VERDICT_PASS && !out->dmarc.spf_aligned)
+		mc_finding_hint(mc_finding_add(&out->findings, "verify.spf_not_aligned", MC_SEV_WARNING,
+			"SPF passed for %s, which is not aligned with the From domain %s: DMARC relies "
+			"on DKIM", out->spf.domain, out->from_domain),
+			"have the sending service sign with DKIM for %s (a custom DKIM domain), or use "
+			"a bounce domain under %s (a custom Return-Path)", out->from_domain,
+			out->from_domain);
+}
+
+void verify_conclude(mc_resolver *r, mc_verify_result *out, const char *authserv_id)
+{
+	(void)r;
+	out->verdict = overall(out);
+	out->authentication_results = auth_results(out, authserv_id);
+	explain(out);
+	findings(out);
+}

@@ -1,0 +1,205 @@
+/*
+ * Verify one message as a receiver would: the message is read once; at the
+ * end of its headers the trace gives the identities (client address, HELO
+ * and envelope sender at the trust boundary, unless given), and the SPF
+ * record and the DMARC tree walk are asked in one batch while the DKIM
+ * keys are fetched; the body streams to the DKIM hashers. Then SPF, DKIM
+ * and DMARC are decided with the library APIs of each, and the result is
+ * written as an Authentication-Results header and explained.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/util.h"
+#include "dmarc/internal.h"
+#include "mailcheck/verify.h"
+#include "verify/internal.h"
+
+struct mc_verifier {
+	mc_resolver *r;
+	mc_verify_request req;
+	mc_dkim_verifier *dkim;
+	size_t log_start;
+	bool headers_done;
+	char *ip, *helo, *mail_from, *from_domain, *spf_domain;
+	bool from_trace;
+	mc_trace trace;
+};
+
+mc_status mc_verifier_new(mc_verifier **out, mc_resolver *r, const mc_verify_request *req)
+{
+	mc_verifier *v = calloc(1, sizeof(*v));
+	mc_status st;
+
+	if (!v)
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	v->r = r;
+	v->req = *req;
+	v->log_start = mc_dns_log_size(r);
+	if ((st = mc_dkim_verifier_new(&v->dkim, r, req->now)) != MC_OK) {
+		free(v);
+		return st;
+	}
+	*out = v;
+	return MC_OK;
+}
+
+void mc_verifier_free(mc_verifier *v)
+{
+	if (!v)
+		return;
+	mc_dkim_verifier_free(v->dkim);
+	free(v->ip);
+	free(v->helo);
+	free(v->mail_from);
+	free(v->from_domain);
+	free(v->spf_domain);
+	mc_trace_clear(&v->trace);
+	free(v);
+}
+
+/* The client, HELO and envelope sender: given, or from the trace. */
+static void identities(mc_verifier *v)
+{
+	const mc_trace *t = &v->trace;
+
+	v->ip = mc_strdup(v->req.ip ? v->req.ip : t->has_boundary ? t->boundary.ip : NULL);
+	v->helo = mc_strdup(v->req.helo ? v->req.helo : t->has_boundary ? t->boundary.helo : NULL);
+	v->mail_from = mc_strdup(v->req.mail_from ? v->req.mail_from : t->return_path);
+	v->from_trace = (!v->req.ip && v->ip) || (!v->req.helo && v->helo) ||
+	                (!v->req.mail_from && v->mail_from);
+	/* RFC 7208 2.3: the MAIL FROM domain, or HELO for the null sender */
+	if (v->mail_from && *v->mail_from && strchr(v->mail_from, '@'))
+		v->spf_domain = mc_dns_name_fold(strrchr(v->mail_from, '@') + 1);
+	else if (v->helo)
+		v->spf_domain = mc_dns_name_fold(v->helo);
+}
+
+/* Ask the SPF record and every name of the DMARC walk at once. */
+static void prefetch(mc_verifier *v)
+{
+	char names[MC_DMARC_MAX_WALK][256], q_names[MC_DMARC_MAX_WALK][264];
+	mc_dns_query q[MC_DMARC_MAX_WALK + 2];
+	size_t n = 0, walk = 0;
+
+	if (v->ip && v->spf_domain && !mc_dns_name_problem(v->spf_domain))
+		q[n++] = (mc_dns_query){.name = v->spf_domain, .type = MC_RR_TXT};
+	if (v->from_domain && !mc_dns_name_problem(v->from_domain)) {
+		walk = dmarc_walk_names(v->from_domain, names);
+		for (size_t i = 0; i < walk; i++) {
+			snprintf(q_names[i], sizeof(q_names[i]), "_dmarc.%.255s", names[i]);
+			q[n++] = (mc_dns_query){.name = q_names[i], .type = MC_RR_TXT};
+		}
+		q[n++] = (mc_dns_query){.name = v->from_domain, .type = MC_RR_A};
+	}
+	if (n)
+		mc_dns_resolve(v->r, q, n);
+}
+
+mc_status mc_verify_headers(void *arg, const mc_message *msg)
+{
+	mc_verifier *v = arg;
+	const char *why;
+	mc_status st;
+
+	if ((st = mc_trace_build(msg, v->req.trusted, &v->trace)) != MC_OK)
+		return st;
+	identities(v);
+	v->from_domain = mc_message_from_domain(msg, &why);
+	prefetch(v);
+	v->headers_done = true;
+	return mc_dkim_headers(v->dkim, msg);
+}
+
+mc_status mc_verify_body(void *arg, const char *chunk, size_t len)
+{
+	return mc_dkim_body(((mc_verifier *)arg)->dkim, chunk, len);
+}
+
+static mc_status run_spf(mc_verifier *v, mc_verify_result *out)
+{
+	mc_spf_request req = {.domain = v->spf_domain, .ip = v->ip, .sender = v->mail_from,
+	                      .helo = v->helo, .receiver = v->req.authserv_id, .now = v->req.now};
+	mc_status st;
+
+	if (!v->ip || !v->spf_domain)
+		return MC_OK;
+	st = mc_spf_check(v->r, &req, &out->spf);
+	if (st == MC_EINVAL && !v->req.ip) { /* an address in the trace that is not one: no SPF */
+		mc_spf_result_clear(&out->spf);
+		return MC_OK;
+	}
+	out->spf_ran = st == MC_OK;
+	return st;
+}
+
+static mc_status run_dmarc(mc_verifier *v, mc_verify_result *out)
+{
+	const char **domains = calloc(out->dkim.n_sigs + 1, sizeof(char *));
+	mc_verdict *verdicts = calloc(out->dkim.n_sigs + 1, sizeof(mc_verdict));
+	mc_status st = MC_OK;
+
+	if (!domains || !verdicts) {
+		st = mc_error_set(MC_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < out->dkim.n_sigs; i++) {
+		domains[i] = out->dkim.sigs[i].domain;
+		verdicts[i] = out->dkim.sigs[i].verdict;
+	}
+	mc_dmarc_auth auth = {.spf_domain = out->spf_ran ? v->spf_domain : NULL,
+	                      .spf = out->spf_ran ? out->spf.verdict : MC_VERDICT_NONE,
+	                      .dkim_domains = domains, .dkim = verdicts, .n_dkim = out->dkim.n_sigs};
+
+	if ((st = mc_dmarc_check(v->r, v->from_domain, &out->dmarc_policy)) == MC_OK)
+		st = mc_dmarc_evaluate(v->r, &out->dmarc_policy, &auth, &out->dmarc);
+	out->dmarc_ran = st == MC_OK;
+out:
+	free(domains);
+	free(verdicts);
+	return st;
+}
+
+mc_status mc_verify_finish(mc_verifier *v, const mc_message *msg, mc_verify_result *out)
+{
+	mc_status st;
+
+	memset(out, 0, sizeof(*out));
+	if (!v->headers_done && (st = mc_verify_headers(v, msg)) != MC_OK)
+		return st;
+	if ((st = mc_dkim_finish(v->dkim, msg, &out->dkim)) != MC_OK ||
+	    (st = run_spf(v, out)) != MC_OK)
+		return st;
+	out->from_domain = mc_strdup(v->from_domain);
+	if (v->from_domain && (st = run_dmarc(v, out)) != MC_OK)
+		return st;
+	out->ip = mc_strdup(v->ip);
+	out->helo = mc_strdup(v->helo);
+	out->mail_from = mc_strdup(v->mail_from);
+	out->identities_from_trace = v->from_trace;
+	out->trace = v->trace;
+	memset(&v->trace, 0, sizeof(v->trace));
+	verify_conclude(v->r, out, v->req.authserv_id);
+	return mc_dns_log_copy(v->r, v->log_start, &out->dns);
+}
+
+void mc_verify_result_clear(mc_verify_result *res)
+{
+	free(res->from_domain);
+	free(res->ip);
+	free(res->helo);
+	free(res->mail_from);
+	mc_spf_result_clear(&res->spf);
+	mc_dkim_result_clear(&res->dkim);
+	mc_dmarc_result_clear(&res->dmarc_policy);
+	mc_dmarc_decision_clear(&res->dmarc);
+	mc_trace_clear(&res->trace);
+	free(res->authentication_results);
+	for (size_t i = 0; i < res->n_explanation; i++)
+		free(res->explanation[i]);
+	free(res->explanation);
+	mc_findings_clear(&res->findings);
+	mc_dns_log_clear(&res->dns);
+	memset(res, 0, sizeof(*res));
+}
