@@ -27,6 +27,11 @@ grep -oh '"v=DMARC1[^"]*"' testdata/zones/*.zone | tr -d '"' | awk '{print > "'"
 cp testdata/trace/*.eml "$work/fuzz_trace/"
 # seed SPF records from the test zones
 grep -oh '"v=spf1[^"]*"' testdata/zones/*.zone | tr -d '"' | awk '{print > "'"$work"'/fuzz_spf/" NR}'
+# card libraries' own leaks, each explained in the file
+export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+# libldns has no frame pointers: unwind fully so the suppressed frame is seen
+export ASAN_OPTIONS="fast_unwind_on_malloc=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+cp testdata/hostile/dns-answer-*.bin "$work/fuzz_dns_answer/" 2>/dev/null || true
 passed=0 failed=0
 for t in fuzz_zone fuzz_dns_answer fuzz_domain fuzz_spf fuzz_msg fuzz_address fuzz_dkim_key fuzz_dkim_verify fuzz_dmarc fuzz_trace; do
 	if "$dir/fuzz/$t" -max_total_time="$secs" -print_final_stats=1 -max_len=65536 -timeout=5 -rss_limit_mb=512 \
