@@ -76,8 +76,8 @@ static const struct command commands[] = {
 	 "                 past when finding the boundary (repeatable)\n"
 	 "Exit status: 0 the message was read, 2 it could not be.\n"},
 	{"verify", cmd_verify, "full check of a message: SPF + DKIM + DMARC, explained",
-	 "usage: mailcheck verify [FILE|-] [--ip IP] [--helo NAME] [--mail-from ADDR]\n"
-	 "                        [--trust HOST]...\n"
+	 "usage: mailcheck verify [FILE|DIR|-]... [--ip IP] [--helo NAME]\n"
+	 "                        [--mail-from ADDR] [--trust HOST]...\n"
 	 "\n"
 	 "Checks a message as a receiver does: SPF for the client, every DKIM\n"
 	 "signature, DMARC with alignment; writes an RFC 8601 Authentication-Results\n"
@@ -86,9 +86,12 @@ static const struct command commands[] = {
 	 "client, HELO and envelope sender come from the trust boundary of the\n"
 	 "Received chain and the Return-Path (see trace), and the output says so.\n"
 	 "Use --now EPOCH to verify as of when the message arrived.\n"
+	 "Several messages: several files, mbox files (first line \"From \") and\n"
+	 "Maildir directories (cur/, new/); one DNS cache for all; --json prints one\n"
+	 "object per line (NDJSON), text ends with a summary.\n"
 	 "Exit status: 0 DMARC passes (without a DMARC record: SPF or DKIM passes\n"
-	 "aligned with From), 1 otherwise, 2 usage error or unreadable message,\n"
-	 "3 DNS failure.\n"},
+	 "aligned with From) for every message, 1 one did not, 2 usage error or an\n"
+	 "unreadable message, 3 DNS failure.\n"},
 };
 
 static const char global_usage[] =

@@ -71,6 +71,21 @@ char *mc_message_from_domain(const mc_message *msg, const char **why);
 const mc_header *mc_message_find(const mc_message *msg, const char *name, size_t *i);
 size_t mc_message_count(const mc_message *msg, const char *name);
 
+/*
+ * mbox (RFC 4155): messages separated by lines that start with "From " at
+ * the start of the file or after an empty line. The stream is split
+ * without holding a message: begin, the bytes of each message (its "From "
+ * line left out), end.
+ */
+typedef struct mc_mbox_sink {
+	mc_status (*begin)(void *arg);
+	mc_status (*push)(void *arg, const char *buf, size_t len);
+	mc_status (*end)(void *arg);
+	void *arg;
+} mc_mbox_sink;
+
+mc_status mc_mbox_read(FILE *fp, const char *what, const mc_mbox_sink *sink);
+
 /* RFC 5322 addresses (3.4): display names, quoted strings, comments,
  * groups, encoded words in display names (RFC 2047, decoded to UTF-8). */
 typedef struct mc_address {

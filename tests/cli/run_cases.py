@@ -5,7 +5,8 @@ A case is a folder:
   args          the command line after 'mailcheck' (shell words, one line);
                 paths are relative to the repository root
   expect.rc     the exit status
-  expect.json   stdout as JSON (compared as data; "time_ms" is ignored), or
+  expect.json   stdout as JSON (compared as data; "time_ms" is ignored); a list
+                means NDJSON, one object per line (several messages); or
   expect.txt    stdout as text, exactly
   expect.stderr optional: text that stderr must contain
   no-network    optional: why the case cannot be re-run against a real server
@@ -120,7 +121,9 @@ def run_case(mailcheck, case, codes, network_port=None, update=False):
     txt_file = os.path.join(case, "expect.txt")
     if os.path.exists(json_file):
         try:
-            got = strip_times(json.loads(out))
+            lines = [l for l in out.splitlines() if l.strip()]
+            got = strip_times([json.loads(l) for l in lines] if len(lines) > 1
+                              else json.loads(out))
         except ValueError as e:
             got = None
             problems.append("stdout is not one JSON object (%s):\n%s" % (e, out))
