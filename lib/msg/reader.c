@@ -218,14 +218,74 @@ static mc_status header_byte(mc_msg_reader *r, char c)
 	return st;
 }
 
+/* Body bytes up to the end of buf, copied in runs between newlines. */
+static mc_status body_run(mc_msg_reader *r, const char *p, size_t n)
+{
+	mc_status st;
+
+	while (n) {
+		const char *nl = memchr(p, '\n', n);
+		size_t run = nl ? (size_t)(nl - p) : n;
+
+		while (run) {
+			size_t room = sizeof(r->out) - 2 - r->n_out, k = run < room ? run : room;
+
+			if (room == 0) {
+				if ((st = flush_body(r)) != MC_OK)
+					return st;
+				continue;
+			}
+			memcpy(r->out + r->n_out, p, k);
+			r->n_out += k;
+			r->prev_cr = p[k - 1] == '\r';
+			p += k;
+			n -= k;
+			run -= k;
+		}
+		if (nl) {
+			if ((st = body_byte(r, '\n')) != MC_OK)
+				return st;
+			p++;
+			n--;
+		}
+	}
+	return MC_OK;
+}
+
+/* Header bytes: the line so far grows by runs up to each newline. */
+static mc_status header_run(mc_msg_reader *r, const char *p, size_t n, size_t *used)
+{
+	const char *nl = memchr(p, '\n', n);
+	size_t run = nl ? (size_t)(nl - p) : n;
+
+	*used = run;
+	if (r->line.len + run > r->lim.max_line)
+		return fail(r, "header line %zu is longer than %zu bytes (the limit)", r->lineno + 1,
+		            r->lim.max_line);
+	if (run && mc_buf_add(&r->line, p, run) < 0)
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	if (!nl)
+		return MC_OK;
+	*used = run + 1;
+	return header_byte(r, '\n');
+}
+
 mc_status mc_msg_push(mc_msg_reader *r, const char *buf, size_t len)
 {
 	mc_status st = MC_OK;
 
 	if (r->failed)
 		return MC_EPARSE;
-	for (size_t i = 0; i < len && st == MC_OK; i++)
-		st = r->in_body ? body_byte(r, buf[i]) : header_byte(r, buf[i]);
+	for (size_t i = 0; i < len && st == MC_OK;) {
+		size_t used;
+
+		if (r->in_body) {
+			st = body_run(r, buf + i, len - i);
+			break;
+		}
+		st = header_run(r, buf + i, len - i, &used);
+		i += used;
+	}
 	if (st == MC_OK && r->in_body)
 		st = flush_body(r);
 	return st;
