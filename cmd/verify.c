@@ -108,40 +108,34 @@ static mc_status end(void *arg)
 static void read_stream(struct one *o, FILE *fp)
 {
 	const mc_mbox_sink sink = {begin, push, end, o};
-	char *buf = malloc(65536);
+	char *buf;
 	size_t n;
+	mc_status st;
+	int c = getc(fp);
 
 	o->in_file = 0;
-	if (!buf)
-		return;
-	if (begin(o) == MC_OK) {
-		mc_status st = MC_OK;
-		int c = getc(fp);
-
-		if (c == 'F') { /* maybe an mbox: let the splitter read it */
-			ungetc(c, fp);
-			mc_msg_reader_free(o->rd);
-			mc_verifier_free(o->v);
-			o->in_file = 0;
-			free(buf);
-			if (mc_mbox_read(fp, o->what, &sink) != MC_OK && o->rd)
-				unreadable(o);
-			return;
-		}
-		if (c != EOF)
-			ungetc(c, fp);
-		while (st == MC_OK && (n = fread(buf, 1, 65536, fp)) > 0)
-			st = push(o, buf, n);
-		if (st == MC_OK)
-			end(o);
-		else {
-			mc_msg_reader_free(o->rd);
-			mc_verifier_free(o->v);
-			o->rd = NULL;
-			o->v = NULL;
-			o->tally->messages++;
+	if (c != EOF)
+		ungetc(c, fp);
+	if (c == 'F') { /* an mbox, or a message whose first header starts with F */
+		if (mc_mbox_read(fp, o->what, &sink) != MC_OK && o->rd)
 			unreadable(o);
-		}
+		return;
+	}
+	if (!(buf = malloc(65536)) || (st = begin(o)) != MC_OK) {
+		free(buf);
+		return;
+	}
+	while (st == MC_OK && (n = fread(buf, 1, 65536, fp)) > 0)
+		st = push(o, buf, n);
+	if (st == MC_OK) {
+		end(o);
+	} else {
+		mc_msg_reader_free(o->rd);
+		mc_verifier_free(o->v);
+		o->rd = NULL;
+		o->v = NULL;
+		o->tally->messages++;
+		unreadable(o);
 	}
 	free(buf);
 }
