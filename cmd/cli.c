@@ -40,14 +40,18 @@ mc_resolver *cli_resolver(struct mc_ctx *ctx)
 	return ctx->resolver;
 }
 
+static bool is_option(const char *arg, const char *name)
+{
+	size_t n = strlen(name);
+
+	return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+}
+
 static const struct cli_opt *find_opt(const struct cli_opt *opts, const char *arg)
 {
-	for (; opts && opts->name; opts++) {
-		size_t n = strlen(opts->name);
-
-		if (strncmp(arg, opts->name, n) == 0 && (arg[n] == '\0' || arg[n] == '='))
+	for (; opts && opts->name; opts++)
+		if (is_option(arg, opts->name))
 			return opts;
-	}
 	return NULL;
 }
 
@@ -130,13 +134,6 @@ static const char *option_value(int *i, int argc, char **argv, const char *name)
 		return NULL;
 	}
 	return argv[++*i];
-}
-
-static bool is_option(const char *arg, const char *name)
-{
-	size_t n = strlen(name);
-
-	return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
 }
 
 static int parse_number(const char *name, const char *v, double min, double max, double *out)

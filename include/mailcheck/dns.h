@@ -147,6 +147,9 @@ bool mc_dns_status_is_temporary(mc_dns_status s);  /* SERVFAIL, REFUSED, TIMEOUT
  */
 mc_status mc_domain_normalize(const char *in, char **out);
 
+/* Is name the domain itself or a name under it (case-insensitive)? */
+bool mc_dns_name_within(const char *name, const char *domain);
+
 /* Lowercase and strip one trailing dot; NULL when out of memory. Does not
  * validate. */
 char *mc_dns_name_fold(const char *name);

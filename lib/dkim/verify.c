@@ -55,6 +55,15 @@ static void remember_key(mc_dkim_verifier *v, const char *name, const mc_dns_ans
 		v->n_keys++;
 }
 
+/* The key record verifiers use: the first TXT record of the answer. */
+static const mc_dns_rr *first_txt(const mc_dns_answer *a)
+{
+	for (size_t i = 0; a && a->status == MC_DNS_OK && i < a->n_rrs; i++)
+		if (a->rrs[i].type == MC_RR_TXT)
+			return &a->rrs[i];
+	return NULL;
+}
+
 /* libopendkim asks for SEL._domainkey.DOMAIN: answer from lib/dns. */
 static DKIM_CBSTAT key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, u_char *buf, size_t buflen)
 {
@@ -63,14 +72,11 @@ static DKIM_CBSTAT key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, u_char *buf, size_t
 	const char *s = (const char *)dkim_sig_getselector(sig);
 	char *name = mc_asprintf("%s._domainkey.%s", s ? s : "", d ? d : "");
 	const mc_dns_answer *a = name ? mc_dns_lookup(v->r, name, MC_RR_TXT) : NULL;
-	const mc_dns_rr *txt = NULL;
+	const mc_dns_rr *txt = first_txt(a);
 
 	if (a)
 		remember_key(v, name, a);
 	free(name);
-	for (size_t i = 0; a && a->status == MC_DNS_OK && i < a->n_rrs && !txt; i++)
-		if (a->rrs[i].type == MC_RR_TXT)
-			txt = &a->rrs[i];
 	if (!txt || txt->data_len + 1 > buflen)
 		return DKIM_CBSTAT_NOTFOUND; /* the recorded status tells why */
 	memcpy(buf, txt->data, txt->data_len);
@@ -336,15 +342,13 @@ static bool signs(const mc_dkim_sig *s, const char *header)
 /* Does the key record's k= (default rsa) differ from the signature's a=? */
 static bool key_type_differs(const mc_dns_answer *key, const char *alg)
 {
+	const mc_dns_rr *txt = first_txt(key); /* the record libopendkim was given */
 	mc_tags tags;
 	size_t pos;
 	char *k;
 	bool differs = false;
 
-	if (!alg || key->status != MC_DNS_OK || key->n_rrs == 0 ||
-	    key->rrs[key->n_rrs - 1].type != MC_RR_TXT ||
-	    mc_tags_parse(key->rrs[key->n_rrs - 1].data, key->rrs[key->n_rrs - 1].data_len,
-	                    &tags, &pos))
+	if (!alg || !txt || mc_tags_parse(txt->data, txt->data_len, &tags, &pos))
 		return false;
 	k = mc_tag_value(&tags, "k");
 	if (strncasecmp(alg, "rsa-", 4) == 0)
@@ -407,7 +411,6 @@ static void describe(mc_dkim_verifier *v, DKIM_SIGINFO *sig, mc_dkim_sig *s)
 	s->identity = tag(sig, false, "i");
 	s->body_hash = tag(sig, false, "bh");
 	s->body_length = number_tag(sig, "l");
-	s->timestamp = number_tag(sig, "t");
 	s->expiry = number_tag(sig, "x");
 	s->testing = keyt && strchr(keyt, 'y');
 	signed_headers(s, h);

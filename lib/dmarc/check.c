@@ -19,24 +19,34 @@ struct walk {
 	const mc_dns_answer *exists;  /* A of the domain itself */
 };
 
+/* The first DMARC record of a TXT answer, and how many there are (a name
+ * with several has none: RFC 7489 6.6.3, RFC 9989). */
+static const mc_dns_rr *dmarc_record_of(const mc_dns_answer *a, size_t *count)
+{
+	const mc_dns_rr *found = NULL;
+
+	*count = 0;
+	for (size_t k = 0; a && a->status == MC_DNS_OK && k < a->n_rrs; k++)
+		if (a->rrs[k].type == MC_RR_TXT && dmarc_is_record(a->rrs[k].data, a->rrs[k].data_len))
+			found = (*count)++ ? found : &a->rrs[k];
+	return found;
+}
+
 /* The one DMARC record at a name, parsed; a name with several has none. */
 static void record_at(struct walk *w, size_t i, mc_findings *f)
 {
 	const mc_dns_answer *a = w->answers[i];
-	const mc_dns_rr *found = NULL;
-	size_t count = 0;
+	size_t count;
+	const mc_dns_rr *found = dmarc_record_of(a, &count);
 
-	for (size_t k = 0; a->status == MC_DNS_OK && k < a->n_rrs; k++) {
-		if (a->rrs[k].type != MC_RR_TXT)
-			continue;
-		if (dmarc_is_record(a->rrs[k].data, a->rrs[k].data_len))
-			found = count++ ? found : &a->rrs[k];
-		else if (memmem(a->rrs[k].data, a->rrs[k].data_len, "v=DMARC1", 8))
+	for (size_t k = 0; a->status == MC_DNS_OK && k < a->n_rrs; k++)
+		if (a->rrs[k].type == MC_RR_TXT &&
+		    !dmarc_is_record(a->rrs[k].data, a->rrs[k].data_len) &&
+		    memmem(a->rrs[k].data, a->rrs[k].data_len, "v=DMARC1", 8))
 			mc_finding_hint(mc_finding_add(f, "dmarc.not_a_record", MC_SEV_ERROR,
 				"the TXT record at _dmarc.%s mentions v=DMARC1 but does not start with "
 				"it: receivers ignore it", w->names[i]),
 				"start the record with v=DMARC1;");
-	}
 	if (count > 1) {
 		mc_finding_hint(mc_finding_add(f, "dmarc.multiple_records", MC_SEV_ERROR,
 			"_dmarc.%s has %zu DMARC records: receivers treat the name as having none",
@@ -216,20 +226,13 @@ static void view_7489(mc_resolver *r, mc_dmarc_result *res)
 	for (int i = 0; i < 2 && !v->record_domain; i++) {
 		char *q = mc_asprintf("_dmarc.%s", names[i]);
 		const mc_dns_answer *a = q ? mc_dns_lookup(r, q, MC_RR_TXT) : NULL;
-		size_t count = 0;
+		size_t count;
+		const mc_dns_rr *txt = dmarc_record_of(a, &count);
 
-		/* RFC 7489 6.6.3: several records at a name count as none */
-		for (size_t k = 0; a && a->status == MC_DNS_OK && k < a->n_rrs; k++)
-			count += a->rrs[k].type == MC_RR_TXT &&
-			         dmarc_is_record(a->rrs[k].data, a->rrs[k].data_len);
-		for (size_t k = 0; count == 1 && a->n_rrs > k && !v->record_domain; k++) {
+		if (count == 1) {
 			mc_dmarc_record rec = {.domain = mc_strdup(names[i])};
 
-			if (a->rrs[k].type != MC_RR_TXT || !dmarc_is_record(a->rrs[k].data, a->rrs[k].data_len)) {
-				dmarc_record_clear(&rec);
-				continue;
-			}
-			dmarc_record_parse(&rec, a->rrs[k].data, a->rrs[k].data_len, &quiet);
+			dmarc_record_parse(&rec, txt->data, txt->data_len, &quiet);
 			/* libopendmarc reads the record even where RFC 7489 says it is
 			 * invalid: that is where deployed receivers part from the RFC */
 			if (!v->opendmarc_ran)

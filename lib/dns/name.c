@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/util.h"
 #include "dns/internal.h"
@@ -19,6 +20,15 @@ char *mc_dns_name_fold(const char *name)
 	for (char *p = s; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	return s;
+}
+
+bool mc_dns_name_within(const char *name, const char *domain)
+{
+	size_t n = strlen(name), d = strlen(domain);
+
+	if (n == d)
+		return strcasecmp(name, domain) == 0;
+	return n > d && name[n - d - 1] == '.' && strcasecmp(name + n - d, domain) == 0;
 }
 
 /* RFC 1035 2.3.4: labels of 63 octets or less, names of 255 octets or less

@@ -19,17 +19,14 @@ static const char *validated_name(void *arg, const char *domain)
 	struct spf_eval *ev = arg;
 	const char *names[MC_SPF_MAX_MX_PTR], *pick = NULL;
 	bool void_over;
-	size_t n = spf_validated_names(ev, names, false, &void_over), dl = strlen(domain);
+	size_t n = spf_validated_names(ev, names, false, &void_over);
 
 	for (size_t i = 0; i < n && !pick; i++)
 		if (strcasecmp(names[i], domain) == 0)
 			pick = names[i];
-	for (size_t i = 0; i < n && !pick; i++) {
-		size_t l = strlen(names[i]);
-
-		if (l > dl && names[i][l - dl - 1] == '.' && strcasecmp(names[i] + l - dl, domain) == 0)
+	for (size_t i = 0; i < n && !pick; i++) /* no exact match: a name under it */
+		if (mc_dns_name_within(names[i], domain))
 			pick = names[i];
-	}
 	if (!pick && n)
 		pick = names[0];
 	free(ev->validated);
@@ -173,12 +170,11 @@ void spf_add_none(mc_findings *f, const char *domain, const char *term)
 		"that sends its mail", domain, term);
 }
 
-static void split_sender(struct spf_eval *ev, mc_spf_result *res, const mc_spf_request *req,
-                         char **local_out, char **domain_out)
+static void split_sender(struct spf_eval *ev, mc_spf_result *res, char **local_out,
+                         char **domain_out)
 {
 	const char *s = res->sender, *at = strrchr(s, '@');
 
-	(void)req;
 	/* RFC 7208 4.3: no local part means "postmaster" */
 	*local_out = at && at > s ? mc_strndup(s, (size_t)(at - s)) : mc_strdup("postmaster");
 	*domain_out = mc_strdup(at ? at + 1 : s);
@@ -226,7 +222,7 @@ mc_status mc_spf_check(mc_resolver *r, const mc_spf_request *req, mc_spf_result 
 	out->ip = mc_strdup(inet_ntop(ev.family, ev.ip, canon, sizeof(canon)));
 	if (!out->ip)
 		return mc_error_set(MC_ENOMEM, "out of memory");
-	split_sender(&ev, out, req, &local, &sdomain);
+	split_sender(&ev, out, &local, &sdomain);
 	o = spf_check_host(&ev, out->domain, 0, true);
 	out->verdict = o.verdict;
 	out->explanation = o.explanation;

@@ -230,15 +230,6 @@ size_t spf_validated_names(struct spf_eval *ev, const char **names, bool count, 
 	return found;
 }
 
-static bool is_same_or_under(const char *name, const char *domain)
-{
-	size_t n = strlen(name), d = strlen(domain);
-
-	if (n == d)
-		return strcasecmp(name, domain) == 0;
-	return n > d && name[n - d - 1] == '.' && strcasecmp(name + n - d, domain) == 0;
-}
-
 static enum match match_ptr(struct spf_eval *ev, const char *target)
 {
 	const char *names[MC_SPF_MAX_MX_PTR];
@@ -248,7 +239,7 @@ static enum match match_ptr(struct spf_eval *ev, const char *target)
 	if (void_over)
 		return MATCH_PERMERROR;
 	for (size_t i = 0; i < n; i++)
-		if (is_same_or_under(names[i], target))
+		if (mc_dns_name_within(names[i], target))
 			return MATCH;
 	return NOMATCH;
 }

@@ -39,14 +39,6 @@ static const struct {
 
 #define MAX_CANDIDATES 4
 
-static bool ends_with_label(const char *name, const char *suffix)
-{
-	size_t n = strlen(name), s = strlen(suffix);
-
-	return n == s ? strcasecmp(name, suffix) == 0
-	              : n > s && name[n - s - 1] == '.' && strcasecmp(name + n - s, suffix) == 0;
-}
-
 /* Evaluate `domain` for the same client with fresh counters; on pass, the
  * name to include (the first include: on the way, else domain itself). */
 static char *passes_for_client(const struct spf_eval *outer, const char *domain)
@@ -109,7 +101,7 @@ void spf_suggest(struct spf_eval *ev, mc_spf_result *res)
 	if (!ptr)
 		return;
 	for (size_t i = 0; i < sizeof(providers) / sizeof(providers[0]); i++)
-		if (ends_with_label(ptr, providers[i].ptr_suffix))
+		if (mc_dns_name_within(ptr, providers[i].ptr_suffix))
 			add_candidate(cand, &n, providers[i].include);
 	char *org = mc_registrable_domain(ptr);
 

@@ -206,9 +206,8 @@ static void findings(mc_verify_result *out)
 			out->from_domain);
 }
 
-void verify_conclude(mc_resolver *r, mc_verify_result *out, const char *authserv_id)
+void verify_conclude(mc_verify_result *out, const char *authserv_id)
 {
-	(void)r;
 	out->verdict = overall(out);
 	out->authentication_results = auth_results(out, authserv_id);
 	explain(out);

@@ -5,6 +5,6 @@
 #include "mailcheck/verify.h"
 
 /* Verdict, Authentication-Results, explanation and findings (conclude.c). */
-void verify_conclude(mc_resolver *r, mc_verify_result *out, const char *authserv_id);
+void verify_conclude(mc_verify_result *out, const char *authserv_id);
 
 #endif

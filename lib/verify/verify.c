@@ -180,7 +180,7 @@ mc_status mc_verify_finish(mc_verifier *v, const mc_message *msg, mc_verify_resu
 	out->identities_from_trace = v->from_trace;
 	out->trace = v->trace;
 	memset(&v->trace, 0, sizeof(v->trace));
-	verify_conclude(v->r, out, v->req.authserv_id);
+	verify_conclude(out, v->req.authserv_id);
 	return mc_dns_log_copy(v->r, v->log_start, &out->dns);
 }
 
