@@ -50,6 +50,11 @@ typedef struct mc_dkim_result {
  * body in chunks, then finish. */
 typedef struct mc_dkim_verifier mc_dkim_verifier;
 
+/* The key names (SEL._domainkey.DOMAIN) of the message's first
+ * MC_DKIM_MAX_SIGNATURES signatures, for a caller that asks them together with
+ * other queries; returns how many were stored in names[] (free each). */
+size_t mc_dkim_key_names(const mc_message *msg, char *names[MC_DKIM_MAX_SIGNATURES]);
+
 mc_status mc_dkim_verifier_new(mc_dkim_verifier **out, mc_resolver *r, time_t now);
 mc_status mc_dkim_headers(mc_dkim_verifier *v, const mc_message *msg);
 mc_status mc_dkim_body(mc_dkim_verifier *v, const char *chunk, size_t len);

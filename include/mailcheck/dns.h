@@ -132,6 +132,9 @@ mc_status mc_dns_log_copy(const mc_resolver *r, size_t since, mc_dns_log *out);
 void mc_dns_log_clear(mc_dns_log *log);
 /* Append the log entries from index `since` on to `log`. */
 mc_status mc_dns_log_append(const mc_resolver *r, size_t since, mc_dns_log *log);
+/* Keep only the first entry of each answer (a check that asks a name it
+ * prefetched earlier logs it twice, the second time from the cache). */
+void mc_dns_log_unique(mc_dns_log *log);
 
 /* Helpers */
 const char *mc_dns_status_name(mc_dns_status s);   /* "noerror", "nxdomain", ... */

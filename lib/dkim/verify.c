@@ -123,11 +123,8 @@ void mc_dkim_verifier_free(mc_dkim_verifier *v)
 	free(v);
 }
 
-/* Ask for every key at once before libopendkim asks one by one. */
-static void prefetch_keys(mc_dkim_verifier *v, const mc_message *msg)
+size_t mc_dkim_key_names(const mc_message *msg, char *names[MC_DKIM_MAX_SIGNATURES])
 {
-	mc_dns_query q[MC_DKIM_MAX_SIGNATURES];
-	char *names[MC_DKIM_MAX_SIGNATURES];
 	size_t n = 0, i = 0;
 	const mc_header *h;
 
@@ -140,13 +137,23 @@ static void prefetch_keys(mc_dkim_verifier *v, const mc_message *msg)
 			continue;
 		d = mc_tag_value(&tags, "d");
 		s = mc_tag_value(&tags, "s");
-		if (d && s && (names[n] = mc_asprintf("%s._domainkey.%s", s, d))) {
-			q[n] = (mc_dns_query){.name = names[n], .type = MC_RR_TXT};
+		if (d && s && (names[n] = mc_asprintf("%s._domainkey.%s", s, d)))
 			n++;
-		}
 		free(d);
 		free(s);
 	}
+	return n;
+}
+
+/* Ask for every key at once before libopendkim asks one by one. */
+static void prefetch_keys(mc_dkim_verifier *v, const mc_message *msg)
+{
+	mc_dns_query q[MC_DKIM_MAX_SIGNATURES];
+	char *names[MC_DKIM_MAX_SIGNATURES];
+	size_t n = mc_dkim_key_names(msg, names);
+
+	for (size_t k = 0; k < n; k++)
+		q[k] = (mc_dns_query){.name = names[k], .type = MC_RR_TXT};
 	if (n)
 		mc_dns_resolve(v->r, q, n);
 	for (size_t k = 0; k < n; k++)

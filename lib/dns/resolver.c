@@ -208,6 +208,21 @@ void mc_dns_log_clear(mc_dns_log *log)
 	log->n = 0;
 }
 
+void mc_dns_log_unique(mc_dns_log *log)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < log->n; i++) {
+		size_t k = 0;
+
+		while (k < kept && log->entries[k].answer != log->entries[i].answer)
+			k++;
+		if (k == kept)
+			log->entries[kept++] = log->entries[i];
+	}
+	log->n = kept;
+}
+
 mc_status mc_dns_log_append(const mc_resolver *r, size_t since, mc_dns_log *log)
 {
 	mc_dns_log more;

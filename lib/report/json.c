@@ -34,22 +34,35 @@ static size_t utf8_seq(const unsigned char *s, size_t left)
 	return n;
 }
 
+/* Bytes from outside as a JSON string: valid UTF-8 as it is, every other
+ * byte as the four characters \xHH, so that nothing is lost or rejected. */
 json_t *mc_json_bytes(const char *s, size_t len)
 {
 	mc_buf b = {0};
 	json_t *j;
+	size_t i = 0, run = 0;
 
-	for (size_t i = 0; i < len;) {
+	while (i < len) { /* the common case: all valid, no copy */
+		size_t n = utf8_seq((const unsigned char *)s + i, len - i);
+
+		if (!n)
+			break;
+		i += n;
+	}
+	if (i == len)
+		return json_stringn(s, len);
+	for (i = 0; i < len;) {
 		size_t n = utf8_seq((const unsigned char *)s + i, len - i);
 
 		if (n) {
-			mc_buf_add(&b, s + i, n);
 			i += n;
-		} else {
-			mc_buf_addf(&b, "\\x%02x", (unsigned char)s[i]);
-			i++;
+			continue;
 		}
+		mc_buf_add(&b, s + run, i - run);
+		mc_buf_addf(&b, "\\x%02x", (unsigned char)s[i]);
+		run = ++i;
 	}
+	mc_buf_add(&b, s + run, len - run);
 	j = json_stringn(b.s ? b.s : "", b.len);
 	mc_buf_free(&b);
 	return j;

@@ -2,8 +2,8 @@
  * Verify one message as a receiver would: the message is read once; at the
  * end of its headers the trace gives the identities (client address, HELO
  * and envelope sender at the trust boundary, unless given), and the SPF
- * record and the DMARC tree walk are asked in one batch while the DKIM
- * keys are fetched; the body streams to the DKIM hashers. Then SPF, DKIM
+ * record, the DMARC tree walk and the DKIM keys are asked in one batch; the
+ * body streams to the DKIM hashers. Then SPF, DKIM
  * and DMARC are decided with the library APIs of each, and the result is
  * written as an Authentication-Results header and explained.
  */
@@ -76,12 +76,14 @@ static void identities(mc_verifier *v)
 		v->spf_domain = mc_dns_name_fold(v->helo);
 }
 
-/* Ask the SPF record and every name of the DMARC walk at once. */
-static void prefetch(mc_verifier *v)
+/* Ask the SPF record, every name of the DMARC walk and every DKIM key at
+ * once: the checks that follow find them in the cache. */
+static void prefetch(mc_verifier *v, const mc_message *msg)
 {
 	char names[MC_DMARC_MAX_WALK][256], q_names[MC_DMARC_MAX_WALK][264];
-	mc_dns_query q[MC_DMARC_MAX_WALK + 2];
-	size_t n = 0, walk = 0;
+	char *keys[MC_DKIM_MAX_SIGNATURES];
+	mc_dns_query q[MC_DMARC_MAX_WALK + 2 + MC_DKIM_MAX_SIGNATURES];
+	size_t n = 0, walk = 0, n_keys = mc_dkim_key_names(msg, keys);
 
 	if (v->ip && v->spf_domain && !mc_dns_name_problem(v->spf_domain))
 		q[n++] = (mc_dns_query){.name = v->spf_domain, .type = MC_RR_TXT};
@@ -93,8 +95,12 @@ static void prefetch(mc_verifier *v)
 		}
 		q[n++] = (mc_dns_query){.name = v->from_domain, .type = MC_RR_A};
 	}
+	for (size_t k = 0; k < n_keys; k++)
+		q[n++] = (mc_dns_query){.name = keys[k], .type = MC_RR_TXT};
 	if (n)
 		mc_dns_resolve(v->r, q, n);
+	for (size_t k = 0; k < n_keys; k++)
+		free(keys[k]);
 }
 
 mc_status mc_verify_headers(void *arg, const mc_message *msg)
@@ -107,7 +113,7 @@ mc_status mc_verify_headers(void *arg, const mc_message *msg)
 		return st;
 	identities(v);
 	v->from_domain = mc_message_from_domain(msg, &why);
-	prefetch(v);
+	prefetch(v, msg);
 	v->headers_done = true;
 	return mc_dkim_headers(v->dkim, msg);
 }
@@ -181,7 +187,10 @@ mc_status mc_verify_finish(mc_verifier *v, const mc_message *msg, mc_verify_resu
 	out->trace = v->trace;
 	memset(&v->trace, 0, sizeof(v->trace));
 	verify_conclude(out, v->req.authserv_id);
-	return mc_dns_log_copy(v->r, v->log_start, &out->dns);
+	if ((st = mc_dns_log_copy(v->r, v->log_start, &out->dns)) != MC_OK)
+		return st;
+	mc_dns_log_unique(&out->dns); /* prefetched, then asked again by each check */
+	return MC_OK;
 }
 
 void mc_verify_result_clear(mc_verify_result *res)
