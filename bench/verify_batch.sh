@@ -1,53 +1,80 @@
 #!/usr/bin/env bash
-# verify throughput and single-message cost. Generates N messages of about
-# 4 KB (half rsa-2048, half ed25519 signed by dkimpy, with a Received chain
-# from the test provider), verifies them as one mbox on one core with the
-# zone files (offline), and one message alone; prints messages/second,
-# wall time and peak RSS.
-#   bench/verify_batch.sh [BUILD_DIR] [N]     (KEEP=1: keep the generated corpus)
+# verify: throughput and single-message cost, side by side with mailauth
+# (npm, `mailauth report` / authenticate()) and dkimpy (dkim.verify, what
+# dkimverify runs; DKIM only). One corpus (bench/make_corpus.py: N messages
+# of about 4 KB, half rsa-2048 and half ed25519, with a Received chain),
+# DNS from the zone files for all three (mailauth and dkimpy through the
+# cache tests/agreement/zone2cache.py makes), one core (taskset -c 0), the
+# clock pinned. Prints messages/second for a batch, the best-of-5 wall time
+# and the peak RSS of one message alone, and mailcheck's ratios.
+#   bench/verify_batch.sh [BUILD_DIR] [N] [PEER_N]
+#   N messages for mailcheck (10000), PEER_N for the peers (1000); KEEP=1 keeps the corpus
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
 n=${2:-10000}
+peer_n=${3:-1000}
 tmp=$(mktemp -d /tmp/mailcheck-bench.XXXXXX)
 [ -n "${KEEP:-}" ] && echo "keeping $tmp" || trap 'rm -rf "$tmp"' EXIT
-/usr/bin/python3 - "$tmp" "$n" <<'PY'
-import sys, time, dkim, base64, subprocess
-tmp, n = sys.argv[1], int(sys.argv[2])
-time.time = lambda: 1795000000
-rsa = open("testdata/dkim/keys/rsa2048.pem", "rb").read()
-der = subprocess.run(["openssl", "pkey", "-in", "testdata/dkim/keys/ed25519.pem", "-outform", "DER"],
-                     capture_output=True, check=True).stdout
-ed = base64.b64encode(der[-32:])
-body = b"".join(b"Line %d of a newsletter body, long enough to be realistic text.\r\n" % i for i in range(55))
-with open(tmp + "/batch.mbox", "wb") as f:
-    for i in range(n):
-        head = (b"From: News <news@example.net>\r\nTo: user%d@example.com\r\nSubject: Issue %d\r\n"
-                b"Date: Wed, 18 Nov 2026 10:00:00 +0000\r\nMessage-ID: <%d@example.net>\r\n\r\n" % (i, i, i))
-        msg = head + body
-        if i % 2:
-            sig = dkim.sign(msg, b"ed25519", b"example.net", ed, signature_algorithm=b"ed25519-sha256",
-                            include_headers=[b"from", b"to", b"subject", b"date", b"message-id"])
-        else:
-            sig = dkim.sign(msg, b"rsa2048", b"example.net", rsa,
-                            include_headers=[b"from", b"to", b"subject", b"date", b"message-id"])
-        full = (b"Return-Path: <bounce@bounces.mailer.test>\r\nReceived: from o5.out.mailer.test "
-                b"(o5.out.mailer.test [203.0.113.5]) by mx.example.com (Postfix) with ESMTPS id X%d;"
-                b" Wed, 18 Nov 2026 10:00:03 +0000\r\n" % i) + sig + msg
-        if i == 0:
-            open(tmp + "/one.eml", "wb").write(full)
-        f.write(b"From bounce@bounces.mailer.test Wed Nov 18 10:00:03 2026\n" + full.replace(b"\r\n", b"\n") + b"\n")
-PY
-zones="--zone testdata/zones/example.com.zone --zone testdata/zones/mailer.test.zone --zone testdata/zones/_domainkey.example.net.zone --zone testdata/zones/example.net.zone --zone testdata/zones/113.0.203.in-addr.arpa.zone"
-size=$(du -h "$tmp/batch.mbox" | cut -f1)
-/usr/bin/time -f "%e %M" -o "$tmp/t" taskset -c 0 "$build/mailcheck" $zones --now 1795600000 --json verify "$tmp/batch.mbox" > "$tmp/out" || true
+/usr/bin/python3 bench/make_corpus.py "$tmp" "$n"
+awk -v n="$peer_n" '/^From /{k++} k<=n' "$tmp/batch.mbox" > "$tmp/peer.mbox"
+zone_files="testdata/zones/example.com.zone testdata/zones/mailer.test.zone testdata/zones/_domainkey.example.net.zone testdata/zones/example.net.zone testdata/zones/113.0.203.in-addr.arpa.zone"
+zones=$(printf -- '--zone %s ' $zone_files)
+python3 tests/agreement/zone2cache.py $zone_files > "$tmp/cache.json" 2>/dev/null
+export MAILCHECK_NOW=1795600000
+
+rate() { awk "BEGIN{printf \"%.0f\", $1/$2}"; }
+timed() { # timed OUT CMD...: run on core 0, "seconds KiB" into OUT
+	local out=$1
+	shift
+	/usr/bin/time -f "%e %M" -o "$out" taskset -c 0 "$@"
+}
+single() { # single CMD...: best wall time of 5 runs (ms), and the peak RSS (KiB), of one message
+	local best=999999 t0 t1 k
+	for _ in 1 2 3 4 5; do
+		t0=$EPOCHREALTIME
+		"$@" > /dev/null 2>&1 || true
+		t1=$EPOCHREALTIME
+		best=$(awk "BEGIN{ms=($t1-$t0)*1000; print (ms < $best) ? ms : $best}")
+	done
+	/usr/bin/time -f "%M" -o "$tmp/t1" "$@" > /dev/null 2>&1 || true
+	read -r k < "$tmp/t1"
+	echo "$(awk "BEGIN{printf \"%.1f\", $best}") $k"
+}
+printf '%-34s %10s %12s %14s %12s\n' tool "messages" "messages/s" "single (ms)" "single RSS"
+
+timed "$tmp/t" "$build/mailcheck" $zones --now "$MAILCHECK_NOW" --json verify "$tmp/batch.mbox" > "$tmp/out" || true
 read -r secs kib < "$tmp/t"
+mc_rate=$(rate "$n" "$secs")
+read -r mc_ms mc_kib <<<"$(single "$build/mailcheck" $zones --now "$MAILCHECK_NOW" --json verify "$tmp/one.eml")"
 pass=$(grep -c '"result":"pass","ip"' "$tmp/out" || true)
-echo "batch: $n messages ($size mbox), $pass pass, ${secs} s on one core, $(awk "BEGIN{printf \"%.0f\", $n/$secs}") messages/s, peak RSS ${kib} KiB"
-best=999
-for i in 1 2 3 4 5; do
-	/usr/bin/time -f "%e %M" -o "$tmp/t1" "$build/mailcheck" $zones --now 1795600000 --json verify "$tmp/one.eml" > /dev/null || true
-	read -r s1 k1 < "$tmp/t1"
-	best=$(awk "BEGIN{print ($s1 < $best) ? $s1 : $best}")
-done
-echo "single message: best of 5 ${best} s wall, peak RSS ${k1} KiB"
+printf '%-34s %10s %12s %14s %9s KiB   (%s pass, batch peak RSS %s KiB)\n' "mailcheck verify --json" "$n" "$mc_rate" "$mc_ms" "$mc_kib" "$pass" "$kib"
+timed "$tmp/t" "$build/mailcheck" $zones --now "$MAILCHECK_NOW" -q verify "$tmp/batch.mbox" > /dev/null || true
+read -r secs kib < "$tmp/t"
+printf '%-34s %10s %12s\n' "mailcheck verify -q" "$n" "$(rate "$n" "$secs")"
+
+if mailauth=$(bash scripts/install-mailauth 2>/dev/null); then
+	pin="--require $PWD/tests/agreement/pin-clock.js"
+	timed "$tmp/t" node $pin bench/mailauth_batch.js "$(dirname "$(dirname "$mailauth")")" "$tmp/cache.json" "$tmp/peer.mbox" > "$tmp/ma.out"
+	read -r secs kib < "$tmp/t"
+	ma_rate=$(rate "$peer_n" "$secs")
+	read -r ma_ms ma_kib <<<"$(single node $pin "$mailauth" report --dns-cache "$tmp/cache.json" -i 203.0.113.5 -e o5.out.mailer.test -f bounce@bounces.mailer.test "$tmp/one.eml")"
+	printf '%-34s %10s %12s %14s %9s KiB   (%s)\n' "mailauth $(node -p "require('$(dirname "$(dirname "$mailauth")")/package.json').version")" "$peer_n" "$ma_rate" "$ma_ms" "$ma_kib" "$(cat "$tmp/ma.out")"
+else
+	echo "mailauth: not available (Node.js >= 20.18 and npm needed)"
+fi
+
+timed "$tmp/t" /usr/bin/python3 bench/dkimpy_batch.py "$tmp/peer.mbox" "$tmp/cache.json" > "$tmp/py.out"
+read -r secs kib < "$tmp/t"
+py_rate=$(rate "$peer_n" "$secs")
+mkdir -p "$tmp/single" && /usr/bin/python3 bench/make_corpus.py "$tmp/single" 1
+read -r py_ms py_kib <<<"$(single /usr/bin/python3 bench/dkimpy_batch.py "$tmp/single/batch.mbox" "$tmp/cache.json")"
+printf '%-34s %10s %12s %14s %9s KiB   (%s; DKIM only)\n' "dkimpy $(/usr/bin/python3 -c 'import importlib.metadata as m; print(m.version("dkimpy"))' 2>/dev/null)" "$peer_n" "$py_rate" "$py_ms" "$py_kib" "$(cat "$tmp/py.out")"
+
+echo
+echo "mailcheck batch: $(awk "BEGIN{printf \"%.1f\", $mc_rate/${ma_rate:-0.000001}}")x mailauth, $(awk "BEGIN{printf \"%.1f\", $mc_rate/$py_rate}")x dkimpy (DKIM only)"
+echo "mailcheck single: $(awk "BEGIN{printf \"%.1f\", ${ma_ms:-0}/($mc_ms>0?$mc_ms:1)}")x faster than mailauth report, $(awk "BEGIN{printf \"%.1f\", ${ma_kib:-0}/$mc_kib}")x less memory"
+read -r true_ms _ <<<"$(single /bin/true)"
+read -r ver_ms ver_kib <<<"$(single "$build/mailcheck" --version)"
+echo "process start alone on this machine: /bin/true ${true_ms} ms; mailcheck --version ${ver_ms} ms, ${ver_kib} KiB (16 shared libraries)"
+echo "crypto alone on this CPU (openssl speed, verifications/s): $(openssl speed -seconds 1 rsa2048 ed25519 2>/dev/null | awk '/^rsa 2048/{r=$NF} /Ed25519/{e=$NF} END{printf "rsa-2048 %s, ed25519 %s -> the corpus mix at most %.0f messages/s", r, e, 2/(1/r+1/e)}')"
