@@ -35,33 +35,49 @@ struct one {
 	size_t in_file;      /* message number inside the file */
 	bool several;        /* more than one message in all: label text output */
 	struct tally *tally;
+	bool mbox;           /* the file is an mbox: label messages by number */
+	char bad[600];       /* why the current message cannot be read, "" if it can */
 };
 
-static mc_status begin(void *arg)
+static mc_status begin(void *arg, bool separated)
 {
 	struct one *o = arg;
 	mc_status st = mc_verifier_new(&o->v, o->r, o->req);
 
 	o->in_file++;
+	o->mbox = separated;
+	o->bad[0] = '\0';
 	if (st == MC_OK)
 		st = mc_msg_reader_new(&o->rd, NULL, mc_verify_headers, mc_verify_body, o->v);
 	return st;
 }
 
+/* A message that breaks a reader limit or is not a message is skipped to
+ * its end (the next mbox separator), so that the others are still checked. */
 static mc_status push(void *arg, const char *buf, size_t len)
 {
 	struct one *o = arg;
+	mc_status st;
 
-	return mc_msg_push(o->rd, buf, len);
+	if (o->bad[0])
+		return MC_OK;
+	st = mc_msg_push(o->rd, buf, len);
+	if (st == MC_EPARSE) {
+		snprintf(o->bad, sizeof(o->bad), "%s", mc_error_last());
+		return MC_OK;
+	}
+	return st;
 }
 
 static void unreadable(struct one *o)
 {
+	const char *why = o->bad[0] ? o->bad : mc_error_last();
+
 	o->tally->unreadable++;
-	if (o->in_file > 1 || o->several)
-		cli_error("%s, message %zu: %s", o->what, o->in_file, mc_error_last());
+	if (o->in_file > 1 || o->several || o->mbox)
+		cli_error("%s, message %zu: %s", o->what, o->in_file, why);
 	else
-		cli_error("cannot read the message in %s: %s", o->what, mc_error_last());
+		cli_error("cannot read the message in %s: %s", o->what, why);
 }
 
 /* The end of one message: verify, print, count. A message that cannot be
@@ -71,7 +87,7 @@ static mc_status end(void *arg)
 	struct one *o = arg;
 	mc_verify_result res = {0};
 	mc_message msg = {0};
-	mc_status st = mc_msg_finish(o->rd, &msg);
+	mc_status st = o->bad[0] ? MC_EPARSE : mc_msg_finish(o->rd, &msg);
 
 	if (st == MC_OK)
 		st = mc_verify_finish(o->v, &msg, &res);
@@ -121,7 +137,7 @@ static void read_stream(struct one *o, FILE *fp)
 			unreadable(o);
 		return;
 	}
-	if (!(buf = malloc(65536)) || (st = begin(o)) != MC_OK) {
+	if (!(buf = malloc(65536)) || (st = begin(o, false)) != MC_OK) {
 		free(buf);
 		return;
 	}

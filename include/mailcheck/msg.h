@@ -75,10 +75,11 @@ size_t mc_message_count(const mc_message *msg, const char *name);
  * mbox (RFC 4155): messages separated by lines that start with "From " at
  * the start of the file or after an empty line. The stream is split
  * without holding a message: begin, the bytes of each message (its "From "
- * line left out), end.
+ * line left out), end. begin's `separated` says whether the message came
+ * after a "From " line (false: the stream is one message, not an mbox).
  */
 typedef struct mc_mbox_sink {
-	mc_status (*begin)(void *arg);
+	mc_status (*begin)(void *arg, bool separated);
 	mc_status (*push)(void *arg, const char *buf, size_t len);
 	mc_status (*end)(void *arg);
 	void *arg;

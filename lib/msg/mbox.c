@@ -27,11 +27,11 @@ mc_status mc_mbox_read(FILE *fp, const char *what, const mc_mbox_sink *s)
 			if (in_message)
 				st = s->end(s->arg);
 			if (st == MC_OK)
-				st = s->begin(s->arg);
+				st = s->begin(s->arg, true);
 			in_message = st == MC_OK;
 		} else {
 			if (!in_message && st == MC_OK) { /* no separator first: one message */
-				st = s->begin(s->arg);
+				st = s->begin(s->arg, false);
 				in_message = st == MC_OK;
 			}
 			if (st == MC_OK)

@@ -161,6 +161,14 @@ static mc_status end_of_headers(mc_msg_reader *r, bool has_body)
 
 	if (st != MC_OK)
 		return st;
+	/* RFC 5322 3.6: a message has at least Date and From; with no field at
+	 * all this is not a message, and every verdict on it would be noise */
+	if (r->msg.n_headers == 0) {
+		if (r->header_bytes == 0 && !has_body)
+			return fail(r, "the message is empty");
+		return fail(r, "no header field ('Name: value') before the first blank line: "
+		               "this is not an email message");
+	}
 	r->headers_done = true;
 	r->msg.has_body = has_body;
 	return r->on_headers ? r->on_headers(r->arg, &r->msg) : MC_OK;
@@ -334,7 +342,7 @@ mc_status mc_msg_read_stream(FILE *fp, const char *what, const mc_msg_limits *li
 		st = mc_error_set(MC_EIO, "cannot read %s: %s", what, strerror(errno));
 	if (st == MC_OK)
 		st = mc_msg_finish(r, out);
-	else if (st == MC_EPARSE) {
+	if (st == MC_EPARSE) {
 		char msg[600];
 
 		snprintf(msg, sizeof(msg), "%s", mc_error_last());

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Run the CLI cases in testdata/cases/<command>/<case>/.
+"""Run the CLI cases in testdata/cases/<command>/<case>/ (or --root DIR).
 
 A case is a folder:
   args          the command line after 'mailcheck' (shell words, one line);
@@ -8,19 +8,29 @@ A case is a folder:
   expect.json   stdout as JSON (compared as data; "time_ms" is ignored); a list
                 means NDJSON, one object per line (several messages); or
   expect.txt    stdout as text, exactly
+  expect.contains  stdout must contain each of its lines (for outputs too big
+                to keep whole; JSON output must still parse)
   expect.stderr optional: text that stderr must contain
   no-network    optional: why the case cannot be re-run against a real server
   stdin         optional: fed to standard input (otherwise it is empty)
+  stdin.py      optional: a Python program whose output is fed to standard
+                input (inputs too big or too odd to commit)
 Every finding code in a JSON output must be documented in docs/findings.md.
 
-  run_cases.py MAILCHECK [--network PORT] [--update] [CASE_DIR...]
+  run_cases.py MAILCHECK [--root DIR] [--network PORT] [--update]
+               [--limits SECS,MIB] [--wrap COMMAND] [-j N] [CASE_DIR...]
 
 --network PORT re-runs every JSON case that uses --zone files without fault
 directives against the DNS server on 127.0.0.1:PORT (serving the same zones)
 and expects the same output. --update rewrites expect.* from the outputs.
+--limits fails a case that takes longer than SECS seconds (wall) or more
+than MIB MiB (peak RSS of the mailcheck process). --wrap runs mailcheck
+under COMMAND (e.g. valgrind; shell words); a report of the wrapper is a
+failure when its exit status is 99. -j runs N cases at once.
 The last line is "cli: N passed, N failed" (or "network: ...").
 """
 import argparse
+import concurrent.futures
 import difflib
 import json
 import os
@@ -28,6 +38,10 @@ import re
 import shlex
 import subprocess
 import sys
+import threading
+import time
+
+WRAP_ERROR = 99  # the exit status --wrap's command gives for a report
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CASES = os.path.join(ROOT, "testdata", "cases")
@@ -85,37 +99,91 @@ def zone_args_to_network(args, port):
     return out + ["--dns", "127.0.0.1:%d" % port, "--timeout", "2"]
 
 
-def run_case(mailcheck, case, codes, network_port=None, update=False):
+def run_measured(argv, stdin, env, timeout):
+    """Run argv; (returncode, stdout, stderr, seconds, peak RSS in KiB).
+    The child is reaped with wait4 to get its own resource usage."""
+    start = time.monotonic()
+    p = subprocess.Popen(argv, cwd=ROOT, env=env, stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out = {}
+
+    def pump(name, f):
+        out[name] = f.read()
+
+    def feed():
+        try:
+            p.stdin.write(stdin)
+        except BrokenPipeError:
+            pass  # mailcheck stopped reading (an input limit): fine
+        finally:
+            try:
+                p.stdin.close()
+            except BrokenPipeError:
+                pass
+
+    threads = [threading.Thread(target=pump, args=("out", p.stdout)),
+               threading.Thread(target=pump, args=("err", p.stderr)),
+               threading.Thread(target=feed)]
+    for t in threads:
+        t.start()
+    killer = threading.Timer(timeout, p.kill)
+    killer.start()
+    _, status, usage = os.wait4(p.pid, 0)
+    seconds = time.monotonic() - start
+    killer.cancel()
+    for t in threads:
+        t.join()
+    p.returncode = os.waitstatus_to_exitcode(status)
+    timed_out = seconds >= timeout
+    return p.returncode, out["out"], out["err"], seconds, usage.ru_maxrss, timed_out
+
+
+def case_stdin(case):
+    stdin_file = os.path.join(case, "stdin")
+    gen = os.path.join(case, "stdin.py")
+    if os.path.exists(gen):
+        return subprocess.run([sys.executable, gen], capture_output=True, check=True,
+                              cwd=ROOT).stdout
+    return open(stdin_file, "rb").read() if os.path.exists(stdin_file) else b""
+
+
+def run_case(mailcheck, case, codes, network_port=None, update=False, limits=None,
+             wrap=None):
     """Returns (ok, message) or None when the case does not apply."""
     args = shlex.split(read(os.path.join(case, "args")))
     if network_port is not None:
-        if not os.path.exists(os.path.join(case, "expect.json")) or \
+        if not (os.path.exists(os.path.join(case, "expect.json")) or
+                os.path.exists(os.path.join(case, "expect.contains"))) or \
                 os.path.exists(os.path.join(case, "no-network")):
             return None
         args = zone_args_to_network(args, network_port)
         if args is None:
             return None
     env = dict(os.environ, NO_COLOR="1")
-    stdin_file = os.path.join(case, "stdin")
-    stdin = open(stdin_file, "rb").read() if os.path.exists(stdin_file) else b""
-    try:
-        p = subprocess.run([mailcheck] + args, cwd=ROOT, capture_output=True,
-                           timeout=30, env=env, input=stdin)
-    except subprocess.TimeoutExpired:
-        return False, "timed out after 30 s"
-    out = p.stdout.decode("utf-8", "replace")
+    timeout = 600 if wrap else 30
+    rc, stdout, stderr, seconds, kib, timed_out = run_measured(
+        (wrap or []) + [mailcheck] + args, case_stdin(case), env, timeout)
+    if timed_out:
+        return False, "timed out after %d s" % timeout
+    problems = []
+    if limits and seconds > limits[0]:
+        problems.append("took %.2f s (the limit is %g s)" % (seconds, limits[0]))
+    if limits and kib > limits[1] * 1024:
+        problems.append("peak RSS %d KiB (the limit is %g MiB)" % (kib, limits[1]))
+    if wrap and rc == WRAP_ERROR:
+        problems.append("%s reported errors:\n%s" % (wrap[0], stderr.decode("utf-8", "replace")))
+    out = stdout.decode("utf-8", "replace")
     if os.path.exists(os.path.join(case, "expect.txt")):
         out = re.sub(r"\(\d+\.\d ms\)", "(T ms)", out)  # query times vary
-    err = p.stderr.decode("utf-8", "replace")
-    problems = []
+    err = stderr.decode("utf-8", "replace")
     rc_file = os.path.join(case, "expect.rc")
     if update and network_port is None:
         with open(rc_file, "w") as f:
-            f.write("%d\n" % p.returncode)
+            f.write("%d\n" % rc)
     want_rc = int(read(rc_file).strip())
-    if p.returncode != want_rc:
-        problems.append("exit status %d, expected %d" % (p.returncode, want_rc))
-    if p.returncode < 0 or "AddressSanitizer" in err or "runtime error" in err:
+    if rc != want_rc and not (wrap and rc == WRAP_ERROR):
+        problems.append("exit status %d, expected %d" % (rc, want_rc))
+    if rc < 0 or "AddressSanitizer" in err or "runtime error" in err:
         problems.append("crashed or sanitizer report:\n" + err)
     json_file = os.path.join(case, "expect.json")
     txt_file = os.path.join(case, "expect.txt")
@@ -150,6 +218,18 @@ def run_case(mailcheck, case, codes, network_port=None, update=False):
             diff = difflib.unified_diff(want.splitlines(), out.splitlines(),
                                         "expected", "got", lineterm="")
             problems.append("text differs:\n" + "\n".join(diff))
+    contains_file = os.path.join(case, "expect.contains")
+    if os.path.exists(contains_file):
+        if "--json" in args:
+            try:
+                for line in out.splitlines():
+                    if line.strip():
+                        json.loads(line)
+            except ValueError as e:
+                problems.append("stdout is not JSON (%s)" % e)
+        for want in read(contains_file).splitlines():
+            if want.strip() and want not in out:
+                problems.append("stdout lacks %r" % want)
     err_file = os.path.join(case, "expect.stderr")
     if os.path.exists(err_file):
         want = read(err_file).strip()
@@ -158,11 +238,14 @@ def run_case(mailcheck, case, codes, network_port=None, update=False):
     return (not problems), "\n".join(problems)
 
 
-def all_cases():
-    for command in sorted(os.listdir(CASES)):
-        base = os.path.join(CASES, command)
+def all_cases(root):
+    for group in sorted(os.listdir(root)):
+        base = os.path.join(root, group)
+        if not os.path.isdir(base):
+            continue
         for name in sorted(os.listdir(base)):
-            yield os.path.join(base, name)
+            if os.path.isdir(os.path.join(base, name)):
+                yield os.path.join(base, name)
 
 
 def main():
@@ -170,17 +253,29 @@ def main():
     ap.add_argument("mailcheck")
     ap.add_argument("--network", type=int)
     ap.add_argument("--update", action="store_true")
+    ap.add_argument("--root", default=CASES)
+    ap.add_argument("--limits")
+    ap.add_argument("--wrap")
+    ap.add_argument("-j", type=int, default=1)
     ap.add_argument("cases", nargs="*")
     opts = ap.parse_intermixed_args()
     codes = documented_codes()
-    passed = failed = 0
-    for case in opts.cases or all_cases():
-        label = os.path.relpath(case, CASES)
+    limits = tuple(float(x) for x in opts.limits.split(",")) if opts.limits else None
+    wrap = shlex.split(opts.wrap) if opts.wrap else None
+    root = os.path.abspath(opts.root)
+    cases = opts.cases or list(all_cases(root))
+
+    def one(case):
         if not os.path.exists(os.path.join(case, "args")):
-            print("FAIL %s: no args file (every case folder needs one)" % label)
-            failed += 1
-            continue
-        r = run_case(os.path.abspath(opts.mailcheck), case, codes, opts.network, opts.update)
+            return False, "no args file (every case folder needs one)"
+        return run_case(os.path.abspath(opts.mailcheck), case, codes, opts.network,
+                        opts.update, limits, wrap)
+
+    passed = failed = 0
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, opts.j)) as pool:
+        results = list(pool.map(one, cases))
+    for case, r in zip(cases, results):
+        label = os.path.relpath(os.path.abspath(case), root)
         if r is None:
             continue
         ok, msg = r

@@ -84,8 +84,12 @@ static void test_odd_shapes(void)
 	CHECK_STR(m.headers[0].value, "1 x");
 	CHECK(mc_message_find(&m, "x-b", &i) == &m.headers[1]);
 	mc_message_clear(&m);
-	CHECK(read_text("", 1, NULL, &s, &m) == MC_OK && m.n_headers == 0);
-	mc_message_clear(&m);
+	/* no header field at all: not a message, an error that says so */
+	CHECK(read_text("", 1, NULL, &s, &m) == MC_EPARSE);
+	CHECK(strstr(mc_error_last(), "empty") != NULL);
+	CHECK(read_text("\x01\x02 garbage\nmore\n\nbody\n", 3, NULL, &s, &m) == MC_EPARSE);
+	CHECK(strstr(mc_error_last(), "not an email message") != NULL);
+	CHECK(read_text("\n\nonly a body\n", 2, NULL, &s, &m) == MC_EPARSE);
 }
 
 static void test_limits(void)
