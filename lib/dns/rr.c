@@ -159,7 +159,7 @@ mc_status mc_dns_answer_from_pkt(mc_dns_answer *a, const ldns_pkt *pkt)
 {
 	ldns_rr_list *answer = ldns_pkt_answer(pkt);
 	ldns_rdf *name = ldns_dname_new_frm_str(a->name);
-	bool found = false;
+	bool found = false, chain_ended = false;
 	mc_status st = MC_OK;
 
 	if (!name)
@@ -180,8 +180,10 @@ mc_status mc_dns_answer_from_pkt(mc_dns_answer *a, const ldns_pkt *pkt)
 				cname = rr;
 			}
 		}
-		if (found || !cname)
+		if (found || !cname) {
+			chain_ended = true;
 			break;
+		}
 		if ((st = mc_dns_answer_add_ldns(a, cname, NULL)) != MC_OK)
 			goto out;
 		ldns_rdf_deep_free(name);
@@ -208,6 +210,13 @@ mc_status mc_dns_answer_from_pkt(mc_dns_answer *a, const ldns_pkt *pkt)
 		a->status = MC_DNS_ERROR;
 		a->error = mc_asprintf("server answered %s", mc_dns_rcode_name(a->rcode));
 		break;
+	}
+	/* A server that hands back a CNAME loop or a chain longer than we follow
+	 * gets what a recursive resolver answers, and what the zone backend
+	 * gives for the same zone: SERVFAIL. */
+	if (!chain_ended && a->status == MC_DNS_NODATA) {
+		a->status = MC_DNS_SERVFAIL;
+		a->error = mc_asprintf("CNAME chain longer than %d (a loop?)", MC_DNS_MAX_CNAME);
 	}
 out:
 	ldns_rdf_deep_free(name);
