@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the fuzz targets (clang, libFuzzer, ASan+UBSan) and run each for
-# SECS seconds (default 60) on seeds from testdata. Crashes are written to
-# fuzz/artifacts/. Last line: "fuzz: N passed, N failed".
+# SECS seconds (default 60) on seeds from testdata, JOBS at once (default:
+# one per CPU). Crashes are written to fuzz/artifacts/. Last line: "fuzz: N
+# passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
@@ -32,10 +33,24 @@ export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTI
 # libldns has no frame pointers: unwind fully so the suppressed frame is seen
 export ASAN_OPTIONS="fast_unwind_on_malloc=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 cp testdata/hostile/dns-answer-*.bin "$work/fuzz_dns_answer/" 2>/dev/null || true
+targets="fuzz_zone fuzz_dns_answer fuzz_domain fuzz_spf fuzz_msg fuzz_address fuzz_dkim_key fuzz_dkim_verify fuzz_dmarc fuzz_trace"
+run_target() { # run_target NAME: fuzz it, its exit status into $work/NAME.rc
+	"$dir/fuzz/$1" -max_total_time="$secs" -print_final_stats=1 -max_len=65536 -timeout=5 -rss_limit_mb=512 \
+		-artifact_prefix=fuzz/artifacts/ "$work/$1" >"$work/$1.log" 2>&1
+	echo $? > "$work/$1.rc"
+}
+# JOBS targets at once (default: one per CPU)
+jobs=${JOBS:-$(nproc)}
+running=0
+for t in $targets; do
+	run_target "$t" &
+	running=$((running + 1))
+	if [ "$running" -ge "$jobs" ]; then wait -n; running=$((running - 1)); fi
+done
+wait
 passed=0 failed=0
-for t in fuzz_zone fuzz_dns_answer fuzz_domain fuzz_spf fuzz_msg fuzz_address fuzz_dkim_key fuzz_dkim_verify fuzz_dmarc fuzz_trace; do
-	if "$dir/fuzz/$t" -max_total_time="$secs" -print_final_stats=1 -max_len=65536 -timeout=5 -rss_limit_mb=512 \
-		-artifact_prefix=fuzz/artifacts/ "$work/$t" >"$work/$t.log" 2>&1; then
+for t in $targets; do
+	if [ "$(cat "$work/$t.rc" 2>/dev/null)" = 0 ]; then
 		echo "ok   $t ($(grep -o 'stat::number_of_executed_units: [0-9]*' "$work/$t.log" | awk '{print $2}') runs)"
 		passed=$((passed + 1))
 	else
