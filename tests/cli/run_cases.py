@@ -15,7 +15,9 @@ A case is a folder:
   stdin         optional: fed to standard input (otherwise it is empty)
   stdin.py      optional: a Python program whose output is fed to standard
                 input (inputs too big or too odd to commit)
-Every finding code in a JSON output must be documented in docs/findings.md.
+Every finding code in a JSON output must be documented in docs/findings.md,
+and every JSON output (each line of NDJSON) must match
+docs/mailcheck.schema.json (needs python3-jsonschema; --no-schema skips).
 
   run_cases.py MAILCHECK [--root DIR] [--network PORT] [--update]
                [--limits SECS,MIB] [--wrap COMMAND] [-j N] [CASE_DIR...]
@@ -40,6 +42,14 @@ import subprocess
 import sys
 import threading
 import time
+
+try:
+    import jsonschema
+except ImportError:  # Debian's python3-jsonschema (scripts/install-deps) is for /usr/bin/python3
+    jsonschema = None
+    if os.path.exists("/usr/bin/python3") and \
+            os.path.realpath(sys.executable) != os.path.realpath("/usr/bin/python3"):
+        os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
 
 WRAP_ERROR = 99  # the exit status --wrap's command gives for a report
 
@@ -147,8 +157,24 @@ def case_stdin(case):
     return open(stdin_file, "rb").read() if os.path.exists(stdin_file) else b""
 
 
+def schema_problems(validator, out):
+    """What in a --json output does not match the schema."""
+    problems = []
+    for line in out.splitlines():
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            continue  # reported by the comparison
+        for e in sorted(validator.iter_errors(obj), key=lambda e: list(e.absolute_path))[:3]:
+            problems.append("output does not match docs/mailcheck.schema.json at /%s: %s"
+                            % ("/".join(map(str, e.absolute_path)), e.message[:300]))
+    return problems
+
+
 def run_case(mailcheck, case, codes, network_port=None, update=False, limits=None,
-             wrap=None):
+             wrap=None, validator=None):
     """Returns (ok, message) or None when the case does not apply."""
     args = shlex.split(read(os.path.join(case, "args")))
     if network_port is not None:
@@ -173,6 +199,8 @@ def run_case(mailcheck, case, codes, network_port=None, update=False, limits=Non
     if wrap and rc == WRAP_ERROR:
         problems.append("%s reported errors:\n%s" % (wrap[0], stderr.decode("utf-8", "replace")))
     out = stdout.decode("utf-8", "replace")
+    if validator is not None and "--json" in args:
+        problems += schema_problems(validator, out)
     if os.path.exists(os.path.join(case, "expect.txt")):
         out = re.sub(r"\(\d+\.\d ms\)", "(T ms)", out)  # query times vary
     err = stderr.decode("utf-8", "replace")
@@ -257,6 +285,7 @@ def main():
     ap.add_argument("--limits")
     ap.add_argument("--wrap")
     ap.add_argument("-j", type=int, default=1)
+    ap.add_argument("--no-schema", action="store_true")
     ap.add_argument("cases", nargs="*")
     opts = ap.parse_intermixed_args()
     codes = documented_codes()
@@ -264,12 +293,23 @@ def main():
     wrap = shlex.split(opts.wrap) if opts.wrap else None
     root = os.path.abspath(opts.root)
     cases = opts.cases or list(all_cases(root))
+    validator = None
+    if not opts.no_schema:
+        if jsonschema is None:
+            print("FAIL python3-jsonschema is not installed: cannot check outputs against "
+                  "docs/mailcheck.schema.json (run with /usr/bin/python3, or --no-schema)")
+            print("cli: 0 passed, 1 failed")
+            sys.exit(1)
+        with open(os.path.join(ROOT, "docs", "mailcheck.schema.json"), encoding="utf-8") as f:
+            schema = json.load(f)
+        jsonschema.Draft202012Validator.check_schema(schema)
+        validator = jsonschema.Draft202012Validator(schema)
 
     def one(case):
         if not os.path.exists(os.path.join(case, "args")):
             return False, "no args file (every case folder needs one)"
         return run_case(os.path.abspath(opts.mailcheck), case, codes, opts.network,
-                        opts.update, limits, wrap)
+                        opts.update, limits, wrap, validator)
 
     passed = failed = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, opts.j)) as pool:
