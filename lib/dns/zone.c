@@ -13,6 +13,7 @@
  *                                 ;! servfail NAME [TYPE]
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,18 +171,54 @@ static mc_status read_records(struct zone_db *db, FILE *fp, const char *file)
 	return st;
 }
 
+static mc_status load_file(struct zone_db *db, const char *file);
+
+static int is_zone_name(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 5 && strcmp(d->d_name + n - 5, ".zone") == 0;
+}
+
+/* A directory: every *.zone file in it (not below), in name order. */
+static mc_status load_dir(struct zone_db *db, const char *dir)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, is_zone_name, alphasort);
+	mc_status st = MC_OK;
+
+	if (n < 0)
+		return mc_error_set(MC_EIO, "cannot read zone directory '%s': %s", dir, strerror(errno));
+	if (n == 0)
+		st = mc_error_set(MC_EPARSE, "zone directory '%s' has no *.zone file", dir);
+	for (int i = 0; i < n; i++) {
+		if (st == MC_OK) {
+			char *path = mc_asprintf("%s/%s", dir, names[i]->d_name);
+
+			st = path ? load_file(db, path) : mc_error_set(MC_ENOMEM, "out of memory");
+			free(path);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return st;
+}
+
 static mc_status load_file(struct zone_db *db, const char *file)
 {
-	FILE *fp = fopen(file, "r");
+	FILE *fp;
 	struct stat sb;
 	mc_status st;
 
-	if (!fp)
+	if (stat(file, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return load_dir(db, file);
+	if (!(fp = fopen(file, "r")))
 		return mc_error_set(MC_EIO, "cannot read zone file '%s': %s", file, strerror(errno));
 	if (fstat(fileno(fp), &sb) == 0 && (!S_ISREG(sb.st_mode) || sb.st_size > MAX_ZONE_BYTES)) {
 		fclose(fp);
 		return mc_error_set(MC_EPARSE, "cannot read zone file '%s': %s", file,
-		                    S_ISREG(sb.st_mode) ? "larger than 64 MiB" : "not a regular file");
+		                    S_ISREG(sb.st_mode) ? "larger than 64 MiB"
+		                                        : "neither a file nor a directory");
 	}
 	st = read_directives(db, fp, file);
 	if (st == MC_OK) {

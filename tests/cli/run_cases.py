@@ -104,7 +104,10 @@ def zone_args_to_network(args, port):
     if not zones:
         return None
     for z in zones:
-        if re.search(r"^\s*;!", read(os.path.join(ROOT, z)), re.M):
+        path = os.path.join(ROOT, z)
+        files = [os.path.join(path, f) for f in os.listdir(path) if f.endswith(".zone")] \
+            if os.path.isdir(path) else [path]
+        if any(re.search(r"^\s*;!", read(f), re.M) for f in files):
             return None
     return out + ["--dns", "127.0.0.1:%d" % port, "--timeout", "2"]
 
