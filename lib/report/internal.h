@@ -43,6 +43,10 @@ void mc_text_verdict(mc_text *t, mc_verdict v, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Findings, errors first, each with its fix; then the DNS log if verbose. */
 void mc_text_tail(mc_text *t, const mc_findings *f, const mc_dns_log *dns);
+/* The findings of several lists, errors first, then warnings, then notes;
+ * list i shows only those of at least severity min[i]. */
+void mc_text_findings(mc_text *t, const mc_findings *const *lists, const mc_severity *min,
+                      size_t n);
 
 /* Per-command renderers */
 json_t *mc_mx_json(const void *result);

@@ -110,21 +110,33 @@ static void dns_text(mc_text *t, const mc_dns_log *log)
 	}
 }
 
-void mc_text_tail(mc_text *t, const mc_findings *f, const mc_dns_log *dns)
+void mc_text_findings(mc_text *t, const mc_findings *const *lists, const mc_severity *min,
+                      size_t n)
 {
 	bool first = true;
 
 	/* most important first: errors, then warnings, then notes */
 	for (int sev = MC_SEV_ERROR; sev >= MC_SEV_INFO; sev--) {
-		for (size_t i = 0; i < f->n; i++) {
-			if ((int)f->items[i].severity != sev)
-				continue;
-			if (first)
-				fputc('\n', t->fp);
-			first = false;
-			finding_text(t, &f->items[i]);
+		for (size_t l = 0; l < n; l++) {
+			const mc_findings *f = lists[l];
+
+			for (size_t i = 0; sev >= (int)min[l] && i < f->n; i++) {
+				if ((int)f->items[i].severity != sev)
+					continue;
+				if (first)
+					fputc('\n', t->fp);
+				first = false;
+				finding_text(t, &f->items[i]);
+			}
 		}
 	}
+}
+
+void mc_text_tail(mc_text *t, const mc_findings *f, const mc_dns_log *dns)
+{
+	const mc_severity all = MC_SEV_INFO;
+
+	mc_text_findings(t, &f, &all, 1);
 	if (t->opts->verbose)
 		dns_text(t, dns);
 }

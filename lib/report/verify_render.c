@@ -92,5 +92,13 @@ void mc_verify_text(mc_text *t, const void *result)
 	for (size_t i = 0; i < res->n_explanation; i++)
 		fprintf(t->fp, "  - %s\n", res->explanation[i]);
 	fprintf(t->fp, "\n  %s\n", res->authentication_results);
-	mc_text_tail(t, &res->findings, &res->dns);
+	/* the message's own findings, then what SPF, DKIM and DMARC found that
+	 * needs changing (their notes are in the JSON) */
+	const mc_findings *lists[] = {&res->findings, &res->spf.findings, &res->dkim.findings,
+	                              &res->dmarc_policy.findings};
+	const mc_severity min[] = {MC_SEV_INFO, MC_SEV_WARNING, MC_SEV_WARNING, MC_SEV_WARNING};
+
+	mc_text_findings(t, lists, min, 4);
+	if (t->opts->verbose)
+		mc_text_tail(t, &(mc_findings){0}, &res->dns);
 }
