@@ -35,17 +35,17 @@ struct one {
 	size_t in_file;      /* message number inside the file */
 	bool several;        /* more than one message in all: label text output */
 	struct tally *tally;
-	bool mbox;           /* the file is an mbox: label messages by number */
+	bool mbox;           /* the file is an mbox of several messages: label by number */
 	char bad[600];       /* why the current message cannot be read, "" if it can */
 };
 
-static mc_status begin(void *arg, bool separated)
+static mc_status begin(void *arg)
 {
 	struct one *o = arg;
 	mc_status st = mc_verifier_new(&o->v, o->r, o->req);
 
 	o->in_file++;
-	o->mbox = separated;
+	o->mbox = false;
 	o->bad[0] = '\0';
 	if (st == MC_OK)
 		st = mc_msg_reader_new(&o->rd, NULL, mc_verify_headers, mc_verify_body, o->v);
@@ -82,12 +82,14 @@ static void unreadable(struct one *o)
 
 /* The end of one message: verify, print, count. A message that cannot be
  * read is reported and counted; the next one is still checked. */
-static mc_status end(void *arg)
+static mc_status end(void *arg, bool more)
 {
 	struct one *o = arg;
 	mc_verify_result res = {0};
 	mc_message msg = {0};
 	mc_status st = o->bad[0] ? MC_EPARSE : mc_msg_finish(o->rd, &msg);
+
+	o->mbox = o->in_file > 1 || more;
 
 	if (st == MC_OK)
 		st = mc_verify_finish(o->v, &msg, &res);
@@ -102,9 +104,14 @@ static mc_status end(void *arg)
 	if (st != MC_OK) {
 		unreadable(o);
 	} else {
-		if (o->several && o->ctx->render.format == MC_FORMAT_TEXT)
-			printf("== %s%s%.0zu\n", o->what, o->in_file > 1 ? ", message " : "",
-			       o->in_file > 1 ? o->in_file : 0);
+		bool text = o->ctx->render.format == MC_FORMAT_TEXT, quiet = o->ctx->render.quiet;
+
+		/* several messages: a label line, or with --quiet the label before
+		 * the verdict, one line per message */
+		if ((o->several || o->mbox) && text)
+			printf(quiet ? "%s%s%.0zu: " : "== %s%s%.0zu\n", o->what,
+			       o->in_file > 1 || o->mbox ? ", message " : "",
+			       o->in_file > 1 || o->mbox ? o->in_file : 0);
 		int rc = cli_output(MC_RESULT_VERIFY, &res, res.verdict, o->ctx);
 
 		if (rc == EXIT_PASS)
@@ -113,7 +120,7 @@ static mc_status end(void *arg)
 			o->tally->temperror++;
 		else
 			o->tally->fail++;
-		if (o->several && o->ctx->render.format == MC_FORMAT_TEXT)
+		if ((o->several || o->mbox) && text && !quiet)
 			putchar('\n');
 	}
 	mc_verify_result_clear(&res);
@@ -137,14 +144,14 @@ static void read_stream(struct one *o, FILE *fp)
 			unreadable(o);
 		return;
 	}
-	if (!(buf = malloc(65536)) || (st = begin(o, false)) != MC_OK) {
+	if (!(buf = malloc(65536)) || (st = begin(o)) != MC_OK) {
 		free(buf);
 		return;
 	}
 	while (st == MC_OK && (n = fread(buf, 1, 65536, fp)) > 0)
 		st = push(o, buf, n);
 	if (st == MC_OK) {
-		end(o);
+		end(o, false);
 	} else {
 		mc_msg_reader_free(o->rd);
 		mc_verifier_free(o->v);

@@ -75,13 +75,12 @@ size_t mc_message_count(const mc_message *msg, const char *name);
  * mbox (RFC 4155): messages separated by lines that start with "From " at
  * the start of the file or after an empty line. The stream is split
  * without holding a message: begin, the bytes of each message (its "From "
- * line left out), end. begin's `separated` says whether the message came
- * after a "From " line (false: the stream is one message, not an mbox).
+ * line left out), end; end's `more` says whether another message follows.
  */
 typedef struct mc_mbox_sink {
-	mc_status (*begin)(void *arg, bool separated);
+	mc_status (*begin)(void *arg);
 	mc_status (*push)(void *arg, const char *buf, size_t len);
-	mc_status (*end)(void *arg);
+	mc_status (*end)(void *arg, bool more); /* more: another message follows */
 	void *arg;
 } mc_mbox_sink;
 

@@ -25,13 +25,13 @@ mc_status mc_mbox_read(FILE *fp, const char *what, const mc_mbox_sink *s)
 
 		if (separator) {
 			if (in_message)
-				st = s->end(s->arg);
+				st = s->end(s->arg, true);
 			if (st == MC_OK)
-				st = s->begin(s->arg, true);
+				st = s->begin(s->arg);
 			in_message = st == MC_OK;
 		} else {
 			if (!in_message && st == MC_OK) { /* no separator first: one message */
-				st = s->begin(s->arg, false);
+				st = s->begin(s->arg);
 				in_message = st == MC_OK;
 			}
 			if (st == MC_OK)
@@ -44,6 +44,6 @@ mc_status mc_mbox_read(FILE *fp, const char *what, const mc_mbox_sink *s)
 	if (st == MC_OK && ferror(fp))
 		st = mc_error_set(MC_EIO, "cannot read %s: %s", what, strerror(errno));
 	if (st == MC_OK && in_message)
-		st = s->end(s->arg);
+		st = s->end(s->arg, false);
 	return st;
 }
