@@ -35,6 +35,8 @@ static void decide(mc_dmarc_decision *out, const mc_dmarc_result *pol, const mc_
 	const char *from = pol->domain;
 	const char *mode_spf = pol->record.strict_spf ? "strict" : "relaxed";
 	const char *mode_dkim = pol->record.strict_dkim ? "strict" : "relaxed";
+	const char *dkim_why = a->n_dkim ? "no DKIM signature of an aligned domain passed"
+	                                 : "the message has no DKIM signature";
 
 	if (out->dkim_aligned) {
 		out->result = MC_VERDICT_PASS;
@@ -47,14 +49,14 @@ static void decide(mc_dmarc_decision *out, const mc_dmarc_result *pol, const mc_
 	} else if (!a->spf_domain) {
 		out->result = MC_VERDICT_FAIL;
 		out->why = mc_asprintf("neither an aligned SPF pass nor an aligned DKIM pass: SPF was "
-			"not evaluated, DKIM %s", a->n_dkim ? "no signature of an aligned domain passed" : "absent");
+			"not evaluated, and %s", dkim_why);
 	} else {
 		out->result = MC_VERDICT_FAIL;
 		out->why = mc_asprintf("neither an aligned SPF pass nor an aligned DKIM pass: SPF %s "
-			"for %s (%saligned, %s), DKIM %s", mc_verdict_name(a->spf), a->spf_domain,
+			"for %s (%saligned, %s), and %s", mc_verdict_name(a->spf), a->spf_domain,
 			mc_dmarc_aligned(from, a->spf_domain, pol->record.strict_spf, out->from_org,
 			                 out->spf_org) ? "" : "not ",
-			mode_spf, a->n_dkim ? "no signature of an aligned domain passed" : "absent");
+			mode_spf, dkim_why);
 	}
 	out->disposition = out->result == MC_VERDICT_PASS ? MC_DMARC_POLICY_NONE
 	                 : pol->record.testing ? milder(out->policy) : out->policy;
