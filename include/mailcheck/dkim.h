@@ -29,6 +29,7 @@ typedef struct mc_dkim_sig {
 	long long timestamp;     /* t=, -1 when absent */
 	long long expiry;        /* x=, -1 when absent */
 	char *body_hash;         /* bh= as signed */
+	char *body_hash_computed; /* the hash of the body as received (base64), NULL if not computed */
 	bool testing;            /* the key says t=y */
 	mc_verdict verdict;      /* pass, fail, permerror, temperror */
 	const char *reason;      /* NULL on pass; else body_hash_mismatch, ... (stable) */

@@ -8,6 +8,7 @@
  * callback records the DNS status per key and answers NOTFOUND.
  */
 #include <opendkim/dkim.h>
+#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -404,6 +405,23 @@ static const char *judge(mc_dkim_verifier *v, DKIM_SIGINFO *sig, mc_dkim_sig *s)
 	return "signature_mismatch";
 }
 
+/* The body hash libopendkim computed over the body as received, base64 as
+ * in bh= (RFC 6376 3.7), so that a mismatch can be shown side by side. */
+static char *computed_body_hash(DKIM_SIGINFO *sig)
+{
+	void *hh, *bh;
+	size_t hhlen, bhlen;
+	char *out;
+
+	if (dkim_sig_gethashes(sig, &hh, &hhlen, &bh, &bhlen) != DKIM_STAT_OK || !bh ||
+	    bhlen == 0 || bhlen > 64)
+		return NULL;
+	if (!(out = malloc(4 * ((bhlen + 2) / 3) + 1)))
+		return NULL;
+	EVP_EncodeBlock((unsigned char *)out, bh, (int)bhlen);
+	return out;
+}
+
 static void describe(mc_dkim_verifier *v, DKIM_SIGINFO *sig, mc_dkim_sig *s)
 {
 	unsigned int bits = 0;
@@ -430,6 +448,8 @@ static void describe(mc_dkim_verifier *v, DKIM_SIGINFO *sig, mc_dkim_sig *s)
 	if (dkim_sig_getcanonlen(v->dkim, sig, &msglen, &canonlen, &signlen) == DKIM_STAT_OK) {
 		s->body_total = msglen;
 		s->body_hashed = canonlen;
+		/* only then: libopendkim asserts when a signature has no canonicalization */
+		s->body_hash_computed = computed_body_hash(sig);
 	} else {
 		s->body_total = s->body_hashed = -1;
 	}
@@ -449,9 +469,17 @@ static void sig_findings(mc_dkim_result *res, const mc_dkim_sig *s, const mc_mes
 	if (s->reason) {
 		const struct reason *r = reason_of(s->reason);
 		char *what = mc_asprintf(r->meaning, d, sel);
+		char *hashes = strcmp(s->reason, "body_hash_mismatch") == 0 && s->body_hash &&
+		               s->body_hash_computed
+		             ? mc_asprintf(": it signed bh=%s, the %lld canonical bytes received "
+		                           "hash to %s", s->body_hash, s->body_hashed,
+		                           s->body_hash_computed)
+		             : NULL;
 
 		mc_finding_hint(mc_finding_add(&res->findings, r->code, MC_SEV_ERROR,
-			"signature d=%s s=%s: %s", d, sel, what ? what : r->name), "%s", r->hint);
+			"signature d=%s s=%s: %s%s", d, sel, what ? what : r->name,
+			hashes ? hashes : ""), "%s", r->hint);
+		free(hashes);
 		free(what);
 		return;
 	}
@@ -567,6 +595,7 @@ void mc_dkim_result_clear(mc_dkim_result *res)
 		free(s->canonicalization);
 		free(s->identity);
 		free(s->body_hash);
+		free(s->body_hash_computed);
 		free(s->detail);
 		for (size_t k = 0; k < s->n_signed_headers; k++)
 			free(s->signed_headers[k]);

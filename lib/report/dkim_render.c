@@ -28,6 +28,7 @@ static json_t *sig_json(const mc_dkim_sig *s)
 	json_object_set_new(o, "timestamp", num_or_null(s->timestamp));
 	json_object_set_new(o, "expiry", num_or_null(s->expiry));
 	json_object_set_new(o, "body_hash", mc_json_str(s->body_hash));
+	json_object_set_new(o, "body_hash_computed", mc_json_str(s->body_hash_computed));
 	json_object_set_new(o, "testing", json_boolean(s->testing));
 	json_object_set_new(o, "result", json_string(mc_verdict_name(s->verdict)));
 	json_object_set_new(o, "reason", mc_json_str(s->reason));

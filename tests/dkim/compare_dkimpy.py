@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Side by side: for every testdata/dkim message, dkimpy's verdict on each
-signature (valid or not) must equal mailcheck's (pass or not), except where
+signature (valid or not) must equal mailcheck's (pass or not), and where
+dkimpy verifies, mailcheck's body_hash_computed must be the signed bh=; except where
 the difference is known and mailcheck follows an RFC that dkimpy does not
 apply (KNOWN). Keys come from the same zone files; both clocks are pinned.
   compare_dkimpy.py MAILCHECK     last line: "dkimpy: N passed, N failed"
@@ -75,7 +76,8 @@ def main():
         p = subprocess.run([mailcheck] + sum([["--zone", z] for z in ZONES], []) +
                            ["--now", str(NOW), "--json", "dkim", os.path.join(msgdir, fname)],
                            capture_output=True)
-        ours = [s["result"] == "pass" for s in json.loads(p.stdout)["signatures"]]
+        sigs = json.loads(p.stdout)["signatures"]
+        ours = [s["result"] == "pass" for s in sigs]
         d = dkim.DKIM(msg, minkey=1024)
         theirs = []
         for i in range(len(ours)):
@@ -84,6 +86,14 @@ def main():
             except Exception:
                 theirs.append(False)
         same = ours == theirs
+        # where dkimpy verified a signature, the body hashed to its bh=: the
+        # hash mailcheck reports as computed must be that same value
+        for i, ok in enumerate(theirs):
+            computed = sigs[i]["body_hash_computed"]
+            if ok and computed is not None and computed != sigs[i]["body_hash"]:
+                failed += 1
+                print("FAIL %s: signature %d: body_hash_computed %s, but dkimpy verified bh=%s"
+                      % (name, i, sigs[i]["body_hash_computed"], sigs[i]["body_hash"]))
         if same != (name not in KNOWN):
             failed += 1
             print("FAIL %s: mailcheck %s, dkimpy %s%s" % (name, ours, theirs,
