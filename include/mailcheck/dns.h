@@ -126,6 +126,9 @@ const mc_dns_answer *mc_dns_lookup(mc_resolver *r, const char *name, uint16_t ty
 
 /* Number of entries in the query log so far. */
 size_t mc_dns_log_size(const mc_resolver *r);
+/* Forget the log entries from index `size` on (a batch that has copied a
+ * message's slice keeps the log from growing with every message). */
+void mc_dns_log_rewind(mc_resolver *r, size_t size);
 
 /* Copy the log entries from index `since` on into `out` (caller frees with mc_dns_log_clear). */
 mc_status mc_dns_log_copy(const mc_resolver *r, size_t since, mc_dns_log *out);

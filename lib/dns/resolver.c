@@ -185,6 +185,12 @@ size_t mc_dns_log_size(const mc_resolver *r)
 	return r->n_log;
 }
 
+void mc_dns_log_rewind(mc_resolver *r, size_t size)
+{
+	if (size < r->n_log)
+		r->n_log = size;
+}
+
 mc_status mc_dns_log_copy(const mc_resolver *r, size_t since, mc_dns_log *out)
 {
 	size_t n = since < r->n_log ? r->n_log - since : 0;
