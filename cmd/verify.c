@@ -110,8 +110,7 @@ static mc_status end(void *arg, bool more)
 		 * the verdict, one line per message */
 		if ((o->several || o->mbox) && text)
 			printf(quiet ? "%s%s%.0zu: " : "== %s%s%.0zu\n", o->what,
-			       o->in_file > 1 || o->mbox ? ", message " : "",
-			       o->in_file > 1 || o->mbox ? o->in_file : 0);
+			       o->mbox ? ", message " : "", o->mbox ? o->in_file : 0);
 		int rc = cli_output(MC_RESULT_VERIFY, &res, res.verdict, o->ctx);
 
 		if (rc == EXIT_PASS)
