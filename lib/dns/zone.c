@@ -177,7 +177,8 @@ static int is_zone_name(const struct dirent *d)
 {
 	size_t n = strlen(d->d_name);
 
-	return d->d_name[0] != '.' && n > 5 && strcmp(d->d_name + n - 5, ".zone") == 0;
+	return d->d_name[0] != '.' && d->d_type != DT_DIR && n > 5 &&
+	       strcmp(d->d_name + n - 5, ".zone") == 0;
 }
 
 /* A directory: every *.zone file in it (not below), in name order. */
