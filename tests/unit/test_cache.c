@@ -31,6 +31,32 @@ static void test_second_query_cached(void)
 	mc_resolver_free(r);
 }
 
+/* A batch copies each message's slice of the log, each answer once, then
+ * rewinds the shared log so that it does not grow with every message. */
+static void test_log_unique_and_rewind(void)
+{
+	mc_resolver *r = open_zone();
+	mc_dns_log log;
+
+	mc_dns_lookup(r, "example.com", MC_RR_MX);
+	mc_dns_lookup(r, "example.com", MC_RR_A);
+	mc_dns_lookup(r, "example.com", MC_RR_MX);
+	CHECK(mc_dns_log_copy(r, 0, &log) == MC_OK && log.n == 3);
+	mc_dns_log_unique(&log);
+	CHECK(log.n == 2 && log.entries[0].answer->type == MC_RR_MX && !log.entries[0].cached &&
+	      log.entries[1].answer->type == MC_RR_A);
+	mc_dns_log_clear(&log);
+	mc_dns_log_rewind(r, 1);
+	CHECK(mc_dns_log_size(r) == 1);
+	mc_dns_log_rewind(r, 5); /* never forward */
+	CHECK(mc_dns_log_size(r) == 1);
+	/* the cache stays: the next lookup is a hit */
+	mc_dns_lookup(r, "example.com", MC_RR_A);
+	CHECK(mc_dns_log_copy(r, 1, &log) == MC_OK && log.n == 1 && log.entries[0].cached);
+	mc_dns_log_clear(&log);
+	mc_resolver_free(r);
+}
+
 static void test_batch(void)
 {
 	mc_resolver *r = open_zone();
@@ -96,6 +122,7 @@ int main(void)
 	static const struct test tests[] = {
 		{"cache: second query from cache", test_second_query_cached},
 		{"cache: batch with duplicates", test_batch},
+		{"cache: log slices once per answer, rewind", test_log_unique_and_rewind},
 		{"cache: 500 names (rehash)", test_many_names},
 		{"network: nameserver syntax", test_network_opts},
 	};

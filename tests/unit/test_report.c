@@ -5,6 +5,7 @@
 
 #include "check.h"
 #include "mailcheck/mx.h"
+#include "report/internal.h"
 
 static char *render(const mc_mx_result *res, mc_render_opts o)
 {
@@ -81,10 +82,45 @@ static void test_text(void)
 	mc_findings_clear(&res.findings);
 }
 
+/* Outside bytes in JSON: valid UTF-8 as it is, every other byte as \xHH. */
+static void test_json_bytes(void)
+{
+	static const struct {
+		const char *in;
+		size_t len;
+		const char *out;
+	} cases[] = {
+		{"plain", 5, "plain"},
+		{"caf\xc3\xa9 \xf0\x9f\x93\xa7", 10, "caf\xc3\xa9 \xf0\x9f\x93\xa7"},
+		{"a\xff" "b\xc3\xa9" "c", 6, "a\\xffb\xc3\xa9" "c"},
+		{"\xc0\xaf", 2, "\\xc0\\xaf"},             /* overlong */
+		{"\xed\xa0\x80", 3, "\\xed\\xa0\\x80"},   /* a surrogate */
+		{"\xc3", 1, "\\xc3"},                        /* cut short */
+		{"", 0, ""},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *j = mc_json_bytes(cases[i].in, cases[i].len);
+
+		CHECK(j != NULL);
+		CHECK_STR(json_string_value(j), cases[i].out);
+		json_decref(j);
+	}
+	/* NUL is valid UTF-8: kept, and written as \u0000 */
+	json_t *nul = mc_json_bytes("a\0b", 3);
+	char *text = json_dumps(nul, JSON_ENCODE_ANY);
+
+	CHECK(json_string_length(nul) == 3);
+	CHECK_STR(text, "\"a\\u0000b\"");
+	free(text);
+	json_decref(nul);
+}
+
 int main(void)
 {
 	static const struct test tests[] = {
 		{"report: JSON", test_json},
+		{"report: JSON strings from outside bytes", test_json_bytes},
 		{"report: text", test_text},
 	};
 	return RUN(tests);
