@@ -57,6 +57,9 @@ typedef struct mc_dkim_verifier mc_dkim_verifier;
 size_t mc_dkim_key_names(const mc_message *msg, char *names[MC_DKIM_MAX_SIGNATURES]);
 
 mc_status mc_dkim_verifier_new(mc_dkim_verifier **out, mc_resolver *r, time_t now);
+/* The caller has asked the keys of mc_dkim_key_names in its own batch:
+ * mc_dkim_headers need not ask them again before libopendkim does. */
+void mc_dkim_keys_asked(mc_dkim_verifier *v);
 mc_status mc_dkim_headers(mc_dkim_verifier *v, const mc_message *msg);
 mc_status mc_dkim_body(mc_dkim_verifier *v, const char *chunk, size_t len);
 mc_status mc_dkim_finish(mc_dkim_verifier *v, const mc_message *msg, mc_dkim_result *out);

@@ -28,6 +28,7 @@ struct mc_dkim_verifier {
 	DKIM *dkim;
 	time_t now;
 	bool no_sigs, failed;
+	bool keys_asked;         /* the caller asked the keys already (mc_dkim_keys_asked) */
 	size_t log_start;
 	struct key_seen keys[MC_DKIM_MAX_SIGNATURES];
 	size_t n_keys;
@@ -161,13 +162,19 @@ static void prefetch_keys(mc_dkim_verifier *v, const mc_message *msg)
 		free(names[k]);
 }
 
+void mc_dkim_keys_asked(mc_dkim_verifier *v)
+{
+	v->keys_asked = true;
+}
+
 mc_status mc_dkim_headers(mc_dkim_verifier *v, const mc_message *msg)
 {
 	DKIM_STAT st;
 	size_t sigs = 0;
 	uint64_t fixed = (uint64_t)(v->now ? v->now : time(NULL));
 
-	prefetch_keys(v, msg);
+	if (!v->keys_asked)
+		prefetch_keys(v, msg);
 	pthread_mutex_lock(&lib_lock); /* FIXEDTIME is a library-wide option */
 	dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_FIXEDTIME, &fixed, sizeof(fixed));
 	v->dkim = dkim_verify(lib, (const unsigned char *)"mailcheck", NULL, &st);

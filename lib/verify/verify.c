@@ -99,6 +99,7 @@ static void prefetch(mc_verifier *v, const mc_message *msg)
 		q[n++] = (mc_dns_query){.name = keys[k], .type = MC_RR_TXT};
 	if (n)
 		mc_dns_resolve(v->r, q, n);
+	mc_dkim_keys_asked(v->dkim);
 	for (size_t k = 0; k < n_keys; k++)
 		free(keys[k]);
 }
