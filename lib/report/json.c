@@ -42,16 +42,7 @@ json_t *mc_json_bytes(const char *s, size_t len)
 	json_t *j;
 	size_t i = 0, run = 0;
 
-	while (i < len) { /* the common case: all valid, no copy */
-		size_t n = utf8_seq((const unsigned char *)s + i, len - i);
-
-		if (!n)
-			break;
-		i += n;
-	}
-	if (i == len)
-		return json_stringn(s, len);
-	for (i = 0; i < len;) {
+	while (i < len) {
 		size_t n = utf8_seq((const unsigned char *)s + i, len - i);
 
 		if (n) {
@@ -62,6 +53,8 @@ json_t *mc_json_bytes(const char *s, size_t len)
 		mc_buf_addf(&b, "\\x%02x", (unsigned char)s[i]);
 		run = ++i;
 	}
+	if (run == 0) /* the common case: all valid, no copy */
+		return json_stringn(s, len);
 	mc_buf_add(&b, s + run, len - run);
 	j = json_stringn(b.s ? b.s : "", b.len);
 	mc_buf_free(&b);
