@@ -44,6 +44,8 @@ typedef enum mc_dns_status {
 	MC_DNS_REFUSED,  /* the server refused to answer */
 	MC_DNS_TIMEOUT,  /* no answer in time */
 	MC_DNS_ERROR,    /* anything else: malformed answer, bad name, FORMERR */
+	MC_DNS_TCP_FAILED, /* the UDP answer was truncated and the TCP retry failed;
+	                    * the records of the truncated answer are not used */
 } mc_dns_status;
 
 /* One resource record of an answer. */
@@ -72,7 +74,7 @@ typedef struct mc_dns_answer {
 	/* CNAME records followed from name, then the records of type. */
 	mc_dns_rr *rrs;
 	size_t n_rrs;
-	char *error;   /* what went wrong, for MC_DNS_TIMEOUT / MC_DNS_ERROR */
+	char *error;   /* what went wrong (timeout, error, tcp_failed), else NULL */
 	double ms;     /* time the backend took */
 } mc_dns_answer;
 
@@ -143,7 +145,7 @@ void mc_dns_log_unique(mc_dns_log *log);
 const char *mc_dns_status_name(mc_dns_status s);   /* "noerror", "nxdomain", ... */
 const char *mc_dns_rcode_name(int rcode);          /* "NOERROR", ... or NULL for -1 */
 const char *mc_dns_type_name(uint16_t type);       /* "MX", "TXT", ... */
-bool mc_dns_status_is_temporary(mc_dns_status s);  /* SERVFAIL, REFUSED, TIMEOUT, ERROR */
+bool mc_dns_status_is_temporary(mc_dns_status s);  /* SERVFAIL, REFUSED, TIMEOUT, ERROR, TCP_FAILED */
 
 /*
  * Check and normalise a domain name given by a user: strips one trailing

@@ -47,6 +47,9 @@ void mc_findings_clear(mc_findings *f);
 /* True when some finding has at least this severity. */
 bool mc_findings_any(const mc_findings *f, mc_severity at_least);
 const char *mc_severity_name(mc_severity s);
+/* Add the findings that the DNS log itself calls for (a truncated answer
+ * whose TCP retry failed: dns.tcp_failed), one per query. */
+void mc_findings_dns(mc_findings *f, const mc_dns_log *log);
 
 typedef enum mc_format {
 	MC_FORMAT_TEXT,

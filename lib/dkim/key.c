@@ -219,7 +219,9 @@ mc_status mc_dkim_key_check(mc_resolver *r, const char *domain, const char *sele
 				"%s publishes a usable %s key of %d bits", out->name, out->key_type,
 				out->key_bits);
 	}
-	return mc_dns_log_copy(r, log_start, &out->dns);
+	if ((st = mc_dns_log_copy(r, log_start, &out->dns)) == MC_OK)
+		mc_findings_dns(&out->findings, &out->dns);
+	return st;
 }
 
 void mc_dkim_key_clear(mc_dkim_key *k)

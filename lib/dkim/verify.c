@@ -588,7 +588,10 @@ mc_status mc_dkim_finish(mc_dkim_verifier *v, const mc_message *msg, mc_dkim_res
 		mc_finding_add(&out->findings, "dkim.too_many_signatures", MC_SEV_WARNING,
 			"the message has %zu DKIM-Signature headers; only the first %d were checked",
 			v->skipped_sigs + MC_DKIM_MAX_SIGNATURES, MC_DKIM_MAX_SIGNATURES);
-	return mc_dns_log_copy(v->r, v->log_start, &out->dns);
+	if (mc_dns_log_copy(v->r, v->log_start, &out->dns) != MC_OK)
+		return MC_ENOMEM;
+	mc_findings_dns(&out->findings, &out->dns);
+	return MC_OK;
 }
 
 void mc_dkim_result_clear(mc_dkim_result *res)

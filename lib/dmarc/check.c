@@ -376,7 +376,9 @@ mc_status mc_dmarc_check(mc_resolver *r, const char *domain, mc_dmarc_result *ou
 		view_7489(r, out);
 		compare_7489(out);
 	}
-	return mc_dns_log_copy(r, log_start, &out->dns);
+	if ((st = mc_dns_log_copy(r, log_start, &out->dns)) == MC_OK)
+		mc_findings_dns(&out->findings, &out->dns);
+	return st;
 }
 
 void mc_dmarc_result_clear(mc_dmarc_result *res)

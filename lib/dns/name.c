@@ -92,7 +92,7 @@ const char *mc_dns_status_name(mc_dns_status s)
 		[MC_DNS_OK] = "noerror", [MC_DNS_NODATA] = "nodata",
 		[MC_DNS_NXDOMAIN] = "nxdomain", [MC_DNS_SERVFAIL] = "servfail",
 		[MC_DNS_REFUSED] = "refused", [MC_DNS_TIMEOUT] = "timeout",
-		[MC_DNS_ERROR] = "error",
+		[MC_DNS_ERROR] = "error", [MC_DNS_TCP_FAILED] = "tcp_failed",
 	};
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "error";
 }
@@ -100,7 +100,7 @@ const char *mc_dns_status_name(mc_dns_status s)
 bool mc_dns_status_is_temporary(mc_dns_status s)
 {
 	return s == MC_DNS_SERVFAIL || s == MC_DNS_REFUSED ||
-	       s == MC_DNS_TIMEOUT || s == MC_DNS_ERROR;
+	       s == MC_DNS_TIMEOUT || s == MC_DNS_ERROR || s == MC_DNS_TCP_FAILED;
 }
 
 const char *mc_dns_rcode_name(int rcode)

@@ -14,6 +14,8 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdio.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -265,22 +267,142 @@ static struct timeval tv_from_ms(double ms)
 	return tv;
 }
 
-/* Ask again over TCP after a truncated UDP answer. NULL when that failed. */
-static ldns_pkt *retry_tcp(const struct net *n, struct flight *f, size_t server)
+/* Wait until fd is ready for `events` or the deadline passes: 1 ready,
+ * 0 timed out, -1 error. */
+static int wait_fd(int fd, short events, double deadline)
 {
-	double left = f->start + n->timeout_ms - mc_now_ms();
-	uint8_t *wire = NULL;
-	size_t size = 0;
-	ldns_pkt *pkt = NULL;
+	for (;;) {
+		struct pollfd p = {.fd = fd, .events = events};
+		double left = deadline - mc_now_ms();
+		int rc;
 
-	if (ldns_tcp_send(&wire, f->wire, &n->servers[server].addr, n->servers[server].len,
-	                  tv_from_ms(left), &size) != LDNS_STATUS_OK)
-		return NULL;
-	if (ldns_wire2pkt(&pkt, wire, size) != LDNS_STATUS_OK || !matches(f, pkt)) {
-		ldns_pkt_free(pkt);
-		pkt = NULL;
+		if (left <= 0)
+			return 0;
+		rc = poll(&p, 1, (int)left + 1);
+		if (rc < 0 && errno == EINTR)
+			continue;
+		return rc < 0 ? -1 : rc > 0;
 	}
-	free(wire);
+}
+
+/* Read exactly len bytes: 1 done, 0 the peer closed first, -2 timed out,
+ * -1 error (errno). */
+static int read_full(int fd, uint8_t *buf, size_t len, double deadline)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		int w = wait_fd(fd, POLLIN, deadline);
+		ssize_t r;
+
+		if (w <= 0)
+			return w == 0 ? -2 : -1;
+		r = read(fd, buf + got, len - got);
+		if (r == 0)
+			return 0;
+		if (r < 0 && errno != EINTR && errno != EAGAIN)
+			return -1;
+		if (r > 0)
+			got += (size_t)r;
+	}
+	return 1;
+}
+
+/*
+ * Ask again over TCP after a truncated UDP answer (RFC 7766 5, RFC 1035
+ * 4.2.2: a two-octet length before each message). Returns the answer, or
+ * NULL with why[] saying what went wrong -- a firewall that drops or
+ * refuses TCP port 53 is the usual cause, and the caller must then not
+ * treat the truncated answer as the whole of it.
+ */
+static ldns_pkt *retry_tcp(const struct net *n, struct flight *f, size_t server, char *why,
+                           size_t whylen)
+{
+	const struct server *s = &n->servers[server];
+	double budget = f->start + n->timeout_ms - mc_now_ms(), deadline;
+	size_t qlen = ldns_buffer_position(f->wire);
+	uint8_t *msg = NULL, lenbuf[2], *out = malloc(qlen + 2);
+	ldns_pkt *pkt = NULL;
+	int fd = -1, rc, err = 0;
+	socklen_t errlen = sizeof(err);
+
+	/* at least one try's share of the timeout, whatever UDP used up */
+	if (budget < n->timeout_ms / n->tries)
+		budget = n->timeout_ms / n->tries;
+	deadline = mc_now_ms() + budget;
+	if (!out) {
+		snprintf(why, whylen, "out of memory");
+		return NULL;
+	}
+	fd = socket(s->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		snprintf(why, whylen, "cannot open a TCP socket: %s", strerror(errno));
+		goto out;
+	}
+	if (connect(fd, (const struct sockaddr *)&s->addr, s->len) < 0 && errno != EINPROGRESS) {
+		snprintf(why, whylen, "cannot connect to %s over TCP: %s", s->text, strerror(errno));
+		goto out;
+	}
+	rc = wait_fd(fd, POLLOUT, deadline);
+	if (rc == 0) {
+		snprintf(why, whylen, "no TCP connection to %s within %.1f s", s->text, budget / 1000);
+		goto out;
+	}
+	if (rc < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &errlen) < 0 || err) {
+		snprintf(why, whylen, "cannot connect to %s over TCP: %s", s->text,
+		         strerror(err ? err : errno));
+		goto out;
+	}
+	out[0] = (uint8_t)(qlen >> 8);
+	out[1] = (uint8_t)qlen;
+	memcpy(out + 2, ldns_buffer_begin(f->wire), qlen);
+	for (size_t sent = 0; sent < qlen + 2;) {
+		ssize_t w = -1;
+
+		errno = 0;
+		rc = wait_fd(fd, POLLOUT, deadline);
+		if (rc > 0)
+			w = send(fd, out + sent, qlen + 2 - sent, MSG_NOSIGNAL);
+		if (rc <= 0 || (w < 0 && errno != EINTR && errno != EAGAIN)) {
+			snprintf(why, whylen, "cannot send the query to %s over TCP: %s", s->text,
+			         rc == 0 ? "timed out" : strerror(errno));
+			goto out;
+		}
+		if (w > 0)
+			sent += (size_t)w;
+	}
+	rc = read_full(fd, lenbuf, 2, deadline);
+	if (rc == 1) {
+		size_t len = (size_t)lenbuf[0] << 8 | lenbuf[1];
+
+		if (len == 0 || !(msg = malloc(len))) {
+			snprintf(why, whylen, "%s sent an empty answer over TCP", s->text);
+			goto out;
+		}
+		rc = read_full(fd, msg, len, deadline);
+		if (rc == 1 && (ldns_wire2pkt(&pkt, msg, len) != LDNS_STATUS_OK || !matches(f, pkt))) {
+			ldns_pkt_free(pkt);
+			pkt = NULL;
+			snprintf(why, whylen, "the answer of %s over TCP is malformed or is not the "
+			         "answer to the question", s->text);
+			goto out;
+		}
+	}
+	if (rc == 0)
+		snprintf(why, whylen, "%s closed the TCP connection without answering", s->text);
+	else if (rc == -2)
+		snprintf(why, whylen, "no answer from %s over TCP within %.1f s", s->text,
+		         budget / 1000);
+	else if (rc < 0 && errno == ECONNRESET)
+		snprintf(why, whylen, "%s reset the TCP connection without answering", s->text);
+	else if (rc < 0)
+		snprintf(why, whylen, "reading the answer of %s over TCP failed: %s", s->text,
+		         strerror(errno));
+out:
+	if (fd >= 0)
+		close(fd);
+	free(out);
+	free(msg);
 	return pkt;
 }
 
@@ -312,12 +434,19 @@ static mc_status read_answer(const struct net *n, struct flight *f, int try)
 	    ldns_wire2pkt(&pkt, wire, size) != LDNS_STATUS_OK || !matches(f, pkt))
 		goto out; /* not ours: keep waiting */
 	if (ldns_pkt_tc(pkt)) {
-		ldns_pkt *full = retry_tcp(n, f, f->server[try]);
+		char why[300];
+		ldns_pkt *full = retry_tcp(n, f, f->server[try], why, sizeof(why));
 
-		if (full) {
-			ldns_pkt_free(pkt);
-			pkt = full;
+		if (!full) { /* the truncated records are not the whole answer */
+			f->a->status = MC_DNS_TCP_FAILED;
+			f->a->rcode = ldns_pkt_get_rcode(pkt);
+			f->a->error = mc_asprintf("the UDP answer was truncated and asking again "
+			                          "over TCP failed: %s", why);
+			finish(f);
+			goto out;
 		}
+		ldns_pkt_free(pkt);
+		pkt = full;
 	}
 	st = mc_dns_answer_from_pkt(f->a, pkt);
 	finish(f);

@@ -374,7 +374,7 @@ mc_status mc_mx_check(mc_resolver *r, const char *domain, mc_mx_result *out)
 		temperror(out, a);
 		break;
 	}
-	if (st == MC_OK)
-		st = mc_dns_log_copy(r, log_start, &out->dns);
+	if (st == MC_OK && (st = mc_dns_log_copy(r, log_start, &out->dns)) == MC_OK)
+		mc_findings_dns(&out->findings, &out->dns);
 	return st;
 }

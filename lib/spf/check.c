@@ -239,7 +239,10 @@ mc_status mc_spf_check(mc_resolver *r, const mc_spf_request *req, mc_spf_result 
 	free(ev.validated);
 	free(local);
 	free(sdomain);
-	return mc_dns_log_copy(r, log_start, &out->dns);
+	if (mc_dns_log_copy(r, log_start, &out->dns) != MC_OK)
+		return MC_ENOMEM;
+	mc_findings_dns(&out->findings, &out->dns);
+	return MC_OK;
 }
 
 void mc_spf_result_clear(mc_spf_result *res)

@@ -535,7 +535,8 @@ mc_status mc_spf_lint_check(mc_resolver *r, const char *domain, mc_spf_lint *out
 		out->record = mc_strdup(out->tree.record);
 		limits(w);
 		verdict(w);
-		st = mc_dns_log_copy(r, log_start, &out->dns);
+		if ((st = mc_dns_log_copy(r, log_start, &out->dns)) == MC_OK)
+			mc_findings_dns(&out->findings, &out->dns);
 	}
 	free(w->targets);
 	free(w);
