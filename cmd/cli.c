@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "mailcheck/trace.h"
 
 void cli_error(const char *fmt, ...)
 {
@@ -153,7 +154,6 @@ static int parse_number(const char *name, const char *v, double min, double max,
 static int value_option(int *i, int argc, char **argv, struct mc_ctx *ctx)
 {
 	const char *arg = argv[*i], *v;
-	double num;
 
 	if (is_option(arg, "--dns") || is_option(arg, "--zone")) {
 		bool zone = is_option(arg, "--zone");
@@ -183,11 +183,18 @@ static int value_option(int *i, int argc, char **argv, struct mc_ctx *ctx)
 		return 1;
 	}
 	if (is_option(arg, "--now")) {
-		if (!(v = option_value(i, argc, argv, "--now")) ||
-		    parse_number("--now", v, 0, 253402300799.0, &num) < 0)
+		long long t;
+
+		if (!(v = option_value(i, argc, argv, "--now")))
 			return -1;
+		if ((t = mc_time_parse(v)) < 0) {
+			cli_error("invalid value '%s' for --now: give seconds since the epoch "
+			          "(1795600000), an RFC 3339 date (2026-11-23T10:00:00Z) or an RFC 5322 "
+			          "date (\"Mon, 23 Nov 2026 10:00:00 +0000\")", v);
+			return -1;
+		}
 		ctx->has_now = true;
-		ctx->now = (int64_t)num;
+		ctx->now = (int64_t)t;
 		return 1;
 	}
 	return 0;

@@ -31,6 +31,11 @@ typedef struct mc_dkim_sig {
 	char *body_hash;         /* bh= as signed */
 	char *body_hash_computed; /* the hash of the body as received (base64), NULL if not computed */
 	bool testing;            /* the key says t=y */
+	/* reason "expired" only: when the receiver got the message (the trust
+	 * boundary's Received date, -1 unknown) and whether the signature verified
+	 * and had not expired then -- it passed at the receiver, it fails now */
+	long long arrival;
+	bool valid_at_arrival;
 	mc_verdict verdict;      /* pass, fail, permerror, temperror */
 	const char *reason;      /* NULL on pass; else body_hash_mismatch, ... (stable) */
 	char *detail;            /* what went wrong, for people */
@@ -56,7 +61,12 @@ typedef struct mc_dkim_verifier mc_dkim_verifier;
  * other queries; returns how many were stored in names[] (free each). */
 size_t mc_dkim_key_names(const mc_message *msg, char *names[MC_DKIM_MAX_SIGNATURES]);
 
+/* now: the time to judge t= and x= by (0: the current time). */
 mc_status mc_dkim_verifier_new(mc_dkim_verifier **out, mc_resolver *r, time_t now);
+/* When the message arrived at the receiver (seconds since the epoch, -1
+ * unknown). Without it, mc_dkim_headers takes the date of the trust
+ * boundary's Received header (see mailcheck/trace.h). */
+void mc_dkim_arrival(mc_dkim_verifier *v, long long when);
 /* The caller has asked the keys of mc_dkim_key_names in its own batch:
  * mc_dkim_headers need not ask them again before libopendkim does. */
 void mc_dkim_keys_asked(mc_dkim_verifier *v);

@@ -64,6 +64,16 @@ int mc_grow(void *items, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
+char *mc_time_text(long long t, char *buf, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) || !strftime(buf, size, "%Y-%m-%d %H:%M:%S UTC", &tm))
+		snprintf(buf, size, "%lld", t);
+	return buf;
+}
+
 double mc_now_ms(void)
 {
 	struct timespec ts;

@@ -30,6 +30,9 @@ char *mc_registrable_domain(const char *name);
  * address not reachable from the Internet. False for non-addresses. */
 bool mc_ip_is_internal(const char *text);
 
+/* A time (seconds since the epoch) as "2026-11-24 10:00:00 UTC" into buf
+ * (at least 32 bytes); returns buf. */
+char *mc_time_text(long long t, char *buf, size_t size);
 /* Monotonic clock in milliseconds. */
 double mc_now_ms(void);
 

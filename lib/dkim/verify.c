@@ -17,6 +17,7 @@
 
 #include "common/util.h"
 #include "dkim/internal.h"
+#include "mailcheck/trace.h"
 
 struct key_seen {
 	char *name;
@@ -27,6 +28,8 @@ struct mc_dkim_verifier {
 	mc_resolver *r;
 	DKIM *dkim;
 	time_t now;
+	long long arrival;       /* when the receiver got it; -1 unknown */
+	bool arrival_given;      /* set by mc_dkim_arrival */
 	bool no_sigs, failed;
 	bool keys_asked;         /* the caller asked the keys already (mc_dkim_keys_asked) */
 	size_t log_start;
@@ -86,14 +89,29 @@ static DKIM_CBSTAT key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, u_char *buf, size_t
 	return DKIM_CBSTAT_CONTINUE;
 }
 
+/* The clock drift allowed for t= and x= (RFC 6376 3.5 lets verifiers allow
+ * some; libopendkim's default is the same). */
+#define DRIFT 300
+
 static void lib_init(void)
 {
 	unsigned int flags = DKIM_LIBFLAGS_BADSIGHANDLES;
+	/*
+	 * libopendkim judges t= and x= with time(), not DKIM_OPTS_FIXEDTIME, and
+	 * skips the whole verification of a signature it thinks expired or from
+	 * the future. A drift of 2^30 s (34 years) turns both checks off for any
+	 * t= and x= from 2004 on (DKIM is from 2007): judge() applies them
+	 * against mailcheck's own clock (--now), and the signature is still
+	 * verified, so that "valid when it arrived" can be told. (Its future
+	 * check computes t - drift unsigned: a larger drift would wrap.)
+	 */
+	uint64_t drift = (uint64_t)1 << 30;
 
 	lib = dkim_init(NULL, NULL);
 	if (!lib)
 		return;
 	dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_FLAGS, &flags, sizeof(flags));
+	dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_CLOCKDRIFT, &drift, sizeof(drift));
 	dkim_set_key_lookup(lib, key_lookup);
 }
 
@@ -108,7 +126,8 @@ mc_status mc_dkim_verifier_new(mc_dkim_verifier **out, mc_resolver *r, time_t no
 	if (!v)
 		return mc_error_set(MC_ENOMEM, "out of memory");
 	v->r = r;
-	v->now = now;
+	v->now = now ? now : time(NULL);
+	v->arrival = -1;
 	v->log_start = mc_dns_log_size(r);
 	*out = v;
 	return MC_OK;
@@ -162,6 +181,27 @@ static void prefetch_keys(mc_dkim_verifier *v, const mc_message *msg)
 		free(names[k]);
 }
 
+void mc_dkim_arrival(mc_dkim_verifier *v, long long when)
+{
+	v->arrival = when;
+	v->arrival_given = true;
+}
+
+/* When the receiver at the trust boundary got the message (its Received
+ * date), for a caller that has not said. */
+static long long arrival_of(const mc_message *msg)
+{
+	mc_trace t;
+	long long when = -1;
+
+	if (mc_trace_build(msg, NULL, &t) != MC_OK)
+		return -1;
+	if (t.has_boundary && t.boundary.hop >= 1 && t.boundary.hop <= t.n_hops)
+		when = t.hops[t.boundary.hop - 1].rcv.time;
+	mc_trace_clear(&t);
+	return when;
+}
+
 void mc_dkim_keys_asked(mc_dkim_verifier *v)
 {
 	v->keys_asked = true;
@@ -171,10 +211,12 @@ mc_status mc_dkim_headers(mc_dkim_verifier *v, const mc_message *msg)
 {
 	DKIM_STAT st;
 	size_t sigs = 0;
-	uint64_t fixed = (uint64_t)(v->now ? v->now : time(NULL));
+	uint64_t fixed = (uint64_t)v->now;
 
 	if (!v->keys_asked)
 		prefetch_keys(v, msg);
+	if (!v->arrival_given)
+		v->arrival = arrival_of(msg);
 	pthread_mutex_lock(&lib_lock); /* FIXEDTIME is a library-wide option */
 	dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_FIXEDTIME, &fixed, sizeof(fixed));
 	v->dkim = dkim_verify(lib, (const unsigned char *)"mailcheck", NULL, &st);
@@ -291,8 +333,8 @@ static const char *reason_of_error(int err)
 	case DKIM_SIGERROR_MULTIREPLY: return "key_syntax";
 	case DKIM_SIGERROR_KEYHASHMISMATCH:
 	case DKIM_SIGERROR_KEYUNKNOWNHASH: return "key_type_mismatch";
-	case DKIM_SIGERROR_EXPIRED: return "expired";
-	case DKIM_SIGERROR_FUTURE: return "timestamp_in_future";
+	case DKIM_SIGERROR_EXPIRED: /* t= or x= before 2004 with our drift */
+	case DKIM_SIGERROR_FUTURE: return "clock";
 	case DKIM_SIGERROR_KEYTOOSMALL: return "weak_key";
 	case DKIM_SIGERROR_DOMAIN:
 	case DKIM_SIGERROR_SUBDOMAIN: return "identity_mismatch";
@@ -399,11 +441,22 @@ static const char *judge(mc_dkim_verifier *v, DKIM_SIGINFO *sig, mc_dkim_sig *s)
 	if (key && key_type_differs(key, s->algorithm))
 		return "key_type_mismatch";
 	/* RFC 6376 3.5: t= later than now (5 minutes of clock drift allowed) */
-	if (s->timestamp >= 0 && s->timestamp > (long long)(v->now ? v->now : time(NULL)) + 300)
+	if (s->timestamp >= 0 && s->timestamp > (long long)v->now + DRIFT)
 		return "timestamp_in_future";
+	bool verifies = (flags & DKIM_SIGFLAG_PASSED) && bh == DKIM_SIGBH_MATCH;
+
+	/* RFC 6376 3.5: x= in the past, judged by mailcheck's clock (--now) */
+	if (s->expiry >= 0 && (long long)v->now > s->expiry + DRIFT) {
+		s->arrival = v->arrival;
+		s->valid_at_arrival = verifies && v->arrival >= 0 && v->arrival <= s->expiry + DRIFT &&
+		                      (s->timestamp < 0 || s->timestamp <= v->arrival + DRIFT);
+		return "expired";
+	}
+	if (r && strcmp(r, "clock") == 0)
+		return "syntax"; /* libopendkim would not verify a t= or x= before 2004 */
 	if (r)
 		return r;
-	if ((flags & DKIM_SIGFLAG_PASSED) && bh == DKIM_SIGBH_MATCH)
+	if (verifies)
 		return NULL;
 	if ((flags & DKIM_SIGFLAG_PASSED) && bh == DKIM_SIGBH_MISMATCH)
 		return "body_hash_mismatch";
@@ -461,6 +514,7 @@ static void describe(mc_dkim_verifier *v, DKIM_SIGINFO *sig, mc_dkim_sig *s)
 		s->body_total = s->body_hashed = -1;
 	}
 	s->timestamp = number_tag(sig, "t");
+	s->arrival = -1;
 	s->reason = judge(v, sig, s);
 	s->verdict = s->reason ? reason_of(s->reason)->verdict : MC_VERDICT_PASS;
 	free(h);
@@ -468,11 +522,45 @@ static void describe(mc_dkim_verifier *v, DKIM_SIGINFO *sig, mc_dkim_sig *s)
 	free(keyt);
 }
 
+/* Expired: when, by which clock, and whether it was still good when the
+ * receiver checked it (RFC 6376 3.5 x=). */
+static void expired_finding(mc_dkim_result *res, const mc_dkim_sig *s, long long now)
+{
+	const char *d = s->domain ? s->domain : "?", *sel = s->selector ? s->selector : "?";
+	char x[40], n[40], a[40];
+
+	mc_time_text(s->expiry, x, sizeof(x));
+	mc_time_text(now, n, sizeof(n));
+	if (s->valid_at_arrival) {
+		mc_time_text(s->arrival, a, sizeof(a));
+		mc_finding_hint(mc_finding_add(&res->findings, "dkim.expired", MC_SEV_ERROR,
+			"signature d=%s s=%s: it verifies and had not expired when the message "
+			"arrived (%s, the receiving server's Received date), so it passed there; "
+			"it fails now only because x= ended its validity at %s (now: %s)",
+			d, sel, a, x, n),
+			"to see what the receiver decided, check as of the arrival: --now %lld; "
+			"signatures meant to be checked later (archives, forwarding) need a longer "
+			"x= or none", s->arrival);
+		return;
+	}
+	mc_finding_hint(mc_finding_add(&res->findings, "dkim.expired", MC_SEV_ERROR,
+		"signature d=%s s=%s: the signature has expired: x= ended its validity at %s "
+		"(now: %s)%s", d, sel, x, n,
+		s->arrival >= 0 && s->arrival > s->expiry ? ", before the message even arrived"
+		: ""),
+		"give signatures a longer lifetime (x=), or none; check the signer's clock; to "
+		"check a message as of when it arrived, use --now");
+}
+
 static void sig_findings(mc_dkim_result *res, const mc_dkim_sig *s, const mc_message *msg,
-                         bool *said_oversign)
+                         long long now, bool *said_oversign)
 {
 	const char *d = s->domain ? s->domain : "?", *sel = s->selector ? s->selector : "?";
 
+	if (s->reason && strcmp(s->reason, "expired") == 0) {
+		expired_finding(res, s, now);
+		return;
+	}
 	if (s->reason) {
 		const struct reason *r = reason_of(s->reason);
 		char *what = mc_asprintf(r->meaning, d, sel);
@@ -575,7 +663,7 @@ mc_status mc_dkim_finish(mc_dkim_verifier *v, const mc_message *msg, mc_dkim_res
 		return mc_error_set(MC_ENOMEM, "out of memory");
 	for (int i = 0; i < nsigs; i++) {
 		describe(v, sigs[i], &out->sigs[out->n_sigs]);
-		sig_findings(out, &out->sigs[out->n_sigs++], msg, &said_oversign);
+		sig_findings(out, &out->sigs[out->n_sigs++], msg, (long long)v->now, &said_oversign);
 	}
 	out->verdict = overall(out);
 	if (out->n_sigs == 0)

@@ -93,3 +93,79 @@ long long mc_date_parse(const char *s)
 	return days_from_civil(year, (unsigned)mon, (unsigned)day) * 86400 + hh * 3600 + mm * 60 +
 	       ss - zone;
 }
+
+/* RFC 3339 5.6: full-date ["T" / " " partial-time time-offset]; a date
+ * alone is midnight UTC. -1 when it is not one. */
+static long long rfc3339_parse(const char *s)
+{
+	int y, mo, d, hh = 0, mm = 0, ss = 0, n = 0;
+	long zone = 0;
+	const char *p;
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10 || mo < 1 || mo > 12 ||
+	    d < 1 || d > mdays[mo - 1] || y < 1970 ||
+	    (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400))))
+		return -1;
+	p = s + 10;
+	if (*p) {
+		if ((*p != 'T' && *p != 't' && *p != ' ') ||
+		    sscanf(p + 1, "%2d:%2d:%2d%n", &hh, &mm, &ss, &n) != 3 || n != 8 || hh > 23 ||
+		    mm > 59 || ss > 60 || hh < 0 || mm < 0 || ss < 0)
+			return -1;
+		p += 1 + n;
+		if (*p == '.') /* fractions of a second: ignored */
+			for (p++; isdigit((unsigned char)*p); p++)
+				;
+		if ((*p == 'Z' || *p == 'z') && !p[1]) {
+			zone = 0;
+		} else if ((*p == '+' || *p == '-') && strlen(p) == 6 && isdigit((unsigned char)p[1]) &&
+		           isdigit((unsigned char)p[2]) && p[3] == ':' && isdigit((unsigned char)p[4]) &&
+		           isdigit((unsigned char)p[5])) {
+			long h = (p[1] - '0') * 10 + (p[2] - '0'), m = (p[4] - '0') * 10 + (p[5] - '0');
+
+			if (h > 23 || m > 59)
+				return -1;
+			zone = (*p == '-' ? -1 : 1) * (h * 3600 + m * 60);
+		} else {
+			return -1; /* RFC 3339 needs the offset */
+		}
+	}
+	return days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + hh * 3600 + mm * 60 + ss -
+	       zone;
+}
+
+long long mc_time_parse(const char *s)
+{
+	char *end;
+	long long t;
+
+	if (!s || !*s)
+		return -1;
+	if (isdigit((unsigned char)s[0]) && strspn(s, "0123456789") == strlen(s)) {
+		t = strtoll(s, &end, 10);
+		return t >= 0 && t <= 253402300799LL ? t : -1;
+	}
+	if (isdigit((unsigned char)s[0]) && strlen(s) >= 10 && s[4] == '-')
+		return rfc3339_parse(s);
+	/* mc_date_parse is lenient, as headers need; a user's date must end in
+	 * its zone (RFC 5322 3.3), not leave it to be guessed */
+	char buf[128];
+	char *last;
+	size_t n = strlen(s);
+
+	if (n >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, n + 1);
+	if (n && buf[n - 1] == ')' && (last = strrchr(buf, '('))) /* "(UTC)" */
+		n = (size_t)(last - buf);
+	while (n && (buf[n - 1] == ' ' || buf[n - 1] == '\t'))
+		n--;
+	buf[n] = '\0';
+	last = buf + n;
+	while (last > buf && last[-1] != ' ' && last[-1] != '\t')
+		last--;
+	if (last == buf || zone_of(last) == 1)
+		return -1;
+	return mc_date_parse(s);
+}

@@ -32,6 +32,10 @@ static json_t *sig_json(const mc_dkim_sig *s)
 	json_object_set_new(o, "testing", json_boolean(s->testing));
 	json_object_set_new(o, "result", json_string(mc_verdict_name(s->verdict)));
 	json_object_set_new(o, "reason", mc_json_str(s->reason));
+	if (s->reason && strcmp(s->reason, "expired") == 0) {
+		json_object_set_new(o, "arrival", num_or_null(s->arrival));
+		json_object_set_new(o, "valid_at_arrival", json_boolean(s->valid_at_arrival));
+	}
 	return o;
 }
 

@@ -107,22 +107,118 @@ static char *auth_results(const mc_verify_result *out, const char *id)
 	return mc_buf_take(&b);
 }
 
+/* The SPF sentence for each result (RFC 7208 2.6), %1$s the domain, %2$s the
+ * client, %3$s the term that decided. */
+static void explain_spf(mc_verify_result *out)
+{
+	const mc_spf_result *spf = &out->spf;
+	const char *d = spf->domain ? spf->domain : "?", *ip = spf->ip ? spf->ip : "?";
+	const char *term = spf->mechanism ? spf->mechanism : NULL;
+
+	switch (spf->verdict) {
+	case MC_VERDICT_PASS:
+		if (out->dmarc_ran && out->dmarc_policy.verdict == MC_VERDICT_PASS &&
+		    !out->dmarc.spf_aligned)
+			say(out, "SPF passed for %s -- typically an email service's bounce domain -- but "
+			    "it is not aligned with the From domain %s, so DMARC can only pass through "
+			    "an aligned DKIM signature.", d, out->from_domain);
+		break;
+	case MC_VERDICT_FAIL:
+		if (term)
+			say(out, "SPF failed for %s: its record does not authorize %s, and '%s' tells "
+			    "receivers to reject mail from it.", d, ip, term);
+		else
+			say(out, "SPF failed for %s: its record does not authorize %s.", d, ip);
+		break;
+	case MC_VERDICT_SOFTFAIL:
+		say(out, "SPF softfail for %s: its record does not authorize %s, but %s asks "
+		    "receivers only to be suspicious of the mail, not to reject it.", d, ip,
+		    term ? term : "it");
+		break;
+	case MC_VERDICT_NEUTRAL:
+		if (term)
+			say(out, "SPF neutral for %s: its record neither authorizes nor refuses %s "
+			    "('%s'), which receivers treat like having no SPF record.", d, ip, term);
+		else
+			say(out, "SPF neutral for %s: no term of its record matched %s and it has no "
+			    "'all', which receivers treat like having no SPF record.", d, ip);
+		break;
+	case MC_VERDICT_NONE:
+		say(out, "SPF none for %s: %s publishes no SPF record, so nothing says whether %s "
+		    "may send its mail.", d, d, ip);
+		break;
+	case MC_VERDICT_PERMERROR:
+		say(out, "SPF permerror for %s: its SPF record cannot be evaluated (see the SPF "
+		    "findings: a syntax error, too many DNS lookups, or several records), so "
+		    "receivers treat it as broken -- many as a failure.", d);
+		break;
+	case MC_VERDICT_TEMPERROR:
+		say(out, "SPF temperror for %s: a DNS lookup failed, so %s could not be judged yet; "
+		    "receivers defer such mail and try again later.", d, ip);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The DKIM sentence for each reason a signature failed. */
+static const struct {
+	const char *reason, *sentence; /* %s: the signing domain */
+} dkim_sentences[] = {
+	{"body_hash_mismatch", "The DKIM signature of %s broke because the body changed after "
+	 "signing (a footer or disclaimer added on the way, or the body re-encoded)."},
+	{"signature_mismatch", "The DKIM signature of %s broke because a signed header changed "
+	 "after signing (a list tagging the Subject, a gateway rewriting a header), or the "
+	 "published key is not the one it was signed with."},
+	{"key_not_found", "The DKIM signature of %s cannot be checked: no key is published at "
+	 "its selector."},
+	{"key_dns_error", "The DKIM signature of %s could not be checked yet: the DNS lookup "
+	 "of its key failed."},
+	{"key_revoked", "The DKIM signature of %s fails: its key has been revoked (empty p=)."},
+	{"key_syntax", "The DKIM signature of %s cannot be checked: its key record is "
+	 "malformed."},
+	{"key_type_mismatch", "The DKIM signature of %s cannot be checked: its key is of "
+	 "another type or hash than the signature."},
+	{"timestamp_in_future", "The DKIM signature of %s fails: it claims to be made in the "
+	 "future (the signer's clock is wrong)."},
+	{"weak_key", "The DKIM signature of %s fails: its RSA key is shorter than 1024 bits, "
+	 "which RFC 8301 forbids receivers to accept."},
+	{"rsa_sha1", "The DKIM signature of %s fails: it uses rsa-sha1, which RFC 8301 forbids "
+	 "receivers to accept."},
+	{"unsupported_algorithm", "The DKIM signature of %s cannot be checked: its algorithm is "
+	 "not one receivers know."},
+	{"from_not_signed", "The DKIM signature of %s fails: it does not cover the From header."},
+	{"identity_mismatch", "The DKIM signature of %s fails: its i= identity is outside its "
+	 "domain."},
+	{"syntax", "The DKIM signature of %s is malformed and cannot be checked."},
+};
+
 static void explain_dkim(mc_verify_result *out)
 {
 	for (size_t i = 0; i < out->dkim.n_sigs; i++) {
 		const mc_dkim_sig *s = &out->dkim.sigs[i];
+		const char *d = s->domain ? s->domain : "?";
+		bool said = false;
 
 		if (!s->reason)
 			continue;
-		if (strcmp(s->reason, "body_hash_mismatch") == 0)
-			say(out, "The DKIM signature of %s broke because the body changed after signing "
-			    "(a footer or disclaimer added on the way, or the body re-encoded).", s->domain);
-		else if (strcmp(s->reason, "signature_mismatch") == 0)
-			say(out, "The DKIM signature of %s broke because a signed header changed after "
-			    "signing (a list tagging the Subject, a gateway rewriting a header).", s->domain);
-		else
-			say(out, "The DKIM signature of %s failed: %s.", s->domain ? s->domain : "?",
-			    s->reason);
+		if (strcmp(s->reason, "expired") == 0) {
+			if (s->valid_at_arrival)
+				say(out, "The DKIM signature of %s verified when the message arrived, but "
+				    "its validity (x=) has ended since: it passed at the receiver and fails "
+				    "only now.", d);
+			else
+				say(out, "The DKIM signature of %s has expired (its x= is in the past).", d);
+			continue;
+		}
+		for (size_t k = 0; !said && k < sizeof(dkim_sentences) / sizeof(dkim_sentences[0]); k++) {
+			if (strcmp(s->reason, dkim_sentences[k].reason) == 0) {
+				say(out, dkim_sentences[k].sentence, d);
+				said = true;
+			}
+		}
+		if (!said)
+			say(out, "The DKIM signature of %s failed (%s).", d, s->reason);
 	}
 	if (out->dkim.n_sigs == 0)
 		say(out, "The message is not DKIM-signed, so DMARC can only pass through aligned SPF, "
@@ -155,15 +251,8 @@ static void explain(mc_verify_result *out)
 		    from);
 	else if (!out->dmarc_ran)
 		say(out, "The message does not have exactly one From address, so DMARC cannot apply.");
-	if (out->spf_ran && out->spf.verdict == MC_VERDICT_PASS && out->dmarc_ran &&
-	    out->dmarc_policy.verdict == MC_VERDICT_PASS && !out->dmarc.spf_aligned)
-		say(out, "SPF passed for %s -- typically an email service's bounce domain -- but it is "
-		    "not aligned with the From domain %s, so DMARC can only pass through an aligned "
-		    "DKIM signature.", out->spf.domain, from);
-	else if (out->spf_ran && out->spf.verdict != MC_VERDICT_PASS)
-		say(out, "SPF %s for %s: %s is %s by its record.", mc_verdict_name(out->spf.verdict),
-		    out->spf.domain, out->spf.ip, out->spf.verdict == MC_VERDICT_TEMPERROR
-		    ? "not yet judged (DNS failure)" : "not authorized");
+	if (out->spf_ran)
+		explain_spf(out);
 	explain_dkim(out);
 	if (out->dmarc_ran && out->dmarc_policy.verdict == MC_VERDICT_PASS &&
 	    out->dmarc_policy.policy == MC_DMARC_POLICY_NONE)

@@ -116,6 +116,10 @@ mc_status mc_verify_headers(void *arg, const mc_message *msg)
 	v->from_domain = mc_message_from_domain(msg, &why);
 	prefetch(v, msg);
 	v->headers_done = true;
+	/* the receiver at the trust boundary (with --trust) got it then */
+	mc_dkim_arrival(v->dkim, v->trace.has_boundary && v->trace.boundary.hop >= 1 &&
+	                         v->trace.boundary.hop <= v->trace.n_hops
+	                         ? v->trace.hops[v->trace.boundary.hop - 1].rcv.time : -1);
 	return mc_dkim_headers(v->dkim, msg);
 }
 

@@ -61,6 +61,7 @@ KNOWN = {
     ("body_changed.eml", "dkim d=example.net s=rsa2048"): FAIL_NOT_NEUTRAL,
     ("esp_body_changed.eml", "dkim d=example.net s=rsa2048"): FAIL_NOT_NEUTRAL,
     ("expiring.eml", "dkim d=example.net s=rsa2048"): FAIL_NOT_NEUTRAL,
+    ("expired_after_arrival.eml", "dkim d=example.net s=rsa2048"): FAIL_NOT_NEUTRAL,
     ("key_revoked.eml", "dkim d=example.net s=revoked"): FAIL_NOT_NEUTRAL,
     ("key_garbage.eml", "dkim d=example.net s=garbage"): PERMERROR_NOT_NEUTRAL,
     ("key_type.eml", "dkim d=example.net s=edkey"): PERMERROR_NOT_NEUTRAL,

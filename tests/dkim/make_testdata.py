@@ -38,6 +38,10 @@ BASE = (b"From: Alice Example <alice@example.net>\r\n"
         b"the quarterly report is attached.   Numbers are up.\r\n"
         b"\r\n"
         b"Alice\r\n")
+EXPIRED_RECEIVED = (
+    b"Received: from mail.example.net (mail.example.net [192.0.2.25])\r\n"
+    b"\tby mx.example.com (Postfix) with ESMTPS id 4Xq1\r\n"
+    b"\tfor <bob@example.com>; Wed, 18 Nov 2026 11:16:40 +0000 (UTC)\r\n")
 HEADERS = [b"from", b"to", b"subject", b"date", b"message-id", b"mime-version",
            b"content-type"]
 
@@ -145,6 +149,10 @@ def main():
     write("key_hash", sign(BASE, b"sha1only", rsa2048))
     write("expiring", custom_sign(BASE, b"rsa2048", b"example.net", rsa2048,
                                   [(b"x", str(NOW + 3600).encode())], HEADERS))
+    # the same signature after a receiver took it in 10 minutes after signing
+    # (inside x=): checked later, it has expired, but it passed at arrival
+    write("expired_after_arrival", EXPIRED_RECEIVED + custom_sign(
+        BASE, b"rsa2048", b"example.net", rsa2048, [(b"x", str(NOW + 3600).encode())], HEADERS))
     write("weak_key", sign(BASE, b"rsa768", rsa768))
     write("rsa1024", sign(BASE, b"rsa1024", rsa1024))
     write("unsupported_algorithm", rsa_signed.replace(b"a=rsa-sha256", b"a=rsa-sha512", 1))

@@ -123,11 +123,37 @@ static void test_dates(void)
 	CHECK(mc_date_parse("1 Jan 2026 -1:-5:00 +0000") == -1);
 }
 
+static void test_user_times(void)
+{
+	CHECK(mc_time_parse("1795600000") == 1795600000);
+	CHECK(mc_time_parse("2026-11-24T10:00:00Z") == T1);
+	CHECK(mc_time_parse("2026-11-24t10:00:00.250z") == T1);
+	CHECK(mc_time_parse("2026-11-24 11:00:00+01:00") == T1);
+	CHECK(mc_time_parse("2026-11-24T05:00:00-05:00") == T1);
+	CHECK(mc_time_parse("2026-11-24") == T1 - 10 * 3600);
+	CHECK(mc_time_parse("Tue, 24 Nov 2026 10:00:00 +0000") == T1);
+	CHECK(mc_time_parse("Tue, 24 Nov 2026 11:30:00 +0130 (CET)") == T1);
+	CHECK(mc_time_parse("24 Nov 2026 10:00:00 GMT") == T1);
+	/* no zone, impossible dates, trailing junk, nothing */
+	CHECK(mc_time_parse("2026-11-24T10:00:00") == -1);
+	CHECK(mc_time_parse("Tue, 24 Nov 2026 10:00:00") == -1);
+	CHECK(mc_time_parse("2026-02-29") == -1);
+	CHECK(mc_time_parse("2024-02-29") > 0);
+	CHECK(mc_time_parse("2026-13-01") == -1);
+	CHECK(mc_time_parse("2026-11-24T24:00:00Z") == -1);
+	CHECK(mc_time_parse("2026-11-24T10:00:00Zjunk") == -1);
+	CHECK(mc_time_parse("1795600000x") == -1);
+	CHECK(mc_time_parse("-5") == -1);
+	CHECK(mc_time_parse("") == -1);
+	CHECK(mc_time_parse("99999999999999999999") == -1);
+}
+
 int main(void)
 {
 	static const struct test tests[] = {
 		{"received: MTA families", test_families},
 		{"received: dates", test_dates},
+		{"--now: epoch, RFC 3339 and RFC 5322 times", test_user_times},
 	};
 	return RUN(tests);
 }
