@@ -31,6 +31,7 @@ typedef struct mc_dkim_sig {
 	char *body_hash;         /* bh= as signed */
 	char *body_hash_computed; /* the hash of the body as received (base64), NULL if not computed */
 	bool testing;            /* the key says t=y */
+	bool key_pkcs1;          /* the key is published as PKCS#1 RSAPublicKey */
 	/* reason "expired" only: when the receiver got the message (the trust
 	 * boundary's Received date, -1 unknown) and whether the signature verified
 	 * and had not expired then -- it passed at the receiver, it fails now */
@@ -83,6 +84,8 @@ typedef struct mc_dkim_key {
 	mc_verdict verdict;      /* pass: usable key; fail: unusable; none; temperror */
 	char *key_type;          /* k= (default rsa) */
 	int key_bits;
+	const char *key_format;  /* RSA: "spki" (SubjectPublicKeyInfo) or "pkcs1"
+	                          * (RSAPublicKey); NULL otherwise */
 	bool testing;            /* t=y */
 	bool strict_identity;    /* t=s */
 	char *hashes;            /* h=, NULL when absent (any) */

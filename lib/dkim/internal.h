@@ -10,5 +10,10 @@
 /* Check a key record's text into k (k->name set by the caller). */
 void dkim_key_record_check(mc_dkim_key *k, const char *rec, size_t len);
 
+/* A key record whose p= is a PKCS#1 RSAPublicKey, rewritten with the same
+ * key as SubjectPublicKeyInfo (the form libopendkim reads); NULL when p= is
+ * not one (malloc'd). */
+char *dkim_record_as_spki(const char *rec, size_t len);
+
 
 #endif

@@ -54,21 +54,87 @@ static long decode64(const char *in, unsigned char **out)
 	return len;
 }
 
-/* RSA key size in bits from SubjectPublicKeyInfo (or bare RSAPublicKey). */
-static int rsa_bits(const unsigned char *der, long len)
+/* An RSA public key in DER: its size in bits (-1 when it is not one) and
+ * whether it is a bare PKCS#1 RSAPublicKey instead of SubjectPublicKeyInfo. */
+static int rsa_bits(const unsigned char *der, long len, bool *pkcs1)
 {
 	const unsigned char *p = der;
 	EVP_PKEY *pk = d2i_PUBKEY(NULL, &p, len);
 	int bits = -1;
 
+	*pkcs1 = false;
+	if (pk && p != der + len) { /* trailing bytes: not a key */
+		EVP_PKEY_free(pk);
+		return -1;
+	}
 	if (!pk) {
 		p = der;
 		pk = d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, len);
+		*pkcs1 = pk && p == der + len;
+		if (!*pkcs1) {
+			EVP_PKEY_free(pk);
+			return -1;
+		}
 	}
-	if (pk && EVP_PKEY_get_base_id(pk) == EVP_PKEY_RSA)
+	if (EVP_PKEY_get_base_id(pk) == EVP_PKEY_RSA)
 		bits = EVP_PKEY_get_bits(pk);
 	EVP_PKEY_free(pk);
 	return bits;
+}
+
+/* p= base64 -> the same key as base64 SubjectPublicKeyInfo when it is a
+ * PKCS#1 RSAPublicKey, else NULL. */
+static char *pkcs1_to_spki(const char *p)
+{
+	unsigned char *der = NULL, *spki = NULL;
+	const unsigned char *q;
+	long len = decode64(p, &der);
+	EVP_PKEY *pk = NULL;
+	char *out = NULL;
+	int n;
+
+	if (len <= 0)
+		goto out;
+	q = der;
+	if ((pk = d2i_PUBKEY(NULL, &q, len))) /* already SubjectPublicKeyInfo */
+		goto out;
+	q = der;
+	if (!(pk = d2i_PublicKey(EVP_PKEY_RSA, NULL, &q, len)) || q != der + len)
+		goto out;
+	if ((n = i2d_PUBKEY(pk, &spki)) <= 0)
+		goto out;
+	if ((out = malloc(4 * (((size_t)n + 2) / 3) + 1)))
+		EVP_EncodeBlock((unsigned char *)out, spki, n);
+out:
+	EVP_PKEY_free(pk);
+	OPENSSL_free(spki);
+	free(der);
+	return out;
+}
+
+char *dkim_record_as_spki(const char *rec, size_t len)
+{
+	mc_tags tags;
+	size_t pos;
+	char *p, *spki = NULL;
+	mc_buf b = {0};
+
+	if (mc_tags_parse(rec, len, &tags, &pos) || !(p = mc_tag_value(&tags, "p")))
+		return NULL;
+	spki = *p ? pkcs1_to_spki(p) : NULL;
+	free(p);
+	if (!spki)
+		return NULL;
+	/* the same tags, p= replaced */
+	for (size_t i = 0; i < tags.n; i++) {
+		if (strcmp(tags.t[i].name, "p") == 0)
+			mc_buf_addf(&b, "%sp=%s", i ? "; " : "", spki);
+		else
+			mc_buf_addf(&b, "%s%s=%.*s", i ? "; " : "", tags.t[i].name, (int)tags.t[i].len,
+			            tags.t[i].value);
+	}
+	free(spki);
+	return mc_buf_take(&b);
 }
 
 static void check_key_material(mc_dkim_key *k, const char *p)
@@ -87,7 +153,20 @@ static void check_key_material(mc_dkim_key *k, const char *p)
 		else
 			k->key_bits = 256;
 	} else {
-		k->key_bits = rsa_bits(der, len);
+		bool pkcs1;
+
+		k->key_bits = rsa_bits(der, len, &pkcs1);
+		k->key_format = k->key_bits < 0 ? NULL : pkcs1 ? "pkcs1" : "spki";
+		if (pkcs1)
+			mc_finding_hint(mc_finding_add(&k->findings, "dkim.key_pkcs1", MC_SEV_WARNING,
+				"the RSA key of %s is published as a PKCS#1 RSAPublicKey, not as the "
+				"SubjectPublicKeyInfo nearly every key uses: RFC 6376 3.6.1's text allows "
+				"it, and mailcheck and dkimpy verify with it, but libopendkim (OpenDKIM) "
+				"and mailauth cannot read it, so receivers running them see a broken key "
+				"and DKIM fails there", k->name),
+				"republish the same key as SubjectPublicKeyInfo: echo '<p= value>' | "
+				"base64 -d | openssl rsa -RSAPublicKey_in -inform DER -pubout -outform "
+				"DER | base64 -w0 (no new selector needed: the key does not change)");
 		if (k->key_bits < 0) {
 			k->key_bits = 0;
 			mc_finding_hint(problem(k, "dkim.key_syntax", "p= of %s is not an RSA public "

@@ -22,6 +22,7 @@
 struct key_seen {
 	char *name;
 	const mc_dns_answer *answer;
+	bool pkcs1;              /* handed to libopendkim converted (see key_lookup) */
 };
 
 struct mc_dkim_verifier {
@@ -50,12 +51,22 @@ static const mc_dns_answer *key_answer(mc_dkim_verifier *v, const char *name)
 	return NULL;
 }
 
-static void remember_key(mc_dkim_verifier *v, const char *name, const mc_dns_answer *a)
+static struct key_seen *key_seen(mc_dkim_verifier *v, const char *name)
+{
+	for (size_t i = 0; i < v->n_keys; i++)
+		if (strcasecmp(v->keys[i].name, name) == 0)
+			return &v->keys[i];
+	return NULL;
+}
+
+static void remember_key(mc_dkim_verifier *v, const char *name, const mc_dns_answer *a,
+                         bool pkcs1)
 {
 	if (key_answer(v, name) || v->n_keys == MC_DKIM_MAX_SIGNATURES)
 		return;
 	v->keys[v->n_keys].name = mc_strdup(name);
 	v->keys[v->n_keys].answer = a;
+	v->keys[v->n_keys].pkcs1 = pkcs1;
 	if (v->keys[v->n_keys].name)
 		v->n_keys++;
 }
@@ -78,15 +89,27 @@ static DKIM_CBSTAT key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, u_char *buf, size_t
 	char *name = mc_asprintf("%s._domainkey.%s", s ? s : "", d ? d : "");
 	const mc_dns_answer *a = name ? mc_dns_lookup(v->r, name, MC_RR_TXT) : NULL;
 	const mc_dns_rr *txt = first_txt(a);
+	/*
+	 * RFC 6376 3.6.1's text names PKCS#1 RSAPublicKey for p=, which
+	 * libopendkim cannot read (only SubjectPublicKeyInfo): hand it the same
+	 * key converted, so that mailcheck judges the signature as RFC 6376 does
+	 * and says which verifiers would fail it (dkim.key_pkcs1).
+	 */
+	char *spki = txt ? dkim_record_as_spki(txt->data, txt->data_len) : NULL;
+	const char *rec = spki ? spki : txt ? txt->data : NULL;
+	size_t len = spki ? strlen(spki) : txt ? txt->data_len : 0;
+	DKIM_CBSTAT ret = DKIM_CBSTAT_NOTFOUND; /* the recorded status tells why */
 
 	if (a)
-		remember_key(v, name, a);
+		remember_key(v, name, a, spki != NULL);
 	free(name);
-	if (!txt || txt->data_len + 1 > buflen)
-		return DKIM_CBSTAT_NOTFOUND; /* the recorded status tells why */
-	memcpy(buf, txt->data, txt->data_len);
-	buf[txt->data_len] = '\0';
-	return DKIM_CBSTAT_CONTINUE;
+	if (rec && len + 1 <= buflen) {
+		memcpy(buf, rec, len);
+		buf[len] = '\0';
+		ret = DKIM_CBSTAT_CONTINUE;
+	}
+	free(spki);
+	return ret;
 }
 
 /* The clock drift allowed for t= and x= (RFC 6376 3.5 lets verifiers allow
@@ -515,6 +538,12 @@ static void describe(mc_dkim_verifier *v, DKIM_SIGINFO *sig, mc_dkim_sig *s)
 	}
 	s->timestamp = number_tag(sig, "t");
 	s->arrival = -1;
+	char *kname = mc_asprintf("%s._domainkey.%s", s->selector ? s->selector : "",
+	                          s->domain ? s->domain : "");
+	const struct key_seen *ks = kname ? key_seen(v, kname) : NULL;
+
+	s->key_pkcs1 = ks && ks->pkcs1;
+	free(kname);
 	s->reason = judge(v, sig, s);
 	s->verdict = s->reason ? reason_of(s->reason)->verdict : MC_VERDICT_PASS;
 	free(h);
@@ -552,10 +581,33 @@ static void expired_finding(mc_dkim_result *res, const mc_dkim_sig *s, long long
 		"check a message as of when it arrived, use --now");
 }
 
+/* Did an earlier signature of the result use the same key (d= and s=)? Its
+ * key findings are said once. */
+static bool key_said(const mc_dkim_result *res, const mc_dkim_sig *s)
+{
+	for (const mc_dkim_sig *e = res->sigs; e < s; e++)
+		if (e->domain && s->domain && e->selector && s->selector &&
+		    strcasecmp(e->domain, s->domain) == 0 && strcmp(e->selector, s->selector) == 0)
+			return true;
+	return false;
+}
+
 static void sig_findings(mc_dkim_result *res, const mc_dkim_sig *s, const mc_message *msg,
                          long long now, bool *said_oversign)
 {
 	const char *d = s->domain ? s->domain : "?", *sel = s->selector ? s->selector : "?";
+	bool first_of_key = !key_said(res, s);
+
+	if (s->key_pkcs1 && first_of_key)
+		mc_finding_hint(mc_finding_add(&res->findings, "dkim.key_pkcs1", MC_SEV_WARNING,
+			"the key of d=%s s=%s is published as a PKCS#1 RSAPublicKey, not as the "
+			"SubjectPublicKeyInfo nearly every key uses: RFC 6376 3.6.1's text allows it "
+			"and mailcheck and dkimpy verify with it, but libopendkim (OpenDKIM) and "
+			"mailauth cannot read it, so receivers running them fail this signature",
+			d, sel),
+			"republish the same key as SubjectPublicKeyInfo at %s._domainkey.%s: echo "
+			"'<p= value>' | base64 -d | openssl rsa -RSAPublicKey_in -inform DER -pubout "
+			"-outform DER | base64 -w0", sel, d);
 
 	if (s->reason && strcmp(s->reason, "expired") == 0) {
 		expired_finding(res, s, now);
@@ -583,7 +635,7 @@ static void sig_findings(mc_dkim_result *res, const mc_dkim_sig *s, const mc_mes
 		"%lld bytes of body are as %s signed them", d, sel,
 		s->algorithm ? s->algorithm : "?", s->key_bits, s->n_signed_headers,
 		s->body_hashed, d);
-	if (s->key_bits > 0 && s->key_bits < 2048 && s->algorithm &&
+	if (first_of_key && s->key_bits > 0 && s->key_bits < 2048 && s->algorithm &&
 	    strncasecmp(s->algorithm, "rsa-", 4) == 0)
 		mc_finding_hint(mc_finding_add(&res->findings, "dkim.key_1024", MC_SEV_WARNING,
 			"signature d=%s s=%s uses a %d-bit RSA key: accepted, but weak by today's "
@@ -599,7 +651,7 @@ static void sig_findings(mc_dkim_result *res, const mc_dkim_sig *s, const mc_mes
 			"the body is %lld bytes but signature d=%s covers %lld (l=): the rest was "
 			"added after signing, or at least is not vouched for by %s",
 			s->body_total, d, s->body_length, d);
-	if (s->testing)
+	if (s->testing && first_of_key)
 		mc_finding_add(&res->findings, "dkim.testing_key", MC_SEV_INFO,
 			"the key of d=%s s=%s says t=y (testing): receivers may treat the signature "
 			"as absent", d, sel);

@@ -103,6 +103,7 @@ json_t *mc_dkim_key_json(const void *result)
 	json_object_set_new(o, "result", json_string(mc_verdict_name(k->verdict)));
 	json_object_set_new(o, "key_type", mc_json_str(k->key_type));
 	json_object_set_new(o, "key_bits", k->key_bits ? json_integer(k->key_bits) : json_null());
+	json_object_set_new(o, "key_format", mc_json_str(k->key_format));
 	json_object_set_new(o, "testing", json_boolean(k->testing));
 	json_object_set_new(o, "strict_identity", json_boolean(k->strict_identity));
 	json_object_set_new(o, "hashes", mc_json_str(k->hashes));

@@ -5,6 +5,7 @@
  */
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/util.h"
 #include "report/internal.h"
@@ -110,6 +111,23 @@ static void dns_text(mc_text *t, const mc_dns_log *log)
 	}
 }
 
+/* Is there the same finding (code and message) before lists[l]->items[i]?
+ * Text says it once (two signatures of one key, one DNS failure seen by two
+ * checks); the JSON keeps each where it was found. */
+static bool said_before(const mc_findings *const *lists, size_t l, size_t i,
+                        const mc_finding *f)
+{
+	for (size_t ll = 0; ll <= l; ll++) {
+		size_t end = ll == l ? i : lists[ll]->n;
+
+		for (size_t k = 0; k < end; k++)
+			if (strcmp(lists[ll]->items[k].code, f->code) == 0 &&
+			    strcmp(lists[ll]->items[k].message, f->message) == 0)
+				return true;
+	}
+	return false;
+}
+
 void mc_text_findings(mc_text *t, const mc_findings *const *lists, const mc_severity *min,
                       size_t n)
 {
@@ -121,7 +139,8 @@ void mc_text_findings(mc_text *t, const mc_findings *const *lists, const mc_seve
 			const mc_findings *f = lists[l];
 
 			for (size_t i = 0; sev >= (int)min[l] && i < f->n; i++) {
-				if ((int)f->items[i].severity != sev)
+				if ((int)f->items[i].severity != sev ||
+				    said_before(lists, l, i, &f->items[i]))
 					continue;
 				if (first)
 					fputc('\n', t->fp);

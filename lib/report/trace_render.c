@@ -44,6 +44,19 @@ static json_t *auth_json(const mc_auth_result *a)
 	return o;
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* The same conclusion by the same server (the header it sits in aside). */
+static bool same_result(const mc_auth_result *a, const mc_auth_result *b)
+{
+	return same_str(a->authserv_id, b->authserv_id) && same_str(a->method, b->method) &&
+	       same_str(a->result, b->result) && same_str(a->properties, b->properties) &&
+	       same_str(a->reason, b->reason);
+}
+
 json_t *mc_trace_json(const void *result)
 {
 	const mc_trace *t = result;
@@ -110,12 +123,28 @@ void mc_trace_text(mc_text *t, const void *result)
 			mc_text_colored(t, MC_COLOR_BOLD, "  <- trust boundary");
 		fputc('\n', t->fp);
 	}
+	/* one line per result; the same result recorded in several headers by
+	 * the same server (Authentication-Results and the ARC copy of it) is one
+	 * line naming each header */
 	for (size_t i = 0; i < tr->auth.n; i++) {
 		const mc_auth_result *a = &tr->auth.items[i];
+		bool earlier = false;
 
-		fprintf(t->fp, "  recorded by %s: %s=%s%s%s\n",
-		        a->authserv_id ? a->authserv_id : "(no authserv-id)",
-		        a->method, a->result, a->properties ? " " : "", a->properties ? a->properties : "");
+		for (size_t k = 0; k < i && !earlier; k++)
+			earlier = same_result(&tr->auth.items[k], a);
+		if (earlier)
+			continue;
+		fprintf(t->fp, "  recorded by %s: %s=%s%s%s  (", a->authserv_id ? a->authserv_id
+		        : "(no authserv-id)", a->method ? a->method : "?", a->result ? a->result : "?",
+		        a->properties ? " " : "", a->properties ? a->properties : "");
+		for (size_t k = i, n = 0; k < tr->auth.n; k++) {
+			if (k != i && !same_result(&tr->auth.items[k], a))
+				continue;
+			fprintf(t->fp, "%s%s", n++ ? ", " : "", tr->auth.items[k].header);
+			if (tr->auth.items[k].instance)
+				fprintf(t->fp, " i=%d", tr->auth.items[k].instance);
+		}
+		fputs(")\n", t->fp);
 	}
 	mc_text_tail(t, &tr->findings, &(mc_dns_log){0});
 }

@@ -52,6 +52,9 @@ KEY_HASH = ("RFC 6376 6.1.2: a key whose h= excludes the signature's hash is "
             "PERMFAIL; mailauth ignores the key's h=")
 WEAK_KEY = ("RFC 8301 3.2: keys under 1024 bits must not be accepted; both refuse, "
             "mailcheck as 'fail', mailauth as 'policy'")
+PKCS1 = ("RFC 6376 3.6.1 names PKCS#1 RSAPublicKey for p= (dkimpy reads it too); "
+         "mailauth reads only SubjectPublicKeyInfo and cannot load the key -- which "
+         "mailcheck reports as dkim.key_pkcs1")
 PSD = ("RFC 9989 (its DNS tree walk replaces RFC 9091): the walk finds the public suffix "
        "operator's record (_dmarc.example, psd=y) for contoso.example; mailauth "
        "follows RFC 7489 and looks only at the organizational domain")
@@ -63,6 +66,8 @@ KNOWN = {
     ("expiring.eml", "dkim d=example.net s=rsa2048"): FAIL_NOT_NEUTRAL,
     ("expired_after_arrival.eml", "dkim d=example.net s=rsa2048"): FAIL_NOT_NEUTRAL,
     ("key_revoked.eml", "dkim d=example.net s=revoked"): FAIL_NOT_NEUTRAL,
+    ("key_pkcs1.eml", "dkim d=example.net s=pkcs1"): PKCS1,
+    ("key_pkcs1.eml", "dmarc"): PKCS1,
     ("key_garbage.eml", "dkim d=example.net s=garbage"): PERMERROR_NOT_NEUTRAL,
     ("key_type.eml", "dkim d=example.net s=edkey"): PERMERROR_NOT_NEUTRAL,
     ("malformed.eml", "dkim d=example.net s=rsa2048"): PERMERROR_NOT_NEUTRAL,

@@ -60,6 +60,13 @@ def rsa_key(bits):
         return f.read(), base64.b64encode(pub).decode()
 
 
+def rsa_pkcs1(bits):
+    """The public key as PKCS#1 RSAPublicKey (p=MIIBCgKC...), base64."""
+    path = os.path.join(KEYS, "rsa%d.pem" % bits)
+    der = openssl("rsa", "-in", path, "-RSAPublicKey_out", "-outform", "DER")
+    return base64.b64encode(der).decode()
+
+
 def ed25519_key():
     path = os.path.join(KEYS, "ed25519.pem")
     if not os.path.exists(path):
@@ -106,6 +113,7 @@ def write(name, data):
 def main():
     os.makedirs(KEYS, exist_ok=True)
     rsa2048, pub2048 = rsa_key(2048)
+    pkcs1_2048 = rsa_pkcs1(2048)
     rsa768, pub768 = rsa_key(768)
     rsa1024, pub1024 = rsa_key(1024)
     ed_seed, ed_pub = ed25519_key()
@@ -124,7 +132,9 @@ def main():
             "sha1only    TXT   " + txt("v=DKIM1; k=rsa; h=sha1; p=" + pub2048),
             "rsa1024     TXT   " + txt("v=DKIM1; k=rsa; p=" + pub1024),
             "twice       TXT   " + txt("v=DKIM1; k=rsa; p=" + pub2048),
-            "twice       TXT   " + txt("v=DKIM1; k=rsa; p=" + pub1024)]
+            "twice       TXT   " + txt("v=DKIM1; k=rsa; p=" + pub1024),
+            # the same 2048-bit key as PKCS#1 RSAPublicKey, as some publish it
+            "pkcs1       TXT   " + txt("v=DKIM1; k=rsa; p=" + pkcs1_2048)]
     with open(os.path.join(ROOT, "testdata", "zones", "_domainkey.example.net.zone"), "w") as f:
         f.write("\n".join(zone) + "\n")
 
@@ -153,6 +163,9 @@ def main():
     # (inside x=): checked later, it has expired, but it passed at arrival
     write("expired_after_arrival", EXPIRED_RECEIVED + custom_sign(
         BASE, b"rsa2048", b"example.net", rsa2048, [(b"x", str(NOW + 3600).encode())], HEADERS))
+    write("key_pkcs1", sign(BASE, b"pkcs1", rsa2048))
+    # signed twice with one key (a relay that signs again): key findings once
+    write("same_key_twice", sign(sign(BASE, b"rsa1024", rsa1024), b"rsa1024", rsa1024))
     write("weak_key", sign(BASE, b"rsa768", rsa768))
     write("rsa1024", sign(BASE, b"rsa1024", rsa1024))
     write("unsupported_algorithm", rsa_signed.replace(b"a=rsa-sha256", b"a=rsa-sha512", 1))
