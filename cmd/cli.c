@@ -7,17 +7,55 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "common/util.h"
 #include "mailcheck/trace.h"
+
+/* --json: errors are also an object on stdout (mc_render_error) */
+static struct {
+	bool on;
+	const char *command;
+} json_errors;
+
+void cli_json_errors(bool on, const char *command)
+{
+	json_errors.on = on;
+	json_errors.command = command;
+}
+
+static void fail(const char *code, const char *fmt, va_list ap)
+{
+	char *msg = mc_vasprintf(fmt, ap);
+
+	fprintf(stderr, "mailcheck: error: %s\n", msg ? msg : "out of memory");
+	if (json_errors.on && strcmp(code, "output") != 0) {
+		fflush(stdout);
+		mc_render_error(json_errors.command, code, msg ? msg : "out of memory", stdout);
+	}
+	free(msg);
+}
+
+void cli_fail(const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fail(code, fmt, ap);
+	va_end(ap);
+}
 
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("mailcheck: error: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	fail("usage", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+}
+
+void cli_lib_error(mc_status st)
+{
+	cli_fail(st == MC_EINVAL ? "usage" : st == MC_ENOMEM ? "internal" : "input", "%s",
+	         mc_error_last());
 }
 
 mc_resolver *cli_resolver(struct mc_ctx *ctx)
@@ -35,7 +73,7 @@ mc_resolver *cli_resolver(struct mc_ctx *ctx)
 		st = mc_resolver_new_network(&ctx->resolver, &o);
 	}
 	if (st != MC_OK) {
-		cli_error("%s", mc_error_last());
+		cli_lib_error(st);
 		ctx->resolver = NULL;
 	}
 	return ctx->resolver;
@@ -117,7 +155,7 @@ int cli_output(mc_result_kind kind, const void *result, mc_verdict verdict,
                const struct mc_ctx *ctx)
 {
 	if (mc_render(kind, result, &ctx->render, stdout) != MC_OK) {
-		cli_error("%s", mc_error_last());
+		cli_fail("output", "%s", mc_error_last());
 		return EXIT_USAGE;
 	}
 	return mc_verdict_exit_code(verdict);

@@ -37,8 +37,15 @@ struct command {
 	const char *usage;    /* the command's own --help text */
 };
 
-/* Diagnostics on stderr: "mailcheck: error: ..." */
+/* Diagnostics on stderr: "mailcheck: error: ..."; with --json also an error
+ * object on stdout (cli_json_errors). cli_error is a usage error; cli_fail
+ * names the class ("usage", "input", "output", "internal"); cli_lib_error
+ * reports the library's last error, classed by its status. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_fail(const char *code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_lib_error(mc_status st);
+/* Errors as JSON objects too (--json), naming the command (NULL: none). */
+void cli_json_errors(bool on, const char *command);
 
 /* The resolver the global options ask for (created on first use). NULL after
  * printing the error; the command then exits with EXIT_USAGE. */

@@ -35,7 +35,7 @@ FILE *cli_open_input(const char *path, const char **what)
 	*what = path;
 	fp = fopen(path, "rb");
 	if (!fp)
-		cli_error("cannot read '%s': %s", path, strerror(errno));
+		cli_fail("input", "cannot read '%s': %s", path, strerror(errno));
 	return fp;
 }
 
@@ -61,7 +61,7 @@ static int verify_message(const char *path, struct mc_ctx *ctx)
 		st = mc_dkim_finish(io.v, &msg, &res);
 	mc_dkim_verifier_free(io.v);
 	if (st != MC_OK) {
-		cli_error("%s", mc_error_last());
+		cli_lib_error(st);
 		mc_dkim_result_clear(&res);
 		return EXIT_USAGE;
 	}
@@ -75,12 +75,13 @@ static int check_key(const char *domain, const char *selector, struct mc_ctx *ct
 {
 	mc_dkim_key key;
 	mc_resolver *r;
+	mc_status st;
 	int rc;
 
 	if (!(r = cli_resolver(ctx)))
 		return EXIT_USAGE;
-	if (mc_dkim_key_check(r, domain, selector, &key) != MC_OK) {
-		cli_error("%s", mc_error_last());
+	if ((st = mc_dkim_key_check(r, domain, selector, &key)) != MC_OK) {
+		cli_lib_error(st);
 		mc_dkim_key_clear(&key);
 		return EXIT_USAGE;
 	}

@@ -5,6 +5,7 @@
 int cmd_dmarc(int argc, char **argv, struct mc_ctx *ctx)
 {
 	mc_dmarc_result res;
+	mc_status st;
 	mc_resolver *r;
 	int rc;
 
@@ -12,8 +13,8 @@ int cmd_dmarc(int argc, char **argv, struct mc_ctx *ctx)
 		return EXIT_USAGE;
 	if (!(r = cli_resolver(ctx)))
 		return EXIT_USAGE;
-	if (mc_dmarc_check(r, argv[1], &res) != MC_OK) {
-		cli_error("%s", mc_error_last());
+	if ((st = mc_dmarc_check(r, argv[1], &res)) != MC_OK) {
+		cli_lib_error(st);
 		mc_dmarc_result_clear(&res);
 		return EXIT_USAGE;
 	}

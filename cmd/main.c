@@ -3,6 +3,7 @@
  * the command from the table, run it, and make sure stdout was written.
  * Adding a command is adding a file and a row (git's git.c model).
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -145,6 +146,62 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
+/* Edit distance (Levenshtein), for "did you mean"; long words are not
+ * commands. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[33];
+
+	if (la > 32 || lb > 32)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag + (tolower((unsigned char)a[i - 1]) !=
+			                                    tolower((unsigned char)b[j - 1]));
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
+/* One line: the closest command (git's "did you mean"), or the list. */
+static void unknown_command(const char *name)
+{
+	const struct command *best = NULL;
+	size_t best_d = 99;
+	char list[256] = "";
+	size_t len = 0;
+
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		size_t d = distance(name, commands[i].name);
+
+		if (d < best_d) {
+			best_d = d;
+			best = &commands[i];
+		}
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "",
+		                        commands[i].name);
+	}
+	/* close: one or two edits, and fewer than the name's own length */
+	if (best && best_d <= 2 && best_d < strlen(best->name))
+		cli_error("unknown command '%s'; did you mean '%s'? ('mailcheck --help' lists "
+		          "the commands)", name, best->name);
+	else
+		cli_error("unknown command '%s' (the commands are %s; 'mailcheck --help' says "
+		          "more)", name, list);
+}
+
 /* git's main(): a failed write to stdout is an error, not a silent success. */
 static int close_stdout(int rc)
 {
@@ -162,22 +219,34 @@ int main(int argc, char **argv)
 	bool help = false, version = false;
 	int rc;
 
+	/* errors in the global options themselves are JSON too with --json */
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--json") == 0)
+			cli_json_errors(true, NULL);
 	if (cli_parse_globals(&argc, argv, &ctx, &help, &version) < 0)
-		return EXIT_USAGE;
+		return close_stdout(EXIT_USAGE);
+	cli_json_errors(ctx.render.format == MC_FORMAT_JSON, NULL);
 	if (version) {
 		printf("mailcheck %s\n", MC_VERSION);
 		return close_stdout(EXIT_PASS);
 	}
+	if (argc < 2 && help) {
+		usage(stdout);
+		return close_stdout(EXIT_PASS);
+	}
 	if (argc < 2) {
-		usage(help ? stdout : stderr);
-		return help ? close_stdout(EXIT_PASS) : EXIT_USAGE;
+		if (ctx.render.format == MC_FORMAT_JSON)
+			cli_error("no command given (mailcheck --help lists the commands)");
+		else
+			usage(stderr);
+		return close_stdout(EXIT_USAGE);
 	}
 	cmd = find_command(argv[1]);
 	if (!cmd) {
-		cli_error("unknown command '%s'", argv[1]);
-		usage(stderr);
-		return EXIT_USAGE;
+		unknown_command(argv[1]);
+		return close_stdout(EXIT_USAGE);
 	}
+	cli_json_errors(ctx.render.format == MC_FORMAT_JSON, cmd->name);
 	if (help) {
 		fputs(cmd->usage, stdout);
 		return close_stdout(EXIT_PASS);

@@ -15,7 +15,7 @@ int cmd_mx(int argc, char **argv, struct mc_ctx *ctx)
 		return EXIT_USAGE;
 	st = mc_mx_check(r, argv[1], &res);
 	if (st != MC_OK) {
-		cli_error("%s", mc_error_last());
+		cli_lib_error(st);
 		mc_mx_result_clear(&res);
 		return EXIT_USAGE;
 	}

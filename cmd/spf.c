@@ -9,10 +9,11 @@ static const char usage[] =
 static int lint(mc_resolver *r, const char *domain, struct mc_ctx *ctx)
 {
 	mc_spf_lint res;
+	mc_status st;
 	int rc;
 
-	if (mc_spf_lint_check(r, domain, &res) != MC_OK) {
-		cli_error("%s", mc_error_last());
+	if ((st = mc_spf_lint_check(r, domain, &res)) != MC_OK) {
+		cli_lib_error(st);
 		mc_spf_lint_clear(&res);
 		return EXIT_USAGE;
 	}
@@ -52,7 +53,7 @@ int cmd_spf(int argc, char **argv, struct mc_ctx *ctx)
 	if (st == MC_OK && compare)
 		st = mc_spf_compare_libspf2(r, &req, &res);
 	if (st != MC_OK) {
-		cli_error("%s", mc_error_last());
+		cli_lib_error(st);
 		mc_spf_result_clear(&res);
 		return EXIT_USAGE;
 	}

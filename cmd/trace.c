@@ -29,7 +29,7 @@ int cmd_trace(int argc, char **argv, struct mc_ctx *ctx)
 		st = mc_trace_build(&msg, trust, &t);
 	mc_message_clear(&msg);
 	if (st != MC_OK) {
-		cli_error("%s", mc_error_last());
+		cli_lib_error(st);
 		return EXIT_USAGE;
 	}
 	rc = cli_output(MC_RESULT_TRACE, &t, MC_VERDICT_PASS, ctx);

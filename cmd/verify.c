@@ -75,9 +75,9 @@ static void unreadable(struct one *o)
 
 	o->tally->unreadable++;
 	if (o->in_file > 1 || o->several || o->mbox)
-		cli_error("%s, message %zu: %s", o->what, o->in_file, why);
+		cli_fail("input", "%s, message %zu: %s", o->what, o->in_file, why);
 	else
-		cli_error("cannot read the message in %s: %s", o->what, why);
+		cli_fail("input", "cannot read the message in %s: %s", o->what, why);
 }
 
 /* The end of one message: verify, print, count. A message that cannot be

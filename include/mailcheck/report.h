@@ -81,4 +81,14 @@ typedef enum mc_result_kind {
 mc_status mc_render(mc_result_kind kind, const void *result,
                     const mc_render_opts *opts, FILE *fp);
 
+/*
+ * With --json, an error that stopped a command is an object too:
+ * {"schema_version", "command" (null when none was given), "error":
+ * {"code", "message"}}. code: "usage" (the command line), "input" (a file,
+ * message or zone that cannot be read), "output" (stdout cannot be
+ * written), "internal" (out of memory). The message's first line is used.
+ */
+mc_status mc_render_error(const char *command, const char *code, const char *message,
+                          FILE *fp);
+
 #endif

@@ -22,32 +22,59 @@ static const struct renderer renderers[] = {
 	[MC_RESULT_VERIFY] = {mc_verify_json, mc_verify_text},
 };
 
+/* One object on one line (NDJSON when there are several), written with one
+ * fwrite: json_dumpf writes token by token, which costs a batch verify as
+ * much as building the object. Takes obj. */
+static mc_status json_line(json_t *obj, FILE *fp)
+{
+	char *text;
+	size_t len;
+
+	if (!obj)
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(obj);
+	if (!text)
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	len = strlen(text);
+	text[len] = '\n';
+	if (fwrite(text, 1, len + 1, fp) != len + 1) {
+		free(text);
+		return mc_error_set(MC_EIO, "cannot write output");
+	}
+	free(text);
+	return MC_OK;
+}
+
+mc_status mc_render_error(const char *command, const char *code, const char *message,
+                          FILE *fp)
+{
+	json_t *o = json_object(), *e = json_object();
+	size_t len = message ? strcspn(message, "\n") : 0; /* the message, not a usage text after it */
+	mc_status st;
+
+	json_object_set_new(o, "schema_version", json_integer(MC_SCHEMA_VERSION));
+	json_object_set_new(o, "command", command ? mc_json_bytes(command, strlen(command))
+	                                          : json_null());
+	json_object_set_new(e, "code", json_string(code));
+	json_object_set_new(e, "message", mc_json_bytes(message ? message : "", len));
+	json_object_set_new(o, "error", e);
+	st = json_line(o, fp);
+	if (st == MC_OK && ferror(fp))
+		st = mc_error_set(MC_EIO, "cannot write output");
+	return st;
+}
+
 mc_status mc_render(mc_result_kind kind, const void *result,
                     const mc_render_opts *opts, FILE *fp)
 {
 	const struct renderer *r = &renderers[kind];
 
 	if (opts->format == MC_FORMAT_JSON) {
-		json_t *obj = r->json(result);
-		char *text;
-		size_t len;
+		mc_status st = json_line(r->json(result), fp);
 
-		if (!obj)
-			return mc_error_set(MC_ENOMEM, "out of memory");
-		/* One line per object (NDJSON when there are several), written with
-		 * one fwrite: json_dumpf writes token by token, which costs a batch
-		 * verify as much as building the object. */
-		text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		json_decref(obj);
-		if (!text)
-			return mc_error_set(MC_ENOMEM, "out of memory");
-		len = strlen(text);
-		text[len] = '\n';
-		if (fwrite(text, 1, len + 1, fp) != len + 1) {
-			free(text);
-			return mc_error_set(MC_EIO, "cannot write output");
-		}
-		free(text);
+		if (st != MC_OK)
+			return st;
 	} else {
 		mc_text t = {.fp = fp, .opts = opts};
 
