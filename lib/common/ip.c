@@ -1,5 +1,6 @@
 /* Addresses that are not reachable from the Internet. */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "common/util.h"
@@ -21,4 +22,30 @@ bool mc_ip_is_internal(const char *text)
 		       (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80);
 	}
 	return false;
+}
+
+void mc_ip_reverse(int family, const unsigned char *ip, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	if (family == AF_INET) {
+		snprintf(buf, size, "%u.%u.%u.%u.in-addr.arpa", ip[3], ip[2], ip[1], ip[0]);
+		return;
+	}
+	for (int k = 15; k >= 0 && len + 4 < size; k--)
+		len += (size_t)snprintf(buf + len, size - len, "%x.%x.", ip[k] & 15, ip[k] >> 4);
+	snprintf(buf + len, size - len, "ip6.arpa");
+}
+
+bool mc_ip_reverse_name(const char *text, char *buf, size_t size)
+{
+	unsigned char b[16];
+
+	if (inet_pton(AF_INET, text, b) == 1)
+		mc_ip_reverse(AF_INET, b, buf, size);
+	else if (inet_pton(AF_INET6, text, b) == 1)
+		mc_ip_reverse(AF_INET6, b, buf, size);
+	else
+		return false;
+	return true;
 }

@@ -30,6 +30,10 @@ char *mc_registrable_domain(const char *name);
  * address not reachable from the Internet. False for non-addresses. */
 bool mc_ip_is_internal(const char *text);
 
+/* The reverse DNS name of an address (4.3.2.1.in-addr.arpa, nibbles.ip6.arpa;
+ * 73 bytes for IPv6): from bytes, or from text (false when not an address). */
+void mc_ip_reverse(int family, const unsigned char *ip, char *buf, size_t size);
+bool mc_ip_reverse_name(const char *text, char *buf, size_t size);
 /* A time (seconds since the epoch) as "2026-11-24 10:00:00 UTC" into buf
  * (at least 32 bytes); returns buf. */
 char *mc_time_text(long long t, char *buf, size_t size);

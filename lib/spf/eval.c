@@ -187,16 +187,7 @@ static enum match match_mx(struct spf_eval *ev, const spf_term *t, const char *t
 /* The reverse name of the client: 4.3.2.1.in-addr.arpa or nibbles.ip6.arpa */
 void spf_reverse_name(const struct spf_eval *ev, char *buf, size_t size)
 {
-	size_t len = 0;
-
-	if (ev->family == AF_INET) {
-		snprintf(buf, size, "%u.%u.%u.%u.in-addr.arpa", ev->ip[3], ev->ip[2], ev->ip[1],
-		         ev->ip[0]);
-		return;
-	}
-	for (int k = 15; k >= 0 && len + 4 < size; k--)
-		len += (size_t)snprintf(buf + len, size - len, "%x.%x.", ev->ip[k] & 15, ev->ip[k] >> 4);
-	snprintf(buf + len, size - len, "ip6.arpa");
+	mc_ip_reverse(ev->family, ev->ip, buf, size);
 }
 
 /*
