@@ -94,6 +94,25 @@ static const struct command commands[] = {
 	 "Exit status: 0 DMARC passes (without a DMARC record: SPF or DKIM passes\n"
 	 "aligned with From) for every message, 1 one did not, 2 usage error or an\n"
 	 "unreadable message, 3 DNS failure.\n"},
+	{"domain", cmd_domain, "the whole mail setup of a domain (or of a list of domains)",
+	 "usage: mailcheck domain DOMAIN...|- [--selector SEL]... [--jobs N]\n"
+	 "                        [--order input|completed] [--no-common-selectors]\n"
+	 "\n"
+	 "Checks the mail setup of each DOMAIN: MX (and forward-confirmed reverse DNS\n"
+	 "of every MX address), SPF (as 'spf DOMAIN'), DMARC (as 'dmarc DOMAIN'), DKIM\n"
+	 "keys at commonly used selectors and at every --selector, the MTA-STS,\n"
+	 "TLS-RPT and BIMI records, TLSA records of the MX hosts (DANE) and whether\n"
+	 "the answers were DNSSEC-authenticated; a table with one row per part,\n"
+	 "then the findings with their fixes.\n"
+	 "With '-': domains from standard input, one a line ('#' comments and blank\n"
+	 "lines ignored, bad names reported by line and skipped); --jobs domains are\n"
+	 "checked at once (default 8); reports come in input order (--order\n"
+	 "completed: as they finish); --json prints one object per line (NDJSON);\n"
+	 "text ends with counts per part and per finding.\n"
+	 "  --selector SEL          also check this DKIM selector (repeatable)\n"
+	 "  --no-common-selectors   ask only the --selector ones\n"
+	 "Exit status: 0 no errors, 1 errors in a domain's setup, 2 usage error or\n"
+	 "a line that is not a domain, 3 DNS failure.\n"},
 };
 
 static const char global_usage[] =

@@ -33,6 +33,7 @@ enum {
 	MC_RR_MX = 15,
 	MC_RR_TXT = 16,
 	MC_RR_AAAA = 28,
+	MC_RR_TLSA = 52,
 	MC_RR_SPF = 99,
 };
 
@@ -115,6 +116,22 @@ mc_status mc_resolver_new_network(mc_resolver **out, const mc_resolver_opts *opt
 mc_status mc_resolver_new_zones(mc_resolver **out, const char *const *files, size_t n);
 
 void mc_resolver_free(mc_resolver *r);
+
+/* Does it answer from zone files (no network, no DNSSEC validation)? */
+bool mc_resolver_offline(const mc_resolver *r);
+
+/*
+ * A resolver for another thread: the same backend (nameservers or zone
+ * files, read-only once loaded), its own cache and log. Free it before its
+ * parent.
+ */
+mc_status mc_resolver_new_sibling(mc_resolver **out, const mc_resolver *parent);
+
+/* Forget the cache and the log (a long run keeps memory flat); every answer
+ * taken from the resolver before is freed. */
+void mc_resolver_forget(mc_resolver *r);
+/* Answers in the cache. */
+size_t mc_resolver_cache_size(const mc_resolver *r);
 
 /*
  * Answer every query of the batch; independent queries are in flight at once

@@ -127,6 +127,7 @@ const char *mc_dns_type_name(uint16_t type)
 	case MC_RR_MX: return "MX";
 	case MC_RR_TXT: return "TXT";
 	case MC_RR_AAAA: return "AAAA";
+	case MC_RR_TLSA: return "TLSA";
 	case MC_RR_SPF: return "SPF";
 	default: return "TYPE?";
 	}

@@ -13,6 +13,7 @@
 struct mc_resolver {
 	const mc_dns_backend *backend;
 	void *state;
+	bool borrowed;           /* a sibling: the parent owns state */
 	mc_dns_cache *cache;
 	mc_dns_log_entry *log;
 	size_t n_log, cap_log;
@@ -55,11 +56,50 @@ mc_status mc_resolver_new_zones(mc_resolver **out, const char *const *files, siz
 	return mc_resolver_new_backend(out, &mc_dns_backend_zone, state);
 }
 
+bool mc_resolver_offline(const mc_resolver *r)
+{
+	return r->backend == &mc_dns_backend_zone;
+}
+
+mc_status mc_resolver_new_sibling(mc_resolver **out, const mc_resolver *parent)
+{
+	mc_resolver *r = calloc(1, sizeof(*r));
+
+	if (r)
+		r->cache = mc_dns_cache_new();
+	if (!r || !r->cache) {
+		free(r);
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	}
+	r->backend = parent->backend;
+	r->state = parent->state;
+	r->borrowed = true;
+	*out = r;
+	return MC_OK;
+}
+
+void mc_resolver_forget(mc_resolver *r)
+{
+	mc_dns_cache *fresh = mc_dns_cache_new();
+
+	if (!fresh)
+		return; /* keep the old one: memory is short, answers stay valid */
+	mc_dns_cache_free(r->cache);
+	r->cache = fresh;
+	r->n_log = 0;
+}
+
+size_t mc_resolver_cache_size(const mc_resolver *r)
+{
+	return mc_dns_cache_size(r->cache);
+}
+
 void mc_resolver_free(mc_resolver *r)
 {
 	if (!r)
 		return;
-	r->backend->free(r->state);
+	if (!r->borrowed)
+		r->backend->free(r->state);
 	mc_dns_cache_free(r->cache);
 	free(r->log);
 	free(r);

@@ -20,6 +20,8 @@ json_t *mc_json_str(const char *s);
 json_t *mc_json_head(const char *command);
 /* Add "findings" and "dns": every command's object ends so. */
 void mc_json_tail(json_t *obj, const mc_findings *f, const mc_dns_log *dns);
+/* A command's object nested in another: without its head and DNS log. */
+json_t *mc_json_nested(json_t *o);
 /* The rdata of a record as one string ("10 mx.example.com" for MX). */
 char *mc_rr_data_text(const mc_dns_rr *rr);
 
@@ -64,6 +66,8 @@ void mc_dmarc_text(mc_text *t, const void *result);
 json_t *mc_trace_json(const void *result);
 void mc_trace_text(mc_text *t, const void *result);
 json_t *mc_verify_json(const void *result);
+json_t *mc_domain_json(const void *result);
+void mc_domain_text(mc_text *t, const void *result);
 void mc_verify_text(mc_text *t, const void *result);
 
 #endif

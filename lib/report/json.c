@@ -144,3 +144,11 @@ void mc_json_tail(json_t *obj, const mc_findings *f, const mc_dns_log *dns)
 	json_object_set_new(obj, "findings", findings_json(f));
 	json_object_set_new(obj, "dns", dns_json(dns));
 }
+
+json_t *mc_json_nested(json_t *o)
+{
+	json_object_del(o, "schema_version");
+	json_object_del(o, "command");
+	json_object_del(o, "dns");
+	return o;
+}

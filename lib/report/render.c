@@ -20,6 +20,7 @@ static const struct renderer renderers[] = {
 	[MC_RESULT_DMARC] = {mc_dmarc_json, mc_dmarc_text},
 	[MC_RESULT_TRACE] = {mc_trace_json, mc_trace_text},
 	[MC_RESULT_VERIFY] = {mc_verify_json, mc_verify_text},
+	[MC_RESULT_DOMAIN] = {mc_domain_json, mc_domain_text},
 };
 
 /* One object on one line (NDJSON when there are several), written with one

@@ -4,15 +4,6 @@
 #include "mailcheck/verify.h"
 #include "report/internal.h"
 
-/* A command's object nested in another: without its head and DNS log. */
-static json_t *nested(json_t *o)
-{
-	json_object_del(o, "schema_version");
-	json_object_del(o, "command");
-	json_object_del(o, "dns");
-	return o;
-}
-
 static json_t *dmarc_json(const mc_verify_result *res)
 {
 	const mc_dmarc_decision *d = &res->dmarc;
@@ -52,8 +43,8 @@ json_t *mc_verify_json(const void *result)
 	json_object_set_new(o, "helo", mc_json_str(res->helo));
 	json_object_set_new(o, "mail_from", mc_json_str(res->mail_from));
 	json_object_set_new(o, "identities_from_trace", json_boolean(res->identities_from_trace));
-	json_object_set_new(o, "spf", res->spf_ran ? nested(mc_spf_json(&res->spf)) : json_null());
-	json_object_set_new(o, "dkim", nested(mc_dkim_json(&res->dkim)));
+	json_object_set_new(o, "spf", res->spf_ran ? mc_json_nested(mc_spf_json(&res->spf)) : json_null());
+	json_object_set_new(o, "dkim", mc_json_nested(mc_dkim_json(&res->dkim)));
 	json_object_set_new(o, "dmarc", dmarc_json(res));
 	json_object_set_new(tr, "local_delivery", json_boolean(res->trace.local_delivery));
 	json_object_set_new(tr, "hops", json_integer((json_int_t)res->trace.n_hops));

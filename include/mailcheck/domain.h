@@ -1,0 +1,135 @@
+/*
+ * domain: the whole mail setup of a domain in one check -- MX (with
+ * forward-confirmed reverse DNS of every MX address), SPF (the record check),
+ * DMARC, DKIM keys at the selectors asked and at commonly used ones, the
+ * MTA-STS (RFC 8461), TLS-RPT (RFC 8460) and BIMI records, TLSA records of
+ * the MX hosts (DANE, RFC 7672) and whether the answers were DNSSEC-
+ * authenticated -- summed up as one row per part and the findings, most
+ * important first. Every independent query of a step is in flight at once.
+ */
+#ifndef MAILCHECK_DOMAIN_H
+#define MAILCHECK_DOMAIN_H
+
+#include <stdbool.h>
+
+#include "mailcheck/dkim.h"
+#include "mailcheck/dmarc.h"
+#include "mailcheck/dns.h"
+#include "mailcheck/mx.h"
+#include "mailcheck/report.h"
+#include "mailcheck/spf.h"
+
+#define MC_DOMAIN_MAX_SELECTORS 64 /* --selector plus the common ones */
+#define MC_DOMAIN_MAX_URIS 16
+#define MC_DOMAIN_MAX_ADDRESSES 32 /* MX addresses whose reverse DNS is checked */
+
+/* The rows of the summary table. */
+typedef enum mc_domain_part {
+	MC_PART_MX,
+	MC_PART_SPF,
+	MC_PART_DMARC,
+	MC_PART_DKIM,
+	MC_PART_MTA_STS,
+	MC_PART_TLSRPT,
+	MC_PART_BIMI,
+	MC_PART_DANE,
+	MC_PART_DNSSEC,
+	MC_PART_COUNT
+} mc_domain_part;
+
+typedef enum mc_part_status {
+	MC_PART_PASS,
+	MC_PART_WARNING,
+	MC_PART_ERROR,
+	MC_PART_NOT_PUBLISHED,
+	MC_PART_TEMPERROR,     /* DNS trouble: not judged */
+	MC_PART_NOT_CHECKED,   /* cannot be judged here (DNSSEC offline) */
+} mc_part_status;
+
+const char *mc_domain_part_name(mc_domain_part p);   /* "mx", "mta_sts", ... */
+const char *mc_domain_part_label(mc_domain_part p);  /* "MX", "MTA-STS", ... */
+const char *mc_part_status_name(mc_part_status s);   /* "pass", "not_published", ... */
+
+typedef struct mc_domain_row {
+	mc_part_status status;
+	char *reason;          /* one line */
+} mc_domain_row;
+
+/* Forward-confirmed reverse DNS of one MX address. */
+typedef struct mc_fcrdns {
+	char *host, *address;
+	char *ptr;             /* the PTR name (first), NULL when none */
+	mc_dns_status ptr_status;
+	bool confirmed;        /* the PTR name resolves back to the address */
+} mc_fcrdns;
+
+typedef struct mc_mta_sts {
+	char *record;          /* the one v=STSv1 record, NULL when none or several */
+	size_t n_records;      /* v=STSv1 records found */
+	char *id;
+	bool host_resolves;    /* mta-sts.DOMAIN has an address (the policy host) */
+} mc_mta_sts;
+
+typedef struct mc_tlsrpt {
+	char *record;
+	size_t n_records;
+	char **rua;
+	size_t n_rua;
+} mc_tlsrpt;
+
+typedef struct mc_bimi {
+	char *record;
+	size_t n_records;
+	char *location;        /* l= */
+	char *authority;       /* a= */
+	bool declined;         /* "v=BIMI1; l=; a=;" */
+	char *found_at;        /* default._bimi.DOMAIN or of the organizational domain */
+} mc_bimi;
+
+typedef struct mc_tlsa_host {
+	char *host;            /* the MX host */
+	char *name;            /* _25._tcp.HOST */
+	char **records;        /* TLSA records, presentation form */
+	size_t n_records;
+	bool authenticated;    /* the answer carried the AD bit */
+	mc_dns_status status;
+} mc_tlsa_host;
+
+typedef struct mc_domain_result {
+	char *domain;
+	/* PASS: no error finding; FAIL: errors; TEMPERROR: DNS trouble */
+	mc_verdict verdict;
+	mc_domain_row rows[MC_PART_COUNT];
+	mc_mx_result mx;
+	mc_fcrdns *fcrdns;
+	size_t n_fcrdns;
+	mc_spf_lint spf;
+	mc_dmarc_result dmarc;
+	mc_dkim_key *keys;     /* keys found, and every --selector asked */
+	size_t n_keys;
+	size_t selectors_tried;
+	mc_mta_sts mta_sts;
+	mc_tlsrpt tlsrpt;
+	mc_bimi bimi;
+	mc_tlsa_host *tlsa;
+	size_t n_tlsa;
+	bool dnssec_checked;   /* false offline (--zone): zone files carry no AD bit */
+	size_t answers, authenticated; /* answers with records, and those with AD */
+	mc_findings findings;  /* this check's own (the parts' are in their results) */
+	mc_dns_log dns;
+} mc_domain_result;
+
+typedef struct mc_domain_opts {
+	const char *const *selectors; /* also asked, and reported when absent */
+	size_t n_selectors;
+	bool no_common_selectors;     /* ask only the given selectors */
+} mc_domain_opts;
+
+/* The common selectors asked (data, with their source in lib/domain). */
+size_t mc_domain_common_selectors(const char *const **list);
+
+mc_status mc_domain_check(mc_resolver *r, const char *domain, const mc_domain_opts *opts,
+                          mc_domain_result *out);
+void mc_domain_result_clear(mc_domain_result *res);
+
+#endif

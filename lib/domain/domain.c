@@ -1,0 +1,904 @@
+/*
+ * mailcheck domain: the parts of a domain's mail setup, each by the check
+ * that already exists for it (mx, spf lint, dmarc, dkim key) or by the
+ * record parsers of records.c, with the DNS asked step by step in batches:
+ *   1. MX, the domain's A/AAAA and TXT, _dmarc, every selector, _mta-sts,
+ *      mta-sts.DOMAIN, _smtp._tls, default._bimi -- all in flight at once;
+ *   2. the checks themselves (answered mostly from the cache);
+ *   3. PTR of every MX address and TLSA of every MX host;
+ *   4. the addresses of the PTR names (forward confirmation).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/tags.h"
+#include "common/util.h"
+#include "domain/internal.h"
+
+#define MAX_TLSA_HOSTS 16
+
+static const struct {
+	const char *name, *label;
+} parts[MC_PART_COUNT] = {
+	[MC_PART_MX] = {"mx", "MX"},           [MC_PART_SPF] = {"spf", "SPF"},
+	[MC_PART_DMARC] = {"dmarc", "DMARC"},  [MC_PART_DKIM] = {"dkim", "DKIM"},
+	[MC_PART_MTA_STS] = {"mta_sts", "MTA-STS"}, [MC_PART_TLSRPT] = {"tlsrpt", "TLS-RPT"},
+	[MC_PART_BIMI] = {"bimi", "BIMI"},     [MC_PART_DANE] = {"dane", "DANE"},
+	[MC_PART_DNSSEC] = {"dnssec", "DNSSEC"},
+};
+
+const char *mc_domain_part_name(mc_domain_part p)
+{
+	return p < MC_PART_COUNT ? parts[p].name : "?";
+}
+
+const char *mc_domain_part_label(mc_domain_part p)
+{
+	return p < MC_PART_COUNT ? parts[p].label : "?";
+}
+
+const char *mc_part_status_name(mc_part_status s)
+{
+	static const char *const names[] = {
+		[MC_PART_PASS] = "pass", [MC_PART_WARNING] = "warning", [MC_PART_ERROR] = "error",
+		[MC_PART_NOT_PUBLISHED] = "not_published", [MC_PART_TEMPERROR] = "temperror",
+		[MC_PART_NOT_CHECKED] = "not_checked",
+	};
+	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
+
+/* The batch builder: names are kept until the batch is resolved. */
+struct batch {
+	mc_dns_query *q;
+	char **names;
+	size_t n, cap;
+};
+
+static bool ask(struct batch *b, const char *fmt, const char *arg, uint16_t type, size_t *index)
+{
+	size_t cap = b->cap;
+	char *name = mc_asprintf(fmt, arg);
+
+	if (!name || mc_grow(&b->q, &cap, b->n + 1, sizeof(*b->q)) < 0 ||
+	    mc_grow(&b->names, &b->cap, b->n + 1, sizeof(*b->names)) < 0) {
+		free(name);
+		return false;
+	}
+	b->names[b->n] = name;
+	b->q[b->n] = (mc_dns_query){.name = name, .type = type};
+	*index = b->n++;
+	return true;
+}
+
+static void batch_free(struct batch *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		free(b->names[i]);
+	free(b->names);
+	free(b->q);
+	memset(b, 0, sizeof(*b));
+}
+
+static const mc_dns_answer *answer(const struct batch *b, size_t i)
+{
+	return i < b->n ? b->q[i].answer : NULL;
+}
+
+static mc_finding *add(mc_domain_result *res, const char *code, mc_severity sev,
+                       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static mc_finding *add(mc_domain_result *res, const char *code, mc_severity sev,
+                       const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+	mc_finding *f;
+
+	va_start(ap, fmt);
+	msg = mc_vasprintf(fmt, ap);
+	va_end(ap);
+	f = mc_finding_add(&res->findings, code, sev, "%s", msg ? msg : code);
+	free(msg);
+	return f;
+}
+
+static void row(mc_domain_result *res, mc_domain_part p, mc_part_status st, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void row(mc_domain_result *res, mc_domain_part p, mc_part_status st, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(res->rows[p].reason);
+	res->rows[p].status = st;
+	va_start(ap, fmt);
+	res->rows[p].reason = mc_vasprintf(fmt, ap);
+	va_end(ap);
+}
+
+/* The worst severity among findings whose code starts with prefix (NULL:
+ * all): -1 when none. */
+static int worst(const mc_findings *f, const char *prefix)
+{
+	int w = -1;
+
+	for (size_t i = 0; i < f->n; i++)
+		if ((!prefix || strncmp(f->items[i].code, prefix, strlen(prefix)) == 0) &&
+		    (int)f->items[i].severity > w)
+			w = (int)f->items[i].severity;
+	return w;
+}
+
+static mc_part_status status_of(int severity)
+{
+	return severity == MC_SEV_ERROR ? MC_PART_ERROR
+	     : severity == MC_SEV_WARNING ? MC_PART_WARNING : MC_PART_PASS;
+}
+
+/* The TXT records of an answer that `is` accepts. */
+static size_t txt_records(const mc_dns_answer *a, bool (*is)(const char *, size_t),
+                          const mc_dns_rr **first)
+{
+	size_t n = 0;
+
+	*first = NULL;
+	for (size_t i = 0; a && a->status == MC_DNS_OK && i < a->n_rrs; i++) {
+		if (a->rrs[i].type != MC_RR_TXT || !is(a->rrs[i].data, a->rrs[i].data_len))
+			continue;
+		if (n++ == 0)
+			*first = &a->rrs[i];
+	}
+	return n;
+}
+
+/* ---- DKIM: keys at the selectors asked and the common ones ---- */
+
+struct selectors {
+	const char *name[MC_DOMAIN_MAX_SELECTORS];
+	bool asked[MC_DOMAIN_MAX_SELECTORS]; /* given with --selector */
+	size_t at[MC_DOMAIN_MAX_SELECTORS];  /* index in the batch */
+	size_t n;
+};
+
+static void selectors_of(const mc_domain_opts *o, struct selectors *s)
+{
+	const char *const *common;
+	size_t n_common = mc_domain_common_selectors(&common);
+
+	s->n = 0;
+	for (size_t i = 0; o && i < o->n_selectors && s->n < MC_DOMAIN_MAX_SELECTORS; i++) {
+		s->asked[s->n] = true;
+		s->name[s->n++] = o->selectors[i];
+	}
+	for (size_t i = 0; !(o && o->no_common_selectors) && i < n_common &&
+	                   s->n < MC_DOMAIN_MAX_SELECTORS; i++) {
+		bool dup = false;
+
+		for (size_t k = 0; k < s->n && !dup; k++)
+			dup = strcasecmp(s->name[k], common[i]) == 0;
+		if (!dup) {
+			s->asked[s->n] = false;
+			s->name[s->n++] = common[i];
+		}
+	}
+}
+
+/* Does a TXT answer at a guessed selector hold a DKIM key record (and not,
+ * say, a wildcard's SPF record)? */
+static bool looks_like_key(const mc_dns_answer *a)
+{
+	for (size_t i = 0; a && a->status == MC_DNS_OK && i < a->n_rrs; i++) {
+		mc_tags tags;
+		size_t pos;
+
+		if (a->rrs[i].type != MC_RR_TXT)
+			continue;
+		if (!mc_tags_parse(a->rrs[i].data, a->rrs[i].data_len, &tags, &pos) &&
+		    (mc_tag_has(&tags, "p") || (tags.n && strcmp(tags.t[0].name, "v") == 0 &&
+		                                 tags.t[0].len == 5 &&
+		                                 memcmp(tags.t[0].value, "DKIM1", 5) == 0)))
+			return true;
+	}
+	return false;
+}
+
+static mc_status check_keys(mc_resolver *r, mc_domain_result *res, const struct selectors *s,
+                            const struct batch *b)
+{
+	size_t cap = 0;
+	mc_status st;
+
+	res->selectors_tried = s->n;
+	for (size_t i = 0; i < s->n; i++) {
+		const mc_dns_answer *a = answer(b, s->at[i]);
+		bool temp = a && mc_dns_status_is_temporary(a->status);
+
+		if (!s->asked[i] && !temp && !looks_like_key(a))
+			continue;
+		if (mc_grow(&res->keys, &cap, res->n_keys + 1, sizeof(*res->keys)) < 0)
+			return mc_error_set(MC_ENOMEM, "out of memory");
+		st = mc_dkim_key_check(r, res->domain, s->name[i], &res->keys[res->n_keys]);
+		if (st == MC_EINVAL) { /* a --selector that cannot be one: said by the CLI */
+			mc_dkim_key_clear(&res->keys[res->n_keys]);
+			return st;
+		}
+		res->n_keys++;
+		if (st != MC_OK)
+			return st;
+	}
+	return MC_OK;
+}
+
+static void dkim_row(mc_domain_result *res)
+{
+	size_t usable = 0, temp = 0, bad = 0;
+	int w = -1;
+	mc_buf names = {0};
+
+	for (size_t i = 0; i < res->n_keys; i++) {
+		const mc_dkim_key *k = &res->keys[i];
+		int kw = worst(&k->findings, NULL);
+
+		if (kw > w)
+			w = kw;
+		if (k->verdict == MC_VERDICT_PASS) {
+			usable++;
+			mc_buf_addf(&names, "%s%s", names.len ? ", " : "", k->selector);
+		} else if (k->verdict == MC_VERDICT_TEMPERROR) {
+			temp++;
+		} else {
+			bad++;
+		}
+	}
+	if (bad)
+		row(res, MC_PART_DKIM, MC_PART_ERROR, "%zu key%s unusable (%s)", bad, bad > 1 ? "s" : "",
+		    usable ? "others usable" : "none usable");
+	else if (temp && !usable)
+		row(res, MC_PART_DKIM, MC_PART_TEMPERROR, "key lookups failed (DNS)");
+	else if (usable)
+		row(res, MC_PART_DKIM, status_of(w), "key%s at selector%s %s", usable > 1 ? "s" : "",
+		    usable > 1 ? "s" : "", names.s);
+	else
+		row(res, MC_PART_DKIM, MC_PART_NOT_PUBLISHED, "no key at the %zu selectors tried "
+		    "(selectors cannot be listed from DNS)", res->selectors_tried);
+	if (!usable && !bad && !temp)
+		mc_finding_hint(add(res, "dkim.no_key_found", MC_SEV_INFO,
+			"no DKIM key was found at the %zu selectors tried for %s: the commonly used "
+			"ones%s. DNS cannot list a domain's selectors, so this does not mean the domain "
+			"has none", res->selectors_tried, res->domain,
+			res->selectors_tried > 0 ? " and those given with --selector" : ""),
+			"give the selector your signer uses with --selector SEL (it is s= in the "
+			"DKIM-Signature of a message you sent)");
+	mc_buf_free(&names);
+}
+
+/* ---- MTA-STS, TLS-RPT, BIMI ---- */
+
+static void mta_sts(mc_domain_result *res, const mc_dns_answer *txt, const mc_dns_answer *a4,
+                    const mc_dns_answer *a6)
+{
+	const mc_dns_rr *rec;
+	mc_mta_sts *m = &res->mta_sts;
+	size_t pos = 0;
+	const char *why;
+
+	if (mc_dns_status_is_temporary(txt->status)) {
+		row(res, MC_PART_MTA_STS, MC_PART_TEMPERROR, "the lookup of _mta-sts.%s failed",
+		    res->domain);
+		return;
+	}
+	m->n_records = txt_records(txt, domain_is_sts, &rec);
+	if (m->n_records == 0) {
+		row(res, MC_PART_MTA_STS, MC_PART_NOT_PUBLISHED, "no _mta-sts record: senders "
+		    "may deliver without TLS when an attacker strips STARTTLS");
+		mc_finding_hint(add(res, "mta_sts.none", MC_SEV_INFO, "%s publishes no MTA-STS "
+			"policy (RFC 8461): senders cannot tell that its MX hosts must be reached "
+			"over TLS", res->domain),
+			"publish a policy at https://mta-sts.%s/.well-known/mta-sts.txt (mode: testing "
+			"first) and a TXT record _mta-sts.%s \"v=STSv1; id=<a new id for each "
+			"change>\"", res->domain, res->domain);
+		return;
+	}
+	if (m->n_records > 1) {
+		row(res, MC_PART_MTA_STS, MC_PART_ERROR, "%zu v=STSv1 records: senders use none",
+		    m->n_records);
+		mc_finding_hint(add(res, "mta_sts.multiple_records", MC_SEV_ERROR, "_mta-sts.%s "
+			"has %zu records beginning v=STSv1; RFC 8461 3.1 makes senders ignore them "
+			"all, as if no policy were published", res->domain, m->n_records),
+			"keep exactly one v=STSv1 record at _mta-sts.%s", res->domain);
+		return;
+	}
+	m->record = mc_strndup(rec->data, rec->data_len);
+	if ((why = domain_sts_parse(rec->data, rec->data_len, &m->id, &pos))) {
+		row(res, MC_PART_MTA_STS, MC_PART_ERROR, "the _mta-sts record is malformed");
+		mc_finding_hint(add(res, "mta_sts.syntax", MC_SEV_ERROR, "the MTA-STS record of %s "
+			"is malformed at position %zu: %s (record: %s)", res->domain, pos + 1, why,
+			m->record ? m->record : ""),
+			"publish: v=STSv1; id=20260101T000000 (id: 1 to 32 letters and digits)");
+		return;
+	}
+	m->host_resolves = (a4->status == MC_DNS_OK && a4->n_rrs) ||
+	                   (a6->status == MC_DNS_OK && a6->n_rrs);
+	if (!m->host_resolves && (mc_dns_status_is_temporary(a4->status) ||
+	                          mc_dns_status_is_temporary(a6->status))) {
+		row(res, MC_PART_MTA_STS, MC_PART_TEMPERROR, "the lookup of mta-sts.%s failed",
+		    res->domain);
+		return;
+	}
+	if (!m->host_resolves) {
+		row(res, MC_PART_MTA_STS, MC_PART_ERROR, "id=%s, but mta-sts.%s has no address",
+		    m->id, res->domain);
+		mc_finding_hint(add(res, "mta_sts.no_policy_host", MC_SEV_ERROR, "%s publishes an "
+			"MTA-STS record (id=%s) but mta-sts.%s, the host that serves the policy, has "
+			"no address: senders cannot fetch the policy", res->domain, m->id, res->domain),
+			"point mta-sts.%s (A/AAAA or CNAME) at an HTTPS server that serves "
+			"/.well-known/mta-sts.txt with a certificate for that name", res->domain);
+		return;
+	}
+	row(res, MC_PART_MTA_STS, MC_PART_PASS, "id=%s; policy host mta-sts.%s resolves (the "
+	    "policy itself is not fetched)", m->id, res->domain);
+}
+
+static bool tlsa_published(const mc_domain_result *res)
+{
+	for (size_t i = 0; i < res->n_tlsa; i++)
+		if (res->tlsa[i].n_records)
+			return true;
+	return false;
+}
+
+static void tlsrpt(mc_domain_result *res, const mc_dns_answer *txt)
+{
+	const mc_dns_rr *rec;
+	mc_tlsrpt *t = &res->tlsrpt;
+	size_t pos = 0;
+	const char *why;
+
+	if (mc_dns_status_is_temporary(txt->status)) {
+		row(res, MC_PART_TLSRPT, MC_PART_TEMPERROR, "the lookup of _smtp._tls.%s failed",
+		    res->domain);
+		return;
+	}
+	t->n_records = txt_records(txt, domain_is_tlsrpt, &rec);
+	if (t->n_records == 0) {
+		row(res, MC_PART_TLSRPT, MC_PART_NOT_PUBLISHED, "no _smtp._tls record: no reports "
+		    "of TLS failures");
+		if (res->mta_sts.record || tlsa_published(res))
+			mc_finding_hint(add(res, "tlsrpt.none", MC_SEV_WARNING, "%s uses %s but "
+				"publishes no TLS-RPT record (RFC 8460): senders that fail to reach its MX "
+				"hosts over TLS cannot tell it", res->domain,
+				res->mta_sts.record ? "MTA-STS" : "DANE"),
+				"publish TXT _smtp._tls.%s \"v=TLSRPTv1; rua=mailto:tls-reports@%s\"",
+				res->domain, res->domain);
+		return;
+	}
+	if (t->n_records > 1) {
+		row(res, MC_PART_TLSRPT, MC_PART_ERROR, "%zu v=TLSRPTv1 records: senders use none",
+		    t->n_records);
+		mc_finding_hint(add(res, "tlsrpt.multiple_records", MC_SEV_ERROR, "_smtp._tls.%s "
+			"has %zu records beginning v=TLSRPTv1; RFC 8460 3 makes senders send no "
+			"reports", res->domain, t->n_records),
+			"keep exactly one v=TLSRPTv1 record (several rua= URIs go in one record, "
+			"separated by commas)");
+		return;
+	}
+	t->record = mc_strndup(rec->data, rec->data_len);
+	if ((why = domain_tlsrpt_parse(rec->data, rec->data_len, &t->rua, &t->n_rua, &pos))) {
+		row(res, MC_PART_TLSRPT, MC_PART_ERROR, "the _smtp._tls record is malformed");
+		mc_finding_hint(add(res, "tlsrpt.syntax", MC_SEV_ERROR, "the TLS-RPT record of %s is "
+			"malformed at position %zu: %s (record: %s)", res->domain, pos + 1, why,
+			t->record ? t->record : ""),
+			"publish: v=TLSRPTv1; rua=mailto:tls-reports@%s", res->domain);
+		return;
+	}
+	row(res, MC_PART_TLSRPT, MC_PART_PASS, "reports to %s%s", t->rua[0],
+	    t->n_rua > 1 ? " and more" : "");
+}
+
+static void bimi(mc_domain_result *res, const mc_dns_answer *txt, const char *where)
+{
+	const mc_dns_rr *rec;
+	mc_bimi *b = &res->bimi;
+	size_t pos = 0;
+	const char *why;
+	const mc_dmarc_result *d = &res->dmarc;
+
+	if (mc_dns_status_is_temporary(txt->status)) {
+		row(res, MC_PART_BIMI, MC_PART_TEMPERROR, "the lookup of default._bimi.%s failed",
+		    where);
+		return;
+	}
+	b->n_records = txt_records(txt, domain_is_bimi, &rec);
+	if (b->n_records == 0) {
+		row(res, MC_PART_BIMI, MC_PART_NOT_PUBLISHED, "no default._bimi record");
+		return;
+	}
+	b->found_at = mc_asprintf("default._bimi.%s", where);
+	if (b->n_records > 1) {
+		row(res, MC_PART_BIMI, MC_PART_ERROR, "%zu v=BIMI1 records: mailbox providers use "
+		    "none", b->n_records);
+		mc_finding_hint(add(res, "bimi.multiple_records", MC_SEV_ERROR, "%s has %zu records "
+			"beginning v=BIMI1: mailbox providers treat that as no BIMI record",
+			b->found_at, b->n_records), "keep exactly one v=BIMI1 record");
+		return;
+	}
+	b->record = mc_strndup(rec->data, rec->data_len);
+	if ((why = domain_bimi_parse(rec->data, rec->data_len, b, &pos))) {
+		row(res, MC_PART_BIMI, MC_PART_ERROR, "the BIMI record is malformed");
+		mc_finding_hint(add(res, "bimi.syntax", MC_SEV_ERROR, "the BIMI record at %s is "
+			"malformed at position %zu: %s (record: %s)", b->found_at, pos + 1, why,
+			b->record ? b->record : ""),
+			"publish: v=BIMI1; l=https://%s/logo.svg; a=https://%s/vmc.pem", res->domain,
+			res->domain);
+		return;
+	}
+	if (b->declined) {
+		row(res, MC_PART_BIMI, MC_PART_PASS, "declined (v=BIMI1 with empty l= and a=)");
+		return;
+	}
+	/* the DMARC policy BIMI needs: quarantine or reject, for the domain and its
+	 * subdomains, applied to all mail (RFC 7489 pct) */
+	bool weak = d->verdict != MC_VERDICT_PASS || d->policy < MC_DMARC_POLICY_QUARANTINE ||
+	            (d->subdomain_policy && d->subdomain_policy < MC_DMARC_POLICY_QUARANTINE) ||
+	            (d->record.pct && d->record.pct < 100);
+
+	if (weak) {
+		row(res, MC_PART_BIMI, MC_PART_ERROR, "published, but the DMARC policy is too weak "
+		    "for mailbox providers to show the logo");
+		mc_finding_hint(add(res, "bimi.dmarc_policy", MC_SEV_ERROR, "%s publishes a BIMI "
+			"record, but mailbox providers show the logo only under a DMARC policy of "
+			"quarantine or reject (also for subdomains, applied to all mail); %s's is %s",
+			res->domain, res->domain, d->verdict != MC_VERDICT_PASS ? "missing or invalid"
+			: d->policy < MC_DMARC_POLICY_QUARANTINE ? "p=none"
+			: d->subdomain_policy && d->subdomain_policy < MC_DMARC_POLICY_QUARANTINE
+			? "sp=none" : "pct below 100"),
+			"move DMARC to p=quarantine or p=reject (without sp=none or pct<100) once "
+			"reports show that your mail passes");
+		return;
+	}
+	if (!b->authority) {
+		row(res, MC_PART_BIMI, MC_PART_WARNING, "logo %s, without a mark certificate (a=)",
+		    b->location);
+		mc_finding_hint(add(res, "bimi.no_certificate", MC_SEV_WARNING, "the BIMI record "
+			"of %s has no a= (Verified Mark Certificate): Gmail and Apple Mail show "
+			"logos only with one, Yahoo shows some without", res->domain),
+			"obtain a VMC (or CMC) for the logo and publish its PEM URL in a=");
+		return;
+	}
+	row(res, MC_PART_BIMI, MC_PART_PASS, "logo %s, certificate %s (neither fetched)",
+	    b->location ? b->location : "(none)", b->authority);
+}
+
+/* ---- MX: forward-confirmed reverse DNS; DANE ---- */
+
+static mc_status reverse_dns(mc_resolver *r, mc_domain_result *res)
+{
+	struct batch ptr = {0}, fwd = {0};
+	size_t at[MC_DOMAIN_MAX_ADDRESSES], fat[MC_DOMAIN_MAX_ADDRESSES];
+	mc_status st = MC_OK;
+
+	res->fcrdns = calloc(MC_DOMAIN_MAX_ADDRESSES, sizeof(*res->fcrdns));
+	if (!res->fcrdns)
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	for (size_t h = 0; h < res->mx.n_hosts; h++) {
+		const mc_mx_host *host = &res->mx.hosts[h];
+
+		for (size_t i = 0; i < host->n_addresses && res->n_fcrdns < MC_DOMAIN_MAX_ADDRESSES;
+		     i++) {
+			char rev[80];
+			mc_fcrdns *f = &res->fcrdns[res->n_fcrdns];
+
+			if (!mc_ip_reverse_name(host->addresses[i], rev, sizeof(rev)) ||
+			    !ask(&ptr, "%s", rev, MC_RR_PTR, &at[res->n_fcrdns]))
+				continue;
+			f->host = mc_strdup(host->host);
+			f->address = mc_strdup(host->addresses[i]);
+			res->n_fcrdns++;
+		}
+	}
+	if (ptr.n && (st = mc_dns_resolve(r, ptr.q, ptr.n)) != MC_OK)
+		goto out;
+	for (size_t i = 0; i < res->n_fcrdns; i++) {
+		mc_fcrdns *f = &res->fcrdns[i];
+		const mc_dns_answer *a = answer(&ptr, at[i]);
+
+		fat[i] = SIZE_MAX;
+		f->ptr_status = a ? a->status : MC_DNS_ERROR;
+		for (size_t k = 0; a && a->status == MC_DNS_OK && k < a->n_rrs && !f->ptr; k++)
+			if (a->rrs[k].type == MC_RR_PTR)
+				f->ptr = mc_strdup(a->rrs[k].data);
+		if (f->ptr)
+			ask(&fwd, "%s", f->ptr, strchr(f->address, ':') ? MC_RR_AAAA : MC_RR_A, &fat[i]);
+	}
+	if (fwd.n && (st = mc_dns_resolve(r, fwd.q, fwd.n)) != MC_OK)
+		goto out;
+	for (size_t i = 0; i < res->n_fcrdns; i++) {
+		mc_fcrdns *f = &res->fcrdns[i];
+		const mc_dns_answer *a = fat[i] == SIZE_MAX ? NULL : answer(&fwd, fat[i]);
+
+		for (size_t k = 0; a && a->status == MC_DNS_OK && k < a->n_rrs; k++)
+			if (a->rrs[k].type == a->type && strcmp(a->rrs[k].data, f->address) == 0)
+				f->confirmed = true;
+		if (mc_dns_status_is_temporary(f->ptr_status) ||
+		    (a && mc_dns_status_is_temporary(a->status)))
+			continue; /* said by the DNS failure itself */
+		if (!f->ptr)
+			mc_finding_hint(add(res, "mx.ptr_missing", MC_SEV_WARNING, "the address %s of "
+				"MX host %s has no reverse DNS (PTR) name: many receivers distrust a "
+				"server without one, and the same server usually sends mail too",
+				f->address, f->host),
+				"ask whoever runs the network of %s (the hosting provider) to set its PTR "
+				"record to %s", f->address, f->host);
+		else if (!f->confirmed)
+			mc_finding_hint(add(res, "mx.ptr_mismatch", MC_SEV_WARNING, "the address %s of "
+				"MX host %s has the PTR name %s, which does not resolve back to %s "
+				"(forward-confirmed reverse DNS fails)", f->address, f->host, f->ptr,
+				f->address),
+				"make the PTR name of %s one whose A/AAAA record is %s (usually %s)",
+				f->address, f->address, f->host);
+	}
+out:
+	batch_free(&ptr);
+	batch_free(&fwd);
+	return st;
+}
+
+static mc_status dane(mc_resolver *r, mc_domain_result *res)
+{
+	struct batch b = {0};
+	size_t n = res->mx.null_mx ? 0 : res->mx.n_hosts;
+	size_t authenticated = 0, with = 0, temp = 0;
+	mc_status st = MC_OK;
+
+	if (n > MAX_TLSA_HOSTS)
+		n = MAX_TLSA_HOSTS;
+	if (n && !(res->tlsa = calloc(n, sizeof(*res->tlsa))))
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		size_t at;
+
+		res->tlsa[i].host = mc_strdup(res->mx.hosts[i].host);
+		if (!ask(&b, "_25._tcp.%s", res->mx.hosts[i].host, MC_RR_TLSA, &at))
+			break;
+		res->n_tlsa++;
+	}
+	if (b.n && (st = mc_dns_resolve(r, b.q, b.n)) != MC_OK)
+		goto out;
+	for (size_t i = 0; i < res->n_tlsa; i++) {
+		mc_tlsa_host *t = &res->tlsa[i];
+		const mc_dns_answer *a = answer(&b, i);
+
+		t->name = mc_strdup(b.names[i]);
+		t->status = a ? a->status : MC_DNS_ERROR;
+		t->authenticated = a && a->ad;
+		temp += mc_dns_status_is_temporary(t->status);
+		for (size_t k = 0; a && a->status == MC_DNS_OK && k < a->n_rrs; k++) {
+			char **grown;
+
+			if (a->rrs[k].type != MC_RR_TLSA)
+				continue;
+			grown = realloc(t->records, (t->n_records + 1) * sizeof(*t->records));
+			if (!grown)
+				break;
+			t->records = grown;
+			t->records[t->n_records++] = mc_strdup(a->rrs[k].data);
+		}
+		with += t->n_records > 0;
+		authenticated += t->n_records > 0 && t->authenticated;
+	}
+	if (with == 0 && temp) {
+		row(res, MC_PART_DANE, MC_PART_TEMPERROR, "TLSA lookups failed");
+	} else if (with == 0) {
+		row(res, MC_PART_DANE, MC_PART_NOT_PUBLISHED, "no TLSA records at the MX hosts");
+	} else if (!res->dnssec_checked) {
+		row(res, MC_PART_DANE, MC_PART_NOT_CHECKED, "TLSA at %zu of %zu MX hosts; DNSSEC "
+		    "cannot be judged offline", with, res->n_tlsa);
+	} else if (authenticated < with) {
+		row(res, MC_PART_DANE, MC_PART_WARNING, "TLSA at %zu of %zu MX hosts, %zu without "
+		    "DNSSEC", with, res->n_tlsa, with - authenticated);
+		mc_finding_hint(add(res, "dane.not_authenticated", MC_SEV_WARNING, "%zu MX host%s of "
+			"%s publish%s TLSA records that the resolver did not authenticate with DNSSEC: "
+			"RFC 7672 has senders ignore TLSA records that are not DNSSEC-secure",
+			with - authenticated, with - authenticated > 1 ? "s" : "", res->domain,
+			with - authenticated > 1 ? "" : "es"),
+			"sign the zones of the MX hosts (DNSSEC) and publish their DS records, or "
+			"check with a validating resolver (--dns)");
+	} else {
+		row(res, MC_PART_DANE, MC_PART_PASS, "TLSA at %zu of %zu MX hosts, DNSSEC-"
+		    "authenticated (certificates not matched)", with, res->n_tlsa);
+	}
+	if (with && with < res->n_tlsa)
+		mc_finding_hint(add(res, "dane.partial", MC_SEV_WARNING, "only %zu of the %zu MX "
+			"hosts of %s publish TLSA records: DANE senders deliver to the others "
+			"without authenticating them", with, res->n_tlsa, res->domain),
+			"publish TLSA records (_25._tcp.HOST) for every MX host");
+out:
+	batch_free(&b);
+	return st;
+}
+
+/* ---- DNSSEC: were the answers authenticated? ---- */
+
+static void dnssec(mc_resolver *r, mc_domain_result *res, size_t log_start)
+{
+	mc_dns_log log = {0};
+
+	if (mc_dns_log_copy(r, log_start, &log) != MC_OK)
+		return;
+	mc_dns_log_unique(&log);
+	for (size_t i = 0; i < log.n; i++) {
+		const mc_dns_answer *a = log.entries[i].answer;
+
+		if (a->status != MC_DNS_OK || !mc_dns_name_within(a->name, res->domain))
+			continue;
+		res->answers++;
+		res->authenticated += a->ad;
+	}
+	mc_dns_log_clear(&log);
+	if (!res->dnssec_checked)
+		row(res, MC_PART_DNSSEC, MC_PART_NOT_CHECKED, "offline (--zone): zone files carry "
+		    "no DNSSEC validation");
+	else if (res->answers == 0)
+		row(res, MC_PART_DNSSEC, MC_PART_NOT_CHECKED, "no answers to judge");
+	else if (res->authenticated == res->answers)
+		row(res, MC_PART_DNSSEC, MC_PART_PASS, "all %zu answers under %s authenticated (AD)",
+		    res->answers, res->domain);
+	else if (res->authenticated == 0) {
+		row(res, MC_PART_DNSSEC, MC_PART_NOT_PUBLISHED, "no answer authenticated: unsigned, "
+		    "or the resolver does not validate");
+		mc_finding_hint(add(res, "dnssec.unsigned", MC_SEV_INFO, "none of the %zu answers "
+			"under %s came back authenticated (AD bit): the zone is not signed with DNSSEC, "
+			"or the resolver asked does not validate", res->answers, res->domain),
+			"sign the zone at your DNS provider and publish the DS record at your "
+			"registrar; DANE and a forged-answer-proof MX need it");
+	} else {
+		row(res, MC_PART_DNSSEC, MC_PART_WARNING, "%zu of %zu answers authenticated",
+		    res->authenticated, res->answers);
+		mc_finding_hint(add(res, "dnssec.partial", MC_SEV_WARNING, "only %zu of the %zu "
+			"answers under %s came back authenticated (AD bit): part of the names are in "
+			"an unsigned zone or delegation", res->authenticated, res->answers,
+			res->domain), "sign every zone under the domain, or check the delegations "
+			"that lack DS records");
+	}
+}
+
+/* ---- rows of the checks that exist on their own ---- */
+
+static void mx_row(mc_domain_result *res)
+{
+	const mc_mx_result *m = &res->mx;
+	int w = worst(&m->findings, NULL), own = worst(&res->findings, "mx.");
+
+	if (own > w)
+		w = own;
+	if (m->verdict == MC_VERDICT_TEMPERROR)
+		row(res, MC_PART_MX, MC_PART_TEMPERROR, "a lookup failed (DNS)");
+	else if (m->null_mx)
+		row(res, MC_PART_MX, m->n_hosts > 1 ? MC_PART_ERROR : MC_PART_PASS,
+		    "null MX: the domain accepts no mail");
+	else if (m->verdict != MC_VERDICT_PASS)
+		row(res, MC_PART_MX, MC_PART_ERROR, "%s", m->reason == MC_MX_NXDOMAIN
+		    ? "the domain does not exist" : m->reason == MC_MX_NO_ROUTE
+		    ? "no MX and no address: mail cannot be delivered"
+		    : "no MX host has an address: mail cannot be delivered");
+	else if (m->implicit)
+		row(res, MC_PART_MX, status_of(w), "no MX: mail goes to the domain's own address");
+	else
+		row(res, MC_PART_MX, status_of(w), "%zu host%s, first %s%s", m->n_hosts,
+		    m->n_hosts > 1 ? "s" : "", m->hosts[0].host,
+		    own == MC_SEV_WARNING ? "; reverse DNS incomplete" : "");
+}
+
+static void spf_row(mc_domain_result *res)
+{
+	const mc_spf_lint *s = &res->spf;
+	int w = worst(&s->findings, NULL);
+
+	switch (s->verdict) {
+	case MC_VERDICT_NONE: /* spf.none is an error: receivers cannot tell who may send */
+		row(res, MC_PART_SPF, w == MC_SEV_ERROR ? MC_PART_ERROR : MC_PART_NOT_PUBLISHED,
+		    "no SPF record");
+		break;
+	case MC_VERDICT_TEMPERROR:
+		row(res, MC_PART_SPF, MC_PART_TEMPERROR, "a lookup failed (DNS)");
+		break;
+	case MC_VERDICT_PASS:
+		row(res, MC_PART_SPF, status_of(w), "%d of 10 DNS lookups%s", s->dns_lookups,
+		    w == MC_SEV_WARNING ? "; see the warnings" : "");
+		break;
+	default:
+		row(res, MC_PART_SPF, MC_PART_ERROR, "%s", s->verdict == MC_VERDICT_PERMERROR
+		    ? "receivers get permerror" : "the record has errors");
+		break;
+	}
+}
+
+static void dmarc_row(mc_domain_result *res)
+{
+	const mc_dmarc_result *d = &res->dmarc;
+	int w = worst(&d->findings, NULL);
+
+	switch (d->verdict) {
+	case MC_VERDICT_NONE:
+		row(res, MC_PART_DMARC, w == MC_SEV_ERROR ? MC_PART_ERROR : MC_PART_NOT_PUBLISHED,
+		    "no DMARC record");
+		break;
+	case MC_VERDICT_TEMPERROR:
+		row(res, MC_PART_DMARC, MC_PART_TEMPERROR, "a lookup failed (DNS)");
+		break;
+	case MC_VERDICT_PASS:
+		row(res, MC_PART_DMARC, status_of(w), "p=%s%s%s",
+		    mc_dmarc_policy_name(d->policy) ? mc_dmarc_policy_name(d->policy) : "?",
+		    d->record.domain && strcmp(d->record.domain, res->domain) ? " from " : "",
+		    d->record.domain && strcmp(d->record.domain, res->domain) ? d->record.domain : "");
+		break;
+	default:
+		row(res, MC_PART_DMARC, MC_PART_ERROR, "the record is invalid");
+		break;
+	}
+}
+
+/* A domain with a null MX sends no mail either: RFC 7505 4.3 and M3AAWG's
+ * parked-domain advice -- SPF "v=spf1 -all" and DMARC p=reject. */
+static void parked(mc_domain_result *res)
+{
+	const char *spf = res->spf.record;
+
+	if (!res->mx.null_mx)
+		return;
+	if (!spf || strcasecmp(spf, "v=spf1 -all") != 0)
+		mc_finding_hint(add(res, "domain.parked_spf", MC_SEV_WARNING, "%s accepts no mail "
+			"(null MX) but its SPF record is %s%s%s: a domain that sends no mail should say "
+			"so, or others can send in its name", res->domain, spf ? "'" : "",
+			spf ? spf : "missing", spf ? "'" : ""),
+			"publish the SPF record \"v=spf1 -all\" for %s", res->domain);
+	if (res->dmarc.verdict == MC_VERDICT_NONE || (res->dmarc.verdict == MC_VERDICT_PASS &&
+	                                              res->dmarc.policy != MC_DMARC_POLICY_REJECT))
+		mc_finding_hint(add(res, "domain.parked_dmarc", MC_SEV_WARNING, "%s accepts no mail "
+			"(null MX) and %s: receivers would deliver mail forged in its name",
+			res->domain, res->dmarc.verdict == MC_VERDICT_NONE ? "publishes no DMARC record"
+			: "its DMARC policy is not reject"),
+			"publish TXT _dmarc.%s \"v=DMARC1; p=reject\"", res->domain);
+}
+
+static bool part_temp(const mc_domain_result *res)
+{
+	for (int p = 0; p < MC_PART_COUNT; p++)
+		if (res->rows[p].status == MC_PART_TEMPERROR)
+			return true;
+	return false;
+}
+
+static void verdict(mc_domain_result *res)
+{
+	bool error = false;
+
+	/* an error anywhere: a row, this check's own findings, or a part's */
+	for (int p = 0; p < MC_PART_COUNT; p++)
+		error |= res->rows[p].status == MC_PART_ERROR;
+	error |= worst(&res->findings, NULL) == MC_SEV_ERROR ||
+	         worst(&res->mx.findings, NULL) == MC_SEV_ERROR ||
+	         worst(&res->spf.findings, NULL) == MC_SEV_ERROR ||
+	         worst(&res->dmarc.findings, NULL) == MC_SEV_ERROR;
+	for (size_t i = 0; i < res->n_keys; i++)
+		error |= worst(&res->keys[i].findings, NULL) == MC_SEV_ERROR;
+	res->verdict = error ? MC_VERDICT_FAIL : part_temp(res) ? MC_VERDICT_TEMPERROR
+	                                                        : MC_VERDICT_PASS;
+}
+
+mc_status mc_domain_check(mc_resolver *r, const char *domain, const mc_domain_opts *opts,
+                          mc_domain_result *out)
+{
+	size_t log_start = mc_dns_log_size(r);
+	struct batch b = {0};
+	struct selectors sel;
+	size_t i_sts, i_sts4, i_sts6, i_rpt, i_bimi, dummy;
+	mc_status st;
+
+	memset(out, 0, sizeof(*out));
+	if ((st = mc_domain_normalize(domain, &out->domain)) != MC_OK)
+		return st;
+	out->dnssec_checked = !mc_resolver_offline(r);
+	selectors_of(opts, &sel);
+	/* 1: everything that does not depend on another answer, at once */
+	if (!ask(&b, "%s", out->domain, MC_RR_MX, &dummy) ||
+	    !ask(&b, "%s", out->domain, MC_RR_TXT, &dummy) ||
+	    !ask(&b, "%s", out->domain, MC_RR_A, &dummy) ||
+	    !ask(&b, "%s", out->domain, MC_RR_AAAA, &dummy) ||
+	    !ask(&b, "_dmarc.%s", out->domain, MC_RR_TXT, &dummy) ||
+	    !ask(&b, "_mta-sts.%s", out->domain, MC_RR_TXT, &i_sts) ||
+	    !ask(&b, "mta-sts.%s", out->domain, MC_RR_A, &i_sts4) ||
+	    !ask(&b, "mta-sts.%s", out->domain, MC_RR_AAAA, &i_sts6) ||
+	    !ask(&b, "_smtp._tls.%s", out->domain, MC_RR_TXT, &i_rpt) ||
+	    !ask(&b, "default._bimi.%s", out->domain, MC_RR_TXT, &i_bimi)) {
+		st = mc_error_set(MC_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < sel.n; i++) {
+		char *name = mc_asprintf("%s._domainkey.%s", sel.name[i], out->domain);
+
+		if (!name || mc_dns_name_problem(name) || !ask(&b, "%s", name, MC_RR_TXT, &sel.at[i]))
+			sel.at[i] = SIZE_MAX;
+		free(name);
+	}
+	if ((st = mc_dns_resolve(r, b.q, b.n)) != MC_OK)
+		goto out;
+	/* 2: the checks (from the cache, plus what they ask next) */
+	if ((st = mc_mx_check(r, out->domain, &out->mx)) != MC_OK ||
+	    (st = mc_spf_lint_check(r, out->domain, &out->spf)) != MC_OK ||
+	    (st = mc_dmarc_check(r, out->domain, &out->dmarc)) != MC_OK ||
+	    (st = check_keys(r, out, &sel, &b)) != MC_OK)
+		goto out;
+	/* 3, 4: reverse DNS of the MX addresses; TLSA of the MX hosts */
+	if ((st = reverse_dns(r, out)) != MC_OK || (st = dane(r, out)) != MC_OK)
+		goto out;
+	mta_sts(out, answer(&b, i_sts), answer(&b, i_sts4), answer(&b, i_sts6));
+	tlsrpt(out, answer(&b, i_rpt));
+	const mc_dns_answer *ba = answer(&b, i_bimi);
+
+	/* no record at the domain: the organizational domain's applies */
+	if (txt_records(ba, domain_is_bimi, &(const mc_dns_rr *){NULL}) == 0 &&
+	    !mc_dns_status_is_temporary(ba->status) && out->dmarc.org_domain &&
+	    strcmp(out->dmarc.org_domain, out->domain) != 0) {
+		char *name = mc_asprintf("default._bimi.%s", out->dmarc.org_domain);
+		const mc_dns_answer *oa = name ? mc_dns_lookup(r, name, MC_RR_TXT) : NULL;
+
+		free(name);
+		if (oa)
+			bimi(out, oa, out->dmarc.org_domain);
+	} else {
+		bimi(out, ba, out->domain);
+	}
+	parked(out);
+	mx_row(out);
+	spf_row(out);
+	dmarc_row(out);
+	dkim_row(out);
+	dnssec(r, out, log_start);
+	verdict(out);
+	if ((st = mc_dns_log_copy(r, log_start, &out->dns)) == MC_OK) {
+		mc_dns_log_unique(&out->dns);
+		mc_findings_dns(&out->findings, &out->dns);
+	}
+out:
+	batch_free(&b);
+	return st;
+}
+
+void mc_domain_result_clear(mc_domain_result *res)
+{
+	for (int p = 0; p < MC_PART_COUNT; p++)
+		free(res->rows[p].reason);
+	mc_mx_result_clear(&res->mx);
+	for (size_t i = 0; i < res->n_fcrdns; i++) {
+		free(res->fcrdns[i].host);
+		free(res->fcrdns[i].address);
+		free(res->fcrdns[i].ptr);
+	}
+	free(res->fcrdns);
+	mc_spf_lint_clear(&res->spf);
+	mc_dmarc_result_clear(&res->dmarc);
+	for (size_t i = 0; i < res->n_keys; i++)
+		mc_dkim_key_clear(&res->keys[i]);
+	free(res->keys);
+	free(res->mta_sts.record);
+	free(res->mta_sts.id);
+	free(res->tlsrpt.record);
+	for (size_t i = 0; i < res->tlsrpt.n_rua; i++)
+		free(res->tlsrpt.rua[i]);
+	free(res->tlsrpt.rua);
+	free(res->bimi.record);
+	free(res->bimi.location);
+	free(res->bimi.authority);
+	free(res->bimi.found_at);
+	for (size_t i = 0; i < res->n_tlsa; i++) {
+		free(res->tlsa[i].host);
+		free(res->tlsa[i].name);
+		for (size_t k = 0; k < res->tlsa[i].n_records; k++)
+			free(res->tlsa[i].records[k]);
+		free(res->tlsa[i].records);
+	}
+	free(res->tlsa);
+	mc_findings_clear(&res->findings);
+	mc_dns_log_clear(&res->dns);
+	memset(res, 0, sizeof(*res));
+}

@@ -1,0 +1,181 @@
+/* domain: JSON and text for the whole mail setup of a domain. */
+#include <string.h>
+
+#include "mailcheck/domain.h"
+#include "report/internal.h"
+
+static json_t *rows_json(const mc_domain_result *res)
+{
+	json_t *o = json_object();
+
+	for (int p = 0; p < MC_PART_COUNT; p++) {
+		json_t *r = json_object();
+
+		json_object_set_new(r, "status", json_string(mc_part_status_name(res->rows[p].status)));
+		json_object_set_new(r, "reason", mc_json_str(res->rows[p].reason));
+		json_object_set_new(o, mc_domain_part_name((mc_domain_part)p), r);
+	}
+	return o;
+}
+
+static json_t *strings(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, mc_json_str(v[i]));
+	return a;
+}
+
+static json_t *mx_json(const mc_domain_result *res)
+{
+	json_t *o = mc_json_nested(mc_mx_json(&res->mx)), *rd = json_array();
+
+	for (size_t i = 0; i < res->n_fcrdns; i++) {
+		const mc_fcrdns *f = &res->fcrdns[i];
+		json_t *e = json_object();
+
+		json_object_set_new(e, "host", mc_json_str(f->host));
+		json_object_set_new(e, "address", mc_json_str(f->address));
+		json_object_set_new(e, "ptr", mc_json_str(f->ptr));
+		json_object_set_new(e, "ptr_status", json_string(mc_dns_status_name(f->ptr_status)));
+		json_object_set_new(e, "confirmed", json_boolean(f->confirmed));
+		json_array_append_new(rd, e);
+	}
+	json_object_set_new(o, "reverse_dns", rd);
+	return o;
+}
+
+static json_t *dkim_json(const mc_domain_result *res)
+{
+	json_t *o = json_object(), *keys = json_array();
+
+	json_object_set_new(o, "selectors_tried", json_integer((json_int_t)res->selectors_tried));
+	for (size_t i = 0; i < res->n_keys; i++)
+		json_array_append_new(keys, mc_json_nested(mc_dkim_key_json(&res->keys[i])));
+	json_object_set_new(o, "keys", keys);
+	return o;
+}
+
+static json_t *policies_json(const mc_domain_result *res, json_t *o)
+{
+	json_t *m = json_object(), *t = json_object(), *b = json_object();
+
+	json_object_set_new(m, "record", mc_json_str(res->mta_sts.record));
+	json_object_set_new(m, "records", json_integer((json_int_t)res->mta_sts.n_records));
+	json_object_set_new(m, "id", mc_json_str(res->mta_sts.id));
+	json_object_set_new(m, "policy_host_resolves", json_boolean(res->mta_sts.host_resolves));
+	json_object_set_new(o, "mta_sts", m);
+	json_object_set_new(t, "record", mc_json_str(res->tlsrpt.record));
+	json_object_set_new(t, "records", json_integer((json_int_t)res->tlsrpt.n_records));
+	json_object_set_new(t, "rua", strings(res->tlsrpt.rua, res->tlsrpt.n_rua));
+	json_object_set_new(o, "tlsrpt", t);
+	json_object_set_new(b, "record", mc_json_str(res->bimi.record));
+	json_object_set_new(b, "records", json_integer((json_int_t)res->bimi.n_records));
+	json_object_set_new(b, "found_at", mc_json_str(res->bimi.found_at));
+	json_object_set_new(b, "location", mc_json_str(res->bimi.location));
+	json_object_set_new(b, "authority", mc_json_str(res->bimi.authority));
+	json_object_set_new(b, "declined", json_boolean(res->bimi.declined));
+	json_object_set_new(o, "bimi", b);
+	return o;
+}
+
+static json_t *dane_json(const mc_domain_result *res)
+{
+	json_t *hosts = json_array();
+
+	for (size_t i = 0; i < res->n_tlsa; i++) {
+		const mc_tlsa_host *h = &res->tlsa[i];
+		json_t *e = json_object();
+
+		json_object_set_new(e, "host", mc_json_str(h->host));
+		json_object_set_new(e, "name", mc_json_str(h->name));
+		json_object_set_new(e, "status", json_string(mc_dns_status_name(h->status)));
+		json_object_set_new(e, "records", strings(h->records, h->n_records));
+		json_object_set_new(e, "authenticated", json_boolean(h->authenticated));
+		json_array_append_new(hosts, e);
+	}
+	return hosts;
+}
+
+json_t *mc_domain_json(const void *result)
+{
+	const mc_domain_result *res = result;
+	json_t *o = mc_json_head("domain"), *d = json_object(), *dn = json_object();
+
+	json_object_set_new(o, "domain", mc_json_str(res->domain));
+	json_object_set_new(o, "result", json_string(mc_verdict_name(res->verdict)));
+	json_object_set_new(o, "parts", rows_json(res));
+	json_object_set_new(o, "mx", mx_json(res));
+	json_object_set_new(o, "spf", mc_json_nested(mc_spf_lint_json(&res->spf)));
+	json_object_set_new(o, "dmarc", mc_json_nested(mc_dmarc_json(&res->dmarc)));
+	json_object_set_new(o, "dkim", dkim_json(res));
+	policies_json(res, o);
+	json_object_set_new(d, "hosts", dane_json(res));
+	json_object_set_new(o, "dane", d);
+	json_object_set_new(dn, "checked", json_boolean(res->dnssec_checked));
+	json_object_set_new(dn, "answers", json_integer((json_int_t)res->answers));
+	json_object_set_new(dn, "authenticated", json_integer((json_int_t)res->authenticated));
+	json_object_set_new(o, "dnssec", dn);
+	mc_json_tail(o, &res->findings, &res->dns);
+	return o;
+}
+
+static mc_color status_color(mc_part_status s)
+{
+	switch (s) {
+	case MC_PART_PASS: return MC_COLOR_GREEN;
+	case MC_PART_ERROR: return MC_COLOR_RED;
+	case MC_PART_WARNING:
+	case MC_PART_TEMPERROR: return MC_COLOR_YELLOW;
+	default: return MC_COLOR_DIM;
+	}
+}
+
+void mc_domain_text(mc_text *t, const void *result)
+{
+	const mc_domain_result *res = result;
+	size_t errors = 0, warnings = 0;
+
+	for (int p = 0; p < MC_PART_COUNT; p++) {
+		errors += res->rows[p].status == MC_PART_ERROR;
+		warnings += res->rows[p].status == MC_PART_WARNING;
+	}
+	if (res->verdict == MC_VERDICT_PASS)
+		mc_text_verdict(t, res->verdict, "the mail setup of %s has no error%s", res->domain,
+		                warnings ? " (see the warnings)" : "");
+	else if (res->verdict == MC_VERDICT_TEMPERROR)
+		mc_text_verdict(t, res->verdict, "the mail setup of %s could not be fully checked "
+		                "(DNS failure)", res->domain);
+	else
+		mc_text_verdict(t, res->verdict, "the mail setup of %s has errors in %zu part%s",
+		                res->domain, errors ? errors : 1, errors > 1 ? "s" : "");
+	if (t->opts->quiet)
+		return;
+	for (int p = 0; p < MC_PART_COUNT; p++) {
+		char status[24];
+
+		snprintf(status, sizeof(status), "%-14s", mc_part_status_name(res->rows[p].status));
+		for (char *c = status; *c; c++)
+			if (*c == '_')
+				*c = ' ';
+		fprintf(t->fp, "  %-8s ", mc_domain_part_label((mc_domain_part)p));
+		mc_text_colored(t, status_color(res->rows[p].status), status);
+		fprintf(t->fp, " %s\n", res->rows[p].reason ? res->rows[p].reason : "");
+	}
+	/* what needs changing, errors first: this check's own findings and the
+	 * parts' (their notes are in the JSON, and in each command's output) */
+	const mc_findings *lists[4 + MC_DOMAIN_MAX_SELECTORS];
+	mc_severity min[4 + MC_DOMAIN_MAX_SELECTORS];
+	size_t n = 0;
+
+	lists[n] = &res->findings, min[n++] = MC_SEV_WARNING;
+	lists[n] = &res->mx.findings, min[n++] = MC_SEV_WARNING;
+	lists[n] = &res->spf.findings, min[n++] = MC_SEV_WARNING;
+	lists[n] = &res->dmarc.findings, min[n++] = MC_SEV_WARNING;
+	for (size_t i = 0; i < res->n_keys && n < sizeof(lists) / sizeof(lists[0]); i++)
+		lists[n] = &res->keys[i].findings, min[n++] = MC_SEV_WARNING;
+	mc_text_findings(t, lists, min, n);
+	if (t->opts->verbose)
+		mc_text_tail(t, &(mc_findings){0}, &res->dns);
+}
