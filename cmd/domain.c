@@ -5,7 +5,7 @@
  * standard input (one a line, "#" comments and blank lines ignored, bad
  * names reported by line and skipped). --jobs worker threads each check one
  * domain at a time with a resolver of their own (the same nameservers or
- * zone files, a cache of their own that is forgotten when it grows); the
+ * zone files, a cache of their own that is forgotten after each domain); the
  * reports are written in input order through a window of finished reports
  * (or as completed), so memory stays flat however long the list.
  */
@@ -28,7 +28,6 @@ static const char usage[] =
 
 #define MAX_JOBS 256
 #define MAX_LINE 1024          /* a domain name is at most 253 characters */
-#define CACHE_LIMIT 20000      /* answers a worker keeps before forgetting */
 
 struct code_count {
 	char *code;
@@ -338,11 +337,9 @@ static void *work(void *arg)
 		pthread_mutex_unlock(&run->lock);
 		mc_domain_result_clear(&res);
 		free(name);
-		/* flat memory: the log is per domain, the cache is bounded */
-		if (mc_resolver_cache_size(w->r) > CACHE_LIMIT)
-			mc_resolver_forget(w->r);
-		else
-			mc_dns_log_rewind(w->r, 0);
+		/* each domain on a fresh cache: memory stays flat, and a report does
+		 * not depend on which worker checked which domain before */
+		mc_resolver_forget(w->r);
 		pthread_mutex_lock(&run->lock);
 	}
 	pthread_cond_broadcast(&run->moved);

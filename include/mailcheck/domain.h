@@ -100,6 +100,7 @@ typedef struct mc_domain_result {
 	/* PASS: no error finding; FAIL: errors; TEMPERROR: DNS trouble */
 	mc_verdict verdict;
 	mc_domain_row rows[MC_PART_COUNT];
+	bool exists;           /* false: NXDOMAIN, and only mx was checked */
 	mc_mx_result mx;
 	mc_fcrdns *fcrdns;
 	size_t n_fcrdns;

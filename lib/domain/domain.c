@@ -823,8 +823,17 @@ mc_status mc_domain_check(mc_resolver *r, const char *domain, const mc_domain_op
 	if ((st = mc_dns_resolve(r, b.q, b.n)) != MC_OK)
 		goto out;
 	/* 2: the checks (from the cache, plus what they ask next) */
-	if ((st = mc_mx_check(r, out->domain, &out->mx)) != MC_OK ||
-	    (st = mc_spf_lint_check(r, out->domain, &out->spf)) != MC_OK ||
+	if ((st = mc_mx_check(r, out->domain, &out->mx)) != MC_OK)
+		goto out;
+	out->exists = out->mx.reason != MC_MX_NXDOMAIN;
+	if (!out->exists) { /* nothing else to look at: say that once */
+		mx_row(out);
+		for (int p = MC_PART_MX + 1; p < MC_PART_COUNT; p++)
+			row(out, (mc_domain_part)p, MC_PART_NOT_CHECKED, "the domain does not exist");
+		out->verdict = MC_VERDICT_FAIL;
+		goto log;
+	}
+	if ((st = mc_spf_lint_check(r, out->domain, &out->spf)) != MC_OK ||
 	    (st = mc_dmarc_check(r, out->domain, &out->dmarc)) != MC_OK ||
 	    (st = check_keys(r, out, &sel, &b)) != MC_OK)
 		goto out;
@@ -855,6 +864,7 @@ mc_status mc_domain_check(mc_resolver *r, const char *domain, const mc_domain_op
 	dkim_row(out);
 	dnssec(r, out, log_start);
 	verdict(out);
+log:
 	if ((st = mc_dns_log_copy(r, log_start, &out->dns)) == MC_OK) {
 		mc_dns_log_unique(&out->dns);
 		mc_findings_dns(&out->findings, &out->dns);

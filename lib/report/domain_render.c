@@ -107,8 +107,10 @@ json_t *mc_domain_json(const void *result)
 	json_object_set_new(o, "result", json_string(mc_verdict_name(res->verdict)));
 	json_object_set_new(o, "parts", rows_json(res));
 	json_object_set_new(o, "mx", mx_json(res));
-	json_object_set_new(o, "spf", mc_json_nested(mc_spf_lint_json(&res->spf)));
-	json_object_set_new(o, "dmarc", mc_json_nested(mc_dmarc_json(&res->dmarc)));
+	json_object_set_new(o, "spf", res->exists ? mc_json_nested(mc_spf_lint_json(&res->spf))
+	                                          : json_null());
+	json_object_set_new(o, "dmarc", res->exists ? mc_json_nested(mc_dmarc_json(&res->dmarc))
+	                                            : json_null());
 	json_object_set_new(o, "dkim", dkim_json(res));
 	policies_json(res, o);
 	json_object_set_new(d, "hosts", dane_json(res));

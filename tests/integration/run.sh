@@ -102,7 +102,9 @@ count() { # add a suite's "N passed, N failed" last line to the totals
 out=$(MC_TEST_DNS="127.0.0.1:$port" MC_TEST_SILENT="$silent" "$build/tests/test_net" 2>&1)
 echo "$out"; count "$(tail -n1 <<<"$out")"
 
-out=$(python3 "$root/tests/cli/run_cases.py" "$build/mailcheck" --network "$port" 2>&1)
+# MAILCHECK_UPDATE_NETWORK=1 rewrites the cases' expect.network.json
+out=$(python3 "$root/tests/cli/run_cases.py" "$build/mailcheck" --network "$port" \
+	${MAILCHECK_UPDATE_NETWORK:+--update} 2>&1)
 echo "$out"; count "$(tail -n1 <<<"$out")"
 
 # the hostile DNS cases against the real server, within the same limits
