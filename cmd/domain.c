@@ -75,21 +75,21 @@ static double now_s(void)
  * line too long to be a domain is skipped to its end and marked. */
 static char *read_line(struct run *run, char *buf, bool *too_long)
 {
-	size_t n = 0;
-	int c;
+	size_t n;
 
 	*too_long = false;
-	while ((c = getc(run->in)) != EOF && c != '\n') {
-		if (n < MAX_LINE - 1)
-			buf[n++] = (char)c;
-		else
-			*too_long = true;
-	}
-	if (c == EOF && n == 0 && !*too_long)
+	if (!fgets(buf, MAX_LINE, run->in))
 		return NULL;
-	if (n && buf[n - 1] == '\r')
-		n--;
-	buf[n] = '\0';
+	n = strlen(buf);
+	if (n == MAX_LINE - 1 && buf[n - 1] != '\n') { /* longer: skip the rest */
+		char rest[4096];
+
+		*too_long = true;
+		while (fgets(rest, sizeof(rest), run->in) && rest[strlen(rest) - 1] != '\n')
+			;
+	}
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
 	return buf;
 }
 

@@ -97,7 +97,7 @@ typedef struct mc_tlsa_host {
 
 typedef struct mc_domain_result {
 	char *domain;
-	/* PASS: no error finding; FAIL: errors; TEMPERROR: DNS trouble */
+	/* TEMPERROR: DNS trouble in a part; else FAIL: an error finding; PASS */
 	mc_verdict verdict;
 	mc_domain_row rows[MC_PART_COUNT];
 	bool exists;           /* false: NXDOMAIN, and only mx was checked */

@@ -241,8 +241,10 @@ static void dkim_row(mc_domain_result *res)
 		if (kw > w)
 			w = kw;
 		if (k->verdict == MC_VERDICT_PASS) {
-			usable++;
-			mc_buf_addf(&names, "%s%s", names.len ? ", " : "", k->selector);
+			if (++usable <= 5)
+				mc_buf_addf(&names, "%s%s", names.len ? ", " : "", k->selector);
+			else if (usable == 6)
+				mc_buf_addf(&names, " and more");
 		} else if (k->verdict == MC_VERDICT_TEMPERROR) {
 			temp++;
 		} else {
@@ -781,8 +783,10 @@ static void verdict(mc_domain_result *res)
 	         worst(&res->dmarc.findings, NULL) == MC_SEV_ERROR;
 	for (size_t i = 0; i < res->n_keys; i++)
 		error |= worst(&res->keys[i].findings, NULL) == MC_SEV_ERROR;
-	res->verdict = error ? MC_VERDICT_FAIL : part_temp(res) ? MC_VERDICT_TEMPERROR
-	                                                        : MC_VERDICT_PASS;
+	/* DNS trouble first, as the other commands do: what could not be asked
+	 * may change the picture, and a retry is what CI should do */
+	res->verdict = part_temp(res) ? MC_VERDICT_TEMPERROR : error ? MC_VERDICT_FAIL
+	                                                             : MC_VERDICT_PASS;
 }
 
 mc_status mc_domain_check(mc_resolver *r, const char *domain, const mc_domain_opts *opts,

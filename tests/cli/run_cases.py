@@ -118,16 +118,26 @@ def zone_args_to_network(args, port):
 
 def run_measured(argv, stdin, env, timeout):
     """Run argv; (returncode, stdout, stderr, seconds, peak RSS in KiB).
-    The child is reaped with wait4 to get its own resource usage."""
+    The child is reaped with wait4 to get its own resource usage. stdin is
+    bytes, or a generator process whose output is piped in directly (the
+    harness never holds it: a forked child's peak RSS counts the parent's
+    pages until it execs)."""
     start = time.monotonic()
-    p = subprocess.Popen(argv, cwd=ROOT, env=env, stdin=subprocess.PIPE,
+    gen = stdin if isinstance(stdin, subprocess.Popen) else None
+    p = subprocess.Popen(argv, cwd=ROOT, env=env,
+                         stdin=gen.stdout if gen else subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if gen:
+        gen.stdout.close()
+        stdin = None
     out = {}
 
     def pump(name, f):
         out[name] = f.read()
 
     def feed():
+        if stdin is None:
+            return
         try:
             p.stdin.write(stdin)
         except BrokenPipeError:
@@ -150,6 +160,10 @@ def run_measured(argv, stdin, env, timeout):
     killer.cancel()
     for t in threads:
         t.join()
+    if gen:
+        if gen.poll() is None:
+            gen.kill()  # mailcheck stopped reading early
+        gen.wait()
     p.returncode = os.waitstatus_to_exitcode(status)
     timed_out = seconds >= timeout
     return p.returncode, out["out"], out["err"], seconds, usage.ru_maxrss, timed_out
@@ -159,8 +173,7 @@ def case_stdin(case):
     stdin_file = os.path.join(case, "stdin")
     gen = os.path.join(case, "stdin.py")
     if os.path.exists(gen):
-        return subprocess.run([sys.executable, gen], capture_output=True, check=True,
-                              cwd=ROOT).stdout
+        return subprocess.Popen([sys.executable, gen], stdout=subprocess.PIPE, cwd=ROOT)
     return open(stdin_file, "rb").read() if os.path.exists(stdin_file) else b""
 
 

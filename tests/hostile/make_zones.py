@@ -56,6 +56,16 @@ def hostile():
         z.append("wide        MX    %d h%d.wide" % (i % 50, i))
     for i in range(1000):
         z.append("h%d.wide   A     192.0.2.%d" % (i, i % 250 + 1))
+    z.append("; mailcheck domain: a DKIM key at every selector anyone asks (a wildcard),")
+    z.append("; an MTA-STS and a BIMI record of 4,000+ bytes, 40 TLS-RPT records")
+    z.append("*._domainkey.wild TXT  \"v=DKIM1; k=ed25519; p=OeHkDG3LuWSwli3PchjqVY75K8YACER+2i8hiCy4Rvw=\"")
+    z.append("wild        MX    10 h1.wide")
+    z.append("_mta-sts.wild TXT " + txt("v=STSv1; id=1; " + "; ".join(
+        "ext%d=%s" % (i, "x" * 40) for i in range(90))))
+    z.append("default._bimi.wild TXT " + txt("v=BIMI1; l=https://wild.hostile.test/" +
+                                              "a" * 4000 + ".svg"))
+    for i in range(40):
+        z.append('_smtp._tls.wild TXT "v=TLSRPTv1; rua=mailto:r%d@wild.hostile.test"' % i)
     z.append("; SPF through a long CNAME chain and through a CNAME loop")
     z.append('via-long    TXT   "v=spf1 a:long0.hostile.test -all"')
     z.append('via-loop    TXT   "v=spf1 a:cname-a.hostile.test -all"')
@@ -76,6 +86,9 @@ def faults():
     z.append(";! timeout _dmarc.dmarc-timeout.faults.hostile.test TXT")
     z.append(";! servfail _dmarc.faults.hostile.test TXT")
     z.append(";! timeout sel._domainkey.faults.hostile.test TXT")
+    z.append("; mailcheck domain: a timeout at MTA-STS, and at the MX")
+    z.append("sts-timeout MX    0 .")
+    z.append(";! timeout _mta-sts.sts-timeout.faults.hostile.test TXT")
     return "\n".join(z) + "\n"
 
 
