@@ -11,7 +11,7 @@ _mailcheck()
 		cword=$COMP_CWORD
 	}
 
-	local commands="mx spf dkim dmarc trace verify"
+	local commands="mx spf dkim dmarc trace verify domain"
 	local global="--json --dns --zone --timeout --now --authserv-id --verbose --quiet
 		--no-color --help --version -v -q -h -V"
 
@@ -21,7 +21,10 @@ _mailcheck()
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	--dns | --timeout | --now | --authserv-id | --ip | --helo | --mail-from | \
-	--sender | --selector | --trust)
+	--sender | --selector | --trust | --jobs)
+		return ;;
+	--order)
+		COMPREPLY=($(compgen -W "input completed" -- "$cur"))
 		return ;;
 	esac
 
@@ -30,7 +33,7 @@ _mailcheck()
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
 		--zone | --dns | --timeout | --now | --authserv-id | --ip | --helo | \
-		--mail-from | --sender | --selector | --trust)
+		--mail-from | --sender | --selector | --trust | --jobs | --order)
 			((i++)) ;;
 		-*) ;;
 		*) command=${words[i]}; break ;;
@@ -52,6 +55,7 @@ _mailcheck()
 	dkim) own="--selector" ;;
 	trace) own="--trust" ;;
 	verify) own="--ip --helo --mail-from --trust" ;;
+	domain) own="--selector --jobs --order --no-common-selectors" ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$own $global" -- "$cur"))
