@@ -4,6 +4,7 @@
 broken nameservers do.
 
   truncating_server.py PORT_FILE --tcp close|refuse|silent|ok [--records]
+                       [--whole] [--ad]
 
 It binds a free port for UDP and TCP on 127.0.0.1 and writes the port to
 PORT_FILE once it is ready. --tcp says what a TCP connection gets:
@@ -12,9 +13,12 @@ PORT_FILE once it is ready. --tcp says what a TCP connection gets:
   silent  accepted, read, never answered
   ok      the full answer (so that the test proves the happy path too)
 --records puts the records in the truncated UDP answer as well (a partial
-answer that must not be used as if it were complete). Answers are made up
-from the question: TXT gets an SPF, DMARC or DKIM record by the name, A
-192.0.2.1, MX "10 mx.<name>". It stops when killed.
+answer that must not be used as if it were complete). --whole answers over
+UDP in full (no TC), and --ad sets the AD bit as a validating resolver does
+for signed zones (for the DNSSEC rows of `mailcheck domain`). Answers are
+made up from the question: TXT gets an SPF, DMARC or DKIM record by the
+name, A 192.0.2.1, MX "10 mx.<name>", TLSA at _25._tcp names "3 1 1 <hash>".
+It stops when killed.
 """
 import argparse
 import select
@@ -79,7 +83,12 @@ def records(name, qtype):
         return [(1, socket.inet_aton("192.0.2.1"))]
     if qtype == 15:
         return [(15, struct.pack("!H", 10) + name_wire("mx." + name))]
+    if qtype == 52 and name.startswith("_25._tcp."):
+        return [(52, bytes([3, 1, 1]) + bytes(range(32)))]
     return []
+
+
+AD = False  # --ad
 
 
 def answer(query, truncated, with_records):
@@ -91,6 +100,8 @@ def answer(query, truncated, with_records):
     flags = 0x8000 | 0x0400 | (qflags & 0x0100)  # QR, AA, RD copied
     if truncated:
         flags |= 0x0200  # TC
+    if AD:
+        flags |= 0x0020  # AD: the answer is authenticated (RFC 4035 3.2.3)
     out = struct.pack("!HHHHHH", qid, flags, 1, len(rrs), 0, 0) + query[12:end]
     for rtype, rdata in rrs:
         out += b"\xc0\x0c" + struct.pack("!HHIH", rtype, 1, 300, len(rdata)) + rdata
@@ -102,7 +113,11 @@ def main():
     ap.add_argument("port_file")
     ap.add_argument("--tcp", choices=["close", "refuse", "silent", "ok"], required=True)
     ap.add_argument("--records", action="store_true")
+    ap.add_argument("--whole", action="store_true")
+    ap.add_argument("--ad", action="store_true")
     args = ap.parse_args()
+    global AD
+    AD = args.ad
 
     udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     udp.bind(("127.0.0.1", 0))
@@ -121,7 +136,7 @@ def main():
         for s in ready:
             if s is udp:
                 msg, peer = udp.recvfrom(4096)
-                out = answer(msg, True, args.records)
+                out = answer(msg, not args.whole, args.records)
                 if out:
                     udp.sendto(out, peer)
                 continue

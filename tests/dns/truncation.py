@@ -35,15 +35,17 @@ COMMANDS = [
     ["dkim", "testdata/dkim/rsa_simple.eml", "--now", "1795600000"],
     ["verify", "testdata/verify/server_not_in_spf.eml", "--ip", "192.0.2.1",
      "--now", "1795600000"],
+    ["domain", "example.org", "--selector", "sel", "--no-common-selectors"],
 ]
 REASONS = {"close": "the TCP connection without answering", "refuse": "Connection refused",
            "silent": "over TCP within"}
 
 
-def start(mode, records):
+def start(mode, records, *extra):
     tmp = tempfile.mkdtemp(prefix="mailcheck-trunc.")
     port_file = os.path.join(tmp, "port")
-    args = [sys.executable, SERVER, port_file, "--tcp", mode] + (["--records"] if records else [])
+    args = [sys.executable, SERVER, port_file, "--tcp", mode] + \
+        (["--records"] if records else []) + list(extra)
     proc = subprocess.Popen(args)
     for _ in range(100):
         if os.path.exists(port_file) and open(port_file).read().endswith("\n"):
@@ -148,6 +150,30 @@ def main():
     finally:
         proc.kill()
         proc.wait()
+    # mailcheck domain against a resolver that authenticates everything (AD),
+    # and against one that authenticates nothing: the DNSSEC and DANE rows
+    for ad in (True, False):
+        proc, port = start("ok", True, "--whole", *(["--ad"] if ad else []))
+        try:
+            rc, out, _ = run(mailcheck, port, ["domain", "example.org", "--no-common-selectors"])
+            obj = json.loads(out) if out.startswith("{") else {}
+            parts = obj.get("parts", {})
+            dnssec, dane = parts.get("dnssec", {}), parts.get("dane", {})
+            codes = findings_of(obj)
+            if ad:
+                ok = dnssec.get("status") == "pass" and dane.get("status") == "pass" and \
+                    obj.get("dnssec", {}).get("authenticated", 0) > 0 and \
+                    obj["dnssec"]["authenticated"] == obj["dnssec"]["answers"]
+            else:
+                ok = dnssec.get("status") == "not_published" and \
+                    dane.get("status") == "warning" and "dane.not_authenticated" in codes \
+                    and "dnssec.unsigned" in codes
+            check(ok, "domain with a resolver that %s: dnssec %s, dane %s" % (
+                "authenticates (AD)" if ad else "does not authenticate",
+                dnssec.get("status"), dane.get("status")))
+        finally:
+            proc.kill()
+            proc.wait()
     print("truncation: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
