@@ -3,12 +3,16 @@
  * ldns_resolver (which marks a nameserver dead for good after one timeout,
  * see shared/LIBRARIES.md).
  *
- * A batch is sent all at once: each query gets its own UDP socket per try
- * (ldns_udp_bgsend2) and one poll() waits for every socket. A query is sent
- * `tries` times, spread evenly over its timeout, to the nameservers in turn;
- * an answer to any of its tries counts. A truncated answer is asked again
- * over TCP (RFC 1035 4.2.1, RFC 7766). Answers are checked against the id,
- * the question and the server's address before they are believed.
+ * A batch is sent all at once: up to WINDOW queries in flight over a pool
+ * of POOL UDP sockets per address family (each with its own random port;
+ * every query a random id unique within its socket), and one poll() waits
+ * for them all. A query is sent `tries` times, spread evenly over its
+ * timeout, to the nameservers in turn; an answer to any of its tries counts.
+ * A truncated answer is asked again over TCP (RFC 1035 4.2.1, RFC 7766).
+ * Answers are checked against the id, the question and the server's address
+ * before they are believed. Queries are written by hand (RFC 1035 4.1 with
+ * an EDNS OPT record, RFC 6891): ldns's packet builder and its random ids
+ * cost more than the rest of a query.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,7 +29,9 @@
 
 #define MAX_TRIES 8
 #define WINDOW 64         /* queries in flight at once */
+#define POOL 8            /* UDP sockets per address family and window */
 #define EDNS_SIZE 1232    /* the DNS flag day 2020 default */
+#define QUERY_MAX 300     /* header, a name of at most 255 bytes, question, OPT */
 
 struct server {
 	struct sockaddr_storage addr;
@@ -42,13 +48,19 @@ struct net {
 
 struct flight {
 	mc_dns_answer *a;
-	ldns_buffer *wire;
+	uint8_t q[QUERY_MAX];    /* the query in wire form */
+	size_t qlen, qend;       /* its length; the end of its question section */
 	uint16_t id;
-	int fd[MAX_TRIES];
-	size_t server[MAX_TRIES];
+	int slot;                /* its socket in the pool: index % POOL */
+	size_t server[MAX_TRIES];/* the server of each try */
 	int sent;
 	double start;
 	bool done;
+};
+
+/* The sockets of a window: one pool per address family, opened on first use. */
+struct pool {
+	int fd[2][POOL];         /* [0] IPv4, [1] IPv6 */
 };
 
 static void net_free(void *state)
@@ -204,25 +216,54 @@ mc_status mc_dns_net_open(const mc_resolver_opts *opts, void **state)
 	return MC_OK;
 }
 
-/* The query in wire form: RD, AD (RFC 6840 5.7: ask for the AD bit), EDNS. */
+/* The query in wire form (RFC 1035 4.1): RD, AD (RFC 6840 5.7: ask for
+ * the AD bit), one question, an EDNS OPT record (RFC 6891 6.1.2). -1 when
+ * the name cannot be put in a query. */
 static int build_query(struct flight *f)
 {
-	ldns_pkt *pkt = NULL;
+	const char *name = f->a->name;
+	size_t at = 12;
+	uint8_t *q = f->q;
 
-	if (ldns_pkt_query_new_frm_str(&pkt, f->a->name, f->a->type, LDNS_RR_CLASS_IN,
-	                               LDNS_RD) != LDNS_STATUS_OK)
-		return -1;
-	f->id = ldns_get_random();
-	ldns_pkt_set_id(pkt, f->id);
-	ldns_pkt_set_ad(pkt, true);
-	ldns_pkt_set_edns_udp_size(pkt, EDNS_SIZE);
-	f->wire = ldns_buffer_new(LDNS_MIN_BUFLEN);
-	if (!f->wire || ldns_pkt2buffer_wire(f->wire, pkt) != LDNS_STATUS_OK) {
-		ldns_pkt_free(pkt);
-		return -1;
+	memset(q, 0, 12);
+	q[2] = 0x01;               /* RD */
+	q[3] = 0x20;               /* AD */
+	q[5] = 1;                  /* QDCOUNT */
+	q[11] = 1;                 /* ARCOUNT: the OPT record */
+	if (strcmp(name, ".") != 0) {
+		for (const char *l = name; *l;) {
+			size_t len = strcspn(l, ".");
+
+			if (len == 0 || len > 63 || at + 1 + len > 12 + 254)
+				return -1;
+			q[at++] = (uint8_t)len;
+			memcpy(q + at, l, len);
+			at += len;
+			l += len + (l[len] == '.');
+		}
 	}
-	ldns_pkt_free(pkt);
+	q[at++] = 0;
+	q[at++] = (uint8_t)(f->a->type >> 8);
+	q[at++] = (uint8_t)f->a->type;
+	q[at++] = 0;
+	q[at++] = 1;               /* class IN */
+	f->qend = at;
+	q[at++] = 0;               /* OPT: the root name, type 41, class = UDP size */
+	q[at++] = 0;
+	q[at++] = 41;
+	q[at++] = EDNS_SIZE >> 8;
+	q[at++] = EDNS_SIZE & 0xff;
+	memset(q + at, 0, 6);      /* extended rcode, version, flags; no options */
+	at += 6;
+	f->qlen = at;
 	return 0;
+}
+
+static void set_id(struct flight *f, uint16_t id)
+{
+	f->id = id;
+	f->q[0] = (uint8_t)(id >> 8);
+	f->q[1] = (uint8_t)id;
 }
 
 static bool same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
@@ -240,31 +281,26 @@ static bool same_addr(const struct sockaddr_storage *a, const struct sockaddr_st
 	       memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr)) == 0;
 }
 
-/* Is this packet the answer to our question? */
-static bool matches(const struct flight *f, const ldns_pkt *pkt)
+/* Is this message the answer to our question: our id, QR set, and our
+ * question echoed (names compared without regard to ASCII case)? */
+static bool wire_matches(const struct flight *f, const uint8_t *m, size_t len)
 {
-	const ldns_rr_list *q = ldns_pkt_question(pkt);
-	ldns_rdf *name;
-	bool ok;
+	size_t qlen = f->qend - 12;
 
-	if (ldns_pkt_id(pkt) != f->id || !ldns_pkt_qr(pkt) || ldns_rr_list_rr_count(q) != 1)
+	if (len < 12 + qlen || m[0] != f->q[0] || m[1] != f->q[1] || !(m[2] & 0x80) ||
+	    m[4] != 0 || m[5] != 1)
 		return false;
-	name = ldns_dname_new_frm_str(f->a->name);
-	ok = name && ldns_dname_compare(ldns_rr_owner(ldns_rr_list_rr(q, 0)), name) == 0 &&
-	     ldns_rr_get_type(ldns_rr_list_rr(q, 0)) == f->a->type;
-	ldns_rdf_deep_free(name);
-	return ok;
-}
+	for (size_t i = 0; i < qlen; i++) {
+		uint8_t x = m[12 + i], y = f->q[12 + i];
 
-static struct timeval tv_from_ms(double ms)
-{
-	struct timeval tv;
-
-	if (ms < 1)
-		ms = 1;
-	tv.tv_sec = (time_t)(ms / 1000);
-	tv.tv_usec = (suseconds_t)((ms - tv.tv_sec * 1000.0) * 1000);
-	return tv;
+		if (x >= 'A' && x <= 'Z')
+			x = (uint8_t)(x + 32);
+		if (y >= 'A' && y <= 'Z')
+			y = (uint8_t)(y + 32);
+		if (x != y)
+			return false;
+	}
+	return true;
 }
 
 /* Wait until fd is ready for `events` or the deadline passes: 1 ready,
@@ -320,7 +356,7 @@ static ldns_pkt *retry_tcp(const struct net *n, struct flight *f, size_t server,
 {
 	const struct server *s = &n->servers[server];
 	double budget = f->start + n->timeout_ms - mc_now_ms(), deadline;
-	size_t qlen = ldns_buffer_position(f->wire);
+	size_t qlen = f->qlen;
 	uint8_t *msg = NULL, lenbuf[2], *out = malloc(qlen + 2);
 	ldns_pkt *pkt = NULL;
 	int fd = -1, rc, err = 0;
@@ -355,7 +391,7 @@ static ldns_pkt *retry_tcp(const struct net *n, struct flight *f, size_t server,
 	}
 	out[0] = (uint8_t)(qlen >> 8);
 	out[1] = (uint8_t)qlen;
-	memcpy(out + 2, ldns_buffer_begin(f->wire), qlen);
+	memcpy(out + 2, f->q, qlen);
 	for (size_t sent = 0; sent < qlen + 2;) {
 		ssize_t w = -1;
 
@@ -380,7 +416,8 @@ static ldns_pkt *retry_tcp(const struct net *n, struct flight *f, size_t server,
 			goto out;
 		}
 		rc = read_full(fd, msg, len, deadline);
-		if (rc == 1 && (ldns_wire2pkt(&pkt, msg, len) != LDNS_STATUS_OK || !matches(f, pkt))) {
+		if (rc == 1 && (!wire_matches(f, msg, len) ||
+		                ldns_wire2pkt(&pkt, msg, len) != LDNS_STATUS_OK)) {
 			ldns_pkt_free(pkt);
 			pkt = NULL;
 			snprintf(why, whylen, "the answer of %s over TCP is malformed or is not the "
@@ -408,34 +445,23 @@ out:
 
 static void finish(struct flight *f)
 {
-	for (int i = 0; i < f->sent; i++) {
-		if (f->fd[i] >= 0)
-			close(f->fd[i]);
-		f->fd[i] = -1;
-	}
 	f->a->ms = mc_now_ms() - f->start;
 	f->done = true;
 }
 
-/* Read one datagram from a socket of the flight; finish the flight if it is
- * the answer. Returns MC_ENOMEM or MC_OK. */
-static mc_status read_answer(const struct net *n, struct flight *f, int try)
+/* A datagram that is the answer of flight f: finish it (with a TCP retry
+ * when truncated). Returns MC_ENOMEM or MC_OK. */
+static mc_status take_answer(const struct net *n, struct flight *f, size_t server,
+                             const uint8_t *wire, size_t size)
 {
-	struct sockaddr_storage from;
-	socklen_t fromlen = sizeof(from);
-	size_t size = 0;
-	uint8_t *wire = ldns_udp_read_wire(f->fd[try], &size, &from, &fromlen);
 	ldns_pkt *pkt = NULL;
 	mc_status st = MC_OK;
 
-	if (!wire)
-		return MC_OK;
-	if (!same_addr(&from, &n->servers[f->server[try]].addr) ||
-	    ldns_wire2pkt(&pkt, wire, size) != LDNS_STATUS_OK || !matches(f, pkt))
-		goto out; /* not ours: keep waiting */
+	if (ldns_wire2pkt(&pkt, wire, size) != LDNS_STATUS_OK)
+		return MC_OK; /* malformed: keep waiting for a good one */
 	if (ldns_pkt_tc(pkt)) {
 		char why[300];
-		ldns_pkt *full = retry_tcp(n, f, f->server[try], why, sizeof(why));
+		ldns_pkt *full = retry_tcp(n, f, server, why, sizeof(why));
 
 		if (!full) { /* the truncated records are not the whole answer */
 			f->a->status = MC_DNS_TCP_FAILED;
@@ -443,27 +469,73 @@ static mc_status read_answer(const struct net *n, struct flight *f, int try)
 			f->a->error = mc_asprintf("the UDP answer was truncated and asking again "
 			                          "over TCP failed: %s", why);
 			finish(f);
-			goto out;
+			ldns_pkt_free(pkt);
+			return MC_OK;
 		}
 		ldns_pkt_free(pkt);
 		pkt = full;
 	}
 	st = mc_dns_answer_from_pkt(f->a, pkt);
 	finish(f);
-out:
 	ldns_pkt_free(pkt);
-	free(wire);
 	return st;
 }
 
-static void send_try(const struct net *n, struct flight *f)
+/* Read every datagram waiting on a socket of the pool; each is matched to a
+ * flight of that socket by id, question and server. */
+static mc_status read_socket(const struct net *n, struct flight *fl, size_t count, int slot,
+                             int fd)
+{
+	uint8_t buf[65536];
+
+	for (;;) {
+		struct sockaddr_storage from;
+		socklen_t fromlen = sizeof(from);
+		ssize_t got = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from,
+		                       &fromlen);
+
+		if (got < 0)
+			return MC_OK; /* EAGAIN, or an ICMP error: the deadlines decide */
+		if (got < 12)
+			continue;
+		for (size_t i = (size_t)slot; i < count; i += POOL) {
+			struct flight *f = &fl[i];
+			bool from_ours = false;
+			size_t server = 0;
+
+			if (f->done || !wire_matches(f, buf, (size_t)got))
+				continue;
+			for (int t = 0; t < f->sent && !from_ours; t++) {
+				from_ours = same_addr(&from, &n->servers[f->server[t]].addr);
+				server = f->server[t];
+			}
+			if (!from_ours)
+				break; /* a spoofed or stray answer: ignored */
+			if (take_answer(n, f, server, buf, (size_t)got) != MC_OK)
+				return MC_ENOMEM;
+			break;
+		}
+	}
+}
+
+static int pool_fd(struct pool *p, int family, int slot)
+{
+	int k = family == AF_INET6;
+
+	if (p->fd[k][slot] < 0)
+		p->fd[k][slot] = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	return p->fd[k][slot];
+}
+
+static void send_try(const struct net *n, struct pool *p, struct flight *f)
 {
 	size_t server = (size_t)f->sent % n->n_servers;
+	const struct server *s = &n->servers[server];
+	int fd = pool_fd(p, s->addr.ss_family, f->slot);
 
-	f->server[f->sent] = server;
-	f->fd[f->sent] = ldns_udp_bgsend2(f->wire, &n->servers[server].addr,
-	                                  n->servers[server].len, tv_from_ms(n->timeout_ms));
-	f->sent++;
+	f->server[f->sent++] = server;
+	if (fd >= 0)
+		(void)sendto(fd, f->q, f->qlen, 0, (const struct sockaddr *)&s->addr, s->len);
 }
 
 static void time_out(const struct net *n, struct flight *f)
@@ -480,15 +552,15 @@ static void time_out(const struct net *n, struct flight *f)
 }
 
 /* Drive a window of flights until each has an answer or timed out. */
-static mc_status fly(const struct net *n, struct flight *fl, size_t count)
+static mc_status fly(const struct net *n, struct pool *p, struct flight *fl, size_t count)
 {
 	double interval = n->timeout_ms / n->tries;
-	struct pollfd pfd[WINDOW * MAX_TRIES];
-	size_t owner[WINDOW * MAX_TRIES];
-	int which[WINDOW * MAX_TRIES];
+	struct pollfd pfd[2 * POOL];
+	int slot_of[2 * POOL];
 
 	for (;;) {
 		double now = mc_now_ms(), wake = now + n->timeout_ms;
+		bool pending = false;
 		nfds_t np = 0;
 
 		for (size_t i = 0; i < count; i++) {
@@ -497,43 +569,51 @@ static mc_status fly(const struct net *n, struct flight *fl, size_t count)
 			if (f->done)
 				continue;
 			while (f->sent < n->tries && now >= f->start + f->sent * interval)
-				send_try(n, f);
+				send_try(n, p, f);
 			if (now >= f->start + n->timeout_ms) {
 				time_out(n, f);
 				continue;
 			}
+			pending = true;
 			/* the next try, or the deadline once every try is out */
 			double next = f->sent < n->tries ? f->start + f->sent * interval
 			                                 : f->start + n->timeout_ms;
 			if (next < wake)
 				wake = next;
-			for (int t = 0; t < f->sent; t++) {
-				if (f->fd[t] < 0)
-					continue;
-				pfd[np] = (struct pollfd){.fd = f->fd[t], .events = POLLIN};
-				owner[np] = i;
-				which[np++] = t;
-			}
 		}
-		if (np == 0) {
-			bool pending = false;
-
-			for (size_t i = 0; i < count; i++)
-				pending |= !fl[i].done;
-			if (!pending)
-				return MC_OK;
-		}
+		if (!pending)
+			return MC_OK;
+		for (int k = 0; k < 2; k++)
+			for (int slot = 0; slot < POOL; slot++)
+				if (p->fd[k][slot] >= 0) {
+					pfd[np] = (struct pollfd){.fd = p->fd[k][slot], .events = POLLIN};
+					slot_of[np++] = slot;
+				}
 		int ready = poll(pfd, np, (int)(wake - now) + 1);
 
 		if (ready < 0 && errno != EINTR)
 			return MC_OK; /* the deadlines above end every flight */
 		for (nfds_t k = 0; ready > 0 && k < np; k++) {
-			struct flight *f = &fl[owner[k]];
-
-			if (!(pfd[k].revents & (POLLIN | POLLERR)) || f->done)
+			if (!(pfd[k].revents & (POLLIN | POLLERR)))
 				continue;
-			if (read_answer(n, f, which[k]) != MC_OK)
+			if (read_socket(n, fl, count, slot_of[k], pfd[k].fd) != MC_OK)
 				return MC_ENOMEM;
+		}
+	}
+}
+
+/* A random id that no other flight of the same socket has. */
+static void pick_id(struct flight *fl, size_t i)
+{
+	for (;;) {
+		uint16_t id = (uint16_t)arc4random_uniform(65536);
+		bool taken = false;
+
+		for (size_t k = (size_t)fl[i].slot; k < i && !taken; k += POOL)
+			taken = fl[k].id == id;
+		if (!taken) {
+			set_id(&fl[i], id);
+			return;
 		}
 	}
 }
@@ -541,31 +621,41 @@ static mc_status fly(const struct net *n, struct flight *fl, size_t count)
 static mc_status net_resolve(void *state, mc_dns_answer **answers, size_t n)
 {
 	const struct net *net = state;
+	struct flight *fl = calloc(WINDOW, sizeof(*fl));
+	struct pool pool;
 	mc_status st = MC_OK;
 
+	if (!fl)
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	for (int k = 0; k < 2; k++)
+		for (int slot = 0; slot < POOL; slot++)
+			pool.fd[k][slot] = -1;
 	for (size_t base = 0; st == MC_OK && base < n; base += WINDOW) {
 		size_t count = n - base < WINDOW ? n - base : WINDOW;
-		struct flight fl[WINDOW];
 
-		memset(fl, 0, sizeof(fl));
+		memset(fl, 0, WINDOW * sizeof(*fl));
 		for (size_t i = 0; i < count; i++) {
 			fl[i].a = answers[base + i];
 			fl[i].start = mc_now_ms();
-			for (int t = 0; t < MAX_TRIES; t++)
-				fl[i].fd[t] = -1;
+			fl[i].slot = (int)(i % POOL);
 			if (build_query(&fl[i]) < 0) {
 				fl[i].a->status = MC_DNS_ERROR;
 				fl[i].a->error = mc_asprintf("cannot build a query for '%s'", fl[i].a->name);
 				fl[i].done = true;
+				continue;
 			}
+			pick_id(fl, i);
 		}
-		st = fly(net, fl, count);
-		for (size_t i = 0; i < count; i++) {
+		st = fly(net, &pool, fl, count);
+		for (size_t i = 0; i < count; i++)
 			if (!fl[i].done)
 				finish(&fl[i]);
-			ldns_buffer_free(fl[i].wire);
-		}
 	}
+	for (int k = 0; k < 2; k++)
+		for (int slot = 0; slot < POOL; slot++)
+			if (pool.fd[k][slot] >= 0)
+				close(pool.fd[k][slot]);
+	free(fl);
 	return st;
 }
 

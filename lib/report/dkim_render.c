@@ -49,7 +49,7 @@ json_t *mc_dkim_json(const void *result)
 	for (size_t i = 0; i < res->n_sigs; i++)
 		json_array_append_new(sigs, sig_json(&res->sigs[i]));
 	json_object_set_new(o, "signatures", sigs);
-	mc_json_tail(o, &res->findings, &res->dns);
+	mc_json_tail(o, &res->findings);
 	return o;
 }
 
@@ -109,7 +109,7 @@ json_t *mc_dkim_key_json(const void *result)
 	json_object_set_new(o, "hashes", mc_json_str(k->hashes));
 	json_object_set_new(o, "services", mc_json_str(k->services));
 	json_object_set_new(o, "notes", mc_json_str(k->notes));
-	mc_json_tail(o, &k->findings, &k->dns);
+	mc_json_tail(o, &k->findings);
 	return o;
 }
 

@@ -60,7 +60,7 @@ json_t *mc_dmarc_json(const void *result)
 	json_object_set_new(o, "rfc7489", res->verdict == MC_VERDICT_TEMPERROR ? json_null() : old);
 	if (res->verdict == MC_VERDICT_TEMPERROR)
 		json_decref(old);
-	mc_json_tail(o, &res->findings, &res->dns);
+	mc_json_tail(o, &res->findings);
 	return o;
 }
 

@@ -119,7 +119,7 @@ json_t *mc_domain_json(const void *result)
 	json_object_set_new(dn, "answers", json_integer((json_int_t)res->answers));
 	json_object_set_new(dn, "authenticated", json_integer((json_int_t)res->authenticated));
 	json_object_set_new(o, "dnssec", dn);
-	mc_json_tail(o, &res->findings, &res->dns);
+	mc_json_tail(o, &res->findings);
 	return o;
 }
 

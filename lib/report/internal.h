@@ -18,8 +18,11 @@ json_t *mc_json_bytes(const char *s, size_t len);
 json_t *mc_json_str(const char *s);
 /* {"schema_version", "command"}: every command's object starts so. */
 json_t *mc_json_head(const char *command);
-/* Add "findings" and "dns": every command's object ends so. */
-void mc_json_tail(json_t *obj, const mc_findings *f, const mc_dns_log *dns);
+/* Add "findings": every command's object ends so -- then "dns", which
+ * mc_render writes itself (mc_json_dns_text). */
+void mc_json_tail(json_t *obj, const mc_findings *f);
+/* The DNS log as JSON text (an array), malloc'd; NULL when out of memory. */
+char *mc_json_dns_text(const mc_dns_log *log);
 /* A command's object nested in another: without its head and DNS log. */
 json_t *mc_json_nested(json_t *o);
 /* The rdata of a record as one string ("10 mx.example.com" for MX). */

@@ -100,49 +100,109 @@ static json_t *findings_json(const mc_findings *f)
 	return list;
 }
 
-static json_t *rr_json(const mc_dns_rr *rr)
+/*
+ * The DNS log, written straight to text: it is most of every JSON output (a
+ * domain check logs ~50 queries), and building it as jansson objects cost
+ * more than all the checks. The same JSON jansson would write: strings as
+ * mc_json_bytes gives them (valid UTF-8 as is, other bytes as "\xHH"),
+ * escaped as jansson escapes.
+ */
+static void text_bytes(mc_buf *b, const char *s, size_t len)
 {
-	json_t *o = json_object();
-	char *text = rr->type == MC_RR_MX ? mc_rr_data_text(rr) : NULL;
+	static const char hex[] = "0123456789abcdef";
+	size_t run = 0, i = 0;
 
-	json_object_set_new(o, "name", mc_json_str(rr->owner));
-	json_object_set_new(o, "type", json_string(mc_dns_type_name(rr->type)));
-	json_object_set_new(o, "ttl", json_integer(rr->ttl));
-	json_object_set_new(o, "data", text ? mc_json_str(text)
-	                                    : mc_json_bytes(rr->data, rr->data_len));
-	free(text);
-	return o;
+	mc_buf_add(b, "\"", 1);
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+		size_t n = c >= 0x20 && c != '"' && c != '\\' ? utf8_seq((const unsigned char *)s + i,
+		                                                          len - i) : 0;
+		char esc[8];
+		size_t elen;
+
+		if (n) {
+			i += n;
+			continue;
+		}
+		mc_buf_add(b, s + run, i - run);
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\', esc[1] = (char)c, elen = 2;
+		} else if (c < 0x20) {
+			static const char shorts[] = {['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n',
+			                              ['\r'] = 'r', ['\t'] = 't'};
+
+			if (c < sizeof(shorts) && shorts[c]) {
+				esc[0] = '\\', esc[1] = shorts[c], elen = 2;
+			} else {
+				memcpy(esc, "\\u00", 4);
+				esc[4] = hex[c >> 4], esc[5] = hex[c & 15], elen = 6;
+			}
+		} else { /* not UTF-8: the four characters \xHH, the backslash escaped */
+			memcpy(esc, "\\\\x", 3);
+			esc[3] = hex[c >> 4], esc[4] = hex[c & 15], elen = 5;
+		}
+		mc_buf_add(b, esc, elen);
+		run = ++i;
+	}
+	mc_buf_add(b, s + run, len - run);
+	mc_buf_add(b, "\"", 1);
 }
 
-static json_t *dns_json(const mc_dns_log *log)
+static void text_str(mc_buf *b, const char *s)
 {
-	json_t *list = json_array();
+	if (s)
+		text_bytes(b, s, strlen(s));
+	else
+		mc_buf_add(b, "null", 4);
+}
 
+char *mc_json_dns_text(const mc_dns_log *log)
+{
+	mc_buf b = {0};
+
+	mc_buf_add(&b, "[", 1);
 	for (size_t i = 0; i < log->n; i++) {
 		const mc_dns_answer *a = log->entries[i].answer;
-		json_t *o = json_object(), *answers = json_array();
 
-		json_object_set_new(o, "name", mc_json_str(a->name));
-		json_object_set_new(o, "type", json_string(mc_dns_type_name(a->type)));
-		json_object_set_new(o, "status", json_string(mc_dns_status_name(a->status)));
-		json_object_set_new(o, "rcode", mc_json_str(mc_dns_rcode_name(a->rcode)));
-		for (size_t k = 0; k < a->n_rrs; k++)
-			json_array_append_new(answers, rr_json(&a->rrs[k]));
-		json_object_set_new(o, "answers", answers);
-		json_object_set_new(o, "ad", json_boolean(a->ad));
-		json_object_set_new(o, "cached", json_boolean(log->entries[i].cached));
-		json_object_set_new(o, "time_ms", json_real(log->entries[i].cached ? 0.0 : a->ms));
-		if (a->error)
-			json_object_set_new(o, "error", mc_json_str(a->error));
-		json_array_append_new(list, o);
+		mc_buf_add(&b, i ? ",{\"name\":" : "{\"name\":", i ? 9 : 8);
+		text_str(&b, a->name);
+		mc_buf_addf(&b, ",\"type\":\"%s\",\"status\":\"%s\",\"rcode\":",
+		            mc_dns_type_name(a->type), mc_dns_status_name(a->status));
+		text_str(&b, mc_dns_rcode_name(a->rcode));
+		mc_buf_add(&b, ",\"answers\":[", 12);
+		for (size_t k = 0; k < a->n_rrs; k++) {
+			const mc_dns_rr *rr = &a->rrs[k];
+
+			mc_buf_add(&b, k ? ",{\"name\":" : "{\"name\":", k ? 9 : 8);
+			text_str(&b, rr->owner);
+			mc_buf_addf(&b, ",\"type\":\"%s\",\"ttl\":%u,\"data\":", mc_dns_type_name(rr->type),
+			            rr->ttl);
+			if (rr->type == MC_RR_MX) {
+				char *text = mc_rr_data_text(rr);
+
+				text_str(&b, text);
+				free(text);
+			} else {
+				text_bytes(&b, rr->data, rr->data_len);
+			}
+			mc_buf_add(&b, "}", 1);
+		}
+		mc_buf_addf(&b, "],\"ad\":%s,\"cached\":%s,\"time_ms\":%.3f",
+		            a->ad ? "true" : "false", log->entries[i].cached ? "true" : "false",
+		            log->entries[i].cached ? 0.0 : a->ms);
+		if (a->error) {
+			mc_buf_add(&b, ",\"error\":", 9);
+			text_str(&b, a->error);
+		}
+		mc_buf_add(&b, "}", 1);
 	}
-	return list;
+	mc_buf_add(&b, "]", 1);
+	return mc_buf_take(&b);
 }
 
-void mc_json_tail(json_t *obj, const mc_findings *f, const mc_dns_log *dns)
+void mc_json_tail(json_t *obj, const mc_findings *f)
 {
 	json_object_set_new(obj, "findings", findings_json(f));
-	json_object_set_new(obj, "dns", dns_json(dns));
 }
 
 json_t *mc_json_nested(json_t *o)

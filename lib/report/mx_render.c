@@ -27,7 +27,7 @@ json_t *mc_mx_json(const void *result)
 		json_array_append_new(hosts, ho);
 	}
 	json_object_set_new(o, "hosts", hosts);
-	mc_json_tail(o, &res->findings, &res->dns);
+	mc_json_tail(o, &res->findings);
 	return o;
 }
 

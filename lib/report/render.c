@@ -1,35 +1,49 @@
 /* mc_render: the one place where the output format is chosen. */
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
 
 #include "common/util.h"
 #include "report/internal.h"
+#include "mailcheck/domain.h"
+#include "mailcheck/verify.h"
+#include "mailcheck/dmarc.h"
+#include "mailcheck/dkim.h"
+#include "mailcheck/spf.h"
+#include "mailcheck/mx.h"
 
 struct renderer {
 	json_t *(*json)(const void *result);
 	void (*text)(mc_text *t, const void *result);
+	size_t dns_offset;       /* where the result keeps its DNS log; SIZE_MAX: none */
 };
+
+#define DNS(type) offsetof(type, dns)
 
 static const struct renderer renderers[] = {
-	[MC_RESULT_MX] = {mc_mx_json, mc_mx_text},
-	[MC_RESULT_SPF] = {mc_spf_json, mc_spf_text},
-	[MC_RESULT_SPF_LINT] = {mc_spf_lint_json, mc_spf_lint_text},
-	[MC_RESULT_DKIM] = {mc_dkim_json, mc_dkim_text},
-	[MC_RESULT_DKIM_KEY] = {mc_dkim_key_json, mc_dkim_key_text},
-	[MC_RESULT_DMARC] = {mc_dmarc_json, mc_dmarc_text},
-	[MC_RESULT_TRACE] = {mc_trace_json, mc_trace_text},
-	[MC_RESULT_VERIFY] = {mc_verify_json, mc_verify_text},
-	[MC_RESULT_DOMAIN] = {mc_domain_json, mc_domain_text},
+	[MC_RESULT_MX] = {mc_mx_json, mc_mx_text, DNS(mc_mx_result)},
+	[MC_RESULT_SPF] = {mc_spf_json, mc_spf_text, DNS(mc_spf_result)},
+	[MC_RESULT_SPF_LINT] = {mc_spf_lint_json, mc_spf_lint_text, DNS(mc_spf_lint)},
+	[MC_RESULT_DKIM] = {mc_dkim_json, mc_dkim_text, DNS(mc_dkim_result)},
+	[MC_RESULT_DKIM_KEY] = {mc_dkim_key_json, mc_dkim_key_text, DNS(mc_dkim_key)},
+	[MC_RESULT_DMARC] = {mc_dmarc_json, mc_dmarc_text, DNS(mc_dmarc_result)},
+	[MC_RESULT_TRACE] = {mc_trace_json, mc_trace_text, SIZE_MAX},
+	[MC_RESULT_VERIFY] = {mc_verify_json, mc_verify_text, DNS(mc_verify_result)},
+	[MC_RESULT_DOMAIN] = {mc_domain_json, mc_domain_text, DNS(mc_domain_result)},
 };
 
-/* One object on one line (NDJSON when there are several), written with one
+/* One object on one line (NDJSON when there are several), its DNS log
+ * (NULL: an empty one) appended as its last member "dns", written with one
  * fwrite: json_dumpf writes token by token, which costs a batch verify as
  * much as building the object. Takes obj. */
-static mc_status json_line(json_t *obj, FILE *fp)
+static mc_status json_line(json_t *obj, const mc_dns_log *dns, FILE *fp)
 {
-	char *text;
-	size_t len;
+	char *text, *log = NULL;
+	size_t len, loglen = 0;
+	mc_buf b = {0};
+	mc_status st = MC_OK;
 
 	if (!obj)
 		return mc_error_set(MC_ENOMEM, "out of memory");
@@ -38,13 +52,25 @@ static mc_status json_line(json_t *obj, FILE *fp)
 	if (!text)
 		return mc_error_set(MC_ENOMEM, "out of memory");
 	len = strlen(text);
-	text[len] = '\n';
-	if (fwrite(text, 1, len + 1, fp) != len + 1) {
-		free(text);
-		return mc_error_set(MC_EIO, "cannot write output");
+	if (dns) {
+		if (!(log = mc_json_dns_text(dns))) {
+			free(text);
+			return mc_error_set(MC_ENOMEM, "out of memory");
+		}
+		loglen = strlen(log);
 	}
+	/* {...} -> {...,"dns":[...]} and a newline */
+	if (mc_buf_add(&b, text, len - (dns ? 1 : 0)) < 0 ||
+	    (dns && (mc_buf_add(&b, ",\"dns\":", 7) < 0 || mc_buf_add(&b, log, loglen) < 0 ||
+	             mc_buf_add(&b, "}", 1) < 0)) ||
+	    mc_buf_add(&b, "\n", 1) < 0)
+		st = mc_error_set(MC_ENOMEM, "out of memory");
+	else if (fwrite(b.s, 1, b.len, fp) != b.len)
+		st = mc_error_set(MC_EIO, "cannot write output");
+	mc_buf_free(&b);
 	free(text);
-	return MC_OK;
+	free(log);
+	return st;
 }
 
 mc_status mc_render_error(const char *command, const char *code, const char *message,
@@ -60,7 +86,7 @@ mc_status mc_render_error(const char *command, const char *code, const char *mes
 	json_object_set_new(e, "code", json_string(code));
 	json_object_set_new(e, "message", mc_json_bytes(message ? message : "", len));
 	json_object_set_new(o, "error", e);
-	st = json_line(o, fp);
+	st = json_line(o, NULL, fp);
 	if (st == MC_OK && ferror(fp))
 		st = mc_error_set(MC_EIO, "cannot write output");
 	return st;
@@ -72,7 +98,8 @@ mc_status mc_render(mc_result_kind kind, const void *result,
 	const struct renderer *r = &renderers[kind];
 
 	if (opts->format == MC_FORMAT_JSON) {
-		mc_status st = json_line(r->json(result), fp);
+		mc_status st = json_line(r->json(result), r->dns_offset == SIZE_MAX ? &(mc_dns_log){0}
+		                         : (const mc_dns_log *)((const char *)result + r->dns_offset), fp);
 
 		if (st != MC_OK)
 			return st;

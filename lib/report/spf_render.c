@@ -39,7 +39,7 @@ json_t *mc_spf_json(const void *result)
 	} else {
 		json_object_set_new(o, "libspf2", json_null());
 	}
-	mc_json_tail(o, &res->findings, &res->dns);
+	mc_json_tail(o, &res->findings);
 	return o;
 }
 
@@ -139,7 +139,7 @@ json_t *mc_spf_lint_json(const void *result)
 		json_array_append_new(nets, mc_json_str(res->networks[i]));
 	json_object_set_new(o, "networks", nets);
 	json_object_set_new(o, "networks_complete", json_boolean(res->networks_complete));
-	mc_json_tail(o, &res->findings, &res->dns);
+	mc_json_tail(o, &res->findings);
 	return o;
 }
 

@@ -61,7 +61,6 @@ json_t *mc_trace_json(const void *result)
 {
 	const mc_trace *t = result;
 	json_t *o = mc_json_head("trace"), *hops = json_array(), *auth = json_array();
-	mc_dns_log none = {0};
 
 	json_object_set_new(o, "result", json_string("pass"));
 	for (size_t i = 0; i < t->n_hops; i++)
@@ -86,7 +85,7 @@ json_t *mc_trace_json(const void *result)
 	json_object_set_new(o, "auth_results", auth);
 	json_object_set_new(o, "return_path", mc_json_str(t->return_path));
 	json_object_set_new(o, "from", mc_json_str(t->from));
-	mc_json_tail(o, &t->findings, &none);
+	mc_json_tail(o, &t->findings);
 	return o;
 }
 

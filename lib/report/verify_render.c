@@ -63,7 +63,7 @@ json_t *mc_verify_json(const void *result)
 	for (size_t i = 0; i < res->n_explanation; i++)
 		json_array_append_new(ex, mc_json_str(res->explanation[i]));
 	json_object_set_new(o, "explanation", ex);
-	mc_json_tail(o, &res->findings, &res->dns);
+	mc_json_tail(o, &res->findings);
 	return o;
 }
 

@@ -2,6 +2,7 @@
  * order, colour and quiet mode. */
 #include <jansson.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "mailcheck/mx.h"
@@ -116,10 +117,51 @@ static void test_json_bytes(void)
 	json_decref(nul);
 }
 
+/* The DNS log written straight to text is the JSON jansson would write for
+ * the same strings: every byte value, in names, data and errors. */
+static void test_dns_text(void)
+{
+	char data[300];
+	size_t n = 0;
+
+	for (int c = 0; c < 256; c++)
+		data[n++] = (char)c;
+	memcpy(data + n, "caf\xc3\xa9 \"q\" \\ \xf0\x9f\x93\xa7", 17);
+	n += 17;
+	mc_dns_rr rr = {.owner = "a\"b\\c\x01\xff.example", .type = MC_RR_TXT, .ttl = 60,
+	                .data = data, .data_len = n};
+	mc_dns_answer a = {.name = "a\"b\\c\x01\xff.example", .type = MC_RR_TXT,
+	                   .status = MC_DNS_OK, .rcode = 0, .rrs = &rr, .n_rrs = 1,
+	                   .error = "bad \x80\ttab"};
+	mc_dns_log_entry e = {.answer = &a};
+	mc_dns_log log = {.entries = &e, .n = 1};
+	char *text = mc_json_dns_text(&log);
+	json_error_t err;
+	json_t *got = text ? json_loads(text, JSON_ALLOW_NUL, &err) : NULL, *q = json_array_get(got, 0);
+	json_t *ans = json_array_get(json_object_get(q, "answers"), 0);
+	json_t *want_data = mc_json_bytes(data, n), *want_name = mc_json_str(a.name);
+	json_t *want_err = mc_json_str(a.error);
+
+	CHECK(got != NULL);
+	CHECK(json_equal(json_object_get(ans, "data"), want_data));
+	CHECK(json_equal(json_object_get(ans, "name"), want_name));
+	CHECK(json_equal(json_object_get(q, "name"), want_name));
+	CHECK(json_equal(json_object_get(q, "error"), want_err));
+	CHECK_STR(json_string_value(json_object_get(q, "status")), "noerror");
+	CHECK(json_integer_value(json_object_get(ans, "ttl")) == 60);
+	CHECK(json_is_false(json_object_get(q, "cached")));
+	json_decref(want_data);
+	json_decref(want_name);
+	json_decref(want_err);
+	json_decref(got);
+	free(text);
+}
+
 int main(void)
 {
 	static const struct test tests[] = {
 		{"report: JSON", test_json},
+		{"report: the DNS log as text is jansson's JSON", test_dns_text},
 		{"report: JSON strings from outside bytes", test_json_bytes},
 		{"report: text", test_text},
 	};
