@@ -15,5 +15,9 @@ void dkim_key_record_check(mc_dkim_key *k, const char *rec, size_t len);
  * not one (malloc'd). */
 char *dkim_record_as_spki(const char *rec, size_t len);
 
+/* The size in bits of an RSA key in SubjectPublicKeyInfo DER (rsaEncryption,
+ * NULL parameters, strict DER), -1 when der is not exactly that. */
+int dkim_spki_rsa_bits(const unsigned char *der, long len);
+
 
 #endif

@@ -17,6 +17,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <openssl/rand.h>
 #include <poll.h>
 #include <stdio.h>
 #include <sys/socket.h>
@@ -602,13 +603,18 @@ static mc_status fly(const struct net *n, struct pool *p, struct flight *fl, siz
 	}
 }
 
-/* A random id that no other flight of the same socket has. */
-static void pick_id(struct flight *fl, size_t i)
+/* A random id that no other flight of the same socket has, from a block of
+ * random bytes drawn once per window (OpenSSL's DRBG: no system call per
+ * id, as glibc's arc4random makes). */
+static void pick_id(struct flight *fl, size_t i, const uint16_t *random, size_t *next)
 {
 	for (;;) {
-		uint16_t id = (uint16_t)arc4random_uniform(65536);
+		uint16_t id = random[*next % (WINDOW * 2)];
 		bool taken = false;
 
+		(*next)++;
+		if (*next % (WINDOW * 2) == 0)
+			id ^= (uint16_t)(*next * 40503u); /* past the block: still distinct */
 		for (size_t k = (size_t)fl[i].slot; k < i && !taken; k += POOL)
 			taken = fl[k].id == id;
 		if (!taken) {
@@ -621,7 +627,8 @@ static void pick_id(struct flight *fl, size_t i)
 static mc_status net_resolve(void *state, mc_dns_answer **answers, size_t n)
 {
 	const struct net *net = state;
-	struct flight *fl = calloc(WINDOW, sizeof(*fl));
+	size_t cap = n < WINDOW ? n : WINDOW;
+	struct flight *fl = calloc(cap ? cap : 1, sizeof(*fl));
 	struct pool pool;
 	mc_status st = MC_OK;
 
@@ -633,7 +640,14 @@ static mc_status net_resolve(void *state, mc_dns_answer **answers, size_t n)
 	for (size_t base = 0; st == MC_OK && base < n; base += WINDOW) {
 		size_t count = n - base < WINDOW ? n - base : WINDOW;
 
-		memset(fl, 0, WINDOW * sizeof(*fl));
+		uint16_t random[WINDOW * 2];
+		size_t next = 0;
+
+		if (RAND_bytes((unsigned char *)random, sizeof(random)) != 1) {
+			st = mc_error_set(MC_EIO, "no random numbers for DNS query ids");
+			break;
+		}
+		memset(fl, 0, count * sizeof(*fl));
 		for (size_t i = 0; i < count; i++) {
 			fl[i].a = answers[base + i];
 			fl[i].start = mc_now_ms();
@@ -644,7 +658,7 @@ static mc_status net_resolve(void *state, mc_dns_answer **answers, size_t n)
 				fl[i].done = true;
 				continue;
 			}
-			pick_id(fl, i);
+			pick_id(fl, i, random, &next);
 		}
 		st = fly(net, &pool, fl, count);
 		for (size_t i = 0; i < count; i++)

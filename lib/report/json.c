@@ -148,6 +148,22 @@ static void text_bytes(mc_buf *b, const char *s, size_t len)
 	mc_buf_add(b, "\"", 1);
 }
 
+static void add_str(mc_buf *b, const char *s)
+{
+	mc_buf_add(b, s, strlen(s));
+}
+
+static void add_uint(mc_buf *b, unsigned long v)
+{
+	char d[24];
+	size_t i = sizeof(d);
+
+	do
+		d[--i] = (char)('0' + v % 10);
+	while ((v /= 10));
+	mc_buf_add(b, d + i, sizeof(d) - i);
+}
+
 static void text_str(mc_buf *b, const char *s)
 {
 	if (s)
@@ -166,8 +182,11 @@ char *mc_json_dns_text(const mc_dns_log *log)
 
 		mc_buf_add(&b, i ? ",{\"name\":" : "{\"name\":", i ? 9 : 8);
 		text_str(&b, a->name);
-		mc_buf_addf(&b, ",\"type\":\"%s\",\"status\":\"%s\",\"rcode\":",
-		            mc_dns_type_name(a->type), mc_dns_status_name(a->status));
+		add_str(&b, ",\"type\":\"");
+		add_str(&b, mc_dns_type_name(a->type));
+		add_str(&b, "\",\"status\":\"");
+		add_str(&b, mc_dns_status_name(a->status));
+		add_str(&b, "\",\"rcode\":");
 		text_str(&b, mc_dns_rcode_name(a->rcode));
 		mc_buf_add(&b, ",\"answers\":[", 12);
 		for (size_t k = 0; k < a->n_rrs; k++) {
@@ -175,8 +194,11 @@ char *mc_json_dns_text(const mc_dns_log *log)
 
 			mc_buf_add(&b, k ? ",{\"name\":" : "{\"name\":", k ? 9 : 8);
 			text_str(&b, rr->owner);
-			mc_buf_addf(&b, ",\"type\":\"%s\",\"ttl\":%u,\"data\":", mc_dns_type_name(rr->type),
-			            rr->ttl);
+			add_str(&b, ",\"type\":\"");
+			add_str(&b, mc_dns_type_name(rr->type));
+			add_str(&b, "\",\"ttl\":");
+			add_uint(&b, rr->ttl);
+			add_str(&b, ",\"data\":");
 			if (rr->type == MC_RR_MX) {
 				char *text = mc_rr_data_text(rr);
 
@@ -187,9 +209,18 @@ char *mc_json_dns_text(const mc_dns_log *log)
 			}
 			mc_buf_add(&b, "}", 1);
 		}
-		mc_buf_addf(&b, "],\"ad\":%s,\"cached\":%s,\"time_ms\":%.3f",
-		            a->ad ? "true" : "false", log->entries[i].cached ? "true" : "false",
-		            log->entries[i].cached ? 0.0 : a->ms);
+		add_str(&b, a->ad ? "],\"ad\":true" : "],\"ad\":false");
+		add_str(&b, log->entries[i].cached ? ",\"cached\":true,\"time_ms\":0.0"
+		                                   : ",\"cached\":false,\"time_ms\":");
+		if (!log->entries[i].cached) { /* milliseconds with three decimals */
+			double ms = a->ms > 0 ? a->ms : 0;
+			unsigned long us = (unsigned long)(ms * 1000 + 0.5);
+			char frac[5] = {'.', (char)('0' + us / 100 % 10), (char)('0' + us / 10 % 10),
+			                (char)('0' + us % 10), 0};
+
+			add_uint(&b, us / 1000);
+			add_str(&b, frac);
+		}
 		if (a->error) {
 			mc_buf_add(&b, ",\"error\":", 9);
 			text_str(&b, a->error);
