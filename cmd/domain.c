@@ -10,6 +10,9 @@
  * (or as completed), so memory stays flat however long the list.
  */
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -293,6 +296,7 @@ static char *render_error(struct run *run, const char *code, const char *msg, si
 struct worker {
 	struct run *run;
 	mc_resolver *r;
+	size_t checked;
 };
 
 static void *work(void *arg)
@@ -340,6 +344,12 @@ static void *work(void *arg)
 		/* each domain on a fresh cache: memory stays flat, and a report does
 		 * not depend on which worker checked which domain before */
 		mc_resolver_forget(w->r);
+#ifdef __GLIBC__
+		/* glibc keeps what many threads freed in their arenas and RSS creeps
+		 * up with the length of the list: give it back now and then */
+		if (++w->checked % 64 == 0)
+			malloc_trim(0);
+#endif
 		pthread_mutex_lock(&run->lock);
 	}
 	pthread_cond_broadcast(&run->moved);
@@ -460,7 +470,7 @@ int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 	pthread_mutex_init(&run.lock, NULL);
 	pthread_cond_init(&run.moved, NULL);
 	for (size_t i = 0; i < jobs; i++) {
-		workers[i].run = &run;
+		workers[i] = (struct worker){.run = &run};
 		if (mc_resolver_new_sibling(&workers[i].r, r) != MC_OK)
 			break;
 		if (pthread_create(&threads[i], NULL, work, &workers[i]) != 0) {

@@ -880,6 +880,7 @@ out:
 
 void mc_domain_result_clear(mc_domain_result *res)
 {
+	free(res->domain);
 	for (int p = 0; p < MC_PART_COUNT; p++)
 		free(res->rows[p].reason);
 	mc_mx_result_clear(&res->mx);
