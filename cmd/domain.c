@@ -226,8 +226,8 @@ static void progress(struct run *run, bool last)
 	run->last_progress = t;
 	fprintf(stderr, "\r%zu", run->domains + run->invalid);
 	if (run->args)
-		fprintf(stderr, "/%zu", run->n_args);
-	fprintf(stderr, " domains, %.1f/s%s", (run->domains + run->invalid) /
+		fprintf(stderr, " of %zu", run->n_args);
+	fprintf(stderr, " done, %.1f domains/s%s", (run->domains + run->invalid) /
 	        (t - run->started > 0 ? t - run->started : 1), last ? "\n" : "");
 	fflush(stderr);
 }

@@ -85,22 +85,8 @@ static const mc_dns_answer *answer(const struct batch *b, size_t i)
 	return i < b->n ? b->q[i].answer : NULL;
 }
 
-static mc_finding *add(mc_domain_result *res, const char *code, mc_severity sev,
-                       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static mc_finding *add(mc_domain_result *res, const char *code, mc_severity sev,
-                       const char *fmt, ...)
-{
-	va_list ap;
-	char *msg;
-	mc_finding *f;
-
-	va_start(ap, fmt);
-	msg = mc_vasprintf(fmt, ap);
-	va_end(ap);
-	f = mc_finding_add(&res->findings, code, sev, "%s", msg ? msg : code);
-	free(msg);
-	return f;
-}
+/* A finding of this check's own. */
+#define add(res, code, sev, ...) mc_finding_add(&(res)->findings, code, sev, __VA_ARGS__)
 
 static void row(mc_domain_result *res, mc_domain_part p, mc_part_status st, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
