@@ -259,20 +259,23 @@ static void deliver(struct run *run, size_t seq, char *text, size_t len)
 	pthread_cond_broadcast(&run->moved);
 }
 
-/* One domain's report as text or JSON, in memory. */
-static char *render(struct run *run, const mc_domain_result *res, size_t *len, bool *ok)
+/* One domain's report as text or JSON, in memory; NULL when it could not
+ * be written (out of memory). */
+static char *render(struct run *run, const mc_domain_result *res, size_t *len)
 {
 	char *buf = NULL;
 	FILE *fp = open_memstream(&buf, len);
+	bool ok;
 
-	*ok = false;
 	if (!fp)
 		return NULL;
-	*ok = mc_render(MC_RESULT_DOMAIN, res, &run->ctx->render, fp) == MC_OK;
+	ok = mc_render(MC_RESULT_DOMAIN, res, &run->ctx->render, fp) == MC_OK;
 	if (run->several && run->ctx->render.format == MC_FORMAT_TEXT && !run->ctx->render.quiet)
 		fputc('\n', fp);
-	if (fclose(fp) != 0)
-		*ok = false;
+	if (fclose(fp) != 0 || !ok) {
+		free(buf);
+		return NULL;
+	}
 	return buf;
 }
 
@@ -310,7 +313,6 @@ static void *work(void *arg)
 		char *bad, *name, *text;
 		mc_domain_result res;
 		mc_status st;
-		bool ok;
 
 		/* keep within the window of reports not yet written */
 		while (run->in_order && run->next_seq >= run->next_out + run->window)
@@ -327,9 +329,10 @@ static void *work(void *arg)
 		}
 		pthread_mutex_unlock(&run->lock);
 		st = mc_domain_check(w->r, name, &run->opts, &res);
-		if (st == MC_OK)
-			text = render(run, &res, &len, &ok);
-		else
+		text = st == MC_OK ? render(run, &res, &len) : NULL;
+		if (st == MC_OK && !text)
+			st = mc_error_set(MC_ENOMEM, "cannot write the report of %s: out of memory", name);
+		if (st != MC_OK)
 			text = render_error(run, st == MC_EINVAL ? "usage" : "internal", mc_error_last(),
 			                    &len);
 		pthread_mutex_lock(&run->lock);
