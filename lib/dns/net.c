@@ -8,7 +8,8 @@
  * every query a random id unique within its socket), and one poll() waits
  * for them all. A query is sent `tries` times, spread evenly over its
  * timeout, to the nameservers in turn; an answer to any of its tries counts.
- * A truncated answer is asked again over TCP (RFC 1035 4.2.1, RFC 7766).
+ * A truncated answer is asked again over TCP (RFC 1035 4.2.1, RFC 7766), in
+ * the same poll() loop, so that one slow TCP retry holds up no other query.
  * Answers are checked against the id, the question and the server's address
  * before they are believed. Queries are written by hand (RFC 1035 4.1 with
  * an EDNS OPT record, RFC 6891): ldns's packet builder and its random ids
@@ -19,6 +20,7 @@
 #include <netinet/in.h>
 #include <openssl/rand.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <sys/socket.h>
 #include <stdlib.h>
@@ -57,6 +59,17 @@ struct flight {
 	int sent;
 	double start;
 	bool done;
+	/* the TCP retry after a truncated answer, driven by fly() with the rest */
+	struct tcp {
+		enum { TCP_NONE, TCP_CONNECT, TCP_SEND, TCP_READ } phase;
+		int fd;
+		size_t server;
+		double deadline;
+		int rcode;           /* of the truncated answer */
+		uint8_t *buf;        /* the length prefix and the message read so far */
+		size_t have, need;   /* bytes in buf; bytes wanted (2, then 2 + length) */
+		size_t sent;         /* bytes of the query (with its length) written */
+	} tcp;
 };
 
 /* The sockets of a window: one pool per address family, opened on first use. */
@@ -304,177 +317,161 @@ static bool wire_matches(const struct flight *f, const uint8_t *m, size_t len)
 	return true;
 }
 
-/* Wait until fd is ready for `events` or the deadline passes: 1 ready,
- * 0 timed out, -1 error. */
-static int wait_fd(int fd, short events, double deadline)
-{
-	for (;;) {
-		struct pollfd p = {.fd = fd, .events = events};
-		double left = deadline - mc_now_ms();
-		int rc;
-
-		if (left <= 0)
-			return 0;
-		rc = poll(&p, 1, (int)left + 1);
-		if (rc < 0 && errno == EINTR)
-			continue;
-		return rc < 0 ? -1 : rc > 0;
-	}
-}
-
-/* Read exactly len bytes: 1 done, 0 the peer closed first, -2 timed out,
- * -1 error (errno). */
-static int read_full(int fd, uint8_t *buf, size_t len, double deadline)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		int w = wait_fd(fd, POLLIN, deadline);
-		ssize_t r;
-
-		if (w <= 0)
-			return w == 0 ? -2 : -1;
-		r = read(fd, buf + got, len - got);
-		if (r == 0)
-			return 0;
-		if (r < 0 && errno != EINTR && errno != EAGAIN)
-			return -1;
-		if (r > 0)
-			got += (size_t)r;
-	}
-	return 1;
-}
-
-/*
- * Ask again over TCP after a truncated UDP answer (RFC 7766 5, RFC 1035
- * 4.2.2: a two-octet length before each message). Returns the answer, or
- * NULL with why[] saying what went wrong -- a firewall that drops or
- * refuses TCP port 53 is the usual cause, and the caller must then not
- * treat the truncated answer as the whole of it.
- */
-static ldns_pkt *retry_tcp(const struct net *n, struct flight *f, size_t server, char *why,
-                           size_t whylen)
-{
-	const struct server *s = &n->servers[server];
-	double budget = f->start + n->timeout_ms - mc_now_ms(), deadline;
-	size_t qlen = f->qlen;
-	uint8_t *msg = NULL, lenbuf[2], *out = malloc(qlen + 2);
-	ldns_pkt *pkt = NULL;
-	int fd = -1, rc, err = 0;
-	socklen_t errlen = sizeof(err);
-
-	/* at least one try's share of the timeout, whatever UDP used up */
-	if (budget < n->timeout_ms / n->tries)
-		budget = n->timeout_ms / n->tries;
-	deadline = mc_now_ms() + budget;
-	if (!out) {
-		snprintf(why, whylen, "out of memory");
-		return NULL;
-	}
-	fd = socket(s->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		snprintf(why, whylen, "cannot open a TCP socket: %s", strerror(errno));
-		goto out;
-	}
-	if (connect(fd, (const struct sockaddr *)&s->addr, s->len) < 0 && errno != EINPROGRESS) {
-		snprintf(why, whylen, "cannot connect to %s over TCP: %s", s->text, strerror(errno));
-		goto out;
-	}
-	rc = wait_fd(fd, POLLOUT, deadline);
-	if (rc == 0) {
-		snprintf(why, whylen, "no TCP connection to %s within %.1f s", s->text, budget / 1000);
-		goto out;
-	}
-	if (rc < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &errlen) < 0 || err) {
-		snprintf(why, whylen, "cannot connect to %s over TCP: %s", s->text,
-		         strerror(err ? err : errno));
-		goto out;
-	}
-	out[0] = (uint8_t)(qlen >> 8);
-	out[1] = (uint8_t)qlen;
-	memcpy(out + 2, f->q, qlen);
-	for (size_t sent = 0; sent < qlen + 2;) {
-		ssize_t w = -1;
-
-		errno = 0;
-		rc = wait_fd(fd, POLLOUT, deadline);
-		if (rc > 0)
-			w = send(fd, out + sent, qlen + 2 - sent, MSG_NOSIGNAL);
-		if (rc <= 0 || (w < 0 && errno != EINTR && errno != EAGAIN)) {
-			snprintf(why, whylen, "cannot send the query to %s over TCP: %s", s->text,
-			         rc == 0 ? "timed out" : strerror(errno));
-			goto out;
-		}
-		if (w > 0)
-			sent += (size_t)w;
-	}
-	rc = read_full(fd, lenbuf, 2, deadline);
-	if (rc == 1) {
-		size_t len = (size_t)lenbuf[0] << 8 | lenbuf[1];
-
-		if (len == 0 || !(msg = malloc(len))) {
-			snprintf(why, whylen, "%s sent an empty answer over TCP", s->text);
-			goto out;
-		}
-		rc = read_full(fd, msg, len, deadline);
-		if (rc == 1 && (!wire_matches(f, msg, len) ||
-		                ldns_wire2pkt(&pkt, msg, len) != LDNS_STATUS_OK)) {
-			ldns_pkt_free(pkt);
-			pkt = NULL;
-			snprintf(why, whylen, "the answer of %s over TCP is malformed or is not the "
-			         "answer to the question", s->text);
-			goto out;
-		}
-	}
-	if (rc == 0)
-		snprintf(why, whylen, "%s closed the TCP connection without answering", s->text);
-	else if (rc == -2)
-		snprintf(why, whylen, "no answer from %s over TCP within %.1f s", s->text,
-		         budget / 1000);
-	else if (rc < 0 && errno == ECONNRESET)
-		snprintf(why, whylen, "%s reset the TCP connection without answering", s->text);
-	else if (rc < 0)
-		snprintf(why, whylen, "reading the answer of %s over TCP failed: %s", s->text,
-		         strerror(errno));
-out:
-	if (fd >= 0)
-		close(fd);
-	free(out);
-	free(msg);
-	return pkt;
-}
-
 static void finish(struct flight *f)
 {
 	f->a->ms = mc_now_ms() - f->start;
 	f->done = true;
+	if (f->tcp.fd >= 0)
+		close(f->tcp.fd);
+	f->tcp.fd = -1;
+	free(f->tcp.buf);
+	f->tcp.buf = NULL;
+	f->tcp.phase = TCP_NONE;
 }
 
-/* A datagram that is the answer of flight f: finish it (with a TCP retry
- * when truncated). Returns MC_ENOMEM or MC_OK. */
+/*
+ * The TCP retry failed: the query is a DNS failure, not "no record" -- the
+ * records a truncated answer carried are never the whole answer. A firewall
+ * that drops or refuses TCP port 53 is the usual cause.
+ */
+static void tcp_failed(struct flight *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void tcp_failed(struct flight *f, const char *fmt, ...)
+{
+	va_list ap;
+	char *why;
+
+	va_start(ap, fmt);
+	why = mc_vasprintf(fmt, ap);
+	va_end(ap);
+	f->a->status = MC_DNS_TCP_FAILED;
+	f->a->rcode = f->tcp.rcode;
+	f->a->error = mc_asprintf("the UDP answer was truncated and asking again over TCP "
+	                          "failed: %s", why ? why : "out of memory");
+	free(why);
+	finish(f);
+}
+
+/*
+ * Ask again over TCP after a truncated UDP answer (RFC 1035 4.2.2, RFC 7766:
+ * a two-octet length before each message), without holding up the other
+ * queries: a nonblocking connect here, then tcp_step() as poll() says. The
+ * retry gets what is left of the query's timeout, and at least one try's
+ * share of it.
+ */
+static void tcp_start(const struct net *n, struct flight *f, size_t server, int rcode)
+{
+	const struct server *s = &n->servers[server];
+	double now = mc_now_ms(), budget = f->start + n->timeout_ms - now;
+
+	if (budget < n->timeout_ms / n->tries)
+		budget = n->timeout_ms / n->tries;
+	f->tcp = (struct tcp){.phase = TCP_CONNECT, .server = server, .deadline = now + budget,
+	                      .rcode = rcode, .need = 2};
+	f->tcp.fd = socket(s->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (f->tcp.fd < 0) {
+		tcp_failed(f, "cannot open a TCP socket: %s", strerror(errno));
+		return;
+	}
+	if (connect(f->tcp.fd, (const struct sockaddr *)&s->addr, s->len) < 0 &&
+	    errno != EINPROGRESS)
+		tcp_failed(f, "cannot connect to %s over TCP: %s", s->text, strerror(errno));
+}
+
+static short tcp_events(const struct flight *f)
+{
+	return f->tcp.phase == TCP_READ ? POLLIN : POLLOUT;
+}
+
+/* The TCP retry's socket is ready (or in error): take the next step.
+ * Returns MC_ENOMEM or MC_OK. */
+static mc_status tcp_step(const struct net *n, struct flight *f)
+{
+	const char *who = n->servers[f->tcp.server].text;
+	ldns_pkt *pkt = NULL;
+	mc_status st;
+
+	if (f->tcp.phase == TCP_CONNECT) {
+		int err = 0;
+		socklen_t len = sizeof(err);
+
+		if (getsockopt(f->tcp.fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err) {
+			tcp_failed(f, "cannot connect to %s over TCP: %s", who, strerror(err ? err : errno));
+			return MC_OK;
+		}
+		f->tcp.phase = TCP_SEND;
+	}
+	if (f->tcp.phase == TCP_SEND) {
+		uint8_t out[QUERY_MAX + 2];
+		ssize_t w;
+
+		out[0] = (uint8_t)(f->qlen >> 8);
+		out[1] = (uint8_t)f->qlen;
+		memcpy(out + 2, f->q, f->qlen);
+		w = send(f->tcp.fd, out + f->tcp.sent, f->qlen + 2 - f->tcp.sent, MSG_NOSIGNAL);
+		if (w < 0 && errno != EAGAIN && errno != EINTR) {
+			tcp_failed(f, "cannot send the query to %s over TCP: %s", who, strerror(errno));
+			return MC_OK;
+		}
+		if (w > 0)
+			f->tcp.sent += (size_t)w;
+		if (f->tcp.sent == f->qlen + 2)
+			f->tcp.phase = TCP_READ;
+		return MC_OK;
+	}
+	/* TCP_READ: the length, then the message */
+	if (!f->tcp.buf && !(f->tcp.buf = malloc(2 + 65535)))
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	ssize_t r = read(f->tcp.fd, f->tcp.buf + f->tcp.have, f->tcp.need - f->tcp.have);
+
+	if (r == 0) {
+		tcp_failed(f, "%s closed the TCP connection without answering", who);
+		return MC_OK;
+	}
+	if (r < 0 && errno == ECONNRESET) {
+		tcp_failed(f, "%s reset the TCP connection without answering", who);
+		return MC_OK;
+	}
+	if (r < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			tcp_failed(f, "reading the answer of %s over TCP failed: %s", who, strerror(errno));
+		return MC_OK;
+	}
+	f->tcp.have += (size_t)r;
+	if (f->tcp.have < f->tcp.need)
+		return MC_OK;
+	if (f->tcp.need == 2) {
+		f->tcp.need = 2 + ((size_t)f->tcp.buf[0] << 8 | f->tcp.buf[1]);
+		if (f->tcp.need == 2)
+			tcp_failed(f, "%s sent an empty answer over TCP", who);
+		return MC_OK;
+	}
+	if (!wire_matches(f, f->tcp.buf + 2, f->tcp.need - 2) ||
+	    ldns_wire2pkt(&pkt, f->tcp.buf + 2, f->tcp.need - 2) != LDNS_STATUS_OK) {
+		ldns_pkt_free(pkt);
+		tcp_failed(f, "the answer of %s over TCP is malformed or is not the answer to the "
+		           "question", who);
+		return MC_OK;
+	}
+	st = mc_dns_answer_from_pkt(f->a, pkt);
+	ldns_pkt_free(pkt);
+	finish(f);
+	return st;
+}
+
+/* A datagram that is the answer of flight f: finish it, or start the TCP
+ * retry when it is truncated. Returns MC_ENOMEM or MC_OK. */
 static mc_status take_answer(const struct net *n, struct flight *f, size_t server,
                              const uint8_t *wire, size_t size)
 {
 	ldns_pkt *pkt = NULL;
-	mc_status st = MC_OK;
+	mc_status st;
 
 	if (ldns_wire2pkt(&pkt, wire, size) != LDNS_STATUS_OK)
 		return MC_OK; /* malformed: keep waiting for a good one */
 	if (ldns_pkt_tc(pkt)) {
-		char why[300];
-		ldns_pkt *full = retry_tcp(n, f, server, why, sizeof(why));
-
-		if (!full) { /* the truncated records are not the whole answer */
-			f->a->status = MC_DNS_TCP_FAILED;
-			f->a->rcode = ldns_pkt_get_rcode(pkt);
-			f->a->error = mc_asprintf("the UDP answer was truncated and asking again "
-			                          "over TCP failed: %s", why);
-			finish(f);
-			ldns_pkt_free(pkt);
-			return MC_OK;
-		}
+		tcp_start(n, f, server, ldns_pkt_get_rcode(pkt));
 		ldns_pkt_free(pkt);
-		pkt = full;
+		return MC_OK;
 	}
 	st = mc_dns_answer_from_pkt(f->a, pkt);
 	finish(f);
@@ -504,7 +501,7 @@ static mc_status read_socket(const struct net *n, struct flight *fl, size_t coun
 			bool from_ours = false;
 			size_t server = 0;
 
-			if (f->done || !wire_matches(f, buf, (size_t)got))
+			if (f->done || f->tcp.phase != TCP_NONE || !wire_matches(f, buf, (size_t)got))
 				continue;
 			for (int t = 0; t < f->sent && !from_ours; t++) {
 				from_ours = same_addr(&from, &n->servers[f->server[t]].addr);
@@ -556,8 +553,8 @@ static void time_out(const struct net *n, struct flight *f)
 static mc_status fly(const struct net *n, struct pool *p, struct flight *fl, size_t count)
 {
 	double interval = n->timeout_ms / n->tries;
-	struct pollfd pfd[2 * POOL];
-	int slot_of[2 * POOL];
+	struct pollfd pfd[2 * POOL + WINDOW];
+	int slot_of[2 * POOL + WINDOW];  /* a pool slot, or -1 - the flight of a TCP retry */
 
 	for (;;) {
 		double now = mc_now_ms(), wake = now + n->timeout_ms;
@@ -569,6 +566,20 @@ static mc_status fly(const struct net *n, struct pool *p, struct flight *fl, siz
 
 			if (f->done)
 				continue;
+			if (f->tcp.phase != TCP_NONE) { /* no more UDP: the TCP retry decides */
+				if (now >= f->tcp.deadline) {
+					tcp_failed(f, "no answer from %s over TCP within %.1f s",
+					           n->servers[f->tcp.server].text,
+					           (f->tcp.deadline - f->start) / 1000.0);
+					continue;
+				}
+				pending = true;
+				if (f->tcp.deadline < wake)
+					wake = f->tcp.deadline;
+				pfd[np] = (struct pollfd){.fd = f->tcp.fd, .events = tcp_events(f)};
+				slot_of[np++] = -1 - (int)i;
+				continue;
+			}
 			while (f->sent < n->tries && now >= f->start + f->sent * interval)
 				send_try(n, p, f);
 			if (now >= f->start + n->timeout_ms) {
@@ -595,9 +606,19 @@ static mc_status fly(const struct net *n, struct pool *p, struct flight *fl, siz
 		if (ready < 0 && errno != EINTR)
 			return MC_OK; /* the deadlines above end every flight */
 		for (nfds_t k = 0; ready > 0 && k < np; k++) {
-			if (!(pfd[k].revents & (POLLIN | POLLERR)))
+			mc_status st = MC_OK;
+
+			if (!pfd[k].revents)
 				continue;
-			if (read_socket(n, fl, count, slot_of[k], pfd[k].fd) != MC_OK)
+			if (slot_of[k] < 0) {
+				struct flight *f = &fl[-1 - slot_of[k]];
+
+				if (!f->done)
+					st = tcp_step(n, f);
+			} else if (pfd[k].revents & (POLLIN | POLLERR)) {
+				st = read_socket(n, fl, count, slot_of[k], pfd[k].fd);
+			}
+			if (st != MC_OK)
 				return MC_ENOMEM;
 		}
 	}
@@ -651,6 +672,7 @@ static mc_status net_resolve(void *state, mc_dns_answer **answers, size_t n)
 		for (size_t i = 0; i < count; i++) {
 			fl[i].a = answers[base + i];
 			fl[i].start = mc_now_ms();
+			fl[i].tcp.fd = -1;
 			fl[i].slot = (int)(i % POOL);
 			if (build_query(&fl[i]) < 0) {
 				fl[i].a->status = MC_DNS_ERROR;
