@@ -4,7 +4,7 @@
 broken nameservers do.
 
   truncating_server.py PORT_FILE --tcp close|refuse|silent|ok [--records]
-                       [--whole] [--ad]
+                       [--whole] [--ad | --ad-under SUFFIX]
 
 It binds a free port for UDP and TCP on 127.0.0.1 and writes the port to
 PORT_FILE once it is ready. --tcp says what a TCP connection gets:
@@ -15,7 +15,8 @@ PORT_FILE once it is ready. --tcp says what a TCP connection gets:
 --records puts the records in the truncated UDP answer as well (a partial
 answer that must not be used as if it were complete). --whole answers over
 UDP in full (no TC), and --ad sets the AD bit as a validating resolver does
-for signed zones (for the DNSSEC rows of `mailcheck domain`). Answers are
+for signed zones (for the DNSSEC rows of `mailcheck domain`); --ad-under
+sets it only for names under SUFFIX (a signed zone beside unsigned ones). Answers are
 made up from the question: TXT gets an SPF, DMARC or DKIM record by the
 name, A 192.0.2.1, MX "10 mx.<name>", TLSA at _25._tcp names "3 1 1 <hash>".
 It stops when killed.
@@ -89,6 +90,7 @@ def records(name, qtype):
 
 
 AD = False  # --ad
+AD_UNDER = None  # --ad-under
 
 
 def answer(query, truncated, with_records):
@@ -100,7 +102,8 @@ def answer(query, truncated, with_records):
     flags = 0x8000 | 0x0400 | (qflags & 0x0100)  # QR, AA, RD copied
     if truncated:
         flags |= 0x0200  # TC
-    if AD:
+    name = name_text(qname)
+    if AD or (AD_UNDER and (name == AD_UNDER or name.endswith("." + AD_UNDER))):
         flags |= 0x0020  # AD: the answer is authenticated (RFC 4035 3.2.3)
     out = struct.pack("!HHHHHH", qid, flags, 1, len(rrs), 0, 0) + query[12:end]
     for rtype, rdata in rrs:
@@ -115,9 +118,11 @@ def main():
     ap.add_argument("--records", action="store_true")
     ap.add_argument("--whole", action="store_true")
     ap.add_argument("--ad", action="store_true")
+    ap.add_argument("--ad-under")
     args = ap.parse_args()
-    global AD
+    global AD, AD_UNDER
     AD = args.ad
+    AD_UNDER = args.ad_under
 
     udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     udp.bind(("127.0.0.1", 0))

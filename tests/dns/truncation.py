@@ -183,6 +183,19 @@ def main():
         finally:
             proc.kill()
             proc.wait()
+    # only part of the names authenticated (a signed zone beside an unsigned
+    # delegation): dnssec.partial
+    proc, port = start("ok", True, "--whole", "--ad-under", "_dmarc.example.org")
+    try:
+        rc, out, _ = run(mailcheck, port, ["domain", "example.org", "--no-common-selectors"])
+        obj = json.loads(out) if out.startswith("{") else {}
+        dn = obj.get("dnssec", {})
+        check(obj.get("parts", {}).get("dnssec", {}).get("status") == "warning" and
+              "dnssec.partial" in findings_of(obj) and 0 < dn.get("authenticated", 0) <
+              dn.get("answers", 0), "domain with part of the answers authenticated: %r" % dn)
+    finally:
+        proc.kill()
+        proc.wait()
     print("truncation: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
