@@ -479,40 +479,59 @@ static mc_status take_answer(const struct net *n, struct flight *f, size_t serve
 	return st;
 }
 
-/* Read every datagram waiting on a socket of the pool; each is matched to a
- * flight of that socket by id, question and server. */
+/* Read every datagram waiting on a socket of the pool, RECV_BATCH at a time
+ * (recvmmsg); each is matched to a flight of that socket by id, question
+ * and server. Answers are at most EDNS_SIZE bytes (RFC 6891 6.2.5: a
+ * responder does not send more than the requester can take): a datagram
+ * that does not fit RECV_SIZE is dropped. */
+#define RECV_BATCH 16
+#define RECV_SIZE 4096
+
 static mc_status read_socket(const struct net *n, struct flight *fl, size_t count, int slot,
                              int fd)
 {
-	uint8_t buf[65536];
+	uint8_t buf[RECV_BATCH][RECV_SIZE];
+	struct sockaddr_storage from[RECV_BATCH];
+	struct iovec iov[RECV_BATCH];
+	struct mmsghdr msgs[RECV_BATCH];
 
 	for (;;) {
-		struct sockaddr_storage from;
-		socklen_t fromlen = sizeof(from);
-		ssize_t got = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from,
-		                       &fromlen);
+		int got;
 
-		if (got < 0)
-			return MC_OK; /* EAGAIN, or an ICMP error: the deadlines decide */
-		if (got < 12)
-			continue;
-		for (size_t i = (size_t)slot; i < count; i += POOL) {
-			struct flight *f = &fl[i];
-			bool from_ours = false;
-			size_t server = 0;
-
-			if (f->done || f->tcp.phase != TCP_NONE || !wire_matches(f, buf, (size_t)got))
-				continue;
-			for (int t = 0; t < f->sent && !from_ours; t++) {
-				from_ours = same_addr(&from, &n->servers[f->server[t]].addr);
-				server = f->server[t];
-			}
-			if (!from_ours)
-				break; /* a spoofed or stray answer: ignored */
-			if (take_answer(n, f, server, buf, (size_t)got) != MC_OK)
-				return MC_ENOMEM;
-			break;
+		for (int m = 0; m < RECV_BATCH; m++) {
+			iov[m] = (struct iovec){.iov_base = buf[m], .iov_len = RECV_SIZE};
+			msgs[m] = (struct mmsghdr){.msg_hdr = {.msg_name = &from[m],
+			                                       .msg_namelen = sizeof(from[m]),
+			                                       .msg_iov = &iov[m], .msg_iovlen = 1}};
 		}
+		got = recvmmsg(fd, msgs, RECV_BATCH, MSG_DONTWAIT, NULL);
+		if (got <= 0)
+			return MC_OK; /* EAGAIN, or an ICMP error: the deadlines decide */
+		for (int m = 0; m < got; m++) {
+			size_t len = msgs[m].msg_len;
+
+			if (len < 12 || (msgs[m].msg_hdr.msg_flags & MSG_TRUNC))
+				continue;
+			for (size_t i = (size_t)slot; i < count; i += POOL) {
+				struct flight *f = &fl[i];
+				bool from_ours = false;
+				size_t server = 0;
+
+				if (f->done || f->tcp.phase != TCP_NONE || !wire_matches(f, buf[m], len))
+					continue;
+				for (int t = 0; t < f->sent && !from_ours; t++) {
+					from_ours = same_addr(&from[m], &n->servers[f->server[t]].addr);
+					server = f->server[t];
+				}
+				if (!from_ours)
+					break; /* a spoofed or stray answer: ignored */
+				if (take_answer(n, f, server, buf[m], len) != MC_OK)
+					return MC_ENOMEM;
+				break;
+			}
+		}
+		if (got < RECV_BATCH)
+			return MC_OK;
 	}
 }
 
@@ -525,15 +544,55 @@ static int pool_fd(struct pool *p, int family, int slot)
 	return p->fd[k][slot];
 }
 
-static void send_try(const struct net *n, struct pool *p, struct flight *f)
+/* The tries due in one turn of fly(), sent together: one sendmmsg a
+ * socket instead of a sendto a query. Room for every try of the window. */
+struct sends {
+	int *fd;
+	struct mmsghdr *msg, *group;
+	struct iovec *iov;
+	size_t n, cap;
+};
+
+static void send_try(const struct net *n, struct pool *p, struct flight *f, struct sends *out)
 {
 	size_t server = (size_t)f->sent % n->n_servers;
 	const struct server *s = &n->servers[server];
 	int fd = pool_fd(p, s->addr.ss_family, f->slot);
 
 	f->server[f->sent++] = server;
-	if (fd >= 0)
-		(void)sendto(fd, f->q, f->qlen, 0, (const struct sockaddr *)&s->addr, s->len);
+	if (fd < 0 || out->n == out->cap)
+		return; /* no socket: this try is lost, the next or the deadline decides */
+	out->fd[out->n] = fd;
+	out->iov[out->n] = (struct iovec){.iov_base = f->q, .iov_len = f->qlen};
+	out->msg[out->n] = (struct mmsghdr){.msg_hdr = {.msg_name = (void *)&s->addr,
+	                                                .msg_namelen = s->len,
+	                                                .msg_iov = &out->iov[out->n],
+	                                                .msg_iovlen = 1}};
+	out->n++;
+}
+
+static void flush_sends(struct sends *out)
+{
+	for (size_t i = 0; i < out->n; i++) {
+		int fd = out->fd[i];
+		unsigned k = 0;
+
+		if (fd < 0)
+			continue;
+		for (size_t j = i; j < out->n; j++) /* this socket's tries, in order */
+			if (out->fd[j] == fd) {
+				out->group[k++] = out->msg[j];
+				out->fd[j] = -1;
+			}
+		for (unsigned sent = 0; sent < k;) {
+			int r = sendmmsg(fd, out->group + sent, k - sent, 0);
+
+			if (r <= 0)
+				break; /* lost tries: the next or the deadline decides */
+			sent += (unsigned)r;
+		}
+	}
+	out->n = 0;
 }
 
 static void time_out(const struct net *n, struct flight *f)
@@ -550,7 +609,8 @@ static void time_out(const struct net *n, struct flight *f)
 }
 
 /* Drive a window of flights until each has an answer or timed out. */
-static mc_status fly(const struct net *n, struct pool *p, struct flight *fl, size_t count)
+static mc_status fly(const struct net *n, struct pool *p, struct flight *fl, size_t count,
+                     struct sends *sends)
 {
 	double interval = n->timeout_ms / n->tries;
 	struct pollfd pfd[2 * POOL + WINDOW];
@@ -581,7 +641,7 @@ static mc_status fly(const struct net *n, struct pool *p, struct flight *fl, siz
 				continue;
 			}
 			while (f->sent < n->tries && now >= f->start + f->sent * interval)
-				send_try(n, p, f);
+				send_try(n, p, f, sends);
 			if (now >= f->start + n->timeout_ms) {
 				time_out(n, f);
 				continue;
@@ -593,6 +653,7 @@ static mc_status fly(const struct net *n, struct pool *p, struct flight *fl, siz
 			if (next < wake)
 				wake = next;
 		}
+		flush_sends(sends);
 		if (!pending)
 			return MC_OK;
 		for (int k = 0; k < 2; k++)
@@ -650,11 +711,18 @@ static mc_status net_resolve(void *state, mc_dns_answer **answers, size_t n)
 	const struct net *net = state;
 	size_t cap = n < WINDOW ? n : WINDOW;
 	struct flight *fl = calloc(cap ? cap : 1, sizeof(*fl));
+	size_t slots = (cap ? cap : 1) * MAX_TRIES;
+	struct sends sends = {.cap = slots, .fd = malloc(slots * sizeof(int)),
+	                        .msg = malloc(slots * sizeof(struct mmsghdr)),
+	                        .group = malloc(slots * sizeof(struct mmsghdr)),
+	                        .iov = malloc(slots * sizeof(struct iovec))};
 	struct pool pool;
 	mc_status st = MC_OK;
 
-	if (!fl)
-		return mc_error_set(MC_ENOMEM, "out of memory");
+	if (!fl || !sends.fd || !sends.msg || !sends.group || !sends.iov) {
+		st = mc_error_set(MC_ENOMEM, "out of memory");
+		goto out;
+	}
 	for (int k = 0; k < 2; k++)
 		for (int slot = 0; slot < POOL; slot++)
 			pool.fd[k][slot] = -1;
@@ -682,7 +750,7 @@ static mc_status net_resolve(void *state, mc_dns_answer **answers, size_t n)
 			}
 			pick_id(fl, i, random, &next);
 		}
-		st = fly(net, &pool, fl, count);
+		st = fly(net, &pool, fl, count, &sends);
 		for (size_t i = 0; i < count; i++)
 			if (!fl[i].done)
 				finish(&fl[i]);
@@ -691,7 +759,12 @@ static mc_status net_resolve(void *state, mc_dns_answer **answers, size_t n)
 		for (int slot = 0; slot < POOL; slot++)
 			if (pool.fd[k][slot] >= 0)
 				close(pool.fd[k][slot]);
+out:
 	free(fl);
+	free(sends.fd);
+	free(sends.msg);
+	free(sends.group);
+	free(sends.iov);
 	return st;
 }
 
