@@ -145,27 +145,29 @@ struct selectors {
 	size_t n;
 };
 
+/* Each selector once (a --selector that is also a common one counts as
+ * asked). */
+static void add_selector(struct selectors *s, const char *name, bool asked)
+{
+	for (size_t k = 0; k < s->n; k++)
+		if (strcasecmp(s->name[k], name) == 0)
+			return;
+	if (s->n == MC_DOMAIN_MAX_SELECTORS)
+		return;
+	s->asked[s->n] = asked;
+	s->name[s->n++] = name;
+}
+
 static void selectors_of(const mc_domain_opts *o, struct selectors *s)
 {
 	const char *const *common;
 	size_t n_common = mc_domain_common_selectors(&common);
 
 	s->n = 0;
-	for (size_t i = 0; o && i < o->n_selectors && s->n < MC_DOMAIN_MAX_SELECTORS; i++) {
-		s->asked[s->n] = true;
-		s->name[s->n++] = o->selectors[i];
-	}
-	for (size_t i = 0; !(o && o->no_common_selectors) && i < n_common &&
-	                   s->n < MC_DOMAIN_MAX_SELECTORS; i++) {
-		bool dup = false;
-
-		for (size_t k = 0; k < s->n && !dup; k++)
-			dup = strcasecmp(s->name[k], common[i]) == 0;
-		if (!dup) {
-			s->asked[s->n] = false;
-			s->name[s->n++] = common[i];
-		}
-	}
+	for (size_t i = 0; o && i < o->n_selectors; i++)
+		add_selector(s, o->selectors[i], true);
+	for (size_t i = 0; !(o && o->no_common_selectors) && i < n_common; i++)
+		add_selector(s, common[i], false);
 }
 
 /* Does a TXT answer at a guessed selector hold a DKIM key record (and not,
