@@ -231,7 +231,8 @@ def run_case(mailcheck, case, codes, network_port=None, update=False, limits=Non
     want_rc = int(read(rc_file).strip())
     if rc != want_rc and not (wrap and rc == WRAP_ERROR):
         problems.append("exit status %d, expected %d" % (rc, want_rc))
-    if rc < 0 or "AddressSanitizer" in err or "runtime error" in err:
+    if rc < 0 or "AddressSanitizer" in err or "runtime error" in err or \
+            "ThreadSanitizer" in err:
         problems.append("crashed or sanitizer report:\n" + err)
     json_file = os.path.join(case, "expect.json")
     txt_file = os.path.join(case, "expect.txt")
