@@ -322,7 +322,8 @@ static void *work(void *arg)
 			break;
 		if (bad) {
 			run->invalid++;
-			text = render_error(run, "input", bad, &len);
+			/* an argument is the command line; a line of the list is input */
+			text = render_error(run, run->args ? "usage" : "input", bad, &len);
 			free(bad);
 			deliver(run, seq, text, len);
 			continue;
@@ -373,7 +374,10 @@ static void summary(struct run *run)
 	       run->domains, run->domains == 1 ? "" : "s", run->pass, run->fail, run->temperror);
 	if (run->invalid)
 		printf(", %zu line%s skipped", run->invalid, run->invalid == 1 ? "" : "s");
-	printf("\n\n  %-8s %6s %8s %6s %14s %10s %12s\n", "part", "pass", "warning", "error",
+	putchar('\n');
+	if (run->domains == 0)
+		return;
+	printf("\n  %-8s %6s %8s %6s %14s %10s %12s\n", "part", "pass", "warning", "error",
 	       "not published", "temperror", "not checked");
 	for (int p = 0; p < MC_PART_COUNT; p++)
 		printf("  %-8s %6zu %8zu %6zu %14zu %10zu %12zu\n",
