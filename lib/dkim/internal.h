@@ -14,6 +14,9 @@ void dkim_key_record_check(mc_dkim_key *k, const char *rec, size_t len);
  * key as SubjectPublicKeyInfo (the form libopendkim reads); NULL when p= is
  * not one (malloc'd). */
 char *dkim_record_as_spki(const char *rec, size_t len);
+/* dkim.key_pkcs1 for the key at name (SEL._domainkey.DOMAIN): which
+ * verifiers fail it, and how to republish it. */
+void dkim_pkcs1_finding(mc_findings *f, const char *name);
 
 /* The size in bits of an RSA key in SubjectPublicKeyInfo DER (rsaEncryption,
  * NULL parameters, strict DER), -1 when der is not exactly that. */

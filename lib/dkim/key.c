@@ -164,6 +164,19 @@ static int rsa_bits(const unsigned char *der, long len, bool *pkcs1)
 	return bits;
 }
 
+void dkim_pkcs1_finding(mc_findings *f, const char *name)
+{
+	mc_finding_hint(mc_finding_add(f, "dkim.key_pkcs1", MC_SEV_WARNING,
+		"the RSA key at %s is published as a PKCS#1 RSAPublicKey, not as the "
+		"SubjectPublicKeyInfo nearly every key uses: RFC 6376 3.6.1's text allows it, and "
+		"mailcheck and dkimpy verify with it, but libopendkim (OpenDKIM) and mailauth "
+		"cannot read it, so receivers running them see a broken key and DKIM fails there",
+		name),
+		"republish the same key as SubjectPublicKeyInfo at %s: echo '<p= value>' | "
+		"base64 -d | openssl rsa -RSAPublicKey_in -inform DER -pubout -outform DER | "
+		"base64 -w0 (no new selector needed: the key does not change)", name);
+}
+
 /* p= base64 -> the same key as base64 SubjectPublicKeyInfo when it is a
  * PKCS#1 RSAPublicKey, else NULL. */
 static char *pkcs1_to_spki(const char *p)
@@ -240,15 +253,7 @@ static void check_key_material(mc_dkim_key *k, const char *p)
 		k->key_bits = rsa_bits(der, len, &pkcs1);
 		k->key_format = k->key_bits < 0 ? NULL : pkcs1 ? "pkcs1" : "spki";
 		if (pkcs1)
-			mc_finding_hint(mc_finding_add(&k->findings, "dkim.key_pkcs1", MC_SEV_WARNING,
-				"the RSA key of %s is published as a PKCS#1 RSAPublicKey, not as the "
-				"SubjectPublicKeyInfo nearly every key uses: RFC 6376 3.6.1's text allows "
-				"it, and mailcheck and dkimpy verify with it, but libopendkim (OpenDKIM) "
-				"and mailauth cannot read it, so receivers running them see a broken key "
-				"and DKIM fails there", k->name),
-				"republish the same key as SubjectPublicKeyInfo: echo '<p= value>' | "
-				"base64 -d | openssl rsa -RSAPublicKey_in -inform DER -pubout -outform "
-				"DER | base64 -w0 (no new selector needed: the key does not change)");
+			dkim_pkcs1_finding(&k->findings, k->name);
 		if (k->key_bits < 0) {
 			k->key_bits = 0;
 			mc_finding_hint(problem(k, "dkim.key_syntax", "p= of %s is not an RSA public "

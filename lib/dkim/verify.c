@@ -43,14 +43,6 @@ static DKIM_LIB *lib;
 static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t lib_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static const mc_dns_answer *key_answer(mc_dkim_verifier *v, const char *name)
-{
-	for (size_t i = 0; i < v->n_keys; i++)
-		if (strcasecmp(v->keys[i].name, name) == 0)
-			return v->keys[i].answer;
-	return NULL;
-}
-
 static struct key_seen *key_seen(mc_dkim_verifier *v, const char *name)
 {
 	for (size_t i = 0; i < v->n_keys; i++)
@@ -62,7 +54,7 @@ static struct key_seen *key_seen(mc_dkim_verifier *v, const char *name)
 static void remember_key(mc_dkim_verifier *v, const char *name, const mc_dns_answer *a,
                          bool pkcs1)
 {
-	if (key_answer(v, name) || v->n_keys == MC_DKIM_MAX_SIGNATURES)
+	if (key_seen(v, name) || v->n_keys == MC_DKIM_MAX_SIGNATURES)
 		return;
 	v->keys[v->n_keys].name = mc_strdup(name);
 	v->keys[v->n_keys].answer = a;
@@ -441,16 +433,14 @@ static bool key_type_differs(const mc_dns_answer *key, const char *alg)
 
 /* The reason of a signature, from the key's DNS status, libopendkim's
  * verdict, and the rules of RFC 6376 5.4 and RFC 8301. */
-static const char *judge(mc_dkim_verifier *v, DKIM_SIGINFO *sig, mc_dkim_sig *s)
+static const char *judge(mc_dkim_verifier *v, DKIM_SIGINFO *sig, mc_dkim_sig *s,
+                         const struct key_seen *seen)
 {
 	unsigned int flags = dkim_sig_getflags(sig);
 	int err = dkim_sig_geterror(sig), bh = dkim_sig_getbh(sig);
-	char *name = mc_asprintf("%s._domainkey.%s", s->selector ? s->selector : "",
-	                         s->domain ? s->domain : "");
-	const mc_dns_answer *key = name ? key_answer(v, name) : NULL;
+	const mc_dns_answer *key = seen ? seen->answer : NULL;
 	const char *r = reason_of_error(err);
 
-	free(name);
 	if (s->algorithm && strcasecmp(s->algorithm, "rsa-sha1") == 0 && (!r || strcmp(r, "syntax")))
 		return "rsa_sha1"; /* RFC 8301 3.1 */
 	if (s->n_signed_headers && !signs(s, "from"))
@@ -544,7 +534,7 @@ static void describe(mc_dkim_verifier *v, DKIM_SIGINFO *sig, mc_dkim_sig *s)
 
 	s->key_pkcs1 = ks && ks->pkcs1;
 	free(kname);
-	s->reason = judge(v, sig, s);
+	s->reason = judge(v, sig, s, ks);
 	s->verdict = s->reason ? reason_of(s->reason)->verdict : MC_VERDICT_PASS;
 	free(h);
 	free(c);
@@ -598,16 +588,12 @@ static void sig_findings(mc_dkim_result *res, const mc_dkim_sig *s, const mc_mes
 	const char *d = s->domain ? s->domain : "?", *sel = s->selector ? s->selector : "?";
 	bool first_of_key = !key_said(res, s);
 
-	if (s->key_pkcs1 && first_of_key)
-		mc_finding_hint(mc_finding_add(&res->findings, "dkim.key_pkcs1", MC_SEV_WARNING,
-			"the key of d=%s s=%s is published as a PKCS#1 RSAPublicKey, not as the "
-			"SubjectPublicKeyInfo nearly every key uses: RFC 6376 3.6.1's text allows it "
-			"and mailcheck and dkimpy verify with it, but libopendkim (OpenDKIM) and "
-			"mailauth cannot read it, so receivers running them fail this signature",
-			d, sel),
-			"republish the same key as SubjectPublicKeyInfo at %s._domainkey.%s: echo "
-			"'<p= value>' | base64 -d | openssl rsa -RSAPublicKey_in -inform DER -pubout "
-			"-outform DER | base64 -w0", sel, d);
+	if (s->key_pkcs1 && first_of_key) {
+		char *name = mc_asprintf("%s._domainkey.%s", sel, d);
+
+		dkim_pkcs1_finding(&res->findings, name ? name : d);
+		free(name);
+	}
 
 	if (s->reason && strcmp(s->reason, "expired") == 0) {
 		expired_finding(res, s, now);
