@@ -608,22 +608,17 @@ out:
 
 /* ---- DNSSEC: were the answers authenticated? ---- */
 
-static void dnssec(mc_resolver *r, mc_domain_result *res, size_t log_start)
+/* From the result's own DNS log (each query once). */
+static void dnssec(mc_domain_result *res)
 {
-	mc_dns_log log = {0};
-
-	if (mc_dns_log_copy(r, log_start, &log) != MC_OK)
-		return;
-	mc_dns_log_unique(&log);
-	for (size_t i = 0; i < log.n; i++) {
-		const mc_dns_answer *a = log.entries[i].answer;
+	for (size_t i = 0; i < res->dns.n; i++) {
+		const mc_dns_answer *a = res->dns.entries[i].answer;
 
 		if (a->status != MC_DNS_OK || !mc_dns_name_within(a->name, res->domain))
 			continue;
 		res->answers++;
 		res->authenticated += a->ad;
 	}
-	mc_dns_log_clear(&log);
 	if (!res->dnssec_checked)
 		row(res, MC_PART_DNSSEC, MC_PART_NOT_CHECKED, "offline (--zone): zone files carry "
 		    "no DNSSEC validation");
@@ -854,13 +849,15 @@ mc_status mc_domain_check(mc_resolver *r, const char *domain, const mc_domain_op
 	spf_row(out);
 	dmarc_row(out);
 	dkim_row(out);
-	dnssec(r, out, log_start);
-	verdict(out);
 log:
-	if ((st = mc_dns_log_copy(r, log_start, &out->dns)) == MC_OK) {
-		mc_dns_log_unique(&out->dns);
-		mc_findings_dns(&out->findings, &out->dns);
+	if ((st = mc_dns_log_copy(r, log_start, &out->dns)) != MC_OK)
+		goto out;
+	mc_dns_log_unique(&out->dns);
+	if (out->exists) {
+		dnssec(out);
+		verdict(out);
 	}
+	mc_findings_dns(&out->findings, &out->dns);
 out:
 	batch_free(&b);
 	return st;
