@@ -27,7 +27,8 @@
 
 static const char usage[] =
 	"usage: mailcheck domain DOMAIN...|- [--selector SEL]... [--jobs N] "
-	"[--order input|completed]";
+	"[--order input|completed] [--no-common-selectors] [--allow-private] [--ca-file PEM] "
+	"[--net-timeout SECONDS] [--https-port N] [--smtp-port N]";
 
 #define MAX_JOBS 256
 #define MAX_LINE 1024          /* a domain name is at most 253 characters */
@@ -408,6 +409,39 @@ static int parse_jobs(const char *v, size_t *jobs)
 	return 0;
 }
 
+/* --https-port, --smtp-port (for tests), --net-timeout, --ca-file */
+static int net_options(const char *https_port, const char *smtp_port, const char *timeout,
+                       mc_net_opts *net)
+{
+	const char *const values[] = {https_port, smtp_port, timeout};
+	const char *const names[] = {"--https-port", "--smtp-port", "--net-timeout"};
+	const double max[] = {65535, 65535, 300};
+	double got[3] = {0};
+
+	for (int k = 0; k < 3; k++) {
+		char *end;
+
+		if (!values[k])
+			continue;
+		errno = 0;
+		got[k] = strtod(values[k], &end);
+		if (errno || end == values[k] || *end || got[k] < (k < 2 ? 1 : 0.001) ||
+		    got[k] > max[k] || (k < 2 && got[k] != (unsigned)got[k])) {
+			cli_error("domain: invalid value '%s' for %s (%s)", values[k], names[k],
+			          k < 2 ? "a port from 1 to 65535" : "seconds, from 0.001 to 300");
+			return -1;
+		}
+	}
+	net->https_port = (unsigned)got[0];
+	net->smtp_port = (unsigned)got[1];
+	net->timeout = got[2];
+	if (net->ca_file && access(net->ca_file, R_OK) != 0) {
+		cli_error("domain: cannot read --ca-file '%s': %s", net->ca_file, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static bool selector_ok(const char *s)
 {
 	/* RFC 6376 3.1: selector = sub-domain *( "." sub-domain ) */
@@ -418,14 +452,21 @@ static bool selector_ok(const char *s)
 
 int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 {
-	const char *selectors[MC_DOMAIN_MAX_SELECTORS], *jobs_s = NULL, *order = NULL;
+	const char *selectors[MC_DOMAIN_MAX_SELECTORS], *jobs_s = NULL, *order = NULL,
+	           *https_port = NULL, *smtp_port = NULL, *net_timeout = NULL;
 	size_t n_sel = 0, jobs = 8;
 	bool no_common = false;
+	mc_net_opts net = {0};
 	const struct cli_opt opts[] = {
 		{.name = "--selector", .list = selectors, .n_list = &n_sel,
 		 .max_list = MC_DOMAIN_MAX_SELECTORS / 2},
 		{.name = "--jobs", .value = &jobs_s}, {.name = "--order", .value = &order},
-		{.name = "--no-common-selectors", .flag = &no_common}, {0},
+		{.name = "--no-common-selectors", .flag = &no_common},
+		{.name = "--allow-private", .flag = &net.allow_private},
+		{.name = "--ca-file", .value = &net.ca_file},
+		{.name = "--https-port", .value = &https_port},
+		{.name = "--smtp-port", .value = &smtp_port},
+		{.name = "--net-timeout", .value = &net_timeout}, {0},
 	};
 	int n = cli_args(argc, argv, opts, 1, INT32_MAX, usage);
 	struct run run = {.ctx = ctx};
@@ -435,7 +476,8 @@ int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 	mc_resolver *r;
 	int rc;
 
-	if (n < 0 || (jobs_s && parse_jobs(jobs_s, &jobs) < 0))
+	if (n < 0 || (jobs_s && parse_jobs(jobs_s, &jobs) < 0) ||
+	    net_options(https_port, smtp_port, net_timeout, &net) < 0)
 		return EXIT_USAGE;
 	if (order && strcmp(order, "input") && strcmp(order, "completed")) {
 		cli_error("domain: invalid value '%s' for --order (input or completed)", order);
@@ -451,7 +493,7 @@ int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 	if (!(r = cli_resolver(ctx)))
 		return EXIT_USAGE;
 	run.opts = (mc_domain_opts){.selectors = selectors, .n_selectors = n_sel,
-	                            .no_common_selectors = no_common};
+	                            .no_common_selectors = no_common, .net = net};
 	if (n == 1 && strcmp(argv[1], "-") == 0) {
 		run.in = stdin;
 		run.several = true;
@@ -474,6 +516,7 @@ int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	mc_net_init(); /* libcurl's global state, before the threads */
 	pthread_mutex_init(&run.lock, NULL);
 	pthread_cond_init(&run.moved, NULL);
 	for (size_t i = 0; i < jobs; i++) {

@@ -97,6 +97,7 @@ static const struct command commands[] = {
 	{"domain", cmd_domain, "the whole mail setup of a domain (or of a list of domains)",
 	 "usage: mailcheck domain DOMAIN...|- [--selector SEL]... [--jobs N]\n"
 	 "                        [--order input|completed] [--no-common-selectors]\n"
+	 "                        [--allow-private] [--ca-file PEM] [--net-timeout S]\n"
 	 "\n"
 	 "Checks the mail setup of each DOMAIN: MX (and forward-confirmed reverse DNS\n"
 	 "of every MX address), SPF (as 'spf DOMAIN'), DMARC (as 'dmarc DOMAIN'), DKIM\n"
@@ -109,8 +110,14 @@ static const struct command commands[] = {
 	 "checked at once (default 8); reports come in input order (--order\n"
 	 "completed: as they finish); --json prints one object per line (NDJSON);\n"
 	 "text ends with counts per part and per finding.\n"
+	 "With network DNS (not --zone) the MTA-STS policy is fetched over HTTPS\n"
+	 "and matched against the MX hosts.\n"
 	 "  --selector SEL          also check this DKIM selector (repeatable)\n"
 	 "  --no-common-selectors   ask only the --selector ones\n"
+	 "  --allow-private         connect to loopback/private addresses from DNS too\n"
+	 "  --ca-file PEM           trust these roots instead of the system's\n"
+	 "  --net-timeout SECONDS   per HTTPS fetch and SMTP step (default 10)\n"
+	 "  --https-port N, --smtp-port N   other ports than 443 and 25 (for tests)\n"
 	 "Exit status: 0 no errors, 1 errors in a domain's setup, 2 usage error or\n"
 	 "a line that is not a domain, 3 DNS failure.\n"},
 };

@@ -16,6 +16,7 @@
 #include "mailcheck/dmarc.h"
 #include "mailcheck/dns.h"
 #include "mailcheck/mx.h"
+#include "mailcheck/net.h"
 #include "mailcheck/report.h"
 #include "mailcheck/spf.h"
 
@@ -63,11 +64,33 @@ typedef struct mc_fcrdns {
 	bool confirmed;        /* the PTR name resolves back to the address */
 } mc_fcrdns;
 
+/* The policy file (RFC 8461 3.2), as parsed. */
+typedef struct mc_sts_policy {
+	char *version;         /* "STSv1" */
+	char *mode;            /* "enforce", "testing", "none" */
+	long max_age;          /* seconds, -1 when absent */
+	char **mx;             /* the mx: patterns, lower case */
+	size_t n_mx;
+} mc_sts_policy;
+
+/* One MX host against the policy's patterns. */
+typedef struct mc_sts_mx {
+	char *host;
+	char *pattern;         /* the first pattern matching it, NULL when none */
+} mc_sts_mx;
+
 typedef struct mc_mta_sts {
 	char *record;          /* the one v=STSv1 record, NULL when none or several */
 	size_t n_records;      /* v=STSv1 records found */
 	char *id;
 	bool host_resolves;    /* mta-sts.DOMAIN has an address (the policy host) */
+	bool fetched;          /* the policy fetch was tried (not offline, record valid) */
+	mc_fetch fetch;        /* https://mta-sts.DOMAIN/.well-known/mta-sts.txt */
+	bool policy_valid;     /* the body parsed */
+	char *policy_error;    /* why it did not, with its line */
+	mc_sts_policy policy;
+	mc_sts_mx *mx;         /* every MX host, with the pattern that covers it */
+	size_t n_mx;
 } mc_mta_sts;
 
 typedef struct mc_tlsrpt {
@@ -124,6 +147,7 @@ typedef struct mc_domain_opts {
 	const char *const *selectors; /* also asked, and reported when absent */
 	size_t n_selectors;
 	bool no_common_selectors;     /* ask only the given selectors */
+	mc_net_opts net;              /* HTTPS fetches (MTA-STS policy, BIMI) and SMTP */
 } mc_domain_opts;
 
 /* The common selectors asked (data, with their source in lib/domain). */

@@ -88,9 +88,7 @@ static const mc_dns_answer *answer(const struct batch *b, size_t i)
 /* A finding of this check's own. */
 #define add(res, code, sev, ...) mc_finding_add(&(res)->findings, code, sev, __VA_ARGS__)
 
-static void row(mc_domain_result *res, mc_domain_part p, mc_part_status st, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void row(mc_domain_result *res, mc_domain_part p, mc_part_status st, const char *fmt, ...)
+void domain_row(mc_domain_result *res, mc_domain_part p, mc_part_status st, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -240,15 +238,15 @@ static void dkim_row(mc_domain_result *res)
 		}
 	}
 	if (bad)
-		row(res, MC_PART_DKIM, MC_PART_ERROR, "%zu key%s unusable (%s)", bad, bad > 1 ? "s" : "",
+		domain_row(res, MC_PART_DKIM, MC_PART_ERROR, "%zu key%s unusable (%s)", bad, bad > 1 ? "s" : "",
 		    usable ? "others usable" : "none usable");
 	else if (temp && !usable)
-		row(res, MC_PART_DKIM, MC_PART_TEMPERROR, "key lookups failed (DNS)");
+		domain_row(res, MC_PART_DKIM, MC_PART_TEMPERROR, "key lookups failed (DNS)");
 	else if (usable)
-		row(res, MC_PART_DKIM, status_of(w), "key%s at selector%s %s", usable > 1 ? "s" : "",
+		domain_row(res, MC_PART_DKIM, status_of(w), "key%s at selector%s %s", usable > 1 ? "s" : "",
 		    usable > 1 ? "s" : "", names.s);
 	else
-		row(res, MC_PART_DKIM, MC_PART_NOT_PUBLISHED, "no key at the %zu selectors tried "
+		domain_row(res, MC_PART_DKIM, MC_PART_NOT_PUBLISHED, "no key at the %zu selectors tried "
 		    "(selectors cannot be listed from DNS)", res->selectors_tried);
 	if (!usable && !bad && !temp)
 		mc_finding_hint(add(res, "dkim.no_key_found", MC_SEV_INFO,
@@ -263,8 +261,9 @@ static void dkim_row(mc_domain_result *res)
 
 /* ---- MTA-STS, TLS-RPT, BIMI ---- */
 
-static void mta_sts(mc_domain_result *res, const mc_dns_answer *txt, const mc_dns_answer *a4,
-                    const mc_dns_answer *a6)
+static mc_status mta_sts(mc_resolver *r, mc_domain_result *res, const mc_domain_opts *o,
+                         const mc_dns_answer *txt, const mc_dns_answer *a4,
+                         const mc_dns_answer *a6)
 {
 	const mc_dns_rr *rec;
 	mc_mta_sts *m = &res->mta_sts;
@@ -272,13 +271,13 @@ static void mta_sts(mc_domain_result *res, const mc_dns_answer *txt, const mc_dn
 	const char *why;
 
 	if (mc_dns_status_is_temporary(txt->status)) {
-		row(res, MC_PART_MTA_STS, MC_PART_TEMPERROR, "the lookup of _mta-sts.%s failed",
+		domain_row(res, MC_PART_MTA_STS, MC_PART_TEMPERROR, "the lookup of _mta-sts.%s failed",
 		    res->domain);
-		return;
+		return MC_OK;
 	}
 	m->n_records = txt_records(txt, domain_is_sts, &rec);
 	if (m->n_records == 0) {
-		row(res, MC_PART_MTA_STS, MC_PART_NOT_PUBLISHED, "no _mta-sts record: senders "
+		domain_row(res, MC_PART_MTA_STS, MC_PART_NOT_PUBLISHED, "no _mta-sts record: senders "
 		    "may deliver without TLS when an attacker strips STARTTLS");
 		mc_finding_hint(add(res, "mta_sts.none", MC_SEV_INFO, "%s publishes no MTA-STS "
 			"policy (RFC 8461): senders cannot tell that its MX hosts must be reached "
@@ -286,46 +285,50 @@ static void mta_sts(mc_domain_result *res, const mc_dns_answer *txt, const mc_dn
 			"publish a policy at https://mta-sts.%s/.well-known/mta-sts.txt (mode: testing "
 			"first) and a TXT record _mta-sts.%s \"v=STSv1; id=<a new id for each "
 			"change>\"", res->domain, res->domain);
-		return;
+		return MC_OK;
 	}
 	if (m->n_records > 1) {
-		row(res, MC_PART_MTA_STS, MC_PART_ERROR, "%zu v=STSv1 records: senders use none",
+		domain_row(res, MC_PART_MTA_STS, MC_PART_ERROR, "%zu v=STSv1 records: senders use none",
 		    m->n_records);
 		mc_finding_hint(add(res, "mta_sts.multiple_records", MC_SEV_ERROR, "_mta-sts.%s "
 			"has %zu records beginning v=STSv1; RFC 8461 3.1 makes senders ignore them "
 			"all, as if no policy were published", res->domain, m->n_records),
 			"keep exactly one v=STSv1 record at _mta-sts.%s", res->domain);
-		return;
+		return MC_OK;
 	}
 	m->record = mc_strndup(rec->data, rec->data_len);
 	if ((why = domain_sts_parse(rec->data, rec->data_len, &m->id, &pos))) {
-		row(res, MC_PART_MTA_STS, MC_PART_ERROR, "the _mta-sts record is malformed");
+		domain_row(res, MC_PART_MTA_STS, MC_PART_ERROR, "the _mta-sts record is malformed");
 		mc_finding_hint(add(res, "mta_sts.syntax", MC_SEV_ERROR, "the MTA-STS record of %s "
 			"is malformed at position %zu: %s (record: %s)", res->domain, pos + 1, why,
 			m->record ? m->record : ""),
 			"publish: v=STSv1; id=20260101T000000 (id: 1 to 32 letters and digits)");
-		return;
+		return MC_OK;
 	}
 	m->host_resolves = (a4->status == MC_DNS_OK && a4->n_rrs) ||
 	                   (a6->status == MC_DNS_OK && a6->n_rrs);
 	if (!m->host_resolves && (mc_dns_status_is_temporary(a4->status) ||
 	                          mc_dns_status_is_temporary(a6->status))) {
-		row(res, MC_PART_MTA_STS, MC_PART_TEMPERROR, "the lookup of mta-sts.%s failed",
+		domain_row(res, MC_PART_MTA_STS, MC_PART_TEMPERROR, "the lookup of mta-sts.%s failed",
 		    res->domain);
-		return;
+		return MC_OK;
 	}
 	if (!m->host_resolves) {
-		row(res, MC_PART_MTA_STS, MC_PART_ERROR, "id=%s, but mta-sts.%s has no address",
+		domain_row(res, MC_PART_MTA_STS, MC_PART_ERROR, "id=%s, but mta-sts.%s has no address",
 		    m->id, res->domain);
 		mc_finding_hint(add(res, "mta_sts.no_policy_host", MC_SEV_ERROR, "%s publishes an "
 			"MTA-STS record (id=%s) but mta-sts.%s, the host that serves the policy, has "
 			"no address: senders cannot fetch the policy", res->domain, m->id, res->domain),
 			"point mta-sts.%s (A/AAAA or CNAME) at an HTTPS server that serves "
 			"/.well-known/mta-sts.txt with a certificate for that name", res->domain);
-		return;
+		return MC_OK;
 	}
-	row(res, MC_PART_MTA_STS, MC_PART_PASS, "id=%s; policy host mta-sts.%s resolves (the "
-	    "policy itself is not fetched)", m->id, res->domain);
+	if (!mc_resolver_offline(r))
+		return domain_sts_policy(r, res, o ? &o->net : NULL);
+	domain_row(res, MC_PART_MTA_STS, MC_PART_PASS, "id=%s; policy host mta-sts.%s resolves "
+	           "(the policy is not fetched offline, with --zone)", m->id,
+	           res->domain);
+	return MC_OK;
 }
 
 static bool tlsa_published(const mc_domain_result *res)
@@ -344,13 +347,13 @@ static void tlsrpt(mc_domain_result *res, const mc_dns_answer *txt)
 	const char *why;
 
 	if (mc_dns_status_is_temporary(txt->status)) {
-		row(res, MC_PART_TLSRPT, MC_PART_TEMPERROR, "the lookup of _smtp._tls.%s failed",
+		domain_row(res, MC_PART_TLSRPT, MC_PART_TEMPERROR, "the lookup of _smtp._tls.%s failed",
 		    res->domain);
 		return;
 	}
 	t->n_records = txt_records(txt, domain_is_tlsrpt, &rec);
 	if (t->n_records == 0) {
-		row(res, MC_PART_TLSRPT, MC_PART_NOT_PUBLISHED, "no _smtp._tls record: no reports "
+		domain_row(res, MC_PART_TLSRPT, MC_PART_NOT_PUBLISHED, "no _smtp._tls record: no reports "
 		    "of TLS failures");
 		if (res->mta_sts.record || tlsa_published(res))
 			mc_finding_hint(add(res, "tlsrpt.none", MC_SEV_WARNING, "%s uses %s but "
@@ -362,7 +365,7 @@ static void tlsrpt(mc_domain_result *res, const mc_dns_answer *txt)
 		return;
 	}
 	if (t->n_records > 1) {
-		row(res, MC_PART_TLSRPT, MC_PART_ERROR, "%zu v=TLSRPTv1 records: senders use none",
+		domain_row(res, MC_PART_TLSRPT, MC_PART_ERROR, "%zu v=TLSRPTv1 records: senders use none",
 		    t->n_records);
 		mc_finding_hint(add(res, "tlsrpt.multiple_records", MC_SEV_ERROR, "_smtp._tls.%s "
 			"has %zu records beginning v=TLSRPTv1; RFC 8460 3 makes senders send no "
@@ -373,14 +376,14 @@ static void tlsrpt(mc_domain_result *res, const mc_dns_answer *txt)
 	}
 	t->record = mc_strndup(rec->data, rec->data_len);
 	if ((why = domain_tlsrpt_parse(rec->data, rec->data_len, &t->rua, &t->n_rua, &pos))) {
-		row(res, MC_PART_TLSRPT, MC_PART_ERROR, "the _smtp._tls record is malformed");
+		domain_row(res, MC_PART_TLSRPT, MC_PART_ERROR, "the _smtp._tls record is malformed");
 		mc_finding_hint(add(res, "tlsrpt.syntax", MC_SEV_ERROR, "the TLS-RPT record of %s is "
 			"malformed at position %zu: %s (record: %s)", res->domain, pos + 1, why,
 			t->record ? t->record : ""),
 			"publish: v=TLSRPTv1; rua=mailto:tls-reports@%s", res->domain);
 		return;
 	}
-	row(res, MC_PART_TLSRPT, MC_PART_PASS, "reports to %s%s", t->rua[0],
+	domain_row(res, MC_PART_TLSRPT, MC_PART_PASS, "reports to %s%s", t->rua[0],
 	    t->n_rua > 1 ? " and more" : "");
 }
 
@@ -393,18 +396,18 @@ static void bimi(mc_domain_result *res, const mc_dns_answer *txt, const char *wh
 	const mc_dmarc_result *d = &res->dmarc;
 
 	if (mc_dns_status_is_temporary(txt->status)) {
-		row(res, MC_PART_BIMI, MC_PART_TEMPERROR, "the lookup of default._bimi.%s failed",
+		domain_row(res, MC_PART_BIMI, MC_PART_TEMPERROR, "the lookup of default._bimi.%s failed",
 		    where);
 		return;
 	}
 	b->n_records = txt_records(txt, domain_is_bimi, &rec);
 	if (b->n_records == 0) {
-		row(res, MC_PART_BIMI, MC_PART_NOT_PUBLISHED, "no default._bimi record");
+		domain_row(res, MC_PART_BIMI, MC_PART_NOT_PUBLISHED, "no default._bimi record");
 		return;
 	}
 	b->found_at = mc_asprintf("default._bimi.%s", where);
 	if (b->n_records > 1) {
-		row(res, MC_PART_BIMI, MC_PART_ERROR, "%zu v=BIMI1 records: mailbox providers use "
+		domain_row(res, MC_PART_BIMI, MC_PART_ERROR, "%zu v=BIMI1 records: mailbox providers use "
 		    "none", b->n_records);
 		mc_finding_hint(add(res, "bimi.multiple_records", MC_SEV_ERROR, "%s has %zu records "
 			"beginning v=BIMI1: mailbox providers treat that as no BIMI record",
@@ -413,7 +416,7 @@ static void bimi(mc_domain_result *res, const mc_dns_answer *txt, const char *wh
 	}
 	b->record = mc_strndup(rec->data, rec->data_len);
 	if ((why = domain_bimi_parse(rec->data, rec->data_len, b, &pos))) {
-		row(res, MC_PART_BIMI, MC_PART_ERROR, "the BIMI record is malformed");
+		domain_row(res, MC_PART_BIMI, MC_PART_ERROR, "the BIMI record is malformed");
 		mc_finding_hint(add(res, "bimi.syntax", MC_SEV_ERROR, "the BIMI record at %s is "
 			"malformed at position %zu: %s (record: %s)", b->found_at, pos + 1, why,
 			b->record ? b->record : ""),
@@ -422,7 +425,7 @@ static void bimi(mc_domain_result *res, const mc_dns_answer *txt, const char *wh
 		return;
 	}
 	if (b->declined) {
-		row(res, MC_PART_BIMI, MC_PART_PASS, "declined (v=BIMI1 with empty l= and a=)");
+		domain_row(res, MC_PART_BIMI, MC_PART_PASS, "declined (v=BIMI1 with empty l= and a=)");
 		return;
 	}
 	/* the DMARC policy BIMI needs: quarantine or reject, for the domain and its
@@ -432,7 +435,7 @@ static void bimi(mc_domain_result *res, const mc_dns_answer *txt, const char *wh
 	            (d->record.pct && d->record.pct < 100);
 
 	if (weak) {
-		row(res, MC_PART_BIMI, MC_PART_ERROR, "published, but the DMARC policy is too weak "
+		domain_row(res, MC_PART_BIMI, MC_PART_ERROR, "published, but the DMARC policy is too weak "
 		    "for mailbox providers to show the logo");
 		mc_finding_hint(add(res, "bimi.dmarc_policy", MC_SEV_ERROR, "%s publishes a BIMI "
 			"record, but mailbox providers show the logo only under a DMARC policy of "
@@ -446,7 +449,7 @@ static void bimi(mc_domain_result *res, const mc_dns_answer *txt, const char *wh
 		return;
 	}
 	if (!b->authority) {
-		row(res, MC_PART_BIMI, MC_PART_WARNING, "logo %s, without a mark certificate (a=)",
+		domain_row(res, MC_PART_BIMI, MC_PART_WARNING, "logo %s, without a mark certificate (a=)",
 		    b->location);
 		mc_finding_hint(add(res, "bimi.no_certificate", MC_SEV_WARNING, "the BIMI record "
 			"of %s has no a= (Verified Mark Certificate): Gmail and Apple Mail show "
@@ -454,7 +457,7 @@ static void bimi(mc_domain_result *res, const mc_dns_answer *txt, const char *wh
 			"obtain a VMC (or CMC) for the logo and publish its PEM URL in a=");
 		return;
 	}
-	row(res, MC_PART_BIMI, MC_PART_PASS, "logo %s, certificate %s (neither fetched)",
+	domain_row(res, MC_PART_BIMI, MC_PART_PASS, "logo %s, certificate %s (neither fetched)",
 	    b->location ? b->location : "(none)", b->authority);
 }
 
@@ -576,14 +579,14 @@ static mc_status dane(mc_resolver *r, mc_domain_result *res)
 		authenticated += t->n_records > 0 && t->authenticated;
 	}
 	if (with == 0 && temp) {
-		row(res, MC_PART_DANE, MC_PART_TEMPERROR, "TLSA lookups failed");
+		domain_row(res, MC_PART_DANE, MC_PART_TEMPERROR, "TLSA lookups failed");
 	} else if (with == 0) {
-		row(res, MC_PART_DANE, MC_PART_NOT_PUBLISHED, "no TLSA records at the MX hosts");
+		domain_row(res, MC_PART_DANE, MC_PART_NOT_PUBLISHED, "no TLSA records at the MX hosts");
 	} else if (!res->dnssec_checked) {
-		row(res, MC_PART_DANE, MC_PART_NOT_CHECKED, "TLSA at %zu of %zu MX hosts; DNSSEC "
+		domain_row(res, MC_PART_DANE, MC_PART_NOT_CHECKED, "TLSA at %zu of %zu MX hosts; DNSSEC "
 		    "cannot be judged offline", with, res->n_tlsa);
 	} else if (authenticated < with) {
-		row(res, MC_PART_DANE, MC_PART_WARNING, "TLSA at %zu of %zu MX hosts, %zu without "
+		domain_row(res, MC_PART_DANE, MC_PART_WARNING, "TLSA at %zu of %zu MX hosts, %zu without "
 		    "DNSSEC", with, res->n_tlsa, with - authenticated);
 		mc_finding_hint(add(res, "dane.not_authenticated", MC_SEV_WARNING, "%zu MX host%s of "
 			"%s publish%s TLSA records that the resolver did not authenticate with DNSSEC: "
@@ -593,7 +596,7 @@ static mc_status dane(mc_resolver *r, mc_domain_result *res)
 			"sign the zones of the MX hosts (DNSSEC) and publish their DS records, or "
 			"check with a validating resolver (--dns)");
 	} else {
-		row(res, MC_PART_DANE, MC_PART_PASS, "TLSA at %zu of %zu MX hosts, DNSSEC-"
+		domain_row(res, MC_PART_DANE, MC_PART_PASS, "TLSA at %zu of %zu MX hosts, DNSSEC-"
 		    "authenticated (certificates not matched)", with, res->n_tlsa);
 	}
 	if (with && with < res->n_tlsa)
@@ -620,15 +623,15 @@ static void dnssec(mc_domain_result *res)
 		res->authenticated += a->ad;
 	}
 	if (!res->dnssec_checked)
-		row(res, MC_PART_DNSSEC, MC_PART_NOT_CHECKED, "offline (--zone): zone files carry "
+		domain_row(res, MC_PART_DNSSEC, MC_PART_NOT_CHECKED, "offline (--zone): zone files carry "
 		    "no DNSSEC validation");
 	else if (res->answers == 0)
-		row(res, MC_PART_DNSSEC, MC_PART_NOT_CHECKED, "no answers to judge");
+		domain_row(res, MC_PART_DNSSEC, MC_PART_NOT_CHECKED, "no answers to judge");
 	else if (res->authenticated == res->answers)
-		row(res, MC_PART_DNSSEC, MC_PART_PASS, "all %zu answers under %s authenticated (AD)",
+		domain_row(res, MC_PART_DNSSEC, MC_PART_PASS, "all %zu answers under %s authenticated (AD)",
 		    res->answers, res->domain);
 	else if (res->authenticated == 0) {
-		row(res, MC_PART_DNSSEC, MC_PART_NOT_PUBLISHED, "no answer authenticated: unsigned, "
+		domain_row(res, MC_PART_DNSSEC, MC_PART_NOT_PUBLISHED, "no answer authenticated: unsigned, "
 		    "or the resolver does not validate");
 		mc_finding_hint(add(res, "dnssec.unsigned", MC_SEV_INFO, "none of the %zu answers "
 			"under %s came back authenticated (AD bit): the zone is not signed with DNSSEC, "
@@ -636,7 +639,7 @@ static void dnssec(mc_domain_result *res)
 			"sign the zone at your DNS provider and publish the DS record at your "
 			"registrar; DANE and a forged-answer-proof MX need it");
 	} else {
-		row(res, MC_PART_DNSSEC, MC_PART_WARNING, "%zu of %zu answers authenticated",
+		domain_row(res, MC_PART_DNSSEC, MC_PART_WARNING, "%zu of %zu answers authenticated",
 		    res->authenticated, res->answers);
 		mc_finding_hint(add(res, "dnssec.partial", MC_SEV_WARNING, "only %zu of the %zu "
 			"answers under %s came back authenticated (AD bit): part of the names are in "
@@ -656,19 +659,19 @@ static void mx_row(mc_domain_result *res)
 	if (own > w)
 		w = own;
 	if (m->verdict == MC_VERDICT_TEMPERROR)
-		row(res, MC_PART_MX, MC_PART_TEMPERROR, "a lookup failed (DNS)");
+		domain_row(res, MC_PART_MX, MC_PART_TEMPERROR, "a lookup failed (DNS)");
 	else if (m->null_mx)
-		row(res, MC_PART_MX, m->n_hosts > 1 ? MC_PART_ERROR : MC_PART_PASS,
+		domain_row(res, MC_PART_MX, m->n_hosts > 1 ? MC_PART_ERROR : MC_PART_PASS,
 		    "null MX: the domain accepts no mail");
 	else if (m->verdict != MC_VERDICT_PASS)
-		row(res, MC_PART_MX, MC_PART_ERROR, "%s", m->reason == MC_MX_NXDOMAIN
+		domain_row(res, MC_PART_MX, MC_PART_ERROR, "%s", m->reason == MC_MX_NXDOMAIN
 		    ? "the domain does not exist" : m->reason == MC_MX_NO_ROUTE
 		    ? "no MX and no address: mail cannot be delivered"
 		    : "no MX host has an address: mail cannot be delivered");
 	else if (m->implicit)
-		row(res, MC_PART_MX, status_of(w), "no MX: mail goes to the domain's own address");
+		domain_row(res, MC_PART_MX, status_of(w), "no MX: mail goes to the domain's own address");
 	else
-		row(res, MC_PART_MX, status_of(w), "%zu host%s, first %s%s", m->n_hosts,
+		domain_row(res, MC_PART_MX, status_of(w), "%zu host%s, first %s%s", m->n_hosts,
 		    m->n_hosts > 1 ? "s" : "", m->hosts[0].host,
 		    own == MC_SEV_WARNING ? "; reverse DNS incomplete" : "");
 }
@@ -680,18 +683,18 @@ static void spf_row(mc_domain_result *res)
 
 	switch (s->verdict) {
 	case MC_VERDICT_NONE: /* spf.none is an error: receivers cannot tell who may send */
-		row(res, MC_PART_SPF, w == MC_SEV_ERROR ? MC_PART_ERROR : MC_PART_NOT_PUBLISHED,
+		domain_row(res, MC_PART_SPF, w == MC_SEV_ERROR ? MC_PART_ERROR : MC_PART_NOT_PUBLISHED,
 		    "no SPF record");
 		break;
 	case MC_VERDICT_TEMPERROR:
-		row(res, MC_PART_SPF, MC_PART_TEMPERROR, "a lookup failed (DNS)");
+		domain_row(res, MC_PART_SPF, MC_PART_TEMPERROR, "a lookup failed (DNS)");
 		break;
 	case MC_VERDICT_PASS:
-		row(res, MC_PART_SPF, status_of(w), "%d of 10 DNS lookups%s", s->dns_lookups,
+		domain_row(res, MC_PART_SPF, status_of(w), "%d of 10 DNS lookups%s", s->dns_lookups,
 		    w == MC_SEV_WARNING ? "; see the warnings" : "");
 		break;
 	default:
-		row(res, MC_PART_SPF, MC_PART_ERROR, "%s", s->verdict == MC_VERDICT_PERMERROR
+		domain_row(res, MC_PART_SPF, MC_PART_ERROR, "%s", s->verdict == MC_VERDICT_PERMERROR
 		    ? "receivers get permerror" : "the record has errors");
 		break;
 	}
@@ -704,20 +707,20 @@ static void dmarc_row(mc_domain_result *res)
 
 	switch (d->verdict) {
 	case MC_VERDICT_NONE:
-		row(res, MC_PART_DMARC, w == MC_SEV_ERROR ? MC_PART_ERROR : MC_PART_NOT_PUBLISHED,
+		domain_row(res, MC_PART_DMARC, w == MC_SEV_ERROR ? MC_PART_ERROR : MC_PART_NOT_PUBLISHED,
 		    "no DMARC record");
 		break;
 	case MC_VERDICT_TEMPERROR:
-		row(res, MC_PART_DMARC, MC_PART_TEMPERROR, "a lookup failed (DNS)");
+		domain_row(res, MC_PART_DMARC, MC_PART_TEMPERROR, "a lookup failed (DNS)");
 		break;
 	case MC_VERDICT_PASS:
-		row(res, MC_PART_DMARC, status_of(w), "p=%s%s%s",
+		domain_row(res, MC_PART_DMARC, status_of(w), "p=%s%s%s",
 		    mc_dmarc_policy_name(d->policy) ? mc_dmarc_policy_name(d->policy) : "?",
 		    d->record.domain && strcmp(d->record.domain, res->domain) ? " from " : "",
 		    d->record.domain && strcmp(d->record.domain, res->domain) ? d->record.domain : "");
 		break;
 	default:
-		row(res, MC_PART_DMARC, MC_PART_ERROR, "the record is invalid");
+		domain_row(res, MC_PART_DMARC, MC_PART_ERROR, "the record is invalid");
 		break;
 	}
 }
@@ -816,7 +819,7 @@ mc_status mc_domain_check(mc_resolver *r, const char *domain, const mc_domain_op
 	if (!out->exists) { /* nothing else to look at: say that once */
 		mx_row(out);
 		for (int p = MC_PART_MX + 1; p < MC_PART_COUNT; p++)
-			row(out, (mc_domain_part)p, MC_PART_NOT_CHECKED, "the domain does not exist");
+			domain_row(out, (mc_domain_part)p, MC_PART_NOT_CHECKED, "the domain does not exist");
 		out->verdict = MC_VERDICT_FAIL;
 		goto log;
 	}
@@ -827,7 +830,9 @@ mc_status mc_domain_check(mc_resolver *r, const char *domain, const mc_domain_op
 	/* 3, 4: reverse DNS of the MX addresses; TLSA of the MX hosts */
 	if ((st = reverse_dns(r, out)) != MC_OK || (st = dane(r, out)) != MC_OK)
 		goto out;
-	mta_sts(out, answer(&b, i_sts), answer(&b, i_sts4), answer(&b, i_sts6));
+	if ((st = mta_sts(r, out, opts, answer(&b, i_sts), answer(&b, i_sts4),
+	                  answer(&b, i_sts6))) != MC_OK)
+		goto out;
 	tlsrpt(out, answer(&b, i_rpt));
 	const mc_dns_answer *ba = answer(&b, i_bimi);
 
@@ -880,8 +885,7 @@ void mc_domain_result_clear(mc_domain_result *res)
 	for (size_t i = 0; i < res->n_keys; i++)
 		mc_dkim_key_clear(&res->keys[i]);
 	free(res->keys);
-	free(res->mta_sts.record);
-	free(res->mta_sts.id);
+	domain_mta_sts_clear(&res->mta_sts);
 	free(res->tlsrpt.record);
 	for (size_t i = 0; i < res->tlsrpt.n_rua; i++)
 		free(res->tlsrpt.rua[i]);

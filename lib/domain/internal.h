@@ -12,6 +12,13 @@ bool domain_is_sts(const char *s, size_t len);
 /* Parse it: NULL and *id set, or why not with *pos the offset. */
 const char *domain_sts_parse(const char *s, size_t len, char **id, size_t *pos);
 
+/* RFC 8461 3.2: the policy file. NULL and *p filled, or why not with *line
+ * the line (0: the policy as a whole); clear *p either way. */
+const char *domain_sts_policy_parse(const char *s, size_t len, mc_sts_policy *p, size_t *line);
+void domain_sts_policy_clear(mc_sts_policy *p);
+/* RFC 8461 4.1: does an mx: pattern cover the MX host? */
+bool domain_sts_mx_match(const char *pattern, const char *host);
+
 /* RFC 8460 3: "v=TLSRPTv1" records, and their rua= URIs. */
 bool domain_is_tlsrpt(const char *s, size_t len);
 const char *domain_tlsrpt_parse(const char *s, size_t len, char ***rua, size_t *n_rua,
@@ -20,5 +27,13 @@ const char *domain_tlsrpt_parse(const char *s, size_t len, char ***rua, size_t *
 /* BIMI: "v=BIMI1" records; fills location, authority, declined. */
 bool domain_is_bimi(const char *s, size_t len);
 const char *domain_bimi_parse(const char *s, size_t len, mc_bimi *out, size_t *pos);
+
+/* The summary row of a part (domain.c). */
+void domain_row(mc_domain_result *res, mc_domain_part p, mc_part_status st, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* The MTA-STS policy: fetch it, parse it, match the MX hosts (transport.c). */
+mc_status domain_sts_policy(mc_resolver *r, mc_domain_result *res, const mc_net_opts *o);
+void domain_mta_sts_clear(mc_mta_sts *m);
 
 #endif

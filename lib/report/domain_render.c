@@ -57,6 +57,49 @@ static json_t *dkim_json(const mc_domain_result *res)
 	return o;
 }
 
+/* An HTTPS fetch: where, what came back, or why nothing usable did. */
+static json_t *fetch_json(const mc_fetch *f)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "url", mc_json_str(f->url));
+	json_object_set_new(o, "address", mc_json_str(f->address));
+	json_object_set_new(o, "error", f->error == MC_FETCH_OK ? json_null()
+	                               : json_string(mc_fetch_error_name(f->error)));
+	json_object_set_new(o, "message", mc_json_str(f->message));
+	json_object_set_new(o, "http_status", f->status ? json_integer(f->status) : json_null());
+	json_object_set_new(o, "content_type", mc_json_str(f->content_type));
+	json_object_set_new(o, "location", mc_json_str(f->location));
+	json_object_set_new(o, "bytes", json_integer((json_int_t)f->len));
+	json_object_set_new(o, "ms", json_real(f->ms));
+	return o;
+}
+
+static json_t *sts_policy_json(const mc_mta_sts *m)
+{
+	json_t *o, *hosts = json_array();
+	const mc_sts_policy *p = &m->policy;
+
+	if (!m->fetched)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "fetch", fetch_json(&m->fetch));
+	json_object_set_new(o, "valid", json_boolean(m->policy_valid));
+	json_object_set_new(o, "error", mc_json_str(m->policy_error));
+	json_object_set_new(o, "mode", m->policy_valid ? mc_json_str(p->mode) : json_null());
+	json_object_set_new(o, "max_age", m->policy_valid ? json_integer(p->max_age) : json_null());
+	json_object_set_new(o, "mx", strings(p->mx, m->policy_valid ? p->n_mx : 0));
+	for (size_t i = 0; i < m->n_mx; i++) {
+		json_t *e = json_object();
+
+		json_object_set_new(e, "host", mc_json_str(m->mx[i].host));
+		json_object_set_new(e, "pattern", mc_json_str(m->mx[i].pattern));
+		json_array_append_new(hosts, e);
+	}
+	json_object_set_new(o, "mx_hosts", hosts);
+	return o;
+}
+
 static json_t *policies_json(const mc_domain_result *res, json_t *o)
 {
 	json_t *m = json_object(), *t = json_object(), *b = json_object();
@@ -65,6 +108,7 @@ static json_t *policies_json(const mc_domain_result *res, json_t *o)
 	json_object_set_new(m, "records", json_integer((json_int_t)res->mta_sts.n_records));
 	json_object_set_new(m, "id", mc_json_str(res->mta_sts.id));
 	json_object_set_new(m, "policy_host_resolves", json_boolean(res->mta_sts.host_resolves));
+	json_object_set_new(m, "policy", sts_policy_json(&res->mta_sts));
 	json_object_set_new(o, "mta_sts", m);
 	json_object_set_new(t, "record", mc_json_str(res->tlsrpt.record));
 	json_object_set_new(t, "records", json_integer((json_int_t)res->tlsrpt.n_records));

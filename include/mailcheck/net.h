@@ -1,0 +1,76 @@
+/*
+ * Connections to hosts named in DNS: HTTPS fetches (MTA-STS policies, BIMI
+ * logos and certificates) and SMTP probes of MX hosts.
+ *
+ * Every address comes from lib/dns (libcurl is handed them with
+ * CURLOPT_RESOLVE and never resolves a name itself); loopback, private,
+ * link-local, multicast and other non-global addresses are refused unless
+ * allow_private is set, so that a service running mailcheck on the domains
+ * its users submit cannot be turned against its own network.
+ */
+#ifndef MAILCHECK_NET_H
+#define MAILCHECK_NET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mailcheck/dns.h"
+
+typedef struct mc_net_opts {
+	bool allow_private;    /* connect to loopback/private/link-local addresses too */
+	const char *ca_file;   /* PEM roots instead of the system store (also the VMC root) */
+	unsigned https_port;   /* 0: 443 (other ports are for tests) */
+	unsigned smtp_port;    /* 0: 25 (other ports are for tests) */
+	double timeout;        /* seconds per fetch and per SMTP step; 0: 10 */
+} mc_net_opts;
+
+/* Why a fetch gave no usable body. */
+typedef enum mc_fetch_error {
+	MC_FETCH_OK,
+	MC_FETCH_NO_ADDRESS,   /* the host has no address (or its lookup failed) */
+	MC_FETCH_REFUSED,      /* only addresses mailcheck does not connect to (private, ...) */
+	MC_FETCH_CONNECT,      /* no connection (refused, unreachable) */
+	MC_FETCH_TIMEOUT,
+	MC_FETCH_TLS,          /* the TLS handshake failed */
+	MC_FETCH_CERTIFICATE,  /* the certificate is not valid for the host (chain, name, dates) */
+	MC_FETCH_REDIRECT,     /* a 3xx answer (not followed) */
+	MC_FETCH_STATUS,       /* an HTTP status other than 200 */
+	MC_FETCH_TOO_LARGE,    /* more than the limit */
+	MC_FETCH_PROTOCOL,     /* anything else HTTP went wrong with */
+} mc_fetch_error;
+
+typedef struct mc_fetch {
+	char *url;
+	mc_fetch_error error;
+	char *message;         /* why, one line; NULL when OK */
+	long status;           /* HTTP status, 0 when none */
+	char *content_type;    /* NULL when none */
+	char *location;        /* of a redirect */
+	char *address;         /* the address connected to, NULL when none */
+	char *body;            /* NUL-terminated (may hold NULs before), len bytes */
+	size_t len;
+	double ms;
+} mc_fetch;
+
+const char *mc_fetch_error_name(mc_fetch_error e); /* "ok", "no_address", ... */
+
+/* Does mailcheck refuse to connect to this address (without allow_private)?
+ * NULL when not, else what it is ("loopback", "private", ...). */
+const char *mc_net_refused_address(const char *address);
+
+/* Call once before threads start (libcurl's global init). */
+void mc_net_init(void);
+
+/*
+ * GET https://HOST[:port]PATH: addresses of host from r (A and AAAA,
+ * following CNAMEs), PKIX validation of the certificate for host, no
+ * redirects followed, at most max bytes of body. Fills out (clear it with
+ * mc_fetch_clear); fails only for lack of memory.
+ */
+mc_status mc_https_get(mc_resolver *r, const char *host, const char *path, size_t max,
+                       const mc_net_opts *o, mc_fetch *out);
+void mc_fetch_clear(mc_fetch *f);
+/* Is the fetched media type this one (parameters ignored, case-insensitive)? */
+bool mc_fetch_media_type(const mc_fetch *f, const char *type);
+
+#endif

@@ -1,0 +1,197 @@
+/*
+ * What a domain's transport-security records promise, checked the way a
+ * sending server checks it: the MTA-STS policy fetched over HTTPS and
+ * matched against the MX hosts (RFC 8461 3.3, 4.1).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "domain/internal.h"
+
+#define STS_POLICY_MAX (64 * 1024) /* RFC 8461 3.3: a suggested limit of 64 KiB */
+#define STS_MAX_AGE_SHORT 86400L   /* under a day, the policy protects little */
+
+#define add(res, code, sev, ...) mc_finding_add(&(res)->findings, code, sev, __VA_ARGS__)
+
+static const char *const cached_note =
+	"; senders with no cached policy then deliver as if there were none (TLS not required), "
+	"those that cached one keep using it until its max_age runs out";
+
+/* A fetch that gave no policy: which finding, and the row. */
+static void fetch_failed(mc_domain_result *res)
+{
+	const mc_fetch *f = &res->mta_sts.fetch;
+	const char *code = "mta_sts.policy_unreachable", *hint;
+
+	switch (f->error) {
+	case MC_FETCH_REFUSED:
+		domain_row(res, MC_PART_MTA_STS, MC_PART_WARNING, "policy not fetched: the policy "
+		           "host has no public address");
+		mc_finding_hint(add(res, "mta_sts.policy_refused", MC_SEV_WARNING, "the MTA-STS "
+			"policy of %s was not fetched: %s", res->domain, f->message),
+			"give mta-sts.%s a public address; when checking a test or internal network on "
+			"purpose, add --allow-private", res->domain);
+		return;
+	case MC_FETCH_NO_ADDRESS:
+		domain_row(res, MC_PART_MTA_STS, MC_PART_TEMPERROR, "the address lookup of the policy "
+		           "host failed");
+		return;
+	case MC_FETCH_TLS:
+	case MC_FETCH_CERTIFICATE:
+		code = "mta_sts.policy_certificate";
+		hint = "serve the policy with a certificate from a public CA that names mta-sts.%s "
+		       "(in subjectAltName), with its intermediate certificates, not expired";
+		break;
+	case MC_FETCH_REDIRECT:
+	case MC_FETCH_STATUS:
+		code = "mta_sts.policy_http";
+		hint = "serve https://mta-sts.%s/.well-known/mta-sts.txt itself with status 200: "
+		       "RFC 8461 3.3 has senders follow no redirect";
+		break;
+	case MC_FETCH_TOO_LARGE:
+		code = "mta_sts.policy_too_large";
+		hint = "the policy of mta-sts.%s needs a few lines (version, mode, mx, max_age): "
+		       "check what the server sends there";
+		break;
+	default:
+		hint = "make https://mta-sts.%s/.well-known/mta-sts.txt reachable on port 443 from "
+		       "the Internet";
+		break;
+	}
+	domain_row(res, MC_PART_MTA_STS, MC_PART_ERROR, "the policy cannot be fetched (%s)",
+	           mc_fetch_error_name(f->error));
+	mc_finding_hint(add(res, code, MC_SEV_ERROR, "the MTA-STS policy %s cannot be fetched as "
+		"a sender fetches it: %s%s", f->url, f->message, cached_note), hint, res->domain);
+}
+
+/* Every MX host against the mx: patterns. Returns how many none covers. */
+static size_t match_mx(mc_domain_result *res)
+{
+	mc_mta_sts *m = &res->mta_sts;
+	size_t n = res->mx.null_mx ? 0 : res->mx.n_hosts, uncovered = 0;
+
+	if (n && !(m->mx = calloc(n, sizeof(*m->mx))))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		mc_sts_mx *x = &m->mx[m->n_mx++];
+
+		x->host = mc_strdup(res->mx.hosts[i].host);
+		for (size_t k = 0; x->host && k < m->policy.n_mx && !x->pattern; k++)
+			if (domain_sts_mx_match(m->policy.mx[k], x->host))
+				x->pattern = mc_strdup(m->policy.mx[k]);
+		uncovered += !x->pattern;
+	}
+	return uncovered;
+}
+
+static void judge(mc_domain_result *res)
+{
+	mc_mta_sts *m = &res->mta_sts;
+	const mc_sts_policy *p = &m->policy;
+	bool enforce = strcmp(p->mode, "enforce") == 0, none = strcmp(p->mode, "none") == 0;
+	size_t uncovered = none ? 0 : match_mx(res);
+	mc_buf names = {0};
+
+	if (none)
+		mc_finding_hint(add(res, "mta_sts.mode_none", MC_SEV_INFO, "the MTA-STS policy of %s "
+			"has mode none: senders drop any policy they cached and require nothing",
+			res->domain), "that is the way to withdraw MTA-STS; to protect mail, publish "
+			"mode: testing, then enforce");
+	else if (!enforce)
+		mc_finding_hint(add(res, "mta_sts.testing", MC_SEV_INFO, "the MTA-STS policy of %s "
+			"is in testing mode: senders deliver even when TLS to the MX hosts fails, and "
+			"only report it (TLS-RPT)", res->domain),
+			"once the TLS reports show no failures, set mode: enforce (and a new id)");
+	if (p->max_age < STS_MAX_AGE_SHORT)
+		mc_finding_hint(add(res, "mta_sts.max_age_short", MC_SEV_WARNING, "the MTA-STS "
+			"policy of %s has max_age %ld s: senders forget it within a day, so an attacker "
+			"who blocks the policy fetch soon strips it", res->domain, p->max_age),
+			"set max_age to weeks (604800 or more; at most 31557600)");
+	for (size_t i = 0; i < m->n_mx; i++)
+		if (!m->mx[i].pattern)
+			mc_buf_addf(&names, "%s%s", names.len ? ", " : "", m->mx[i].host);
+	if (uncovered)
+		mc_finding_hint(add(res, "mta_sts.mx_not_covered", enforce ? MC_SEV_ERROR
+			: MC_SEV_WARNING, "%zu MX host%s of %s (%s) %s no mx: pattern of the MTA-STS "
+			"policy: %s", uncovered, uncovered > 1 ? "s" : "", res->domain,
+			names.s ? names.s : "", uncovered > 1 ? "match" : "matches", enforce
+			? "senders that honour MTA-STS will not deliver there"
+			: "in enforce mode senders would not deliver there"),
+			"add an mx: line for each MX host (\"*.example.net\" covers one label) and "
+			"change the id of the _mta-sts record");
+	mc_buf_free(&names);
+	if (uncovered && enforce)
+		domain_row(res, MC_PART_MTA_STS, MC_PART_ERROR, "enforce, but %zu of %zu MX hosts "
+		           "not covered", uncovered, m->n_mx);
+	else if (none)
+		domain_row(res, MC_PART_MTA_STS, MC_PART_WARNING, "mode none: the policy is withdrawn");
+	else if (uncovered || p->max_age < STS_MAX_AGE_SHORT)
+		domain_row(res, MC_PART_MTA_STS, MC_PART_WARNING, "%s, max_age %ld, %zu of %zu MX "
+		           "hosts covered", p->mode, p->max_age, m->n_mx - uncovered, m->n_mx);
+	else
+		domain_row(res, MC_PART_MTA_STS, MC_PART_PASS, "%s, max_age %ld, all %zu MX host%s "
+		           "covered (policy fetched)", p->mode, p->max_age, m->n_mx,
+		           m->n_mx == 1 ? "" : "s");
+}
+
+mc_status domain_sts_policy(mc_resolver *r, mc_domain_result *res, const mc_net_opts *o)
+{
+	mc_mta_sts *m = &res->mta_sts;
+	char *host = mc_asprintf("mta-sts.%s", res->domain);
+	const char *why;
+	size_t line = 0;
+	bool bad_type;
+	mc_status st;
+
+	if (!host)
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	m->fetched = true;
+	st = mc_https_get(r, host, "/.well-known/mta-sts.txt", STS_POLICY_MAX, o, &m->fetch);
+	free(host);
+	if (st != MC_OK)
+		return mc_error_set(st, "out of memory");
+	if (m->fetch.error != MC_FETCH_OK) {
+		fetch_failed(res);
+		return MC_OK;
+	}
+	/* RFC 8461 3.3: "MUST have a media type of text/plain" */
+	bad_type = !mc_fetch_media_type(&m->fetch, "text/plain");
+	if (bad_type)
+		mc_finding_hint(add(res, "mta_sts.policy_content_type", MC_SEV_ERROR, "the MTA-STS "
+			"policy %s is served as %s, not text/plain: RFC 8461 3.3 requires text/plain, "
+			"and senders that check it ignore the policy", m->fetch.url,
+			m->fetch.content_type ? m->fetch.content_type : "(no Content-Type)"),
+			"serve mta-sts.txt with Content-Type: text/plain");
+	if ((why = domain_sts_policy_parse(m->fetch.body, m->fetch.len, &m->policy, &line))) {
+		m->policy_error = line ? mc_asprintf("line %zu: %s", line, why) : mc_strdup(why);
+		domain_row(res, MC_PART_MTA_STS, MC_PART_ERROR, "the policy is malformed");
+		mc_finding_hint(add(res, "mta_sts.policy_syntax", MC_SEV_ERROR, "the MTA-STS policy "
+			"%s is malformed, %s: senders ignore it%s", m->fetch.url,
+			m->policy_error ? m->policy_error : why, cached_note),
+			"serve lines \"version: STSv1\", \"mode: enforce|testing|none\", one \"mx: "
+			"HOST\" per MX host and \"max_age: SECONDS\" (at most 31557600)");
+		return MC_OK;
+	}
+	m->policy_valid = true;
+	judge(res);
+	if (bad_type)
+		domain_row(res, MC_PART_MTA_STS, MC_PART_ERROR, "the policy is not served as "
+		           "text/plain");
+	return MC_OK;
+}
+
+void domain_mta_sts_clear(mc_mta_sts *m)
+{
+	free(m->record);
+	free(m->id);
+	mc_fetch_clear(&m->fetch);
+	free(m->policy_error);
+	domain_sts_policy_clear(&m->policy);
+	for (size_t i = 0; i < m->n_mx; i++) {
+		free(m->mx[i].host);
+		free(m->mx[i].pattern);
+	}
+	free(m->mx);
+	*m = (mc_mta_sts){0};
+}

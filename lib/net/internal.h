@@ -1,0 +1,27 @@
+/* Inside lib/net: the addresses a connection may use, shared by the HTTPS
+ * fetches and the SMTP probes. */
+#ifndef MC_NET_INTERNAL_H
+#define MC_NET_INTERNAL_H
+
+#include "mailcheck/net.h"
+
+#define MC_NET_MAX_ADDRESSES 16
+
+typedef struct mc_net_addresses {
+	char **list;       /* the addresses that may be used, A first */
+	size_t n;
+	size_t found;      /* addresses in DNS (used or refused) */
+	char *refused;     /* the first refused one and why ("10.0.0.1 is private") */
+	bool temporary;    /* a lookup failed (DNS) */
+} mc_net_addresses;
+
+/* A and AAAA of host through lib/dns, without the refused ones (unless
+ * allow_private). MC_ENOMEM only. */
+mc_status mc_net_lookup(mc_resolver *r, const char *host, const mc_net_opts *o,
+                           mc_net_addresses *out);
+void mc_net_addresses_clear(mc_net_addresses *a);
+
+double mc_net_timeout(const mc_net_opts *o); /* seconds */
+
+
+#endif

@@ -1,0 +1,269 @@
+#!/usr/bin/env python3
+"""Transport security end to end: mailcheck domain against servers of its own.
+
+    run.py BUILD/mailcheck
+
+Starts on 127.0.0.1, and stops after: NSD serving the test zones, an HTTPS
+server (https_server.py) with certificates from a test CA made by openssl
+now. Then checks what `mailcheck domain --json` says of each test domain:
+the MTA-STS policy fetched, refused, rejected, parsed and matched.
+Prints "ok"/"FAIL" lines and "N passed, N failed".
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pki  # noqa: E402
+
+MAILCHECK = os.path.abspath(sys.argv[1])
+passed = failed = 0
+
+
+def check(ok, what, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print("ok", what)
+    else:
+        failed += 1
+        print("FAIL", what, detail)
+
+
+def free_port():
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.bind(("127.0.0.1", 0))
+    port = u.getsockname()[1]
+    t = socket.socket()
+    t.bind(("127.0.0.1", port))
+    u.close()
+    t.close()
+    return port
+
+
+POLICY = "version: STSv1\nmode: {mode}\nmx: {mx}\nmax_age: {age}\n"
+
+
+def sts_policy(mx, mode="enforce", age=604800):
+    return POLICY.format(mode=mode, mx="\nmx: ".join(mx), age=age)
+
+
+# name: MX hosts, the route of its policy (None: no policy host), the
+# certificate ("good", "wrongname", "expired")
+STS = {
+    "good": (["mx.good.sts.test"], {"type": "text/plain", "body": sts_policy(["mx.good.sts.test"])}),
+    "crlf": (["mx1.crlf.sts.test", "mx2.crlf.sts.test"],
+             {"type": "text/plain; charset=utf-8",
+              "body": "version: STSv1\r\nmode: enforce\r\nmx: *.crlf.sts.test\r\nmax_age: 1209600\r\n"}),
+    "wild": (["mx1.wild.sts.test", "a.b.wild.sts.test"],
+             {"type": "text/plain", "body": sts_policy(["*.wild.sts.test"])}),
+    "testing": (["mx.other.example"],
+                {"type": "text/plain", "body": sts_policy(["mx.testing.sts.test"], "testing", 3600)}),
+    "none": (["mx.none.sts.test"], {"type": "text/plain", "body": "version: STSv1\nmode: none\nmax_age: 86400\n"}),
+    "redirect": (["mx.redirect.sts.test"],
+                 {"status": 301, "headers": {"Location": "https://elsewhere.example/mta-sts.txt"}}),
+    "missing": (["mx.missing.sts.test"], None),
+    "html": (["mx.html.sts.test"], {"type": "text/html", "body": sts_policy(["mx.html.sts.test"])}),
+    "big": (["mx.big.sts.test"], {"type": "text/plain", "body": "x" * 1024, "repeat": 100}),
+    "chunked": (["mx.chunked.sts.test"], {"type": "text/plain", "body": "mx: a\n" * 1000,
+                                          "repeat": 20, "chunked": True}),
+    "announced": (["mx.announced.sts.test"], {"type": "text/plain", "body": "mx: a\n",
+                                              "length": 10000000}),
+    "slow": (["mx.slow.sts.test"], {"type": "text/plain", "delay": 4, "body": sts_policy(["mx.slow.sts.test"])}),
+    "garbage": (["mx.garbage.sts.test"], {"type": "text/plain", "body": "<html>hello</html>\n"}),
+    "nomx": (["mx.nomx.sts.test"], {"type": "text/plain", "body": "version: STSv1\nmode: enforce\nmax_age: 86400\n"}),
+    "age": (["mx.age.sts.test"], {"type": "text/plain", "body": sts_policy(["mx.age.sts.test"], age=31557601)}),
+    "wrongname": (["mx.wrongname.sts.test"], {"type": "text/plain", "body": sts_policy(["mx.wrongname.sts.test"])}),
+    "expired": (["mx.expired.sts.test"], {"type": "text/plain", "body": sts_policy(["mx.expired.sts.test"])}),
+}
+
+
+def sts_zone():
+    z = ["$ORIGIN sts.test.", "$TTL 300",
+         "@ SOA ns.sts.test. hostmaster.sts.test. 1 3600 600 86400 300", "@ NS ns", "ns A 127.0.0.1"]
+    for name, (mx, _route) in STS.items():
+        for i, host in enumerate(mx):
+            z.append(f"{name} MX {10 * (i + 1)} {host}.")
+            if host.endswith(".sts.test"):
+                z.append(f"{host}. A 127.0.0.1")
+        z.append(f'_mta-sts.{name} TXT "v=STSv1; id=20261203T1"')
+        z.append(f"mta-sts.{name} A 127.0.0.1")
+        z.append(f'{name} TXT "v=spf1 -all"')
+        z.append(f'_dmarc.{name} TXT "v=DMARC1; p=reject"')
+    return "\n".join(z) + "\n"
+
+
+class Servers:
+    def __init__(self, tmp):
+        self.tmp, self.procs = tmp, []
+
+    def start(self, args, **kw):
+        p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+        self.procs.append(p)
+        return p
+
+    def stop(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                try:
+                    p.wait(5)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+
+
+def nsd(servers, tmp, zones):
+    port = free_port()
+    zdir = f"{tmp}/zones"
+    os.makedirs(zdir, exist_ok=True)
+    conf = [f"server:\n  ip-address: 127.0.0.1\n  port: {port}\n  username: \"\"\n  chroot: \"\"\n"
+            f"  zonesdir: \"{zdir}\"\n  database: \"\"\n  zonelistfile: \"{tmp}/zone.list\"\n"
+            f"  xfrdfile: \"{tmp}/xfrd.state\"\n  pidfile: \"{tmp}/nsd.pid\"\n"
+            f"  logfile: \"{tmp}/nsd.log\"\n  server-count: 1\n  rrl-ratelimit: 0\n"
+            "  verbosity: 1\nremote-control:\n  control-enable: no\n"]
+    for apex, text in zones.items():
+        fname = (apex.rstrip(".") or "root") + ".zone"
+        open(f"{zdir}/{fname}", "w").write(text)
+        conf.append(f"zone:\n  name: \"{apex}\"\n  zonefile: \"{fname}\"\n")
+    open(f"{tmp}/nsd.conf", "w").write("".join(conf))
+    servers.start(["nsd", "-d", "-c", f"{tmp}/nsd.conf"])
+    for _ in range(50):
+        r = subprocess.run([MAILCHECK, "--dns", f"127.0.0.1:{port}", "--timeout", "0.5", "mx",
+                            "good.sts.test"], capture_output=True)
+        if r.returncode == 0:
+            return port
+        time.sleep(0.2)
+    raise SystemExit(f"NSD did not start: {open(tmp + '/nsd.log').read() if os.path.exists(tmp + '/nsd.log') else ''}")
+
+
+def https(servers, tmp):
+    ca = pki.CA(f"{tmp}/ca")
+    certs = f"{tmp}/certs"
+    os.makedirs(certs)
+    ca.leaf(f"{certs}/default", "default.sts.test", ["default.sts.test"])
+    for name in STS:
+        host = f"mta-sts.{name}.sts.test"
+        if name == "wrongname":
+            ca.leaf(f"{certs}/{host}", "mta-sts.other.sts.test", ["mta-sts.other.sts.test"])
+        elif name == "expired":
+            ca.leaf(f"{certs}/{host}", host, [host], start="20200101000000Z", end="20200201000000Z")
+        else:
+            ca.leaf(f"{certs}/{host}", host, [host])
+    routes = {f"mta-sts.{n}.sts.test/.well-known/mta-sts.txt": r for n, (_mx, r) in STS.items() if r}
+    json.dump(routes, open(f"{tmp}/routes.json", "w"))
+    p = servers.start([sys.executable, os.path.join(os.path.dirname(__file__), "https_server.py"),
+                       f"{tmp}/routes.json", certs])
+    return int(p.stdout.readline()), ca.pem
+
+
+def domain(dns, name, *extra):
+    r = subprocess.run([MAILCHECK, "--dns", f"127.0.0.1:{dns}", "--json", "domain", name,
+                        "--no-common-selectors", *extra], capture_output=True, text=True, timeout=60)
+    if "Sanitizer" in r.stderr or "runtime error:" in r.stderr:
+        check(False, f"sanitizer report for domain {name}", r.stderr[-3000:])
+    try:
+        return r.returncode, json.loads(r.stdout), r.stderr
+    except ValueError:
+        return r.returncode, {}, r.stderr + r.stdout
+
+
+def codes(doc):
+    return {f["code"]: f["severity"] for f in doc.get("findings", [])}
+
+
+def sts_cases(dns, port, ca):
+    net = ["--allow-private", "--ca-file", ca, "--https-port", str(port), "--net-timeout", "2"]
+
+    def run(name, *extra, args=net):
+        rc, doc, err = domain(dns, f"{name}.sts.test", *args, *extra)
+        part = doc.get("parts", {}).get("mta_sts", {})
+        pol = (doc.get("mta_sts") or {}).get("policy") or {}
+        return rc, doc, part.get("status"), pol, codes(doc), err
+
+    rc, doc, st, pol, c, err = run("good")
+    check(st == "pass" and pol.get("mode") == "enforce" and pol.get("max_age") == 604800 and
+          pol["mx_hosts"] == [{"host": "mx.good.sts.test", "pattern": "mx.good.sts.test"}] and
+          pol["fetch"]["http_status"] == 200 and pol["fetch"]["address"] == "127.0.0.1",
+          "sts good: fetched, enforce, MX covered", json.dumps(doc.get("mta_sts")) + err)
+    rc, doc, st, pol, c, err = run("crlf")
+    check(st == "pass" and all(h["pattern"] == "*.crlf.sts.test" for h in pol.get("mx_hosts", [])),
+          "sts crlf lines, charset parameter, wildcard covers both MX hosts", json.dumps(pol))
+    rc, doc, st, pol, c, err = run("wild")
+    check(st == "error" and c.get("mta_sts.mx_not_covered") == "error" and
+          [h["pattern"] for h in pol["mx_hosts"]] == ["*.wild.sts.test", None],
+          "sts wildcard covers one label only: a.b.wild not covered, enforce -> error", json.dumps(pol))
+    rc, doc, st, pol, c, err = run("testing")
+    check(st == "warning" and c.get("mta_sts.mx_not_covered") == "warning" and "mta_sts.testing" in c
+          and c.get("mta_sts.max_age_short") == "warning", "sts testing, short max_age, MX not covered",
+          json.dumps(c))
+    rc, doc, st, pol, c, err = run("none")
+    check(st == "warning" and "mta_sts.mode_none" in c and pol.get("mode") == "none",
+          "sts mode none: withdrawn", json.dumps(c))
+    rc, doc, st, pol, c, err = run("redirect")
+    check(st == "error" and "mta_sts.policy_http" in c and pol["fetch"]["error"] == "redirect" and
+          pol["fetch"]["location"] == "https://elsewhere.example/mta-sts.txt",
+          "sts redirect not followed", json.dumps(pol))
+    rc, doc, st, pol, c, err = run("missing")
+    check(st == "error" and pol["fetch"]["error"] == "status" and pol["fetch"]["http_status"] == 404,
+          "sts 404", json.dumps(pol))
+    rc, doc, st, pol, c, err = run("html")
+    check(st == "error" and "mta_sts.policy_content_type" in c and pol.get("valid") is True,
+          "sts text/html: content type error, still parsed", json.dumps(c))
+    for name in ("big", "chunked", "announced"):
+        rc, doc, st, pol, c, err = run(name)
+        check(st == "error" and "mta_sts.policy_too_large" in c and pol["fetch"]["error"] == "too_large",
+              f"sts oversize body ({name}) stopped at 64 KiB", json.dumps(pol))
+    t0 = time.time()
+    rc, doc, st, pol, c, err = run("slow", args=net[:-1] + ["1"])
+    check(st == "error" and pol["fetch"]["error"] == "timeout" and time.time() - t0 < 4,
+          "sts slow server: timeout after --net-timeout", json.dumps(pol))
+    rc, doc, st, pol, c, err = run("garbage")
+    check(st == "error" and "mta_sts.policy_syntax" in c and "line 1" in (pol.get("error") or ""),
+          "sts garbage policy: syntax error with its line", json.dumps(pol))
+    rc, doc, st, pol, c, err = run("nomx")
+    check(st == "error" and "no mx field" in (pol.get("error") or ""), "sts enforce without mx",
+          json.dumps(pol))
+    rc, doc, st, pol, c, err = run("age")
+    check(st == "error" and "31557600" in (pol.get("error") or ""), "sts max_age above the limit",
+          json.dumps(pol))
+    rc, doc, st, pol, c, err = run("wrongname")
+    check(st == "error" and "mta_sts.policy_certificate" in c and pol["fetch"]["error"] == "certificate",
+          "sts certificate for another name", json.dumps(pol))
+    rc, doc, st, pol, c, err = run("expired")
+    check(st == "error" and pol["fetch"]["error"] == "certificate" and "expired" in pol["fetch"]["message"],
+          "sts expired certificate", json.dumps(pol))
+    rc, doc, st, pol, c, err = run("good", args=net[:1] + net[3:])
+    check(st == "error" and pol["fetch"]["error"] == "certificate",
+          "sts certificate of an unknown CA (no --ca-file)", json.dumps(pol))
+    rc, doc, st, pol, c, err = run("good", args=net[1:])
+    check(st == "warning" and "mta_sts.policy_refused" in c and pol["fetch"]["error"] == "refused" and
+          "loopback" in pol["fetch"]["message"] and pol["fetch"]["address"] is None,
+          "sts loopback address refused without --allow-private", json.dumps(pol))
+    r = subprocess.run([MAILCHECK, "--dns", f"127.0.0.1:{dns}", "domain", "wild.sts.test",
+                        "--no-common-selectors", *net], capture_output=True, text=True)
+    check("a.b.wild.sts.test" in r.stdout and "will not deliver" in r.stdout and r.returncode == 1,
+          "sts text output names the MX host not covered", r.stdout[-2000:])
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="mailcheck-transport-")
+    servers = Servers(tmp)
+    try:
+        dns = nsd(servers, tmp, {"sts.test.": sts_zone()})
+        port, ca = https(servers, tmp)
+        sts_cases(dns, port, ca)
+    finally:
+        servers.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"transport: {passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
