@@ -68,9 +68,19 @@ mc_resolver *cli_resolver(struct mc_ctx *ctx)
 		st = mc_resolver_new_zones(&ctx->resolver, ctx->zones, ctx->n_zones);
 	} else {
 		mc_resolver_opts o = {.servers = ctx->dns, .n_servers = ctx->n_dns,
-		                      .timeout = ctx->timeout};
+		                      .timeout = ctx->timeout, .dnssec = ctx->dnssec};
 
 		st = mc_resolver_new_network(&ctx->resolver, &o);
+		/* a trust anchor given is needed; without it (Debian's root key
+		 * missing), answers are judged by the AD bit instead */
+		if (st == MC_OK && ctx->dnssec &&
+		    mc_resolver_set_trust_anchor(ctx->resolver, ctx->trust_anchor) != MC_OK &&
+		    ctx->trust_anchor) {
+			cli_fail("usage", "%s", mc_error_last());
+			mc_resolver_free(ctx->resolver);
+			ctx->resolver = NULL;
+			return NULL;
+		}
 	}
 	if (st != MC_OK) {
 		cli_lib_error(st);

@@ -24,6 +24,8 @@ struct mc_ctx {
 	const char *zones[CLI_MAX_LIST];
 	size_t n_zones;
 	double timeout;       /* 0: default */
+	bool dnssec;          /* the command validates DNSSEC (set before cli_resolver) */
+	const char *trust_anchor; /* its anchor file; NULL: Debian's root key */
 	const char *authserv_id; /* --authserv-id; NULL: the host name */
 	bool has_now;
 	int64_t now;          /* --now EPOCH */

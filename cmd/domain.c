@@ -28,7 +28,7 @@
 static const char usage[] =
 	"usage: mailcheck domain DOMAIN...|- [--selector SEL]... [--jobs N] "
 	"[--order input|completed] [--no-common-selectors] [--allow-private] [--ca-file PEM] "
-	"[--net-timeout SECONDS] [--https-port N] [--smtp-port N]";
+	"[--net-timeout SECONDS] [--trust-anchor FILE] [--https-port N] [--smtp-port N]";
 
 #define MAX_JOBS 256
 #define MAX_LINE 1024          /* a domain name is at most 253 characters */
@@ -466,7 +466,8 @@ int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 		{.name = "--ca-file", .value = &net.ca_file},
 		{.name = "--https-port", .value = &https_port},
 		{.name = "--smtp-port", .value = &smtp_port},
-		{.name = "--net-timeout", .value = &net_timeout}, {0},
+		{.name = "--net-timeout", .value = &net_timeout},
+		{.name = "--trust-anchor", .value = &ctx->trust_anchor}, {0},
 	};
 	int n = cli_args(argc, argv, opts, 1, INT32_MAX, usage);
 	struct run run = {.ctx = ctx};
@@ -490,6 +491,7 @@ int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 			return EXIT_USAGE;
 		}
 	}
+	ctx->dnssec = true; /* answers validated from the trust anchor */
 	if (!(r = cli_resolver(ctx)))
 		return EXIT_USAGE;
 	run.opts = (mc_domain_opts){.selectors = selectors, .n_selectors = n_sel,

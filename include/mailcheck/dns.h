@@ -33,6 +33,11 @@ enum {
 	MC_RR_MX = 15,
 	MC_RR_TXT = 16,
 	MC_RR_AAAA = 28,
+	MC_RR_DS = 43,
+	MC_RR_RRSIG = 46,
+	MC_RR_NSEC = 47,
+	MC_RR_DNSKEY = 48,
+	MC_RR_NSEC3 = 50,
 	MC_RR_TLSA = 52,
 	MC_RR_SPF = 99,
 };
@@ -66,6 +71,15 @@ typedef struct mc_dns_rr {
 	unsigned char addr[16]; /* A: 4 bytes, AAAA: 16 bytes, network order */
 } mc_dns_rr;
 
+/* What mailcheck's own DNSSEC validation (mc_dns_validate) said of an answer. */
+typedef enum mc_dnssec_state {
+	MC_DNSSEC_UNCHECKED,     /* not validated (offline, no DO, not asked) */
+	MC_DNSSEC_SECURE,        /* a chain of signatures from a trust anchor */
+	MC_DNSSEC_INSECURE,      /* proven unsigned: a delegation without DS above it */
+	MC_DNSSEC_BOGUS,         /* should be signed, and the signatures do not hold */
+	MC_DNSSEC_INDETERMINATE, /* a lookup the validation needed failed */
+} mc_dnssec_state;
+
 typedef struct mc_dns_answer {
 	char *name;    /* the name asked, normalised */
 	uint16_t type; /* the type asked */
@@ -77,6 +91,14 @@ typedef struct mc_dns_answer {
 	size_t n_rrs;
 	char *error;   /* what went wrong (timeout, error, tcp_failed), else NULL */
 	double ms;     /* time the backend took */
+	/* DNSSEC: the response as received (resolvers made with opts.dnssec),
+	 * and the validation's verdict, its reason and where the chain ended */
+	unsigned char *wire;
+	size_t wire_len;
+	mc_dnssec_state dnssec;
+	char *dnssec_reason;
+	int64_t sig_expires;   /* earliest RRSIG expiration of a secure answer, 0 when none */
+	uint8_t algorithm;     /* DNSSEC algorithm of the zone's key that signed it */
 } mc_dns_answer;
 
 /* One entry of the query log. */
@@ -104,6 +126,7 @@ typedef struct mc_resolver_opts {
 	size_t n_servers;
 	double timeout;  /* seconds per query, all tries included; 0: 5 s */
 	int tries;       /* UDP sends per query; 0: 3 */
+	bool dnssec;     /* set the DO bit and keep each response for mc_dns_validate */
 } mc_resolver_opts;
 
 mc_status mc_resolver_new_network(mc_resolver **out, const mc_resolver_opts *opts);
@@ -157,6 +180,25 @@ mc_status mc_dns_log_append(const mc_resolver *r, size_t since, mc_dns_log *log)
 /* Keep only the first entry of each answer (a check that asks a name it
  * prefetched earlier logs it twice, the second time from the cache). */
 void mc_dns_log_unique(mc_dns_log *log);
+
+/*
+ * DNSSEC validation by mailcheck itself (RFC 4033-4035, with ldns's
+ * signature and denial primitives): from the trust anchors (DS or DNSKEY
+ * records in zone-file form; NULL: Debian's /usr/share/dns/root.key) down
+ * the DS/DNSKEY chain to the answer, fetching what it needs through r.
+ * Sets a's dnssec, dnssec_reason, sig_expires and algorithm. Answers of a
+ * resolver without opts.dnssec (or offline) stay UNCHECKED.
+ */
+mc_status mc_resolver_set_trust_anchor(mc_resolver *r, const char *file);
+bool mc_resolver_validates(const mc_resolver *r);
+mc_status mc_dns_validate(mc_resolver *r, const mc_dns_answer *a);
+/* NULL when the anchors' zone validates through r (validation can work),
+ * else why not (caller frees): e.g. a resolver that returns no RRSIGs. */
+char *mc_dnssec_unusable(mc_resolver *r);
+const char *mc_dnssec_state_name(mc_dnssec_state s); /* "secure", ... */
+/* RFC 8624 3.1: "must_not" / "not_recommended" to sign with, or NULL. */
+const char *mc_dnssec_algorithm_status(uint8_t alg);
+const char *mc_dnssec_algorithm_name(uint8_t alg);
 
 /* Helpers */
 const char *mc_dns_status_name(mc_dns_status s);   /* "noerror", "nxdomain", ... */

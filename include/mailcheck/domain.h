@@ -139,6 +139,14 @@ typedef struct mc_domain_result {
 	size_t n_tlsa;
 	bool dnssec_checked;   /* false offline (--zone): zone files carry no AD bit */
 	size_t answers, authenticated; /* answers with records, and those with AD */
+	/* mailcheck's own validation (network, with a trust anchor) of the
+	 * answers under the domain: counts per verdict, the first reason of the
+	 * worst, the earliest signature expiration, the zone's algorithm */
+	bool validated;
+	size_t secure, insecure, bogus, indeterminate;
+	char *dnssec_reason;
+	int64_t sig_expires;
+	uint8_t algorithm;
 	mc_findings findings;  /* this check's own (the parts' are in their results) */
 	mc_dns_log dns;
 } mc_domain_result;

@@ -52,4 +52,9 @@ mc_status mc_dns_answer_from_pkt(mc_dns_answer *a, const ldns_pkt *pkt);
 /* ldns name -> our string form (lower case, no trailing dot, "." for root). */
 char *mc_dns_rdf_name(const ldns_rdf *rdf);
 
+/* DNSSEC (dnssec.c): trust anchors (DS/DNSKEY) from a zone-format file,
+ * NULL: Debian's root key; NULL and *why on failure. */
+ldns_rr_list *mc_dnssec_anchors_load(const char *file, char **why);
+const ldns_rr_list *mc_resolver_anchors(const mc_resolver *r);
+
 #endif

@@ -129,6 +129,11 @@ const char *mc_dns_type_name(uint16_t type)
 	case MC_RR_AAAA: return "AAAA";
 	case MC_RR_TLSA: return "TLSA";
 	case MC_RR_SPF: return "SPF";
+	case MC_RR_DS: return "DS";
+	case MC_RR_RRSIG: return "RRSIG";
+	case MC_RR_NSEC: return "NSEC";
+	case MC_RR_DNSKEY: return "DNSKEY";
+	case MC_RR_NSEC3: return "NSEC3";
 	default: return "TYPE?";
 	}
 }

@@ -47,6 +47,7 @@ struct net {
 	size_t n_servers;
 	double timeout_ms;
 	int tries;
+	bool dnssec;             /* DO bit, responses kept */
 };
 
 struct flight {
@@ -208,6 +209,7 @@ mc_status mc_dns_net_open(const mc_resolver_opts *opts, void **state)
 		return mc_error_set(MC_ENOMEM, "out of memory");
 	n->timeout_ms = (opts && opts->timeout > 0 ? opts->timeout : 5.0) * 1000.0;
 	n->tries = opts && opts->tries > 0 ? opts->tries : 3;
+	n->dnssec = opts && opts->dnssec;
 	if (n->tries > MAX_TRIES)
 		n->tries = MAX_TRIES;
 	if (opts && opts->n_servers) {
@@ -233,7 +235,7 @@ mc_status mc_dns_net_open(const mc_resolver_opts *opts, void **state)
 /* The query in wire form (RFC 1035 4.1): RD, AD (RFC 6840 5.7: ask for
  * the AD bit), one question, an EDNS OPT record (RFC 6891 6.1.2). -1 when
  * the name cannot be put in a query. */
-static int build_query(struct flight *f)
+static int build_query(struct flight *f, bool dnssec)
 {
 	const char *name = f->a->name;
 	size_t at = 12;
@@ -268,6 +270,8 @@ static int build_query(struct flight *f)
 	q[at++] = EDNS_SIZE >> 8;
 	q[at++] = EDNS_SIZE & 0xff;
 	memset(q + at, 0, 6);      /* extended rcode, version, flags; no options */
+	if (dnssec)
+		q[at + 2] = 0x80;      /* DO (RFC 3225): send the RRSIG, NSEC, NSEC3 records */
 	at += 6;
 	f->qlen = at;
 	return 0;
@@ -382,6 +386,16 @@ static short tcp_events(const struct flight *f)
 	return f->tcp.phase == TCP_READ ? POLLIN : POLLOUT;
 }
 
+/* The response as received, for the DNSSEC validation. */
+static mc_status keep_wire(mc_dns_answer *a, const uint8_t *wire, size_t len)
+{
+	if (!(a->wire = malloc(len)))
+		return MC_ENOMEM;
+	memcpy(a->wire, wire, len);
+	a->wire_len = len;
+	return MC_OK;
+}
+
 /* The TCP retry's socket is ready (or in error): take the next step.
  * Returns MC_ENOMEM or MC_OK. */
 static mc_status tcp_step(const struct net *n, struct flight *f)
@@ -453,6 +467,8 @@ static mc_status tcp_step(const struct net *n, struct flight *f)
 		return MC_OK;
 	}
 	st = mc_dns_answer_from_pkt(f->a, pkt);
+	if (st == MC_OK && n->dnssec)
+		st = keep_wire(f->a, f->tcp.buf + 2, f->tcp.need - 2);
 	ldns_pkt_free(pkt);
 	finish(f);
 	return st;
@@ -474,6 +490,8 @@ static mc_status take_answer(const struct net *n, struct flight *f, size_t serve
 		return MC_OK;
 	}
 	st = mc_dns_answer_from_pkt(f->a, pkt);
+	if (st == MC_OK && n->dnssec)
+		st = keep_wire(f->a, wire, size);
 	finish(f);
 	ldns_pkt_free(pkt);
 	return st;
@@ -742,7 +760,7 @@ static mc_status net_resolve(void *state, mc_dns_answer **answers, size_t n)
 			fl[i].start = mc_now_ms();
 			fl[i].tcp.fd = -1;
 			fl[i].slot = (int)(i % POOL);
-			if (build_query(&fl[i]) < 0) {
+			if (build_query(&fl[i], net->dnssec) < 0) {
 				fl[i].a->status = MC_DNS_ERROR;
 				fl[i].a->error = mc_asprintf("cannot build a query for '%s'", fl[i].a->name);
 				fl[i].done = true;

@@ -17,6 +17,9 @@ struct mc_resolver {
 	mc_dns_cache *cache;
 	mc_dns_log_entry *log;
 	size_t n_log, cap_log;
+	bool dnssec;             /* the backend sets DO and keeps responses */
+	ldns_rr_list *anchors;   /* DNSSEC trust anchors, NULL until set */
+	bool anchors_borrowed;   /* a sibling's: the parent owns them */
 };
 
 mc_status mc_resolver_new_backend(mc_resolver **out, const mc_dns_backend *be, void *state)
@@ -43,7 +46,39 @@ mc_status mc_resolver_new_network(mc_resolver **out, const mc_resolver_opts *opt
 
 	if (st != MC_OK)
 		return st;
-	return mc_resolver_new_backend(out, &mc_dns_backend_net, state);
+	if ((st = mc_resolver_new_backend(out, &mc_dns_backend_net, state)) != MC_OK)
+		return st;
+	(*out)->dnssec = opts && opts->dnssec;
+	return MC_OK;
+}
+
+mc_status mc_resolver_set_trust_anchor(mc_resolver *r, const char *file)
+{
+	char *why = NULL;
+	ldns_rr_list *list;
+
+	if (!r->dnssec)
+		return MC_OK; /* nothing to validate: answers carry no DNSSEC data */
+	if (!(list = mc_dnssec_anchors_load(file, &why))) {
+		mc_error_set(MC_EINVAL, "%s", why ? why : "out of memory");
+		free(why);
+		return MC_EINVAL;
+	}
+	if (!r->anchors_borrowed)
+		ldns_rr_list_deep_free(r->anchors);
+	r->anchors = list;
+	r->anchors_borrowed = false;
+	return MC_OK;
+}
+
+bool mc_resolver_validates(const mc_resolver *r)
+{
+	return r->dnssec && r->anchors;
+}
+
+const ldns_rr_list *mc_resolver_anchors(const mc_resolver *r)
+{
+	return r->dnssec ? r->anchors : NULL;
 }
 
 mc_status mc_resolver_new_zones(mc_resolver **out, const char *const *files, size_t n)
@@ -74,6 +109,9 @@ mc_status mc_resolver_new_sibling(mc_resolver **out, const mc_resolver *parent)
 	r->backend = parent->backend;
 	r->state = parent->state;
 	r->borrowed = true;
+	r->dnssec = parent->dnssec;
+	r->anchors = parent->anchors;
+	r->anchors_borrowed = true;
 	*out = r;
 	return MC_OK;
 }
@@ -100,6 +138,8 @@ void mc_resolver_free(mc_resolver *r)
 		return;
 	if (!r->borrowed)
 		r->backend->free(r->state);
+	if (!r->anchors_borrowed)
+		ldns_rr_list_deep_free(r->anchors);
 	mc_dns_cache_free(r->cache);
 	free(r->log);
 	free(r);

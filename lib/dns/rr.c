@@ -34,6 +34,8 @@ void mc_dns_answer_free(mc_dns_answer *a)
 	free(a->rrs);
 	free(a->name);
 	free(a->error);
+	free(a->wire);
+	free(a->dnssec_reason);
 	free(a);
 }
 

@@ -1,8 +1,20 @@
 /* domain: JSON and text for the whole mail setup of a domain. */
 #include <string.h>
+#include <time.h>
 
 #include "mailcheck/domain.h"
 #include "report/internal.h"
+
+/* RFC 3339, UTC */
+static json_t *utc_time(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char buf[32];
+
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&tt, &tm));
+	return json_string(buf);
+}
 
 static json_t *rows_json(const mc_domain_result *res)
 {
@@ -162,6 +174,18 @@ json_t *mc_domain_json(const void *result)
 	json_object_set_new(dn, "checked", json_boolean(res->dnssec_checked));
 	json_object_set_new(dn, "answers", json_integer((json_int_t)res->answers));
 	json_object_set_new(dn, "authenticated", json_integer((json_int_t)res->authenticated));
+	json_object_set_new(dn, "validated", json_boolean(res->validated));
+	if (res->validated) {
+		json_object_set_new(dn, "secure", json_integer((json_int_t)res->secure));
+		json_object_set_new(dn, "insecure", json_integer((json_int_t)res->insecure));
+		json_object_set_new(dn, "bogus", json_integer((json_int_t)res->bogus));
+		json_object_set_new(dn, "indeterminate", json_integer((json_int_t)res->indeterminate));
+		json_object_set_new(dn, "reason", mc_json_str(res->dnssec_reason));
+		json_object_set_new(dn, "signatures_expire", res->sig_expires
+		                    ? utc_time(res->sig_expires) : json_null());
+		json_object_set_new(dn, "algorithm", res->algorithm
+		                    ? json_string(mc_dnssec_algorithm_name(res->algorithm)) : json_null());
+	}
 	json_object_set_new(o, "dnssec", dn);
 	mc_json_tail(o, &res->findings);
 	return o;

@@ -225,6 +225,15 @@ char *mc_json_dns_text(const mc_dns_log *log)
 			mc_buf_add(&b, ",\"error\":", 9);
 			text_str(&b, a->error);
 		}
+		if (a->dnssec != MC_DNSSEC_UNCHECKED) { /* only what was validated */
+			add_str(&b, ",\"dnssec\":\"");
+			add_str(&b, mc_dnssec_state_name(a->dnssec));
+			add_str(&b, "\"");
+			if (a->dnssec_reason) {
+				add_str(&b, ",\"dnssec_reason\":");
+				text_str(&b, a->dnssec_reason);
+			}
+		}
 		mc_buf_add(&b, "}", 1);
 	}
 	mc_buf_add(&b, "]", 1);

@@ -21,8 +21,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pki  # noqa: E402
+import zones as dnssec_zones  # noqa: E402
 
-MAILCHECK = os.path.abspath(sys.argv[1])
+MAILCHECK = os.path.abspath(sys.argv[1]) if __name__ == "__main__" else None
 passed = failed = 0
 
 
@@ -177,8 +178,12 @@ def codes(doc):
     return {f["code"]: f["severity"] for f in doc.get("findings", [])}
 
 
+ANCHOR = None
+
+
 def sts_cases(dns, port, ca):
-    net = ["--allow-private", "--ca-file", ca, "--https-port", str(port), "--net-timeout", "2"]
+    net = ["--allow-private", "--ca-file", ca, "--https-port", str(port), "--net-timeout", "2",
+           "--trust-anchor", ANCHOR]
 
     def run(name, *extra, args=net):
         rc, doc, err = domain(dns, f"{name}.sts.test", *args, *extra)
@@ -220,7 +225,9 @@ def sts_cases(dns, port, ca):
         check(st == "error" and "mta_sts.policy_too_large" in c and pol["fetch"]["error"] == "too_large",
               f"sts oversize body ({name}) stopped at 64 KiB", json.dumps(pol))
     t0 = time.time()
-    rc, doc, st, pol, c, err = run("slow", args=net[:-1] + ["1"])
+    quick = list(net)
+    quick[quick.index("--net-timeout") + 1] = "1"
+    rc, doc, st, pol, c, err = run("slow", args=quick)
     check(st == "error" and pol["fetch"]["error"] == "timeout" and time.time() - t0 < 4,
           "sts slow server: timeout after --net-timeout", json.dumps(pol))
     rc, doc, st, pol, c, err = run("garbage")
@@ -238,10 +245,13 @@ def sts_cases(dns, port, ca):
     rc, doc, st, pol, c, err = run("expired")
     check(st == "error" and pol["fetch"]["error"] == "certificate" and "expired" in pol["fetch"]["message"],
           "sts expired certificate", json.dumps(pol))
-    rc, doc, st, pol, c, err = run("good", args=net[:1] + net[3:])
+    rc, doc, st, pol, c, err = run("good", args=[a for i, a in enumerate(net) if i not in (1, 2)])
+    check(doc.get("parts", {}).get("dnssec", {}).get("status") == "not_published" and
+          "sts.test" in (doc.get("dnssec", {}).get("reason") or ""),
+          "dnssec: sts.test is an unsigned delegation (insecure, NSEC3 proof)", json.dumps(doc.get("dnssec")))
     check(st == "error" and pol["fetch"]["error"] == "certificate",
           "sts certificate of an unknown CA (no --ca-file)", json.dumps(pol))
-    rc, doc, st, pol, c, err = run("good", args=net[1:])
+    rc, doc, st, pol, c, err = run("good", args=[a for a in net if a != "--allow-private"])
     check(st == "warning" and "mta_sts.policy_refused" in c and pol["fetch"]["error"] == "refused" and
           "loopback" in pol["fetch"]["message"] and pol["fetch"]["address"] is None,
           "sts loopback address refused without --allow-private", json.dumps(pol))
@@ -251,13 +261,62 @@ def sts_cases(dns, port, ca):
           "sts text output names the MX host not covered", r.stdout[-2000:])
 
 
+def dnssec_cases(dns):
+    def run(name, *extra):
+        rc, doc, err = domain(dns, name, "--trust-anchor", ANCHOR, *extra)
+        d = doc.get("dnssec", {})
+        return rc, doc, doc.get("parts", {}).get("dnssec", {}).get("status"), d, codes(doc), err
+
+    rc, doc, st, d, c, err = run("sec.test")
+    queries = {(q["name"], q["type"]): q for q in doc.get("dns", [])}
+    check(st == "pass" and d.get("secure") == d.get("answers") and d["answers"] >= 4 and
+          d.get("algorithm") == "ECDSAP256SHA256" and not c.get("dnssec.expiring"),
+          "dnssec sec.test: every answer secure from the test root", json.dumps(d) + err)
+    check(queries.get(("sec.test", "MX"), {}).get("dnssec") == "secure" and
+          queries.get(("_mta-sts.sec.test", "TXT"), {}).get("dnssec") == "secure" and
+          ("test", "DS") in queries and (".", "DNSKEY") in queries,
+          "dnssec: each query of the log says it was validated; the DS/DNSKEY walk is logged",
+          json.dumps([(q["name"], q["type"], q.get("dnssec")) for q in doc.get("dns", [])]))
+    rc, doc, st, d, c, err = run("nsec3.test")
+    check(st == "pass" and d.get("bogus") == 0, "dnssec nsec3.test: NODATA and NXDOMAIN proven with NSEC3",
+          json.dumps(d))
+    rc, doc, st, d, c, err = run("unsigned.test")
+    check(st == "not_published" and "dnssec.unsigned" in c and "unsigned.test" in (d.get("reason") or ""),
+          "dnssec unsigned.test: insecure delegation, where the chain ends", json.dumps(d))
+    rc, doc, st, d, c, err = run("expired.test")
+    check(st == "error" and c.get("dnssec.bogus") == "error" and "expired" in (d.get("reason") or "")
+          and rc == 1, "dnssec expired.test: bogus, the signatures expired", json.dumps(d))
+    rc, doc, st, d, c, err = run("badds.test")
+    check(st == "error" and "matches its DS" in (d.get("reason") or ""),
+          "dnssec badds.test: no DNSKEY matches the DS", json.dumps(d))
+    rc, doc, st, d, c, err = run("soon.test")
+    check(st == "warning" and c.get("dnssec.expiring") == "warning" and d.get("signatures_expire"),
+          "dnssec soon.test: signatures expire within 7 days", json.dumps(d))
+    rc, doc, st, d, c, err = run("old.test")
+    check(d.get("algorithm") == "RSASHA1" and c.get("dnssec.algorithm") == "warning",
+          "dnssec old.test: RSASHA1 is not recommended (RFC 8624)", json.dumps(d) + json.dumps(c))
+    # the real root key cannot validate the test root: no verdicts, a clear reason
+    rc, doc, err = domain(dns, "sec.test")
+    part = doc.get("parts", {}).get("dnssec", {})
+    check(part.get("status") == "not_checked" and "trust anchor" in part.get("reason", "") and
+          not any("dnssec" in q for q in doc.get("dns", [])),
+          "dnssec with the wrong trust anchor: not checked, said why", json.dumps(part))
+    r = subprocess.run([MAILCHECK, "--dns", f"127.0.0.1:{dns}", "domain", "sec.test",
+                        "--trust-anchor", "/nonexistent"], capture_output=True, text=True)
+    check(r.returncode == 2 and "/nonexistent" in r.stderr, "--trust-anchor that cannot be read: exit 2",
+          r.stderr)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="mailcheck-transport-")
     servers = Servers(tmp)
+    global ANCHOR
     try:
-        dns = nsd(servers, tmp, {"sts.test.": sts_zone()})
+        zones, ANCHOR = dnssec_zones.build(f"{tmp}/dnssec", {"sts.test.": sts_zone()})
+        dns = nsd(servers, tmp, zones)
         port, ca = https(servers, tmp)
         sts_cases(dns, port, ca)
+        dnssec_cases(dns)
     finally:
         servers.stop()
         shutil.rmtree(tmp, ignore_errors=True)
