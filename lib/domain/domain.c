@@ -969,13 +969,12 @@ mc_status mc_domain_check(mc_resolver *r, const char *domain, const mc_domain_op
 	dmarc_row(out);
 	dkim_row(out);
 log:
-	if (out->validated) { /* the answers so far; the walk adds DS/DNSKEY */
-		size_t end = mc_dns_log_size(r);
+	if (out->validated) { /* the answers so far (the walk adds its DS/DNSKEY) */
 		mc_dns_log so_far = {0};
 
 		if ((st = mc_dns_log_copy(r, log_start, &so_far)) != MC_OK)
 			goto out;
-		for (size_t i = 0; i < so_far.n && st == MC_OK && log_start + i < end; i++)
+		for (size_t i = 0; i < so_far.n && st == MC_OK; i++)
 			st = mc_dns_validate(r, so_far.entries[i].answer);
 		mc_dns_log_clear(&so_far);
 		if (st != MC_OK)

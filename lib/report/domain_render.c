@@ -89,12 +89,13 @@ static json_t *fetch_json(const mc_fetch *f)
 
 static json_t *sts_policy_json(const mc_mta_sts *m)
 {
-	json_t *o, *hosts = json_array();
+	json_t *o, *hosts;
 	const mc_sts_policy *p = &m->policy;
 
 	if (!m->fetched)
 		return json_null();
 	o = json_object();
+	hosts = json_array();
 	json_object_set_new(o, "fetch", fetch_json(&m->fetch));
 	json_object_set_new(o, "valid", json_boolean(m->policy_valid));
 	json_object_set_new(o, "error", mc_json_str(m->policy_error));
