@@ -27,7 +27,7 @@
 
 static const char usage[] =
 	"usage: mailcheck domain DOMAIN...|- [--selector SEL]... [--jobs N] "
-	"[--order input|completed] [--no-common-selectors] [--allow-private] [--ca-file PEM] "
+	"[--order input|completed] [--no-common-selectors] [--smtp] [--allow-private] [--ca-file PEM] "
 	"[--net-timeout SECONDS] [--trust-anchor FILE] [--https-port N] [--smtp-port N]";
 
 #define MAX_JOBS 256
@@ -455,7 +455,7 @@ int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 	const char *selectors[MC_DOMAIN_MAX_SELECTORS], *jobs_s = NULL, *order = NULL,
 	           *https_port = NULL, *smtp_port = NULL, *net_timeout = NULL;
 	size_t n_sel = 0, jobs = 8;
-	bool no_common = false;
+	bool no_common = false, smtp = false;
 	mc_net_opts net = {0};
 	const struct cli_opt opts[] = {
 		{.name = "--selector", .list = selectors, .n_list = &n_sel,
@@ -463,6 +463,7 @@ int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 		{.name = "--jobs", .value = &jobs_s}, {.name = "--order", .value = &order},
 		{.name = "--no-common-selectors", .flag = &no_common},
 		{.name = "--allow-private", .flag = &net.allow_private},
+		{.name = "--smtp", .flag = &smtp},
 		{.name = "--ca-file", .value = &net.ca_file},
 		{.name = "--https-port", .value = &https_port},
 		{.name = "--smtp-port", .value = &smtp_port},
@@ -495,7 +496,8 @@ int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 	if (!(r = cli_resolver(ctx)))
 		return EXIT_USAGE;
 	run.opts = (mc_domain_opts){.selectors = selectors, .n_selectors = n_sel,
-	                            .no_common_selectors = no_common, .net = net};
+	                            .no_common_selectors = no_common, .net = net,
+	                            .smtp = smtp};
 	if (n == 1 && strcmp(argv[1], "-") == 0) {
 		run.in = stdin;
 		run.several = true;

@@ -97,7 +97,7 @@ static const struct command commands[] = {
 	{"domain", cmd_domain, "the whole mail setup of a domain (or of a list of domains)",
 	 "usage: mailcheck domain DOMAIN...|- [--selector SEL]... [--jobs N]\n"
 	 "                        [--order input|completed] [--no-common-selectors]\n"
-	 "                        [--allow-private] [--ca-file PEM] [--net-timeout S]\n"
+	 "                        [--smtp] [--allow-private] [--ca-file PEM] [--net-timeout S]\n"
 	 "                        [--trust-anchor FILE]\n"
 	 "\n"
 	 "Checks the mail setup of each DOMAIN: MX (and forward-confirmed reverse DNS\n"
@@ -116,6 +116,8 @@ static const struct command commands[] = {
 	 "DNSSEC from the trust anchor.\n"
 	 "  --selector SEL          also check this DKIM selector (repeatable)\n"
 	 "  --no-common-selectors   ask only the --selector ones\n"
+	 "  --smtp                  probe every MX address on port 25: greeting, EHLO,\n"
+	 "                          STARTTLS, TLS, certificate, DANE (no mail sent)\n"
 	 "  --allow-private         connect to loopback/private addresses from DNS too\n"
 	 "  --ca-file PEM           trust these roots instead of the system's\n"
 	 "  --net-timeout SECONDS   per HTTPS fetch and SMTP step (default 10)\n"

@@ -55,7 +55,7 @@ _mailcheck()
 	dkim) own="--selector" ;;
 	trace) own="--trust" ;;
 	verify) own="--ip --helo --mail-from --trust" ;;
-	domain) own="--selector --jobs --order --no-common-selectors --allow-private --ca-file --net-timeout --trust-anchor --https-port --smtp-port" ;;
+	domain) own="--selector --jobs --order --no-common-selectors --smtp --allow-private --ca-file --net-timeout --trust-anchor --https-port --smtp-port" ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$own $global" -- "$cur"))

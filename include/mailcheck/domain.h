@@ -33,6 +33,7 @@ typedef enum mc_domain_part {
 	MC_PART_MTA_STS,
 	MC_PART_TLSRPT,
 	MC_PART_BIMI,
+	MC_PART_SMTP,
 	MC_PART_DANE,
 	MC_PART_DNSSEC,
 	MC_PART_COUNT
@@ -137,6 +138,9 @@ typedef struct mc_domain_result {
 	mc_bimi bimi;
 	mc_tlsa_host *tlsa;
 	size_t n_tlsa;
+	bool smtp_probed;      /* --smtp, with network DNS */
+	mc_smtp_probe *smtp;   /* one per MX address (those of fcrdns) */
+	size_t n_smtp;
 	bool dnssec_checked;   /* false offline (--zone): zone files carry no AD bit */
 	size_t answers, authenticated; /* answers with records, and those with AD */
 	/* mailcheck's own validation (network, with a trust anchor) of the
@@ -156,6 +160,7 @@ typedef struct mc_domain_opts {
 	size_t n_selectors;
 	bool no_common_selectors;     /* ask only the given selectors */
 	mc_net_opts net;              /* HTTPS fetches (MTA-STS policy, BIMI) and SMTP */
+	bool smtp;                    /* probe every MX address on port 25 (--smtp) */
 } mc_domain_opts;
 
 /* The common selectors asked (data, with their source in lib/domain). */

@@ -73,4 +73,58 @@ void mc_fetch_clear(mc_fetch *f);
 /* Is the fetched media type this one (parameters ignored, case-insensitive)? */
 bool mc_fetch_media_type(const mc_fetch *f, const char *type);
 
+/* Where an SMTP probe stopped. */
+typedef enum mc_smtp_stage {
+	MC_SMTP_DONE,          /* banner, EHLO, STARTTLS, TLS handshake, QUIT */
+	MC_SMTP_REFUSED,       /* the address is one mailcheck does not connect to */
+	MC_SMTP_CONNECT,       /* no TCP connection */
+	MC_SMTP_BANNER,        /* no 220 greeting (silent, endless, refused with 554) */
+	MC_SMTP_EHLO,          /* EHLO was not accepted */
+	MC_SMTP_NO_STARTTLS,   /* STARTTLS is not offered */
+	MC_SMTP_STARTTLS,      /* STARTTLS offered, but refused when asked */
+	MC_SMTP_TLS,           /* the TLS handshake failed */
+} mc_smtp_stage;
+
+/* One probe of an MX address (RFC 5321 greeting and EHLO, RFC 3207
+ * STARTTLS, then TLS with OpenSSL): what a sending server meets there. No
+ * mail is sent; every step is bounded in time (opts.timeout) and bytes. */
+typedef struct mc_smtp_probe {
+	char *host, *address;
+	mc_smtp_stage stage;
+	char *error;           /* why it stopped, one line; NULL when DONE */
+	char *banner;          /* the first line of the greeting */
+	char *banner_name;     /* the name the server gives in it (first word) */
+	char *ehlo_name;       /* and in its EHLO reply */
+	bool starttls;         /* offered in the EHLO reply */
+	char *protocol, *cipher;
+	/* the certificate: PKIX (system store or ca_file), names, dates */
+	char *subject;
+	char **names;          /* subjectAltName dNSNames (else the CN) */
+	size_t n_names;
+	bool chain_ok;
+	char *chain_error;     /* why the chain does not verify */
+	bool name_ok;          /* a name matches the MX host (RFC 6125) */
+	int64_t not_after;
+	double days_left;
+	/* DANE (RFC 7672): only with DNSSEC-secure TLSA records */
+	bool dane_tried;
+	bool dane_ok;
+	char *dane_match;      /* the TLSA record that matched, presentation form */
+	int dane_depth;        /* 0: the server's certificate, else the chain's */
+	char *dane_error;
+	double ms;
+} mc_smtp_probe;
+
+const char *mc_smtp_stage_name(mc_smtp_stage s); /* "done", "connect", ... */
+
+/*
+ * Probe host at address (port 25, or opts.smtp_port). tlsa: DNSSEC-secure
+ * TLSA records of _25._tcp.host in presentation form ("3 1 1 HEX"), to be
+ * matched against the chain presented. MC_ENOMEM only; the outcome is in
+ * out (mc_smtp_probe_clear).
+ */
+mc_status mc_smtp_probe_run(const char *host, const char *address, char *const *tlsa,
+                            size_t n_tlsa, const mc_net_opts *o, mc_smtp_probe *out);
+void mc_smtp_probe_clear(mc_smtp_probe *p);
+
 #endif

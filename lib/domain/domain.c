@@ -25,7 +25,8 @@ static const struct {
 	[MC_PART_MX] = {"mx", "MX"},           [MC_PART_SPF] = {"spf", "SPF"},
 	[MC_PART_DMARC] = {"dmarc", "DMARC"},  [MC_PART_DKIM] = {"dkim", "DKIM"},
 	[MC_PART_MTA_STS] = {"mta_sts", "MTA-STS"}, [MC_PART_TLSRPT] = {"tlsrpt", "TLS-RPT"},
-	[MC_PART_BIMI] = {"bimi", "BIMI"},     [MC_PART_DANE] = {"dane", "DANE"},
+	[MC_PART_BIMI] = {"bimi", "BIMI"},     [MC_PART_SMTP] = {"smtp", "SMTP"},
+	[MC_PART_DANE] = {"dane", "DANE"},
 	[MC_PART_DNSSEC] = {"dnssec", "DNSSEC"},
 };
 
@@ -947,6 +948,15 @@ mc_status mc_domain_check(mc_resolver *r, const char *domain, const mc_domain_op
 	if ((st = mta_sts(r, out, opts, answer(&b, i_sts), answer(&b, i_sts4),
 	                  answer(&b, i_sts6))) != MC_OK)
 		goto out;
+	if (mc_resolver_offline(r))
+		domain_row(out, MC_PART_SMTP, MC_PART_NOT_CHECKED, "not probed offline (--zone)");
+	else if (!opts || !opts->smtp)
+		domain_row(out, MC_PART_SMTP, MC_PART_NOT_CHECKED, "not probed (--smtp connects to "
+		           "the MX hosts on port 25)");
+	else if (out->mx.null_mx)
+		domain_row(out, MC_PART_SMTP, MC_PART_NOT_CHECKED, "null MX: nothing to probe");
+	else if ((st = domain_smtp(out, &opts->net)) != MC_OK)
+		goto out;
 	tlsrpt(out, answer(&b, i_rpt));
 	const mc_dns_answer *ba = answer(&b, i_bimi);
 
@@ -1027,6 +1037,9 @@ void mc_domain_result_clear(mc_domain_result *res)
 		free(res->tlsa[i].records);
 	}
 	free(res->tlsa);
+	for (size_t i = 0; i < res->n_smtp; i++)
+		mc_smtp_probe_clear(&res->smtp[i]);
+	free(res->smtp);
 	free(res->dnssec_reason);
 	mc_findings_clear(&res->findings);
 	mc_dns_log_clear(&res->dns);

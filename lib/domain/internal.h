@@ -35,5 +35,7 @@ void domain_row(mc_domain_result *res, mc_domain_part p, mc_part_status st, cons
 /* The MTA-STS policy: fetch it, parse it, match the MX hosts (transport.c). */
 mc_status domain_sts_policy(mc_resolver *r, mc_domain_result *res, const mc_net_opts *o);
 void domain_mta_sts_clear(mc_mta_sts *m);
+/* --smtp: probe every MX address (after MTA-STS, reverse DNS and TLSA). */
+mc_status domain_smtp(mc_domain_result *res, const mc_net_opts *o);
 
 #endif

@@ -195,3 +195,144 @@ void domain_mta_sts_clear(mc_mta_sts *m)
 	free(m->mx);
 	*m = (mc_mta_sts){0};
 }
+
+/* ---- SMTP of the MX hosts (--smtp) ---- */
+
+#define CERT_EXPIRY_WARNING 14.0 /* days */
+
+static const mc_tlsa_host *tlsa_of(const mc_domain_result *res, const char *host)
+{
+	for (size_t i = 0; i < res->n_tlsa; i++)
+		if (res->tlsa[i].host && strcmp(res->tlsa[i].host, host) == 0)
+			return &res->tlsa[i];
+	return NULL;
+}
+
+static const char *ptr_of(const mc_domain_result *res, const char *address)
+{
+	for (size_t i = 0; i < res->n_fcrdns; i++)
+		if (res->fcrdns[i].address && strcmp(res->fcrdns[i].address, address) == 0)
+			return res->fcrdns[i].ptr;
+	return NULL;
+}
+
+/* The findings of one probe. strict: a sender will not deliver when TLS
+ * fails here (MTA-STS enforce, or DNSSEC-secure TLSA records). */
+static void probe_findings(mc_domain_result *res, const mc_smtp_probe *p, bool sts_enforce,
+                           bool dane)
+{
+	bool strict = sts_enforce || dane;
+	mc_severity sev = strict ? MC_SEV_ERROR : MC_SEV_WARNING;
+	const char *who = sts_enforce && dane ? "MTA-STS and DANE senders"
+	                : sts_enforce ? "senders that honour MTA-STS (mode enforce)"
+	                : "DANE senders";
+	const char *ptr = ptr_of(res, p->address);
+
+	switch (p->stage) {
+	case MC_SMTP_REFUSED:
+		add(res, "smtp.not_probed", MC_SEV_INFO, "MX host %s: %s", p->host, p->error);
+		return;
+	case MC_SMTP_CONNECT:
+		mc_finding_hint(add(res, "smtp.unreachable", MC_SEV_WARNING, "MX host %s cannot be "
+			"reached on the SMTP port: %s", p->host, p->error), "check that the server "
+			"listens on port 25 and that its firewall lets the Internet in; many home and "
+			"cloud networks block outgoing port 25, so probe from a server that can send mail");
+		return;
+	case MC_SMTP_BANNER:
+	case MC_SMTP_EHLO:
+		mc_finding_hint(add(res, "smtp.greeting", MC_SEV_ERROR, "MX host %s (%s) does not "
+			"hold an SMTP conversation: %s", p->host, p->address, p->error),
+			"check the mail server on %s: it must greet with 220 at once and answer EHLO "
+			"with 250", p->host);
+		return;
+	case MC_SMTP_NO_STARTTLS:
+		mc_finding_hint(add(res, "smtp.no_starttls", sev, "MX host %s (%s) does not offer "
+			"STARTTLS: mail to it travels unencrypted%s%s%s", p->host, p->address,
+			strict ? "; " : "", strict ? who : "", strict ? " will not deliver there" : ""),
+			"enable STARTTLS on %s with a certificate for that name", p->host);
+		return;
+	case MC_SMTP_STARTTLS:
+	case MC_SMTP_TLS:
+		mc_finding_hint(add(res, "smtp.tls_failed", sev, "MX host %s (%s) offers STARTTLS, "
+			"but TLS does not come up: %s%s", p->host, p->address, p->error,
+			strict ? "; those senders will not deliver there" : "; most senders then "
+			"deliver without TLS"), "check the TLS configuration of %s (protocols, "
+			"ciphers, certificate and key files)", p->host);
+		return;
+	case MC_SMTP_DONE:
+		break;
+	}
+	if (!p->chain_ok)
+		mc_finding_hint(add(res, "smtp.certificate_untrusted", sts_enforce ? MC_SEV_ERROR
+			: MC_SEV_WARNING, "the certificate of MX host %s (%s) does not verify: %s%s",
+			p->host, p->address, p->chain_error ? p->chain_error : "?", sts_enforce
+			? "; senders that honour MTA-STS will not deliver there"
+			: " (senders without MTA-STS or DANE deliver anyway)"),
+			"install a certificate from a public CA (e.g. Let's Encrypt) for %s, with its "
+			"intermediate certificates", p->host);
+	if (!p->name_ok)
+		mc_finding_hint(add(res, "smtp.certificate_name", sts_enforce ? MC_SEV_ERROR
+			: MC_SEV_WARNING, "the certificate of MX host %s names %s%s, not %s%s", p->host,
+			p->n_names ? p->names[0] : p->subject ? p->subject : "nothing",
+			p->n_names > 1 ? " and more" : "", p->host, sts_enforce
+			? ": senders that honour MTA-STS will not deliver there" : ""),
+			"add %s to the certificate's subjectAltName", p->host);
+	if (p->not_after && p->days_left >= 0 && p->days_left < CERT_EXPIRY_WARNING)
+		mc_finding_hint(add(res, "smtp.certificate_expiring", MC_SEV_WARNING, "the certificate "
+			"of MX host %s expires in %.1f days", p->host, p->days_left),
+			"renew it now and check that automatic renewal also reloads the mail server");
+	if (p->dane_tried && !p->dane_ok)
+		mc_finding_hint(add(res, "dane.mismatch", MC_SEV_ERROR, "MX host %s: %s; DANE senders "
+			"(RFC 7672) will not deliver there", p->host, p->dane_error ? p->dane_error : "?"),
+			"publish TLSA records for the certificate in use (e.g. \"3 1 1\" with the SHA-256 "
+			"of its public key) before a new certificate goes live, and drop the old ones "
+			"after");
+	if (ptr && p->banner_name && strcasecmp(ptr, p->banner_name) != 0)
+		add(res, "smtp.banner_name", MC_SEV_INFO, "MX host %s (%s) greets as %s, but the PTR "
+		    "name of %s is %s", p->host, p->address, p->banner_name, p->address, ptr);
+}
+
+mc_status domain_smtp(mc_domain_result *res, const mc_net_opts *o)
+{
+	const mc_mta_sts *m = &res->mta_sts;
+	bool sts_enforce = m->policy_valid && strcmp(m->policy.mode, "enforce") == 0;
+	size_t good = 0, reached = 0, dane_ok = 0, dane_tried = 0;
+
+	res->smtp_probed = true;
+	if (res->n_fcrdns && !(res->smtp = calloc(res->n_fcrdns, sizeof(*res->smtp))))
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	for (size_t i = 0; i < res->n_fcrdns; i++) {
+		const mc_fcrdns *f = &res->fcrdns[i];
+		const mc_tlsa_host *t = tlsa_of(res, f->host);
+		bool dane = t && t->authenticated && t->n_records;
+		mc_smtp_probe *p = &res->smtp[res->n_smtp];
+
+		if (mc_smtp_probe_run(f->host, f->address, dane ? t->records : NULL,
+		                      dane ? t->n_records : 0, o, p) != MC_OK)
+			return mc_error_set(MC_ENOMEM, "out of memory");
+		res->n_smtp++;
+		probe_findings(res, p, sts_enforce, dane);
+		reached += p->stage != MC_SMTP_REFUSED && p->stage != MC_SMTP_CONNECT;
+		good += p->stage == MC_SMTP_DONE && p->chain_ok && p->name_ok;
+		dane_tried += p->dane_tried;
+		dane_ok += p->dane_ok;
+	}
+	if (res->n_smtp == 0)
+		domain_row(res, MC_PART_SMTP, MC_PART_NOT_CHECKED, "no MX address to probe");
+	else if (reached == 0)
+		domain_row(res, MC_PART_SMTP, MC_PART_NOT_CHECKED, "no MX address reached on the SMTP "
+		           "port (%zu tried)", res->n_smtp);
+	else if (good == res->n_smtp)
+		domain_row(res, MC_PART_SMTP, MC_PART_PASS, "STARTTLS with a valid certificate at all "
+		           "%zu MX address%s", res->n_smtp, res->n_smtp == 1 ? "" : "es");
+	else
+		domain_row(res, MC_PART_SMTP, MC_PART_WARNING, "STARTTLS with a valid certificate at "
+		           "%zu of %zu MX addresses", good, res->n_smtp);
+	if (dane_tried && dane_ok == dane_tried)
+		domain_row(res, MC_PART_DANE, MC_PART_PASS, "TLSA records matched the certificate at "
+		           "%zu MX address%s (DNSSEC-secure)", dane_ok, dane_ok == 1 ? "" : "es");
+	else if (dane_tried)
+		domain_row(res, MC_PART_DANE, MC_PART_ERROR, "TLSA records match at %zu of %zu MX "
+		           "addresses probed", dane_ok, dane_tried);
+	return MC_OK;
+}

@@ -23,5 +23,9 @@ void mc_net_addresses_clear(mc_net_addresses *a);
 
 double mc_net_timeout(const mc_net_opts *o); /* seconds */
 
+/* An SMTP reply in buf (smtp.c): its code and *end when complete, 0 when
+ * more is needed, -1 and *why when a line is not a reply line. */
+int mc_smtp_reply_scan(const char *buf, size_t len, size_t *end, const char **why);
+
 
 #endif

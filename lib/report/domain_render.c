@@ -155,6 +155,57 @@ static json_t *dane_json(const mc_domain_result *res)
 	return hosts;
 }
 
+static json_t *smtp_json(const mc_domain_result *res)
+{
+	json_t *o = json_object(), *probes = json_array();
+
+	json_object_set_new(o, "probed", json_boolean(res->smtp_probed));
+	for (size_t i = 0; i < res->n_smtp; i++) {
+		const mc_smtp_probe *p = &res->smtp[i];
+		json_t *e = json_object(), *c = json_object(), *d = json_object();
+
+		json_object_set_new(e, "host", mc_json_str(p->host));
+		json_object_set_new(e, "address", mc_json_str(p->address));
+		json_object_set_new(e, "stage", json_string(mc_smtp_stage_name(p->stage)));
+		json_object_set_new(e, "error", mc_json_str(p->error));
+		json_object_set_new(e, "banner", mc_json_str(p->banner));
+		json_object_set_new(e, "banner_name", mc_json_str(p->banner_name));
+		json_object_set_new(e, "ehlo_name", mc_json_str(p->ehlo_name));
+		json_object_set_new(e, "starttls", json_boolean(p->starttls));
+		json_object_set_new(e, "protocol", mc_json_str(p->protocol));
+		json_object_set_new(e, "cipher", mc_json_str(p->cipher));
+		if (p->stage == MC_SMTP_DONE) {
+			json_object_set_new(c, "subject", mc_json_str(p->subject));
+			json_object_set_new(c, "names", strings(p->names, p->n_names));
+			json_object_set_new(c, "chain_valid", json_boolean(p->chain_ok));
+			json_object_set_new(c, "chain_error", mc_json_str(p->chain_error));
+			json_object_set_new(c, "name_matches", json_boolean(p->name_ok));
+			json_object_set_new(c, "not_after", p->not_after ? utc_time(p->not_after)
+			                                                 : json_null());
+			json_object_set_new(c, "days_left", json_real(p->days_left));
+			json_object_set_new(e, "certificate", c);
+		} else {
+			json_decref(c);
+			json_object_set_new(e, "certificate", json_null());
+		}
+		if (p->dane_tried) {
+			json_object_set_new(d, "matched", json_boolean(p->dane_ok));
+			json_object_set_new(d, "record", mc_json_str(p->dane_match));
+			json_object_set_new(d, "depth", p->dane_ok ? json_integer(p->dane_depth)
+			                                           : json_null());
+			json_object_set_new(d, "error", mc_json_str(p->dane_error));
+			json_object_set_new(e, "dane", d);
+		} else {
+			json_decref(d);
+			json_object_set_new(e, "dane", json_null());
+		}
+		json_object_set_new(e, "ms", json_real(p->ms));
+		json_array_append_new(probes, e);
+	}
+	json_object_set_new(o, "probes", probes);
+	return o;
+}
+
 json_t *mc_domain_json(const void *result)
 {
 	const mc_domain_result *res = result;
@@ -170,6 +221,7 @@ json_t *mc_domain_json(const void *result)
 	                                            : json_null());
 	json_object_set_new(o, "dkim", dkim_json(res));
 	policies_json(res, o);
+	json_object_set_new(o, "smtp", smtp_json(res));
 	json_object_set_new(d, "hosts", dane_json(res));
 	json_object_set_new(o, "dane", d);
 	json_object_set_new(dn, "checked", json_boolean(res->dnssec_checked));

@@ -9,6 +9,7 @@ now. Then checks what `mailcheck domain --json` says of each test domain:
 the MTA-STS policy fetched, refused, rejected, parsed and matched.
 Prints "ok"/"FAIL" lines and "N passed, N failed".
 """
+import hashlib
 import json
 import os
 import shutil
@@ -143,8 +144,7 @@ def nsd(servers, tmp, zones):
     raise SystemExit(f"NSD did not start: {open(tmp + '/nsd.log').read() if os.path.exists(tmp + '/nsd.log') else ''}")
 
 
-def https(servers, tmp):
-    ca = pki.CA(f"{tmp}/ca")
+def https(servers, tmp, ca):
     certs = f"{tmp}/certs"
     os.makedirs(certs)
     ca.leaf(f"{certs}/default", "default.sts.test", ["default.sts.test"])
@@ -160,7 +160,72 @@ def https(servers, tmp):
     json.dump(routes, open(f"{tmp}/routes.json", "w"))
     p = servers.start([sys.executable, os.path.join(os.path.dirname(__file__), "https_server.py"),
                        f"{tmp}/routes.json", certs])
-    return int(p.stdout.readline()), ca.pem
+    return int(p.stdout.readline())
+
+
+# SMTP test servers: name -> (address, mode, certificate: good, expired,
+# wrongname, soon; TLSA: "own" (matching), "wrong", None)
+SMTP = {
+    "good": ("127.0.0.10", "good", "good", "own"),
+    "nostls": ("127.0.0.11", "nostarttls", "good", "own"),
+    "expired": ("127.0.0.12", "good", "expired", None),
+    "wrongname": ("127.0.0.13", "good", "wrongname", None),
+    "badtlsa": ("127.0.0.14", "good", "good", "wrong"),
+    "stall": ("127.0.0.15", "stall", "good", None),
+    "flood": ("127.0.0.16", "flood", "good", None),
+    "soon": ("127.0.0.17", "good", "soon", None),
+    "refuse": ("127.0.0.18", "refuse", "good", None),
+    "closed": ("127.0.0.19", None, None, None),
+}
+
+
+def spki_sha256(pem):
+    pub = subprocess.run(["openssl", "x509", "-in", pem, "-pubkey", "-noout"], check=True,
+                         capture_output=True).stdout
+    der = subprocess.run(["openssl", "pkey", "-pubin", "-outform", "DER"], input=pub, check=True,
+                         capture_output=True).stdout
+    return hashlib.sha256(der).hexdigest()
+
+
+def smtp_setup(tmp, ca):
+    """Certificates, the smtp.test zone (signed), the server config."""
+    d = f"{tmp}/smtp"
+    os.makedirs(d)
+    fmt = lambda t: time.strftime("%Y%m%d%H%M%SZ", time.gmtime(t))
+    zone = ["$ORIGIN smtp.test.", "$TTL 300", "@ SOA ns.test. hostmaster.test. 1 3600 600 86400 300",
+            "@ NS ns.test."]
+    servers = []
+    for name, (addr, mode, cert, tlsa) in SMTP.items():
+        host = f"mx.{name}.smtp.test"
+        zone += [f"{name} MX 10 {host}.", f"{host}. A {addr}", f'{name} TXT "v=spf1 mx -all"',
+                 f'_dmarc.{name} TXT "v=DMARC1; p=reject"']
+        if not mode:
+            continue
+        out = f"{d}/{name}"
+        if cert == "expired":
+            ca.leaf(out, host, [host], start="20200101000000Z", end="20200201000000Z")
+        elif cert == "wrongname":
+            ca.leaf(out, "mail.elsewhere.test", ["mail.elsewhere.test"])
+        elif cert == "soon":
+            ca.leaf(out, host, [host], start=fmt(time.time() - 86400), end=fmt(time.time() + 5 * 86400))
+        else:
+            ca.leaf(out, host, [host])
+        if tlsa:
+            digest = spki_sha256(f"{out}.leaf") if tlsa == "own" else "00" * 32
+            zone.append(f"_25._tcp.{host}. TLSA 3 1 1 {digest}")
+        servers.append({"address": addr, "name": host, "mode": mode, "cert": f"{out}.pem",
+                        "key": f"{out}.key"})
+    return "\n".join(zone) + "\n", servers
+
+
+def smtp_start(servers, tmp, config):
+    port = free_port()
+    json.dump({"port": port, "servers": config}, open(f"{tmp}/smtp.json", "w"))
+    p = servers.start([sys.executable, os.path.join(os.path.dirname(__file__), "smtp_server.py"),
+                       f"{tmp}/smtp.json"])
+    if p.stdout.readline().strip() != "ready":
+        raise SystemExit("the SMTP test server did not start: " + p.stderr.read())
+    return port
 
 
 def domain(dns, name, *extra):
@@ -179,10 +244,13 @@ def codes(doc):
 
 
 ANCHOR = None
+# seconds per fetch and SMTP step; a sanitizer build with the slow unwinder
+# needs more to load the system's CA store
+NET_TIMEOUT = os.environ.get("TRANSPORT_NET_TIMEOUT", "2")
 
 
 def sts_cases(dns, port, ca):
-    net = ["--allow-private", "--ca-file", ca, "--https-port", str(port), "--net-timeout", "2",
+    net = ["--allow-private", "--ca-file", ca, "--https-port", str(port), "--net-timeout", NET_TIMEOUT,
            "--trust-anchor", ANCHOR]
 
     def run(name, *extra, args=net):
@@ -309,16 +377,81 @@ def dnssec_cases(dns):
           r.stderr)
 
 
+def smtp_cases(dns, port, ca):
+    net = ["--smtp", "--allow-private", "--ca-file", ca, "--smtp-port", str(port), "--net-timeout", NET_TIMEOUT,
+           "--trust-anchor", ANCHOR]
+
+    def run(name, args=net):
+        rc, doc, err = domain(dns, f"{name}.smtp.test", *args)
+        probes = (doc.get("smtp") or {}).get("probes") or [{}]
+        return (rc, doc, doc.get("parts", {}).get("smtp", {}).get("status"), probes[0],
+                codes(doc), doc.get("parts", {}).get("dane", {}).get("status"))
+
+    rc, doc, st, p, c, dane = run("good")
+    cert = p.get("certificate") or {}
+    check(st == "pass" and p.get("stage") == "done" and p.get("starttls") and
+          p.get("banner_name") == "mx.good.smtp.test" and p.get("protocol", "").startswith("TLS") and
+          cert.get("chain_valid") and cert.get("name_matches") and
+          cert.get("names") == ["mx.good.smtp.test"] and cert.get("days_left", 0) > 20,
+          "smtp good: banner, EHLO, STARTTLS, TLS, a valid certificate for the MX name",
+          json.dumps(p) + json.dumps(c))
+    check(dane == "pass" and (p.get("dane") or {}).get("matched") is True and
+          (p.get("dane") or {}).get("record", "").startswith("3 1 1 ") and p["dane"]["depth"] == 0,
+          "dane good: the DNSSEC-secure TLSA record 3 1 1 matches the server's key", json.dumps(p.get("dane")))
+    rc, doc, st, p, c, dane = run("badtlsa")
+    check(dane == "error" and c.get("dane.mismatch") == "error" and (p.get("dane") or {}).get("matched") is False
+          and rc == 1, "dane mismatch: the TLSA record names another key", json.dumps(p.get("dane")) + json.dumps(c))
+    rc, doc, st, p, c, dane = run("nostls")
+    check(p.get("stage") == "no_starttls" and c.get("smtp.no_starttls") == "error",
+          "smtp no STARTTLS with DANE records: an error (DANE senders will not deliver)", json.dumps(c))
+    rc, doc, st, p, c, dane = run("expired")
+    check(st == "warning" and c.get("smtp.certificate_untrusted") == "warning" and
+          "expired" in ((p.get("certificate") or {}).get("chain_error") or ""),
+          "smtp expired certificate: chain error named, warning without MTA-STS", json.dumps(p))
+    rc, doc, st, p, c, dane = run("wrongname")
+    check(c.get("smtp.certificate_name") == "warning" and (p.get("certificate") or {}).get("chain_valid") and
+          not (p.get("certificate") or {}).get("name_matches"),
+          "smtp certificate for another name: name and chain told apart", json.dumps(p))
+    rc, doc, st, p, c, dane = run("soon")
+    check(c.get("smtp.certificate_expiring") == "warning" and 4 < (p.get("certificate") or {}).get("days_left", 0) < 6,
+          "smtp certificate expiring in 5 days", json.dumps(p))
+    quick = list(net)
+    quick[quick.index("--net-timeout") + 1] = "1"
+    t0 = time.time()
+    rc, doc, st, p, c, dane = run("stall", args=quick)
+    check(p.get("stage") == "banner" and "never ends" in (p.get("error") or "") and "smtp.greeting" in c
+          and time.time() - t0 < 5, "smtp greeting that never ends: stopped at --net-timeout", json.dumps(p))
+    rc, doc, st, p, c, dane = run("flood")
+    check(p.get("stage") == "banner" and "floods" in (p.get("error") or ""),
+          "smtp greeting that floods: stopped at 4096 bytes", json.dumps(p))
+    rc, doc, st, p, c, dane = run("refuse")
+    check(p.get("stage") == "banner" and "554" in (p.get("error") or ""), "smtp 554 greeting", json.dumps(p))
+    rc, doc, st, p, c, dane = run("closed")
+    check(p.get("stage") == "connect" and c.get("smtp.unreachable") == "warning" and st == "not_checked",
+          "smtp nothing listening: unreachable", json.dumps(p))
+    rc, doc, st, p, c, dane = run("good", args=[a for a in net if a != "--allow-private"])
+    check(p.get("stage") == "refused" and "smtp.not_probed" in c, "smtp loopback not probed without --allow-private",
+          json.dumps(p))
+    rc, doc, st, p, c, dane = run("good", args=[a for a in net if a != "--smtp"])
+    check(st == "not_checked" and doc.get("smtp", {}).get("probed") is False, "smtp not probed without --smtp",
+          json.dumps(doc.get("smtp")))
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="mailcheck-transport-")
     servers = Servers(tmp)
     global ANCHOR
     try:
-        zones, ANCHOR = dnssec_zones.build(f"{tmp}/dnssec", {"sts.test.": sts_zone()})
+        ca = pki.CA(f"{tmp}/ca")
+        smtp_zone, smtp_config = smtp_setup(tmp, ca)
+        zones, ANCHOR = dnssec_zones.build(f"{tmp}/dnssec", {"sts.test.": sts_zone()},
+                                           {"smtp.test.": smtp_zone})
         dns = nsd(servers, tmp, zones)
-        port, ca = https(servers, tmp)
-        sts_cases(dns, port, ca)
+        port = https(servers, tmp, ca)
+        smtp_port = smtp_start(servers, tmp, smtp_config)
+        sts_cases(dns, port, ca.pem)
         dnssec_cases(dns)
+        smtp_cases(dns, smtp_port, ca.pem)
     finally:
         servers.stop()
         shutil.rmtree(tmp, ignore_errors=True)

@@ -46,9 +46,10 @@ def mail_zone(zone, extra=""):
         "_dmarc TXT \"v=DMARC1; p=reject\"\n" + extra)
 
 
-def build(d, unsigned):
+def build(d, unsigned, signed=None):
     """Zone texts by apex, and the trust anchor file. unsigned: apex -> text of
-    zones delegated from test. without DS (served as they are)."""
+    zones delegated from test. without DS (served as they are); signed: apex
+    -> text of zones signed and delegated with DS."""
     os.makedirs(d, exist_ok=True)
     day = 86400
     fmt = lambda t: time.strftime("%Y%m%d%H%M%S", time.gmtime(t))
@@ -65,6 +66,8 @@ def build(d, unsigned):
         "old.test.": (mail_zone("old.test."), {"alg": "RSASHA1"}, "own"),
         "unsigned.test.": (mail_zone("unsigned.test."), None, None),
     }
+    for apex, text in (signed or {}).items():
+        children[apex] = (text, {}, "own")
     tld = soa("test.") + "ns A 127.0.0.1\n"
     for apex, (text, opts, dsmode) in children.items():
         tld += f"{apex} NS ns.test.\n"

@@ -6,6 +6,7 @@
 #include "check.h"
 #include "domain/internal.h"
 #include "mailcheck/net.h"
+#include "net/internal.h"
 
 static const char *parse(const char *text, mc_sts_policy *p, size_t *line)
 {
@@ -111,6 +112,24 @@ static void test_refused(void)
 	CHECK(mc_net_refused_address("::ffff:8.8.8.8") == NULL);
 }
 
+static void test_smtp_reply(void)
+{
+	static const char multi[] = "250-mx.example.com\r\n250-PIPELINING\r\n250 STARTTLS\r\n"
+	                            "221 pipelined";
+	size_t end = 0;
+	const char *why = NULL;
+
+	CHECK(mc_smtp_reply_scan(multi, strlen(multi), &end, &why) == 250);
+	CHECK(end == strlen(multi) - strlen("221 pipelined"));
+	CHECK(mc_smtp_reply_scan("220", 3, &end, &why) == 0);           /* no line end yet */
+	CHECK(mc_smtp_reply_scan("220-a\r\n220-b", 12, &end, &why) == 0); /* more lines to come */
+	CHECK(mc_smtp_reply_scan("220\n", 4, &end, &why) == 220 && end == 4);
+	CHECK(mc_smtp_reply_scan("554 go away\n", 12, &end, &why) == 554);
+	CHECK(mc_smtp_reply_scan("HTTP/1.1 400\r\n", 15, &end, &why) == -1 && why);
+	CHECK(mc_smtp_reply_scan("22\n", 3, &end, &why) == -1);
+	CHECK(mc_smtp_reply_scan("220x\n", 5, &end, &why) == -1);
+}
+
 int main(void)
 {
 	static const struct test tests[] = {
@@ -118,6 +137,7 @@ int main(void)
 		{"sts policy: bad, with the line", test_policy_bad},
 		{"sts mx match", test_mx_match},
 		{"addresses refused", test_refused},
+		{"smtp replies: complete, partial, malformed", test_smtp_reply},
 	};
 	return run_tests(tests, sizeof(tests) / sizeof(tests[0]));
 }

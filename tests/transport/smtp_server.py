@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""SMTP servers with STARTTLS on loopback addresses for the transport tests.
+
+    smtp_server.py CONFIG.json
+
+CONFIG: {"port": N, "servers": [{"address": "127.0.0.10", "name": "mx.x.test",
+"mode": "good", "cert": "PEM", "key": "KEY"}]}. Modes: good (STARTTLS),
+nostarttls, stall (a greeting that never ends), flood (a greeting that goes
+on forever), refuse (554). Prints "ready" once listening; serves until
+killed. Each connection is a thread; nothing is delivered anywhere.
+"""
+import json
+import socket
+import ssl
+import sys
+import threading
+import time
+
+
+def readline(f):
+    line = f.readline(1024)
+    return line.decode("latin-1").strip() if line else None
+
+
+def session(conn, srv):
+    mode, name = srv["mode"], srv["name"]
+    try:
+        if mode == "stall":
+            conn.sendall(b"220-" + name.encode() + b" starts greeting\r\n")
+            time.sleep(30)
+            return
+        if mode == "flood":
+            line = b"220-" + b"x" * 70 + b"\r\n"
+            end = time.time() + 30
+            while time.time() < end:
+                conn.sendall(line * 50)
+            return
+        if mode == "refuse":
+            conn.sendall(b"554 " + name.encode() + b" no SMTP service here\r\n")
+            return
+        conn.sendall(b"220 " + name.encode() + b" ESMTP test server\r\n")
+        f = conn.makefile("rb")
+        while True:
+            cmd = readline(f)
+            if cmd is None:
+                return
+            verb = cmd.split(" ")[0].upper()
+            if verb in ("EHLO", "HELO"):
+                ext = [name + " greets you", "PIPELINING", "SIZE 10240000"]
+                if mode != "nostarttls":
+                    ext.append("STARTTLS")
+                reply = "".join(f"250-{e}\r\n" for e in ext[:-1]) + f"250 {ext[-1]}\r\n"
+                conn.sendall(reply.encode())
+            elif verb == "STARTTLS" and mode != "nostarttls":
+                conn.sendall(b"220 2.0.0 ready to start TLS\r\n")
+                ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+                ctx.load_cert_chain(srv["cert"], srv["key"])
+                try:
+                    conn = ctx.wrap_socket(conn, server_side=True)
+                except (ssl.SSLError, OSError):
+                    return  # the client gave up on the certificate
+                f = conn.makefile("rb")
+            elif verb == "QUIT":
+                conn.sendall(b"221 2.0.0 bye\r\n")
+                return
+            else:
+                conn.sendall(b"502 5.5.2 not here\r\n")
+    except OSError:
+        pass
+    finally:
+        try:
+            conn.close()
+        except OSError:
+            pass
+
+
+def serve(sock, srv):
+    while True:
+        conn, _ = sock.accept()
+        threading.Thread(target=session, args=(conn, srv), daemon=True).start()
+
+
+def main():
+    cfg = json.load(open(sys.argv[1]))
+    for srv in cfg["servers"]:
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((srv["address"], cfg["port"]))
+        s.listen(16)
+        threading.Thread(target=serve, args=(s, srv), daemon=True).start()
+    print("ready", flush=True)
+    while True:
+        time.sleep(3600)
+
+
+if __name__ == "__main__":
+    main()
