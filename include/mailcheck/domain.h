@@ -101,6 +101,38 @@ typedef struct mc_tlsrpt {
 	size_t n_rua;
 } mc_tlsrpt;
 
+/* The BIMI logo (l=), fetched and checked against the SVG Tiny PS profile. */
+typedef struct mc_bimi_logo {
+	mc_fetch fetch;
+	bool gzip;             /* served compressed (.svgz) */
+	char *error;           /* not an SVG document: why, with the line */
+	char **problems;       /* SVG Tiny PS points it misses, one line each */
+	size_t n_problems;
+	char *title;
+	bool square;           /* the viewBox is square */
+	unsigned char *svg;    /* the document (uncompressed), for the VMC match */
+	size_t svg_len;
+} mc_bimi_logo;
+
+/* The Verified Mark Certificate (a=), a PEM chain. */
+typedef struct mc_bimi_vmc {
+	mc_fetch fetch;
+	char *error;           /* no certificate in it: why */
+	size_t n_certs;
+	char *subject;
+	char **names;          /* subjectAltName dNSNames */
+	size_t n_names;
+	int64_t not_before, not_after;
+	bool valid_now;
+	bool eku_bimi;         /* extended key usage 1.3.6.1.5.5.7.3.31 */
+	bool name_ok;          /* a name is the BIMI record's or aligned with the domain */
+	bool logo_embedded;    /* a data: SVG in the logotype extension (RFC 3709) */
+	bool logo_matches;     /* the same SVG as l= */
+	bool chain_checked;    /* against --ca-file (the Mark Verifying Authority roots) */
+	bool chain_ok;
+	char *chain_error;
+} mc_bimi_vmc;
+
 typedef struct mc_bimi {
 	char *record;
 	size_t n_records;
@@ -108,6 +140,9 @@ typedef struct mc_bimi {
 	char *authority;       /* a= */
 	bool declined;         /* "v=BIMI1; l=; a=;" */
 	char *found_at;        /* default._bimi.DOMAIN or of the organizational domain */
+	bool logo_tried, vmc_tried; /* fetched (network DNS, a valid record) */
+	mc_bimi_logo logo;
+	mc_bimi_vmc vmc;
 } mc_bimi;
 
 typedef struct mc_tlsa_host {

@@ -58,7 +58,7 @@ const char *mc_fetch_error_name(mc_fetch_error e); /* "ok", "no_address", ... */
  * NULL when not, else what it is ("loopback", "private", ...). */
 const char *mc_net_refused_address(const char *address);
 
-/* Call once before threads start (libcurl's global init). */
+/* Call once before threads start (libcurl's and libxml2's global init). */
 void mc_net_init(void);
 
 /*

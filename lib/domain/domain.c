@@ -973,6 +973,11 @@ mc_status mc_domain_check(mc_resolver *r, const char *domain, const mc_domain_op
 	} else {
 		bimi(out, ba, out->domain);
 	}
+	/* the logo and its certificate, as a mailbox provider fetches them */
+	if (!mc_resolver_offline(r) && out->bimi.n_records == 1 && !out->bimi.declined &&
+	    worst(&out->findings, "bimi.syntax") < 0 &&
+	    (st = domain_bimi_assets(r, out, opts ? &opts->net : NULL)) != MC_OK)
+		goto out;
 	parked(out);
 	mx_row(out);
 	spf_row(out);
@@ -1025,10 +1030,7 @@ void mc_domain_result_clear(mc_domain_result *res)
 	for (size_t i = 0; i < res->tlsrpt.n_rua; i++)
 		free(res->tlsrpt.rua[i]);
 	free(res->tlsrpt.rua);
-	free(res->bimi.record);
-	free(res->bimi.location);
-	free(res->bimi.authority);
-	free(res->bimi.found_at);
+	domain_bimi_clear(&res->bimi);
 	for (size_t i = 0; i < res->n_tlsa; i++) {
 		free(res->tlsa[i].host);
 		free(res->tlsa[i].name);

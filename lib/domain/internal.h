@@ -35,6 +35,17 @@ void domain_row(mc_domain_result *res, mc_domain_part p, mc_part_status st, cons
 /* The MTA-STS policy: fetch it, parse it, match the MX hosts (transport.c). */
 mc_status domain_sts_policy(mc_resolver *r, mc_domain_result *res, const mc_net_opts *o);
 void domain_mta_sts_clear(mc_mta_sts *m);
+/* BIMI (bimi.c): the SVG Tiny PS check (NULL, or why it is no SVG
+ * document; profile problems in l->problems), the VMC check, the fetch of
+ * both, and gunzip bounded at 256 KiB (NULL when not gzip or larger). */
+const char *domain_svg_check(const unsigned char *svg, size_t len, mc_bimi_logo *l);
+void domain_vmc_check(const unsigned char *pem, size_t len, const char *domain,
+                      const char *record_name, const char *ca_file,
+                      const unsigned char *logo, size_t logo_len, mc_bimi_vmc *v);
+unsigned char *domain_gunzip(const unsigned char *in, size_t len, size_t *out_len);
+mc_status domain_bimi_assets(mc_resolver *r, mc_domain_result *res, const mc_net_opts *o);
+void domain_bimi_clear(mc_bimi *b);
+
 /* --smtp: probe every MX address (after MTA-STS, reverse DNS and TLSA). */
 mc_status domain_smtp(mc_domain_result *res, const mc_net_opts *o);
 

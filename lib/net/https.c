@@ -9,6 +9,7 @@
  */
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <libxml/parser.h>
 #include <openssl/x509.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@ const char *mc_fetch_error_name(mc_fetch_error e)
 void mc_net_init(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
+	xmlInitParser(); /* the BIMI logo check parses SVG in worker threads */
 }
 
 double mc_net_timeout(const mc_net_opts *o)

@@ -113,6 +113,51 @@ static json_t *sts_policy_json(const mc_mta_sts *m)
 	return o;
 }
 
+static json_t *bimi_logo_json(const mc_bimi *b)
+{
+	const mc_bimi_logo *l = &b->logo;
+	json_t *o;
+
+	if (!b->logo_tried)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "fetch", fetch_json(&l->fetch));
+	json_object_set_new(o, "gzip", json_boolean(l->gzip));
+	json_object_set_new(o, "error", mc_json_str(l->error));
+	json_object_set_new(o, "problems", strings(l->problems, l->n_problems));
+	json_object_set_new(o, "title", mc_json_str(l->title));
+	json_object_set_new(o, "square", json_boolean(l->square));
+	json_object_set_new(o, "tiny_ps", json_boolean(l->fetch.error == MC_FETCH_OK && !l->error &&
+	                                               l->n_problems == 0));
+	return o;
+}
+
+static json_t *bimi_vmc_json(const mc_bimi *b)
+{
+	const mc_bimi_vmc *v = &b->vmc;
+	json_t *o;
+
+	if (!b->vmc_tried)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "fetch", fetch_json(&v->fetch));
+	json_object_set_new(o, "error", mc_json_str(v->error));
+	json_object_set_new(o, "certificates", json_integer((json_int_t)v->n_certs));
+	json_object_set_new(o, "subject", mc_json_str(v->subject));
+	json_object_set_new(o, "names", strings(v->names, v->n_names));
+	json_object_set_new(o, "not_before", v->not_before ? utc_time(v->not_before) : json_null());
+	json_object_set_new(o, "not_after", v->not_after ? utc_time(v->not_after) : json_null());
+	json_object_set_new(o, "valid_now", json_boolean(v->valid_now));
+	json_object_set_new(o, "bimi_usage", json_boolean(v->eku_bimi));
+	json_object_set_new(o, "name_matches", json_boolean(v->name_ok));
+	json_object_set_new(o, "logo_embedded", json_boolean(v->logo_embedded));
+	json_object_set_new(o, "logo_matches", json_boolean(v->logo_matches));
+	json_object_set_new(o, "chain_checked", json_boolean(v->chain_checked));
+	json_object_set_new(o, "chain_valid", json_boolean(v->chain_ok));
+	json_object_set_new(o, "chain_error", mc_json_str(v->chain_error));
+	return o;
+}
+
 static json_t *policies_json(const mc_domain_result *res, json_t *o)
 {
 	json_t *m = json_object(), *t = json_object(), *b = json_object();
@@ -133,6 +178,8 @@ static json_t *policies_json(const mc_domain_result *res, json_t *o)
 	json_object_set_new(b, "location", mc_json_str(res->bimi.location));
 	json_object_set_new(b, "authority", mc_json_str(res->bimi.authority));
 	json_object_set_new(b, "declined", json_boolean(res->bimi.declined));
+	json_object_set_new(b, "logo", bimi_logo_json(&res->bimi));
+	json_object_set_new(b, "certificate", bimi_vmc_json(&res->bimi));
 	json_object_set_new(o, "bimi", b);
 	return o;
 }

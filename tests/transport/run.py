@@ -86,6 +86,53 @@ STS = {
 }
 
 
+GOOD_SVG = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<svg xmlns="http://www.w3.org/2000/svg" version="1.2" baseProfile="tiny-ps" '
+            'viewBox="0 0 100 100"><title>Example Brand</title>'
+            '<circle cx="50" cy="50" r="40" fill="#c00"/></svg>\n')
+BAD_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+           'viewBox="0 0 200 100" x="0"><script>alert(1)</script>'
+           '<image xlink:href="https://elsewhere.example/a.png"/>'
+           '<rect onclick="x()" style="fill:url(https://e.example/p)"/></svg>\n')
+BOMB_SVG = ('<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">'
+            + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8))
+            + ']>\n<svg xmlns="http://www.w3.org/2000/svg" version="1.2" baseProfile="tiny-ps" '
+            'viewBox="0 0 1 1"><title>&i;</title></svg>\n')
+
+
+def der(tag, body):
+    n = len(body)
+    if n < 128:
+        head = bytes([n])
+    else:
+        b = n.to_bytes((n.bit_length() + 7) // 8, "big")
+        head = bytes([0x80 | len(b)]) + b
+    return bytes([tag]) + head + body
+
+
+def logotype(svg):
+    """RFC 3709 LogotypeExtn with the SVG as a gzip data: URI (subjectLogo, direct)."""
+    import base64
+    import gzip
+    uri = b"data:image/svg+xml;base64," + base64.b64encode(gzip.compress(svg.encode()))
+    sha256 = der(0x30, der(0x06, bytes.fromhex("608648016503040201")))
+    details = der(0x30, der(0x16, b"image/svg+xml") +
+                  der(0x30, der(0x30, sha256 + der(0x04, hashlib.sha256(svg.encode()).digest()))) +
+                  der(0x30, der(0x16, uri)))
+    data = der(0x30, der(0x30, der(0x30, details)))
+    return der(0x30, der(0xA2, der(0xA0, data)))
+
+
+# name: (logo served, content type, VMC: (logo it embeds, BIMI usage) or None)
+BIMI = {
+    "bimigood": (GOOD_SVG, "image/svg+xml", (GOOD_SVG, True)),
+    "bimibad": (BAD_SVG, "image/svg+xml", None),
+    "bimibomb": (BOMB_SVG, "image/svg+xml", None),
+    "bimihtml": ("<html><body>logo</body></html>", "text/html", None),
+    "bimivmc": (GOOD_SVG, "image/svg+xml", (BAD_SVG, False)),
+}
+
+
 def sts_zone():
     z = ["$ORIGIN sts.test.", "$TTL 300",
          "@ SOA ns.sts.test. hostmaster.sts.test. 1 3600 600 86400 300", "@ NS ns", "ns A 127.0.0.1"]
@@ -98,6 +145,14 @@ def sts_zone():
         z.append(f"mta-sts.{name} A 127.0.0.1")
         z.append(f'{name} TXT "v=spf1 -all"')
         z.append(f'_dmarc.{name} TXT "v=DMARC1; p=reject"')
+    z.append("logo A 127.0.0.1")
+    for name, (_svg, _type, vmc) in BIMI.items():
+        z += [f"{name} MX 10 mx.{name}", f"mx.{name} A 127.0.0.1", f'{name} TXT "v=spf1 -all"',
+              f'_dmarc.{name} TXT "v=DMARC1; p=reject"']
+        rec = f"v=BIMI1; l=https://logo.sts.test/{name}.svg;"
+        if vmc:
+            rec += f" a=https://logo.sts.test/{name}.pem;"
+        z.append(f'default._bimi.{name} TXT "{rec}"')
     return "\n".join(z) + "\n"
 
 
@@ -157,6 +212,15 @@ def https(servers, tmp, ca):
         else:
             ca.leaf(f"{certs}/{host}", host, [host])
     routes = {f"mta-sts.{n}.sts.test/.well-known/mta-sts.txt": r for n, (_mx, r) in STS.items() if r}
+    ca.leaf(f"{certs}/logo.sts.test", "logo.sts.test", ["logo.sts.test"])
+    for name, (svg, ctype, vmc) in BIMI.items():
+        routes[f"logo.sts.test/{name}.svg"] = {"type": ctype, "body": svg}
+        if vmc:
+            ext = ("extendedKeyUsage=1.3.6.1.5.5.7.3.31\n" if vmc[1] else "") + \
+                  "1.3.6.1.5.5.7.1.12=DER:" + logotype(vmc[0]).hex() + "\n"
+            pem = ca.leaf(f"{tmp}/vmc-{name}", f"{name} brand", [f"{name}.sts.test"], ext=ext)
+            routes[f"logo.sts.test/{name}.pem"] = {"type": "application/pem-certificate-chain",
+                                                   "body": open(pem).read()}
     json.dump(routes, open(f"{tmp}/routes.json", "w"))
     p = servers.start([sys.executable, os.path.join(os.path.dirname(__file__), "https_server.py"),
                        f"{tmp}/routes.json", certs])
@@ -377,6 +441,44 @@ def dnssec_cases(dns):
           r.stderr)
 
 
+def bimi_cases(dns, port, ca):
+    net = ["--allow-private", "--ca-file", ca, "--https-port", str(port), "--net-timeout", NET_TIMEOUT,
+           "--trust-anchor", ANCHOR]
+
+    def run(name):
+        rc, doc, err = domain(dns, f"{name}.sts.test", *net)
+        b = doc.get("bimi") or {}
+        return doc.get("parts", {}).get("bimi", {}).get("status"), b.get("logo") or {}, \
+            b.get("certificate") or {}, codes(doc)
+
+    st, logo, vmc, c = run("bimigood")
+    check(st == "pass" and logo.get("tiny_ps") and logo.get("title") == "Example Brand" and
+          vmc.get("bimi_usage") and vmc.get("logo_embedded") and vmc.get("logo_matches") and
+          vmc.get("name_matches") and vmc.get("valid_now") and vmc.get("chain_valid") and
+          not any(k.startswith("bimi.") for k in c),
+          "bimi good: SVG Tiny PS logo, VMC with the BIMI usage embedding the same logo",
+          json.dumps([logo, vmc, c]))
+    st, logo, vmc, c = run("bimibad")
+    probs = " | ".join(logo.get("problems", []))
+    check(st == "error" and c.get("bimi.svg_profile") == "error" and all(
+          w in probs for w in ("<script>", "<image>", "outside the document", "event attribute",
+                               "tiny-ps", "not square", "<title>", "x= or y=")),
+          "bimi bad logo: every SVG Tiny PS problem named", probs)
+    st, logo, vmc, c = run("bimibomb")
+    # libxml2 stops the expansion itself ("entity reference loop"); were it
+    # to parse, the DOCTYPE is a profile problem: an error either way
+    check(st == "error" and ("entity" in (logo.get("error") or "") or
+                             any("DOCTYPE" in p for p in logo.get("problems", []))),
+          "bimi logo with an entity bomb: refused, no expansion", json.dumps(logo)[:500])
+    st, logo, vmc, c = run("bimihtml")
+    check(st == "error" and "bimi.logo_not_svg" in c and "<html>" in (logo.get("error") or ""),
+          "bimi logo that is an HTML page: not an SVG document", json.dumps(logo)[:500])
+    st, logo, vmc, c = run("bimivmc")
+    check(st == "error" and c.get("bimi.vmc_invalid") == "error" and vmc.get("logo_embedded") and
+          not vmc.get("logo_matches") and not vmc.get("bimi_usage"),
+          "bimi VMC without the BIMI usage, embedding another logo", json.dumps(vmc) + json.dumps(c))
+
+
 def smtp_cases(dns, port, ca):
     net = ["--smtp", "--allow-private", "--ca-file", ca, "--smtp-port", str(port), "--net-timeout", NET_TIMEOUT,
            "--trust-anchor", ANCHOR]
@@ -451,6 +553,7 @@ def main():
         smtp_port = smtp_start(servers, tmp, smtp_config)
         sts_cases(dns, port, ca.pem)
         dnssec_cases(dns)
+        bimi_cases(dns, port, ca.pem)
         smtp_cases(dns, smtp_port, ca.pem)
     finally:
         servers.stop()
