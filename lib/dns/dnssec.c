@@ -477,26 +477,103 @@ static ldns_rdf *anchor_zone(const ldns_rr_list *anchors, const ldns_rdf *name)
 	return best ? ldns_rdf_clone(best) : NULL;
 }
 
-/* Walk from the anchor down to name (see the top of the file). */
+/*
+ * What the walks of a resolver found, by name: each name of a chain the
+ * walk passed (a zone whose keys were validated, a name proven to be no
+ * cut, an unsigned delegation, a bogus link), so that the next walk for a
+ * name below starts there. The answers of one check share their zones:
+ * each link is verified once per resolver (until it forgets).
+ */
+#define MEMO_MAX 128
+
+struct memo {
+	ldns_rdf *name[MEMO_MAX];
+	struct zone zone[MEMO_MAX];
+	size_t n;
+};
+
+static void zone_copy(const struct zone *from, struct zone *to)
+{
+	to->state = from->state;
+	to->name = from->name ? ldns_rdf_clone(from->name) : NULL;
+	to->keys = from->keys ? ldns_rr_list_clone(from->keys) : NULL;
+	to->reason = from->reason ? mc_strdup(from->reason) : NULL;
+}
+
+void mc_dnssec_memo_free(void *memo)
+{
+	struct memo *m = memo;
+
+	for (size_t i = 0; m && i < m->n; i++) {
+		ldns_rdf_deep_free(m->name[i]);
+		zone_clear(&m->zone[i]);
+	}
+	free(m);
+}
+
+static void remember(mc_resolver *r, const ldns_rdf *name, const struct zone *z)
+{
+	struct memo *m = mc_resolver_dnssec_memo(r);
+
+	if (z->state == MC_DNSSEC_INDETERMINATE) /* a lookup failed: try again next time */
+		return;
+	if (!m && (m = calloc(1, sizeof(*m))))
+		mc_resolver_set_dnssec_memo(r, m);
+	if (m && m->n < MEMO_MAX && (m->name[m->n] = ldns_rdf_clone(name))) {
+		zone_copy(z, &m->zone[m->n]);
+		m->n++;
+	}
+}
+
+/* The deepest name remembered at or above name; its walk result in *z. */
+static const ldns_rdf *recall(mc_resolver *r, const ldns_rdf *name, struct zone *z)
+{
+	const struct memo *m = mc_resolver_dnssec_memo(r);
+	size_t best = SIZE_MAX;
+
+	for (size_t i = 0; m && i < m->n; i++)
+		if ((ldns_dname_compare(m->name[i], name) == 0 ||
+		     ldns_dname_is_subdomain(name, m->name[i])) &&
+		    (best == SIZE_MAX ||
+		     ldns_dname_label_count(m->name[i]) > ldns_dname_label_count(m->name[best])))
+			best = i;
+	if (best == SIZE_MAX)
+		return NULL;
+	zone_copy(&m->zone[best], z);
+	return m->name[best];
+}
+
+/* Walk from the anchor (or from where an earlier walk got) down to name
+ * (see the top of the file). */
 static void walk(mc_resolver *r, const ldns_rr_list *anchors, const ldns_rdf *name,
                  struct zone *z)
 {
+	const ldns_rdf *from;
 	size_t labels, at;
 
 	memset(z, 0, sizeof(*z));
-	if (!(z->name = anchor_zone(anchors, name))) {
-		char *n = name_str(name);
+	if ((from = recall(r, name, z))) {
+		if (z->state != MC_DNSSEC_SECURE)
+			return; /* the chain ended above */
+		at = ldns_dname_label_count(from) + 1;
+	} else {
+		if (!(z->name = anchor_zone(anchors, name))) {
+			char *n = name_str(name);
 
-		zone_fail(z, MC_DNSSEC_INDETERMINATE, "no trust anchor covers %s", n);
-		free(n);
-		return;
+			zone_fail(z, MC_DNSSEC_INDETERMINATE, "no trust anchor covers %s", n);
+			free(n);
+			return;
+		}
+		take_keys(r, z, anchors);
+		if (!z->reason)
+			z->state = MC_DNSSEC_SECURE;
+		remember(r, z->name, z);
+		if (z->reason)
+			return;
+		at = ldns_dname_label_count(z->name) + 1;
 	}
-	take_keys(r, z, anchors);
-	if (z->reason)
-		return;
-	z->state = MC_DNSSEC_SECURE;
 	labels = ldns_dname_label_count(name);
-	for (at = ldns_dname_label_count(z->name) + 1; at <= labels; at++) {
+	for (; at <= labels; at++) {
 		ldns_rdf *next = ldns_dname_clone_from(name, (uint16_t)(labels - at));
 		const mc_dns_answer *a = next ? ask(r, next, MC_RR_DS) : NULL;
 		ldns_pkt *p = a ? packet(a) : NULL;
@@ -538,6 +615,8 @@ static void walk(mc_resolver *r, const ldns_rr_list *anchors, const ldns_rdf *na
 				stop = true; /* nothing exists below: the zone so far is the one */
 			}
 		}
+		if (next && (!stop || z->state != MC_DNSSEC_SECURE))
+			remember(r, next, z);
 		ldns_pkt_free(p);
 		ldns_rdf_deep_free(next);
 		free(nn);
@@ -546,6 +625,7 @@ static void walk(mc_resolver *r, const ldns_rr_list *anchors, const ldns_rdf *na
 			return;
 	}
 }
+
 
 static void judge(mc_dns_answer *a, mc_dnssec_state st, char *reason)
 {

@@ -56,5 +56,10 @@ char *mc_dns_rdf_name(const ldns_rdf *rdf);
  * NULL: Debian's root key; NULL and *why on failure. */
 ldns_rr_list *mc_dnssec_anchors_load(const char *file, char **why);
 const ldns_rr_list *mc_resolver_anchors(const mc_resolver *r);
+/* The validated chains of a resolver (dnssec.c owns them; the resolver
+ * frees them when it forgets or is freed). */
+void *mc_resolver_dnssec_memo(const mc_resolver *r);
+void mc_resolver_set_dnssec_memo(mc_resolver *r, void *memo);
+void mc_dnssec_memo_free(void *memo);
 
 #endif

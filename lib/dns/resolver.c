@@ -20,6 +20,7 @@ struct mc_resolver {
 	bool dnssec;             /* the backend sets DO and keeps responses */
 	ldns_rr_list *anchors;   /* DNSSEC trust anchors, NULL until set */
 	bool anchors_borrowed;   /* a sibling's: the parent owns them */
+	void *dnssec_memo;       /* chains validated so far (dnssec.c) */
 };
 
 mc_status mc_resolver_new_backend(mc_resolver **out, const mc_dns_backend *be, void *state)
@@ -66,6 +67,7 @@ mc_status mc_resolver_set_trust_anchor(mc_resolver *r, const char *file)
 	}
 	if (!r->anchors_borrowed)
 		ldns_rr_list_deep_free(r->anchors);
+	mc_dnssec_memo_free(r->dnssec_memo);
 	r->anchors = list;
 	r->anchors_borrowed = false;
 	return MC_OK;
@@ -74,6 +76,16 @@ mc_status mc_resolver_set_trust_anchor(mc_resolver *r, const char *file)
 bool mc_resolver_validates(const mc_resolver *r)
 {
 	return r->dnssec && r->anchors;
+}
+
+void *mc_resolver_dnssec_memo(const mc_resolver *r)
+{
+	return r->dnssec_memo;
+}
+
+void mc_resolver_set_dnssec_memo(mc_resolver *r, void *memo)
+{
+	r->dnssec_memo = memo;
 }
 
 const ldns_rr_list *mc_resolver_anchors(const mc_resolver *r)
@@ -124,6 +136,8 @@ void mc_resolver_forget(mc_resolver *r)
 		return; /* keep the old one: memory is short, answers stay valid */
 	mc_dns_cache_free(r->cache);
 	r->cache = fresh;
+	mc_dnssec_memo_free(r->dnssec_memo); /* its keys came from the old answers */
+	r->dnssec_memo = NULL;
 	r->n_log = 0;
 }
 
@@ -140,6 +154,7 @@ void mc_resolver_free(mc_resolver *r)
 		r->backend->free(r->state);
 	if (!r->anchors_borrowed)
 		ldns_rr_list_deep_free(r->anchors);
+	mc_dnssec_memo_free(r->dnssec_memo);
 	mc_dns_cache_free(r->cache);
 	free(r->log);
 	free(r);
