@@ -6,7 +6,10 @@
  *      mta-sts.DOMAIN, _smtp._tls, default._bimi -- all in flight at once;
  *   2. the checks themselves (answered mostly from the cache);
  *   3. PTR of every MX address and TLSA of every MX host;
- *   4. the addresses of the PTR names (forward confirmation).
+ *   4. the addresses of the PTR names (forward confirmation);
+ * then, with network DNS only (transport.c, bimi.c): the MTA-STS policy and
+ * the BIMI logo and certificate fetched over HTTPS, the MX addresses probed
+ * over SMTP (--smtp), and every answer validated with DNSSEC (lib/dns).
  */
 #include <stdlib.h>
 #include <string.h>

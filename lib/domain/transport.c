@@ -254,9 +254,9 @@ static void probe_findings(mc_domain_result *res, const mc_smtp_probe *p, bool s
 	case MC_SMTP_STARTTLS:
 	case MC_SMTP_TLS:
 		mc_finding_hint(add(res, "smtp.tls_failed", sev, "MX host %s (%s) offers STARTTLS, "
-			"but TLS does not come up: %s%s", p->host, p->address, p->error,
-			strict ? "; those senders will not deliver there" : "; most senders then "
-			"deliver without TLS"), "check the TLS configuration of %s (protocols, "
+			"but TLS does not come up: %s; %s%s", p->host, p->address, p->error,
+			strict ? who : "most senders then deliver without TLS",
+			strict ? " will not deliver there" : ""), "check the TLS configuration of %s (protocols, "
 			"ciphers, certificate and key files)", p->host);
 		return;
 	case MC_SMTP_DONE:

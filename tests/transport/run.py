@@ -240,6 +240,7 @@ SMTP = {
     "soon": ("127.0.0.17", "good", "soon", None),
     "refuse": ("127.0.0.18", "refuse", "good", None),
     "closed": ("127.0.0.19", None, None, None),
+    "badtls": ("127.0.0.20", "badtls", "good", "own"),
 }
 
 
@@ -526,6 +527,10 @@ def smtp_cases(dns, port, ca):
           "smtp greeting that floods: stopped at 4096 bytes", json.dumps(p))
     rc, doc, st, p, c, dane = run("refuse")
     check(p.get("stage") == "banner" and "554" in (p.get("error") or ""), "smtp 554 greeting", json.dumps(p))
+    rc, doc, st, p, c, dane = run("badtls")
+    msg = " ".join(f["message"] for f in doc.get("findings", []) if f["code"] == "smtp.tls_failed")
+    check(p.get("stage") == "tls" and c.get("smtp.tls_failed") == "error" and "DANE senders will not deliver" in msg,
+          "smtp STARTTLS accepted but no TLS: the handshake failure, an error with DANE records", msg)
     rc, doc, st, p, c, dane = run("closed")
     check(p.get("stage") == "connect" and c.get("smtp.unreachable") == "warning" and st == "not_checked",
           "smtp nothing listening: unreachable", json.dumps(p))

@@ -5,8 +5,8 @@
 
 CONFIG: {"port": N, "servers": [{"address": "127.0.0.10", "name": "mx.x.test",
 "mode": "good", "cert": "PEM", "key": "KEY"}]}. Modes: good (STARTTLS),
-nostarttls, stall (a greeting that never ends), flood (a greeting that goes
-on forever), refuse (554). Prints "ready" once listening; serves until
+nostarttls, badtls (no TLS after STARTTLS), stall (a greeting that never
+ends), flood (a greeting that goes on forever), refuse (554). Prints "ready" once listening; serves until
 killed. Each connection is a thread; nothing is delivered anywhere.
 """
 import json
@@ -51,6 +51,9 @@ def session(conn, srv):
                     ext.append("STARTTLS")
                 reply = "".join(f"250-{e}\r\n" for e in ext[:-1]) + f"250 {ext[-1]}\r\n"
                 conn.sendall(reply.encode())
+            elif verb == "STARTTLS" and mode == "badtls":
+                conn.sendall(b"220 2.0.0 ready to start TLS\r\nthis is not TLS at all\r\n")
+                return
             elif verb == "STARTTLS" and mode != "nostarttls":
                 conn.sendall(b"220 2.0.0 ready to start TLS\r\n")
                 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
