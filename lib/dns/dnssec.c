@@ -397,6 +397,45 @@ static const char *nsec3_denial(const ldns_rr_list *set, const ldns_rdf *name, l
 	return problem;
 }
 
+/*
+ * RFC 4035 5.4: an NXDOMAIN proof also shows that no wildcard at the
+ * closest encloser exists -- the deepest ancestor of name that is an
+ * ancestor of the covering record's owner or next name; "*." under it must
+ * be covered by an NSEC record too.
+ */
+static bool nsec_no_wildcard(const ldns_rr_list *nsec, const ldns_rdf *name,
+                             const ldns_rr *covering)
+{
+	const ldns_rdf *ends[2] = {ldns_rr_owner(covering), ldns_rr_rdf(covering, 0)};
+	size_t labels = ldns_dname_label_count(name);
+	bool proven = false;
+
+	for (size_t chop = 1; chop <= labels && !proven; chop++) {
+		ldns_rdf *ce = ldns_dname_clone_from(name, (uint16_t)chop), *wild;
+		bool encloses = false;
+
+		for (int k = 0; ce && k < 2; k++)
+			encloses |= ends[k] && (ldns_dname_compare(ends[k], ce) == 0 ||
+			                        ldns_dname_is_subdomain(ends[k], ce));
+		if (!encloses) {
+			ldns_rdf_deep_free(ce);
+			continue;
+		}
+		wild = ldns_dname_new_frm_str("*");
+		if (wild && ldns_dname_cat(wild, ce) == LDNS_STATUS_OK)
+			for (size_t i = 0; i < ldns_rr_list_rr_count(nsec) && !proven; i++) {
+				const ldns_rr *rr = ldns_rr_list_rr(nsec, i);
+
+				proven = ldns_dname_compare(ldns_rr_owner(rr), wild) != 0 &&
+				         ldns_nsec_covers_name(rr, wild);
+			}
+		ldns_rdf_deep_free(wild);
+		ldns_rdf_deep_free(ce);
+		return proven; /* the closest encloser decides */
+	}
+	return proven;
+}
+
 /* The signed proof in a NODATA/NXDOMAIN answer that `name` has no record of
  * `type`: OK, or why not. Sets *cut when the proof shows a delegation
  * (NS without DS, or an NSEC3 opt-out span). */
@@ -432,6 +471,7 @@ static const char *denial(const ldns_pkt *p, const ldns_rdf *name, ldns_rr_type 
 		}
 	}
 	if (set == nsec) {
+		const ldns_rr *covering = NULL;
 		bool matched = false;
 
 		for (size_t i = 0; i < ldns_rr_list_rr_count(nsec); i++) {
@@ -448,10 +488,14 @@ static const char *denial(const ldns_pkt *p, const ldns_rdf *name, ldns_rr_type 
 				       !ldns_nsec_bitmap_covers_type(bitmap, LDNS_RR_TYPE_SOA);
 			} else if (ldns_nsec_covers_name(rr, name)) {
 				matched = true; /* no such name (or an empty non-terminal) */
+				covering = rr;
 			}
 		}
 		if (!matched)
 			problem = "no NSEC record matches or covers the name";
+		else if (ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN && covering &&
+		         !nsec_no_wildcard(nsec, name, covering))
+			problem = "no NSEC record proves that no wildcard could answer";
 	} else {
 		problem = nsec3_denial(nsec3, name, type, ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN,
 		                       cut);

@@ -530,7 +530,8 @@ def smtp_cases(dns, port, ca):
     rc, doc, st, p, c, dane = run("badtls")
     msg = " ".join(f["message"] for f in doc.get("findings", []) if f["code"] == "smtp.tls_failed")
     check(p.get("stage") == "tls" and c.get("smtp.tls_failed") == "error" and "DANE senders will not deliver" in msg,
-          "smtp STARTTLS accepted but no TLS: the handshake failure, an error with DANE records", msg)
+          "smtp STARTTLS accepted but no TLS: the handshake failure, an error with DANE records",
+          msg + json.dumps(p) + json.dumps(doc.get("dnssec")) + json.dumps(c))
     rc, doc, st, p, c, dane = run("closed")
     check(p.get("stage") == "connect" and c.get("smtp.unreachable") == "warning" and st == "not_checked",
           "smtp nothing listening: unreachable", json.dumps(p))

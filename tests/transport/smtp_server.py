@@ -53,6 +53,7 @@ def session(conn, srv):
                 conn.sendall(reply.encode())
             elif verb == "STARTTLS" and mode == "badtls":
                 conn.sendall(b"220 2.0.0 ready to start TLS\r\nthis is not TLS at all\r\n")
+                time.sleep(1)  # close only once the client has tried TLS (no reset race)
                 return
             elif verb == "STARTTLS" and mode != "nostarttls":
                 conn.sendall(b"220 2.0.0 ready to start TLS\r\n")
