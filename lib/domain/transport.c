@@ -3,6 +3,7 @@
  * sending server checks it: the MTA-STS policy fetched over HTTPS and
  * matched against the MX hosts (RFC 8461 3.3, 4.1).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -292,31 +293,77 @@ static void probe_findings(mc_domain_result *res, const mc_smtp_probe *p, bool s
 		    "name of %s is %s", p->host, p->address, p->banner_name, p->address, ptr);
 }
 
+/* One probe, on a thread of its own: the probes of a domain wait on the
+ * network, not on each other. */
+#define PROBES_AT_ONCE 8
+
+struct probe_job {
+	const mc_fcrdns *f;
+	const mc_tlsa_host *t; /* DNSSEC-secure TLSA records, or NULL */
+	const mc_net_opts *o;
+	mc_smtp_probe *p;
+	mc_status st;
+};
+
+static void *probe_one(void *arg)
+{
+	struct probe_job *j = arg;
+
+	j->st = mc_smtp_probe_run(j->f->host, j->f->address, j->t ? j->t->records : NULL,
+	                          j->t ? j->t->n_records : 0, j->o, j->p);
+	return NULL;
+}
+
 mc_status domain_smtp(mc_domain_result *res, const mc_net_opts *o)
 {
 	const mc_mta_sts *m = &res->mta_sts;
 	bool sts_enforce = m->policy_valid && strcmp(m->policy.mode, "enforce") == 0;
 	size_t good = 0, reached = 0, dane_ok = 0, dane_tried = 0;
+	struct probe_job *jobs;
 
 	res->smtp_probed = true;
-	if (res->n_fcrdns && !(res->smtp = calloc(res->n_fcrdns, sizeof(*res->smtp))))
+	if (res->n_fcrdns == 0)
+		goto rows;
+	res->smtp = calloc(res->n_fcrdns, sizeof(*res->smtp));
+	jobs = calloc(res->n_fcrdns, sizeof(*jobs));
+	if (!res->smtp || !jobs) {
+		free(jobs);
 		return mc_error_set(MC_ENOMEM, "out of memory");
+	}
 	for (size_t i = 0; i < res->n_fcrdns; i++) {
-		const mc_fcrdns *f = &res->fcrdns[i];
-		const mc_tlsa_host *t = tlsa_of(res, f->host);
-		bool dane = t && t->authenticated && t->n_records;
-		mc_smtp_probe *p = &res->smtp[res->n_smtp];
+		const mc_tlsa_host *t = tlsa_of(res, res->fcrdns[i].host);
 
-		if (mc_smtp_probe_run(f->host, f->address, dane ? t->records : NULL,
-		                      dane ? t->n_records : 0, o, p) != MC_OK)
+		jobs[i] = (struct probe_job){.f = &res->fcrdns[i], .o = o, .p = &res->smtp[i],
+		                             .t = t && t->authenticated && t->n_records ? t : NULL};
+	}
+	for (size_t base = 0; base < res->n_fcrdns; base += PROBES_AT_ONCE) {
+		pthread_t th[PROBES_AT_ONCE];
+		bool started[PROBES_AT_ONCE] = {0};
+		size_t n = res->n_fcrdns - base < PROBES_AT_ONCE ? res->n_fcrdns - base : PROBES_AT_ONCE;
+
+		for (size_t k = 0; k < n; k++)
+			if (!(started[k] = pthread_create(&th[k], NULL, probe_one, &jobs[base + k]) == 0))
+				probe_one(&jobs[base + k]); /* no thread: here and now */
+		for (size_t k = 0; k < n; k++)
+			if (started[k])
+				pthread_join(th[k], NULL);
+	}
+	res->n_smtp = res->n_fcrdns; /* all of them are cleared with the result */
+	for (size_t i = 0; i < res->n_smtp; i++) {
+		const mc_smtp_probe *p = &res->smtp[i];
+
+		if (jobs[i].st != MC_OK) {
+			free(jobs);
 			return mc_error_set(MC_ENOMEM, "out of memory");
-		res->n_smtp++;
-		probe_findings(res, p, sts_enforce, dane);
+		}
+		probe_findings(res, p, sts_enforce, jobs[i].t != NULL);
 		reached += p->stage != MC_SMTP_REFUSED && p->stage != MC_SMTP_CONNECT;
 		good += p->stage == MC_SMTP_DONE && p->chain_ok && p->name_ok;
 		dane_tried += p->dane_tried;
 		dane_ok += p->dane_ok;
 	}
+	free(jobs);
+rows:
 	if (res->n_smtp == 0)
 		domain_row(res, MC_PART_SMTP, MC_PART_NOT_CHECKED, "no MX address to probe");
 	else if (reached == 0)

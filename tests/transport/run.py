@@ -280,6 +280,9 @@ def smtp_setup(tmp, ca):
             zone.append(f"_25._tcp.{host}. TLSA 3 1 1 {digest}")
         servers.append({"address": addr, "name": host, "mode": mode, "cert": f"{out}.pem",
                         "key": f"{out}.key"})
+    # two MX hosts, one that stalls: probed at once, so the check takes one timeout
+    zone += ["pair MX 10 mx.good.smtp.test.", "pair MX 20 mx.stall.smtp.test.",
+             'pair TXT "v=spf1 mx -all"', '_dmarc.pair TXT "v=DMARC1; p=reject"']
     return "\n".join(zone) + "\n", servers
 
 
@@ -525,6 +528,12 @@ def smtp_cases(dns, port, ca):
     rc, doc, st, p, c, dane = run("flood")
     check(p.get("stage") == "banner" and "floods" in (p.get("error") or ""),
           "smtp greeting that floods: stopped at 4096 bytes", json.dumps(p))
+    t0 = time.time()
+    rc, doc, err = domain(dns, "pair.smtp.test", *quick)
+    probes = (doc.get("smtp") or {}).get("probes") or []
+    check([q.get("stage") for q in probes] == ["done", "banner"] and time.time() - t0 < 1 + 3,
+          "smtp two MX hosts probed at once (one stalls): both reported, in MX order",
+          json.dumps([(q.get("host"), q.get("stage")) for q in probes]))
     rc, doc, st, p, c, dane = run("refuse")
     check(p.get("stage") == "banner" and "554" in (p.get("error") or ""), "smtp 554 greeting", json.dumps(p))
     rc, doc, st, p, c, dane = run("badtls")
