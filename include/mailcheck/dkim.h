@@ -1,8 +1,10 @@
 /*
  * DKIM (RFC 6376): verify every DKIM-Signature of a message with reasons a
- * program can act on, and check a published key record. Cryptography is
- * libopendkim's; keys come through lib/dns; RFC 8301 (no rsa-sha1, RSA keys
- * of 1024 bits or more) is applied on top.
+ * program can act on, validate the ARC chain (RFC 8617), and check a
+ * published key record. mailcheck's own DKIM core (canonicalization,
+ * hashes, keys decoded once per run, OpenSSL's EVP verification); keys come
+ * through lib/dns; RFC 8301 (no rsa-sha1, RSA keys of 1024 bits or more)
+ * applies. libopendkim runs beside on request (mc_dkim_compare).
  */
 #ifndef MAILCHECK_DKIM_H
 #define MAILCHECK_DKIM_H
@@ -37,6 +39,13 @@ typedef struct mc_dkim_sig {
 	 * and had not expired then -- it passed at the receiver, it fails now */
 	long long arrival;
 	bool valid_at_arrival;
+	/* reason "body_hash_mismatch": the signed body is intact as the first
+	 * body_signed_prefix canonical bytes and the rest was appended (a
+	 * footer); -1 when not so or unknown */
+	long long body_signed_prefix;
+	bool headers_intact;     /* the signed header fields verify (whatever the body) */
+	const char *opendkim;    /* --compare: libopendkim's verdict ("pass", "fail"), or NULL */
+	char *opendkim_error;    /* and its words when it fails */
 	mc_verdict verdict;      /* pass, fail, permerror, temperror */
 	const char *reason;      /* NULL on pass; else body_hash_mismatch, ... (stable) */
 	char *detail;            /* what went wrong, for people */
@@ -49,9 +58,35 @@ typedef struct mc_dkim_result {
 	mc_dkim_sig *sigs;
 	size_t n_sigs;
 	char *from_domain;       /* the From domain, NULL when not exactly one */
+	bool compared;           /* --compare: libopendkim ran beside */
 	mc_findings findings;
 	mc_dns_log dns;
 } mc_dkim_result;
+
+/* ARC (RFC 8617): one set of the chain, and the chain's validation. */
+typedef struct mc_arc_set {
+	int instance;
+	char *seal_domain, *seal_selector;   /* ARC-Seal d= s= */
+	char *ams_domain, *ams_selector;     /* ARC-Message-Signature d= s= */
+	char *cv;                            /* the seal's cv= */
+	char *authserv_id;                   /* the ADMD of the ARC-Authentication-Results */
+	char *spf, *dkim, *dmarc;            /* what that ADMD recorded at its hop, NULL if nothing */
+	char *dkim_domain, *spf_domain;      /* header.d= and smtp.mailfrom's domain it recorded */
+	mc_verdict seal, ams;                /* pass, fail (none: not checked) */
+	const char *seal_reason, *ams_reason; /* the DKIM reason names when not pass */
+} mc_arc_set;
+
+typedef struct mc_arc_result {
+	mc_verdict verdict;      /* pass, fail, none (no ARC fields) */
+	const char *reason;      /* fail: structure, cv_fail, ams_fails, seal_fails, ams_signs_seal */
+	char *detail;            /* what failed, for people */
+	int failed_instance;     /* the instance that failed, 0 when none */
+	int oldest_pass;         /* RFC 8617 5.2: the oldest instance whose AMS still verifies
+	                          * when an older one does not; 0 when all do */
+	mc_arc_set *sets;        /* oldest first */
+	size_t n_sets;
+	mc_findings findings;
+} mc_arc_result;
 
 /* Streaming verification: feed the headers once they are read, then the
  * body in chunks, then finish. */
@@ -76,6 +111,12 @@ mc_status mc_dkim_body(mc_dkim_verifier *v, const char *chunk, size_t len);
 mc_status mc_dkim_finish(mc_dkim_verifier *v, const mc_message *msg, mc_dkim_result *out);
 void mc_dkim_verifier_free(mc_dkim_verifier *v);
 void mc_dkim_result_clear(mc_dkim_result *res);
+/* Also verify with libopendkim, as OpenDKIM-based receivers do, and say
+ * where it decides otherwise (dkim.receivers_disagree). Before headers. */
+void mc_dkim_compare(mc_dkim_verifier *v);
+/* The ARC chain of the message (after mc_dkim_finish or alone). */
+mc_status mc_arc_finish(mc_dkim_verifier *v, const mc_message *msg, mc_arc_result *out);
+void mc_arc_result_clear(mc_arc_result *res);
 
 /* A published key: SEL._domainkey.DOMAIN */
 typedef struct mc_dkim_key {

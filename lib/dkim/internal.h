@@ -2,9 +2,11 @@
 #ifndef MC_DKIM_INTERNAL_H
 #define MC_DKIM_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "common/tags.h"
+#include "dkim/core.h"
 #include "mailcheck/dkim.h"
 
 /* Check a key record's text into k (k->name set by the caller). */
@@ -22,5 +24,63 @@ void dkim_pkcs1_finding(mc_findings *f, const char *name);
  * NULL parameters, strict DER), -1 when der is not exactly that. */
 int dkim_spki_rsa_bits(const unsigned char *der, long len);
 
+/* Base64 with whitespace already removed: the bytes in *out (malloc'd), or
+ * -1 when invalid. */
+long dkim_decode64(const char *in, unsigned char **out);
+/* An RSA public key in DER: its size in bits (-1 when it is not one) and
+ * whether it is a bare PKCS#1 RSAPublicKey instead of SubjectPublicKeyInfo. */
+int dkim_rsa_bits(const unsigned char *der, long len, bool *pkcs1);
+
+/* ---- one signature (DKIM-Signature, ARC-Message-Signature or ARC-Seal)
+ * checked with the core ---- */
+typedef struct dkim_pending {
+	dkim_tags t;
+	size_t header;           /* its index among the message's headers */
+	dkim_bh *body;         /* shared with signatures hashing the body alike */
+} dkim_pending;
+
+typedef struct dkim_outcome {
+	/* NULL when the key, the headers and the body all verify; else the
+	 * first reason of: syntax, unsupported_algorithm, key_dns_error,
+	 * key_not_found, key_type_mismatch, key_syntax, key_revoked,
+	 * weak_key, body_hash_mismatch, signature_mismatch */
+	const char *reason;
+	char detail[200];
+	bool key_ok, header_ok, body_ok;
+	int key_bits;
+	bool testing, strict, pkcs1;
+	long long hashed, total;  /* canonical body bytes hashed / in all, -1 unknown */
+	long long prefix;         /* body changed: the signed body is its first N bytes, -1 */
+	unsigned char digest[DKIM_MAX_DIGEST];
+	size_t digest_len;
+} dkim_outcome;
+
+/* Check p: its key (first TXT at SEL._domainkey.D through lib/dns), the
+ * header hash over idx[0..n) (NULL: the fields its h= selects) and the body
+ * hash. */
+void dkim_check(mc_resolver *r, const mc_message *msg, const dkim_pending *p,
+                const size_t *idx, size_t n, dkim_outcome *out);
+
+/* The verifier's signature sets, for arc.c. */
+typedef struct dkim_sigset {
+	dkim_pending *items;
+	size_t n, cap;
+	size_t skipped;          /* past MC_DKIM_MAX_SIGNATURES */
+} dkim_sigset;
+
+/* ---- libopendkim's view (opendkim.c) ---- */
+typedef struct dkim_od dkim_od;
+typedef struct dkim_od_sig {
+	char *domain, *selector;
+	bool pass;
+	char *error;             /* libopendkim's words, NULL on pass */
+} dkim_od_sig;
+
+mc_status dkim_od_new(dkim_od **out, mc_resolver *r);
+void dkim_od_headers(dkim_od *o, const mc_message *msg);
+void dkim_od_body(dkim_od *o, const char *p, size_t n);
+size_t dkim_od_finish(dkim_od *o, dkim_od_sig **out);
+void dkim_od_sigs_free(dkim_od_sig *sigs, size_t n);
+void dkim_od_free(dkim_od *o);
 
 #endif

@@ -30,8 +30,7 @@ static mc_finding *problem(mc_dkim_key *k, const char *code, const char *fmt, ..
 	return f;
 }
 
-/* Base64 (whitespace already removed); -1 when invalid. */
-static long decode64(const char *in, unsigned char **out)
+long dkim_decode64(const char *in, unsigned char **out)
 {
 	size_t n = strlen(in);
 	unsigned char *buf = malloc(n / 4 * 3 + 3);
@@ -134,7 +133,7 @@ int dkim_spki_rsa_bits(const unsigned char *der, long len)
  * The usual form, an RSA SubjectPublicKeyInfo, is read by walking its DER
  * (OpenSSL 3.0's key decoder costs ~0.3 ms a key, most of a domain check);
  * anything else goes to OpenSSL. */
-static int rsa_bits(const unsigned char *der, long len, bool *pkcs1)
+int dkim_rsa_bits(const unsigned char *der, long len, bool *pkcs1)
 {
 	const unsigned char *p = der;
 	EVP_PKEY *pk;
@@ -183,7 +182,7 @@ static char *pkcs1_to_spki(const char *p)
 {
 	unsigned char *der = NULL, *spki = NULL;
 	const unsigned char *q;
-	long len = decode64(p, &der);
+	long len = dkim_decode64(p, &der);
 	EVP_PKEY *pk = NULL;
 	char *out = NULL;
 	int n;
@@ -235,7 +234,7 @@ char *dkim_record_as_spki(const char *rec, size_t len)
 static void check_key_material(mc_dkim_key *k, const char *p)
 {
 	unsigned char *der;
-	long len = decode64(p, &der);
+	long len = dkim_decode64(p, &der);
 
 	if (len < 0) {
 		mc_finding_hint(problem(k, "dkim.key_syntax", "p= of %s is not valid base64", k->name),
@@ -250,7 +249,7 @@ static void check_key_material(mc_dkim_key *k, const char *p)
 	} else {
 		bool pkcs1;
 
-		k->key_bits = rsa_bits(der, len, &pkcs1);
+		k->key_bits = dkim_rsa_bits(der, len, &pkcs1);
 		k->key_format = k->key_bits < 0 ? NULL : pkcs1 ? "pkcs1" : "spki";
 		if (pkcs1)
 			dkim_pkcs1_finding(&k->findings, k->name);

@@ -1,143 +1,42 @@
 /*
- * DKIM verification with libopendkim (the only file that includes it, with
- * key.c for the key parser). See shared/LIBRARIES.md for the behaviours
- * relied on: PASSED flag + body hash MATCH is a pass; PASSED with a body
- * hash MISMATCH means the body changed; an untested body hash with error
- * 28 means a signed header changed; rsa-sha1 verifies and RFC 8301 is ours
- * to apply; TRYAGAIN from the key callback aborts the message, so the
- * callback records the DNS status per key and answers NOTFOUND.
+ * DKIM verification (RFC 6376) with mailcheck's own core (core.c): every
+ * DKIM-Signature -- and, for arc.c, every ARC-Message-Signature and
+ * ARC-Seal -- is parsed when the headers are complete, the body streams to
+ * one hasher per (canonicalization, hash, l=), and at the end each
+ * signature is judged with its key (through lib/dns, decoded once per run),
+ * RFC 6376 6.1's order and RFC 8301's rules. With mc_dkim_compare the same
+ * message also goes through libopendkim (opendkim.c), and where it decides
+ * otherwise the rule is named (dkim.receivers_disagree).
  */
-#include <opendkim/dkim.h>
+#include <ctype.h>
 #include <openssl/evp.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <ctype.h>
 
 #include "common/util.h"
+#include "dkim/arc.h"
 #include "dkim/internal.h"
 #include "mailcheck/trace.h"
 
-struct key_seen {
-	char *name;
-	const mc_dns_answer *answer;
-	bool pkcs1;              /* handed to libopendkim converted (see key_lookup) */
-};
-
 struct mc_dkim_verifier {
 	mc_resolver *r;
-	DKIM *dkim;
 	time_t now;
 	long long arrival;       /* when the receiver got it; -1 unknown */
 	bool arrival_given;      /* set by mc_dkim_arrival */
-	bool no_sigs, failed;
 	bool keys_asked;         /* the caller asked the keys already (mc_dkim_keys_asked) */
 	size_t log_start;
-	struct key_seen keys[MC_DKIM_MAX_SIGNATURES];
-	size_t n_keys;
-	size_t skipped_sigs;
+	dkim_sigset sigs, ams, seals;
+	dkim_bh **bodies;
+	size_t n_bodies, cap_bodies;
+	dkim_od *od;             /* libopendkim beside, with mc_dkim_compare */
+	bool compare;
 };
-
-static DKIM_LIB *lib;
-static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
-static pthread_mutex_t lib_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static struct key_seen *key_seen(mc_dkim_verifier *v, const char *name)
-{
-	for (size_t i = 0; i < v->n_keys; i++)
-		if (strcasecmp(v->keys[i].name, name) == 0)
-			return &v->keys[i];
-	return NULL;
-}
-
-static void remember_key(mc_dkim_verifier *v, const char *name, const mc_dns_answer *a,
-                         bool pkcs1)
-{
-	if (key_seen(v, name) || v->n_keys == MC_DKIM_MAX_SIGNATURES)
-		return;
-	v->keys[v->n_keys].name = mc_strdup(name);
-	v->keys[v->n_keys].answer = a;
-	v->keys[v->n_keys].pkcs1 = pkcs1;
-	if (v->keys[v->n_keys].name)
-		v->n_keys++;
-}
-
-/* The key record verifiers use: the first TXT record of the answer. */
-static const mc_dns_rr *first_txt(const mc_dns_answer *a)
-{
-	for (size_t i = 0; a && a->status == MC_DNS_OK && i < a->n_rrs; i++)
-		if (a->rrs[i].type == MC_RR_TXT)
-			return &a->rrs[i];
-	return NULL;
-}
-
-/* libopendkim asks for SEL._domainkey.DOMAIN: answer from lib/dns. */
-static DKIM_CBSTAT key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, u_char *buf, size_t buflen)
-{
-	mc_dkim_verifier *v = dkim_get_user_context(dkim);
-	const char *d = (const char *)dkim_sig_getdomain(sig);
-	const char *s = (const char *)dkim_sig_getselector(sig);
-	char *name = mc_asprintf("%s._domainkey.%s", s ? s : "", d ? d : "");
-	const mc_dns_answer *a = name ? mc_dns_lookup(v->r, name, MC_RR_TXT) : NULL;
-	const mc_dns_rr *txt = first_txt(a);
-	/*
-	 * RFC 6376 3.6.1's text names PKCS#1 RSAPublicKey for p=, which
-	 * libopendkim cannot read (only SubjectPublicKeyInfo): hand it the same
-	 * key converted, so that mailcheck judges the signature as RFC 6376 does
-	 * and says which verifiers would fail it (dkim.key_pkcs1).
-	 */
-	char *spki = txt ? dkim_record_as_spki(txt->data, txt->data_len) : NULL;
-	const char *rec = spki ? spki : txt ? txt->data : NULL;
-	size_t len = spki ? strlen(spki) : txt ? txt->data_len : 0;
-	DKIM_CBSTAT ret = DKIM_CBSTAT_NOTFOUND; /* the recorded status tells why */
-
-	if (a)
-		remember_key(v, name, a, spki != NULL);
-	free(name);
-	if (rec && len + 1 <= buflen) {
-		memcpy(buf, rec, len);
-		buf[len] = '\0';
-		ret = DKIM_CBSTAT_CONTINUE;
-	}
-	free(spki);
-	return ret;
-}
-
-/* The clock drift allowed for t= and x= (RFC 6376 3.5 lets verifiers allow
- * some; libopendkim's default is the same). */
-#define DRIFT 300
-
-static void lib_init(void)
-{
-	unsigned int flags = DKIM_LIBFLAGS_BADSIGHANDLES;
-	/*
-	 * libopendkim judges t= and x= with time(), not DKIM_OPTS_FIXEDTIME, and
-	 * skips the whole verification of a signature it thinks expired or from
-	 * the future. A drift of 2^30 s (34 years) turns both checks off for any
-	 * t= and x= from 2004 on (DKIM is from 2007): judge() applies them
-	 * against mailcheck's own clock (--now), and the signature is still
-	 * verified, so that "valid when it arrived" can be told. (Its future
-	 * check computes t - drift unsigned: a larger drift would wrap.)
-	 */
-	uint64_t drift = (uint64_t)1 << 30;
-
-	lib = dkim_init(NULL, NULL);
-	if (!lib)
-		return;
-	dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_FLAGS, &flags, sizeof(flags));
-	dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_CLOCKDRIFT, &drift, sizeof(drift));
-	dkim_set_key_lookup(lib, key_lookup);
-}
 
 mc_status mc_dkim_verifier_new(mc_dkim_verifier **out, mc_resolver *r, time_t now)
 {
-	mc_dkim_verifier *v;
+	mc_dkim_verifier *v = calloc(1, sizeof(*v));
 
-	pthread_once(&lib_once, lib_init);
-	if (!lib)
-		return mc_error_set(MC_ENOMEM, "cannot initialise libopendkim");
-	v = calloc(1, sizeof(*v));
 	if (!v)
 		return mc_error_set(MC_ENOMEM, "out of memory");
 	v->r = r;
@@ -148,15 +47,31 @@ mc_status mc_dkim_verifier_new(mc_dkim_verifier **out, mc_resolver *r, time_t no
 	return MC_OK;
 }
 
+static void sigset_clear(dkim_sigset *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		dkim_tags_free(&s->items[i].t);
+	free(s->items);
+	memset(s, 0, sizeof(*s));
+}
+
 void mc_dkim_verifier_free(mc_dkim_verifier *v)
 {
 	if (!v)
 		return;
-	if (v->dkim)
-		dkim_free(v->dkim);
-	for (size_t i = 0; i < v->n_keys; i++)
-		free(v->keys[i].name);
+	sigset_clear(&v->sigs);
+	sigset_clear(&v->ams);
+	sigset_clear(&v->seals);
+	for (size_t i = 0; i < v->n_bodies; i++)
+		dkim_bh_free(v->bodies[i]);
+	free(v->bodies);
+	dkim_od_free(v->od);
 	free(v);
+}
+
+void mc_dkim_compare(mc_dkim_verifier *v)
+{
+	v->compare = true;
 }
 
 size_t mc_dkim_key_names(const mc_message *msg, char *names[MC_DKIM_MAX_SIGNATURES])
@@ -181,15 +96,23 @@ size_t mc_dkim_key_names(const mc_message *msg, char *names[MC_DKIM_MAX_SIGNATUR
 	return n;
 }
 
-/* Ask for every key at once before libopendkim asks one by one. */
-static void prefetch_keys(mc_dkim_verifier *v, const mc_message *msg)
+/* Ask for every key at once (DKIM and ARC) before they are needed one by one. */
+static void prefetch_keys(mc_dkim_verifier *v)
 {
-	mc_dns_query q[MC_DKIM_MAX_SIGNATURES];
-	char *names[MC_DKIM_MAX_SIGNATURES];
-	size_t n = mc_dkim_key_names(msg, names);
+	mc_dns_query q[3 * MC_DKIM_MAX_SIGNATURES];
+	char *names[3 * MC_DKIM_MAX_SIGNATURES];
+	size_t n = 0;
+	const dkim_sigset *sets[] = {v->keys_asked ? NULL : &v->sigs, &v->ams, &v->seals};
 
-	for (size_t k = 0; k < n; k++)
-		q[k] = (mc_dns_query){.name = names[k], .type = MC_RR_TXT};
+	for (size_t s = 0; s < 3; s++)
+		for (size_t i = 0; sets[s] && i < sets[s]->n && n < 3 * MC_DKIM_MAX_SIGNATURES; i++) {
+			const dkim_tags *t = &sets[s]->items[i].t;
+
+			if (t->d && t->s && (names[n] = mc_asprintf("%s._domainkey.%s", t->s, t->d))) {
+				q[n] = (mc_dns_query){.name = names[n], .type = MC_RR_TXT};
+				n++;
+			}
+		}
 	if (n)
 		mc_dns_resolve(v->r, q, n);
 	for (size_t k = 0; k < n; k++)
@@ -222,43 +145,195 @@ void mc_dkim_keys_asked(mc_dkim_verifier *v)
 	v->keys_asked = true;
 }
 
+/* The hasher for this way of hashing the body: shared, or new. */
+static dkim_bh *body_for(mc_dkim_verifier *v, const dkim_tags *t)
+{
+	dkim_bh *b;
+
+	for (size_t i = 0; i < v->n_bodies; i++)
+		if (dkim_bh_is(v->bodies[i], t->bcanon, t->hash, t->l))
+			return v->bodies[i];
+	if (mc_grow(&v->bodies, &v->cap_bodies, v->n_bodies + 1, sizeof(*v->bodies)) ||
+	    !(b = dkim_bh_new(t->bcanon, t->hash, t->l)))
+		return NULL;
+	v->bodies[v->n_bodies++] = b;
+	return b;
+}
+
+static mc_status add_sig(mc_dkim_verifier *v, dkim_sigset *set, const mc_message *msg,
+                         size_t index, enum dkim_kind kind)
+{
+	dkim_pending *p;
+
+	if (set->n == MC_DKIM_MAX_SIGNATURES) {
+		set->skipped++;
+		return MC_OK;
+	}
+	if (mc_grow(&set->items, &set->cap, set->n + 1, sizeof(*set->items)))
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	p = &set->items[set->n++];
+	memset(p, 0, sizeof(*p));
+	p->header = index;
+	dkim_tags_parse(&msg->headers[index], kind, &p->t);
+	/* a signature that cannot be verified needs no body hash; the seal has none */
+	if (kind != DKIM_KIND_SEAL && (!p->t.error || strcmp(p->t.error, "syntax")) && p->t.a &&
+	    p->t.key_type != DKIM_KEY_UNKNOWN && !(p->body = body_for(v, &p->t)))
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	return MC_OK;
+}
+
 mc_status mc_dkim_headers(mc_dkim_verifier *v, const mc_message *msg)
 {
-	DKIM_STAT st;
-	size_t sigs = 0;
-	uint64_t fixed = (uint64_t)v->now;
+	mc_status st = MC_OK;
 
-	if (!v->keys_asked)
-		prefetch_keys(v, msg);
 	if (!v->arrival_given)
 		v->arrival = arrival_of(msg);
-	pthread_mutex_lock(&lib_lock); /* FIXEDTIME is a library-wide option */
-	dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_FIXEDTIME, &fixed, sizeof(fixed));
-	v->dkim = dkim_verify(lib, (const unsigned char *)"mailcheck", NULL, &st);
-	pthread_mutex_unlock(&lib_lock);
-	if (!v->dkim)
-		return mc_error_set(MC_ENOMEM, "libopendkim cannot start a verification");
-	dkim_set_user_context(v->dkim, v);
-	for (size_t i = 0; i < msg->n_headers; i++) {
-		const mc_header *h = &msg->headers[i];
+	for (size_t i = 0; i < msg->n_headers && st == MC_OK; i++) {
+		const char *name = msg->headers[i].name;
 
-		if (strcasecmp(h->name, "DKIM-Signature") == 0 && ++sigs > MC_DKIM_MAX_SIGNATURES) {
-			v->skipped_sigs++;
-			continue;
-		}
-		dkim_header(v->dkim, (u_char *)h->raw, h->raw_len);
+		if (strcasecmp(name, "DKIM-Signature") == 0)
+			st = add_sig(v, &v->sigs, msg, i, DKIM_KIND_SIGNATURE);
+		else if (strcasecmp(name, "ARC-Message-Signature") == 0)
+			st = add_sig(v, &v->ams, msg, i, DKIM_KIND_AMS);
+		else if (strcasecmp(name, "ARC-Seal") == 0)
+			st = add_sig(v, &v->seals, msg, i, DKIM_KIND_SEAL);
 	}
-	st = dkim_eoh(v->dkim);
-	v->no_sigs = st == DKIM_STAT_NOSIG || sigs == 0;
+	if (st != MC_OK)
+		return st;
+	prefetch_keys(v);
+	if (v->compare && v->sigs.n) {
+		if ((st = dkim_od_new(&v->od, v->r)) != MC_OK)
+			return st;
+		dkim_od_headers(v->od, msg);
+	}
 	return MC_OK;
 }
 
 mc_status mc_dkim_body(mc_dkim_verifier *v, const char *chunk, size_t len)
 {
-	if (v->dkim && !v->no_sigs)
-		dkim_body(v->dkim, (u_char *)chunk, len);
+	for (size_t i = 0; i < v->n_bodies; i++)
+		dkim_bh_update(v->bodies[i], chunk, len);
+	if (v->od)
+		dkim_od_body(v->od, chunk, len);
 	return MC_OK;
 }
+
+/* ---- one signature checked: key, headers, body ---- */
+
+/* The key record verifiers use: the first TXT record of the answer. */
+static const mc_dns_rr *first_txt(const mc_dns_answer *a)
+{
+	for (size_t i = 0; a && a->status == MC_DNS_OK && i < a->n_rrs; i++)
+		if (a->rrs[i].type == MC_RR_TXT)
+			return &a->rrs[i];
+	return NULL;
+}
+
+static void outcome(dkim_outcome *o, const char *reason, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void outcome(dkim_outcome *o, const char *reason, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (o->reason)
+		return;
+	o->reason = reason;
+	va_start(ap, fmt);
+	vsnprintf(o->detail, sizeof(o->detail), fmt, ap);
+	va_end(ap);
+}
+
+/* The key: looked up, decoded (cached), fit for the signature. */
+static dkim_key *check_key(mc_resolver *r, const dkim_tags *t, dkim_outcome *o)
+{
+	char *name = mc_asprintf("%s._domainkey.%s", t->s, t->d);
+	const mc_dns_answer *a = name ? mc_dns_lookup(r, name, MC_RR_TXT) : NULL;
+	const mc_dns_rr *txt = first_txt(a);
+	dkim_key *k;
+
+	free(name);
+	if (!a || mc_dns_status_is_temporary(a->status)) {
+		outcome(o, "key_dns_error", "the key lookup failed");
+		return NULL;
+	}
+	if (!txt) {
+		outcome(o, "key_not_found", "no key record");
+		return NULL;
+	}
+	if (!(k = dkim_key_get(txt->data, txt->data_len))) {
+		outcome(o, "key_dns_error", "out of memory");
+		return NULL;
+	}
+	o->key_bits = k->bits;
+	o->testing = k->testing;
+	o->strict = k->strict;
+	o->pkcs1 = k->pkcs1;
+	if (k->type != DKIM_KEY_UNKNOWN && k->type != t->key_type)
+		outcome(o, "key_type_mismatch", "the key is %s, the signature %s",
+		        k->type == DKIM_KEY_RSA ? "rsa" : "ed25519", t->a);
+	else if ((t->hash == DKIM_SHA1 && !k->sha1_ok) || (t->hash == DKIM_SHA256 && !k->sha256_ok))
+		outcome(o, "key_type_mismatch", "the key's h= does not allow %s",
+		        t->hash == DKIM_SHA1 ? "sha1" : "sha256");
+	else if (k->error)
+		outcome(o, k->error, "%s", k->problem);
+	return k;
+}
+
+void dkim_check(mc_resolver *r, const mc_message *msg, const dkim_pending *p,
+                const size_t *idx, size_t n, dkim_outcome *o)
+{
+	const dkim_tags *t = &p->t;
+	unsigned char hh[DKIM_MAX_DIGEST];
+	size_t hl, *sel = NULL;
+	dkim_key *k;
+
+	memset(o, 0, sizeof(*o));
+	o->hashed = o->total = o->prefix = -1;
+	if (p->body) {
+		const unsigned char *d = dkim_bh_final(p->body, &o->digest_len, &o->hashed,
+		                                         &o->total);
+
+		memcpy(o->digest, d, o->digest_len);
+		o->body_ok = t->bh_len == o->digest_len && memcmp(t->bh, d, o->digest_len) == 0;
+	}
+	if (t->error) {
+		outcome(o, t->error, "%s", t->problem);
+		return;
+	}
+	if (!(k = check_key(r, t, o)))
+		return;
+	o->key_ok = !o->reason;
+	if (o->key_ok) {
+		if (!idx) {
+			if (!(sel = malloc((t->n_h ? t->n_h : 1) * sizeof(*sel)))) {
+				dkim_key_release(k);
+				outcome(o, "key_dns_error", "out of memory");
+				return;
+			}
+			n = dkim_select_headers(msg, t->h, t->n_h, sel, t->n_h);
+			idx = sel;
+		}
+		hl = dkim_header_digest(msg, idx, n, &msg->headers[p->header], t->hcanon, t->hash, hh);
+		o->header_ok = hl && dkim_signature_ok(k, t->hash, hh, hl, t->b, t->b_len);
+		free(sel);
+	}
+	dkim_key_release(k);
+	if (o->reason)
+		return;
+	/* RFC 6376 6.1.3: the body hash first, then the signature */
+	if (p->body && !o->body_ok) {
+		o->prefix = o->header_ok ? dkim_bh_prefix(p->body, t->bh, t->bh_len) : -1;
+		outcome(o, "body_hash_mismatch", "the body hash does not match");
+	} else if (!o->header_ok) {
+		outcome(o, "signature_mismatch", "the signature does not verify");
+	}
+}
+
+/* ---- DKIM-Signature: the reasons and what to say ---- */
+
+/* The clock drift allowed for t= and x= (RFC 6376 3.5 lets verifiers allow
+ * some; libopendkim's default is the same). */
+#define DRIFT 300
 
 /* Every reason: the verdict it gives, what it means, what to do. %1$s is
  * the signing domain, %2$s the selector. */
@@ -333,76 +408,6 @@ static const struct reason *reason_of(const char *name)
 	return &reasons[sizeof(reasons) / sizeof(reasons[0]) - 1];
 }
 
-/* libopendkim's error code -> our reason (NULL: decided elsewhere). */
-static const char *reason_of_error(int err)
-{
-	switch (err) {
-	case DKIM_SIGERROR_NOKEY: return "key_not_found";
-	case DKIM_SIGERROR_KEYREVOKED: return "key_revoked";
-	case DKIM_SIGERROR_DNSSYNTAX:
-	case DKIM_SIGERROR_KEYDECODE:
-	case DKIM_SIGERROR_KEYVERSION:
-	case DKIM_SIGERROR_KEYTYPEMISSING:
-	case DKIM_SIGERROR_KEYTYPEUNKNOWN:
-	case DKIM_SIGERROR_NOTEMAILKEY:
-	case DKIM_SIGERROR_MULTIREPLY: return "key_syntax";
-	case DKIM_SIGERROR_KEYHASHMISMATCH:
-	case DKIM_SIGERROR_KEYUNKNOWNHASH: return "key_type_mismatch";
-	case DKIM_SIGERROR_EXPIRED: /* t= or x= before 2004 with our drift */
-	case DKIM_SIGERROR_FUTURE: return "clock";
-	case DKIM_SIGERROR_KEYTOOSMALL: return "weak_key";
-	case DKIM_SIGERROR_DOMAIN:
-	case DKIM_SIGERROR_SUBDOMAIN: return "identity_mismatch";
-	case DKIM_SIGERROR_INVALID_A: return "unsupported_algorithm";
-	case DKIM_SIGERROR_OK:
-	case DKIM_SIGERROR_BADSIG:
-	case DKIM_SIGERROR_KEYFAIL:
-	case DKIM_SIGERROR_UNKNOWN: return NULL;
-	default: return "syntax";
-	}
-}
-
-static char *tag(DKIM_SIGINFO *sig, bool key, const char *name)
-{
-	const char *v = (const char *)dkim_sig_gettagvalue(sig, key, (u_char *)name);
-
-	return v ? mc_strdup(v) : NULL;
-}
-
-static long long number_tag(DKIM_SIGINFO *sig, const char *name)
-{
-	const char *v = (const char *)dkim_sig_gettagvalue(sig, false, (u_char *)name);
-	char *end;
-	long long n;
-
-	if (!v || !*v)
-		return -1;
-	n = strtoll(v, &end, 10);
-	return *end ? -1 : n;
-}
-
-static void signed_headers(mc_dkim_sig *s, const char *h)
-{
-	size_t cap = 0;
-
-	for (const char *p = h; p && *p;) {
-		size_t n = strcspn(p, ":");
-		char *name = mc_strndup(p, n), *w = name;
-
-		for (char *c = name; c && *c; c++) /* lower case, no whitespace */
-			if (*c != ' ' && *c != '\t' && *c != '\r' && *c != '\n')
-				*w++ = (char)tolower((unsigned char)*c);
-		if (w)
-			*w = '\0';
-		if (name && *name && mc_grow(&s->signed_headers, &cap, s->n_signed_headers + 1,
-		                             sizeof(char *)) == 0)
-			s->signed_headers[s->n_signed_headers++] = name;
-		else
-			free(name);
-		p += n + (p[n] == ':');
-	}
-}
-
 static bool signs(const mc_dkim_sig *s, const char *header)
 {
 	for (size_t i = 0; i < s->n_signed_headers; i++)
@@ -411,134 +416,101 @@ static bool signs(const mc_dkim_sig *s, const char *header)
 	return false;
 }
 
-/* Does the key record's k= (default rsa) differ from the signature's a=? */
-static bool key_type_differs(const mc_dns_answer *key, const char *alg)
+/* RFC 6376 3.5 i=: the domain of the identity is d= or a subdomain of it;
+ * with the key's t=s, d= itself. */
+static bool identity_ok(const char *i, const char *d, bool strict)
 {
-	const mc_dns_rr *txt = first_txt(key); /* the record libopendkim was given */
-	mc_tags tags;
-	size_t pos;
-	char *k;
-	bool differs = false;
+	const char *at = i ? strrchr(i, '@') : NULL;
+	size_t il, dl = strlen(d);
 
-	if (!alg || !txt || mc_tags_parse(txt->data, txt->data_len, &tags, &pos))
+	if (!i)
+		return true;
+	if (!at)
 		return false;
-	k = mc_tag_value(&tags, "k");
-	if (strncasecmp(alg, "rsa-", 4) == 0)
-		differs = k && strcasecmp(k, "rsa") != 0;
-	else if (strncasecmp(alg, "ed25519-", 8) == 0)
-		differs = !k || strcasecmp(k, "ed25519") != 0;
-	free(k);
-	return differs;
+	at++;
+	il = strlen(at);
+	if (il == dl)
+		return strcasecmp(at, d) == 0;
+	return !strict && il > dl && at[il - dl - 1] == '.' && strcasecmp(at + il - dl, d) == 0;
 }
 
-/* The reason of a signature, from the key's DNS status, libopendkim's
- * verdict, and the rules of RFC 6376 5.4 and RFC 8301. */
-static const char *judge(mc_dkim_verifier *v, DKIM_SIGINFO *sig, mc_dkim_sig *s,
-                         const struct key_seen *seen)
+/* The reason of a signature (NULL: it passes), in RFC 6376 6.1's order
+ * with RFC 8301 on top. */
+static const char *judge(const mc_dkim_verifier *v, const dkim_tags *t, const dkim_outcome *o,
+                         mc_dkim_sig *s)
 {
-	unsigned int flags = dkim_sig_getflags(sig);
-	int err = dkim_sig_geterror(sig), bh = dkim_sig_getbh(sig);
-	const mc_dns_answer *key = seen ? seen->answer : NULL;
-	const char *r = reason_of_error(err);
+	const char *r = o->reason;
+	bool syntax = t->error && strcmp(t->error, "syntax") == 0;
 
-	if (s->algorithm && strcasecmp(s->algorithm, "rsa-sha1") == 0 && (!r || strcmp(r, "syntax")))
+	if (t->a && strcasecmp(t->a, "rsa-sha1") == 0 && !syntax)
 		return "rsa_sha1"; /* RFC 8301 3.1 */
 	if (s->n_signed_headers && !signs(s, "from"))
 		return "from_not_signed"; /* RFC 6376 5.4 */
-	if (r && strcmp(r, "syntax") == 0)
+	if (t->error)
+		return t->error;
+	if (r && (!strcmp(r, "key_dns_error") || !strcmp(r, "key_not_found") ||
+	          !strcmp(r, "key_type_mismatch")))
 		return r;
-	if (key && mc_dns_status_is_temporary(key->status))
-		return "key_dns_error";
-	if (key && (key->status == MC_DNS_NXDOMAIN || key->status == MC_DNS_NODATA))
-		return "key_not_found";
-	if (key && key_type_differs(key, s->algorithm))
-		return "key_type_mismatch";
 	/* RFC 6376 3.5: t= later than now (5 minutes of clock drift allowed) */
 	if (s->timestamp >= 0 && s->timestamp > (long long)v->now + DRIFT)
 		return "timestamp_in_future";
-	bool verifies = (flags & DKIM_SIGFLAG_PASSED) && bh == DKIM_SIGBH_MATCH;
-
 	/* RFC 6376 3.5: x= in the past, judged by mailcheck's clock (--now) */
 	if (s->expiry >= 0 && (long long)v->now > s->expiry + DRIFT) {
 		s->arrival = v->arrival;
-		s->valid_at_arrival = verifies && v->arrival >= 0 && v->arrival <= s->expiry + DRIFT &&
+		s->valid_at_arrival = !r && v->arrival >= 0 && v->arrival <= s->expiry + DRIFT &&
 		                      (s->timestamp < 0 || s->timestamp <= v->arrival + DRIFT);
 		return "expired";
 	}
-	if (r && strcmp(r, "clock") == 0)
-		return "syntax"; /* libopendkim would not verify a t= or x= before 2004 */
-	if (r)
-		return r;
-	if (verifies)
-		return NULL;
-	if ((flags & DKIM_SIGFLAG_PASSED) && bh == DKIM_SIGBH_MISMATCH)
-		return "body_hash_mismatch";
-	if (err == DKIM_SIGERROR_KEYFAIL)
-		return "key_not_found";
-	return "signature_mismatch";
+	if (r && strcmp(r, "body_hash_mismatch") && strcmp(r, "signature_mismatch"))
+		return r; /* key_syntax, key_revoked, weak_key */
+	if (!identity_ok(t->i, t->d, o->strict))
+		return "identity_mismatch";
+	return r;
 }
 
-/* The body hash libopendkim computed over the body as received, base64 as
- * in bh= (RFC 6376 3.7), so that a mismatch can be shown side by side. */
-static char *computed_body_hash(DKIM_SIGINFO *sig)
+static char *base64(const unsigned char *p, size_t n)
 {
-	void *hh, *bh;
-	size_t hhlen, bhlen;
-	char *out;
+	char *out = n ? malloc(4 * ((n + 2) / 3) + 1) : NULL;
 
-	if (dkim_sig_gethashes(sig, &hh, &hhlen, &bh, &bhlen) != DKIM_STAT_OK || !bh ||
-	    bhlen == 0 || bhlen > 64)
-		return NULL;
-	if (!(out = malloc(4 * ((bhlen + 2) / 3) + 1)))
-		return NULL;
-	EVP_EncodeBlock((unsigned char *)out, bh, (int)bhlen);
+	if (out)
+		EVP_EncodeBlock((unsigned char *)out, p, (int)n);
 	return out;
 }
 
-static void describe(mc_dkim_verifier *v, DKIM_SIGINFO *sig, mc_dkim_sig *s)
+static void describe(mc_dkim_verifier *v, const mc_message *msg, const dkim_pending *p,
+                     mc_dkim_sig *s)
 {
-	unsigned int bits = 0;
-	ssize_t msglen = -1, canonlen = -1, signlen = -1;
-	char *h = tag(sig, false, "h"), *c = tag(sig, false, "c"), *keyt = tag(sig, true, "t");
+	const dkim_tags *t = &p->t;
+	dkim_outcome o;
+	size_t cap = 0;
 
-	s->domain = mc_strdup((const char *)dkim_sig_getdomain(sig));
-	s->selector = mc_strdup((const char *)dkim_sig_getselector(sig));
-	s->algorithm = tag(sig, false, "a");
-	s->canonicalization = mc_strdup(c ? (strchr(c, '/') ? c : strcmp(c, "relaxed") == 0
-	                                     ? "relaxed/simple" : c) : "simple/simple");
-	s->identity = tag(sig, false, "i");
-	s->body_hash = tag(sig, false, "bh");
-	s->body_length = number_tag(sig, "l");
-	s->expiry = number_tag(sig, "x");
-	s->testing = keyt && strchr(keyt, 'y');
-	signed_headers(s, h);
-	/* libopendkim says 0 bits for ed25519 keys, which are 256 bits */
-	if (dkim_sig_getkeysize(sig, &bits) == DKIM_STAT_OK && bits)
-		s->key_bits = (int)bits;
-	else if (s->algorithm && strcasecmp(s->algorithm, "ed25519-sha256") == 0 &&
-	         (dkim_sig_getflags(sig) & DKIM_SIGFLAG_PROCESSED))
-		s->key_bits = 256;
-	if (dkim_sig_getcanonlen(v->dkim, sig, &msglen, &canonlen, &signlen) == DKIM_STAT_OK) {
-		s->body_total = msglen;
-		s->body_hashed = canonlen;
-		/* only then: libopendkim asserts when a signature has no canonicalization */
-		s->body_hash_computed = computed_body_hash(sig);
-	} else {
-		s->body_total = s->body_hashed = -1;
-	}
-	s->timestamp = number_tag(sig, "t");
+	dkim_check(v->r, msg, p, NULL, 0, &o);
+	s->domain = mc_strdup(t->d);
+	s->selector = mc_strdup(t->s);
+	s->algorithm = mc_strdup(t->a);
+	s->canonicalization = mc_strdup(t->c ? t->c : "simple/simple");
+	s->identity = mc_strdup(t->i);
+	s->body_hash = mc_strdup(t->bh64);
+	s->body_length = t->l;
+	s->expiry = t->x;
+	s->timestamp = t->t;
+	s->testing = o.testing;
+	s->key_pkcs1 = o.pkcs1;
+	s->key_bits = o.key_bits;
+	for (size_t i = 0; i < t->n_h; i++)
+		if (mc_grow(&s->signed_headers, &cap, s->n_signed_headers + 1,
+		            sizeof(char *)) == 0 && (s->signed_headers[s->n_signed_headers] =
+		                                     mc_strdup(t->h[i])))
+			s->n_signed_headers++;
+	s->body_total = o.total;
+	s->body_hashed = o.hashed;
+	s->body_hash_computed = p->body ? base64(o.digest, o.digest_len) : NULL;
+	s->body_signed_prefix = o.prefix;
+	s->headers_intact = o.header_ok;
 	s->arrival = -1;
-	char *kname = mc_asprintf("%s._domainkey.%s", s->selector ? s->selector : "",
-	                          s->domain ? s->domain : "");
-	const struct key_seen *ks = kname ? key_seen(v, kname) : NULL;
-
-	s->key_pkcs1 = ks && ks->pkcs1;
-	free(kname);
-	s->reason = judge(v, sig, s, ks);
+	s->reason = judge(v, t, &o, s);
 	s->verdict = s->reason ? reason_of(s->reason)->verdict : MC_VERDICT_PASS;
-	free(h);
-	free(c);
-	free(keyt);
+	s->detail = s->reason && o.detail[0] ? mc_strdup(o.detail) : NULL;
 }
 
 /* Expired: when, by which clock, and whether it was still good when the
@@ -582,6 +554,21 @@ static bool key_said(const mc_dkim_result *res, const mc_dkim_sig *s)
 	return false;
 }
 
+/* What a body hash mismatch says beyond the reason: the hashes, and
+ * whether lines were only appended (a footer). */
+static char *body_detail(const mc_dkim_sig *s)
+{
+	if (!s->body_hash || !s->body_hash_computed)
+		return NULL;
+	if (s->body_signed_prefix >= 0)
+		return mc_asprintf(": the signed body is intact and %lld bytes were appended "
+		                   "after it (of %lld canonical bytes received) -- a footer added "
+		                   "on the way", s->body_hashed - s->body_signed_prefix,
+		                   s->body_hashed);
+	return mc_asprintf(": it signed bh=%s, the %lld canonical bytes received hash to %s",
+	                   s->body_hash, s->body_hashed, s->body_hash_computed);
+}
+
 static void sig_findings(mc_dkim_result *res, const mc_dkim_sig *s, const mc_message *msg,
                          long long now, bool *said_oversign)
 {
@@ -602,17 +589,14 @@ static void sig_findings(mc_dkim_result *res, const mc_dkim_sig *s, const mc_mes
 	if (s->reason) {
 		const struct reason *r = reason_of(s->reason);
 		char *what = mc_asprintf(r->meaning, d, sel);
-		char *hashes = strcmp(s->reason, "body_hash_mismatch") == 0 && s->body_hash &&
-		               s->body_hash_computed
-		             ? mc_asprintf(": it signed bh=%s, the %lld canonical bytes received "
-		                           "hash to %s", s->body_hash, s->body_hashed,
-		                           s->body_hash_computed)
-		             : NULL;
+		char *more = strcmp(s->reason, "body_hash_mismatch") == 0 ? body_detail(s)
+		           : strcmp(s->reason, "syntax") == 0 && s->detail
+		             ? mc_asprintf(": %s", s->detail) : NULL;
 
 		mc_finding_hint(mc_finding_add(&res->findings, r->code, MC_SEV_ERROR,
-			"signature d=%s s=%s: %s%s", d, sel, what ? what : r->name,
-			hashes ? hashes : ""), "%s", r->hint);
-		free(hashes);
+			"signature d=%s s=%s: %s%s", d, sel, what ? what : r->name, more ? more : ""),
+			"%s", r->hint);
+		free(more);
 		free(what);
 		return;
 	}
@@ -684,40 +668,96 @@ static char *from_domain(const mc_message *msg, mc_findings *f)
 	return d;
 }
 
+/* Why libopendkim decides otherwise than mailcheck on a signature: the rule
+ * one of them applies. */
+static const char *disagreement(const mc_dkim_sig *s, const dkim_od_sig *od)
+{
+	if (s->reason && !strcmp(s->reason, "rsa_sha1"))
+		return "RFC 8301 3.1: verifiers must not accept rsa-sha1; libopendkim accepts it";
+	if (od->pass && s->reason && !strcmp(s->reason, "expired"))
+		return "RFC 6376 3.5 x=: mailcheck judges expiry by --now (or the clock); "
+		       "libopendkim always by the real clock";
+	if (!od->pass && s->reason && !strcmp(s->reason, "expired"))
+		return "RFC 6376 3.5 x=: libopendkim judges expiry by the real clock, mailcheck "
+		       "by --now";
+	if (!od->pass && s->key_pkcs1)
+		return "RFC 6376 3.6.1: p= may be a PKCS#1 RSAPublicKey; libopendkim reads only "
+		       "SubjectPublicKeyInfo";
+	if (s->reason && !strcmp(s->reason, "from_not_signed"))
+		return "RFC 6376 5.4: From must be signed; libopendkim does not require it";
+	if (s->reason && !strcmp(s->reason, "key_type_mismatch"))
+		return "RFC 6376 3.6.1 k= and h=: the key must fit the signature's algorithm; "
+		       "libopendkim does not check";
+	if (s->reason && !strcmp(s->reason, "timestamp_in_future"))
+		return "RFC 6376 3.5 t=: a signature from the future; libopendkim judges t= by "
+		       "the real clock";
+	if (s->reason && !strcmp(s->reason, "identity_mismatch"))
+		return "RFC 6376 3.5 i=: the identity must be at d= or a subdomain";
+	if (od->pass && s->reason && !strcmp(s->reason, "syntax"))
+		return "RFC 6376 3.5: a required tag is missing or malformed; libopendkim is lenient";
+	return "not one of the documented differences (please report it)";
+}
+
+static void compare_findings(mc_dkim_verifier *v, mc_dkim_result *res)
+{
+	dkim_od_sig *od = NULL;
+	size_t n = v->od ? dkim_od_finish(v->od, &od) : 0;
+
+	res->compared = v->compare;
+	for (size_t i = 0; i < res->n_sigs && i < n; i++) {
+		mc_dkim_sig *s = &res->sigs[i];
+		bool ours = s->verdict == MC_VERDICT_PASS;
+
+		s->opendkim = od[i].pass ? "pass" : "fail";
+		s->opendkim_error = mc_strdup(od[i].error);
+		if (ours == od[i].pass)
+			continue;
+		mc_finding_hint(mc_finding_add(&res->findings, "dkim.receivers_disagree",
+			MC_SEV_WARNING, "signature d=%s s=%s: mailcheck says %s, libopendkim (as "
+			"OpenDKIM-based receivers verify) says %s%s%s -- %s",
+			s->domain ? s->domain : "?", s->selector ? s->selector : "?",
+			ours ? "pass" : s->reason, od[i].pass ? "pass" : "fail",
+			od[i].error ? ": " : "", od[i].error ? od[i].error : "", disagreement(s, &od[i])),
+			"receivers differ on this signature: fix what the rule names so that every "
+			"receiver agrees");
+	}
+	dkim_od_sigs_free(od, n);
+}
+
 mc_status mc_dkim_finish(mc_dkim_verifier *v, const mc_message *msg, mc_dkim_result *out)
 {
-	DKIM_SIGINFO **sigs = NULL;
-	int nsigs = 0;
-	bool testkey = false, said_oversign = false;
+	bool said_oversign = false;
 
 	memset(out, 0, sizeof(*out));
 	out->from_domain = from_domain(msg, &out->findings);
-	if (v->dkim && !v->no_sigs) {
-		dkim_eom(v->dkim, &testkey);
-		if (dkim_getsiglist(v->dkim, &sigs, &nsigs) != DKIM_STAT_OK)
-			nsigs = 0;
-	}
-	if (nsigs > 0 && !(out->sigs = calloc((size_t)nsigs, sizeof(*out->sigs))))
+	if (v->sigs.n && !(out->sigs = calloc(v->sigs.n, sizeof(*out->sigs))))
 		return mc_error_set(MC_ENOMEM, "out of memory");
-	for (int i = 0; i < nsigs; i++) {
-		describe(v, sigs[i], &out->sigs[out->n_sigs]);
+	for (size_t i = 0; i < v->sigs.n; i++) {
+		describe(v, msg, &v->sigs.items[i], &out->sigs[out->n_sigs]);
 		sig_findings(out, &out->sigs[out->n_sigs++], msg, (long long)v->now, &said_oversign);
 	}
 	out->verdict = overall(out);
+	if (v->compare)
+		compare_findings(v, out);
 	if (out->n_sigs == 0)
 		mc_finding_hint(mc_finding_add(&out->findings, "dkim.none", MC_SEV_WARNING,
 			"the message carries no DKIM signature: DMARC can then pass only through "
 			"aligned SPF, which breaks on forwarding"),
 			"sign outgoing mail with DKIM for the From domain (your mail server or "
 			"provider can do it; publish the key at <selector>._domainkey.<domain>)");
-	if (v->skipped_sigs)
+	if (v->sigs.skipped)
 		mc_finding_add(&out->findings, "dkim.too_many_signatures", MC_SEV_WARNING,
 			"the message has %zu DKIM-Signature headers; only the first %d were checked",
-			v->skipped_sigs + MC_DKIM_MAX_SIGNATURES, MC_DKIM_MAX_SIGNATURES);
+			v->sigs.skipped + MC_DKIM_MAX_SIGNATURES, MC_DKIM_MAX_SIGNATURES);
 	if (mc_dns_log_copy(v->r, v->log_start, &out->dns) != MC_OK)
 		return MC_ENOMEM;
 	mc_findings_dns(&out->findings, &out->dns);
 	return MC_OK;
+}
+
+mc_status mc_arc_finish(mc_dkim_verifier *v, const mc_message *msg, mc_arc_result *out)
+{
+	return arc_evaluate(v->r, msg, &v->ams, &v->seals, out);
 }
 
 void mc_dkim_result_clear(mc_dkim_result *res)
@@ -733,6 +773,7 @@ void mc_dkim_result_clear(mc_dkim_result *res)
 		free(s->body_hash);
 		free(s->body_hash_computed);
 		free(s->detail);
+		free(s->opendkim_error);
 		for (size_t k = 0; k < s->n_signed_headers; k++)
 			free(s->signed_headers[k]);
 		free(s->signed_headers);

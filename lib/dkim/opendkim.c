@@ -1,0 +1,152 @@
+/*
+ * The view of OpenDKIM-based receivers (`--compare`): the same message
+ * verified by libopendkim as a receiver running it would, keys through
+ * lib/dns exactly as published. mailcheck's own verdicts come from core.c;
+ * this file only reports what libopendkim decides, so that where it decides
+ * otherwise (rsa-sha1, PKCS#1 keys, x= by the real clock, ...) the
+ * difference can be named. See shared/LIBRARIES.md for its behaviours: a
+ * pass is the PASSED flag with a body hash MATCH; TRYAGAIN from the key
+ * callback aborts the message, so a failed lookup is answered NOTFOUND.
+ */
+#include <opendkim/dkim.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/util.h"
+#include "dkim/internal.h"
+
+struct dkim_od {
+	mc_resolver *r;
+	DKIM *dkim;
+	bool no_sigs;
+};
+
+static DKIM_LIB *lib;
+static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
+
+/* libopendkim asks for SEL._domainkey.DOMAIN: the first TXT record from lib/dns. */
+static DKIM_CBSTAT key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, u_char *buf, size_t buflen)
+{
+	struct dkim_od *o = dkim_get_user_context(dkim);
+	const char *d = (const char *)dkim_sig_getdomain(sig);
+	const char *s = (const char *)dkim_sig_getselector(sig);
+	char *name = mc_asprintf("%s._domainkey.%s", s ? s : "", d ? d : "");
+	const mc_dns_answer *a = name ? mc_dns_lookup(o->r, name, MC_RR_TXT) : NULL;
+
+	free(name);
+	for (size_t i = 0; a && a->status == MC_DNS_OK && i < a->n_rrs; i++)
+		if (a->rrs[i].type == MC_RR_TXT) {
+			if (a->rrs[i].data_len + 1 > buflen)
+				break;
+			memcpy(buf, a->rrs[i].data, a->rrs[i].data_len);
+			buf[a->rrs[i].data_len] = '\0';
+			return DKIM_CBSTAT_CONTINUE;
+		}
+	return DKIM_CBSTAT_NOTFOUND;
+}
+
+static void lib_init(void)
+{
+	unsigned int flags = DKIM_LIBFLAGS_BADSIGHANDLES;
+
+	lib = dkim_init(NULL, NULL);
+	if (!lib)
+		return;
+	dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_FLAGS, &flags, sizeof(flags));
+	dkim_set_key_lookup(lib, key_lookup);
+}
+
+mc_status dkim_od_new(dkim_od **out, mc_resolver *r)
+{
+	dkim_od *o;
+
+	pthread_once(&lib_once, lib_init);
+	if (!lib)
+		return mc_error_set(MC_ENOMEM, "cannot initialise libopendkim");
+	if (!(o = calloc(1, sizeof(*o))))
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	o->r = r;
+	*out = o;
+	return MC_OK;
+}
+
+void dkim_od_headers(dkim_od *o, const mc_message *msg)
+{
+	DKIM_STAT st;
+	size_t sigs = 0;
+
+	o->dkim = dkim_verify(lib, (const unsigned char *)"mailcheck", NULL, &st);
+	if (!o->dkim)
+		return;
+	dkim_set_user_context(o->dkim, o);
+	for (size_t i = 0; i < msg->n_headers; i++) {
+		const mc_header *h = &msg->headers[i];
+
+		if (strcasecmp(h->name, "DKIM-Signature") == 0 && ++sigs > MC_DKIM_MAX_SIGNATURES)
+			continue;
+		dkim_header(o->dkim, (u_char *)h->raw, h->raw_len);
+	}
+	o->no_sigs = dkim_eoh(o->dkim) == DKIM_STAT_NOSIG || sigs == 0;
+}
+
+void dkim_od_body(dkim_od *o, const char *p, size_t n)
+{
+	if (o->dkim && !o->no_sigs)
+		dkim_body(o->dkim, (u_char *)p, n);
+}
+
+size_t dkim_od_finish(dkim_od *o, dkim_od_sig **out)
+{
+	DKIM_SIGINFO **sigs = NULL;
+	int n = 0;
+	bool testkey = false;
+
+	*out = NULL;
+	if (!o->dkim || o->no_sigs)
+		return 0;
+	dkim_eom(o->dkim, &testkey);
+	if (dkim_getsiglist(o->dkim, &sigs, &n) != DKIM_STAT_OK || n <= 0 ||
+	    !(*out = calloc((size_t)n, sizeof(**out))))
+		return 0;
+	for (int i = 0; i < n; i++) {
+		unsigned int flags = dkim_sig_getflags(sigs[i]);
+		int err = dkim_sig_geterror(sigs[i]);
+		int bh = dkim_sig_getbh(sigs[i]);
+		const char *d = (const char *)dkim_sig_getdomain(sigs[i]);
+		const char *s = (const char *)dkim_sig_getselector(sigs[i]);
+
+		(*out)[i].domain = mc_strdup(d);
+		(*out)[i].selector = mc_strdup(s);
+		(*out)[i].pass = (flags & DKIM_SIGFLAG_PASSED) && bh == DKIM_SIGBH_MATCH;
+		if ((*out)[i].pass)
+			continue;
+		if ((flags & DKIM_SIGFLAG_PASSED) && bh == DKIM_SIGBH_MISMATCH)
+			(*out)[i].error = mc_strdup("body hash mismatch");
+		else if (err != DKIM_SIGERROR_OK && err != DKIM_SIGERROR_UNKNOWN)
+			(*out)[i].error = mc_strdup(dkim_sig_geterrorstr(err));
+		else
+			(*out)[i].error = mc_strdup("signature did not verify");
+	}
+	return (size_t)n;
+}
+
+void dkim_od_sigs_free(dkim_od_sig *sigs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(sigs[i].domain);
+		free(sigs[i].selector);
+		free(sigs[i].error);
+	}
+	free(sigs);
+}
+
+void dkim_od_free(dkim_od *o)
+{
+	if (!o)
+		return;
+	if (o->dkim)
+		dkim_free(o->dkim);
+	free(o);
+}
