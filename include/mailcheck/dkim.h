@@ -51,18 +51,6 @@ typedef struct mc_dkim_sig {
 	char *detail;            /* what went wrong, for people */
 } mc_dkim_sig;
 
-typedef struct mc_dkim_result {
-	/* pass if a signature passes; none without signatures; else temperror
-	 * if a key lookup failed, fail, or permerror */
-	mc_verdict verdict;
-	mc_dkim_sig *sigs;
-	size_t n_sigs;
-	char *from_domain;       /* the From domain, NULL when not exactly one */
-	bool compared;           /* --compare: libopendkim ran beside */
-	mc_findings findings;
-	mc_dns_log dns;
-} mc_dkim_result;
-
 /* ARC (RFC 8617): one set of the chain, and the chain's validation. */
 typedef struct mc_arc_set {
 	int instance;
@@ -85,8 +73,21 @@ typedef struct mc_arc_result {
 	                          * when an older one does not; 0 when all do */
 	mc_arc_set *sets;        /* oldest first */
 	size_t n_sets;
-	mc_findings findings;
 } mc_arc_result;
+
+typedef struct mc_dkim_result {
+	/* pass if a signature passes; none without signatures; else temperror
+	 * if a key lookup failed, fail, or permerror */
+	mc_verdict verdict;
+	mc_dkim_sig *sigs;
+	size_t n_sigs;
+	char *from_domain;       /* the From domain, NULL when not exactly one */
+	bool compared;           /* --compare: libopendkim ran beside */
+	mc_arc_result arc;       /* the ARC chain (its findings are among findings) */
+	mc_findings findings;
+	mc_dns_log dns;
+} mc_dkim_result;
+
 
 /* Streaming verification: feed the headers once they are read, then the
  * body in chunks, then finish. */
@@ -114,9 +115,7 @@ void mc_dkim_result_clear(mc_dkim_result *res);
 /* Also verify with libopendkim, as OpenDKIM-based receivers do, and say
  * where it decides otherwise (dkim.receivers_disagree). Before headers. */
 void mc_dkim_compare(mc_dkim_verifier *v);
-/* The ARC chain of the message (after mc_dkim_finish or alone). */
-mc_status mc_arc_finish(mc_dkim_verifier *v, const mc_message *msg, mc_arc_result *out);
-void mc_arc_result_clear(mc_arc_result *res);
+
 
 /* A published key: SEL._domainkey.DOMAIN */
 typedef struct mc_dkim_key {

@@ -211,7 +211,7 @@ static void fill_sets(const mc_message *msg, const size_t *aar, const dkim_sigse
 	}
 }
 
-static void findings(mc_arc_result *out)
+static void findings(const mc_arc_result *out, mc_findings *f)
 {
 	mc_buf b = {0};
 
@@ -226,18 +226,18 @@ static void findings(mc_arc_result *out)
 	char *sets = mc_buf_take(&b);
 
 	if (out->verdict == MC_VERDICT_PASS)
-		mc_finding_add(&out->findings, "arc.pass", MC_SEV_INFO,
+		mc_finding_add(f, "arc.pass", MC_SEV_INFO,
 			"the ARC chain of %zu set%s verifies: %s", out->n_sets,
 			out->n_sets == 1 ? "" : "s", sets ? sets : "");
 	else if (out->verdict == MC_VERDICT_FAIL)
-		mc_finding_hint(mc_finding_add(&out->findings, "arc.fail", MC_SEV_WARNING,
+		mc_finding_hint(mc_finding_add(f, "arc.fail", MC_SEV_WARNING,
 			"the ARC chain fails%s%.0d: %s%s%s", out->failed_instance ? " at instance " : "",
 			out->failed_instance, out->detail ? out->detail : out->reason,
 			out->n_sets ? "; the chain: " : "", out->n_sets && sets ? sets : ""),
 			"receivers ignore a broken ARC chain: the intermediary that sealed last (or "
 			"changed the message after an older seal) must fix its ARC signing");
 	if (out->verdict == MC_VERDICT_PASS && out->oldest_pass > 1)
-		mc_finding_add(&out->findings, "arc.changed_after_seal", MC_SEV_INFO,
+		mc_finding_add(f, "arc.changed_after_seal", MC_SEV_INFO,
 			"the message signature of instance %d no longer verifies, the one of instance "
 			"%d does: the message was changed between those hops (oldest-pass=%d)",
 			out->oldest_pass - 1, out->oldest_pass, out->oldest_pass);
@@ -245,7 +245,7 @@ static void findings(mc_arc_result *out)
 }
 
 mc_status arc_evaluate(mc_resolver *r, const mc_message *msg, const dkim_sigset *ams,
-                       const dkim_sigset *seals, mc_arc_result *out)
+                       const dkim_sigset *seals, mc_arc_result *out, mc_findings *f)
 {
 	size_t aar[ARC_MAX + 1] = {0};
 	int n = 0;
@@ -254,7 +254,7 @@ mc_status arc_evaluate(mc_resolver *r, const mc_message *msg, const dkim_sigset 
 	memset(out, 0, sizeof(*out));
 	out->verdict = MC_VERDICT_NONE;
 	if (!structure(msg, ams, seals, aar, &n, out) || n == 0) {
-		findings(out);
+		findings(out, f);
 		return MC_OK;
 	}
 	fill_sets(msg, aar, ams, seals, n, out);
@@ -307,11 +307,11 @@ mc_status arc_evaluate(mc_resolver *r, const mc_message *msg, const dkim_sigset 
 	}
 	out->verdict = MC_VERDICT_PASS;
 done:
-	findings(out);
+	findings(out, f);
 	return MC_OK;
 }
 
-void mc_arc_result_clear(mc_arc_result *res)
+void arc_result_clear(mc_arc_result *res)
 {
 	for (size_t i = 0; i < res->n_sets; i++) {
 		mc_arc_set *s = &res->sets[i];
@@ -330,6 +330,5 @@ void mc_arc_result_clear(mc_arc_result *res)
 	}
 	free(res->sets);
 	free(res->detail);
-	mc_findings_clear(&res->findings);
 	memset(res, 0, sizeof(*res));
 }

@@ -104,7 +104,10 @@ static void algorithm(dkim_tags *t)
 
 static void canonicalization(dkim_tags *t)
 {
-	const char *c = t->c ? t->c : "simple/simple";
+	/* RFC 6376 3.5: simple/simple when c= is absent. An AMS without c= is
+	 * read as relaxed/relaxed: ARC signers always state it, and the one
+	 * that produced ValiMail's ARC suite signed so (ams_fields_c_na) */
+	const char *c = t->c ? t->c : t->kind == DKIM_KIND_AMS ? "relaxed/relaxed" : "simple/simple";
 	const char *slash = strchr(c, '/');
 	size_t hl = slash ? (size_t)(slash - c) : strlen(c);
 	const char *body = slash ? slash + 1 : "simple";
@@ -197,7 +200,8 @@ void dkim_tags_parse(const mc_header *h, enum dkim_kind kind, dkim_tags *t)
 
 		if (hv)
 			header_list(t, hv);
-		if (!t->n_h)
+		/* an AMS may sign no header but itself (ValiMail's ams_fields_h_empty) */
+		if (!hv || (!t->n_h && kind == DKIM_KIND_SIGNATURE))
 			bad(t, "syntax", "h= is missing or empty");
 		free(hv);
 		if (!t->bh64)

@@ -745,6 +745,8 @@ mc_status mc_dkim_finish(mc_dkim_verifier *v, const mc_message *msg, mc_dkim_res
 			"aligned SPF, which breaks on forwarding"),
 			"sign outgoing mail with DKIM for the From domain (your mail server or "
 			"provider can do it; publish the key at <selector>._domainkey.<domain>)");
+	if (arc_evaluate(v->r, msg, &v->ams, &v->seals, &out->arc, &out->findings) != MC_OK)
+		return MC_ENOMEM;
 	if (v->sigs.skipped)
 		mc_finding_add(&out->findings, "dkim.too_many_signatures", MC_SEV_WARNING,
 			"the message has %zu DKIM-Signature headers; only the first %d were checked",
@@ -753,11 +755,6 @@ mc_status mc_dkim_finish(mc_dkim_verifier *v, const mc_message *msg, mc_dkim_res
 		return MC_ENOMEM;
 	mc_findings_dns(&out->findings, &out->dns);
 	return MC_OK;
-}
-
-mc_status mc_arc_finish(mc_dkim_verifier *v, const mc_message *msg, mc_arc_result *out)
-{
-	return arc_evaluate(v->r, msg, &v->ams, &v->seals, out);
 }
 
 void mc_dkim_result_clear(mc_dkim_result *res)
@@ -780,6 +777,7 @@ void mc_dkim_result_clear(mc_dkim_result *res)
 	}
 	free(res->sigs);
 	free(res->from_domain);
+	arc_result_clear(&res->arc);
 	mc_findings_clear(&res->findings);
 	mc_dns_log_clear(&res->dns);
 	memset(res, 0, sizeof(*res));

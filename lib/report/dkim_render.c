@@ -32,10 +32,58 @@ static json_t *sig_json(const mc_dkim_sig *s)
 	json_object_set_new(o, "testing", json_boolean(s->testing));
 	json_object_set_new(o, "result", json_string(mc_verdict_name(s->verdict)));
 	json_object_set_new(o, "reason", mc_json_str(s->reason));
+	json_object_set_new(o, "headers_intact", json_boolean(s->headers_intact));
+	json_object_set_new(o, "body_signed_prefix", num_or_null(s->body_signed_prefix));
+	if (s->opendkim) {
+		json_object_set_new(o, "opendkim", json_string(s->opendkim));
+		json_object_set_new(o, "opendkim_error", mc_json_str(s->opendkim_error));
+	}
 	if (s->reason && strcmp(s->reason, "expired") == 0) {
 		json_object_set_new(o, "arrival", num_or_null(s->arrival));
 		json_object_set_new(o, "valid_at_arrival", json_boolean(s->valid_at_arrival));
 	}
+	return o;
+}
+
+static json_t *verdict_or_null(mc_verdict v)
+{
+	return v == MC_VERDICT_NONE ? json_null() : json_string(mc_verdict_name(v));
+}
+
+static json_t *arc_json(const mc_arc_result *a)
+{
+	json_t *o = json_object(), *sets = json_array();
+
+	json_object_set_new(o, "result", json_string(mc_verdict_name(a->verdict)));
+	json_object_set_new(o, "reason", mc_json_str(a->reason));
+	json_object_set_new(o, "detail", mc_json_str(a->detail));
+	json_object_set_new(o, "failed_instance",
+	                    a->failed_instance ? json_integer(a->failed_instance) : json_null());
+	json_object_set_new(o, "oldest_pass", json_integer(a->oldest_pass));
+	for (size_t i = 0; i < a->n_sets; i++) {
+		const mc_arc_set *s = &a->sets[i];
+		json_t *j = json_object(), *rec = json_object();
+
+		json_object_set_new(j, "instance", json_integer(s->instance));
+		json_object_set_new(j, "seal_domain", mc_json_str(s->seal_domain));
+		json_object_set_new(j, "seal_selector", mc_json_str(s->seal_selector));
+		json_object_set_new(j, "ams_domain", mc_json_str(s->ams_domain));
+		json_object_set_new(j, "ams_selector", mc_json_str(s->ams_selector));
+		json_object_set_new(j, "cv", mc_json_str(s->cv));
+		json_object_set_new(j, "authserv_id", mc_json_str(s->authserv_id));
+		json_object_set_new(rec, "spf", mc_json_str(s->spf));
+		json_object_set_new(rec, "spf_domain", mc_json_str(s->spf_domain));
+		json_object_set_new(rec, "dkim", mc_json_str(s->dkim));
+		json_object_set_new(rec, "dkim_domain", mc_json_str(s->dkim_domain));
+		json_object_set_new(rec, "dmarc", mc_json_str(s->dmarc));
+		json_object_set_new(j, "recorded", rec);
+		json_object_set_new(j, "seal", verdict_or_null(s->seal));
+		json_object_set_new(j, "seal_reason", mc_json_str(s->seal_reason));
+		json_object_set_new(j, "ams", verdict_or_null(s->ams));
+		json_object_set_new(j, "ams_reason", mc_json_str(s->ams_reason));
+		json_array_append_new(sets, j);
+	}
+	json_object_set_new(o, "sets", sets);
 	return o;
 }
 
@@ -49,6 +97,7 @@ json_t *mc_dkim_json(const void *result)
 	for (size_t i = 0; i < res->n_sigs; i++)
 		json_array_append_new(sigs, sig_json(&res->sigs[i]));
 	json_object_set_new(o, "signatures", sigs);
+	json_object_set_new(o, "arc", arc_json(&res->arc));
 	mc_json_tail(o, &res->findings);
 	return o;
 }
@@ -87,6 +136,27 @@ void mc_dkim_text(mc_text *t, const void *result)
 		else if (s->body_hashed >= 0)
 			fprintf(t->fp, "; body: all of it (%lld bytes canonicalized)", s->body_hashed);
 		fputc('\n', t->fp);
+		if (s->opendkim)
+			fprintf(t->fp, "      libopendkim: %s%s%s\n", s->opendkim,
+			        s->opendkim_error ? ": " : "", s->opendkim_error ? s->opendkim_error : "");
+	}
+	if (res->arc.verdict != MC_VERDICT_NONE) {
+		fprintf(t->fp, "  ARC chain: ");
+		mc_text_colored(t, res->arc.verdict == MC_VERDICT_PASS ? MC_COLOR_GREEN : MC_COLOR_RED,
+		                mc_verdict_name(res->arc.verdict));
+		fprintf(t->fp, " (%zu set%s)\n", res->arc.n_sets, res->arc.n_sets == 1 ? "" : "s");
+		for (size_t i = 0; i < res->arc.n_sets; i++) {
+			const mc_arc_set *a = &res->arc.sets[i];
+
+			fprintf(t->fp, "    i=%d %s (seal d=%s: %s, message signature d=%s: %s) recorded "
+			        "spf=%s dkim=%s dmarc=%s\n", a->instance,
+			        a->authserv_id ? a->authserv_id : "?", a->seal_domain ? a->seal_domain : "?",
+			        a->seal == MC_VERDICT_NONE ? "not checked" : a->seal_reason ? a->seal_reason
+			        : "pass", a->ams_domain ? a->ams_domain : "?",
+			        a->ams == MC_VERDICT_NONE ? "not checked" : a->ams_reason ? a->ams_reason
+			        : "pass", a->spf ? a->spf : "-", a->dkim ? a->dkim : "-",
+			        a->dmarc ? a->dmarc : "-");
+		}
 	}
 	mc_text_tail(t, &res->findings, &res->dns);
 }
