@@ -20,7 +20,39 @@ typedef struct mc_verify_request {
 	const char *authserv_id;           /* for Authentication-Results */
 	const char *const *trusted;        /* --trust relays, NULL-terminated or NULL */
 	time_t now;                        /* 0: the current time */
+	bool compare;                      /* also verify DKIM with libopendkim (--compare) */
 } mc_verify_request;
+
+/* iprev (RFC 8601 2.7.3): forward-confirmed reverse DNS of the client. */
+#define MC_IPREV_MAX_NAMES 10
+typedef struct mc_iprev {
+	mc_verdict verdict;      /* pass, fail, permerror (no PTR), temperror; none: no client */
+	char *names[MC_IPREV_MAX_NAMES]; /* the PTR names */
+	size_t n_names;
+	char *confirmed;         /* the PTR name whose A/AAAA is the client, NULL when none */
+} mc_iprev;
+
+/* A mailing list or forwarder between the author and the receiver, as the
+ * headers show it, and what it changed. */
+typedef struct mc_intermediary {
+	const char *kind;        /* "list", "forwarder", NULL (none seen) */
+	const char *software;    /* the list manager when its headers say (Mailman, ...), or NULL */
+	char *list_id;           /* List-Id's identifier */
+	char *list_address;      /* List-Post's address */
+	char *list_domain;       /* the list's domain (List-Post, else List-Id) */
+	char *forwarder;         /* the forwarding domain (SRS Return-Path, Resent-From, X-Forwarded-For) */
+	char *srs_domain;        /* the original envelope domain encoded in an SRS address */
+	bool from_rewritten;     /* From is the list's own address (DMARC mitigation) */
+	char *original_from;     /* the author's address (X-Original-From, Reply-To), when rewritten */
+	char *subject_tag;       /* "[tag]" at the start of the Subject */
+	bool subject_changed;    /* a signature over Subject fails on the headers */
+	long long footer_bytes;  /* bytes appended to a signed body, -1 none seen */
+	bool body_rewritten;     /* a signed body changed other than by appending */
+	char *added_signed;      /* a list header the author's signature covers that is now present */
+	char *arc_sealer;        /* ARC passes and this sealer recorded a pass of DMARC/DKIM/SPF */
+	int arc_sealer_instance;
+	const char *arc_sealer_saw; /* what it recorded: "dmarc=pass", "dkim=pass", "spf=pass" */
+} mc_intermediary;
 
 typedef struct mc_verify_result {
 	char *from_domain;
@@ -33,6 +65,8 @@ typedef struct mc_verify_result {
 	mc_dmarc_result dmarc_policy;
 	mc_dmarc_decision dmarc;
 	mc_trace trace;
+	mc_iprev iprev;
+	mc_intermediary via;
 	/* PASS when DMARC passes (or, without a DMARC record, SPF or DKIM passes
 	 * aligned); TEMPERROR on DNS failure; FAIL otherwise */
 	mc_verdict verdict;

@@ -49,3 +49,15 @@ bool mc_ip_reverse_name(const char *text, char *buf, size_t size)
 		return false;
 	return true;
 }
+
+bool mc_ip_equal(const char *a, const char *b)
+{
+	unsigned char x[16], y[16];
+
+	if (!a || !b)
+		return false;
+	if (inet_pton(AF_INET, a, x) == 1)
+		return inet_pton(AF_INET, b, y) == 1 && memcmp(x, y, 4) == 0;
+	return inet_pton(AF_INET6, a, x) == 1 && inet_pton(AF_INET6, b, y) == 1 &&
+	       memcmp(x, y, 16) == 0;
+}

@@ -34,6 +34,8 @@ bool mc_ip_is_internal(const char *text);
  * 73 bytes for IPv6): from bytes, or from text (false when not an address). */
 void mc_ip_reverse(int family, const unsigned char *ip, char *buf, size_t size);
 bool mc_ip_reverse_name(const char *text, char *buf, size_t size);
+/* The same address, whatever the spelling ("2001:db8::1", "2001:DB8:0::1"). */
+bool mc_ip_equal(const char *a, const char *b);
 /* A time (seconds since the epoch) as "2026-11-24 10:00:00 UTC" into buf
  * (at least 32 bytes); returns buf. */
 char *mc_time_text(long long t, char *buf, size_t size);

@@ -32,6 +32,49 @@ static json_t *dmarc_json(const mc_verify_result *res)
 	return o;
 }
 
+static json_t *iprev_json(const mc_verify_result *res)
+{
+	json_t *o, *names;
+
+	if (!res->ip || res->iprev.verdict == MC_VERDICT_NONE)
+		return json_null();
+	o = json_object();
+	names = json_array();
+	json_object_set_new(o, "result", json_string(mc_verdict_name(res->iprev.verdict)));
+	json_object_set_new(o, "ip", mc_json_str(res->ip));
+	for (size_t i = 0; i < res->iprev.n_names; i++)
+		json_array_append_new(names, mc_json_str(res->iprev.names[i]));
+	json_object_set_new(o, "names", names);
+	json_object_set_new(o, "confirmed", mc_json_str(res->iprev.confirmed));
+	return o;
+}
+
+static json_t *via_json(const mc_intermediary *v)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "kind", mc_json_str(v->kind));
+	json_object_set_new(o, "software", mc_json_str(v->software));
+	json_object_set_new(o, "list_id", mc_json_str(v->list_id));
+	json_object_set_new(o, "list_address", mc_json_str(v->list_address));
+	json_object_set_new(o, "list_domain", mc_json_str(v->list_domain));
+	json_object_set_new(o, "forwarder", mc_json_str(v->forwarder));
+	json_object_set_new(o, "srs_domain", mc_json_str(v->srs_domain));
+	json_object_set_new(o, "from_rewritten", json_boolean(v->from_rewritten));
+	json_object_set_new(o, "original_from", mc_json_str(v->original_from));
+	json_object_set_new(o, "subject_tag", mc_json_str(v->subject_tag));
+	json_object_set_new(o, "subject_changed", json_boolean(v->subject_changed));
+	json_object_set_new(o, "footer_bytes",
+	                    v->footer_bytes >= 0 ? json_integer(v->footer_bytes) : json_null());
+	json_object_set_new(o, "body_rewritten", json_boolean(v->body_rewritten));
+	json_object_set_new(o, "signed_field_added", mc_json_str(v->added_signed));
+	json_object_set_new(o, "arc_sealer", mc_json_str(v->arc_sealer));
+	json_object_set_new(o, "arc_sealer_instance",
+	                    v->arc_sealer ? json_integer(v->arc_sealer_instance) : json_null());
+	json_object_set_new(o, "arc_sealer_recorded", mc_json_str(v->arc_sealer_saw));
+	return o;
+}
+
 json_t *mc_verify_json(const void *result)
 {
 	const mc_verify_result *res = result;
@@ -46,6 +89,8 @@ json_t *mc_verify_json(const void *result)
 	json_object_set_new(o, "spf", res->spf_ran ? mc_json_nested(mc_spf_json(&res->spf)) : json_null());
 	json_object_set_new(o, "dkim", mc_json_nested(mc_dkim_json(&res->dkim)));
 	json_object_set_new(o, "dmarc", dmarc_json(res));
+	json_object_set_new(o, "iprev", iprev_json(res));
+	json_object_set_new(o, "intermediary", via_json(&res->via));
 	json_object_set_new(tr, "local_delivery", json_boolean(res->trace.local_delivery));
 	json_object_set_new(tr, "hops", json_integer((json_int_t)res->trace.n_hops));
 	if (res->trace.has_boundary) {

@@ -97,11 +97,29 @@ static char *auth_results(const mc_verify_result *out, const char *id)
 	if (out->dkim.n_sigs == 0)
 		mc_buf_addf(&b, " dkim=none;");
 	if (out->dmarc_ran)
-		mc_buf_addf(&b, " dmarc=%s header.from=%s%s%s", mc_verdict_name(out->dmarc.result),
+		mc_buf_addf(&b, " dmarc=%s header.from=%s%s%s;", mc_verdict_name(out->dmarc.result),
 		            out->from_domain, out->dmarc.policy ? " policy.dmarc=" : "",
 		            out->dmarc.policy ? mc_dmarc_policy_name(out->dmarc.policy) : "");
 	else
-		mc_buf_addf(&b, " dmarc=permerror (not exactly one From address)");
+		mc_buf_addf(&b, " dmarc=permerror (not exactly one From address);");
+	/* RFC 8617 7.2: arc, with the oldest instance whose AMS still verifies */
+	const mc_arc_result *arc = &out->dkim.arc;
+
+	if (arc->verdict == MC_VERDICT_PASS)
+		mc_buf_addf(&b, " arc=pass (i=%zu) header.oldest-pass=%d;", arc->n_sets,
+		            arc->oldest_pass);
+	else if (arc->verdict == MC_VERDICT_FAIL)
+		mc_buf_addf(&b, " arc=fail reason=\"%s%s%.0d\";", arc->reason,
+		            arc->failed_instance ? " at i=" : "", arc->failed_instance);
+	else
+		mc_buf_addf(&b, " arc=none;");
+	/* RFC 8601 2.7.3 */
+	if (out->ip && out->iprev.verdict != MC_VERDICT_NONE)
+		mc_buf_addf(&b, " iprev=%s policy.iprev=%s%s%s%s;", mc_verdict_name(out->iprev.verdict),
+		            out->ip, out->iprev.n_names ? " (" : "",
+		            out->iprev.confirmed ? out->iprev.confirmed
+		            : out->iprev.n_names ? out->iprev.names[0] : "",
+		            out->iprev.n_names ? ")" : "");
 	if (b.len && b.s[b.len - 1] == ';')
 		b.s[--b.len] = '\0';
 	return mc_buf_take(&b);
@@ -225,6 +243,85 @@ static void explain_dkim(mc_verify_result *out)
 		    "which breaks when the message is forwarded.");
 }
 
+/* The list or forwarder: what it changed, and who can fix what. */
+static void explain_via(mc_verify_result *out)
+{
+	const mc_intermediary *via = &out->via;
+	const char *from = out->from_domain ? out->from_domain : "the author's domain";
+	bool dmarc_fails = out->dmarc_ran && out->dmarc_policy.verdict == MC_VERDICT_PASS &&
+	                   out->dmarc.result == MC_VERDICT_FAIL;
+	mc_buf b = {0};
+
+	if (!via->kind)
+		return;
+	if (!strcmp(via->kind, "list")) {
+		mc_buf_addf(&b, "The message came through the mailing list %s%s%s%s%s",
+		            via->list_id ? via->list_id : via->list_address ? via->list_address
+		            : "(unnamed)", via->list_domain ? " at " : "",
+		            via->list_domain ? via->list_domain : "", via->software ? ", run by " : "",
+		            via->software ? via->software : "");
+		bool any = via->subject_changed || via->footer_bytes >= 0 || via->body_rewritten ||
+		           via->added_signed;
+
+		if (any) {
+			mc_buf_addf(&b, "; the list ");
+			const char *sep = "";
+
+			if (via->subject_changed) {
+				mc_buf_addf(&b, "added the tag %s to the Subject", via->subject_tag);
+				sep = ", ";
+			}
+			if (via->footer_bytes >= 0) {
+				mc_buf_addf(&b, "%sappended a footer of %lld bytes to the body", sep,
+				            via->footer_bytes);
+				sep = ", ";
+			}
+			if (via->body_rewritten) {
+				mc_buf_addf(&b, "%srewrote the body (re-encoded it or changed its text)", sep);
+				sep = ", ";
+			}
+			if (via->added_signed)
+				mc_buf_addf(&b, "%sadded a %s field, which the author's signature covers", sep,
+				            via->added_signed);
+			mc_buf_addf(&b, " -- which broke the DKIM signature of %s", from);
+		}
+		mc_buf_addf(&b, ".");
+	} else {
+		mc_buf_addf(&b, "The message was forwarded by %s%s%s%s: receivers check SPF against "
+		            "the forwarder's server, not the author's, so only an intact DKIM "
+		            "signature carries the author's authentication through forwarding.",
+		            via->forwarder ? via->forwarder : "a forwarder",
+		            via->srs_domain ? " (SRS: the original envelope sender was at " : "",
+		            via->srs_domain ? via->srs_domain : "", via->srs_domain ? ")" : "");
+	}
+	char *s = mc_buf_take(&b);
+
+	if (s)
+		say(out, "%s", s);
+	free(s);
+	if (via->from_rewritten)
+		say(out, "The list rewrote From to its own address%s%s%s: DMARC is evaluated for the "
+		    "list's domain, not the author's -- the usual way lists keep DMARC passing.",
+		    via->original_from ? " (the author is " : "",
+		    via->original_from ? via->original_from : "", via->original_from ? ")" : "");
+	if (via->arc_sealer && (dmarc_fails || out->verdict != MC_VERDICT_PASS))
+		say(out, "DMARC fails here, but the ARC chain verifies and %s (ARC instance %d) "
+		    "recorded %s when the message reached it: a receiver that trusts %s's seal "
+		    "(Gmail and Microsoft trust some lists and forwarders) may deliver the message "
+		    "anyway.", via->arc_sealer, via->arc_sealer_instance, via->arc_sealer_saw,
+		    via->arc_sealer);
+	bool modified = via->subject_changed || via->footer_bytes >= 0 || via->body_rewritten ||
+	                via->added_signed;
+
+	if (!strcmp(via->kind, "list") && modified && !via->from_rewritten && dmarc_fails)
+		say(out, "Who can fix it: the list, by not modifying messages (no Subject tag, no "
+		    "footer) so that the author's signature survives, or by rewriting From to its "
+		    "own address and signing; the receiver, by trusting the list's ARC seal%s; "
+		    "%s alone cannot -- but it learns here that this list breaks its mail, which "
+		    "matters before it moves to p=reject.", via->arc_sealer ? "" : " (the list "
+		    "would have to ARC-seal first)", from);
+}
+
 static void explain(mc_verify_result *out)
 {
 	const char *from = out->from_domain;
@@ -254,6 +351,13 @@ static void explain(mc_verify_result *out)
 	if (out->spf_ran)
 		explain_spf(out);
 	explain_dkim(out);
+	explain_via(out);
+	if (out->ip && (out->iprev.verdict == MC_VERDICT_FAIL ||
+	                out->iprev.verdict == MC_VERDICT_PERMERROR))
+		say(out, "The sending server %s has %s: Gmail, Yahoo and Microsoft require "
+		    "bulk senders' servers to have a PTR name that resolves back to their address.",
+		    out->ip, out->iprev.n_names ? "a PTR name that does not resolve back to it"
+		    : "no reverse DNS (PTR) name");
 	if (out->dmarc_ran && out->dmarc_policy.verdict == MC_VERDICT_PASS &&
 	    out->dmarc_policy.policy == MC_DMARC_POLICY_NONE)
 		say(out, "The DMARC policy of %s is none: failures are reported, nothing is enforced.",
@@ -263,6 +367,49 @@ static void explain(mc_verify_result *out)
 		    "trust boundary of the Received chain%s.", out->ip, out->helo ? out->helo : "none",
 		    out->mail_from && *out->mail_from ? out->mail_from : "<>",
 		    out->trace.has_boundary ? "" : " and the Return-Path");
+}
+
+static void via_findings(mc_verify_result *out)
+{
+	const mc_intermediary *via = &out->via;
+	bool modified = via->subject_changed || via->footer_bytes >= 0 || via->body_rewritten ||
+	                via->added_signed;
+
+	if (via->kind && !strcmp(via->kind, "list"))
+		mc_finding_add(&out->findings, "verify.via_list", MC_SEV_INFO,
+			"the message came through the mailing list %s%s%s%s%s%s",
+			via->list_id ? via->list_id : via->list_address ? via->list_address : "(unnamed)",
+			via->list_domain ? " at " : "", via->list_domain ? via->list_domain : "",
+			via->software ? " (" : "", via->software ? via->software : "",
+			via->software ? ")" : "");
+	if (via->kind && !strcmp(via->kind, "forwarder"))
+		mc_finding_add(&out->findings, "verify.forwarded", MC_SEV_INFO,
+			"the message was forwarded by %s%s%s", via->forwarder ? via->forwarder : "?",
+			via->srs_domain ? "; SRS encodes the original envelope domain " : "",
+			via->srs_domain ? via->srs_domain : "");
+	if (via->kind && modified)
+		mc_finding_hint(mc_finding_add(&out->findings, "verify.list_modified", MC_SEV_WARNING,
+			"the %s changed the message after it was signed:%s%s%s%s%s%s",
+			via->kind, via->subject_changed ? " Subject tag " : "",
+			via->subject_changed ? via->subject_tag : "",
+			via->footer_bytes >= 0 ? " footer appended" : "",
+			via->body_rewritten ? " body rewritten" : "",
+			via->added_signed ? " signed field added: " : "",
+			via->added_signed ? via->added_signed : ""),
+			"the %s should stop modifying messages, or rewrite From to its own address "
+			"and sign (and ARC-seal) what it sends", via->kind);
+	if (via->from_rewritten)
+		mc_finding_add(&out->findings, "verify.from_rewritten", MC_SEV_INFO,
+			"From is the list's own address%s%s: DMARC applies to the list's domain",
+			via->original_from ? "; the author is " : "",
+			via->original_from ? via->original_from : "");
+	if (via->arc_sealer && out->verdict != MC_VERDICT_PASS)
+		mc_finding_hint(mc_finding_add(&out->findings, "verify.arc_rescue", MC_SEV_INFO,
+			"DMARC fails here, but the ARC chain verifies and %s (i=%d) recorded %s at its "
+			"hop: receivers that trust %s's ARC seal may deliver the message anyway",
+			via->arc_sealer, via->arc_sealer_instance, via->arc_sealer_saw, via->arc_sealer),
+			"receivers decide whom to trust; as the sender, keep DKIM intact through the "
+			"intermediary where you can");
 }
 
 static void findings(mc_verify_result *out)
@@ -279,6 +426,16 @@ static void findings(mc_verify_result *out)
 			out->findings.items[i].hint = NULL;
 		}
 	}
+	via_findings(out);
+	if (out->ip && (out->iprev.verdict == MC_VERDICT_FAIL ||
+	                out->iprev.verdict == MC_VERDICT_PERMERROR))
+		mc_finding_hint(mc_finding_add(&out->findings, "verify.iprev_fail", MC_SEV_WARNING,
+			"iprev %s: %s%s%s%s", mc_verdict_name(out->iprev.verdict), out->ip,
+			out->iprev.n_names ? " has the PTR name " : " has no PTR name",
+			out->iprev.n_names ? out->iprev.names[0] : "",
+			out->iprev.n_names ? ", which does not resolve back to it" : ""),
+			"have whoever runs the network of %s set its PTR record to the server's name, "
+			"and give that name an A/AAAA record with %s", out->ip, out->ip);
 	if (!out->spf_ran)
 		mc_finding_hint(mc_finding_add(&out->findings, "verify.no_client", MC_SEV_WARNING,
 			"SPF was not evaluated: the Received chain shows no client that handed the "

@@ -41,6 +41,8 @@ mc_status mc_verifier_new(mc_verifier **out, mc_resolver *r, const mc_verify_req
 		free(v);
 		return st;
 	}
+	if (req->compare)
+		mc_dkim_compare(v->dkim);
 	*out = v;
 	return MC_OK;
 }
@@ -80,9 +82,9 @@ static void identities(mc_verifier *v)
  * once: the checks that follow find them in the cache. */
 static void prefetch(mc_verifier *v, const mc_message *msg)
 {
-	char names[MC_DMARC_MAX_WALK][256], q_names[MC_DMARC_MAX_WALK][264];
+	char names[MC_DMARC_MAX_WALK][256], q_names[MC_DMARC_MAX_WALK][264], rev[80];
 	char *keys[MC_DKIM_MAX_SIGNATURES];
-	mc_dns_query q[MC_DMARC_MAX_WALK + 2 + MC_DKIM_MAX_SIGNATURES];
+	mc_dns_query q[MC_DMARC_MAX_WALK + 3 + MC_DKIM_MAX_SIGNATURES];
 	size_t n = 0, walk = 0, n_keys = mc_dkim_key_names(msg, keys);
 
 	if (v->ip && v->spf_domain && !mc_dns_name_problem(v->spf_domain))
@@ -97,6 +99,8 @@ static void prefetch(mc_verifier *v, const mc_message *msg)
 	}
 	for (size_t k = 0; k < n_keys; k++)
 		q[n++] = (mc_dns_query){.name = keys[k], .type = MC_RR_TXT};
+	if (v->ip && mc_ip_reverse_name(v->ip, rev, sizeof(rev))) /* iprev */
+		q[n++] = (mc_dns_query){.name = rev, .type = MC_RR_PTR};
 	if (n)
 		mc_dns_resolve(v->r, q, n);
 	mc_dkim_keys_asked(v->dkim);
@@ -185,12 +189,15 @@ mc_status mc_verify_finish(mc_verifier *v, const mc_message *msg, mc_verify_resu
 	out->from_domain = mc_strdup(v->from_domain);
 	if (v->from_domain && (st = run_dmarc(v, out)) != MC_OK)
 		return st;
+	if (v->ip && (st = verify_iprev(v->r, v->ip, &out->iprev)) != MC_OK)
+		return st;
 	out->ip = mc_strdup(v->ip);
 	out->helo = mc_strdup(v->helo);
 	out->mail_from = mc_strdup(v->mail_from);
 	out->identities_from_trace = v->from_trace;
 	out->trace = v->trace;
 	memset(&v->trace, 0, sizeof(v->trace));
+	verify_intermediary(msg, out);
 	verify_conclude(out, v->req.authserv_id);
 	if ((st = mc_dns_log_copy(v->r, v->log_start, &out->dns)) != MC_OK)
 		return st;
@@ -209,6 +216,8 @@ void mc_verify_result_clear(mc_verify_result *res)
 	mc_dmarc_result_clear(&res->dmarc_policy);
 	mc_dmarc_decision_clear(&res->dmarc);
 	mc_trace_clear(&res->trace);
+	verify_iprev_clear(&res->iprev);
+	verify_intermediary_clear(&res->via);
 	free(res->authentication_results);
 	for (size_t i = 0; i < res->n_explanation; i++)
 		free(res->explanation[i]);
