@@ -39,9 +39,9 @@ typedef struct mc_dkim_sig {
 	 * and had not expired then -- it passed at the receiver, it fails now */
 	long long arrival;
 	bool valid_at_arrival;
-	/* reason "body_hash_mismatch": the signed body is intact as the first
-	 * body_signed_prefix canonical bytes and the rest was appended (a
-	 * footer); -1 when not so or unknown */
+	/* reason "body_hash_mismatch": bh= is the hash of the first
+	 * body_signed_prefix canonical bytes received, so the body as signed is
+	 * intact and the rest was appended (a footer); -1 when not so */
 	long long body_signed_prefix;
 	bool headers_intact;     /* the signed header fields verify (whatever the body) */
 	const char *opendkim;    /* --compare: libopendkim's verdict ("pass", "fail"), or NULL */

@@ -49,6 +49,7 @@ typedef struct mc_intermediary {
 	long long footer_bytes;  /* bytes appended to a signed body, -1 none seen */
 	bool body_rewritten;     /* a signed body changed other than by appending */
 	char *added_signed;      /* a list header the author's signature covers that is now present */
+	char *broken_domain;     /* d= of the signature those changes broke */
 	char *arc_sealer;        /* ARC passes and this sealer recorded a pass of DMARC/DKIM/SPF */
 	int arc_sealer_instance;
 	const char *arc_sealer_saw; /* what it recorded: "dmarc=pass", "dkim=pass", "spf=pass" */

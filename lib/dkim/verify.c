@@ -322,7 +322,7 @@ void dkim_check(mc_resolver *r, const mc_message *msg, const dkim_pending *p,
 		return;
 	/* RFC 6376 6.1.3: the body hash first, then the signature */
 	if (p->body && !o->body_ok) {
-		o->prefix = o->header_ok ? dkim_bh_prefix(p->body, t->bh, t->bh_len) : -1;
+		o->prefix = dkim_bh_prefix(p->body, t->bh, t->bh_len);
 		outcome(o, "body_hash_mismatch", "the body hash does not match");
 	} else if (!o->header_ok) {
 		outcome(o, "signature_mismatch", "the signature does not verify");
@@ -561,10 +561,10 @@ static char *body_detail(const mc_dkim_sig *s)
 	if (!s->body_hash || !s->body_hash_computed)
 		return NULL;
 	if (s->body_signed_prefix >= 0)
-		return mc_asprintf(": the signed body is intact and %lld bytes were appended "
-		                   "after it (of %lld canonical bytes received) -- a footer added "
-		                   "on the way", s->body_hashed - s->body_signed_prefix,
-		                   s->body_hashed);
+		return mc_asprintf(": bh= is the hash of the first %lld canonical bytes of the "
+		                   "body received, so the body as signed is intact and %lld bytes "
+		                   "were appended after it -- a footer added on the way",
+		                   s->body_signed_prefix, s->body_hashed - s->body_signed_prefix);
 	return mc_asprintf(": it signed bh=%s, the %lld canonical bytes received hash to %s",
 	                   s->body_hash, s->body_hashed, s->body_hash_computed);
 }

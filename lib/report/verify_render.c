@@ -68,6 +68,7 @@ static json_t *via_json(const mc_intermediary *v)
 	                    v->footer_bytes >= 0 ? json_integer(v->footer_bytes) : json_null());
 	json_object_set_new(o, "body_rewritten", json_boolean(v->body_rewritten));
 	json_object_set_new(o, "signed_field_added", mc_json_str(v->added_signed));
+	json_object_set_new(o, "broken_domain", mc_json_str(v->broken_domain));
 	json_object_set_new(o, "arc_sealer", mc_json_str(v->arc_sealer));
 	json_object_set_new(o, "arc_sealer_instance",
 	                    v->arc_sealer ? json_integer(v->arc_sealer_instance) : json_null());

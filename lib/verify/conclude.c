@@ -283,7 +283,8 @@ static void explain_via(mc_verify_result *out)
 			if (via->added_signed)
 				mc_buf_addf(&b, "%sadded a %s field, which the author's signature covers", sep,
 				            via->added_signed);
-			mc_buf_addf(&b, " -- which broke the DKIM signature of %s", from);
+			mc_buf_addf(&b, " -- which broke the DKIM signature of %s",
+			            via->broken_domain ? via->broken_domain : from);
 		}
 		mc_buf_addf(&b, ".");
 	} else {
@@ -387,17 +388,27 @@ static void via_findings(mc_verify_result *out)
 			"the message was forwarded by %s%s%s", via->forwarder ? via->forwarder : "?",
 			via->srs_domain ? "; SRS encodes the original envelope domain " : "",
 			via->srs_domain ? via->srs_domain : "");
-	if (via->kind && modified)
+	if (via->kind && modified) {
+		mc_buf b = {0};
+
+		if (via->subject_changed)
+			mc_buf_addf(&b, ", the Subject tag %s", via->subject_tag);
+		if (via->footer_bytes >= 0)
+			mc_buf_addf(&b, ", a footer of %lld bytes", via->footer_bytes);
+		if (via->body_rewritten)
+			mc_buf_addf(&b, ", a rewritten body");
+		if (via->added_signed)
+			mc_buf_addf(&b, ", an added %s field the signature covers", via->added_signed);
+		char *what = mc_buf_take(&b);
+
 		mc_finding_hint(mc_finding_add(&out->findings, "verify.list_modified", MC_SEV_WARNING,
-			"the %s changed the message after it was signed:%s%s%s%s%s%s",
-			via->kind, via->subject_changed ? " Subject tag " : "",
-			via->subject_changed ? via->subject_tag : "",
-			via->footer_bytes >= 0 ? " footer appended" : "",
-			via->body_rewritten ? " body rewritten" : "",
-			via->added_signed ? " signed field added: " : "",
-			via->added_signed ? via->added_signed : ""),
+			"the %s changed the message after %s signed it: %s", via->kind,
+			via->broken_domain ? via->broken_domain : "the author",
+			what && *what ? what + 2 : "?"),
 			"the %s should stop modifying messages, or rewrite From to its own address "
 			"and sign (and ARC-seal) what it sends", via->kind);
+		free(what);
+	}
 	if (via->from_rewritten)
 		mc_finding_add(&out->findings, "verify.from_rewritten", MC_SEV_INFO,
 			"From is the list's own address%s%s: DMARC applies to the list's domain",

@@ -174,8 +174,11 @@ static void changes(const mc_message *msg, mc_verify_result *out)
 		const mc_dkim_sig *s = &out->dkim.sigs[i];
 		const char *f;
 
-		if (!s->reason)
+		if (!s->reason || (strcmp(s->reason, "body_hash_mismatch") &&
+		                   strcmp(s->reason, "signature_mismatch")))
 			continue;
+		if (!via->broken_domain)
+			via->broken_domain = mc_strdup(s->domain);
 		if (via->subject_tag && subject_broke(s))
 			via->subject_changed = true;
 		if (!strcmp(s->reason, "body_hash_mismatch") && s->body_signed_prefix >= 0 &&
@@ -278,6 +281,7 @@ void verify_intermediary_clear(mc_intermediary *via)
 	free(via->original_from);
 	free(via->subject_tag);
 	free(via->added_signed);
+	free(via->broken_domain);
 	free(via->arc_sealer);
 	memset(via, 0, sizeof(*via));
 }
