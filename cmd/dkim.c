@@ -6,7 +6,7 @@
 #include "mailcheck/dkim.h"
 
 static const char usage[] =
-	"usage: mailcheck dkim [FILE|-]\n"
+	"usage: mailcheck dkim [FILE|-] [--compare]\n"
 	"       mailcheck dkim DOMAIN --selector SEL";
 
 struct verify_io {
@@ -39,7 +39,7 @@ FILE *cli_open_input(const char *path, const char **what)
 	return fp;
 }
 
-static int verify_message(const char *path, struct mc_ctx *ctx)
+static int verify_message(const char *path, bool compare, struct mc_ctx *ctx)
 {
 	struct verify_io io = {0};
 	mc_dkim_result res = {0};
@@ -53,6 +53,8 @@ static int verify_message(const char *path, struct mc_ctx *ctx)
 	if (!(r = cli_resolver(ctx)) || !(fp = cli_open_input(path, &what)))
 		return EXIT_USAGE;
 	st = mc_dkim_verifier_new(&io.v, r, ctx->has_now ? (time_t)ctx->now : 0);
+	if (st == MC_OK && compare)
+		mc_dkim_compare(io.v);
 	if (st == MC_OK)
 		st = mc_msg_read_stream(fp, what, NULL, on_headers, on_body, &io, &msg);
 	if (fp != stdin)
@@ -93,7 +95,9 @@ static int check_key(const char *domain, const char *selector, struct mc_ctx *ct
 int cmd_dkim(int argc, char **argv, struct mc_ctx *ctx)
 {
 	const char *selector = NULL;
-	const struct cli_opt opts[] = {{.name = "--selector", .value = &selector}, {0}};
+	bool compare = false;
+	const struct cli_opt opts[] = {{.name = "--selector", .value = &selector},
+	                               {.name = "--compare", .flag = &compare}, {0}};
 	int n = cli_args(argc, argv, opts, 0, 1, usage);
 
 	if (n < 0)
@@ -103,7 +107,11 @@ int cmd_dkim(int argc, char **argv, struct mc_ctx *ctx)
 			cli_error("dkim: --selector needs the DOMAIN whose key to check\n%s", usage);
 			return EXIT_USAGE;
 		}
+		if (compare) {
+			cli_error("dkim: --compare verifies a message, not a key\n%s", usage);
+			return EXIT_USAGE;
+		}
 		return check_key(argv[1], selector, ctx);
 	}
-	return verify_message(n ? argv[1] : NULL, ctx);
+	return verify_message(n ? argv[1] : NULL, compare, ctx);
 }

@@ -42,7 +42,7 @@ static const struct command commands[] = {
 	 "Exit status: 0 pass (lint: no error found), 1 fail, softfail, neutral,\n"
 	 "none or permerror (lint: errors), 2 usage error, 3 temperror.\n"},
 	{"dkim", cmd_dkim, "DKIM: verify a message's signatures, or check a published key",
-	 "usage: mailcheck dkim [FILE|-]\n"
+	 "usage: mailcheck dkim [FILE|-] [--compare]\n"
 	 "       mailcheck dkim DOMAIN --selector SEL\n"
 	 "\n"
 	 "With a message (FILE, or standard input): verifies every DKIM-Signature\n"
@@ -50,7 +50,10 @@ static const struct command commands[] = {
 	 "changed, key missing, revoked or malformed, expired, weak key or rsa-sha1\n"
 	 "(RFC 8301), From not signed, and what was signed (headers, body length).\n"
 	 "Use --now TIME to verify as of the time the message arrived; a signature\n"
-	 "that expired after it arrived is said to have passed then.\n"
+	 "that expired after it arrived is said to have passed then. The ARC chain\n"
+	 "(RFC 8617) is validated too: each set, who sealed it, what it recorded.\n"
+	 "  --compare      also verify with libopendkim (as OpenDKIM-based receivers\n"
+	 "                 do) and name the rule where it decides otherwise\n"
 	 "With DOMAIN --selector SEL: checks the key record SEL._domainkey.DOMAIN.\n"
 	 "Exit status: 0 a signature verifies (or the key is usable), 1 none does,\n"
 	 "2 usage error or unreadable message, 3 key lookup failed.\n"},
@@ -79,15 +82,20 @@ static const struct command commands[] = {
 	 "Exit status: 0 the message was read, 2 it could not be.\n"},
 	{"verify", cmd_verify, "full check of a message: SPF + DKIM + DMARC, explained",
 	 "usage: mailcheck verify [FILE|DIR|-]... [--ip IP] [--helo NAME]\n"
-	 "                        [--mail-from ADDR] [--trust HOST]...\n"
+	 "                        [--mail-from ADDR] [--trust HOST]... [--compare]\n"
 	 "\n"
 	 "Checks a message as a receiver does: SPF for the client, every DKIM\n"
-	 "signature, DMARC with alignment; writes an RFC 8601 Authentication-Results\n"
+	 "signature, DMARC with alignment, the ARC chain, iprev (forward-confirmed\n"
+	 "reverse DNS of the client); writes an RFC 8601 Authentication-Results\n"
 	 "header (authserv-id: --authserv-id, default the host name) and explains\n"
 	 "the result, most important first. Without --ip/--helo/--mail-from the\n"
 	 "client, HELO and envelope sender come from the trust boundary of the\n"
 	 "Received chain and the Return-Path (see trace), and the output says so.\n"
 	 "Use --now TIME to verify as of when the message arrived.\n"
+	 "Mail through a mailing list or forwarder: says which (List-Id, SRS, ...),\n"
+	 "what it changed (Subject tag, footer, body), whether From was rewritten,\n"
+	 "and which ARC sealer recorded a pass a receiver could trust.\n"
+	 "  --compare      also verify DKIM with libopendkim (OpenDKIM's view)\n"
 	 "Several messages: several files, mbox files (first line \"From \") and\n"
 	 "Maildir directories (cur/, new/); one DNS cache for all; --json prints one\n"
 	 "object per line (NDJSON), text ends with a summary.\n"

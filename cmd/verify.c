@@ -19,7 +19,7 @@
 
 static const char usage[] =
 	"usage: mailcheck verify [FILE|DIR|-]... [--ip IP] [--helo NAME] [--mail-from ADDR] "
-	"[--trust HOST]...";
+	"[--trust HOST]... [--compare]";
 
 struct tally {
 	size_t messages, pass, fail, temperror, unreadable;
@@ -244,6 +244,7 @@ int cmd_verify(int argc, char **argv, struct mc_ctx *ctx)
 		{.name = "--ip", .value = &req.ip}, {.name = "--helo", .value = &req.helo},
 		{.name = "--mail-from", .value = &req.mail_from},
 		{.name = "--trust", .list = trust, .n_list = &n_trust, .max_list = MAX_TRUST},
+		{.name = "--compare", .flag = &req.compare},
 		{0},
 	};
 	int n = cli_args(argc, argv, opts, 0, 100000, usage);

@@ -17,7 +17,8 @@ import dkim
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ZONES = [os.path.join(ROOT, "testdata", "zones", z)
-         for z in ("_domainkey.example.net.zone", "example.org.zone")]
+         for z in ("_domainkey.example.net.zone", "example.org.zone", "lists.test.zone",
+                   "fwd.test.zone")]
 NOW = 1795600000
 time.time = lambda: NOW
 
@@ -66,8 +67,10 @@ def main():
         return values[0] if values else None
 
     passed = failed = 0
-    msgdir = os.path.join(ROOT, "testdata", "dkim")
-    for fname in sorted(os.listdir(msgdir)):
+    files = [os.path.join(ROOT, "testdata", d, f) for d in ("dkim", "lists")
+             for f in sorted(os.listdir(os.path.join(ROOT, "testdata", d)))]
+    for path in files:
+        msgdir, fname = os.path.split(path)
         if not fname.endswith(".eml"):
             continue
         name = fname[:-4]
