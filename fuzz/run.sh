@@ -15,14 +15,15 @@ ninja -C "$dir" >/dev/null || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
 mkdir -p fuzz/artifacts
 work=$(mktemp -d /tmp/mailcheck-fuzz.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/fuzz_zone" "$work/fuzz_dns_answer" "$work/fuzz_domain" "$work/fuzz_spf" "$work/fuzz_msg" "$work/fuzz_address" "$work/fuzz_dkim_key" "$work/fuzz_dkim_verify" "$work/fuzz_dmarc" "$work/fuzz_trace" "$work/fuzz_verify" "$work/fuzz_policy_records" "$work/fuzz_sts_policy" "$work/fuzz_smtp_reply" "$work/fuzz_svg"
+mkdir -p "$work/fuzz_zone" "$work/fuzz_dns_answer" "$work/fuzz_domain" "$work/fuzz_spf" "$work/fuzz_msg" "$work/fuzz_address" "$work/fuzz_dkim_key" "$work/fuzz_dkim_verify" "$work/fuzz_dkim_differential" "$work/fuzz_dmarc" "$work/fuzz_trace" "$work/fuzz_verify" "$work/fuzz_policy_records" "$work/fuzz_sts_policy" "$work/fuzz_smtp_reply" "$work/fuzz_svg"
 cp testdata/zones/*.zone testdata/zones/bad/*.zone "$work/fuzz_zone/"
 printf 'example.com' > "$work/fuzz_domain/1"
 printf 'a..b' > "$work/fuzz_domain/2"
 printf 'Alice <a@example.com>, "B, b" <b@x.example>' > "$work/fuzz_address/1"
 cp ../shared/suites/dkim/rfc8463/*.eml "$work/fuzz_msg/" 2>/dev/null || true
 find testdata -name '*.eml' -size -64k -exec cp {} "$work/fuzz_msg/" \; 2>/dev/null || true
-cp testdata/dkim/*.eml "$work/fuzz_dkim_verify/"
+cp testdata/dkim/*.eml testdata/lists/*.eml "$work/fuzz_dkim_verify/"
+cp testdata/dkim/*.eml testdata/lists/*.eml "$work/fuzz_dkim_differential/"
 grep -oh '"v=DKIM1[^)]*' testdata/zones/_domainkey.example.net.zone | tr -d '"' | tr -d '\n' > "$work/fuzz_dkim_key/1" || true
 grep -oh '"v=DMARC1[^"]*"' testdata/zones/*.zone | tr -d '"' | awk '{print > "'"$work"'/fuzz_dmarc/" NR}'
 cp testdata/trace/*.eml "$work/fuzz_trace/"
@@ -41,7 +42,7 @@ export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTI
 # libldns has no frame pointers: unwind fully so the suppressed frame is seen
 export ASAN_OPTIONS="fast_unwind_on_malloc=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 cp testdata/hostile/dns-answer-*.bin "$work/fuzz_dns_answer/" 2>/dev/null || true
-targets="fuzz_zone fuzz_dns_answer fuzz_domain fuzz_spf fuzz_msg fuzz_address fuzz_dkim_key fuzz_dkim_verify fuzz_dmarc fuzz_trace fuzz_verify fuzz_policy_records fuzz_sts_policy fuzz_smtp_reply fuzz_svg"
+targets="fuzz_zone fuzz_dns_answer fuzz_domain fuzz_spf fuzz_msg fuzz_address fuzz_dkim_key fuzz_dkim_verify fuzz_dkim_differential fuzz_dmarc fuzz_trace fuzz_verify fuzz_policy_records fuzz_sts_policy fuzz_smtp_reply fuzz_svg"
 run_target() { # run_target NAME: fuzz it, its exit status into $work/NAME.rc
 	"$dir/fuzz/$1" -max_total_time="$secs" -print_final_stats=1 -max_len=65536 -timeout=5 -rss_limit_mb=512 \
 		-artifact_prefix=fuzz/artifacts/ "$work/$1" >"$work/$1.log" 2>&1

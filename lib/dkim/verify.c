@@ -680,6 +680,9 @@ static const char *disagreement(const mc_dkim_sig *s, const dkim_od_sig *od)
 	if (!od->pass && s->reason && !strcmp(s->reason, "expired"))
 		return "RFC 6376 3.5 x=: libopendkim judges expiry by the real clock, mailcheck "
 		       "by --now";
+	if (od->error && (strstr(od->error, "expired") || strstr(od->error, "future")))
+		return "RFC 6376 3.5 t= and x=: libopendkim judges them by the real clock, mailcheck "
+		       "by --now";
 	if (!od->pass && s->key_pkcs1)
 		return "RFC 6376 3.6.1: p= may be a PKCS#1 RSAPublicKey; libopendkim reads only "
 		       "SubjectPublicKeyInfo";
