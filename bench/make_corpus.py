@@ -5,7 +5,8 @@ test keys, each with the Received header of the test provider's outbound
 server (203.0.113.5) and a Return-Path at its bounce domain, so that SPF,
 DKIM and DMARC all run. DIR/batch.mbox holds them all (RFC 4155, LF line
 ends), DIR/one.eml the first (CRLF).
-  make_corpus.py DIR N       (Debian's python3: it needs python3-dkim)
+  make_corpus.py DIR N [mix|rsa]   (Debian's python3: it needs python3-dkim)
+With "rsa", every message is signed rsa-sha256 with the 2048-bit key.
 """
 import base64
 import subprocess
@@ -15,6 +16,7 @@ import time
 import dkim
 
 out, n = sys.argv[1], int(sys.argv[2])
+rsa_only = len(sys.argv) > 3 and sys.argv[3] == "rsa"
 time.time = lambda: 1795000000  # t= of every signature; verify with --now 1795600000
 rsa = open("testdata/dkim/keys/rsa2048.pem", "rb").read()
 der = subprocess.run(["openssl", "pkey", "-in", "testdata/dkim/keys/ed25519.pem", "-outform", "DER"],
@@ -29,7 +31,7 @@ with open(out + "/batch.mbox", "wb") as f:
                 b"Date: Wed, 18 Nov 2026 10:00:00 +0000\r\nMessage-ID: <%d@example.net>\r\n\r\n"
                 % (i, i, i))
         msg = head + body
-        if i % 2:
+        if i % 2 and not rsa_only:
             sig = dkim.sign(msg, b"ed25519", b"example.net", ed,
                             signature_algorithm=b"ed25519-sha256", include_headers=signed)
         else:

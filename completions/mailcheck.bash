@@ -52,9 +52,9 @@ _mailcheck()
 	local own=
 	case $command in
 	spf) own="--sender --helo --compare" ;;
-	dkim) own="--selector" ;;
+	dkim) own="--selector --compare" ;;
 	trace) own="--trust" ;;
-	verify) own="--ip --helo --mail-from --trust" ;;
+	verify) own="--ip --helo --mail-from --trust --compare" ;;
 	domain) own="--selector --jobs --order --no-common-selectors --smtp --allow-private --ca-file --net-timeout --trust-anchor --https-port --smtp-port" ;;
 	esac
 	if [[ $cur == -* ]]; then

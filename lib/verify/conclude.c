@@ -137,9 +137,13 @@ static void explain_spf(mc_verify_result *out)
 	case MC_VERDICT_PASS:
 		if (out->dmarc_ran && out->dmarc_policy.verdict == MC_VERDICT_PASS &&
 		    !out->dmarc.spf_aligned)
-			say(out, "SPF passed for %s -- typically an email service's bounce domain -- but "
-			    "it is not aligned with the From domain %s, so DMARC can only pass through "
-			    "an aligned DKIM signature.", d, out->from_domain);
+			say(out, "SPF passed for %s -- %s -- but it is not aligned with the From domain "
+			    "%s, so DMARC can only pass through an aligned DKIM signature.", d,
+			    out->via.kind && !strcmp(out->via.kind, "list")
+			    ? "the mailing list's own domain, as lists send with their own envelope sender"
+			    : out->via.kind ? "the forwarder's domain, as forwarders send with their own "
+			      "envelope sender" : "typically an email service's bounce domain",
+			    out->from_domain);
 		break;
 	case MC_VERDICT_FAIL:
 		if (term)
