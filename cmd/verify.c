@@ -1,29 +1,56 @@
 /*
  * mailcheck verify [FILE|DIR|-]... [--ip IP] [--helo NAME] [--mail-from ADDR]
- *                  [--trust HOST]...
+ *                  [--trust HOST]... [--compare] [--jobs N]
  * Several messages: several files, mbox files (RFC 4155, recognised by
- * their first "From " line) and Maildir directories (cur/ and new/); one
- * DNS cache for all. JSON is then one object per line (NDJSON); text ends
- * with a summary.
+ * their first "From " line) and Maildir directories (cur/ and new/). JSON is
+ * then one object per line (NDJSON); text ends with a summary that groups
+ * the failures by From domain and cause, most first.
+ * One message at a time (the default) streams each message through the
+ * verifier with one DNS cache for all. With --jobs N, the input is split
+ * into messages by this thread and N worker threads (a resolver each,
+ * sharing the zone data) verify them; reports are written in input order
+ * through a window of finished ones, so memory stays bounded.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <malloc.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "common/util.h"
 #include "mailcheck/verify.h"
 
 #define MAX_TRUST 32
+#define MAX_JOBS 256
+/* with --jobs a message is held whole until a worker takes it */
+#define MAX_JOB_BYTES ((size_t)64 << 20)
 
 static const char usage[] =
 	"usage: mailcheck verify [FILE|DIR|-]... [--ip IP] [--helo NAME] [--mail-from ADDR] "
-	"[--trust HOST]... [--compare]";
+	"[--trust HOST]... [--compare] [--jobs N]";
+
+/* Failures of one From domain with one cause. */
+struct group {
+	char *from, *cause;
+	size_t n;
+};
 
 struct tally {
 	size_t messages, pass, fail, temperror, unreadable;
+	struct group *groups;
+	size_t n_groups, cap_groups;
 };
+
+/* What one message came to, for the tally. */
+struct outcome {
+	int rc;               /* exit code of the message; EXIT_USAGE: unreadable */
+	char *from, *cause;   /* when it did not pass */
+};
+
+struct job;
 
 struct one {
 	struct mc_ctx *ctx;
@@ -37,16 +64,304 @@ struct one {
 	struct tally *tally;
 	bool mbox;           /* the file is an mbox of several messages: label by number */
 	char bad[600];       /* why the current message cannot be read, "" if it can */
+	struct pool *pool;   /* --jobs: messages go to the workers */
+	struct job *job;     /* --jobs: the message being collected */
 };
+
+/* ---- the report of one message, wherever it is written ---- */
+
+static void add_group(struct tally *t, const char *from, const char *cause)
+{
+	for (size_t i = 0; i < t->n_groups; i++)
+		if (!strcmp(t->groups[i].from, from) && !strcmp(t->groups[i].cause, cause)) {
+			t->groups[i].n++;
+			return;
+		}
+	if (t->n_groups == t->cap_groups) {
+		size_t cap = t->cap_groups ? t->cap_groups * 2 : 16;
+		struct group *g = realloc(t->groups, cap * sizeof(*g));
+
+		if (!g)
+			return;
+		t->groups = g;
+		t->cap_groups = cap;
+	}
+	t->groups[t->n_groups++] = (struct group){strdup(from), strdup(cause), 1};
+}
+
+static void count(struct tally *t, struct outcome *oc)
+{
+	t->messages++;
+	if (oc->rc == EXIT_USAGE)
+		t->unreadable++;
+	else if (oc->rc == EXIT_PASS)
+		t->pass++;
+	else if (oc->rc == EXIT_TEMP)
+		t->temperror++;
+	else
+		t->fail++;
+	if (oc->rc != EXIT_PASS && oc->rc != EXIT_USAGE && oc->cause)
+		add_group(t, oc->from ? oc->from : "(no single From)", oc->cause);
+	free(oc->from);
+	free(oc->cause);
+	oc->from = oc->cause = NULL;
+}
+
+/* Write the report of a message -- its result, or why it cannot be read
+ * (why != NULL) -- to out, with diagnostics to err. */
+static void report(const struct mc_ctx *ctx, const char *what, size_t in_file, bool several,
+                   bool mbox, const mc_verify_result *res, const char *why, FILE *out,
+                   FILE *err, struct outcome *oc)
+{
+	bool text = ctx->render.format == MC_FORMAT_TEXT, quiet = ctx->render.quiet;
+
+	memset(oc, 0, sizeof(*oc));
+	if (why) {
+		char *msg = NULL;
+
+		if (in_file > 1 || several || mbox)
+			msg = mc_asprintf("%s, message %zu: %s", what, in_file, why);
+		else
+			msg = mc_asprintf("cannot read the message in %s: %s", what, why);
+		fprintf(err, "mailcheck: error: %s\n", msg ? msg : why);
+		if (!text) {
+			fflush(out);
+			mc_render_error("verify", "input", msg ? msg : why, out);
+		}
+		free(msg);
+		oc->rc = EXIT_USAGE;
+		return;
+	}
+	/* several messages: a label line, or with --quiet the label before the
+	 * verdict, one line per message */
+	if ((several || mbox) && text)
+		fprintf(out, quiet ? "%s%s%.0zu: " : "== %s%s%.0zu\n", what,
+		        mbox ? ", message " : "", mbox ? in_file : 0);
+	if (mc_render(MC_RESULT_VERIFY, res, &ctx->render, out) != MC_OK) {
+		fprintf(err, "mailcheck: error: %s\n", mc_error_last());
+		oc->rc = EXIT_USAGE;
+		return;
+	}
+	oc->rc = mc_verdict_exit_code(res->verdict);
+	if (oc->rc != EXIT_PASS) {
+		oc->from = res->from_domain ? strdup(res->from_domain) : NULL;
+		oc->cause = res->cause ? strdup(res->cause) : NULL;
+	}
+	if ((several || mbox) && text && !quiet)
+		fputc('\n', out);
+}
+
+/* Verify what rd has read (or say why it cannot be read) and report it. */
+static mc_status finish_one(const struct mc_ctx *ctx, mc_resolver *r, mc_verifier *v,
+                            mc_msg_reader *rd, const char *bad, const char *what,
+                            size_t in_file, bool several, bool mbox, FILE *out, FILE *err,
+                            struct outcome *oc)
+{
+	mc_verify_result res = {0};
+	mc_message msg = {0};
+	mc_status st = bad && *bad ? MC_EPARSE : mc_msg_finish(rd, &msg);
+
+	if (st == MC_OK)
+		st = mc_verify_finish(v, &msg, &res);
+	mc_message_clear(&msg);
+	if (st == MC_ENOMEM)
+		return st;
+	report(ctx, what, in_file, several, mbox, st == MC_OK ? &res : NULL,
+	       st == MC_OK ? NULL : bad && *bad ? bad : mc_error_last(), out, err, oc);
+	mc_verify_result_clear(&res);
+	/* the message's queries are in its result: the resolver need not keep
+	 * them (its cache stays), so a long batch runs in flat memory */
+	mc_dns_log_rewind(r, 0);
+	return MC_OK;
+}
+
+/* ---- --jobs: the workers and the ordered output ---- */
+
+struct job {
+	size_t seq;
+	char *what;
+	size_t in_file;
+	bool mbox;
+	char *bytes;
+	size_t len, cap;
+	char bad[600];
+	struct job *next;
+};
+
+struct pool {
+	struct mc_ctx *ctx;
+	const mc_verify_request *req;
+	struct tally *tally;
+	bool several;
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	struct job *head, *tail;  /* waiting for a worker */
+	size_t queued, next_seq, next_out, window;
+	bool eof;
+	/* finished reports by sequence number, window of them */
+	char **out, **err;
+	size_t *out_len, *err_len;
+	struct outcome *oc;
+	bool *ready;
+};
+
+static void job_free(struct job *j)
+{
+	if (!j)
+		return;
+	free(j->what);
+	free(j->bytes);
+	free(j);
+}
+
+/* Write the finished reports that are next in input order (lock held). */
+static void flush_ready(struct pool *p)
+{
+	while (p->ready[p->next_out % p->window]) {
+		size_t k = p->next_out % p->window;
+
+		fflush(stdout);
+		if (p->err_len[k])
+			fwrite(p->err[k], 1, p->err_len[k], stderr);
+		if (p->out_len[k])
+			fwrite(p->out[k], 1, p->out_len[k], stdout);
+		free(p->out[k]);
+		free(p->err[k]);
+		p->out[k] = p->err[k] = NULL;
+		count(p->tally, &p->oc[k]);
+		p->ready[k] = false;
+		p->next_out++;
+	}
+	pthread_cond_broadcast(&p->changed);
+}
+
+struct worker {
+	struct pool *pool;
+	mc_resolver *r;
+	size_t done;
+};
+
+static void run_job(struct worker *w, struct job *j, char **out, size_t *out_len, char **err,
+                    size_t *err_len, struct outcome *oc)
+{
+	struct pool *p = w->pool;
+	FILE *o = open_memstream(out, out_len), *e = open_memstream(err, err_len);
+	mc_verifier *v = NULL;
+	mc_msg_reader *rd = NULL;
+	mc_status st;
+
+	memset(oc, 0, sizeof(*oc));
+	if (!o || !e) {
+		if (o)
+			fclose(o);
+		if (e)
+			fclose(e);
+		oc->rc = EXIT_USAGE;
+		return;
+	}
+	st = mc_verifier_new(&v, w->r, p->req);
+	if (st == MC_OK)
+		st = mc_msg_reader_new(&rd, NULL, mc_verify_headers, mc_verify_body, v);
+	if (st == MC_OK && !j->bad[0] && (st = mc_msg_push(rd, j->bytes, j->len)) == MC_EPARSE) {
+		snprintf(j->bad, sizeof(j->bad), "%s", mc_error_last());
+		st = MC_OK;
+	}
+	if (st == MC_OK)
+		st = finish_one(p->ctx, w->r, v, rd, j->bad, j->what, j->in_file, p->several, j->mbox,
+		                o, e, oc);
+	if (st != MC_OK) {
+		fprintf(e, "mailcheck: error: %s\n", mc_error_last());
+		oc->rc = EXIT_USAGE;
+	}
+	mc_msg_reader_free(rd);
+	mc_verifier_free(v);
+	fclose(o);
+	fclose(e);
+}
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	struct pool *p = w->pool;
+
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		struct job *j;
+		char *out = NULL, *err = NULL;
+		size_t out_len = 0, err_len = 0, k;
+		struct outcome oc;
+
+		while (!p->head && !p->eof)
+			pthread_cond_wait(&p->changed, &p->lock);
+		if (!(j = p->head))
+			break;
+		p->head = j->next;
+		if (!p->head)
+			p->tail = NULL;
+		p->queued--;
+		pthread_cond_broadcast(&p->changed);
+		pthread_mutex_unlock(&p->lock);
+		run_job(w, j, &out, &out_len, &err, &err_len, &oc);
+		pthread_mutex_lock(&p->lock);
+		k = j->seq % p->window;
+		p->out[k] = out;
+		p->out_len[k] = out_len;
+		p->err[k] = err;
+		p->err_len[k] = err_len;
+		p->oc[k] = oc;
+		p->ready[k] = true;
+		job_free(j);
+		flush_ready(p);
+#ifdef __GLIBC__
+		/* glibc keeps what many threads freed in their arenas: give it back
+		 * now and then so that a long batch stays flat */
+		if (++w->done % 256 == 0) {
+			pthread_mutex_unlock(&p->lock);
+			malloc_trim(0);
+			pthread_mutex_lock(&p->lock);
+		}
+#endif
+	}
+	pthread_cond_broadcast(&p->changed);
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* Hand a collected message to the workers, waiting while the window of
+ * messages not yet written is full. */
+static void submit(struct pool *p, struct job *j)
+{
+	pthread_mutex_lock(&p->lock);
+	while (p->next_seq >= p->next_out + p->window)
+		pthread_cond_wait(&p->changed, &p->lock);
+	j->seq = p->next_seq++;
+	if (p->tail)
+		p->tail->next = j;
+	else
+		p->head = j;
+	p->tail = j;
+	p->queued++;
+	pthread_cond_broadcast(&p->changed);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* ---- reading the input: message by message ---- */
 
 static mc_status begin(void *arg)
 {
 	struct one *o = arg;
-	mc_status st = mc_verifier_new(&o->v, o->r, o->req);
+	mc_status st;
 
 	o->in_file++;
 	o->mbox = false;
 	o->bad[0] = '\0';
+	if (o->pool) {
+		if (!(o->job = calloc(1, sizeof(*o->job))) || !(o->job->what = strdup(o->what)))
+			return mc_error_set(MC_ENOMEM, "out of memory");
+		o->job->in_file = o->in_file;
+		return MC_OK;
+	}
+	st = mc_verifier_new(&o->v, o->r, o->req);
 	if (st == MC_OK)
 		st = mc_msg_reader_new(&o->rd, NULL, mc_verify_headers, mc_verify_body, o->v);
 	return st;
@@ -59,6 +374,34 @@ static mc_status push(void *arg, const char *buf, size_t len)
 	struct one *o = arg;
 	mc_status st;
 
+	if (o->pool) {
+		struct job *j = o->job;
+
+		if (j->bad[0])
+			return MC_OK;
+		if (j->len + len > MAX_JOB_BYTES) {
+			snprintf(j->bad, sizeof(j->bad), "the message is larger than %zu MiB, which "
+			         "--jobs holds in memory; check it without --jobs", MAX_JOB_BYTES >> 20);
+			free(j->bytes);
+			j->bytes = NULL;
+			j->len = j->cap = 0;
+			return MC_OK;
+		}
+		if (j->len + len > j->cap) {
+			size_t cap = j->cap ? j->cap : 16384;
+			char *b;
+
+			while (cap < j->len + len)
+				cap *= 2;
+			if (!(b = realloc(j->bytes, cap)))
+				return mc_error_set(MC_ENOMEM, "out of memory");
+			j->bytes = b;
+			j->cap = cap;
+		}
+		memcpy(j->bytes + j->len, buf, len);
+		j->len += len;
+		return MC_OK;
+	}
 	if (o->bad[0])
 		return MC_OK;
 	st = mc_msg_push(o->rd, buf, len);
@@ -69,64 +412,55 @@ static mc_status push(void *arg, const char *buf, size_t len)
 	return st;
 }
 
-static void unreadable(struct one *o)
-{
-	const char *why = o->bad[0] ? o->bad : mc_error_last();
-
-	o->tally->unreadable++;
-	if (o->in_file > 1 || o->several || o->mbox)
-		cli_fail("input", "%s, message %zu: %s", o->what, o->in_file, why);
-	else
-		cli_fail("input", "cannot read the message in %s: %s", o->what, why);
-}
-
-/* The end of one message: verify, print, count. A message that cannot be
- * read is reported and counted; the next one is still checked. */
+/* The end of one message: verify, print, count (or hand it to the workers). */
 static mc_status end(void *arg, bool more)
 {
 	struct one *o = arg;
-	mc_verify_result res = {0};
-	mc_message msg = {0};
-	mc_status st = o->bad[0] ? MC_EPARSE : mc_msg_finish(o->rd, &msg);
+	struct outcome oc;
+	mc_status st;
 
 	o->mbox = o->in_file > 1 || more;
-
-	if (st == MC_OK)
-		st = mc_verify_finish(o->v, &msg, &res);
-	mc_message_clear(&msg);
+	if (o->pool) {
+		o->job->mbox = o->mbox;
+		submit(o->pool, o->job);
+		o->job = NULL;
+		return MC_OK;
+	}
+	st = finish_one(o->ctx, o->r, o->v, o->rd, o->bad, o->what, o->in_file, o->several,
+	                o->mbox, stdout, stderr, &oc);
 	mc_msg_reader_free(o->rd);
 	mc_verifier_free(o->v);
 	o->rd = NULL;
 	o->v = NULL;
-	o->tally->messages++;
-	if (st == MC_ENOMEM)
+	if (st != MC_OK)
 		return st;
-	if (st != MC_OK) {
-		unreadable(o);
-	} else {
-		bool text = o->ctx->render.format == MC_FORMAT_TEXT, quiet = o->ctx->render.quiet;
-
-		/* several messages: a label line, or with --quiet the label before
-		 * the verdict, one line per message */
-		if ((o->several || o->mbox) && text)
-			printf(quiet ? "%s%s%.0zu: " : "== %s%s%.0zu\n", o->what,
-			       o->mbox ? ", message " : "", o->mbox ? o->in_file : 0);
-		int rc = cli_output(MC_RESULT_VERIFY, &res, res.verdict, o->ctx);
-
-		if (rc == EXIT_PASS)
-			o->tally->pass++;
-		else if (rc == EXIT_TEMP)
-			o->tally->temperror++;
-		else
-			o->tally->fail++;
-		if ((o->several || o->mbox) && text && !quiet)
-			putchar('\n');
-	}
-	mc_verify_result_clear(&res);
-	/* the message's queries are in its result: the shared resolver need not
-	 * keep them (its cache stays), so a long batch runs in flat memory */
-	mc_dns_log_rewind(o->r, 0);
+	count(o->tally, &oc);
 	return MC_OK;
+}
+
+/* A stream that could not be read to its end (an I/O error, or the mbox
+ * reader's own error): the message begun is reported as unreadable. */
+static void abandon(struct one *o)
+{
+	struct outcome oc;
+
+	if (o->pool && o->job) {
+		if (!o->job->bad[0])
+			snprintf(o->job->bad, sizeof(o->job->bad), "%s", mc_error_last());
+		o->job->mbox = o->mbox;
+		submit(o->pool, o->job);
+		o->job = NULL;
+		return;
+	}
+	if (!o->rd)
+		return;
+	mc_msg_reader_free(o->rd);
+	mc_verifier_free(o->v);
+	o->rd = NULL;
+	o->v = NULL;
+	report(o->ctx, o->what, o->in_file, o->several, o->mbox, NULL,
+	       o->bad[0] ? o->bad : mc_error_last(), stdout, stderr, &oc);
+	count(o->tally, &oc);
 }
 
 /* One stream: an mbox when it starts with "From ", else one message. */
@@ -142,8 +476,8 @@ static void read_stream(struct one *o, FILE *fp)
 	if (c != EOF)
 		ungetc(c, fp);
 	if (c == 'F') { /* an mbox, or a message whose first header starts with F */
-		if (mc_mbox_read(fp, o->what, &sink) != MC_OK && o->rd)
-			unreadable(o);
+		if (mc_mbox_read(fp, o->what, &sink) != MC_OK)
+			abandon(o);
 		return;
 	}
 	if (!(buf = malloc(65536)) || (st = begin(o)) != MC_OK) {
@@ -152,16 +486,10 @@ static void read_stream(struct one *o, FILE *fp)
 	}
 	while (st == MC_OK && (n = fread(buf, 1, 65536, fp)) > 0)
 		st = push(o, buf, n);
-	if (st == MC_OK) {
+	if (st == MC_OK)
 		end(o, false);
-	} else {
-		mc_msg_reader_free(o->rd);
-		mc_verifier_free(o->v);
-		o->rd = NULL;
-		o->v = NULL;
-		o->tally->messages++;
-		unreadable(o);
-	}
+	else
+		abandon(o);
 	free(buf);
 }
 
@@ -176,6 +504,7 @@ static void read_path(struct one *o, const char *path);
 static void read_maildir(struct one *o, const char *dir)
 {
 	static const char *const subs[] = {"cur", "new"};
+	int opened = 0;
 
 	for (int k = 0; k < 2; k++) {
 		char *sub = NULL, **names = NULL;
@@ -187,6 +516,7 @@ static void read_maildir(struct one *o, const char *dir)
 			free(sub);
 			continue;
 		}
+		opened++;
 		while ((e = readdir(d)))
 			if (e->d_name[0] != '.' && n < 100000) {
 				if (n == cap) {
@@ -205,6 +535,10 @@ static void read_maildir(struct one *o, const char *dir)
 		}
 		free(names);
 		free(sub);
+	}
+	if (!opened) {
+		cli_fail("input", "%s is a directory but not a Maildir (no cur/ or new/ in it)", dir);
+		o->tally->unreadable++;
 	}
 }
 
@@ -226,6 +560,8 @@ static void read_path(struct one *o, const char *path)
 		fclose(fp);
 }
 
+/* ---- the whole run ---- */
+
 static int exit_status(const struct tally *t)
 {
 	if (t->unreadable)
@@ -235,9 +571,105 @@ static int exit_status(const struct tally *t)
 	return t->fail || t->messages == 0 ? EXIT_NOT_PASSED : EXIT_PASS;
 }
 
+static int by_count(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+	int c;
+
+	if (x->n != y->n)
+		return x->n < y->n ? 1 : -1;
+	return (c = strcmp(x->from, y->from)) ? c : strcmp(x->cause, y->cause);
+}
+
+/* Text, several messages: the counts, then the failures grouped by From
+ * domain and cause, biggest first. */
+static void summary(struct tally *t)
+{
+	printf("%zu messages: %zu pass, %zu fail, %zu temperror, %zu unreadable\n",
+	       t->messages, t->pass, t->fail, t->temperror, t->unreadable);
+	if (!t->n_groups)
+		return;
+	qsort(t->groups, t->n_groups, sizeof(*t->groups), by_count);
+	printf("not passed, by From domain and cause:\n");
+	for (size_t i = 0; i < t->n_groups; i++)
+		printf("%6zu  %s: %s\n", t->groups[i].n, t->groups[i].from, t->groups[i].cause);
+}
+
+static void tally_free(struct tally *t)
+{
+	for (size_t i = 0; i < t->n_groups; i++) {
+		free(t->groups[i].from);
+		free(t->groups[i].cause);
+	}
+	free(t->groups);
+}
+
+/* --jobs N: the pool, its workers, the input read here. */
+static bool run_pool(struct one *o, int n_jobs, int argc, char **argv, int n)
+{
+	struct pool p = {.ctx = o->ctx, .req = o->req, .tally = o->tally, .several = o->several,
+	                 .window = 4 * (size_t)n_jobs};
+	struct worker w[MAX_JOBS];
+	pthread_t th[MAX_JOBS];
+	int started = 0;
+	bool ok = true;
+
+	(void)argc;
+	p.out = calloc(p.window, sizeof(char *));
+	p.err = calloc(p.window, sizeof(char *));
+	p.out_len = calloc(p.window, sizeof(size_t));
+	p.err_len = calloc(p.window, sizeof(size_t));
+	p.oc = calloc(p.window, sizeof(struct outcome));
+	p.ready = calloc(p.window, sizeof(bool));
+	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.changed, NULL);
+	if (!p.out || !p.err || !p.out_len || !p.err_len || !p.oc || !p.ready)
+		ok = false;
+	for (int i = 0; ok && i < n_jobs; i++) {
+		w[i] = (struct worker){.pool = &p};
+		if (mc_resolver_new_sibling(&w[i].r, o->r) != MC_OK) {
+			ok = false;
+			break;
+		}
+		if (pthread_create(&th[i], NULL, work, &w[i]) != 0) {
+			mc_resolver_free(w[i].r);
+			ok = false;
+			break;
+		}
+		started++;
+	}
+	if (ok) {
+		o->pool = &p;
+		if (n == 0)
+			read_path(o, "-");
+		for (int i = 1; i <= n; i++)
+			read_path(o, argv[i]);
+		o->pool = NULL;
+	} else {
+		cli_fail("internal", "cannot start the worker threads");
+	}
+	pthread_mutex_lock(&p.lock);
+	p.eof = true;
+	pthread_cond_broadcast(&p.changed);
+	pthread_mutex_unlock(&p.lock);
+	for (int i = 0; i < started; i++) {
+		pthread_join(th[i], NULL);
+		mc_resolver_free(w[i].r);
+	}
+	pthread_mutex_destroy(&p.lock);
+	pthread_cond_destroy(&p.changed);
+	free(p.out);
+	free(p.err);
+	free(p.out_len);
+	free(p.err_len);
+	free(p.oc);
+	free(p.ready);
+	return ok;
+}
+
 int cmd_verify(int argc, char **argv, struct mc_ctx *ctx)
 {
-	const char *trust[MAX_TRUST + 1] = {0};
+	const char *trust[MAX_TRUST + 1] = {0}, *jobs_s = NULL;
 	size_t n_trust = 0;
 	mc_verify_request req = {.trusted = trust};
 	const struct cli_opt opts[] = {
@@ -245,24 +677,47 @@ int cmd_verify(int argc, char **argv, struct mc_ctx *ctx)
 		{.name = "--mail-from", .value = &req.mail_from},
 		{.name = "--trust", .list = trust, .n_list = &n_trust, .max_list = MAX_TRUST},
 		{.name = "--compare", .flag = &req.compare},
+		{.name = "--jobs", .value = &jobs_s},
 		{0},
 	};
-	int n = cli_args(argc, argv, opts, 0, 100000, usage);
+	int n = cli_args(argc, argv, opts, 0, 100000, usage), jobs = 1, rc;
 	struct tally tally = {0};
 	struct one o = {.ctx = ctx, .req = &req, .tally = &tally};
 	struct stat sb;
 
-	if (n < 0 || !(o.r = cli_resolver(ctx)))
+	if (n < 0)
+		return EXIT_USAGE;
+	if (jobs_s) {
+		char *end;
+		long v;
+
+		errno = 0;
+		v = strtol(jobs_s, &end, 10);
+		if (errno || *end || end == jobs_s || v < 1 || v > MAX_JOBS) {
+			cli_error("verify: invalid value '%s' for --jobs (1 to %d)", jobs_s, MAX_JOBS);
+			return EXIT_USAGE;
+		}
+		jobs = (int)v;
+	}
+	if (!(o.r = cli_resolver(ctx)))
 		return EXIT_USAGE;
 	req.authserv_id = cli_authserv_id(ctx);
 	req.now = ctx->has_now ? (time_t)ctx->now : 0;
 	o.several = n > 1 || (n == 1 && stat(argv[1], &sb) == 0 && S_ISDIR(sb.st_mode));
-	if (n == 0)
-		read_path(&o, "-");
-	for (int i = 1; i <= n; i++)
-		read_path(&o, argv[i]);
+	if (jobs > 1) {
+		if (!run_pool(&o, jobs, argc, argv, n)) {
+			tally_free(&tally);
+			return EXIT_USAGE;
+		}
+	} else {
+		if (n == 0)
+			read_path(&o, "-");
+		for (int i = 1; i <= n; i++)
+			read_path(&o, argv[i]);
+	}
 	if (tally.messages > 1 && ctx->render.format == MC_FORMAT_TEXT)
-		printf("%zu messages: %zu pass, %zu fail, %zu temperror, %zu unreadable\n",
-		       tally.messages, tally.pass, tally.fail, tally.temperror, tally.unreadable);
-	return exit_status(&tally);
+		summary(&tally);
+	rc = exit_status(&tally);
+	tally_free(&tally);
+	return rc;
 }

@@ -71,6 +71,11 @@ typedef struct mc_verify_result {
 	/* PASS when DMARC passes (or, without a DMARC record, SPF or DKIM passes
 	 * aligned); TEMPERROR on DNS failure; FAIL otherwise */
 	mc_verdict verdict;
+	/* why it did not pass, in a few words that group messages with the same
+	 * cause ("footer added by the mailing list lists.example.org", "not
+	 * DKIM-signed; SPF passes only for mailer.example (not aligned)");
+	 * NULL on pass */
+	char *cause;
 	char *authentication_results;
 	char **explanation;
 	size_t n_explanation;

@@ -83,6 +83,7 @@ json_t *mc_verify_json(const void *result)
 
 	json_object_set_new(o, "from_domain", mc_json_str(res->from_domain));
 	json_object_set_new(o, "result", json_string(mc_verdict_name(res->verdict)));
+	json_object_set_new(o, "cause", mc_json_str(res->cause));
 	json_object_set_new(o, "ip", mc_json_str(res->ip));
 	json_object_set_new(o, "helo", mc_json_str(res->helo));
 	json_object_set_new(o, "mail_from", mc_json_str(res->mail_from));

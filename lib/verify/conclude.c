@@ -467,9 +467,118 @@ static void findings(mc_verify_result *out)
 			out->from_domain);
 }
 
+/* The DKIM signature of the From domain's organization that failed, if any. */
+static const mc_dkim_sig *own_failed(const mc_verify_result *out)
+{
+	char *from_org = org_of(out->from_domain);
+	const mc_dkim_sig *found = NULL;
+
+	for (size_t i = 0; from_org && i < out->dkim.n_sigs && !found; i++) {
+		const mc_dkim_sig *s = &out->dkim.sigs[i];
+		char *org = s->reason ? org_of(s->domain) : NULL;
+
+		if (org && !strcmp(org, from_org))
+			found = s;
+		free(org);
+	}
+	free(from_org);
+	return found;
+}
+
+/* A passing signature of another domain (an ESP's own), if any. */
+static const mc_dkim_sig *other_passed(const mc_verify_result *out)
+{
+	for (size_t i = 0; i < out->dkim.n_sigs; i++)
+		if (!out->dkim.sigs[i].reason)
+			return &out->dkim.sigs[i];
+	return NULL;
+}
+
+/* A DKIM reason in a few words. */
+static const char *reason_words(const char *r)
+{
+	static const char *const words[][2] = {
+		{"body_hash_mismatch", "the body changed after signing"},
+		{"signature_mismatch", "a signed header changed (or the key does not match)"},
+		{"key_not_found", "no key published at its selector"},
+		{"key_dns_error", "its key could not be looked up"},
+		{"key_revoked", "its key is revoked"},
+		{"key_syntax", "its key record is malformed"},
+		{"key_type_mismatch", "its key does not fit the algorithm"},
+		{"expired", "the signature expired"},
+		{"timestamp_in_future", "signed in the future (clock)"},
+		{"weak_key", "RSA key under 1024 bits"},
+		{"rsa_sha1", "rsa-sha1"},
+		{"unsupported_algorithm", "unknown algorithm"},
+		{"from_not_signed", "From not signed"},
+		{"identity_mismatch", "i= outside d="},
+		{"syntax", "malformed signature"},
+	};
+
+	for (size_t i = 0; r && i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(words[i][0], r))
+			return words[i][1];
+	return r ? r : "?";
+}
+
+/* The cause in a few words, for grouping many messages (verify's batch
+ * summary); the explanation says it in full. */
+static char *cause(const mc_verify_result *out)
+{
+	const mc_intermediary *via = &out->via;
+	const mc_dkim_sig *own = own_failed(out), *esp = other_passed(out);
+	const char *spf = out->spf_ran ? mc_verdict_name(out->spf.verdict) : NULL;
+	bool spf_unaligned = out->spf_ran && out->spf.verdict == MC_VERDICT_PASS;
+
+	if (out->verdict == MC_VERDICT_PASS)
+		return NULL;
+	if (out->verdict == MC_VERDICT_TEMPERROR)
+		return mc_strdup("a DNS lookup failed (temperror)");
+	if (!out->dmarc_ran)
+		return mc_strdup("not exactly one From address");
+	if (out->trace.local_delivery && !out->spf_ran)
+		return mc_asprintf("delivered locally on %s, never checked by a receiver",
+		                   out->trace.n_hops && out->trace.hops[out->trace.n_hops - 1].rcv.by
+		                   ? out->trace.hops[out->trace.n_hops - 1].rcv.by : "the host");
+	if (via->kind && (via->subject_changed || via->footer_bytes >= 0 || via->body_rewritten ||
+	                  via->added_signed))
+		return mc_asprintf("%s by the %s %s",
+		                   via->footer_bytes >= 0 ? "footer added" : via->body_rewritten
+		                   ? "body rewritten" : "signed header changed",
+		                   !strcmp(via->kind, "list") ? "mailing list" : "forwarder",
+		                   !strcmp(via->kind, "list")
+		                   ? (via->list_domain ? via->list_domain : via->list_id ? via->list_id : "?")
+		                   : (via->forwarder ? via->forwarder : "?"));
+	if (own)
+		return mc_asprintf("DKIM signature of %s fails: %s", own->domain ? own->domain : "?",
+		                   reason_words(own->reason));
+	if (esp)
+		return mc_asprintf("DKIM passes only for %s (not aligned)%s%s%s",
+		                   esp->domain ? esp->domain : "?", spf_unaligned ? ", SPF only for " : "",
+		                   spf_unaligned ? out->spf.domain : "", spf_unaligned
+		                   ? " (not aligned)" : "");
+	if (out->dkim.n_sigs == 0 && spf_unaligned)
+		return mc_asprintf("not DKIM-signed; SPF passes only for %s (not aligned)",
+		                   out->spf.domain);
+	if (out->dkim.n_sigs == 0 && out->spf_ran && out->spf.domain &&
+	    (out->spf.verdict == MC_VERDICT_FAIL || out->spf.verdict == MC_VERDICT_SOFTFAIL))
+		return mc_asprintf("not DKIM-signed; the server is not in the SPF record of %s (%s)",
+		                   out->spf.domain, spf);
+	if (out->dkim.n_sigs == 0 && out->spf_ran && out->spf.domain &&
+	    out->spf.verdict == MC_VERDICT_NONE)
+		return mc_asprintf("not DKIM-signed; %s has no SPF record", out->spf.domain);
+	if (out->dkim.n_sigs == 0)
+		return mc_asprintf("not DKIM-signed; SPF %s%s%s", spf ? spf : "not evaluated",
+		                   spf && out->spf.domain ? " for " : "",
+		                   spf && out->spf.domain ? out->spf.domain : "");
+	return mc_asprintf("DKIM fails (%s); SPF %s", reason_words(out->dkim.sigs[0].reason),
+	                   spf ? spf : "not evaluated");
+}
+
 void verify_conclude(mc_verify_result *out, const char *authserv_id)
 {
 	out->verdict = overall(out);
+	out->cause = cause(out);
 	out->authentication_results = auth_results(out, authserv_id);
 	explain(out);
 	findings(out);

@@ -219,6 +219,7 @@ void mc_verify_result_clear(mc_verify_result *res)
 	verify_iprev_clear(&res->iprev);
 	verify_intermediary_clear(&res->via);
 	free(res->authentication_results);
+	free(res->cause);
 	for (size_t i = 0; i < res->n_explanation; i++)
 		free(res->explanation[i]);
 	free(res->explanation);
