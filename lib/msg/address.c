@@ -310,7 +310,7 @@ static mc_status mailbox(const struct piece *p, mc_address *a)
 
 mc_status mc_address_list_parse(const char *value, size_t len, mc_address_list *out)
 {
-	struct piece *pieces = calloc(MAX_ADDRESSES, sizeof(*pieces));
+	struct piece *pieces = malloc(MAX_ADDRESSES * sizeof(*pieces)); /* filled in order */
 	size_t n = 0;
 	mc_status st;
 
