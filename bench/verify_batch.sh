@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # verify: throughput and single-message cost, side by side with mailauth
 # (npm, `mailauth report` / authenticate()) and dkimpy (dkim.verify, what
-# dkimverify runs; DKIM only). One corpus (bench/make_corpus.py: N messages
-# of about 4 KB, half rsa-2048 and half ed25519, with a Received chain),
-# DNS from the zone files for all three (mailauth and dkimpy through the
-# cache tests/agreement/zone2cache.py makes), one core (taskset -c 0), the
-# clock pinned. Prints messages/second for a batch, the best-of-5 wall time
-# and the peak RSS of one message alone, and mailcheck's ratios.
+# dkimverify runs; DKIM only). The corpus (bench/make_corpus.py: N messages
+# of about 4 KB, all rsa-2048, with a Received chain; a second one half
+# ed25519), DNS from the zone files for all three (mailauth and dkimpy
+# through the cache tests/agreement/zone2cache.py makes), one core (taskset
+# -c 0) unless said, the clock pinned. Prints messages/second for a batch
+# (-q, --json, --jobs 2 on two cores), the best-of-5 wall time and the peak
+# RSS of one message alone, mailcheck's ratios, and the RSA-2048
+# verifications/s of `openssl speed` in the same run: with its key cache,
+# verify -q should reach 0.3 of that.
 #   bench/verify_batch.sh [BUILD_DIR] [N] [PEER_N]
 #   N messages for mailcheck (10000), PEER_N for the peers (1000); KEEP=1 keeps the corpus
 set -euo pipefail
@@ -16,7 +19,8 @@ n=${2:-10000}
 peer_n=${3:-1000}
 tmp=$(mktemp -d /tmp/mailcheck-bench.XXXXXX)
 [ -n "${KEEP:-}" ] && echo "keeping $tmp" || trap 'rm -rf "$tmp"' EXIT
-/usr/bin/python3 bench/make_corpus.py "$tmp" "$n"
+/usr/bin/python3 bench/make_corpus.py "$tmp" "$n" rsa
+mkdir -p "$tmp/mix" && /usr/bin/python3 bench/make_corpus.py "$tmp/mix" "$n" mix
 awk -v n="$peer_n" '/^From /{k++} k<=n' "$tmp/batch.mbox" > "$tmp/peer.mbox"
 zone_files="testdata/zones/example.com.zone testdata/zones/mailer.test.zone testdata/zones/_domainkey.example.net.zone testdata/zones/example.net.zone testdata/zones/113.0.203.in-addr.arpa.zone"
 zones=$(printf -- '--zone %s ' $zone_files)
@@ -50,8 +54,18 @@ read -r mc_ms mc_kib <<<"$(single "$build/mailcheck" $zones --now "$MAILCHECK_NO
 pass=$(grep -c '"result":"pass","ip"' "$tmp/out" || true)
 printf '%-34s %10s %12s %14s %9s KiB   (%s pass, batch peak RSS %s KiB)\n' "mailcheck verify --json" "$n" "$mc_rate" "$mc_ms" "$mc_kib" "$pass" "$kib"
 timed "$tmp/t" "$build/mailcheck" $zones --now "$MAILCHECK_NOW" -q verify "$tmp/batch.mbox" > /dev/null || true
+read -r secs q_kib < "$tmp/t"
+q_rate=$(rate "$n" "$secs")
+printf '%-34s %10s %12s %14s %9s     (batch peak RSS %s KiB)\n' "mailcheck verify -q" "$n" "$q_rate" "" "" "$q_kib"
+timed "$tmp/t" "$build/mailcheck" $zones --now "$MAILCHECK_NOW" -q verify "$tmp/mix/batch.mbox" > /dev/null || true
 read -r secs kib < "$tmp/t"
-printf '%-34s %10s %12s\n' "mailcheck verify -q" "$n" "$(rate "$n" "$secs")"
+printf '%-34s %10s %12s\n' "mailcheck verify -q (half ed25519)" "$n" "$(rate "$n" "$secs")"
+# two cores: --jobs 2, output in input order
+/usr/bin/time -f "%e %M" -o "$tmp/t" taskset -c 0,1 "$build/mailcheck" $zones --now "$MAILCHECK_NOW" -q verify --jobs 2 "$tmp/batch.mbox" > "$tmp/j2.out" || true
+read -r secs j_kib < "$tmp/t"
+j_rate=$(rate "$n" "$secs")
+taskset -c 0 "$build/mailcheck" $zones --now "$MAILCHECK_NOW" -q verify "$tmp/batch.mbox" > "$tmp/j1.out" || true
+printf '%-34s %10s %12s %14s %9s     (%.2fx -q on one core; output %s; peak RSS %s KiB)\n' "mailcheck verify -q --jobs 2 (2 cores)" "$n" "$j_rate" "" "" "$(awk "BEGIN{print $j_rate/$q_rate}")" "$(cmp -s "$tmp/j1.out" "$tmp/j2.out" && echo "identical, in input order" || echo DIFFERS)" "$j_kib"
 
 if mailauth=$(bash scripts/install-mailauth 2>/dev/null); then
 	pin="--require $PWD/tests/agreement/pin-clock.js"
@@ -77,4 +91,12 @@ echo "mailcheck single: $(awk "BEGIN{printf \"%.1f\", ${ma_ms:-0}/($mc_ms>0?$mc_
 read -r true_ms _ <<<"$(single /bin/true)"
 read -r ver_ms ver_kib <<<"$(single "$build/mailcheck" --version)"
 echo "process start alone on this machine: /bin/true ${true_ms} ms; mailcheck --version ${ver_ms} ms, ${ver_kib} KiB (16 shared libraries)"
-echo "crypto alone on this CPU (openssl speed, verifications/s): $(openssl speed -seconds 1 rsa2048 ed25519 2>/dev/null | awk '/^rsa 2048/{r=$NF} /Ed25519/{e=$NF} END{printf "rsa-2048 %s, ed25519 %s -> the corpus mix at most %.0f messages/s", r, e, 2/(1/r+1/e)}')"
+speed=$(taskset -c 0 openssl speed -seconds 2 rsa2048 ed25519 2>/dev/null | awk '/^rsa 2048/{r=$NF} /Ed25519/{e=$NF} END{print r, e}')
+read -r rsa_s ed_s <<<"$speed"
+echo "crypto alone on this CPU (openssl speed, one core, verifications/s): rsa-2048 $rsa_s, ed25519 $ed_s"
+echo "verify -q: $(awk "BEGIN{printf \"%.2f\", $q_rate/$rsa_s}")x the RSA-2048 verifications/s (goal 0.3); --json: $(awk "BEGIN{printf \"%.2f\", $mc_rate/$q_rate}")x the -q rate (goal 0.5); --jobs 2: $(awk "BEGIN{printf \"%.2f\", $j_rate/$q_rate}")x (goal 1.8)"
+if [ -f "${MAILCHECK_SUITES:-../shared/suites}/arc/arc-draft-validation-tests.json" ]; then
+	t0=$EPOCHREALTIME
+	arc=$(python3 tests/arc/run_suite.py "$build/mailcheck" "${MAILCHECK_SUITES:-../shared/suites}/arc" | tail -1)
+	echo "ARC suite (ValiMail, 171 tests, one mailcheck run each, 4 at a time): $arc in $(awk "BEGIN{printf \"%.1f\", $EPOCHREALTIME-$t0}") s"
+fi

@@ -84,7 +84,7 @@ double mc_now_ms(void)
 
 int mc_buf_add(mc_buf *b, const char *s, size_t n)
 {
-	if (mc_grow(&b->s, &b->cap, b->len + n + 1, 1) < 0)
+	if (b->len + n + 1 > b->cap && mc_grow(&b->s, &b->cap, b->len + n + 1, 1) < 0)
 		return -1;
 	memcpy(b->s + b->len, s, n);
 	b->len += n;

@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "common/util.h"
 #include "mailcheck/report.h"
 
 /* JSON (json.c) */
@@ -16,6 +17,10 @@
 json_t *mc_json_bytes(const char *s, size_t len);
 /* A C string, or null for NULL. */
 json_t *mc_json_str(const char *s);
+/* Append j as compact JSON, byte for byte what json_dumps(JSON_COMPACT)
+ * writes (tests/unit/test_report.c checks it), without jansson's
+ * per-character output callbacks. */
+void mc_json_write(mc_buf *b, const json_t *j);
 /* {"schema_version", "command"}: every command's object starts so. */
 json_t *mc_json_head(const char *command);
 /* Add "findings": every command's object ends so -- then "dns", which

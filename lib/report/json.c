@@ -172,6 +172,104 @@ static void text_str(mc_buf *b, const char *s)
 		mc_buf_add(b, "null", 4);
 }
 
+/* A JSON string jansson holds (valid UTF-8) escaped as jansson escapes it. */
+static void text_utf8(mc_buf *b, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t run = 0;
+
+	mc_buf_add(b, "\"", 1);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[6];
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		mc_buf_add(b, s + run, i - run);
+		run = i + 1;
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\', esc[1] = (char)c;
+			mc_buf_add(b, esc, 2);
+		} else if (c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') {
+			esc[0] = '\\';
+			esc[1] = c == '\b' ? 'b' : c == '\f' ? 'f' : c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+			mc_buf_add(b, esc, 2);
+		} else {
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
+			mc_buf_add(b, esc, 6);
+		}
+	}
+	mc_buf_add(b, s + run, len - run);
+	mc_buf_add(b, "\"", 1);
+}
+
+void mc_json_write(mc_buf *b, const json_t *j)
+{
+	switch (json_typeof(j)) {
+	case JSON_OBJECT: {
+		const char *key;
+		json_t *v;
+		bool first = true;
+
+		mc_buf_add(b, "{", 1);
+		/* jansson 2.14 iterates in insertion order */
+		json_object_foreach((json_t *)j, key, v) {
+			if (!first)
+				mc_buf_add(b, ",", 1);
+			first = false;
+			text_utf8(b, key, strlen(key));
+			mc_buf_add(b, ":", 1);
+			mc_json_write(b, v);
+		}
+		mc_buf_add(b, "}", 1);
+		break;
+	}
+	case JSON_ARRAY:
+		mc_buf_add(b, "[", 1);
+		for (size_t i = 0; i < json_array_size(j); i++) {
+			if (i)
+				mc_buf_add(b, ",", 1);
+			mc_json_write(b, json_array_get(j, i));
+		}
+		mc_buf_add(b, "]", 1);
+		break;
+	case JSON_STRING:
+		text_utf8(b, json_string_value(j), json_string_length(j));
+		break;
+	case JSON_INTEGER: {
+		json_int_t v = json_integer_value(j);
+
+		if (v < 0) {
+			mc_buf_add(b, "-", 1);
+			add_uint(b, 0 - (unsigned long)v);
+		} else {
+			add_uint(b, (unsigned long)v);
+		}
+		break;
+	}
+	case JSON_REAL: {
+		/* as jansson writes a real: %.17g, ".0" when it reads as an integer */
+		char d[40];
+		int n = snprintf(d, sizeof(d), "%.17g", json_real_value(j));
+
+		mc_buf_add(b, d, (size_t)n);
+		if (!strpbrk(d, ".eEni"))
+			mc_buf_add(b, ".0", 2);
+		break;
+	}
+	case JSON_TRUE:
+		mc_buf_add(b, "true", 4);
+		break;
+	case JSON_FALSE:
+		mc_buf_add(b, "false", 5);
+		break;
+	default:
+		mc_buf_add(b, "null", 4);
+		break;
+	}
+}
+
 char *mc_json_dns_text(const mc_dns_log *log)
 {
 	mc_buf b = {0};

@@ -40,35 +40,30 @@ static const struct renderer renderers[] = {
  * much as building the object. Takes obj. */
 static mc_status json_line(json_t *obj, const mc_dns_log *dns, FILE *fp)
 {
-	char *text, *log = NULL;
-	size_t len, loglen = 0;
+	char *log = NULL;
 	mc_buf b = {0};
 	mc_status st = MC_OK;
+	bool full;
 
 	if (!obj)
 		return mc_error_set(MC_ENOMEM, "out of memory");
-	text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	mc_grow(&b.s, &b.cap, 16384, 1); /* most reports fit: few reallocations */
+	mc_json_write(&b, obj);
 	json_decref(obj);
-	if (!text)
-		return mc_error_set(MC_ENOMEM, "out of memory");
-	len = strlen(text);
-	if (dns) {
-		if (!(log = mc_json_dns_text(dns))) {
-			free(text);
-			return mc_error_set(MC_ENOMEM, "out of memory");
-		}
-		loglen = strlen(log);
-	}
+	full = b.s != NULL;
+	if (full && dns && !(log = mc_json_dns_text(dns)))
+		full = false;
 	/* {...} -> {...,"dns":[...]} and a newline */
-	if (mc_buf_add(&b, text, len - (dns ? 1 : 0)) < 0 ||
-	    (dns && (mc_buf_add(&b, ",\"dns\":", 7) < 0 || mc_buf_add(&b, log, loglen) < 0 ||
-	             mc_buf_add(&b, "}", 1) < 0)) ||
-	    mc_buf_add(&b, "\n", 1) < 0)
+	if (full && dns) {
+		b.len--;
+		full = mc_buf_add(&b, ",\"dns\":", 7) == 0 && mc_buf_add(&b, log, strlen(log)) == 0 &&
+		       mc_buf_add(&b, "}", 1) == 0;
+	}
+	if (!full || mc_buf_add(&b, "\n", 1) < 0)
 		st = mc_error_set(MC_ENOMEM, "out of memory");
 	else if (fwrite(b.s, 1, b.len, fp) != b.len)
 		st = mc_error_set(MC_EIO, "cannot write output");
 	mc_buf_free(&b);
-	free(text);
 	free(log);
 	return st;
 }
