@@ -294,6 +294,10 @@ struct dkim_bh {
 	size_t crlfs;             /* line ends not yet produced (trailing empty lines) */
 	bool cr, wsp, any;        /* a CR waits for its LF; WSP waits (relaxed); output so far */
 	bool done;
+	/* canonical bytes not yet hashed: relaxed output comes word by word,
+	 * and one hash update per word would cost more than the hashing */
+	char stage[4096];
+	size_t staged;
 	unsigned char digest[DKIM_MAX_DIGEST];
 	size_t digest_len;
 	/* the state after the last lines with content, before their CRLF */
@@ -307,7 +311,8 @@ dkim_bh *dkim_bh_new(enum dkim_canon canon, enum dkim_hash hash, long long limit
 
 	if (!b)
 		return NULL;
-	memset(b, 0, offsetof(dkim_bh, kept));
+	memset(b, 0, offsetof(dkim_bh, stage));
+	b->staged = 0;
 	b->n_kept = b->next_kept = 0;
 	b->canon = canon;
 	b->hash = hash;
@@ -322,18 +327,31 @@ bool dkim_bh_is(const dkim_bh *b, enum dkim_canon canon, enum dkim_hash hash,
 	return b->canon == canon && b->hash == hash && b->limit == limit;
 }
 
+static void flush_stage(dkim_bh *b)
+{
+	if (b->staged)
+		sha_update(&b->sha, b->hash, b->stage, b->staged);
+	b->staged = 0;
+}
+
 /* Produce canonical bytes: hash them up to l=, count them all. */
 static void out(dkim_bh *b, const char *p, size_t n)
 {
-	if (b->limit < 0) {
-		sha_update(&b->sha, b->hash, p, n);
-		b->hashed += (long long)n;
-	} else if (b->hashed < b->limit) {
-		size_t take = (long long)n < b->limit - b->hashed ? n : (size_t)(b->limit - b->hashed);
+	size_t take = n;
 
-		sha_update(&b->sha, b->hash, p, take);
-		b->hashed += (long long)take;
+	if (b->limit >= 0)
+		take = b->hashed >= b->limit ? 0 : (long long)n < b->limit - b->hashed
+		     ? n : (size_t)(b->limit - b->hashed);
+	if (take > sizeof(b->stage) - b->staged) {
+		flush_stage(b);
+		if (take >= sizeof(b->stage))
+			sha_update(&b->sha, b->hash, p, take);
 	}
+	if (take < sizeof(b->stage)) {
+		memcpy(b->stage + b->staged, p, take);
+		b->staged += take;
+	}
+	b->hashed += (long long)take;
 	b->total += (long long)n;
 	b->any = true;
 }
@@ -355,6 +373,7 @@ static void flush_crlfs(dkim_bh *b)
 static void line_end(dkim_bh *b)
 {
 	if (b->crlfs == 0 && b->any && b->limit < 0) {
+		flush_stage(b);
 		b->kept[b->next_kept].sha = b->sha;
 		b->kept[b->next_kept].at = b->hashed + 2;
 		b->next_kept = (b->next_kept + 1) % KEPT_LINE_ENDS;
@@ -422,6 +441,7 @@ const unsigned char *dkim_bh_final(dkim_bh *b, size_t *len, long long *hashed,
 			b->crlfs = 0;
 			out(b, "\r\n", 2);
 		}
+		flush_stage(b);
 		b->digest_len = sha_final(&b->sha, b->hash, b->digest);
 		b->done = true;
 	}
