@@ -194,8 +194,14 @@ struct pool {
 	struct tally *tally;
 	bool several;
 	pthread_mutex_t lock;
-	pthread_cond_t changed;
+	/* separate conditions, signalled only when someone waits: a wake-up
+	 * per message costs a system call each */
+	pthread_cond_t has_work, has_room;
+	size_t idle_workers;
+	bool reader_waits;
 	struct job *head, *tail;  /* waiting for a worker */
+	struct job *pending_head, *pending_tail; /* collected, not yet handed over */
+	size_t n_pending, workers;
 	size_t queued, next_seq, next_out, window;
 	bool eof;
 	/* finished reports by sequence number, window of them */
@@ -220,9 +226,10 @@ static void flush_ready(struct pool *p)
 	while (p->ready[p->next_out % p->window]) {
 		size_t k = p->next_out % p->window;
 
-		fflush(stdout);
-		if (p->err_len[k])
+		if (p->err_len[k]) {
+			fflush(stdout); /* in order with what was written before */
 			fwrite(p->err[k], 1, p->err_len[k], stderr);
+		}
 		if (p->out_len[k])
 			fwrite(p->out[k], 1, p->out_len[k], stdout);
 		free(p->out[k]);
@@ -232,7 +239,8 @@ static void flush_ready(struct pool *p)
 		p->ready[k] = false;
 		p->next_out++;
 	}
-	pthread_cond_broadcast(&p->changed);
+	if (p->reader_waits)
+		pthread_cond_signal(&p->has_room);
 }
 
 struct worker {
@@ -279,6 +287,8 @@ static void run_job(struct worker *w, struct job *j, char **out, size_t *out_len
 	fclose(e);
 }
 
+#define BATCH 8 /* messages handed over at once: fewer lock round trips */
+
 static void *work(void *arg)
 {
 	struct worker *w = arg;
@@ -286,63 +296,99 @@ static void *work(void *arg)
 
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
-		struct job *j;
-		char *out = NULL, *err = NULL;
-		size_t out_len = 0, err_len = 0, k;
-		struct outcome oc;
+		struct job *got[BATCH];
+		char *out[BATCH], *err[BATCH];
+		size_t out_len[BATCH], err_len[BATCH], n = 0;
+		struct outcome oc[BATCH];
 
-		while (!p->head && !p->eof)
-			pthread_cond_wait(&p->changed, &p->lock);
-		if (!(j = p->head))
-			break;
-		p->head = j->next;
+		while (!p->head && !p->eof) {
+			p->idle_workers++;
+			pthread_cond_wait(&p->has_work, &p->lock);
+			p->idle_workers--;
+		}
+		/* a share of what waits, so that the other workers get some too */
+		size_t share = p->queued / (p->workers ? p->workers : 1);
+
+		while (p->head && n < BATCH && (n == 0 || n < share)) {
+			got[n++] = p->head;
+			p->head = p->head->next;
+			p->queued--;
+		}
 		if (!p->head)
 			p->tail = NULL;
-		p->queued--;
-		pthread_cond_broadcast(&p->changed);
+		if (!n)
+			break;
 		pthread_mutex_unlock(&p->lock);
-		run_job(w, j, &out, &out_len, &err, &err_len, &oc);
+		for (size_t i = 0; i < n; i++) {
+			out[i] = err[i] = NULL;
+			out_len[i] = err_len[i] = 0;
+			run_job(w, got[i], &out[i], &out_len[i], &err[i], &err_len[i], &oc[i]);
+		}
 		pthread_mutex_lock(&p->lock);
-		k = j->seq % p->window;
-		p->out[k] = out;
-		p->out_len[k] = out_len;
-		p->err[k] = err;
-		p->err_len[k] = err_len;
-		p->oc[k] = oc;
-		p->ready[k] = true;
-		job_free(j);
+		for (size_t i = 0; i < n; i++) {
+			size_t k = got[i]->seq % p->window;
+
+			p->out[k] = out[i];
+			p->out_len[k] = out_len[i];
+			p->err[k] = err[i];
+			p->err_len[k] = err_len[i];
+			p->oc[k] = oc[i];
+			p->ready[k] = true;
+			job_free(got[i]);
+		}
 		flush_ready(p);
 #ifdef __GLIBC__
 		/* glibc keeps what many threads freed in their arenas: give it back
 		 * now and then so that a long batch stays flat */
-		if (++w->done % 256 == 0) {
+		if ((w->done += n) >= 1024) {
+			w->done = 0;
 			pthread_mutex_unlock(&p->lock);
 			malloc_trim(0);
 			pthread_mutex_lock(&p->lock);
 		}
 #endif
 	}
-	pthread_cond_broadcast(&p->changed);
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
 }
 
-/* Hand a collected message to the workers, waiting while the window of
+/* Hand the collected messages to the workers, waiting while the window of
  * messages not yet written is full. */
+static void submit_pending(struct pool *p)
+{
+	if (!p->pending_head)
+		return;
+	pthread_mutex_lock(&p->lock);
+	while (p->next_seq + p->n_pending > p->next_out + p->window) {
+		p->reader_waits = true;
+		pthread_cond_wait(&p->has_room, &p->lock);
+		p->reader_waits = false;
+	}
+	for (struct job *j = p->pending_head; j; j = j->next)
+		j->seq = p->next_seq++;
+	if (p->tail)
+		p->tail->next = p->pending_head;
+	else
+		p->head = p->pending_head;
+	p->tail = p->pending_tail;
+	p->queued += p->n_pending;
+	p->pending_head = p->pending_tail = NULL;
+	p->n_pending = 0;
+	if (p->idle_workers)
+		pthread_cond_broadcast(&p->has_work);
+	pthread_mutex_unlock(&p->lock);
+}
+
 static void submit(struct pool *p, struct job *j)
 {
-	pthread_mutex_lock(&p->lock);
-	while (p->next_seq >= p->next_out + p->window)
-		pthread_cond_wait(&p->changed, &p->lock);
-	j->seq = p->next_seq++;
-	if (p->tail)
-		p->tail->next = j;
+	j->next = NULL;
+	if (p->pending_tail)
+		p->pending_tail->next = j;
 	else
-		p->head = j;
-	p->tail = j;
-	p->queued++;
-	pthread_cond_broadcast(&p->changed);
-	pthread_mutex_unlock(&p->lock);
+		p->pending_head = j;
+	p->pending_tail = j;
+	if (++p->n_pending == BATCH)
+		submit_pending(p);
 }
 
 /* ---- reading the input: message by message ---- */
@@ -608,7 +654,7 @@ static void tally_free(struct tally *t)
 static bool run_pool(struct one *o, int n_jobs, int argc, char **argv, int n)
 {
 	struct pool p = {.ctx = o->ctx, .req = o->req, .tally = o->tally, .several = o->several,
-	                 .window = 4 * (size_t)n_jobs};
+	                 .window = 16 * (size_t)n_jobs};
 	struct worker w[MAX_JOBS];
 	pthread_t th[MAX_JOBS];
 	int started = 0;
@@ -622,9 +668,11 @@ static bool run_pool(struct one *o, int n_jobs, int argc, char **argv, int n)
 	p.oc = calloc(p.window, sizeof(struct outcome));
 	p.ready = calloc(p.window, sizeof(bool));
 	pthread_mutex_init(&p.lock, NULL);
-	pthread_cond_init(&p.changed, NULL);
+	pthread_cond_init(&p.has_work, NULL);
+	pthread_cond_init(&p.has_room, NULL);
 	if (!p.out || !p.err || !p.out_len || !p.err_len || !p.oc || !p.ready)
 		ok = false;
+	p.workers = (size_t)n_jobs;
 	for (int i = 0; ok && i < n_jobs; i++) {
 		w[i] = (struct worker){.pool = &p};
 		if (mc_resolver_new_sibling(&w[i].r, o->r) != MC_OK) {
@@ -644,20 +692,22 @@ static bool run_pool(struct one *o, int n_jobs, int argc, char **argv, int n)
 			read_path(o, "-");
 		for (int i = 1; i <= n; i++)
 			read_path(o, argv[i]);
+		submit_pending(&p);
 		o->pool = NULL;
 	} else {
 		cli_fail("internal", "cannot start the worker threads");
 	}
 	pthread_mutex_lock(&p.lock);
 	p.eof = true;
-	pthread_cond_broadcast(&p.changed);
+	pthread_cond_broadcast(&p.has_work);
 	pthread_mutex_unlock(&p.lock);
 	for (int i = 0; i < started; i++) {
 		pthread_join(th[i], NULL);
 		mc_resolver_free(w[i].r);
 	}
 	pthread_mutex_destroy(&p.lock);
-	pthread_cond_destroy(&p.changed);
+	pthread_cond_destroy(&p.has_work);
+	pthread_cond_destroy(&p.has_room);
 	free(p.out);
 	free(p.err);
 	free(p.out_len);
