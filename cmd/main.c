@@ -83,6 +83,7 @@ static const struct command commands[] = {
 	{"verify", cmd_verify, "full check of a message: SPF + DKIM + DMARC, explained",
 	 "usage: mailcheck verify [FILE|DIR|-]... [--ip IP] [--helo NAME]\n"
 	 "                        [--mail-from ADDR] [--trust HOST]... [--compare]\n"
+	 "                        [--jobs N]\n"
 	 "\n"
 	 "Checks a message as a receiver does: SPF for the client, every DKIM\n"
 	 "signature, DMARC with alignment, the ARC chain, iprev (forward-confirmed\n"
@@ -98,7 +99,10 @@ static const struct command commands[] = {
 	 "  --compare      also verify DKIM with libopendkim (OpenDKIM's view)\n"
 	 "Several messages: several files, mbox files (first line \"From \") and\n"
 	 "Maildir directories (cur/, new/); one DNS cache for all; --json prints one\n"
-	 "object per line (NDJSON), text ends with a summary.\n"
+	 "object per line (NDJSON), text ends with a summary and the messages that\n"
+	 "did not pass grouped by From domain and cause.\n"
+	 "  --jobs N       verify N messages at a time (threads); reports stay in\n"
+	 "                 input order\n"
 	 "Exit status: 0 DMARC passes (without a DMARC record: SPF or DKIM passes\n"
 	 "aligned with From) for every message, 1 one did not, 2 usage error or an\n"
 	 "unreadable message, 3 DNS failure.\n"},

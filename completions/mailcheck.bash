@@ -54,7 +54,7 @@ _mailcheck()
 	spf) own="--sender --helo --compare" ;;
 	dkim) own="--selector --compare" ;;
 	trace) own="--trust" ;;
-	verify) own="--ip --helo --mail-from --trust --compare" ;;
+	verify) own="--ip --helo --mail-from --trust --compare --jobs" ;;
 	domain) own="--selector --jobs --order --no-common-selectors --smtp --allow-private --ca-file --net-timeout --trust-anchor --https-port --smtp-port" ;;
 	esac
 	if [[ $cur == -* ]]; then
