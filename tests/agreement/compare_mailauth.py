@@ -7,7 +7,9 @@ zone2cache.py; mailcheck reads the zone files), the same clock (pin-clock.js)
 and the same SMTP identities (mailcheck's, taken from the trace, are handed to
 mailauth with -i/-e/-f, so that the test compares authentication and not the
 two tools' ways of picking the client out of Received).  Compared: the SPF
-result, every DKIM signature's result (by d= and s=), and the DMARC result.
+result, every DKIM signature's result (by d= and s=), the DMARC result, and
+the ARC chain's result (testdata/lists holds list and forwarded messages
+sealed by dkimpy).
 
 A difference is a failure unless KNOWN lists it with the RFC reason mailcheck
 follows; a KNOWN entry that no longer differs is a failure too, so the list
@@ -28,7 +30,8 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HERE = os.path.join(ROOT, "tests", "agreement")
 NOW = "1795600000"
-CORPUS = ["testdata/verify/*.eml", "testdata/dkim/*.eml", "testdata/trace/*.eml"]
+CORPUS = ["testdata/verify/*.eml", "testdata/dkim/*.eml", "testdata/trace/*.eml",
+          "testdata/lists/*.eml"]
 
 # Why mailcheck rightly differs from mailauth 4.13 (the reasons, then where).
 FAIL_NOT_NEUTRAL = (
@@ -85,6 +88,10 @@ KNOWN = {
     ("key_hash.eml", "dmarc"): KEY_HASH,
     ("weak_key.eml", "dkim d=example.net s=rsa768"): WEAK_KEY,
     ("outlook_to_exchange.eml", "dmarc"): PSD,
+    ("list_footer.eml", "dkim d=example.net s=rsa2048"): FAIL_NOT_NEUTRAL,
+    ("list_unsealed.eml", "dkim d=example.net s=rsa2048"): FAIL_NOT_NEUTRAL,
+    ("list_from_rewritten.eml", "dkim d=example.net s=rsa2048"): FAIL_NOT_NEUTRAL,
+    ("arc_broken.eml", "dkim d=example.net s=rsa2048"): FAIL_NOT_NEUTRAL,
 }
 
 
@@ -135,6 +142,8 @@ def results(mc, ma):
         out[key] = tuple(pair)
     dmarc = (mc.get("dmarc") or {}).get("result")
     out["dmarc"] = (dmarc, (ma.get("dmarc") or {}).get("status", {}).get("result"))
+    arc = ((mc.get("dkim") or {}).get("arc") or {}).get("result")
+    out["arc"] = (arc, ((ma.get("arc") or {}).get("status") or {}).get("result"))
     return out
 
 
