@@ -176,61 +176,6 @@ void dkim_pkcs1_finding(mc_findings *f, const char *name)
 		"base64 -w0 (no new selector needed: the key does not change)", name);
 }
 
-/* p= base64 -> the same key as base64 SubjectPublicKeyInfo when it is a
- * PKCS#1 RSAPublicKey, else NULL. */
-static char *pkcs1_to_spki(const char *p)
-{
-	unsigned char *der = NULL, *spki = NULL;
-	const unsigned char *q;
-	long len = dkim_decode64(p, &der);
-	EVP_PKEY *pk = NULL;
-	char *out = NULL;
-	int n;
-
-	if (len <= 0)
-		goto out;
-	q = der;
-	if ((pk = d2i_PUBKEY(NULL, &q, len))) /* already SubjectPublicKeyInfo */
-		goto out;
-	q = der;
-	if (!(pk = d2i_PublicKey(EVP_PKEY_RSA, NULL, &q, len)) || q != der + len)
-		goto out;
-	if ((n = i2d_PUBKEY(pk, &spki)) <= 0)
-		goto out;
-	if ((out = malloc(4 * (((size_t)n + 2) / 3) + 1)))
-		EVP_EncodeBlock((unsigned char *)out, spki, n);
-out:
-	EVP_PKEY_free(pk);
-	OPENSSL_free(spki);
-	free(der);
-	return out;
-}
-
-char *dkim_record_as_spki(const char *rec, size_t len)
-{
-	mc_tags tags;
-	size_t pos;
-	char *p, *spki = NULL;
-	mc_buf b = {0};
-
-	if (mc_tags_parse(rec, len, &tags, &pos) || !(p = mc_tag_value(&tags, "p")))
-		return NULL;
-	spki = *p ? pkcs1_to_spki(p) : NULL;
-	free(p);
-	if (!spki)
-		return NULL;
-	/* the same tags, p= replaced */
-	for (size_t i = 0; i < tags.n; i++) {
-		if (strcmp(tags.t[i].name, "p") == 0)
-			mc_buf_addf(&b, "%sp=%s", i ? "; " : "", spki);
-		else
-			mc_buf_addf(&b, "%s%s=%.*s", i ? "; " : "", tags.t[i].name, (int)tags.t[i].len,
-			            tags.t[i].value);
-	}
-	free(spki);
-	return mc_buf_take(&b);
-}
-
 static void check_key_material(mc_dkim_key *k, const char *p)
 {
 	unsigned char *der;
