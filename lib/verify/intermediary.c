@@ -222,8 +222,11 @@ void verify_intermediary(const mc_message *msg, mc_verify_result *out)
 
 	via->footer_bytes = -1;
 	via->software = software(msg);
-	if (list_id || post || via->software || (value(msg, "List-Unsubscribe") &&
-	                                         value(msg, "Sender"))) {
+	/* a discussion list: List-Post (RFC 2369; "NO" on announcement lists) or
+	 * a list manager's own fields. List-Id and List-Unsubscribe alone do not
+	 * make one: email service providers set them on newsletters they send
+	 * for the author */
+	if ((post && strncasecmp(post, "NO", 2)) || via->software) {
 		via->kind = "list";
 		via->list_id = bracketed(list_id);
 		via->list_address = mailto(post);
