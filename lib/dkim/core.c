@@ -594,22 +594,60 @@ size_t dkim_header_digest(const mc_message *msg, const size_t *idx, size_t n,
 	return sha_final(&s, hash, out);
 }
 
+/* FNV-1a of a header name, case folded. */
+static uint64_t name_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)tolower((unsigned char)*s)) * 1099511628211ULL;
+	return h;
+}
+
 size_t dkim_select_headers(const mc_message *msg, char *const *names, size_t n_names,
                            size_t *idx, size_t cap)
 {
-	size_t n = 0;
-	bool *used = calloc(msg->n_headers ? msg->n_headers : 1, sizeof(bool));
+	/* each distinct name -> the fields of that name, bottom-up: linear in
+	 * the fields and names (a signature may list thousands of names over
+	 * thousands of fields; a scan per name would be quadratic) */
+	struct slot {
+		size_t repr;   /* a field with this name, +1; 0: empty slot */
+		size_t head;   /* the next field to give, +1; 0: none left */
+	} *tab;
+	size_t size = 16, n = 0, *next;
 
-	if (!used)
+	while (size < 2 * msg->n_headers + 1)
+		size *= 2;
+	tab = calloc(size, sizeof(*tab));
+	next = malloc((msg->n_headers ? msg->n_headers : 1) * sizeof(*next));
+	if (!tab || !next) {
+		free(tab);
+		free(next);
 		return 0;
-	for (size_t k = 0; k < n_names && n < cap; k++)
-		for (size_t i = msg->n_headers; i-- > 0;)
-			if (!used[i] && strcasecmp(msg->headers[i].name, names[k]) == 0) {
-				used[i] = true;
-				idx[n++] = i;
-				break;
-			}
-	free(used);
+	}
+	for (size_t i = 0; i < msg->n_headers; i++) {
+		size_t k = name_hash(msg->headers[i].name) & (size - 1);
+
+		while (tab[k].repr && strcasecmp(msg->headers[tab[k].repr - 1].name,
+		                                 msg->headers[i].name))
+			k = (k + 1) & (size - 1);
+		if (!tab[k].repr)
+			tab[k].repr = i + 1;
+		next[i] = tab[k].head; /* pushed on top: the last field comes out first */
+		tab[k].head = i + 1;
+	}
+	for (size_t j = 0; j < n_names && n < cap; j++) {
+		size_t k = name_hash(names[j]) & (size - 1);
+
+		while (tab[k].repr && strcasecmp(msg->headers[tab[k].repr - 1].name, names[j]))
+			k = (k + 1) & (size - 1);
+		if (tab[k].repr && tab[k].head) {
+			idx[n++] = tab[k].head - 1;
+			tab[k].head = next[tab[k].head - 1];
+		}
+	}
+	free(tab);
+	free(next);
 	return n;
 }
 
