@@ -71,11 +71,20 @@ static void number_tag(dkim_tags *t, const mc_tags *tags, const char *name, long
 	free(v);
 }
 
+/* The header fields one signature may name: real signers name a few dozen;
+ * the bound keeps a hostile signature from costing memory per name. */
+#define MAX_SIGNED_FIELDS 1000
+
 static void header_list(dkim_tags *t, const char *h)
 {
 	size_t cap = 0;
 
 	for (const char *p = h; *p;) {
+		if (t->n_h == MAX_SIGNED_FIELDS) {
+			bad(t, "syntax", "h= names more than %d header fields (the limit)",
+			    MAX_SIGNED_FIELDS);
+			return;
+		}
 		size_t n = strcspn(p, ":");
 		char *name = mc_strndup(p, n);
 
