@@ -8,7 +8,6 @@
  * message also goes through libopendkim (opendkim.c), and where it decides
  * otherwise the rule is named (dkim.receivers_disagree).
  */
-#include <ctype.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>

@@ -7,7 +7,6 @@
  * signed); whether it rewrote From; and the ARC sealer whose recorded
  * results a receiver could trust instead (RFC 8617).
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
