@@ -90,6 +90,7 @@ int cmd_dmarc(int argc, char **argv, struct mc_ctx *ctx);
 int cmd_trace(int argc, char **argv, struct mc_ctx *ctx);
 int cmd_verify(int argc, char **argv, struct mc_ctx *ctx);
 int cmd_domain(int argc, char **argv, struct mc_ctx *ctx);
+int cmd_bounce(int argc, char **argv, struct mc_ctx *ctx);
 
 /* Open a message: FILE, or standard input for "-" or NULL. NULL after
  * printing the error. *what names it for messages. */

@@ -74,6 +74,7 @@ typedef enum mc_result_kind {
 	MC_RESULT_TRACE,
 	MC_RESULT_VERIFY,
 	MC_RESULT_DOMAIN,
+	MC_RESULT_BOUNCE,
 } mc_result_kind;
 
 #define MC_SCHEMA_VERSION 1

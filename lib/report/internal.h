@@ -77,5 +77,7 @@ json_t *mc_verify_json(const void *result);
 json_t *mc_domain_json(const void *result);
 void mc_domain_text(mc_text *t, const void *result);
 void mc_verify_text(mc_text *t, const void *result);
+json_t *mc_bounce_json(const void *result);
+void mc_bounce_text(mc_text *t, const void *result);
 
 #endif

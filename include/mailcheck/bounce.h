@@ -1,0 +1,48 @@
+/*
+ * Bounces: read a delivery status notification -- RFC 3464 (and RFC 6533's
+ * global form) or the non-standard reports real MTAs write -- and say, for
+ * each recipient, what failed, with which status, at which server, and why
+ * in words. The MIME structure and transfer encodings are GMime's.
+ */
+#ifndef MAILCHECK_BOUNCE_H
+#define MAILCHECK_BOUNCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mailcheck/report.h"
+#include "mailcheck/status.h"
+
+#define MC_BOUNCE_MAX_BYTES ((size_t)32 << 20) /* a larger input is refused */
+#define MC_BOUNCE_MAX_RECIPIENTS 1000
+
+typedef struct mc_bounce_rcpt {
+	char *recipient;          /* Final-Recipient (or the address the text names) */
+	char *original_recipient; /* Original-Recipient, NULL when absent */
+	char *action;             /* failed, delayed, delivered, relayed, expanded */
+	char *status;             /* "5.7.26", NULL when none was found */
+	char *remote_mta;         /* the server that answered, NULL when not said */
+	char *diagnostic;         /* its reply ("550 5.7.26 ..."), NULL when none */
+	char *will_retry_until;   /* delayed: until when the sender retries */
+	const char *provider;     /* gmail, microsoft, yahoo, ... when the reply says */
+	const char *category;     /* authentication, mailbox, policy, ... (stable) */
+	char *cause;              /* the cause in a sentence */
+} mc_bounce_rcpt;
+
+typedef struct mc_bounce_result {
+	/* dsn: RFC 3464 multipart/report; text: a non-standard bounce read from
+	 * its text; auto_reply (RFC 3834) and feedback_report (ARF): no bounce */
+	const char *kind;
+	char *reporting_mta;
+	char *sender;             /* where the bounce went (To of the bounce) */
+	const char *original;     /* "message", "headers" or NULL: what came back */
+	mc_bounce_rcpt *rcpts;
+	size_t n_rcpts;
+	mc_findings findings;
+} mc_bounce_result;
+
+/* Read a bounce from bytes. MC_EPARSE when it is no message at all. */
+mc_status mc_bounce_parse(const char *data, size_t len, mc_bounce_result *out);
+void mc_bounce_result_clear(mc_bounce_result *res);
+
+#endif

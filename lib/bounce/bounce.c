@@ -1,0 +1,397 @@
+/*
+ * Reading a bounce. GMime gives the MIME structure and the decoded parts;
+ * the delivery-status fields (RFC 3464 2.2-2.3: per-message fields, then a
+ * group per recipient, blank-line separated, folded like header fields) and
+ * the non-standard reports (the text part: "Remote host said:", "SMTP error
+ * from remote mail server", "<<< 550 ...", X-Failed-Recipients) are read
+ * here, each bounded. The cause of each recipient's failure is in
+ * classify.c.
+ */
+#include <ctype.h>
+#include <gmime/gmime.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bounce/internal.h"
+#include "common/util.h"
+
+static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
+
+static void gmime_start(void)
+{
+	g_mime_init();
+}
+
+/* ---- the parts ---- */
+
+struct parts {
+	GByteArray *dsn;          /* message/delivery-status or global-delivery-status */
+	bool feedback;            /* message/feedback-report (ARF) */
+	const char *original;     /* "message" or "headers" */
+	GByteArray *text;         /* the first text/plain part, decoded */
+	int depth;
+};
+
+/* A leaf part's content, transfer encoding undone (bounded). */
+static GByteArray *content(GMimePart *part)
+{
+	GMimeDataWrapper *w = g_mime_part_get_content(part);
+	GMimeStream *out;
+	GByteArray *arr;
+
+	if (!w)
+		return NULL;
+	arr = g_byte_array_new();
+	out = g_mime_stream_mem_new_with_byte_array(arr);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(out), FALSE);
+	g_mime_data_wrapper_write_to_stream(w, out);
+	g_object_unref(out);
+	if (arr->len > MC_BOUNCE_MAX_BYTES)
+		g_byte_array_set_size(arr, MC_BOUNCE_MAX_BYTES);
+	return arr;
+}
+
+static void walk(GMimeObject *obj, struct parts *p)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+
+	if (++p->depth > 32) /* nesting bound */
+		return;
+	if (GMIME_IS_MULTIPART(obj)) {
+		GMimeMultipart *mp = GMIME_MULTIPART(obj);
+		int n = g_mime_multipart_get_count(mp);
+
+		for (int i = 0; i < n && i < 64; i++)
+			walk(g_mime_multipart_get_part(mp, i), p);
+	} else if (GMIME_IS_MESSAGE_PART(obj)) {
+		if (!p->original)
+			p->original = "message"; /* the returned original: not read into */
+	} else if (GMIME_IS_PART(obj) && ct) {
+		if (g_mime_content_type_is_type(ct, "message", "delivery-status") ||
+		    g_mime_content_type_is_type(ct, "message", "global-delivery-status")) {
+			if (!p->dsn)
+				p->dsn = content(GMIME_PART(obj));
+		} else if (g_mime_content_type_is_type(ct, "message", "feedback-report")) {
+			p->feedback = true;
+		} else if (g_mime_content_type_is_type(ct, "text", "rfc822-headers") ||
+		           g_mime_content_type_is_type(ct, "message", "global-headers")) {
+			if (!p->original)
+				p->original = "headers";
+		} else if (g_mime_content_type_is_type(ct, "text", "plain") && !p->text) {
+			p->text = content(GMIME_PART(obj));
+		}
+	}
+	p->depth--;
+}
+
+/* ---- RFC 3464 fields ---- */
+
+/* One field group (per-message or per-recipient): name/value pairs,
+ * unfolded, comments kept. */
+struct field {
+	char name[40];
+	char *value;
+};
+
+struct group {
+	struct field f[32];
+	size_t n;
+};
+
+static void group_clear(struct group *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		free(g->f[i].value);
+	g->n = 0;
+}
+
+static const char *get(const struct group *g, const char *name)
+{
+	for (size_t i = 0; i < g->n; i++)
+		if (!strcasecmp(g->f[i].name, name))
+			return g->f[i].value;
+	return NULL;
+}
+
+/* The lines of the delivery-status text into groups; returns how many. */
+static size_t dsn_groups(const char *s, size_t len, struct group *groups, size_t max)
+{
+	size_t n = 0, i = 0;
+	struct group *g = NULL;
+	struct field *last = NULL;
+
+	while (i < len && n <= max) {
+		size_t e = i;
+
+		while (e < len && s[e] != '\n')
+			e++;
+		size_t l = e - i;
+
+		if (l && s[i + l - 1] == '\r')
+			l--;
+		if (l == 0) { /* a blank line ends a group */
+			g = NULL;
+			last = NULL;
+		} else if ((s[i] == ' ' || s[i] == '\t') && last) { /* folded */
+			char *v = mc_asprintf("%s %.*s", last->value, (int)l, s + i);
+
+			if (v && strlen(v) < 8192) {
+				free(last->value);
+				last->value = v;
+			} else {
+				free(v);
+			}
+		} else {
+			const char *colon = memchr(s + i, ':', l);
+
+			if (!g && n < max) {
+				g = &groups[n++];
+				g->n = 0;
+			}
+			if (g && colon && (size_t)(colon - (s + i)) < sizeof(g->f[0].name) &&
+			    g->n < sizeof(g->f) / sizeof(g->f[0])) {
+				last = &g->f[g->n];
+				memcpy(last->name, s + i, (size_t)(colon - (s + i)));
+				last->name[colon - (s + i)] = '\0';
+				const char *v = colon + 1;
+
+				while (v < s + i + l && (*v == ' ' || *v == '\t'))
+					v++;
+				last->value = mc_strndup(v, (size_t)(s + i + l - v));
+				if (last->value)
+					g->n++;
+				else
+					last = NULL;
+			} else {
+				last = NULL;
+			}
+		}
+		i = e + 1;
+	}
+	return n;
+}
+
+/* "rfc822; user@example.com" -> "user@example.com" */
+static char *typed_value(const char *v)
+{
+	const char *semi = v ? strchr(v, ';') : NULL;
+	const char *s = semi ? semi + 1 : v;
+	size_t n;
+
+	if (!s)
+		return NULL;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n >= 2 && s[0] == '<' && s[n - 1] == '>')
+		s++, n -= 2;
+	return n ? mc_strndup(s, n) : NULL;
+}
+
+/* "5.1.1 (comment)" -> "5.1.1" when it is a status code (RFC 3463). */
+static char *status_value(const char *v)
+{
+	const char *p = v;
+	size_t n;
+
+	if (!p)
+		return NULL;
+	while (*p == ' ')
+		p++;
+	n = strspn(p, "0123456789.");
+	return bounce_is_status(p, n) ? mc_strndup(p, n) : NULL;
+}
+
+static void add_rcpt(mc_bounce_result *out, mc_bounce_rcpt *r)
+{
+	size_t cap = out->n_rcpts;
+
+	if (out->n_rcpts < MC_BOUNCE_MAX_RECIPIENTS &&
+	    mc_grow(&out->rcpts, &cap, out->n_rcpts + 1, sizeof(*r)) == 0)
+		out->rcpts[out->n_rcpts++] = *r;
+	else
+		bounce_rcpt_clear(r);
+}
+
+static void read_dsn(const char *text, size_t len, mc_bounce_result *out)
+{
+	struct group *g = calloc(MC_BOUNCE_MAX_RECIPIENTS + 1, sizeof(*g));
+	size_t n;
+
+	if (!g)
+		return;
+	n = dsn_groups(text, len, g, MC_BOUNCE_MAX_RECIPIENTS + 1);
+	for (size_t i = 0; i < n && !out->reporting_mta; i++)
+		out->reporting_mta = typed_value(get(&g[i], "Reporting-MTA"));
+	for (size_t i = 0; i < n; i++) {
+		const char *fr = get(&g[i], "Final-Recipient");
+		mc_bounce_rcpt r = {0};
+
+		if (!fr)
+			continue; /* the per-message group, or no recipient */
+		r.recipient = typed_value(fr);
+		r.original_recipient = typed_value(get(&g[i], "Original-Recipient"));
+		r.action = get(&g[i], "Action") ? mc_strdup(get(&g[i], "Action")) : NULL;
+		for (char *c = r.action; c && *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		r.status = status_value(get(&g[i], "Status"));
+		r.remote_mta = typed_value(get(&g[i], "Remote-MTA"));
+		r.diagnostic = typed_value(get(&g[i], "Diagnostic-Code"));
+		r.will_retry_until = get(&g[i], "Will-Retry-Until")
+		                   ? mc_strdup(get(&g[i], "Will-Retry-Until")) : NULL;
+		/* the remote server's own code in its reply says more than the
+		 * reporting MTA's summary in Status (often 5.0.0, 4.4.7 "expired" or
+		 * its own guess) when both are of the same class */
+		char *better = r.diagnostic ? bounce_find_status(r.diagnostic, strlen(r.diagnostic))
+		                            : NULL;
+
+		if (better && (!r.status || better[0] == r.status[0])) {
+			free(r.status);
+			r.status = better;
+		} else {
+			free(better);
+		}
+		add_rcpt(out, &r);
+	}
+	for (size_t i = 0; i < n; i++)
+		group_clear(&g[i]);
+	free(g);
+}
+
+/* Case-insensitive memmem of a NUL-terminated needle. */
+static const char *strcasestr_n(const char *hay, size_t n, const char *needle)
+{
+	size_t l = strlen(needle);
+
+	for (size_t i = 0; i + l <= n; i++)
+		if (!strncasecmp(hay + i, needle, l))
+			return hay + i;
+	return NULL;
+}
+
+static const char *header(GMimeMessage *m, const char *name)
+{
+	return g_mime_object_get_header(GMIME_OBJECT(m), name);
+}
+
+static bool auto_reply(GMimeMessage *m)
+{
+	const char *as = header(m, "Auto-Submitted"), *subject = g_mime_message_get_subject(m);
+
+	/* RFC 3834 5.1; and the usual fields of vacation programs */
+	if (as && !strncasecmp(as, "auto-replied", 12))
+		return true;
+	if (header(m, "X-Autoreply") || header(m, "X-Autorespond"))
+		return true;
+	return subject && (strcasestr(subject, "out of office") || strcasestr(subject, "autoreply") ||
+	                   strcasestr(subject, "auto-reply") || strcasestr(subject, "automatic reply"));
+}
+
+mc_status mc_bounce_parse(const char *data, size_t len, mc_bounce_result *out)
+{
+	GMimeStream *s;
+	GMimeParser *parser;
+	GMimeMessage *m;
+	struct parts p = {0};
+	InternetAddressList *to;
+
+	memset(out, 0, sizeof(*out));
+	if (len > MC_BOUNCE_MAX_BYTES)
+		return mc_error_set(MC_EPARSE, "the message is larger than %zu MiB (the limit)",
+		                    MC_BOUNCE_MAX_BYTES >> 20);
+	if (!len)
+		return mc_error_set(MC_EPARSE, "the message is empty");
+	pthread_once(&gmime_once, gmime_start);
+	s = g_mime_stream_mem_new_with_buffer(data, len);
+	parser = g_mime_parser_new_with_stream(s);
+	g_object_unref(s);
+	m = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+	if (!m || !g_mime_message_get_mime_part(m)) {
+		if (m)
+			g_object_unref(m);
+		return mc_error_set(MC_EPARSE, "no header field before the first blank line: "
+		                    "this is not an email message");
+	}
+	walk(g_mime_message_get_mime_part(m), &p);
+	out->original = p.original;
+	to = g_mime_message_get_addresses(m, GMIME_ADDRESS_TYPE_TO);
+	if (to && internet_address_list_length(to) > 0) {
+		InternetAddress *a = internet_address_list_get_address(to, 0);
+
+		if (INTERNET_ADDRESS_IS_MAILBOX(a))
+			out->sender = mc_strdup(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a)));
+	}
+	if (p.dsn) {
+		out->kind = "dsn";
+		read_dsn((const char *)p.dsn->data, p.dsn->len, out);
+		for (size_t i = 0; p.text && i < out->n_rcpts; i++)
+			if (!out->rcpts[i].diagnostic || !out->rcpts[i].status ||
+			    !strcmp(out->rcpts[i].status + 1, ".0.0"))
+				bounce_reply_for((const char *)p.text->data, p.text->len, &out->rcpts[i]);
+	}
+	if (!out->n_rcpts && p.feedback) {
+		out->kind = "feedback_report";
+	} else if (!out->n_rcpts) {
+		/* non-standard: the text part, or the whole body of a one-part
+		 * message; an automatic reply only when no report is found (Exim
+		 * marks its bounces Auto-Submitted: auto-replied too) */
+		const char *failed = header(m, "X-Failed-Recipients");
+
+		/* a delivery status report pasted into the text (a forwarded DSN,
+		 * or a report whose MIME structure is broken) */
+		const char *fr = strcasestr_n(data, len, "\nFinal-Recipient:");
+		const char *rm = fr ? strcasestr_n(data, (size_t)(fr - data), "\nReporting-MTA:") : NULL;
+
+		if (fr) {
+			const char *from = rm ? rm + 1 : fr + 1;
+
+			read_dsn(from, len - (size_t)(from - data), out);
+			if (out->n_rcpts)
+				for (size_t i = 0; i < out->n_rcpts; i++)
+					if (!out->rcpts[i].diagnostic || !out->rcpts[i].status)
+						bounce_reply_for(data, (size_t)(from - data), &out->rcpts[i]);
+		}
+		if (!out->n_rcpts && p.text)
+			bounce_read_text((const char *)p.text->data, p.text->len, failed, out);
+		if (!out->n_rcpts)
+			bounce_read_text(data, len, failed, out);
+		out->kind = out->n_rcpts ? (fr ? "dsn" : "text") : auto_reply(m) ? "auto_reply" : NULL;
+	}
+	if (p.dsn)
+		g_byte_array_unref(p.dsn);
+	if (p.text)
+		g_byte_array_unref(p.text);
+	g_object_unref(m);
+	for (size_t i = 0; i < out->n_rcpts; i++)
+		bounce_classify(&out->rcpts[i]);
+	return MC_OK;
+}
+
+void bounce_rcpt_clear(mc_bounce_rcpt *r)
+{
+	free(r->recipient);
+	free(r->original_recipient);
+	free(r->action);
+	free(r->status);
+	free(r->remote_mta);
+	free(r->diagnostic);
+	free(r->will_retry_until);
+	free(r->cause);
+	memset(r, 0, sizeof(*r));
+}
+
+void mc_bounce_result_clear(mc_bounce_result *res)
+{
+	for (size_t i = 0; i < res->n_rcpts; i++)
+		bounce_rcpt_clear(&res->rcpts[i]);
+	free(res->rcpts);
+	free(res->reporting_mta);
+	free(res->sender);
+	mc_findings_clear(&res->findings);
+	memset(res, 0, sizeof(*res));
+}

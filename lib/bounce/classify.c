@@ -1,0 +1,167 @@
+/*
+ * Why a recipient failed, in words. The enhanced status code says most
+ * (RFC 3463 and the IANA registry), but providers reuse registered numbers
+ * with their own meanings -- Gmail's 5.7.27 is "SPF did not pass" where IANA's
+ * X.7.27 is "sender has null MX", and so for x.7.29 and x.7.30 -- so the code
+ * is read together with who said it. The providers' replies are data: each
+ * row names its provider, how its servers are recognised, the code, a
+ * fragment of the reply that must be there (or ""), what it means and the
+ * page it comes from (../shared/BOUNCES.md gathers them).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bounce/internal.h"
+#include "common/util.h"
+
+/* How a provider's servers show themselves in Remote-MTA or the reply. */
+static const struct provider {
+	const char *name, *marks[4];
+} providers[] = {
+	{"gmail", {"gsmtp", "google.com", "googlemail.com", NULL}},
+	{"microsoft", {"outlook.com", "protection.outlook", "hotmail.com", "office365"}},
+	{"yahoo", {"yahoodns.net", "yahoo.com", "aol.com", NULL}},
+	{"icloud", {"icloud.com", "apple.com", "me.com", NULL}},
+	{"mail.ru", {"mail.ru", NULL, NULL, NULL}},
+	{"zoho", {"zoho", NULL, NULL, NULL}},
+	{"qq", {"qq.com", NULL, NULL, NULL}},
+	{"comcast", {"comcast.net", NULL, NULL, NULL}},
+	{"amazon_ses", {"amazonses.com", NULL, NULL, NULL}},
+};
+
+static const struct reply {
+	const char *provider; /* NULL: any */
+	const char *code;     /* the enhanced code, without its class (".7.26") */
+	const char *fragment; /* in the reply, case-insensitive; "" any */
+	const char *category;
+	const char *meaning;
+	const char *source;
+} replies[] = {
+	{"gmail", ".7.23", "", "reverse_dns", "the sending server's IP has no PTR name, or the "
+	 "name does not resolve back to it", "support.google.com/a/answer/3726730"},
+	{"gmail", ".7.25", "", "reverse_dns", "the sending server's IP has no PTR name, or the "
+	 "name does not resolve back to it", "support.google.com/a/answer/3726730"},
+	{"gmail", ".7.24", "", "spf", "the SPF record of the sending domain has suspicious entries",
+	 "support.google.com/a/answer/3726730"},
+	{"gmail", ".7.26", "DMARC", "dmarc", "the message failed DMARC and the From domain's "
+	 "policy is reject", "support.google.com/a/answer/3726730"},
+	{"gmail", ".7.26", "hard fail", "spf", "SPF failed and the sending domain's record ends "
+	 "in -all", "support.google.com/a/answer/3726730"},
+	{"gmail", ".7.26", "", "authentication", "neither SPF nor DKIM passed: Gmail refuses "
+	 "unauthenticated mail", "support.google.com/a/answer/3726730"},
+	{"gmail", ".7.27", "", "spf", "SPF did not pass (Gmail's bulk-sender rule; not IANA's "
+	 "null-MX meaning of X.7.27)", "support.google.com/a/answer/3726730"},
+	{"gmail", ".7.28", "", "rate", "an unusual rate of mail from this IP, network or domain",
+	 "support.google.com/a/answer/3726730"},
+	{"gmail", ".7.29", "", "tls", "the connection did not use TLS (Gmail's meaning; not "
+	 "IANA's ARC failure)", "support.google.com/a/answer/3726730"},
+	{"gmail", ".7.30", "", "dkim", "DKIM did not pass (Gmail's bulk-sender rule; not IANA's "
+	 "REQUIRETLS meaning)", "support.google.com/a/answer/3726730"},
+	{"gmail", ".7.32", "", "dmarc", "the From domain is not aligned with the domain SPF or "
+	 "DKIM authenticated", "support.google.com/a/answer/3726730"},
+	{"gmail", ".7.40", "", "dmarc", "the From domain publishes no DMARC record (or one "
+	 "without a policy)", "support.google.com/a/answer/14229414"},
+	{"gmail", ".7.1", "authentication", "authentication", "the message did not pass "
+	 "authentication checks (SPF, DKIM)", "support.google.com/a/answer/3726730"},
+	{"gmail", ".7.1", "IPv6", "reverse_dns", "an IPv6 sender without PTR or authentication",
+	 "support.google.com/a/answer/3726730"},
+	{"microsoft", ".7.515", "", "authentication", "a high-volume sender without SPF pass, "
+	 "DKIM pass and a passing DMARC record (enforced since May 2025)",
+	 "support.microsoft.com: Fix NDR error 550 5.7.515"},
+	{"microsoft", ".7.509", "", "dmarc", "the message failed DMARC and the From domain's "
+	 "policy is reject", "learn.microsoft.com: NDR 5.7.509"},
+	{"microsoft", ".7.23", "", "spf", "SPF failed: the sending server is not in the "
+	 "sending domain's SPF record", "learn.microsoft.com: NDR 5.7.23"},
+	{"microsoft", ".7.650", "", "reputation", "temporarily rate limited for the IP's "
+	 "reputation", "Outlook.com postmaster"},
+	{"yahoo", ".7.9", "", "authentication", "SPF, DKIM or DMARC failed (usually DMARC)",
+	 "help.yahoo.com SLN7253"},
+	{"yahoo", ".7.0", "TSS04", "reputation", "deferred for volume or complaints "
+	 "(reputation)", "senders.yahooinc.com"},
+	{NULL, ".7.1", "DMARC", "dmarc", "the receiver refused the message under the From "
+	 "domain's DMARC policy", "BOUNCES.md: iCloud, Mail.ru, Zoho"},
+	{NULL, ".2.0", "DMARC", "dmarc", "the receiver refused the message under the From "
+	 "domain's DMARC policy", "BOUNCES.md: Comcast"},
+};
+
+/* RFC 3463 3 and the IANA registry: the meaning of a code for any receiver. */
+static const struct generic {
+	const char *code, *category, *meaning;
+} generic[] = {
+	{".1.1", "mailbox_unknown", "the recipient's address does not exist"},
+	{".1.2", "domain_unknown", "the recipient's domain does not exist or accepts no mail"},
+	{".1.3", "address_syntax", "the recipient's address is malformed"},
+	{".1.6", "mailbox_moved", "the mailbox has moved"},
+	{".1.8", "sender_domain", "the sender's domain is invalid (no MX or address)"},
+	{".1.10", "null_mx", "the recipient's domain accepts no mail (null MX)"},
+	{".2.1", "mailbox_disabled", "the mailbox is disabled"},
+	{".2.2", "mailbox_full", "the mailbox is full"},
+	{".2.3", "too_large", "the message is larger than the mailbox accepts"},
+	{".3.4", "too_large", "the message is larger than the system accepts"},
+	{".4.1", "network", "the receiving server did not answer"},
+	{".4.4", "network", "the recipient's domain could not be routed to"},
+	{".4.7", "expired", "delivery took too long and was given up"},
+	{".5.0", "protocol", "the receiving server refused a command"},
+	{".7.1", "policy", "the receiving server refused the message by its policy (relay "
+	 "denied, a blocklist, or authentication; the reply says which)"},
+	{".7.20", "dkim", "no passing DKIM signature"},
+	{".7.21", "dkim", "no acceptable DKIM signature"},
+	{".7.22", "dkim", "no valid DKIM signature of the author's domain"},
+	{".7.23", "spf", "SPF validation failed"},
+	{".7.24", "spf", "SPF validation error"},
+	{".7.25", "reverse_dns", "reverse DNS validation of the sending server failed"},
+	{".7.26", "authentication", "several authentication checks failed"},
+	{".7.27", "null_mx", "the sender's domain has a null MX (accepts no mail)"},
+	{".7.28", "rate", "mail flood"},
+	{".7.29", "arc", "ARC validation failed"},
+	{".7.30", "tls", "REQUIRETLS is required"},
+};
+
+static const char *provider_of(const mc_bounce_rcpt *r)
+{
+	for (size_t i = 0; i < sizeof(providers) / sizeof(providers[0]); i++)
+		for (size_t k = 0; k < 4 && providers[i].marks[k]; k++)
+			if ((r->remote_mta && strcasestr(r->remote_mta, providers[i].marks[k])) ||
+			    (r->diagnostic && strcasestr(r->diagnostic, providers[i].marks[k])))
+				return providers[i].name;
+	return NULL;
+}
+
+void bounce_classify(mc_bounce_rcpt *r)
+{
+	const char *detail = r->status ? strchr(r->status, '.') : NULL;
+	const char *meaning = NULL, *source = NULL;
+
+	r->provider = provider_of(r);
+	for (size_t i = 0; detail && !meaning && i < sizeof(replies) / sizeof(replies[0]); i++) {
+		const struct reply *p = &replies[i];
+
+		if (strcmp(p->code, detail) || (p->provider && (!r->provider ||
+		                                                strcmp(p->provider, r->provider))))
+			continue;
+		if (*p->fragment && (!r->diagnostic || !strcasestr(r->diagnostic, p->fragment)))
+			continue;
+		r->category = p->category;
+		meaning = p->meaning;
+		source = p->source;
+	}
+	for (size_t i = 0; detail && !meaning && i < sizeof(generic) / sizeof(generic[0]); i++)
+		if (!strcmp(generic[i].code, detail)) {
+			r->category = generic[i].category;
+			meaning = generic[i].meaning;
+		}
+	if (!r->category)
+		r->category = !r->status ? "unknown" : r->status[0] == '4' ? "temporary" : "other";
+	const char *who = r->provider ? r->provider : r->remote_mta ? r->remote_mta
+	                : "the receiving server";
+
+	if (meaning)
+		r->cause = mc_asprintf("%s %s %s: %s%s%s%s", who,
+		                       r->action && !strcmp(r->action, "delayed") ? "deferred"
+		                       : "refused", r->recipient ? r->recipient : "the message",
+		                       meaning, source ? " (" : "", source ? source : "",
+		                       source ? ")" : "");
+	else if (r->diagnostic)
+		r->cause = mc_asprintf("%s answered: %s", who, r->diagnostic);
+}

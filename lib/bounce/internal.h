@@ -1,0 +1,25 @@
+/* Inside lib/bounce. */
+#ifndef MC_BOUNCE_INTERNAL_H
+#define MC_BOUNCE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mailcheck/bounce.h"
+
+/* Is s[0..n) an enhanced status code, class 2, 4 or 5 (RFC 3463 2)? */
+bool bounce_is_status(const char *s, size_t n);
+/* The first enhanced status code in s[0..n) standing alone (not part of an
+ * address, a version or a longer number), malloc'd; NULL when none. */
+char *bounce_find_status(const char *s, size_t n);
+/* A non-standard bounce: recipients and their replies from its text;
+ * failed: the X-Failed-Recipients field, or NULL. */
+void bounce_read_text(const char *s, size_t n, const char *failed, mc_bounce_result *out);
+/* A DSN recipient without the server's reply (no Diagnostic-Code, or a
+ * generic X.0.0 Status): the reply the text part gives after its address. */
+void bounce_reply_for(const char *s, size_t n, mc_bounce_rcpt *r);
+/* The provider, category and cause of a recipient's failure (classify.c). */
+void bounce_classify(mc_bounce_rcpt *r);
+void bounce_rcpt_clear(mc_bounce_rcpt *r);
+
+#endif

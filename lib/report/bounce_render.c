@@ -1,0 +1,74 @@
+/* bounce: JSON and text for a read bounce. */
+#include <string.h>
+
+#include "mailcheck/bounce.h"
+#include "report/internal.h"
+
+json_t *mc_bounce_json(const void *result)
+{
+	const mc_bounce_result *res = result;
+	json_t *o = mc_json_head("bounce"), *rcpts = json_array();
+
+	json_object_set_new(o, "kind", mc_json_str(res->kind));
+	json_object_set_new(o, "reporting_mta", mc_json_str(res->reporting_mta));
+	json_object_set_new(o, "sent_to", mc_json_str(res->sender));
+	json_object_set_new(o, "original", mc_json_str(res->original));
+	for (size_t i = 0; i < res->n_rcpts; i++) {
+		const mc_bounce_rcpt *r = &res->rcpts[i];
+		json_t *j = json_object();
+
+		json_object_set_new(j, "recipient", mc_json_str(r->recipient));
+		json_object_set_new(j, "original_recipient", mc_json_str(r->original_recipient));
+		json_object_set_new(j, "action", mc_json_str(r->action));
+		json_object_set_new(j, "status", mc_json_str(r->status));
+		json_object_set_new(j, "remote_mta", mc_json_str(r->remote_mta));
+		json_object_set_new(j, "diagnostic", mc_json_str(r->diagnostic));
+		json_object_set_new(j, "will_retry_until", mc_json_str(r->will_retry_until));
+		json_object_set_new(j, "provider", mc_json_str(r->provider));
+		json_object_set_new(j, "category", mc_json_str(r->category));
+		json_object_set_new(j, "cause", mc_json_str(r->cause));
+		json_array_append_new(rcpts, j);
+	}
+	json_object_set_new(o, "recipients", rcpts);
+	mc_json_tail(o, &res->findings);
+	return o;
+}
+
+void mc_bounce_text(mc_text *t, const void *result)
+{
+	const mc_bounce_result *res = result;
+	size_t failed = 0, delayed = 0;
+
+	for (size_t i = 0; i < res->n_rcpts; i++) {
+		const char *a = res->rcpts[i].action;
+
+		delayed += a && !strcmp(a, "delayed");
+		failed += !a || !strcmp(a, "failed");
+	}
+	if (res->kind && !strcmp(res->kind, "auto_reply"))
+		mc_text_verdict(t, MC_VERDICT_NONE, "an automatic reply (RFC 3834), not a bounce");
+	else if (res->kind && !strcmp(res->kind, "feedback_report"))
+		mc_text_verdict(t, MC_VERDICT_NONE, "a feedback (abuse) report (ARF), not a bounce");
+	else if (failed)
+		mc_text_verdict(t, MC_VERDICT_FAIL, "%zu recipient%s failed%s", failed,
+		                failed == 1 ? "" : "s", delayed ? ", some delayed" : "");
+	else if (delayed)
+		mc_text_verdict(t, MC_VERDICT_TEMPERROR, "%zu recipient%s delayed, not failed yet",
+		                delayed, delayed == 1 ? "" : "s");
+	else
+		mc_text_verdict(t, MC_VERDICT_PASS, "no recipient failed");
+	if (t->opts->quiet)
+		return;
+	for (size_t i = 0; i < res->n_rcpts; i++) {
+		const mc_bounce_rcpt *r = &res->rcpts[i];
+
+		fprintf(t->fp, "  %s  %s %s%s%s\n", r->recipient ? r->recipient : "(recipient not named)",
+		        r->action ? r->action : "?", r->status ? r->status : "(no status code)",
+		        r->remote_mta ? " at " : "", r->remote_mta ? r->remote_mta : "");
+		if (r->diagnostic)
+			fprintf(t->fp, "      reply: %s\n", r->diagnostic);
+		if (r->cause)
+			fprintf(t->fp, "      %s\n", r->cause);
+	}
+	mc_text_tail(t, &res->findings, &(mc_dns_log){0});
+}

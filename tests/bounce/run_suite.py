@@ -1,0 +1,92 @@
+#!/usr/bin/python3
+"""Real bounces (../shared/suites/bounces: 542 messages from sisimai's
+set-of-emails with the sisimai suites' expected status per recipient):
+every message through `mailcheck --json bounce`, which must read it
+without a crash (exit 0, 1, or 2 with a clear word for what is no bounce);
+then, on the rows whose expected status is a code found in the message
+(sisimai's X.0.9NN placeholders are not codes), mailcheck's status for that
+recipient must agree on at least 95% of them. Disagreements are listed.
+  run_suite.py MAILCHECK SUITE_DIR [-v]
+  last line: "bounces: N passed, N failed"
+"""
+import collections
+import concurrent.futures
+import json
+import os
+import re
+import subprocess
+import sys
+
+GOAL = 0.95
+
+
+def run(mailcheck, path):
+    p = subprocess.run([mailcheck, "--json", "bounce", path], capture_output=True, timeout=30)
+    out = None
+    for line in p.stdout.decode("utf-8", "replace").splitlines():
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            continue
+        if obj.get("command") == "bounce" and "recipients" in obj:
+            out = obj
+    return p.returncode, out, p.stderr.decode("utf-8", "replace")
+
+
+def main():
+    mailcheck, suite = sys.argv[1], sys.argv[2]
+    verbose = "-v" in sys.argv
+    folder = os.path.join(suite, "maildir")
+    files = sorted(os.listdir(folder))
+    expected = collections.defaultdict(dict)
+    with open(os.path.join(suite, "expected.tsv"), encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            col = line.rstrip("\n").split("\t")
+            expected[col[0]][int(col[1])] = col
+    passed = failed = 0
+    agree = counted = 0
+    misses = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        results = dict(zip(files, pool.map(lambda f: run(mailcheck, os.path.join(folder, f)),
+                                           files)))
+    for name in files:
+        rc, out, err = results[name]
+        raw = open(os.path.join(folder, name), "rb").read()
+        if rc not in (0, 1, 2) or (rc != 2 and out is None) or (rc == 2 and not err.strip()):
+            failed += 1
+            print("FAIL %s: exit %d, %s" % (name, rc, err.strip()[:200]))
+            continue
+        passed += 1
+        ours = (out or {}).get("recipients", [])
+        for idx, col in sorted(expected.get(name, {}).items()):
+            status = col[2]
+            if not status or re.match(r"^\d\.0\.9\d\d$", status) or \
+                    status.encode() not in raw:
+                continue
+            counted += 1
+            got = ours[idx - 1]["status"] if idx - 1 < len(ours) else None
+            if got == status:
+                agree += 1
+            else:
+                misses.append("%s #%d: expected %s (%s), mailcheck %s" % (
+                    name, idx, status, col[4], got))
+    rate = agree / counted if counted else 0
+    print("read: %d of %d messages without a crash" % (passed, len(files)))
+    print("status agreement: %d of %d rows whose code is in the message (%.1f%%, goal %d%%)"
+          % (agree, counted, 100 * rate, 100 * GOAL))
+    for m in misses if verbose or len(misses) < 40 else misses[:40]:
+        print("  differs: " + m)
+    if len(misses) >= 40 and not verbose:
+        print("  ... %d more (-v)" % (len(misses) - 40))
+    if rate >= GOAL:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL agreement %.1f%% is under the goal" % (100 * rate))
+    print("bounces: %d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
