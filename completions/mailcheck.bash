@@ -11,7 +11,7 @@ _mailcheck()
 		cword=$COMP_CWORD
 	}
 
-	local commands="mx spf dkim dmarc trace verify domain"
+	local commands="mx spf dkim dmarc trace verify domain bounce"
 	local global="--json --dns --zone --timeout --now --authserv-id --verbose --quiet
 		--no-color --help --version -v -q -h -V"
 
@@ -62,7 +62,7 @@ _mailcheck()
 		return
 	fi
 	case $command in
-	dkim | trace | verify) # message files, mbox files, Maildir directories
+	dkim | trace | verify | bounce) # message files, mbox files, Maildir directories
 		COMPREPLY=($(compgen -f -- "$cur")) ;;
 	esac
 }

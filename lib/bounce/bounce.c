@@ -134,8 +134,12 @@ static size_t dsn_groups(const char *s, size_t len, struct group *groups, size_t
 		if (l == 0) { /* a blank line ends a group */
 			g = NULL;
 			last = NULL;
-		} else if ((s[i] == ' ' || s[i] == '\t') && last) { /* folded */
-			char *v = mc_asprintf("%s %.*s", last->value, (int)l, s + i);
+		} else if ((s[i] == ' ' || s[i] == '\t') && last) { /* folded: one space */
+			size_t w = 0;
+
+			while (w < l && (s[i + w] == ' ' || s[i + w] == '\t'))
+				w++;
+			char *v = mc_asprintf("%s %.*s", last->value, (int)(l - w), s + i + w);
 
 			if (v && strlen(v) < 8192) {
 				free(last->value);

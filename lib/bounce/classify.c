@@ -17,18 +17,26 @@
 
 /* How a provider's servers show themselves in Remote-MTA or the reply. */
 static const struct provider {
-	const char *name, *marks[4];
+	const char *name, *display, *marks[4];
 } providers[] = {
-	{"gmail", {"gsmtp", "google.com", "googlemail.com", NULL}},
-	{"microsoft", {"outlook.com", "protection.outlook", "hotmail.com", "office365"}},
-	{"yahoo", {"yahoodns.net", "yahoo.com", "aol.com", NULL}},
-	{"icloud", {"icloud.com", "apple.com", "me.com", NULL}},
-	{"mail.ru", {"mail.ru", NULL, NULL, NULL}},
-	{"zoho", {"zoho", NULL, NULL, NULL}},
-	{"qq", {"qq.com", NULL, NULL, NULL}},
-	{"comcast", {"comcast.net", NULL, NULL, NULL}},
-	{"amazon_ses", {"amazonses.com", NULL, NULL, NULL}},
+	{"gmail", "Gmail", {"gsmtp", "google.com", "googlemail.com", NULL}},
+	{"microsoft", "Microsoft", {"outlook.com", "protection.outlook", "hotmail.com", "office365"}},
+	{"yahoo", "Yahoo", {"yahoodns.net", "yahoo.com", "aol.com", NULL}},
+	{"icloud", "iCloud", {"icloud.com", "apple.com", "me.com", NULL}},
+	{"mail.ru", "Mail.ru", {"mail.ru", NULL, NULL, NULL}},
+	{"zoho", "Zoho", {"zoho", NULL, NULL, NULL}},
+	{"qq", "QQ", {"qq.com", NULL, NULL, NULL}},
+	{"comcast", "Comcast", {"comcast.net", NULL, NULL, NULL}},
+	{"amazon_ses", "Amazon SES", {"amazonses.com", NULL, NULL, NULL}},
 };
+
+static const char *display(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof(providers) / sizeof(providers[0]); i++)
+		if (!strcmp(providers[i].name, name))
+			return providers[i].display;
+	return name;
+}
 
 static const struct reply {
 	const char *provider; /* NULL: any */
@@ -153,7 +161,7 @@ void bounce_classify(mc_bounce_rcpt *r)
 		}
 	if (!r->category)
 		r->category = !r->status ? "unknown" : r->status[0] == '4' ? "temporary" : "other";
-	const char *who = r->provider ? r->provider : r->remote_mta ? r->remote_mta
+	const char *who = r->provider ? display(r->provider) : r->remote_mta ? r->remote_mta
 	                : "the receiving server";
 
 	if (meaning)
