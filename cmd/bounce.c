@@ -55,6 +55,18 @@ int cmd_bounce(int argc, char **argv, struct mc_ctx *ctx)
 		mc_bounce_result_clear(&res);
 		return EXIT_USAGE;
 	}
+	/* authentication refused it: check what came back as the receiver would */
+	if (mc_bounce_auth_failure(&res) && res.original_data) {
+		mc_resolver *r = cli_resolver(ctx);
+
+		if (!r || mc_bounce_check(r, &res, ctx->has_now ? (time_t)ctx->now : 0,
+		                          cli_authserv_id(ctx)) != MC_OK) {
+			if (r)
+				cli_lib_error(MC_ENOMEM);
+			mc_bounce_result_clear(&res);
+			return EXIT_USAGE;
+		}
+	}
 	bool failed = false;
 
 	for (size_t i = 0; i < res.n_rcpts; i++)

@@ -10,8 +10,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "mailcheck/dns.h"
 #include "mailcheck/report.h"
 #include "mailcheck/status.h"
+#include "mailcheck/verify.h"
 
 #define MC_BOUNCE_MAX_BYTES ((size_t)32 << 20) /* a larger input is refused */
 #define MC_BOUNCE_MAX_RECIPIENTS 1000
@@ -38,11 +40,28 @@ typedef struct mc_bounce_result {
 	const char *original;     /* "message", "headers" or NULL: what came back */
 	mc_bounce_rcpt *rcpts;
 	size_t n_rcpts;
+	/* the returned original as bytes (headers only: with an empty body) */
+	char *original_data;
+	size_t original_len;
+	/* mc_bounce_check: the original checked as the receiver would, NULL
+	 * when not run; the client is the reporting MTA's address */
+	mc_verify_result *check;
+	char *check_ip;
 	mc_findings findings;
 } mc_bounce_result;
 
 /* Read a bounce from bytes. MC_EPARSE when it is no message at all. */
 mc_status mc_bounce_parse(const char *data, size_t len, mc_bounce_result *out);
 void mc_bounce_result_clear(mc_bounce_result *res);
+
+/* Does a recipient's failure come from authentication (SPF, DKIM, DMARC,
+ * reverse DNS, TLS)? */
+bool mc_bounce_auth_failure(const mc_bounce_result *res);
+/* Check the returned original as the refusing receiver would have: SPF for
+ * the reporting MTA's address (the server that talked to the receiver),
+ * DKIM (headers only when only headers came back: the body hash cannot be
+ * checked then), DMARC. now: 0 the current time. */
+mc_status mc_bounce_check(mc_resolver *r, mc_bounce_result *res, time_t now,
+                          const char *authserv_id);
 
 #endif

@@ -28,6 +28,7 @@ static void gmime_start(void)
 
 struct parts {
 	GByteArray *dsn;          /* message/delivery-status or global-delivery-status */
+	GByteArray *orig;         /* the returned original, as bytes */
 	bool feedback;            /* message/feedback-report (ARF) */
 	const char *original;     /* "message" or "headers" */
 	GByteArray *text;         /* the first text/plain part, decoded */
@@ -66,8 +67,18 @@ static void walk(GMimeObject *obj, struct parts *p)
 		for (int i = 0; i < n && i < 64; i++)
 			walk(g_mime_multipart_get_part(mp, i), p);
 	} else if (GMIME_IS_MESSAGE_PART(obj)) {
-		if (!p->original)
-			p->original = "message"; /* the returned original: not read into */
+		GMimeMessage *m = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+
+		if (!p->original && m) { /* the returned original: kept as bytes, not read into */
+			GMimeStream *s;
+
+			p->original = "message";
+			p->orig = g_byte_array_new();
+			s = g_mime_stream_mem_new_with_byte_array(p->orig);
+			g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(s), FALSE);
+			g_mime_object_write_to_stream(GMIME_OBJECT(m), NULL, s);
+			g_object_unref(s);
+		}
 	} else if (GMIME_IS_PART(obj) && ct) {
 		if (g_mime_content_type_is_type(ct, "message", "delivery-status") ||
 		    g_mime_content_type_is_type(ct, "message", "global-delivery-status")) {
@@ -77,8 +88,10 @@ static void walk(GMimeObject *obj, struct parts *p)
 			p->feedback = true;
 		} else if (g_mime_content_type_is_type(ct, "text", "rfc822-headers") ||
 		           g_mime_content_type_is_type(ct, "message", "global-headers")) {
-			if (!p->original)
+			if (!p->original && (p->orig = content(GMIME_PART(obj)))) {
 				p->original = "headers";
+				g_byte_array_append(p->orig, (const guint8 *)"\r\n\r\n", 4);
+			}
 		} else if (g_mime_content_type_is_type(ct, "text", "plain") && !p->text) {
 			p->text = content(GMIME_PART(obj));
 		}
@@ -366,6 +379,14 @@ mc_status mc_bounce_parse(const char *data, size_t len, mc_bounce_result *out)
 			bounce_read_text(data, len, failed, out);
 		out->kind = out->n_rcpts ? (fr ? "dsn" : "text") : auto_reply(m) ? "auto_reply" : NULL;
 	}
+	if (p.orig) {
+		if (p.orig->len && p.orig->len <= MC_BOUNCE_MAX_BYTES &&
+		    (out->original_data = malloc(p.orig->len))) {
+			memcpy(out->original_data, p.orig->data, p.orig->len);
+			out->original_len = p.orig->len;
+		}
+		g_byte_array_unref(p.orig);
+	}
 	if (p.dsn)
 		g_byte_array_unref(p.dsn);
 	if (p.text)
@@ -396,6 +417,12 @@ void mc_bounce_result_clear(mc_bounce_result *res)
 	free(res->rcpts);
 	free(res->reporting_mta);
 	free(res->sender);
+	free(res->original_data);
+	free(res->check_ip);
+	if (res->check) {
+		mc_verify_result_clear(res->check);
+		free(res->check);
+	}
 	mc_findings_clear(&res->findings);
 	memset(res, 0, sizeof(*res));
 }

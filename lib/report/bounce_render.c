@@ -4,6 +4,53 @@
 #include "mailcheck/bounce.h"
 #include "report/internal.h"
 
+static json_t *check_json(const mc_bounce_result *res)
+{
+	const mc_verify_result *v = res->check;
+	json_t *o, *sigs, *ex;
+
+	if (!v)
+		return json_null();
+	o = json_object();
+	sigs = json_array();
+	ex = json_array();
+	json_object_set_new(o, "client_ip", mc_json_str(v->ip));
+	json_object_set_new(o, "helo", mc_json_str(v->helo));
+	json_object_set_new(o, "mail_from", mc_json_str(v->mail_from));
+	json_object_set_new(o, "headers_only", json_boolean(res->original &&
+	                                                    !strcmp(res->original, "headers")));
+	json_object_set_new(o, "from_domain", mc_json_str(v->from_domain));
+	json_object_set_new(o, "result", json_string(mc_verdict_name(v->verdict)));
+	if (v->spf_ran) {
+		json_t *spf = json_object();
+
+		json_object_set_new(spf, "result", json_string(mc_verdict_name(v->spf.verdict)));
+		json_object_set_new(spf, "domain", mc_json_str(v->spf.domain));
+		json_object_set_new(o, "spf", spf);
+	} else {
+		json_object_set_new(o, "spf", json_null());
+	}
+	for (size_t i = 0; i < v->dkim.n_sigs; i++) {
+		const mc_dkim_sig *s = &v->dkim.sigs[i];
+		json_t *j = json_object();
+
+		json_object_set_new(j, "domain", mc_json_str(s->domain));
+		json_object_set_new(j, "selector", mc_json_str(s->selector));
+		json_object_set_new(j, "result", json_string(mc_verdict_name(s->verdict)));
+		json_object_set_new(j, "reason", mc_json_str(s->reason));
+		json_object_set_new(j, "headers_intact", json_boolean(s->headers_intact));
+		json_array_append_new(sigs, j);
+	}
+	json_object_set_new(o, "dkim", sigs);
+	json_object_set_new(o, "dmarc", v->dmarc_ran ? json_string(mc_verdict_name(v->dmarc.result))
+	                                              : json_null());
+	json_object_set_new(o, "authentication_results", mc_json_str(v->authentication_results));
+	for (size_t i = 0; i < v->n_explanation; i++)
+		json_array_append_new(ex, mc_json_str(v->explanation[i]));
+	json_object_set_new(o, "explanation", ex);
+	return o;
+}
+
 json_t *mc_bounce_json(const void *result)
 {
 	const mc_bounce_result *res = result;
@@ -30,6 +77,7 @@ json_t *mc_bounce_json(const void *result)
 		json_array_append_new(rcpts, j);
 	}
 	json_object_set_new(o, "recipients", rcpts);
+	json_object_set_new(o, "original_check", check_json(res));
 	mc_json_tail(o, &res->findings);
 	return o;
 }
@@ -69,6 +117,22 @@ void mc_bounce_text(mc_text *t, const void *result)
 			fprintf(t->fp, "      reply: %s\n", r->diagnostic);
 		if (r->cause)
 			fprintf(t->fp, "      %s\n", r->cause);
+	}
+	if (res->check) {
+		const mc_verify_result *v = res->check;
+		bool headers = res->original && !strcmp(res->original, "headers");
+
+		fprintf(t->fp, "\n  The returned original%s, checked as the receiver would (client %s, the "
+		        "reporting MTA %s):\n", headers ? " (headers only)" : "",
+		        v->ip ? v->ip : "unknown", res->reporting_mta ? res->reporting_mta : "?");
+		for (size_t i = 0; i < v->n_explanation; i++)
+			fprintf(t->fp, "  - %s\n", v->explanation[i]);
+		for (size_t i = 0; headers && i < v->dkim.n_sigs; i++)
+			if (v->dkim.sigs[i].headers_intact)
+				fprintf(t->fp, "  - (the body did not come back: the signature of %s verifies "
+				        "over its headers; its body hash cannot be checked here)\n",
+				        v->dkim.sigs[i].domain ? v->dkim.sigs[i].domain : "?");
+		fprintf(t->fp, "\n  %s\n", v->authentication_results);
 	}
 	mc_text_tail(t, &res->findings, &(mc_dns_log){0});
 }
