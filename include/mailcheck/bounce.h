@@ -37,6 +37,7 @@ typedef struct mc_bounce_result {
 	const char *kind;
 	char *reporting_mta;
 	char *sender;             /* where the bounce went (To of the bounce) */
+	char *original_from;      /* the From address of the returned original, NULL if none */
 	const char *original;     /* "message", "headers" or NULL: what came back */
 	mc_bounce_rcpt *rcpts;
 	size_t n_rcpts;

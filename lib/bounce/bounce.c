@@ -380,6 +380,20 @@ mc_status mc_bounce_parse(const char *data, size_t len, mc_bounce_result *out)
 		out->kind = out->n_rcpts ? (fr ? "dsn" : "text") : auto_reply(m) ? "auto_reply" : NULL;
 	}
 	if (p.orig) {
+		GMimeStream *os = g_mime_stream_mem_new_with_buffer((const char *)p.orig->data,
+		                                                    p.orig->len);
+		GMimeParser *op = g_mime_parser_new_with_stream(os);
+		GMimeMessage *om = g_mime_parser_construct_message(op, NULL);
+		InternetAddressList *from = om ? g_mime_message_get_from(om) : NULL;
+
+		if (from && internet_address_list_length(from) > 0 &&
+		    INTERNET_ADDRESS_IS_MAILBOX(internet_address_list_get_address(from, 0)))
+			out->original_from = mc_strdup(internet_address_mailbox_get_addr(
+				INTERNET_ADDRESS_MAILBOX(internet_address_list_get_address(from, 0))));
+		if (om)
+			g_object_unref(om);
+		g_object_unref(op);
+		g_object_unref(os);
 		if (p.orig->len && p.orig->len <= MC_BOUNCE_MAX_BYTES &&
 		    (out->original_data = malloc(p.orig->len))) {
 			memcpy(out->original_data, p.orig->data, p.orig->len);
@@ -394,6 +408,7 @@ mc_status mc_bounce_parse(const char *data, size_t len, mc_bounce_result *out)
 	g_object_unref(m);
 	for (size_t i = 0; i < out->n_rcpts; i++)
 		bounce_classify(&out->rcpts[i]);
+	bounce_where(out);
 	return MC_OK;
 }
 
@@ -417,6 +432,7 @@ void mc_bounce_result_clear(mc_bounce_result *res)
 	free(res->rcpts);
 	free(res->reporting_mta);
 	free(res->sender);
+	free(res->original_from);
 	free(res->original_data);
 	free(res->check_ip);
 	if (res->check) {

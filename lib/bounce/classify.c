@@ -173,3 +173,39 @@ void bounce_classify(mc_bounce_rcpt *r)
 	else if (r->diagnostic)
 		r->cause = mc_asprintf("%s answered: %s", who, r->diagnostic);
 }
+
+/* System users a web server's mail goes out as when a web application calls
+ * sendmail without -f: their bounces land in a local mailbox nobody reads. */
+static const char *const system_users[] = {"www-data", "apache", "nginx", "httpd", "nobody",
+                                           "root", "daemon", "www", "wwwrun", "php-fpm",
+                                           "apache2", "lighttpd"};
+
+void bounce_where(mc_bounce_result *out)
+{
+	const char *to = out->sender, *at = to ? strrchr(to, '@') : NULL;
+	bool system = false;
+
+	if (!at)
+		return;
+	for (size_t i = 0; i < sizeof(system_users) / sizeof(system_users[0]); i++)
+		system |= strlen(system_users[i]) == (size_t)(at - to) &&
+		          !strncasecmp(to, system_users[i], (size_t)(at - to));
+	if (system) {
+		mc_finding_hint(mc_finding_add(&out->findings, "bounce.to_system_user", MC_SEV_WARNING,
+			"the bounce went to %s, a system user of the sending host: the original's envelope "
+			"sender (Return-Path) was the web server's own user -- a web application that "
+			"calls sendmail without -f -- so bounces like this one land in a local mailbox "
+			"on that host%s%s%s, where nobody reads them", to,
+			out->original_from ? " instead of going to " : "",
+			out->original_from ? out->original_from : "", out->original_from ? " (From)" : ""),
+			"give the application an envelope sender at your domain: sendmail -f "
+			"bounces@yourdomain (PHP: the fifth mail() parameter \"-fbounces@yourdomain\", or "
+			"send through SMTP with a library that sets it), and read that mailbox");
+		return;
+	}
+	if (out->original_from && strcasecmp(out->original_from, to))
+		mc_finding_add(&out->findings, "bounce.sent_to_envelope", MC_SEV_INFO,
+			"the bounce went to %s, the original's envelope sender (Return-Path), not to its "
+			"From address %s: bounces always go to the envelope sender", to,
+			out->original_from);
+}

@@ -21,5 +21,7 @@ void bounce_reply_for(const char *s, size_t n, mc_bounce_rcpt *r);
 /* The provider, category and cause of a recipient's failure (classify.c). */
 void bounce_classify(mc_bounce_rcpt *r);
 void bounce_rcpt_clear(mc_bounce_rcpt *r);
+/* Where the bounce went and why: findings (classify.c). */
+void bounce_where(mc_bounce_result *out);
 
 #endif

@@ -59,6 +59,7 @@ json_t *mc_bounce_json(const void *result)
 	json_object_set_new(o, "kind", mc_json_str(res->kind));
 	json_object_set_new(o, "reporting_mta", mc_json_str(res->reporting_mta));
 	json_object_set_new(o, "sent_to", mc_json_str(res->sender));
+	json_object_set_new(o, "original_from", mc_json_str(res->original_from));
 	json_object_set_new(o, "original", mc_json_str(res->original));
 	for (size_t i = 0; i < res->n_rcpts; i++) {
 		const mc_bounce_rcpt *r = &res->rcpts[i];
