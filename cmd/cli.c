@@ -294,3 +294,18 @@ int cli_parse_globals(int *argc, char **argv, struct mc_ctx *ctx, bool *help, bo
 	}
 	return 0;
 }
+
+int cli_jobs(const char *command, const char *v, size_t *jobs)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end || end == v || n < 1 || n > CLI_MAX_JOBS) {
+		cli_error("%s: invalid value '%s' for --jobs (1 to %d)", command, v, CLI_MAX_JOBS);
+		return -1;
+	}
+	*jobs = (size_t)n;
+	return 0;
+}

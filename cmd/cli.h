@@ -92,6 +92,12 @@ int cmd_verify(int argc, char **argv, struct mc_ctx *ctx);
 int cmd_domain(int argc, char **argv, struct mc_ctx *ctx);
 int cmd_bounce(int argc, char **argv, struct mc_ctx *ctx);
 
+/* --jobs N of the commands that run worker threads (domain, verify). */
+#define CLI_MAX_JOBS 256
+/* Parse --jobs: 1 to CLI_MAX_JOBS into *jobs, else a usage error naming
+ * the command; 0 or -1. */
+int cli_jobs(const char *command, const char *v, size_t *jobs);
+
 /* Open a message: FILE, or standard input for "-" or NULL. NULL after
  * printing the error. *what names it for messages. */
 FILE *cli_open_input(const char *path, const char **what);

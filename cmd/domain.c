@@ -30,7 +30,6 @@ static const char usage[] =
 	"[--order input|completed] [--no-common-selectors] [--smtp] [--allow-private] [--ca-file PEM] "
 	"[--net-timeout SECONDS] [--trust-anchor FILE] [--https-port N] [--smtp-port N]";
 
-#define MAX_JOBS 256
 #define MAX_LINE 1024          /* a domain name is at most 253 characters */
 
 struct code_count {
@@ -394,21 +393,6 @@ static void summary(struct run *run)
 	}
 }
 
-static int parse_jobs(const char *v, size_t *jobs)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || *end || end == v || n < 1 || n > MAX_JOBS) {
-		cli_error("domain: invalid value '%s' for --jobs (1 to %d)", v, MAX_JOBS);
-		return -1;
-	}
-	*jobs = (size_t)n;
-	return 0;
-}
-
 /* --https-port, --smtp-port (for tests), --net-timeout, --ca-file */
 static int net_options(const char *https_port, const char *smtp_port, const char *timeout,
                        mc_net_opts *net)
@@ -472,13 +456,13 @@ int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 	};
 	int n = cli_args(argc, argv, opts, 1, INT32_MAX, usage);
 	struct run run = {.ctx = ctx};
-	struct worker workers[MAX_JOBS];
-	pthread_t threads[MAX_JOBS];
+	struct worker workers[CLI_MAX_JOBS];
+	pthread_t threads[CLI_MAX_JOBS];
 	size_t started = 0;
 	mc_resolver *r;
 	int rc;
 
-	if (n < 0 || (jobs_s && parse_jobs(jobs_s, &jobs) < 0) ||
+	if (n < 0 || (jobs_s && cli_jobs("domain", jobs_s, &jobs) < 0) ||
 	    net_options(https_port, smtp_port, net_timeout, &net) < 0)
 		return EXIT_USAGE;
 	if (order && strcmp(order, "input") && strcmp(order, "completed")) {

@@ -12,7 +12,6 @@
  * through a window of finished ones, so memory stays bounded.
  */
 #include <dirent.h>
-#include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -24,7 +23,6 @@
 #include "mailcheck/verify.h"
 
 #define MAX_TRUST 32
-#define MAX_JOBS 256
 /* with --jobs a message is held whole until a worker takes it */
 #define MAX_JOB_BYTES ((size_t)64 << 20)
 
@@ -651,13 +649,13 @@ static void tally_free(struct tally *t)
 }
 
 /* --jobs N: the pool, its workers, the input read here. */
-static bool run_pool(struct one *o, int n_jobs, int argc, char **argv, int n)
+static bool run_pool(struct one *o, size_t n_jobs, int argc, char **argv, int n)
 {
 	struct pool p = {.ctx = o->ctx, .req = o->req, .tally = o->tally, .several = o->several,
-	                 .window = 16 * (size_t)n_jobs};
-	struct worker w[MAX_JOBS];
-	pthread_t th[MAX_JOBS];
-	int started = 0;
+	                 .window = 16 * n_jobs};
+	struct worker w[CLI_MAX_JOBS];
+	pthread_t th[CLI_MAX_JOBS];
+	size_t started = 0;
 	bool ok = true;
 
 	(void)argc;
@@ -672,8 +670,8 @@ static bool run_pool(struct one *o, int n_jobs, int argc, char **argv, int n)
 	pthread_cond_init(&p.has_room, NULL);
 	if (!p.out || !p.err || !p.out_len || !p.err_len || !p.oc || !p.ready)
 		ok = false;
-	p.workers = (size_t)n_jobs;
-	for (int i = 0; ok && i < n_jobs; i++) {
+	p.workers = n_jobs;
+	for (size_t i = 0; ok && i < n_jobs; i++) {
 		w[i] = (struct worker){.pool = &p};
 		if (mc_resolver_new_sibling(&w[i].r, o->r) != MC_OK) {
 			ok = false;
@@ -701,7 +699,7 @@ static bool run_pool(struct one *o, int n_jobs, int argc, char **argv, int n)
 	p.eof = true;
 	pthread_cond_broadcast(&p.has_work);
 	pthread_mutex_unlock(&p.lock);
-	for (int i = 0; i < started; i++) {
+	for (size_t i = 0; i < started; i++) {
 		pthread_join(th[i], NULL);
 		mc_resolver_free(w[i].r);
 	}
@@ -730,25 +728,16 @@ int cmd_verify(int argc, char **argv, struct mc_ctx *ctx)
 		{.name = "--jobs", .value = &jobs_s},
 		{0},
 	};
-	int n = cli_args(argc, argv, opts, 0, 100000, usage), jobs = 1, rc;
+	int n = cli_args(argc, argv, opts, 0, 100000, usage), rc;
+	size_t jobs = 1;
 	struct tally tally = {0};
 	struct one o = {.ctx = ctx, .req = &req, .tally = &tally};
 	struct stat sb;
 
 	if (n < 0)
 		return EXIT_USAGE;
-	if (jobs_s) {
-		char *end;
-		long v;
-
-		errno = 0;
-		v = strtol(jobs_s, &end, 10);
-		if (errno || *end || end == jobs_s || v < 1 || v > MAX_JOBS) {
-			cli_error("verify: invalid value '%s' for --jobs (1 to %d)", jobs_s, MAX_JOBS);
-			return EXIT_USAGE;
-		}
-		jobs = (int)v;
-	}
+	if (jobs_s && cli_jobs("verify", jobs_s, &jobs) < 0)
+		return EXIT_USAGE;
 	if (!(o.r = cli_resolver(ctx)))
 		return EXIT_USAGE;
 	req.authserv_id = cli_authserv_id(ctx);
