@@ -649,7 +649,7 @@ static void tally_free(struct tally *t)
 }
 
 /* --jobs N: the pool, its workers, the input read here. */
-static bool run_pool(struct one *o, size_t n_jobs, int argc, char **argv, int n)
+static bool run_pool(struct one *o, size_t n_jobs, char **argv, int n)
 {
 	struct pool p = {.ctx = o->ctx, .req = o->req, .tally = o->tally, .several = o->several,
 	                 .window = 16 * n_jobs};
@@ -658,7 +658,6 @@ static bool run_pool(struct one *o, size_t n_jobs, int argc, char **argv, int n)
 	size_t started = 0;
 	bool ok = true;
 
-	(void)argc;
 	p.out = calloc(p.window, sizeof(char *));
 	p.err = calloc(p.window, sizeof(char *));
 	p.out_len = calloc(p.window, sizeof(size_t));
@@ -744,7 +743,7 @@ int cmd_verify(int argc, char **argv, struct mc_ctx *ctx)
 	req.now = ctx->has_now ? (time_t)ctx->now : 0;
 	o.several = n > 1 || (n == 1 && stat(argv[1], &sb) == 0 && S_ISDIR(sb.st_mode));
 	if (jobs > 1) {
-		if (!run_pool(&o, jobs, argc, argv, n)) {
+		if (!run_pool(&o, jobs, argv, n)) {
 			tally_free(&tally);
 			return EXIT_USAGE;
 		}

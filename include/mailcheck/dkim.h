@@ -82,7 +82,6 @@ typedef struct mc_dkim_result {
 	mc_dkim_sig *sigs;
 	size_t n_sigs;
 	char *from_domain;       /* the From domain, NULL when not exactly one */
-	bool compared;           /* --compare: libopendkim ran beside */
 	mc_arc_result arc;       /* the ARC chain (its findings are among findings) */
 	mc_findings findings;
 	mc_dns_log dns;

@@ -705,7 +705,6 @@ static void compare_findings(mc_dkim_verifier *v, mc_dkim_result *res)
 	dkim_od_sig *od = NULL;
 	size_t n = v->od ? dkim_od_finish(v->od, &od) : 0;
 
-	res->compared = v->compare;
 	for (size_t i = 0; i < res->n_sigs && i < n; i++) {
 		mc_dkim_sig *s = &res->sigs[i];
 		bool ours = s->verdict == MC_VERDICT_PASS;
