@@ -217,7 +217,6 @@ void verify_intermediary(const mc_message *msg, mc_verify_result *out)
 {
 	mc_intermediary *via = &out->via;
 	const char *list_id = value(msg, "List-Id"), *post = value(msg, "List-Post");
-	char *from = address_of(value(msg, "From"));
 
 	via->footer_bytes = -1;
 	via->software = software(msg);
@@ -234,6 +233,7 @@ void verify_intermediary(const mc_message *msg, mc_verify_result *out)
 			via->list_domain = mc_dns_name_fold(strchr(via->list_id, '.') + 1);
 		via->subject_tag = subject_tag(value(msg, "Subject"));
 		/* From rewritten to the list (Mailman's DMARC mitigation and others) */
+		char *from = address_of(value(msg, "From"));
 		char *orig = address_of(value(msg, "X-Original-From"));
 		char *from_domain = domain_of(from);
 		bool list_from = from && ((via->list_address && !strcasecmp(from, via->list_address)) ||
@@ -245,6 +245,7 @@ void verify_intermediary(const mc_message *msg, mc_verify_result *out)
 			via->original_from = orig ? orig : address_of(value(msg, "Reply-To"));
 		}
 		free(from_domain);
+		free(from);
 		changes(msg, out);
 	}
 	/* forwarding: SRS in the envelope sender, Resent-*, X-Forwarded-* */
@@ -270,7 +271,6 @@ void verify_intermediary(const mc_message *msg, mc_verify_result *out)
 		changes(msg, out);
 	}
 	arc_sealer(out);
-	free(from);
 }
 
 void verify_intermediary_clear(mc_intermediary *via)
