@@ -1,77 +1,300 @@
-/* mailcheck bounce [FILE|-] */
+/*
+ * mailcheck bounce [FILE|DIR|-]...
+ * One bounce, or many: several files, mbox files and Maildir directories
+ * (cmd/input.c). Each message is held whole (GMime reads it), bounded by
+ * MC_BOUNCE_MAX_BYTES. With several messages JSON is one object per line;
+ * text labels each message and ends with the failed recipients counted by
+ * status, category and where they failed. A message that is no bounce is
+ * an input error on its own, and in a batch (a mailbox holds other mail
+ * too) it is reported and counted, not an error.
+ */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "common/util.h"
 #include "mailcheck/bounce.h"
 
-static const char usage[] = "usage: mailcheck bounce [FILE|-]";
+static const char usage[] = "usage: mailcheck bounce [FILE|DIR|-]...";
+
+/* Failed recipients with the same status, category and place. */
+struct group {
+	char *key;
+	size_t n;
+};
+
+struct run {
+	struct mc_ctx *ctx;
+	mc_resolver *r;
+	bool several, mbox, failed_rcpt, too_big;
+	const char *what;
+	size_t in_file;
+	char *data;
+	size_t len, cap;
+	/* counts over the run */
+	size_t messages, with_failed, delays_only, no_failure, not_bounce, unreadable;
+	struct group *groups;
+	size_t n_groups, cap_groups;
+};
+
+static void add_group(struct run *b, const mc_bounce_rcpt *rc)
+{
+	const char *at = rc->recipient ? strrchr(rc->recipient, '@') : NULL;
+	char *key = mc_asprintf("%s %s at %s", rc->status ? rc->status : "(no status)",
+	                        rc->category ? rc->category : "unclassified",
+	                        rc->provider ? rc->provider : at ? at + 1 : "(unknown)");
+
+	if (!key)
+		return;
+	for (size_t i = 0; i < b->n_groups; i++)
+		if (!strcmp(b->groups[i].key, key)) {
+			b->groups[i].n++;
+			free(key);
+			return;
+		}
+	if (b->n_groups == b->cap_groups) {
+		size_t cap = b->cap_groups ? b->cap_groups * 2 : 16;
+		struct group *g = realloc(b->groups, cap * sizeof(*g));
+
+		if (!g) {
+			free(key);
+			return;
+		}
+		b->groups = g;
+		b->cap_groups = cap;
+	}
+	b->groups[b->n_groups++] = (struct group){key, 1};
+}
+
+/* Why the message read is no bounce; NULL when it is one. */
+static const char *no_bounce(const mc_bounce_result *res)
+{
+	if (!res->kind)
+		return "no delivery status report and no failed recipient in its text";
+	if (!strcmp(res->kind, "auto_reply"))
+		return "it is an automatic reply (RFC 3834)";
+	if (!strcmp(res->kind, "feedback_report"))
+		return "it is a feedback (abuse) report (ARF)";
+	return NULL;
+}
+
+static bool batch(const struct run *b)
+{
+	return b->several || b->mbox;
+}
+
+/* "FILE" or "FILE, message N" */
+static char *label(const struct run *b)
+{
+	return b->mbox ? mc_asprintf("%s, message %zu", b->what, b->in_file) : mc_strdup(b->what);
+}
+
+static void unreadable(struct run *b, const char *why)
+{
+	char *name = label(b);
+	char *msg = batch(b) ? mc_asprintf("%s: %s", name, why)
+	                     : mc_asprintf("cannot read the message in %s: %s", b->what, why);
+
+	cli_fail("input", "%s", msg ? msg : why);
+	free(msg);
+	free(name);
+	b->unreadable++;
+}
+
+/* One message read whole: parse, check, report, count. */
+static mc_status one(struct run *b)
+{
+	mc_bounce_result res;
+	const char *why;
+	bool text = b->ctx->render.format == MC_FORMAT_TEXT;
+
+	b->messages++;
+	if (b->too_big) {
+		char why_big[80];
+
+		snprintf(why_big, sizeof(why_big), "the message is larger than %zu MiB",
+		         MC_BOUNCE_MAX_BYTES >> 20);
+		unreadable(b, why_big);
+		return MC_OK;
+	}
+	if (mc_bounce_parse(b->data ? b->data : "", b->len, &res) != MC_OK) {
+		unreadable(b, mc_error_last());
+		return MC_OK;
+	}
+	if ((why = no_bounce(&res)) && !batch(b)) {
+		cli_fail("input", "%s is no bounce: %s", b->what, why);
+		if (res.kind && text)
+			mc_render(MC_RESULT_BOUNCE, &res, &b->ctx->render, stdout);
+		mc_bounce_result_clear(&res);
+		b->not_bounce++;
+		return MC_OK;
+	}
+	/* authentication refused it: check what came back as the receiver
+	 * would, or the sender's domain when nothing came back */
+	if (!why && mc_bounce_auth_failure(&res)) {
+		mc_status st;
+
+		if (!b->r && !(b->r = cli_resolver(b->ctx))) { /* the error is said */
+			mc_bounce_result_clear(&res);
+			b->unreadable++;
+			return MC_OK;
+		}
+		st = mc_bounce_check(b->r, &res, b->ctx->has_now ? (time_t)b->ctx->now : 0,
+		                     cli_authserv_id(b->ctx));
+		if (st != MC_OK) {
+			mc_bounce_result_clear(&res);
+			return st;
+		}
+	}
+	size_t failed = 0, delayed = 0;
+
+	for (size_t i = 0; i < res.n_rcpts; i++) {
+		const char *a = res.rcpts[i].action;
+
+		if (!a || !strcmp(a, "failed")) {
+			failed++;
+			add_group(b, &res.rcpts[i]);
+		}
+		delayed += a && !strcmp(a, "delayed");
+	}
+	if (why)
+		b->not_bounce++;
+	else if (failed)
+		b->with_failed++;
+	else if (delayed)
+		b->delays_only++;
+	else
+		b->no_failure++;
+	if (batch(b) && text) {
+		char *name = label(b);
+
+		printf(b->ctx->render.quiet ? "%s: " : "== %s\n", name);
+		free(name);
+	}
+	if (mc_render(MC_RESULT_BOUNCE, &res, &b->ctx->render, stdout) != MC_OK) {
+		cli_fail("output", "%s", mc_error_last());
+		b->unreadable++;
+	}
+	if (batch(b) && text && !b->ctx->render.quiet)
+		putchar('\n');
+	if (b->r) /* the queries are in the report: keep the cache, not the log */
+		mc_dns_log_rewind(b->r, 0);
+	mc_bounce_result_clear(&res);
+	return MC_OK;
+}
+
+/* ---- the message sink ---- */
+
+static mc_status begin(void *arg)
+{
+	struct run *b = arg;
+
+	b->in_file++;
+	b->len = 0;
+	b->too_big = false;
+	return MC_OK;
+}
+
+static mc_status push(void *arg, const char *buf, size_t len)
+{
+	struct run *b = arg;
+
+	if (b->too_big)
+		return MC_OK;
+	if (len > MC_BOUNCE_MAX_BYTES - b->len) {
+		b->too_big = true;
+		return MC_OK;
+	}
+	if (b->len + len > b->cap) {
+		size_t cap = b->cap ? b->cap : 65536;
+		char *d;
+
+		while (cap < b->len + len)
+			cap *= 2;
+		if (!(d = realloc(b->data, cap)))
+			return mc_error_set(MC_ENOMEM, "out of memory");
+		b->data = d;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, buf, len);
+	b->len += len;
+	return MC_OK;
+}
+
+static mc_status end(void *arg, bool more)
+{
+	struct run *b = arg;
+
+	b->mbox = b->in_file > 1 || more;
+	return one(b);
+}
+
+static void on_file(void *arg, const char *what)
+{
+	struct run *b = arg;
+
+	b->what = what;
+	b->in_file = 0;
+	b->mbox = false;
+}
+
+static void abandon(void *arg)
+{
+	struct run *b = arg;
+
+	b->messages++;
+	unreadable(b, mc_error_last());
+}
+
+/* ---- the whole run ---- */
+
+static int by_count(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n < y->n ? 1 : -1;
+	return strcmp(x->key, y->key);
+}
+
+static void summary(struct run *b)
+{
+	printf("%zu messages: %zu with failed recipients, %zu delayed only, %zu without failure, "
+	       "%zu no bounce, %zu unreadable\n", b->messages, b->with_failed, b->delays_only,
+	       b->no_failure, b->not_bounce, b->unreadable);
+	if (!b->n_groups)
+		return;
+	qsort(b->groups, b->n_groups, sizeof(*b->groups), by_count);
+	printf("failed recipients, by status, category and where:\n");
+	for (size_t i = 0; i < b->n_groups; i++)
+		printf("%6zu  %s\n", b->groups[i].n, b->groups[i].key);
+}
 
 int cmd_bounce(int argc, char **argv, struct mc_ctx *ctx)
 {
 	const struct cli_opt opts[] = {{0}};
-	int n = cli_args(argc, argv, opts, 0, 1, usage), rc;
-	const char *what;
-	FILE *fp;
-	char *data = NULL;
-	size_t len = 0, cap = 0;
-	mc_bounce_result res;
-	mc_status st;
+	int n = cli_args(argc, argv, opts, 0, 100000, usage), rc;
+	struct run b = {.ctx = ctx};
+	struct cli_messages m = {{begin, push, end, &b}, on_file, abandon, 0};
 
-	if (n < 0 || !(fp = cli_open_input(n ? argv[1] : NULL, &what)))
+	if (n < 0)
 		return EXIT_USAGE;
-	for (;;) { /* the whole message, bounded */
-		if (len == cap) {
-			char *d;
-
-			cap = cap ? cap * 2 : 65536;
-			if (cap > MC_BOUNCE_MAX_BYTES + 1)
-				cap = MC_BOUNCE_MAX_BYTES + 1;
-			if (len == cap || !(d = realloc(data, cap)))
-				break;
-			data = d;
-		}
-		size_t got = fread(data + len, 1, cap - len, fp);
-
-		if (!got)
-			break;
-		len += got;
-	}
-	if (fp != stdin)
-		fclose(fp);
-	st = mc_bounce_parse(data ? data : "", len, &res);
-	free(data);
-	if (st != MC_OK) {
-		cli_fail("input", "cannot read the message in %s: %s", what, mc_error_last());
-		return EXIT_USAGE;
-	}
-	if (!res.kind || !strcmp(res.kind, "auto_reply") || !strcmp(res.kind, "feedback_report")) {
-		cli_fail("input", "%s is no bounce: %s", what,
-		         !res.kind ? "no delivery status report and no failed recipient in its text"
-		         : !strcmp(res.kind, "auto_reply") ? "it is an automatic reply (RFC 3834)"
-		         : "it is a feedback (abuse) report (ARF)");
-		if (res.kind && ctx->render.format == MC_FORMAT_TEXT)
-			cli_output(MC_RESULT_BOUNCE, &res, MC_VERDICT_NONE, ctx);
-		mc_bounce_result_clear(&res);
-		return EXIT_USAGE;
-	}
-	/* authentication refused it: check what came back as the receiver would */
-	if (mc_bounce_auth_failure(&res) && res.original_data) {
-		mc_resolver *r = cli_resolver(ctx);
-
-		if (!r || mc_bounce_check(r, &res, ctx->has_now ? (time_t)ctx->now : 0,
-		                          cli_authserv_id(ctx)) != MC_OK) {
-			if (r)
-				cli_lib_error(MC_ENOMEM);
-			mc_bounce_result_clear(&res);
-			return EXIT_USAGE;
-		}
-	}
-	bool failed = false;
-
-	for (size_t i = 0; i < res.n_rcpts; i++)
-		failed |= !res.rcpts[i].action || !strcmp(res.rcpts[i].action, "failed");
-	rc = cli_output(MC_RESULT_BOUNCE, &res, failed ? MC_VERDICT_FAIL : MC_VERDICT_PASS, ctx);
-	mc_bounce_result_clear(&res);
+	b.several = cli_inputs_several(n, argv);
+	for (int i = n ? 1 : 0; i <= n; i++)
+		cli_read_messages(&m, n ? argv[i] : "-");
+	b.unreadable += m.unreadable;
+	if (b.messages > 1 && ctx->render.format == MC_FORMAT_TEXT)
+		summary(&b);
+	if (b.messages == b.not_bounce && (b.messages > 1 || !b.messages) && !b.unreadable)
+		cli_fail("input", "%s", b.messages ? "none of the messages is a bounce"
+		                        : "no message in the input");
+	if (b.unreadable || b.messages == b.not_bounce)
+		rc = EXIT_USAGE;
+	else
+		rc = b.with_failed ? EXIT_NOT_PASSED : EXIT_PASS;
+	for (size_t i = 0; i < b.n_groups; i++)
+		free(b.groups[i].key);
+	free(b.groups);
+	free(b.data);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "mailcheck/dns.h"
+#include "mailcheck/msg.h"
 #include "mailcheck/report.h"
 
 /* Exit status (DESIGN.md): 0 pass, 1 did not pass, 2 usage/input, 3 temporary. */
@@ -101,5 +102,22 @@ int cli_jobs(const char *command, const char *v, size_t *jobs);
 /* Open a message: FILE, or standard input for "-" or NULL. NULL after
  * printing the error. *what names it for messages. */
 FILE *cli_open_input(const char *path, const char **what);
+
+/* Reading messages from FILE, "-" or a Maildir (cmd/input.c): a file is
+ * one message, or an mbox when it starts with "From "; a Maildir is every
+ * file of cur/ and new/. sink gets each message as it streams; file (may
+ * be NULL) is told each file's name (it lives until the next file begins)
+ * before its messages; abandon is called when a file cannot be read to its
+ * end, with a message begun. unreadable counts the inputs that could not be
+ * opened (the error printed). */
+struct cli_messages {
+	mc_mbox_sink sink;
+	void (*file)(void *arg, const char *what);
+	void (*abandon)(void *arg);
+	size_t unreadable;
+};
+void cli_read_messages(struct cli_messages *m, const char *path);
+/* Several messages for sure: more than one argument, or a directory. */
+bool cli_inputs_several(int n, char **argv);
 
 #endif

@@ -1,5 +1,4 @@
 /* mailcheck dkim [FILE|-]  |  mailcheck dkim DOMAIN --selector SEL */
-#include <errno.h>
 #include <string.h>
 
 #include "cli.h"
@@ -21,22 +20,6 @@ static mc_status on_headers(void *arg, const mc_message *msg)
 static mc_status on_body(void *arg, const char *chunk, size_t len)
 {
 	return mc_dkim_body(((struct verify_io *)arg)->v, chunk, len);
-}
-
-/* Open FILE, or standard input for "-" or no argument. */
-FILE *cli_open_input(const char *path, const char **what)
-{
-	FILE *fp;
-
-	if (!path || strcmp(path, "-") == 0) {
-		*what = "standard input";
-		return stdin;
-	}
-	*what = path;
-	fp = fopen(path, "rb");
-	if (!fp)
-		cli_fail("input", "cannot read '%s': %s", path, strerror(errno));
-	return fp;
 }
 
 static int verify_message(const char *path, bool compare, struct mc_ctx *ctx)

@@ -140,17 +140,21 @@ static const struct command commands[] = {
 	 "Exit status: 0 no errors, 1 errors in a domain's setup, 2 usage error or\n"
 	 "a line that is not a domain, 3 DNS failure.\n"},
 	{"bounce", cmd_bounce, "read a bounce: who failed, with which status, and why",
-	 "usage: mailcheck bounce [FILE|-]\n"
+	 "usage: mailcheck bounce [FILE|DIR|-]...\n"
 	 "\n"
 	 "Reads a bounce (non-delivery report): RFC 3464 delivery status reports\n"
 	 "(and RFC 6533's global ones) through GMime, and the non-standard reports\n"
 	 "MTAs write (qmail, Exim, Sendmail, Exchange ...) from their text. For each\n"
 	 "recipient: the address, the action, the enhanced status code (RFC 3463),\n"
 	 "the server that answered and its reply, and the cause in words -- read\n"
-	 "with who said it (Gmail's 5.7.27 is not IANA's). Automatic replies (RFC\n"
-	 "3834) and feedback reports (ARF) are recognised as no bounce.\n"
+	 "with who said it (Gmail's 5.7.27 is not IANA's). When authentication\n"
+	 "refused it: the returned original checked as the receiver would, or, when\n"
+	 "nothing came back, the sender's domain checked as far as DNS allows.\n"
+	 "Automatic replies (RFC 3834) and feedback reports (ARF) are recognised as\n"
+	 "no bounce. Several files, mbox files and Maildir directories: a report per\n"
+	 "message (JSON: one per line), then failed recipients counted by cause.\n"
 	 "Exit status: 0 no recipient failed (delays only), 1 one failed, 2 usage\n"
-	 "error or a message that is no bounce.\n"},
+	 "error, an unreadable message, or no bounce at all.\n"},
 };
 
 static const char global_usage[] =

@@ -11,12 +11,10 @@
  * sharing the zone data) verify them; reports are written in input order
  * through a window of finished ones, so memory stays bounded.
  */
-#include <dirent.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 #include "common/util.h"
@@ -484,8 +482,9 @@ static mc_status end(void *arg, bool more)
 
 /* A stream that could not be read to its end (an I/O error, or the mbox
  * reader's own error): the message begun is reported as unreadable. */
-static void abandon(struct one *o)
+static void abandon(void *arg)
 {
+	struct one *o = arg;
 	struct outcome oc;
 
 	if (o->pool && o->job) {
@@ -507,101 +506,20 @@ static void abandon(struct one *o)
 	count(o->tally, &oc);
 }
 
-/* One stream: an mbox when it starts with "From ", else one message. */
-static void read_stream(struct one *o, FILE *fp)
+static void on_file(void *arg, const char *what)
 {
-	const mc_mbox_sink sink = {begin, push, end, o};
-	char *buf;
-	size_t n;
-	mc_status st;
-	int c = getc(fp);
+	struct one *o = arg;
 
+	o->what = what;
 	o->in_file = 0;
-	if (c != EOF)
-		ungetc(c, fp);
-	if (c == 'F') { /* an mbox, or a message whose first header starts with F */
-		if (mc_mbox_read(fp, o->what, &sink) != MC_OK)
-			abandon(o);
-		return;
-	}
-	if (!(buf = malloc(65536)) || (st = begin(o)) != MC_OK) {
-		free(buf);
-		return;
-	}
-	while (st == MC_OK && (n = fread(buf, 1, 65536, fp)) > 0)
-		st = push(o, buf, n);
-	if (st == MC_OK)
-		end(o, false);
-	else
-		abandon(o);
-	free(buf);
-}
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void read_path(struct one *o, const char *path);
-
-/* A Maildir: every file of cur/ and new/, in name order. */
-static void read_maildir(struct one *o, const char *dir)
-{
-	static const char *const subs[] = {"cur", "new"};
-	int opened = 0;
-
-	for (int k = 0; k < 2; k++) {
-		char *sub = NULL, **names = NULL;
-		size_t n = 0, cap = 0;
-		DIR *d;
-		struct dirent *e;
-
-		if (asprintf(&sub, "%s/%s", dir, subs[k]) < 0 || !(d = opendir(sub))) {
-			free(sub);
-			continue;
-		}
-		opened++;
-		while ((e = readdir(d)))
-			if (e->d_name[0] != '.' && n < 100000) {
-				if (n == cap) {
-					cap = cap ? cap * 2 : 64;
-					names = realloc(names, cap * sizeof(*names));
-				}
-				if (names && asprintf(&names[n], "%s/%s", sub, e->d_name) >= 0)
-					n++;
-			}
-		closedir(d);
-		if (names)
-			qsort(names, n, sizeof(*names), by_name);
-		for (size_t i = 0; i < n; i++) {
-			read_path(o, names[i]);
-			free(names[i]);
-		}
-		free(names);
-		free(sub);
-	}
-	if (!opened) {
-		cli_fail("input", "%s is a directory but not a Maildir (no cur/ or new/ in it)", dir);
-		o->tally->unreadable++;
-	}
 }
 
 static void read_path(struct one *o, const char *path)
 {
-	struct stat sb;
-	FILE *fp;
+	struct cli_messages m = {{begin, push, end, o}, on_file, abandon, 0};
 
-	if (strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		read_maildir(o, path);
-		return;
-	}
-	if (!(fp = cli_open_input(path, &o->what))) {
-		o->tally->unreadable++;
-		return;
-	}
-	read_stream(o, fp);
-	if (fp != stdin)
-		fclose(fp);
+	cli_read_messages(&m, path);
+	o->tally->unreadable += m.unreadable;
 }
 
 /* ---- the whole run ---- */
@@ -731,8 +649,6 @@ int cmd_verify(int argc, char **argv, struct mc_ctx *ctx)
 	size_t jobs = 1;
 	struct tally tally = {0};
 	struct one o = {.ctx = ctx, .req = &req, .tally = &tally};
-	struct stat sb;
-
 	if (n < 0)
 		return EXIT_USAGE;
 	if (jobs_s && cli_jobs("verify", jobs_s, &jobs) < 0)
@@ -741,7 +657,7 @@ int cmd_verify(int argc, char **argv, struct mc_ctx *ctx)
 		return EXIT_USAGE;
 	req.authserv_id = cli_authserv_id(ctx);
 	req.now = ctx->has_now ? (time_t)ctx->now : 0;
-	o.several = n > 1 || (n == 1 && stat(argv[1], &sb) == 0 && S_ISDIR(sb.st_mode));
+	o.several = cli_inputs_several(n, argv);
 	if (jobs > 1) {
 		if (!run_pool(&o, jobs, argv, n)) {
 			tally_free(&tally);

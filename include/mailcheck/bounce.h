@@ -31,11 +31,31 @@ typedef struct mc_bounce_rcpt {
 	char *cause;              /* the cause in a sentence */
 } mc_bounce_rcpt;
 
+/* When authentication refused a recipient and nothing of the original came
+ * back: the DNS checks for the sender's domain, as far as they go without
+ * the message. */
+#define MC_BOUNCE_MAX_NOTES 8
+typedef struct mc_bounce_domain_check {
+	char *domain;            /* the sender's domain checked */
+	const char *domain_from; /* "reply": the receiver's reply names it; "envelope": where the bounce went */
+	char *client_ip;         /* the reporting MTA's address, NULL when it has none */
+	bool spf_ran;            /* SPF for client_ip and domain */
+	mc_spf_result spf;
+	bool iprev_ran;
+	mc_iprev iprev;
+	mc_dmarc_result dmarc;   /* the DMARC record that applies to the domain */
+	char *explanation[MC_BOUNCE_MAX_NOTES];
+	size_t n_explanation;
+	const char *not_checked[MC_BOUNCE_MAX_NOTES]; /* what needs the message */
+	size_t n_not_checked;
+} mc_bounce_domain_check;
+
 typedef struct mc_bounce_result {
 	/* dsn: RFC 3464 multipart/report; text: a non-standard bounce read from
 	 * its text; auto_reply (RFC 3834) and feedback_report (ARF): no bounce */
 	const char *kind;
 	char *reporting_mta;
+	char *received_from_mta;  /* Received-From-MTA: who handed the message to the reporting MTA */
 	char *sender;             /* where the bounce went (To of the bounce) */
 	char *original_from;      /* the From address of the returned original, NULL if none */
 	const char *original;     /* "message", "headers" or NULL: what came back */
@@ -48,7 +68,10 @@ typedef struct mc_bounce_result {
 	 * when not run; the client is the reporting MTA's address */
 	mc_verify_result *check;
 	char *check_ip;
+	/* mc_bounce_check when nothing came back, NULL otherwise */
+	mc_bounce_domain_check *domain_check;
 	mc_findings findings;
+	mc_dns_log dns;           /* the queries of mc_bounce_check */
 } mc_bounce_result;
 
 /* Read a bounce from bytes. MC_EPARSE when it is no message at all. */
@@ -61,7 +84,10 @@ bool mc_bounce_auth_failure(const mc_bounce_result *res);
 /* Check the returned original as the refusing receiver would have: SPF for
  * the reporting MTA's address (the server that talked to the receiver),
  * DKIM (headers only when only headers came back: the body hash cannot be
- * checked then), DMARC. now: 0 the current time. */
+ * checked then), DMARC. When nothing came back: SPF for that address,
+ * its reverse DNS and the DMARC record of the sender's domain, and what
+ * cannot be checked without the message (domain_check). now: 0 the
+ * current time. */
 mc_status mc_bounce_check(mc_resolver *r, mc_bounce_result *res, time_t now,
                           const char *authserv_id);
 

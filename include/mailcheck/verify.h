@@ -32,6 +32,10 @@ typedef struct mc_iprev {
 	char *confirmed;         /* the PTR name whose A/AAAA is the client, NULL when none */
 } mc_iprev;
 
+/* The iprev of ip (none when ip is no address). */
+mc_status mc_iprev_check(mc_resolver *r, const char *ip, mc_iprev *out);
+void mc_iprev_clear(mc_iprev *p);
+
 /* A mailing list or forwarder between the author and the receiver, as the
  * headers show it, and what it changed. */
 typedef struct mc_intermediary {

@@ -244,6 +244,8 @@ static void read_dsn(const char *text, size_t len, mc_bounce_result *out)
 	n = dsn_groups(text, len, g, MC_BOUNCE_MAX_RECIPIENTS + 1);
 	for (size_t i = 0; i < n && !out->reporting_mta; i++)
 		out->reporting_mta = typed_value(get(&g[i], "Reporting-MTA"));
+	for (size_t i = 0; i < n && !out->received_from_mta; i++)
+		out->received_from_mta = typed_value(get(&g[i], "Received-From-MTA"));
 	for (size_t i = 0; i < n; i++) {
 		const char *fr = get(&g[i], "Final-Recipient");
 		mc_bounce_rcpt r = {0};
@@ -431,6 +433,7 @@ void mc_bounce_result_clear(mc_bounce_result *res)
 		bounce_rcpt_clear(&res->rcpts[i]);
 	free(res->rcpts);
 	free(res->reporting_mta);
+	free(res->received_from_mta);
 	free(res->sender);
 	free(res->original_from);
 	free(res->original_data);
@@ -439,6 +442,8 @@ void mc_bounce_result_clear(mc_bounce_result *res)
 		mc_verify_result_clear(res->check);
 		free(res->check);
 	}
+	bounce_domain_check_clear(res->domain_check);
+	mc_dns_log_clear(&res->dns);
 	mc_findings_clear(&res->findings);
 	memset(res, 0, sizeof(*res));
 }

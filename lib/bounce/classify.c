@@ -126,14 +126,20 @@ static const struct generic {
 	{".7.30", "tls", "REQUIRETLS is required"},
 };
 
-static const char *provider_of(const mc_bounce_rcpt *r)
+const char *bounce_provider_in(const char *text)
 {
-	for (size_t i = 0; i < sizeof(providers) / sizeof(providers[0]); i++)
+	for (size_t i = 0; text && i < sizeof(providers) / sizeof(providers[0]); i++)
 		for (size_t k = 0; k < 4 && providers[i].marks[k]; k++)
-			if ((r->remote_mta && strcasestr(r->remote_mta, providers[i].marks[k])) ||
-			    (r->diagnostic && strcasestr(r->diagnostic, providers[i].marks[k])))
+			if (strcasestr(text, providers[i].marks[k]))
 				return providers[i].name;
 	return NULL;
+}
+
+static const char *provider_of(const mc_bounce_rcpt *r)
+{
+	const char *p = bounce_provider_in(r->remote_mta);
+
+	return p ? p : bounce_provider_in(r->diagnostic);
 }
 
 void bounce_classify(mc_bounce_rcpt *r)

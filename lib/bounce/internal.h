@@ -21,6 +21,10 @@ void bounce_reply_for(const char *s, size_t n, mc_bounce_rcpt *r);
 /* The provider, category and cause of a recipient's failure (classify.c). */
 void bounce_classify(mc_bounce_rcpt *r);
 void bounce_rcpt_clear(mc_bounce_rcpt *r);
+/* The provider whose servers' marks (gsmtp, outlook.com, ...) text shows,
+ * or NULL. */
+const char *bounce_provider_in(const char *text);
+void bounce_domain_check_clear(mc_bounce_domain_check *d);
 /* Where the bounce went and why: findings (classify.c). */
 void bounce_where(mc_bounce_result *out);
 

@@ -51,6 +51,55 @@ static json_t *check_json(const mc_bounce_result *res)
 	return o;
 }
 
+static json_t *domain_check_json(const mc_bounce_domain_check *d)
+{
+	json_t *o, *ex, *nc;
+
+	if (!d)
+		return json_null();
+	o = json_object();
+	ex = json_array();
+	nc = json_array();
+	json_object_set_new(o, "domain", mc_json_str(d->domain));
+	json_object_set_new(o, "domain_from", mc_json_str(d->domain_from));
+	json_object_set_new(o, "client_ip", mc_json_str(d->client_ip));
+	if (d->spf_ran) {
+		json_t *spf = json_object();
+
+		json_object_set_new(spf, "result", json_string(mc_verdict_name(d->spf.verdict)));
+		json_object_set_new(spf, "record", mc_json_str(d->spf.record));
+		json_object_set_new(spf, "mechanism", mc_json_str(d->spf.mechanism));
+		json_object_set_new(spf, "suggestion", mc_json_str(d->spf.suggestion));
+		json_object_set_new(o, "spf", spf);
+	} else {
+		json_object_set_new(o, "spf", json_null());
+	}
+	if (d->iprev_ran) {
+		json_t *ip = json_object();
+
+		json_object_set_new(ip, "result", json_string(mc_verdict_name(d->iprev.verdict)));
+		json_object_set_new(ip, "name", mc_json_str(d->iprev.confirmed ? d->iprev.confirmed
+		                                            : d->iprev.n_names ? d->iprev.names[0]
+		                                            : NULL));
+		json_object_set_new(o, "iprev", ip);
+	} else {
+		json_object_set_new(o, "iprev", json_null());
+	}
+	json_t *dm = json_object();
+
+	json_object_set_new(dm, "result", json_string(mc_verdict_name(d->dmarc.verdict)));
+	json_object_set_new(dm, "record", mc_json_str(d->dmarc.record.text));
+	json_object_set_new(dm, "policy", mc_json_str(mc_dmarc_policy_name(d->dmarc.policy)));
+	json_object_set_new(o, "dmarc", dm);
+	for (size_t i = 0; i < d->n_explanation; i++)
+		json_array_append_new(ex, mc_json_str(d->explanation[i]));
+	json_object_set_new(o, "explanation", ex);
+	for (size_t i = 0; i < d->n_not_checked; i++)
+		json_array_append_new(nc, mc_json_str(d->not_checked[i]));
+	json_object_set_new(o, "not_checked", nc);
+	return o;
+}
+
 json_t *mc_bounce_json(const void *result)
 {
 	const mc_bounce_result *res = result;
@@ -58,6 +107,7 @@ json_t *mc_bounce_json(const void *result)
 
 	json_object_set_new(o, "kind", mc_json_str(res->kind));
 	json_object_set_new(o, "reporting_mta", mc_json_str(res->reporting_mta));
+	json_object_set_new(o, "received_from_mta", mc_json_str(res->received_from_mta));
 	json_object_set_new(o, "sent_to", mc_json_str(res->sender));
 	json_object_set_new(o, "original_from", mc_json_str(res->original_from));
 	json_object_set_new(o, "original", mc_json_str(res->original));
@@ -79,6 +129,7 @@ json_t *mc_bounce_json(const void *result)
 	}
 	json_object_set_new(o, "recipients", rcpts);
 	json_object_set_new(o, "original_check", check_json(res));
+	json_object_set_new(o, "domain_check", domain_check_json(res->domain_check));
 	mc_json_tail(o, &res->findings);
 	return o;
 }
@@ -123,9 +174,9 @@ void mc_bounce_text(mc_text *t, const void *result)
 		const mc_verify_result *v = res->check;
 		bool headers = res->original && !strcmp(res->original, "headers");
 
-		fprintf(t->fp, "\n  The returned original%s, checked as the receiver would (client %s, the "
-		        "reporting MTA %s):\n", headers ? " (headers only)" : "",
-		        v->ip ? v->ip : "unknown", res->reporting_mta ? res->reporting_mta : "?");
+		fprintf(t->fp, "\n  The returned original%s, checked as the receiver would (client %s%s%s):\n",
+		        headers ? " (headers only)" : "", v->ip ? v->ip : "unknown",
+		        v->helo ? ", " : "", v->helo ? v->helo : "");
 		for (size_t i = 0; i < v->n_explanation; i++)
 			fprintf(t->fp, "  - %s\n", v->explanation[i]);
 		for (size_t i = 0; headers && i < v->dkim.n_sigs; i++)
@@ -135,5 +186,17 @@ void mc_bounce_text(mc_text *t, const void *result)
 				        v->dkim.sigs[i].domain ? v->dkim.sigs[i].domain : "?");
 		fprintf(t->fp, "\n  %s\n", v->authentication_results);
 	}
-	mc_text_tail(t, &res->findings, &(mc_dns_log){0});
+	if (res->domain_check) {
+		const mc_bounce_domain_check *d = res->domain_check;
+
+		fprintf(t->fp, "\n  The original did not come back; what DNS says of %s (%s):\n",
+		        d->domain, !strcmp(d->domain_from, "reply") ? "named in the reply"
+		        : "where the bounce went");
+		for (size_t i = 0; i < d->n_explanation; i++)
+			fprintf(t->fp, "  - %s\n", d->explanation[i]);
+		fprintf(t->fp, "  Not checked without the message:\n");
+		for (size_t i = 0; i < d->n_not_checked; i++)
+			fprintf(t->fp, "  - %s\n", d->not_checked[i]);
+	}
+	mc_text_tail(t, &res->findings, &res->dns);
 }

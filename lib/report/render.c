@@ -7,6 +7,7 @@
 
 #include "common/util.h"
 #include "report/internal.h"
+#include "mailcheck/bounce.h"
 #include "mailcheck/domain.h"
 #include "mailcheck/verify.h"
 #include "mailcheck/dmarc.h"
@@ -32,7 +33,7 @@ static const struct renderer renderers[] = {
 	[MC_RESULT_TRACE] = {mc_trace_json, mc_trace_text, SIZE_MAX},
 	[MC_RESULT_VERIFY] = {mc_verify_json, mc_verify_text, DNS(mc_verify_result)},
 	[MC_RESULT_DOMAIN] = {mc_domain_json, mc_domain_text, DNS(mc_domain_result)},
-	[MC_RESULT_BOUNCE] = {mc_bounce_json, mc_bounce_text, SIZE_MAX},
+	[MC_RESULT_BOUNCE] = {mc_bounce_json, mc_bounce_text, DNS(mc_bounce_result)},
 };
 
 /* One object on one line (NDJSON when there are several), its DNS log

@@ -7,10 +7,6 @@
 /* Verdict, Authentication-Results, explanation and findings (conclude.c). */
 void verify_conclude(mc_verify_result *out, const char *authserv_id);
 
-/* iprev of the client (iprev.c). */
-mc_status verify_iprev(mc_resolver *r, const char *ip, mc_iprev *out);
-void verify_iprev_clear(mc_iprev *p);
-
 /* The list or forwarder the headers show, and what it changed
  * (intermediary.c); after DKIM and ARC are known. */
 void verify_intermediary(const mc_message *msg, mc_verify_result *out);

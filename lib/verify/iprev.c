@@ -11,7 +11,7 @@
 #include "common/util.h"
 #include "verify/internal.h"
 
-mc_status verify_iprev(mc_resolver *r, const char *ip, mc_iprev *out)
+mc_status mc_iprev_check(mc_resolver *r, const char *ip, mc_iprev *out)
 {
 	char rev[80];
 	const mc_dns_answer *a;
@@ -54,7 +54,7 @@ mc_status verify_iprev(mc_resolver *r, const char *ip, mc_iprev *out)
 	return MC_OK;
 }
 
-void verify_iprev_clear(mc_iprev *p)
+void mc_iprev_clear(mc_iprev *p)
 {
 	for (size_t i = 0; i < p->n_names; i++)
 		free(p->names[i]);

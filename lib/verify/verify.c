@@ -189,7 +189,7 @@ mc_status mc_verify_finish(mc_verifier *v, const mc_message *msg, mc_verify_resu
 	out->from_domain = mc_strdup(v->from_domain);
 	if (v->from_domain && (st = run_dmarc(v, out)) != MC_OK)
 		return st;
-	if (v->ip && (st = verify_iprev(v->r, v->ip, &out->iprev)) != MC_OK)
+	if (v->ip && (st = mc_iprev_check(v->r, v->ip, &out->iprev)) != MC_OK)
 		return st;
 	out->ip = mc_strdup(v->ip);
 	out->helo = mc_strdup(v->helo);
@@ -216,7 +216,7 @@ void mc_verify_result_clear(mc_verify_result *res)
 	mc_dmarc_result_clear(&res->dmarc_policy);
 	mc_dmarc_decision_clear(&res->dmarc);
 	mc_trace_clear(&res->trace);
-	verify_iprev_clear(&res->iprev);
+	mc_iprev_clear(&res->iprev);
 	verify_intermediary_clear(&res->via);
 	free(res->authentication_results);
 	free(res->cause);

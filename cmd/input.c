@@ -1,0 +1,141 @@
+/*
+ * The message inputs of the commands that read mail (verify, bounce): a
+ * file or standard input -- one message, or an mbox (RFC 4155) when it
+ * starts with "From " -- and Maildir directories (cur/ and new/, each in
+ * name order). The messages are handed to a sink as they stream.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "common/util.h"
+
+#define CHUNK 65536
+#define MAX_MAILDIR_FILES 100000 /* per subdirectory */
+
+/* Open FILE, or standard input for "-" or no argument. */
+FILE *cli_open_input(const char *path, const char **what)
+{
+	FILE *fp;
+
+	if (!path || strcmp(path, "-") == 0) {
+		*what = "standard input";
+		return stdin;
+	}
+	*what = path;
+	fp = fopen(path, "rb");
+	if (!fp)
+		cli_fail("input", "cannot read '%s': %s", path, strerror(errno));
+	return fp;
+}
+
+/* One stream: an mbox when it starts with "From ", else one message. */
+static void read_stream(struct cli_messages *m, FILE *fp, const char *what)
+{
+	const mc_mbox_sink *sink = &m->sink;
+	char *buf;
+	size_t n;
+	mc_status st;
+	int c = getc(fp);
+
+	if (c != EOF)
+		ungetc(c, fp);
+	if (c == 'F') { /* an mbox, or a message whose first header starts with F */
+		if (mc_mbox_read(fp, what, sink) != MC_OK)
+			m->abandon(sink->arg);
+		return;
+	}
+	if (!(buf = malloc(CHUNK)) || (st = sink->begin(sink->arg)) != MC_OK) {
+		free(buf);
+		return;
+	}
+	while (st == MC_OK && (n = fread(buf, 1, CHUNK, fp)) > 0)
+		st = sink->push(sink->arg, buf, n);
+	if (st == MC_OK)
+		sink->end(sink->arg, false);
+	else
+		m->abandon(sink->arg);
+	free(buf);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A Maildir: every file of cur/ and new/, in name order. */
+static void read_maildir(struct cli_messages *m, const char *dir)
+{
+	static const char *const subs[] = {"cur", "new"};
+	int opened = 0;
+
+	for (int k = 0; k < 2; k++) {
+		char *sub = NULL, **names = NULL;
+		size_t n = 0, cap = 0;
+		DIR *d;
+		struct dirent *e;
+
+		if (asprintf(&sub, "%s/%s", dir, subs[k]) < 0 || !(d = opendir(sub))) {
+			free(sub);
+			continue;
+		}
+		opened++;
+		while ((e = readdir(d)))
+			if (e->d_name[0] != '.' && n < MAX_MAILDIR_FILES) {
+				if (n == cap) {
+					char **nn;
+
+					cap = cap ? cap * 2 : 64;
+					if (!(nn = realloc(names, cap * sizeof(*names))))
+						break;
+					names = nn;
+				}
+				if (asprintf(&names[n], "%s/%s", sub, e->d_name) >= 0)
+					n++;
+			}
+		closedir(d);
+		if (names)
+			qsort(names, n, sizeof(*names), by_name);
+		for (size_t i = 0; i < n; i++) {
+			cli_read_messages(m, names[i]);
+			free(names[i]);
+		}
+		free(names);
+		free(sub);
+	}
+	if (!opened) {
+		cli_fail("input", "%s is a directory but not a Maildir (no cur/ or new/ in it)", dir);
+		m->unreadable++;
+	}
+}
+
+void cli_read_messages(struct cli_messages *m, const char *path)
+{
+	struct stat sb;
+	const char *what;
+	FILE *fp;
+
+	if (path && strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		read_maildir(m, path);
+		return;
+	}
+	if (!(fp = cli_open_input(path, &what))) {
+		m->unreadable++;
+		return;
+	}
+	if (m->file)
+		m->file(m->sink.arg, what);
+	read_stream(m, fp, what);
+	if (fp != stdin)
+		fclose(fp);
+}
+
+bool cli_inputs_several(int n, char **argv)
+{
+	struct stat sb;
+
+	return n > 1 || (n == 1 && stat(argv[1], &sb) == 0 && S_ISDIR(sb.st_mode));
+}
