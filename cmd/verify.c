@@ -1,6 +1,7 @@
 /*
  * mailcheck verify [FILE|DIR|-]... [--ip IP] [--helo NAME] [--mail-from ADDR]
  *                  [--trust HOST]... [--compare] [--jobs N]
+ *                  [--requirements gmail|yahoo|microsoft|all]
  * Several messages: several files, mbox files (RFC 4155, recognised by
  * their first "From " line) and Maildir directories (cur/ and new/). JSON is
  * then one object per line (NDJSON); text ends with a summary that groups
@@ -26,7 +27,7 @@
 
 static const char usage[] =
 	"usage: mailcheck verify [FILE|DIR|-]... [--ip IP] [--helo NAME] [--mail-from ADDR] "
-	"[--trust HOST]... [--compare] [--jobs N]";
+	"[--trust HOST]... [--compare] [--jobs N] [--requirements gmail|yahoo|microsoft|all]";
 
 /* Failures of one From domain with one cause. */
 struct group {
@@ -139,9 +140,13 @@ static void report(const struct mc_ctx *ctx, const char *what, size_t in_file, b
 		return;
 	}
 	oc->rc = mc_verdict_exit_code(res->verdict);
+	if (oc->rc == EXIT_PASS && res->requirements.failed) /* --requirements: a rule fails */
+		oc->rc = EXIT_NOT_PASSED;
 	if (oc->rc != EXIT_PASS) {
 		oc->from = res->from_domain ? strdup(res->from_domain) : NULL;
-		oc->cause = res->cause ? strdup(res->cause) : NULL;
+		oc->cause = res->cause ? strdup(res->cause)
+		          : res->requirements.failed ? strdup("bulk-sender requirements not met")
+		          : NULL;
 	}
 	if ((several || mbox) && text && !quiet)
 		fputc('\n', out);
@@ -634,7 +639,7 @@ static bool run_pool(struct one *o, size_t n_jobs, char **argv, int n)
 
 int cmd_verify(int argc, char **argv, struct mc_ctx *ctx)
 {
-	const char *trust[MAX_TRUST + 1] = {0}, *jobs_s = NULL;
+	const char *trust[MAX_TRUST + 1] = {0}, *jobs_s = NULL, *reqs = NULL;
 	size_t n_trust = 0;
 	mc_verify_request req = {.trusted = trust};
 	const struct cli_opt opts[] = {
@@ -643,6 +648,7 @@ int cmd_verify(int argc, char **argv, struct mc_ctx *ctx)
 		{.name = "--trust", .list = trust, .n_list = &n_trust, .max_list = MAX_TRUST},
 		{.name = "--compare", .flag = &req.compare},
 		{.name = "--jobs", .value = &jobs_s},
+		{.name = "--requirements", .value = &reqs},
 		{0},
 	};
 	int n = cli_args(argc, argv, opts, 0, 100000, usage), rc;
@@ -653,6 +659,11 @@ int cmd_verify(int argc, char **argv, struct mc_ctx *ctx)
 		return EXIT_USAGE;
 	if (jobs_s && cli_jobs("verify", jobs_s, &jobs) < 0)
 		return EXIT_USAGE;
+	if (reqs && !mc_req_parse_providers(reqs, &req.requirements)) {
+		cli_error("--requirements takes gmail, yahoo, microsoft or all (or a comma-separated "
+		          "list), not '%s'", reqs);
+		return EXIT_USAGE;
+	}
 	if (!(o.r = cli_resolver(ctx)))
 		return EXIT_USAGE;
 	req.authserv_id = cli_authserv_id(ctx);

@@ -12,6 +12,7 @@
 
 #include "mailcheck/dkim.h"
 #include "mailcheck/dmarc.h"
+#include "mailcheck/requirements.h"
 #include "mailcheck/spf.h"
 #include "mailcheck/trace.h"
 
@@ -21,6 +22,7 @@ typedef struct mc_verify_request {
 	const char *const *trusted;        /* --trust relays, NULL-terminated or NULL */
 	time_t now;                        /* 0: the current time */
 	bool compare;                      /* also verify DKIM with libopendkim (--compare) */
+	unsigned requirements;             /* MC_REQ_*: judge these providers' bulk-sender rules */
 } mc_verify_request;
 
 /* iprev (RFC 8601 2.7.3): forward-confirmed reverse DNS of the client. */
@@ -83,6 +85,9 @@ typedef struct mc_verify_result {
 	char *authentication_results;
 	char **explanation;
 	size_t n_explanation;
+	/* the bulk-sender rules of the providers asked (requirements.providers
+	 * 0 when none was) */
+	mc_requirements requirements;
 	mc_findings findings;
 	mc_dns_log dns;
 } mc_verify_result;

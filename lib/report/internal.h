@@ -11,6 +11,7 @@
 
 #include "common/util.h"
 #include "mailcheck/report.h"
+#include "mailcheck/requirements.h"
 
 /* JSON (json.c) */
 /* A string of any bytes: valid UTF-8 as is, other bytes as "\xNN" text. */
@@ -77,6 +78,10 @@ json_t *mc_verify_json(const void *result);
 json_t *mc_domain_json(const void *result);
 void mc_domain_text(mc_text *t, const void *result);
 void mc_verify_text(mc_text *t, const void *result);
+/* Bulk-sender requirements, in verify's and domain's reports. */
+json_t *mc_requirements_json(const mc_requirements *q);
+void mc_requirements_text(mc_text *t, const mc_requirements *q);
+
 json_t *mc_bounce_json(const void *result);
 void mc_bounce_text(mc_text *t, const void *result);
 

@@ -110,6 +110,8 @@ json_t *mc_verify_json(const void *result)
 	for (size_t i = 0; i < res->n_explanation; i++)
 		json_array_append_new(ex, mc_json_str(res->explanation[i]));
 	json_object_set_new(o, "explanation", ex);
+	if (res->requirements.providers)
+		json_object_set_new(o, "requirements", mc_requirements_json(&res->requirements));
 	mc_json_tail(o, &res->findings);
 	return o;
 }
@@ -119,17 +121,25 @@ void mc_verify_text(mc_text *t, const void *result)
 	const mc_verify_result *res = result;
 	const char *from = res->from_domain ? res->from_domain : "(no single From)";
 
+	char reqs[80] = "";
+
+	if (res->requirements.failed)
+		snprintf(reqs, sizeof(reqs), "; %zu bulk-sender requirement%s not met",
+		         res->requirements.failed, res->requirements.failed == 1 ? "" : "s");
 	if (res->verdict == MC_VERDICT_PASS)
-		mc_text_verdict(t, res->verdict, "mail from %s is authenticated", from);
+		mc_text_verdict(t, res->verdict, "mail from %s is authenticated%s", from, reqs);
 	else if (res->verdict == MC_VERDICT_TEMPERROR)
-		mc_text_verdict(t, res->verdict, "mail from %s could not be checked (DNS failure)", from);
+		mc_text_verdict(t, res->verdict, "mail from %s could not be checked (DNS failure)%s",
+		                from, reqs);
 	else
-		mc_text_verdict(t, res->verdict, "mail from %s is not authenticated", from);
+		mc_text_verdict(t, res->verdict, "mail from %s is not authenticated%s", from, reqs);
 	if (t->opts->quiet)
 		return;
 	for (size_t i = 0; i < res->n_explanation; i++)
 		fprintf(t->fp, "  - %s\n", res->explanation[i]);
 	fprintf(t->fp, "\n  %s\n", res->authentication_results);
+	if (res->requirements.providers)
+		mc_requirements_text(t, &res->requirements);
 	/* the message's own findings, then what SPF, DKIM and DMARC found that
 	 * needs changing (their notes are in the JSON) */
 	const mc_findings *lists[] = {&res->findings, &res->spf.findings, &res->dkim.findings,

@@ -7,6 +7,10 @@
 /* Verdict, Authentication-Results, explanation and findings (conclude.c). */
 void verify_conclude(mc_verify_result *out, const char *authserv_id);
 
+/* The bulk-sender rules of these providers (MC_REQ_*), on the concluded
+ * result (requirements.c). */
+void verify_requirements(const mc_message *msg, unsigned providers, mc_verify_result *out);
+
 /* The list or forwarder the headers show, and what it changed
  * (intermediary.c); after DKIM and ARC are known. */
 void verify_intermediary(const mc_message *msg, mc_verify_result *out);

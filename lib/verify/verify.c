@@ -199,6 +199,8 @@ mc_status mc_verify_finish(mc_verifier *v, const mc_message *msg, mc_verify_resu
 	memset(&v->trace, 0, sizeof(v->trace));
 	verify_intermediary(msg, out);
 	verify_conclude(out, v->req.authserv_id);
+	if (v->req.requirements)
+		verify_requirements(msg, v->req.requirements, out);
 	if ((st = mc_dns_log_copy(v->r, v->log_start, &out->dns)) != MC_OK)
 		return st;
 	mc_dns_log_unique(&out->dns); /* prefetched, then asked again by each check */
@@ -207,6 +209,7 @@ mc_status mc_verify_finish(mc_verifier *v, const mc_message *msg, mc_verify_resu
 
 void mc_verify_result_clear(mc_verify_result *res)
 {
+	mc_requirements_clear(&res->requirements);
 	free(res->from_domain);
 	free(res->ip);
 	free(res->helo);

@@ -1,0 +1,88 @@
+/* Bulk-sender requirements: JSON and text, for verify and domain. */
+#include <string.h>
+
+#include "mailcheck/requirements.h"
+#include "report/internal.h"
+
+static const unsigned bits[] = {MC_REQ_GMAIL, MC_REQ_YAHOO, MC_REQ_MICROSOFT};
+
+static json_t *provider_list(unsigned set)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < 3; i++)
+		if (set & bits[i])
+			json_array_append_new(a, json_string(mc_req_provider_name(bits[i])));
+	return a;
+}
+
+json_t *mc_requirements_json(const mc_requirements *q)
+{
+	json_t *o = json_object(), *rules = json_array(), *src = json_array();
+	size_t counts[4] = {0};
+
+	json_object_set_new(o, "providers", provider_list(q->providers));
+	for (size_t i = 0; i < q->n; i++) {
+		const mc_requirement *it = &q->items[i];
+		json_t *j = json_object();
+
+		json_object_set_new(j, "id", json_string(it->rule->id));
+		json_object_set_new(j, "rule", json_string(it->rule->rule));
+		json_object_set_new(j, "applies_to", json_string(it->rule->applies));
+		json_object_set_new(j, "required_by", provider_list(it->rule->providers & q->providers));
+		json_object_set_new(j, "status", json_string(mc_req_status_name(it->status)));
+		json_object_set_new(j, "evidence", mc_json_str(it->evidence));
+		json_array_append_new(rules, j);
+		counts[it->status]++;
+	}
+	json_object_set_new(o, "rules", rules);
+	for (size_t s = 0; s < 4; s++)
+		json_object_set_new(o, mc_req_status_name((mc_req_status)s),
+		                    json_integer((json_int_t)counts[s]));
+	for (size_t i = 0; i < 3; i++)
+		if (q->providers & bits[i])
+			json_array_append_new(src, json_string(mc_req_provider_source(bits[i])));
+	json_object_set_new(o, "sources", src);
+	return o;
+}
+
+static void names(FILE *fp, unsigned set)
+{
+	const char *sep = "";
+
+	for (size_t i = 0; i < 3; i++)
+		if (set & bits[i]) {
+			fprintf(fp, "%s%s", sep, mc_req_provider_name(bits[i]));
+			sep = ", ";
+		}
+}
+
+void mc_requirements_text(mc_text *t, const mc_requirements *q)
+{
+	static const char *const applies[][2] = {
+		{"all", "all senders"}, {"bulk", "bulk senders"},
+		{"bulk_marketing", "bulk senders' marketing mail"},
+	};
+	static const char *const label[] = {"pass", "FAIL", "n/a", "unknown"};
+
+	fprintf(t->fp, "\n  Bulk-sender requirements of ");
+	names(t->fp, q->providers);
+	fprintf(t->fp, ": %zu of %zu fail\n", q->failed, q->n);
+	for (size_t i = 0; i < q->n; i++) {
+		const mc_requirement *it = &q->items[i];
+		const char *who = it->rule->applies;
+
+		for (size_t k = 0; k < 3; k++)
+			if (!strcmp(who, applies[k][0]))
+				who = applies[k][1];
+		fprintf(t->fp, "  %-7s %s (%s: ", label[it->status], it->rule->rule, who);
+		names(t->fp, it->rule->providers & q->providers);
+		fprintf(t->fp, ")\n");
+		if (it->evidence)
+			fprintf(t->fp, "          %s\n", it->evidence);
+	}
+	fprintf(t->fp, "  Sources:\n");
+	for (size_t i = 0; i < 3; i++)
+		if (q->providers & bits[i])
+			fprintf(t->fp, "    %s\n", mc_req_provider_source(bits[i]));
+}
