@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "common/util.h"
+#include "mailcheck/requirements.h"
 #include "mailcheck/trace.h"
 
 /* --json: errors are also an object on stdout (mc_render_error) */
@@ -307,5 +308,15 @@ int cli_jobs(const char *command, const char *v, size_t *jobs)
 		return -1;
 	}
 	*jobs = (size_t)n;
+	return 0;
+}
+
+int cli_requirements(const char *command, const char *v, unsigned *providers)
+{
+	if (!mc_req_parse_providers(v, providers)) {
+		cli_error("%s: invalid value '%s' for --requirements (gmail, yahoo, microsoft or "
+		          "all, or a comma-separated list)", command, v);
+		return -1;
+	}
 	return 0;
 }

@@ -98,6 +98,9 @@ int cmd_bounce(int argc, char **argv, struct mc_ctx *ctx);
 /* Parse --jobs: 1 to CLI_MAX_JOBS into *jobs, else a usage error naming
  * the command; 0 or -1. */
 int cli_jobs(const char *command, const char *v, size_t *jobs);
+/* Parse --requirements: provider names into MC_REQ_* bits, else a usage
+ * error naming the command; 0 or -1. */
+int cli_requirements(const char *command, const char *v, unsigned *providers);
 
 /* Open a message: FILE, or standard input for "-" or NULL. NULL after
  * printing the error. *what names it for messages. */

@@ -28,7 +28,8 @@
 static const char usage[] =
 	"usage: mailcheck domain DOMAIN...|- [--selector SEL]... [--jobs N] "
 	"[--order input|completed] [--no-common-selectors] [--smtp] [--allow-private] [--ca-file PEM] "
-	"[--net-timeout SECONDS] [--trust-anchor FILE] [--https-port N] [--smtp-port N]";
+	"[--net-timeout SECONDS] [--trust-anchor FILE] [--https-port N] [--smtp-port N] "
+	"[--requirements gmail|yahoo|microsoft|all]";
 
 #define MAX_LINE 1024          /* a domain name is at most 253 characters */
 
@@ -437,8 +438,9 @@ static bool selector_ok(const char *s)
 int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 {
 	const char *selectors[MC_DOMAIN_MAX_SELECTORS], *jobs_s = NULL, *order = NULL,
-	           *https_port = NULL, *smtp_port = NULL, *net_timeout = NULL;
+	           *https_port = NULL, *smtp_port = NULL, *net_timeout = NULL, *reqs = NULL;
 	size_t n_sel = 0, jobs = 8;
+	unsigned providers = 0;
 	bool no_common = false, smtp = false;
 	mc_net_opts net = {0};
 	const struct cli_opt opts[] = {
@@ -452,7 +454,8 @@ int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 		{.name = "--https-port", .value = &https_port},
 		{.name = "--smtp-port", .value = &smtp_port},
 		{.name = "--net-timeout", .value = &net_timeout},
-		{.name = "--trust-anchor", .value = &ctx->trust_anchor}, {0},
+		{.name = "--trust-anchor", .value = &ctx->trust_anchor},
+		{.name = "--requirements", .value = &reqs}, {0},
 	};
 	int n = cli_args(argc, argv, opts, 1, INT32_MAX, usage);
 	struct run run = {.ctx = ctx};
@@ -463,7 +466,8 @@ int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 	int rc;
 
 	if (n < 0 || (jobs_s && cli_jobs("domain", jobs_s, &jobs) < 0) ||
-	    net_options(https_port, smtp_port, net_timeout, &net) < 0)
+	    net_options(https_port, smtp_port, net_timeout, &net) < 0 ||
+	    (reqs && cli_requirements("domain", reqs, &providers) < 0))
 		return EXIT_USAGE;
 	if (order && strcmp(order, "input") && strcmp(order, "completed")) {
 		cli_error("domain: invalid value '%s' for --order (input or completed)", order);
@@ -481,7 +485,7 @@ int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 		return EXIT_USAGE;
 	run.opts = (mc_domain_opts){.selectors = selectors, .n_selectors = n_sel,
 	                            .no_common_selectors = no_common, .net = net,
-	                            .smtp = smtp};
+	                            .smtp = smtp, .requirements = providers};
 	if (n == 1 && strcmp(argv[1], "-") == 0) {
 		run.in = stdin;
 		run.several = true;

@@ -659,11 +659,8 @@ int cmd_verify(int argc, char **argv, struct mc_ctx *ctx)
 		return EXIT_USAGE;
 	if (jobs_s && cli_jobs("verify", jobs_s, &jobs) < 0)
 		return EXIT_USAGE;
-	if (reqs && !mc_req_parse_providers(reqs, &req.requirements)) {
-		cli_error("--requirements takes gmail, yahoo, microsoft or all (or a comma-separated "
-		          "list), not '%s'", reqs);
+	if (reqs && cli_requirements("verify", reqs, &req.requirements) < 0)
 		return EXIT_USAGE;
-	}
 	if (!(o.r = cli_resolver(ctx)))
 		return EXIT_USAGE;
 	req.authserv_id = cli_authserv_id(ctx);

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include "mailcheck/dkim.h"
+#include "mailcheck/requirements.h"
 #include "mailcheck/dmarc.h"
 #include "mailcheck/dns.h"
 #include "mailcheck/mx.h"
@@ -36,6 +37,7 @@ typedef enum mc_domain_part {
 	MC_PART_SMTP,
 	MC_PART_DANE,
 	MC_PART_DNSSEC,
+	MC_PART_BULK,          /* the bulk-sender requirements DNS shows */
 	MC_PART_COUNT
 } mc_domain_part;
 
@@ -186,6 +188,10 @@ typedef struct mc_domain_result {
 	char *dnssec_reason;
 	int64_t sig_expires;
 	uint8_t algorithm;
+	/* the bulk-sender rules of the providers asked (all by default), as far
+	 * as DNS shows them */
+	mc_requirements requirements;
+	bool requirements_asked; /* opts->requirements given: the text shows each rule */
 	mc_findings findings;  /* this check's own (the parts' are in their results) */
 	mc_dns_log dns;
 } mc_domain_result;
@@ -196,6 +202,7 @@ typedef struct mc_domain_opts {
 	bool no_common_selectors;     /* ask only the given selectors */
 	mc_net_opts net;              /* HTTPS fetches (MTA-STS policy, BIMI) and SMTP */
 	bool smtp;                    /* probe every MX address on port 25 (--smtp) */
+	unsigned requirements;        /* MC_REQ_*: the providers whose rules are judged; 0: all */
 } mc_domain_opts;
 
 /* The common selectors asked (data, with their source in lib/domain). */

@@ -31,6 +31,7 @@ static const struct {
 	[MC_PART_BIMI] = {"bimi", "BIMI"},     [MC_PART_SMTP] = {"smtp", "SMTP"},
 	[MC_PART_DANE] = {"dane", "DANE"},
 	[MC_PART_DNSSEC] = {"dnssec", "DNSSEC"},
+	[MC_PART_BULK] = {"bulk_senders", "Bulk"},
 };
 
 const char *mc_domain_part_name(mc_domain_part p)
@@ -986,6 +987,8 @@ mc_status mc_domain_check(mc_resolver *r, const char *domain, const mc_domain_op
 	spf_row(out);
 	dmarc_row(out);
 	dkim_row(out);
+	out->requirements_asked = opts && opts->requirements;
+	domain_requirements(out, out->requirements_asked ? opts->requirements : MC_REQ_ALL);
 log:
 	if (out->validated) { /* the answers so far (the walk adds its DS/DNSKEY) */
 		mc_dns_log so_far = {0};
@@ -1013,6 +1016,7 @@ out:
 
 void mc_domain_result_clear(mc_domain_result *res)
 {
+	mc_requirements_clear(&res->requirements);
 	free(res->domain);
 	for (int p = 0; p < MC_PART_COUNT; p++)
 		free(res->rows[p].reason);

@@ -47,6 +47,9 @@ mc_status domain_bimi_assets(mc_resolver *r, mc_domain_result *res, const mc_net
 void domain_bimi_clear(mc_bimi *b);
 
 /* --smtp: probe every MX address (after MTA-STS, reverse DNS and TLSA). */
+/* The bulk-sender rules of these providers as DNS shows them, and their
+ * row (requirements.c); after the SPF, DMARC and DKIM checks. */
+void domain_requirements(mc_domain_result *res, unsigned providers);
 mc_status domain_smtp(mc_domain_result *res, const mc_net_opts *o);
 
 #endif

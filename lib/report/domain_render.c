@@ -261,6 +261,7 @@ json_t *mc_domain_json(const void *result)
 	json_object_set_new(o, "domain", mc_json_str(res->domain));
 	json_object_set_new(o, "result", json_string(mc_verdict_name(res->verdict)));
 	json_object_set_new(o, "parts", rows_json(res));
+	json_object_set_new(o, "requirements", mc_requirements_json(&res->requirements));
 	json_object_set_new(o, "mx", mx_json(res));
 	json_object_set_new(o, "spf", res->exists ? mc_json_nested(mc_spf_lint_json(&res->spf))
 	                                          : json_null());
@@ -333,6 +334,8 @@ void mc_domain_text(mc_text *t, const void *result)
 		mc_text_colored(t, status_color(res->rows[p].status), status);
 		fprintf(t->fp, " %s\n", res->rows[p].reason ? res->rows[p].reason : "");
 	}
+	if (res->requirements_asked)
+		mc_requirements_text(t, &res->requirements);
 	/* what needs changing, errors first: this check's own findings and the
 	 * parts' (their notes are in the JSON, and in each command's output) */
 	const mc_findings *lists[4 + MC_DOMAIN_MAX_SELECTORS];
