@@ -17,6 +17,8 @@
 
 static const char usage[] = "usage: mailcheck bounce [FILE|DIR|-]...";
 
+#define MAX_GROUPS 10000
+
 /* Failed recipients with the same status, category and place. */
 struct group {
 	char *key;
@@ -40,7 +42,9 @@ struct run {
 static void add_group(struct run *b, const mc_bounce_rcpt *rc)
 {
 	const char *at = rc->recipient ? strrchr(rc->recipient, '@') : NULL;
-	char *key = mc_asprintf("%s %s at %s", rc->status ? rc->status : "(no status)",
+	/* bounded: past MAX_GROUPS kinds, the rest are counted as one */
+	char *key = b->n_groups >= MAX_GROUPS ? mc_strdup("(other kinds)")
+	          : mc_asprintf("%s %s at %.255s", rc->status ? rc->status : "(no status)",
 	                        rc->category ? rc->category : "unclassified",
 	                        rc->provider ? rc->provider : at ? at + 1 : "(unknown)");
 

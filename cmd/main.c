@@ -83,7 +83,7 @@ static const struct command commands[] = {
 	{"verify", cmd_verify, "full check of a message: SPF + DKIM + DMARC, explained",
 	 "usage: mailcheck verify [FILE|DIR|-]... [--ip IP] [--helo NAME]\n"
 	 "                        [--mail-from ADDR] [--trust HOST]... [--compare]\n"
-	 "                        [--jobs N]\n"
+	 "                        [--jobs N] [--requirements gmail|yahoo|microsoft|all]\n"
 	 "\n"
 	 "Checks a message as a receiver does: SPF for the client, every DKIM\n"
 	 "signature, DMARC with alignment, the ARC chain, iprev (forward-confirmed\n"
@@ -103,6 +103,10 @@ static const struct command commands[] = {
 	 "did not pass grouped by From domain and cause.\n"
 	 "  --jobs N       verify N messages at a time (threads); reports stay in\n"
 	 "                 input order\n"
+	 "  --requirements PROVIDERS   judge the bulk-sender rules of gmail, yahoo,\n"
+	 "                 microsoft or all (comma-separated): SPF/DKIM, reverse DNS,\n"
+	 "                 TLS, RFC 5322 fields, DMARC, one-click unsubscribe; a failing\n"
+	 "                 rule makes the exit status 1\n"
 	 "Exit status: 0 DMARC passes (without a DMARC record: SPF or DKIM passes\n"
 	 "aligned with From) for every message, 1 one did not, 2 usage error or an\n"
 	 "unreadable message, 3 DNS failure.\n"},
@@ -111,6 +115,7 @@ static const struct command commands[] = {
 	 "                        [--order input|completed] [--no-common-selectors]\n"
 	 "                        [--smtp] [--allow-private] [--ca-file PEM] [--net-timeout S]\n"
 	 "                        [--trust-anchor FILE]\n"
+	 "                        [--requirements gmail|yahoo|microsoft|all]\n"
 	 "\n"
 	 "Checks the mail setup of each DOMAIN: MX (and forward-confirmed reverse DNS\n"
 	 "of every MX address), SPF (as 'spf DOMAIN'), DMARC (as 'dmarc DOMAIN'), DKIM\n"
@@ -137,6 +142,8 @@ static const struct command commands[] = {
 	 "  --trust-anchor FILE     DS/DNSKEY records to validate from (default:\n"
 	 "                          /usr/share/dns/root.key)\n"
 	 "  --https-port N, --smtp-port N   other ports than 443 and 25 (for tests)\n"
+	 "  --requirements PROVIDERS   list the bulk-sender rules of these providers\n"
+	 "                          as far as DNS shows them (the Bulk row: all)\n"
 	 "Exit status: 0 no errors, 1 errors in a domain's setup, 2 usage error or\n"
 	 "a line that is not a domain, 3 DNS failure.\n"},
 	{"bounce", cmd_bounce, "read a bounce: who failed, with which status, and why",

@@ -26,6 +26,9 @@ _mailcheck()
 	--order)
 		COMPREPLY=($(compgen -W "input completed" -- "$cur"))
 		return ;;
+	--requirements)
+		COMPREPLY=($(compgen -W "gmail yahoo microsoft all" -- "$cur"))
+		return ;;
 	esac
 
 	# the command: the first word that is neither an option nor its value
@@ -33,7 +36,7 @@ _mailcheck()
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
 		--zone | --dns | --timeout | --now | --authserv-id | --ip | --helo | \
-		--mail-from | --sender | --selector | --trust | --jobs | --order)
+		--mail-from | --sender | --selector | --trust | --jobs | --order | --requirements)
 			((i++)) ;;
 		-*) ;;
 		*) command=${words[i]}; break ;;
@@ -54,8 +57,8 @@ _mailcheck()
 	spf) own="--sender --helo --compare" ;;
 	dkim) own="--selector --compare" ;;
 	trace) own="--trust" ;;
-	verify) own="--ip --helo --mail-from --trust --compare --jobs" ;;
-	domain) own="--selector --jobs --order --no-common-selectors --smtp --allow-private --ca-file --net-timeout --trust-anchor --https-port --smtp-port" ;;
+	verify) own="--ip --helo --mail-from --trust --compare --jobs --requirements" ;;
+	domain) own="--selector --jobs --order --no-common-selectors --smtp --allow-private --ca-file --net-timeout --trust-anchor --https-port --smtp-port --requirements" ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$own $global" -- "$cur"))
