@@ -8,21 +8,13 @@
  * classify.c.
  */
 #include <ctype.h>
-#include <gmime/gmime.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "bounce/internal.h"
+#include "common/mime.h"
 #include "common/util.h"
-
-static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
-
-static void gmime_start(void)
-{
-	g_mime_init();
-}
 
 /* ---- the parts ---- */
 
@@ -38,20 +30,7 @@ struct parts {
 /* A leaf part's content, transfer encoding undone (bounded). */
 static GByteArray *content(GMimePart *part)
 {
-	GMimeDataWrapper *w = g_mime_part_get_content(part);
-	GMimeStream *out;
-	GByteArray *arr;
-
-	if (!w)
-		return NULL;
-	arr = g_byte_array_new();
-	out = g_mime_stream_mem_new_with_byte_array(arr);
-	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(out), FALSE);
-	g_mime_data_wrapper_write_to_stream(w, out);
-	g_object_unref(out);
-	if (arr->len > MC_BOUNCE_MAX_BYTES)
-		g_byte_array_set_size(arr, MC_BOUNCE_MAX_BYTES);
-	return arr;
+	return mc_mime_content(part, MC_BOUNCE_MAX_BYTES);
 }
 
 static void walk(GMimeObject *obj, struct parts *p)
@@ -70,14 +49,8 @@ static void walk(GMimeObject *obj, struct parts *p)
 		GMimeMessage *m = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
 
 		if (!p->original && m) { /* the returned original: kept as bytes, not read into */
-			GMimeStream *s;
-
 			p->original = "message";
-			p->orig = g_byte_array_new();
-			s = g_mime_stream_mem_new_with_byte_array(p->orig);
-			g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(s), FALSE);
-			g_mime_object_write_to_stream(GMIME_OBJECT(m), NULL, s);
-			g_object_unref(s);
+			p->orig = mc_mime_bytes(m);
 		}
 	} else if (GMIME_IS_PART(obj) && ct) {
 		if (g_mime_content_type_is_type(ct, "message", "delivery-status") ||
@@ -312,8 +285,6 @@ static bool auto_reply(GMimeMessage *m)
 
 mc_status mc_bounce_parse(const char *data, size_t len, mc_bounce_result *out)
 {
-	GMimeStream *s;
-	GMimeParser *parser;
 	GMimeMessage *m;
 	struct parts p = {0};
 	InternetAddressList *to;
@@ -324,18 +295,9 @@ mc_status mc_bounce_parse(const char *data, size_t len, mc_bounce_result *out)
 		                    MC_BOUNCE_MAX_BYTES >> 20);
 	if (!len)
 		return mc_error_set(MC_EPARSE, "the message is empty");
-	pthread_once(&gmime_once, gmime_start);
-	s = g_mime_stream_mem_new_with_buffer(data, len);
-	parser = g_mime_parser_new_with_stream(s);
-	g_object_unref(s);
-	m = g_mime_parser_construct_message(parser, NULL);
-	g_object_unref(parser);
-	if (!m || !g_mime_message_get_mime_part(m)) {
-		if (m)
-			g_object_unref(m);
+	if (!(m = mc_mime_message(data, len)))
 		return mc_error_set(MC_EPARSE, "no header field before the first blank line: "
 		                    "this is not an email message");
-	}
 	walk(g_mime_message_get_mime_part(m), &p);
 	out->original = p.original;
 	to = g_mime_message_get_addresses(m, GMIME_ADDRESS_TYPE_TO);

@@ -1,0 +1,59 @@
+/* GMime, started once per process (g_mime_init is not thread-safe). */
+#include <pthread.h>
+
+#include "common/mime.h"
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void start(void)
+{
+	g_mime_init();
+}
+
+GMimeMessage *mc_mime_message(const char *data, size_t len)
+{
+	GMimeStream *s;
+	GMimeParser *parser;
+	GMimeMessage *m;
+
+	pthread_once(&once, start);
+	s = g_mime_stream_mem_new_with_buffer(data, len);
+	parser = g_mime_parser_new_with_stream(s);
+	g_object_unref(s);
+	m = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+	if (m && !g_mime_message_get_mime_part(m)) {
+		g_object_unref(m);
+		m = NULL;
+	}
+	return m;
+}
+
+GByteArray *mc_mime_content(GMimePart *part, size_t max)
+{
+	GMimeDataWrapper *w = g_mime_part_get_content(part);
+	GMimeStream *out;
+	GByteArray *arr;
+
+	if (!w)
+		return NULL;
+	arr = g_byte_array_new();
+	out = g_mime_stream_mem_new_with_byte_array(arr);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(out), FALSE);
+	g_mime_data_wrapper_write_to_stream(w, out);
+	g_object_unref(out);
+	if (arr->len > max)
+		g_byte_array_set_size(arr, (guint)max);
+	return arr;
+}
+
+GByteArray *mc_mime_bytes(GMimeMessage *m)
+{
+	GByteArray *arr = g_byte_array_new();
+	GMimeStream *s = g_mime_stream_mem_new_with_byte_array(arr);
+
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(s), FALSE);
+	g_mime_object_write_to_stream(GMIME_OBJECT(m), NULL, s);
+	g_object_unref(s);
+	return arr;
+}

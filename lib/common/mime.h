@@ -1,0 +1,18 @@
+/* GMime for the modules that read mail as MIME (bounce, feedback): the
+ * library started once, a message parsed from bytes, a part's content with
+ * its transfer encoding undone -- each bounded. */
+#ifndef MC_COMMON_MIME_H
+#define MC_COMMON_MIME_H
+
+#include <gmime/gmime.h>
+#include <stddef.h>
+
+/* The message in data[0..len) (GMime's, unref it), NULL when it has no
+ * header field before the first blank line. */
+GMimeMessage *mc_mime_message(const char *data, size_t len);
+/* A leaf part's content, decoded, at most max bytes (NULL: no content). */
+GByteArray *mc_mime_content(GMimePart *part, size_t max);
+/* An embedded message (message/rfc822) as bytes. */
+GByteArray *mc_mime_bytes(GMimeMessage *m);
+
+#endif
