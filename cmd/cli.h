@@ -92,6 +92,7 @@ int cmd_trace(int argc, char **argv, struct mc_ctx *ctx);
 int cmd_verify(int argc, char **argv, struct mc_ctx *ctx);
 int cmd_domain(int argc, char **argv, struct mc_ctx *ctx);
 int cmd_bounce(int argc, char **argv, struct mc_ctx *ctx);
+int cmd_report(int argc, char **argv, struct mc_ctx *ctx);
 
 /* --jobs N of the commands that run worker threads (domain, verify). */
 #define CLI_MAX_JOBS 256
@@ -120,6 +121,10 @@ struct cli_messages {
 	size_t unreadable;
 };
 void cli_read_messages(struct cli_messages *m, const char *path);
+/* The entries of a directory (not those starting with '.'), as
+ * "dir/name", in name order, at most 100,000; -1 when it cannot be read. */
+long cli_dir_list(const char *dir, char ***names);
+void cli_dir_free(char **names, long n);
 /* Several messages for sure: more than one argument, or a directory. */
 bool cli_inputs_several(int n, char **argv);
 

@@ -14,7 +14,7 @@
 #include "common/util.h"
 
 #define CHUNK 65536
-#define MAX_MAILDIR_FILES 100000 /* per subdirectory */
+#define MAX_DIR_FILES 100000 /* listed of one directory */
 
 /* Open FILE, or standard input for "-" or no argument. */
 FILE *cli_open_input(const char *path, const char **what)
@@ -66,6 +66,43 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+long cli_dir_list(const char *dir, char ***out)
+{
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	*out = NULL;
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && n < MAX_DIR_FILES) {
+			if (n == cap) {
+				char **nn;
+
+				cap = cap ? cap * 2 : 64;
+				if (!(nn = realloc(names, cap * sizeof(*names))))
+					break;
+				names = nn;
+			}
+			if (asprintf(&names[n], "%s/%s", dir, e->d_name) >= 0)
+				n++;
+		}
+	closedir(d);
+	if (names)
+		qsort(names, n, sizeof(*names), by_name);
+	*out = names;
+	return (long)n;
+}
+
+void cli_dir_free(char **names, long n)
+{
+	for (long i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
 /* A Maildir: every file of cur/ and new/, in name order. */
 static void read_maildir(struct cli_messages *m, const char *dir)
 {
@@ -73,37 +110,17 @@ static void read_maildir(struct cli_messages *m, const char *dir)
 	int opened = 0;
 
 	for (int k = 0; k < 2; k++) {
-		char *sub = NULL, **names = NULL;
-		size_t n = 0, cap = 0;
-		DIR *d;
-		struct dirent *e;
+		char *sub = NULL, **names;
+		long n;
 
-		if (asprintf(&sub, "%s/%s", dir, subs[k]) < 0 || !(d = opendir(sub))) {
-			free(sub);
+		if (asprintf(&sub, "%s/%s", dir, subs[k]) < 0)
 			continue;
+		if ((n = cli_dir_list(sub, &names)) >= 0) {
+			opened++;
+			for (long i = 0; i < n; i++)
+				cli_read_messages(m, names[i]);
+			cli_dir_free(names, n);
 		}
-		opened++;
-		while ((e = readdir(d)))
-			if (e->d_name[0] != '.' && n < MAX_MAILDIR_FILES) {
-				if (n == cap) {
-					char **nn;
-
-					cap = cap ? cap * 2 : 64;
-					if (!(nn = realloc(names, cap * sizeof(*names))))
-						break;
-					names = nn;
-				}
-				if (asprintf(&names[n], "%s/%s", sub, e->d_name) >= 0)
-					n++;
-			}
-		closedir(d);
-		if (names)
-			qsort(names, n, sizeof(*names), by_name);
-		for (size_t i = 0; i < n; i++) {
-			cli_read_messages(m, names[i]);
-			free(names[i]);
-		}
-		free(names);
 		free(sub);
 	}
 	if (!opened) {

@@ -162,6 +162,23 @@ static const struct command commands[] = {
 	 "message (JSON: one per line), then failed recipients counted by cause.\n"
 	 "Exit status: 0 no recipient failed (delays only), 1 one failed, 2 usage\n"
 	 "error, an unreadable message, or no bounce at all.\n"},
+	{"report", cmd_report, "read DMARC aggregate/failure and SMTP TLS reports",
+	 "usage: mailcheck report FILE...|DIR|- [--no-lookups]\n"
+	 "\n"
+	 "Reads the reports a domain receives: DMARC aggregate reports (RFC 7489\n"
+	 "appendix C, RFC 9990: .xml, .xml.gz, .zip, or mailed as attachments),\n"
+	 "DMARC failure reports (ARF: the returned message is verified as the\n"
+	 "reporter saw it) and SMTP TLS reports (RFC 8460 JSON, plain or gzip);\n"
+	 "files, mbox files, directories (Maildir too). Sums them per sending source\n"
+	 "(IP, PTR name, provider) with SPF/DKIM results, alignment, dispositions and\n"
+	 "overrides, then explains each of the main sources, most messages first:\n"
+	 "passes, not aligned (set up a custom DKIM domain), forwarded, not in SPF,\n"
+	 "likely spoofing -- and what p=quarantine/reject would do. TLS reports: per\n"
+	 "policy and MX host, failures by result type with the fix.\n"
+	 "  --no-lookups   no PTR and SPF lookups for the sources\n"
+	 "Exit status: 0 every source with 1% of the messages or more passes DMARC\n"
+	 "(and no TLS failure), 1 otherwise, 2 an input that could not be read (the\n"
+	 "others are still read and reported).\n"},
 };
 
 static const char global_usage[] =

@@ -11,7 +11,7 @@ _mailcheck()
 		cword=$COMP_CWORD
 	}
 
-	local commands="mx spf dkim dmarc trace verify domain bounce"
+	local commands="mx spf dkim dmarc trace verify domain bounce report"
 	local global="--json --dns --zone --timeout --now --authserv-id --verbose --quiet
 		--no-color --help --version -v -q -h -V"
 
@@ -58,6 +58,7 @@ _mailcheck()
 	dkim) own="--selector --compare" ;;
 	trace) own="--trust" ;;
 	verify) own="--ip --helo --mail-from --trust --compare --jobs --requirements" ;;
+	report) own="--no-lookups" ;;
 	domain) own="--selector --jobs --order --no-common-selectors --smtp --allow-private --ca-file --net-timeout --trust-anchor --https-port --smtp-port --requirements" ;;
 	esac
 	if [[ $cur == -* ]]; then
@@ -65,7 +66,7 @@ _mailcheck()
 		return
 	fi
 	case $command in
-	dkim | trace | verify | bounce) # message files, mbox files, Maildir directories
+	dkim | trace | verify | bounce | report) # message and report files, mbox, directories
 		COMPREPLY=($(compgen -f -- "$cur")) ;;
 	esac
 }

@@ -82,6 +82,9 @@ void mc_verify_text(mc_text *t, const void *result);
 json_t *mc_requirements_json(const mc_requirements *q);
 void mc_requirements_text(mc_text *t, const mc_requirements *q);
 
+json_t *mc_feedback_json(const void *result);
+void mc_feedback_text(mc_text *t, const void *result);
+
 json_t *mc_bounce_json(const void *result);
 void mc_bounce_text(mc_text *t, const void *result);
 

@@ -8,6 +8,7 @@
 #include "common/util.h"
 #include "report/internal.h"
 #include "mailcheck/bounce.h"
+#include "mailcheck/feedback.h"
 #include "mailcheck/domain.h"
 #include "mailcheck/verify.h"
 #include "mailcheck/dmarc.h"
@@ -34,6 +35,7 @@ static const struct renderer renderers[] = {
 	[MC_RESULT_VERIFY] = {mc_verify_json, mc_verify_text, DNS(mc_verify_result)},
 	[MC_RESULT_DOMAIN] = {mc_domain_json, mc_domain_text, DNS(mc_domain_result)},
 	[MC_RESULT_BOUNCE] = {mc_bounce_json, mc_bounce_text, DNS(mc_bounce_result)},
+	[MC_RESULT_FEEDBACK] = {mc_feedback_json, mc_feedback_text, DNS(mc_feedback_result)},
 };
 
 /* One object on one line (NDJSON when there are several), its DNS log

@@ -1,0 +1,174 @@
+/*
+ * Reports a domain receives about its mail: DMARC aggregate reports (RFC
+ * 7489 appendix C, RFC 9990) as XML, gzip, zip or attached to a message;
+ * DMARC failure reports (ARF, RFC 6591); SMTP TLS reports (RFC 8460 JSON,
+ * plain or gzip). They are read as they stream -- a report's rows are
+ * folded into per-source totals and not kept -- and concluded with what
+ * each sending source must change.
+ */
+#ifndef MAILCHECK_FEEDBACK_H
+#define MAILCHECK_FEEDBACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mailcheck/dns.h"
+#include "mailcheck/report.h"
+#include "mailcheck/status.h"
+#include "mailcheck/verify.h"
+
+/* Bounds (hostile input): */
+#define MC_FEEDBACK_MAX_UNPACKED ((uint64_t)1 << 30) /* bytes out of one gzip/zip member */
+#define MC_FEEDBACK_MAX_ZIP_ENTRIES 64       /* read of one zip */
+#define MC_FEEDBACK_MAX_MESSAGE ((size_t)64 << 20) /* a report as mail, or an attachment */
+#define MC_FEEDBACK_MAX_JSON ((size_t)16 << 20)    /* a TLS report */
+#define MC_FEEDBACK_MAX_SOURCES 100000       /* distinct source IPs; then "other" */
+#define MC_FEEDBACK_MAX_KEPT 8               /* domains, selectors, ... kept per source */
+#define MC_FEEDBACK_MAX_DEPTH 32             /* XML element nesting */
+#define MC_FEEDBACK_MAX_FAILURES 1000        /* failure reports verified and kept */
+#define MC_FEEDBACK_EXPLAINED 50             /* sources looked up (PTR, SPF) and explained */
+
+/* A domain (or domain + selector, or reason) with how many messages. */
+typedef struct mc_fb_count {
+	char *name;
+	char *detail;          /* the result ("pass", ...), selector, or comment; may be NULL */
+	uint64_t messages;
+} mc_fb_count;
+
+typedef struct mc_fb_counts {
+	mc_fb_count items[MC_FEEDBACK_MAX_KEPT];
+	size_t n;
+	uint64_t other;        /* messages of the names past MC_FEEDBACK_MAX_KEPT */
+} mc_fb_counts;
+
+/* One sending source (IP address) over all aggregate reports. */
+typedef struct mc_fb_source {
+	char *ip;              /* "other" for the sources past MC_FEEDBACK_MAX_SOURCES */
+	uint64_t messages;
+	uint64_t dmarc_pass;   /* policy_evaluated dkim=pass or spf=pass */
+	uint64_t dkim_aligned, spf_aligned; /* policy_evaluated dkim=pass, spf=pass */
+	uint64_t none, quarantine, reject;  /* the disposition applied */
+	mc_fb_counts header_from, spf, dkim, overrides, reporters;
+	/* concluded (the first MC_FEEDBACK_EXPLAINED sources by messages) */
+	char *ptr;             /* its PTR name, NULL when none (or not looked up) */
+	const char *provider;  /* "Mailchimp", "Google", ... when the PTR name or an
+	                        * authenticated domain says so */
+	int in_spf;            /* 1: the report domain's SPF authorizes it; 0: not; -1: not checked */
+	const char *kind;      /* stable: "passes", "spf_only", "not_aligned", "forwarded",
+	                        * "not_in_spf", "spoofing", "fails" */
+	char *explanation;
+} mc_fb_source;
+
+/* A policy published, as the reports saw it. */
+typedef struct mc_fb_policy {
+	char *domain, *p, *sp, *adkim, *aspf;
+	int pct;               /* -1 when not given */
+	uint64_t reports;
+} mc_fb_policy;
+
+/* A reporting organisation. */
+typedef struct mc_fb_reporter {
+	char *org;
+	uint64_t reports, messages;
+} mc_fb_reporter;
+
+/* SMTP TLS reports: one policy of one domain, and its receiving MX hosts. */
+typedef struct mc_fb_tls_mx {
+	char *host;            /* receiving-mx-hostname, "" when not given */
+	uint64_t failures;
+	mc_fb_counts results;  /* result-type with failed sessions */
+} mc_fb_tls_mx;
+
+#define MC_FEEDBACK_MAX_TLS 64
+typedef struct mc_fb_tls_policy {
+	char *domain;          /* policy-domain */
+	char *type;            /* sts, tlsa, no-policy-found */
+	char *mode;            /* STS mode from the policy string, NULL when none */
+	uint64_t successes, failures;
+	mc_fb_tls_mx mx[MC_FEEDBACK_MAX_KEPT];
+	size_t n_mx;
+	char **fixes;          /* a sentence per result type seen */
+	size_t n_fixes;
+	uint64_t reports;
+} mc_fb_tls_policy;
+
+/* A DMARC failure report (ARF auth-failure) and mailcheck's own check of
+ * what it returned. */
+typedef struct mc_fb_failure {
+	char *what;            /* the input */
+	char *reporter;        /* From of the report, or its Reporting-MTA */
+	char *feedback_type, *auth_failure; /* "auth-failure", "dmarc" ... */
+	char *reported_domain, *source_ip, *original_mail_from, *arrival_date;
+	char *authentication_results; /* the report's own verdict */
+	char *dkim_domain, *dkim_selector;
+	const char *returned;  /* "message", "headers" or NULL */
+	mc_verify_result *check; /* verify on what came back, NULL when nothing did */
+} mc_fb_failure;
+
+typedef struct mc_fb_unreadable {
+	char *what, *why;
+} mc_fb_unreadable;
+
+#define MC_FEEDBACK_MAX_UNREADABLE 1000
+
+typedef struct mc_feedback_result {
+	/* aggregate reports */
+	uint64_t aggregate_reports, rows, messages, dmarc_pass;
+	int64_t begin, end;    /* the date range covered, 0 when none */
+	mc_fb_policy *policies;
+	size_t n_policies;
+	mc_fb_reporter *reporters;
+	size_t n_reporters;
+	mc_fb_source *sources; /* most messages first */
+	size_t n_sources;
+	/* what p=quarantine / p=reject would do to the sources that look
+	 * legitimate (some authentication passes, a known provider) and to the
+	 * rest, in messages now failing DMARC */
+	uint64_t legitimate_failing, suspicious_failing;
+	/* TLS reports */
+	uint64_t tls_reports;
+	mc_fb_tls_policy *tls;
+	size_t n_tls;
+	/* failure reports */
+	mc_fb_failure *failures;
+	size_t n_failures;
+	uint64_t failure_reports;
+	/* inputs that could not be read, each named with why */
+	mc_fb_unreadable *unreadable;
+	size_t n_unreadable;
+	uint64_t unreadable_total;
+	mc_verdict verdict;    /* PASS: every meaningful source passes DMARC and no TLS failure;
+	                        * FAIL otherwise; NONE: no report read */
+	mc_findings findings;
+	mc_dns_log dns;
+} mc_feedback_result;
+
+typedef struct mc_feedback mc_feedback;
+
+typedef struct mc_feedback_opts {
+	time_t now;            /* for the failure reports' verify; 0: now */
+	const char *authserv_id;
+	bool no_lookups;       /* no PTR / SPF lookups for the sources */
+} mc_feedback_opts;
+
+mc_status mc_feedback_new(mc_feedback **out, mc_resolver *r, const mc_feedback_opts *opts);
+/* A file or stream: a report file -- XML (aggregate), JSON (TLS), gzip or
+ * zip of them, told by its first bytes -- or mail: an mbox of messages, or
+ * one message, with reports attached or a failure report. A seekable file
+ * is needed for zip (a pipe is read into memory first, at most 64 MiB). An
+ * input that cannot be read is recorded as unreadable (MC_OK); only
+ * MC_ENOMEM stops. */
+mc_status mc_feedback_add_stream(mc_feedback *f, FILE *fp, const char *what);
+/* Bytes: a report file's content, or a message (RFC 5322) carrying
+ * reports as attachments, or a failure report (ARF). */
+mc_status mc_feedback_add_bytes(mc_feedback *f, const char *data, size_t len, const char *what);
+/* Does this start look like a report file (gzip, zip, XML, JSON) rather
+ * than a message? */
+bool mc_feedback_is_report_file(const unsigned char *start, size_t n);
+/* Conclude: look the main sources up, explain them, order them. */
+mc_status mc_feedback_finish(mc_feedback *f, mc_feedback_result *out);
+void mc_feedback_free(mc_feedback *f);
+void mc_feedback_result_clear(mc_feedback_result *res);
+
+#endif

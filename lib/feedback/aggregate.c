@@ -1,0 +1,446 @@
+/*
+ * DMARC aggregate reports (RFC 7489 appendix C; RFC 9990 with its
+ * namespace): libxml2's streaming reader over the bytes as they come, so a
+ * report of a million rows is read in flat memory. The parser runs with
+ * network access off, no entity substitution, no DTD loading and its
+ * default size limits (no XML_PARSE_HUGE); elements nest at most
+ * MC_FEEDBACK_MAX_DEPTH deep. Elements are matched by local name along
+ * their path, so both schemas (and the old draft's) read the same.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <libxml/xmlreader.h>
+
+#include "common/util.h"
+#include "feedback/internal.h"
+
+#define MAX_TEXT 1024
+
+struct reader {
+	mc_feedback *f;
+	fb_in *in;
+	char names[MC_FEEDBACK_MAX_DEPTH + 1][32];
+	int depth;             /* elements open */
+	char text[MAX_TEXT];
+	size_t text_len;
+	fb_meta meta;
+	fb_row row;
+	bool in_record, root_ok;
+	uint64_t rows, bad_rows, messages;
+	char first_bad[200];
+	char xml_error[200];
+	bool io_error;
+	bool sanitize;         /* UTF-8: bad bytes become '?' */
+	char carry[4];
+	size_t n_carry;
+	bool wrapped;          /* <feedback> inside another root (seen in real reports) */
+	bool closed;           /* </feedback> was read: what follows cannot spoil it */
+};
+
+/* Bytes for libxml2. Reports that declare no other encoding are UTF-8;
+ * a byte that breaks UTF-8 (real reports carry Latin-1 names) becomes '?'
+ * rather than ending the report, as parsedmarc reads them too. A sequence
+ * cut at the end of a read waits for the next. */
+static int io_read(void *ctx, char *buf, int len)
+{
+	struct reader *rd = ctx;
+	size_t n = rd->n_carry;
+
+	if (len < 4) /* libxml2 asks 4 bytes first, then more */
+		return -1;
+	memcpy(buf, rd->carry, n);
+	rd->n_carry = 0;
+	for (;;) {
+		long got = fb_read(rd->in, buf + n, (size_t)len - n);
+		size_t i = 0;
+
+		if (got < 0) {
+			rd->io_error = true;
+			return -1;
+		}
+		n += (size_t)got;
+		if (!rd->sanitize)
+			return (int)n;
+		while (i < n) {
+			unsigned char c = (unsigned char)buf[i];
+			size_t need = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
+			            : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+			size_t k;
+
+			if (!need) {
+				buf[i++] = '?';
+				continue;
+			}
+			if (i + need > n && got > 0) { /* cut: the rest comes next time */
+				rd->n_carry = n - i;
+				memcpy(rd->carry, buf + i, rd->n_carry);
+				n = i;
+				break;
+			}
+			for (k = 1; k < need && i + k < n && ((unsigned char)buf[i + k] & 0xc0) == 0x80; k++)
+				;
+			if (k < need)
+				buf[i++] = '?';
+			else
+				i += need;
+		}
+		if (n || got == 0)
+			return (int)n;
+		/* everything was a cut sequence: read on */
+		memcpy(buf, rd->carry, rd->n_carry);
+		n = rd->n_carry;
+		rd->n_carry = 0;
+	}
+}
+
+static int io_close(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+static void on_error(void *arg, const char *msg, xmlParserSeverities severity,
+                     xmlTextReaderLocatorPtr loc)
+{
+	struct reader *rd = arg;
+
+	if (severity != XML_PARSER_SEVERITY_ERROR || rd->xml_error[0])
+		return;
+	snprintf(rd->xml_error, sizeof(rd->xml_error), "line %d: %.*s",
+	         xmlTextReaderLocatorLineNumber(loc), (int)strcspn(msg, "\n"), msg);
+}
+
+/* Is the open element path, from the root, exactly these names? */
+static bool at(const struct reader *rd, int n, ...)
+{
+	va_list ap;
+	bool same = rd->depth == n;
+
+	va_start(ap, n);
+	for (int i = 0; i < n; i++) {
+		const char *want = va_arg(ap, const char *);
+
+		if (same && strcmp(rd->names[i], want) != 0)
+			same = false;
+	}
+	va_end(ap);
+	return same;
+}
+
+/* A field's text, cut to its buffer (longer values are no valid ones). */
+static void copy(char *dst, size_t size, const char *text)
+{
+	size_t n = strlen(text);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, text, n);
+	dst[n] = '\0';
+}
+
+static void lower(char *s)
+{
+	for (; *s; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
+static bool number(const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!isdigit((unsigned char)*s))
+		return false;
+	v = strtoull(s, &end, 10);
+	if (*end || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* The text of an element ends: put it where its path says. */
+static void field(struct reader *rd)
+{
+	char *t = rd->text;
+	fb_row *r = &rd->row;
+	uint64_t v;
+
+	if (rd->depth < 2)
+		return;
+	const char *name = rd->names[rd->depth - 1];
+
+	if (at(rd, 3, "feedback", "report_metadata", "org_name"))
+		copy(rd->meta.org, sizeof(rd->meta.org), t);
+	else if (at(rd, 3, "feedback", "report_metadata", "email"))
+		copy(rd->meta.email, sizeof(rd->meta.email), t);
+	else if (at(rd, 3, "feedback", "report_metadata", "report_id"))
+		copy(rd->meta.report_id, sizeof(rd->meta.report_id), t);
+	else if (at(rd, 4, "feedback", "report_metadata", "date_range", "begin") &&
+	         number(t, INT64_MAX, &v))
+		rd->meta.begin = (int64_t)v;
+	else if (at(rd, 4, "feedback", "report_metadata", "date_range", "end") &&
+	         number(t, INT64_MAX, &v))
+		rd->meta.end = (int64_t)v;
+	else if (rd->depth == 3 && !strcmp(rd->names[1], "policy_published")) {
+		lower(t);
+		if (!strcmp(name, "domain"))
+			copy(rd->meta.domain, sizeof(rd->meta.domain), t);
+		else if (!strcmp(name, "p"))
+			copy(rd->meta.p, sizeof(rd->meta.p), t);
+		else if (!strcmp(name, "sp"))
+			copy(rd->meta.sp, sizeof(rd->meta.sp), t);
+		else if (!strcmp(name, "adkim"))
+			copy(rd->meta.adkim, sizeof(rd->meta.adkim), t);
+		else if (!strcmp(name, "aspf"))
+			copy(rd->meta.aspf, sizeof(rd->meta.aspf), t);
+		else if (!strcmp(name, "pct") && number(t, 100, &v))
+			rd->meta.pct = (int)v;
+	} else if (rd->in_record && rd->depth >= 4 && !strcmp(rd->names[2], "row")) {
+		if (at(rd, 4, "feedback", "record", "row", "source_ip"))
+			copy(r->ip, sizeof(r->ip), t);
+		else if (at(rd, 4, "feedback", "record", "row", "count")) {
+			if (number(t, (uint64_t)1 << 53, &v))
+				r->count = v;
+			else
+				r->count = UINT64_MAX; /* marks the row bad */
+		} else if (rd->depth == 5 && !strcmp(rd->names[3], "policy_evaluated")) {
+			lower(t);
+			if (!strcmp(name, "disposition"))
+				copy(r->disposition, sizeof(r->disposition), t);
+			else if (!strcmp(name, "dkim"))
+				copy(r->dkim, sizeof(r->dkim), t);
+			else if (!strcmp(name, "spf"))
+				copy(r->spf, sizeof(r->spf), t);
+		} else if (rd->depth == 6 && !strcmp(rd->names[4], "reason") && !strcmp(name, "type") &&
+		           r->n_reasons < FB_MAX_REASONS) {
+			lower(t);
+			copy(r->reasons[r->n_reasons++], sizeof(r->reasons[0]), t);
+		}
+	} else if (rd->in_record && rd->depth == 4 && !strcmp(rd->names[2], "identifiers")) {
+		lower(t);
+		if (!strcmp(name, "header_from"))
+			copy(r->header_from, sizeof(r->header_from), t);
+		else if (!strcmp(name, "envelope_from"))
+			copy(r->envelope_from, sizeof(r->envelope_from), t);
+	} else if (rd->in_record && rd->depth == 5 && !strcmp(rd->names[2], "auth_results")) {
+		bool dkim = !strcmp(rd->names[3], "dkim");
+		fb_auth *a = dkim ? (r->n_dkim ? &r->dkim_auth[r->n_dkim - 1] : NULL)
+		                  : (r->n_spf ? &r->spf_auth[r->n_spf - 1] : NULL);
+
+		if (!a || (!dkim && strcmp(rd->names[3], "spf")))
+			return;
+		if (!strcmp(name, "domain")) {
+			lower(t);
+			copy(a->domain, sizeof(a->domain), t);
+		} else if (!strcmp(name, "result")) {
+			lower(t);
+			copy(a->result, sizeof(a->result), t);
+		} else if (!strcmp(name, dkim ? "selector" : "scope")) {
+			copy(a->detail, sizeof(a->detail), t);
+		}
+	}
+}
+
+static void trim(struct reader *rd)
+{
+	char *s = rd->text;
+	size_t n = rd->text_len;
+
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	s[n] = '\0';
+	size_t lead = strspn(s, " \t\r\n");
+
+	memmove(s, s + lead, n - lead + 1);
+}
+
+/* Does the XML declaration leave the encoding UTF-8 (none named, or
+ * UTF-8/US-ASCII)? */
+static bool utf8_declared(fb_in *in)
+{
+	const unsigned char *start;
+	size_t n = fb_peek(in, &start, 200);
+	char head[201];
+	const char *enc, *decl_end;
+
+	memcpy(head, start, n);
+	head[n] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if (!head[i])
+			head[i] = ' ';
+	if (strncmp(head + strspn(head, " \t\r\n\xef\xbb\xbf"), "<?xml", 5) != 0)
+		return true;
+	decl_end = strstr(head, "?>");
+	enc = strstr(head, "encoding");
+	if (!enc || (decl_end && enc > decl_end))
+		return true;
+	enc += strcspn(enc, "\"'");
+	if (!*enc)
+		return true;
+	enc++;
+	return !strncasecmp(enc, "utf-8", 5) || !strncasecmp(enc, "utf8", 4) ||
+	       !strncasecmp(enc, "us-ascii", 8);
+}
+
+static bool valid_ip(const char *s)
+{
+	char rev[80];
+
+	return mc_ip_reverse_name(s, rev, sizeof(rev));
+}
+
+static mc_status end_record(struct reader *rd)
+{
+	fb_row *r = &rd->row;
+
+	rd->in_record = false;
+	if (!valid_ip(r->ip) || r->count == UINT64_MAX) {
+		if (!rd->bad_rows++)
+			snprintf(rd->first_bad, sizeof(rd->first_bad), "%s",
+			         !valid_ip(r->ip) ? "a record whose source_ip is no IP address"
+			                          : "a record whose count is no number");
+		return MC_OK;
+	}
+	rd->rows++;
+	rd->messages += r->count;
+	return fb_add_row(rd->f, r, rd->meta.org);
+}
+
+static mc_status element_start(struct reader *rd, xmlTextReaderPtr x)
+{
+	const char *name = (const char *)xmlTextReaderConstLocalName(x);
+
+	if (rd->depth >= MC_FEEDBACK_MAX_DEPTH)
+		return mc_error_set(MC_EPARSE, "elements nest more than %d deep",
+		                    MC_FEEDBACK_MAX_DEPTH);
+	if (rd->depth == 0) {
+		if (strcmp(name, "feedback") != 0) {
+			/* one wrapper around <feedback> is read through (a real
+			 * reporter wraps its report in <xs:schema>) */
+			if (!rd->wrapped && !rd->root_ok && xmlTextReaderDepth(x) == 0) {
+				rd->wrapped = true;
+				return MC_OK;
+			}
+			return mc_error_set(MC_EPARSE, "not a DMARC aggregate report: the root element is "
+			                    "<%.40s>, not <feedback>", name);
+		}
+		if (rd->root_ok)
+			return mc_error_set(MC_EPARSE, "a second <feedback> element");
+		rd->root_ok = true;
+	}
+	snprintf(rd->names[rd->depth], sizeof(rd->names[0]), "%s", name);
+	rd->depth++;
+	rd->text_len = 0;
+	if (at(rd, 2, "feedback", "record")) {
+		memset(&rd->row, 0, sizeof(rd->row));
+		rd->in_record = true;
+	} else if (rd->in_record && rd->depth == 4 && !strcmp(rd->names[2], "auth_results")) {
+		fb_row *r = &rd->row;
+
+		if (!strcmp(name, "dkim") && r->n_dkim < FB_MAX_AUTH)
+			memset(&r->dkim_auth[r->n_dkim++], 0, sizeof(fb_auth));
+		else if (!strcmp(name, "spf") && r->n_spf < FB_MAX_AUTH)
+			memset(&r->spf_auth[r->n_spf++], 0, sizeof(fb_auth));
+	}
+	return MC_OK;
+}
+
+static mc_status element_end(struct reader *rd)
+{
+	mc_status st = MC_OK;
+
+	if (rd->depth <= 0)
+		return MC_OK;
+	trim(rd);
+	field(rd);
+	rd->text_len = 0;
+	if (at(rd, 2, "feedback", "record") && rd->in_record)
+		st = end_record(rd);
+	rd->closed |= rd->depth == 1;
+	rd->depth--;
+	return st;
+}
+
+bool fb_read_aggregate(mc_feedback *f, fb_in *in, const char *what, char *why, size_t why_size)
+{
+	struct reader *rd = calloc(1, sizeof(*rd));
+	xmlTextReaderPtr x;
+	mc_status st = MC_OK;
+	int rc;
+
+	if (!rd) {
+		snprintf(why, why_size, "out of memory");
+		return false;
+	}
+	rd->f = f;
+	rd->in = in;
+	rd->meta.pct = -1;
+	rd->sanitize = utf8_declared(in);
+	x = xmlReaderForIO(io_read, io_close, rd, NULL, NULL,
+	                   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (!x) {
+		snprintf(why, why_size, "out of memory");
+		free(rd);
+		return false;
+	}
+	xmlTextReaderSetErrorHandler(x, on_error, rd);
+	while (st == MC_OK && (rc = xmlTextReaderRead(x)) == 1) {
+		int type = xmlTextReaderNodeType(x);
+
+		if (type == XML_READER_TYPE_ELEMENT) {
+			bool empty = xmlTextReaderIsEmptyElement(x);
+
+			st = element_start(rd, x);
+			if (st == MC_OK && empty)
+				st = element_end(rd);
+		} else if (type == XML_READER_TYPE_END_ELEMENT) {
+			st = element_end(rd);
+		} else if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
+		           type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
+			const char *v = (const char *)xmlTextReaderConstValue(x);
+			size_t n = v ? strlen(v) : 0;
+
+			if (n > MAX_TEXT - 1 - rd->text_len)
+				n = MAX_TEXT - 1 - rd->text_len;
+			memcpy(rd->text + rd->text_len, v, n);
+			rd->text_len += n;
+			rd->text[rd->text_len] = '\0';
+		} else if (type == XML_READER_TYPE_ENTITY_REFERENCE || type == XML_READER_TYPE_DOCUMENT_TYPE) {
+			/* no report needs a DTD or entities: refusing them is refusing
+			 * entity bombs */
+			st = mc_error_set(MC_EPARSE, "a DOCTYPE or entity reference: DMARC reports have none");
+		}
+	}
+	/* an error after </feedback> (an unclosed wrapper, trailing bytes)
+	 * leaves the report whole */
+	if (st == MC_OK && rc != 0 && rd->closed && !rd->io_error)
+		rc = 0;
+	bool ok = st == MC_OK && rc == 0 && rd->root_ok;
+
+	if (st == MC_ENOMEM) {
+		snprintf(why, why_size, "out of memory");
+	} else if (st != MC_OK) {
+		snprintf(why, why_size, "%s", mc_error_last());
+	} else if (rc != 0) {
+		snprintf(why, why_size, "%s", rd->io_error && in->err[0] ? in->err
+		         : rd->xml_error[0] ? rd->xml_error : "invalid XML");
+	} else if (!rd->root_ok) {
+		snprintf(why, why_size, "no XML element in it");
+	}
+	/* what was read counts, even from a report that breaks off */
+	if (rd->rows || ok)
+		fb_add_report(f, &rd->meta, rd->messages);
+	if (ok && rd->bad_rows) {
+		char *m = mc_asprintf("%llu record%s skipped: %s", (unsigned long long)rd->bad_rows,
+		                      rd->bad_rows == 1 ? "" : "s", rd->first_bad);
+
+		fb_unreadable(f, what, m ? m : "records skipped");
+		free(m);
+	}
+	xmlFreeTextReader(x);
+	free(rd);
+	return ok;
+}

@@ -1,0 +1,87 @@
+/* Inside lib/feedback. */
+#ifndef MC_FEEDBACK_INTERNAL_H
+#define MC_FEEDBACK_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <zip.h>
+#include <zlib.h>
+
+#include "mailcheck/feedback.h"
+
+/* ---- bytes in (input.c): a FILE, memory or a zip member, inflated when
+ * gzip, with what was peeked given back first ---- */
+typedef struct fb_in {
+	FILE *fp;
+	const unsigned char *mem;
+	size_t mem_len, mem_pos;
+	zip_file_t *zf;
+	/* gzip */
+	bool gz, gz_end;
+	z_stream z;
+	unsigned char *zbuf;
+	/* given back: raw (before inflating) and content (after) */
+	unsigned char raw_back[16], back[512];
+	size_t n_raw_back, raw_pos, n_back, back_pos;
+	uint64_t out;          /* content bytes delivered */
+	char err[200];         /* why reading stopped, "" at a clean end */
+} fb_in;
+
+/* Read up to n content bytes: > 0, 0 at the end, -1 on error (err). */
+long fb_read(fb_in *in, void *buf, size_t n);
+/* The first up to n content bytes (at most 512), given back to the next
+ * reads; returns how many there are (<= n). */
+size_t fb_peek(fb_in *in, const unsigned char **start, size_t n);
+/* Start inflating when the raw bytes are gzip. */
+bool fb_gunzip_if(fb_in *in);
+void fb_in_close(fb_in *in);
+
+/* ---- one aggregate report row, as read (aggregate.c) ---- */
+#define FB_MAX_AUTH 8
+#define FB_MAX_REASONS 4
+typedef struct fb_auth {
+	char domain[256], detail[128], result[32];
+} fb_auth;
+
+typedef struct fb_row {
+	char ip[64];
+	uint64_t count;
+	char disposition[32], dkim[32], spf[32];
+	char header_from[256], envelope_from[256];
+	fb_auth dkim_auth[FB_MAX_AUTH], spf_auth[FB_MAX_AUTH];
+	size_t n_dkim, n_spf;
+	char reasons[FB_MAX_REASONS][32];
+	size_t n_reasons;
+} fb_row;
+
+typedef struct fb_meta {
+	char org[256], report_id[256], email[256];
+	int64_t begin, end;
+	char domain[256], p[32], sp[32], adkim[8], aspf[8];
+	int pct;
+} fb_meta;
+
+/* Read an aggregate report from in (XML): each row to fb_add_row, then
+ * the report to fb_add_report. false (with why) when it is no readable
+ * report; rows already added stay counted. */
+bool fb_read_aggregate(mc_feedback *f, fb_in *in, const char *what, char *why, size_t why_size);
+/* Read a TLS report (RFC 8460 JSON). */
+bool fb_read_tls(mc_feedback *f, fb_in *in, const char *what, char *why, size_t why_size);
+/* A failure report (ARF) message, whole. */
+mc_status fb_read_failure(mc_feedback *f, const char *data, size_t len, const char *what);
+
+/* ---- the totals (summary.c) ---- */
+mc_status fb_add_row(mc_feedback *f, const fb_row *row, const char *org);
+mc_status fb_add_report(mc_feedback *f, const fb_meta *m, uint64_t messages);
+void fb_unreadable(mc_feedback *f, const char *what, const char *why);
+/* The totals of one TLS policy (NULL past MC_FEEDBACK_MAX_TLS); a new
+ * failure report's slot (NULL past MC_FEEDBACK_MAX_FAILURES: counted only). */
+mc_fb_tls_policy *fb_tls_policy(mc_feedback *f, const char *domain, const char *type);
+mc_fb_failure *fb_new_failure(mc_feedback *f);
+mc_resolver *fb_resolver(mc_feedback *f);
+const mc_feedback_opts *fb_opts(mc_feedback *f);
+mc_feedback_result *fb_result(mc_feedback *f);
+
+#endif

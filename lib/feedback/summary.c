@@ -1,0 +1,683 @@
+/*
+ * The totals over every report read, and the conclusion: per source IP
+ * (a hash table of at most MC_FEEDBACK_MAX_SOURCES; later new ones are
+ * counted together as "other"), its messages, DMARC results, dispositions,
+ * the domains SPF and DKIM passed or failed for, the overrides; then, for
+ * the sources with the most messages, the PTR name, the provider, whether
+ * the report domain's SPF lists it, and what it must change.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/util.h"
+#include "feedback/internal.h"
+#include "mailcheck/spf.h"
+
+struct mc_feedback {
+	mc_resolver *r;
+	mc_feedback_opts opts;
+	mc_feedback_result res;
+	size_t cap_sources, cap_policies, cap_reporters, cap_failures, cap_unreadable, cap_tls;
+	size_t *table;         /* open addressing: index + 1 into res.sources, 0 empty */
+	size_t table_size;
+	size_t other;          /* index + 1 of the "other" source, 0 none */
+	size_t log_start;
+};
+
+mc_resolver *fb_resolver(mc_feedback *f) { return f->r; }
+const mc_feedback_opts *fb_opts(mc_feedback *f) { return &f->opts; }
+mc_feedback_result *fb_result(mc_feedback *f) { return &f->res; }
+
+mc_status mc_feedback_new(mc_feedback **out, mc_resolver *r, const mc_feedback_opts *opts)
+{
+	mc_feedback *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	f->r = r;
+	if (opts)
+		f->opts = *opts;
+	f->log_start = r ? mc_dns_log_size(r) : 0;
+	*out = f;
+	return MC_OK;
+}
+
+void fb_unreadable(mc_feedback *f, const char *what, const char *why)
+{
+	mc_feedback_result *res = &f->res;
+
+	res->unreadable_total++;
+	if (res->n_unreadable >= MC_FEEDBACK_MAX_UNREADABLE ||
+	    mc_grow(&res->unreadable, &f->cap_unreadable, res->n_unreadable + 1,
+	            sizeof(*res->unreadable)) < 0)
+		return;
+	res->unreadable[res->n_unreadable++] = (mc_fb_unreadable){mc_strdup(what), mc_strdup(why)};
+}
+
+/* ---- counting ---- */
+
+static void count(mc_fb_counts *c, const char *name, const char *detail, uint64_t n)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->items[i].name, name) &&
+		    !strcmp(c->items[i].detail ? c->items[i].detail : "", detail ? detail : "")) {
+			c->items[i].messages += n;
+			return;
+		}
+	if (c->n < MC_FEEDBACK_MAX_KEPT) {
+		mc_fb_count *it = &c->items[c->n];
+
+		if ((it->name = mc_strdup(name))) {
+			it->detail = detail && *detail ? mc_strdup(detail) : NULL;
+			it->messages = n;
+			c->n++;
+			return;
+		}
+	}
+	c->other += n;
+}
+
+static void counts_clear(mc_fb_counts *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->items[i].name);
+		free(c->items[i].detail);
+	}
+	memset(c, 0, sizeof(*c));
+}
+
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static mc_status rehash(mc_feedback *f)
+{
+	size_t size = f->table_size ? f->table_size * 2 : 1024;
+	size_t *t = calloc(size, sizeof(*t));
+
+	if (!t)
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	for (size_t i = 0; i < f->res.n_sources; i++) {
+		if (f->other == i + 1)
+			continue;
+		size_t k = hash(f->res.sources[i].ip) & (size - 1);
+
+		while (t[k])
+			k = (k + 1) & (size - 1);
+		t[k] = i + 1;
+	}
+	free(f->table);
+	f->table = t;
+	f->table_size = size;
+	return MC_OK;
+}
+
+static mc_status new_source(mc_feedback *f, const char *ip, mc_fb_source **out)
+{
+	mc_feedback_result *res = &f->res;
+
+	if (mc_grow(&res->sources, &f->cap_sources, res->n_sources + 1, sizeof(*res->sources)) < 0)
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	mc_fb_source *s = &res->sources[res->n_sources];
+
+	memset(s, 0, sizeof(*s));
+	if (!(s->ip = mc_strdup(ip)))
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	s->in_spf = -1;
+	res->n_sources++;
+	*out = s;
+	return MC_OK;
+}
+
+static mc_status find_source(mc_feedback *f, const char *ip, mc_fb_source **out)
+{
+	mc_status st;
+	size_t k;
+
+	if ((f->res.n_sources + 1) * 2 > f->table_size && (st = rehash(f)) != MC_OK)
+		return st;
+	for (k = hash(ip) & (f->table_size - 1); f->table[k]; k = (k + 1) & (f->table_size - 1))
+		if (!strcmp(f->res.sources[f->table[k] - 1].ip, ip)) {
+			*out = &f->res.sources[f->table[k] - 1];
+			return MC_OK;
+		}
+	if (f->res.n_sources - (f->other ? 1 : 0) >= MC_FEEDBACK_MAX_SOURCES) {
+		if (!f->other) {
+			if ((st = new_source(f, "other", out)) != MC_OK)
+				return st;
+			f->other = f->res.n_sources;
+		}
+		*out = &f->res.sources[f->other - 1];
+		return MC_OK;
+	}
+	if ((st = new_source(f, ip, out)) != MC_OK)
+		return st;
+	f->table[k] = f->res.n_sources;
+	return MC_OK;
+}
+
+mc_status fb_add_row(mc_feedback *f, const fb_row *row, const char *org)
+{
+	mc_fb_source *s;
+	mc_status st = find_source(f, row->ip, &s);
+	uint64_t n = row->count;
+	bool dkim = !strcmp(row->dkim, "pass"), spf = !strcmp(row->spf, "pass");
+
+	if (st != MC_OK)
+		return st;
+	f->res.rows++;
+	f->res.messages += n;
+	s->messages += n;
+	s->dkim_aligned += dkim ? n : 0;
+	s->spf_aligned += spf ? n : 0;
+	if (dkim || spf) {
+		s->dmarc_pass += n;
+		f->res.dmarc_pass += n;
+	}
+	if (!strcmp(row->disposition, "quarantine"))
+		s->quarantine += n;
+	else if (!strcmp(row->disposition, "reject"))
+		s->reject += n;
+	else
+		s->none += n;
+	if (row->header_from[0])
+		count(&s->header_from, row->header_from, NULL, n);
+	for (size_t i = 0; i < row->n_spf; i++)
+		count(&s->spf, row->spf_auth[i].domain[0] ? row->spf_auth[i].domain : "(none)",
+		      row->spf_auth[i].result[0] ? row->spf_auth[i].result : "none", n);
+	for (size_t i = 0; i < row->n_dkim; i++)
+		count(&s->dkim, row->dkim_auth[i].domain[0] ? row->dkim_auth[i].domain : "(none)",
+		      row->dkim_auth[i].result[0] ? row->dkim_auth[i].result : "none", n);
+	for (size_t i = 0; i < row->n_reasons; i++)
+		count(&s->overrides, row->reasons[i], NULL, n);
+	if (org && *org)
+		count(&s->reporters, org, NULL, n);
+	return MC_OK;
+}
+
+mc_status fb_add_report(mc_feedback *f, const fb_meta *m, uint64_t messages)
+{
+	mc_feedback_result *res = &f->res;
+	const char *org = m->org[0] ? m->org : "(unnamed reporter)";
+	size_t i;
+
+	res->aggregate_reports++;
+	if (m->begin > 0 && (!res->begin || m->begin < res->begin))
+		res->begin = m->begin;
+	if (m->end > 0 && m->end > res->end)
+		res->end = m->end;
+	for (i = 0; i < res->n_reporters && strcmp(res->reporters[i].org, org); i++)
+		;
+	if (i == res->n_reporters && res->n_reporters < 10000) {
+		if (mc_grow(&res->reporters, &f->cap_reporters, i + 1, sizeof(*res->reporters)) < 0)
+			return mc_error_set(MC_ENOMEM, "out of memory");
+		res->reporters[res->n_reporters++] = (mc_fb_reporter){.org = mc_strdup(org)};
+	}
+	if (i < res->n_reporters) {
+		res->reporters[i].reports++;
+		res->reporters[i].messages += messages;
+	}
+	if (!m->domain[0])
+		return MC_OK;
+	for (i = 0; i < res->n_policies; i++) {
+		mc_fb_policy *p = &res->policies[i];
+
+		if (!strcmp(p->domain, m->domain) && !strcmp(p->p ? p->p : "", m->p) &&
+		    !strcmp(p->sp ? p->sp : "", m->sp) && p->pct == m->pct &&
+		    !strcmp(p->adkim ? p->adkim : "", m->adkim) &&
+		    !strcmp(p->aspf ? p->aspf : "", m->aspf)) {
+			p->reports++;
+			return MC_OK;
+		}
+	}
+	if (res->n_policies >= 1000)
+		return MC_OK;
+	if (mc_grow(&res->policies, &f->cap_policies, i + 1, sizeof(*res->policies)) < 0)
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	res->policies[res->n_policies++] = (mc_fb_policy){
+		.domain = mc_strdup(m->domain), .p = m->p[0] ? mc_strdup(m->p) : NULL,
+		.sp = m->sp[0] ? mc_strdup(m->sp) : NULL,
+		.adkim = m->adkim[0] ? mc_strdup(m->adkim) : NULL,
+		.aspf = m->aspf[0] ? mc_strdup(m->aspf) : NULL, .pct = m->pct, .reports = 1};
+	return MC_OK;
+}
+
+mc_fb_tls_policy *fb_tls_policy(mc_feedback *f, const char *domain, const char *type)
+{
+	mc_feedback_result *res = &f->res;
+
+	for (size_t i = 0; i < res->n_tls; i++)
+		if (!strcmp(res->tls[i].domain, domain) && !strcmp(res->tls[i].type, type))
+			return &res->tls[i];
+	if (res->n_tls >= MC_FEEDBACK_MAX_TLS ||
+	    mc_grow(&res->tls, &f->cap_tls, res->n_tls + 1, sizeof(*res->tls)) < 0)
+		return NULL;
+	mc_fb_tls_policy *p = &res->tls[res->n_tls];
+
+	memset(p, 0, sizeof(*p));
+	if (!(p->domain = mc_strdup(domain)) || !(p->type = mc_strdup(type))) {
+		free(p->domain);
+		return NULL;
+	}
+	res->n_tls++;
+	return p;
+}
+
+mc_fb_failure *fb_new_failure(mc_feedback *f)
+{
+	mc_feedback_result *res = &f->res;
+
+	res->failure_reports++;
+	if (res->n_failures >= MC_FEEDBACK_MAX_FAILURES ||
+	    mc_grow(&res->failures, &f->cap_failures, res->n_failures + 1,
+	            sizeof(*res->failures)) < 0)
+		return NULL;
+	memset(&res->failures[res->n_failures], 0, sizeof(*res->failures));
+	return &res->failures[res->n_failures++];
+}
+
+/* ---- the conclusion ---- */
+
+/* Senders recognised by their PTR names or the domains they authenticate
+ * as (each provider's own documentation of its sending domains). */
+static const struct provider {
+	const char *name;
+	const char *marks[4];   /* PTR name / domain suffixes */
+	const char *spf;        /* the include its customers add */
+} providers[] = {
+	{"Google", {"google.com", "googlemail.com", "1e100.net", NULL}, "include:_spf.google.com"},
+	{"Microsoft 365", {"protection.outlook.com", "outlook.com", "onmicrosoft.com", NULL},
+	 "include:spf.protection.outlook.com"},
+	{"Mailchimp", {"mcsv.net", "mcdlv.net", "rsgsv.net", "mandrillapp.com"},
+	 "include:servers.mcsv.net"},
+	{"SendGrid", {"sendgrid.net", "sendgrid.info", NULL, NULL}, "include:sendgrid.net"},
+	{"Amazon SES", {"amazonses.com", NULL, NULL, NULL}, "include:amazonses.com"},
+	{"Mailgun", {"mailgun.net", "mailgun.org", NULL, NULL}, "include:mailgun.org"},
+	{"SparkPost", {"sparkpostmail.com", NULL, NULL, NULL}, "include:sparkpostmail.com"},
+	{"Postmark", {"mtasv.net", "postmarkapp.com", NULL, NULL}, "include:spf.mtasv.net"},
+	{"Brevo", {"sendinblue.com", "brevo.com", NULL, NULL}, "include:spf.sendinblue.com"},
+	{"Mailjet", {"mailjet.com", NULL, NULL, NULL}, "include:spf.mailjet.com"},
+	{"Zoho", {"zoho.com", "zohomail.com", "zoho.eu", NULL}, "include:zoho.com"},
+	{"Salesforce Marketing Cloud", {"exacttarget.com", NULL, NULL, NULL},
+	 "include:cust-spf.exacttarget.com"},
+	{"HubSpot", {"hubspotemail.net", NULL, NULL, NULL}, NULL},
+	{"Fastmail", {"messagingengine.com", NULL, NULL, NULL}, "include:spf.messagingengine.com"},
+	{"Yahoo", {"yahoo.com", "yahoodns.net", NULL, NULL}, NULL},
+};
+
+static bool ends_with_domain(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+
+	while (n && name[n - 1] == '.')
+		n--;
+	return n >= k && !strncasecmp(name + n - k, suffix, k) && (n == k || name[n - k - 1] == '.');
+}
+
+static const struct provider *provider_of(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof(providers) / sizeof(providers[0]); i++)
+		for (size_t k = 0; k < 4 && providers[i].marks[k]; k++)
+			if (ends_with_domain(name, providers[i].marks[k]))
+				return &providers[i];
+	return NULL;
+}
+
+/* Relaxed alignment by the public suffix list. */
+static bool aligned(const char *a, const char *b)
+{
+	char *oa = mc_registrable_domain(a), *ob = mc_registrable_domain(b);
+	bool same = mc_dmarc_aligned(a, b, false, oa ? oa : a, ob ? ob : b);
+
+	free(oa);
+	free(ob);
+	return same;
+}
+
+static const struct provider *identify(const mc_fb_source *s)
+{
+	const struct provider *p = provider_of(s->ptr);
+
+	for (size_t i = 0; !p && i < s->dkim.n; i++)
+		if (s->dkim.items[i].detail && !strcmp(s->dkim.items[i].detail, "pass"))
+			p = provider_of(s->dkim.items[i].name);
+	for (size_t i = 0; !p && i < s->spf.n; i++)
+		if (s->spf.items[i].detail && !strcmp(s->spf.items[i].detail, "pass"))
+			p = provider_of(s->spf.items[i].name);
+	return p;
+}
+
+/* The domain with the most messages of c, with detail (result) `result`
+ * when given, and not aligned with from when `unaligned`. */
+static const mc_fb_count *top(const mc_fb_counts *c, const char *result, const char *from,
+                             bool unaligned)
+{
+	const mc_fb_count *best = NULL;
+
+	for (size_t i = 0; i < c->n; i++) {
+		const mc_fb_count *it = &c->items[i];
+
+		if (result && (!it->detail || strcmp(it->detail, result)))
+			continue;
+		if (unaligned && from && aligned(it->name, from))
+			continue;
+		if (!best || it->messages > best->messages)
+			best = it;
+	}
+	return best;
+}
+
+static char *thousands(uint64_t n, char *buf, size_t size)
+{
+	char raw[32];
+	size_t len, o = 0;
+
+	snprintf(raw, sizeof(raw), "%llu", (unsigned long long)n);
+	len = strlen(raw);
+	for (size_t i = 0; i < len && o + 2 < size; i++) {
+		if (i && (len - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = raw[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+static void explain_kind(mc_fb_source *s, const char *policy_domain);
+
+static void explain(mc_fb_source *s, const char *policy_domain, bool words)
+{
+	explain_kind(s, policy_domain);
+	if (!words) { /* the kind only: the text is for the main sources */
+		free(s->explanation);
+		s->explanation = NULL;
+	}
+}
+
+static void explain_kind(mc_fb_source *s, const char *policy_domain)
+{
+	const char *from = s->header_from.n ? top(&s->header_from, NULL, NULL, false)->name
+	                 : policy_domain ? policy_domain : "your domain";
+	const struct provider *prov = identify(s);
+	const mc_fb_count *spf_other = top(&s->spf, "pass", from, true);
+	const mc_fb_count *dkim_other = top(&s->dkim, "pass", from, true);
+	const mc_fb_count *dkim_own_fail = NULL;
+	uint64_t failing = s->messages - s->dmarc_pass;
+	char who[300], n[32], nf[32];
+	const char *pl = s->messages == 1 ? "" : "s";
+	bool any_pass = top(&s->spf, "pass", NULL, false) || top(&s->dkim, "pass", NULL, false);
+	bool forwarded = false;
+
+	for (size_t i = 0; i < s->dkim.n; i++)
+		if (aligned(s->dkim.items[i].name, from) &&
+		    s->dkim.items[i].detail && strcmp(s->dkim.items[i].detail, "pass"))
+			dkim_own_fail = &s->dkim.items[i];
+	for (size_t i = 0; i < s->overrides.n; i++)
+		forwarded |= !strcmp(s->overrides.items[i].name, "forwarded") ||
+		             !strcmp(s->overrides.items[i].name, "mailing_list") ||
+		             !strcmp(s->overrides.items[i].name, "trusted_forwarder");
+	s->provider = prov ? prov->name : NULL;
+	if (!strcmp(s->ip, "other"))
+		snprintf(who, sizeof(who), "Sources past the first %d", MC_FEEDBACK_MAX_SOURCES);
+	else if (prov)
+		snprintf(who, sizeof(who), "%s (%s%s)", prov->name, s->ptr ? "PTR " : "",
+		         s->ptr ? s->ptr : s->ip);
+	else if (s->ptr)
+		snprintf(who, sizeof(who), "%s (PTR %s)", s->ip, s->ptr);
+	else
+		snprintf(who, sizeof(who), "%s%s", any_pass ? "" : "an unknown server ", s->ip);
+	thousands(s->messages, n, sizeof(n));
+	thousands(failing, nf, sizeof(nf));
+	if (failing * 100 <= s->messages * 2) { /* at most 2% fail: forwarding noise */
+		if (s->dkim_aligned * 100 >= s->messages * 98) {
+			s->kind = "passes";
+			s->explanation = mc_asprintf("%s sent %s message%s as %s: they pass DMARC with "
+			                             "aligned DKIM", who, n, pl, from);
+		} else {
+			s->kind = "spf_only";
+			s->explanation = mc_asprintf("%s sent %s message%s as %s: they pass DMARC, %s "
+			                             "through SPF alone -- forwarding breaks SPF, so sign "
+			                             "them with DKIM for %s", who, n, pl, from,
+			                             s->dkim_aligned ? "some" : "all", from);
+		}
+		return;
+	}
+	if (forwarded || (dkim_own_fail && !spf_other && !dkim_other && s->ptr && !prov &&
+	                  s->in_spf == 0 && s->spf_aligned == 0 && any_pass)) {
+		s->kind = "forwarded";
+		s->explanation = mc_asprintf("%s passed on %s message%s as %s, %s of them failing DMARC: "
+		                             "%s -- forwarded mail is not yours to fix; receivers that "
+		                             "check ARC can still trust it", who, n, pl, from, nf,
+		                             forwarded ? "the reports mark them forwarded or from a "
+		                             "mailing list" : "your DKIM signature breaks on the way");
+		return;
+	}
+	if (spf_other || dkim_other) {
+		s->kind = "not_aligned";
+		s->explanation = mc_asprintf(
+			"%s sent %s message%s as %s%s%s%s%s%s%s, %s -- %s%s%s%s", who, n, pl, from,
+			spf_other || dkim_other ? ": " : "",
+			spf_other ? "SPF passes for " : "", spf_other ? spf_other->name : "",
+			spf_other && dkim_other ? " and " : "",
+			dkim_other ? "DKIM for " : "", dkim_other ? dkim_other->name : "",
+			spf_other && dkim_other ? "neither aligned" : "not aligned",
+			dkim_other ? "set up a custom DKIM domain (sign as d=" : "sign with DKIM as d=",
+			from, ")", prov ? " in its settings" : "");
+		return;
+	}
+	if (any_pass || prov || s->in_spf == 1 || s->ptr) {
+		s->kind = "not_in_spf";
+		s->explanation = mc_asprintf(
+			"%s sent %s message%s as %s, %s failing DMARC: %s and %s -- if it sends for you, "
+			"%s%s%s and sign with DKIM for %s; if not, p=reject stops it", who, n, pl, from, nf,
+			s->in_spf == 1 ? "its address is in the SPF record, yet SPF was not aligned"
+			: s->in_spf == 0 ? "it is not in the SPF record" : "SPF does not pass for it",
+			dkim_own_fail ? "its DKIM signature fails" : "it does not sign for the domain",
+			prov && prov->spf ? "add " : "list ", prov && prov->spf ? prov->spf
+			: strchr(s->ip, ':') ? "ip6:" : "ip4:", prov && prov->spf ? " to the SPF record"
+			: s->ip, from);
+		return;
+	}
+	s->kind = "spoofing";
+	s->explanation = mc_asprintf("%s sent %s message%s as %s that fail everything (no SPF or "
+	                             "DKIM pass for any domain%s) -- likely spoofing: p=reject "
+	                             "would stop them", who, n, pl, from,
+	                             s->in_spf == 0 ? ", not in the SPF record" : "");
+}
+
+static int by_messages(const void *a, const void *b)
+{
+	const mc_fb_source *x = a, *y = b;
+
+	if (x->messages != y->messages)
+		return x->messages < y->messages ? 1 : -1;
+	return strcmp(x->ip, y->ip);
+}
+
+/* PTR names and SPF of the first n sources, asked in batches. */
+static mc_status look_up(mc_feedback *f, size_t n, const char *domain)
+{
+	mc_dns_query q[MC_FEEDBACK_EXPLAINED];
+	char names[MC_FEEDBACK_EXPLAINED][80];
+	size_t k = 0;
+	mc_status st;
+
+	for (size_t i = 0; i < n; i++)
+		if (mc_ip_reverse_name(f->res.sources[i].ip, names[k], sizeof(names[k]))) {
+			q[k] = (mc_dns_query){.name = names[k], .type = MC_RR_PTR};
+			k++;
+		}
+	if (k && (st = mc_dns_resolve(f->r, q, k)) != MC_OK)
+		return st;
+	k = 0;
+	for (size_t i = 0; i < n; i++) {
+		mc_fb_source *s = &f->res.sources[i];
+		char rev[80];
+
+		if (!mc_ip_reverse_name(s->ip, rev, sizeof(rev)))
+			continue;
+		const mc_dns_answer *a = q[k++].answer;
+
+		for (size_t j = 0; a && a->status == MC_DNS_OK && j < a->n_rrs && !s->ptr; j++)
+			if (a->rrs[j].type == MC_RR_PTR)
+				s->ptr = mc_strdup(a->rrs[j].data);
+		if (s->ptr) { /* the name as written, without the root dot */
+			size_t len = strlen(s->ptr);
+
+			if (len > 1 && s->ptr[len - 1] == '.')
+				s->ptr[len - 1] = '\0';
+		}
+		if (domain) {
+			mc_spf_request req = {.domain = domain, .ip = s->ip, .now = f->opts.now};
+			mc_spf_result spf = {0};
+
+			if ((st = mc_spf_check(f->r, &req, &spf)) != MC_OK)
+				return st;
+			s->in_spf = spf.verdict == MC_VERDICT_PASS ? 1
+			          : spf.verdict == MC_VERDICT_TEMPERROR ? -1 : 0;
+			mc_spf_result_clear(&spf);
+		}
+	}
+	return MC_OK;
+}
+
+mc_status mc_feedback_finish(mc_feedback *f, mc_feedback_result *out)
+{
+	mc_feedback_result *res = &f->res;
+	const char *domain = NULL;
+	uint64_t best = 0;
+	size_t n;
+	mc_status st;
+
+	qsort(res->sources, res->n_sources, sizeof(*res->sources), by_messages);
+	for (size_t i = 0; i < res->n_policies; i++)
+		if (res->policies[i].reports > best) {
+			best = res->policies[i].reports;
+			domain = res->policies[i].domain;
+		}
+	n = res->n_sources < MC_FEEDBACK_EXPLAINED ? res->n_sources : MC_FEEDBACK_EXPLAINED;
+	if (n && f->r && !f->opts.no_lookups && (st = look_up(f, n, domain)) != MC_OK)
+		return st;
+	for (size_t i = 0; i < res->n_sources; i++) {
+		mc_fb_source *s = &res->sources[i];
+
+		explain(s, domain, i < n);
+		if (s->messages > s->dmarc_pass) {
+			if (s->kind && !strcmp(s->kind, "spoofing"))
+				res->suspicious_failing += s->messages - s->dmarc_pass;
+			else
+				res->legitimate_failing += s->messages - s->dmarc_pass;
+		}
+	}
+	/* the verdict: a source of at least 1% of the messages with more than
+	 * 2% of them failing DMARC; TLS sessions that failed; a failure
+	 * report whose message mailcheck does not pass either */
+	bool bad = false;
+
+	for (size_t i = 0; i < res->n_sources; i++) {
+		const mc_fb_source *s = &res->sources[i];
+
+		bad |= s->messages * 100 >= res->messages && (s->messages - s->dmarc_pass) * 100 >
+		       s->messages * 2;
+	}
+	for (size_t i = 0; i < res->n_tls; i++)
+		bad |= res->tls[i].failures > 0;
+	for (size_t i = 0; i < res->n_failures; i++)
+		bad |= res->failures[i].check && res->failures[i].check->verdict != MC_VERDICT_PASS;
+	if (!res->aggregate_reports && !res->tls_reports && !res->failure_reports)
+		res->verdict = MC_VERDICT_NONE;
+	else
+		res->verdict = bad ? MC_VERDICT_FAIL : MC_VERDICT_PASS;
+	if (f->r && (st = mc_dns_log_copy(f->r, f->log_start, &res->dns)) != MC_OK)
+		return st;
+	mc_dns_log_unique(&res->dns);
+	*out = *res;
+	memset(res, 0, sizeof(*res));
+	return MC_OK;
+}
+
+void mc_feedback_free(mc_feedback *f)
+{
+	if (!f)
+		return;
+	mc_feedback_result_clear(&f->res);
+	free(f->table);
+	free(f);
+}
+
+void mc_feedback_result_clear(mc_feedback_result *res)
+{
+	for (size_t i = 0; i < res->n_sources; i++) {
+		mc_fb_source *s = &res->sources[i];
+
+		free(s->ip);
+		free(s->ptr);
+		free(s->explanation);
+		counts_clear(&s->header_from);
+		counts_clear(&s->spf);
+		counts_clear(&s->dkim);
+		counts_clear(&s->overrides);
+		counts_clear(&s->reporters);
+	}
+	free(res->sources);
+	for (size_t i = 0; i < res->n_policies; i++) {
+		free(res->policies[i].domain);
+		free(res->policies[i].p);
+		free(res->policies[i].sp);
+		free(res->policies[i].adkim);
+		free(res->policies[i].aspf);
+	}
+	free(res->policies);
+	for (size_t i = 0; i < res->n_reporters; i++)
+		free(res->reporters[i].org);
+	free(res->reporters);
+	for (size_t i = 0; i < res->n_tls; i++) {
+		mc_fb_tls_policy *t = &res->tls[i];
+
+		free(t->domain);
+		free(t->type);
+		free(t->mode);
+		for (size_t k = 0; k < t->n_mx; k++) {
+			free(t->mx[k].host);
+			counts_clear(&t->mx[k].results);
+		}
+		for (size_t k = 0; k < t->n_fixes; k++)
+			free(t->fixes[k]);
+		free(t->fixes);
+	}
+	free(res->tls);
+	for (size_t i = 0; i < res->n_failures; i++) {
+		mc_fb_failure *x = &res->failures[i];
+
+		free(x->what);
+		free(x->reporter);
+		free(x->feedback_type);
+		free(x->auth_failure);
+		free(x->reported_domain);
+		free(x->source_ip);
+		free(x->original_mail_from);
+		free(x->arrival_date);
+		free(x->authentication_results);
+		free(x->dkim_domain);
+		free(x->dkim_selector);
+		if (x->check) {
+			mc_verify_result_clear(x->check);
+			free(x->check);
+		}
+	}
+	free(res->failures);
+	for (size_t i = 0; i < res->n_unreadable; i++) {
+		free(res->unreadable[i].what);
+		free(res->unreadable[i].why);
+	}
+	free(res->unreadable);
+	mc_findings_clear(&res->findings);
+	mc_dns_log_clear(&res->dns);
+	memset(res, 0, sizeof(*res));
+}

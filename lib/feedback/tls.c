@@ -1,0 +1,207 @@
+/*
+ * SMTP TLS reports (RFC 8460 4): JSON, read whole (at most
+ * MC_FEEDBACK_MAX_JSON bytes) with jansson. Per policy (its domain and
+ * type: sts, tlsa, no-policy-found) the sessions that succeeded and failed,
+ * and per receiving MX host the failures by result type (4.3), each type
+ * with what to change.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "common/util.h"
+#include "feedback/internal.h"
+
+/* RFC 8460 4.3: the result types, and the fix for each. */
+static const struct {
+	const char *type, *fix;
+} fixes[] = {
+	{"starttls-not-supported", "the MX host does not offer STARTTLS: turn it on in the "
+	 "mail server"},
+	{"certificate-host-mismatch", "the MX host's certificate does not name it: get one that "
+	 "lists the MX host name"},
+	{"certificate-expired", "the MX host's certificate has expired: renew it, and automate "
+	 "the renewal"},
+	{"certificate-not-trusted", "the MX host's certificate does not chain to a public root "
+	 "(self-signed, or the intermediate is not sent): serve the full chain of a public CA"},
+	{"validation-failure", "the MX host's certificate could not be validated: check its "
+	 "chain and names"},
+	{"tlsa-invalid", "a TLSA record at _25._tcp of the MX host is malformed: fix it"},
+	{"dnssec-invalid", "the TLSA records did not validate with DNSSEC: fix the zone's "
+	 "signatures (and DS at the parent)"},
+	{"dane-required", "DANE was required but no usable TLSA record was found"},
+	{"sts-policy-fetch-error", "senders could not fetch the MTA-STS policy from "
+	 "https://mta-sts.DOMAIN/.well-known/mta-sts.txt: check that host's address, TLS and "
+	 "the file"},
+	{"sts-policy-invalid", "the MTA-STS policy does not parse: fix its syntax (check it with "
+	 "mailcheck domain)"},
+	{"sts-webpki-invalid", "the certificate of mta-sts.DOMAIN is not valid for HTTPS: renew "
+	 "it or make it name that host"},
+};
+
+static const char *fix_of(const char *type)
+{
+	for (size_t i = 0; i < sizeof(fixes) / sizeof(fixes[0]); i++)
+		if (!strcmp(fixes[i].type, type))
+			return fixes[i].fix;
+	return NULL;
+}
+
+static const char *str(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static uint64_t num(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_integer(v) && json_integer_value(v) > 0 ? (uint64_t)json_integer_value(v) : 0;
+}
+
+static void add_fix(mc_fb_tls_policy *p, const char *type)
+{
+	const char *fix = fix_of(type);
+	char *text;
+
+	for (size_t i = 0; i < p->n_fixes; i++)
+		if (!strncmp(p->fixes[i], type, strlen(type)) && p->fixes[i][strlen(type)] == ':')
+			return;
+	if (p->n_fixes >= MC_FEEDBACK_MAX_KEPT)
+		return;
+	text = fix ? mc_asprintf("%s: %s", type, fix)
+	           : mc_asprintf("%s: see the report's failure-reason-code", type);
+	if (!text)
+		return;
+	char **f = realloc(p->fixes, (p->n_fixes + 1) * sizeof(*f));
+
+	if (!f) {
+		free(text);
+		return;
+	}
+	p->fixes = f;
+	/* DOMAIN in the sentence is the policy's */
+	char *d = strstr(text, "DOMAIN");
+
+	if (d) {
+		char *t = mc_asprintf("%.*s%s%s", (int)(d - text), text, p->domain, d + 6);
+
+		if (t) {
+			free(text);
+			text = t;
+		}
+	}
+	p->fixes[p->n_fixes++] = text;
+}
+
+static void add_failure(mc_fb_tls_policy *p, json_t *d)
+{
+	const char *type = str(d, "result-type"), *host = str(d, "receiving-mx-hostname");
+	uint64_t n = num(d, "failed-session-count");
+	mc_fb_tls_mx *mx = NULL;
+
+	if (!type)
+		type = "(no result-type)";
+	if (!host)
+		host = "";
+	for (size_t i = 0; i < p->n_mx && !mx; i++)
+		if (!strcmp(p->mx[i].host, host))
+			mx = &p->mx[i];
+	if (!mx && p->n_mx < MC_FEEDBACK_MAX_KEPT && (p->mx[p->n_mx].host = mc_strdup(host)))
+		mx = &p->mx[p->n_mx++];
+	if (mx) {
+		mx->failures += n;
+		/* the counts' name is the result type */
+		mc_fb_counts *c = &mx->results;
+		size_t i;
+
+		for (i = 0; i < c->n && strcmp(c->items[i].name, type); i++)
+			;
+		if (i < c->n)
+			c->items[i].messages += n;
+		else if (c->n < MC_FEEDBACK_MAX_KEPT && (c->items[c->n].name = mc_strdup(type)))
+			c->items[c->n++].messages = n;
+		else
+			c->other += n;
+	}
+	add_fix(p, type);
+}
+
+bool fb_read_tls(mc_feedback *f, fb_in *in, const char *what, char *why, size_t why_size)
+{
+	mc_feedback_result *res = fb_result(f);
+	char *buf = NULL;
+	size_t len = 0, size = 0;
+	json_error_t err;
+	json_t *root, *pols;
+	long got;
+
+	(void)what;
+	for (;;) {
+		if (len == size) {
+			size_t ns = size ? size * 2 : 65536;
+			char *b;
+
+			if (size >= MC_FEEDBACK_MAX_JSON) {
+				snprintf(why, why_size, "a TLS report larger than %zu MiB",
+				         MC_FEEDBACK_MAX_JSON >> 20);
+				free(buf);
+				return false;
+			}
+			if (!(b = realloc(buf, ns))) {
+				snprintf(why, why_size, "out of memory");
+				free(buf);
+				return false;
+			}
+			buf = b;
+			size = ns;
+		}
+		if ((got = fb_read(in, buf + len, size - len)) <= 0)
+			break;
+		len += (size_t)got;
+	}
+	if (got < 0) {
+		snprintf(why, why_size, "%s", in->err);
+		free(buf);
+		return false;
+	}
+	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
+	free(buf);
+	if (!root) {
+		snprintf(why, why_size, "invalid JSON at line %d: %s", err.line, err.text);
+		return false;
+	}
+	pols = json_object_get(root, "policies");
+	if (!json_is_object(root) || !json_is_array(pols)) {
+		snprintf(why, why_size, "not an SMTP TLS report (RFC 8460): no \"policies\" array");
+		json_decref(root);
+		return false;
+	}
+	res->tls_reports++;
+	for (size_t i = 0; i < json_array_size(pols); i++) {
+		json_t *pe = json_array_get(pols, i), *pol = json_object_get(pe, "policy");
+		json_t *sum = json_object_get(pe, "summary"), *det = json_object_get(pe, "failure-details");
+		const char *domain = str(pol, "policy-domain"), *type = str(pol, "policy-type");
+		mc_fb_tls_policy *p;
+
+		if (!domain || !type || !(p = fb_tls_policy(f, domain, type)))
+			continue;
+		p->reports++;
+		p->successes += num(sum, "total-successful-session-count");
+		p->failures += num(sum, "total-failure-session-count");
+		json_t *ps = json_object_get(pol, "policy-string");
+
+		for (size_t k = 0; !p->mode && k < json_array_size(ps); k++) {
+			const char *line = json_string_value(json_array_get(ps, k));
+
+			if (line && !strncmp(line, "mode:", 5))
+				p->mode = mc_strdup(line + 5 + strspn(line + 5, " \t"));
+		}
+		for (size_t k = 0; k < json_array_size(det) && k < 10000; k++)
+			add_failure(p, json_array_get(det, k));
+	}
+	json_decref(root);
+	return true;
+}

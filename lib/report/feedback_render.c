@@ -1,0 +1,424 @@
+/* report: JSON and text for the reports read. */
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+
+#include "mailcheck/feedback.h"
+#include "report/internal.h"
+
+#define TEXT_SOURCES 20 /* rows of the text table */
+
+static json_t *counts_json(const mc_fb_counts *c, const char *name, const char *detail)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < c->n; i++) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, name, mc_json_str(c->items[i].name));
+		if (detail)
+			json_object_set_new(o, detail, mc_json_str(c->items[i].detail));
+		json_object_set_new(o, "messages", json_integer((json_int_t)c->items[i].messages));
+		json_array_append_new(a, o);
+	}
+	if (c->other) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, name, json_string("(other)"));
+		if (detail)
+			json_object_set_new(o, detail, json_null());
+		json_object_set_new(o, "messages", json_integer((json_int_t)c->other));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *source_json(const mc_fb_source *s)
+{
+	json_t *o = json_object(), *d = json_object();
+
+	json_object_set_new(o, "ip", mc_json_str(s->ip));
+	json_object_set_new(o, "ptr", mc_json_str(s->ptr));
+	json_object_set_new(o, "provider", mc_json_str(s->provider));
+	json_object_set_new(o, "messages", json_integer((json_int_t)s->messages));
+	json_object_set_new(o, "dmarc_pass", json_integer((json_int_t)s->dmarc_pass));
+	json_object_set_new(o, "dkim_aligned", json_integer((json_int_t)s->dkim_aligned));
+	json_object_set_new(o, "spf_aligned", json_integer((json_int_t)s->spf_aligned));
+	json_object_set_new(d, "none", json_integer((json_int_t)s->none));
+	json_object_set_new(d, "quarantine", json_integer((json_int_t)s->quarantine));
+	json_object_set_new(d, "reject", json_integer((json_int_t)s->reject));
+	json_object_set_new(o, "disposition", d);
+	json_object_set_new(o, "header_from", counts_json(&s->header_from, "domain", NULL));
+	json_object_set_new(o, "spf", counts_json(&s->spf, "domain", "result"));
+	json_object_set_new(o, "dkim", counts_json(&s->dkim, "domain", "result"));
+	json_object_set_new(o, "overrides", counts_json(&s->overrides, "type", NULL));
+	json_object_set_new(o, "reporters", counts_json(&s->reporters, "org", NULL));
+	json_object_set_new(o, "in_spf", s->in_spf < 0 ? json_null() : json_boolean(s->in_spf));
+	json_object_set_new(o, "kind", mc_json_str(s->kind));
+	json_object_set_new(o, "explanation", mc_json_str(s->explanation));
+	return o;
+}
+
+static json_t *tls_json(const mc_feedback_result *res)
+{
+	json_t *o = json_object(), *pols = json_array();
+
+	json_object_set_new(o, "reports", json_integer((json_int_t)res->tls_reports));
+	for (size_t i = 0; i < res->n_tls; i++) {
+		const mc_fb_tls_policy *p = &res->tls[i];
+		json_t *j = json_object(), *mx = json_array(), *fx = json_array();
+
+		json_object_set_new(j, "domain", mc_json_str(p->domain));
+		json_object_set_new(j, "type", mc_json_str(p->type));
+		json_object_set_new(j, "mode", mc_json_str(p->mode));
+		json_object_set_new(j, "reports", json_integer((json_int_t)p->reports));
+		json_object_set_new(j, "successful_sessions", json_integer((json_int_t)p->successes));
+		json_object_set_new(j, "failed_sessions", json_integer((json_int_t)p->failures));
+		for (size_t k = 0; k < p->n_mx; k++) {
+			json_t *m = json_object();
+
+			json_object_set_new(m, "host", mc_json_str(p->mx[k].host));
+			json_object_set_new(m, "failed_sessions", json_integer((json_int_t)p->mx[k].failures));
+			json_object_set_new(m, "results", counts_json(&p->mx[k].results, "type", NULL));
+			json_array_append_new(mx, m);
+		}
+		json_object_set_new(j, "mx", mx);
+		for (size_t k = 0; k < p->n_fixes; k++)
+			json_array_append_new(fx, mc_json_str(p->fixes[k]));
+		json_object_set_new(j, "fixes", fx);
+		json_array_append_new(pols, j);
+	}
+	json_object_set_new(o, "policies", pols);
+	return o;
+}
+
+static json_t *check_json(const mc_verify_result *v)
+{
+	json_t *o, *ex;
+
+	if (!v)
+		return json_null();
+	o = json_object();
+	ex = json_array();
+	json_object_set_new(o, "result", json_string(mc_verdict_name(v->verdict)));
+	json_object_set_new(o, "from_domain", mc_json_str(v->from_domain));
+	json_object_set_new(o, "cause", mc_json_str(v->cause));
+	json_object_set_new(o, "authentication_results", mc_json_str(v->authentication_results));
+	for (size_t i = 0; i < v->n_explanation; i++)
+		json_array_append_new(ex, mc_json_str(v->explanation[i]));
+	json_object_set_new(o, "explanation", ex);
+	return o;
+}
+
+static json_t *failures_json(const mc_feedback_result *res)
+{
+	json_t *o = json_object(), *a = json_array();
+
+	json_object_set_new(o, "reports", json_integer((json_int_t)res->failure_reports));
+	for (size_t i = 0; i < res->n_failures; i++) {
+		const mc_fb_failure *x = &res->failures[i];
+		json_t *j = json_object();
+
+		json_object_set_new(j, "input", mc_json_str(x->what));
+		json_object_set_new(j, "reporter", mc_json_str(x->reporter));
+		json_object_set_new(j, "feedback_type", mc_json_str(x->feedback_type));
+		json_object_set_new(j, "auth_failure", mc_json_str(x->auth_failure));
+		json_object_set_new(j, "reported_domain", mc_json_str(x->reported_domain));
+		json_object_set_new(j, "source_ip", mc_json_str(x->source_ip));
+		json_object_set_new(j, "original_mail_from", mc_json_str(x->original_mail_from));
+		json_object_set_new(j, "arrival_date", mc_json_str(x->arrival_date));
+		json_object_set_new(j, "reported_authentication_results",
+		                    mc_json_str(x->authentication_results));
+		json_object_set_new(j, "dkim_domain", mc_json_str(x->dkim_domain));
+		json_object_set_new(j, "dkim_selector", mc_json_str(x->dkim_selector));
+		json_object_set_new(j, "returned", mc_json_str(x->returned));
+		json_object_set_new(j, "check", check_json(x->check));
+		json_array_append_new(a, j);
+	}
+	json_object_set_new(o, "kept", a);
+	return o;
+}
+
+json_t *mc_feedback_json(const void *result)
+{
+	const mc_feedback_result *res = result;
+	json_t *o = mc_json_head("report"), *agg = json_object(), *pol = json_array();
+	json_t *rep = json_array(), *src = json_array(), *imp = json_object(), *un = json_array();
+
+	json_object_set_new(o, "result", json_string(mc_verdict_name(res->verdict)));
+	json_object_set_new(agg, "reports", json_integer((json_int_t)res->aggregate_reports));
+	json_object_set_new(agg, "rows", json_integer((json_int_t)res->rows));
+	json_object_set_new(agg, "messages", json_integer((json_int_t)res->messages));
+	json_object_set_new(agg, "dmarc_pass", json_integer((json_int_t)res->dmarc_pass));
+	json_object_set_new(agg, "begin", res->begin ? json_integer(res->begin) : json_null());
+	json_object_set_new(agg, "end", res->end ? json_integer(res->end) : json_null());
+	for (size_t i = 0; i < res->n_policies; i++) {
+		const mc_fb_policy *p = &res->policies[i];
+		json_t *j = json_object();
+
+		json_object_set_new(j, "domain", mc_json_str(p->domain));
+		json_object_set_new(j, "p", mc_json_str(p->p));
+		json_object_set_new(j, "sp", mc_json_str(p->sp));
+		json_object_set_new(j, "adkim", mc_json_str(p->adkim));
+		json_object_set_new(j, "aspf", mc_json_str(p->aspf));
+		json_object_set_new(j, "pct", p->pct < 0 ? json_null() : json_integer(p->pct));
+		json_object_set_new(j, "reports", json_integer((json_int_t)p->reports));
+		json_array_append_new(pol, j);
+	}
+	json_object_set_new(agg, "policies", pol);
+	for (size_t i = 0; i < res->n_reporters; i++) {
+		json_t *j = json_object();
+
+		json_object_set_new(j, "org", mc_json_str(res->reporters[i].org));
+		json_object_set_new(j, "reports", json_integer((json_int_t)res->reporters[i].reports));
+		json_object_set_new(j, "messages", json_integer((json_int_t)res->reporters[i].messages));
+		json_array_append_new(rep, j);
+	}
+	json_object_set_new(agg, "reporters", rep);
+	json_object_set_new(o, "aggregate", agg);
+	for (size_t i = 0; i < res->n_sources; i++)
+		json_array_append_new(src, source_json(&res->sources[i]));
+	json_object_set_new(o, "sources", src);
+	json_object_set_new(imp, "legitimate_failing", json_integer((json_int_t)res->legitimate_failing));
+	json_object_set_new(imp, "suspicious_failing", json_integer((json_int_t)res->suspicious_failing));
+	json_object_set_new(o, "policy_impact", imp);
+	json_object_set_new(o, "tls", tls_json(res));
+	json_object_set_new(o, "failure_reports", failures_json(res));
+	for (size_t i = 0; i < res->n_unreadable; i++) {
+		json_t *j = json_object();
+
+		json_object_set_new(j, "input", mc_json_str(res->unreadable[i].what));
+		json_object_set_new(j, "why", mc_json_str(res->unreadable[i].why));
+		json_array_append_new(un, j);
+	}
+	json_object_set_new(o, "unreadable", un);
+	json_object_set_new(o, "unreadable_total", json_integer((json_int_t)res->unreadable_total));
+	mc_json_tail(o, &res->findings);
+	return o;
+}
+
+/* ---- text ---- */
+
+static const char *num(uint64_t n, char *buf, size_t size)
+{
+	char raw[32];
+	size_t len, o = 0;
+
+	snprintf(raw, sizeof(raw), "%" PRIu64, n);
+	len = strlen(raw);
+	for (size_t i = 0; i < len && o + 2 < size; i++) {
+		if (i && (len - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = raw[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+static const char *day(int64_t t, char *buf, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!t || !gmtime_r(&tt, &tm))
+		return "?";
+	strftime(buf, size, "%Y-%m-%d", &tm);
+	return buf;
+}
+
+/* "pass mcsv.net" -- the result and domain with the most messages. */
+static void auth_cell(const mc_fb_counts *c, char *buf, size_t size)
+{
+	const mc_fb_count *best = NULL;
+
+	for (size_t i = 0; i < c->n; i++)
+		if (!best || c->items[i].messages > best->messages)
+			best = &c->items[i];
+	if (!best)
+		snprintf(buf, size, "-");
+	else if (!strcmp(best->name, "(none)")) /* a result without a domain */
+		snprintf(buf, size, "%s%s", best->detail ? best->detail : "?",
+		         c->n > 1 || c->other ? " +" : "");
+	else
+		snprintf(buf, size, "%s %s%s", best->detail ? best->detail : "?", best->name,
+		         c->n > 1 || c->other ? " +" : "");
+}
+
+/* The sources past the table, counted by what they came to. */
+static void rest_by_kind(mc_text *t, const mc_feedback_result *res, size_t shown)
+{
+	static const char *const kinds[][2] = {
+		{"passes", "pass DMARC"}, {"spf_only", "pass through SPF alone"},
+		{"not_aligned", "authenticate, not aligned"}, {"forwarded", "forwarded"},
+		{"not_in_spf", "fail DMARC (not in SPF, not signing)"},
+		{"spoofing", "fail everything: likely spoofing"},
+	};
+	char a[32], b[32];
+
+	if (res->n_sources <= shown)
+		return;
+	fprintf(t->fp, "  - the other %s sources:", num(res->n_sources - shown, a, sizeof(a)));
+	const char *sep = " ";
+
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		uint64_t srcs = 0, msgs = 0;
+
+		for (size_t i = shown; i < res->n_sources; i++)
+			if (res->sources[i].kind && !strcmp(res->sources[i].kind, kinds[k][0])) {
+				srcs++;
+				msgs += res->sources[i].messages;
+			}
+		if (srcs) {
+			fprintf(t->fp, "%s%s (%s message%s) %s", sep, num(srcs, a, sizeof(a)),
+			        num(msgs, b, sizeof(b)), msgs == 1 ? "" : "s", kinds[k][1]);
+			sep = "; ";
+		}
+	}
+	fprintf(t->fp, "\n");
+}
+
+static void aggregate_text(mc_text *t, const mc_feedback_result *res)
+{
+	char a[32], b[32], c[32];
+	size_t shown = res->n_sources < TEXT_SOURCES ? res->n_sources : TEXT_SOURCES;
+
+	for (size_t i = 0; i < res->n_policies; i++) {
+		const mc_fb_policy *p = &res->policies[i];
+
+		fprintf(t->fp, "  policy of %s: p=%s%s%s%s%s (in %s report%s)\n", p->domain,
+		        p->p ? p->p : "?", p->sp ? " sp=" : "", p->sp ? p->sp : "",
+		        p->pct >= 0 && p->pct != 100 ? " pct=" : "",
+		        p->pct >= 0 && p->pct != 100 ? num((uint64_t)p->pct, a, sizeof(a)) : "",
+		        num(p->reports, b, sizeof(b)), p->reports == 1 ? "" : "s");
+	}
+	if (!res->n_sources)
+		return;
+	fprintf(t->fp, "\n  %9s %5s  %-44s %-24s %s\n", "messages", "DMARC", "source", "SPF", "DKIM");
+	for (size_t i = 0; i < shown; i++) {
+		const mc_fb_source *s = &res->sources[i];
+		char who[128], spf[96], dkim[96];
+
+		snprintf(who, sizeof(who), "%s%s%s%s%s", s->provider ? s->provider : "",
+		         s->provider ? " " : "", s->ip, s->ptr ? " " : "", s->ptr ? s->ptr : "");
+		auth_cell(&s->spf, spf, sizeof(spf));
+		auth_cell(&s->dkim, dkim, sizeof(dkim));
+		fprintf(t->fp, "  %9s %4" PRIu64 "%%  %-44.44s %-24.24s %s\n",
+		        num(s->messages, a, sizeof(a)),
+		        s->messages ? (s->dmarc_pass * 100 + s->messages / 2) / s->messages : 0, who, spf,
+		        dkim);
+	}
+	if (res->n_sources > shown) {
+		uint64_t rest = 0;
+
+		for (size_t i = shown; i < res->n_sources; i++)
+			rest += res->sources[i].messages;
+		fprintf(t->fp, "  %9s        and %s more sources (--json lists them all)\n",
+		        num(rest, a, sizeof(a)), num(res->n_sources - shown, b, sizeof(b)));
+	}
+	fprintf(t->fp, "\n");
+	for (size_t i = 0; i < shown; i++)
+		if (res->sources[i].explanation)
+			fprintf(t->fp, "  - %s\n", res->sources[i].explanation);
+	rest_by_kind(t, res, shown);
+	if (res->legitimate_failing || res->suspicious_failing)
+		fprintf(t->fp, "\n  Under p=quarantine or p=reject: %s messages of sources that look "
+		        "legitimate would go to spam or be refused until those sources are fixed; %s "
+		        "likely spoofed ones would be stopped.\n",
+		        num(res->legitimate_failing, a, sizeof(a)),
+		        num(res->suspicious_failing, c, sizeof(c)));
+}
+
+static void tls_text(mc_text *t, const mc_feedback_result *res)
+{
+	char a[32], b[32];
+
+	fprintf(t->fp, "\n  SMTP TLS reports: %s\n", num(res->tls_reports, a, sizeof(a)));
+	for (size_t i = 0; i < res->n_tls; i++) {
+		const mc_fb_tls_policy *p = &res->tls[i];
+
+		fprintf(t->fp, "  %s, policy %s%s%s: %s sessions succeeded, %s failed\n", p->domain,
+		        p->type, p->mode ? " mode " : "", p->mode ? p->mode : "",
+		        num(p->successes, a, sizeof(a)), num(p->failures, b, sizeof(b)));
+		for (size_t k = 0; k < p->n_mx; k++) {
+			const mc_fb_tls_mx *m = &p->mx[k];
+
+			fprintf(t->fp, "    %s: %s failed --", m->host[0] ? m->host : "(MX not named)",
+			        num(m->failures, a, sizeof(a)));
+			for (size_t j = 0; j < m->results.n; j++)
+				fprintf(t->fp, "%s %s %s", j ? "," : "", m->results.items[j].name,
+				        num(m->results.items[j].messages, b, sizeof(b)));
+			fprintf(t->fp, "\n");
+		}
+		for (size_t k = 0; k < p->n_fixes; k++)
+			fprintf(t->fp, "    - %s\n", p->fixes[k]);
+	}
+}
+
+static void failures_text(mc_text *t, const mc_feedback_result *res)
+{
+	char a[32];
+
+	fprintf(t->fp, "\n  DMARC failure reports: %s\n", num(res->failure_reports, a, sizeof(a)));
+	for (size_t i = 0; i < res->n_failures; i++) {
+		const mc_fb_failure *x = &res->failures[i];
+
+		fprintf(t->fp, "  %s: %s%s%s for %s from %s%s%s\n", x->what,
+		        x->feedback_type ? x->feedback_type : "report",
+		        x->auth_failure ? " " : "", x->auth_failure ? x->auth_failure : "",
+		        x->reported_domain ? x->reported_domain : "?",
+		        x->source_ip ? x->source_ip : "?",
+		        x->original_mail_from ? ", envelope sender " : "",
+		        x->original_mail_from ? x->original_mail_from : "");
+		if (x->authentication_results)
+			fprintf(t->fp, "    the report says: %s\n", x->authentication_results);
+		if (x->check) {
+			fprintf(t->fp, "    mailcheck on the returned %s: %s\n", x->returned,
+			        x->check->authentication_results);
+			for (size_t k = 0; k < x->check->n_explanation && k < 3; k++)
+				fprintf(t->fp, "    - %s\n", x->check->explanation[k]);
+		} else {
+			fprintf(t->fp, "    (no message or headers returned: nothing to verify)\n");
+		}
+	}
+}
+
+void mc_feedback_text(mc_text *t, const void *result)
+{
+	const mc_feedback_result *res = result;
+	char a[32], b[32], c[32], d1[16], d2[16];
+
+	if (res->aggregate_reports)
+		mc_text_verdict(t, res->verdict, "%s aggregate report%s, %s .. %s: %s messages, %s "
+		                "pass DMARC (%" PRIu64 "%%)", num(res->aggregate_reports, a, sizeof(a)),
+		                res->aggregate_reports == 1 ? "" : "s", day(res->begin, d1, sizeof(d1)),
+		                day(res->end, d2, sizeof(d2)), num(res->messages, b, sizeof(b)),
+		                num(res->dmarc_pass, c, sizeof(c)),
+		                res->messages ? res->dmarc_pass * 100 / res->messages : 0);
+	else if (res->tls_reports || res->failure_reports)
+		mc_text_verdict(t, res->verdict, "%s SMTP TLS report%s, %s DMARC failure report%s",
+		                num(res->tls_reports, a, sizeof(a)), res->tls_reports == 1 ? "" : "s",
+		                num(res->failure_reports, b, sizeof(b)),
+		                res->failure_reports == 1 ? "" : "s");
+	else
+		mc_text_verdict(t, res->verdict, "no report could be read");
+	if (t->opts->quiet)
+		return;
+	if (res->aggregate_reports) {
+		fprintf(t->fp, "  reporters:");
+		for (size_t i = 0; i < res->n_reporters && i < 10; i++)
+			fprintf(t->fp, "%s %s (%s)", i ? "," : "", res->reporters[i].org,
+			        num(res->reporters[i].reports, a, sizeof(a)));
+		fprintf(t->fp, "%s\n", res->n_reporters > 10 ? ", ..." : "");
+		aggregate_text(t, res);
+	}
+	if (res->tls_reports)
+		tls_text(t, res);
+	if (res->failure_reports)
+		failures_text(t, res);
+	if (res->unreadable_total) {
+		fprintf(t->fp, "\n  Not read (%s):\n", num(res->unreadable_total, a, sizeof(a)));
+		for (size_t i = 0; i < res->n_unreadable; i++)
+			fprintf(t->fp, "  - %s: %s\n", res->unreadable[i].what, res->unreadable[i].why);
+	}
+	mc_text_tail(t, &res->findings, &res->dns);
+}
