@@ -36,9 +36,33 @@ struct reader {
 	bool sanitize;         /* UTF-8: bad bytes become '?' */
 	char carry[4];
 	size_t n_carry;
-	bool wrapped;          /* <feedback> inside another root (seen in real reports) */
+	bool wrapped;          /* <feedback> was inside another root (see unwrap) */
 	bool closed;           /* </feedback> was read: what follows cannot spoil it */
+	bool ended;            /* wrapped: the bytes after </feedback> are held back */
 };
+
+/* With the wrapper's start tag blanked out, the document ends with
+ * </feedback> (or </prefix:feedback>): what follows -- the wrapper's end
+ * tag, if any -- is cut off. n is the bytes in buf; returns those kept. */
+static size_t until_feedback_end(struct reader *rd, char *buf, size_t n)
+{
+	const char *p = buf, *end = buf + n;
+
+	while ((p = memmem(p, (size_t)(end - p), "feedback>", 9))) {
+		const char *q = p;
+
+		while (q > buf && (isalnum((unsigned char)q[-1]) || q[-1] == '_' || q[-1] == '-' ||
+		                   q[-1] == '.' || q[-1] == ':'))
+			q--;
+		if (q - buf >= 2 && q[-1] == '/' && q[-2] == '<' &&
+		    (q == p || p[-1] == ':')) {
+			rd->ended = true;
+			return (size_t)(p + 9 - buf);
+		}
+		p += 9;
+	}
+	return n;
+}
 
 /* Bytes for libxml2. Reports that declare no other encoding are UTF-8;
  * a byte that breaks UTF-8 (real reports carry Latin-1 names) becomes '?'
@@ -49,6 +73,8 @@ static int io_read(void *ctx, char *buf, int len)
 	struct reader *rd = ctx;
 	size_t n = rd->n_carry;
 
+	if (rd->ended) /* the wrapper's end and what follows are not read */
+		return 0;
 	if (len < 4) /* libxml2 asks 4 bytes first, then more */
 		return -1;
 	memcpy(buf, rd->carry, n);
@@ -87,7 +113,9 @@ static int io_read(void *ctx, char *buf, int len)
 			else
 				i += need;
 		}
-		if (n || got == 0)
+		if (rd->wrapped && n)
+			n = until_feedback_end(rd, buf, n);
+		if (n || got == 0 || rd->ended)
 			return (int)n;
 		/* everything was a cut sequence: read on */
 		memcpy(buf, rd->carry, rd->n_carry);
@@ -257,6 +285,62 @@ static void trim(struct reader *rd)
 	memmove(s, s + lead, n - lead + 1);
 }
 
+/* A root element around <feedback> (a real reporter wraps its report in
+ * an unclosed <xs:schema>): its start tag, in the first bytes, becomes
+ * spaces, and the document ends with </feedback>. */
+static bool unwrap(fb_in *in)
+{
+	const unsigned char *start;
+	size_t n = fb_peek(in, &start, 512), i = 0;
+	unsigned char *b = (unsigned char *)start; /* the peeked bytes are in->back */
+
+	for (;;) { /* past the declaration, comments, processing instructions, space */
+		while (i < n && (isspace(b[i]) || b[i] == 0xef || b[i] == 0xbb || b[i] == 0xbf))
+			i++;
+		if (i + 1 < n && b[i] == '<' && (b[i + 1] == '?' || b[i + 1] == '!')) {
+			const unsigned char *gt = memchr(b + i, '>', n - i);
+
+			if (!gt)
+				return false;
+			i = (size_t)(gt - b) + 1;
+			continue;
+		}
+		break;
+	}
+	if (i >= n || b[i] != '<')
+		return false;
+	size_t name = i + 1, name_end = name, colon = name;
+
+	while (name_end < n && !isspace(b[name_end]) && b[name_end] != '>' && b[name_end] != '/') {
+		if (b[name_end] == ':')
+			colon = name_end + 1;
+		name_end++;
+	}
+	if (name_end - colon == 8 && !memcmp(b + colon, "feedback", 8))
+		return false; /* the usual root */
+	const unsigned char *gt = memchr(b + name_end, '>', n - name_end);
+
+	if (!gt || gt[-1] == '/')
+		return false;
+	size_t after = (size_t)(gt - b) + 1, k = after;
+
+	while (k < n && isspace(b[k]))
+		k++;
+	if (k + 9 > n || b[k] != '<')
+		return false;
+	size_t c2 = k + 1, e2 = c2;
+
+	while (e2 < n && !isspace(b[e2]) && b[e2] != '>') {
+		if (b[e2] == ':')
+			c2 = e2 + 1;
+		e2++;
+	}
+	if (e2 - c2 != 8 || memcmp(b + c2, "feedback", 8))
+		return false;
+	memset(b + i, ' ', after - i);
+	return true;
+}
+
 /* Does the XML declaration leave the encoding UTF-8 (none named, or
  * UTF-8/US-ASCII)? */
 static bool utf8_declared(fb_in *in)
@@ -317,16 +401,9 @@ static mc_status element_start(struct reader *rd, xmlTextReaderPtr x)
 		return mc_error_set(MC_EPARSE, "elements nest more than %d deep",
 		                    MC_FEEDBACK_MAX_DEPTH);
 	if (rd->depth == 0) {
-		if (strcmp(name, "feedback") != 0) {
-			/* one wrapper around <feedback> is read through (a real
-			 * reporter wraps its report in <xs:schema>) */
-			if (!rd->wrapped && !rd->root_ok && xmlTextReaderDepth(x) == 0) {
-				rd->wrapped = true;
-				return MC_OK;
-			}
+		if (strcmp(name, "feedback") != 0)
 			return mc_error_set(MC_EPARSE, "not a DMARC aggregate report: the root element is "
 			                    "<%.40s>, not <feedback>", name);
-		}
 		if (rd->root_ok)
 			return mc_error_set(MC_EPARSE, "a second <feedback> element");
 		rd->root_ok = true;
@@ -379,6 +456,7 @@ bool fb_read_aggregate(mc_feedback *f, fb_in *in, const char *what, char *why, s
 	rd->in = in;
 	rd->meta.pct = -1;
 	rd->sanitize = utf8_declared(in);
+	rd->wrapped = unwrap(in);
 	x = xmlReaderForIO(io_read, io_close, rd, NULL, NULL,
 	                   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (!x) {

@@ -473,6 +473,10 @@ static mc_status failure(mc_feedback *f, GMimeMessage *m, struct walk *w)
 			memmove(a, lt + 1, (size_t)(gt - lt - 1));
 			a[gt - lt - 1] = '\0';
 		}
+		if (!*a) { /* <>: the null sender */
+			free(a);
+			x->original_mail_from = NULL;
+		}
 	}
 	if (!w->returned || !fb_resolver(f))
 		return MC_OK;

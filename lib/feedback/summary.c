@@ -340,16 +340,23 @@ static bool aligned(const char *a, const char *b)
 	return same;
 }
 
+/* The provider of a source: by its PTR name, else by the domain whose SPF
+ * passed for it (an address in a provider's SPF is the provider's); a DKIM
+ * signature travels with the message through any relay, so it names the
+ * provider only when SPF passed for no domain. */
 static const struct provider *identify(const mc_fb_source *s)
 {
 	const struct provider *p = provider_of(s->ptr);
+	bool spf_pass = false;
 
-	for (size_t i = 0; !p && i < s->dkim.n; i++)
+	for (size_t i = 0; !p && i < s->spf.n; i++)
+		if (s->spf.items[i].detail && !strcmp(s->spf.items[i].detail, "pass")) {
+			spf_pass = true;
+			p = provider_of(s->spf.items[i].name);
+		}
+	for (size_t i = 0; !p && !spf_pass && i < s->dkim.n; i++)
 		if (s->dkim.items[i].detail && !strcmp(s->dkim.items[i].detail, "pass"))
 			p = provider_of(s->dkim.items[i].name);
-	for (size_t i = 0; !p && i < s->spf.n; i++)
-		if (s->spf.items[i].detail && !strcmp(s->spf.items[i].detail, "pass"))
-			p = provider_of(s->spf.items[i].name);
 	return p;
 }
 
