@@ -115,6 +115,7 @@ typedef struct mc_fb_unreadable {
 typedef struct mc_feedback_result {
 	/* aggregate reports */
 	uint64_t aggregate_reports, rows, messages, dmarc_pass;
+	uint64_t duplicates;   /* reports read twice (same reporter and report ID): counted once */
 	int64_t begin, end;    /* the date range covered, 0 when none */
 	mc_fb_policy *policies;
 	size_t n_policies;
@@ -122,10 +123,11 @@ typedef struct mc_feedback_result {
 	size_t n_reporters;
 	mc_fb_source *sources; /* most messages first */
 	size_t n_sources;
-	/* what p=quarantine / p=reject would do to the sources that look
-	 * legitimate (some authentication passes, a known provider) and to the
-	 * rest, in messages now failing DMARC */
-	uint64_t legitimate_failing, suspicious_failing;
+	/* what p=quarantine / p=reject would do, in messages now failing
+	 * DMARC: of the sources that look legitimate (some authentication
+	 * passes, a known provider, a PTR name), of forwarders and lists, and of
+	 * likely spoofing */
+	uint64_t legitimate_failing, forwarded_failing, suspicious_failing;
 	/* TLS reports */
 	uint64_t tls_reports;
 	mc_fb_tls_policy *tls;

@@ -34,6 +34,7 @@ struct reader {
 	char xml_error[200];
 	bool io_error;
 	bool sanitize;         /* UTF-8: bad bytes become '?' */
+	bool duplicate;        /* read before: its rows are not counted */
 	char carry[4];
 	size_t n_carry;
 	bool wrapped;          /* <feedback> was inside another root (see unwrap) */
@@ -388,6 +389,13 @@ static mc_status end_record(struct reader *rd)
 			                          : "a record whose count is no number");
 		return MC_OK;
 	}
+	/* the metadata comes first (RFC 7489 C): a report seen before is known
+	 * at its first record, and none of its rows count again */
+	if (!rd->rows && !rd->bad_rows && rd->meta.report_id[0] &&
+	    fb_seen_report(rd->f, rd->meta.org, rd->meta.report_id))
+		rd->duplicate = true;
+	if (rd->duplicate)
+		return MC_OK;
 	rd->rows++;
 	rd->messages += r->count;
 	return fb_add_row(rd->f, r, rd->meta.org);
@@ -509,7 +517,9 @@ bool fb_read_aggregate(mc_feedback *f, fb_in *in, const char *what, char *why, s
 		snprintf(why, why_size, "no XML element in it");
 	}
 	/* what was read counts, even from a report that breaks off */
-	if (rd->rows || ok)
+	if (rd->duplicate)
+		fb_result(f)->duplicates++;
+	else if (rd->rows || ok)
 		fb_add_report(f, &rd->meta, rd->messages);
 	if (ok && rd->bad_rows) {
 		char *m = mc_asprintf("%llu record%s skipped: %s", (unsigned long long)rd->bad_rows,

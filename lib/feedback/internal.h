@@ -75,6 +75,9 @@ mc_status fb_read_failure(mc_feedback *f, const char *data, size_t len, const ch
 /* ---- the totals (summary.c) ---- */
 mc_status fb_add_row(mc_feedback *f, const fb_row *row, const char *org);
 mc_status fb_add_report(mc_feedback *f, const fb_meta *m, uint64_t messages);
+/* Has a report of this reporter with this ID been read already? (It is
+ * remembered now.) */
+bool fb_seen_report(mc_feedback *f, const char *org, const char *id);
 void fb_unreadable(mc_feedback *f, const char *what, const char *why);
 /* The totals of one TLS policy (NULL past MC_FEEDBACK_MAX_TLS); a new
  * failure report's slot (NULL past MC_FEEDBACK_MAX_FAILURES: counted only). */

@@ -22,6 +22,8 @@ struct mc_feedback {
 	size_t *table;         /* open addressing: index + 1 into res.sources, 0 empty */
 	size_t table_size;
 	size_t other;          /* index + 1 of the "other" source, 0 none */
+	uint64_t *seen;        /* hashes of the reports read (reporter, report ID); 0 empty */
+	size_t n_seen, seen_size;
 	size_t log_start;
 };
 
@@ -199,6 +201,39 @@ mc_status fb_add_row(mc_feedback *f, const fb_row *row, const char *org)
 	if (org && *org)
 		count(&s->reporters, org, NULL, n);
 	return MC_OK;
+}
+
+bool fb_seen_report(mc_feedback *f, const char *org, const char *id)
+{
+	uint64_t h = hash(org), k;
+
+	h = (h ^ 0xff) * 1099511628211ull;
+	for (const char *p = id; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	if (!h)
+		h = 1;
+	if ((f->n_seen + 1) * 2 > f->seen_size) {
+		size_t size = f->seen_size ? f->seen_size * 2 : 1024;
+		uint64_t *t = calloc(size, sizeof(*t));
+
+		if (!t)
+			return false; /* not remembered: counted again rather than lost */
+		for (size_t i = 0; i < f->seen_size; i++)
+			if (f->seen[i]) {
+				for (k = f->seen[i] & (size - 1); t[k]; k = (k + 1) & (size - 1))
+					;
+				t[k] = f->seen[i];
+			}
+		free(f->seen);
+		f->seen = t;
+		f->seen_size = size;
+	}
+	for (k = h & (f->seen_size - 1); f->seen[k]; k = (k + 1) & (f->seen_size - 1))
+		if (f->seen[k] == h)
+			return true;
+	f->seen[k] = h;
+	f->n_seen++;
+	return false;
 }
 
 mc_status fb_add_report(mc_feedback *f, const fb_meta *m, uint64_t messages)
@@ -578,6 +613,8 @@ mc_status mc_feedback_finish(mc_feedback *f, mc_feedback_result *out)
 		if (s->messages > s->dmarc_pass) {
 			if (s->kind && !strcmp(s->kind, "spoofing"))
 				res->suspicious_failing += s->messages - s->dmarc_pass;
+			else if (s->kind && !strcmp(s->kind, "forwarded"))
+				res->forwarded_failing += s->messages - s->dmarc_pass;
 			else
 				res->legitimate_failing += s->messages - s->dmarc_pass;
 		}
@@ -615,6 +652,7 @@ void mc_feedback_free(mc_feedback *f)
 		return;
 	mc_feedback_result_clear(&f->res);
 	free(f->table);
+	free(f->seen);
 	free(f);
 }
 

@@ -150,6 +150,7 @@ json_t *mc_feedback_json(const void *result)
 	json_object_set_new(agg, "rows", json_integer((json_int_t)res->rows));
 	json_object_set_new(agg, "messages", json_integer((json_int_t)res->messages));
 	json_object_set_new(agg, "dmarc_pass", json_integer((json_int_t)res->dmarc_pass));
+	json_object_set_new(agg, "duplicates", json_integer((json_int_t)res->duplicates));
 	json_object_set_new(agg, "begin", res->begin ? json_integer(res->begin) : json_null());
 	json_object_set_new(agg, "end", res->end ? json_integer(res->end) : json_null());
 	for (size_t i = 0; i < res->n_policies; i++) {
@@ -180,6 +181,7 @@ json_t *mc_feedback_json(const void *result)
 		json_array_append_new(src, source_json(&res->sources[i]));
 	json_object_set_new(o, "sources", src);
 	json_object_set_new(imp, "legitimate_failing", json_integer((json_int_t)res->legitimate_failing));
+	json_object_set_new(imp, "forwarded_failing", json_integer((json_int_t)res->forwarded_failing));
 	json_object_set_new(imp, "suspicious_failing", json_integer((json_int_t)res->suspicious_failing));
 	json_object_set_new(o, "policy_impact", imp);
 	json_object_set_new(o, "tls", tls_json(res));
@@ -320,12 +322,17 @@ static void aggregate_text(mc_text *t, const mc_feedback_result *res)
 		if (res->sources[i].explanation)
 			fprintf(t->fp, "  - %s\n", res->sources[i].explanation);
 	rest_by_kind(t, res, shown);
-	if (res->legitimate_failing || res->suspicious_failing)
-		fprintf(t->fp, "\n  Under p=quarantine or p=reject: %s messages of sources that look "
-		        "legitimate would go to spam or be refused until those sources are fixed; %s "
-		        "likely spoofed ones would be stopped.\n",
+	if (res->legitimate_failing || res->forwarded_failing || res->suspicious_failing) {
+		const char *p = res->n_policies && res->policies[0].p ? res->policies[0].p : NULL;
+
+		fprintf(t->fp, "\n  Under p=quarantine or p=reject%s%s%s: %s messages of sources that look "
+		        "legitimate would go to spam or be refused until those sources are fixed, %s "
+		        "forwarded ones unless the receiver trusts ARC; %s likely spoofed ones would be "
+		        "stopped.\n", p ? " (now p=" : "", p ? p : "", p ? ")" : "",
 		        num(res->legitimate_failing, a, sizeof(a)),
+		        num(res->forwarded_failing, b, sizeof(b)),
 		        num(res->suspicious_failing, c, sizeof(c)));
+	}
 }
 
 static void tls_text(mc_text *t, const mc_feedback_result *res)
@@ -409,6 +416,9 @@ void mc_feedback_text(mc_text *t, const void *result)
 			fprintf(t->fp, "%s %s (%s)", i ? "," : "", res->reporters[i].org,
 			        num(res->reporters[i].reports, a, sizeof(a)));
 		fprintf(t->fp, "%s\n", res->n_reporters > 10 ? ", ..." : "");
+		if (res->duplicates)
+			fprintf(t->fp, "  %s report%s read twice (same reporter and report ID), counted once\n",
+			        num(res->duplicates, a, sizeof(a)), res->duplicates == 1 ? "" : "s");
 		aggregate_text(t, res);
 	}
 	if (res->tls_reports)
