@@ -15,7 +15,7 @@ ninja -C "$dir" >/dev/null || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
 mkdir -p fuzz/artifacts
 work=$(mktemp -d /tmp/mailcheck-fuzz.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/fuzz_zone" "$work/fuzz_dns_answer" "$work/fuzz_domain" "$work/fuzz_spf" "$work/fuzz_msg" "$work/fuzz_address" "$work/fuzz_dkim_key" "$work/fuzz_dkim_verify" "$work/fuzz_dkim_differential" "$work/fuzz_dmarc" "$work/fuzz_trace" "$work/fuzz_verify" "$work/fuzz_policy_records" "$work/fuzz_sts_policy" "$work/fuzz_smtp_reply" "$work/fuzz_svg" "$work/fuzz_bounce"
+mkdir -p "$work/fuzz_zone" "$work/fuzz_dns_answer" "$work/fuzz_domain" "$work/fuzz_spf" "$work/fuzz_msg" "$work/fuzz_address" "$work/fuzz_dkim_key" "$work/fuzz_dkim_verify" "$work/fuzz_dkim_differential" "$work/fuzz_dmarc" "$work/fuzz_trace" "$work/fuzz_verify" "$work/fuzz_policy_records" "$work/fuzz_sts_policy" "$work/fuzz_smtp_reply" "$work/fuzz_svg" "$work/fuzz_bounce" "$work/fuzz_report_xml" "$work/fuzz_report_tls" "$work/fuzz_report_mail"
 cp testdata/zones/*.zone testdata/zones/bad/*.zone "$work/fuzz_zone/"
 printf 'example.com' > "$work/fuzz_domain/1"
 printf 'a..b' > "$work/fuzz_domain/2"
@@ -37,6 +37,11 @@ printf 'version: STSv1\r\nmode: none\r\nmax_age: 86400\r\n' > "$work/fuzz_sts_po
 cp testdata/verify/*.eml testdata/verify/three.mbox "$work/fuzz_verify/"
 cp testdata/bounce/*.eml "$work/fuzz_bounce/"
 cp ../shared/suites/bounces/maildir/*.eml "$work/fuzz_bounce/" 2>/dev/null || true
+# reports: ours, and the real samples (read in place when present)
+find testdata/reports -name '*.xml' -exec cp {} "$work/fuzz_report_xml/" \;
+find ../shared/suites/reports/samples -name '*.xml' -size -64k -exec cp {} "$work/fuzz_report_xml/" \; 2>/dev/null || true
+find testdata/reports ../shared/suites/reports/samples -name '*.json' -size -64k -exec cp {} "$work/fuzz_report_tls/" \; 2>/dev/null || true
+find testdata/reports ../shared/suites/reports/samples -type f -size -64k -exec cp {} "$work/fuzz_report_mail/" \; 2>/dev/null || true
 # seed SPF records from the test zones
 grep -oh '"v=spf1[^"]*"' testdata/zones/*.zone | tr -d '"' | awk '{print > "'"$work"'/fuzz_spf/" NR}'
 # card libraries' own leaks, each explained in the file
@@ -44,7 +49,7 @@ export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTI
 # libldns has no frame pointers: unwind fully so the suppressed frame is seen
 export ASAN_OPTIONS="fast_unwind_on_malloc=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 cp testdata/hostile/dns-answer-*.bin "$work/fuzz_dns_answer/" 2>/dev/null || true
-targets="fuzz_zone fuzz_dns_answer fuzz_domain fuzz_spf fuzz_msg fuzz_address fuzz_dkim_key fuzz_dkim_verify fuzz_dkim_differential fuzz_dmarc fuzz_trace fuzz_verify fuzz_policy_records fuzz_sts_policy fuzz_smtp_reply fuzz_svg fuzz_bounce"
+targets="fuzz_zone fuzz_dns_answer fuzz_domain fuzz_spf fuzz_msg fuzz_address fuzz_dkim_key fuzz_dkim_verify fuzz_dkim_differential fuzz_dmarc fuzz_trace fuzz_verify fuzz_policy_records fuzz_sts_policy fuzz_smtp_reply fuzz_svg fuzz_bounce fuzz_report_xml fuzz_report_tls fuzz_report_mail"
 run_target() { # run_target NAME: fuzz it, its exit status into $work/NAME.rc
 	"$dir/fuzz/$1" -max_total_time="$secs" -print_final_stats=1 -max_len=65536 -timeout=5 -rss_limit_mb=512 \
 		-artifact_prefix=fuzz/artifacts/ "$work/$1" >"$work/$1.log" 2>&1

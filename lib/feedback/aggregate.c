@@ -18,6 +18,7 @@
 #include "feedback/internal.h"
 
 #define MAX_TEXT 1024
+#define MAX_WITHOUT_NODE (4 << 20)
 
 struct reader {
 	mc_feedback *f;
@@ -35,6 +36,7 @@ struct reader {
 	bool io_error;
 	bool sanitize;         /* UTF-8: bad bytes become '?' */
 	bool duplicate;        /* read before: its rows are not counted */
+	size_t since_node;     /* bytes given to libxml2 since it last gave a node */
 	char carry[4];
 	size_t n_carry;
 	bool wrapped;          /* <feedback> was inside another root (see unwrap) */
@@ -116,6 +118,15 @@ static int io_read(void *ctx, char *buf, int len)
 		}
 		if (rd->wrapped && n)
 			n = until_feedback_end(rd, buf, n);
+		/* no field of a report is megabytes long: a text node (or comment)
+		 * that is, is a decompression or text bomb, stopped here rather
+		 * than at libxml2's 10 MB */
+		if ((rd->since_node += n) > MAX_WITHOUT_NODE) {
+			snprintf(rd->in->err, sizeof(rd->in->err), "more than %d MiB without an XML "
+			         "element: no field of a DMARC report is that long", MAX_WITHOUT_NODE >> 20);
+			rd->io_error = true;
+			return -1;
+		}
 		if (n || got == 0 || rd->ended)
 			return (int)n;
 		/* everything was a cut sequence: read on */
@@ -476,6 +487,7 @@ bool fb_read_aggregate(mc_feedback *f, fb_in *in, const char *what, char *why, s
 	while (st == MC_OK && (rc = xmlTextReaderRead(x)) == 1) {
 		int type = xmlTextReaderNodeType(x);
 
+		rd->since_node = 0;
 		if (type == XML_READER_TYPE_ELEMENT) {
 			bool empty = xmlTextReaderIsEmptyElement(x);
 

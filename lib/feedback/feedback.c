@@ -82,7 +82,7 @@ static void read_zip(mc_feedback *f, zip_t *z, const char *what)
 {
 	zip_int64_t n = zip_get_num_entries(z, 0);
 	uint64_t total = 0;
-	size_t read = 0;
+	size_t read = 0, bad = 0;  /* members read; unreadable ones in a row */
 
 	for (zip_int64_t i = 0; i < n && read < MC_FEEDBACK_MAX_ZIP_ENTRIES; i++) {
 		zip_stat_t st;
@@ -97,19 +97,29 @@ static void read_zip(mc_feedback *f, zip_t *z, const char *what)
 			continue; /* directories, macOS resource forks */
 		read++;
 		name = mc_asprintf("%s: %s", what, st.name);
+		uint64_t before = fb_result(f)->unreadable_total;
+
 		if (!(in.zf = zip_fopen_index(z, (zip_uint64_t)i, 0))) {
 			fb_unreadable(f, name ? name : what, zip_error_strerror(zip_get_error(z)));
 		} else {
 			read_content(f, &in, name ? name : what);
 			total += in.out;
 		}
+		bad = fb_result(f)->unreadable_total > before ? bad + 1 : 0;
 		fb_in_close(&in);
 		free(name);
 		if (total > MC_FEEDBACK_MAX_UNPACKED) {
 			fb_unreadable(f, what, "more than 1 GiB unpacked from the zip: the rest is not read");
 			break;
 		}
+		if (bad == 3 && i + 1 < n) {
+			fb_unreadable(f, what, "three members in a row are no report: the rest of the "
+			              "zip is not read");
+			break;
+		}
 	}
+	if (read == MC_FEEDBACK_MAX_ZIP_ENTRIES && n > (zip_int64_t)read)
+		fb_unreadable(f, what, "more than 64 members: the first 64 were read");
 	if (n <= 0)
 		fb_unreadable(f, what, "the zip archive is empty");
 }
@@ -319,6 +329,8 @@ static char *field(const char *text, size_t len, const char *name)
 {
 	size_t k = strlen(name);
 
+	if (!text) /* an empty part */
+		return NULL;
 	for (const char *p = text, *end = text + len; p < end;) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		size_t line = eol ? (size_t)(eol - p) : (size_t)(end - p);

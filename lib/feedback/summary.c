@@ -597,7 +597,8 @@ mc_status mc_feedback_finish(mc_feedback *f, mc_feedback_result *out)
 	size_t n;
 	mc_status st;
 
-	qsort(res->sources, res->n_sources, sizeof(*res->sources), by_messages);
+	if (res->n_sources)
+		qsort(res->sources, res->n_sources, sizeof(*res->sources), by_messages);
 	for (size_t i = 0; i < res->n_policies; i++)
 		if (res->policies[i].reports > best) {
 			best = res->policies[i].reports;
