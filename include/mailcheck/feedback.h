@@ -29,17 +29,20 @@
 #define MC_FEEDBACK_MAX_FAILURES 1000        /* failure reports verified and kept */
 #define MC_FEEDBACK_EXPLAINED 50             /* sources looked up (PTR, SPF) and explained */
 
-/* A domain (or domain + selector, or reason) with how many messages. */
+/* A domain (or domain and result, or reason) with how many messages. The
+ * strings belong to the result (one copy of each, however many sources
+ * name it). */
 typedef struct mc_fb_count {
-	char *name;
-	char *detail;          /* the result ("pass", ...), selector, or comment; may be NULL */
+	const char *name;
+	const char *detail;    /* the result ("pass", ...); NULL when none */
 	uint64_t messages;
 } mc_fb_count;
 
+/* The first MC_FEEDBACK_MAX_KEPT names seen, and the messages of the rest. */
 typedef struct mc_fb_counts {
-	mc_fb_count items[MC_FEEDBACK_MAX_KEPT];
-	size_t n;
-	uint64_t other;        /* messages of the names past MC_FEEDBACK_MAX_KEPT */
+	mc_fb_count *items;
+	uint32_t n, cap;
+	uint64_t other;
 } mc_fb_counts;
 
 /* One sending source (IP address) over all aggregate reports. */
@@ -140,6 +143,7 @@ typedef struct mc_feedback_result {
 	mc_fb_unreadable *unreadable;
 	size_t n_unreadable;
 	uint64_t unreadable_total;
+	void *strings;         /* the strings of the counts (internal) */
 	mc_verdict verdict;    /* PASS: every meaningful source passes DMARC and no TLS failure;
 	                        * FAIL otherwise; NONE: no report read */
 	mc_findings findings;

@@ -20,10 +20,93 @@
 #define MAX_TEXT 1024
 #define MAX_WITHOUT_NODE (4 << 20)
 
+/* The element names a report has (local names, any namespace). */
+enum {
+	E_OTHER,
+	E_FEEDBACK,
+	E_REPORT_METADATA,
+	E_ORG_NAME,
+	E_EMAIL,
+	E_REPORT_ID,
+	E_DATE_RANGE,
+	E_BEGIN,
+	E_END,
+	E_POLICY_PUBLISHED,
+	E_DOMAIN,
+	E_P,
+	E_SP,
+	E_ADKIM,
+	E_ASPF,
+	E_PCT,
+	E_RECORD,
+	E_ROW,
+	E_SOURCE_IP,
+	E_COUNT,
+	E_POLICY_EVALUATED,
+	E_DISPOSITION,
+	E_DKIM,
+	E_SPF,
+	E_REASON,
+	E_TYPE,
+	E_IDENTIFIERS,
+	E_HEADER_FROM,
+	E_ENVELOPE_FROM,
+	E_AUTH_RESULTS,
+	E_SELECTOR,
+	E_SCOPE,
+	E_RESULT,
+};
+
+static const char *const element_names[] = {
+	NULL,
+	"feedback",
+	"report_metadata",
+	"org_name",
+	"email",
+	"report_id",
+	"date_range",
+	"begin",
+	"end",
+	"policy_published",
+	"domain",
+	"p",
+	"sp",
+	"adkim",
+	"aspf",
+	"pct",
+	"record",
+	"row",
+	"source_ip",
+	"count",
+	"policy_evaluated",
+	"disposition",
+	"dkim",
+	"spf",
+	"reason",
+	"type",
+	"identifiers",
+	"header_from",
+	"envelope_from",
+	"auth_results",
+	"selector",
+	"scope",
+	"result",
+};
+
+/* Elements are told by a small number, not compared as strings on every
+ * text node: a report of a million rows has tens of millions of them. */
+static uint8_t element_id(const char *name)
+{
+	for (size_t i = 1; i < sizeof(element_names) / sizeof(*element_names); i++)
+		if (name[0] == element_names[i][0] && !strcmp(name, element_names[i]))
+			return (uint8_t)i;
+	return E_OTHER;
+}
+
 struct reader {
 	mc_feedback *f;
 	fb_in *in;
-	char names[MC_FEEDBACK_MAX_DEPTH + 1][32];
+	uint8_t ids[MC_FEEDBACK_MAX_DEPTH + 1]; /* E_* of each open element */
 	int depth;             /* elements open */
 	char text[MAX_TEXT];
 	size_t text_len;
@@ -153,19 +236,15 @@ static void on_error(void *arg, const char *msg, xmlParserSeverities severity,
 	         xmlTextReaderLocatorLineNumber(loc), (int)strcspn(msg, "\n"), msg);
 }
 
-/* Is the open element path, from the root, exactly these names? */
+/* Is the open element path, from the root, exactly these elements? */
 static bool at(const struct reader *rd, int n, ...)
 {
 	va_list ap;
 	bool same = rd->depth == n;
 
 	va_start(ap, n);
-	for (int i = 0; i < n; i++) {
-		const char *want = va_arg(ap, const char *);
-
-		if (same && strcmp(rd->names[i], want) != 0)
-			same = false;
-	}
+	for (int i = 0; i < n && same; i++)
+		same = rd->ids[i] == va_arg(ap, int);
 	va_end(ap);
 	return same;
 }
@@ -210,75 +289,75 @@ static void field(struct reader *rd)
 
 	if (rd->depth < 2)
 		return;
-	const char *name = rd->names[rd->depth - 1];
+	int name = rd->ids[rd->depth - 1];
 
-	if (at(rd, 3, "feedback", "report_metadata", "org_name"))
+	if (at(rd, 3, E_FEEDBACK, E_REPORT_METADATA, E_ORG_NAME))
 		copy(rd->meta.org, sizeof(rd->meta.org), t);
-	else if (at(rd, 3, "feedback", "report_metadata", "email"))
+	else if (at(rd, 3, E_FEEDBACK, E_REPORT_METADATA, E_EMAIL))
 		copy(rd->meta.email, sizeof(rd->meta.email), t);
-	else if (at(rd, 3, "feedback", "report_metadata", "report_id"))
+	else if (at(rd, 3, E_FEEDBACK, E_REPORT_METADATA, E_REPORT_ID))
 		copy(rd->meta.report_id, sizeof(rd->meta.report_id), t);
-	else if (at(rd, 4, "feedback", "report_metadata", "date_range", "begin") &&
+	else if (at(rd, 4, E_FEEDBACK, E_REPORT_METADATA, E_DATE_RANGE, E_BEGIN) &&
 	         number(t, INT64_MAX, &v))
 		rd->meta.begin = (int64_t)v;
-	else if (at(rd, 4, "feedback", "report_metadata", "date_range", "end") &&
+	else if (at(rd, 4, E_FEEDBACK, E_REPORT_METADATA, E_DATE_RANGE, E_END) &&
 	         number(t, INT64_MAX, &v))
 		rd->meta.end = (int64_t)v;
-	else if (rd->depth == 3 && !strcmp(rd->names[1], "policy_published")) {
+	else if (rd->depth == 3 && rd->ids[1] == E_POLICY_PUBLISHED) {
 		lower(t);
-		if (!strcmp(name, "domain"))
+		if (name == E_DOMAIN)
 			copy(rd->meta.domain, sizeof(rd->meta.domain), t);
-		else if (!strcmp(name, "p"))
+		else if (name == E_P)
 			copy(rd->meta.p, sizeof(rd->meta.p), t);
-		else if (!strcmp(name, "sp"))
+		else if (name == E_SP)
 			copy(rd->meta.sp, sizeof(rd->meta.sp), t);
-		else if (!strcmp(name, "adkim"))
+		else if (name == E_ADKIM)
 			copy(rd->meta.adkim, sizeof(rd->meta.adkim), t);
-		else if (!strcmp(name, "aspf"))
+		else if (name == E_ASPF)
 			copy(rd->meta.aspf, sizeof(rd->meta.aspf), t);
-		else if (!strcmp(name, "pct") && number(t, 100, &v))
+		else if (name == E_PCT && number(t, 100, &v))
 			rd->meta.pct = (int)v;
-	} else if (rd->in_record && rd->depth >= 4 && !strcmp(rd->names[2], "row")) {
-		if (at(rd, 4, "feedback", "record", "row", "source_ip"))
+	} else if (rd->in_record && rd->depth >= 4 && rd->ids[2] == E_ROW) {
+		if (at(rd, 4, E_FEEDBACK, E_RECORD, E_ROW, E_SOURCE_IP))
 			copy(r->ip, sizeof(r->ip), t);
-		else if (at(rd, 4, "feedback", "record", "row", "count")) {
+		else if (at(rd, 4, E_FEEDBACK, E_RECORD, E_ROW, E_COUNT)) {
 			if (number(t, (uint64_t)1 << 53, &v))
 				r->count = v;
 			else
 				r->count = UINT64_MAX; /* marks the row bad */
-		} else if (rd->depth == 5 && !strcmp(rd->names[3], "policy_evaluated")) {
+		} else if (rd->depth == 5 && rd->ids[3] == E_POLICY_EVALUATED) {
 			lower(t);
-			if (!strcmp(name, "disposition"))
+			if (name == E_DISPOSITION)
 				copy(r->disposition, sizeof(r->disposition), t);
-			else if (!strcmp(name, "dkim"))
+			else if (name == E_DKIM)
 				copy(r->dkim, sizeof(r->dkim), t);
-			else if (!strcmp(name, "spf"))
+			else if (name == E_SPF)
 				copy(r->spf, sizeof(r->spf), t);
-		} else if (rd->depth == 6 && !strcmp(rd->names[4], "reason") && !strcmp(name, "type") &&
+		} else if (rd->depth == 6 && rd->ids[4] == E_REASON && name == E_TYPE &&
 		           r->n_reasons < FB_MAX_REASONS) {
 			lower(t);
 			copy(r->reasons[r->n_reasons++], sizeof(r->reasons[0]), t);
 		}
-	} else if (rd->in_record && rd->depth == 4 && !strcmp(rd->names[2], "identifiers")) {
+	} else if (rd->in_record && rd->depth == 4 && rd->ids[2] == E_IDENTIFIERS) {
 		lower(t);
-		if (!strcmp(name, "header_from"))
+		if (name == E_HEADER_FROM)
 			copy(r->header_from, sizeof(r->header_from), t);
-		else if (!strcmp(name, "envelope_from"))
+		else if (name == E_ENVELOPE_FROM)
 			copy(r->envelope_from, sizeof(r->envelope_from), t);
-	} else if (rd->in_record && rd->depth == 5 && !strcmp(rd->names[2], "auth_results")) {
-		bool dkim = !strcmp(rd->names[3], "dkim");
+	} else if (rd->in_record && rd->depth == 5 && rd->ids[2] == E_AUTH_RESULTS) {
+		bool dkim = rd->ids[3] == E_DKIM;
 		fb_auth *a = dkim ? (r->n_dkim ? &r->dkim_auth[r->n_dkim - 1] : NULL)
 		                  : (r->n_spf ? &r->spf_auth[r->n_spf - 1] : NULL);
 
-		if (!a || (!dkim && strcmp(rd->names[3], "spf")))
+		if (!a || (!dkim && rd->ids[3] != E_SPF))
 			return;
-		if (!strcmp(name, "domain")) {
+		if (name == E_DOMAIN) {
 			lower(t);
 			copy(a->domain, sizeof(a->domain), t);
-		} else if (!strcmp(name, "result")) {
+		} else if (name == E_RESULT) {
 			lower(t);
 			copy(a->result, sizeof(a->result), t);
-		} else if (!strcmp(name, dkim ? "selector" : "scope")) {
+		} else if (name == (dkim ? E_SELECTOR : E_SCOPE)) {
 			copy(a->detail, sizeof(a->detail), t);
 		}
 	}
@@ -414,31 +493,31 @@ static mc_status end_record(struct reader *rd)
 
 static mc_status element_start(struct reader *rd, xmlTextReaderPtr x)
 {
-	const char *name = (const char *)xmlTextReaderConstLocalName(x);
+	const char *text = (const char *)xmlTextReaderConstLocalName(x);
+	uint8_t name = element_id(text);
 
 	if (rd->depth >= MC_FEEDBACK_MAX_DEPTH)
 		return mc_error_set(MC_EPARSE, "elements nest more than %d deep",
 		                    MC_FEEDBACK_MAX_DEPTH);
 	if (rd->depth == 0) {
-		if (strcmp(name, "feedback") != 0)
+		if (name != E_FEEDBACK)
 			return mc_error_set(MC_EPARSE, "not a DMARC aggregate report: the root element is "
-			                    "<%.40s>, not <feedback>", name);
+			                    "<%.40s>, not <feedback>", text);
 		if (rd->root_ok)
 			return mc_error_set(MC_EPARSE, "a second <feedback> element");
 		rd->root_ok = true;
 	}
-	snprintf(rd->names[rd->depth], sizeof(rd->names[0]), "%s", name);
-	rd->depth++;
+	rd->ids[rd->depth++] = name;
 	rd->text_len = 0;
-	if (at(rd, 2, "feedback", "record")) {
+	if (at(rd, 2, E_FEEDBACK, E_RECORD)) {
 		memset(&rd->row, 0, sizeof(rd->row));
 		rd->in_record = true;
-	} else if (rd->in_record && rd->depth == 4 && !strcmp(rd->names[2], "auth_results")) {
+	} else if (rd->in_record && rd->depth == 4 && rd->ids[2] == E_AUTH_RESULTS) {
 		fb_row *r = &rd->row;
 
-		if (!strcmp(name, "dkim") && r->n_dkim < FB_MAX_AUTH)
+		if (name == E_DKIM && r->n_dkim < FB_MAX_AUTH)
 			memset(&r->dkim_auth[r->n_dkim++], 0, sizeof(fb_auth));
-		else if (!strcmp(name, "spf") && r->n_spf < FB_MAX_AUTH)
+		else if (name == E_SPF && r->n_spf < FB_MAX_AUTH)
 			memset(&r->spf_auth[r->n_spf++], 0, sizeof(fb_auth));
 	}
 	return MC_OK;
@@ -453,7 +532,7 @@ static mc_status element_end(struct reader *rd)
 	trim(rd);
 	field(rd);
 	rd->text_len = 0;
-	if (at(rd, 2, "feedback", "record") && rd->in_record)
+	if (at(rd, 2, E_FEEDBACK, E_RECORD) && rd->in_record)
 		st = end_record(rd);
 	rd->closed |= rd->depth == 1;
 	rd->depth--;

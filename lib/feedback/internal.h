@@ -73,6 +73,9 @@ bool fb_read_tls(mc_feedback *f, fb_in *in, const char *what, char *why, size_t 
 mc_status fb_read_failure(mc_feedback *f, const char *data, size_t len, const char *what);
 
 /* ---- the totals (summary.c) ---- */
+/* Add n messages to name (and detail) in c. */
+void fb_count(mc_feedback_result *res, mc_fb_counts *c, const char *name, const char *detail,
+              uint64_t n);
 mc_status fb_add_row(mc_feedback *f, const fb_row *row, const char *org);
 mc_status fb_add_report(mc_feedback *f, const fb_meta *m, uint64_t messages);
 /* Has a report of this reporter with this ID been read already? (It is

@@ -59,21 +59,87 @@ void fb_unreadable(mc_feedback *f, const char *what, const char *why)
 
 /* ---- counting ---- */
 
-static void count(mc_fb_counts *c, const char *name, const char *detail, uint64_t n)
+static uint64_t hash(const char *s);
+
+/* One copy of each string the counts name (domains, results, reporters):
+ * a source's counts point into it, so a hundred thousand sources that name
+ * the same domain hold it once. An open-addressed set, freed with the
+ * result. */
+struct strings {
+	char **slot;
+	size_t size, n;
+};
+
+static const char *intern(mc_feedback_result *res, const char *s)
 {
-	for (size_t i = 0; i < c->n; i++)
+	struct strings *t = res->strings;
+	size_t k;
+
+	if (!t && !(t = res->strings = calloc(1, sizeof(*t))))
+		return NULL;
+	if ((t->n + 1) * 2 > t->size) {
+		size_t size = t->size ? t->size * 2 : 256;
+		char **slot = calloc(size, sizeof(*slot));
+
+		if (!slot)
+			return NULL;
+		for (size_t i = 0; i < t->size; i++)
+			if (t->slot[i]) {
+				for (k = hash(t->slot[i]) & (size - 1); slot[k]; k = (k + 1) & (size - 1))
+					;
+				slot[k] = t->slot[i];
+			}
+		free(t->slot);
+		t->slot = slot;
+		t->size = size;
+	}
+	for (k = hash(s) & (t->size - 1); t->slot[k]; k = (k + 1) & (t->size - 1))
+		if (!strcmp(t->slot[k], s))
+			return t->slot[k];
+	if (!(t->slot[k] = mc_strdup(s)))
+		return NULL;
+	t->n++;
+	return t->slot[k];
+}
+
+static void strings_free(void *p)
+{
+	struct strings *t = p;
+
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->size; i++)
+		free(t->slot[i]);
+	free(t->slot);
+	free(t);
+}
+
+void fb_count(mc_feedback_result *res, mc_fb_counts *c, const char *name, const char *detail,
+              uint64_t n)
+{
+	for (uint32_t i = 0; i < c->n; i++)
 		if (!strcmp(c->items[i].name, name) &&
 		    !strcmp(c->items[i].detail ? c->items[i].detail : "", detail ? detail : "")) {
 			c->items[i].messages += n;
 			return;
 		}
 	if (c->n < MC_FEEDBACK_MAX_KEPT) {
-		mc_fb_count *it = &c->items[c->n];
+		const char *iname = intern(res, name);
+		const char *idetail = detail && *detail ? intern(res, detail) : NULL;
 
-		if ((it->name = mc_strdup(name))) {
-			it->detail = detail && *detail ? mc_strdup(detail) : NULL;
-			it->messages = n;
-			c->n++;
+		if (c->n == c->cap) { /* most sources name one or two: grow by need */
+			uint32_t cap = c->cap ? c->cap * 2 : 1;
+			mc_fb_count *items = realloc(c->items, cap * sizeof(*items));
+
+			if (!items)
+				iname = NULL;
+			else {
+				c->items = items;
+				c->cap = cap;
+			}
+		}
+		if (iname && (idetail || !detail || !*detail)) {
+			c->items[c->n++] = (mc_fb_count){iname, idetail, n};
 			return;
 		}
 	}
@@ -82,10 +148,7 @@ static void count(mc_fb_counts *c, const char *name, const char *detail, uint64_
 
 static void counts_clear(mc_fb_counts *c)
 {
-	for (size_t i = 0; i < c->n; i++) {
-		free(c->items[i].name);
-		free(c->items[i].detail);
-	}
+	free(c->items);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -189,17 +252,17 @@ mc_status fb_add_row(mc_feedback *f, const fb_row *row, const char *org)
 	else
 		s->none += n;
 	if (row->header_from[0])
-		count(&s->header_from, row->header_from, NULL, n);
+		fb_count(&f->res, &s->header_from, row->header_from, NULL, n);
 	for (size_t i = 0; i < row->n_spf; i++)
-		count(&s->spf, row->spf_auth[i].domain[0] ? row->spf_auth[i].domain : "(none)",
+		fb_count(&f->res, &s->spf, row->spf_auth[i].domain[0] ? row->spf_auth[i].domain : "(none)",
 		      row->spf_auth[i].result[0] ? row->spf_auth[i].result : "none", n);
 	for (size_t i = 0; i < row->n_dkim; i++)
-		count(&s->dkim, row->dkim_auth[i].domain[0] ? row->dkim_auth[i].domain : "(none)",
+		fb_count(&f->res, &s->dkim, row->dkim_auth[i].domain[0] ? row->dkim_auth[i].domain : "(none)",
 		      row->dkim_auth[i].result[0] ? row->dkim_auth[i].result : "none", n);
 	for (size_t i = 0; i < row->n_reasons; i++)
-		count(&s->overrides, row->reasons[i], NULL, n);
+		fb_count(&f->res, &s->overrides, row->reasons[i], NULL, n);
 	if (org && *org)
-		count(&s->reporters, org, NULL, n);
+		fb_count(&f->res, &s->reporters, org, NULL, n);
 	return MC_OK;
 }
 
@@ -723,6 +786,7 @@ void mc_feedback_result_clear(mc_feedback_result *res)
 		free(res->unreadable[i].why);
 	}
 	free(res->unreadable);
+	strings_free(res->strings);
 	mc_findings_clear(&res->findings);
 	mc_dns_log_clear(&res->dns);
 	memset(res, 0, sizeof(*res));

@@ -96,7 +96,7 @@ static void add_fix(mc_fb_tls_policy *p, const char *type)
 	p->fixes[p->n_fixes++] = text;
 }
 
-static void add_failure(mc_fb_tls_policy *p, json_t *d)
+static void add_failure(mc_feedback_result *res, mc_fb_tls_policy *p, json_t *d)
 {
 	const char *type = str(d, "result-type"), *host = str(d, "receiving-mx-hostname");
 	uint64_t n = num(d, "failed-session-count");
@@ -113,18 +113,7 @@ static void add_failure(mc_fb_tls_policy *p, json_t *d)
 		mx = &p->mx[p->n_mx++];
 	if (mx) {
 		mx->failures += n;
-		/* the counts' name is the result type */
-		mc_fb_counts *c = &mx->results;
-		size_t i;
-
-		for (i = 0; i < c->n && strcmp(c->items[i].name, type); i++)
-			;
-		if (i < c->n)
-			c->items[i].messages += n;
-		else if (c->n < MC_FEEDBACK_MAX_KEPT && (c->items[c->n].name = mc_strdup(type)))
-			c->items[c->n++].messages = n;
-		else
-			c->other += n;
+		fb_count(res, &mx->results, type, NULL, n); /* by result type */
 	}
 	add_fix(p, type);
 }
@@ -200,7 +189,7 @@ bool fb_read_tls(mc_feedback *f, fb_in *in, const char *what, char *why, size_t 
 				p->mode = mc_strdup(line + 5 + strspn(line + 5, " \t"));
 		}
 		for (size_t k = 0; k < json_array_size(det) && k < 10000; k++)
-			add_failure(p, json_array_get(det, k));
+			add_failure(res, p, json_array_get(det, k));
 	}
 	json_decref(root);
 	return true;

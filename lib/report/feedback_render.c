@@ -143,7 +143,7 @@ json_t *mc_feedback_json(const void *result)
 {
 	const mc_feedback_result *res = result;
 	json_t *o = mc_json_head("report"), *agg = json_object(), *pol = json_array();
-	json_t *rep = json_array(), *src = json_array(), *imp = json_object(), *un = json_array();
+	json_t *rep = json_array(), *imp = json_object(), *un = json_array();
 
 	json_object_set_new(o, "result", json_string(mc_verdict_name(res->verdict)));
 	json_object_set_new(agg, "reports", json_integer((json_int_t)res->aggregate_reports));
@@ -177,9 +177,6 @@ json_t *mc_feedback_json(const void *result)
 	}
 	json_object_set_new(agg, "reporters", rep);
 	json_object_set_new(o, "aggregate", agg);
-	for (size_t i = 0; i < res->n_sources; i++)
-		json_array_append_new(src, source_json(&res->sources[i]));
-	json_object_set_new(o, "sources", src);
 	json_object_set_new(imp, "legitimate_failing", json_integer((json_int_t)res->legitimate_failing));
 	json_object_set_new(imp, "forwarded_failing", json_integer((json_int_t)res->forwarded_failing));
 	json_object_set_new(imp, "suspicious_failing", json_integer((json_int_t)res->suspicious_failing));
@@ -197,6 +194,22 @@ json_t *mc_feedback_json(const void *result)
 	json_object_set_new(o, "unreadable_total", json_integer((json_int_t)res->unreadable_total));
 	mc_json_tail(o, &res->findings);
 	return o;
+}
+
+void mc_feedback_json_sources(mc_buf *b, const void *result)
+{
+	const mc_feedback_result *res = result;
+
+	mc_buf_add(b, ",\"sources\":[", 12);
+	for (size_t i = 0; i < res->n_sources; i++) {
+		json_t *o = source_json(&res->sources[i]);
+
+		if (i)
+			mc_buf_add(b, ",", 1);
+		mc_json_write(b, o);
+		json_decref(o);
+	}
+	mc_buf_add(b, "]", 1);
 }
 
 /* ---- text ---- */

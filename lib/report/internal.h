@@ -83,6 +83,8 @@ json_t *mc_requirements_json(const mc_requirements *q);
 void mc_requirements_text(mc_text *t, const mc_requirements *q);
 
 json_t *mc_feedback_json(const void *result);
+/* ,"sources":[...] -- written source by source */
+void mc_feedback_json_sources(mc_buf *b, const void *result);
 void mc_feedback_text(mc_text *t, const void *result);
 
 json_t *mc_bounce_json(const void *result);

@@ -18,6 +18,9 @@
 
 struct renderer {
 	json_t *(*json)(const void *result);
+	/* optional: members written after the object's, one at a time (a
+	 * result of a hundred thousand parts is not built as one tree) */
+	void (*json_more)(mc_buf *b, const void *result);
 	void (*text)(mc_text *t, const void *result);
 	size_t dns_offset;       /* where the result keeps its DNS log; SIZE_MAX: none */
 };
@@ -25,24 +28,26 @@ struct renderer {
 #define DNS(type) offsetof(type, dns)
 
 static const struct renderer renderers[] = {
-	[MC_RESULT_MX] = {mc_mx_json, mc_mx_text, DNS(mc_mx_result)},
-	[MC_RESULT_SPF] = {mc_spf_json, mc_spf_text, DNS(mc_spf_result)},
-	[MC_RESULT_SPF_LINT] = {mc_spf_lint_json, mc_spf_lint_text, DNS(mc_spf_lint)},
-	[MC_RESULT_DKIM] = {mc_dkim_json, mc_dkim_text, DNS(mc_dkim_result)},
-	[MC_RESULT_DKIM_KEY] = {mc_dkim_key_json, mc_dkim_key_text, DNS(mc_dkim_key)},
-	[MC_RESULT_DMARC] = {mc_dmarc_json, mc_dmarc_text, DNS(mc_dmarc_result)},
-	[MC_RESULT_TRACE] = {mc_trace_json, mc_trace_text, SIZE_MAX},
-	[MC_RESULT_VERIFY] = {mc_verify_json, mc_verify_text, DNS(mc_verify_result)},
-	[MC_RESULT_DOMAIN] = {mc_domain_json, mc_domain_text, DNS(mc_domain_result)},
-	[MC_RESULT_BOUNCE] = {mc_bounce_json, mc_bounce_text, DNS(mc_bounce_result)},
-	[MC_RESULT_FEEDBACK] = {mc_feedback_json, mc_feedback_text, DNS(mc_feedback_result)},
+	[MC_RESULT_MX] = {mc_mx_json, NULL, mc_mx_text, DNS(mc_mx_result)},
+	[MC_RESULT_SPF] = {mc_spf_json, NULL, mc_spf_text, DNS(mc_spf_result)},
+	[MC_RESULT_SPF_LINT] = {mc_spf_lint_json, NULL, mc_spf_lint_text, DNS(mc_spf_lint)},
+	[MC_RESULT_DKIM] = {mc_dkim_json, NULL, mc_dkim_text, DNS(mc_dkim_result)},
+	[MC_RESULT_DKIM_KEY] = {mc_dkim_key_json, NULL, mc_dkim_key_text, DNS(mc_dkim_key)},
+	[MC_RESULT_DMARC] = {mc_dmarc_json, NULL, mc_dmarc_text, DNS(mc_dmarc_result)},
+	[MC_RESULT_TRACE] = {mc_trace_json, NULL, mc_trace_text, SIZE_MAX},
+	[MC_RESULT_VERIFY] = {mc_verify_json, NULL, mc_verify_text, DNS(mc_verify_result)},
+	[MC_RESULT_DOMAIN] = {mc_domain_json, NULL, mc_domain_text, DNS(mc_domain_result)},
+	[MC_RESULT_BOUNCE] = {mc_bounce_json, NULL, mc_bounce_text, DNS(mc_bounce_result)},
+	[MC_RESULT_FEEDBACK] = {mc_feedback_json, mc_feedback_json_sources, mc_feedback_text,
+	                        DNS(mc_feedback_result)},
 };
 
 /* One object on one line (NDJSON when there are several), its DNS log
  * (NULL: an empty one) appended as its last member "dns", written with one
  * fwrite: json_dumpf writes token by token, which costs a batch verify as
  * much as building the object. Takes obj. */
-static mc_status json_line(json_t *obj, const mc_dns_log *dns, FILE *fp)
+static mc_status json_line(json_t *obj, void (*more)(mc_buf *, const void *),
+                           const void *result, const mc_dns_log *dns, FILE *fp)
 {
 	char *log = NULL;
 	mc_buf b = {0};
@@ -54,6 +59,11 @@ static mc_status json_line(json_t *obj, const mc_dns_log *dns, FILE *fp)
 	mc_grow(&b.s, &b.cap, 16384, 1); /* most reports fit: few reallocations */
 	mc_json_write(&b, obj);
 	json_decref(obj);
+	if (more && b.s) { /* {...} -> {...,"more":...} */
+		b.len--;
+		more(&b, result);
+		mc_buf_add(&b, "}", 1);
+	}
 	full = b.s != NULL;
 	if (full && dns && !(log = mc_json_dns_text(dns)))
 		full = false;
@@ -85,7 +95,7 @@ mc_status mc_render_error(const char *command, const char *code, const char *mes
 	json_object_set_new(e, "code", json_string(code));
 	json_object_set_new(e, "message", mc_json_bytes(message ? message : "", len));
 	json_object_set_new(o, "error", e);
-	st = json_line(o, NULL, fp);
+	st = json_line(o, NULL, NULL, NULL, fp);
 	if (st == MC_OK && ferror(fp))
 		st = mc_error_set(MC_EIO, "cannot write output");
 	return st;
@@ -97,7 +107,8 @@ mc_status mc_render(mc_result_kind kind, const void *result,
 	const struct renderer *r = &renderers[kind];
 
 	if (opts->format == MC_FORMAT_JSON) {
-		mc_status st = json_line(r->json(result), r->dns_offset == SIZE_MAX ? &(mc_dns_log){0}
+		mc_status st = json_line(r->json(result), r->json_more, result,
+		                         r->dns_offset == SIZE_MAX ? &(mc_dns_log){0}
 		                         : (const mc_dns_log *)((const char *)result + r->dns_offset), fp);
 
 		if (st != MC_OK)
