@@ -26,7 +26,7 @@ run() { # run LABEL READER N_REPORTS N_ROWS CMD...
 	out=$(tail -1 "$dir/time")
 	local secs=${out% *} kib=${out#* }
 	awk -v l="$label" -v r="$reader" -v s="$secs" -v nr="$nr" -v nw="$nw" -v k="$kib" \
-		'BEGIN { if (s < 0.01) s = 0.01; printf "%-34s %-12s %9.2f %12.0f %12.0f %8d KiB\n", l, r, s, nr / s, nw / s, k }'
+		'BEGIN { if (s < 0.01) s = 0.01; printf "%-34s %-12s %9.2f %12.1f %12.0f %8d KiB\n", l, r, s, nr / s, nw / s, k }'
 }
 run "year: $n_reports reports" mailcheck "$n_reports" "$n_rows" \
 	"$build/mailcheck" --json report --no-lookups "$dir/year"
