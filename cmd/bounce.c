@@ -17,13 +17,6 @@
 
 static const char usage[] = "usage: mailcheck bounce [FILE|DIR|-]...";
 
-#define MAX_GROUPS 10000
-
-/* Failed recipients with the same status, category and place. */
-struct group {
-	char *key;
-	size_t n;
-};
 
 struct run {
 	struct mc_ctx *ctx;
@@ -35,39 +28,19 @@ struct run {
 	size_t len, cap;
 	/* counts over the run */
 	size_t messages, with_failed, delays_only, no_failure, not_bounce, unreadable;
-	struct group *groups;
-	size_t n_groups, cap_groups;
+	struct cli_tally causes;  /* failed recipients by "status category at where" */
 };
 
-static void add_group(struct run *b, const mc_bounce_rcpt *rc)
+static void add_cause(struct run *b, const mc_bounce_rcpt *rc)
 {
 	const char *at = rc->recipient ? strrchr(rc->recipient, '@') : NULL;
-	/* bounded: past MAX_GROUPS kinds, the rest are counted as one */
-	char *key = b->n_groups >= MAX_GROUPS ? mc_strdup("(other kinds)")
-	          : mc_asprintf("%s %s at %.255s", rc->status ? rc->status : "(no status)",
+	char *key = mc_asprintf("%s %s at %.255s", rc->status ? rc->status : "(no status)",
 	                        rc->category ? rc->category : "unclassified",
 	                        rc->provider ? rc->provider : at ? at + 1 : "(unknown)");
 
-	if (!key)
-		return;
-	for (size_t i = 0; i < b->n_groups; i++)
-		if (!strcmp(b->groups[i].key, key)) {
-			b->groups[i].n++;
-			free(key);
-			return;
-		}
-	if (b->n_groups == b->cap_groups) {
-		size_t cap = b->cap_groups ? b->cap_groups * 2 : 16;
-		struct group *g = realloc(b->groups, cap * sizeof(*g));
-
-		if (!g) {
-			free(key);
-			return;
-		}
-		b->groups = g;
-		b->cap_groups = cap;
-	}
-	b->groups[b->n_groups++] = (struct group){key, 1};
+	if (key)
+		cli_tally_add(&b->causes, key);
+	free(key);
 }
 
 /* Why the message read is no bounce; NULL when it is one. */
@@ -157,7 +130,7 @@ static mc_status one(struct run *b)
 
 		if (!a || !strcmp(a, "failed")) {
 			failed++;
-			add_group(b, &res.rcpts[i]);
+			add_cause(b, &res.rcpts[i]);
 		}
 		delayed += a && !strcmp(a, "delayed");
 	}
@@ -252,26 +225,12 @@ static void abandon(void *arg)
 
 /* ---- the whole run ---- */
 
-static int by_count(const void *a, const void *b)
-{
-	const struct group *x = a, *y = b;
-
-	if (x->n != y->n)
-		return x->n < y->n ? 1 : -1;
-	return strcmp(x->key, y->key);
-}
-
 static void summary(struct run *b)
 {
 	printf("%zu messages: %zu with failed recipients, %zu delayed only, %zu without failure, "
 	       "%zu no bounce, %zu unreadable\n", b->messages, b->with_failed, b->delays_only,
 	       b->no_failure, b->not_bounce, b->unreadable);
-	if (!b->n_groups)
-		return;
-	qsort(b->groups, b->n_groups, sizeof(*b->groups), by_count);
-	printf("failed recipients, by status, category and where:\n");
-	for (size_t i = 0; i < b->n_groups; i++)
-		printf("%6zu  %s\n", b->groups[i].n, b->groups[i].key);
+	cli_tally_print(&b->causes, "failed recipients, by status, category and where:");
 }
 
 int cmd_bounce(int argc, char **argv, struct mc_ctx *ctx)
@@ -296,9 +255,7 @@ int cmd_bounce(int argc, char **argv, struct mc_ctx *ctx)
 		rc = EXIT_USAGE;
 	else
 		rc = b.with_failed ? EXIT_NOT_PASSED : EXIT_PASS;
-	for (size_t i = 0; i < b.n_groups; i++)
-		free(b.groups[i].key);
-	free(b.groups);
+	cli_tally_free(&b.causes);
 	free(b.data);
 	return rc;
 }

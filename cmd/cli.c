@@ -320,3 +320,54 @@ int cli_requirements(const char *command, const char *v, unsigned *providers)
 	}
 	return 0;
 }
+
+void cli_tally_add(struct cli_tally *t, const char *key)
+{
+	char *k;
+
+	if (t->n >= CLI_TALLY_MAX) /* past the bound, the rest as one */
+		key = "(other kinds)";
+	for (size_t i = 0; i < t->n; i++)
+		if (!strcmp(t->items[i].key, key)) {
+			t->items[i].n++;
+			return;
+		}
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		struct cli_tally_item *it = realloc(t->items, cap * sizeof(*it));
+
+		if (!it)
+			return;
+		t->items = it;
+		t->cap = cap;
+	}
+	if ((k = strdup(key)))
+		t->items[t->n++] = (struct cli_tally_item){k, 1};
+}
+
+static int by_count(const void *a, const void *b)
+{
+	const struct cli_tally_item *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n < y->n ? 1 : -1;
+	return strcmp(x->key, y->key);
+}
+
+void cli_tally_print(struct cli_tally *t, const char *heading)
+{
+	if (!t->n)
+		return;
+	qsort(t->items, t->n, sizeof(*t->items), by_count);
+	printf("%s\n", heading);
+	for (size_t i = 0; i < t->n; i++)
+		printf("%6zu  %s\n", t->items[i].n, t->items[i].key);
+}
+
+void cli_tally_free(struct cli_tally *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->items[i].key);
+	free(t->items);
+	memset(t, 0, sizeof(*t));
+}

@@ -125,6 +125,21 @@ void cli_read_messages(struct cli_messages *m, const char *path);
  * "dir/name", in name order, at most 100,000; -1 when it cannot be read. */
 long cli_dir_list(const char *dir, char ***names);
 void cli_dir_free(char **names, long n);
+/* Counts by key, for the summaries of batches (verify, bounce): at most
+ * CLI_TALLY_MAX keys, the rest counted as "(other kinds)"; printed most
+ * first under a heading. */
+#define CLI_TALLY_MAX 10000
+struct cli_tally_item {
+	char *key;
+	size_t n;
+};
+struct cli_tally {
+	struct cli_tally_item *items;
+	size_t n, cap;
+};
+void cli_tally_add(struct cli_tally *t, const char *key);
+void cli_tally_print(struct cli_tally *t, const char *heading);
+void cli_tally_free(struct cli_tally *t);
 /* Several messages for sure: more than one argument, or a directory. */
 bool cli_inputs_several(int n, char **argv);
 

@@ -29,16 +29,9 @@ static const char usage[] =
 	"usage: mailcheck verify [FILE|DIR|-]... [--ip IP] [--helo NAME] [--mail-from ADDR] "
 	"[--trust HOST]... [--compare] [--jobs N] [--requirements gmail|yahoo|microsoft|all]";
 
-/* Failures of one From domain with one cause. */
-struct group {
-	char *from, *cause;
-	size_t n;
-};
-
 struct tally {
 	size_t messages, pass, fail, temperror, unreadable;
-	struct group *groups;
-	size_t n_groups, cap_groups;
+	struct cli_tally causes;  /* "from domain: cause" of those that did not pass */
 };
 
 /* What one message came to, for the tally. */
@@ -67,25 +60,6 @@ struct one {
 
 /* ---- the report of one message, wherever it is written ---- */
 
-static void add_group(struct tally *t, const char *from, const char *cause)
-{
-	for (size_t i = 0; i < t->n_groups; i++)
-		if (!strcmp(t->groups[i].from, from) && !strcmp(t->groups[i].cause, cause)) {
-			t->groups[i].n++;
-			return;
-		}
-	if (t->n_groups == t->cap_groups) {
-		size_t cap = t->cap_groups ? t->cap_groups * 2 : 16;
-		struct group *g = realloc(t->groups, cap * sizeof(*g));
-
-		if (!g)
-			return;
-		t->groups = g;
-		t->cap_groups = cap;
-	}
-	t->groups[t->n_groups++] = (struct group){strdup(from), strdup(cause), 1};
-}
-
 static void count(struct tally *t, struct outcome *oc)
 {
 	t->messages++;
@@ -97,8 +71,13 @@ static void count(struct tally *t, struct outcome *oc)
 		t->temperror++;
 	else
 		t->fail++;
-	if (oc->rc != EXIT_PASS && oc->rc != EXIT_USAGE && oc->cause)
-		add_group(t, oc->from ? oc->from : "(no single From)", oc->cause);
+	if (oc->rc != EXIT_PASS && oc->rc != EXIT_USAGE && oc->cause) {
+		char *key = mc_asprintf("%s: %s", oc->from ? oc->from : "(no single From)", oc->cause);
+
+		if (key)
+			cli_tally_add(&t->causes, key);
+		free(key);
+	}
 	free(oc->from);
 	free(oc->cause);
 	oc->from = oc->cause = NULL;
@@ -538,37 +517,18 @@ static int exit_status(const struct tally *t)
 	return t->fail || t->messages == 0 ? EXIT_NOT_PASSED : EXIT_PASS;
 }
 
-static int by_count(const void *a, const void *b)
-{
-	const struct group *x = a, *y = b;
-	int c;
-
-	if (x->n != y->n)
-		return x->n < y->n ? 1 : -1;
-	return (c = strcmp(x->from, y->from)) ? c : strcmp(x->cause, y->cause);
-}
-
 /* Text, several messages: the counts, then the failures grouped by From
  * domain and cause, biggest first. */
 static void summary(struct tally *t)
 {
 	printf("%zu messages: %zu pass, %zu fail, %zu temperror, %zu unreadable\n",
 	       t->messages, t->pass, t->fail, t->temperror, t->unreadable);
-	if (!t->n_groups)
-		return;
-	qsort(t->groups, t->n_groups, sizeof(*t->groups), by_count);
-	printf("not passed, by From domain and cause:\n");
-	for (size_t i = 0; i < t->n_groups; i++)
-		printf("%6zu  %s: %s\n", t->groups[i].n, t->groups[i].from, t->groups[i].cause);
+	cli_tally_print(&t->causes, "not passed, by From domain and cause:");
 }
 
 static void tally_free(struct tally *t)
 {
-	for (size_t i = 0; i < t->n_groups; i++) {
-		free(t->groups[i].from);
-		free(t->groups[i].cause);
-	}
-	free(t->groups);
+	cli_tally_free(&t->causes);
 }
 
 /* --jobs N: the pool, its workers, the input read here. */

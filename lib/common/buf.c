@@ -123,3 +123,20 @@ void mc_buf_free(mc_buf *b)
 	b->s = NULL;
 	b->len = b->cap = 0;
 }
+
+char *mc_thousands(unsigned long long n, char *buf, size_t size)
+{
+	char raw[32];
+	size_t len, o = 0;
+
+	snprintf(raw, sizeof(raw), "%llu", n);
+	len = strlen(raw);
+	for (size_t i = 0; i < len && o + 2 < size; i++) {
+		if (i && (len - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = raw[i];
+	}
+	if (size)
+		buf[o < size ? o : size - 1] = '\0';
+	return buf;
+}

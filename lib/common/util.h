@@ -39,6 +39,8 @@ bool mc_ip_equal(const char *a, const char *b);
 /* A time (seconds since the epoch) as "2026-11-24 10:00:00 UTC" into buf
  * (at least 32 bytes); returns buf. */
 char *mc_time_text(long long t, char *buf, size_t size);
+/* n with thousands separated by commas ("1,234,567") in buf; returns buf. */
+char *mc_thousands(unsigned long long n, char *buf, size_t size);
 /* Monotonic clock in milliseconds. */
 double mc_now_ms(void);
 

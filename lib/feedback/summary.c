@@ -478,22 +478,6 @@ static const mc_fb_count *top(const mc_fb_counts *c, const char *result, const c
 	return best;
 }
 
-static char *thousands(uint64_t n, char *buf, size_t size)
-{
-	char raw[32];
-	size_t len, o = 0;
-
-	snprintf(raw, sizeof(raw), "%llu", (unsigned long long)n);
-	len = strlen(raw);
-	for (size_t i = 0; i < len && o + 2 < size; i++) {
-		if (i && (len - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = raw[i];
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 static void explain_kind(mc_fb_source *s, const char *policy_domain);
 
 static void explain(mc_fb_source *s, const char *policy_domain, bool words)
@@ -537,8 +521,8 @@ static void explain_kind(mc_fb_source *s, const char *policy_domain)
 		snprintf(who, sizeof(who), "%s (PTR %s)", s->ip, s->ptr);
 	else
 		snprintf(who, sizeof(who), "%s%s", any_pass ? "" : "an unknown server ", s->ip);
-	thousands(s->messages, n, sizeof(n));
-	thousands(failing, nf, sizeof(nf));
+	mc_thousands(s->messages, n, sizeof(n));
+	mc_thousands(failing, nf, sizeof(nf));
 	if (failing * 100 <= s->messages * 2) { /* at most 2% fail: forwarding noise */
 		if (s->dkim_aligned * 100 >= s->messages * 98) {
 			s->kind = "passes";

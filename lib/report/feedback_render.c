@@ -216,18 +216,7 @@ void mc_feedback_json_sources(mc_buf *b, const void *result)
 
 static const char *num(uint64_t n, char *buf, size_t size)
 {
-	char raw[32];
-	size_t len, o = 0;
-
-	snprintf(raw, sizeof(raw), "%" PRIu64, n);
-	len = strlen(raw);
-	for (size_t i = 0; i < len && o + 2 < size; i++) {
-		if (i && (len - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = raw[i];
-	}
-	buf[o] = '\0';
-	return buf;
+	return mc_thousands(n, buf, size);
 }
 
 static const char *day(int64_t t, char *buf, size_t size)
