@@ -439,9 +439,10 @@ static bool aligned(const char *a, const char *b)
 }
 
 /* The provider of a source: by its PTR name, else by the domain whose SPF
- * passed for it (an address in a provider's SPF is the provider's); a DKIM
- * signature travels with the message through any relay, so it names the
- * provider only when SPF passed for no domain. */
+ * passed for it (an address in a provider's SPF is the provider's), else by
+ * the provider's SPF networks (in_provider_networks); a DKIM signature
+ * travels with the message through any relay, so it names the provider
+ * only when SPF passed for no domain. */
 static const struct provider *identify(const mc_fb_source *s)
 {
 	const struct provider *p = provider_of(s->ptr);
@@ -452,6 +453,9 @@ static const struct provider *identify(const mc_fb_source *s)
 			spf_pass = true;
 			p = provider_of(s->spf.items[i].name);
 		}
+	for (size_t i = 0; !p && s->provider && i < sizeof(providers) / sizeof(providers[0]); i++)
+		if (!strcmp(providers[i].name, s->provider)) /* found in its SPF networks */
+			p = &providers[i];
 	for (size_t i = 0; !p && !spf_pass && i < s->dkim.n; i++)
 		if (s->dkim.items[i].detail && !strcmp(s->dkim.items[i].detail, "pass"))
 			p = provider_of(s->dkim.items[i].name);
@@ -589,6 +593,29 @@ static int by_messages(const void *a, const void *b)
 	return strcmp(x->ip, y->ip);
 }
 
+/* A source that neither its PTR name nor an SPF pass names: is it in the
+ * networks of a provider's SPF record (the include its customers add)?
+ * Each provider's records are asked once; then the cache answers. */
+static mc_status in_provider_networks(mc_feedback *f, mc_fb_source *s)
+{
+	for (size_t k = 0; k < sizeof(providers) / sizeof(providers[0]) && !s->provider; k++) {
+		const char *inc = providers[k].spf;
+		mc_spf_result spf = {0};
+		mc_status st;
+
+		if (!inc || strncmp(inc, "include:", 8) != 0)
+			continue;
+		mc_spf_request req = {.domain = inc + 8, .ip = s->ip, .now = f->opts.now};
+
+		if ((st = mc_spf_check(f->r, &req, &spf)) != MC_OK)
+			return st;
+		if (spf.verdict == MC_VERDICT_PASS)
+			s->provider = providers[k].name;
+		mc_spf_result_clear(&spf);
+	}
+	return MC_OK;
+}
+
 /* PTR names and SPF of the first n sources, asked in batches. */
 static mc_status look_up(mc_feedback *f, size_t n, const char *domain)
 {
@@ -632,6 +659,8 @@ static mc_status look_up(mc_feedback *f, size_t n, const char *domain)
 			          : spf.verdict == MC_VERDICT_TEMPERROR ? -1 : 0;
 			mc_spf_result_clear(&spf);
 		}
+		if (!identify(s) && (st = in_provider_networks(f, s)) != MC_OK)
+			return st;
 	}
 	return MC_OK;
 }

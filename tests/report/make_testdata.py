@@ -9,9 +9,11 @@ Deterministic: fixed dates in the archives.
 The sources, each a case the explanations must tell apart:
   203.0.113.5     o5.out.mailer.test, in esp.test's SPF, signs as esp.test
   203.0.113.6     in the SPF too, does not sign: passes through SPF alone
-  198.51.100.7    mail7.mcsv.net (Mailchimp): SPF and DKIM pass for mcsv.net
+  198.51.100.57    mail57.mcsv.net (Mailchimp): SPF and DKIM pass for mcsv.net
   198.51.100.120  mail.lists.test: a mailing list (override mailing_list)
   198.51.100.130  mx.fwd.test: has a PTR name, not in SPF, no signature
+  198.51.100.20   no PTR name, in the networks of Mailchimp's SPF include
+                  (testdata/zones/mcsv.net.zone): not in SPF, no signature
   192.0.2.99      no PTR, nothing passes: spoofing
 """
 import base64
@@ -29,10 +31,11 @@ ROWS = {
     # ip: (count, disposition, dkim, spf, header_from, [dkim auth], [spf auth], [reasons])
     "203.0.113.5": ("pass", "pass", [("esp.test", "selector1", "pass")], [("esp.test", "pass")], []),
     "203.0.113.6": ("none", "pass", [], [("esp.test", "pass")], []),
-    "198.51.100.7": ("fail", "fail", [("mcsv.net", "k1", "pass")], [("mcsv.net", "pass")], []),
+    "198.51.100.57": ("fail", "fail", [("mcsv.net", "k1", "pass")], [("mcsv.net", "pass")], []),
     "198.51.100.120": ("fail", "fail", [("esp.test", "selector1", "fail")],
                        [("lists.test", "pass")], ["mailing_list"]),
     "198.51.100.130": ("fail", "fail", [], [("esp.test", "fail")], []),
+    "198.51.100.20": ("fail", "fail", [], [("esp.test", "fail")], []),
     "192.0.2.99": ("fail", "fail", [], [("esp.test", "fail")], []),
 }
 
@@ -99,11 +102,12 @@ def write(rel, data):
 
 def main():
     google = aggregate("google.com", "13794820511923423845",
-                       [("203.0.113.5", 800), ("198.51.100.7", 300), ("192.0.2.99", 25),
+                       [("203.0.113.5", 800), ("198.51.100.57", 300), ("192.0.2.99", 25),
                         ("203.0.113.6", 40), ("198.51.100.120", 20)])
     yahoo = aggregate("Yahoo", "1795651199.771233",
-                      [("203.0.113.5", 300), ("198.51.100.7", 100), ("192.0.2.99", 15),
-                       ("198.51.100.130", 12)], ns="urn:ietf:params:xml:ns:dmarc-2.0")
+                      [("203.0.113.5", 300), ("198.51.100.57", 100), ("192.0.2.99", 15),
+                       ("198.51.100.130", 12), ("198.51.100.20", 18)],
+                      ns="urn:ietf:params:xml:ns:dmarc-2.0")
     outlook = aggregate("Enterprise Outlook", "9f2c1e0d7b4a4f6c8a1e2d3c4b5a6978",
                         [("203.0.113.5", 100), ("203.0.113.6", 20), ("198.51.100.120", 10)])
     write("esp.test/google.com!esp.test!1795564800!1795651199.xml", google)
