@@ -619,9 +619,10 @@ static mc_status in_provider_networks(mc_feedback *f, mc_fb_source *s)
 /* PTR names and SPF of the first n sources, asked in batches. */
 static mc_status look_up(mc_feedback *f, size_t n, const char *domain)
 {
-	mc_dns_query q[MC_FEEDBACK_EXPLAINED];
+	enum { N_PROVIDERS = sizeof(providers) / sizeof(providers[0]) };
+	mc_dns_query q[MC_FEEDBACK_EXPLAINED + N_PROVIDERS + 1];
 	char names[MC_FEEDBACK_EXPLAINED][80];
-	size_t k = 0;
+	size_t k = 0, m;
 	mc_status st;
 
 	for (size_t i = 0; i < n; i++)
@@ -629,7 +630,15 @@ static mc_status look_up(mc_feedback *f, size_t n, const char *domain)
 			q[k] = (mc_dns_query){.name = names[k], .type = MC_RR_PTR};
 			k++;
 		}
-	if (k && (st = mc_dns_resolve(f->r, q, k)) != MC_OK)
+	/* in the same batch, the SPF records the checks below start from: a
+	 * DNS that does not answer costs one timeout, not one per record */
+	m = k;
+	if (domain)
+		q[m++] = (mc_dns_query){.name = domain, .type = MC_RR_TXT};
+	for (size_t i = 0; i < N_PROVIDERS; i++)
+		if (providers[i].spf && !strncmp(providers[i].spf, "include:", 8))
+			q[m++] = (mc_dns_query){.name = providers[i].spf + 8, .type = MC_RR_TXT};
+	if (m && (st = mc_dns_resolve(f->r, q, m)) != MC_OK)
 		return st;
 	k = 0;
 	for (size_t i = 0; i < n; i++) {
