@@ -70,6 +70,15 @@ typedef struct mc_fb_policy {
 	uint64_t reports;
 } mc_fb_policy;
 
+/* One aggregate report read (the first MC_FEEDBACK_MAX_LISTED). */
+#define MC_FEEDBACK_MAX_LISTED 100000
+typedef struct mc_fb_report {
+	char *input;           /* where it was read */
+	char *org, *report_id, *domain;
+	int64_t begin, end;    /* 0 when not given */
+	uint64_t rows, messages;
+} mc_fb_report;
+
 /* A reporting organisation. */
 typedef struct mc_fb_reporter {
 	char *org;
@@ -119,6 +128,8 @@ typedef struct mc_feedback_result {
 	/* aggregate reports */
 	uint64_t aggregate_reports, rows, messages, dmarc_pass;
 	uint64_t duplicates;   /* reports read twice (same reporter and report ID): counted once */
+	mc_fb_report *reports; /* each report read, in the order read */
+	size_t n_reports;
 	int64_t begin, end;    /* the date range covered, 0 when none */
 	mc_fb_policy *policies;
 	size_t n_policies;

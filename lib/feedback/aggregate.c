@@ -611,7 +611,7 @@ bool fb_read_aggregate(mc_feedback *f, fb_in *in, const char *what, char *why, s
 	if (rd->duplicate)
 		fb_result(f)->duplicates++;
 	else if (rd->rows || ok)
-		fb_add_report(f, &rd->meta, rd->messages);
+		fb_add_report(f, &rd->meta, rd->rows, rd->messages, what);
 	if (ok && rd->bad_rows) {
 		char *m = mc_asprintf("%llu record%s skipped: %s", (unsigned long long)rd->bad_rows,
 		                      rd->bad_rows == 1 ? "" : "s", rd->first_bad);

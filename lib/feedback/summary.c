@@ -18,7 +18,8 @@ struct mc_feedback {
 	mc_resolver *r;
 	mc_feedback_opts opts;
 	mc_feedback_result res;
-	size_t cap_sources, cap_policies, cap_reporters, cap_failures, cap_unreadable, cap_tls;
+	size_t cap_sources, cap_policies, cap_reporters, cap_failures, cap_unreadable, cap_tls,
+	       cap_reports;
 	size_t *table;         /* open addressing: index + 1 into res.sources, 0 empty */
 	size_t table_size;
 	size_t other;          /* index + 1 of the "other" source, 0 none */
@@ -299,13 +300,24 @@ bool fb_seen_report(mc_feedback *f, const char *org, const char *id)
 	return false;
 }
 
-mc_status fb_add_report(mc_feedback *f, const fb_meta *m, uint64_t messages)
+mc_status fb_add_report(mc_feedback *f, const fb_meta *m, uint64_t rows, uint64_t messages,
+                        const char *what)
 {
 	mc_feedback_result *res = &f->res;
 	const char *org = m->org[0] ? m->org : "(unnamed reporter)";
 	size_t i;
 
 	res->aggregate_reports++;
+	if (res->n_reports < MC_FEEDBACK_MAX_LISTED) {
+		if (mc_grow(&res->reports, &f->cap_reports, res->n_reports + 1,
+		            sizeof(*res->reports)) < 0)
+			return mc_error_set(MC_ENOMEM, "out of memory");
+		res->reports[res->n_reports++] = (mc_fb_report){
+			.input = mc_strdup(what), .org = m->org[0] ? mc_strdup(m->org) : NULL,
+			.report_id = m->report_id[0] ? mc_strdup(m->report_id) : NULL,
+			.domain = m->domain[0] ? mc_strdup(m->domain) : NULL,
+			.begin = m->begin, .end = m->end, .rows = rows, .messages = messages};
+	}
 	if (m->begin > 0 && (!res->begin || m->begin < res->begin))
 		res->begin = m->begin;
 	if (m->end > 0 && m->end > res->end)
@@ -765,6 +777,13 @@ void mc_feedback_result_clear(mc_feedback_result *res)
 		free(res->policies[i].aspf);
 	}
 	free(res->policies);
+	for (size_t i = 0; i < res->n_reports; i++) {
+		free(res->reports[i].input);
+		free(res->reports[i].org);
+		free(res->reports[i].report_id);
+		free(res->reports[i].domain);
+	}
+	free(res->reports);
 	for (size_t i = 0; i < res->n_reporters; i++)
 		free(res->reporters[i].org);
 	free(res->reporters);

@@ -176,6 +176,23 @@ json_t *mc_feedback_json(const void *result)
 		json_array_append_new(rep, j);
 	}
 	json_object_set_new(agg, "reporters", rep);
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < res->n_reports; i++) {
+		const mc_fb_report *r = &res->reports[i];
+		json_t *j = json_object();
+
+		json_object_set_new(j, "input", mc_json_str(r->input));
+		json_object_set_new(j, "org", mc_json_str(r->org));
+		json_object_set_new(j, "report_id", mc_json_str(r->report_id));
+		json_object_set_new(j, "domain", mc_json_str(r->domain));
+		json_object_set_new(j, "begin", r->begin ? json_integer(r->begin) : json_null());
+		json_object_set_new(j, "end", r->end ? json_integer(r->end) : json_null());
+		json_object_set_new(j, "rows", json_integer((json_int_t)r->rows));
+		json_object_set_new(j, "messages", json_integer((json_int_t)r->messages));
+		json_array_append_new(list, j);
+	}
+	json_object_set_new(agg, "list", list);
 	json_object_set_new(o, "aggregate", agg);
 	json_object_set_new(imp, "legitimate_failing", json_integer((json_int_t)res->legitimate_failing));
 	json_object_set_new(imp, "forwarded_failing", json_integer((json_int_t)res->forwarded_failing));

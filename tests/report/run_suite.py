@@ -7,8 +7,8 @@ zipfile and email), json for TLS reports, email for failure reports.
 
   run_suite.py MAILCHECK SAMPLES_DIR
 
-Per aggregate report: the rows, the messages, the messages per source IP
-and those passing DMARC. Per TLS report: the sessions per policy. Per
+Per aggregate report: its report ID, the rows, the messages, the messages
+per source IP and those passing DMARC. Per TLS report: the sessions per policy. Per
 failure report: the reported domain, source IP and envelope sender. A
 sample no parser here can read (broken XML) must be named by mailcheck as
 not read, with exit status 2. Skipped (exit 77) when the samples are absent.
@@ -171,6 +171,7 @@ def main():
             parts = []
             problems_expected = str(e)
         exp_agg = {'rows': 0, 'messages': 0, 'dmarc_pass': 0, 'per_ip': {}}
+        exp_ids = []
         exp_tls, exp_arf, unreadable = {}, [], 0
         for kind, blob in parts:
             if kind == 'xml':
@@ -179,6 +180,7 @@ def main():
                     unreadable += 1
                     continue
                 e = aggregate_expect(root)
+                exp_ids.append(text(root, 'report_metadata', 'report_id') or None)
                 for k in ('rows', 'messages', 'dmarc_pass'):
                     exp_agg[k] += e[k]
                 for ip, n in e['per_ip'].items():
@@ -208,6 +210,9 @@ def main():
         for k in ('rows', 'messages', 'dmarc_pass'):
             if agg.get(k, 0) != exp_agg[k]:
                 problems.append('%s: expected %d, got %s' % (k, exp_agg[k], agg.get(k)))
+        got_ids = [r['report_id'] for r in agg.get('list', [])]
+        if sorted(map(str, got_ids)) != sorted(map(str, exp_ids)):
+            problems.append('reports listed: expected %s, got %s' % (exp_ids, got_ids))
         got_ip = {s['ip']: s['messages'] for s in out.get('sources', [])}
         if got_ip != exp_agg['per_ip']:
             diff = {ip for ip in set(got_ip) | set(exp_agg['per_ip'])
