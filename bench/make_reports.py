@@ -67,7 +67,7 @@ def main():
                     z.writestr(os.path.basename(name) + ".xml", data)
                 open(name + ".zip", "wb").write(buf.getvalue())
             k += 1
-    with gzip.open(os.path.join(out, "big.xml.gz"), "wb", 6) as f:
+    with gzip.open(os.path.join(out, "big.xml.gz"), "wb", 1) as f:
         f.write(b"<?xml version=\"1.0\"?>\n<feedback><report_metadata><org_name>big</org_name>"
                 b"<report_id>big-1</report_id></report_metadata><policy_published><domain>"
                 b"big.example</domain><p>none</p></policy_published>\n")
