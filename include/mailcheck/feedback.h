@@ -127,7 +127,8 @@ typedef struct mc_fb_unreadable {
 typedef struct mc_feedback_result {
 	/* aggregate reports */
 	uint64_t aggregate_reports, rows, messages, dmarc_pass;
-	uint64_t duplicates;   /* reports read twice (same reporter and report ID): counted once */
+	uint64_t duplicates;   /* reports (aggregate or TLS) read twice -- same reporter and
+	                        * report ID -- counted once */
 	mc_fb_report *reports; /* each report read, in the order read */
 	size_t n_reports;
 	int64_t begin, end;    /* the date range covered, 0 when none */

@@ -168,6 +168,14 @@ bool fb_read_tls(mc_feedback *f, fb_in *in, const char *what, char *why, size_t 
 		json_decref(root);
 		return false;
 	}
+	/* the same report read twice (the JSON and the gzip it came in) */
+	const char *org = str(root, "organization-name"), *id = str(root, "report-id");
+
+	if (id && fb_seen_report(f, org ? org : "", id)) {
+		res->duplicates++;
+		json_decref(root);
+		return true;
+	}
 	res->tls_reports++;
 	for (size_t i = 0; i < json_array_size(pols); i++) {
 		json_t *pe = json_array_get(pols, i), *pol = json_object_get(pe, "policy");

@@ -429,15 +429,15 @@ void mc_feedback_text(mc_text *t, const void *result)
 		mc_text_verdict(t, res->verdict, "no report could be read");
 	if (t->opts->quiet)
 		return;
+	if (res->duplicates)
+		fprintf(t->fp, "  %s report%s read twice (same reporter and report ID), counted once\n",
+		        num(res->duplicates, a, sizeof(a)), res->duplicates == 1 ? "" : "s");
 	if (res->aggregate_reports) {
 		fprintf(t->fp, "  reporters:");
 		for (size_t i = 0; i < res->n_reporters && i < 10; i++)
 			fprintf(t->fp, "%s %s (%s)", i ? "," : "", res->reporters[i].org,
 			        num(res->reporters[i].reports, a, sizeof(a)));
 		fprintf(t->fp, "%s\n", res->n_reporters > 10 ? ", ..." : "");
-		if (res->duplicates)
-			fprintf(t->fp, "  %s report%s read twice (same reporter and report ID), counted once\n",
-			        num(res->duplicates, a, sizeof(a)), res->duplicates == 1 ? "" : "s");
 		aggregate_text(t, res);
 	}
 	if (res->tls_reports)
