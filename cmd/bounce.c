@@ -21,11 +21,10 @@ static const char usage[] = "usage: mailcheck bounce [FILE|DIR|-]...";
 struct run {
 	struct mc_ctx *ctx;
 	mc_resolver *r;
-	bool several, mbox, failed_rcpt, too_big;
+	bool several, mbox;
 	const char *what;
 	size_t in_file;
-	char *data;
-	size_t len, cap;
+	mc_msg_collector col;     /* each message, whole */
 	/* counts over the run */
 	size_t messages, with_failed, delays_only, no_failure, not_bounce, unreadable;
 	struct cli_tally causes;  /* failed recipients by "status category at where" */
@@ -79,14 +78,14 @@ static void unreadable(struct run *b, const char *why)
 }
 
 /* One message read whole: parse, check, report, count. */
-static mc_status one(struct run *b)
+static mc_status one(struct run *b, const char *data, size_t len, bool too_big)
 {
 	mc_bounce_result res;
 	const char *why;
 	bool text = b->ctx->render.format == MC_FORMAT_TEXT;
 
 	b->messages++;
-	if (b->too_big) {
+	if (too_big) {
 		char why_big[80];
 
 		snprintf(why_big, sizeof(why_big), "the message is larger than %zu MiB",
@@ -94,7 +93,7 @@ static mc_status one(struct run *b)
 		unreadable(b, why_big);
 		return MC_OK;
 	}
-	if (mc_bounce_parse(b->data ? b->data : "", b->len, &res) != MC_OK) {
+	if (mc_bounce_parse(data, len, &res) != MC_OK) {
 		unreadable(b, mc_error_last());
 		return MC_OK;
 	}
@@ -160,64 +159,31 @@ static mc_status one(struct run *b)
 	return MC_OK;
 }
 
-/* ---- the message sink ---- */
+/* ---- the messages, whole ---- */
 
-static mc_status begin(void *arg)
+static mc_status on_message(void *arg, const char *data, size_t len, size_t number, bool more,
+                            bool too_big)
 {
 	struct run *b = arg;
 
-	b->in_file++;
-	b->len = 0;
-	b->too_big = false;
-	return MC_OK;
-}
-
-static mc_status push(void *arg, const char *buf, size_t len)
-{
-	struct run *b = arg;
-
-	if (b->too_big)
-		return MC_OK;
-	if (len > MC_BOUNCE_MAX_BYTES - b->len) {
-		b->too_big = true;
-		return MC_OK;
-	}
-	if (b->len + len > b->cap) {
-		size_t cap = b->cap ? b->cap : 65536;
-		char *d;
-
-		while (cap < b->len + len)
-			cap *= 2;
-		if (!(d = realloc(b->data, cap)))
-			return mc_error_set(MC_ENOMEM, "out of memory");
-		b->data = d;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, buf, len);
-	b->len += len;
-	return MC_OK;
-}
-
-static mc_status end(void *arg, bool more)
-{
-	struct run *b = arg;
-
-	b->mbox = b->in_file > 1 || more;
-	return one(b);
+	b->in_file = number;
+	b->mbox = number > 1 || more;
+	return one(b, data, len, too_big);
 }
 
 static void on_file(void *arg, const char *what)
 {
-	struct run *b = arg;
+	mc_msg_collector *c = arg;
+	struct run *b = c->arg;
 
 	b->what = what;
-	b->in_file = 0;
+	b->in_file = c->number = 0;
 	b->mbox = false;
 }
 
 static void abandon(void *arg)
 {
-	struct run *b = arg;
+	struct run *b = ((mc_msg_collector *)arg)->arg;
 
 	b->messages++;
 	unreadable(b, mc_error_last());
@@ -237,11 +203,14 @@ int cmd_bounce(int argc, char **argv, struct mc_ctx *ctx)
 {
 	const struct cli_opt opts[] = {{0}};
 	int n = cli_args(argc, argv, opts, 0, 100000, usage), rc;
-	struct run b = {.ctx = ctx};
-	struct cli_messages m = {{begin, push, end, &b}, on_file, abandon, 0};
+	struct run b = {.ctx = ctx,
+	                .col = {.max = MC_BOUNCE_MAX_BYTES, .message = on_message}};
+	struct cli_messages m = {{0}, on_file, abandon, 0};
 
 	if (n < 0)
 		return EXIT_USAGE;
+	b.col.arg = &b;
+	m.sink = mc_msg_collector_sink(&b.col);
 	b.several = cli_inputs_several(n, argv);
 	for (int i = n ? 1 : 0; i <= n; i++)
 		cli_read_messages(&m, n ? argv[i] : "-");
@@ -256,6 +225,6 @@ int cmd_bounce(int argc, char **argv, struct mc_ctx *ctx)
 	else
 		rc = b.with_failed ? EXIT_NOT_PASSED : EXIT_PASS;
 	cli_tally_free(&b.causes);
-	free(b.data);
+	mc_msg_collector_free(&b.col);
 	return rc;
 }

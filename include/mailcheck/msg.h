@@ -86,6 +86,26 @@ typedef struct mc_mbox_sink {
 
 mc_status mc_mbox_read(FILE *fp, const char *what, const mc_mbox_sink *sink);
 
+/* A sink that holds each message whole (for readers that need it whole,
+ * as GMime does), at most max bytes, and hands it to `message`: its bytes,
+ * its number in the stream (1, 2, ...), whether another follows, and
+ * whether it was larger than max (then len is 0). */
+typedef struct mc_msg_collector {
+	size_t max;
+	mc_status (*message)(void *arg, const char *data, size_t len, size_t number, bool more,
+	                     bool too_big);
+	void *arg;
+	/* the message being collected */
+	char *buf;
+	size_t len, cap, number;
+	bool too_big;
+} mc_msg_collector;
+
+/* The sink feeding c (which lives as long as the sink is used). Set
+ * c->number to 0 at the start of each stream. */
+mc_mbox_sink mc_msg_collector_sink(mc_msg_collector *c);
+void mc_msg_collector_free(mc_msg_collector *c);
+
 /* RFC 5322 addresses (3.4): display names, quoted strings, comments,
  * groups, encoded words in display names (RFC 2047, decoded to UTF-8). */
 typedef struct mc_address {

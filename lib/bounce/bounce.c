@@ -286,6 +286,7 @@ static bool auto_reply(GMimeMessage *m)
 mc_status mc_bounce_parse(const char *data, size_t len, mc_bounce_result *out)
 {
 	GMimeMessage *m;
+	const char *why;
 	struct parts p = {0};
 	InternetAddressList *to;
 
@@ -295,9 +296,8 @@ mc_status mc_bounce_parse(const char *data, size_t len, mc_bounce_result *out)
 		                    MC_BOUNCE_MAX_BYTES >> 20);
 	if (!len)
 		return mc_error_set(MC_EPARSE, "the message is empty");
-	if (!(m = mc_mime_message(data, len)))
-		return mc_error_set(MC_EPARSE, "no header field before the first blank line: "
-		                    "this is not an email message");
+	if (!(m = mc_mime_message(data, len, &why)))
+		return mc_error_set(MC_EPARSE, "%s", why);
 	walk(g_mime_message_get_mime_part(m), &p);
 	out->original = p.original;
 	to = g_mime_message_get_addresses(m, GMIME_ADDRESS_TYPE_TO);

@@ -1,5 +1,7 @@
 /* GMime, started once per process (g_mime_init is not thread-safe). */
 #include <pthread.h>
+#include <string.h>
+#include <strings.h>
 
 #include "common/mime.h"
 
@@ -10,12 +12,34 @@ static void start(void)
 	g_mime_init();
 }
 
-GMimeMessage *mc_mime_message(const char *data, size_t len)
+/* How many "multipart/" the bytes hold (any case), counting up to stop. */
+static size_t multiparts(const char *data, size_t len, size_t stop)
+{
+	size_t n = 0;
+
+	for (const char *p = data, *end = data + len; n < stop && p < end;) {
+		const char *slash = memchr(p, '/', (size_t)(end - p));
+
+		if (!slash)
+			break;
+		if (slash - data >= 9 && !strncasecmp(slash - 9, "multipart", 9))
+			n++;
+		p = slash + 1;
+	}
+	return n;
+}
+
+GMimeMessage *mc_mime_message(const char *data, size_t len, const char **why)
 {
 	GMimeStream *s;
 	GMimeParser *parser;
 	GMimeMessage *m;
 
+	if (multiparts(data, len, MC_MIME_MAX_MULTIPARTS + 1) > MC_MIME_MAX_MULTIPARTS) {
+		*why = "more than 256 multipart parts: refused as a MIME bomb (real mail has a few)";
+		return NULL;
+	}
+	*why = "no header field before the first blank line: this is not an email message";
 	pthread_once(&once, start);
 	s = g_mime_stream_mem_new_with_buffer(data, len);
 	parser = g_mime_parser_new_with_stream(s);

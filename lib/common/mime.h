@@ -7,9 +7,15 @@
 #include <gmime/gmime.h>
 #include <stddef.h>
 
-/* The message in data[0..len) (GMime's, unref it), NULL when it has no
- * header field before the first blank line. */
-GMimeMessage *mc_mime_message(const char *data, size_t len);
+/* At most this many multipart declarations in a message: GMime builds
+ * every nested part (60,000 nested multiparts take seconds), and no real
+ * bounce or report has more than a few. */
+#define MC_MIME_MAX_MULTIPARTS 256
+
+/* The message in data[0..len) (GMime's, unref it); NULL with *why (a
+ * sentence) when it has no header field before the first blank line or
+ * more than MC_MIME_MAX_MULTIPARTS multiparts. */
+GMimeMessage *mc_mime_message(const char *data, size_t len, const char **why);
 /* A leaf part's content, decoded, at most max bytes (NULL: no content). */
 GByteArray *mc_mime_content(GMimePart *part, size_t max);
 /* An embedded message (message/rfc822) as bytes. */

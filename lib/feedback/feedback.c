@@ -183,62 +183,24 @@ static ssize_t rewound_read(void *cookie, char *buf, size_t size)
 	return got || !ferror(r->fp) ? (ssize_t)got : -1;
 }
 
-struct mbox {
+/* A message of an mbox or stream, whole. */
+struct mail {
 	mc_feedback *f;
 	const char *what;
-	size_t number;
-	char *buf;
-	size_t len, cap;
-	bool too_big, more;
 };
 
-static mc_status mbox_begin(void *arg)
+static mc_status on_message(void *arg, const char *data, size_t len, size_t number, bool more,
+                            bool too_big)
 {
-	struct mbox *m = arg;
-
-	m->number++;
-	m->len = 0;
-	m->too_big = false;
-	return MC_OK;
-}
-
-static mc_status mbox_push(void *arg, const char *b, size_t n)
-{
-	struct mbox *m = arg;
-
-	if (m->too_big)
-		return MC_OK;
-	if (n > MC_FEEDBACK_MAX_MESSAGE - m->len) {
-		m->too_big = true;
-		return MC_OK;
-	}
-	if (m->len + n > m->cap) {
-		size_t cap = m->cap ? m->cap : 65536;
-		char *nb;
-
-		while (cap < m->len + n)
-			cap *= 2;
-		if (!(nb = realloc(m->buf, cap)))
-			return mc_error_set(MC_ENOMEM, "out of memory");
-		m->buf = nb;
-		m->cap = cap;
-	}
-	memcpy(m->buf + m->len, b, n);
-	m->len += n;
-	return MC_OK;
-}
-
-static mc_status mbox_end(void *arg, bool more)
-{
-	struct mbox *m = arg;
-	char *name = more || m->number > 1 ? mc_asprintf("%s, message %zu", m->what, m->number)
-	                                   : mc_strdup(m->what);
+	struct mail *m = arg;
+	char *name = more || number > 1 ? mc_asprintf("%s, message %zu", m->what, number)
+	                                : mc_strdup(m->what);
 	mc_status st = MC_OK;
 
-	if (m->too_big)
+	if (too_big)
 		fb_unreadable(m->f, name ? name : m->what, "a message larger than 64 MiB");
 	else
-		st = mc_feedback_add_bytes(m->f, m->buf ? m->buf : "", m->len, name ? name : m->what);
+		st = mc_feedback_add_bytes(m->f, data, len, name ? name : m->what);
 	free(name);
 	return st;
 }
@@ -298,8 +260,9 @@ mc_status mc_feedback_add_stream(mc_feedback *f, FILE *fp, const char *what)
 	struct rewound rw = {head, n, 0, fp};
 	cookie_io_functions_t io = {.read = rewound_read};
 	FILE *all = fopencookie(&rw, "r", io);
-	struct mbox m = {.f = f, .what = what};
-	const mc_mbox_sink sink = {mbox_begin, mbox_push, mbox_end, &m};
+	struct mail m = {f, what};
+	mc_msg_collector col = {.max = MC_FEEDBACK_MAX_MESSAGE, .message = on_message, .arg = &m};
+	const mc_mbox_sink sink = mc_msg_collector_sink(&col);
 	mc_status st = MC_OK;
 
 	if (!all)
@@ -309,17 +272,17 @@ mc_status mc_feedback_add_stream(mc_feedback *f, FILE *fp, const char *what)
 			fb_unreadable(f, what, mc_error_last());
 			st = MC_OK;
 		}
-	} else if ((st = mbox_begin(&m)) == MC_OK) {
+	} else if ((st = sink.begin(sink.arg)) == MC_OK) { /* one message */
 		char chunk[65536];
 		size_t got;
 
 		while (st == MC_OK && (got = fread(chunk, 1, sizeof(chunk), all)) > 0)
-			st = mbox_push(&m, chunk, got);
+			st = sink.push(sink.arg, chunk, got);
 		if (st == MC_OK)
-			st = mbox_end(&m, false);
+			st = sink.end(sink.arg, false);
 	}
 	fclose(all);
-	free(m.buf);
+	mc_msg_collector_free(&col);
 	return st;
 }
 
@@ -527,6 +490,7 @@ static mc_status failure(mc_feedback *f, GMimeMessage *m, struct walk *w)
 mc_status mc_feedback_add_bytes(mc_feedback *f, const char *data, size_t len, const char *what)
 {
 	GMimeMessage *m;
+	const char *why;
 	struct walk w = {.f = f, .what = what};
 	mc_status st = MC_OK;
 
@@ -538,9 +502,13 @@ mc_status mc_feedback_add_bytes(mc_feedback *f, const char *data, size_t len, co
 		fb_unreadable(f, what, "a message larger than 64 MiB");
 		return MC_OK;
 	}
-	if (!len || !(m = mc_mime_message(data, len))) {
-		fb_unreadable(f, what, len ? "neither a report file (XML, JSON, gzip, zip) nor a "
-		                             "message" : "empty");
+	if (!len) {
+		fb_unreadable(f, what, "empty");
+		return MC_OK;
+	}
+	if (!(m = mc_mime_message(data, len, &why))) {
+		fb_unreadable(f, what, strncmp(why, "no header", 9) ? why
+		              : "neither a report file (XML, JSON, gzip, zip) nor a message");
 		return MC_OK;
 	}
 	walk_message(m, &w);

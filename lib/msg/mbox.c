@@ -100,3 +100,61 @@ mc_status mc_mbox_read(FILE *fp, const char *what, const mc_mbox_sink *s)
 		st = s->end(s->arg, false);
 	return st;
 }
+
+/* ---- whole messages ---- */
+
+static mc_status collect_begin(void *arg)
+{
+	mc_msg_collector *c = arg;
+
+	c->number++;
+	c->len = 0;
+	c->too_big = false;
+	return MC_OK;
+}
+
+static mc_status collect_push(void *arg, const char *buf, size_t len)
+{
+	mc_msg_collector *c = arg;
+
+	if (c->too_big)
+		return MC_OK;
+	if (len > c->max - c->len) {
+		c->too_big = true;
+		return MC_OK;
+	}
+	if (c->len + len > c->cap) {
+		size_t cap = c->cap ? c->cap : 65536;
+		char *b;
+
+		while (cap < c->len + len)
+			cap *= 2;
+		if (!(b = realloc(c->buf, cap)))
+			return mc_error_set(MC_ENOMEM, "out of memory");
+		c->buf = b;
+		c->cap = cap;
+	}
+	memcpy(c->buf + c->len, buf, len);
+	c->len += len;
+	return MC_OK;
+}
+
+static mc_status collect_end(void *arg, bool more)
+{
+	mc_msg_collector *c = arg;
+
+	return c->message(c->arg, c->buf && !c->too_big ? c->buf : "", c->too_big ? 0 : c->len,
+	                  c->number, more, c->too_big);
+}
+
+mc_mbox_sink mc_msg_collector_sink(mc_msg_collector *c)
+{
+	return (mc_mbox_sink){collect_begin, collect_push, collect_end, c};
+}
+
+void mc_msg_collector_free(mc_msg_collector *c)
+{
+	free(c->buf);
+	c->buf = NULL;
+	c->len = c->cap = 0;
+}

@@ -80,8 +80,8 @@ static char *auth_results(const mc_verify_result *out, const char *id)
 
 	mc_buf_addf(&b, "Authentication-Results: %s;", id ? id : "localhost");
 	if (out->spf_ran)
-		mc_buf_addf(&b, " spf=%s %s=%s;", mc_verdict_name(out->spf.verdict),
-		            out->mail_from && *out->mail_from ? "smtp.mailfrom" : "smtp.helo",
+		mc_buf_addf(&b, " spf=%s smtp.%s=%s;", mc_verdict_name(out->spf.verdict), /* RFC 8601 2.7.2 */
+		            out->mail_from && *out->mail_from ? "mailfrom" : "helo",
 		            out->mail_from && *out->mail_from ? out->mail_from : out->helo);
 	else
 		mc_buf_addf(&b, " spf=none (no client address to evaluate);");

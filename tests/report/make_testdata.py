@@ -110,10 +110,10 @@ def main():
                       ns="urn:ietf:params:xml:ns:dmarc-2.0")
     outlook = aggregate("Enterprise Outlook", "9f2c1e0d7b4a4f6c8a1e2d3c4b5a6978",
                         [("203.0.113.5", 100), ("203.0.113.6", 20), ("198.51.100.120", 10)])
-    write("esp.test/google.com!esp.test!1795564800!1795651199.xml", google)
-    write("esp.test/yahoo.com!esp.test!1795564800!1795651199.xml.gz", gz(yahoo))
-    write("esp.test/protection.outlook.com!esp.test!1795564800!1795651199.zip",
-          zipped("protection.outlook.com!esp.test!1795564800!1795651199.xml", outlook))
+    write("esp.test/google.com_esp.test_1795564800_1795651199.xml", google)
+    write("esp.test/yahoo.com_esp.test_1795564800_1795651199.xml.gz", gz(yahoo))
+    write("esp.test/protection.outlook.com_esp.test_1795564800_1795651199.zip",
+          zipped("protection.outlook.com_esp.test_1795564800_1795651199.xml", outlook))
     # the same Google report as mail, the gzip attached
     att = base64.encodebytes(gz(google)).decode()
     write("mail/google-report.eml", (
@@ -126,9 +126,9 @@ def main():
         "Content-Type: multipart/mixed; boundary=\"r1\"\r\n\r\n"
         "--r1\r\nContent-Type: text/plain\r\n\r\nThis is an aggregate report from google.com.\r\n"
         "--r1\r\nContent-Type: application/gzip; "
-        "name=\"google.com!esp.test!1795564800!1795651199.xml.gz\"\r\n"
+        "name=\"google.com_esp.test_1795564800_1795651199.xml.gz\"\r\n"
         "Content-Disposition: attachment; "
-        "filename=\"google.com!esp.test!1795564800!1795651199.xml.gz\"\r\n"
+        "filename=\"google.com_esp.test_1795564800_1795651199.xml.gz\"\r\n"
         "Content-Transfer-Encoding: base64\r\n\r\n" + att.replace("\n", "\r\n") +
         "--r1--\r\n").encode())
     tls = {
@@ -150,8 +150,8 @@ def main():
                                  "receiving-ip": "203.0.113.25",
                                  "failed-session-count": 20}]}]}
     tls_json = (json.dumps(tls, indent=2) + "\n").encode()
-    write("tls/google.com!esp.test!1795564800!1795651199.json", tls_json)
-    write("tls/google.com!esp.test!1795564800!1795651199.json.gz", gz(tls_json))
+    write("tls/google.com_esp.test_1795564800_1795651199.json", tls_json)
+    write("tls/google.com_esp.test_1795564800_1795651199.json.gz", gz(tls_json))
     spoof = ("Return-Path: <ceo@esp.test>\r\n"
              "Received: from unknown (unknown [192.0.2.99])\r\n"
              "\tby mx.google.com with ESMTP id 7a1;\r\n"
