@@ -178,7 +178,8 @@ static const struct command commands[] = {
 	 "  --no-lookups   no PTR and SPF lookups for the sources\n"
 	 "Exit status: 0 every source with 1% of the messages or more passes DMARC\n"
 	 "(and no TLS failure), 1 otherwise, 2 an input that could not be read (the\n"
-	 "others are still read and reported).\n"},
+	 "others are still read and reported) or no report at all. Messages without\n"
+	 "a report (other mail in a report mailbox) are named, not errors.\n"},
 };
 
 static const char global_usage[] =

@@ -104,8 +104,18 @@ int cmd_report(int argc, char **argv, struct mc_ctx *ctx)
 	for (size_t i = 0; i < res.n_unreadable; i++)
 		fprintf(stderr, "mailcheck: warning: %s: %s\n", res.unreadable[i].what,
 		        res.unreadable[i].why);
+	/* nothing read at all, but messages without a report: an input error
+	 * (with --json the error object alone, as bounce does) */
+	if (res.verdict == MC_VERDICT_NONE && res.skipped_total && !res.unreadable_total) {
+		if (ctx->render.format == MC_FORMAT_TEXT)
+			cli_output(MC_RESULT_FEEDBACK, &res, res.verdict, ctx);
+		cli_fail("input", "no report in the %llu message%s read",
+		         (unsigned long long)res.skipped_total, res.skipped_total == 1 ? "" : "s");
+		mc_feedback_result_clear(&res);
+		return EXIT_USAGE;
+	}
 	rc = cli_output(MC_RESULT_FEEDBACK, &res, res.verdict, ctx);
-	if (rc != EXIT_USAGE && (unopened || res.unreadable_total))
+	if (rc != EXIT_USAGE && (unopened || res.unreadable_total || res.verdict == MC_VERDICT_NONE))
 		rc = EXIT_USAGE;
 	mc_feedback_result_clear(&res);
 	return rc;

@@ -155,6 +155,11 @@ typedef struct mc_feedback_result {
 	mc_fb_unreadable *unreadable;
 	size_t n_unreadable;
 	uint64_t unreadable_total;
+	/* messages with no report in them (a report mailbox holds other mail
+	 * too): named, not errors */
+	mc_fb_unreadable *skipped;
+	size_t n_skipped;
+	uint64_t skipped_total;
 	void *strings;         /* the strings of the counts (internal) */
 	mc_verdict verdict;    /* PASS: every meaningful source passes DMARC and no TLS failure;
 	                        * FAIL otherwise; NONE: no report read */

@@ -515,7 +515,7 @@ mc_status mc_feedback_add_bytes(mc_feedback *f, const char *data, size_t len, co
 	if (w.arf)
 		st = failure(f, m, &w);
 	else if (!w.found)
-		fb_unreadable(f, what, "a message without a report: no aggregate report (XML, gzip or "
+		fb_skipped(f, what, "a message without a report: no aggregate report (XML, gzip or "
 		              "zip) attached, no TLS report, no failure report (message/feedback-report)");
 	if (w.arf)
 		g_byte_array_free(w.arf, TRUE);

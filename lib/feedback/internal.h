@@ -83,6 +83,8 @@ mc_status fb_add_report(mc_feedback *f, const fb_meta *m, uint64_t rows, uint64_
  * remembered now.) */
 bool fb_seen_report(mc_feedback *f, const char *org, const char *id);
 void fb_unreadable(mc_feedback *f, const char *what, const char *why);
+/* A message that holds no report: named, not an error. */
+void fb_skipped(mc_feedback *f, const char *what, const char *why);
 /* The totals of one TLS policy (NULL past MC_FEEDBACK_MAX_TLS); a new
  * failure report's slot (NULL past MC_FEEDBACK_MAX_FAILURES: counted only). */
 mc_fb_tls_policy *fb_tls_policy(mc_feedback *f, const char *domain, const char *type);

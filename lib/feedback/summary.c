@@ -19,7 +19,7 @@ struct mc_feedback {
 	mc_feedback_opts opts;
 	mc_feedback_result res;
 	size_t cap_sources, cap_policies, cap_reporters, cap_failures, cap_unreadable, cap_tls,
-	       cap_reports;
+	       cap_reports, cap_skipped;
 	size_t *table;         /* open addressing: index + 1 into res.sources, 0 empty */
 	size_t table_size;
 	size_t other;          /* index + 1 of the "other" source, 0 none */
@@ -46,16 +46,28 @@ mc_status mc_feedback_new(mc_feedback **out, mc_resolver *r, const mc_feedback_o
 	return MC_OK;
 }
 
+static void name_input(mc_fb_unreadable **list, size_t *n, size_t *cap, uint64_t *total,
+                       const char *what, const char *why)
+{
+	(*total)++;
+	if (*n >= MC_FEEDBACK_MAX_UNREADABLE || mc_grow(list, cap, *n + 1, sizeof(**list)) < 0)
+		return;
+	(*list)[(*n)++] = (mc_fb_unreadable){mc_strdup(what), mc_strdup(why)};
+}
+
 void fb_unreadable(mc_feedback *f, const char *what, const char *why)
 {
 	mc_feedback_result *res = &f->res;
 
-	res->unreadable_total++;
-	if (res->n_unreadable >= MC_FEEDBACK_MAX_UNREADABLE ||
-	    mc_grow(&res->unreadable, &f->cap_unreadable, res->n_unreadable + 1,
-	            sizeof(*res->unreadable)) < 0)
-		return;
-	res->unreadable[res->n_unreadable++] = (mc_fb_unreadable){mc_strdup(what), mc_strdup(why)};
+	name_input(&res->unreadable, &res->n_unreadable, &f->cap_unreadable,
+	           &res->unreadable_total, what, why);
+}
+
+void fb_skipped(mc_feedback *f, const char *what, const char *why)
+{
+	mc_feedback_result *res = &f->res;
+
+	name_input(&res->skipped, &res->n_skipped, &f->cap_skipped, &res->skipped_total, what, why);
 }
 
 /* ---- counting ---- */
@@ -827,6 +839,11 @@ void mc_feedback_result_clear(mc_feedback_result *res)
 		free(res->unreadable[i].why);
 	}
 	free(res->unreadable);
+	for (size_t i = 0; i < res->n_skipped; i++) {
+		free(res->skipped[i].what);
+		free(res->skipped[i].why);
+	}
+	free(res->skipped);
 	strings_free(res->strings);
 	mc_findings_clear(&res->findings);
 	mc_dns_log_clear(&res->dns);

@@ -209,6 +209,17 @@ json_t *mc_feedback_json(const void *result)
 	}
 	json_object_set_new(o, "unreadable", un);
 	json_object_set_new(o, "unreadable_total", json_integer((json_int_t)res->unreadable_total));
+	json_t *sk = json_array();
+
+	for (size_t i = 0; i < res->n_skipped; i++) {
+		json_t *j = json_object();
+
+		json_object_set_new(j, "input", mc_json_str(res->skipped[i].what));
+		json_object_set_new(j, "why", mc_json_str(res->skipped[i].why));
+		json_array_append_new(sk, j);
+	}
+	json_object_set_new(o, "skipped", sk);
+	json_object_set_new(o, "skipped_total", json_integer((json_int_t)res->skipped_total));
 	mc_json_tail(o, &res->findings);
 	return o;
 }
@@ -444,6 +455,12 @@ void mc_feedback_text(mc_text *t, const void *result)
 		tls_text(t, res);
 	if (res->failure_reports)
 		failures_text(t, res);
+	if (res->skipped_total) {
+		fprintf(t->fp, "\n  Messages without a report (%s):\n",
+		        num(res->skipped_total, a, sizeof(a)));
+		for (size_t i = 0; i < res->n_skipped; i++)
+			fprintf(t->fp, "  - %s\n", res->skipped[i].what);
+	}
 	if (res->unreadable_total) {
 		fprintf(t->fp, "\n  Not read (%s):\n", num(res->unreadable_total, a, sizeof(a)));
 		for (size_t i = 0; i < res->n_unreadable; i++)

@@ -202,8 +202,8 @@ def main():
             unreadable += 1
         rc, out = run(mailcheck, path)
         agg = out.get('aggregate', {})
-        if unreadable:
-            if rc != 2 or not out.get('unreadable'):
+        if unreadable:  # named as not read, or (no report in a message) an input error
+            if rc != 2 or not (out.get('unreadable') or out.get('error')):
                 problems.append('expected to be named as not read, exit 2 (got %d)' % rc)
         elif rc == 2:
             problems.append('not read: %s' % out.get('unreadable'))
