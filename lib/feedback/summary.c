@@ -6,6 +6,7 @@
  * the sources with the most messages, the PTR name, the provider, whether
  * the report domain's SPF lists it, and what it must change.
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -506,18 +507,23 @@ static const mc_fb_count *top(const mc_fb_counts *c, const char *result, const c
 	return best;
 }
 
-static void explain_kind(mc_fb_source *s, const char *policy_domain);
+/* The explanation, for the sources that get one (words): the kind alone is
+ * decided for all, without writing a sentence for each. */
+static void say(mc_fb_source *s, bool words, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
-static void explain(mc_fb_source *s, const char *policy_domain, bool words)
+static void say(mc_fb_source *s, bool words, const char *fmt, ...)
 {
-	explain_kind(s, policy_domain);
-	if (!words) { /* the kind only: the text is for the main sources */
-		free(s->explanation);
-		s->explanation = NULL;
-	}
+	va_list ap;
+
+	if (!words)
+		return;
+	va_start(ap, fmt);
+	s->explanation = mc_vasprintf(fmt, ap);
+	va_end(ap);
 }
 
-static void explain_kind(mc_fb_source *s, const char *policy_domain)
+static void explain(mc_fb_source *s, const char *policy_domain, bool words)
 {
 	const char *from = s->header_from.n ? top(&s->header_from, NULL, NULL, false)->name
 	                 : policy_domain ? policy_domain : "your domain";
@@ -554,11 +560,11 @@ static void explain_kind(mc_fb_source *s, const char *policy_domain)
 	if (failing * 100 <= s->messages * 2) { /* at most 2% fail: forwarding noise */
 		if (s->dkim_aligned * 100 >= s->messages * 98) {
 			s->kind = "passes";
-			s->explanation = mc_asprintf("%s sent %s message%s as %s: they pass DMARC with "
+			say(s, words, "%s sent %s message%s as %s: they pass DMARC with "
 			                             "aligned DKIM", who, n, pl, from);
 		} else {
 			s->kind = "spf_only";
-			s->explanation = mc_asprintf("%s sent %s message%s as %s: they pass DMARC, %s "
+			say(s, words, "%s sent %s message%s as %s: they pass DMARC, %s "
 			                             "through SPF alone -- forwarding breaks SPF, so sign "
 			                             "them with DKIM for %s", who, n, pl, from,
 			                             s->dkim_aligned ? "some" : "all", from);
@@ -568,7 +574,7 @@ static void explain_kind(mc_fb_source *s, const char *policy_domain)
 	if (forwarded || (dkim_own_fail && !spf_other && !dkim_other && s->ptr && !prov &&
 	                  s->in_spf == 0 && s->spf_aligned == 0 && any_pass)) {
 		s->kind = "forwarded";
-		s->explanation = mc_asprintf("%s passed on %s message%s as %s, %s of them failing DMARC: "
+		say(s, words, "%s passed on %s message%s as %s, %s of them failing DMARC: "
 		                             "%s -- forwarded mail is not yours to fix; receivers that "
 		                             "check ARC can still trust it", who, n, pl, from, nf,
 		                             forwarded ? "the reports mark them forwarded or from a "
@@ -577,7 +583,7 @@ static void explain_kind(mc_fb_source *s, const char *policy_domain)
 	}
 	if (spf_other || dkim_other) {
 		s->kind = "not_aligned";
-		s->explanation = mc_asprintf(
+		say(s, words, 
 			"%s sent %s message%s as %s%s%s%s%s%s%s, %s -- %s%s%s%s", who, n, pl, from,
 			spf_other || dkim_other ? ": " : "",
 			spf_other ? "SPF passes for " : "", spf_other ? spf_other->name : "",
@@ -590,7 +596,7 @@ static void explain_kind(mc_fb_source *s, const char *policy_domain)
 	}
 	if (any_pass || prov || s->in_spf == 1 || s->ptr) {
 		s->kind = "not_in_spf";
-		s->explanation = mc_asprintf(
+		say(s, words, 
 			"%s sent %s message%s as %s, %s failing DMARC: %s and %s -- if it sends for you, "
 			"%s%s%s and sign with DKIM for %s; if not, p=reject stops it", who, n, pl, from, nf,
 			s->in_spf == 1 ? "its address is in the SPF record, yet SPF was not aligned"
@@ -602,7 +608,7 @@ static void explain_kind(mc_fb_source *s, const char *policy_domain)
 		return;
 	}
 	s->kind = "spoofing";
-	s->explanation = mc_asprintf("%s sent %s message%s as %s that fail everything (no SPF or "
+	say(s, words, "%s sent %s message%s as %s that fail everything (no SPF or "
 	                             "DKIM pass for any domain%s) -- likely spoofing: p=reject "
 	                             "would stop them", who, n, pl, from,
 	                             s->in_spf == 0 ? ", not in the SPF record" : "");
