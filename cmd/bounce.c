@@ -144,7 +144,7 @@ static mc_status one(struct run *b, const char *data, size_t len, bool too_big)
 	if (batch(b) && text) {
 		char *name = label(b);
 
-		printf(b->ctx->render.quiet ? "%s: " : "== %s\n", name);
+		mc_print_escaped(stdout, b->ctx->render.quiet ? "%s: " : "== %s\n", name);
 		free(name);
 	}
 	if (mc_render(MC_RESULT_BOUNCE, &res, &b->ctx->render, stdout) != MC_OK) {

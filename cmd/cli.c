@@ -27,7 +27,7 @@ static void fail(const char *code, const char *fmt, va_list ap)
 {
 	char *msg = mc_vasprintf(fmt, ap);
 
-	fprintf(stderr, "mailcheck: error: %s\n", msg ? msg : "out of memory");
+	mc_print_escaped(stderr, "mailcheck: error: %s\n", msg ? msg : "out of memory");
 	if (json_errors.on && strcmp(code, "output") != 0) {
 		fflush(stdout);
 		mc_render_error(json_errors.command, code, msg ? msg : "out of memory", stdout);
@@ -361,7 +361,7 @@ void cli_tally_print(struct cli_tally *t, const char *heading)
 	qsort(t->items, t->n, sizeof(*t->items), by_count);
 	printf("%s\n", heading);
 	for (size_t i = 0; i < t->n; i++)
-		printf("%6zu  %s\n", t->items[i].n, t->items[i].key);
+		mc_print_escaped(stdout, "%6zu  %s\n", t->items[i].n, t->items[i].key);
 }
 
 void cli_tally_free(struct cli_tally *t)

@@ -285,7 +285,7 @@ static char *render_error(struct run *run, const char *code, const char *msg, si
 	char *buf = NULL;
 	FILE *fp;
 
-	fprintf(stderr, "mailcheck: error: %s\n", msg);
+	mc_print_escaped(stderr, "mailcheck: error: %s\n", msg);
 	if (run->ctx->render.format != MC_FORMAT_JSON) {
 		*len = 0;
 		return NULL;

@@ -102,7 +102,7 @@ int cmd_report(int argc, char **argv, struct mc_ctx *ctx)
 	}
 	/* each input not read is named on standard error too */
 	for (size_t i = 0; i < res.n_unreadable; i++)
-		fprintf(stderr, "mailcheck: warning: %s: %s\n", res.unreadable[i].what,
+		mc_print_escaped(stderr, "mailcheck: warning: %s: %s\n", res.unreadable[i].what,
 		        res.unreadable[i].why);
 	/* nothing read at all, but messages without a report: an input error
 	 * (with --json the error object alone, as bounce does) */

@@ -99,7 +99,7 @@ static void report(const struct mc_ctx *ctx, const char *what, size_t in_file, b
 			msg = mc_asprintf("%s, message %zu: %s", what, in_file, why);
 		else
 			msg = mc_asprintf("cannot read the message in %s: %s", what, why);
-		fprintf(err, "mailcheck: error: %s\n", msg ? msg : why);
+		mc_print_escaped(err, "mailcheck: error: %s\n", msg ? msg : why);
 		if (!text) {
 			fflush(out);
 			mc_render_error("verify", "input", msg ? msg : why, out);
@@ -111,10 +111,10 @@ static void report(const struct mc_ctx *ctx, const char *what, size_t in_file, b
 	/* several messages: a label line, or with --quiet the label before the
 	 * verdict, one line per message */
 	if ((several || mbox) && text)
-		fprintf(out, quiet ? "%s%s%.0zu: " : "== %s%s%.0zu\n", what,
+		mc_print_escaped(out, quiet ? "%s%s%.0zu: " : "== %s%s%.0zu\n", what,
 		        mbox ? ", message " : "", mbox ? in_file : 0);
 	if (mc_render(MC_RESULT_VERIFY, res, &ctx->render, out) != MC_OK) {
-		fprintf(err, "mailcheck: error: %s\n", mc_error_last());
+		mc_print_escaped(err, "mailcheck: error: %s\n", mc_error_last());
 		oc->rc = EXIT_USAGE;
 		return;
 	}
@@ -258,7 +258,7 @@ static void run_job(struct worker *w, struct job *j, char **out, size_t *out_len
 		st = finish_one(p->ctx, w->r, v, rd, j->bad, j->what, j->in_file, p->several, j->mbox,
 		                o, e, oc);
 	if (st != MC_OK) {
-		fprintf(e, "mailcheck: error: %s\n", mc_error_last());
+		mc_print_escaped(e, "mailcheck: error: %s\n", mc_error_last());
 		oc->rc = EXIT_USAGE;
 	}
 	mc_msg_reader_free(rd);

@@ -8,6 +8,7 @@
 
 #include "mailcheck/msg.h"
 #include "mailcheck/verify.h"
+#include "terminal_safe.h"
 
 static mc_resolver *resolver;
 static FILE *sink_fp;
@@ -45,7 +46,16 @@ static mc_status end(void *arg, bool more)
 	(void)more;
 	if (mc_msg_finish(o->rd, &m) == MC_OK) {
 		if (mc_verify_finish(o->v, &m, &res) == MC_OK) {
-			mc_render(MC_RESULT_VERIFY, &res, &text, sink_fp);
+			char *out = NULL;
+			size_t len = 0;
+			FILE *fp = open_memstream(&out, &len);
+
+			if (!fp)
+				abort();
+			mc_render(MC_RESULT_VERIFY, &res, &text, fp);
+			fclose(fp);
+			assert_terminal_safe(out, len);
+			free(out);
 			mc_render(MC_RESULT_VERIFY, &res, &json, sink_fp);
 		}
 		mc_verify_result_clear(&res);

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Build the fuzz targets (clang, libFuzzer, ASan+UBSan) and run each for
 # SECS seconds (default 60) on seeds from testdata, JOBS at once (default:
-# one per CPU). Crashes are written to fuzz/artifacts/. Last line: "fuzz: N
+# one per CPU), after replaying every input kept in fuzz/regressions/TARGET/.
+# Crashes are written to fuzz/artifacts/: once fixed, keep each (and any input
+# that reproduces a fixed bug) in fuzz/regressions/TARGET/. Last line: "fuzz: N
 # passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -48,8 +50,26 @@ grep -oh '"v=spf1[^"]*"' testdata/zones/*.zone | tr -d '"' | awk '{print > "'"$w
 export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 # libldns has no frame pointers: unwind fully so the suppressed frame is seen
 export ASAN_OPTIONS="fast_unwind_on_malloc=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 cp testdata/hostile/dns-answer-*.bin "$work/fuzz_dns_answer/" 2>/dev/null || true
 targets="fuzz_zone fuzz_dns_answer fuzz_domain fuzz_spf fuzz_msg fuzz_address fuzz_dkim_key fuzz_dkim_verify fuzz_dkim_differential fuzz_dmarc fuzz_trace fuzz_verify fuzz_policy_records fuzz_sts_policy fuzz_smtp_reply fuzz_svg fuzz_bounce fuzz_report_xml fuzz_report_tls fuzz_report_mail"
+# every input a fuzzer once found (fuzz/regressions/TARGET/): replayed
+# first, each once, so a bug once found fails every run until it is fixed;
+# then they seed the corpus too
+replay_failed=0 replayed=0
+for t in $targets; do
+	[ -d "fuzz/regressions/$t" ] || continue
+	set -- fuzz/regressions/"$t"/*
+	[ -f "$1" ] || continue
+	if "$dir/fuzz/$t" -timeout=5 -rss_limit_mb=512 "$@" >"$work/$t.replay" 2>&1; then
+		replayed=$((replayed + $#))
+	else
+		echo "FAIL $t: a kept regression input fails again"; tail -40 "$work/$t.replay"
+		replay_failed=$((replay_failed + 1))
+	fi
+	cp "$@" "$work/$t/"
+done
+echo "ok   regressions replayed: $replayed inputs"
 run_target() { # run_target NAME: fuzz it, its exit status into $work/NAME.rc
 	"$dir/fuzz/$1" -max_total_time="$secs" -print_final_stats=1 -max_len=65536 -timeout=5 -rss_limit_mb=512 \
 		-artifact_prefix=fuzz/artifacts/ "$work/$1" >"$work/$1.log" 2>&1
@@ -64,7 +84,8 @@ for t in $targets; do
 	if [ "$running" -ge "$jobs" ]; then wait -n; running=$((running - 1)); fi
 done
 wait
-passed=0 failed=0
+passed=0 failed=$replay_failed
+[ "$replay_failed" = 0 ] && passed=1
 for t in $targets; do
 	if [ "$(cat "$work/$t.rc" 2>/dev/null)" = 0 ]; then
 		echo "ok   $t ($(grep -o 'stat::number_of_executed_units: [0-9]*' "$work/$t.log" | awk '{print $2}') runs)"

@@ -63,6 +63,12 @@ typedef struct mc_render_opts {
 	bool quiet;   /* text: only the verdict line */
 } mc_render_opts;
 
+/* printf to fp with every byte a terminal would act on (controls but tab
+ * and newline, DEL, bytes that are not UTF-8, C1 controls, bidirectional
+ * overrides) shown as \DDD: for text that carries outside data (a file
+ * name, an address, an error about a record) written outside mc_render. */
+void mc_print_escaped(FILE *fp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* What kind of result a render call gets. */
 typedef enum mc_result_kind {
 	MC_RESULT_MX,

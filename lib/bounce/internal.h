@@ -7,11 +7,15 @@
 
 #include "mailcheck/bounce.h"
 
-/* Is s[0..n) an enhanced status code, class 2, 4 or 5 (RFC 3463 2)? */
+/* Is s[0..n) an enhanced status code: class 2, 4 or 5, subject 0-7, a
+ * detail of 1-3 digits (RFC 3463 2)? */
 bool bounce_is_status(const char *s, size_t n);
 /* The first enhanced status code in s[0..n) standing alone (not part of an
- * address, a version or a longer number), malloc'd; NULL when none. */
+ * address, an IP address, a version or a longer number), malloc'd; NULL when
+ * none. _in: the first that starts in s[from..to), judged with the text
+ * around it. */
 char *bounce_find_status(const char *s, size_t n);
+char *bounce_find_status_in(const char *s, size_t n, size_t from, size_t to);
 /* A non-standard bounce: recipients and their replies from its text;
  * failed: the X-Failed-Recipients field, or NULL. */
 void bounce_read_text(const char *s, size_t n, const char *failed, mc_bounce_result *out);

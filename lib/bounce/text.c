@@ -16,51 +16,60 @@
 #include "bounce/internal.h"
 #include "common/util.h"
 
+/* RFC 3463 2: class "." subject "." detail; the classes are 2, 4 and 5, the
+ * subjects registered with IANA 0-7, a detail 1-3 digits. */
 bool bounce_is_status(const char *s, size_t n)
 {
-	size_t i = 0, parts = 0;
+	size_t d = 0;
 
-	if (n < 5 || (s[0] != '2' && s[0] != '4' && s[0] != '5') || s[1] != '.')
+	if (n < 5 || n > 7 || (s[0] != '2' && s[0] != '4' && s[0] != '5') || s[1] != '.' ||
+	    s[2] < '0' || s[2] > '7' || s[3] != '.')
 		return false;
-	for (i = 2; i <= n; i++) {
-		size_t d = 0;
-
-		while (i < n && isdigit((unsigned char)s[i]) && d < 4)
-			i++, d++;
-		if (d == 0 || d > 3)
-			return false;
-		parts++;
-		if (i == n)
-			break;
-		if (s[i] != '.' || parts == 2)
-			return false;
-	}
-	return parts == 2;
+	while (4 + d < n && isdigit((unsigned char)s[4 + d]))
+		d++;
+	return d >= 1 && 4 + d == n;
 }
 
-static bool boundary(const char *s, size_t n, size_t i)
+/* A character that joins what is around it into one token: a status code
+ * next to one is part of an address, a host name, a path or a number. */
+static bool joins(char c)
 {
-	return i >= n || !(isalnum((unsigned char)s[i]) || s[i] == '.' || s[i] == '-' ||
-	                   s[i] == '@' || s[i] == '/');
+	return isalnum((unsigned char)c) || c == '.' || c == '-' || c == '@' || c == '/' ||
+	       c == '_';
+}
+
+/* The length of the status code standing alone at s[i] (0: none): nothing
+ * that joins before it, and no more digits, dots or letters after it than a
+ * sentence's full stop -- "[209.85.244.200]" and "5.1.1.2" hold none. */
+static size_t status_at(const char *s, size_t n, size_t i)
+{
+	size_t len = 0;
+
+	if (i > 0 && joins(s[i - 1]))
+		return 0;
+	while (i + len < n && len < 8 && (isdigit((unsigned char)s[i + len]) || s[i + len] == '.'))
+		len++;
+	if (len && s[i + len - 1] == '.' && (i + len == n || !joins(s[i + len])))
+		len--; /* "... 5.1.1." */
+	if (i + len < n && joins(s[i + len]))
+		return 0;
+	return bounce_is_status(s + i, len) ? len : 0;
+}
+
+char *bounce_find_status_in(const char *s, size_t n, size_t from, size_t to)
+{
+	for (size_t i = from; i < to && i + 5 <= n; i++) {
+		size_t len = (s[i] == '2' || s[i] == '4' || s[i] == '5') ? status_at(s, n, i) : 0;
+
+		if (len && i + len <= to)
+			return mc_strndup(s + i, len);
+	}
+	return NULL;
 }
 
 char *bounce_find_status(const char *s, size_t n)
 {
-	for (size_t i = 0; i + 5 <= n; i++) {
-		size_t len;
-
-		if ((s[i] != '2' && s[i] != '4' && s[i] != '5') || s[i + 1] != '.' ||
-		    (i > 0 && !boundary(s, n, i - 1)))
-			continue;
-		len = strspn(s + i, "0123456789.");
-		if (i + len > n)
-			len = n - i;
-		while (len && s[i + len - 1] == '.') /* a sentence's full stop */
-			len--;
-		if (bounce_is_status(s + i, len) && boundary(s, n, i + len))
-			return mc_strndup(s + i, len);
-	}
-	return NULL;
+	return bounce_find_status_in(s, n, 0, n);
 }
 
 /* An SMTP reply code (RFC 5321 4.2: 2yz-5yz) standing alone at s[i]. */
@@ -96,8 +105,9 @@ static void reply_after(const char *s, size_t n, size_t from, size_t end, mc_bou
 
 		if (reply_code(s, n, i) || ((s[i] == '4' || s[i] == '5') && i + 1 < n &&
 		                             s[i + 1] == '.')) {
-			st = bounce_find_status(s + i, (end < n ? end : n) - i < 400
-			                        ? (end < n ? end : n) - i : 400);
+			size_t stop = end < n ? end : n;
+
+			st = bounce_find_status_in(s, n, i, stop - i < 400 ? stop : i + 400);
 			if (!st && !reply_code(s, n, i))
 				continue;
 			r->status = st;
@@ -206,6 +216,8 @@ void bounce_read_text(const char *s, size_t n, const char *failed, mc_bounce_res
 	struct anchor a[MAX_ANCHORS];
 	size_t k;
 
+	if (!s) /* an empty part holds no bytes: memmem() must not see NULL */
+		s = "", n = 0;
 	if (n > MC_BOUNCE_MAX_BYTES)
 		n = MC_BOUNCE_MAX_BYTES;
 	if (failed && *failed) { /* Exim: X-Failed-Recipients: a@x, b@y */

@@ -42,7 +42,7 @@ static void record_at(struct walk *w, size_t i, mc_findings *f)
 	for (size_t k = 0; a->status == MC_DNS_OK && k < a->n_rrs; k++)
 		if (a->rrs[k].type == MC_RR_TXT &&
 		    !dmarc_is_record(a->rrs[k].data, a->rrs[k].data_len) &&
-		    memmem(a->rrs[k].data, a->rrs[k].data_len, "v=DMARC1", 8))
+		    a->rrs[k].data_len >= 8 && memmem(a->rrs[k].data, a->rrs[k].data_len, "v=DMARC1", 8))
 			mc_finding_hint(mc_finding_add(f, "dmarc.not_a_record", MC_SEV_ERROR,
 				"the TXT record at _dmarc.%s mentions v=DMARC1 but does not start with "
 				"it: receivers ignore it", w->names[i]),

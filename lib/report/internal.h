@@ -36,9 +36,16 @@ char *mc_rr_data_text(const mc_dns_rr *rr);
 
 /* Text (text.c) */
 typedef struct mc_text {
-	FILE *fp;
+	FILE *fp;  /* outside bytes escaped on the way through (escape.c) */
+	FILE *raw; /* where fp writes: mailcheck's own colour codes go here */
 	const mc_render_opts *opts;
 } mc_text;
+
+/* A stream that writes to `under` with the bytes a terminal acts on shown as
+ * \DDD (escape.c); NULL when out of memory. fclose() it to finish. */
+FILE *mc_escaped_open(FILE *under);
+/* Write s to `under` as it is, after what went through `escaped` before. */
+void mc_escaped_raw(FILE *escaped, FILE *under, const char *s);
 
 typedef enum mc_color {
 	MC_COLOR_NONE, MC_COLOR_GREEN, MC_COLOR_RED, MC_COLOR_YELLOW,

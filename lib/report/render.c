@@ -114,9 +114,14 @@ mc_status mc_render(mc_result_kind kind, const void *result,
 		if (st != MC_OK)
 			return st;
 	} else {
-		mc_text t = {.fp = fp, .opts = opts};
+		/* every byte the renderers write passes the escaping stream */
+		FILE *safe = mc_escaped_open(fp);
+		mc_text t = {.fp = safe, .raw = fp, .opts = opts};
 
+		if (!safe)
+			return mc_error_set(MC_ENOMEM, "out of memory");
 		r->text(&t, result);
+		fclose(safe);
 	}
 	if (ferror(fp))
 		return mc_error_set(MC_EIO, "cannot write output");

@@ -17,10 +17,13 @@ static const char *const ansi[] = {
 
 void mc_text_colored(mc_text *t, mc_color c, const char *s)
 {
-	if (t->opts->color && c != MC_COLOR_NONE)
-		fprintf(t->fp, "%s%s\033[0m", ansi[c], s);
-	else
+	if (t->opts->color && c != MC_COLOR_NONE && t->raw) {
+		mc_escaped_raw(t->fp, t->raw, ansi[c]);
 		fputs(s, t->fp);
+		mc_escaped_raw(t->fp, t->raw, "\033[0m");
+	} else {
+		fputs(s, t->fp);
+	}
 }
 
 static mc_color verdict_color(mc_verdict v)

@@ -11,6 +11,9 @@ A case is a folder:
   expect.contains  stdout must contain each of its lines (for outputs too big
                 to keep whole; JSON output must still parse)
   expect.stderr optional: text that stderr must contain
+Neither stdout nor stderr may carry a byte a terminal acts on (a control but
+tab and newline, DEL, a byte that is not UTF-8, a C1 or bidirectional control):
+outside data is shown escaped.
   no-network    optional: why the case cannot be re-run against a real server
   expect.network.rc    optional: the exit status expected then, when it differs
   expect.network.json  optional: the JSON expected when the case is re-run
@@ -194,6 +197,23 @@ def schema_problems(validator, out):
     return problems
 
 
+RAW_CONTROL = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]")
+C1_OR_BIDI = re.compile("[\x80-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def raw_terminal_bytes(data):
+    """What in data a terminal would act on, or None."""
+    m = RAW_CONTROL.search(data)
+    if m:
+        return "control byte %r at offset %d" % (m.group(), m.start())
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return "byte that is not UTF-8 at offset %d" % e.start
+    m = C1_OR_BIDI.search(text)
+    return "C1 or bidirectional control U+%04X" % ord(m.group()) if m else None
+
+
 def run_case(mailcheck, case, codes, network_port=None, update=False, limits=None,
              wrap=None, validator=None):
     """Returns (ok, message) or None when the case does not apply."""
@@ -219,6 +239,13 @@ def run_case(mailcheck, case, codes, network_port=None, update=False, limits=Non
         problems.append("peak RSS %d KiB (the limit is %g MiB)" % (kib, limits[1]))
     if wrap and rc == WRAP_ERROR:
         problems.append("%s reported errors:\n%s" % (wrap[0], stderr.decode("utf-8", "replace")))
+    # outside bytes never reach a terminal raw: no control character but tab
+    # and newline, no DEL, no byte that is not UTF-8, no C1 control (the
+    # programs under --wrap write their own reports to stderr)
+    for name, data in (("stdout", stdout), ("stderr", b"" if wrap else stderr)):
+        bad = raw_terminal_bytes(data)
+        if bad:
+            problems.append("%s carries a raw %s" % (name, bad))
     out = stdout.decode("utf-8", "replace")
     if validator is not None and "--json" in args:
         problems += schema_problems(validator, out)

@@ -69,6 +69,10 @@ def hostile():
     z.append("; SPF through a long CNAME chain and through a CNAME loop")
     z.append('via-long    TXT   "v=spf1 a:long0.hostile.test -all"')
     z.append('via-loop    TXT   "v=spf1 a:cname-a.hostile.test -all"')
+    z.append("; terminal control sequences in records (clear, red, window title, BEL)")
+    z.append('term        TXT   "v=spf1 \\027[2J\\027[31mred\\027]0;pwned\\007 -all"')
+    z.append('_dmarc.term TXT   "v=DMARC1; p=none; rua=mailto:\\027[2J\\027]0:pwned\\007r@term.hostile.test"')
+    z.append('term        MX    10 \\027[2Jmx.term.hostile.test.')
     return "\n".join(z) + "\n"
 
 

@@ -119,6 +119,42 @@ static void test_json_bytes(void)
 
 /* The DNS log written straight to text is the JSON jansson would write for
  * the same strings: every byte value, in names, data and errors. */
+/* Outside bytes through the escaping stream, whole and one byte a write (a
+ * UTF-8 sequence cut between writes is joined, not escaped). */
+static void test_escaped(void)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{"v=spf1 \033[2J\033[31mred\033]0;pwned\007 -all\n",
+		 "v=spf1 \\027[2J\\027[31mred\\027]0;pwned\\007 -all\n"},
+		{"tab\tnew\nline\r\x7f", "tab\tnew\nline\\013\\127"},
+		{"\xe6\x97\xa5\xe6\x9c\xac caf\xc3\xa9 \xf0\x9f\x93\xa7", "\xe6\x97\xa5\xe6\x9c\xac caf\xc3\xa9 \xf0\x9f\x93\xa7"},
+		{"a\xff" "b\xc0\xaf" "c", "a\\255b\\192\\175c"},
+		{"\xc2\x9b" "1m \xe2\x80\xae" "evil", "\\194\\155" "1m \\226\\128\\174" "evil"},
+		{"\xed\xa0\x80", "\\237\\160\\128"},
+		{"cut \xe6\x97", "cut \\230\\151"},
+		{"\xe6" "a", "\\230a"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		for (int unbuffered = 0; unbuffered < 2; unbuffered++) {
+			char *buf = NULL;
+			size_t len = 0;
+			FILE *under = open_memstream(&buf, &len), *fp = mc_escaped_open(under);
+
+			CHECK(fp != NULL);
+			if (unbuffered)
+				setvbuf(fp, NULL, _IONBF, 0);
+			for (const char *c = cases[i].in; *c; c++)
+				fputc(*c, fp);
+			fclose(fp);
+			fclose(under);
+			CHECK_STR(buf, cases[i].out);
+			free(buf);
+		}
+}
+
 static void test_dns_text(void)
 {
 	char data[300];
@@ -164,6 +200,7 @@ int main(void)
 		{"report: the DNS log as text is jansson's JSON", test_dns_text},
 		{"report: JSON strings from outside bytes", test_json_bytes},
 		{"report: text", test_text},
+		{"report: outside bytes escaped in text", test_escaped},
 	};
 	return RUN(tests);
 }
