@@ -1,4 +1,5 @@
 /* Global options, diagnostics, the resolver the options ask for, output. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -105,6 +106,64 @@ static const struct cli_opt *find_opt(const struct cli_opt *opts, const char *ar
 	return NULL;
 }
 
+size_t cli_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[33];
+
+	if (la > 32 || lb > 32)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag + (tolower((unsigned char)a[i - 1]) !=
+			                                    tolower((unsigned char)b[j - 1]));
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
+/* The options every command takes (cli_parse_globals). */
+static const char *const global_options[] = {
+	"--json", "--dns", "--zone", "--timeout", "--now", "--authserv-id", "--verbose",
+	"--quiet", "--no-color", "--help", "--version",
+};
+
+void cli_unknown_option(const char *command, const char *arg, const struct cli_opt *opts,
+                        const char *usage)
+{
+	char name[64];
+	const char *best = NULL;
+	size_t best_d = 99;
+
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(arg, "="), arg);
+	for (const struct cli_opt *o = opts; o && o->name; o++)
+		if (cli_distance(name, o->name) < best_d)
+			best_d = cli_distance(name, o->name), best = o->name;
+	for (size_t i = 0; i < sizeof(global_options) / sizeof(global_options[0]); i++)
+		if (cli_distance(name, global_options[i]) < best_d)
+			best_d = cli_distance(name, global_options[i]), best = global_options[i];
+	/* close: one or two edits, fewer than the option's own letters */
+	if (best && best_d <= 2 && best_d + 2 < strlen(best))
+		cli_error("%s%sunknown option '%s'; did you mean '%s'?", command ? command : "",
+		          command ? ": " : "", name, best);
+	else if (command)
+		cli_error("%s: unknown option '%s'\n%s", command, name, usage ? usage : "");
+	else
+		cli_error("unknown option '%s' ('mailcheck --help' lists the options, "
+		          "'mailcheck COMMAND --help' a command's)", name);
+}
+
 int cli_args(int argc, char **argv, const struct cli_opt *opts, int min, int max,
              const char *usage)
 {
@@ -137,7 +196,7 @@ int cli_args(int argc, char **argv, const struct cli_opt *opts, int min, int max
 			else
 				*o->value = v;
 		} else if (!dashdash && argv[i][0] == '-' && argv[i][1] != '\0') {
-			cli_error("%s: unknown option '%s'\n%s", argv[0], argv[i], usage);
+			cli_unknown_option(argv[0], argv[i], opts, usage);
 			return -1;
 		} else {
 			argv[++n] = argv[i];

@@ -36,6 +36,7 @@ struct mc_ctx {
 struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv, struct mc_ctx *ctx);
+	const char *options;  /* its own options, "--ip= --compare": '=' takes a value */
 	const char *summary;
 	const char *usage;    /* the command's own --help text */
 };
@@ -72,6 +73,13 @@ struct cli_opt {
  */
 int cli_args(int argc, char **argv, const struct cli_opt *opts, int min, int max,
              const char *usage);
+/* "verify: unknown option '--ipp'; did you mean '--ip'?": the closest of the
+ * command's options (opts, may be NULL) and the global ones; command NULL:
+ * before any command. usage (may be NULL) follows when none is close. */
+void cli_unknown_option(const char *command, const char *arg, const struct cli_opt *opts,
+                        const char *usage);
+/* Edit distance (Levenshtein), case-insensitive; 99 for words over 32 bytes. */
+size_t cli_distance(const char *a, const char *b);
 
 /* The name of this verifier in headers it writes (receiver=, authserv-id). */
 const char *cli_authserv_id(struct mc_ctx *ctx);

@@ -14,7 +14,8 @@
 #endif
 
 static const struct command commands[] = {
-	{"mx", cmd_mx, "mail exchangers, their addresses, implicit and null MX",
+	{"mx", cmd_mx, "",
+	 "mail exchangers, their addresses, implicit and null MX",
 	 "usage: mailcheck mx DOMAIN [OPTIONS]\n"
 	 "\n"
 	 "Where mail for DOMAIN goes: its MX hosts by preference with their A and\n"
@@ -22,7 +23,8 @@ static const struct command commands[] = {
 	 "MX, RFC 5321 5.1); a null MX \"0 .\" (RFC 7505) means it accepts no mail.\n"
 	 "Exit status: 0 mail can be delivered, 1 it cannot, 2 usage error,\n"
 	 "3 DNS failure (timeout, SERVFAIL).\n"},
-	{"spf", cmd_spf, "SPF: evaluate for a client IP, or check the record",
+	{"spf", cmd_spf, "--sender= --helo= --compare",
+	 "SPF: evaluate for a client IP, or check the record",
 	 "usage: mailcheck spf DOMAIN [IP [--sender ADDR] [--helo NAME] [--compare]]\n"
 	 "\n"
 	 "With IP: evaluates the SPF record of DOMAIN for that client (RFC 7208\n"
@@ -41,7 +43,8 @@ static const struct command commands[] = {
 	 "                 same query and DNS, and say where it decides otherwise\n"
 	 "Exit status: 0 pass (lint: no error found), 1 fail, softfail, neutral,\n"
 	 "none or permerror (lint: errors), 2 usage error, 3 temperror.\n"},
-	{"dkim", cmd_dkim, "DKIM: verify a message's signatures, or check a published key",
+	{"dkim", cmd_dkim, "--selector= --compare",
+	 "DKIM: verify a message's signatures, or check a published key",
 	 "usage: mailcheck dkim [FILE|-] [--compare]\n"
 	 "       mailcheck dkim DOMAIN --selector SEL\n"
 	 "\n"
@@ -57,7 +60,8 @@ static const struct command commands[] = {
 	 "With DOMAIN --selector SEL: checks the key record SEL._domainkey.DOMAIN.\n"
 	 "Exit status: 0 a signature verifies (or the key is usable), 1 none does,\n"
 	 "2 usage error or unreadable message, 3 key lookup failed.\n"},
-	{"dmarc", cmd_dmarc, "DMARC record, organizational domain, policy (RFC 9989 and 7489)",
+	{"dmarc", cmd_dmarc, "",
+	 "DMARC record, organizational domain, policy (RFC 9989 and 7489)",
 	 "usage: mailcheck dmarc DOMAIN\n"
 	 "\n"
 	 "Finds the DMARC record that applies to mail From DOMAIN by the RFC 9989\n"
@@ -68,7 +72,8 @@ static const struct command commands[] = {
 	 "where that differs.\n"
 	 "Exit status: 0 a valid record applies (any p), 1 no record or an invalid\n"
 	 "one, 2 usage error, 3 DNS failure.\n"},
-	{"trace", cmd_trace, "Received chain: hops, delays, trust boundary, local delivery",
+	{"trace", cmd_trace, "--trust=",
+	 "Received chain: hops, delays, trust boundary, local delivery",
 	 "usage: mailcheck trace [FILE|-] [--trust HOST]...\n"
 	 "\n"
 	 "Reads the Received headers of a message (oldest hop first) with the delay\n"
@@ -80,7 +85,8 @@ static const struct command commands[] = {
 	 "  --trust HOST   a relay of the receiving side (name or address) to look\n"
 	 "                 past when finding the boundary (repeatable)\n"
 	 "Exit status: 0 the message was read, 2 it could not be.\n"},
-	{"verify", cmd_verify, "full check of a message: SPF + DKIM + DMARC, explained",
+	{"verify", cmd_verify, "--ip= --helo= --mail-from= --trust= --compare --jobs= --requirements=",
+	 "full check of a message: SPF + DKIM + DMARC, explained",
 	 "usage: mailcheck verify [FILE|DIR|-]... [--ip IP] [--helo NAME]\n"
 	 "                        [--mail-from ADDR] [--trust HOST]... [--compare]\n"
 	 "                        [--jobs N] [--requirements gmail|yahoo|microsoft|all]\n"
@@ -110,7 +116,9 @@ static const struct command commands[] = {
 	 "Exit status: 0 DMARC passes (without a DMARC record: SPF or DKIM passes\n"
 	 "aligned with From) for every message, 1 one did not, 2 usage error or an\n"
 	 "unreadable message, 3 DNS failure.\n"},
-	{"domain", cmd_domain, "the whole mail setup of a domain (or of a list of domains)",
+	{"domain", cmd_domain, "--selector= --jobs= --order= --no-common-selectors --allow-private --smtp --ca-file= "
+	 "--https-port= --smtp-port= --net-timeout= --trust-anchor= --requirements=",
+	 "the whole mail setup of a domain (or of a list of domains)",
 	 "usage: mailcheck domain DOMAIN...|- [--selector SEL]... [--jobs N]\n"
 	 "                        [--order input|completed] [--no-common-selectors]\n"
 	 "                        [--smtp] [--allow-private] [--ca-file PEM] [--net-timeout S]\n"
@@ -146,7 +154,8 @@ static const struct command commands[] = {
 	 "                          as far as DNS shows them (the Bulk row: all)\n"
 	 "Exit status: 0 no errors, 1 errors in a domain's setup, 2 usage error or\n"
 	 "a line that is not a domain, 3 DNS failure.\n"},
-	{"bounce", cmd_bounce, "read a bounce: who failed, with which status, and why",
+	{"bounce", cmd_bounce, "",
+	 "read a bounce: who failed, with which status, and why",
 	 "usage: mailcheck bounce [FILE|DIR|-]...\n"
 	 "\n"
 	 "Reads a bounce (non-delivery report): RFC 3464 delivery status reports\n"
@@ -162,7 +171,8 @@ static const struct command commands[] = {
 	 "message (JSON: one per line), then failed recipients counted by cause.\n"
 	 "Exit status: 0 no recipient failed (delays only), 1 one failed, 2 usage\n"
 	 "error, an unreadable message, or no bounce at all.\n"},
-	{"report", cmd_report, "read DMARC aggregate/failure and SMTP TLS reports",
+	{"report", cmd_report, "--no-lookups",
+	 "read DMARC aggregate/failure and SMTP TLS reports",
 	 "usage: mailcheck report FILE...|DIR|- [--no-lookups]\n"
 	 "\n"
 	 "Reads the reports a domain receives: DMARC aggregate reports (RFC 7489\n"
@@ -232,35 +242,6 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
-/* Edit distance (Levenshtein), for "did you mean"; long words are not
- * commands. */
-static size_t distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[33];
-
-	if (la > 32 || lb > 32)
-		return 99;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j], best = diag + (tolower((unsigned char)a[i - 1]) !=
-			                                    tolower((unsigned char)b[j - 1]));
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
-		}
-	}
-	return row[lb];
-}
-
 /* One line: the closest command (git's "did you mean"), or the list. */
 static void unknown_command(const char *name)
 {
@@ -270,7 +251,7 @@ static void unknown_command(const char *name)
 	size_t len = 0;
 
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		size_t d = distance(name, commands[i].name);
+		size_t d = cli_distance(name, commands[i].name);
 
 		if (d < best_d) {
 			best_d = d;
@@ -286,6 +267,121 @@ static void unknown_command(const char *name)
 	else
 		cli_error("unknown command '%s' (the commands are %s; 'mailcheck --help' says "
 		          "more)", name, list);
+}
+
+/* 1: cmd takes the option in arg ("--ip", "--ip=192.0.2.1") as a flag, 2:
+ * with a value, 0: not at all. */
+static int takes_option(const struct command *cmd, const char *arg)
+{
+	size_t n = strcspn(arg, "=");
+
+	for (const char *p = cmd->options; *p; p += strspn(p, " ")) {
+		size_t len = strcspn(p, " ");
+		bool value = p[len - 1] == '=';
+
+		if (len - value == n && strncmp(p, arg, n) == 0)
+			return value ? 2 : 1;
+		p += len;
+	}
+	return 0;
+}
+
+/* The commands that take the option in arg, as "'verify' and 'trace'";
+ * returns whether it takes a value there (the same wherever it is). */
+static bool commands_taking(const char *arg, char *list, size_t size, size_t *count)
+{
+	size_t n = sizeof(commands) / sizeof(commands[0]), len = 0;
+	bool value = false;
+
+	*count = 0;
+	list[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		int k = takes_option(&commands[i], arg);
+
+		if (!k)
+			continue;
+		value = k == 2;
+		len += (size_t)snprintf(list + len, len < size ? size - len : 0, "%s'%s'",
+		                        *count ? ", " : "", commands[i].name);
+		(*count)++;
+	}
+	return value;
+}
+
+/* An option no command takes, before any command: the closest of all
+ * commands' options ("did you mean '--ip'?"), else the global ones'. */
+static void unknown_option(const char *arg)
+{
+	size_t n = strcspn(arg, "="), best_d = 99;
+	char best[32] = "";
+
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		for (const char *p = commands[i].options; *p; p += strspn(p, " ")) {
+			size_t len = strcspn(p, " "), d;
+			char name[32];
+
+			snprintf(name, sizeof(name), "%.*s", (int)(len - (p[len - 1] == '=')), p);
+			if ((d = cli_distance(name, arg)) < best_d && n < 32 && d + 2 < strlen(name))
+				best_d = d, snprintf(best, sizeof(best), "%s", name);
+			p += len;
+		}
+	if (best_d <= 2 && *best) {
+		char list[256];
+		size_t count;
+
+		commands_taking(best, list, sizeof(list), &count);
+		cli_error("unknown option '%.*s'; did you mean '%s' (an option of %s)?", (int)n, arg,
+		          best, list);
+	} else {
+		cli_unknown_option(NULL, arg, NULL, NULL);
+	}
+}
+
+/* "mailcheck --ip 192.0.2.1 verify msg.eml": a command's own options before
+ * its name are taken as if they followed it -- unambiguous, because every
+ * option takes a value or not alike in every command. An option of no
+ * command, or not of this one, is said to be so. Returns the command with
+ * argv rearranged to COMMAND OPTIONS..., or NULL after the error. */
+static const struct command *command_after_options(int argc, char **argv)
+{
+	const struct command *cmd;
+	char list[256];
+	size_t count;
+	int i = 1;
+
+	while (i < argc && argv[i][0] == '-' && argv[i][1]) {
+		bool value = commands_taking(argv[i], list, sizeof(list), &count);
+
+		if (!count) {
+			unknown_option(argv[i]);
+			return NULL;
+		}
+		i += value && !strchr(argv[i], '=') ? 2 : 1;
+	}
+	if (i >= argc) { /* options alone */
+		commands_taking(argv[1], list, sizeof(list), &count);
+		cli_error("'%.*s' is an option of %s: put it after the command (mailcheck "
+		          "COMMAND %s ...)", (int)strcspn(argv[1], "="), argv[1], list, argv[1]);
+		return NULL;
+	}
+	if (!(cmd = find_command(argv[i]))) {
+		unknown_command(argv[i]);
+		return NULL;
+	}
+	for (int j = 1, k; j < i; j += k == 2 && !strchr(argv[j], '=') ? 2 : 1) {
+		if ((k = takes_option(cmd, argv[j])))
+			continue;
+		commands_taking(argv[j], list, sizeof(list), &count);
+		cli_error("'%.*s' is not an option of '%s' (it is of %s)", (int)strcspn(argv[j], "="),
+		          argv[j], cmd->name, list);
+		return NULL;
+	}
+	/* COMMAND first, its options after it in their order */
+	char *name = argv[i];
+
+	memmove(argv + 2, argv + 1, (size_t)(i - 1) * sizeof(*argv));
+	argv[1] = name;
+	return cmd;
 }
 
 /* git's main(): a failed write to stdout is an error, not a silent success. */
@@ -327,9 +423,11 @@ int main(int argc, char **argv)
 			usage(stderr);
 		return close_stdout(EXIT_USAGE);
 	}
-	cmd = find_command(argv[1]);
+	cmd = argv[1][0] == '-' && argv[1][1] ? command_after_options(argc, argv)
+	                                      : find_command(argv[1]);
 	if (!cmd) {
-		unknown_command(argv[1]);
+		if (argv[1][0] != '-' || !argv[1][1])
+			unknown_command(argv[1]);
 		return close_stdout(EXIT_USAGE);
 	}
 	cli_json_errors(ctx.render.format == MC_FORMAT_JSON, cmd->name);
