@@ -4,13 +4,29 @@
  * Adding a command is adding a file and a row (git's git.c model).
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
 #ifndef MC_VERSION
 #define MC_VERSION "unknown"
+#endif
+
+/*
+ * The commands that need libcurl, GMime, libxml2 or libzip -- domain, bounce
+ * and report -- run in a helper program, mailcheck-helper (git's model:
+ * git-remote-http holds libcurl, not git): mailcheck itself loads only the
+ * libraries mx, spf, dkim, dmarc, trace and verify use, and starts as fast as
+ * they need; for the three it executes the helper with the same arguments.
+ * The helper is this file built with MC_HELPER, every command in it.
+ */
+#ifdef MC_HELPER
+#define IN_HELPER(fn) fn
+#else
+#define IN_HELPER(fn) NULL
 #endif
 
 static const struct command commands[] = {
@@ -116,7 +132,7 @@ static const struct command commands[] = {
 	 "Exit status: 0 DMARC passes (without a DMARC record: SPF or DKIM passes\n"
 	 "aligned with From) for every message, 1 one did not, 2 usage error or an\n"
 	 "unreadable message, 3 DNS failure.\n"},
-	{"domain", cmd_domain, "--selector= --jobs= --order= --no-common-selectors --allow-private --smtp --ca-file= "
+	{"domain", IN_HELPER(cmd_domain), "--selector= --jobs= --order= --no-common-selectors --allow-private --smtp --ca-file= "
 	 "--https-port= --smtp-port= --net-timeout= --trust-anchor= --requirements=",
 	 "the whole mail setup of a domain (or of a list of domains)",
 	 "usage: mailcheck domain DOMAIN...|- [--selector SEL]... [--jobs N]\n"
@@ -154,7 +170,7 @@ static const struct command commands[] = {
 	 "                          as far as DNS shows them (the Bulk row: all)\n"
 	 "Exit status: 0 no errors, 1 errors in a domain's setup, 2 usage error or\n"
 	 "a line that is not a domain, 3 DNS failure.\n"},
-	{"bounce", cmd_bounce, "",
+	{"bounce", IN_HELPER(cmd_bounce), "",
 	 "read a bounce: who failed, with which status, and why",
 	 "usage: mailcheck bounce [FILE|DIR|-]...\n"
 	 "\n"
@@ -171,7 +187,7 @@ static const struct command commands[] = {
 	 "message (JSON: one per line), then failed recipients counted by cause.\n"
 	 "Exit status: 0 no recipient failed (delays only), 1 one failed, 2 usage\n"
 	 "error, an unreadable message, or no bounce at all.\n"},
-	{"report", cmd_report, "--no-lookups",
+	{"report", IN_HELPER(cmd_report), "--no-lookups",
 	 "read DMARC aggregate/failure and SMTP TLS reports",
 	 "usage: mailcheck report FILE...|DIR|- [--no-lookups]\n"
 	 "\n"
@@ -384,6 +400,37 @@ static const struct command *command_after_options(int argc, char **argv)
 	return cmd;
 }
 
+#ifndef MC_LIBEXECDIR
+#define MC_LIBEXECDIR "/usr/local/libexec/mailcheck"
+#endif
+
+/* Run the helper with the arguments mailcheck was given: beside this
+ * program (a build tree), in ../libexec/mailcheck from it (an installed tree
+ * wherever it was moved), or where it was installed. Returns only on error. */
+static int run_helper(const char *command, char **argv)
+{
+	char self[4096], path[4200], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	const char *const rel[] = {"/mailcheck-helper", "/../libexec/mailcheck/mailcheck-helper"};
+
+	if (n > 0 && (self[n] = '\0', slash = strrchr(self, '/'))) {
+		*slash = '\0';
+		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			snprintf(path, sizeof(path), "%s%s", self, rel[i]);
+			if (access(path, X_OK) == 0) {
+				argv[0] = path;
+				execv(path, argv);
+			}
+		}
+	}
+	snprintf(path, sizeof(path), "%s/mailcheck-helper", MC_LIBEXECDIR);
+	argv[0] = path;
+	execv(path, argv);
+	cli_fail("internal", "cannot run 'mailcheck %s': its program %s cannot be started: %s",
+	         command, path, strerror(errno));
+	return EXIT_USAGE;
+}
+
 /* git's main(): a failed write to stdout is an error, not a silent success. */
 static int close_stdout(int rc)
 {
@@ -399,7 +446,10 @@ int main(int argc, char **argv)
 	struct mc_ctx ctx = {0};
 	const struct command *cmd;
 	bool help = false, version = false;
+	char *given[argc + 1]; /* the arguments as given, for the helper */
 	int rc;
+
+	memcpy(given, argv, sizeof(given));
 
 	/* errors in the global options themselves are JSON too with --json */
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
@@ -434,6 +484,10 @@ int main(int argc, char **argv)
 	if (help) {
 		fputs(cmd->usage, stdout);
 		return close_stdout(EXIT_PASS);
+	}
+	if (!cmd->fn) {
+		fflush(stdout);
+		return run_helper(cmd->name, given);
 	}
 	rc = cmd->fn(argc - 1, argv + 1, &ctx);
 	mc_resolver_free(ctx.resolver);

@@ -82,19 +82,26 @@ void mc_dmarc_text(mc_text *t, const void *result);
 json_t *mc_trace_json(const void *result);
 void mc_trace_text(mc_text *t, const void *result);
 json_t *mc_verify_json(const void *result);
-json_t *mc_domain_json(const void *result);
-void mc_domain_text(mc_text *t, const void *result);
 void mc_verify_text(mc_text *t, const void *result);
 /* Bulk-sender requirements, in verify's and domain's reports. */
 json_t *mc_requirements_json(const mc_requirements *q);
 void mc_requirements_text(mc_text *t, const mc_requirements *q);
 
-json_t *mc_feedback_json(const void *result);
-/* ,"sources":[...] -- written source by source */
-void mc_feedback_json_sources(mc_buf *b, const void *result);
-void mc_feedback_text(mc_text *t, const void *result);
+/* The renderers of domain, bounce and report results are weak references
+ * in render.c's table: the mailcheck program links only the renderers of
+ * the results it makes, and with them not the checks they name (lib/domain
+ * with libcurl, lib/bounce and lib/feedback with GMime, libxml2, libzip).
+ * The helper program and the library link them all. */
+#define MC_WEAK __attribute__((weak))
+MC_WEAK json_t *mc_domain_json(const void *result);
+MC_WEAK void mc_domain_text(mc_text *t, const void *result);
 
-json_t *mc_bounce_json(const void *result);
-void mc_bounce_text(mc_text *t, const void *result);
+MC_WEAK json_t *mc_feedback_json(const void *result);
+/* ,"sources":[...] -- written source by source */
+MC_WEAK void mc_feedback_json_sources(mc_buf *b, const void *result);
+MC_WEAK void mc_feedback_text(mc_text *t, const void *result);
+
+MC_WEAK json_t *mc_bounce_json(const void *result);
+MC_WEAK void mc_bounce_text(mc_text *t, const void *result);
 
 #endif

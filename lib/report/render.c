@@ -106,6 +106,8 @@ mc_status mc_render(mc_result_kind kind, const void *result,
 {
 	const struct renderer *r = &renderers[kind];
 
+	if (!r->json || !r->text) /* a weak renderer this program did not link */
+		return mc_error_set(MC_EINVAL, "this program has no renderer for that result");
 	if (opts->format == MC_FORMAT_JSON) {
 		mc_status st = json_line(r->json(result), r->json_more, result,
 		                         r->dns_offset == SIZE_MAX ? &(mc_dns_log){0}

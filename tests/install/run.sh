@@ -36,6 +36,15 @@ for f in bin/mailcheck include/mailcheck/verify.h include/mailcheck/dns.h \
 done
 check "installed the shared and static library" bash -c "ls '$lib'/libmailcheck.so.0 && ls '$lib'/libmailcheck.a"
 check "installed mailcheck runs" bash -c "'$d/bin/mailcheck' --version | grep -q '^mailcheck '"
+# domain, bounce and report run in the helper, found from the program's own
+# place (bin/../libexec/mailcheck), so also in a DESTDIR or a moved tree
+check "installed the helper in libexec/mailcheck" test -x "$d/libexec/mailcheck/mailcheck-helper"
+check "installed mailcheck runs domain, bounce and report through its helper" bash -c "
+	'$d/bin/mailcheck' --zone '$root/testdata/zones' --json domain example.com | grep -q '\"command\":\"domain\"' &&
+	'$d/bin/mailcheck' bounce '$root/testdata/bounce/qmail_unknown.eml' | grep -q 'does not exist' &&
+	'$d/bin/mailcheck' report --no-lookups '$root/testdata/reports' >/dev/null; [ \$? -le 1 ]"
+check "installed mailcheck loads no library it does not use (libcurl, GMime, libxml2, libzip)" bash -c "
+	! ldd '$d/bin/mailcheck' | grep -E 'libcurl|libgmime|libxml2|libzip|libglib'"
 
 pc=$lib/pkgconfig/mailcheck.pc
 check "pkg-config file" test -s "$pc"
