@@ -207,13 +207,21 @@ const char *mc_dns_type_name(uint16_t type);       /* "MX", "TXT", ... */
 bool mc_dns_status_is_temporary(mc_dns_status s);  /* SERVFAIL, REFUSED, TIMEOUT, ERROR, TCP_FAILED */
 
 /*
- * Check and normalise a domain name given by a user: strips one trailing
- * dot, lowercases ASCII. MC_EINVAL with a message when a label is empty or
- * longer than 63 octets, the name longer than 253, or it holds bytes that
- * cannot be a host name (space, control, non-ASCII).
+ * Check and normalise a domain name given by a user: an international name
+ * to its A-labels (mc_domain_to_ascii), one trailing dot stripped, ASCII
+ * lowercased. MC_EINVAL with a message when a label is empty or longer than
+ * 63 octets, the name longer than 253, it is no valid IDN, or it holds bytes
+ * that cannot be a host name (space, control).
  */
 mc_status mc_domain_normalize(const char *in, char **out);
 
+/* An international domain name (U-labels, or A-labels to check) as the
+ * A-labels DNS asks, IDNA2008 with UTS #46 mapping; a plain ASCII name as it
+ * is. MC_EINVAL when it is not a valid IDN. */
+mc_status mc_domain_to_ascii(const char *in, char **out);
+/* The U-label form of a name with A-labels ("xn--wgv71a119e.jp" ->
+ * "日本語.jp"), malloc'd; NULL when it has none or they do not decode. */
+char *mc_domain_to_unicode(const char *ascii);
 /* Is name the domain itself or a name under it (case-insensitive)? */
 bool mc_dns_name_within(const char *name, const char *domain);
 

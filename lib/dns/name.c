@@ -4,6 +4,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <idn2.h>
+
 #include "common/util.h"
 #include "dns/internal.h"
 
@@ -58,29 +60,88 @@ const char *mc_dns_name_problem(const char *name)
 	}
 }
 
-mc_status mc_domain_normalize(const char *in, char **out)
+static bool has_a_label(const char *name)
 {
-	const char *why;
-	char *s;
+	for (const char *p = name; *p; p = strchr(p, '.') ? strchr(p, '.') + 1 : p + strlen(p))
+		if (strncasecmp(p, "xn--", 4) == 0)
+			return true;
+	return false;
+}
+
+static bool is_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return false;
+	return true;
+}
+
+/* An international name to the A-labels DNS asks (RFC 5891 IDNA2008 with
+ * UTS #46 non-transitional mapping: upper case and full-width forms folded,
+ * "faß.de" kept as xn--fa-hia.de); A-labels given are checked to decode. */
+mc_status mc_domain_to_ascii(const char *in, char **out)
+{
+	char *a = NULL;
+	int rc;
 
 	*out = NULL;
+	if (is_ascii(in) && !has_a_label(in))
+		return (*out = mc_strdup(in)) ? MC_OK : mc_error_set(MC_ENOMEM, "out of memory");
+	rc = idn2_to_ascii_8z(in, &a, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+	if (rc != IDN2_OK)
+		return mc_error_set(MC_EINVAL, "invalid domain '%s': not a valid international "
+		                    "domain name (IDNA2008: %s)", in, idn2_strerror(rc));
+	*out = mc_strdup(a);
+	idn2_free(a);
+	return *out ? MC_OK : mc_error_set(MC_ENOMEM, "out of memory");
+}
+
+char *mc_domain_to_unicode(const char *ascii)
+{
+	char *u = NULL, *copy;
+
+	if (!ascii || !has_a_label(ascii) || idn2_to_unicode_8z8z(ascii, &u, 0) != IDN2_OK)
+		return NULL;
+	copy = strcasecmp(u, ascii) != 0 ? mc_strdup(u) : NULL;
+	idn2_free(u);
+	return copy;
+}
+
+mc_status mc_domain_normalize(const char *given, char **out)
+{
+	const char *why, *in = given;
+	char *s, *ascii;
+	mc_status st;
+
+	*out = NULL;
+	for (const unsigned char *p = (const unsigned char *)in; *p; p++)
+		if (*p <= ' ' || *p == 0x7f)
+			return mc_error_set(MC_EINVAL, "invalid domain '%s': contains a space or "
+			                    "control character", given);
+	if ((st = mc_domain_to_ascii(given, &ascii)) != MC_OK)
+		return st;
+	in = ascii;
 	for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
-		if (*p <= ' ' || *p >= 0x7f)
+		if (*p <= ' ' || *p >= 0x7f) {
+			free(ascii);
 			return mc_error_set(MC_EINVAL,
-				"invalid domain '%s': %s", in, *p >= 0x80
-				? "not ASCII (give the xn-- form of an international name)"
-				: "contains a space or control character");
-		if (*p == '@' || *p == '/' || *p == '\\' || *p == '[' || *p == ']')
-			return mc_error_set(MC_EINVAL,
-				"invalid domain '%s': '%c' cannot be in a domain name", in, *p);
+				"invalid domain '%s': contains a space or control character", given);
+		}
+		if (*p == '@' || *p == '/' || *p == '\\' || *p == '[' || *p == ']') {
+			st = mc_error_set(MC_EINVAL, "invalid domain '%s': '%c' cannot be in a domain "
+			                  "name", given, *p);
+			free(ascii);
+			return st;
+		}
 	}
 	s = mc_dns_name_fold(in);
+	free(ascii);
 	if (!s)
 		return mc_error_set(MC_ENOMEM, "out of memory");
 	why = strcmp(s, ".") == 0 ? "the root is not a mail domain" : mc_dns_name_problem(s);
 	if (why) {
 		free(s);
-		return mc_error_set(MC_EINVAL, "invalid domain '%s': %s", in, why);
+		return mc_error_set(MC_EINVAL, "invalid domain '%s': %s", given, why);
 	}
 	*out = s;
 	return MC_OK;

@@ -367,8 +367,9 @@ char *mc_message_from_domain(const mc_message *msg, const char **why)
 		*why = l.n ? "several addresses in From" : "no address in From";
 	else if (!l.items[0].domain || !*l.items[0].domain)
 		*why = "a From address without a domain";
-	else
-		d = mc_strdup(l.items[0].domain);
+	/* RFC 6532 3.2: a UTF-8 domain; DMARC asks its A-labels (RFC 8616 5) */
+	else if (mc_domain_to_ascii(l.items[0].domain, &d) != MC_OK)
+		*why = "a From domain that is not a valid international domain name";
 	mc_address_list_clear(&l);
 	return d;
 }

@@ -167,6 +167,7 @@ json_t *mc_dkim_key_json(const void *result)
 	json_t *o = mc_json_head("dkim");
 
 	json_object_set_new(o, "domain", mc_json_str(k->domain));
+	mc_json_idn(o, "domain_unicode", k->domain);
 	json_object_set_new(o, "selector", mc_json_str(k->selector));
 	json_object_set_new(o, "name", mc_json_str(k->name));
 	json_object_set_new(o, "record", mc_json_str(k->record));

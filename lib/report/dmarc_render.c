@@ -27,6 +27,7 @@ json_t *mc_dmarc_json(const void *result)
 	bool have = rec->domain != NULL;
 
 	json_object_set_new(o, "domain", mc_json_str(res->domain));
+	mc_json_idn(o, "domain_unicode", res->domain);
 	json_object_set_new(o, "result", json_string(mc_verdict_name(res->verdict)));
 	json_object_set_new(o, "org_domain", mc_json_str(res->org_domain));
 	json_object_set_new(o, "record_domain", mc_json_str(rec->domain));
@@ -77,22 +78,23 @@ void mc_dmarc_text(mc_text *t, const void *result)
 {
 	const mc_dmarc_result *res = result;
 	const mc_dmarc_record *rec = &res->record;
+	char name[MC_NAME_BUF];
+	const char *d = mc_text_name(res->domain, name, sizeof(name));
 
 	switch (res->verdict) {
 	case MC_VERDICT_PASS:
 		mc_text_verdict(t, res->verdict, "%s has DMARC policy %s: for mail that fails DMARC, "
-		                "%s", res->domain, mc_dmarc_policy_name(res->policy),
+		                "%s", d, mc_dmarc_policy_name(res->policy),
 		                meaning(res->policy));
 		break;
 	case MC_VERDICT_NONE:
-		mc_text_verdict(t, res->verdict, "%s has no DMARC record", res->domain);
+		mc_text_verdict(t, res->verdict, "%s has no DMARC record", d);
 		break;
 	case MC_VERDICT_TEMPERROR:
-		mc_text_verdict(t, res->verdict, "the DMARC record of %s could not be looked up",
-		                res->domain);
+		mc_text_verdict(t, res->verdict, "the DMARC record of %s could not be looked up", d);
 		break;
 	default:
-		mc_text_verdict(t, res->verdict, "the DMARC record of %s is invalid", res->domain);
+		mc_text_verdict(t, res->verdict, "the DMARC record of %s is invalid", d);
 		break;
 	}
 	if (t->opts->quiet)

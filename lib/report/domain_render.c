@@ -259,6 +259,7 @@ json_t *mc_domain_json(const void *result)
 	json_t *o = mc_json_head("domain"), *d = json_object(), *dn = json_object();
 
 	json_object_set_new(o, "domain", mc_json_str(res->domain));
+	mc_json_idn(o, "domain_unicode", res->domain);
 	json_object_set_new(o, "result", json_string(mc_verdict_name(res->verdict)));
 	json_object_set_new(o, "parts", rows_json(res));
 	json_object_set_new(o, "requirements", mc_requirements_json(&res->requirements));
@@ -307,20 +308,22 @@ void mc_domain_text(mc_text *t, const void *result)
 {
 	const mc_domain_result *res = result;
 	size_t errors = 0, warnings = 0;
+	char name[MC_NAME_BUF];
+	const char *d = mc_text_name(res->domain, name, sizeof(name));
 
 	for (int p = 0; p < MC_PART_COUNT; p++) {
 		errors += res->rows[p].status == MC_PART_ERROR;
 		warnings += res->rows[p].status == MC_PART_WARNING;
 	}
 	if (res->verdict == MC_VERDICT_PASS)
-		mc_text_verdict(t, res->verdict, "the mail setup of %s has no error%s", res->domain,
+		mc_text_verdict(t, res->verdict, "the mail setup of %s has no error%s", d,
 		                warnings ? " (see the warnings)" : "");
 	else if (res->verdict == MC_VERDICT_TEMPERROR)
 		mc_text_verdict(t, res->verdict, "the mail setup of %s could not be fully checked "
-		                "(DNS failure)", res->domain);
+		                "(DNS failure)", d);
 	else
 		mc_text_verdict(t, res->verdict, "the mail setup of %s has errors in %zu part%s",
-		                res->domain, errors ? errors : 1, errors > 1 ? "s" : "");
+		                d, errors ? errors : 1, errors > 1 ? "s" : "");
 	if (t->opts->quiet)
 		return;
 	for (int p = 0; p < MC_PART_COUNT; p++) {

@@ -66,6 +66,14 @@ void mc_text_tail(mc_text *t, const mc_findings *f, const mc_dns_log *dns);
 void mc_text_findings(mc_text *t, const mc_findings *const *lists, const mc_severity *min,
                       size_t n);
 
+/* An international domain in both forms for text, "日本語.jp
+ * (xn--wgv71a119e.jp)", in buf (300 bytes will do); a name without A-labels
+ * as it is. */
+const char *mc_text_name(const char *ascii, char *buf, size_t size);
+#define MC_NAME_BUF 600
+/* JSON: o[key] = the U-label form of ascii, only when it has one. */
+void mc_json_idn(json_t *o, const char *key, const char *ascii);
+
 /* Per-command renderers */
 json_t *mc_mx_json(const void *result);
 void mc_mx_text(mc_text *t, const void *result);

@@ -350,3 +350,12 @@ json_t *mc_json_nested(json_t *o)
 	json_object_del(o, "dns");
 	return o;
 }
+
+void mc_json_idn(json_t *o, const char *key, const char *ascii)
+{
+	char *u = mc_domain_to_unicode(ascii);
+
+	if (u)
+		json_object_set_new(o, key, mc_json_str(u));
+	free(u);
+}

@@ -10,6 +10,7 @@ json_t *mc_mx_json(const void *result)
 	json_t *o = mc_json_head("mx"), *hosts = json_array();
 
 	json_object_set_new(o, "domain", mc_json_str(res->domain));
+	mc_json_idn(o, "domain_unicode", res->domain);
 	json_object_set_new(o, "result", json_string(mc_verdict_name(res->verdict)));
 	json_object_set_new(o, "reason", json_string(mc_mx_reason_name(res->reason)));
 	json_object_set_new(o, "null_mx", json_boolean(res->null_mx));
@@ -33,7 +34,8 @@ json_t *mc_mx_json(const void *result)
 
 static void headline(mc_text *t, const mc_mx_result *res)
 {
-	const char *d = res->domain;
+	char name[MC_NAME_BUF];
+	const char *d = mc_text_name(res->domain, name, sizeof(name));
 
 	switch (res->reason) {
 	case MC_MX_DELIVERS:

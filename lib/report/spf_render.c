@@ -10,6 +10,7 @@ json_t *mc_spf_json(const void *result)
 	json_t *o = mc_json_head("spf"), *path = json_array();
 
 	json_object_set_new(o, "domain", mc_json_str(res->domain));
+	mc_json_idn(o, "domain_unicode", res->domain);
 	json_object_set_new(o, "ip", mc_json_str(res->ip));
 	json_object_set_new(o, "helo", mc_json_str(res->helo));
 	json_object_set_new(o, "sender", mc_json_str(res->sender));
@@ -45,7 +46,8 @@ json_t *mc_spf_json(const void *result)
 
 static void headline(mc_text *t, const mc_spf_result *res)
 {
-	const char *d = res->domain, *ip = res->ip;
+	char name[MC_NAME_BUF];
+	const char *d = mc_text_name(res->domain, name, sizeof(name)), *ip = res->ip;
 
 	switch (res->verdict) {
 	case MC_VERDICT_PASS:
@@ -129,6 +131,7 @@ json_t *mc_spf_lint_json(const void *result)
 	json_t *o = mc_json_head("spf"), *nets = json_array();
 
 	json_object_set_new(o, "domain", mc_json_str(res->domain));
+	mc_json_idn(o, "domain_unicode", res->domain);
 	json_object_set_new(o, "ip", json_null());
 	json_object_set_new(o, "record", mc_json_str(res->record));
 	json_object_set_new(o, "result", json_string(mc_verdict_name(res->verdict)));
@@ -162,7 +165,8 @@ static void node_text(mc_text *t, const mc_spf_node *n, int depth)
 void mc_spf_lint_text(mc_text *t, const void *result)
 {
 	const mc_spf_lint *res = result;
-	const char *d = res->domain;
+	char name[MC_NAME_BUF];
+	const char *d = mc_text_name(res->domain, name, sizeof(name));
 
 	switch (res->verdict) {
 	case MC_VERDICT_PASS:

@@ -162,3 +162,14 @@ void mc_text_tail(mc_text *t, const mc_findings *f, const mc_dns_log *dns)
 	if (t->opts->verbose)
 		dns_text(t, dns);
 }
+
+const char *mc_text_name(const char *ascii, char *buf, size_t size)
+{
+	char *u = mc_domain_to_unicode(ascii);
+
+	if (!u)
+		return ascii;
+	snprintf(buf, size, "%s (%s)", u, ascii);
+	free(u);
+	return buf;
+}

@@ -82,6 +82,7 @@ json_t *mc_verify_json(const void *result)
 	json_t *o = mc_json_head("verify"), *ex = json_array(), *tr = json_object();
 
 	json_object_set_new(o, "from_domain", mc_json_str(res->from_domain));
+	mc_json_idn(o, "from_domain_unicode", res->from_domain);
 	json_object_set_new(o, "result", json_string(mc_verdict_name(res->verdict)));
 	json_object_set_new(o, "cause", mc_json_str(res->cause));
 	json_object_set_new(o, "ip", mc_json_str(res->ip));
@@ -119,7 +120,9 @@ json_t *mc_verify_json(const void *result)
 void mc_verify_text(mc_text *t, const void *result)
 {
 	const mc_verify_result *res = result;
-	const char *from = res->from_domain ? res->from_domain : "(no single From)";
+	char name[MC_NAME_BUF];
+	const char *from = res->from_domain ? mc_text_name(res->from_domain, name, sizeof(name))
+	                                    : "(no single From)";
 
 	char reqs[80] = "";
 

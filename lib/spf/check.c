@@ -177,7 +177,9 @@ static void split_sender(struct spf_eval *ev, mc_spf_result *res, char **local_o
 
 	/* RFC 7208 4.3: no local part means "postmaster" */
 	*local_out = at && at > s ? mc_strndup(s, (size_t)(at - s)) : mc_strdup("postmaster");
-	*domain_out = mc_strdup(at ? at + 1 : s);
+	/* RFC 8616 4: a UTF-8 domain is evaluated as its A-labels */
+	if (mc_domain_to_ascii(at ? at + 1 : s, domain_out) != MC_OK)
+		*domain_out = mc_strdup(at ? at + 1 : s);
 	ev->local = *local_out;
 	ev->sender_domain = *domain_out;
 }
@@ -192,7 +194,13 @@ static mc_status init(struct spf_eval *ev, mc_spf_result *res, const mc_spf_requ
 	 * postmaster@helo */
 	res->sender = helo_id ? mc_asprintf("postmaster@%s", req->helo ? req->helo : req->domain)
 	                      : mc_strdup(req->sender);
-	res->domain = mc_dns_name_fold(req->domain);
+	char *ascii = NULL;
+
+	/* RFC 8616 4: an international domain is asked as its A-labels; a name
+	 * that is no valid IDN is left to check_host() (RFC 7208 4.3: none) */
+	res->domain = mc_dns_name_fold(mc_domain_to_ascii(req->domain, &ascii) == MC_OK ? ascii
+	                                                                        : req->domain);
+	free(ascii);
 	if (!res->ip || !res->sender || !res->domain || (req->helo && !res->helo))
 		return mc_error_set(MC_ENOMEM, "out of memory");
 	ev->sender = res->sender;

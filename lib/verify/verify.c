@@ -71,11 +71,15 @@ static void identities(mc_verifier *v)
 	v->mail_from = mc_strdup(v->req.mail_from ? v->req.mail_from : t->return_path);
 	v->from_trace = (!v->req.ip && v->ip) || (!v->req.helo && v->helo) ||
 	                (!v->req.mail_from && v->mail_from);
-	/* RFC 7208 2.3: the MAIL FROM domain, or HELO for the null sender */
-	if (v->mail_from && *v->mail_from && strchr(v->mail_from, '@'))
-		v->spf_domain = mc_dns_name_fold(strrchr(v->mail_from, '@') + 1);
-	else if (v->helo)
-		v->spf_domain = mc_dns_name_fold(v->helo);
+	/* RFC 7208 2.3: the MAIL FROM domain, or HELO for the null sender; a
+	 * UTF-8 domain (RFC 6531) as its A-labels (RFC 8616 4) */
+	const char *d = v->mail_from && *v->mail_from && strchr(v->mail_from, '@')
+	                ? strrchr(v->mail_from, '@') + 1 : v->helo;
+	char *ascii = NULL;
+
+	if (d)
+		v->spf_domain = mc_dns_name_fold(mc_domain_to_ascii(d, &ascii) == MC_OK ? ascii : d);
+	free(ascii);
 }
 
 /* Ask the SPF record, every name of the DMARC walk and every DKIM key at
