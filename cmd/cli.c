@@ -76,8 +76,9 @@ mc_resolver *cli_resolver(struct mc_ctx *ctx)
 		/* a trust anchor given is needed; without it (Debian's root key
 		 * missing), answers are judged by the AD bit instead */
 		if (st == MC_OK && ctx->dnssec &&
-		    mc_resolver_set_trust_anchor(ctx->resolver, ctx->trust_anchor) != MC_OK &&
-		    ctx->trust_anchor) {
+		    mc_resolver_set_trust_anchors(ctx->resolver, ctx->trust_anchors,
+		                                  ctx->n_trust_anchors) != MC_OK &&
+		    ctx->n_trust_anchors) {
 			cli_fail("usage", "%s", mc_error_last());
 			mc_resolver_free(ctx->resolver);
 			ctx->resolver = NULL;

@@ -17,6 +17,7 @@
 enum { EXIT_PASS = 0, EXIT_NOT_PASSED = 1, EXIT_USAGE = 2, EXIT_TEMP = 3 };
 
 #define CLI_MAX_LIST 64
+#define CLI_MAX_ANCHORS 16
 
 struct mc_ctx {
 	mc_render_opts render;
@@ -26,7 +27,8 @@ struct mc_ctx {
 	size_t n_zones;
 	double timeout;       /* 0: default */
 	bool dnssec;          /* the command validates DNSSEC (set before cli_resolver) */
-	const char *trust_anchor; /* its anchor file; NULL: Debian's root key */
+	const char *trust_anchors[CLI_MAX_ANCHORS]; /* its anchor files; none: Debian's root key */
+	size_t n_trust_anchors;
 	const char *authserv_id; /* --authserv-id; NULL: the host name */
 	bool has_now;
 	int64_t now;          /* --now EPOCH */

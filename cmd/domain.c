@@ -454,7 +454,8 @@ int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 		{.name = "--https-port", .value = &https_port},
 		{.name = "--smtp-port", .value = &smtp_port},
 		{.name = "--net-timeout", .value = &net_timeout},
-		{.name = "--trust-anchor", .value = &ctx->trust_anchor},
+		{.name = "--trust-anchor", .list = ctx->trust_anchors, .n_list = &ctx->n_trust_anchors,
+		 .max_list = CLI_MAX_ANCHORS},
 		{.name = "--requirements", .value = &reqs}, {0},
 	};
 	int n = cli_args(argc, argv, opts, 1, INT32_MAX, usage);

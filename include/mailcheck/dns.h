@@ -190,11 +190,17 @@ void mc_dns_log_unique(mc_dns_log *log);
  * resolver without opts.dnssec (or offline) stay UNCHECKED.
  */
 mc_status mc_resolver_set_trust_anchor(mc_resolver *r, const char *file);
+/* Several anchor files at once (n 0: Debian's root key); anchors may be at
+ * any name -- the root, a TLD, an island of security (RFC 4033 3) -- and
+ * each name is validated from the closest anchor above it. */
+mc_status mc_resolver_set_trust_anchors(mc_resolver *r, const char *const *files, size_t n);
 bool mc_resolver_validates(const mc_resolver *r);
 mc_status mc_dns_validate(mc_resolver *r, const mc_dns_answer *a);
-/* NULL when the anchors' zone validates through r (validation can work),
- * else why not (caller frees): e.g. a resolver that returns no RRSIGs. */
-char *mc_dnssec_unusable(mc_resolver *r);
+/* NULL when the closest trust anchor above name (NULL: the root) covers it
+ * and its zone validates through r (validation can work there), else why
+ * not (caller frees): no anchor covers name, or a resolver that returns no
+ * RRSIGs, or an anchor that matches no key of its zone. */
+char *mc_dnssec_unusable(mc_resolver *r, const char *name);
 const char *mc_dnssec_state_name(mc_dnssec_state s); /* "secure", ... */
 /* RFC 8624 3.1: "must_not" / "not_recommended" to sign with, or NULL. */
 const char *mc_dnssec_algorithm_status(uint8_t alg);

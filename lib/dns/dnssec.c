@@ -736,22 +736,57 @@ static void rrset(mc_resolver *r, const ldns_rr_list *anchors, mc_dns_answer *a,
 	ldns_rr_list_deep_free(sigs);
 }
 
-char *mc_dnssec_unusable(mc_resolver *r)
+/* The zones the anchors are for, "example.test, lab.internal", in buf. */
+static void anchor_zones(const ldns_rr_list *anchors, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < ldns_rr_list_rr_count(anchors); i++) {
+		const ldns_rdf *o = ldns_rr_owner(ldns_rr_list_rr(anchors, i));
+		bool seen = false;
+
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = ldns_dname_compare(o, ldns_rr_owner(ldns_rr_list_rr(anchors, k))) == 0;
+		if (!seen && len < size) {
+			char *n = name_str(o);
+
+			len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "",
+			                        n ? n : "?");
+			free(n);
+		}
+	}
+}
+
+char *mc_dnssec_unusable(mc_resolver *r, const char *name)
 {
 	const ldns_rr_list *anchors = mc_resolver_anchors(r);
-	ldns_rdf *root = ldns_dname_new_frm_str(".");
-	char *why = NULL;
+	ldns_rdf *at = ldns_dname_new_frm_str(name ? name : "."), *zone;
+	char *why = NULL, zones[512];
 	struct zone z;
 
-	if (!anchors)
-		return mc_strdup("no trust anchor");
-	walk(r, anchors, root, &z);
-	if (z.state != MC_DNSSEC_SECURE)
-		why = mc_asprintf("the trust anchor's zone does not validate through this resolver, "
-		                  "so no answer can: %s (a resolver that strips DNSSEC records, or "
-		                  "--trust-anchor for another root?)", z.reason ? z.reason : "?");
-	zone_clear(&z);
-	ldns_rdf_deep_free(root);
+	if (!anchors || !at) {
+		ldns_rdf_deep_free(at);
+		return mc_strdup(anchors ? "out of memory" : "no trust anchor");
+	}
+	anchor_zones(anchors, zones, sizeof(zones));
+	if (!(zone = anchor_zone(anchors, at))) {
+		why = mc_asprintf("no trust anchor covers %s (the anchors given are for %s)",
+		                  name ? name : ".", zones);
+	} else {
+		char *zn = name_str(zone);
+
+		walk(r, anchors, zone, &z);
+		if (z.state != MC_DNSSEC_SECURE)
+			why = mc_asprintf("the trust anchor for %s does not validate through this "
+			                  "resolver, so no answer under it can: %s (a resolver that "
+			                  "strips DNSSEC records, or an anchor that matches no key of "
+			                  "the zone?)", zn ? zn : "?", z.reason ? z.reason : "?");
+		zone_clear(&z);
+		free(zn);
+		ldns_rdf_deep_free(zone);
+	}
+	ldns_rdf_deep_free(at);
 	return why;
 }
 

@@ -55,15 +55,33 @@ mc_status mc_resolver_new_network(mc_resolver **out, const mc_resolver_opts *opt
 
 mc_status mc_resolver_set_trust_anchor(mc_resolver *r, const char *file)
 {
-	char *why = NULL;
-	ldns_rr_list *list;
+	return mc_resolver_set_trust_anchors(r, file ? &file : NULL, file ? 1 : 0);
+}
+
+mc_status mc_resolver_set_trust_anchors(mc_resolver *r, const char *const *files, size_t n)
+{
+	ldns_rr_list *list = NULL;
 
 	if (!r->dnssec)
 		return MC_OK; /* nothing to validate: answers carry no DNSSEC data */
-	if (!(list = mc_dnssec_anchors_load(file, &why))) {
-		mc_error_set(MC_EINVAL, "%s", why ? why : "out of memory");
-		free(why);
-		return MC_EINVAL;
+	for (size_t i = 0; i < (n ? n : 1); i++) {
+		char *why = NULL;
+		ldns_rr_list *more = mc_dnssec_anchors_load(n ? files[i] : NULL, &why);
+
+		if (more && list && !ldns_rr_list_cat(list, more)) {
+			ldns_rr_list_deep_free(more);
+			more = NULL;
+		}
+		if (!more) {
+			mc_error_set(MC_EINVAL, "%s", why ? why : "out of memory");
+			free(why);
+			ldns_rr_list_deep_free(list);
+			return MC_EINVAL;
+		}
+		if (!list)
+			list = more;
+		else
+			ldns_rr_list_free(more); /* the list, not the records: cat took them */
 	}
 	if (!r->anchors_borrowed)
 		ldns_rr_list_deep_free(r->anchors);

@@ -741,6 +741,11 @@ static void dnssec(mc_domain_result *res)
 	if (!res->dnssec_checked)
 		domain_row(res, MC_PART_DNSSEC, MC_PART_NOT_CHECKED, "offline (--zone): zone files carry "
 		    "no DNSSEC validation");
+	else if (res->dnssec_reason && res->authenticated < res->answers)
+		/* the anchor could not be used: what the answers lack proves nothing
+		 * (RFC 4035 4.3: indeterminate), so never "unsigned" */
+		domain_row(res, MC_PART_DNSSEC, MC_PART_NOT_CHECKED, "not validated: %s",
+		    res->dnssec_reason);
 	else if (res->answers == 0)
 		domain_row(res, MC_PART_DNSSEC, MC_PART_NOT_CHECKED, "no answers to judge");
 	else if (res->authenticated == res->answers)
@@ -905,7 +910,7 @@ mc_status mc_domain_check(mc_resolver *r, const char *domain, const mc_domain_op
 		return st;
 	out->dnssec_checked = !mc_resolver_offline(r);
 	/* validation from the trust anchor, when this resolver can give it */
-	if (mc_resolver_validates(r) && !(out->dnssec_reason = mc_dnssec_unusable(r)))
+	if (mc_resolver_validates(r) && !(out->dnssec_reason = mc_dnssec_unusable(r, out->domain)))
 		out->validated = true;
 	selectors_of(opts, &sel);
 	/* 1: everything that does not depend on another answer, at once */

@@ -430,13 +430,40 @@ def dnssec_cases(dns):
     check(d.get("algorithm") == "RSASHA1" and c.get("dnssec.algorithm") == "warning",
           "dnssec old.test: RSASHA1 is not recommended (RFC 8624)", json.dumps(d) + json.dumps(c))
     # the real root key cannot validate the test root: no verdicts, a clear reason,
-    # and the rows fall back on the resolver's AD bit
+    # and "not checked" -- never "not published", which means unsigned
     rc, doc, err = domain(dns, "sec.test")
     part = doc.get("parts", {}).get("dnssec", {})
     check("dnssec.not_validated" in codes(doc) and doc.get("dnssec", {}).get("validated") is False and
-          part.get("status") == "not_published" and not any("dnssec" in q for q in doc.get("dns", [])),
-          "dnssec with the wrong trust anchor: no verdicts, said why, the AD bit instead",
+          part.get("status") == "not_checked" and "does not validate" in (part.get("reason") or "")
+          and not any("dnssec" in q for q in doc.get("dns", [])),
+          "dnssec with the wrong trust anchor: no verdicts, not checked, said why",
           json.dumps(part) + json.dumps(codes(doc)))
+    # anchors below the root: an island of security (RFC 4033 3)
+    island = os.path.join(os.path.dirname(ANCHOR), "island.anchor")
+    wrong = os.path.join(os.path.dirname(ANCHOR), "island-wrong.anchor")
+    rc, doc, err = domain(dns, "island.test", "--trust-anchor", island)
+    d = doc.get("dnssec", {})
+    check(doc.get("parts", {}).get("dnssec", {}).get("status") == "pass" and d.get("validated") and
+          d.get("secure") == d.get("answers") and d.get("answers", 0) >= 4,
+          "dnssec island.test: secure from its own anchor (no DS in its parent)", json.dumps(d) + err)
+    rc, doc, st, d, c, err = run("island.test")
+    check(st == "not_published" and "island.test" in (d.get("reason") or ""),
+          "dnssec island.test from the root alone: an unsigned delegation", json.dumps(d))
+    rc, doc, err = domain(dns, "island.test", "--trust-anchor", ANCHOR, "--trust-anchor", island)
+    check(doc.get("parts", {}).get("dnssec", {}).get("status") == "pass",
+          "dnssec island.test with the root's and its own anchor: the closest one is used",
+          json.dumps(doc.get("dnssec")) + err)
+    rc, doc, err = domain(dns, "sec.test", "--trust-anchor", island)
+    part = doc.get("parts", {}).get("dnssec", {})
+    check(part.get("status") == "not_checked" and "no trust anchor covers sec.test" in
+          (part.get("reason") or "") and "island.test" in (part.get("reason") or ""),
+          "dnssec sec.test under no anchor given: not checked, the anchors named", json.dumps(part))
+    rc, doc, err = domain(dns, "island.test", "--trust-anchor", wrong)
+    part = doc.get("parts", {}).get("dnssec", {})
+    check(part.get("status") == "not_checked" and "island.test" in (part.get("reason") or "") and
+          "does not validate" in (part.get("reason") or ""),
+          "dnssec island.test with an anchor that matches no key: not checked, said why",
+          json.dumps(part))
     r = subprocess.run([MAILCHECK, "--dns", f"127.0.0.1:{dns}", "domain", "sec.test",
                         "--trust-anchor", "/nonexistent"], capture_output=True, text=True)
     check(r.returncode == 2 and "/nonexistent" in r.stderr, "--trust-anchor that cannot be read: exit 2",

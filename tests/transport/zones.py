@@ -65,6 +65,9 @@ def build(d, unsigned, signed=None):
         "badds.test.": (mail_zone("badds.test."), {}, "other"),
         "old.test.": (mail_zone("old.test."), {"alg": "RSASHA1"}, "own"),
         "unsigned.test.": (mail_zone("unsigned.test."), None, None),
+        # signed, but its parent publishes no DS: an island of security
+        # (RFC 4033 3), secure only from an anchor of its own (island.anchor)
+        "island.test.": (mail_zone("island.test."), {}, None),
     }
     for apex, text in (signed or {}).items():
         children[apex] = (text, {}, "own")
@@ -77,6 +80,10 @@ def build(d, unsigned, signed=None):
         opts = dict(opts)
         key = keygen(d, apex, alg=opts.pop("alg", "ECDSAP256SHA256"))
         zones[apex] = sign(d, apex, text, key, **opts)
+        if apex == "island.test.":
+            open(f"{d}/island.anchor", "w").write(open(f"{d}/{key}.key").read())
+            # a key of the right name that the zone does not hold
+            open(f"{d}/island-wrong.anchor", "w").write(open(f"{d}/{keygen(d, apex)}.key").read())
         if dsmode == "own":
             tld += ds(d, key) + "\n"
         elif dsmode == "other":
