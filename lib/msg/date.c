@@ -66,23 +66,28 @@ long long mc_date_parse(const char *s)
 	snprintf(buf, sizeof(buf), "%s", s);
 	for (char *t = strtok_r(buf, " \t,", &save); t && n < 12; t = strtok_r(NULL, " \t,", &save))
 		tok[n++] = t;
-	if (i < n && isalpha((unsigned char)tok[i][0]))
+	if (i < n && isalpha((unsigned char)tok[i][0]) && !month_of(tok[i]))
 		i++; /* day of week */
 	if (n - i < 4)
 		return -1;
-	day = atoi(tok[i]);
-	mon = month_of(tok[i + 1]);
-	year = atoll(tok[i + 2]);
-	if (!isdigit((unsigned char)tok[i][0]) || day < 1 || day > 31 || !mon ||
-	    !isdigit((unsigned char)tok[i + 2][0]))
+	/* ctime(3)'s order, as some MTAs write it: "Apr 29 23:34:45 2005 +0000" */
+	bool ctime_order = isalpha((unsigned char)tok[i][0]) && month_of(tok[i]);
+	const char *t_day = tok[i + ctime_order], *t_mon = tok[i + !ctime_order];
+	const char *t_year = tok[i + 2 + ctime_order], *t_time = tok[i + 3 - ctime_order];
+
+	day = atoi(t_day);
+	mon = month_of(t_mon);
+	year = atoll(t_year);
+	if (!isdigit((unsigned char)t_day[0]) || day < 1 || day > 31 || !mon ||
+	    !isdigit((unsigned char)t_year[0]))
 		return -1;
-	if (strlen(tok[i + 2]) <= 2) /* RFC 5322 4.3 */
+	if (strlen(t_year) <= 2) /* RFC 5322 4.3 */
 		year += year < 50 ? 2000 : 1900;
-	else if (strlen(tok[i + 2]) == 3)
+	else if (strlen(t_year) == 3)
 		year += 1900;
 	if (year < 1900 || year > 9999) /* also keeps the arithmetic below in range */
 		return -1;
-	if (sscanf(tok[i + 3], "%d:%d:%d", &hh, &mm, &ss) < 2 || hh < 0 || hh > 23 || mm < 0 ||
+	if (sscanf(t_time, "%d:%d:%d", &hh, &mm, &ss) < 2 || hh < 0 || hh > 23 || mm < 0 ||
 	    mm > 59 || ss < 0 || ss > 60)
 		return -1;
 	if (n - i >= 5) {

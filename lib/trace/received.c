@@ -50,7 +50,8 @@ static size_t tokenize(const char *s, size_t len, struct token *tok)
 	while (i < len && n < MAX_TOKENS) {
 		size_t start;
 
-		while (i < len && isspace((unsigned char)s[i]))
+		/* OpenSMTPD ends its clauses with ';' too: a separator, as space */
+		while (i < len && (isspace((unsigned char)s[i]) || s[i] == ';'))
 			i++;
 		if (i >= len)
 			break;
@@ -70,7 +71,7 @@ static size_t tokenize(const char *s, size_t len, struct token *tok)
 			i++;
 			continue;
 		}
-		while (i < len && !isspace((unsigned char)s[i]) && s[i] != '(') {
+		while (i < len && !isspace((unsigned char)s[i]) && s[i] != '(' && s[i] != ';') {
 			char close = s[i] == '[' ? ']' : s[i] == '<' ? '>' : 0;
 
 			if (close) {
@@ -227,6 +228,23 @@ static void any_comment(mc_received *r, const struct token *t)
 		r->tls = mc_strndup(t->s, t->n);
 }
 
+/* Append a word to a clause's value: "with Microsoft SMTP Server",
+ * "with InterScan Messaging Security Suite", "via Frontend Transport". */
+static void join(char **field, const struct token *t)
+{
+	char *w = *field ? mc_asprintf("%s %.*s", *field, (int)t->n, t->s) : dup_token(t);
+
+	if (w) {
+		free(*field);
+		*field = w;
+	}
+}
+
+static bool is_bracketed_ip(const struct token *t)
+{
+	return t->n > 2 && t->s[0] == '[' && has_ip(t->s, t->n);
+}
+
 static void word_in_clause(mc_received *r, enum clause c, const struct token *t, mc_buf *rest,
                            bool first)
 {
@@ -243,22 +261,24 @@ static void word_in_clause(mc_received *r, enum clause c, const struct token *t,
 			set(&r->from, v);
 			free(ip);
 		}
+	} else if (c == C_FROM && is_bracketed_ip(t)) {
+		set(&r->ip, find_ip(t->s, t->n)); /* Exim 3, others: "from name [192.0.2.1]" */
 	} else if (c == C_WITH) {
-		if (first)
-			set(&r->with, dup_token(t));
-		else if (r->with && strncasecmp(r->with, "Microsoft", 9) == 0 &&
-		         (starts(t, "SMTP") || starts(t, "Server"))) { /* "Microsoft SMTP Server" */
-			char *w = mc_asprintf("%s %.*s", r->with, (int)t->n, t->s);
-
-			free(r->with);
-			r->with = w;
-		} else if (t->n == 3 && strncasecmp(t->s, "tls", 3) == 0) {
+		if (t->n == 3 && strncasecmp(t->s, "tls", 3) == 0)
 			;
-		} else if (r->with && strncasecmp(r->with, "esmtp", 5) == 0 && starts(t, "TLS_")) {
+		else if (r->with && strncasecmp(r->with, "esmtp", 5) == 0 && starts(t, "TLS_"))
 			set(&r->tls, dup_token(t)); /* Exim: "with esmtps (TLS1.3) tls TLS_AES..." */
-		} else {
-			mc_buf_addf(rest, "%s%.*s", rest->len ? " " : "", (int)t->n, t->s);
-		}
+		else
+			join(&r->with, t); /* "MailEnable ESMTP", "Internet Mail Service" */
+	} else if (c == C_VIA && !first) {
+		join(&r->via, t); /* Microsoft: "via Frontend Transport" */
+	} else if (c == C_BY && !first && is_bracketed_ip(t)) {
+		; /* the receiving host's own address: "by r0.example.com [192.0.2.55]" */
+	} else if (c == C_BY && !first && strcasecmp(r->by ? r->by : "", "host") == 0) {
+		free(r->by); /* indimail: "by host mail.example.jp" */
+		r->by = dup_token(t);
+	} else if (c == C_BY && !first && r->by && !strchr(r->by, '.') && !memchr(t->s, '.', t->n)) {
+		join(&r->by, t); /* a program, not a host: "by OpenMail Mailer" */
 	} else if (first && c != C_NONE && c != C_FROM) {
 		set(field[c], dup_token(t));
 	} else {
@@ -288,6 +308,26 @@ static void interpret(mc_received *r, struct token *tok, size_t n)
 				r->local |= !contains(&tok[i], "invoked from network");
 			continue;
 		}
+		if (c == C_BY && !first && i + 3 < n && tok[i].n == 4 &&
+		    strncasecmp(tok[i].s, "over", 4) == 0 && starts(&tok[i + 1], "TLS")) {
+			/* Microsoft SMTPSVC: "by host over TLS secured channel with ..." */
+			set(&r->tls, mc_strdup("TLS secured channel"));
+			while (i + 1 < n && keyword(&tok[i + 1]) == C_NONE && !tok[i + 1].comment)
+				i++;
+			continue;
+		}
+		if (!tok[i].comment && starts(&tok[i], "envelope-from") && i + 1 < n) {
+			/* Haraka: "id X envelope-from <a@b>" outside a comment */
+			set(&r->envelope_from, dup_token(&tok[++i]));
+			continue;
+		}
+		if (c == C_NONE && (starts(&tok[i], "indimail") || starts(&tok[i], "qmail"))) {
+			/* "indimail-mta queue 58962 by host ..." (qmail's queue note) */
+			r->local = true;
+			while (i + 1 < n && keyword(&tok[i + 1]) == C_NONE && !tok[i + 1].comment)
+				i++;
+			continue;
+		}
 		word_in_clause(r, c, &tok[i], &rest, first);
 		first = false;
 	}
@@ -296,6 +336,56 @@ static void interpret(mc_received *r, struct token *tok, size_t n)
 	if (rest.len)
 		r->unparsed = mc_buf_take(&rest);
 	mc_buf_free(&rest);
+}
+
+/* The date with its trailing comments taken off -- "(PST)", "(envelope-from
+ * <a@b>)" (Exim and Sendmail write them after the date), whose sender is
+ * kept. RFC 5322 3.6.7: the date-time ends the field; what follows is CFWS. */
+static char *date_alone(mc_received *r, const char *s, size_t n)
+{
+	while (n && (isspace((unsigned char)*s) || *s == ';'))
+		s++, n--;
+	for (;;) {
+		while (n && isspace((unsigned char)s[n - 1]))
+			n--;
+		if (!n || s[n - 1] != ')')
+			break;
+		size_t open = n - 1, depth = 0;
+
+		for (size_t i = n; i-- > 0;) {
+			depth += s[i] == ')';
+			depth -= s[i] == '(' && depth;
+			if (s[i] == '(' && depth == 0) {
+				open = i;
+				break;
+			}
+		}
+		if (open == n - 1)
+			break; /* no opening parenthesis */
+		struct token t = {s + open + 1, n - open - 2, true, 0};
+
+		set(&r->envelope_from, after(&t, "envelope-from"));
+		n = open;
+	}
+	return mc_strndup(s, n);
+}
+
+/* No ';' before the date (GMX, some filters: "id 0LvVA5-1Y3o Sat, 29 Nov
+ * 2014 00:32:10 +0100"): where a date that parses to the end begins, as the
+ * position of an imagined ';' before it; len when there is none. */
+static size_t date_without_semicolon(const char *v, size_t len)
+{
+	static const char *const days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+
+	for (size_t i = len > 48 ? len - 48 : 1; i + 10 < len; i++) {
+		if (!isspace((unsigned char)v[i - 1]))
+			continue;
+		for (int d = 0; d < 7; d++)
+			if (strncasecmp(v + i, days[d], 3) == 0 && v[i + 3] == ',' &&
+			    mc_date_parse(v + i) >= 0)
+				return i - 1;
+	}
+	return len;
 }
 
 mc_status mc_received_parse(const char *value, mc_received *out)
@@ -318,8 +408,10 @@ mc_status mc_received_parse(const char *value, mc_received *out)
 		else if (value[i] == ';' && depth == 0)
 			semi = i;
 	}
+	if (semi == len)
+		semi = date_without_semicolon(value, len);
 	if (semi < len) {
-		out->date = mc_strdup(value + semi + 1 + strspn(value + semi + 1, " \t"));
+		out->date = date_alone(out, value + semi + 1, len - semi - 1);
 		out->time = mc_date_parse(out->date);
 	}
 	n = tokenize(value, semi, tok);

@@ -1,5 +1,6 @@
 /* Received headers as the MTA families write them, and dates. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "mailcheck/trace.h"
@@ -108,6 +109,68 @@ static void test_families(void)
 	                        .id = "999", .time = -1});
 }
 
+/* What a hop leaves over, and where its clauses go: the date without its
+ * trailing comments, envelope-from taken wherever an MTA writes it. */
+static void whole(const char *value, const char *field, const char *want, long long time)
+{
+	mc_received r;
+
+	CHECK(mc_received_parse(value, &r) == MC_OK);
+	CHECK(r.unparsed == NULL);
+	CHECK(r.time == time);
+	CHECK(r.date && !strchr(r.date, '('));
+	if (field) {
+		const char *got = !strcmp(field, "envelope_from") ? r.envelope_from
+		                : !strcmp(field, "with") ? r.with : !strcmp(field, "via") ? r.via
+		                : !strcmp(field, "by") ? r.by : !strcmp(field, "ip") ? r.ip : r.tls;
+
+		CHECK_STR(got, want);
+	}
+	if (r.unparsed || r.time != time)
+		fprintf(stderr, "  in: %s\n  unparsed %s, time %lld\n", value,
+		        r.unparsed ? r.unparsed : "-", r.time);
+	mc_received_clear(&r);
+}
+
+static void test_clauses(void)
+{
+	/* Exim (and Sendmail) put envelope-from after the date */
+	whole("from mail by mx.example.org with local (Exim 4.96) id 1abc-0001-XY; Tue, 24 Nov "
+	      "2026 10:00:00 +0000 (envelope-from <a@example.org>)", "envelope_from",
+	      "a@example.org", T1);
+	whole("from x ([192.0.2.1]) by y with esmtp id z; Tue, 24 Nov 2026 19:00:00 +0900 (JST)\t"
+	      "(envelope-from MAILER-DAEMON)", "envelope_from", "MAILER-DAEMON", T1);
+	/* Microsoft: the TLS comment and "via Frontend Transport" */
+	whole("from APC01-SG2-obe.outbound.protection.outlook.com (40.92.253.77) by "
+	      "CY1NAM02FT052.mail.protection.outlook.com (10.152.74.123) with Microsoft SMTP Server "
+	      "(version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384) id 15.20.1771.16 via "
+	      "Frontend Transport; Tue, 24 Nov 2026 10:00:00 +0000", "via", "Frontend Transport", T1);
+	whole("from a.hotmail.example.com ([65.55.116.88]) by b.hotmail.example.com over TLS "
+	      "secured channel with Microsoft SMTPSVC(7.5.7601.22712); Tue, 24 Nov 2026 02:00:00 "
+	      "-0800", "tls", "TLS secured channel", T1);
+	whole("by gw with Internet Mail Service (5.5.1960.3) id <00000000>; Tue, 24 Nov 2026 "
+	      "10:00:00 -0000", "with", "Internet Mail Service", T1);
+	/* qmail and indimail */
+	whole("(qmail 20255 invoked by uid 1001); 24 Nov 2026 10:00:00 -0000", NULL, NULL, T1);
+	whole("indimail-mta queue 58962 by host email.example.jp (invoked for bounce); Tue, 24 Nov "
+	      "2026 19:00:00 +0900", "by", "email.example.jp", T1);
+	/* OpenSMTPD's semicolons, GMX without one, Haraka's bare envelope-from */
+	whole("from localhost (localhost [local]); by localhost (OpenSMTPD) with ESMTPA id "
+	      "1e2a9eaa; for <k@example.jp>; Tue, 24 Nov 2026 10:00:00 +0000 (UTC)", "with",
+	      "ESMTPA", T1);
+	whole("from mda by mogmxus001.server.lan id 0LvVA5-1Y3oYj34nD Tue, 24 Nov 2026 11:00:00 "
+	      "+0100", "by", "mogmxus001.server.lan", T1);
+	whole("from localhost ([192.0.2.4]) by mrd.example.net (Haraka/2.8.21) with ESMTP id zzz.1 "
+	      "envelope-from <fbl@bounce.example.net>; Tue, 24 Nov 2026 10:00:00 +0000",
+	      "envelope_from", "fbl@bounce.example.net", T1);
+	/* an address after the names; ctime(3)'s date */
+	whole("from localhost (smtp-90.example.co.jp) [127.0.0.1] by mx4.example.org with esmtp "
+	      "(Exim 2.05 #1 (Debian)) id ffffff-00; Tue, 24 Nov 2026 10:00:00 +0000", "ip",
+	      "127.0.0.1", T1);
+	whole("from e3.example.net [203.0.113.225] by r0.example.com [192.0.2.55] with SMTP for "
+	      "<k@example.com>; Nov 24 10:00:00 2026 +0000", "ip", "203.0.113.225", T1);
+}
+
 static void test_dates(void)
 {
 	CHECK(mc_date_parse("Tue, 24 Nov 2026 10:00:00 +0000") == T1);
@@ -153,6 +216,7 @@ int main(void)
 	static const struct test tests[] = {
 		{"received: MTA families", test_families},
 		{"received: dates", test_dates},
+		{"received: every clause taken, dates without comments", test_clauses},
 		{"--now: epoch, RFC 3339 and RFC 5322 times", test_user_times},
 	};
 	return RUN(tests);
