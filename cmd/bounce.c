@@ -48,9 +48,12 @@ static const char *no_bounce(const mc_bounce_result *res)
 	if (!res->kind)
 		return "no delivery status report and no failed recipient in its text";
 	if (!strcmp(res->kind, "auto_reply"))
-		return "it is an automatic reply (RFC 3834)";
+		return "it is an automatic reply (vacation or out of office, RFC 3834)";
 	if (!strcmp(res->kind, "feedback_report"))
 		return "it is a feedback (abuse) report (ARF)";
+	if (!strcmp(res->kind, "challenge"))
+		return "it is a challenge-response request (the receiver holds the message until "
+		       "the sender confirms), not a refusal";
 	return NULL;
 }
 

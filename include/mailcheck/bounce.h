@@ -52,7 +52,8 @@ typedef struct mc_bounce_domain_check {
 
 typedef struct mc_bounce_result {
 	/* dsn: RFC 3464 multipart/report; text: a non-standard bounce read from
-	 * its text; auto_reply (RFC 3834) and feedback_report (ARF): no bounce */
+	 * its text; auto_reply (RFC 3834, or a vacation subject), challenge (a
+	 * challenge-response request) and feedback_report (ARF): no bounce */
 	const char *kind;
 	char *reporting_mta;
 	char *received_from_mta;  /* Received-From-MTA: who handed the message to the reporting MTA */

@@ -283,6 +283,89 @@ static bool auto_reply(GMimeMessage *m)
 	                   strcasestr(subject, "auto-reply") || strcasestr(subject, "automatic reply"));
 }
 
+/* Any of the phrases in s[0..n), case-insensitive. */
+static bool says(const char *s, size_t n, const char *const *phrases)
+{
+	for (; *phrases; phrases++)
+		if (s && strcasestr_n(s, n, *phrases))
+			return true;
+	return false;
+}
+
+/* A vacation or out-of-office reply by its subject, without the RFC 3834
+ * fields (many vacation programs and webmailers write none); never a subject
+ * a bounce carries. */
+static bool vacation_subject(const char *subject)
+{
+	static const char *const away[] = {
+		"out of office", "out of the office", "autoreply", "auto-reply", "auto reply",
+		"automatic reply", "auto response", "autoresponse", "automatic response",
+		"vacation", "away from my", "abwesenheit", "absence", "r\xc3\xa9ponse automatique",
+		"\xe8\x87\xaa\xe5\x8b\x95\xe5\xbf\x9c\xe7\xad\x94", /* 自動応答 */
+		"\xe4\xb8\x8d\xe5\x9c\xa8", /* 不在 */
+		NULL};
+	static const char *const bounce[] = {
+		"undeliver", "undelivered", "delivery", "failure", "failed", "returned", "rejected",
+		"non remis", "unzustellbar", NULL};
+
+	return subject && says(subject, strlen(subject), away) &&
+	       !says(subject, strlen(subject), bounce);
+}
+
+/* A challenge-response request (Boxbe, Bluebottle, SpamArrest, a
+ * whitelist service): "please confirm you are a person" -- the message is
+ * held, not refused, until the sender answers. */
+static bool challenge(GMimeMessage *m, const char *text, size_t n)
+{
+	static const char *const asks[] = {
+		"confirm that you are a", "confirm you are a", "verify that you are a",
+		"prove that you are a", "prove you are a", "are a real person", "not a robot",
+		"add you to my approved", "approved senders list", "challenge/response",
+		"challenge-response", "challenge response", "is awaiting your verification", NULL};
+	const char *subject = g_mime_message_get_subject(m);
+	char *status;
+
+	if (header(m, "X-Boxbe-Challenge") || header(m, "X-Bluebottle-Request") ||
+	    header(m, "X-Spamarrest-Noauth"))
+		return true;
+	if (!says(text, n, asks) && !(subject && says(subject, strlen(subject), asks)))
+		return false;
+	/* a refusal that mentions such words ("550 5.7.1 prove you are ...") is a bounce */
+	status = bounce_find_status(text, n);
+	free(status);
+	return status == NULL;
+}
+
+/* A warning that delivery is late, not that it failed: the text of
+ * Sendmail's, Exim's, Postfix's and Exchange's delay notices. */
+static bool delay_warning(GMimeMessage *m, const char *text, size_t n)
+{
+	static const char *const late[] = {
+		"warning message only", "do not need to resend", "delivery delayed",
+		"delivery has been delayed", "has been delayed", "delayed delivery",
+		"message delayed", "will retry", "still trying", "not yet been delivered",
+		"delivery status notification (delay)", NULL};
+	const char *subject = g_mime_message_get_subject(m);
+
+	return (subject && says(subject, strlen(subject), late)) || says(text, n, late);
+}
+
+/* The body of a one-part message: after its header block. */
+static const char *body_of(const char *data, size_t len, size_t *n)
+{
+	const char *b = strcasestr_n(data, len, "\n\r\n"), *b2 = strcasestr_n(data, len, "\n\n");
+
+	if (!b || (b2 && b2 < b))
+		b = b2;
+	if (!b) {
+		*n = 0;
+		return data + len;
+	}
+	b += b[1] == '\r' ? 3 : 2;
+	*n = len - (size_t)(b - data);
+	return b;
+}
+
 mc_status mc_bounce_parse(const char *data, size_t len, mc_bounce_result *out)
 {
 	GMimeMessage *m;
@@ -337,11 +420,29 @@ mc_status mc_bounce_parse(const char *data, size_t len, mc_bounce_result *out)
 					if (!out->rcpts[i].diagnostic || !out->rcpts[i].status)
 						bounce_reply_for(data, (size_t)(from - data), &out->rcpts[i]);
 		}
-		if (!out->n_rcpts && p.text)
-			bounce_read_text((const char *)p.text->data, p.text->len, failed, out);
-		if (!out->n_rcpts)
-			bounce_read_text(data, len, failed, out);
-		out->kind = out->n_rcpts ? (fr ? "dsn" : "text") : auto_reply(m) ? "auto_reply" : NULL;
+		size_t body_len;
+		const char *body = body_of(data, len, &body_len);
+		const char *text = p.text ? (const char *)p.text->data : body;
+		size_t text_len = p.text ? p.text->len : body_len;
+
+		if (!out->n_rcpts && !failed && vacation_subject(g_mime_message_get_subject(m))) {
+			out->kind = "auto_reply";
+		} else if (!out->n_rcpts && !failed && challenge(m, text, text_len)) {
+			out->kind = "challenge";
+		} else {
+			if (!out->n_rcpts && p.text)
+				bounce_read_text(text, text_len, failed, out);
+			if (!out->n_rcpts) /* the body of a one-part message, not its headers */
+				bounce_read_text(body, body_len, failed, out);
+			if (!fr && delay_warning(m, text, text_len))
+				for (size_t i = 0; i < out->n_rcpts; i++)
+					if (!out->rcpts[i].status || out->rcpts[i].status[0] != '5') {
+						free(out->rcpts[i].action);
+						out->rcpts[i].action = mc_strdup("delayed");
+					}
+			out->kind = out->n_rcpts ? (fr ? "dsn" : "text")
+			          : auto_reply(m) ? "auto_reply" : NULL;
+		}
 	}
 	if (p.orig) {
 		GMimeStream *os = g_mime_stream_mem_new_with_buffer((const char *)p.orig->data,

@@ -126,6 +126,37 @@ static const struct generic {
 	{".7.30", "tls", "REQUIRETLS is required"},
 };
 
+/* Replies without a code (Exchange 2003, Domino, IMail, KDDI, DragonFly
+ * expiry notices): the words read as the code they stand for, whose meaning
+ * the table above gives. No status is made up from them. */
+static const struct {
+	const char *words, *code;
+} worded[] = {
+	{"user unknown", ".1.1"}, {"unknown user", ".1.1"}, {"no such user", ".1.1"},
+	{"no such mailbox", ".1.1"}, {"no such recipient", ".1.1"}, {"unknown recipient", ".1.1"},
+	{"not recognized", ".1.1"}, {"not listed in", ".1.1"}, {"does not exist", ".1.1"},
+	{"doesn't exist", ".1.1"}, {"invalid recipient", ".1.1"}, {"invalid mailbox", ".1.1"},
+	{"mailbox not found", ".1.1"},
+	{"host unknown", ".1.2"}, {"host not found", ".1.2"}, {"domain not found", ".1.2"},
+	{"unrouteable", ".4.4"}, {"no route to host", ".4.1"}, {"connection refused", ".4.1"},
+	{"connection timed out", ".4.1"},
+	{"mailbox is full", ".2.2"}, {"mailbox full", ".2.2"}, {"quota", ".2.2"},
+	{"storage", ".2.2"}, {"mailbox has exceeded", ".2.2"},
+	{"account is disabled", ".2.1"}, {"suspended", ".2.1"}, {"disabled", ".2.1"},
+	{"too large", ".3.4"}, {"size exceeds", ".3.4"}, {"too big", ".3.4"},
+	{"expired", ".4.7"}, {"giving up", ".4.7"}, {"too long in queue", ".4.7"},
+	{"retry time", ".4.7"}, {"retry timeout", ".4.7"}, {"could not deliver for", ".4.7"},
+	{"could not be delivered for", ".4.7"},
+};
+
+static const char *worded_code(const char *diagnostic)
+{
+	for (size_t i = 0; diagnostic && i < sizeof(worded) / sizeof(worded[0]); i++)
+		if (strcasestr(diagnostic, worded[i].words))
+			return worded[i].code;
+	return NULL;
+}
+
 const char *bounce_provider_in(const char *text)
 {
 	for (size_t i = 0; text && i < sizeof(providers) / sizeof(providers[0]); i++)
@@ -144,7 +175,7 @@ static const char *provider_of(const mc_bounce_rcpt *r)
 
 void bounce_classify(mc_bounce_rcpt *r)
 {
-	const char *detail = r->status ? strchr(r->status, '.') : NULL;
+	const char *detail = r->status ? strchr(r->status, '.') : worded_code(r->diagnostic);
 	const char *meaning = NULL, *source = NULL;
 
 	r->provider = provider_of(r);

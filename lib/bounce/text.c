@@ -76,7 +76,7 @@ char *bounce_find_status(const char *s, size_t n)
 static bool reply_code(const char *s, size_t n, size_t i)
 {
 	return i + 3 < n && (s[i] == '4' || s[i] == '5') && isdigit((unsigned char)s[i + 1]) &&
-	       isdigit((unsigned char)s[i + 2]) && (s[i + 3] == ' ' || s[i + 3] == '-') &&
+	       isdigit((unsigned char)s[i + 2]) && (isspace((unsigned char)s[i + 3]) || s[i + 3] == '-') &&
 	       (i == 0 || !isalnum((unsigned char)s[i - 1]));
 }
 
@@ -84,24 +84,142 @@ static bool reply_code(const char *s, size_t n, size_t i)
 static char *line_at(const char *s, size_t n, size_t i)
 {
 	size_t a = i, b = i;
+	mc_buf line = {0};
 
 	while (a > 0 && s[a - 1] != '\n')
 		a--;
-	while (b < n && s[b] != '\n' && s[b] != '\r')
-		b++;
-	while (a < b && isspace((unsigned char)s[a]))
+	bool wraps = a < n && !isspace((unsigned char)s[a]); /* a line at column 0 ... */
+
+	while (a < n && isspace((unsigned char)s[a]) && s[a] != '\n')
 		a++;
-	if (b - a > 300)
-		b = a + 300;
-	return mc_strndup(s + a, b - a);
+	for (;;) {
+		while (b < n && s[b] != '\n' && s[b] != '\r')
+			b++;
+		mc_buf_addf(&line, "%s%.*s", line.len ? " " : "", (int)(b - a), s + a);
+		/* ... goes on in the indented lines under it (Postfix wraps its
+		 * replies: "said: 450\n    try again later") */
+		b += b < n && s[b] == '\r';
+		if (!wraps || b + 1 >= n || (s[b + 1] != ' ' && s[b + 1] != '\t') || line.len > 300)
+			break;
+		a = b + 1;
+		while (a < n && (s[a] == ' ' || s[a] == '\t'))
+			a++;
+		if (a >= n || s[a] == '\n' || s[a] == '\r')
+			break;
+		b = a;
+	}
+	if (line.s && line.len > 300)
+		line.s[300] = '\0';
+	return line.s ? mc_buf_take(&line) : mc_strdup("");
+}
+
+/* Is position i in a header field of a quoted original (a Received line and
+ * its continuation, Date, Message-ID, DKIM-Signature, X-...)? Its numbers are
+ * no reply. Diagnostic-Code and Status lines are not among them. */
+static bool in_quoted_header(const char *s, size_t n, size_t i)
+{
+	static const char *const names[] = {
+		"Received", "Date", "Message-ID", "DKIM-Signature", "ARC-Seal",
+		"ARC-Message-Signature", "ARC-Authentication-Results", "Authentication-Results",
+		"Received-SPF", "Return-Path", "References", "In-Reply-To", "MIME-Version",
+		"Content-Type", "Content-Transfer-Encoding", "Subject", "From", "To", "Cc",
+		"Sender", "Reply-To", "List-", "Thread-", "X-", NULL};
+	size_t a = i, len;
+
+	(void)n;
+	for (;;) { /* the start of the line, then of the field it continues */
+		while (a > 0 && s[a - 1] != '\n')
+			a--;
+		if (a == 0 || (s[a] != ' ' && s[a] != '\t'))
+			break;
+		a--;
+	}
+	for (len = 0; a + len < i && s[a + len] != ':' && !isspace((unsigned char)s[a + len]); len++)
+		;
+	if (a + len >= i || s[a + len] != ':')
+		return false;
+	for (const char *const *p = names; *p; p++) {
+		size_t k = strlen(*p);
+
+		if ((*p)[k - 1] == '-' ? len > k && !strncasecmp(s + a, *p, k)
+		                       : len == k && !strncasecmp(s + a, *p, k))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * What MTAs that write no code say instead (Exchange 2003 "The recipient
+ * name is not recognized", Domino "not listed in Domino Directory", IMail
+ * "Unknown user", KDDI and BIGLOBE "mailbox is full", expiry notices). A
+ * phrase gives the reply's line, never a status: a status is read only
+ * where the message writes one.
+ */
+static const char *const failure_phrases[] = {
+	"user unknown", "unknown user", "no such user", "no such mailbox", "no such recipient",
+	"unknown recipient", "recipient name is not recognized", "not listed in",
+	"does not exist", "doesn't exist", "invalid recipient", "invalid mailbox",
+	"recipient rejected", "recipient address rejected", "mailbox unavailable",
+	"mailbox not found", "mailbox is full", "mailbox full", "quota exceeded", "over quota",
+	"exceeded storage", "insufficient storage", "mailbox has exceeded", "host unknown",
+	"host not found", "domain not found", "unrouteable", "no route to host",
+	"connection refused", "connection timed out", "message expired", "retry time",
+	"retry timeout", "too long in queue", "could not be delivered for", "giving up",
+	"message too large", "message size exceeds", "message is too big", "refused",
+	"rejected", "blocked", "suspended", "disabled", "not accepting mail", NULL};
+/* ... and the sentences that only say that it failed, for whom: the reply
+ * when no line says why */
+static const char *const failure_intros[] = {
+	"could not be delivered to", "was not delivered to", "error delivering your mail to",
+	"could not deliver", "delivery to the following recipient", NULL};
+
+static bool line_says(const char *s, size_t n, size_t i, size_t e, const char *const *phrases,
+                      size_t *at)
+{
+	if (in_quoted_header(s, n, e))
+		return false;
+	for (const char *const *p = phrases; *p; p++) {
+		size_t k = strlen(*p);
+
+		for (size_t j = i; j + k <= e; j++)
+			if (!strncasecmp(s + j, *p, k)) {
+				*at = j;
+				return true;
+			}
+	}
+	return false;
+}
+
+/* The first line in s[from..to) that says why delivery failed in words, else
+ * the first that says for whom it failed. */
+static bool phrase_line(const char *s, size_t n, size_t from, size_t to, size_t *at)
+{
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = from; i < to && i < n;) {
+			const char *nl = memchr(s + i, '\n', n - i);
+			size_t e = nl ? (size_t)(nl - s) : n;
+
+			if (line_says(s, n, i, e, pass ? failure_intros : failure_phrases, at))
+				return true;
+			i = e + 1;
+		}
+	return false;
 }
 
 /* The reply that follows a recipient's mention, up to end: its status and
- * its line. */
-static void reply_after(const char *s, size_t n, size_t from, size_t end, mc_bounce_rcpt *r)
+ * its line; without a code, the first line that says why in words. */
+static void reply_after(const char *s, size_t n, size_t from, size_t end, mc_bounce_rcpt *r,
+                        bool words)
 {
 	for (size_t i = from; i < end && i < n; i++) {
 		char *st;
+
+		if ((s[i] == '4' || s[i] == '5') && in_quoted_header(s, n, i)) {
+			const char *nl = memchr(s + i, '\n', n - i);
+
+			i = nl ? (size_t)(nl - s) : n;
+			continue;
+		}
 
 		if (reply_code(s, n, i) || ((s[i] == '4' || s[i] == '5') && i + 1 < n &&
 		                             s[i + 1] == '.')) {
@@ -115,6 +233,10 @@ static void reply_after(const char *s, size_t n, size_t from, size_t end, mc_bou
 			return;
 		}
 	}
+	size_t at;
+
+	if (words && phrase_line(s, n, from, end < from + 1000 ? end : from + 1000, &at))
+		r->diagnostic = line_at(s, n, at);
 }
 
 static bool skip_address(const char *a)
@@ -173,7 +295,8 @@ static size_t anchors(const char *s, size_t n, struct anchor *out)
 
 			while (q < n && (s[q] == ' ' || s[q] == '\t'))
 				q++;
-			bool alone = q >= n || s[q] == '\r' || s[q] == '\n' || s[q] == ':';
+			bool alone = q >= n || s[q] == '\r' || s[q] == '\n' || s[q] == ':' ||
+			             (q + 3 < n && !strncmp(s + q, "on ", 3)); /* Exchange 2003 */
 
 			free(a);
 			if (!alone)
@@ -211,6 +334,86 @@ static void add(mc_bounce_result *out, mc_bounce_rcpt *r)
 		bounce_rcpt_clear(r);
 }
 
+/* Where the line holding position i ends (after its newline). */
+static size_t line_end(const char *s, size_t n, size_t i)
+{
+	const char *nl = memchr(s + i, '\n', n - i);
+
+	return nl ? (size_t)(nl - s) + 1 : n;
+}
+
+/* The reason in words on the (at most three) lines above the line of a
+ * recipient's mention at `at`, not before `floor`: "User not listed in
+ * public Name & Address Book" then the address. */
+static void reply_before(const char *s, size_t n, size_t at, size_t floor, mc_bounce_rcpt *r)
+{
+	size_t line = at, from;
+
+	while (line > 0 && s[line - 1] != '\n')
+		line--;
+	from = line;
+	for (int k = 0; k < 3 && from > floor; k++) {
+		from--;
+		while (from > floor && s[from - 1] != '\n')
+			from--;
+	}
+	if (from < line)
+		reply_after(s, n, from, line, r, true);
+}
+
+/* Recipients named on the line that says why in words, when no line heads
+ * a report with an address: each such line with an address, the address
+ * its recipient and the line its reply. */
+static void phrase_recipients(const char *s, size_t n, mc_bounce_result *out)
+{
+	for (size_t a = 0, e, end, at; a < n; a = e + 1) {
+		const char *nl = memchr(s + a, '\n', n - a);
+
+		e = nl ? (size_t)(nl - s) : n;
+		if (!line_says(s, n, a, e, failure_phrases, &at) &&
+		    !line_says(s, n, a, e, failure_intros, &at))
+			continue;
+		for (size_t j = a; j < e; j++) {
+			char *addr = (j == a || !(isalnum((unsigned char)s[j - 1]) || s[j - 1] == '.' ||
+			                          s[j - 1] == '-' || s[j - 1] == '_' || s[j - 1] == '+'))
+			             ? address_at(s, n, j, &end) : NULL;
+
+			if (!addr)
+				continue;
+			if (skip_address(addr) || end > e) {
+				free(addr);
+				continue;
+			}
+			mc_bounce_rcpt r = {.recipient = addr};
+
+			bool seen = false;
+
+			for (size_t k = 0; k < out->n_rcpts && !seen; k++)
+				seen = out->rcpts[k].recipient && !strcasecmp(out->rcpts[k].recipient, addr);
+			if (seen) {
+				free(addr);
+				break;
+			}
+			/* its code: on the line, or in the 600 bytes after it up to a line
+			 * that names another address ("... to <a@b>." then "550 5.2.1 ...") */
+			size_t stop = e;
+
+			while (stop < n && stop < e + 600) {
+				const char *l = memchr(s + stop + 1, '\n', n - stop - 1);
+				size_t next = l ? (size_t)(l - s) : n;
+				const char *other = memchr(s + stop, '@', next - stop);
+
+				if (other && !memmem(s + stop, next - stop, addr, strlen(addr)))
+					break;
+				stop = next;
+			}
+			reply_after(s, n, a, stop < n ? stop : n, &r, true);
+			add(out, &r);
+			break;
+		}
+	}
+}
+
 void bounce_read_text(const char *s, size_t n, const char *failed, mc_bounce_result *out)
 {
 	struct anchor a[MAX_ANCHORS];
@@ -229,9 +432,9 @@ void bounce_read_text(const char *s, size_t n, const char *failed, mc_bounce_res
 				mc_bounce_rcpt r = {.recipient = addr};
 				const char *m = memmem(s, n, addr, strlen(addr));
 
-				reply_after(s, n, m ? (size_t)(m - s) : 0, n, &r);
+				reply_after(s, n, m ? (size_t)(m - s) : 0, n, &r, true);
 				if (!r.status && !r.diagnostic) /* named elsewhere: the report's reply */
-					reply_after(s, n, 0, n, &r);
+					reply_after(s, n, 0, n, &r, false);
 				add(out, &r);
 			}
 			p += l;
@@ -243,7 +446,9 @@ void bounce_read_text(const char *s, size_t n, const char *failed, mc_bounce_res
 	for (size_t i = 0; i < k; i++) {
 		mc_bounce_rcpt r = {.recipient = a[i].addr};
 
-		reply_after(s, n, a[i].at, i + 1 < k ? a[i + 1].at : n, &r);
+		reply_after(s, n, a[i].at, i + 1 < k ? a[i + 1].at : n, &r, true);
+		if (!r.status && !r.diagnostic) /* Notes, EZweb: the reason on the lines above */
+			reply_before(s, n, a[i].at, i ? line_end(s, n, a[i - 1].at) : 0, &r);
 		/* an address without a reply after it is no failed recipient */
 		if (!r.status && !r.diagnostic) {
 			free(r.recipient);
@@ -251,10 +456,12 @@ void bounce_read_text(const char *s, size_t n, const char *failed, mc_bounce_res
 		}
 		add(out, &r);
 	}
-	if (!out->n_rcpts) { /* no recipient named: the reply alone */
+	if (!out->n_rcpts) /* "Unknown user: a@b", "User x (a@b) not listed in ..." */
+		phrase_recipients(s, n, out);
+	if (!out->n_rcpts) { /* no recipient named: the reply alone, by its code */
 		mc_bounce_rcpt r = {0};
 
-		reply_after(s, n, 0, n, &r);
+		reply_after(s, n, 0, n, &r, false);
 		if (r.status || r.diagnostic)
 			add(out, &r);
 	}
@@ -268,7 +475,7 @@ void bounce_reply_for(const char *s, size_t n, mc_bounce_rcpt *r)
 	if (!m)
 		return;
 	reply_after(s, n, (size_t)(m - s), n < (size_t)(m - s) + 2000 ? n : (size_t)(m - s) + 2000,
-	            &found);
+	            &found, true);
 	/* the server's reply says more than a generic or missing Status */
 	if (found.status && (!r->status || (found.status[0] == r->status[0] &&
 	                                    !strcmp(r->status + 1, ".0.0")))) {

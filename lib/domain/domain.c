@@ -727,8 +727,9 @@ static void dnssec(mc_domain_result *res)
 	}
 	if (res->dnssec_reason) /* then the resolver's AD bit is all there is */
 		mc_finding_hint(add(res, "dnssec.not_validated", MC_SEV_INFO, "mailcheck could not "
-			"validate DNSSEC itself: %s; the DNSSEC and DANE rows rely on the AD bit of "
-			"the resolver instead", res->dnssec_reason),
+			"validate DNSSEC itself: %s; the DANE row relies on the AD bit of the resolver "
+			"instead, and the DNSSEC row is not checked unless that bit authenticates every "
+			"answer", res->dnssec_reason),
 			"use a resolver that returns DNSSEC records (--dns), e.g. Unbound or 1.1.1.1");
 	for (size_t i = 0; i < res->dns.n; i++) {
 		const mc_dns_answer *a = res->dns.entries[i].answer;

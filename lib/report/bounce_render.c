@@ -146,9 +146,12 @@ void mc_bounce_text(mc_text *t, const void *result)
 		failed += !a || !strcmp(a, "failed");
 	}
 	if (res->kind && !strcmp(res->kind, "auto_reply"))
-		mc_text_verdict(t, MC_VERDICT_NONE, "an automatic reply (RFC 3834), not a bounce");
+		mc_text_verdict(t, MC_VERDICT_NONE, "an automatic reply (vacation or out of office, RFC 3834), not a bounce");
 	else if (res->kind && !strcmp(res->kind, "feedback_report"))
 		mc_text_verdict(t, MC_VERDICT_NONE, "a feedback (abuse) report (ARF), not a bounce");
+	else if (res->kind && !strcmp(res->kind, "challenge"))
+		mc_text_verdict(t, MC_VERDICT_NONE, "a challenge-response request: the receiver holds "
+		                "the message until the sender confirms; not a bounce");
 	else if (failed)
 		mc_text_verdict(t, MC_VERDICT_FAIL, "%zu recipient%s failed%s", failed,
 		                failed == 1 ? "" : "s", delayed ? ", some delayed" : "");
