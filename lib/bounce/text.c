@@ -171,7 +171,8 @@ static const char *const failure_phrases[] = {
  * when no line says why */
 static const char *const failure_intros[] = {
 	"could not be delivered to", "was not delivered to", "error delivering your mail to",
-	"could not deliver", "delivery to the following recipient", NULL};
+	"could not deliver", "delivery to the following recipient", "delivery failed",
+	"delivery has failed", "undeliverable to", NULL};
 
 static bool line_says(const char *s, size_t n, size_t i, size_t e, const char *const *phrases,
                       size_t *at)
@@ -272,6 +273,26 @@ struct anchor {
 
 #define MAX_ANCHORS 100
 
+/* Past the label some MTAs put before a recipient at a line's start:
+ * Sendmail's ">>> ", Mimecast's "-- ", "Recipient: " (EZweb), a list's "* ". */
+static size_t after_label(const char *s, size_t n, size_t p)
+{
+	static const char *const labels[] = {">>>", "--", "* ", "Recipient:", "Recipient address:",
+	                                     "Failed recipient:", NULL};
+
+	for (const char *const *l = labels; *l; l++) {
+		size_t k = strlen(*l);
+
+		if (p + k < n && !strncasecmp(s + p, *l, k)) {
+			p += k;
+			while (p < n && (s[p] == ' ' || s[p] == '\t'))
+				p++;
+			return p;
+		}
+	}
+	return p;
+}
+
 /* Recipients' mentions: "<addr>" at a line's start (qmail, Postfix), an
  * address alone or before ':' at a line's start (Exim's indented list,
  * OpenSMTPD's "addr: 550 ..."), "RCPT TO:<addr>" (Exim, Sendmail). */
@@ -286,6 +307,8 @@ static size_t anchors(const char *s, size_t n, struct anchor *out)
 
 		while (line_start && p < n && (s[p] == ' ' || s[p] == '\t'))
 			p++;
+		if (line_start)
+			p = after_label(s, n, p);
 		if (line_start && p < n && s[p] == '<') {
 			p++;
 		} else if (line_start && p < n && !isspace((unsigned char)s[p]) &&
@@ -296,7 +319,8 @@ static size_t anchors(const char *s, size_t n, struct anchor *out)
 			while (q < n && (s[q] == ' ' || s[q] == '\t'))
 				q++;
 			bool alone = q >= n || s[q] == '\r' || s[q] == '\n' || s[q] == ':' ||
-			             (q + 3 < n && !strncmp(s + q, "on ", 3)); /* Exchange 2003 */
+			             (q + 3 < n && !strncmp(s + q, "on ", 3)) || /* Exchange 2003 */
+			             s[q] == '<'; /* Sendmail: ">>> a@b <a@b>" */
 
 			free(a);
 			if (!alone)
@@ -332,6 +356,17 @@ static void add(mc_bounce_result *out, mc_bounce_rcpt *r)
 		out->rcpts[out->n_rcpts++] = *r;
 	else
 		bounce_rcpt_clear(r);
+}
+
+/* Case-insensitive search for needle in s[0..n). */
+static const char *strcasestr_bounded(const char *s, size_t n, const char *needle)
+{
+	size_t k = strlen(needle);
+
+	for (size_t i = 0; i + k <= n; i++)
+		if (!strncasecmp(s + i, needle, k))
+			return s + i;
+	return NULL;
 }
 
 /* Where the line holding position i ends (after its newline). */
@@ -414,6 +449,37 @@ static void phrase_recipients(const char *s, size_t n, mc_bounce_result *out)
 	}
 }
 
+/* The recipient a text names apart from its reply: "RCPT TO: a@b" in the
+ * message details (Verizon), else the To field of the quoted original when
+ * it holds one address. NULL when neither does. */
+static char *named_anywhere(const char *s, size_t n)
+{
+	static const char *const marks[] = {"RCPT TO:", "\nTo:"};
+	size_t end;
+
+	for (size_t m = 0; m < 2; m++) {
+		const char *p = strcasestr_bounded(s, n, marks[m]);
+
+		if (!p)
+			continue;
+		size_t i = (size_t)(p - s) + strlen(marks[m]), e = line_end(s, n, i);
+
+		while (i < e && (s[i] == ' ' || s[i] == '\t' || s[i] == '<'))
+			i++;
+		/* To: may carry a display name: the address in its angle brackets */
+		const char *lt = memchr(s + i, '<', e - i);
+
+		if (m == 1 && lt)
+			i = (size_t)(lt - s) + 1;
+		char *a = address_at(s, n, i, &end);
+
+		if (a && !skip_address(a) && (m == 0 || !memchr(s + end, '@', e - end)))
+			return a;
+		free(a);
+	}
+	return NULL;
+}
+
 void bounce_read_text(const char *s, size_t n, const char *failed, mc_bounce_result *out)
 {
 	struct anchor a[MAX_ANCHORS];
@@ -458,12 +524,14 @@ void bounce_read_text(const char *s, size_t n, const char *failed, mc_bounce_res
 	}
 	if (!out->n_rcpts) /* "Unknown user: a@b", "User x (a@b) not listed in ..." */
 		phrase_recipients(s, n, out);
-	if (!out->n_rcpts) { /* no recipient named: the reply alone, by its code */
-		mc_bounce_rcpt r = {0};
+	if (!out->n_rcpts) { /* no recipient heads the reply: the reply by its code */
+		mc_bounce_rcpt r = {.recipient = named_anywhere(s, n)};
 
 		reply_after(s, n, 0, n, &r, false);
 		if (r.status || r.diagnostic)
 			add(out, &r);
+		else
+			free(r.recipient);
 	}
 }
 
