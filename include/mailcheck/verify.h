@@ -65,6 +65,9 @@ typedef struct mc_verify_result {
 	char *from_domain;
 	char *ip, *helo, *mail_from;       /* the identities used */
 	bool identities_from_trace;
+	/* no Return-Path, no envelope-from in the boundary's Received and no
+	 * --mail-from: the envelope sender is unknown, and SPF is not guessed */
+	bool envelope_unknown;
 	bool spf_ran;
 	mc_spf_result spf;
 	mc_dkim_result dkim;

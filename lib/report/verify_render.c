@@ -89,6 +89,7 @@ json_t *mc_verify_json(const void *result)
 	json_object_set_new(o, "helo", mc_json_str(res->helo));
 	json_object_set_new(o, "mail_from", mc_json_str(res->mail_from));
 	json_object_set_new(o, "identities_from_trace", json_boolean(res->identities_from_trace));
+	json_object_set_new(o, "envelope_unknown", json_boolean(res->envelope_unknown));
 	json_object_set_new(o, "spf", res->spf_ran ? mc_json_nested(mc_spf_json(&res->spf)) : json_null());
 	json_object_set_new(o, "dkim", mc_json_nested(mc_dkim_json(&res->dkim)));
 	json_object_set_new(o, "dmarc", dmarc_json(res));

@@ -83,6 +83,8 @@ static char *auth_results(const mc_verify_result *out, const char *id)
 		mc_buf_addf(&b, " spf=%s smtp.%s=%s;", mc_verdict_name(out->spf.verdict), /* RFC 8601 2.7.2 */
 		            out->mail_from && *out->mail_from ? "mailfrom" : "helo",
 		            out->mail_from && *out->mail_from ? out->mail_from : out->helo);
+	else if (out->envelope_unknown) /* RFC 8601 2.7.2: not checked, said why */
+		mc_buf_addf(&b, " spf=none (envelope sender unknown: no Return-Path);");
 	else
 		mc_buf_addf(&b, " spf=none (no client address to evaluate);");
 	for (size_t i = 0; i < out->dkim.n_sigs; i++) {
@@ -451,7 +453,16 @@ static void findings(mc_verify_result *out)
 			out->iprev.n_names ? ", which does not resolve back to it" : ""),
 			"have whoever runs the network of %s set its PTR record to the server's name, "
 			"and give that name an A/AAAA record with %s", out->ip, out->ip);
-	if (!out->spf_ran)
+	if (!out->spf_ran && out->envelope_unknown)
+		mc_finding_hint(mc_finding_add(&out->findings, "verify.envelope_unknown", MC_SEV_INFO,
+			"SPF was not evaluated: the message has no Return-Path field, so its envelope "
+			"sender (MAIL FROM) is unknown -- a copy saved before final delivery (at a "
+			"list's server, a sent folder, a forwarder), or an MTA that does not record it; "
+			"it is not the null sender <>, and the HELO name %s is not the identity to "
+			"check", out->helo ? out->helo : "(none)"),
+			"give the envelope sender with --mail-from (the Return-Path of the copy that was "
+			"delivered) to see what the receiver decided");
+	else if (!out->spf_ran)
 		mc_finding_hint(mc_finding_add(&out->findings, "verify.no_client", MC_SEV_WARNING,
 			"SPF was not evaluated: the Received chain shows no client that handed the "
 			"message over from outside"),

@@ -24,6 +24,7 @@ struct mc_verifier {
 	bool headers_done;
 	char *ip, *helo, *mail_from, *from_domain, *spf_domain;
 	bool from_trace;
+	bool envelope_unknown;  /* no envelope sender known: SPF not evaluated */
 	mc_trace trace;
 };
 
@@ -68,13 +69,22 @@ static void identities(mc_verifier *v)
 
 	v->ip = mc_strdup(v->req.ip ? v->req.ip : t->has_boundary ? t->boundary.ip : NULL);
 	v->helo = mc_strdup(v->req.helo ? v->req.helo : t->has_boundary ? t->boundary.helo : NULL);
-	v->mail_from = mc_strdup(v->req.mail_from ? v->req.mail_from : t->return_path);
+	/* the envelope sender: given, the Return-Path the delivering MTA wrote,
+	 * else the envelope-from clause of the boundary's Received (Exim,
+	 * Sendmail); without any, it is unknown -- a copy saved before final
+	 * delivery -- and not the null sender <> */
+	const char *env = v->req.mail_from ? v->req.mail_from : t->return_path;
+
+	if (!env && t->has_boundary && t->boundary.hop >= 1 && t->boundary.hop <= t->n_hops)
+		env = t->hops[t->boundary.hop - 1].rcv.envelope_from;
+	v->mail_from = mc_strdup(env);
+	v->envelope_unknown = !env && v->ip;
 	v->from_trace = (!v->req.ip && v->ip) || (!v->req.helo && v->helo) ||
 	                (!v->req.mail_from && v->mail_from);
 	/* RFC 7208 2.3: the MAIL FROM domain, or HELO for the null sender; a
 	 * UTF-8 domain (RFC 6531) as its A-labels (RFC 8616 4) */
 	const char *d = v->mail_from && *v->mail_from && strchr(v->mail_from, '@')
-	                ? strrchr(v->mail_from, '@') + 1 : v->helo;
+	                ? strrchr(v->mail_from, '@') + 1 : v->envelope_unknown ? NULL : v->helo;
 	char *ascii = NULL;
 
 	if (d)
@@ -199,6 +209,7 @@ mc_status mc_verify_finish(mc_verifier *v, const mc_message *msg, mc_verify_resu
 	out->helo = mc_strdup(v->helo);
 	out->mail_from = mc_strdup(v->mail_from);
 	out->identities_from_trace = v->from_trace;
+	out->envelope_unknown = v->envelope_unknown;
 	out->trace = v->trace;
 	memset(&v->trace, 0, sizeof(v->trace));
 	verify_intermediary(msg, out);

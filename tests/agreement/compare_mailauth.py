@@ -132,7 +132,9 @@ def mailauth_json(mailauth, cache, path, mc):
 def results(mc, ma):
     """{aspect: (mailcheck's, mailauth's)} for one message."""
     out = {}
-    if mc.get("ip"):
+    # with the envelope sender unknown (no Return-Path) mailcheck evaluates no
+    # SPF, and mailauth, given no sender, would guess the null sender <>
+    if mc.get("ip") and not mc.get("envelope_unknown"):
         spf = mc.get("spf") or {}
         out["spf"] = (spf.get("result"), ma["spf"]["status"]["result"])
     sigs = {}
