@@ -15,33 +15,48 @@
 #include "common/util.h"
 #include "spf/eval.h"
 
-/* PTR name suffix -> the include name the provider documents. Used only
- * when that include really passes for the client. */
-static const struct {
-	const char *ptr_suffix;
-	const char *include;
+/* A provider's servers, by the suffix of their PTR or HELO name, and the
+ * include the provider documents for its customers (its help pages) -- the
+ * term to add, not the record inside it that happens to list the address
+ * today (Google's _netblocks.google.com), and never ip4: of one of its
+ * servers, which change. */
+static const struct provider {
+	const char *suffix, *include, *name;
 } providers[] = {
-	{"google.com", "_spf.google.com"},
-	{"googlemail.com", "_spf.google.com"},
-	{"outlook.com", "spf.protection.outlook.com"},
-	{"amazonses.com", "amazonses.com"},
-	{"sendgrid.net", "sendgrid.net"},
-	{"mailgun.net", "mailgun.org"},
-	{"mandrillapp.com", "spf.mandrillapp.com"},
-	{"mcsv.net", "servers.mcsv.net"},
-	{"rsgsv.net", "servers.mcsv.net"},
-	{"sparkpostmail.com", "sparkpostmail.com"},
-	{"mailjet.com", "spf.mailjet.com"},
-	{"mtasv.net", "spf.mtasv.net"},
-	{"protonmail.ch", "_spf.protonmail.ch"},
-	{"secureserver.net", "secureserver.net"},
+	{"google.com", "_spf.google.com", "Google"},
+	{"googlemail.com", "_spf.google.com", "Google"},
+	{"outlook.com", "spf.protection.outlook.com", "Microsoft 365"},
+	{"amazonses.com", "amazonses.com", "Amazon SES"},
+	{"sendgrid.net", "sendgrid.net", "SendGrid"},
+	{"mailgun.net", "mailgun.org", "Mailgun"},
+	{"mandrillapp.com", "spf.mandrillapp.com", "Mandrill"},
+	{"mcsv.net", "servers.mcsv.net", "Mailchimp"},
+	{"rsgsv.net", "servers.mcsv.net", "Mailchimp"},
+	{"sparkpostmail.com", "sparkpostmail.com", "SparkPost"},
+	{"mailjet.com", "spf.mailjet.com", "Mailjet"},
+	{"mtasv.net", "spf.mtasv.net", "Postmark"},
+	{"protonmail.ch", "_spf.protonmail.ch", "Proton Mail"},
+	{"secureserver.net", "secureserver.net", "GoDaddy"},
+	{"zoho.com", "zoho.com", "Zoho Mail"},
+	{"brevo.com", "spf.brevo.com", "Brevo"},
+	{"sendinblue.com", "spf.brevo.com", "Brevo"},
 };
+
+static const struct provider *provider_of(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof(providers) / sizeof(providers[0]); i++)
+		if (mc_dns_name_within(name, providers[i].suffix))
+			return &providers[i];
+	return NULL;
+}
 
 #define MAX_CANDIDATES 4
 
 /* Evaluate `domain` for the same client with fresh counters; on pass, the
- * name to include (the first include: on the way, else domain itself). */
-static char *passes_for_client(const struct spf_eval *outer, const char *domain)
+ * name to include (the first include: on the way, else domain itself; a
+ * provider's documented include: itself). *verdict: the result. */
+static char *passes_for_client(const struct spf_eval *outer, const char *domain, bool itself,
+                               mc_verdict *verdict)
 {
 	mc_spf_result scratch = {0};
 	struct spf_eval ev = *outer;
@@ -56,8 +71,9 @@ static char *passes_for_client(const struct spf_eval *outer, const char *domain)
 	ev.n_path = ev.cap_path = 0;
 	o = spf_check_host(&ev, domain, 0, false);
 	free(o.explanation);
+	*verdict = o.verdict;
 	if (o.verdict == MC_VERDICT_PASS) {
-		for (size_t i = 0; i < ev.n_path && !name; i++)
+		for (size_t i = 0; i < ev.n_path && !name && !itself; i++)
 			if (strncasecmp(ev.path[i].term, "include:", 8) == 0 ||
 			    strncasecmp(ev.path[i].term, "+include:", 9) == 0)
 				name = mc_strdup(strchr(ev.path[i].term, ':') + 1);
@@ -85,38 +101,72 @@ static int add_candidate(char **cand, size_t *n, const char *name)
 	return 0;
 }
 
-void spf_suggest(struct spf_eval *ev, mc_spf_result *res)
+/* The sending provider named by the client's PTR name, else its HELO name. */
+static const struct provider *sending_provider(struct spf_eval *ev, const char **by)
 {
-	char rev[80], *cand[MAX_CANDIDATES], *found = NULL;
-	const char *ptr = NULL;
-	size_t n = 0;
+	char rev[80];
 	const mc_dns_answer *a;
+	const struct provider *p = NULL;
 
-	res->suggestion = mc_asprintf("%s:%s", ev->family == AF_INET ? "ip4" : "ip6", res->ip);
+	*by = NULL;
 	spf_reverse_name(ev, rev, sizeof(rev));
 	a = mc_dns_lookup(ev->r, rev, MC_RR_PTR);
-	for (size_t i = 0; a && a->status == MC_DNS_OK && i < a->n_rrs && !ptr; i++)
+	for (size_t i = 0; a && a->status == MC_DNS_OK && i < a->n_rrs && !*by; i++)
 		if (a->rrs[i].type == MC_RR_PTR)
-			ptr = a->rrs[i].data;
-	if (!ptr)
+			*by = a->rrs[i].data;
+	if ((p = provider_of(*by)) || !ev->helo)
+		return p;
+	if ((p = provider_of(ev->helo)))
+		*by = ev->helo;
+	return p;
+}
+
+void spf_suggest(struct spf_eval *ev, mc_spf_result *res)
+{
+	char *cand[MAX_CANDIDATES], *found = NULL;
+	const char *by;
+	const struct provider *p = sending_provider(ev, &by);
+	mc_verdict v = MC_VERDICT_NONE;
+	size_t n = 0;
+
+	res->suggestion = mc_asprintf("%s:%s", ev->family == AF_INET ? "ip4" : "ip6", res->ip);
+	if (p) { /* the provider's documented include, whatever DNS says today */
+		found = passes_for_client(ev, p->include, true, &v);
+		free(res->suggestion);
+		res->suggestion = mc_asprintf("include:%s", p->include);
+		if (found)
+			mc_finding_add(&res->findings, "spf.provider_detected", MC_SEV_INFO,
+				"%s is %s's (%s), and %s's documented include %s authorizes it: add "
+				"'include:%s', not the address of one of its servers, which change",
+				res->ip, p->name, by, p->name, p->include, p->include);
+		else
+			mc_finding_hint(mc_finding_add(&res->findings, "spf.provider_detected",
+				MC_SEV_INFO, "%s is %s's (%s): the term to add is %s's documented "
+				"'include:%s', not the address of one of its servers, which change; "
+				"that include %s for %s today", res->ip, p->name, by, p->name,
+				p->include, v == MC_VERDICT_FAIL || v == MC_VERDICT_SOFTFAIL
+				? "does not list it" : "could not be evaluated", res->ip),
+				"ask %s (the sending provider) which include covers the server that sent "
+				"this mail, if it is not 'include:%s'", p->name, p->include);
+		free(found);
 		return;
-	for (size_t i = 0; i < sizeof(providers) / sizeof(providers[0]); i++)
-		if (mc_dns_name_within(ptr, providers[i].ptr_suffix))
-			add_candidate(cand, &n, providers[i].include);
-	char *org = mc_registrable_domain(ptr);
+	}
+	if (!by)
+		return;
+	char *org = mc_registrable_domain(by);
 
 	if (org && strcasecmp(org, res->domain) != 0)
 		add_candidate(cand, &n, org);
 	free(org);
 	for (size_t i = 0; i < n && !found; i++)
-		found = passes_for_client(ev, cand[i]);
+		found = passes_for_client(ev, cand[i], false, &v);
 	if (found) {
 		free(res->suggestion);
 		res->suggestion = mc_asprintf("include:%s", found);
 		mc_finding_add(&res->findings, "spf.provider_detected", MC_SEV_INFO,
 			"%s is %s (its PTR name), and the SPF record of %s authorizes it: the "
 			"sending service is that provider's, and 'include:%s' covers it",
-			res->ip, ptr, found, found);
+			res->ip, by, found, found);
 	}
 	free(found);
 	for (size_t i = 0; i < n; i++)
