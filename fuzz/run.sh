@@ -8,6 +8,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
+suites=${MAILCHECK_SUITES:-../shared/suites}  # seeds from the shared data, when present
 dir=build-fuzz
 if [ ! -f "$dir/build.ninja" ]; then
 	CC=clang meson setup "$dir" -Dfuzz=true -Db_sanitize=address,undefined \
@@ -22,13 +23,15 @@ cp testdata/zones/*.zone testdata/zones/bad/*.zone "$work/fuzz_zone/"
 printf 'example.com' > "$work/fuzz_domain/1"
 printf 'a..b' > "$work/fuzz_domain/2"
 printf 'Alice <a@example.com>, "B, b" <b@x.example>' > "$work/fuzz_address/1"
-cp ../shared/suites/dkim/rfc8463/*.eml "$work/fuzz_msg/" 2>/dev/null || true
+cp "$suites"/dkim/rfc8463/*.eml "$work/fuzz_msg/" 2>/dev/null || true
 find testdata -name '*.eml' -size -64k -exec cp {} "$work/fuzz_msg/" \; 2>/dev/null || true
 cp testdata/dkim/*.eml testdata/lists/*.eml "$work/fuzz_dkim_verify/"
 cp testdata/dkim/*.eml testdata/lists/*.eml "$work/fuzz_dkim_differential/"
 grep -oh '"v=DKIM1[^)]*' testdata/zones/_domainkey.example.net.zone | tr -d '"' | tr -d '\n' > "$work/fuzz_dkim_key/1" || true
 grep -oh '"v=DMARC1[^"]*"' testdata/zones/*.zone | tr -d '"' | awk '{print > "'"$work"'/fuzz_dmarc/" NR}'
 cp testdata/trace/*.eml "$work/fuzz_trace/"
+# real Received chains: the shared bounces' (read in place, when present)
+find "$suites"/bounces/maildir -name 'lhost-*.eml' -size -16k -exec cp {} "$work/fuzz_trace/" \; 2>/dev/null || true
 # seed MTA-STS, TLS-RPT and BIMI records from the test zones
 grep -oh '"v=\(STSv1\|TLSRPTv1\|BIMI1\)[^"]*"' testdata/zones/*.zone | tr -d '"' | awk '{print > "'"$work"'/fuzz_policy_records/" NR}'
 printf 'version: STSv1\nmode: enforce\nmx: mx.example.com\nmx: *.example.net\nmax_age: 604800\n' > "$work/fuzz_sts_policy/1"
@@ -38,12 +41,12 @@ printf '220 mx.example.com ESMTP\r\n' > "$work/fuzz_smtp_reply/2"
 printf 'version: STSv1\r\nmode: none\r\nmax_age: 86400\r\n' > "$work/fuzz_sts_policy/2"
 cp testdata/verify/*.eml testdata/verify/three.mbox "$work/fuzz_verify/"
 cp testdata/bounce/*.eml "$work/fuzz_bounce/"
-cp ../shared/suites/bounces/maildir/*.eml "$work/fuzz_bounce/" 2>/dev/null || true
+cp "$suites"/bounces/maildir/*.eml "$work/fuzz_bounce/" 2>/dev/null || true
 # reports: ours, and the real samples (read in place when present)
 find testdata/reports -name '*.xml' -exec cp {} "$work/fuzz_report_xml/" \;
-find ../shared/suites/reports/samples -name '*.xml' -size -64k -exec cp {} "$work/fuzz_report_xml/" \; 2>/dev/null || true
-find testdata/reports ../shared/suites/reports/samples -name '*.json' -size -64k -exec cp {} "$work/fuzz_report_tls/" \; 2>/dev/null || true
-find testdata/reports ../shared/suites/reports/samples -type f -size -64k -exec cp {} "$work/fuzz_report_mail/" \; 2>/dev/null || true
+find "$suites"/reports/samples -name '*.xml' -size -64k -exec cp {} "$work/fuzz_report_xml/" \; 2>/dev/null || true
+find testdata/reports "$suites"/reports/samples -name '*.json' -size -64k -exec cp {} "$work/fuzz_report_tls/" \; 2>/dev/null || true
+find testdata/reports "$suites"/reports/samples -type f -size -64k -exec cp {} "$work/fuzz_report_mail/" \; 2>/dev/null || true
 # seed SPF records from the test zones
 grep -oh '"v=spf1[^"]*"' testdata/zones/*.zone | tr -d '"' | awk '{print > "'"$work"'/fuzz_spf/" NR}'
 # card libraries' own leaks, each explained in the file
