@@ -390,16 +390,14 @@ static size_t date_without_semicolon(const char *v, size_t len)
 
 mc_status mc_received_parse(const char *value, mc_received *out)
 {
-	struct token *tok = calloc(MAX_TOKENS, sizeof(*tok));
+	struct token tok[MAX_TOKENS]; /* filled as far as tokenize() says, never read past */
 	size_t len = strlen(value), semi = len, depth = 0, n;
 
 	memset(out, 0, sizeof(*out));
 	out->time = -1;
 	out->raw = mc_strdup(value);
-	if (!tok || !out->raw) {
-		free(tok);
+	if (!out->raw)
 		return mc_error_set(MC_ENOMEM, "out of memory");
-	}
 	for (size_t i = 0; i < len; i++) { /* the last ';' outside comments */
 		if (value[i] == '(')
 			depth++;
@@ -416,7 +414,6 @@ mc_status mc_received_parse(const char *value, mc_received *out)
 	}
 	n = tokenize(value, semi, tok);
 	interpret(out, tok, n);
-	free(tok);
 	return MC_OK;
 }
 
