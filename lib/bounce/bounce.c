@@ -254,17 +254,6 @@ static void read_dsn(const char *text, size_t len, mc_bounce_result *out)
 	free(g);
 }
 
-/* Case-insensitive memmem of a NUL-terminated needle. */
-static const char *strcasestr_n(const char *hay, size_t n, const char *needle)
-{
-	size_t l = strlen(needle);
-
-	for (size_t i = 0; i + l <= n; i++)
-		if (!strncasecmp(hay + i, needle, l))
-			return hay + i;
-	return NULL;
-}
-
 static const char *header(GMimeMessage *m, const char *name)
 {
 	return g_mime_object_get_header(GMIME_OBJECT(m), name);
@@ -287,7 +276,7 @@ static bool auto_reply(GMimeMessage *m)
 static bool says(const char *s, size_t n, const char *const *phrases)
 {
 	for (; *phrases; phrases++)
-		if (s && strcasestr_n(s, n, *phrases))
+		if (s && bounce_strcasestr_n(s, n, *phrases))
 			return true;
 	return false;
 }
@@ -353,7 +342,7 @@ static bool delay_warning(GMimeMessage *m, const char *text, size_t n)
 /* The body of a one-part message: after its header block. */
 static const char *body_of(const char *data, size_t len, size_t *n)
 {
-	const char *b = strcasestr_n(data, len, "\n\r\n"), *b2 = strcasestr_n(data, len, "\n\n");
+	const char *b = memmem(data, len, "\n\r\n", 3), *b2 = memmem(data, len, "\n\n", 2);
 
 	if (!b || (b2 && b2 < b))
 		b = b2;
@@ -408,8 +397,8 @@ mc_status mc_bounce_parse(const char *data, size_t len, mc_bounce_result *out)
 
 		/* a delivery status report pasted into the text (a forwarded DSN,
 		 * or a report whose MIME structure is broken) */
-		const char *fr = strcasestr_n(data, len, "\nFinal-Recipient:");
-		const char *rm = fr ? strcasestr_n(data, (size_t)(fr - data), "\nReporting-MTA:") : NULL;
+		const char *fr = bounce_strcasestr_n(data, len, "\nFinal-Recipient:");
+		const char *rm = fr ? bounce_strcasestr_n(data, (size_t)(fr - data), "\nReporting-MTA:") : NULL;
 
 		if (fr) {
 			const char *from = rm ? rm + 1 : fr + 1;

@@ -18,6 +18,8 @@ char *bounce_find_status(const char *s, size_t n);
 char *bounce_find_status_in(const char *s, size_t n, size_t from, size_t to);
 /* A non-standard bounce: recipients and their replies from its text;
  * failed: the X-Failed-Recipients field, or NULL. */
+/* Case-insensitive memmem of a NUL-terminated needle in s[0..n). */
+const char *bounce_strcasestr_n(const char *s, size_t n, const char *needle);
 void bounce_read_text(const char *s, size_t n, const char *failed, mc_bounce_result *out);
 /* A DSN recipient without the server's reply (no Diagnostic-Code, or a
  * generic X.0.0 Status): the reply the text part gives after its address. */

@@ -180,13 +180,12 @@ static bool line_says(const char *s, size_t n, size_t i, size_t e, const char *c
 	if (in_quoted_header(s, n, e))
 		return false;
 	for (const char *const *p = phrases; *p; p++) {
-		size_t k = strlen(*p);
+		const char *m = bounce_strcasestr_n(s + i, e - i, *p);
 
-		for (size_t j = i; j + k <= e; j++)
-			if (!strncasecmp(s + j, *p, k)) {
-				*at = j;
-				return true;
-			}
+		if (m) {
+			*at = (size_t)(m - s);
+			return true;
+		}
 	}
 	return false;
 }
@@ -358,8 +357,7 @@ static void add(mc_bounce_result *out, mc_bounce_rcpt *r)
 		bounce_rcpt_clear(r);
 }
 
-/* Case-insensitive search for needle in s[0..n). */
-static const char *strcasestr_bounded(const char *s, size_t n, const char *needle)
+const char *bounce_strcasestr_n(const char *s, size_t n, const char *needle)
 {
 	size_t k = strlen(needle);
 
@@ -458,7 +456,7 @@ static char *named_anywhere(const char *s, size_t n)
 	size_t end;
 
 	for (size_t m = 0; m < 2; m++) {
-		const char *p = strcasestr_bounded(s, n, marks[m]);
+		const char *p = bounce_strcasestr_n(s, n, marks[m]);
 
 		if (!p)
 			continue;
