@@ -133,6 +133,7 @@ static const struct {
 	const char *words, *code;
 } worded[] = {
 	{"user unknown", ".1.1"}, {"unknown user", ".1.1"}, {"no such user", ".1.1"},
+	{"user not found", ".1.1"}, {"address not found", ".1.1"},
 	{"no such mailbox", ".1.1"}, {"no such recipient", ".1.1"}, {"unknown recipient", ".1.1"},
 	{"not recognized", ".1.1"}, {"not listed in", ".1.1"}, {"does not exist", ".1.1"},
 	{"doesn't exist", ".1.1"}, {"invalid recipient", ".1.1"}, {"invalid mailbox", ".1.1"},

@@ -156,7 +156,7 @@ static bool in_quoted_header(const char *s, size_t n, size_t i)
  * where the message writes one.
  */
 static const char *const failure_phrases[] = {
-	"user unknown", "unknown user", "no such user", "no such mailbox", "no such recipient",
+	"user unknown", "unknown user", "no such user", "user not found", "address not found", "no such mailbox", "no such recipient",
 	"unknown recipient", "recipient name is not recognized", "not listed in",
 	"does not exist", "doesn't exist", "invalid recipient", "invalid mailbox",
 	"recipient rejected", "recipient address rejected", "mailbox unavailable",
@@ -319,7 +319,8 @@ static size_t anchors(const char *s, size_t n, struct anchor *out)
 				q++;
 			bool alone = q >= n || s[q] == '\r' || s[q] == '\n' || s[q] == ':' ||
 			             (q + 3 < n && !strncmp(s + q, "on ", 3)) || /* Exchange 2003 */
-			             s[q] == '<'; /* Sendmail: ">>> a@b <a@b>" */
+			             s[q] == '<' || /* Sendmail: ">>> a@b <a@b>" */
+			             s[q] == '('; /* GroupWise: "a@b (user not found)" */
 
 			free(a);
 			if (!alone)
