@@ -73,6 +73,7 @@ def hostile():
     z.append('term        TXT   "v=spf1 \\027[2J\\027[31mred\\027]0;pwned\\007 -all"')
     z.append('_dmarc.term TXT   "v=DMARC1; p=none; rua=mailto:\\027[2J\\027]0:pwned\\007r@term.hostile.test"')
     z.append('term        MX    10 \\027[2Jmx.term.hostile.test.')
+    z.append('sel._domainkey.term TXT "v=DKIM1; k=rsa; n=\\027[2J\\027]0:pwned\\007; p=MIGfMA0"')
     return "\n".join(z) + "\n"
 
 
