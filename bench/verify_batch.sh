@@ -110,7 +110,7 @@ echo "mailcheck batch: $(awk "BEGIN{printf \"%.1f\", $mc_rate/${ma_rate:-0.00000
 echo "mailcheck single: $(awk "BEGIN{printf \"%.1f\", ${ma_ms:-0}/($mc_ms>0?$mc_ms:1)}")x faster than mailauth report, $(awk "BEGIN{printf \"%.1f\", ${ma_kib:-0}/$mc_kib}")x less memory"
 read -r true_ms _ <<<"$(single /bin/true)"
 read -r ver_ms ver_kib <<<"$(single "$build/mailcheck" --version)"
-echo "process start alone on this machine: /bin/true ${true_ms} ms; mailcheck --version ${ver_ms} ms, ${ver_kib} KiB (16 shared libraries)"
+echo "process start alone on this machine: /bin/true ${true_ms} ms; mailcheck --version ${ver_ms} ms, ${ver_kib} KiB ($(ldd "$build/mailcheck" | wc -l) shared libraries)"
 speed=$(taskset -c 0 openssl speed -seconds 2 rsa2048 ed25519 2>/dev/null | awk '/^rsa 2048/{r=$NF} /Ed25519/{e=$NF} END{print r, e}')
 read -r rsa_s ed_s <<<"$speed"
 echo "crypto alone on this CPU (openssl speed, one core, verifications/s): rsa-2048 $rsa_s, ed25519 $ed_s"
