@@ -333,6 +333,7 @@ static bool delay_warning(GMimeMessage *m, const char *text, size_t n)
 		"warning message only", "do not need to resend", "delivery delayed",
 		"delivery has been delayed", "has been delayed", "delayed delivery",
 		"message delayed", "will retry", "still trying", "not yet been delivered",
+		"is delayed", "temporary failure report", "will be retried",
 		"delivery status notification (delay)", NULL};
 	const char *subject = g_mime_message_get_subject(m);
 

@@ -166,7 +166,9 @@ static const char *const failure_phrases[] = {
 	"connection refused", "connection timed out", "message expired", "retry time",
 	"retry timeout", "too long in queue", "could not be delivered for", "giving up",
 	"message too large", "message size exceeds", "message is too big", "refused",
-	"rejected", "blocked", "suspended", "disabled", "not accepting mail", NULL};
+	"rejected", "blocked", "suspended", "disabled", "not accepting mail", "exceeds",
+	"exceeded", "size limit", "network error", "name service error", "unknown host",
+	"not reachable", "unreachable", "doesn't have a", "does not have a", "malformed", NULL};
 /* ... and the sentences that only say that it failed, for whom: the reply
  * when no line says why */
 static const char *const failure_intros[] = {
