@@ -124,12 +124,15 @@ static bool in_quoted_header(const char *s, size_t n, size_t i)
 		"Received-SPF", "Return-Path", "References", "In-Reply-To", "MIME-Version",
 		"Content-Type", "Content-Transfer-Encoding", "Subject", "From", "To", "Cc",
 		"Sender", "Reply-To", "List-", "Thread-", "X-", NULL};
-	size_t a = i, len;
+	size_t a = i, len, floor = i > 4096 ? i - 4096 : 0;
 
 	(void)n;
-	for (;;) { /* the start of the line, then of the field it continues */
-		while (a > 0 && s[a - 1] != '\n')
+	for (;;) { /* the start of the line, then of the field it continues (a field
+	            * of more than 4 KiB before i is no header line of a bounce) */
+		while (a > floor && s[a - 1] != '\n')
 			a--;
+		if (a == floor && a > 0)
+			return false;
 		if (a == 0 || (s[a] != ' ' && s[a] != '\t'))
 			break;
 		a--;
@@ -146,6 +149,19 @@ static bool in_quoted_header(const char *s, size_t n, size_t i)
 			return true;
 	}
 	return false;
+}
+
+/* Is the line [ls, e) in a quoted header field? A line that continues a
+ * field (it starts with space or tab) is what the line before it was,
+ * *prev (-1: not known); the answer is kept in *prev for the next line, so
+ * that a run of continuation lines is never walked back over. */
+static bool line_quoted(const char *s, size_t n, size_t ls, size_t e, int *prev)
+{
+	bool q = ls < n && (s[ls] == ' ' || s[ls] == '\t') && *prev >= 0
+	         ? *prev == 1 : in_quoted_header(s, n, e);
+
+	*prev = q;
+	return q;
 }
 
 /*
@@ -176,11 +192,8 @@ static const char *const failure_intros[] = {
 	"could not deliver", "delivery to the following recipient", "delivery failed",
 	"delivery has failed", "undeliverable to", NULL};
 
-static bool line_says(const char *s, size_t n, size_t i, size_t e, const char *const *phrases,
-                      size_t *at)
+static bool line_says(const char *s, size_t i, size_t e, const char *const *phrases, size_t *at)
 {
-	if (in_quoted_header(s, n, e))
-		return false;
 	for (const char *const *p = phrases; *p; p++) {
 		const char *m = bounce_strcasestr_n(s + i, e - i, *p);
 
@@ -196,15 +209,19 @@ static bool line_says(const char *s, size_t n, size_t i, size_t e, const char *c
  * the first that says for whom it failed. */
 static bool phrase_line(const char *s, size_t n, size_t from, size_t to, size_t *at)
 {
-	for (int pass = 0; pass < 2; pass++)
+	for (int pass = 0; pass < 2; pass++) {
+		int prev = -1;
+
 		for (size_t i = from; i < to && i < n;) {
 			const char *nl = memchr(s + i, '\n', n - i);
 			size_t e = nl ? (size_t)(nl - s) : n;
 
-			if (line_says(s, n, i, e, pass ? failure_intros : failure_phrases, at))
+			if (!line_quoted(s, n, i, e, &prev) &&
+			    line_says(s, i, e, pass ? failure_intros : failure_phrases, at))
 				return true;
 			i = e + 1;
 		}
+	}
 	return false;
 }
 
@@ -213,14 +230,20 @@ static bool phrase_line(const char *s, size_t n, size_t from, size_t to, size_t 
 static void reply_after(const char *s, size_t n, size_t from, size_t end, mc_bounce_rcpt *r,
                         bool words)
 {
+	int prev = -1;     /* line_quoted's memory */
+	size_t line_e = 0; /* where the current line ends: past it, a new line */
+
 	for (size_t i = from; i < end && i < n; i++) {
 		char *st;
 
-		if ((s[i] == '4' || s[i] == '5') && in_quoted_header(s, n, i)) {
+		if (i >= line_e || i == from) { /* a line: skipped whole when quoted */
 			const char *nl = memchr(s + i, '\n', n - i);
 
-			i = nl ? (size_t)(nl - s) : n;
-			continue;
+			line_e = nl ? (size_t)(nl - s) + 1 : n;
+			if (line_quoted(s, n, i, line_e > i ? line_e - 1 : i, &prev)) {
+				i = line_e - 1;
+				continue;
+			}
 		}
 
 		if (reply_code(s, n, i) || ((s[i] == '4' || s[i] == '5') && i + 1 < n &&
@@ -362,11 +385,30 @@ static void add(mc_bounce_result *out, mc_bounce_rcpt *r)
 
 const char *bounce_strcasestr_n(const char *s, size_t n, const char *needle)
 {
-	size_t k = strlen(needle);
+	size_t k = strlen(needle), i = 0;
+	int lo = tolower((unsigned char)needle[0]), up = toupper((unsigned char)needle[0]);
+	const char *next_lo = s, *next_up = up == lo ? NULL : s; /* NULL: no more */
 
-	for (size_t i = 0; i + k <= n; i++)
-		if (!strncasecmp(s + i, needle, k))
-			return s + i;
+	if (k == 0 || k > n)
+		return k == 0 ? s : NULL;
+	/* the candidates are where its first letter stands, in either case:
+	 * memchr() finds them, each case searched again only once its last
+	 * candidate is behind, and never again once it has none left */
+	while (i + k <= n) {
+		const char *p;
+
+		if (next_lo && next_lo < s + i + (i == 0))
+			next_lo = memchr(s + i, lo, n - k + 1 - i);
+		if (next_up && next_up < s + i + (i == 0))
+			next_up = memchr(s + i, up, n - k + 1 - i);
+		p = up == lo || !next_up ? next_lo : !next_lo ? next_up : next_lo < next_up ? next_lo
+		                                                                          : next_up;
+		if (!p)
+			return NULL;
+		if (!strncasecmp(p, needle, k))
+			return p;
+		i = (size_t)(p - s) + 1;
+	}
 	return NULL;
 }
 
@@ -402,12 +444,14 @@ static void reply_before(const char *s, size_t n, size_t at, size_t floor, mc_bo
  * its recipient and the line its reply. */
 static void phrase_recipients(const char *s, size_t n, mc_bounce_result *out)
 {
+	int prev = -1;
+
 	for (size_t a = 0, e, end, at; a < n; a = e + 1) {
 		const char *nl = memchr(s + a, '\n', n - a);
 
 		e = nl ? (size_t)(nl - s) : n;
-		if (!line_says(s, n, a, e, failure_phrases, &at) &&
-		    !line_says(s, n, a, e, failure_intros, &at))
+		if (line_quoted(s, n, a, e, &prev) || (!line_says(s, a, e, failure_phrases, &at) &&
+		                                       !line_says(s, a, e, failure_intros, &at)))
 			continue;
 		for (size_t j = a; j < e; j++) {
 			char *addr = (j == a || !(isalnum((unsigned char)s[j - 1]) || s[j - 1] == '.' ||

@@ -64,12 +64,35 @@ static void test_find_status_bounded(void)
 	free(got);
 }
 
+/* The case-insensitive bounded search every phrase goes through. */
+static void test_strcasestr_n(void)
+{
+	static const struct {
+		const char *hay, *needle;
+		long at; /* -1: not found */
+	} cases[] = {
+		{"Mailbox is FULL", "mailbox is full", 0}, {"the Mailbox is full", "mailbox", 4},
+		{"aAaAaAaAb", "ab", 7}, {"AAAAAAAAab", "ab", 8}, {"aaaaaaaaAB", "ab", 8},
+		{"xxxx", "xy", -1}, {"user unknow", "user unknown", -1}, {"", "a", -1},
+		{"55555 5.1.1", "5.1", 6}, {"Ünknown user", "user", 9},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *h = cases[i].hay, *p = bounce_strcasestr_n(h, strlen(h), cases[i].needle);
+
+		CHECK(cases[i].at < 0 ? p == NULL : p == h + cases[i].at);
+	}
+	/* bounded: a match past n is not one */
+	CHECK(bounce_strcasestr_n("abc user", 5, "user") == NULL);
+}
+
 int main(void)
 {
 	static const struct test tests[] = {
 		{"bounce: RFC 3463 status grammar", test_is_status},
 		{"bounce: a status code standing alone in text", test_find_status},
 		{"bounce: the text read within its bounds", test_find_status_bounded},
+		{"bounce: case-insensitive search in bounds", test_strcasestr_n},
 	};
 
 	return RUN(tests);
