@@ -453,9 +453,11 @@ static void phrase_recipients(const char *s, size_t n, mc_bounce_result *out)
 		if (line_quoted(s, n, a, e, &prev) || (!line_says(s, a, e, failure_phrases, &at) &&
 		                                       !line_says(s, a, e, failure_intros, &at)))
 			continue;
-		for (size_t j = a; j < e; j++) {
+		/* an address within the line's first 4 KiB (a reason line is short) */
+		for (size_t j = a; j < e && j < a + 4096; j++) {
 			char *addr = (j == a || !(isalnum((unsigned char)s[j - 1]) || s[j - 1] == '.' ||
-			                          s[j - 1] == '-' || s[j - 1] == '_' || s[j - 1] == '+'))
+			                          s[j - 1] == '-' || s[j - 1] == '_' || s[j - 1] == '+' ||
+			                          s[j - 1] == '@'))
 			             ? address_at(s, n, j, &end) : NULL;
 
 			if (!addr)
