@@ -429,9 +429,39 @@ static void via_findings(mc_verify_result *out)
 			"intermediary where you can");
 }
 
+/* The fixes of the SPF findings go to whoever can act on them: when SPF was
+ * checked for a domain outside the From domain's organization (an email
+ * service's bounce domain, a forwarder's), its record is the service's to
+ * change, not the user's -- say so. */
+static void address_spf_fixes(mc_verify_result *out)
+{
+	const char *d = out->spf_ran ? out->spf.domain : NULL;
+
+	if (!d || !out->from_domain || out->dmarc.spf_aligned)
+		return;
+	char *org_from = mc_registrable_domain(out->from_domain), *org_spf = mc_registrable_domain(d);
+	bool other = !org_from || !org_spf || strcmp(org_from, org_spf) != 0;
+
+	for (size_t i = 0; other && i < out->spf.findings.n; i++) {
+		mc_finding *f = &out->spf.findings.items[i];
+		char *h = f->hint ? mc_asprintf("for the owner of %s (not %s: it is the envelope "
+		                                "sender's domain, e.g. the sending service's bounce "
+		                                "domain) -- %s", d, out->from_domain, f->hint) : NULL;
+
+		if (h) {
+			free(f->hint);
+			f->hint = h;
+		}
+	}
+	free(org_from);
+	free(org_spf);
+}
+
 static void findings(mc_verify_result *out)
 {
 	const mc_findings *t = &out->trace.findings;
+
+	address_spf_fixes(out);
 
 	for (size_t i = 0; i < t->n; i++)
 		mc_finding_hint(mc_finding_add(&out->findings, t->items[i].code, t->items[i].severity,
