@@ -9,7 +9,9 @@ zipfile and email), json for TLS reports, email for failure reports.
 
 Per aggregate report: its report ID, the rows, the messages, the messages
 per source IP and those passing DMARC. Per TLS report: the sessions per policy. Per
-failure report: the reported domain, source IP and envelope sender. A
+failure report: the reported domain, source IP and envelope sender
+(Original-Mail-From). Any sanitizer report on stderr, a crash or an exit
+status other than 0, 1 or 2 fails the sample whatever its output. A
 sample no parser here can read (broken XML) must be named by mailcheck as
 not read, with exit status 2. Skipped (exit 77) when the samples are absent.
 """
@@ -141,10 +143,18 @@ def arf_fields(raw):
     return fields
 
 
+SANITIZER = re.compile(r'Sanitizer|runtime error:|LeakSanitizer|==\d+==ERROR')
+
+
 def run(mailcheck, path):
+    """(exit status, JSON, stderr)"""
     p = subprocess.run([mailcheck, '--json', 'report', '--no-lookups', path],
                        capture_output=True, timeout=120)
-    return p.returncode, json.loads(p.stdout.decode('utf-8', 'replace') or '{}')
+    try:
+        out = json.loads(p.stdout.decode('utf-8', 'replace') or '{}')
+    except ValueError:
+        out = {'stdout_not_json': True}
+    return p.returncode, out, p.stderr.decode('utf-8', 'replace')
 
 
 def main():
@@ -200,8 +210,16 @@ def main():
                 exp_arf.append(arf_fields(blob))
         if not parts:
             unreadable += 1
-        rc, out = run(mailcheck, path)
+        rc, out, err = run(mailcheck, path)
         agg = out.get('aggregate', {})
+        # a sanitizer's report, a crash or an exit status the contract does not
+        # have fails whatever the output says (exit 23 is LeakSanitizer's)
+        if SANITIZER.search(err):
+            problems.append('sanitizer report: %s' % err.strip()[-300:])
+        if rc not in (0, 1, 2):
+            problems.append('exit status %d (0, 1 or 2 expected)' % rc)
+        if out.get('stdout_not_json'):
+            problems.append('stdout is not one JSON object')
         if unreadable:  # named as not read, or (no report in a message) an input error
             if rc != 2 or not (out.get('unreadable') or out.get('error')):
                 problems.append('expected to be named as not read, exit 2 (got %d)' % rc)
@@ -228,9 +246,15 @@ def main():
             problems.append('failure reports: expected %d, got %d' % (len(exp_arf), len(kept)))
         for e, g in zip(exp_arf, kept):
             for field, key in (('reported-domain', 'reported_domain'),
-                               ('source-ip', 'source_ip')):
-                if e.get(field) != g.get(key):
-                    problems.append('%s: expected %r, got %r' % (field, e.get(field), g.get(key)))
+                               ('source-ip', 'source_ip'),
+                               ('original-mail-from', 'original_mail_from')):
+                want = e.get(field)
+                if field == 'original-mail-from' and want is not None:
+                    # RFC 5965 3.2: an address, written with or without <>;
+                    # an empty value names none
+                    want = want.strip().strip('<>').strip() or None
+                if want != g.get(key):
+                    problems.append('%s: expected %r, got %r' % (field, want, g.get(key)))
         if problems:
             failed += 1
             print('FAIL %s: %s' % (name, '; '.join(problems)))
