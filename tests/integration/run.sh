@@ -7,9 +7,13 @@
 #   - a UDP socket that never answers: timeouts are exit status 3, and
 #     concurrent queries time out together.
 # Both are stopped on exit, also when tests fail.
-#   run.sh BUILD_DIR      -- last line: "integration: N passed, N failed"
+#   run.sh BUILD_DIR [--update]   -- last line: "integration: N passed, N failed"
+# --update rewrites the cases' expect.network.json from what the server gives:
+# only that flag, never the environment, may turn expectations into results.
 set -u
-build=$(cd "${1:?usage: run.sh BUILD_DIR}" && pwd)
+build=$(cd "${1:?usage: run.sh BUILD_DIR [--update]}" && pwd)
+update=""
+[ "${2:-}" = "--update" ] && update=--update
 root=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d /tmp/mailcheck-it.XXXXXX)
 pids=()
@@ -102,9 +106,7 @@ count() { # add a suite's "N passed, N failed" last line to the totals
 out=$(MC_TEST_DNS="127.0.0.1:$port" MC_TEST_SILENT="$silent" "$build/tests/test_net" 2>&1)
 echo "$out"; count "$(tail -n1 <<<"$out")"
 
-# MAILCHECK_UPDATE_NETWORK=1 rewrites the cases' expect.network.json
-out=$(python3 "$root/tests/cli/run_cases.py" "$build/mailcheck" --network "$port" \
-	${MAILCHECK_UPDATE_NETWORK:+--update} 2>&1)
+out=$(python3 "$root/tests/cli/run_cases.py" "$build/mailcheck" --network "$port" $update 2>&1)
 echo "$out"; count "$(tail -n1 <<<"$out")"
 
 # the hostile DNS cases against the real server, within the same limits
