@@ -1,6 +1,9 @@
 #!/usr/bin/python3
-"""Side by side: for every testdata/dkim message, dkimpy's verdict on each
-signature (valid or not) must equal mailcheck's (pass or not), and where
+"""Side by side: for every testdata/dkim and testdata/lists message, the
+DKIM-Signature fields are read from the message itself and each is asked of
+dkimpy (valid or not) and paired with mailcheck's signature of the same d=,
+s= and bh= (a signature missing from mailcheck's output, or one too many, is a
+failure); dkimpy's verdict must equal mailcheck's (pass or not), and where
 dkimpy verifies, mailcheck's body_hash_computed must be the signed bh=; except where
 the difference is known and mailcheck follows an RFC that dkimpy does not
 apply (KNOWN). Keys come from the same zone files; both clocks are pinned.
@@ -54,6 +57,31 @@ def zone_txt():
     return txt, timeouts
 
 
+# message, signature index -> why dkimpy raises something other than its own
+# DKIMException (its way of saying "invalid"); any other exception fails
+KNOWN_EXCEPTIONS = {
+    ("key_type", 0): "k=ed25519 key with an rsa-sha256 signature: dkimpy's ed25519 code "
+                     "raises ValueError on the 256-byte RSA signature; mailcheck: "
+                     "key_type_mismatch (RFC 6376 3.6.1)",
+}
+
+
+def message_signatures(msg):
+    """The DKIM-Signature fields of the message itself, in order (dkimpy's
+    idx): their d=, s= and bh= tags."""
+    head = re.split(rb"\r\n\r\n", msg, 1)[0]
+    fields = re.findall(rb"(?im)^DKIM-Signature:([^\r\n]*(?:\r\n[ \t][^\r\n]*)*)", head)
+    out = []
+    for f in fields:
+        tags = {}
+        for t in re.sub(rb"\s+", b"", f).split(b";"):
+            k, _, v = t.partition(b"=")
+            if k:
+                tags.setdefault(k.decode("ascii", "replace"), v.decode("ascii", "replace"))
+        out.append((tags.get("d", "").lower(), tags.get("s", ""), tags.get("bh", "")))
+    return out
+
+
 def main():
     mailcheck = sys.argv[1]
     txt, timeouts = zone_txt()
@@ -66,7 +94,7 @@ def main():
         values = txt.get(name)
         return values[0] if values else None
 
-    passed = failed = 0
+    passed = failed = signatures = 0
     files = [os.path.join(ROOT, "testdata", d, f) for d in ("dkim", "lists")
              for f in sorted(os.listdir(os.path.join(ROOT, "testdata", d)))]
     for path in files:
@@ -79,32 +107,62 @@ def main():
         p = subprocess.run([mailcheck] + sum([["--zone", z] for z in ZONES], []) +
                            ["--now", str(NOW), "--json", "dkim", os.path.join(msgdir, fname)],
                            capture_output=True)
-        sigs = json.loads(p.stdout)["signatures"]
-        ours = [s["result"] == "pass" for s in sigs]
+        problems = []
+        try:
+            sigs = json.loads(p.stdout)["signatures"]
+        except (ValueError, KeyError):
+            sigs = []
+            problems.append("no JSON signatures (exit %d)" % p.returncode)
+        # pair each signature of the message with mailcheck's of the same d=,
+        # s= and bh=, in order: a missing or extra one is a failure
+        pool = {}
+        for s in sigs:
+            pool.setdefault(((s.get("domain") or "").lower(), s.get("selector") or "",
+                             s.get("body_hash") or ""), []).append(s)
         d = dkim.DKIM(msg, minkey=1024)
-        theirs = []
-        for i in range(len(ours)):
+        ours, theirs = [], []
+        for i, key in enumerate(message_signatures(msg)):
+            signatures += 1
+            mine = pool.get(key, [])
+            if not mine:
+                problems.append("signature %d (d=%s s=%s) missing from mailcheck's" %
+                                (i, key[0], key[1]))
+                continue
+            s = mine.pop(0)
             try:
-                theirs.append(bool(d.verify(idx=i, dnsfunc=dnsfunc)))
-            except Exception:
-                theirs.append(False)
+                verdict = bool(d.verify(idx=i, dnsfunc=dnsfunc))
+            except dkim.DKIMException:
+                verdict = False  # dkimpy's own word for an invalid signature
+            except Exception as e:
+                if (name, i) not in KNOWN_EXCEPTIONS:
+                    problems.append("dkimpy raised %s on signature %d: %s" %
+                                    (type(e).__name__, i, e))
+                verdict = False
+            ours.append(s["result"] == "pass")
+            theirs.append(verdict)
+            # where dkimpy verified a signature, the body hashed to its bh=: the
+            # hash mailcheck reports as computed must be that same value
+            if verdict and s["body_hash_computed"] is not None and \
+                    s["body_hash_computed"] != s["body_hash"]:
+                problems.append("signature %d: body_hash_computed %s, but dkimpy verified bh=%s"
+                                % (i, s["body_hash_computed"], s["body_hash"]))
+        extra = sum(len(v) for v in pool.values())
+        if extra:
+            problems.append("%d signature(s) in mailcheck's output that the message lacks" % extra)
         same = ours == theirs
-        # where dkimpy verified a signature, the body hashed to its bh=: the
-        # hash mailcheck reports as computed must be that same value
-        for i, ok in enumerate(theirs):
-            computed = sigs[i]["body_hash_computed"]
-            if ok and computed is not None and computed != sigs[i]["body_hash"]:
-                failed += 1
-                print("FAIL %s: signature %d: body_hash_computed %s, but dkimpy verified bh=%s"
-                      % (name, i, sigs[i]["body_hash_computed"], sigs[i]["body_hash"]))
-        if same != (name not in KNOWN):
+        if same == (name in KNOWN):
+            problems.append("mailcheck %s, dkimpy %s%s" % (ours, theirs,
+                            " (expected to differ: %s)" % KNOWN[name] if name in KNOWN else ""))
+        if problems:
             failed += 1
-            print("FAIL %s: mailcheck %s, dkimpy %s%s" % (name, ours, theirs,
-                  " (expected to differ: %s)" % KNOWN[name] if name in KNOWN else ""))
+            print("FAIL %s: %s" % (name, "; ".join(problems)))
         else:
             passed += 1
             print("ok   %s: %s%s" % (name, ours, "" if same else
                   "; dkimpy %s -- %s" % (theirs, KNOWN[name])))
+    if signatures < 30:  # the messages hold more: fewer means they were not read
+        failed += 1
+        print("FAIL only %d signatures found in the messages" % signatures)
     print("dkimpy: %d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
 

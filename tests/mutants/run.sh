@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Every mutant must be caught: each is a mailcheck made wrong in one way (a
+# wrapper around the real binary, tests/mutants/json_filter.py, or a script
+# below), run through the suite that claims to notice; the suite must fail.
+# Not part of every CI run (a minute or two); run before resolving.
+#   bash tests/mutants/run.sh [BUILD_DIR]    last line: "mutants: N caught, N missed"
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+build=$(cd "${1:-build}" && pwd)
+suites=${MAILCHECK_SUITES:-../shared/suites}
+tmp=$(mktemp -d /tmp/mailcheck-mutants.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+caught=0 missed=0
+mutant() { # mutant NAME BODY: a wrapper script standing for mailcheck
+	printf '#!/bin/sh\n%s\n' "$2" > "$tmp/$1"
+	chmod +x "$tmp/$1"
+}
+filter() { # filter MUTATION: a wrapper rewriting the real JSON
+	mutant "$1" "exec python3 $PWD/tests/mutants/json_filter.py $1 $build/mailcheck \"\$@\""
+}
+expect_caught() { # expect_caught MUTANT SUITE...: the suite must fail against it
+	local name=$1
+	shift
+	if "$@" > "$tmp/$name.log" 2>&1; then
+		echo "MISSED $name: $(tail -n1 "$tmp/$name.log")"; missed=$((missed + 1))
+	else
+		echo "caught $name: $(tail -n1 "$tmp/$name.log")"; caught=$((caught + 1))
+	fi
+}
+filter first_signature_only
+filter no_signatures
+filter status_from_ip
+filter every_bounce_no_bounce
+mutant leak "$build/mailcheck \"\$@\"; rc=\$?; echo '==1==ERROR: LeakSanitizer: detected memory leaks' >&2; exit 23"
+
+expect_caught first_signature_only /usr/bin/python3 tests/dkim/compare_dkimpy.py "$tmp/first_signature_only"
+expect_caught no_signatures /usr/bin/python3 tests/dkim/compare_dkimpy.py "$tmp/no_signatures"
+if [ -d "$suites/bounces" ]; then
+	expect_caught status_from_ip python3 tests/bounce/run_suite.py "$tmp/status_from_ip" "$suites/bounces"
+	expect_caught every_bounce_no_bounce python3 tests/bounce/run_suite.py "$tmp/every_bounce_no_bounce" "$suites/bounces"
+fi
+if [ -d "$suites/reports/samples" ]; then
+	expect_caught leak python3 tests/report/run_suite.py "$tmp/leak" "$suites/reports/samples"
+fi
+echo "mutants: $caught caught, $missed missed"
+[ "$missed" = 0 ]
