@@ -32,8 +32,16 @@ def every_bounce_no_bounce(o):
                   "error": {"code": "input", "message": "is no bounce"}})
 
 
+def pass_everything(o):
+    # body changed, key revoked, malformed: all called a pass
+    for s in o.get("signatures", []) + (o.get("dkim") or {}).get("signatures", []):
+        s["result"], s["reason"] = "pass", None
+    if isinstance(o.get("dmarc"), dict):
+        o["dmarc"]["result"] = "pass"
+
+
 MUTATIONS = {f.__name__: f for f in (first_signature_only, no_signatures, status_from_ip,
-                                      every_bounce_no_bounce)}
+                                      every_bounce_no_bounce, pass_everything)}
 
 
 def main():
