@@ -184,7 +184,10 @@ static const char *const failure_phrases[] = {
 	"message too large", "message size exceeds", "message is too big", "refused",
 	"rejected", "blocked", "suspended", "disabled", "not accepting mail", "exceeds",
 	"exceeded", "size limit", "network error", "name service error", "unknown host",
-	"not reachable", "unreachable", "doesn't have a", "does not have a", "malformed", NULL};
+	"not reachable", "unreachable", "doesn't have a", "does not have a", "malformed",
+	"not found", "not responding", "invalid final delivery", "did not receive",
+	"not delivered within", "failure reason", "expired", "locked", "unable to connect",
+	"timed out", "queue too long", "no mx record", NULL};
 /* ... and the sentences that only say that it failed, for whom: the reply
  * when no line says why */
 static const char *const failure_intros[] = {
@@ -462,7 +465,10 @@ static void phrase_recipients(const char *s, size_t n, mc_bounce_result *out)
 
 			if (!addr)
 				continue;
-			if (skip_address(addr) || end > e) {
+			/* a postmaster is a recipient where the line says the mail to it
+			 * failed ("... delivering your mail to <postmaster@x>"), not where
+			 * the report names whom to ask */
+			if ((skip_address(addr) && !line_says(s, a, e, failure_intros, &at)) || end > e) {
 				free(addr);
 				continue;
 			}
