@@ -590,7 +590,8 @@ void bounce_read_text(const char *s, size_t n, const char *failed, mc_bounce_res
 
 void bounce_reply_for(const char *s, size_t n, mc_bounce_rcpt *r)
 {
-	const char *m = r->recipient ? memmem(s, n, r->recipient, strlen(r->recipient)) : NULL;
+	/* an empty text part holds no bytes (NULL): nothing to find */
+	const char *m = r->recipient && s ? memmem(s, n, r->recipient, strlen(r->recipient)) : NULL;
 	mc_bounce_rcpt found = {0};
 
 	if (!m)
