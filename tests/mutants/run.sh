@@ -32,13 +32,21 @@ filter no_signatures
 filter status_from_ip
 filter every_bounce_no_bounce
 filter pass_everything
+filter flip_dmarc
+filter finding_twice
+filter skip_trust_boundary
 mutant leak "$build/mailcheck \"\$@\"; rc=\$?; echo '==1==ERROR: LeakSanitizer: detected memory leaks' >&2; exit 23"
 
 expect_caught first_signature_only /usr/bin/python3 tests/dkim/compare_dkimpy.py "$tmp/first_signature_only"
 expect_caught no_signatures /usr/bin/python3 tests/dkim/compare_dkimpy.py "$tmp/no_signatures"
 if mailauth=$(bash scripts/install-mailauth 2>/dev/null); then
 	expect_caught pass_everything python3 tests/agreement/compare_mailauth.py "$tmp/pass_everything" "$mailauth"
+	expect_caught flip_dmarc python3 tests/agreement/compare_mailauth.py "$tmp/flip_dmarc" "$mailauth"
 fi
+# the CLI cases compare whole JSON outputs: a finding written twice, a trace
+# without its trust boundary
+expect_caught finding_twice python3 tests/cli/run_cases.py -j 2 "$tmp/finding_twice" testdata/cases/verify/*
+expect_caught skip_trust_boundary python3 tests/cli/run_cases.py -j 2 "$tmp/skip_trust_boundary" testdata/cases/trace/*
 if [ -d "$suites/bounces" ]; then
 	expect_caught status_from_ip python3 tests/bounce/run_suite.py "$tmp/status_from_ip" "$suites/bounces"
 	expect_caught every_bounce_no_bounce python3 tests/bounce/run_suite.py "$tmp/every_bounce_no_bounce" "$suites/bounces"
