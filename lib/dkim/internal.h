@@ -67,7 +67,7 @@ typedef struct dkim_sigset {
 /* ---- libopendkim's view (opendkim.c) ---- */
 typedef struct dkim_od dkim_od;
 typedef struct dkim_od_sig {
-	char *domain, *selector;
+	char *domain, *selector, *body_hash; /* d=, s= and bh=: how it is paired with ours */
 	bool pass;
 	char *error;             /* libopendkim's words, NULL on pass */
 } dkim_od_sig;

@@ -117,8 +117,11 @@ size_t dkim_od_finish(dkim_od *o, dkim_od_sig **out)
 		const char *d = (const char *)dkim_sig_getdomain(sigs[i]);
 		const char *s = (const char *)dkim_sig_getselector(sigs[i]);
 
+		const char *h = (const char *)dkim_sig_gettagvalue(sigs[i], false, (u_char *)"bh");
+
 		(*out)[i].domain = mc_strdup(d);
 		(*out)[i].selector = mc_strdup(s);
+		(*out)[i].body_hash = mc_strdup(h);
 		(*out)[i].pass = (flags & DKIM_SIGFLAG_PASSED) && bh == DKIM_SIGBH_MATCH;
 		if ((*out)[i].pass)
 			continue;
@@ -137,6 +140,7 @@ void dkim_od_sigs_free(dkim_od_sig *sigs, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(sigs[i].domain);
 		free(sigs[i].selector);
+		free(sigs[i].body_hash);
 		free(sigs[i].error);
 	}
 	free(sigs);

@@ -700,29 +700,54 @@ static const char *disagreement(const mc_dkim_sig *s, const dkim_od_sig *od)
 	return "not one of the documented differences (please report it)";
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return a && b && strcasecmp(a, b) == 0;
+}
+
+/* libopendkim's verdict on the same signature as ours: the same d=, s= and
+ * bh=, not the same place in a list -- its order need not be ours. Each of
+ * its verdicts is used once (a message may carry two alike). */
+static dkim_od_sig *od_match(const mc_dkim_sig *s, dkim_od_sig *od, size_t n, bool *used)
+{
+	for (size_t k = 0; k < n; k++)
+		if (!used[k] && same_str(od[k].domain, s->domain) &&
+		    same_str(od[k].selector, s->selector) &&
+		    (!od[k].body_hash || !s->body_hash || !strcmp(od[k].body_hash, s->body_hash))) {
+			used[k] = true;
+			return &od[k];
+		}
+	return NULL;
+}
+
 static void compare_findings(mc_dkim_verifier *v, mc_dkim_result *res)
 {
 	dkim_od_sig *od = NULL;
 	size_t n = v->od ? dkim_od_finish(v->od, &od) : 0;
+	bool *used = n ? calloc(n, sizeof(*used)) : NULL;
 
-	for (size_t i = 0; i < res->n_sigs && i < n; i++) {
+	for (size_t i = 0; i < res->n_sigs && used; i++) {
 		mc_dkim_sig *s = &res->sigs[i];
 		bool ours = s->verdict == MC_VERDICT_PASS;
+		dkim_od_sig *o = od_match(s, od, n, used);
 
-		s->opendkim = od[i].pass ? "pass" : "fail";
-		s->opendkim_error = mc_strdup(od[i].error);
-		if (ours == od[i].pass)
+		if (!o) /* libopendkim did not see this signature: no verdict */
+			continue;
+		s->opendkim = o->pass ? "pass" : "fail";
+		s->opendkim_error = mc_strdup(o->error);
+		if (ours == o->pass)
 			continue;
 		mc_finding_hint(mc_finding_add(&res->findings, "dkim.receivers_disagree",
 			MC_SEV_WARNING, "signature d=%s s=%s: mailcheck says %s, libopendkim (as "
 			"OpenDKIM-based receivers verify) says %s%s%s -- %s",
 			s->domain ? s->domain : "?", s->selector ? s->selector : "?",
-			ours ? "pass" : s->reason, od[i].pass ? "pass" : "fail",
-			od[i].error ? ": " : "", od[i].error ? od[i].error : "", disagreement(s, &od[i])),
+			ours ? "pass" : s->reason, o->pass ? "pass" : "fail",
+			o->error ? ": " : "", o->error ? o->error : "", disagreement(s, o)),
 			"receivers differ on this signature: fix what the rule names so that every "
 			"receiver agrees");
 	}
 	dkim_od_sigs_free(od, n);
+	free(used);
 }
 
 mc_status mc_dkim_finish(mc_dkim_verifier *v, const mc_message *msg, mc_dkim_result *out)

@@ -18,6 +18,9 @@ import time
 
 import dkim
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from signatures import message_signatures  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ZONES = [os.path.join(ROOT, "testdata", "zones", z)
          for z in ("_domainkey.example.net.zone", "example.org.zone", "lists.test.zone",
@@ -64,22 +67,6 @@ KNOWN_EXCEPTIONS = {
                      "raises ValueError on the 256-byte RSA signature; mailcheck: "
                      "key_type_mismatch (RFC 6376 3.6.1)",
 }
-
-
-def message_signatures(msg):
-    """The DKIM-Signature fields of the message itself, in order (dkimpy's
-    idx): their d=, s= and bh= tags."""
-    head = re.split(rb"\r\n\r\n", msg, 1)[0]
-    fields = re.findall(rb"(?im)^DKIM-Signature:([^\r\n]*(?:\r\n[ \t][^\r\n]*)*)", head)
-    out = []
-    for f in fields:
-        tags = {}
-        for t in re.sub(rb"\s+", b"", f).split(b";"):
-            k, _, v = t.partition(b"=")
-            if k:
-                tags.setdefault(k.decode("ascii", "replace"), v.decode("ascii", "replace"))
-        out.append((tags.get("d", "").lower(), tags.get("s", ""), tags.get("bh", "")))
-    return out
 
 
 def main():

@@ -2,7 +2,9 @@
 """Side by side with libopendkim: every test message (testdata/dkim,
 testdata/lists) through `mailcheck --json dkim --compare`, which verifies
 each signature with mailcheck's core and with libopendkim (as OpenDKIM-based
-receivers do). Where they decide otherwise, the message must be in KNOWN
+receivers do; mailcheck pairs libopendkim's verdicts with its own by d=, s=
+and bh=). The signatures are read from the message itself: mailcheck's
+output must hold each once, none missing, none too many. Where they decide otherwise, the message must be in KNOWN
 with its RFC reason, and mailcheck must have said so with a
 dkim.receivers_disagree finding naming a documented rule; a KNOWN entry
 that stops differing fails too.
@@ -12,6 +14,9 @@ import json
 import os
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from signatures import message_signatures  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NOW = "1795600000"
@@ -27,7 +32,7 @@ KNOWN = {
 
 def main():
     mailcheck = sys.argv[1]
-    passed = failed = 0
+    passed = failed = signatures = 0
     for sub in ("dkim", "lists"):
         folder = os.path.join(ROOT, "testdata", sub)
         for fname in sorted(os.listdir(folder)):
@@ -38,11 +43,21 @@ def main():
                                 "--now", NOW, "--json", "dkim", "--compare",
                                 os.path.join(folder, fname)], capture_output=True)
             out = json.loads(p.stdout)
+            raw = open(os.path.join(folder, fname), "rb").read()
+            msg = raw if b"\r\n" in raw else raw.replace(b"\n", b"\r\n")
+            # the signatures are the message's own, each once: none missing
+            # from mailcheck's output, none too many
+            want = sorted(message_signatures(msg))
+            got = sorted(((s.get("domain") or "").lower(), s.get("selector") or "",
+                          s.get("body_hash") or "") for s in out["signatures"])
             ours = [s["result"] == "pass" for s in out["signatures"]]
             theirs = [s.get("opendkim") == "pass" for s in out["signatures"]]
             said = [f for f in out["findings"] if f["code"] == "dkim.receivers_disagree"]
             differs = ours != theirs
             problems = []
+            signatures += len(want)
+            if want != got:
+                problems.append("signatures of the message %s, mailcheck's %s" % (want, got))
             if differs != (name in KNOWN):
                 problems.append("mailcheck %s, libopendkim %s%s" % (
                     ours, theirs, " (expected to differ: %s)" % KNOWN[name]
@@ -62,6 +77,9 @@ def main():
                 passed += 1
                 print("ok   %s: %s%s" % (name, ours, "; libopendkim %s -- %s"
                                          % (theirs, KNOWN[name]) if differs else ""))
+    if signatures < 30:  # the messages hold more: fewer means they were not read
+        failed += 1
+        print("FAIL only %d signatures found in the messages" % signatures)
     print("opendkim: %d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
 

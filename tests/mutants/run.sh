@@ -39,6 +39,8 @@ mutant leak "$build/mailcheck \"\$@\"; rc=\$?; echo '==1==ERROR: LeakSanitizer: 
 
 expect_caught first_signature_only /usr/bin/python3 tests/dkim/compare_dkimpy.py "$tmp/first_signature_only"
 expect_caught no_signatures /usr/bin/python3 tests/dkim/compare_dkimpy.py "$tmp/no_signatures"
+expect_caught first_signature_only python3 tests/dkim/compare_opendkim.py "$tmp/first_signature_only"
+expect_caught no_signatures python3 tests/dkim/compare_opendkim.py "$tmp/no_signatures"
 if mailauth=$(bash scripts/install-mailauth 2>/dev/null); then
 	expect_caught pass_everything python3 tests/agreement/compare_mailauth.py "$tmp/pass_everything" "$mailauth"
 	expect_caught flip_dmarc python3 tests/agreement/compare_mailauth.py "$tmp/flip_dmarc" "$mailauth"
