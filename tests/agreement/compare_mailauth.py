@@ -220,6 +220,9 @@ def main():
         print(f"FAIL KNOWN {key}: not compared (message or aspect gone)")
         failed += 1
     os.unlink(cache)
+    if passed + failed < 150:  # the corpus gives about 170 comparisons
+        print(f"FAIL only {passed + failed} comparisons made")
+        failed += 1
     print(f"mailauth: {passed} passed, {failed} failed, {skipped} skipped")
     return 1 if failed else 0
 

@@ -398,6 +398,14 @@ def main():
         else:
             failed += 1
             print("FAIL %s\n%s" % (label, "\n".join("     " + l for l in msg.splitlines())))
+    # cases found in a folder (none named): an empty or half-read folder is
+    # no success -- every case folder of the tree must have been seen
+    if not opts.cases and passed + failed < min(20, len(cases)):
+        print("FAIL only %d of %d cases ran" % (passed + failed, len(cases)))
+        failed += 1
+    if not opts.cases and not cases:
+        print("FAIL no case found under %s" % root)
+        failed += 1
     print("%s: %d passed, %d failed" % ("network" if opts.network else "cli", passed, failed))
     sys.exit(1 if failed else 0)
 

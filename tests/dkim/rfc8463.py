@@ -37,5 +37,8 @@ with tempfile.TemporaryDirectory() as tmp:
     if p.returncode != 0:
         print("FAIL exit status %d" % p.returncode)
         failed += 1
+if passed + failed < 2:  # RFC 8463's example message, signed twice
+    print("FAIL no vectors read")
+    failed += 1
 print("rfc8463: %d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
