@@ -2,10 +2,15 @@
 """The README's examples are real: every ```console block holds commands
 ("$ mailcheck ...", run as BUILD/mailcheck from the repository root with
 NO_COLOR) each followed by its output, which must be what the command
-prints now. --update rewrites the outputs in README.md.
+prints now -- a command that ends in "; echo $?" shows its exit status on
+its last line, which must be the status now. Every ```json block must parse
+and be what the command named in the comment above it writes
+(<!-- $ mailcheck ... -->; the block may leave members out and end a list
+with "..."). --update rewrites the console outputs in README.md.
   readme_examples.py MAILCHECK [--update]
   last line: "readme: N passed, N failed"
 """
+import json
 import os
 import re
 import shlex
@@ -17,11 +22,58 @@ README = os.path.join(ROOT, "README.md")
 
 
 def run(mailcheck, command):
-    args = shlex.split(command)
+    """What the command prints; with a trailing "; echo $?", its exit status
+    on a last line too, as a shell would print it."""
+    status = command.endswith("; echo $?")
+    args = shlex.split(command[:-len("; echo $?")] if status else command)
     assert args[0] == "mailcheck", command
     p = subprocess.run([mailcheck] + args[1:], cwd=ROOT, capture_output=True, text=True,
                        env=dict(os.environ, NO_COLOR="1"), timeout=60)
-    return p.stdout + p.stderr
+    out = p.stdout + p.stderr
+    if status:
+        out += ("" if not out or out.endswith("\n") else "\n") + "%d\n" % p.returncode
+    return out
+
+
+def subset(want, got):
+    """Whether the README's JSON (which may leave members out, and end a list
+    with "...") is what mailcheck writes."""
+    if isinstance(want, dict):
+        return isinstance(got, dict) and all(k in got and subset(v, got[k]) for k, v in want.items())
+    if isinstance(want, list):
+        items = [w for w in want if w != "..."]
+        if not isinstance(got, list) or len(items) > len(got) or \
+                (len(items) == len(want) and len(want) != len(got)):
+            return False
+        return all(subset(w, g) for w, g in zip(items, got))
+    if isinstance(want, float) or isinstance(got, float):
+        return True  # times (time_ms) vary
+    return want == got
+
+
+def json_blocks(mailcheck, text):
+    """Each ```json block after an HTML comment naming its command
+    (<!-- $ mailcheck ... -->) must be what that command writes; every
+    block must parse. Yields (ok, label, why)."""
+    for m in re.finditer(r"(?:<!-- \$ (mailcheck [^\n]*?) -->\n+)?^```json\n(.*?)^```$",
+                         text, re.M | re.S):
+        command, body = m.group(1), m.group(2)
+        label = "json block at line %d" % (text.count("\n", 0, m.start(2)) + 1)
+        try:
+            want = json.loads(body)
+        except ValueError as e:
+            yield False, label, "does not parse: %s" % e
+            continue
+        if not command:
+            yield False, label, "names no command (<!-- $ mailcheck ... --> above it)"
+            continue
+        out = run(mailcheck, command)
+        try:
+            got = json.loads(out.splitlines()[0])
+        except (ValueError, IndexError):
+            yield False, label, "%s wrote no JSON: %s" % (command, out[:200])
+            continue
+        yield subset(want, got), "%s (%s)" % (label, command), "differs from what it writes"
 
 
 def main():
@@ -53,6 +105,13 @@ def main():
         out_parts.append(text[pos:block.start(1)] + "\n".join(new_body))
         pos = block.end(1)
     out_parts.append(text[pos:])
+    for ok, label, why in json_blocks(mailcheck, text):
+        if ok:
+            print("ok   " + label)
+            passed += 1
+        else:
+            print("FAIL %s: %s" % (label, why))
+            failed += 1
     if update:
         open(README, "w", encoding="utf-8").write("".join(out_parts))
     if passed + failed < 25:  # the README shows about 30 commands
