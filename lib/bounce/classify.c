@@ -204,6 +204,15 @@ void bounce_classify(mc_bounce_rcpt *r)
 			r->category = generic[i].category;
 			meaning = generic[i].meaning;
 		}
+	/* a code that says nothing particular (5.0.0, 5.5.0, 4.4.1 ...) with a
+	 * reply that does ("user unknown"): the reply's words */
+	const char *worded_detail = !meaning && r->status ? worded_code(r->diagnostic) : NULL;
+
+	for (size_t i = 0; worded_detail && !meaning && i < sizeof(generic) / sizeof(generic[0]); i++)
+		if (!strcmp(generic[i].code, worded_detail)) {
+			r->category = generic[i].category;
+			meaning = generic[i].meaning;
+		}
 	if (!r->category)
 		r->category = !r->status ? "unknown" : r->status[0] == '4' ? "temporary" : "other";
 	const char *who = r->provider ? display(r->provider) : r->remote_mta ? r->remote_mta
