@@ -101,6 +101,7 @@ KNOWN = {
     ("list_footer.eml", "dkim d=example.net s=rsa2048"): ("fail (body_hash_mismatch)", FAIL_NOT_NEUTRAL),
     ("list_unsealed.eml", "dkim d=example.net s=rsa2048"): ("fail (body_hash_mismatch)", FAIL_NOT_NEUTRAL),
     ("list_from_rewritten.eml", "dkim d=example.net s=rsa2048"): ("fail (body_hash_mismatch)", FAIL_NOT_NEUTRAL),
+    ("list_then_forwarder.eml", "dkim d=example.net s=rsa2048"): ("fail (body_hash_mismatch)", FAIL_NOT_NEUTRAL),
     ("arc_broken.eml", "dkim d=example.net s=rsa2048"): ("fail (body_hash_mismatch)", FAIL_NOT_NEUTRAL),
 }
 

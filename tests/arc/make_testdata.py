@@ -154,6 +154,27 @@ def main():
           received(b"mx.fwd.test", b"198.51.100.130", b"mx.example.com",
                    b"Wed, 18 Nov 2026 10:00:06 +0000 (UTC)") +
           b"X-Forwarded-To: bob@example.com\r\n" + signed)
+    # 6. the list's sealed message forwarded on by fwd.test, which seals too:
+    #    a chain of two sets, both valid (ARC i=2)
+    ar_at_fwd = (b"Authentication-Results: fwd.test; spf=pass smtp.mailfrom=dev-bounces@lists.test;"
+                 b" dkim=fail header.d=example.net; arc=pass (i=1)\r\n")
+    at_fwd = ar_at_fwd + received(b"mail.lists.test", b"198.51.100.120", b"mx.fwd.test",
+                                  b"Wed, 18 Nov 2026 10:00:05 +0000 (UTC)") + sealed
+    twice = seal(at_fwd, key, b"fwd.test")
+    write("list_then_forwarder",
+          b"Return-Path: <SRS0=Ab1c=TT=lists.test=dev-bounces@fwd.test>\r\n" +
+          received(b"mx.fwd.test", b"198.51.100.130", b"mx.example.com",
+                   b"Wed, 18 Nov 2026 10:00:07 +0000 (UTC)") + twice)
+    # 7. a forwarder that seals the author's message unchanged (ARC i=1)
+    ar_fwd_author = (b"Authentication-Results: fwd.test; spf=pass smtp.mailfrom=alice@example.net;"
+                     b" dkim=pass header.d=example.net; dmarc=pass header.from=example.net\r\n")
+    fwd_sealed = seal(ar_fwd_author + RECEIVED_FROM_AUTHOR.replace(b"mail.lists.test",
+                                                                   b"mx.fwd.test")
+                      + signed, key, b"fwd.test")
+    write("forwarded_sealed",
+          b"Return-Path: <SRS0=Hq3x=TT=example.net=alice@fwd.test>\r\n" +
+          received(b"mx.fwd.test", b"198.51.100.130", b"mx.example.com",
+                   b"Wed, 18 Nov 2026 10:00:06 +0000 (UTC)") + fwd_sealed)
 
 
 if __name__ == "__main__":
