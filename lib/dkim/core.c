@@ -487,6 +487,12 @@ static bool wsp(char c)
 	return c == ' ' || c == '\t';
 }
 
+/* A byte of a line break in a header field: an LF, or a CR before one. */
+static bool line_break(const char *raw, size_t len, size_t i)
+{
+	return raw[i] == '\n' || (raw[i] == '\r' && i + 1 < len && raw[i + 1] == '\n');
+}
+
 /* Hash a header field (raw, with folding) canonicalized; with crlf its
  * line end too. */
 static void hash_field(sha_state *s, enum dkim_hash h, const char *raw, size_t len,
@@ -503,9 +509,11 @@ static void hash_field(sha_state *s, enum dkim_hash h, const char *raw, size_t l
 		return;
 	}
 	/* relaxed: lower-case name, no WSP around the colon, unfolded, WSP runs
-	 * as one SP, none at the end */
+	 * as one SP, none at the end. RFC 6376 3.4.2: unfolding removes the
+	 * line breaks (CRLF, or the bare LF a message read as CRLF), never a CR
+	 * that ends no line -- that one is content, and a changed byte */
 	for (; i < len && raw[i] != ':'; i++)
-		if (!wsp(raw[i]) && raw[i] != '\r' && raw[i] != '\n') {
+		if (!wsp(raw[i]) && !line_break(raw, len, i)) {
 			if (n == sizeof(buf))
 				sha_update(s, h, buf, n), n = 0;
 			buf[n++] = (char)tolower((unsigned char)raw[i]);
@@ -513,13 +521,12 @@ static void hash_field(sha_state *s, enum dkim_hash h, const char *raw, size_t l
 	if (n == sizeof(buf))
 		sha_update(s, h, buf, n), n = 0;
 	buf[n++] = ':';
-	for (i = i < len ? i + 1 : i; i < len && (wsp(raw[i]) || raw[i] == '\r' || raw[i] == '\n');
-	     i++)
+	for (i = i < len ? i + 1 : i; i < len && (wsp(raw[i]) || line_break(raw, len, i)); i++)
 		;
 	for (; i < len; i++) {
 		char c = raw[i];
 
-		if (c == '\r' || c == '\n')
+		if (line_break(raw, len, i))
 			continue;
 		if (wsp(c)) {
 			space = true;

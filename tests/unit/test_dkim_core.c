@@ -126,6 +126,28 @@ static void test_headers(void)
 	}
 }
 
+/* RFC 6376 3.4.2: relaxed unfolds line breaks only; a CR that ends no line
+ * is content (a changed byte must not verify), LF-only folding is a break. */
+static void test_headers_lone_cr(void)
+{
+	mc_header hs[] = {hdr("List-Id: Dev <dev.lists.test\r>"), hdr("Subject: a\n b"),
+	                  hdr("DKIM-Signature: v=1; b=x")};
+	mc_message msg = {.headers = hs, .n_headers = 3};
+	size_t idx[] = {0, 1};
+	unsigned char got[32], want[32];
+	const char *relaxed = "list-id:Dev <dev.lists.test\r>\r\nsubject:a b\r\n"
+	                      "dkim-signature:v=1; b=";
+
+	CHECK(dkim_header_digest(&msg, idx, 2, &hs[2], DKIM_RELAXED, DKIM_SHA256, got) == 32);
+	SHA256((const unsigned char *)relaxed, strlen(relaxed), want);
+	CHECK(memcmp(got, want, 32) == 0);
+	for (size_t i = 0; i < 3; i++) {
+		free(hs[i].name);
+		free(hs[i].raw);
+		free(hs[i].value);
+	}
+}
+
 static void test_tags(void)
 {
 	mc_header h = hdr("DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=sel; "
@@ -170,6 +192,7 @@ int main(void)
 		{"body: empty, whitespace, no final CRLF, bare CR", test_body_edges},
 		{"body: l= and the footer prefix", test_body_limit_and_prefix},
 		{"headers: selection, relaxed and simple, b= removed", test_headers},
+		{"headers: a CR that ends no line is content (relaxed)", test_headers_lone_cr},
 		{"tags: c= default, h= case, x= before t=, ARC-Seal", test_tags},
 		{"keys: the cache, revoked, malformed", test_key_cache},
 	};
