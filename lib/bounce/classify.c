@@ -181,6 +181,18 @@ static const char *provider_of(const mc_bounce_rcpt *r)
 	return p ? p : bounce_provider_in(r->diagnostic);
 }
 
+/* The RFC 3463 / IANA meaning of a code's detail (".1.1"), its category in
+ * *category; NULL when the table has none. */
+static const char *generic_meaning(const char *detail, const char **category)
+{
+	for (size_t i = 0; detail && i < sizeof(generic) / sizeof(generic[0]); i++)
+		if (!strcmp(generic[i].code, detail)) {
+			*category = generic[i].category;
+			return generic[i].meaning;
+		}
+	return NULL;
+}
+
 void bounce_classify(mc_bounce_rcpt *r)
 {
 	const char *detail = r->status ? strchr(r->status, '.') : worded_code(r->diagnostic);
@@ -199,20 +211,12 @@ void bounce_classify(mc_bounce_rcpt *r)
 		meaning = p->meaning;
 		source = p->source;
 	}
-	for (size_t i = 0; detail && !meaning && i < sizeof(generic) / sizeof(generic[0]); i++)
-		if (!strcmp(generic[i].code, detail)) {
-			r->category = generic[i].category;
-			meaning = generic[i].meaning;
-		}
+	if (!meaning)
+		meaning = generic_meaning(detail, &r->category);
 	/* a code that says nothing particular (5.0.0, 5.5.0, 4.4.1 ...) with a
 	 * reply that does ("user unknown"): the reply's words */
-	const char *worded_detail = !meaning && r->status ? worded_code(r->diagnostic) : NULL;
-
-	for (size_t i = 0; worded_detail && !meaning && i < sizeof(generic) / sizeof(generic[0]); i++)
-		if (!strcmp(generic[i].code, worded_detail)) {
-			r->category = generic[i].category;
-			meaning = generic[i].meaning;
-		}
+	if (!meaning && r->status)
+		meaning = generic_meaning(worded_code(r->diagnostic), &r->category);
 	if (!r->category)
 		r->category = !r->status ? "unknown" : r->status[0] == '4' ? "temporary" : "other";
 	const char *who = r->provider ? display(r->provider) : r->remote_mta ? r->remote_mta

@@ -76,6 +76,11 @@ mc_status dkim_od_new(dkim_od **out, mc_resolver *r);
 void dkim_od_headers(dkim_od *o, const mc_message *msg);
 void dkim_od_body(dkim_od *o, const char *p, size_t n);
 size_t dkim_od_finish(dkim_od *o, dkim_od_sig **out);
+/* libopendkim's verdict on the same signature as one of ours: the same d=,
+ * s= and bh=, not the same place in a list -- its order need not be ours.
+ * Each is used once (used[]: n flags); NULL when it saw no such signature. */
+dkim_od_sig *dkim_od_match(dkim_od_sig *od, size_t n, bool *used, const char *d, const char *s,
+                           const char *bh);
 void dkim_od_sigs_free(dkim_od_sig *sigs, size_t n);
 void dkim_od_free(dkim_od *o);
 

@@ -154,3 +154,20 @@ void dkim_od_free(dkim_od *o)
 		dkim_free(o->dkim);
 	free(o);
 }
+
+static bool same_str(const char *a, const char *b)
+{
+	return a && b && strcasecmp(a, b) == 0;
+}
+
+dkim_od_sig *dkim_od_match(dkim_od_sig *od, size_t n, bool *used, const char *d, const char *s,
+                           const char *bh)
+{
+	for (size_t k = 0; k < n; k++)
+		if (!used[k] && same_str(od[k].domain, d) && same_str(od[k].selector, s) &&
+		    (!od[k].body_hash || !bh || !strcmp(od[k].body_hash, bh))) {
+			used[k] = true;
+			return &od[k];
+		}
+	return NULL;
+}

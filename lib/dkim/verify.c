@@ -700,26 +700,6 @@ static const char *disagreement(const mc_dkim_sig *s, const dkim_od_sig *od)
 	return "not one of the documented differences (please report it)";
 }
 
-static bool same_str(const char *a, const char *b)
-{
-	return a && b && strcasecmp(a, b) == 0;
-}
-
-/* libopendkim's verdict on the same signature as ours: the same d=, s= and
- * bh=, not the same place in a list -- its order need not be ours. Each of
- * its verdicts is used once (a message may carry two alike). */
-static dkim_od_sig *od_match(const mc_dkim_sig *s, dkim_od_sig *od, size_t n, bool *used)
-{
-	for (size_t k = 0; k < n; k++)
-		if (!used[k] && same_str(od[k].domain, s->domain) &&
-		    same_str(od[k].selector, s->selector) &&
-		    (!od[k].body_hash || !s->body_hash || !strcmp(od[k].body_hash, s->body_hash))) {
-			used[k] = true;
-			return &od[k];
-		}
-	return NULL;
-}
-
 static void compare_findings(mc_dkim_verifier *v, mc_dkim_result *res)
 {
 	dkim_od_sig *od = NULL;
@@ -729,7 +709,7 @@ static void compare_findings(mc_dkim_verifier *v, mc_dkim_result *res)
 	for (size_t i = 0; i < res->n_sigs && used; i++) {
 		mc_dkim_sig *s = &res->sigs[i];
 		bool ours = s->verdict == MC_VERDICT_PASS;
-		dkim_od_sig *o = od_match(s, od, n, used);
+		dkim_od_sig *o = dkim_od_match(od, n, used, s->domain, s->selector, s->body_hash);
 
 		if (!o) /* libopendkim did not see this signature: no verdict */
 			continue;
