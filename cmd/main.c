@@ -286,20 +286,34 @@ static void unknown_command(const char *name)
 		          "more)", name, list);
 }
 
+/* The options of a command's row one at a time: the name (without '=') in
+ * name, whether it takes a value in *value; false after the last. */
+static bool next_option(const char **p, char *name, size_t size, bool *value)
+{
+	size_t len;
+
+	*p += strspn(*p, " ");
+	if (!**p)
+		return false;
+	len = strcspn(*p, " ");
+	*value = (*p)[len - 1] == '=';
+	snprintf(name, size, "%.*s", (int)(len - *value), *p);
+	*p += len;
+	return true;
+}
+
 /* 1: cmd takes the option in arg ("--ip", "--ip=192.0.2.1") as a flag, 2:
  * with a value, 0: not at all. */
 static int takes_option(const struct command *cmd, const char *arg)
 {
 	size_t n = strcspn(arg, "=");
+	const char *p = cmd->options;
+	char name[32];
+	bool value;
 
-	for (const char *p = cmd->options; *p; p += strspn(p, " ")) {
-		size_t len = strcspn(p, " ");
-		bool value = p[len - 1] == '=';
-
-		if (len - value == n && strncmp(p, arg, n) == 0)
+	while (next_option(&p, name, sizeof(name), &value))
+		if (strlen(name) == n && strncmp(name, arg, n) == 0)
 			return value ? 2 : 1;
-		p += len;
-	}
 	return 0;
 }
 
@@ -329,19 +343,15 @@ static bool commands_taking(const char *arg, char *list, size_t size, size_t *co
  * commands' options ("did you mean '--ip'?"), else the global ones'. */
 static void unknown_option(const char *arg)
 {
-	size_t n = strcspn(arg, "="), best_d = 99;
-	char best[32] = "";
+	size_t n = strcspn(arg, "="), best_d = 99, d;
+	char best[32] = "", name[32], given[64];
+	bool value;
 
+	snprintf(given, sizeof(given), "%.*s", (int)n, arg); /* the name, not its "=value" */
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		for (const char *p = commands[i].options; *p; p += strspn(p, " ")) {
-			size_t len = strcspn(p, " "), d;
-			char name[32];
-
-			snprintf(name, sizeof(name), "%.*s", (int)(len - (p[len - 1] == '=')), p);
-			if ((d = cli_distance(name, arg)) < best_d && n < 32 && d + 2 < strlen(name))
+		for (const char *p = commands[i].options; next_option(&p, name, sizeof(name), &value);)
+			if ((d = cli_distance(name, given)) < best_d && d + 2 < strlen(name))
 				best_d = d, snprintf(best, sizeof(best), "%s", name);
-			p += len;
-		}
 	if (best_d <= 2 && *best) {
 		char list[256];
 		size_t count;
