@@ -304,14 +304,13 @@ static bool vacation_subject(const char *subject)
 /* A challenge-response request (Boxbe, Bluebottle, SpamArrest, a
  * whitelist service): "please confirm you are a person" -- the message is
  * held, not refused, until the sender answers. */
-static bool challenge(GMimeMessage *m, const char *text, size_t n)
+static bool challenge(GMimeMessage *m, const char *subject, const char *text, size_t n)
 {
 	static const char *const asks[] = {
 		"confirm that you are a", "confirm you are a", "verify that you are a",
 		"prove that you are a", "prove you are a", "are a real person", "not a robot",
 		"add you to my approved", "approved senders list", "challenge/response",
 		"challenge-response", "challenge response", "is awaiting your verification", NULL};
-	const char *subject = g_mime_message_get_subject(m);
 	char *status;
 
 	if (header(m, "X-Boxbe-Challenge") || header(m, "X-Bluebottle-Request") ||
@@ -327,7 +326,7 @@ static bool challenge(GMimeMessage *m, const char *text, size_t n)
 
 /* A warning that delivery is late, not that it failed: the text of
  * Sendmail's, Exim's, Postfix's and Exchange's delay notices. */
-static bool delay_warning(GMimeMessage *m, const char *text, size_t n)
+static bool delay_warning(const char *subject, const char *text, size_t n)
 {
 	static const char *const late[] = {
 		"warning message only", "do not need to resend", "delivery delayed",
@@ -335,7 +334,6 @@ static bool delay_warning(GMimeMessage *m, const char *text, size_t n)
 		"message delayed", "will retry", "still trying", "not yet been delivered",
 		"is delayed", "temporary failure report", "will be retried",
 		"delivery status notification (delay)", NULL};
-	const char *subject = g_mime_message_get_subject(m);
 
 	return (subject && says(subject, strlen(subject), late)) || says(text, n, late);
 }
@@ -399,7 +397,8 @@ mc_status mc_bounce_parse(const char *data, size_t len, mc_bounce_result *out)
 		/* a delivery status report pasted into the text (a forwarded DSN,
 		 * or a report whose MIME structure is broken) */
 		const char *fr = bounce_strcasestr_n(data, len, "\nFinal-Recipient:");
-		const char *rm = fr ? bounce_strcasestr_n(data, (size_t)(fr - data), "\nReporting-MTA:") : NULL;
+		const char *rm = fr ? bounce_strcasestr_n(data, (size_t)(fr - data), "\nReporting-MTA:")
+		                    : NULL;
 
 		if (fr) {
 			const char *from = rm ? rm + 1 : fr + 1;
@@ -414,17 +413,18 @@ mc_status mc_bounce_parse(const char *data, size_t len, mc_bounce_result *out)
 		const char *body = body_of(data, len, &body_len);
 		const char *text = p.text ? (const char *)p.text->data : body;
 		size_t text_len = p.text ? p.text->len : body_len;
+		const char *subject = g_mime_message_get_subject(m);
 
-		if (!out->n_rcpts && !failed && vacation_subject(g_mime_message_get_subject(m))) {
+		if (!out->n_rcpts && !failed && vacation_subject(subject)) {
 			out->kind = "auto_reply";
-		} else if (!out->n_rcpts && !failed && challenge(m, text, text_len)) {
+		} else if (!out->n_rcpts && !failed && challenge(m, subject, text, text_len)) {
 			out->kind = "challenge";
 		} else {
 			if (!out->n_rcpts && p.text)
 				bounce_read_text(text, text_len, failed, out);
 			if (!out->n_rcpts) /* the body of a one-part message, not its headers */
 				bounce_read_text(body, body_len, failed, out);
-			if (!fr && delay_warning(m, text, text_len))
+			if (!fr && delay_warning(subject, text, text_len))
 				for (size_t i = 0; i < out->n_rcpts; i++)
 					if (!out->rcpts[i].status || out->rcpts[i].status[0] != '5') {
 						free(out->rcpts[i].action);

@@ -116,7 +116,7 @@ static char *line_at(const char *s, size_t n, size_t i)
 /* Is position i in a header field of a quoted original (a Received line and
  * its continuation, Date, Message-ID, DKIM-Signature, X-...)? Its numbers are
  * no reply. Diagnostic-Code and Status lines are not among them. */
-static bool in_quoted_header(const char *s, size_t n, size_t i)
+static bool in_quoted_header(const char *s, size_t i)
 {
 	static const char *const names[] = {
 		"Received", "Date", "Message-ID", "DKIM-Signature", "ARC-Seal",
@@ -126,7 +126,6 @@ static bool in_quoted_header(const char *s, size_t n, size_t i)
 		"Sender", "Reply-To", "List-", "Thread-", "X-", NULL};
 	size_t a = i, len, floor = i > 4096 ? i - 4096 : 0;
 
-	(void)n;
 	for (;;) { /* the start of the line, then of the field it continues (a field
 	            * of more than 4 KiB before i is no header line of a bounce) */
 		while (a > floor && s[a - 1] != '\n')
@@ -158,7 +157,7 @@ static bool in_quoted_header(const char *s, size_t n, size_t i)
 static bool line_quoted(const char *s, size_t n, size_t ls, size_t e, int *prev)
 {
 	bool q = ls < n && (s[ls] == ' ' || s[ls] == '\t') && *prev >= 0
-	         ? *prev == 1 : in_quoted_header(s, n, e);
+	         ? *prev == 1 : in_quoted_header(s, e);
 
 	*prev = q;
 	return q;
@@ -172,22 +171,19 @@ static bool line_quoted(const char *s, size_t n, size_t ls, size_t e, int *prev)
  * where the message writes one.
  */
 static const char *const failure_phrases[] = {
-	"user unknown", "unknown user", "no such user", "user not found", "address not found", "no such mailbox", "no such recipient",
-	"unknown recipient", "recipient name is not recognized", "not listed in",
+	"user unknown", "unknown user", "no such user", "no such mailbox", "no such recipient",
+	"unknown recipient", "recipient name is not recognized", "not listed in", "not found",
 	"does not exist", "doesn't exist", "invalid recipient", "invalid mailbox",
-	"recipient rejected", "recipient address rejected", "mailbox unavailable",
-	"mailbox not found", "mailbox is full", "mailbox full", "quota exceeded", "over quota",
-	"exceeded storage", "insufficient storage", "mailbox has exceeded", "host unknown",
-	"host not found", "domain not found", "unrouteable", "no route to host",
-	"connection refused", "connection timed out", "message expired", "retry time",
-	"retry timeout", "too long in queue", "could not be delivered for", "giving up",
-	"message too large", "message size exceeds", "message is too big", "refused",
-	"rejected", "blocked", "suspended", "disabled", "not accepting mail", "exceeds",
-	"exceeded", "size limit", "network error", "name service error", "unknown host",
-	"not reachable", "unreachable", "doesn't have a", "does not have a", "malformed",
-	"not found", "not responding", "invalid final delivery", "did not receive",
-	"not delivered within", "failure reason", "expired", "locked", "unable to connect",
-	"timed out", "queue too long", "no mx record", NULL};
+	"mailbox unavailable", "mailbox is full", "mailbox full", "over quota",
+	"insufficient storage", "exceeds", "exceeded", "size limit", "host unknown",
+	"unknown host", "unrouteable", "no route to host", "connection refused", "timed out",
+	"expired", "retry time", "too long in queue", "queue too long", "giving up",
+	"could not be delivered for", "message too large", "message is too big", "refused",
+	"rejected", "blocked", "suspended", "disabled", "locked", "not accepting mail",
+	"network error", "name service error", "not reachable", "unreachable",
+	"unable to connect", "not responding", "no mx record", "doesn't have a",
+	"does not have a", "malformed", "invalid final delivery", "did not receive",
+	"not delivered within", "failure reason", NULL};
 /* ... and the sentences that only say that it failed, for whom: the reply
  * when no line says why */
 static const char *const failure_intros[] = {
@@ -472,8 +468,6 @@ static void phrase_recipients(const char *s, size_t n, mc_bounce_result *out)
 				free(addr);
 				continue;
 			}
-			mc_bounce_rcpt r = {.recipient = addr};
-
 			bool seen = false;
 
 			for (size_t k = 0; k < out->n_rcpts && !seen; k++)
@@ -482,6 +476,8 @@ static void phrase_recipients(const char *s, size_t n, mc_bounce_result *out)
 				free(addr);
 				break;
 			}
+			mc_bounce_rcpt r = {.recipient = addr};
+
 			/* its code: on the line, or in the 600 bytes after it up to a line
 			 * that names another address ("... to <a@b>." then "550 5.2.1 ...") */
 			size_t stop = e;

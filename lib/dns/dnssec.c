@@ -769,8 +769,8 @@ char *mc_dnssec_unusable(mc_resolver *r, const char *name)
 		ldns_rdf_deep_free(at);
 		return mc_strdup(anchors ? "out of memory" : "no trust anchor");
 	}
-	anchor_zones(anchors, zones, sizeof(zones));
 	if (!(zone = anchor_zone(anchors, at))) {
+		anchor_zones(anchors, zones, sizeof(zones));
 		why = mc_asprintf("no trust anchor covers %s (the anchors given are for %s)",
 		                  name ? name : ".", zones);
 	} else {
