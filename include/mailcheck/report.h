@@ -36,7 +36,9 @@ typedef struct mc_findings {
 	size_t n, cap;
 } mc_findings;
 
-/* Append a finding; returns it (to add a hint) or NULL when out of memory. */
+/* Append a finding; returns it (to add a hint) or NULL when out of memory.
+ * A NULL list discards the finding unformatted (a check run for its
+ * verdict alone) and returns NULL. */
 mc_finding *mc_finding_add(mc_findings *f, const char *code, mc_severity sev,
                            const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -46,7 +46,7 @@ char *mc_asprintf(const char *fmt, ...)
 int mc_grow(void *items, size_t *cap, size_t need, size_t size)
 {
 	void **p = items;
-	size_t ncap = *cap ? *cap : 8;
+	size_t ncap = *cap ? *cap : size == 1 ? 64 : 8; /* strings: fewer reallocs */
 	void *n;
 
 	if (need <= *cap)

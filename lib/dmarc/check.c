@@ -94,18 +94,16 @@ static void walk_clear(struct walk *w)
 
 char *mc_dmarc_org_domain(mc_resolver *r, const char *domain, bool *temp)
 {
-	mc_findings quiet = {0};
 	struct walk w;
 	char *folded = mc_dns_name_fold(domain), *org = NULL;
 
 	*temp = false;
-	if (folded && walk(r, folded, &w, &quiet) == MC_OK) {
+	if (folded && walk(r, folded, &w, NULL) == MC_OK) { /* findings discarded */
 		for (size_t i = 0; i < w.n; i++)
 			*temp |= mc_dns_status_is_temporary(w.answers[i]->status);
 		org = dmarc_org_from_walk(folded, w.names, w.psd, w.n);
 		walk_clear(&w);
 	}
-	mc_findings_clear(&quiet);
 	free(folded);
 	return org;
 }
@@ -153,7 +151,11 @@ static void check_report_destinations(mc_resolver *r, mc_dmarc_result *res)
 			const char *at = strrchr(lists[l][i], '@');
 			bool temp;
 			char *dest = at ? mc_dns_name_fold(at + 1) : NULL;
-			char *org = dest ? mc_dmarc_org_domain(r, dest, &temp) : NULL;
+			/* the domain itself or its organizational domain: known, no walk */
+			bool known = dest && (strcmp(dest, res->domain) == 0 ||
+			                      strcmp(dest, res->org_domain) == 0);
+			char *org = known ? mc_strdup(res->org_domain)
+			          : dest ? mc_dmarc_org_domain(r, dest, &temp) : NULL;
 
 			if (org && strcasecmp(org, res->org_domain) != 0) {
 				char *name = mc_asprintf("%s._report._dmarc.%s", res->record.domain, dest);
@@ -220,7 +222,6 @@ static void view_7489(mc_resolver *r, mc_dmarc_result *res)
 	mc_dmarc_view7489 *v = &res->rfc7489;
 	char *org = mc_registrable_domain(res->domain);
 	const char *names[2] = {res->domain, org ? org : res->domain};
-	mc_findings quiet = {0};
 
 	v->org_domain = mc_strdup(names[1]);
 	for (int i = 0; i < 2 && !v->record_domain; i++) {
@@ -232,7 +233,7 @@ static void view_7489(mc_resolver *r, mc_dmarc_result *res)
 		if (count == 1) {
 			mc_dmarc_record rec = {.domain = mc_strdup(names[i])};
 
-			dmarc_record_parse(&rec, txt->data, txt->data_len, &quiet);
+			dmarc_record_parse(&rec, txt->data, txt->data_len, NULL);
 			/* libopendmarc reads the record even where RFC 7489 says it is
 			 * invalid: that is where deployed receivers part from the RFC */
 			if (!v->opendmarc_ran)
@@ -250,7 +251,6 @@ static void view_7489(mc_resolver *r, mc_dmarc_result *res)
 		if (strcmp(names[0], names[1]) == 0)
 			break;
 	}
-	mc_findings_clear(&quiet);
 	free(org);
 }
 

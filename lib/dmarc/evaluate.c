@@ -20,8 +20,10 @@ static bool aligned(mc_resolver *r, const char *from, const char *from_org, cons
                     bool strict, bool *temp, char **id_org)
 {
 	bool t = false;
-	char *org = strict ? NULL : mc_dmarc_org_domain(r, id, &t);
-	bool ok = mc_dmarc_aligned(from, id, strict, from_org, org);
+	/* the From domain itself needs no walk: its organizational domain is known */
+	bool same = mc_dmarc_aligned(from, id, true, NULL, NULL);
+	char *org = same ? mc_strdup(from_org) : strict ? NULL : mc_dmarc_org_domain(r, id, &t);
+	bool ok = same || mc_dmarc_aligned(from, id, strict, from_org, org);
 
 	*temp |= t && !ok;
 	if (id_org && !*id_org && org)

@@ -97,8 +97,12 @@ static char *clean(const char *s, size_t n, bool keep_quotes)
 			i = end;
 			continue;
 		}
-		mc_buf_add(&b, &c, 1);
-		i++;
+		size_t run = i + 1;
+
+		while (run < n && !strchr("( \t\r\n\"", s[run]))
+			run++;
+		mc_buf_add(&b, s + i, run - i);
+		i = run;
 	}
 	return mc_buf_take(&b);
 }
@@ -197,10 +201,11 @@ static char *decode_encoded_words(const char *s)
 	return mc_buf_take(&b);
 }
 
-/* Split at top-level commas; groups "name: a, b;" tag their members. */
-static mc_status split(const char *s, size_t n, struct piece *pieces, size_t *count)
+/* Split at top-level commas; groups "name: a, b;" tag their members. The
+ * pieces grow as needed: most lists hold one address. */
+static mc_status split(const char *s, size_t n, struct piece **pieces, size_t *count)
 {
-	size_t start = 0, np = 0;
+	size_t start = 0, np = 0, cap = 0;
 	const char *group = NULL;
 	size_t group_len = 0;
 
@@ -229,7 +234,9 @@ static mc_status split(const char *s, size_t n, struct piece *pieces, size_t *co
 			continue;
 		if (np == MAX_ADDRESSES)
 			return mc_error_set(MC_EPARSE, "more than %d addresses", MAX_ADDRESSES);
-		pieces[np++] = (struct piece){s + start, i - start, group, group_len};
+		if (mc_grow(pieces, &cap, np + 1, sizeof(**pieces)) < 0)
+			return mc_error_set(MC_ENOMEM, "out of memory");
+		(*pieces)[np++] = (struct piece){s + start, i - start, group, group_len};
 		start = i + 1;
 		if (c == ';')
 			group = NULL;
@@ -310,14 +317,12 @@ static mc_status mailbox(const struct piece *p, mc_address *a)
 
 mc_status mc_address_list_parse(const char *value, size_t len, mc_address_list *out)
 {
-	struct piece *pieces = malloc(MAX_ADDRESSES * sizeof(*pieces)); /* filled in order */
+	struct piece *pieces = NULL; /* filled in order */
 	size_t n = 0;
 	mc_status st;
 
 	memset(out, 0, sizeof(*out));
-	if (!pieces)
-		return mc_error_set(MC_ENOMEM, "out of memory");
-	st = split(value, len, pieces, &n);
+	st = split(value, len, &pieces, &n);
 	for (size_t i = 0; st == MC_OK && i < n; i++) {
 		mc_address a = {0};
 

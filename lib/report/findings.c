@@ -11,6 +11,8 @@ mc_finding *mc_finding_add(mc_findings *f, const char *code, mc_severity sev,
 	mc_finding *item;
 	va_list ap;
 
+	if (!f)
+		return NULL;
 	if (mc_grow(&f->items, &f->cap, f->n + 1, sizeof(*f->items)) < 0)
 		return NULL;
 	item = &f->items[f->n];
