@@ -1,4 +1,6 @@
 /* JSON pieces shared by every command: head, findings, DNS log, strings. */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +36,50 @@ static size_t utf8_seq(const unsigned char *s, size_t left)
 	return n;
 }
 
+/*
+ * How many bytes from s on a JSON string may hold as they are: none of '"',
+ * '\\' or a control below 0x20 (and, with ascii, nothing from 0x80 up).
+ * Eight bytes at a time: a word with no such byte is passed whole.
+ */
+static size_t plain_run(const char *s, size_t len, bool ascii)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t x, q, bs;
+
+		memcpy(&x, s + i, 8);
+		q = x ^ (ones * '"'), bs = x ^ (ones * '\\');
+		/* a byte below 0x20, a zero byte of q or of bs (each sets its high bit) */
+		if ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs) |
+		     (ascii ? x : 0)) & highs)
+			break;
+	}
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == '"' || c == '\\' || (ascii && c >= 0x80))
+			break;
+	}
+	return i;
+}
+
+/* How many bytes from s on are ASCII (below 0x80), eight at a time. */
+static size_t ascii_run(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	for (uint64_t x; i + 8 <= len; i += 8) {
+		memcpy(&x, s + i, 8);
+		if (x & 0x8080808080808080u)
+			break;
+	}
+	while (i < len && (unsigned char)s[i] < 0x80)
+		i++;
+	return i;
+}
+
 /* Bytes from outside as a JSON string: valid UTF-8 as it is, every other
  * byte as the four characters \xHH, so that nothing is lost or rejected. */
 json_t *mc_json_bytes(const char *s, size_t len)
@@ -45,6 +91,8 @@ json_t *mc_json_bytes(const char *s, size_t len)
 	while (i < len) {
 		size_t n = utf8_seq((const unsigned char *)s + i, len - i);
 
+		if (n == 1) /* ASCII: the run of it at once */
+			n = ascii_run(s + i, len - i);
 		if (n) {
 			i += n;
 			continue;
@@ -53,10 +101,11 @@ json_t *mc_json_bytes(const char *s, size_t len)
 		mc_buf_addf(&b, "\\x%02x", (unsigned char)s[i]);
 		run = ++i;
 	}
+	/* valid UTF-8 now: jansson need not check it again */
 	if (run == 0) /* the common case: all valid, no copy */
-		return json_stringn(s, len);
+		return json_stringn_nocheck(s, len);
 	mc_buf_add(&b, s + run, len - run);
-	j = json_stringn(b.s ? b.s : "", b.len);
+	j = json_stringn_nocheck(b.s ? b.s : "", b.len);
 	mc_buf_free(&b);
 	return j;
 }
@@ -109,7 +158,8 @@ static json_t *findings_json(const mc_findings *f)
  */
 static void text_bytes(mc_buf *b, const char *s, size_t len)
 {
-	static const char hex[] = "0123456789abcdef";
+	/* \xHH as mc_json_bytes writes it; \u00XX with capitals, as jansson */
+	static const char hex[] = "0123456789abcdef", upper[] = "0123456789ABCDEF";
 	size_t run = 0, i = 0;
 
 	mc_buf_add(b, "\"", 1);
@@ -117,6 +167,9 @@ static void text_bytes(mc_buf *b, const char *s, size_t len)
 		unsigned char c = (unsigned char)s[i];
 		size_t n = c >= 0x20 && c != '"' && c != '\\' ? utf8_seq((const unsigned char *)s + i,
 		                                                          len - i) : 0;
+
+		if (n == 1) /* plain ASCII: the run of it at once */
+			n = plain_run(s + i, len - i, true);
 		char esc[8];
 		size_t elen;
 
@@ -135,7 +188,7 @@ static void text_bytes(mc_buf *b, const char *s, size_t len)
 				esc[0] = '\\', esc[1] = shorts[c], elen = 2;
 			} else {
 				memcpy(esc, "\\u00", 4);
-				esc[4] = hex[c >> 4], esc[5] = hex[c & 15], elen = 6;
+				esc[4] = upper[c >> 4], esc[5] = upper[c & 15], elen = 6;
 			}
 		} else { /* not UTF-8: the four characters \xHH, the backslash escaped */
 			memcpy(esc, "\\\\x", 3);
@@ -175,16 +228,15 @@ static void text_str(mc_buf *b, const char *s)
 /* A JSON string jansson holds (valid UTF-8) escaped as jansson escapes it. */
 static void text_utf8(mc_buf *b, const char *s, size_t len)
 {
-	static const char hex[] = "0123456789abcdef";
+	/* jansson writes \u00XX with capitals */
+	static const char hex[] = "0123456789ABCDEF";
 	size_t run = 0;
 
 	mc_buf_add(b, "\"", 1);
-	for (size_t i = 0; i < len; i++) {
+	for (size_t i = plain_run(s, len, false); i < len; i = run + plain_run(s + run, len - run, false)) {
 		unsigned char c = (unsigned char)s[i];
 		char esc[6];
 
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
 		mc_buf_add(b, s + run, i - run);
 		run = i + 1;
 		if (c == '"' || c == '\\') {

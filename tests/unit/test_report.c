@@ -193,12 +193,62 @@ static void test_dns_text(void)
 	free(text);
 }
 
+/* Random strings, rich in the bytes that matter (quotes, backslashes,
+ * controls, UTF-8 lead and continuation bytes), at every length and offset
+ * of the eight-byte steps: mc_json_bytes keeps exactly what is valid UTF-8
+ * (jansson's own check), and mc_json_write and the DNS log write what
+ * json_dumps writes. */
+static void test_json_random(void)
+{
+	static const unsigned char pool[] = {'a', 'Z', ' ', '"', '\\', 0, 1, '\n', 0x1f, 0x7f,
+	                                     0x80, 0xbf, 0xc3, 0xa9, 0xe6, 0x97, 0xf0, 0x9f, 0xff};
+	unsigned seed = 12345;
+
+	for (int round = 0; round < 20000 && !check_failures; round++) {
+		char s[48];
+		size_t len = (size_t)(round % 41);
+
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			s[i] = (char)((seed >> 16) % 4 ? 'a' + (seed >> 20) % 26
+			                               : pool[(seed >> 20) % sizeof(pool)]);
+		}
+		json_t *checked = json_stringn(s, len), *mine = mc_json_bytes(s, len);
+
+		CHECK(mine != NULL);
+		if (checked)
+			CHECK(json_equal(checked, mine));
+		else /* what was not UTF-8 is escaped: the result is */
+			CHECK(json_stringn(json_string_value(mine), json_string_length(mine)) != NULL);
+		char *want = json_dumps(mine, JSON_COMPACT | JSON_ENCODE_ANY);
+		mc_buf b = {0};
+
+		mc_json_write(&b, mine);
+		CHECK_STR(b.s, want);
+		/* the DNS log's data: the same string as mc_json_bytes gives */
+		mc_dns_rr rr = {.owner = "x.example", .type = MC_RR_TXT, .data = s, .data_len = len};
+		mc_dns_answer a = {.name = "x.example", .type = MC_RR_TXT, .status = MC_DNS_OK,
+		                   .rrs = &rr, .n_rrs = 1};
+		mc_dns_log_entry e = {.answer = &a, .cached = true};
+		char *text = mc_json_dns_text(&(mc_dns_log){.entries = &e, .n = 1});
+		char *at = text ? strstr(text, "\"data\":") : NULL;
+
+		CHECK(at && strncmp(at + 7, want, strlen(want)) == 0 && at[7 + strlen(want)] == '}');
+		free(text);
+		free(want);
+		mc_buf_free(&b);
+		json_decref(checked);
+		json_decref(mine);
+	}
+}
+
 int main(void)
 {
 	static const struct test tests[] = {
 		{"report: JSON", test_json},
 		{"report: the DNS log as text is jansson's JSON", test_dns_text},
 		{"report: JSON strings from outside bytes", test_json_bytes},
+		{"report: random strings written as jansson writes them", test_json_random},
 		{"report: text", test_text},
 		{"report: outside bytes escaped in text", test_escaped},
 	};
