@@ -4,9 +4,12 @@
  * see shared/LIBRARIES.md).
  *
  * A batch is sent all at once: up to WINDOW queries in flight over a pool
- * of POOL UDP sockets per address family (each with its own random port;
- * every query a random id unique within its socket), and one poll() waits
- * for them all. A query is sent `tries` times, spread evenly over its
+ * of up to POOL UDP sockets per address family (one for each PER_SOCKET
+ * queries of the window; each with its own random port, every query a random
+ * id unique within its socket), and one poll() waits for them all. A
+ * thread keeps its sockets from one batch to the next (a socket and its
+ * close cost more than the queries of a small batch) and replaces each, for
+ * a new random port, once it has carried SOCKET_USES queries. A query is sent `tries` times, spread evenly over its
  * timeout, to the nameservers in turn; an answer to any of its tries counts.
  * A truncated answer is asked again over TCP (RFC 1035 4.2.1, RFC 7766), in
  * the same poll() loop, so that one slow TCP retry holds up no other query.
@@ -20,6 +23,7 @@
 #include <netinet/in.h>
 #include <openssl/rand.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/socket.h>
@@ -32,7 +36,9 @@
 
 #define MAX_TRIES 8
 #define WINDOW 64         /* queries in flight at once */
-#define POOL 8            /* UDP sockets per address family and window */
+#define POOL 8            /* UDP sockets per address family and window, at most */
+#define PER_SOCKET 8      /* queries of a window per socket */
+#define SOCKET_USES 128   /* queries a socket carries before a new port replaces it */
 #define EDNS_SIZE 1232    /* the DNS flag day 2020 default */
 #define QUERY_MAX 300     /* header, a name of at most 255 bytes, question, OPT */
 
@@ -55,7 +61,7 @@ struct flight {
 	uint8_t q[QUERY_MAX];    /* the query in wire form */
 	size_t qlen, qend;       /* its length; the end of its question section */
 	uint16_t id;
-	int slot;                /* its socket in the pool: index % POOL */
+	int slot;                /* its socket in the pool: index % the window's sockets */
 	size_t server[MAX_TRIES];/* the server of each try */
 	int sent;
 	double start;
@@ -73,10 +79,74 @@ struct flight {
 	} tcp;
 };
 
-/* The sockets of a window: one pool per address family, opened on first use. */
+/* The sockets of a thread: one pool per address family, opened on first use. */
 struct pool {
-	int fd[2][POOL];         /* [0] IPv4, [1] IPv6 */
+	int fd[2][POOL];         /* [0] IPv4, [1] IPv6; -1: not open */
+	unsigned uses[2][POOL];  /* queries sent through each */
+	int n;                   /* the sockets of this window: slots 0 to n - 1 */
 };
+
+static void pool_init(struct pool *p)
+{
+	memset(p, 0, sizeof(*p));
+	for (int k = 0; k < 2; k++)
+		for (int slot = 0; slot < POOL; slot++)
+			p->fd[k][slot] = -1;
+}
+
+static void pool_close(void *arg)
+{
+	struct pool *p = arg;
+
+	for (int k = 0; k < 2; k++)
+		for (int slot = 0; slot < POOL; slot++)
+			if (p->fd[k][slot] >= 0)
+				close(p->fd[k][slot]);
+	free(p);
+}
+
+static pthread_key_t pool_key;
+static bool pool_key_made;
+static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+
+static void pool_key_make(void)
+{
+	pool_key_made = pthread_key_create(&pool_key, pool_close) == 0;
+}
+
+/* This thread's pool (closed when the thread ends), or NULL: then a batch
+ * opens and closes its own. */
+static struct pool *thread_pool(void)
+{
+	struct pool *p;
+
+	pthread_once(&pool_once, pool_key_make);
+	if (!pool_key_made)
+		return NULL;
+	if ((p = pthread_getspecific(pool_key)))
+		return p;
+	if (!(p = malloc(sizeof(*p))))
+		return NULL;
+	pool_init(p);
+	if (pthread_setspecific(pool_key, p) != 0) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* Before a window: a socket that has carried SOCKET_USES queries is closed,
+ * so that the next use opens one on a new random port. */
+static void pool_renew(struct pool *p)
+{
+	for (int k = 0; k < 2; k++)
+		for (int slot = 0; slot < POOL; slot++)
+			if (p->fd[k][slot] >= 0 && p->uses[k][slot] >= SOCKET_USES) {
+				close(p->fd[k][slot]);
+				p->fd[k][slot] = -1;
+				p->uses[k][slot] = 0;
+			}
+}
 
 static void net_free(void *state)
 {
@@ -530,12 +600,12 @@ static mc_status read_socket(const struct net *n, struct flight *fl, size_t coun
 
 			if (len < 12 || (msgs[m].msg_hdr.msg_flags & MSG_TRUNC))
 				continue;
-			for (size_t i = (size_t)slot; i < count; i += POOL) {
+			for (size_t i = 0; i < count; i++) {
 				struct flight *f = &fl[i];
 				bool from_ours = false;
 				size_t server = 0;
 
-				if (f->done || f->tcp.phase != TCP_NONE || !wire_matches(f, buf[m], len))
+				if (f->slot != slot || f->done || f->tcp.phase != TCP_NONE || !wire_matches(f, buf[m], len))
 					continue;
 				for (int t = 0; t < f->sent && !from_ours; t++) {
 					from_ours = same_addr(&from[m], &n->servers[f->server[t]].addr);
@@ -557,8 +627,12 @@ static int pool_fd(struct pool *p, int family, int slot)
 {
 	int k = family == AF_INET6;
 
-	if (p->fd[k][slot] < 0)
+	if (p->fd[k][slot] < 0) {
 		p->fd[k][slot] = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		p->uses[k][slot] = 0;
+	}
+	if (p->fd[k][slot] >= 0)
+		p->uses[k][slot]++;
 	return p->fd[k][slot];
 }
 
@@ -675,7 +749,7 @@ static mc_status fly(const struct net *n, struct pool *p, struct flight *fl, siz
 		if (!pending)
 			return MC_OK;
 		for (int k = 0; k < 2; k++)
-			for (int slot = 0; slot < POOL; slot++)
+			for (int slot = 0; slot < p->n; slot++)
 				if (p->fd[k][slot] >= 0) {
 					pfd[np] = (struct pollfd){.fd = p->fd[k][slot], .events = POLLIN};
 					slot_of[np++] = slot;
@@ -715,8 +789,8 @@ static void pick_id(struct flight *fl, size_t i, const uint16_t *random, size_t 
 		(*next)++;
 		if (*next % (WINDOW * 2) == 0)
 			id ^= (uint16_t)(*next * 40503u); /* past the block: still distinct */
-		for (size_t k = (size_t)fl[i].slot; k < i && !taken; k += POOL)
-			taken = fl[k].id == id;
+		for (size_t k = 0; k < i && !taken; k++)
+			taken = fl[k].slot == fl[i].slot && fl[k].id == id;
 		if (!taken) {
 			set_id(&fl[i], id);
 			return;
@@ -734,16 +808,17 @@ static mc_status net_resolve(void *state, mc_dns_answer **answers, size_t n)
 	                        .msg = malloc(slots * sizeof(struct mmsghdr)),
 	                        .group = malloc(slots * sizeof(struct mmsghdr)),
 	                        .iov = malloc(slots * sizeof(struct iovec))};
-	struct pool pool;
+	struct pool local, *pool = thread_pool();
 	mc_status st = MC_OK;
 
 	if (!fl || !sends.fd || !sends.msg || !sends.group || !sends.iov) {
 		st = mc_error_set(MC_ENOMEM, "out of memory");
 		goto out;
 	}
-	for (int k = 0; k < 2; k++)
-		for (int slot = 0; slot < POOL; slot++)
-			pool.fd[k][slot] = -1;
+	if (!pool) {
+		pool = &local;
+		pool_init(pool);
+	}
 	for (size_t base = 0; st == MC_OK && base < n; base += WINDOW) {
 		size_t count = n - base < WINDOW ? n - base : WINDOW;
 
@@ -755,11 +830,15 @@ static mc_status net_resolve(void *state, mc_dns_answer **answers, size_t n)
 			break;
 		}
 		memset(fl, 0, count * sizeof(*fl));
+		pool_renew(pool);
+		pool->n = (int)((count + PER_SOCKET - 1) / PER_SOCKET);
+		if (pool->n > POOL)
+			pool->n = POOL;
 		for (size_t i = 0; i < count; i++) {
 			fl[i].a = answers[base + i];
 			fl[i].start = mc_now_ms();
 			fl[i].tcp.fd = -1;
-			fl[i].slot = (int)(i % POOL);
+			fl[i].slot = (int)(i % (size_t)pool->n);
 			if (build_query(&fl[i], net->dnssec) < 0) {
 				fl[i].a->status = MC_DNS_ERROR;
 				fl[i].a->error = mc_asprintf("cannot build a query for '%s'", fl[i].a->name);
@@ -768,15 +847,16 @@ static mc_status net_resolve(void *state, mc_dns_answer **answers, size_t n)
 			}
 			pick_id(fl, i, random, &next);
 		}
-		st = fly(net, &pool, fl, count, &sends);
+		st = fly(net, pool, fl, count, &sends);
 		for (size_t i = 0; i < count; i++)
 			if (!fl[i].done)
 				finish(&fl[i]);
 	}
-	for (int k = 0; k < 2; k++)
-		for (int slot = 0; slot < POOL; slot++)
-			if (pool.fd[k][slot] >= 0)
-				close(pool.fd[k][slot]);
+	if (pool == &local)
+		for (int k = 0; k < 2; k++)
+			for (int slot = 0; slot < POOL; slot++)
+				if (local.fd[k][slot] >= 0)
+					close(local.fd[k][slot]);
 out:
 	free(fl);
 	free(sends.fd);
