@@ -466,12 +466,34 @@ static mc_status keep_wire(mc_dns_answer *a, const uint8_t *wire, size_t len)
 	return MC_OK;
 }
 
+/* Fill f's answer from a response: through wire.c, or ldns's packet where
+ * wire.c declines. MC_EPARSE when ldns cannot read it either (nothing
+ * filled), MC_ENOMEM, or MC_OK; the response kept for DNSSEC. */
+static mc_status read_answer(const struct net *n, struct flight *f, const uint8_t *wire,
+                             size_t size)
+{
+	mc_status st = mc_dns_answer_from_wire(f->a, wire, size);
+
+	if (st == MC_EPARSE) {
+		ldns_pkt *pkt = NULL;
+
+		if (ldns_wire2pkt(&pkt, wire, size) != LDNS_STATUS_OK) {
+			ldns_pkt_free(pkt);
+			return MC_EPARSE;
+		}
+		st = mc_dns_answer_from_pkt(f->a, pkt);
+		ldns_pkt_free(pkt);
+	}
+	if (st == MC_OK && n->dnssec)
+		st = keep_wire(f->a, wire, size);
+	return st;
+}
+
 /* The TCP retry's socket is ready (or in error): take the next step.
  * Returns MC_ENOMEM or MC_OK. */
 static mc_status tcp_step(const struct net *n, struct flight *f)
 {
 	const char *who = n->servers[f->tcp.server].text;
-	ldns_pkt *pkt = NULL;
 	mc_status st;
 
 	if (f->tcp.phase == TCP_CONNECT) {
@@ -530,16 +552,11 @@ static mc_status tcp_step(const struct net *n, struct flight *f)
 		return MC_OK;
 	}
 	if (!wire_matches(f, f->tcp.buf + 2, f->tcp.need - 2) ||
-	    ldns_wire2pkt(&pkt, f->tcp.buf + 2, f->tcp.need - 2) != LDNS_STATUS_OK) {
-		ldns_pkt_free(pkt);
+	    (st = read_answer(n, f, f->tcp.buf + 2, f->tcp.need - 2)) == MC_EPARSE) {
 		tcp_failed(f, "the answer of %s over TCP is malformed or is not the answer to the "
 		           "question", who);
 		return MC_OK;
 	}
-	st = mc_dns_answer_from_pkt(f->a, pkt);
-	if (st == MC_OK && n->dnssec)
-		st = keep_wire(f->a, f->tcp.buf + 2, f->tcp.need - 2);
-	ldns_pkt_free(pkt);
 	finish(f);
 	return st;
 }
@@ -549,21 +566,26 @@ static mc_status tcp_step(const struct net *n, struct flight *f)
 static mc_status take_answer(const struct net *n, struct flight *f, size_t server,
                              const uint8_t *wire, size_t size)
 {
-	ldns_pkt *pkt = NULL;
+	bool tc;
+	int rcode;
 	mc_status st;
 
-	if (ldns_wire2pkt(&pkt, wire, size) != LDNS_STATUS_OK)
-		return MC_OK; /* malformed: keep waiting for a good one */
-	if (ldns_pkt_tc(pkt)) {
-		tcp_start(n, f, server, ldns_pkt_get_rcode(pkt));
+	if (mc_dns_wire_header(wire, size, &tc, &rcode) != MC_OK) { /* ask ldns */
+		ldns_pkt *pkt = NULL;
+
+		if (ldns_wire2pkt(&pkt, wire, size) != LDNS_STATUS_OK)
+			return MC_OK; /* malformed: keep waiting for a good one */
+		tc = ldns_pkt_tc(pkt);
+		rcode = ldns_pkt_get_rcode(pkt);
 		ldns_pkt_free(pkt);
+	}
+	if (tc) {
+		tcp_start(n, f, server, rcode);
 		return MC_OK;
 	}
-	st = mc_dns_answer_from_pkt(f->a, pkt);
-	if (st == MC_OK && n->dnssec)
-		st = keep_wire(f->a, wire, size);
+	if ((st = read_answer(n, f, wire, size)) == MC_EPARSE)
+		return MC_OK;
 	finish(f);
-	ldns_pkt_free(pkt);
 	return st;
 }
 

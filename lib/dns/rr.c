@@ -152,6 +152,58 @@ static bool owner_is(const ldns_rr *rr, const ldns_rdf *name)
 	return ldns_dname_compare(ldns_rr_owner(rr), name) == 0;
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+bool mc_dns_answer_same(const mc_dns_answer *a, const mc_dns_answer *b)
+{
+	if (a->status != b->status || a->rcode != b->rcode || a->ad != b->ad ||
+	    a->n_rrs != b->n_rrs || !same_str(a->error, b->error))
+		return false;
+	for (size_t i = 0; i < a->n_rrs; i++) {
+		const mc_dns_rr *x = &a->rrs[i], *y = &b->rrs[i];
+
+		if (x->type != y->type || x->ttl != y->ttl || x->preference != y->preference ||
+		    !same_str(x->owner, y->owner) || x->data_len != y->data_len ||
+		    memcmp(x->data, y->data, x->data_len) != 0 || memcmp(x->addr, y->addr, 16) != 0)
+			return false;
+	}
+	return true;
+}
+
+void mc_dns_answer_set_status(mc_dns_answer *a, int rcode, bool ad, bool found, bool chain_ended)
+{
+	a->rcode = rcode;
+	a->ad = ad;
+	switch (a->rcode) {
+	case LDNS_RCODE_NOERROR:
+		a->status = found ? MC_DNS_OK : MC_DNS_NODATA;
+		break;
+	case LDNS_RCODE_NXDOMAIN:
+		a->status = MC_DNS_NXDOMAIN;
+		break;
+	case LDNS_RCODE_SERVFAIL:
+		a->status = MC_DNS_SERVFAIL;
+		break;
+	case LDNS_RCODE_REFUSED:
+		a->status = MC_DNS_REFUSED;
+		break;
+	default:
+		a->status = MC_DNS_ERROR;
+		a->error = mc_asprintf("server answered %s", mc_dns_rcode_name(a->rcode));
+		break;
+	}
+	/* A server that hands back a CNAME loop or a chain longer than we follow
+	 * gets what a recursive resolver answers, and what the zone backend
+	 * gives for the same zone: SERVFAIL. */
+	if (!chain_ended && a->status == MC_DNS_NODATA) {
+		a->status = MC_DNS_SERVFAIL;
+		a->error = mc_asprintf("CNAME chain longer than %d (a loop?)", MC_DNS_MAX_CNAME);
+	}
+}
+
 /*
  * Walk the answer section the way a stub resolver reads a recursive
  * server's reply: from the name asked, follow CNAMEs (bounded), then keep
@@ -193,33 +245,7 @@ mc_status mc_dns_answer_from_pkt(mc_dns_answer *a, const ldns_pkt *pkt)
 		if (!name)
 			return MC_ENOMEM;
 	}
-	a->rcode = ldns_pkt_get_rcode(pkt);
-	a->ad = ldns_pkt_ad(pkt);
-	switch (a->rcode) {
-	case LDNS_RCODE_NOERROR:
-		a->status = found ? MC_DNS_OK : MC_DNS_NODATA;
-		break;
-	case LDNS_RCODE_NXDOMAIN:
-		a->status = MC_DNS_NXDOMAIN;
-		break;
-	case LDNS_RCODE_SERVFAIL:
-		a->status = MC_DNS_SERVFAIL;
-		break;
-	case LDNS_RCODE_REFUSED:
-		a->status = MC_DNS_REFUSED;
-		break;
-	default:
-		a->status = MC_DNS_ERROR;
-		a->error = mc_asprintf("server answered %s", mc_dns_rcode_name(a->rcode));
-		break;
-	}
-	/* A server that hands back a CNAME loop or a chain longer than we follow
-	 * gets what a recursive resolver answers, and what the zone backend
-	 * gives for the same zone: SERVFAIL. */
-	if (!chain_ended && a->status == MC_DNS_NODATA) {
-		a->status = MC_DNS_SERVFAIL;
-		a->error = mc_asprintf("CNAME chain longer than %d (a loop?)", MC_DNS_MAX_CNAME);
-	}
+	mc_dns_answer_set_status(a, ldns_pkt_get_rcode(pkt), ldns_pkt_ad(pkt), found, chain_ended);
 out:
 	ldns_rdf_deep_free(name);
 	return st;

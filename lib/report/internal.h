@@ -22,6 +22,10 @@ json_t *mc_json_str(const char *s);
  * writes (tests/unit/test_report.c checks it), without jansson's
  * per-character output callbacks. */
 void mc_json_write(mc_buf *b, const json_t *j);
+/* Between these, jansson allocates from this thread's render arena; every
+ * tree made in between must be let go (json_decref) before the end. */
+void mc_json_arena_begin(void);
+void mc_json_arena_end(void);
 /* {"schema_version", "command"}: every command's object starts so. */
 json_t *mc_json_head(const char *command);
 /* Add "findings": every command's object ends so -- then "dns", which

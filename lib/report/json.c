@@ -1,4 +1,5 @@
 /* JSON pieces shared by every command: head, findings, DNS log, strings. */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -6,6 +7,85 @@
 
 #include "common/util.h"
 #include "report/internal.h"
+
+/*
+ * The arena of a render: while a result is built as a jansson tree, written
+ * and let go, jansson's allocations come from this thread's blocks (bump
+ * allocation, and a free that does nothing), and the blocks are reused by
+ * the next render. A domain's tree is a thousand small objects: malloc and
+ * free of each cost as much as writing them out. Outside a render (and for
+ * what was allocated outside one) jansson gets malloc and free.
+ */
+struct block {
+	struct block *next;
+	size_t used, cap;
+	_Alignas(16) unsigned char data[];
+};
+
+#define BLOCK_SIZE (64 * 1024)
+
+static _Thread_local struct {
+	struct block *blocks; /* the newest first */
+	bool on;
+} arena;
+
+static void *arena_malloc(size_t n)
+{
+	struct block *b = arena.blocks;
+
+	if (!arena.on)
+		return malloc(n);
+	n = (n + 15) & ~(size_t)15;
+	if (!b || b->cap - b->used < n) {
+		size_t cap = n > BLOCK_SIZE ? n : BLOCK_SIZE;
+
+		if (!(b = malloc(sizeof(*b) + cap)))
+			return NULL;
+		*b = (struct block){.next = arena.blocks, .cap = cap};
+		arena.blocks = b;
+	}
+	b->used += n;
+	return b->data + b->used - n;
+}
+
+static void arena_free(void *p)
+{
+	for (const struct block *b = arena.blocks; p && b; b = b->next)
+		if ((unsigned char *)p >= b->data && (unsigned char *)p < b->data + b->cap)
+			return; /* the arena's: let go with it */
+	free(p);
+}
+
+static pthread_once_t arena_once = PTHREAD_ONCE_INIT;
+
+static void arena_install(void)
+{
+	json_set_alloc_funcs(arena_malloc, arena_free);
+}
+
+void mc_json_arena_begin(void)
+{
+	pthread_once(&arena_once, arena_install);
+	arena.on = true;
+}
+
+void mc_json_arena_end(void)
+{
+	struct block *keep = arena.blocks;
+
+	arena.on = false;
+	if (!keep)
+		return;
+	/* keep the first block made (the last of the list) for the next render */
+	while (keep->next) {
+		struct block *next = keep->next;
+
+		free(keep);
+		keep = next;
+	}
+	keep->used = 0;
+	arena.blocks = keep;
+}
 
 /* Length of the valid UTF-8 sequence at s (RFC 3629), 0 when invalid. */
 static size_t utf8_seq(const unsigned char *s, size_t left)

@@ -42,24 +42,39 @@ static const struct renderer renderers[] = {
 	                        DNS(mc_feedback_result)},
 };
 
+/* A result's tree, built, written as text and let go in the render arena.
+ * Returns the text (NULL: out of memory) with room to go on. */
+static mc_buf tree_text(json_t *(*build)(const void *), const void *result)
+{
+	mc_buf b = {0};
+	json_t *obj;
+
+	mc_grow(&b.s, &b.cap, 16384, 1); /* most reports fit: few reallocations */
+	mc_json_arena_begin();
+	if ((obj = build(result))) {
+		mc_json_write(&b, obj);
+		json_decref(obj);
+	}
+	mc_json_arena_end();
+	if (!obj)
+		mc_buf_free(&b);
+	return b;
+}
+
 /* One object on one line (NDJSON when there are several), its DNS log
  * (NULL: an empty one) appended as its last member "dns", written with one
  * fwrite: json_dumpf writes token by token, which costs a batch verify as
- * much as building the object. Takes obj. */
-static mc_status json_line(json_t *obj, void (*more)(mc_buf *, const void *),
+ * much as building the object. b holds the object's text; freed here. */
+static mc_status json_line(mc_buf b, void (*more)(mc_buf *, const void *),
                            const void *result, const mc_dns_log *dns, FILE *fp)
 {
 	char *log = NULL;
-	mc_buf b = {0};
 	mc_status st = MC_OK;
 	bool full;
 
-	if (!obj)
+	if (!b.s)
 		return mc_error_set(MC_ENOMEM, "out of memory");
-	mc_grow(&b.s, &b.cap, 16384, 1); /* most reports fit: few reallocations */
-	mc_json_write(&b, obj);
-	json_decref(obj);
-	if (more && b.s) { /* {...} -> {...,"more":...} */
+	if (more) { /* {...} -> {...,"more":...} */
 		b.len--;
 		more(&b, result);
 		mc_buf_add(&b, "}", 1);
@@ -95,7 +110,11 @@ mc_status mc_render_error(const char *command, const char *code, const char *mes
 	json_object_set_new(e, "code", json_string(code));
 	json_object_set_new(e, "message", mc_json_bytes(message ? message : "", len));
 	json_object_set_new(o, "error", e);
-	st = json_line(o, NULL, NULL, NULL, fp);
+	mc_buf b = {0};
+
+	mc_json_write(&b, o);
+	json_decref(o);
+	st = json_line(b, NULL, NULL, NULL, fp);
 	if (st == MC_OK && ferror(fp))
 		st = mc_error_set(MC_EIO, "cannot write output");
 	return st;
@@ -109,7 +128,7 @@ mc_status mc_render(mc_result_kind kind, const void *result,
 	if (!r->json || !r->text) /* a weak renderer this program did not link */
 		return mc_error_set(MC_EINVAL, "this program has no renderer for that result");
 	if (opts->format == MC_FORMAT_JSON) {
-		mc_status st = json_line(r->json(result), r->json_more, result,
+		mc_status st = json_line(tree_text(r->json, result), r->json_more, result,
 		                         r->dns_offset == SIZE_MAX ? &(mc_dns_log){0}
 		                         : (const mc_dns_log *)((const char *)result + r->dns_offset), fp);
 
