@@ -799,23 +799,40 @@ static mc_status fly(const struct net *n, struct pool *p, struct flight *fl, siz
 	}
 }
 
-/* A random id that no other flight of the same socket has, from a block of
- * random bytes drawn once per window (OpenSSL's DRBG: no system call per
- * id, as glibc's arc4random makes). */
-static void pick_id(struct flight *fl, size_t i, const uint16_t *random, size_t *next)
+/* Random query ids from a block this thread draws from OpenSSL's DRBG
+ * when it runs out (no system call per id, as glibc's arc4random makes;
+ * OpenSSL itself asks getpid() once per draw). */
+#define ID_BLOCK 1024
+static _Thread_local struct {
+	uint16_t ids[ID_BLOCK];
+	size_t left;
+} random_ids;
+
+static bool random_id(uint16_t *id)
+{
+	if (!random_ids.left) {
+		if (RAND_bytes((unsigned char *)random_ids.ids, sizeof(random_ids.ids)) != 1)
+			return false;
+		random_ids.left = ID_BLOCK;
+	}
+	*id = random_ids.ids[--random_ids.left];
+	return true;
+}
+
+/* A random id that no other flight of the same socket has. */
+static bool pick_id(struct flight *fl, size_t i)
 {
 	for (;;) {
-		uint16_t id = random[*next % (WINDOW * 2)];
+		uint16_t id;
 		bool taken = false;
 
-		(*next)++;
-		if (*next % (WINDOW * 2) == 0)
-			id ^= (uint16_t)(*next * 40503u); /* past the block: still distinct */
+		if (!random_id(&id))
+			return false;
 		for (size_t k = 0; k < i && !taken; k++)
 			taken = fl[k].slot == fl[i].slot && fl[k].id == id;
 		if (!taken) {
 			set_id(&fl[i], id);
-			return;
+			return true;
 		}
 	}
 }
@@ -844,13 +861,6 @@ static mc_status net_resolve(void *state, mc_dns_answer **answers, size_t n)
 	for (size_t base = 0; st == MC_OK && base < n; base += WINDOW) {
 		size_t count = n - base < WINDOW ? n - base : WINDOW;
 
-		uint16_t random[WINDOW * 2];
-		size_t next = 0;
-
-		if (RAND_bytes((unsigned char *)random, sizeof(random)) != 1) {
-			st = mc_error_set(MC_EIO, "no random numbers for DNS query ids");
-			break;
-		}
 		memset(fl, 0, count * sizeof(*fl));
 		pool_renew(pool);
 		pool->n = (int)((count + PER_SOCKET - 1) / PER_SOCKET);
@@ -867,8 +877,13 @@ static mc_status net_resolve(void *state, mc_dns_answer **answers, size_t n)
 				fl[i].done = true;
 				continue;
 			}
-			pick_id(fl, i, random, &next);
+			if (!pick_id(fl, i)) {
+				st = mc_error_set(MC_EIO, "no random numbers for DNS query ids");
+				break;
+			}
 		}
+		if (st != MC_OK)
+			break;
 		st = fly(net, pool, fl, count, &sends);
 		for (size_t i = 0; i < count; i++)
 			if (!fl[i].done)
