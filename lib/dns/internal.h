@@ -54,12 +54,10 @@ bool mc_dns_answer_same(const mc_dns_answer *a, const mc_dns_answer *b);
 /* The status of an answer from its rcode, AD bit, whether records of the
  * type asked were found and whether the CNAME chain ended (else SERVFAIL). */
 void mc_dns_answer_set_status(mc_dns_answer *a, int rcode, bool ad, bool found, bool chain_ended);
-/* A response read without ldns (wire.c): MC_EPARSE when it is not one
- * that reader takes (then ldns reads it); else what
- * mc_dns_answer_from_pkt gives for ldns's packet of it. */
+/* A response read without ldns (wire.c): MC_EPARSE when that reader does
+ * not take it (or it is truncated), nothing filled: then ldns reads it;
+ * else what mc_dns_answer_from_pkt gives for ldns's packet of it. */
 mc_status mc_dns_answer_from_wire(mc_dns_answer *a, const uint8_t *wire, size_t len);
-/* Whether wire.c takes the whole response, and its TC bit and rcode. */
-mc_status mc_dns_wire_header(const uint8_t *wire, size_t len, bool *tc, int *rcode);
 /* ldns name -> our string form (lower case, no trailing dot, "." for root). */
 char *mc_dns_rdf_name(const ldns_rdf *rdf);
 

@@ -467,10 +467,11 @@ static mc_status keep_wire(mc_dns_answer *a, const uint8_t *wire, size_t len)
 }
 
 /* Fill f's answer from a response: through wire.c, or ldns's packet where
- * wire.c declines. MC_EPARSE when ldns cannot read it either (nothing
- * filled), MC_ENOMEM, or MC_OK; the response kept for DNSSEC. */
+ * wire.c declines. MC_EPARSE when ldns cannot read it either; a truncated
+ * response (when truncated is not NULL) sets *truncated to its rcode and
+ * fills nothing. Else MC_ENOMEM or MC_OK, the response kept for DNSSEC. */
 static mc_status read_answer(const struct net *n, struct flight *f, const uint8_t *wire,
-                             size_t size)
+                             size_t size, int *truncated)
 {
 	mc_status st = mc_dns_answer_from_wire(f->a, wire, size);
 
@@ -480,6 +481,11 @@ static mc_status read_answer(const struct net *n, struct flight *f, const uint8_
 		if (ldns_wire2pkt(&pkt, wire, size) != LDNS_STATUS_OK) {
 			ldns_pkt_free(pkt);
 			return MC_EPARSE;
+		}
+		if (truncated && ldns_pkt_tc(pkt)) {
+			*truncated = ldns_pkt_get_rcode(pkt);
+			ldns_pkt_free(pkt);
+			return MC_OK;
 		}
 		st = mc_dns_answer_from_pkt(f->a, pkt);
 		ldns_pkt_free(pkt);
@@ -552,7 +558,7 @@ static mc_status tcp_step(const struct net *n, struct flight *f)
 		return MC_OK;
 	}
 	if (!wire_matches(f, f->tcp.buf + 2, f->tcp.need - 2) ||
-	    (st = read_answer(n, f, f->tcp.buf + 2, f->tcp.need - 2)) == MC_EPARSE) {
+	    (st = read_answer(n, f, f->tcp.buf + 2, f->tcp.need - 2, NULL)) == MC_EPARSE) {
 		tcp_failed(f, "the answer of %s over TCP is malformed or is not the answer to the "
 		           "question", who);
 		return MC_OK;
@@ -566,25 +572,15 @@ static mc_status tcp_step(const struct net *n, struct flight *f)
 static mc_status take_answer(const struct net *n, struct flight *f, size_t server,
                              const uint8_t *wire, size_t size)
 {
-	bool tc;
-	int rcode;
-	mc_status st;
+	int truncated = -1;
+	mc_status st = read_answer(n, f, wire, size, &truncated);
 
-	if (mc_dns_wire_header(wire, size, &tc, &rcode) != MC_OK) { /* ask ldns */
-		ldns_pkt *pkt = NULL;
-
-		if (ldns_wire2pkt(&pkt, wire, size) != LDNS_STATUS_OK)
-			return MC_OK; /* malformed: keep waiting for a good one */
-		tc = ldns_pkt_tc(pkt);
-		rcode = ldns_pkt_get_rcode(pkt);
-		ldns_pkt_free(pkt);
-	}
-	if (tc) {
-		tcp_start(n, f, server, rcode);
+	if (st == MC_EPARSE)
+		return MC_OK; /* malformed: keep waiting for a good one */
+	if (truncated >= 0) {
+		tcp_start(n, f, server, truncated);
 		return MC_OK;
 	}
-	if ((st = read_answer(n, f, wire, size)) == MC_EPARSE)
-		return MC_OK;
 	finish(f);
 	return st;
 }

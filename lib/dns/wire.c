@@ -27,13 +27,21 @@ enum {
 	T_AAAA = 28, T_OPT = 41, T_SPF = 99,
 };
 
-#define MAX_RECORDS 256   /* in the answer section; more: ldns reads it */
+#define MAX_RECORDS 64    /* in the answer section; more: ldns reads it */
 
 struct rec {
-	size_t owner;         /* where the owner name starts */
+	char owner[256];      /* its text; "" for the root (OPT) */
 	uint16_t type;
 	uint32_t ttl;
 	size_t rdata, rdlen;
+};
+
+/* A response read once: its flags and the records of its answer section. */
+struct msg {
+	bool tc, ad;
+	int rcode;
+	size_t n;
+	struct rec answers[MAX_RECORDS];
 };
 
 static uint16_t u16(const uint8_t *p)
@@ -106,14 +114,6 @@ static bool read_name(const uint8_t *w, size_t len, size_t *pos, char text[256])
 	return true;
 }
 
-/* Whether the name at pos is the text name (plain, folded, no trailing dot). */
-static bool name_is(const uint8_t *w, size_t len, size_t pos, const char *name)
-{
-	char text[256];
-
-	return read_name(w, len, &pos, text) && strcmp(text, name) == 0;
-}
-
 /* A record's data exactly as its type lays it out. */
 static bool rdata_ok(const uint8_t *w, size_t len, uint16_t type, size_t at, size_t rdlen)
 {
@@ -150,11 +150,15 @@ static bool rdata_ok(const uint8_t *w, size_t len, uint16_t type, size_t at, siz
 /* One record at *pos: its owner, fixed fields and data checked. */
 static bool read_record(const uint8_t *w, size_t len, size_t *pos, int section, struct rec *r)
 {
-	char text[256];
-	size_t owner = *pos;
+	bool root = *pos < len && w[*pos] == 0;
 
-	r->owner = *pos;
-	if (!read_name(w, len, pos, NULL) || *pos + 10 > len)
+	if (root) {
+		r->owner[0] = '\0';
+		++*pos;
+	} else if (!read_name(w, len, pos, r->owner)) {
+		return false;
+	}
+	if (*pos + 10 > len)
 		return false;
 	r->type = u16(w + *pos);
 	r->ttl = (uint32_t)u16(w + *pos + 4) << 16 | u16(w + *pos + 6);
@@ -163,9 +167,9 @@ static bool read_record(const uint8_t *w, size_t len, size_t *pos, int section, 
 	if (r->rdata + r->rdlen > len)
 		return false;
 	*pos = r->rdata + r->rdlen;
-	if (r->type == T_OPT) /* EDNS, in the additional section only */
-		return section == 3 && w[r->owner] == 0;
-	if (!read_name(w, len, &owner, text))
+	if (r->type == T_OPT) /* EDNS, in the additional section only, at the root */
+		return section == 3 && root;
+	if (root)
 		return false; /* a record at the root: ldns's text for it is "." */
 	return rdata_ok(w, len, r->type, r->rdata, r->rdlen);
 }
@@ -175,11 +179,9 @@ static mc_status add_record(mc_dns_answer *a, const uint8_t *w, size_t len, cons
 {
 	mc_dns_rr out = {.type = r->type, .ttl = r->ttl};
 	char text[256];
-	size_t p = r->owner, cap = a->n_rrs;
+	size_t p = r->rdata, cap = a->n_rrs;
 
-	read_name(w, len, &p, text); /* checked by read_record */
-	out.owner = mc_strdup(text);
-	p = r->rdata;
+	out.owner = mc_strdup(r->owner);
 	switch (r->type) {
 	case T_A:
 	case T_AAAA: {
@@ -262,7 +264,7 @@ static mc_status take_records(mc_dns_answer *a, const uint8_t *w, size_t len,
 		const struct rec *cname = NULL;
 
 		for (size_t i = 0; i < n; i++) {
-			if (!name_is(w, len, recs[i].owner, name))
+			if (strcmp(recs[i].owner, name) != 0)
 				continue;
 			if (recs[i].type == a->type) {
 				if ((st = add_record(a, w, len, &recs[i])) != MC_OK)
@@ -285,49 +287,43 @@ static mc_status take_records(mc_dns_answer *a, const uint8_t *w, size_t len,
 	return MC_OK;
 }
 
-mc_status mc_dns_wire_header(const uint8_t *w, size_t len, bool *tc, int *rcode)
+/* The whole response read and checked into m; false when this reader does
+ * not take it. */
+static bool read_msg(const uint8_t *w, size_t len, struct msg *m)
 {
 	size_t pos = 12;
-	struct rec r;
+	struct rec other;
 
-	if (len < 12)
-		return MC_EPARSE;
+	if (len < 12 || u16(w + 6) > MAX_RECORDS)
+		return false;
+	m->n = u16(w + 6);
 	for (int s = 0; s < 4; s++)
 		for (unsigned i = 0; i < u16(w + 4 + 2 * s); i++) {
 			if (s == 0) { /* the question: a name, a type and a class */
 				if (!read_name(w, len, &pos, NULL) || (pos += 4) > len)
-					return MC_EPARSE;
-			} else if (!read_record(w, len, &pos, s, &r)) {
-				return MC_EPARSE;
+					return false;
+			} else if (!read_record(w, len, &pos, s, s == 1 ? &m->answers[i] : &other)) {
+				return false;
 			}
 		}
-	if (pos != len)
-		return MC_EPARSE;
-	*tc = w[2] & 0x02;
-	*rcode = w[3] & 0x0f;
-	return MC_OK;
+	m->tc = w[2] & 0x02;
+	m->ad = w[3] & 0x20;
+	m->rcode = w[3] & 0x0f;
+	return pos == len;
 }
 
 mc_status mc_dns_answer_from_wire(mc_dns_answer *a, const uint8_t *w, size_t len)
 {
-	struct rec recs[MAX_RECORDS];
+	struct msg m;
 	char asked[256];
-	size_t pos = 12, n = 0;
-	bool found = false, chain_ended = false, tc;
-	int rcode;
+	bool found = false, chain_ended = false;
 	mc_status st;
 
-	if (!plain_name(a->name, asked) || mc_dns_wire_header(w, len, &tc, &rcode) != MC_OK ||
-	    u16(w + 6) > MAX_RECORDS)
+	/* a truncated response is not the answer: ldns reads it for its retry */
+	if (!read_msg(w, len, &m) || m.tc || !plain_name(a->name, asked))
 		return MC_EPARSE;
-	for (unsigned i = 0; i < u16(w + 4); i++) { /* past the question (checked above) */
-		read_name(w, len, &pos, NULL);
-		pos += 4;
-	}
-	for (; n < u16(w + 6); n++)
-		read_record(w, len, &pos, 1, &recs[n]);
-	if ((st = take_records(a, w, len, recs, n, asked, &found, &chain_ended)) != MC_OK)
+	if ((st = take_records(a, w, len, m.answers, m.n, asked, &found, &chain_ended)) != MC_OK)
 		return st;
-	mc_dns_answer_set_status(a, rcode, (w[3] & 0x20) != 0, found, chain_ended);
+	mc_dns_answer_set_status(a, m.rcode, m.ad, found, chain_ended);
 	return MC_OK;
 }

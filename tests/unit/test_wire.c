@@ -69,27 +69,22 @@ static unsigned rnd(unsigned n)
 static void compare(const uint8_t *w, size_t len, size_t *taken, size_t *agreed)
 {
 	ldns_pkt *pkt = NULL;
-	bool ldns_ok = ldns_wire2pkt(&pkt, w, len) == LDNS_STATUS_OK, tc;
-	int rcode;
+	bool ldns_ok = ldns_wire2pkt(&pkt, w, len) == LDNS_STATUS_OK;
 
-	if (mc_dns_wire_header(w, len, &tc, &rcode) == MC_OK) {
-		CHECK(ldns_ok);
-		if (ldns_ok)
-			CHECK(tc == ldns_pkt_tc(pkt) && rcode == (int)ldns_pkt_get_rcode(pkt));
-	}
-	for (size_t q = 0; ldns_ok && q < sizeof(asked) / sizeof(asked[0]); q++)
+	for (size_t q = 0; q < sizeof(asked) / sizeof(asked[0]); q++)
 		for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
 			mc_dns_answer *a = mc_dns_answer_new(asked[q], types[t]);
 			mc_dns_answer *b = mc_dns_answer_new(asked[q], types[t]);
 			mc_status sb = mc_dns_answer_from_wire(b, w, len);
 
-			if (sb != MC_EPARSE) {
-				mc_status sa = mc_dns_answer_from_pkt(a, pkt);
+			if (sb != MC_EPARSE) { /* taken: ldns takes it too, and agrees */
+				mc_status sa = ldns_ok ? mc_dns_answer_from_pkt(a, pkt) : MC_EPARSE;
+				bool same = sa == sb && (sa != MC_OK || mc_dns_answer_same(a, b));
 
 				(*taken)++;
-				CHECK(sa == sb);
-				CHECK(sa != MC_OK || mc_dns_answer_same(a, b));
-				*agreed += sa == sb && (sa != MC_OK || mc_dns_answer_same(a, b));
+				CHECK(ldns_ok && !ldns_pkt_tc(pkt));
+				CHECK(same);
+				*agreed += same;
 			}
 			mc_dns_answer_free(a);
 			mc_dns_answer_free(b);
