@@ -65,7 +65,7 @@ const char *mc_tags_parse(const char *s, size_t len, mc_tags *out, size_t *pos)
 static const mc_tag *find(const mc_tags *tags, const char *name)
 {
 	for (size_t i = 0; i < tags->n; i++)
-		if (strcmp(tags->t[i].name, name) == 0)
+		if (tags->t[i].name[0] == name[0] && strcmp(tags->t[i].name, name) == 0)
 			return &tags->t[i];
 	return NULL;
 }

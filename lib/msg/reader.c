@@ -372,7 +372,9 @@ void mc_message_clear(mc_message *msg)
 const mc_header *mc_message_find(const mc_message *msg, const char *name, size_t *i)
 {
 	for (; *i < msg->n_headers; (*i)++)
-		if (strcasecmp(msg->headers[*i].name, name) == 0)
+		/* the first letters compared first: most names differ there */
+		if ((msg->headers[*i].name[0] | 0x20) == (name[0] | 0x20) &&
+		    strcasecmp(msg->headers[*i].name, name) == 0)
 			return &msg->headers[(*i)++];
 	return NULL;
 }

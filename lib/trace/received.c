@@ -36,8 +36,11 @@ static enum clause keyword(const struct token *t)
 
 	if (t->comment)
 		return C_NONE;
+	if (t->n < 2 || t->n > 4)
+		return C_NONE;
 	for (int i = 0; i < 6; i++)
-		if (t->n == strlen(words[i]) && strncasecmp(t->s, words[i], t->n) == 0)
+		if ((t->s[0] | 0x20) == words[i][0] && t->n == strlen(words[i]) &&
+		    strncasecmp(t->s, words[i], t->n) == 0)
 			return (enum clause)(i + 1);
 	return C_NONE;
 }
@@ -151,7 +154,7 @@ static bool contains(const struct token *t, const char *word)
 	size_t n = strlen(word);
 
 	for (size_t i = 0; i + n <= t->n; i++)
-		if (strncasecmp(t->s + i, word, n) == 0)
+		if ((t->s[i] | 0x20) == (word[0] | 0x20) && strncasecmp(t->s + i, word, n) == 0)
 			return true;
 	return false;
 }
@@ -162,7 +165,8 @@ static char *after(const struct token *t, const char *key)
 	size_t n = strlen(key);
 
 	for (size_t i = 0; i + n < t->n; i++) {
-		if (strncasecmp(t->s + i, key, n) != 0 || (i && isalnum((unsigned char)t->s[i - 1])))
+		if ((t->s[i] | 0x20) != (key[0] | 0x20) || strncasecmp(t->s + i, key, n) != 0 ||
+		    (i && isalnum((unsigned char)t->s[i - 1])))
 			continue;
 		size_t k = i + n, e;
 
