@@ -115,6 +115,17 @@ speed=$(taskset -c 0 openssl speed -seconds 2 rsa2048 ed25519 2>/dev/null | awk 
 read -r rsa_s ed_s <<<"$speed"
 echo "crypto alone on this CPU (openssl speed, one core, verifications/s): rsa-2048 $rsa_s, ed25519 $ed_s"
 echo "verify -q: $(awk "BEGIN{printf \"%.2f\", $q_rate/$rsa_s}")x the RSA-2048 verifications/s (goal 0.3); --json: $(awk "BEGIN{printf \"%.2f\", $mc_rate/$q_rate}")x the -q rate (goal 0.5); --jobs 2: $(awk "BEGIN{printf \"%.2f\", $j_rate/$q_rate}")x (goal 1.8)"
+# The goals' ratios again, each round measured back to back on core 0 (a
+# shared VM's speed drifts within minutes: a ratio of two numbers taken
+# minutes apart says as much about the drift as about mailcheck)
+for round in 1 2 3; do
+	/usr/bin/time -f "%e" -o "$tmp/rq" taskset -c 0 "$build/mailcheck" $zones --now "$MAILCHECK_NOW" -q verify "$tmp/batch.mbox" > /dev/null || true
+	/usr/bin/time -f "%e" -o "$tmp/rj" taskset -c 0 "$build/mailcheck" $zones --now "$MAILCHECK_NOW" --json verify "$tmp/batch.mbox" > /dev/null || true
+	r_rsa=$(taskset -c 0 openssl speed -seconds 1 rsa2048 2>/dev/null | awk '/^rsa 2048/{print $NF}')
+	r_q=$(rate "$n" "$(cat "$tmp/rq")")
+	r_j=$(rate "$n" "$(cat "$tmp/rj")")
+	echo "round $round: -q $r_q/s, --json $r_j/s, openssl rsa-2048 $r_rsa/s: -q $(awk "BEGIN{printf \"%.2f\", $r_q/$r_rsa}")x openssl (goal 0.3), --json $(awk "BEGIN{printf \"%.2f\", $r_j/$r_q}")x -q (goal 0.5)"
+done
 if [ -f "${MAILCHECK_SUITES:-../shared/suites}/arc/arc-draft-validation-tests.json" ]; then
 	t0=$EPOCHREALTIME
 	arc=$(python3 tests/arc/run_suite.py "$build/mailcheck" "${MAILCHECK_SUITES:-../shared/suites}/arc" | tail -1)

@@ -57,15 +57,31 @@ static void arena_free(void *p)
 }
 
 static pthread_once_t arena_once = PTHREAD_ONCE_INIT;
+static pthread_key_t arena_key;  /* set in a thread that has blocks: frees them at its end */
+static bool arena_key_made;
+
+static void arena_release(void *unused)
+{
+	(void)unused;
+	while (arena.blocks) {
+		struct block *next = arena.blocks->next;
+
+		free(arena.blocks);
+		arena.blocks = next;
+	}
+}
 
 static void arena_install(void)
 {
+	arena_key_made = pthread_key_create(&arena_key, arena_release) == 0;
 	json_set_alloc_funcs(arena_malloc, arena_free);
 }
 
 void mc_json_arena_begin(void)
 {
 	pthread_once(&arena_once, arena_install);
+	if (arena_key_made && !pthread_getspecific(arena_key))
+		pthread_setspecific(arena_key, &arena); /* any non-NULL value: the destructor runs */
 	arena.on = true;
 }
 
