@@ -30,6 +30,7 @@ struct mc_dkim_verifier {
 	size_t n_bodies, cap_bodies;
 	dkim_od *od;             /* libopendkim beside, with mc_dkim_compare */
 	bool compare;
+	bool lone_cr, ended_cr;  /* with od: the body holds a CR that ends no line */
 };
 
 mc_status mc_dkim_verifier_new(mc_dkim_verifier **out, mc_resolver *r, time_t now)
@@ -212,8 +213,17 @@ mc_status mc_dkim_body(mc_dkim_verifier *v, const char *chunk, size_t len)
 {
 	for (size_t i = 0; i < v->n_bodies; i++)
 		dkim_bh_update(v->bodies[i], chunk, len);
-	if (v->od)
+	if (v->od) {
 		dkim_od_body(v->od, chunk, len);
+		/* a CR not followed by LF, also across chunks: libopendkim drops it */
+		if (len && v->ended_cr && chunk[0] != '\n')
+			v->lone_cr = true;
+		for (const char *cr = memchr(chunk, '\r', len); cr && !v->lone_cr;
+		     cr = memchr(cr + 1, '\r', len - (size_t)(cr + 1 - chunk)))
+			v->lone_cr = cr + 1 < chunk + len && cr[1] != '\n';
+		if (len)
+			v->ended_cr = chunk[len - 1] == '\r';
+	}
 	return MC_OK;
 }
 
@@ -669,8 +679,12 @@ static char *from_domain(const mc_message *msg, mc_findings *f)
 
 /* Why libopendkim decides otherwise than mailcheck on a signature: the rule
  * one of them applies. */
-static const char *disagreement(const mc_dkim_sig *s, const dkim_od_sig *od)
+static const char *disagreement(const mc_dkim_sig *s, const dkim_od_sig *od, bool lone_cr)
 {
+	if (lone_cr && ((s->reason && !strcmp(s->reason, "body_hash_mismatch") && od->pass) ||
+	                (!s->reason && !od->pass && od->error && strstr(od->error, "body hash"))))
+		return "RFC 6376 3.4.4: a CR that ends no line is body text and is hashed (as "
+		       "dkimpy does); libopendkim drops it";
 	if (s->reason && !strcmp(s->reason, "rsa_sha1"))
 		return "RFC 8301 3.1: verifiers must not accept rsa-sha1; libopendkim accepts it";
 	if (od->pass && s->reason && !strcmp(s->reason, "expired"))
@@ -722,7 +736,7 @@ static void compare_findings(mc_dkim_verifier *v, mc_dkim_result *res)
 			"OpenDKIM-based receivers verify) says %s%s%s -- %s",
 			s->domain ? s->domain : "?", s->selector ? s->selector : "?",
 			ours ? "pass" : s->reason, o->pass ? "pass" : "fail",
-			o->error ? ": " : "", o->error ? o->error : "", disagreement(s, o)),
+			o->error ? ": " : "", o->error ? o->error : "", disagreement(s, o, v->lone_cr)),
 			"receivers differ on this signature: fix what the rule names so that every "
 			"receiver agrees");
 	}
