@@ -27,6 +27,8 @@ KNOWN = {
     "dkim/opendkim_rsa_sha1": "RFC 8301 3.1, as above",
     "dkim/key_pkcs1": "RFC 6376 3.6.1 allows p= as PKCS#1 RSAPublicKey; libopendkim reads "
                       "only SubjectPublicKeyInfo",
+    "dkim/lone_cr_in_body": "RFC 6376 3.4.4: a CR that ends no line is body text and is "
+                            "hashed (dkimpy too); libopendkim drops it",
 }
 
 
