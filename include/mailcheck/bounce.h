@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #include "mailcheck/dns.h"
-#include "mailcheck/report.h"
+#include "mailcheck/findings.h"
 #include "mailcheck/status.h"
 #include "mailcheck/verify.h"
 

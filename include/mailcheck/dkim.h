@@ -15,7 +15,7 @@
 
 #include "mailcheck/dns.h"
 #include "mailcheck/msg.h"
-#include "mailcheck/report.h"
+#include "mailcheck/findings.h"
 #include "mailcheck/verdict.h"
 
 #define MC_DKIM_MAX_SIGNATURES 50 /* more are ignored, with a finding */

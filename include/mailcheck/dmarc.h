@@ -11,7 +11,7 @@
 #include <stdbool.h>
 
 #include "mailcheck/dns.h"
-#include "mailcheck/report.h"
+#include "mailcheck/findings.h"
 #include "mailcheck/verdict.h"
 
 #define MC_DMARC_MAX_WALK 8  /* RFC 9989: at most 8 queries in a tree walk */

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mailcheck/findings.h"
 #include "mailcheck/status.h"
 
 typedef struct mc_resolver mc_resolver;
@@ -237,5 +238,9 @@ char *mc_dns_name_fold(const char *name);
 /* NULL when the name can be asked in DNS (labels 1..63, at most 253
  * characters), else why not. */
 const char *mc_dns_name_problem(const char *name);
+
+/* Add the findings that the DNS log itself calls for (a truncated answer
+ * whose TCP retry failed: dns.tcp_failed), one per query. */
+void mc_findings_dns(mc_findings *f, const mc_dns_log *log);
 
 #endif

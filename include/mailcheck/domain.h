@@ -18,7 +18,7 @@
 #include "mailcheck/dns.h"
 #include "mailcheck/mx.h"
 #include "mailcheck/net.h"
-#include "mailcheck/report.h"
+#include "mailcheck/findings.h"
 #include "mailcheck/spf.h"
 
 #define MC_DOMAIN_MAX_SELECTORS 64 /* --selector plus the common ones */

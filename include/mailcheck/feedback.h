@@ -14,7 +14,7 @@
 #include <stdio.h>
 
 #include "mailcheck/dns.h"
-#include "mailcheck/report.h"
+#include "mailcheck/findings.h"
 #include "mailcheck/status.h"
 #include "mailcheck/verify.h"
 

@@ -124,4 +124,14 @@ typedef struct mc_address_list {
 mc_status mc_address_list_parse(const char *value, size_t len, mc_address_list *out);
 void mc_address_list_clear(mc_address_list *list);
 
+/* An RFC 5322 date-time ("Tue, 24 Nov 2026 10:00:00 +0000 (UTC)") to
+ * seconds since the epoch; -1 when it cannot be read. */
+long long mc_date_parse(const char *s);
+
+/* A time a user gives (--now): seconds since the epoch, an RFC 3339 date
+ * ("2026-11-23T10:00:00Z", "2026-11-23T11:00:00+01:00", or "2026-11-23" for
+ * midnight UTC) or an RFC 5322 date ("Mon, 23 Nov 2026 10:00:00 +0000").
+ * -1 when it is none of these. */
+long long mc_time_parse(const char *s);
+
 #endif

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "mailcheck/dns.h"
-#include "mailcheck/report.h"
+#include "mailcheck/findings.h"
 #include "mailcheck/verdict.h"
 
 typedef struct mc_mx_host {

@@ -1,5 +1,6 @@
 /*
- * lib/report: the findings model and the renderers.
+ * lib/report: the renderers (the findings model they render is
+ * mailcheck/findings.h, below the checks).
  *
  * A check fills a result struct (plain data: verdict, inputs, findings, DNS
  * log). mc_render() chooses the renderer -- JSON (jansson) or text -- in one
@@ -13,45 +14,9 @@
 #include <stdio.h>
 
 #include "mailcheck/dns.h"
+#include "mailcheck/findings.h"
 #include "mailcheck/status.h"
 #include "mailcheck/verdict.h"
-
-typedef enum mc_severity {
-	MC_SEV_INFO,
-	MC_SEV_WARNING,
-	MC_SEV_ERROR,
-} mc_severity;
-
-/* A finding: a stable dotted code (documented in docs/findings.md), how bad
- * it is, a sentence for people, and what to change (may be NULL). */
-typedef struct mc_finding {
-	char *code;
-	mc_severity severity;
-	char *message;
-	char *hint;
-} mc_finding;
-
-typedef struct mc_findings {
-	mc_finding *items;
-	size_t n, cap;
-} mc_findings;
-
-/* Append a finding; returns it (to add a hint) or NULL when out of memory.
- * A NULL list discards the finding unformatted (a check run for its
- * verdict alone) and returns NULL. */
-mc_finding *mc_finding_add(mc_findings *f, const char *code, mc_severity sev,
-                           const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-/* Set the hint of a finding (no-op on NULL). */
-void mc_finding_hint(mc_finding *finding, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void mc_findings_clear(mc_findings *f);
-/* True when some finding has at least this severity. */
-bool mc_findings_any(const mc_findings *f, mc_severity at_least);
-const char *mc_severity_name(mc_severity s);
-/* Add the findings that the DNS log itself calls for (a truncated answer
- * whose TCP retry failed: dns.tcp_failed), one per query. */
-void mc_findings_dns(mc_findings *f, const mc_dns_log *log);
 
 typedef enum mc_format {
 	MC_FORMAT_TEXT,

@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "mailcheck/dns.h"
-#include "mailcheck/report.h"
+#include "mailcheck/findings.h"
 #include "mailcheck/verdict.h"
 
 /* RFC 7208 4.6.4 */

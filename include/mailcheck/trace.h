@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "mailcheck/msg.h"
-#include "mailcheck/report.h"
+#include "mailcheck/findings.h"
 
 /* One Received header, parsed. Fields are NULL when absent. */
 typedef struct mc_received {
@@ -32,16 +32,6 @@ typedef struct mc_received {
 
 mc_status mc_received_parse(const char *value, mc_received *out);
 void mc_received_clear(mc_received *r);
-
-/* An RFC 5322 date-time ("Tue, 24 Nov 2026 10:00:00 +0000 (UTC)") to
- * seconds since the epoch; -1 when it cannot be read. */
-long long mc_date_parse(const char *s);
-
-/* A time a user gives (--now): seconds since the epoch, an RFC 3339 date
- * ("2026-11-23T10:00:00Z", "2026-11-23T11:00:00+01:00", or "2026-11-23" for
- * midnight UTC) or an RFC 5322 date ("Mon, 23 Nov 2026 10:00:00 +0000").
- * -1 when it is none of these. */
-long long mc_time_parse(const char *s);
 
 /* One method result of an Authentication-Results header (RFC 8601), or of
  * a Received-SPF header (method "spf"). */

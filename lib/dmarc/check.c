@@ -3,6 +3,7 @@
  * domain (RFC 9989), with findings that say what it means, where reports
  * go, and where an RFC 7489 receiver (or libopendmarc) decides otherwise.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>

@@ -11,6 +11,7 @@
  *   - otherwise the record found at the name with the fewest labels;
  *   - with no record at all, the domain itself.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

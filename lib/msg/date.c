@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "mailcheck/trace.h"
+#include "mailcheck/msg.h"
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (civil calendar). */
 static long long days_from_civil(long long y, unsigned m, unsigned d)

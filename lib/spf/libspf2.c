@@ -19,6 +19,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spf2/spf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>

@@ -1,9 +1,9 @@
-/* The findings list: stable code, severity, message, hint. */
+/* The findings list: stable code, severity, message, hint (mailcheck/findings.h). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/util.h"
-#include "mailcheck/report.h"
+#include "mailcheck/findings.h"
 
 mc_finding *mc_finding_add(mc_findings *f, const char *code, mc_severity sev,
                            const char *fmt, ...)
@@ -71,32 +71,4 @@ const char *mc_severity_name(mc_severity s)
 	case MC_SEV_ERROR: return "error";
 	}
 	return "error";
-}
-
-void mc_findings_dns(mc_findings *f, const mc_dns_log *log)
-{
-	for (size_t i = 0; i < log->n; i++) {
-		const mc_dns_answer *a = log->entries[i].answer;
-		bool seen = false;
-
-		if (a->status != MC_DNS_TCP_FAILED)
-			continue;
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = log->entries[k].answer == a;
-		if (seen)
-			continue;
-		/* the reason alone, without the net backend's "... over TCP failed: " */
-		const char *why = a->error ? strstr(a->error, "TCP failed: ") : NULL;
-
-		why = why ? why + strlen("TCP failed: ") : a->error ? a->error : "no reason given";
-		/* RFC 7766 5: TCP is required of every DNS implementation */
-		mc_finding_hint(mc_finding_add(f, "dns.tcp_failed", MC_SEV_ERROR,
-			"the answer to %s %s was truncated (too large for UDP) and asking again over "
-			"TCP failed: %s; the partial answer was not used, so this lookup counts as a "
-			"DNS failure, not as a missing record", a->name, mc_dns_type_name(a->type), why),
-			"make sure that firewalls between this machine and the nameserver let DNS "
-			"over TCP port 53 through (RFC 7766 requires it); if the nameserver itself "
-			"does not answer over TCP, fix it -- large records (long SPF records, "
-			"2048-bit DKIM keys) are only ever fetched that way");
-	}
 }
