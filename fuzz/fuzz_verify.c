@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "mailcheck/msg.h"
+#include "mailcheck/report.h"
 #include "mailcheck/verify.h"
 #include "terminal_safe.h"
 
