@@ -82,6 +82,10 @@ size_t dkim_od_finish(dkim_od *o, dkim_od_sig **out);
 dkim_od_sig *dkim_od_match(dkim_od_sig *od, size_t n, bool *used, const char *d, const char *s,
                            const char *bh);
 void dkim_od_sigs_free(dkim_od_sig *sigs, size_t n);
+/* Why libopendkim decides otherwise than mailcheck on signature s: the
+ * rule one of them applies (lone_cr: the body holds a CR that ends no
+ * line), or "not one of the documented differences". */
+const char *dkim_od_disagreement(const mc_dkim_sig *s, const dkim_od_sig *od, bool lone_cr);
 void dkim_od_free(dkim_od *o);
 
 #endif

@@ -677,43 +677,6 @@ static char *from_domain(const mc_message *msg, mc_findings *f)
 	return d;
 }
 
-/* Why libopendkim decides otherwise than mailcheck on a signature: the rule
- * one of them applies. */
-static const char *disagreement(const mc_dkim_sig *s, const dkim_od_sig *od, bool lone_cr)
-{
-	if (lone_cr && ((s->reason && !strcmp(s->reason, "body_hash_mismatch") && od->pass) ||
-	                (!s->reason && !od->pass && od->error && strstr(od->error, "body hash"))))
-		return "RFC 6376 3.4.4: a CR that ends no line is body text and is hashed (as "
-		       "dkimpy does); libopendkim drops it";
-	if (s->reason && !strcmp(s->reason, "rsa_sha1"))
-		return "RFC 8301 3.1: verifiers must not accept rsa-sha1; libopendkim accepts it";
-	if (od->pass && s->reason && !strcmp(s->reason, "expired"))
-		return "RFC 6376 3.5 x=: mailcheck judges expiry by --now (or the clock); "
-		       "libopendkim always by the real clock";
-	if (!od->pass && s->reason && !strcmp(s->reason, "expired"))
-		return "RFC 6376 3.5 x=: libopendkim judges expiry by the real clock, mailcheck "
-		       "by --now";
-	if (od->error && (strstr(od->error, "expired") || strstr(od->error, "future")))
-		return "RFC 6376 3.5 t= and x=: libopendkim judges them by the real clock, mailcheck "
-		       "by --now";
-	if (!od->pass && s->key_pkcs1)
-		return "RFC 6376 3.6.1: p= may be a PKCS#1 RSAPublicKey; libopendkim reads only "
-		       "SubjectPublicKeyInfo";
-	if (s->reason && !strcmp(s->reason, "from_not_signed"))
-		return "RFC 6376 5.4: From must be signed; libopendkim does not require it";
-	if (s->reason && !strcmp(s->reason, "key_type_mismatch"))
-		return "RFC 6376 3.6.1 k= and h=: the key must fit the signature's algorithm; "
-		       "libopendkim does not check";
-	if (s->reason && !strcmp(s->reason, "timestamp_in_future"))
-		return "RFC 6376 3.5 t=: a signature from the future; libopendkim judges t= by "
-		       "the real clock";
-	if (s->reason && !strcmp(s->reason, "identity_mismatch"))
-		return "RFC 6376 3.5 i=: the identity must be at d= or a subdomain";
-	if (od->pass && s->reason && !strcmp(s->reason, "syntax"))
-		return "RFC 6376 3.5: a required tag is missing or malformed; libopendkim is lenient";
-	return "not one of the documented differences (please report it)";
-}
-
 static void compare_findings(mc_dkim_verifier *v, mc_dkim_result *res)
 {
 	dkim_od_sig *od = NULL;
@@ -736,7 +699,7 @@ static void compare_findings(mc_dkim_verifier *v, mc_dkim_result *res)
 			"OpenDKIM-based receivers verify) says %s%s%s -- %s",
 			s->domain ? s->domain : "?", s->selector ? s->selector : "?",
 			ours ? "pass" : s->reason, o->pass ? "pass" : "fail",
-			o->error ? ": " : "", o->error ? o->error : "", disagreement(s, o, v->lone_cr)),
+			o->error ? ": " : "", o->error ? o->error : "", dkim_od_disagreement(s, o, v->lone_cr)),
 			"receivers differ on this signature: fix what the rule names so that every "
 			"receiver agrees");
 	}
