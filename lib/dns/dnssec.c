@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "common/util.h"
+#include "dns/dnssec.h"
 #include "dns/internal.h"
 
 #define DEFAULT_ANCHOR "/usr/share/dns/root.key"
@@ -162,8 +163,8 @@ static ldns_pkt *packet(const mc_dns_answer *a)
 
 /* Clones of the records of a section with this type (RRSIG: covering
  * `covered`), owned by `owner` when not NULL. */
-static ldns_rr_list *pick(const ldns_rr_list *sec, ldns_rr_type type, ldns_rr_type covered,
-                          const ldns_rdf *owner)
+ldns_rr_list *mc_dnssec_pick(const ldns_rr_list *sec, ldns_rr_type type, ldns_rr_type covered,
+                             const ldns_rdf *owner)
 {
 	ldns_rr_list *out = ldns_rr_list_new();
 
@@ -182,7 +183,7 @@ static ldns_rr_list *pick(const ldns_rr_list *sec, ldns_rr_type type, ldns_rr_ty
 	return out;
 }
 
-static const char *why(ldns_status s)
+const char *mc_dnssec_why(ldns_status s)
 {
 	switch (s) {
 	case LDNS_STATUS_CRYPTO_SIG_EXPIRED:
@@ -206,8 +207,8 @@ static const char *why(ldns_status s)
 
 /* Verify an RRset against its signatures with keys: LDNS_STATUS_OK when one
  * holds; the earliest expiration of the good ones in *expires. */
-static ldns_status verify(const ldns_rr_list *rrset, const ldns_rr_list *sigs,
-                          const ldns_rr_list *keys, int64_t *expires)
+ldns_status mc_dnssec_verify(const ldns_rr_list *rrset, const ldns_rr_list *sigs,
+                             const ldns_rr_list *keys, int64_t *expires)
 {
 	ldns_status best = LDNS_STATUS_CRYPTO_NO_RRSIG;
 	time_t now = time(NULL);
@@ -260,8 +261,8 @@ static void take_keys(mc_resolver *r, struct zone *z, const ldns_rr_list *truste
 		zone_fail(z, MC_DNSSEC_INDETERMINATE, "no DNSSEC data for the DNSKEY of %s", zn);
 		goto out;
 	}
-	keys = pick(ldns_pkt_answer(p), LDNS_RR_TYPE_DNSKEY, 0, z->name);
-	sigs = pick(ldns_pkt_answer(p), LDNS_RR_TYPE_RRSIG, LDNS_RR_TYPE_DNSKEY, z->name);
+	keys = mc_dnssec_pick(ldns_pkt_answer(p), LDNS_RR_TYPE_DNSKEY, 0, z->name);
+	sigs = mc_dnssec_pick(ldns_pkt_answer(p), LDNS_RR_TYPE_RRSIG, LDNS_RR_TYPE_DNSKEY, z->name);
 	for (size_t i = 0; keys && i < ldns_rr_list_rr_count(keys); i++)
 		for (size_t k = 0; k < ldns_rr_list_rr_count(trusted); k++)
 			if (ldns_rr_compare_ds(ldns_rr_list_rr(trusted, k), ldns_rr_list_rr(keys, i))) {
@@ -277,9 +278,9 @@ static void take_keys(mc_resolver *r, struct zone *z, const ldns_rr_list *truste
 		          "without updating the DS at the parent?)", zn);
 		goto out;
 	}
-	if ((s = verify(keys, sigs, named, NULL)) != LDNS_STATUS_OK) {
+	if ((s = mc_dnssec_verify(keys, sigs, named, NULL)) != LDNS_STATUS_OK) {
 		zone_fail(z, MC_DNSSEC_BOGUS, "the DNSKEY RRset of %s is not signed by a key its DS "
-		          "names: %s", zn, why(s));
+		          "names: %s", zn, mc_dnssec_why(s));
 		goto out;
 	}
 	ldns_rr_list_deep_free(z->keys);
@@ -291,219 +292,6 @@ out:
 	ldns_rr_list_deep_free(sigs);
 	ldns_pkt_free(p);
 	free(zn);
-}
-
-/* ---- NSEC3 (RFC 5155 8): matching and covering by hashed owner name ---- */
-
-/* hash(name) under the NSEC3 record's zone, as a full name: the record's
- * parameters (algorithm, iterations, salt) make the hash. */
-static ldns_rdf *nsec3_hashed(const ldns_rr *n3, const ldns_rdf *name)
-{
-	ldns_rdf *label = ldns_nsec3_hash_name_frm_nsec3(n3, name);
-	ldns_rdf *zone = ldns_dname_left_chop(ldns_rr_owner(n3));
-	ldns_rdf *full = label && zone ? ldns_dname_cat_clone(label, zone) : NULL;
-
-	ldns_rdf_deep_free(label);
-	ldns_rdf_deep_free(zone);
-	return full;
-}
-
-/* The NSEC3 record whose owner is hash(name) (match), or whose span holds
- * it strictly (cover); NULL when none. */
-static const ldns_rr *nsec3_find(const ldns_rr_list *set, const ldns_rdf *name, bool cover)
-{
-	for (size_t i = 0; i < ldns_rr_list_rr_count(set); i++) {
-		const ldns_rr *n3 = ldns_rr_list_rr(set, i);
-		ldns_rdf *h = nsec3_hashed(n3, name);
-		bool same = h && ldns_dname_compare(h, ldns_rr_owner(n3)) == 0;
-		bool hit = h && (cover ? !same && ldns_nsec_covers_name(n3, h) : same);
-
-		ldns_rdf_deep_free(h);
-		if (hit)
-			return n3;
-	}
-	return NULL;
-}
-
-/*
- * The closest encloser proof (RFC 5155 7.2.1, 8.3): the longest ancestor of
- * name with a matching NSEC3, and a covering NSEC3 for the next closer name
- * (one label longer). Returns that covering record, NULL when no proof.
- */
-static const ldns_rr *closest_encloser(const ldns_rr_list *set, const ldns_rdf *name,
-                                       ldns_rdf **encloser)
-{
-	size_t labels = ldns_dname_label_count(name);
-
-	*encloser = NULL;
-	for (size_t chop = 1; chop <= labels; chop++) {
-		ldns_rdf *ce = ldns_dname_clone_from(name, (uint16_t)chop);
-		ldns_rdf *next = ldns_dname_clone_from(name, (uint16_t)(chop - 1));
-		const ldns_rr *covering = NULL;
-
-		if (ce && next && nsec3_find(set, ce, false))
-			covering = nsec3_find(set, next, true);
-		ldns_rdf_deep_free(next);
-		if (covering || (ce && nsec3_find(set, ce, false))) {
-			*encloser = ce;
-			return covering;
-		}
-		ldns_rdf_deep_free(ce);
-	}
-	return NULL;
-}
-
-/* NSEC3 proof that name has no record of type (NXDOMAIN: no name at all);
- * *cut for a DS denial at an unsigned delegation or in an opt-out span. */
-static const char *nsec3_denial(const ldns_rr_list *set, const ldns_rdf *name, ldns_rr_type type,
-                                bool nxdomain, bool *cut)
-{
-	const ldns_rr *m = nxdomain ? NULL : nsec3_find(set, name, false);
-	const ldns_rr *covering;
-	ldns_rdf *ce = NULL, *wildcard = NULL;
-	const char *problem = NULL;
-
-	if (m) { /* RFC 5155 8.5, 8.6: NODATA with a matching record */
-		const ldns_rdf *bitmap = ldns_nsec3_bitmap(m);
-
-		if (ldns_nsec_bitmap_covers_type(bitmap, type) ||
-		    ldns_nsec_bitmap_covers_type(bitmap, LDNS_RR_TYPE_CNAME))
-			return "the NSEC3 record of the name lists the type asked";
-		*cut = type == LDNS_RR_TYPE_DS &&
-		       ldns_nsec_bitmap_covers_type(bitmap, LDNS_RR_TYPE_NS) &&
-		       !ldns_nsec_bitmap_covers_type(bitmap, LDNS_RR_TYPE_SOA);
-		return NULL;
-	}
-	covering = closest_encloser(set, name, &ce);
-	if (!covering) {
-		problem = "no NSEC3 record matches the name, and no closest encloser is proven";
-	} else if (!nxdomain && type == LDNS_RR_TYPE_DS) {
-		/* RFC 5155 8.6: no DS at a name in an opt-out span: maybe an
-		 * unsigned delegation -- insecure from there */
-		*cut = ldns_nsec3_optout(covering);
-		if (!*cut)
-			problem = "no NSEC3 record matches the name, and its span is not opt-out";
-	} else if (nxdomain) {
-		/* RFC 5155 8.4: and no wildcard at the closest encloser */
-		wildcard = ldns_dname_new_frm_str("*");
-		if (!wildcard || ldns_dname_cat(wildcard, ce) != LDNS_STATUS_OK ||
-		    !nsec3_find(set, wildcard, true))
-			problem = "no NSEC3 record proves that no wildcard could answer";
-	} else {
-		problem = "no NSEC3 record matches the name";
-	}
-	ldns_rdf_deep_free(ce);
-	ldns_rdf_deep_free(wildcard);
-	return problem;
-}
-
-/*
- * RFC 4035 5.4: an NXDOMAIN proof also shows that no wildcard at the
- * closest encloser exists -- the deepest ancestor of name that is an
- * ancestor of the covering record's owner or next name; "*." under it must
- * be covered by an NSEC record too.
- */
-static bool nsec_no_wildcard(const ldns_rr_list *nsec, const ldns_rdf *name,
-                             const ldns_rr *covering)
-{
-	const ldns_rdf *ends[2] = {ldns_rr_owner(covering), ldns_rr_rdf(covering, 0)};
-	size_t labels = ldns_dname_label_count(name);
-	bool proven = false;
-
-	for (size_t chop = 1; chop <= labels && !proven; chop++) {
-		ldns_rdf *ce = ldns_dname_clone_from(name, (uint16_t)chop), *wild;
-		bool encloses = false;
-
-		for (int k = 0; ce && k < 2; k++)
-			encloses |= ends[k] && (ldns_dname_compare(ends[k], ce) == 0 ||
-			                        ldns_dname_is_subdomain(ends[k], ce));
-		if (!encloses) {
-			ldns_rdf_deep_free(ce);
-			continue;
-		}
-		wild = ldns_dname_new_frm_str("*");
-		if (wild && ldns_dname_cat(wild, ce) == LDNS_STATUS_OK)
-			for (size_t i = 0; i < ldns_rr_list_rr_count(nsec) && !proven; i++) {
-				const ldns_rr *rr = ldns_rr_list_rr(nsec, i);
-
-				proven = ldns_dname_compare(ldns_rr_owner(rr), wild) != 0 &&
-				         ldns_nsec_covers_name(rr, wild);
-			}
-		ldns_rdf_deep_free(wild);
-		ldns_rdf_deep_free(ce);
-		return proven; /* the closest encloser decides */
-	}
-	return proven;
-}
-
-/* The signed proof in a NODATA/NXDOMAIN answer that `name` has no record of
- * `type`: OK, or why not. Sets *cut when the proof shows a delegation
- * (NS without DS, or an NSEC3 opt-out span). */
-static const char *denial(const ldns_pkt *p, const ldns_rdf *name, ldns_rr_type type,
-                          const ldns_rr_list *keys, bool *cut)
-{
-	ldns_rr_list *auth = ldns_pkt_authority(p);
-	ldns_rr_list *nsec = pick(auth, LDNS_RR_TYPE_NSEC, 0, NULL);
-	ldns_rr_list *nsec3 = pick(auth, LDNS_RR_TYPE_NSEC3, 0, NULL);
-	ldns_rr_list *set = ldns_rr_list_rr_count(nsec) ? nsec : nsec3;
-	const char *problem = NULL;
-	ldns_status s;
-
-	*cut = false;
-	if (ldns_rr_list_rr_count(set) == 0) {
-		problem = "the answer carries no NSEC or NSEC3 records (missing proof of "
-		          "non-existence)";
-		goto out;
-	}
-	/* each NSEC/NSEC3 record must be signed by the zone */
-	for (size_t i = 0; i < ldns_rr_list_rr_count(set); i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(set, i);
-		ldns_rr_list *one = ldns_rr_list_new(), *sig =
-			pick(auth, LDNS_RR_TYPE_RRSIG, ldns_rr_get_type(rr), ldns_rr_owner(rr));
-
-		ldns_rr_list_push_rr(one, ldns_rr_clone(rr));
-		s = verify(one, sig, keys, NULL);
-		ldns_rr_list_deep_free(one);
-		ldns_rr_list_deep_free(sig);
-		if (s != LDNS_STATUS_OK) {
-			problem = why(s);
-			goto out;
-		}
-	}
-	if (set == nsec) {
-		const ldns_rr *covering = NULL;
-		bool matched = false;
-
-		for (size_t i = 0; i < ldns_rr_list_rr_count(nsec); i++) {
-			const ldns_rr *rr = ldns_rr_list_rr(nsec, i);
-			const ldns_rdf *bitmap = ldns_nsec_get_bitmap(rr);
-
-			if (ldns_dname_compare(ldns_rr_owner(rr), name) == 0) {
-				matched = true;
-				if (ldns_nsec_bitmap_covers_type(bitmap, type) ||
-				    ldns_nsec_bitmap_covers_type(bitmap, LDNS_RR_TYPE_CNAME))
-					problem = "the NSEC record of the name lists the type asked";
-				*cut = type == LDNS_RR_TYPE_DS &&
-				       ldns_nsec_bitmap_covers_type(bitmap, LDNS_RR_TYPE_NS) &&
-				       !ldns_nsec_bitmap_covers_type(bitmap, LDNS_RR_TYPE_SOA);
-			} else if (ldns_nsec_covers_name(rr, name)) {
-				matched = true; /* no such name (or an empty non-terminal) */
-				covering = rr;
-			}
-		}
-		if (!matched)
-			problem = "no NSEC record matches or covers the name";
-		else if (ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN && covering &&
-		         !nsec_no_wildcard(nsec, name, covering))
-			problem = "no NSEC record proves that no wildcard could answer";
-	} else {
-		problem = nsec3_denial(nsec3, name, type, ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN,
-		                       cut);
-	}
-out:
-	ldns_rr_list_deep_free(nsec);
-	ldns_rr_list_deep_free(nsec3);
-	return problem;
 }
 
 /* The anchor deepest above or at name: the start of the walk. */
@@ -628,12 +416,12 @@ static void walk(mc_resolver *r, const ldns_rr_list *anchors, const ldns_rdf *na
 			zone_fail(z, MC_DNSSEC_INDETERMINATE, "the DS lookup of %s failed", nn ? nn : "?");
 			stop = true;
 		} else if (a->status == MC_DNS_OK) {
-			ldns_rr_list *ds = pick(ldns_pkt_answer(p), LDNS_RR_TYPE_DS, 0, next);
-			ldns_rr_list *sig = pick(ldns_pkt_answer(p), LDNS_RR_TYPE_RRSIG, LDNS_RR_TYPE_DS, next);
-			ldns_status s = verify(ds, sig, z->keys, NULL);
+			ldns_rr_list *ds = mc_dnssec_pick(ldns_pkt_answer(p), LDNS_RR_TYPE_DS, 0, next);
+			ldns_rr_list *sig = mc_dnssec_pick(ldns_pkt_answer(p), LDNS_RR_TYPE_RRSIG, LDNS_RR_TYPE_DS, next);
+			ldns_status s = mc_dnssec_verify(ds, sig, z->keys, NULL);
 
 			if (s != LDNS_STATUS_OK) {
-				zone_fail(z, MC_DNSSEC_BOGUS, "the DS records of %s (in %s): %s", nn, zn, why(s));
+				zone_fail(z, MC_DNSSEC_BOGUS, "the DS records of %s (in %s): %s", nn, zn, mc_dnssec_why(s));
 				stop = true;
 			} else {
 				ldns_rdf_deep_free(z->name);
@@ -644,7 +432,7 @@ static void walk(mc_resolver *r, const ldns_rr_list *anchors, const ldns_rdf *na
 			ldns_rr_list_deep_free(ds);
 			ldns_rr_list_deep_free(sig);
 		} else {
-			const char *problem = denial(p, next, LDNS_RR_TYPE_DS, z->keys, &cut);
+			const char *problem = mc_dnssec_denial(p, next, LDNS_RR_TYPE_DS, z->keys, &cut);
 
 			if (problem) {
 				zone_fail(z, MC_DNSSEC_BOGUS, "%s does not prove that %s has no DS record: %s",
@@ -693,8 +481,8 @@ static void rrset(mc_resolver *r, const ldns_rr_list *anchors, mc_dns_answer *a,
 {
 	const ldns_rdf *owner = ldns_rr_owner(first);
 	ldns_rr_type type = ldns_rr_get_type(first);
-	ldns_rr_list *set = pick(ldns_pkt_answer(p), type, 0, owner);
-	ldns_rr_list *sigs = pick(ldns_pkt_answer(p), LDNS_RR_TYPE_RRSIG, type, owner);
+	ldns_rr_list *set = mc_dnssec_pick(ldns_pkt_answer(p), type, 0, owner);
+	ldns_rr_list *sigs = mc_dnssec_pick(ldns_pkt_answer(p), LDNS_RR_TYPE_RRSIG, type, owner);
 	const ldns_rdf *signer = ldns_rr_list_rr_count(sigs)
 	                       ? ldns_rr_rrsig_signame(ldns_rr_list_rr(sigs, 0)) : NULL;
 	char *on = name_str(owner);
@@ -717,11 +505,11 @@ static void rrset(mc_resolver *r, const ldns_rr_list *anchors, mc_dns_answer *a,
 		free(zn);
 	} else {
 		int64_t expires = 0;
-		ldns_status s = verify(set, sigs, z.keys, &expires);
+		ldns_status s = mc_dnssec_verify(set, sigs, z.keys, &expires);
 
 		if (s != LDNS_STATUS_OK) {
 			judge(a, MC_DNSSEC_BOGUS, mc_asprintf("the %s records of %s: %s",
-			      mc_dns_type_name(type), on, why(s)));
+			      mc_dns_type_name(type), on, mc_dnssec_why(s)));
 		} else {
 			judge(a, MC_DNSSEC_SECURE, NULL);
 			if (!a->sig_expires || expires < a->sig_expires)
@@ -827,7 +615,7 @@ mc_status mc_dns_validate(mc_resolver *r, const mc_dns_answer *answer)
 
 		walk(r, anchors, name, &z);
 		if (z.state == MC_DNSSEC_SECURE) {
-			const char *problem = denial(p, name, a->type, z.keys, &cut);
+			const char *problem = mc_dnssec_denial(p, name, a->type, z.keys, &cut);
 			char *zn = name_str(z.name);
 
 			if (problem)
