@@ -35,7 +35,6 @@
 #define DER_DEPTH 16
 #define MAX_PROBLEMS 16
 
-#define add(res, code, sev, ...) mc_finding_add(&(res)->findings, code, sev, __VA_ARGS__)
 
 /* gzip (RFC 1952) into at most INFLATED_MAX bytes; NULL when not gzip, broken
  * or larger. */

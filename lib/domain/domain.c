@@ -20,8 +20,6 @@
 #include "common/util.h"
 #include "domain/internal.h"
 
-#define MAX_TLSA_HOSTS 16
-
 static const struct {
 	const char *name, *label;
 } parts[MC_PART_COUNT] = {
@@ -54,14 +52,7 @@ const char *mc_part_status_name(mc_part_status s)
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
 
-/* The batch builder: names are kept until the batch is resolved. */
-struct batch {
-	mc_dns_query *q;
-	char **names;
-	size_t n, cap;
-};
-
-static bool ask(struct batch *b, const char *fmt, const char *arg, uint16_t type, size_t *index)
+bool domain_ask(struct domain_batch *b, const char *fmt, const char *arg, uint16_t type, size_t *index)
 {
 	size_t cap = b->cap;
 	char *name = mc_asprintf(fmt, arg);
@@ -77,7 +68,7 @@ static bool ask(struct batch *b, const char *fmt, const char *arg, uint16_t type
 	return true;
 }
 
-static void batch_free(struct batch *b)
+void domain_batch_free(struct domain_batch *b)
 {
 	for (size_t i = 0; i < b->n; i++)
 		free(b->names[i]);
@@ -86,13 +77,11 @@ static void batch_free(struct batch *b)
 	memset(b, 0, sizeof(*b));
 }
 
-static const mc_dns_answer *answer(const struct batch *b, size_t i)
+const mc_dns_answer *domain_answer(const struct domain_batch *b, size_t i)
 {
 	return i < b->n ? b->q[i].answer : NULL;
 }
 
-/* A finding of this check's own. */
-#define add(res, code, sev, ...) mc_finding_add(&(res)->findings, code, sev, __VA_ARGS__)
 
 void domain_row(mc_domain_result *res, mc_domain_part p, mc_part_status st, const char *fmt, ...)
 {
@@ -194,14 +183,14 @@ static bool looks_like_key(const mc_dns_answer *a)
 }
 
 static mc_status check_keys(mc_resolver *r, mc_domain_result *res, const struct selectors *s,
-                            const struct batch *b)
+                            const struct domain_batch *b)
 {
 	size_t cap = 0;
 	mc_status st;
 
 	res->selectors_tried = s->n;
 	for (size_t i = 0; i < s->n; i++) {
-		const mc_dns_answer *a = answer(b, s->at[i]);
+		const mc_dns_answer *a = domain_answer(b, s->at[i]);
 		bool temp = a && mc_dns_status_is_temporary(a->status);
 
 		if (!s->asked[i] && !temp && !looks_like_key(a))
@@ -467,310 +456,6 @@ static void bimi(mc_domain_result *res, const mc_dns_answer *txt, const char *wh
 	    b->location ? b->location : "(none)", b->authority);
 }
 
-/* ---- MX: forward-confirmed reverse DNS; DANE ---- */
-
-static mc_status reverse_dns(mc_resolver *r, mc_domain_result *res)
-{
-	struct batch ptr = {0}, fwd = {0};
-	size_t at[MC_DOMAIN_MAX_ADDRESSES], fat[MC_DOMAIN_MAX_ADDRESSES];
-	mc_status st = MC_OK;
-
-	res->fcrdns = calloc(MC_DOMAIN_MAX_ADDRESSES, sizeof(*res->fcrdns));
-	if (!res->fcrdns)
-		return mc_error_set(MC_ENOMEM, "out of memory");
-	for (size_t h = 0; h < res->mx.n_hosts; h++) {
-		const mc_mx_host *host = &res->mx.hosts[h];
-
-		for (size_t i = 0; i < host->n_addresses && res->n_fcrdns < MC_DOMAIN_MAX_ADDRESSES;
-		     i++) {
-			char rev[80];
-			mc_fcrdns *f = &res->fcrdns[res->n_fcrdns];
-
-			if (!mc_ip_reverse_name(host->addresses[i], rev, sizeof(rev)) ||
-			    !ask(&ptr, "%s", rev, MC_RR_PTR, &at[res->n_fcrdns]))
-				continue;
-			f->host = mc_strdup(host->host);
-			f->address = mc_strdup(host->addresses[i]);
-			res->n_fcrdns++;
-		}
-	}
-	if (ptr.n && (st = mc_dns_resolve(r, ptr.q, ptr.n)) != MC_OK)
-		goto out;
-	for (size_t i = 0; i < res->n_fcrdns; i++) {
-		mc_fcrdns *f = &res->fcrdns[i];
-		const mc_dns_answer *a = answer(&ptr, at[i]);
-
-		fat[i] = SIZE_MAX;
-		f->ptr_status = a ? a->status : MC_DNS_ERROR;
-		for (size_t k = 0; a && a->status == MC_DNS_OK && k < a->n_rrs && !f->ptr; k++)
-			if (a->rrs[k].type == MC_RR_PTR)
-				f->ptr = mc_strdup(a->rrs[k].data);
-		if (f->ptr)
-			ask(&fwd, "%s", f->ptr, strchr(f->address, ':') ? MC_RR_AAAA : MC_RR_A, &fat[i]);
-	}
-	if (fwd.n && (st = mc_dns_resolve(r, fwd.q, fwd.n)) != MC_OK)
-		goto out;
-	for (size_t i = 0; i < res->n_fcrdns; i++) {
-		mc_fcrdns *f = &res->fcrdns[i];
-		const mc_dns_answer *a = fat[i] == SIZE_MAX ? NULL : answer(&fwd, fat[i]);
-
-		for (size_t k = 0; a && a->status == MC_DNS_OK && k < a->n_rrs; k++)
-			if (a->rrs[k].type == a->type && strcmp(a->rrs[k].data, f->address) == 0)
-				f->confirmed = true;
-		if (mc_dns_status_is_temporary(f->ptr_status) ||
-		    (a && mc_dns_status_is_temporary(a->status)))
-			continue; /* said by the DNS failure itself */
-		if (!f->ptr)
-			mc_finding_hint(add(res, "mx.ptr_missing", MC_SEV_WARNING, "the address %s of "
-				"MX host %s has no reverse DNS (PTR) name: many receivers distrust a "
-				"server without one, and the same server usually sends mail too",
-				f->address, f->host),
-				"ask whoever runs the network of %s (the hosting provider) to set its PTR "
-				"record to %s", f->address, f->host);
-		else if (!f->confirmed)
-			mc_finding_hint(add(res, "mx.ptr_mismatch", MC_SEV_WARNING, "the address %s of "
-				"MX host %s has the PTR name %s, which does not resolve back to %s "
-				"(forward-confirmed reverse DNS fails)", f->address, f->host, f->ptr,
-				f->address),
-				"make the PTR name of %s one whose A/AAAA record is %s (usually %s)",
-				f->address, f->address, f->host);
-	}
-out:
-	batch_free(&ptr);
-	batch_free(&fwd);
-	return st;
-}
-
-static mc_status dane(mc_resolver *r, mc_domain_result *res)
-{
-	struct batch b = {0};
-	size_t n = res->mx.null_mx ? 0 : res->mx.n_hosts;
-	size_t authenticated = 0, with = 0, temp = 0;
-	mc_status st = MC_OK;
-
-	if (n > MAX_TLSA_HOSTS)
-		n = MAX_TLSA_HOSTS;
-	if (n && !(res->tlsa = calloc(n, sizeof(*res->tlsa))))
-		return mc_error_set(MC_ENOMEM, "out of memory");
-	for (size_t i = 0; i < n; i++) {
-		size_t at;
-
-		res->tlsa[i].host = mc_strdup(res->mx.hosts[i].host);
-		if (!ask(&b, "_25._tcp.%s", res->mx.hosts[i].host, MC_RR_TLSA, &at))
-			break;
-		res->n_tlsa++;
-	}
-	if (b.n && (st = mc_dns_resolve(r, b.q, b.n)) != MC_OK)
-		goto out;
-	for (size_t i = 0; i < res->n_tlsa; i++) {
-		mc_tlsa_host *t = &res->tlsa[i];
-		const mc_dns_answer *a = answer(&b, i);
-
-		t->name = mc_strdup(b.names[i]);
-		t->status = a ? a->status : MC_DNS_ERROR;
-		/* RFC 7672 2.2: TLSA records count only when DNSSEC-secure */
-		if (a && res->validated && (st = mc_dns_validate(r, a)) != MC_OK)
-			goto out;
-		t->authenticated = a && (res->validated ? a->dnssec == MC_DNSSEC_SECURE : a->ad);
-		temp += mc_dns_status_is_temporary(t->status);
-		for (size_t k = 0; a && a->status == MC_DNS_OK && k < a->n_rrs; k++) {
-			char **grown;
-
-			if (a->rrs[k].type != MC_RR_TLSA)
-				continue;
-			grown = realloc(t->records, (t->n_records + 1) * sizeof(*t->records));
-			if (!grown)
-				break;
-			t->records = grown;
-			t->records[t->n_records++] = mc_strdup(a->rrs[k].data);
-		}
-		with += t->n_records > 0;
-		authenticated += t->n_records > 0 && t->authenticated;
-	}
-	if (with == 0 && temp) {
-		domain_row(res, MC_PART_DANE, MC_PART_TEMPERROR, "TLSA lookups failed");
-	} else if (with == 0) {
-		domain_row(res, MC_PART_DANE, MC_PART_NOT_PUBLISHED, "no TLSA records at the MX hosts");
-	} else if (!res->dnssec_checked) {
-		domain_row(res, MC_PART_DANE, MC_PART_NOT_CHECKED, "TLSA at %zu of %zu MX hosts; DNSSEC "
-		    "cannot be judged offline", with, res->n_tlsa);
-	} else if (authenticated < with) {
-		domain_row(res, MC_PART_DANE, MC_PART_WARNING, "TLSA at %zu of %zu MX hosts, %zu without "
-		    "DNSSEC", with, res->n_tlsa, with - authenticated);
-		mc_finding_hint(add(res, "dane.not_authenticated", MC_SEV_WARNING, "%zu MX host%s of "
-			"%s publish%s TLSA records that the resolver did not authenticate with DNSSEC: "
-			"RFC 7672 has senders ignore TLSA records that are not DNSSEC-secure",
-			with - authenticated, with - authenticated > 1 ? "s" : "", res->domain,
-			with - authenticated > 1 ? "" : "es"),
-			"sign the zones of the MX hosts (DNSSEC) and publish their DS records, or "
-			"check with a validating resolver (--dns)");
-	} else {
-		domain_row(res, MC_PART_DANE, MC_PART_PASS, "TLSA at %zu of %zu MX hosts, DNSSEC-"
-		    "authenticated (certificates not matched)", with, res->n_tlsa);
-	}
-	if (with && with < res->n_tlsa)
-		mc_finding_hint(add(res, "dane.partial", MC_SEV_WARNING, "only %zu of the %zu MX "
-			"hosts of %s publish TLSA records: DANE senders deliver to the others "
-			"without authenticating them", with, res->n_tlsa, res->domain),
-			"publish TLSA records (_25._tcp.HOST) for every MX host");
-out:
-	batch_free(&b);
-	return st;
-}
-
-/* ---- DNSSEC: were the answers authenticated? ---- */
-
-/* mailcheck's own validation of the answers under the domain. */
-static void dnssec_validated(mc_domain_result *res)
-{
-	const char *first[MC_DNSSEC_INDETERMINATE + 1] = {0};
-	int64_t now = (int64_t)time(NULL);
-
-	for (size_t i = 0; i < res->dns.n; i++) {
-		const mc_dns_answer *a = res->dns.entries[i].answer;
-
-		if (a->dnssec == MC_DNSSEC_UNCHECKED || !mc_dns_name_within(a->name, res->domain) ||
-		    a->type == MC_RR_DS || a->type == MC_RR_DNSKEY)
-			continue;
-		res->answers++;
-		res->authenticated += a->ad;
-		if (!first[a->dnssec])
-			first[a->dnssec] = a->dnssec_reason;
-		switch (a->dnssec) {
-		case MC_DNSSEC_SECURE:
-			res->secure++;
-			if (a->sig_expires && (!res->sig_expires || a->sig_expires < res->sig_expires))
-				res->sig_expires = a->sig_expires;
-			if (a->algorithm)
-				res->algorithm = a->algorithm;
-			break;
-		case MC_DNSSEC_INSECURE: res->insecure++; break;
-		case MC_DNSSEC_BOGUS: res->bogus++; break;
-		default: res->indeterminate++; break;
-		}
-	}
-	if (first[MC_DNSSEC_BOGUS] || first[MC_DNSSEC_INSECURE] || first[MC_DNSSEC_INDETERMINATE])
-		res->dnssec_reason = mc_strdup(first[MC_DNSSEC_BOGUS] ? first[MC_DNSSEC_BOGUS]
-		                             : first[MC_DNSSEC_INDETERMINATE]
-		                             ? first[MC_DNSSEC_INDETERMINATE]
-		                             : first[MC_DNSSEC_INSECURE]);
-	if (res->answers == 0) {
-		domain_row(res, MC_PART_DNSSEC, MC_PART_NOT_CHECKED, "no answers to judge");
-	} else if (res->bogus) {
-		domain_row(res, MC_PART_DNSSEC, MC_PART_ERROR, "%zu of %zu answers bogus", res->bogus,
-		           res->answers);
-		mc_finding_hint(add(res, "dnssec.bogus", MC_SEV_ERROR, "%zu of the %zu answers under "
-			"%s fail DNSSEC validation (bogus): %s; validating resolvers answer SERVFAIL "
-			"for them, so mail to and from the domain fails there", res->bogus,
-			res->answers, res->domain, res->dnssec_reason ? res->dnssec_reason : "?"),
-			"re-sign the zone (check that automatic signing runs), or make the DS record "
-			"at the registrar match a published DNSKEY; to go unsigned, remove the DS "
-			"record first and the signatures after its TTL");
-	} else if (res->indeterminate) {
-		domain_row(res, MC_PART_DNSSEC, MC_PART_TEMPERROR, "validation incomplete: %s",
-		           res->dnssec_reason ? res->dnssec_reason : "a lookup failed");
-	} else if (res->secure == res->answers) {
-		domain_row(res, MC_PART_DNSSEC, MC_PART_PASS, "all %zu answers under %s validated "
-		           "from the trust anchor (%s)", res->answers, res->domain,
-		           mc_dnssec_algorithm_name(res->algorithm));
-	} else if (res->secure == 0) {
-		domain_row(res, MC_PART_DNSSEC, MC_PART_NOT_PUBLISHED, "unsigned: %s",
-		           res->dnssec_reason ? res->dnssec_reason : "no signatures");
-		mc_finding_hint(add(res, "dnssec.unsigned", MC_SEV_INFO, "the answers under %s are "
-			"not protected by DNSSEC: %s", res->domain,
-			res->dnssec_reason ? res->dnssec_reason : "they carry no signatures"),
-			"sign the zone at your DNS provider and publish the DS record at your "
-			"registrar; DANE and a forged-answer-proof MX need it");
-	} else {
-		domain_row(res, MC_PART_DNSSEC, MC_PART_WARNING, "%zu of %zu answers secure",
-		           res->secure, res->answers);
-		mc_finding_hint(add(res, "dnssec.partial", MC_SEV_WARNING, "only %zu of the %zu "
-			"answers under %s are DNSSEC-secure: %s", res->secure, res->answers,
-			res->domain, res->dnssec_reason ? res->dnssec_reason : "part is unsigned"),
-			"sign every zone under the domain, or publish the DS records of the "
-			"delegations that lack them");
-	}
-	if (res->secure && res->sig_expires && res->sig_expires - now < 7 * 86400) {
-		char when[32];
-		time_t t = (time_t)res->sig_expires;
-		struct tm tm;
-
-		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
-		mc_finding_hint(add(res, "dnssec.expiring", MC_SEV_WARNING, "DNSSEC signatures under "
-			"%s expire %s (in %.1f days): if re-signing stops, the domain turns bogus "
-			"then and validating resolvers stop answering for it", res->domain, when,
-			(double)(res->sig_expires - now) / 86400.0),
-			"check that the signer re-signs well before expiry (a validity of weeks, "
-			"refreshed at half-life)");
-		if (res->rows[MC_PART_DNSSEC].status == MC_PART_PASS)
-			domain_row(res, MC_PART_DNSSEC, MC_PART_WARNING, "secure, but signatures expire "
-			           "in %.1f days", (double)(res->sig_expires - now) / 86400.0);
-	}
-	if (res->secure && mc_dnssec_algorithm_status(res->algorithm)) {
-		bool must_not = strcmp(mc_dnssec_algorithm_status(res->algorithm), "must_not") == 0;
-
-		mc_finding_hint(add(res, "dnssec.algorithm", must_not ? MC_SEV_ERROR : MC_SEV_WARNING,
-			"the zone of %s is signed with algorithm %u (%s), which RFC 8624 says %s be "
-			"used for signing%s", res->domain, res->algorithm,
-			mc_dnssec_algorithm_name(res->algorithm), must_not ? "MUST NOT" : "NOT "
-			"RECOMMENDED to", must_not ? "; validators treat it as unsigned" : ""),
-			"roll to algorithm 13 (ECDSAP256SHA256) or 8 (RSASHA256): new keys, new DS");
-	}
-}
-
-/* From the result's own DNS log (each query once). */
-static void dnssec(mc_domain_result *res)
-{
-	if (res->validated) {
-		dnssec_validated(res);
-		return;
-	}
-	if (res->dnssec_reason) /* then the resolver's AD bit is all there is */
-		mc_finding_hint(add(res, "dnssec.not_validated", MC_SEV_INFO, "mailcheck could not "
-			"validate DNSSEC itself: %s; the DANE row relies on the AD bit of the resolver "
-			"instead, and the DNSSEC row is not checked unless that bit authenticates every "
-			"answer", res->dnssec_reason),
-			"use a resolver that returns DNSSEC records (--dns), e.g. Unbound or 1.1.1.1");
-	for (size_t i = 0; i < res->dns.n; i++) {
-		const mc_dns_answer *a = res->dns.entries[i].answer;
-
-		if (a->status != MC_DNS_OK || !mc_dns_name_within(a->name, res->domain))
-			continue;
-		res->answers++;
-		res->authenticated += a->ad;
-	}
-	if (!res->dnssec_checked)
-		domain_row(res, MC_PART_DNSSEC, MC_PART_NOT_CHECKED, "offline (--zone): zone files carry "
-		    "no DNSSEC validation");
-	else if (res->dnssec_reason && res->authenticated < res->answers)
-		/* the anchor could not be used: what the answers lack proves nothing
-		 * (RFC 4035 4.3: indeterminate), so never "unsigned" */
-		domain_row(res, MC_PART_DNSSEC, MC_PART_NOT_CHECKED, "not validated: %s",
-		    res->dnssec_reason);
-	else if (res->answers == 0)
-		domain_row(res, MC_PART_DNSSEC, MC_PART_NOT_CHECKED, "no answers to judge");
-	else if (res->authenticated == res->answers)
-		domain_row(res, MC_PART_DNSSEC, MC_PART_PASS, "all %zu answers under %s authenticated (AD)",
-		    res->answers, res->domain);
-	else if (res->authenticated == 0) {
-		domain_row(res, MC_PART_DNSSEC, MC_PART_NOT_PUBLISHED, "no answer authenticated: unsigned, "
-		    "or the resolver does not validate");
-		mc_finding_hint(add(res, "dnssec.unsigned", MC_SEV_INFO, "none of the %zu answers "
-			"under %s came back authenticated (AD bit): the zone is not signed with DNSSEC, "
-			"or the resolver asked does not validate", res->answers, res->domain),
-			"sign the zone at your DNS provider and publish the DS record at your "
-			"registrar; DANE and a forged-answer-proof MX need it");
-	} else {
-		domain_row(res, MC_PART_DNSSEC, MC_PART_WARNING, "%zu of %zu answers authenticated",
-		    res->authenticated, res->answers);
-		mc_finding_hint(add(res, "dnssec.partial", MC_SEV_WARNING, "only %zu of the %zu "
-			"answers under %s came back authenticated (AD bit): part of the names are in "
-			"an unsigned zone or delegation", res->authenticated, res->answers,
-			res->domain), "sign every zone under the domain, or check the delegations "
-			"that lack DS records");
-	}
-}
-
 /* ---- rows of the checks that exist on their own ---- */
 
 static void mx_row(mc_domain_result *res)
@@ -901,7 +586,7 @@ mc_status mc_domain_check(mc_resolver *r, const char *domain, const mc_domain_op
                           mc_domain_result *out)
 {
 	size_t log_start = mc_dns_log_size(r);
-	struct batch b = {0};
+	struct domain_batch b = {0};
 	struct selectors sel;
 	size_t i_sts, i_sts4, i_sts6, i_rpt, i_bimi, dummy;
 	mc_status st;
@@ -915,23 +600,23 @@ mc_status mc_domain_check(mc_resolver *r, const char *domain, const mc_domain_op
 		out->validated = true;
 	selectors_of(opts, &sel);
 	/* 1: everything that does not depend on another answer, at once */
-	if (!ask(&b, "%s", out->domain, MC_RR_MX, &dummy) ||
-	    !ask(&b, "%s", out->domain, MC_RR_TXT, &dummy) ||
-	    !ask(&b, "%s", out->domain, MC_RR_A, &dummy) ||
-	    !ask(&b, "%s", out->domain, MC_RR_AAAA, &dummy) ||
-	    !ask(&b, "_dmarc.%s", out->domain, MC_RR_TXT, &dummy) ||
-	    !ask(&b, "_mta-sts.%s", out->domain, MC_RR_TXT, &i_sts) ||
-	    !ask(&b, "mta-sts.%s", out->domain, MC_RR_A, &i_sts4) ||
-	    !ask(&b, "mta-sts.%s", out->domain, MC_RR_AAAA, &i_sts6) ||
-	    !ask(&b, "_smtp._tls.%s", out->domain, MC_RR_TXT, &i_rpt) ||
-	    !ask(&b, "default._bimi.%s", out->domain, MC_RR_TXT, &i_bimi)) {
+	if (!domain_ask(&b, "%s", out->domain, MC_RR_MX, &dummy) ||
+	    !domain_ask(&b, "%s", out->domain, MC_RR_TXT, &dummy) ||
+	    !domain_ask(&b, "%s", out->domain, MC_RR_A, &dummy) ||
+	    !domain_ask(&b, "%s", out->domain, MC_RR_AAAA, &dummy) ||
+	    !domain_ask(&b, "_dmarc.%s", out->domain, MC_RR_TXT, &dummy) ||
+	    !domain_ask(&b, "_mta-sts.%s", out->domain, MC_RR_TXT, &i_sts) ||
+	    !domain_ask(&b, "mta-sts.%s", out->domain, MC_RR_A, &i_sts4) ||
+	    !domain_ask(&b, "mta-sts.%s", out->domain, MC_RR_AAAA, &i_sts6) ||
+	    !domain_ask(&b, "_smtp._tls.%s", out->domain, MC_RR_TXT, &i_rpt) ||
+	    !domain_ask(&b, "default._bimi.%s", out->domain, MC_RR_TXT, &i_bimi)) {
 		st = mc_error_set(MC_ENOMEM, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < sel.n; i++) {
 		char *name = mc_asprintf("%s._domainkey.%s", sel.name[i], out->domain);
 
-		if (!name || mc_dns_name_problem(name) || !ask(&b, "%s", name, MC_RR_TXT, &sel.at[i]))
+		if (!name || mc_dns_name_problem(name) || !domain_ask(&b, "%s", name, MC_RR_TXT, &sel.at[i]))
 			sel.at[i] = SIZE_MAX;
 		free(name);
 	}
@@ -953,10 +638,10 @@ mc_status mc_domain_check(mc_resolver *r, const char *domain, const mc_domain_op
 	    (st = check_keys(r, out, &sel, &b)) != MC_OK)
 		goto out;
 	/* 3, 4: reverse DNS of the MX addresses; TLSA of the MX hosts */
-	if ((st = reverse_dns(r, out)) != MC_OK || (st = dane(r, out)) != MC_OK)
+	if ((st = domain_reverse_dns(r, out)) != MC_OK || (st = domain_dane(r, out)) != MC_OK)
 		goto out;
-	if ((st = mta_sts(r, out, opts, answer(&b, i_sts), answer(&b, i_sts4),
-	                  answer(&b, i_sts6))) != MC_OK)
+	if ((st = mta_sts(r, out, opts, domain_answer(&b, i_sts), domain_answer(&b, i_sts4),
+	                  domain_answer(&b, i_sts6))) != MC_OK)
 		goto out;
 	if (mc_resolver_offline(r))
 		domain_row(out, MC_PART_SMTP, MC_PART_NOT_CHECKED, "not probed offline (--zone)");
@@ -967,8 +652,8 @@ mc_status mc_domain_check(mc_resolver *r, const char *domain, const mc_domain_op
 		domain_row(out, MC_PART_SMTP, MC_PART_NOT_CHECKED, "null MX: nothing to probe");
 	else if ((st = domain_smtp(out, &opts->net)) != MC_OK)
 		goto out;
-	tlsrpt(out, answer(&b, i_rpt));
-	const mc_dns_answer *ba = answer(&b, i_bimi);
+	tlsrpt(out, domain_answer(&b, i_rpt));
+	const mc_dns_answer *ba = domain_answer(&b, i_bimi);
 
 	/* no record at the domain: the organizational domain's applies */
 	if (txt_records(ba, domain_is_bimi, &(const mc_dns_rr *){NULL}) == 0 &&
@@ -1011,12 +696,12 @@ log:
 		goto out;
 	mc_dns_log_unique(&out->dns);
 	if (out->exists) {
-		dnssec(out);
+		domain_dnssec_row(out);
 		verdict(out);
 	}
 	mc_findings_dns(&out->findings, &out->dns);
 out:
-	batch_free(&b);
+	domain_batch_free(&b);
 	return st;
 }
 

@@ -28,6 +28,28 @@ const char *domain_tlsrpt_parse(const char *s, size_t len, char ***rua, size_t *
 bool domain_is_bimi(const char *s, size_t len);
 const char *domain_bimi_parse(const char *s, size_t len, mc_bimi *out, size_t *pos);
 
+/* A finding of the domain check's own. */
+#define add(res, code, sev, ...) mc_finding_add(&(res)->findings, code, sev, __VA_ARGS__)
+
+/* The batch builder (domain.c): names are kept until the batch is resolved. */
+struct domain_batch {
+	mc_dns_query *q;
+	char **names;
+	size_t n, cap;
+};
+/* Add the query of fmt with arg (a "%s" format) and type; its place in *index. */
+bool domain_ask(struct domain_batch *b, const char *fmt, const char *arg, uint16_t type,
+                size_t *index);
+void domain_batch_free(struct domain_batch *b);
+/* The answer at i once resolved, NULL past the batch. */
+const mc_dns_answer *domain_answer(const struct domain_batch *b, size_t i);
+
+/* The MX hosts' rows (mx_rows.c): FCrDNS of every address, DANE's TLSA. */
+mc_status domain_reverse_dns(mc_resolver *r, mc_domain_result *res);
+mc_status domain_dane(mc_resolver *r, mc_domain_result *res);
+/* The DNSSEC row (dnssec_row.c), once every answer is in. */
+void domain_dnssec_row(mc_domain_result *res);
+
 /* The summary row of a part (domain.c). */
 void domain_row(mc_domain_result *res, mc_domain_part p, mc_part_status st, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -13,7 +13,6 @@
 #define STS_POLICY_MAX (64 * 1024) /* RFC 8461 3.3: a suggested limit of 64 KiB */
 #define STS_MAX_AGE_SHORT 86400L   /* under a day, the policy protects little */
 
-#define add(res, code, sev, ...) mc_finding_add(&(res)->findings, code, sev, __VA_ARGS__)
 
 static const char *const cached_note =
 	"; senders with no cached policy then deliver as if there were none (TLS not required), "
