@@ -93,4 +93,11 @@ mc_resolver *fb_resolver(mc_feedback *f);
 const mc_feedback_opts *fb_opts(mc_feedback *f);
 mc_feedback_result *fb_result(mc_feedback *f);
 
+
+/* The conclusion (explain.c): the PTR names, SPF checks and provider
+ * networks of the first n sources looked up; a source explained (in
+ * sentences when words). */
+mc_status fb_look_up(mc_feedback *f, size_t n, const char *domain);
+void fb_explain(mc_fb_source *s, const char *policy_domain, bool words);
+
 #endif

@@ -1,0 +1,303 @@
+/*
+ * The conclusion of a report summary: each main source named (PTR name,
+ * the domains it authenticates as, the known providers' SPF networks) and
+ * explained in plain words -- who sends, what passes, what to change.
+ * summary.c counts the rows and calls this at the end.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/util.h"
+#include "feedback/internal.h"
+#include "mailcheck/spf.h"
+
+/* Senders recognised by their PTR names or the domains they authenticate
+ * as (each provider's own documentation of its sending domains). */
+static const struct provider {
+	const char *name;
+	const char *marks[4];   /* PTR name / domain suffixes */
+	const char *spf;        /* the include its customers add */
+} providers[] = {
+	{"Google", {"google.com", "googlemail.com", "1e100.net", NULL}, "include:_spf.google.com"},
+	{"Microsoft 365", {"protection.outlook.com", "outlook.com", "onmicrosoft.com", NULL},
+	 "include:spf.protection.outlook.com"},
+	{"Mailchimp", {"mcsv.net", "mcdlv.net", "rsgsv.net", "mandrillapp.com"},
+	 "include:servers.mcsv.net"},
+	{"SendGrid", {"sendgrid.net", "sendgrid.info", NULL, NULL}, "include:sendgrid.net"},
+	{"Amazon SES", {"amazonses.com", NULL, NULL, NULL}, "include:amazonses.com"},
+	{"Mailgun", {"mailgun.net", "mailgun.org", NULL, NULL}, "include:mailgun.org"},
+	{"SparkPost", {"sparkpostmail.com", NULL, NULL, NULL}, "include:sparkpostmail.com"},
+	{"Postmark", {"mtasv.net", "postmarkapp.com", NULL, NULL}, "include:spf.mtasv.net"},
+	{"Brevo", {"sendinblue.com", "brevo.com", NULL, NULL}, "include:spf.sendinblue.com"},
+	{"Mailjet", {"mailjet.com", NULL, NULL, NULL}, "include:spf.mailjet.com"},
+	{"Zoho", {"zoho.com", "zohomail.com", "zoho.eu", NULL}, "include:zoho.com"},
+	{"Salesforce Marketing Cloud", {"exacttarget.com", NULL, NULL, NULL},
+	 "include:cust-spf.exacttarget.com"},
+	{"HubSpot", {"hubspotemail.net", NULL, NULL, NULL}, NULL},
+	{"Fastmail", {"messagingengine.com", NULL, NULL, NULL}, "include:spf.messagingengine.com"},
+	{"Yahoo", {"yahoo.com", "yahoodns.net", NULL, NULL}, NULL},
+};
+
+static bool ends_with_domain(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+
+	while (n && name[n - 1] == '.')
+		n--;
+	return n >= k && !strncasecmp(name + n - k, suffix, k) && (n == k || name[n - k - 1] == '.');
+}
+
+static const struct provider *provider_of(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof(providers) / sizeof(providers[0]); i++)
+		for (size_t k = 0; k < 4 && providers[i].marks[k]; k++)
+			if (ends_with_domain(name, providers[i].marks[k]))
+				return &providers[i];
+	return NULL;
+}
+
+/* Relaxed alignment by the public suffix list. */
+static bool aligned(const char *a, const char *b)
+{
+	char *oa = mc_registrable_domain(a), *ob = mc_registrable_domain(b);
+	bool same = mc_dmarc_aligned(a, b, false, oa ? oa : a, ob ? ob : b);
+
+	free(oa);
+	free(ob);
+	return same;
+}
+
+/* The provider of a source: by its PTR name, else by the domain whose SPF
+ * passed for it (an address in a provider's SPF is the provider's), else by
+ * the provider's SPF networks (in_provider_networks); a DKIM signature
+ * travels with the message through any relay, so it names the provider
+ * only when SPF passed for no domain. */
+static const struct provider *identify(const mc_fb_source *s)
+{
+	const struct provider *p = provider_of(s->ptr);
+	bool spf_pass = false;
+
+	for (size_t i = 0; !p && i < s->spf.n; i++)
+		if (s->spf.items[i].detail && !strcmp(s->spf.items[i].detail, "pass")) {
+			spf_pass = true;
+			p = provider_of(s->spf.items[i].name);
+		}
+	for (size_t i = 0; !p && s->provider && i < sizeof(providers) / sizeof(providers[0]); i++)
+		if (!strcmp(providers[i].name, s->provider)) /* found in its SPF networks */
+			p = &providers[i];
+	for (size_t i = 0; !p && !spf_pass && i < s->dkim.n; i++)
+		if (s->dkim.items[i].detail && !strcmp(s->dkim.items[i].detail, "pass"))
+			p = provider_of(s->dkim.items[i].name);
+	return p;
+}
+
+/* The domain with the most messages of c, with detail (result) `result`
+ * when given, and not aligned with from when `unaligned`. */
+static const mc_fb_count *top(const mc_fb_counts *c, const char *result, const char *from,
+                             bool unaligned)
+{
+	const mc_fb_count *best = NULL;
+
+	for (size_t i = 0; i < c->n; i++) {
+		const mc_fb_count *it = &c->items[i];
+
+		if (result && (!it->detail || strcmp(it->detail, result)))
+			continue;
+		if (unaligned && from && aligned(it->name, from))
+			continue;
+		if (!best || it->messages > best->messages)
+			best = it;
+	}
+	return best;
+}
+
+/* The explanation, for the sources that get one (words): the kind alone is
+ * decided for all, without writing a sentence for each. */
+static void say(mc_fb_source *s, bool words, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void say(mc_fb_source *s, bool words, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!words)
+		return;
+	va_start(ap, fmt);
+	s->explanation = mc_vasprintf(fmt, ap);
+	va_end(ap);
+}
+
+void fb_explain(mc_fb_source *s, const char *policy_domain, bool words)
+{
+	const char *from = s->header_from.n ? top(&s->header_from, NULL, NULL, false)->name
+	                 : policy_domain ? policy_domain : "your domain";
+	const struct provider *prov = identify(s);
+	const mc_fb_count *spf_other = top(&s->spf, "pass", from, true);
+	const mc_fb_count *dkim_other = top(&s->dkim, "pass", from, true);
+	const mc_fb_count *dkim_own_fail = NULL;
+	uint64_t failing = s->messages - s->dmarc_pass;
+	char who[300], n[32], nf[32];
+	const char *pl = s->messages == 1 ? "" : "s";
+	bool any_pass = top(&s->spf, "pass", NULL, false) || top(&s->dkim, "pass", NULL, false);
+	bool forwarded = false;
+
+	for (size_t i = 0; i < s->dkim.n; i++)
+		if (aligned(s->dkim.items[i].name, from) &&
+		    s->dkim.items[i].detail && strcmp(s->dkim.items[i].detail, "pass"))
+			dkim_own_fail = &s->dkim.items[i];
+	for (size_t i = 0; i < s->overrides.n; i++)
+		forwarded |= !strcmp(s->overrides.items[i].name, "forwarded") ||
+		             !strcmp(s->overrides.items[i].name, "mailing_list") ||
+		             !strcmp(s->overrides.items[i].name, "trusted_forwarder");
+	s->provider = prov ? prov->name : NULL;
+	if (!strcmp(s->ip, "other"))
+		snprintf(who, sizeof(who), "Sources past the first %d", MC_FEEDBACK_MAX_SOURCES);
+	else if (prov)
+		snprintf(who, sizeof(who), "%s (%s%s)", prov->name, s->ptr ? "PTR " : "",
+		         s->ptr ? s->ptr : s->ip);
+	else if (s->ptr)
+		snprintf(who, sizeof(who), "%s (PTR %s)", s->ip, s->ptr);
+	else
+		snprintf(who, sizeof(who), "%s%s", any_pass ? "" : "an unknown server ", s->ip);
+	mc_thousands(s->messages, n, sizeof(n));
+	mc_thousands(failing, nf, sizeof(nf));
+	if (failing * 100 <= s->messages * 2) { /* at most 2% fail: forwarding noise */
+		if (s->dkim_aligned * 100 >= s->messages * 98) {
+			s->kind = "passes";
+			say(s, words, "%s sent %s message%s as %s: they pass DMARC with "
+			                             "aligned DKIM", who, n, pl, from);
+		} else {
+			s->kind = "spf_only";
+			say(s, words, "%s sent %s message%s as %s: they pass DMARC, %s "
+			                             "through SPF alone -- forwarding breaks SPF, so sign "
+			                             "them with DKIM for %s", who, n, pl, from,
+			                             s->dkim_aligned ? "some" : "all", from);
+		}
+		return;
+	}
+	if (forwarded || (dkim_own_fail && !spf_other && !dkim_other && s->ptr && !prov &&
+	                  s->in_spf == 0 && s->spf_aligned == 0 && any_pass)) {
+		s->kind = "forwarded";
+		say(s, words, "%s passed on %s message%s as %s, %s of them failing DMARC: "
+		                             "%s -- forwarded mail is not yours to fix; receivers that "
+		                             "check ARC can still trust it", who, n, pl, from, nf,
+		                             forwarded ? "the reports mark them forwarded or from a "
+		                             "mailing list" : "your DKIM signature breaks on the way");
+		return;
+	}
+	if (spf_other || dkim_other) {
+		s->kind = "not_aligned";
+		say(s, words, 
+			"%s sent %s message%s as %s%s%s%s%s%s%s, %s -- %s%s%s%s", who, n, pl, from,
+			spf_other || dkim_other ? ": " : "",
+			spf_other ? "SPF passes for " : "", spf_other ? spf_other->name : "",
+			spf_other && dkim_other ? " and " : "",
+			dkim_other ? "DKIM for " : "", dkim_other ? dkim_other->name : "",
+			spf_other && dkim_other ? "neither aligned" : "not aligned",
+			dkim_other ? "set up a custom DKIM domain (sign as d=" : "sign with DKIM as d=",
+			from, ")", prov ? " in its settings" : "");
+		return;
+	}
+	if (any_pass || prov || s->in_spf == 1 || s->ptr) {
+		s->kind = "not_in_spf";
+		say(s, words, 
+			"%s sent %s message%s as %s, %s failing DMARC: %s and %s -- if it sends for you, "
+			"%s%s%s and sign with DKIM for %s; if not, p=reject stops it", who, n, pl, from, nf,
+			s->in_spf == 1 ? "its address is in the SPF record, yet SPF was not aligned"
+			: s->in_spf == 0 ? "it is not in the SPF record" : "SPF does not pass for it",
+			dkim_own_fail ? "its DKIM signature fails" : "it does not sign for the domain",
+			prov && prov->spf ? "add " : "list ", prov && prov->spf ? prov->spf
+			: strchr(s->ip, ':') ? "ip6:" : "ip4:", prov && prov->spf ? " to the SPF record"
+			: s->ip, from);
+		return;
+	}
+	s->kind = "spoofing";
+	say(s, words, "%s sent %s message%s as %s that fail everything (no SPF or "
+	                             "DKIM pass for any domain%s) -- likely spoofing: p=reject "
+	                             "would stop them", who, n, pl, from,
+	                             s->in_spf == 0 ? ", not in the SPF record" : "");
+}
+
+
+/* A source that neither its PTR name nor an SPF pass names: is it in the
+ * networks of a provider's SPF record (the include its customers add)?
+ * Each provider's records are asked once; then the cache answers. */
+static mc_status in_provider_networks(mc_feedback *f, mc_fb_source *s)
+{
+	for (size_t k = 0; k < sizeof(providers) / sizeof(providers[0]) && !s->provider; k++) {
+		const char *inc = providers[k].spf;
+		mc_spf_result spf = {0};
+		mc_status st;
+
+		if (!inc || strncmp(inc, "include:", 8) != 0)
+			continue;
+		mc_spf_request req = {.domain = inc + 8, .ip = s->ip, .now = fb_opts(f)->now};
+
+		if ((st = mc_spf_check(fb_resolver(f), &req, &spf)) != MC_OK)
+			return st;
+		if (spf.verdict == MC_VERDICT_PASS)
+			s->provider = providers[k].name;
+		mc_spf_result_clear(&spf);
+	}
+	return MC_OK;
+}
+
+/* PTR names and SPF of the first n sources, asked in batches. */
+mc_status fb_look_up(mc_feedback *f, size_t n, const char *domain)
+{
+	enum { N_PROVIDERS = sizeof(providers) / sizeof(providers[0]) };
+	mc_dns_query q[MC_FEEDBACK_EXPLAINED + N_PROVIDERS + 1];
+	char names[MC_FEEDBACK_EXPLAINED][80];
+	size_t k = 0, m;
+	mc_status st;
+
+	for (size_t i = 0; i < n; i++)
+		if (mc_ip_reverse_name(fb_result(f)->sources[i].ip, names[k], sizeof(names[k]))) {
+			q[k] = (mc_dns_query){.name = names[k], .type = MC_RR_PTR};
+			k++;
+		}
+	/* in the same batch, the SPF records the checks below start from: a
+	 * DNS that does not answer costs one timeout, not one per record */
+	m = k;
+	if (domain)
+		q[m++] = (mc_dns_query){.name = domain, .type = MC_RR_TXT};
+	for (size_t i = 0; i < N_PROVIDERS; i++)
+		if (providers[i].spf && !strncmp(providers[i].spf, "include:", 8))
+			q[m++] = (mc_dns_query){.name = providers[i].spf + 8, .type = MC_RR_TXT};
+	if (m && (st = mc_dns_resolve(fb_resolver(f), q, m)) != MC_OK)
+		return st;
+	k = 0;
+	for (size_t i = 0; i < n; i++) {
+		mc_fb_source *s = &fb_result(f)->sources[i];
+		char rev[80];
+
+		if (!mc_ip_reverse_name(s->ip, rev, sizeof(rev)))
+			continue;
+		const mc_dns_answer *a = q[k++].answer;
+
+		for (size_t j = 0; a && a->status == MC_DNS_OK && j < a->n_rrs && !s->ptr; j++)
+			if (a->rrs[j].type == MC_RR_PTR)
+				s->ptr = mc_strdup(a->rrs[j].data);
+		if (s->ptr) { /* the name as written, without the root dot */
+			size_t len = strlen(s->ptr);
+
+			if (len > 1 && s->ptr[len - 1] == '.')
+				s->ptr[len - 1] = '\0';
+		}
+		if (domain) {
+			mc_spf_request req = {.domain = domain, .ip = s->ip, .now = fb_opts(f)->now};
+			mc_spf_result spf = {0};
+
+			if ((st = mc_spf_check(fb_resolver(f), &req, &spf)) != MC_OK)
+				return st;
+			s->in_spf = spf.verdict == MC_VERDICT_PASS ? 1
+			          : spf.verdict == MC_VERDICT_TEMPERROR ? -1 : 0;
+			mc_spf_result_clear(&spf);
+		}
+		if (!identify(s) && (st = in_provider_networks(f, s)) != MC_OK)
+			return st;
+	}
+	return MC_OK;
+}
