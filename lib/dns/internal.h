@@ -45,6 +45,9 @@ size_t mc_dns_cache_size(const mc_dns_cache *c);
 /* Answers (rr.c) */
 mc_dns_answer *mc_dns_answer_new(const char *name, uint16_t type);
 void mc_dns_answer_free(mc_dns_answer *a);
+/* Append a converted record (taking its strings); MC_ENOMEM, and they are
+ * freed, when its owner or data is NULL or the list cannot grow. */
+mc_status mc_dns_answer_push(mc_dns_answer *a, mc_dns_rr *rr);
 /* Append an ldns record, converted; owner_override replaces its owner (wildcards). */
 mc_status mc_dns_answer_add_ldns(mc_dns_answer *a, const ldns_rr *rr, const char *owner_override);
 /* Fill a from a response packet's answer section: CNAMEs from name, then type. */

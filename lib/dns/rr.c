@@ -128,23 +128,32 @@ static int convert_rdata(const ldns_rr *rr, mc_dns_rr *out)
 	return 0;
 }
 
+mc_status mc_dns_answer_push(mc_dns_answer *a, mc_dns_rr *rr)
+{
+	size_t cap = a->n_rrs;
+
+	if (!rr->owner || !rr->data || mc_grow(&a->rrs, &cap, a->n_rrs + 1, sizeof(*a->rrs)) < 0) {
+		free(rr->owner);
+		free(rr->data);
+		return MC_ENOMEM;
+	}
+	a->rrs[a->n_rrs++] = *rr;
+	return MC_OK;
+}
+
 mc_status mc_dns_answer_add_ldns(mc_dns_answer *a, const ldns_rr *rr, const char *owner_override)
 {
 	mc_dns_rr out = {0};
-	size_t cap = a->n_rrs;
 
 	out.type = ldns_rr_get_type(rr);
 	out.ttl = ldns_rr_ttl(rr);
 	out.owner = owner_override ? mc_strdup(owner_override)
 	                           : mc_dns_rdf_name(ldns_rr_owner(rr));
-	if (!out.owner || convert_rdata(rr, &out) < 0 ||
-	    mc_grow(&a->rrs, &cap, a->n_rrs + 1, sizeof(*a->rrs)) < 0) {
-		free(out.owner);
+	if (!out.owner || convert_rdata(rr, &out) < 0) { /* push frees what was made */
 		free(out.data);
-		return MC_ENOMEM;
+		out.data = NULL;
 	}
-	a->rrs[a->n_rrs++] = out;
-	return MC_OK;
+	return mc_dns_answer_push(a, &out);
 }
 
 static bool owner_is(const ldns_rr *rr, const ldns_rdf *name)

@@ -179,7 +179,7 @@ static mc_status add_record(mc_dns_answer *a, const uint8_t *w, size_t len, cons
 {
 	mc_dns_rr out = {.type = r->type, .ttl = r->ttl};
 	char text[256];
-	size_t p = r->rdata, cap = a->n_rrs;
+	size_t p = r->rdata;
 
 	out.owner = mc_strdup(r->owner);
 	switch (r->type) {
@@ -215,14 +215,7 @@ static mc_status add_record(mc_dns_answer *a, const uint8_t *w, size_t len, cons
 		break;
 	}
 	}
-	if (!out.owner || !out.data ||
-	    mc_grow(&a->rrs, &cap, a->n_rrs + 1, sizeof(*a->rrs)) < 0) {
-		free(out.owner);
-		free(out.data);
-		return MC_ENOMEM;
-	}
-	a->rrs[a->n_rrs++] = out;
-	return MC_OK;
+	return mc_dns_answer_push(a, &out);
 }
 
 /* The name asked, as this reader would write it: plain labels only. */
