@@ -165,6 +165,10 @@ void dkim_tags_parse(const mc_header *h, enum dkim_kind kind, dkim_tags *t)
 	t->hcanon = t->bcanon = DKIM_SIMPLE;
 	if ((why = mc_tags_parse(h->value, h->value_len, &tags, &pos))) {
 		bad(t, "syntax", "%s is malformed at position %zu: %s", what[kind], pos, why);
+		/* the tags before the error still say whose signature it is */
+		t->d = mc_tag_value(&tags, "d");
+		t->s = mc_tag_value(&tags, "s");
+		t->bh64 = mc_tag_value(&tags, "bh");
 		return;
 	}
 	t->a = mc_tag_value(&tags, "a");

@@ -97,6 +97,21 @@ void dkim_od_body(dkim_od *o, const char *p, size_t n)
 		dkim_body(o->dkim, (u_char *)p, n);
 }
 
+/* A tag value without the folding whitespace a signer may put in it. */
+static char *unfolded(const char *v)
+{
+	char *out = v ? mc_strdup(v) : NULL;
+	size_t k = 0;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; out[i]; i++)
+		if (!strchr(" \t\r\n", out[i]))
+			out[k++] = out[i];
+	out[k] = '\0';
+	return out;
+}
+
 size_t dkim_od_finish(dkim_od *o, dkim_od_sig **out)
 {
 	DKIM_SIGINFO **sigs = NULL;
@@ -118,10 +133,12 @@ size_t dkim_od_finish(dkim_od *o, dkim_od_sig **out)
 		const char *s = (const char *)dkim_sig_getselector(sigs[i]);
 
 		const char *h = (const char *)dkim_sig_gettagvalue(sigs[i], false, (u_char *)"bh");
+		const char *b = (const char *)dkim_sig_gettagvalue(sigs[i], false, (u_char *)"b");
 
 		(*out)[i].domain = mc_strdup(d);
 		(*out)[i].selector = mc_strdup(s);
 		(*out)[i].body_hash = mc_strdup(h);
+		(*out)[i].sig = unfolded(b);
 		(*out)[i].pass = (flags & DKIM_SIGFLAG_PASSED) && bh == DKIM_SIGBH_MATCH;
 		if ((*out)[i].pass)
 			continue;
@@ -141,6 +158,7 @@ void dkim_od_sigs_free(dkim_od_sig *sigs, size_t n)
 		free(sigs[i].domain);
 		free(sigs[i].selector);
 		free(sigs[i].body_hash);
+		free(sigs[i].sig);
 		free(sigs[i].error);
 	}
 	free(sigs);
@@ -161,8 +179,13 @@ static bool same_str(const char *a, const char *b)
 }
 
 dkim_od_sig *dkim_od_match(dkim_od_sig *od, size_t n, bool *used, const char *d, const char *s,
-                           const char *bh)
+                           const char *bh, const char *b64)
 {
+	for (size_t k = 0; k < n && b64; k++)
+		if (!used[k] && od[k].sig && !strcmp(od[k].sig, b64)) {
+			used[k] = true;
+			return &od[k];
+		}
 	for (size_t k = 0; k < n; k++)
 		if (!used[k] && same_str(od[k].domain, d) && same_str(od[k].selector, s) &&
 		    (!od[k].body_hash || !bh || !strcmp(od[k].body_hash, bh))) {

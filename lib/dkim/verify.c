@@ -108,7 +108,7 @@ static void prefetch_keys(mc_dkim_verifier *v)
 		for (size_t i = 0; sets[s] && i < sets[s]->n && n < 3 * MC_DKIM_MAX_SIGNATURES; i++) {
 			const dkim_tags *t = &sets[s]->items[i].t;
 
-			if (t->d && t->s && (names[n] = mc_asprintf("%s._domainkey.%s", t->s, t->d))) {
+			if (!t->error && t->d && t->s && (names[n] = mc_asprintf("%s._domainkey.%s", t->s, t->d))) {
 				q[n] = (mc_dns_query){.name = names[n], .type = MC_RR_TXT};
 				n++;
 			}
@@ -557,7 +557,7 @@ static void expired_finding(mc_dkim_result *res, const mc_dkim_sig *s, long long
 static bool key_said(const mc_dkim_result *res, const mc_dkim_sig *s)
 {
 	for (const mc_dkim_sig *e = res->sigs; e < s; e++)
-		if (e->domain && s->domain && e->selector && s->selector &&
+		if (e->key_bits > 0 && e->domain && s->domain && e->selector && s->selector &&
 		    strcasecmp(e->domain, s->domain) == 0 && strcmp(e->selector, s->selector) == 0)
 			return true;
 	return false;
@@ -686,7 +686,11 @@ static void compare_findings(mc_dkim_verifier *v, mc_dkim_result *res)
 	for (size_t i = 0; i < res->n_sigs && used; i++) {
 		mc_dkim_sig *s = &res->sigs[i];
 		bool ours = s->verdict == MC_VERDICT_PASS;
-		dkim_od_sig *o = dkim_od_match(od, n, used, s->domain, s->selector, s->body_hash);
+		const dkim_tags *t = &v->sigs.items[i].t;
+		char *b64 = t->b ? base64(t->b, t->b_len) : NULL;
+		dkim_od_sig *o = dkim_od_match(od, n, used, s->domain, s->selector, s->body_hash, b64);
+
+		free(b64);
 
 		if (!o) /* libopendkim did not see this signature: no verdict */
 			continue;
