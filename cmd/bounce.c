@@ -1,45 +1,80 @@
 /*
- * mailcheck bounce [FILE|DIR|-]...
+ * mailcheck bounce [FILE|DIR|-]... [--jobs N] [--order input|completed]
  * One bounce, or many: several files, mbox files and Maildir directories
  * (cmd/input.c). Each message is held whole (GMime reads it), bounded by
- * MC_BOUNCE_MAX_BYTES. With several messages JSON is one object per line;
- * text labels each message and ends with the failed recipients counted by
+ * MC_BOUNCE_MAX_BYTES, and handed to the batch runner (batch.h): --jobs
+ * worker threads read them, and the reports are written in input order (or
+ * as completed). With several messages JSON is one object per line; text
+ * labels each message and ends with the failed recipients counted by
  * status, category and where they failed. A message that is no bounce is
  * an input error on its own, and in a batch (a mailbox holds other mail
  * too) it is reported and counted, not an error.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
 #include "cli.h"
 #include "common/util.h"
 #include "mailcheck/bounce.h"
 
-static const char usage[] = "usage: mailcheck bounce [FILE|DIR|-]...";
-
+static const char usage[] =
+	"usage: mailcheck bounce [FILE|DIR|-]... [--jobs N] [--order input|completed]";
 
 struct run {
 	struct mc_ctx *ctx;
-	mc_resolver *r;
-	bool several, mbox;
-	const char *what;
-	size_t in_file;
+	bool several;
+	const char *what;         /* the file being read */
 	mc_msg_collector col;     /* each message, whole */
-	/* counts over the run */
+	cli_batch *batch;
+	/* the resolver, made when a bounce first needs one (an authentication
+	 * failure to check); the workers' are its siblings */
+	pthread_mutex_t resolver_lock;
+	mc_resolver *r;
+	bool no_resolver;
+	/* counts over the run, in output order */
 	size_t messages, with_failed, delays_only, no_failure, not_bounce, unreadable;
 	struct cli_tally causes;  /* failed recipients by "status category at where" */
 };
 
-static void add_cause(struct run *b, const mc_bounce_rcpt *rc)
+/* One message, whole. */
+struct job {
+	char *what;               /* the file */
+	size_t in_file;           /* its number there */
+	bool mbox, too_big;
+	char *data;
+	size_t len;
+	char *bad;                /* the stream broke off in it: why */
+};
+
+/* What one message came to, for the summary. */
+enum kind { UNREADABLE, NOT_BOUNCE, WITH_FAILED, DELAYS_ONLY, NO_FAILURE };
+struct outcome {
+	enum kind kind;
+	char **causes;            /* of its failed recipients */
+	size_t n_causes;
+};
+
+/* A worker's resolver, made on first use. */
+struct worker {
+	mc_resolver *r;
+};
+
+static void add_cause(struct outcome *oc, const mc_bounce_rcpt *rc)
 {
 	const char *at = rc->recipient ? strrchr(rc->recipient, '@') : NULL;
 	char *key = mc_asprintf("%s %s at %.255s", rc->status ? rc->status : "(no status)",
 	                        rc->category ? rc->category : "unclassified",
 	                        rc->provider ? rc->provider : at ? at + 1 : "(unknown)");
+	char **grown = key ? realloc(oc->causes, (oc->n_causes + 1) * sizeof(*grown)) : NULL;
 
-	if (key)
-		cli_tally_add(&b->causes, key);
-	free(key);
+	if (!grown) {
+		free(key);
+		return;
+	}
+	oc->causes = grown;
+	oc->causes[oc->n_causes++] = key;
 }
 
 /* Why the message read is no bounce; NULL when it is one. */
@@ -57,121 +92,210 @@ static const char *no_bounce(const mc_bounce_result *res)
 	return NULL;
 }
 
-static bool batch(const struct run *b)
+static bool batch(const struct run *b, const struct job *j)
 {
-	return b->several || b->mbox;
+	return b->several || j->mbox;
 }
 
 /* "FILE" or "FILE, message N" */
-static char *label(const struct run *b)
+static char *label(const struct job *j)
 {
-	return b->mbox ? mc_asprintf("%s, message %zu", b->what, b->in_file) : mc_strdup(b->what);
+	return j->mbox ? mc_asprintf("%s, message %zu", j->what, j->in_file) : mc_strdup(j->what);
 }
 
-static void unreadable(struct run *b, const char *why)
+static void unreadable(struct run *b, const struct job *j, const char *why, FILE *out, FILE *err)
 {
-	char *name = label(b);
-	char *msg = batch(b) ? mc_asprintf("%s: %s", name, why)
-	                     : mc_asprintf("cannot read the message in %s: %s", b->what, why);
+	char *name = label(j);
+	char *msg = batch(b, j) ? mc_asprintf("%s: %s", name, why)
+	                        : mc_asprintf("cannot read the message in %s: %s", j->what, why);
 
-	cli_fail("input", "%s", msg ? msg : why);
+	cli_fail_to(out, err, "input", "%s", msg ? msg : why);
 	free(msg);
 	free(name);
-	b->unreadable++;
 }
 
-/* One message read whole: parse, check, report, count. */
-static mc_status one(struct run *b, const char *data, size_t len, bool too_big)
+/* The worker's resolver, a sibling of the run's (made once, by whichever
+ * worker needs one first); NULL (the error said) when none can be made. */
+static mc_resolver *resolver(struct run *b, struct worker *w)
 {
-	mc_bounce_result res;
-	const char *why;
-	bool text = b->ctx->render.format == MC_FORMAT_TEXT;
+	if (w->r)
+		return w->r;
+	pthread_mutex_lock(&b->resolver_lock);
+	if (!b->r && !b->no_resolver)
+		b->no_resolver = !(b->r = cli_resolver(b->ctx));
+	if (b->r && mc_resolver_new_sibling(&w->r, b->r) != MC_OK)
+		w->r = NULL;
+	pthread_mutex_unlock(&b->resolver_lock);
+	return w->r;
+}
 
-	b->messages++;
-	if (too_big) {
+/* The message parsed: check it when authentication refused it, report it,
+ * say what it came to. */
+static enum kind bounce_report(struct run *b, struct worker *w, const struct job *j,
+                               mc_bounce_result *res, struct outcome *oc, FILE *out, FILE *err)
+{
+	const char *why = no_bounce(res);
+	bool text = b->ctx->render.format == MC_FORMAT_TEXT;
+	size_t failed = 0, delayed = 0;
+
+	if (why && !batch(b, j)) {
+		cli_fail_to(out, err, "input", "%s is no bounce: %s", j->what, why);
+		if (res->kind && text)
+			mc_render(MC_RESULT_BOUNCE, res, &b->ctx->render, out);
+		return NOT_BOUNCE;
+	}
+	/* authentication refused it: check what came back as the receiver
+	 * would, or the sender's domain when nothing came back */
+	if (!why && mc_bounce_auth_failure(res)) {
+		mc_resolver *r = resolver(b, w);
+
+		if (!r)
+			return UNREADABLE;
+		if (mc_bounce_check(r, res, b->ctx->has_now ? (time_t)b->ctx->now : 0,
+		                    cli_authserv_id(b->ctx)) != MC_OK) {
+			cli_fail_to(out, err, "internal", "%s", mc_error_last());
+			return UNREADABLE;
+		}
+		/* the queries are in the report: keep the cache, not the log */
+		mc_dns_log_rewind(r, 0);
+	}
+	for (size_t i = 0; i < res->n_rcpts; i++) {
+		const char *a = res->rcpts[i].action;
+
+		if (!a || !strcmp(a, "failed")) {
+			failed++;
+			add_cause(oc, &res->rcpts[i]);
+		}
+		delayed += a && !strcmp(a, "delayed");
+	}
+	if (batch(b, j) && text) {
+		char *name = label(j);
+
+		mc_print_escaped(out, b->ctx->render.quiet ? "%s: " : "== %s\n", name);
+		free(name);
+	}
+	if (mc_render(MC_RESULT_BOUNCE, res, &b->ctx->render, out) != MC_OK) {
+		cli_fail_to(out, err, "output", "%s", mc_error_last());
+		return UNREADABLE;
+	}
+	if (batch(b, j) && text && !b->ctx->render.quiet)
+		fputc('\n', out);
+	return why ? NOT_BOUNCE : failed ? WITH_FAILED : delayed ? DELAYS_ONLY : NO_FAILURE;
+}
+
+/* One message read whole: parse, check, report (the runner's run, in a
+ * worker). */
+static void run_job(void *arg, void *worker, void *input, FILE *out, FILE *err, void **outcome)
+{
+	struct run *b = arg;
+	struct job *j = input;
+	struct outcome *oc = calloc(1, sizeof(*oc));
+	mc_bounce_result res;
+	struct worker none = {0};
+
+	*outcome = oc;
+	if (!oc) {
+		unreadable(b, j, "out of memory", out, err);
+	} else if (j->bad) {
+		unreadable(b, j, j->bad, out, err);
+		oc->kind = UNREADABLE;
+	} else if (j->too_big) {
 		char why_big[80];
 
 		snprintf(why_big, sizeof(why_big), "the message is larger than %zu MiB",
 		         MC_BOUNCE_MAX_BYTES >> 20);
-		unreadable(b, why_big);
-		return MC_OK;
-	}
-	if (mc_bounce_parse(data, len, &res) != MC_OK) {
-		unreadable(b, mc_error_last());
-		return MC_OK;
-	}
-	if ((why = no_bounce(&res)) && !batch(b)) {
-		cli_fail("input", "%s is no bounce: %s", b->what, why);
-		if (res.kind && text)
-			mc_render(MC_RESULT_BOUNCE, &res, &b->ctx->render, stdout);
+		unreadable(b, j, why_big, out, err);
+		oc->kind = UNREADABLE;
+	} else if (mc_bounce_parse(j->data, j->len, &res) != MC_OK) {
+		unreadable(b, j, mc_error_last(), out, err);
+		oc->kind = UNREADABLE;
+	} else {
+		oc->kind = bounce_report(b, worker ? worker : &none, j, &res, oc, out, err);
 		mc_bounce_result_clear(&res);
-		b->not_bounce++;
-		return MC_OK;
 	}
-	/* authentication refused it: check what came back as the receiver
-	 * would, or the sender's domain when nothing came back */
-	if (!why && mc_bounce_auth_failure(&res)) {
-		mc_status st;
-
-		if (!b->r && !(b->r = cli_resolver(b->ctx))) { /* the error is said */
-			mc_bounce_result_clear(&res);
-			b->unreadable++;
-			return MC_OK;
-		}
-		st = mc_bounce_check(b->r, &res, b->ctx->has_now ? (time_t)b->ctx->now : 0,
-		                     cli_authserv_id(b->ctx));
-		if (st != MC_OK) {
-			mc_bounce_result_clear(&res);
-			return st;
-		}
-	}
-	size_t failed = 0, delayed = 0;
-
-	for (size_t i = 0; i < res.n_rcpts; i++) {
-		const char *a = res.rcpts[i].action;
-
-		if (!a || !strcmp(a, "failed")) {
-			failed++;
-			add_cause(b, &res.rcpts[i]);
-		}
-		delayed += a && !strcmp(a, "delayed");
-	}
-	if (why)
-		b->not_bounce++;
-	else if (failed)
-		b->with_failed++;
-	else if (delayed)
-		b->delays_only++;
-	else
-		b->no_failure++;
-	if (batch(b) && text) {
-		char *name = label(b);
-
-		mc_print_escaped(stdout, b->ctx->render.quiet ? "%s: " : "== %s\n", name);
-		free(name);
-	}
-	if (mc_render(MC_RESULT_BOUNCE, &res, &b->ctx->render, stdout) != MC_OK) {
-		cli_fail("output", "%s", mc_error_last());
-		b->unreadable++;
-	}
-	if (batch(b) && text && !b->ctx->render.quiet)
-		putchar('\n');
-	if (b->r) /* the queries are in the report: keep the cache, not the log */
-		mc_dns_log_rewind(b->r, 0);
-	mc_bounce_result_clear(&res);
-	return MC_OK;
+	mc_resolver_free(none.r);
+	free(j->what);
+	free(j->data);
+	free(j->bad);
+	free(j);
 }
 
-/* ---- the messages, whole ---- */
+/* Count one message (the runner's count: in output order). */
+static void count(void *arg, void *outcome)
+{
+	struct run *b = arg;
+	struct outcome *oc = outcome;
+
+	b->messages++;
+	if (!oc) {
+		b->unreadable++;
+		return;
+	}
+	b->unreadable += oc->kind == UNREADABLE;
+	b->not_bounce += oc->kind == NOT_BOUNCE;
+	b->with_failed += oc->kind == WITH_FAILED;
+	b->delays_only += oc->kind == DELAYS_ONLY;
+	b->no_failure += oc->kind == NO_FAILURE;
+	for (size_t i = 0; i < oc->n_causes; i++) {
+		cli_tally_add(&b->causes, oc->causes[i]);
+		free(oc->causes[i]);
+	}
+	free(oc->causes);
+	free(oc);
+}
+
+static void *worker_new(void *arg)
+{
+	(void)arg;
+	return calloc(1, sizeof(struct worker));
+}
+
+static void worker_free(void *arg, void *worker)
+{
+	struct worker *w = worker;
+
+	(void)arg;
+	if (w)
+		mc_resolver_free(w->r);
+	free(w);
+}
+
+/* ---- the messages, whole, to the runner ---- */
+
+static void submit(struct run *b, const char *data, size_t len, size_t number, bool mbox,
+                   bool too_big, const char *bad)
+{
+	struct job *j = calloc(1, sizeof(*j));
+
+	if (j && (!(j->what = mc_strdup(b->what)) || (bad && !(j->bad = mc_strdup(bad))) ||
+	          (len && !too_big && !(j->data = malloc(len))))) {
+		free(j->what);
+		free(j->bad);
+		free(j);
+		j = NULL;
+	}
+	if (!j) {
+		cli_fail("internal", "%s, message %zu: out of memory", b->what, number);
+		b->messages++;
+		b->unreadable++;
+		return;
+	}
+	if (j->data)
+		memcpy(j->data, data, len);
+	j->len = too_big ? 0 : len;
+	j->in_file = number;
+	j->mbox = mbox;
+	j->too_big = too_big;
+	cli_batch_submit(b->batch, j);
+}
 
 static mc_status on_message(void *arg, const char *data, size_t len, size_t number, bool more,
                             bool too_big)
 {
 	struct run *b = arg;
 
-	b->in_file = number;
-	b->mbox = number > 1 || more;
-	return one(b, data, len, too_big);
+	submit(b, data, len, number, number > 1 || more, too_big, NULL);
+	return MC_OK;
 }
 
 static void on_file(void *arg, const char *what)
@@ -180,16 +304,15 @@ static void on_file(void *arg, const char *what)
 	struct run *b = c->arg;
 
 	b->what = what;
-	b->in_file = c->number = 0;
-	b->mbox = false;
+	c->number = 0;
 }
 
 static void abandon(void *arg)
 {
-	struct run *b = ((mc_msg_collector *)arg)->arg;
+	mc_msg_collector *c = arg;
+	struct run *b = c->arg;
 
-	b->messages++;
-	unreadable(b, mc_error_last());
+	submit(b, NULL, 0, c->number, c->number > 1, false, mc_error_last());
 }
 
 /* ---- the whole run ---- */
@@ -204,30 +327,47 @@ static void summary(struct run *b)
 
 int cmd_bounce(int argc, char **argv, struct mc_ctx *ctx)
 {
-	const struct cli_opt opts[] = {{0}};
+	const char *jobs_s = NULL, *order = NULL;
+	const struct cli_opt opts[] = {{.name = "--jobs", .value = &jobs_s},
+	                               {.name = "--order", .value = &order}, {0}};
 	int n = cli_args(argc, argv, opts, 0, 100000, usage), rc;
 	struct run b = {.ctx = ctx,
 	                .col = {.max = MC_BOUNCE_MAX_BYTES, .message = on_message}};
 	struct cli_messages m = {{0}, on_file, abandon, 0};
+	struct cli_batch_ops ops = {.arg = &b, .worker_new = worker_new, .worker_free = worker_free,
+	                            .run = run_job, .count = count, .unit = "messages",
+	                            .handover = 8};
+	size_t jobs = 1;
+	bool in_order = true, written;
 
-	if (n < 0)
+	if (n < 0 || (jobs_s && cli_jobs("bounce", jobs_s, &jobs) < 0) ||
+	    (order && cli_order("bounce", order, &in_order) < 0))
 		return EXIT_USAGE;
 	b.col.arg = &b;
 	m.sink = mc_msg_collector_sink(&b.col);
-	b.several = cli_inputs_several(n, argv);
+	b.several = ops.progress = cli_inputs_several(n, argv);
+	pthread_mutex_init(&b.resolver_lock, NULL);
+	if (!(b.batch = cli_batch_start(&ops, jobs, in_order, 0))) {
+		pthread_mutex_destroy(&b.resolver_lock);
+		return EXIT_USAGE;
+	}
 	for (int i = n ? 1 : 0; i <= n; i++)
 		cli_read_messages(&m, n ? argv[i] : "-");
+	written = cli_batch_finish(b.batch);
+	if (!written)
+		cli_fail("output", "cannot write to standard output");
 	b.unreadable += m.unreadable;
 	if (b.messages > 1 && ctx->render.format == MC_FORMAT_TEXT)
 		summary(&b);
 	if (b.messages == b.not_bounce && (b.messages > 1 || !b.messages) && !b.unreadable)
 		cli_fail("input", "%s", b.messages ? "none of the messages is a bounce"
 		                        : "no message in the input");
-	if (b.unreadable || b.messages == b.not_bounce)
+	if (!written || b.unreadable || b.messages == b.not_bounce)
 		rc = EXIT_USAGE;
 	else
 		rc = b.with_failed ? EXIT_NOT_PASSED : EXIT_PASS;
 	cli_tally_free(&b.causes);
 	mc_msg_collector_free(&b.col);
+	pthread_mutex_destroy(&b.resolver_lock);
 	return rc;
 }

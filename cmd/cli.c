@@ -24,16 +24,21 @@ void cli_json_errors(bool on, const char *command)
 	json_errors.command = command;
 }
 
-static void fail(const char *code, const char *fmt, va_list ap)
+static void fail_to(FILE *out, FILE *err, const char *code, const char *fmt, va_list ap)
 {
 	char *msg = mc_vasprintf(fmt, ap);
 
-	mc_print_escaped(stderr, "mailcheck: error: %s\n", msg ? msg : "out of memory");
+	mc_print_escaped(err, "mailcheck: error: %s\n", msg ? msg : "out of memory");
 	if (json_errors.on && strcmp(code, "output") != 0) {
-		fflush(stdout);
-		mc_render_error(json_errors.command, code, msg ? msg : "out of memory", stdout);
+		fflush(out);
+		mc_render_error(json_errors.command, code, msg ? msg : "out of memory", out);
 	}
 	free(msg);
+}
+
+static void fail(const char *code, const char *fmt, va_list ap)
+{
+	fail_to(stdout, stderr, code, fmt, ap);
 }
 
 void cli_fail(const char *code, const char *fmt, ...)
@@ -42,6 +47,15 @@ void cli_fail(const char *code, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	fail(code, fmt, ap);
+	va_end(ap);
+}
+
+void cli_fail_to(FILE *out, FILE *err, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fail_to(out, err, code, fmt, ap);
 	va_end(ap);
 }
 

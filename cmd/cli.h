@@ -50,6 +50,10 @@ struct command {
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_fail(const char *code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cli_lib_error(mc_status st);
+/* cli_fail to other streams: a batch worker's report and diagnostics
+ * (batch.h), written later in their turn. */
+void cli_fail_to(FILE *out, FILE *err, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* Errors as JSON objects too (--json), naming the command (NULL: none). */
 void cli_json_errors(bool on, const char *command);
 

@@ -3,24 +3,20 @@
  *                                [--order input|completed]
  * One report per domain. Domains come from the arguments or, with "-", from
  * standard input (one a line, "#" comments and blank lines ignored, bad
- * names reported by line and skipped). --jobs worker threads each check one
- * domain at a time with a resolver of their own (the same nameservers or
- * zone files, a cache of their own that is forgotten after each domain); the
- * reports are written in input order through a window of finished reports
- * (or as completed), so memory stays flat however long the list.
+ * names reported by line and skipped). The batch runner (batch.h) gives
+ * them to --jobs worker threads, each checking one domain at a time with a
+ * resolver of its own (the same nameservers or zone files, a cache of its
+ * own that is forgotten after each domain); the reports are written in input
+ * order (or as completed), and memory stays flat however long the list.
  */
 #include <errno.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "cli.h"
 #include "common/util.h"
 #include "mailcheck/domain.h"
@@ -41,39 +37,35 @@ struct code_count {
 struct run {
 	struct mc_ctx *ctx;
 	mc_domain_opts opts;
+	mc_resolver *r;        /* the workers' resolvers are its siblings */
 	/* input: the arguments, or a stream */
 	char **args;
 	size_t n_args, next_arg;
 	FILE *in;
 	size_t line;
-	bool eof;
-	/* ordered output */
-	pthread_mutex_t lock;
-	pthread_cond_t moved;
-	bool in_order;
-	size_t window;
-	char **slot;           /* window finished reports, by sequence number */
-	size_t *slot_len;
-	bool *ready;
-	size_t next_seq, next_out;
-	bool write_failed;
-	/* tally */
+	bool several;
+	/* tally, in output order */
 	size_t domains, pass, fail, temperror, invalid;
 	size_t part[MC_PART_COUNT][MC_PART_NOT_CHECKED + 1];
 	struct code_count *codes;
 	size_t n_codes, cap_codes;
-	bool several, progress;
-	double started;
-	double last_progress;
 };
 
-static double now_s(void)
-{
-	struct timespec ts;
+/* One input: a domain, or why its line or argument is none. */
+struct input {
+	char *name, *bad;
+};
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
+#define MAX_CODES 256
+
+/* What one domain came to, for the summary. */
+struct outcome {
+	bool checked;          /* false: bad input, or the check could not run */
+	mc_verdict verdict;
+	mc_part_status part[MC_PART_COUNT];
+	char *code[MAX_CODES]; /* its warnings' and errors' codes, each once */
+	size_t n_codes;
+};
 
 /* The next line of the stream without its newline, or NULL at the end; a
  * line too long to be a domain is skipped to its end and marked. */
@@ -97,53 +89,53 @@ static char *read_line(struct run *run, char *buf, bool *too_long)
 	return buf;
 }
 
-/* The next domain (malloc'd) with its sequence number, or NULL at the end.
- * A line that cannot be a domain gets *bad (malloc'd) instead. Called with
- * the lock held. */
-static char *next_domain(struct run *run, size_t *seq, char **bad)
+/* A line without its comment and surrounding blanks; "" when nothing is left. */
+static char *trim_line(char *s)
+{
+	char *e;
+
+	if ((e = strchr(s, '#')))
+		*e = '\0';
+	while (*s == ' ' || *s == '\t')
+		s++;
+	for (e = s + strlen(s); e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
+		;
+	*e = '\0';
+	return s;
+}
+
+/* The next input, or false at the end: a domain (normalized) or why its
+ * line or argument cannot be one. */
+static bool next_input(struct run *run, struct input *in)
 {
 	char buf[MAX_LINE];
 
-	*bad = NULL;
+	*in = (struct input){0};
 	for (;;) {
-		char *s, *e, *name = NULL;
+		char *s;
 		bool too_long;
 
 		if (run->args) {
 			if (run->next_arg == run->n_args)
-				return NULL;
+				return false;
 			s = run->args[run->next_arg++];
 		} else {
-			if (run->eof || !(s = read_line(run, buf, &too_long))) {
-				run->eof = true;
-				return NULL;
-			}
+			if (!(s = read_line(run, buf, &too_long)))
+				return false;
 			run->line++;
 			if (too_long) {
-				*bad = mc_asprintf("standard input, line %zu: longer than %d bytes, not a "
-				                    "domain name", run->line, MAX_LINE - 1);
-				*seq = run->next_seq++;
-				return NULL;
+				in->bad = mc_asprintf("standard input, line %zu: longer than %d bytes, not a "
+				                      "domain name", run->line, MAX_LINE - 1);
+				return true;
 			}
-			if ((e = strchr(s, '#')))
-				*e = '\0';
-			while (*s == ' ' || *s == '\t')
-				s++;
-			for (e = s + strlen(s); e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
-				;
-			*e = '\0';
-			if (!*s)
+			if (!*(s = trim_line(s)))
 				continue;
 		}
-		if (mc_domain_normalize(s, &name) != MC_OK) {
-			*bad = run->args ? mc_asprintf("%s", mc_error_last())
-			                 : mc_asprintf("standard input, line %zu: %s", run->line,
-			                                mc_error_last());
-			*seq = run->next_seq++;
-			return NULL;
-		}
-		*seq = run->next_seq++;
-		return name;
+		if (mc_domain_normalize(s, &in->name) != MC_OK)
+			in->bad = run->args ? mc_asprintf("%s", mc_error_last())
+			                    : mc_asprintf("standard input, line %zu: %s", run->line,
+			                                  mc_error_last());
+		return true;
 	}
 }
 
@@ -169,197 +161,119 @@ static void count_code(struct run *run, const char *code)
 }
 
 /* The codes of one domain's warnings and errors, each once. */
-struct seen {
-	const char *code[256];
-	size_t n;
-};
-
-static void count_findings(struct run *run, struct seen *seen, const mc_findings *f)
+static void note_findings(struct outcome *oc, const mc_findings *f)
 {
 	for (size_t i = 0; i < f->n; i++) {
 		bool dup = false;
 
 		if (f->items[i].severity < MC_SEV_WARNING)
 			continue;
-		for (size_t k = 0; k < seen->n && !dup; k++)
-			dup = strcmp(seen->code[k], f->items[i].code) == 0;
-		if (dup || seen->n == sizeof(seen->code) / sizeof(seen->code[0]))
-			continue;
-		seen->code[seen->n++] = f->items[i].code;
-		count_code(run, f->items[i].code);
+		for (size_t k = 0; k < oc->n_codes && !dup; k++)
+			dup = strcmp(oc->code[k], f->items[i].code) == 0;
+		if (!dup && oc->n_codes < MAX_CODES && (oc->code[oc->n_codes] = strdup(f->items[i].code)))
+			oc->n_codes++;
 	}
 }
 
-/* Tally one finished domain (lock held). */
-static void tally(struct run *run, const mc_domain_result *res)
+static void note(struct outcome *oc, const mc_domain_result *res)
 {
+	oc->checked = true;
+	oc->verdict = res->verdict;
+	for (int p = 0; p < MC_PART_COUNT; p++)
+		oc->part[p] = res->rows[p].status;
+	note_findings(oc, &res->findings);
+	note_findings(oc, &res->mx.findings);
+	note_findings(oc, &res->spf.findings);
+	note_findings(oc, &res->dmarc.findings);
+	for (size_t i = 0; i < res->n_keys; i++)
+		note_findings(oc, &res->keys[i].findings);
+}
+
+/* Count one domain (the runner's count: in output order). */
+static void count(void *arg, void *outcome)
+{
+	struct run *run = arg;
+	struct outcome *oc = outcome;
+
+	if (!oc || !oc->checked) {
+		run->invalid++;
+		free(oc);
+		return;
+	}
 	run->domains++;
-	if (res->verdict == MC_VERDICT_PASS)
+	if (oc->verdict == MC_VERDICT_PASS)
 		run->pass++;
-	else if (res->verdict == MC_VERDICT_TEMPERROR)
+	else if (oc->verdict == MC_VERDICT_TEMPERROR)
 		run->temperror++;
 	else
 		run->fail++;
 	for (int p = 0; p < MC_PART_COUNT; p++)
-		run->part[p][res->rows[p].status]++;
-	struct seen seen = {.n = 0};
-
-	count_findings(run, &seen, &res->findings);
-	count_findings(run, &seen, &res->mx.findings);
-	count_findings(run, &seen, &res->spf.findings);
-	count_findings(run, &seen, &res->dmarc.findings);
-	for (size_t i = 0; i < res->n_keys; i++)
-		count_findings(run, &seen, &res->keys[i].findings);
+		run->part[p][oc->part[p]]++;
+	for (size_t i = 0; i < oc->n_codes; i++) {
+		count_code(run, oc->code[i]);
+		free(oc->code[i]);
+	}
+	free(oc);
 }
 
-static void write_out(struct run *run, const char *text, size_t len)
+/* An error in place of a report: on err, and with --json an object on out. */
+static void report_error(struct run *run, const char *code, const char *msg, FILE *out,
+                         FILE *err)
 {
-	if (len && fwrite(text, 1, len, stdout) != len)
-		run->write_failed = true;
+	mc_print_escaped(err, "mailcheck: error: %s\n", msg);
+	if (run->ctx->render.format == MC_FORMAT_JSON)
+		mc_render_error("domain", code, msg, out);
 }
 
-static void progress(struct run *run, bool last)
+static void *worker_new(void *arg)
 {
-	double t = now_s();
+	struct run *run = arg;
+	mc_resolver *r = NULL;
 
-	if (!run->progress || (!last && t - run->last_progress < 0.25))
-		return;
-	run->last_progress = t;
-	fprintf(stderr, "\r%zu", run->domains + run->invalid);
-	if (run->args)
-		fprintf(stderr, " of %zu", run->n_args);
-	fprintf(stderr, " done, %.1f domains/s%s", (run->domains + run->invalid) /
-	        (t - run->started > 0 ? t - run->started : 1), last ? "\n" : "");
-	fflush(stderr);
+	return mc_resolver_new_sibling(&r, run->r) == MC_OK ? r : NULL;
 }
 
-/* Hand in the report of sequence seq (lock held): written now, or kept
- * until those before it are written. */
-static void deliver(struct run *run, size_t seq, char *text, size_t len)
+static void worker_free(void *arg, void *worker)
 {
-	if (!run->in_order) {
-		write_out(run, text, len);
-		free(text);
-		run->next_out++;
+	(void)arg;
+	mc_resolver_free(worker);
+}
+
+/* Check one domain and write its report (the runner's run, in a worker). */
+static void run_one(void *arg, void *worker, void *input, FILE *out, FILE *err, void **outcome)
+{
+	struct run *run = arg;
+	struct input *in = input;
+	struct outcome *oc = calloc(1, sizeof(*oc));
+	mc_domain_result res;
+	mc_status st;
+
+	*outcome = oc;
+	if (in->bad || !in->name) {
+		/* an argument is the command line; a line of the list is input */
+		report_error(run, run->args ? "usage" : "input", in->bad ? in->bad : "out of memory",
+		             out, err);
+	} else if (!worker) {
+		report_error(run, "internal", "cannot make a resolver for a worker", out, err);
+	} else if ((st = mc_domain_check(worker, in->name, &run->opts, &res)) != MC_OK) {
+		report_error(run, st == MC_EINVAL ? "usage" : "internal", mc_error_last(), out, err);
 	} else {
-		size_t k = seq % run->window;
-
-		run->slot[k] = text;
-		run->slot_len[k] = len;
-		run->ready[k] = true;
-		while (run->ready[run->next_out % run->window]) {
-			k = run->next_out % run->window;
-			write_out(run, run->slot[k], run->slot_len[k]);
-			free(run->slot[k]);
-			run->slot[k] = NULL;
-			run->ready[k] = false;
-			run->next_out++;
-		}
-	}
-	progress(run, false);
-	pthread_cond_broadcast(&run->moved);
-}
-
-/* One domain's report as text or JSON, in memory; NULL when it could not
- * be written (out of memory). */
-static char *render(struct run *run, const mc_domain_result *res, size_t *len)
-{
-	char *buf = NULL;
-	FILE *fp = open_memstream(&buf, len);
-	bool ok;
-
-	if (!fp)
-		return NULL;
-	ok = mc_render(MC_RESULT_DOMAIN, res, &run->ctx->render, fp) == MC_OK;
-	if (run->several && run->ctx->render.format == MC_FORMAT_TEXT && !run->ctx->render.quiet)
-		fputc('\n', fp);
-	if (fclose(fp) != 0 || !ok) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
-static char *render_error(struct run *run, const char *code, const char *msg, size_t *len)
-{
-	char *buf = NULL;
-	FILE *fp;
-
-	mc_print_escaped(stderr, "mailcheck: error: %s\n", msg);
-	if (run->ctx->render.format != MC_FORMAT_JSON) {
-		*len = 0;
-		return NULL;
-	}
-	if (!(fp = open_memstream(&buf, len)))
-		return NULL;
-	mc_render_error("domain", code, msg, fp);
-	fclose(fp);
-	return buf;
-}
-
-struct worker {
-	struct run *run;
-	mc_resolver *r;
-	size_t checked;
-};
-
-static void *work(void *arg)
-{
-	struct worker *w = arg;
-	struct run *run = w->run;
-
-	pthread_mutex_lock(&run->lock);
-	for (;;) {
-		size_t seq, len = 0;
-		char *bad, *name, *text;
-		mc_domain_result res;
-		mc_status st;
-
-		/* keep within the window of reports not yet written */
-		while (run->in_order && run->next_seq >= run->next_out + run->window)
-			pthread_cond_wait(&run->moved, &run->lock);
-		name = next_domain(run, &seq, &bad);
-		if (!name && !bad)
-			break;
-		if (bad) {
-			run->invalid++;
-			/* an argument is the command line; a line of the list is input */
-			text = render_error(run, run->args ? "usage" : "input", bad, &len);
-			free(bad);
-			deliver(run, seq, text, len);
-			continue;
-		}
-		pthread_mutex_unlock(&run->lock);
-		st = mc_domain_check(w->r, name, &run->opts, &res);
-		text = st == MC_OK ? render(run, &res, &len) : NULL;
-		if (st == MC_OK && !text)
-			st = mc_error_set(MC_ENOMEM, "cannot write the report of %s: out of memory", name);
-		if (st != MC_OK)
-			text = render_error(run, st == MC_EINVAL ? "usage" : "internal", mc_error_last(),
-			                    &len);
-		pthread_mutex_lock(&run->lock);
-		if (st == MC_OK)
-			tally(run, &res);
-		else
-			run->invalid++;
-		deliver(run, seq, text, len);
-		pthread_mutex_unlock(&run->lock);
+		if (mc_render(MC_RESULT_DOMAIN, &res, &run->ctx->render, out) != MC_OK)
+			report_error(run, "internal", mc_error_last(), out, err);
+		else if (oc)
+			note(oc, &res);
+		if (run->several && run->ctx->render.format == MC_FORMAT_TEXT &&
+		    !run->ctx->render.quiet)
+			fputc('\n', out);
 		mc_domain_result_clear(&res);
-		free(name);
-		/* each domain on a fresh cache: memory stays flat, and a report does
-		 * not depend on which worker checked which domain before */
-		mc_resolver_forget(w->r);
-#ifdef __GLIBC__
-		/* glibc keeps what many threads freed in their arenas and RSS creeps
-		 * up with the length of the list: give it back now and then */
-		if (++w->checked % 64 == 0)
-			malloc_trim(0);
-#endif
-		pthread_mutex_lock(&run->lock);
 	}
-	pthread_cond_broadcast(&run->moved);
-	pthread_mutex_unlock(&run->lock);
-	return NULL;
+	/* each domain on a fresh cache: memory stays flat, and a report does
+	 * not depend on which worker checked which domain before */
+	if (worker)
+		mc_resolver_forget(worker);
+	free(in->name);
+	free(in->bad);
+	free(in);
 }
 
 static int by_count(const void *a, const void *b)
@@ -460,20 +374,19 @@ int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 	};
 	int n = cli_args(argc, argv, opts, 1, INT32_MAX, usage);
 	struct run run = {.ctx = ctx};
-	struct worker workers[CLI_MAX_JOBS];
-	pthread_t threads[CLI_MAX_JOBS];
-	size_t started = 0;
-	mc_resolver *r;
+	struct cli_batch_ops ops = {.arg = &run, .worker_new = worker_new,
+	                            .worker_free = worker_free, .run = run_one, .count = count,
+	                            .unit = "domains", .handover = 1};
+	bool in_order = true, written;
+	cli_batch *batch;
+	struct input in;
 	int rc;
 
 	if (n < 0 || (jobs_s && cli_jobs("domain", jobs_s, &jobs) < 0) ||
+	    (order && cli_order("domain", order, &in_order) < 0) ||
 	    net_options(https_port, smtp_port, net_timeout, &net) < 0 ||
 	    (reqs && cli_requirements("domain", reqs, &providers) < 0))
 		return EXIT_USAGE;
-	if (order && strcmp(order, "input") && strcmp(order, "completed")) {
-		cli_error("domain: invalid value '%s' for --order (input or completed)", order);
-		return EXIT_USAGE;
-	}
 	for (size_t i = 0; i < n_sel; i++) {
 		if (!selector_ok(selectors[i])) {
 			cli_error("domain: invalid selector '%s': letters, digits, '-', '_' and '.' only",
@@ -482,7 +395,7 @@ int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 		}
 	}
 	ctx->dnssec = true; /* answers validated from the trust anchor */
-	if (!(r = cli_resolver(ctx)))
+	if (!(run.r = cli_resolver(ctx)))
 		return EXIT_USAGE;
 	run.opts = (mc_domain_opts){.selectors = selectors, .n_selectors = n_sel,
 	                            .no_common_selectors = no_common, .net = net,
@@ -497,55 +410,32 @@ int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 		if (jobs > run.n_args)
 			jobs = run.n_args;
 	}
-	run.in_order = !order || strcmp(order, "input") == 0;
-	run.window = jobs * 8;
-	run.slot = calloc(run.window, sizeof(*run.slot));
-	run.slot_len = calloc(run.window, sizeof(*run.slot_len));
-	run.ready = calloc(run.window, sizeof(*run.ready));
-	run.progress = run.several && isatty(STDERR_FILENO) && !getenv("MAILCHECK_NO_PROGRESS");
-	run.started = now_s();
-	if (!run.slot || !run.slot_len || !run.ready) {
-		cli_fail("internal", "out of memory");
-		rc = EXIT_USAGE;
-		goto out;
-	}
+	ops.progress = run.several;
 	mc_net_init(); /* libcurl's global state, before the threads */
-	pthread_mutex_init(&run.lock, NULL);
-	pthread_cond_init(&run.moved, NULL);
-	for (size_t i = 0; i < jobs; i++) {
-		workers[i] = (struct worker){.run = &run};
-		if (mc_resolver_new_sibling(&workers[i].r, r) != MC_OK)
-			break;
-		if (pthread_create(&threads[i], NULL, work, &workers[i]) != 0) {
-			mc_resolver_free(workers[i].r);
+	if (!(batch = cli_batch_start(&ops, jobs, in_order, run.several ? run.n_args : 0)))
+		return EXIT_USAGE;
+	while (next_input(&run, &in)) {
+		struct input *copy = malloc(sizeof(*copy));
+
+		if (!copy) {
+			free(in.name);
+			free(in.bad);
+			cli_fail("internal", "out of memory");
+			run.invalid++;
 			break;
 		}
-		started++;
+		*copy = in;
+		cli_batch_submit(batch, copy);
 	}
-	if (started == 0) {
-		cli_fail("internal", "cannot start a worker thread");
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	for (size_t i = 0; i < started; i++) {
-		pthread_join(threads[i], NULL);
-		mc_resolver_free(workers[i].r);
-	}
-	progress(&run, true);
-	if (run.write_failed)
+	written = cli_batch_finish(batch);
+	if (!written)
 		cli_fail("output", "cannot write to standard output");
 	if (run.several && ctx->render.format == MC_FORMAT_TEXT)
 		summary(&run);
-	rc = run.write_failed || run.invalid ? EXIT_USAGE : run.fail ? EXIT_NOT_PASSED
+	rc = !written || run.invalid ? EXIT_USAGE : run.fail ? EXIT_NOT_PASSED
 	   : run.temperror ? EXIT_TEMP : run.domains ? EXIT_PASS : EXIT_NOT_PASSED;
-	pthread_mutex_destroy(&run.lock);
-	pthread_cond_destroy(&run.moved);
-out:
 	for (size_t i = 0; i < run.n_codes; i++)
 		free(run.codes[i].code);
 	free(run.codes);
-	free(run.slot);
-	free(run.slot_len);
-	free(run.ready);
 	return rc;
 }

@@ -8,15 +8,15 @@
  * the failures by From domain and cause, most first.
  * One message at a time (the default) streams each message through the
  * verifier with one DNS cache for all. With --jobs N, the input is split
- * into messages by this thread and N worker threads (a resolver each,
- * sharing the zone data) verify them; reports are written in input order
- * through a window of finished ones, so memory stays bounded.
+ * into messages by this thread and handed to the batch runner (batch.h):
+ * N worker threads (a resolver each, sharing the zone data) verify them,
+ * and the reports are written in input order (or as completed, --order)
+ * with a bounded number in flight, so memory stays bounded.
  */
-#include <malloc.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
 #include "cli.h"
 #include "common/util.h"
 #include "mailcheck/verify.h"
@@ -27,7 +27,8 @@
 
 static const char usage[] =
 	"usage: mailcheck verify [FILE|DIR|-]... [--ip IP] [--helo NAME] [--mail-from ADDR] "
-	"[--trust HOST]... [--compare] [--jobs N] [--requirements gmail|yahoo|microsoft|all]";
+	"[--trust HOST]... [--compare] [--jobs N] [--order input|completed] "
+	"[--requirements gmail|yahoo|microsoft|all]";
 
 struct tally {
 	size_t messages, pass, fail, temperror, unreadable;
@@ -54,7 +55,7 @@ struct one {
 	struct tally *tally;
 	bool mbox;           /* the file is an mbox of several messages: label by number */
 	char bad[600];       /* why the current message cannot be read, "" if it can */
-	struct pool *pool;   /* --jobs: messages go to the workers */
+	cli_batch *batch;    /* --jobs: messages go to the workers */
 	struct job *job;     /* --jobs: the message being collected */
 };
 
@@ -155,40 +156,15 @@ static mc_status finish_one(const struct mc_ctx *ctx, mc_resolver *r, mc_verifie
 	return MC_OK;
 }
 
-/* ---- --jobs: the workers and the ordered output ---- */
+/* ---- --jobs: each message whole, verified by a worker ---- */
 
 struct job {
-	size_t seq;
 	char *what;
 	size_t in_file;
 	bool mbox;
 	char *bytes;
 	size_t len, cap;
 	char bad[600];
-	struct job *next;
-};
-
-struct pool {
-	struct mc_ctx *ctx;
-	const mc_verify_request *req;
-	struct tally *tally;
-	bool several;
-	pthread_mutex_t lock;
-	/* separate conditions, signalled only when someone waits: a wake-up
-	 * per message costs a system call each */
-	pthread_cond_t has_work, has_room;
-	size_t idle_workers;
-	bool reader_waits;
-	struct job *head, *tail;  /* waiting for a worker */
-	struct job *pending_head, *pending_tail; /* collected, not yet handed over */
-	size_t n_pending, workers;
-	size_t queued, next_seq, next_out, window;
-	bool eof;
-	/* finished reports by sequence number, window of them */
-	char **out, **err;
-	size_t *out_len, *err_len;
-	struct outcome *oc;
-	bool *ready;
 };
 
 static void job_free(struct job *j)
@@ -200,54 +176,38 @@ static void job_free(struct job *j)
 	free(j);
 }
 
-/* Write the finished reports that are next in input order (lock held). */
-static void flush_ready(struct pool *p)
+static void *worker_new(void *arg)
 {
-	while (p->ready[p->next_out % p->window]) {
-		size_t k = p->next_out % p->window;
+	struct one *o = arg;
+	mc_resolver *r = NULL;
 
-		if (p->err_len[k]) {
-			fflush(stdout); /* in order with what was written before */
-			fwrite(p->err[k], 1, p->err_len[k], stderr);
-		}
-		if (p->out_len[k])
-			fwrite(p->out[k], 1, p->out_len[k], stdout);
-		free(p->out[k]);
-		free(p->err[k]);
-		p->out[k] = p->err[k] = NULL;
-		count(p->tally, &p->oc[k]);
-		p->ready[k] = false;
-		p->next_out++;
-	}
-	if (p->reader_waits)
-		pthread_cond_signal(&p->has_room);
+	return mc_resolver_new_sibling(&r, o->r) == MC_OK ? r : NULL;
 }
 
-struct worker {
-	struct pool *pool;
-	mc_resolver *r;
-	size_t done;
-};
-
-static void run_job(struct worker *w, struct job *j, char **out, size_t *out_len, char **err,
-                    size_t *err_len, struct outcome *oc)
+static void worker_free(void *arg, void *worker)
 {
-	struct pool *p = w->pool;
-	FILE *o = open_memstream(out, out_len), *e = open_memstream(err, err_len);
+	(void)arg;
+	mc_resolver_free(worker);
+}
+
+/* Verify one message whole (the runner's run, in a worker). */
+static void run_job(void *arg, void *worker, void *input, FILE *out, FILE *err, void **outcome)
+{
+	struct one *o = arg;
+	struct job *j = input;
+	struct outcome *oc = calloc(1, sizeof(*oc));
 	mc_verifier *v = NULL;
 	mc_msg_reader *rd = NULL;
-	mc_status st;
+	mc_status st = worker ? MC_OK : mc_error_set(MC_ENOMEM, "cannot make a resolver");
 
-	memset(oc, 0, sizeof(*oc));
-	if (!o || !e) {
-		if (o)
-			fclose(o);
-		if (e)
-			fclose(e);
-		oc->rc = EXIT_USAGE;
+	*outcome = oc;
+	if (!oc) {
+		mc_print_escaped(err, "mailcheck: error: %s\n", "out of memory");
+		job_free(j);
 		return;
 	}
-	st = mc_verifier_new(&v, w->r, p->req);
+	if (st == MC_OK)
+		st = mc_verifier_new(&v, worker, o->req);
 	if (st == MC_OK)
 		st = mc_msg_reader_new(&rd, NULL, mc_verify_headers, mc_verify_body, v);
 	if (st == MC_OK && !j->bad[0] && (st = mc_msg_push(rd, j->bytes, j->len)) == MC_EPARSE) {
@@ -255,120 +215,25 @@ static void run_job(struct worker *w, struct job *j, char **out, size_t *out_len
 		st = MC_OK;
 	}
 	if (st == MC_OK)
-		st = finish_one(p->ctx, w->r, v, rd, j->bad, j->what, j->in_file, p->several, j->mbox,
-		                o, e, oc);
+		st = finish_one(o->ctx, worker, v, rd, j->bad, j->what, j->in_file, o->several, j->mbox,
+		                out, err, oc);
 	if (st != MC_OK) {
-		mc_print_escaped(e, "mailcheck: error: %s\n", mc_error_last());
+		mc_print_escaped(err, "mailcheck: error: %s\n", mc_error_last());
 		oc->rc = EXIT_USAGE;
 	}
 	mc_msg_reader_free(rd);
 	mc_verifier_free(v);
-	fclose(o);
-	fclose(e);
+	job_free(j);
 }
 
-#define BATCH 8 /* messages handed over at once: fewer lock round trips */
-
-static void *work(void *arg)
+/* Count one message (the runner's count: in output order). */
+static void count_job(void *arg, void *outcome)
 {
-	struct worker *w = arg;
-	struct pool *p = w->pool;
+	struct one *o = arg;
+	struct outcome none = {.rc = EXIT_USAGE};
 
-	pthread_mutex_lock(&p->lock);
-	for (;;) {
-		struct job *got[BATCH];
-		char *out[BATCH], *err[BATCH];
-		size_t out_len[BATCH], err_len[BATCH], n = 0;
-		struct outcome oc[BATCH];
-
-		while (!p->head && !p->eof) {
-			p->idle_workers++;
-			pthread_cond_wait(&p->has_work, &p->lock);
-			p->idle_workers--;
-		}
-		/* a share of what waits, so that the other workers get some too */
-		size_t share = p->queued / (p->workers ? p->workers : 1);
-
-		while (p->head && n < BATCH && (n == 0 || n < share)) {
-			got[n++] = p->head;
-			p->head = p->head->next;
-			p->queued--;
-		}
-		if (!p->head)
-			p->tail = NULL;
-		if (!n)
-			break;
-		pthread_mutex_unlock(&p->lock);
-		for (size_t i = 0; i < n; i++) {
-			out[i] = err[i] = NULL;
-			out_len[i] = err_len[i] = 0;
-			run_job(w, got[i], &out[i], &out_len[i], &err[i], &err_len[i], &oc[i]);
-		}
-		pthread_mutex_lock(&p->lock);
-		for (size_t i = 0; i < n; i++) {
-			size_t k = got[i]->seq % p->window;
-
-			p->out[k] = out[i];
-			p->out_len[k] = out_len[i];
-			p->err[k] = err[i];
-			p->err_len[k] = err_len[i];
-			p->oc[k] = oc[i];
-			p->ready[k] = true;
-			job_free(got[i]);
-		}
-		flush_ready(p);
-#ifdef __GLIBC__
-		/* glibc keeps what many threads freed in their arenas: give it back
-		 * now and then so that a long batch stays flat */
-		if ((w->done += n) >= 1024) {
-			w->done = 0;
-			pthread_mutex_unlock(&p->lock);
-			malloc_trim(0);
-			pthread_mutex_lock(&p->lock);
-		}
-#endif
-	}
-	pthread_mutex_unlock(&p->lock);
-	return NULL;
-}
-
-/* Hand the collected messages to the workers, waiting while the window of
- * messages not yet written is full. */
-static void submit_pending(struct pool *p)
-{
-	if (!p->pending_head)
-		return;
-	pthread_mutex_lock(&p->lock);
-	while (p->next_seq + p->n_pending > p->next_out + p->window) {
-		p->reader_waits = true;
-		pthread_cond_wait(&p->has_room, &p->lock);
-		p->reader_waits = false;
-	}
-	for (struct job *j = p->pending_head; j; j = j->next)
-		j->seq = p->next_seq++;
-	if (p->tail)
-		p->tail->next = p->pending_head;
-	else
-		p->head = p->pending_head;
-	p->tail = p->pending_tail;
-	p->queued += p->n_pending;
-	p->pending_head = p->pending_tail = NULL;
-	p->n_pending = 0;
-	if (p->idle_workers)
-		pthread_cond_broadcast(&p->has_work);
-	pthread_mutex_unlock(&p->lock);
-}
-
-static void submit(struct pool *p, struct job *j)
-{
-	j->next = NULL;
-	if (p->pending_tail)
-		p->pending_tail->next = j;
-	else
-		p->pending_head = j;
-	p->pending_tail = j;
-	if (++p->n_pending == BATCH)
-		submit_pending(p);
+	count(o->tally, outcome ? outcome : &none);
+	free(outcome);
 }
 
 /* ---- reading the input: message by message ---- */
@@ -381,9 +246,12 @@ static mc_status begin(void *arg)
 	o->in_file++;
 	o->mbox = false;
 	o->bad[0] = '\0';
-	if (o->pool) {
-		if (!(o->job = calloc(1, sizeof(*o->job))) || !(o->job->what = strdup(o->what)))
+	if (o->batch) {
+		if (!(o->job = calloc(1, sizeof(*o->job))) || !(o->job->what = strdup(o->what))) {
+			job_free(o->job);
+			o->job = NULL;
 			return mc_error_set(MC_ENOMEM, "out of memory");
+		}
 		o->job->in_file = o->in_file;
 		return MC_OK;
 	}
@@ -400,7 +268,7 @@ static mc_status push(void *arg, const char *buf, size_t len)
 	struct one *o = arg;
 	mc_status st;
 
-	if (o->pool) {
+	if (o->batch) {
 		struct job *j = o->job;
 
 		if (j->bad[0])
@@ -446,9 +314,9 @@ static mc_status end(void *arg, bool more)
 	mc_status st;
 
 	o->mbox = o->in_file > 1 || more;
-	if (o->pool) {
+	if (o->batch) {
 		o->job->mbox = o->mbox;
-		submit(o->pool, o->job);
+		cli_batch_submit(o->batch, o->job);
 		o->job = NULL;
 		return MC_OK;
 	}
@@ -471,11 +339,11 @@ static void abandon(void *arg)
 	struct one *o = arg;
 	struct outcome oc;
 
-	if (o->pool && o->job) {
+	if (o->batch && o->job) {
 		if (!o->job->bad[0])
 			snprintf(o->job->bad, sizeof(o->job->bad), "%s", mc_error_last());
 		o->job->mbox = o->mbox;
-		submit(o->pool, o->job);
+		cli_batch_submit(o->batch, o->job);
 		o->job = NULL;
 		return;
 	}
@@ -531,75 +399,31 @@ static void tally_free(struct tally *t)
 	cli_tally_free(&t->causes);
 }
 
-/* --jobs N: the pool, its workers, the input read here. */
-static bool run_pool(struct one *o, size_t n_jobs, char **argv, int n)
+/* --jobs N: the runner and its workers, the input read here. */
+static bool run_batch(struct one *o, size_t n_jobs, bool in_order, char **argv, int n)
 {
-	struct pool p = {.ctx = o->ctx, .req = o->req, .tally = o->tally, .several = o->several,
-	                 .window = 16 * n_jobs};
-	struct worker w[CLI_MAX_JOBS];
-	pthread_t th[CLI_MAX_JOBS];
-	size_t started = 0;
-	bool ok = true;
+	const struct cli_batch_ops ops = {.arg = o, .worker_new = worker_new,
+	                                  .worker_free = worker_free, .run = run_job,
+	                                  .count = count_job, .unit = "messages",
+	                                  .progress = o->several, .handover = 8};
+	bool written;
 
-	p.out = calloc(p.window, sizeof(char *));
-	p.err = calloc(p.window, sizeof(char *));
-	p.out_len = calloc(p.window, sizeof(size_t));
-	p.err_len = calloc(p.window, sizeof(size_t));
-	p.oc = calloc(p.window, sizeof(struct outcome));
-	p.ready = calloc(p.window, sizeof(bool));
-	pthread_mutex_init(&p.lock, NULL);
-	pthread_cond_init(&p.has_work, NULL);
-	pthread_cond_init(&p.has_room, NULL);
-	if (!p.out || !p.err || !p.out_len || !p.err_len || !p.oc || !p.ready)
-		ok = false;
-	p.workers = n_jobs;
-	for (size_t i = 0; ok && i < n_jobs; i++) {
-		w[i] = (struct worker){.pool = &p};
-		if (mc_resolver_new_sibling(&w[i].r, o->r) != MC_OK) {
-			ok = false;
-			break;
-		}
-		if (pthread_create(&th[i], NULL, work, &w[i]) != 0) {
-			mc_resolver_free(w[i].r);
-			ok = false;
-			break;
-		}
-		started++;
-	}
-	if (ok) {
-		o->pool = &p;
-		if (n == 0)
-			read_path(o, "-");
-		for (int i = 1; i <= n; i++)
-			read_path(o, argv[i]);
-		submit_pending(&p);
-		o->pool = NULL;
-	} else {
-		cli_fail("internal", "cannot start the worker threads");
-	}
-	pthread_mutex_lock(&p.lock);
-	p.eof = true;
-	pthread_cond_broadcast(&p.has_work);
-	pthread_mutex_unlock(&p.lock);
-	for (size_t i = 0; i < started; i++) {
-		pthread_join(th[i], NULL);
-		mc_resolver_free(w[i].r);
-	}
-	pthread_mutex_destroy(&p.lock);
-	pthread_cond_destroy(&p.has_work);
-	pthread_cond_destroy(&p.has_room);
-	free(p.out);
-	free(p.err);
-	free(p.out_len);
-	free(p.err_len);
-	free(p.oc);
-	free(p.ready);
-	return ok;
+	if (!(o->batch = cli_batch_start(&ops, n_jobs, in_order, 0)))
+		return false;
+	if (n == 0)
+		read_path(o, "-");
+	for (int i = 1; i <= n; i++)
+		read_path(o, argv[i]);
+	written = cli_batch_finish(o->batch);
+	o->batch = NULL;
+	if (!written)
+		cli_fail("output", "cannot write to standard output");
+	return written;
 }
 
 int cmd_verify(int argc, char **argv, struct mc_ctx *ctx)
 {
-	const char *trust[MAX_TRUST + 1] = {0}, *jobs_s = NULL, *reqs = NULL;
+	const char *trust[MAX_TRUST + 1] = {0}, *jobs_s = NULL, *reqs = NULL, *order = NULL;
 	size_t n_trust = 0;
 	mc_verify_request req = {.trusted = trust};
 	const struct cli_opt opts[] = {
@@ -607,17 +431,19 @@ int cmd_verify(int argc, char **argv, struct mc_ctx *ctx)
 		{.name = "--mail-from", .value = &req.mail_from},
 		{.name = "--trust", .list = trust, .n_list = &n_trust, .max_list = MAX_TRUST},
 		{.name = "--compare", .flag = &req.compare},
-		{.name = "--jobs", .value = &jobs_s},
+		{.name = "--jobs", .value = &jobs_s}, {.name = "--order", .value = &order},
 		{.name = "--requirements", .value = &reqs},
 		{0},
 	};
 	int n = cli_args(argc, argv, opts, 0, 100000, usage), rc;
 	size_t jobs = 1;
+	bool in_order = true;
 	struct tally tally = {0};
 	struct one o = {.ctx = ctx, .req = &req, .tally = &tally};
 	if (n < 0)
 		return EXIT_USAGE;
-	if (jobs_s && cli_jobs("verify", jobs_s, &jobs) < 0)
+	if ((jobs_s && cli_jobs("verify", jobs_s, &jobs) < 0) ||
+	    (order && cli_order("verify", order, &in_order) < 0))
 		return EXIT_USAGE;
 	if (reqs && cli_requirements("verify", reqs, &req.requirements) < 0)
 		return EXIT_USAGE;
@@ -627,7 +453,7 @@ int cmd_verify(int argc, char **argv, struct mc_ctx *ctx)
 	req.now = ctx->has_now ? (time_t)ctx->now : 0;
 	o.several = cli_inputs_several(n, argv);
 	if (jobs > 1) {
-		if (!run_pool(&o, jobs, argv, n)) {
+		if (!run_batch(&o, jobs, in_order, argv, n)) {
 			tally_free(&tally);
 			return EXIT_USAGE;
 		}

@@ -35,6 +35,10 @@ filter pass_everything
 filter flip_dmarc
 filter finding_twice
 filter skip_trust_boundary
+# the batch runner: reports of --jobs 4 written last first; one report of
+# --order completed lost
+mutant jobs_reversed 'case "$*" in *"--jobs 4"*) case "$*" in *completed*) ;; *) out=$('"$build"'/mailcheck "$@"); rc=$?; printf "%s\n" "$out" | tac; exit $rc;; esac;; esac; exec '"$build"'/mailcheck "$@"'
+mutant completed_drops_one 'case "$*" in *completed*) out=$('"$build"'/mailcheck "$@"); rc=$?; printf "%s\n" "$out" | sed "\$d"; exit $rc;; esac; exec '"$build"'/mailcheck "$@"'
 mutant leak "$build/mailcheck \"\$@\"; rc=\$?; echo '==1==ERROR: LeakSanitizer: detected memory leaks' >&2; exit 23"
 
 expect_caught first_signature_only /usr/bin/python3 tests/dkim/compare_dkimpy.py "$tmp/first_signature_only"
@@ -49,6 +53,8 @@ fi
 # without its trust boundary
 expect_caught finding_twice python3 tests/cli/run_cases.py -j 2 "$tmp/finding_twice" testdata/cases/verify/*
 expect_caught skip_trust_boundary python3 tests/cli/run_cases.py -j 2 "$tmp/skip_trust_boundary" testdata/cases/trace/*
+expect_caught jobs_reversed /usr/bin/python3 tests/cli/batch_order.py "$tmp/jobs_reversed"
+expect_caught completed_drops_one /usr/bin/python3 tests/cli/batch_order.py "$tmp/completed_drops_one"
 if [ -d "$suites/bounces" ]; then
 	expect_caught status_from_ip python3 tests/bounce/run_suite.py "$tmp/status_from_ip" "$suites/bounces"
 	expect_caught every_bounce_no_bounce python3 tests/bounce/run_suite.py "$tmp/every_bounce_no_bounce" "$suites/bounces"
