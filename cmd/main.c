@@ -101,11 +101,12 @@ static const struct command commands[] = {
 	 "  --trust HOST   a relay of the receiving side (name or address) to look\n"
 	 "                 past when finding the boundary (repeatable)\n"
 	 "Exit status: 0 the message was read, 2 it could not be.\n"},
-	{"verify", cmd_verify, "--ip= --helo= --mail-from= --trust= --compare --jobs= --requirements=",
+	{"verify", cmd_verify, "--ip= --helo= --mail-from= --trust= --compare --jobs= --order= --requirements=",
 	 "full check of a message: SPF + DKIM + DMARC, explained",
 	 "usage: mailcheck verify [FILE|DIR|-]... [--ip IP] [--helo NAME]\n"
 	 "                        [--mail-from ADDR] [--trust HOST]... [--compare]\n"
-	 "                        [--jobs N] [--requirements gmail|yahoo|microsoft|all]\n"
+	 "                        [--jobs N] [--order input|completed]\n"
+	 "                        [--requirements gmail|yahoo|microsoft|all]\n"
 	 "\n"
 	 "Checks a message as a receiver does: SPF for the client, every DKIM\n"
 	 "signature, DMARC with alignment, the ARC chain, iprev (forward-confirmed\n"
@@ -125,6 +126,7 @@ static const struct command commands[] = {
 	 "did not pass grouped by From domain and cause.\n"
 	 "  --jobs N       verify N messages at a time (threads); reports stay in\n"
 	 "                 input order\n"
+	 "  --order completed   write each report as it is finished instead\n"
 	 "  --requirements PROVIDERS   judge the bulk-sender rules of gmail, yahoo,\n"
 	 "                 microsoft or all (comma-separated): SPF/DKIM, reverse DNS,\n"
 	 "                 TLS, RFC 5322 fields, DMARC, one-click unsubscribe; a failing\n"
@@ -171,9 +173,9 @@ static const struct command commands[] = {
 	 "                          as far as DNS shows them (the Bulk row: all)\n"
 	 "Exit status: 0 no errors, 1 errors in a domain's setup, 2 usage error or\n"
 	 "a line that is not a domain, 3 DNS failure.\n"},
-	{"bounce", IN_HELPER(cmd_bounce), "",
+	{"bounce", IN_HELPER(cmd_bounce), "--jobs= --order=",
 	 "read a bounce: who failed, with which status, and why",
-	 "usage: mailcheck bounce [FILE|DIR|-]...\n"
+	 "usage: mailcheck bounce [FILE|DIR|-]... [--jobs N] [--order input|completed]\n"
 	 "\n"
 	 "Reads a bounce (non-delivery report): RFC 3464 delivery status reports\n"
 	 "(and RFC 6533's global ones) through GMime, and the non-standard reports\n"
@@ -186,6 +188,9 @@ static const struct command commands[] = {
 	 "Automatic replies (RFC 3834) and feedback reports (ARF) are recognised as\n"
 	 "no bounce. Several files, mbox files and Maildir directories: a report per\n"
 	 "message (JSON: one per line), then failed recipients counted by cause.\n"
+	 "  --jobs N       read N bounces at a time (threads; default 1)\n"
+	 "  --order completed   write each report as it is finished, not in input\n"
+	 "                 order\n"
 	 "Exit status: 0 no recipient failed (delays only), 1 one failed, 2 usage\n"
 	 "error, an unreadable message, or no bounce at all.\n"},
 	{"report", IN_HELPER(cmd_report), "--no-lookups",

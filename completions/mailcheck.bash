@@ -57,7 +57,8 @@ _mailcheck()
 	spf) own="--sender --helo --compare" ;;
 	dkim) own="--selector --compare" ;;
 	trace) own="--trust" ;;
-	verify) own="--ip --helo --mail-from --trust --compare --jobs --requirements" ;;
+	verify) own="--ip --helo --mail-from --trust --compare --jobs --order --requirements" ;;
+	bounce) own="--jobs --order" ;;
 	report) own="--no-lookups" ;;
 	domain) own="--selector --jobs --order --no-common-selectors --smtp --allow-private --ca-file --net-timeout --trust-anchor --https-port --smtp-port --requirements" ;;
 	esac
