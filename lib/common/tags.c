@@ -1,5 +1,6 @@
 /* Tag lists (RFC 6376 3.2): DKIM signatures and keys, DMARC records. */
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,11 +14,13 @@ static int is_wsp(char c)
 
 const char *mc_tags_parse(const char *s, size_t len, mc_tags *out, size_t *pos)
 {
-	size_t i = 0;
+	size_t i = 0, dup_pos = 0;
+	const char *dup = NULL;
 
 	out->n = 0;
 	while (i < len) {
 		size_t name_start, name_end, v_start, v_end;
+		bool again = false;
 
 		while (i < len && is_wsp(s[i]))
 			i++;
@@ -44,22 +47,31 @@ const char *mc_tags_parse(const char *s, size_t len, mc_tags *out, size_t *pos)
 			v_end--;
 		if (name_end - name_start >= sizeof(out->t[0].name))
 			return "tag name too long";
-		for (size_t k = 0; k < out->n; k++)
-			if (strlen(out->t[k].name) == name_end - name_start &&
-			    memcmp(out->t[k].name, s + name_start, name_end - name_start) == 0)
-				return "duplicate tag";
-		if (out->n == MC_MAX_TAGS)
+		for (size_t k = 0; k < out->n && !again; k++)
+			again = strlen(out->t[k].name) == name_end - name_start &&
+			        memcmp(out->t[k].name, s + name_start, name_end - name_start) == 0;
+		/* RFC 6376 3.2: a duplicate makes the list invalid; the rest is still
+		 * read (the first value kept) so that a caller can say whose it is */
+		if (again && !dup) {
+			dup = "duplicate tag";
+			dup_pos = name_start;
+		}
+		if (!again && out->n == MC_MAX_TAGS)
 			return "too many tags";
-		mc_tag *t = &out->t[out->n++];
+		if (!again) {
+			mc_tag *t = &out->t[out->n++];
 
-		memcpy(t->name, s + name_start, name_end - name_start);
-		t->name[name_end - name_start] = '\0';
-		t->value = s + v_start;
-		t->len = v_end - v_start;
+			memcpy(t->name, s + name_start, name_end - name_start);
+			t->name[name_end - name_start] = '\0';
+			t->value = s + v_start;
+			t->len = v_end - v_start;
+		}
 		if (i < len)
 			i++; /* the ';' */
 	}
-	return NULL;
+	if (dup)
+		*pos = dup_pos;
+	return dup;
 }
 
 static const mc_tag *find(const mc_tags *tags, const char *name)

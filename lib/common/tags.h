@@ -19,7 +19,9 @@ typedef struct mc_tags {
 } mc_tags;
 
 /* tag-list = tag-spec *( ";" tag-spec ) [ ";" ]. NULL when valid, else why,
- * with *pos the offset of the problem. Duplicate tags are an error. */
+ * with *pos the offset of the problem; out holds the tags read before it.
+ * Duplicate tags are an error, after which the rest is still read (each
+ * tag's first value kept). */
 const char *mc_tags_parse(const char *s, size_t len, mc_tags *out, size_t *pos);
 
 /* The value of a tag with all whitespace removed (malloc'd), or NULL. */

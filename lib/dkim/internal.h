@@ -68,6 +68,7 @@ typedef struct dkim_sigset {
 typedef struct dkim_od dkim_od;
 typedef struct dkim_od_sig {
 	char *domain, *selector, *body_hash; /* d=, s= and bh=: how it is paired with ours */
+	char *algorithm;         /* a= */
 	char *sig;               /* b= without its folding whitespace: the surest pairing */
 	bool pass;
 	char *error;             /* libopendkim's words, NULL on pass */
@@ -77,13 +78,16 @@ mc_status dkim_od_new(dkim_od **out, mc_resolver *r);
 void dkim_od_headers(dkim_od *o, const mc_message *msg);
 void dkim_od_body(dkim_od *o, const char *p, size_t n);
 size_t dkim_od_finish(dkim_od *o, dkim_od_sig **out);
-/* libopendkim's verdict on the same signature as one of ours: the one with
- * the same b= (b64, whitespace removed; NULL: unknown), else the same d=, s=
- * and bh= -- not the same place in a list: its order need not be ours, and
- * it may keep a signature we refuse. Each is used once (used[]: n flags);
- * NULL when it saw no such signature. */
-dkim_od_sig *dkim_od_match(dkim_od_sig *od, size_t n, bool *used, const char *d, const char *s,
-                           const char *bh, const char *b64);
+/* libopendkim's verdict on the same signature as one of ours (its tags, as
+ * far as each side read them: d=, s=, bh=, a= and b= -- b64 with its folding
+ * whitespace removed), not the same place in a list: its order need not be
+ * ours, and it may drop a signature we keep or keep one we refuse. Where b=
+ * is known on both sides it must be the same. Each is used once (used[]: n
+ * flags); NULL when it saw no such signature. */
+typedef struct dkim_od_key {
+	const char *d, *s, *bh, *a, *b64;
+} dkim_od_key;
+dkim_od_sig *dkim_od_match(dkim_od_sig *od, size_t n, bool *used, const dkim_od_key *k);
 void dkim_od_sigs_free(dkim_od_sig *sigs, size_t n);
 /* Why libopendkim decides otherwise than mailcheck on signature s: the
  * rule one of them applies (lone_cr: the body holds a CR that ends no

@@ -134,11 +134,13 @@ size_t dkim_od_finish(dkim_od *o, dkim_od_sig **out)
 
 		const char *h = (const char *)dkim_sig_gettagvalue(sigs[i], false, (u_char *)"bh");
 		const char *b = (const char *)dkim_sig_gettagvalue(sigs[i], false, (u_char *)"b");
+		const char *a = (const char *)dkim_sig_gettagvalue(sigs[i], false, (u_char *)"a");
 
 		(*out)[i].domain = mc_strdup(d);
 		(*out)[i].selector = mc_strdup(s);
 		(*out)[i].body_hash = mc_strdup(h);
 		(*out)[i].sig = unfolded(b);
+		(*out)[i].algorithm = mc_strdup(a);
 		(*out)[i].pass = (flags & DKIM_SIGFLAG_PASSED) && bh == DKIM_SIGBH_MATCH;
 		if ((*out)[i].pass)
 			continue;
@@ -159,6 +161,7 @@ void dkim_od_sigs_free(dkim_od_sig *sigs, size_t n)
 		free(sigs[i].selector);
 		free(sigs[i].body_hash);
 		free(sigs[i].sig);
+		free(sigs[i].algorithm);
 		free(sigs[i].error);
 	}
 	free(sigs);
@@ -178,20 +181,24 @@ static bool same_str(const char *a, const char *b)
 	return a && b && strcasecmp(a, b) == 0;
 }
 
-dkim_od_sig *dkim_od_match(dkim_od_sig *od, size_t n, bool *used, const char *d, const char *s,
-                           const char *bh, const char *b64)
+/* Two views of a tag: the same, or one side did not read it. */
+static bool agree(const char *a, const char *b, bool nocase)
 {
-	for (size_t k = 0; k < n && b64; k++)
-		if (!used[k] && od[k].sig && !strcmp(od[k].sig, b64)) {
-			used[k] = true;
-			return &od[k];
+	return !a || !b || (nocase ? strcasecmp(a, b) : strcmp(a, b)) == 0;
+}
+
+dkim_od_sig *dkim_od_match(dkim_od_sig *od, size_t n, bool *used, const dkim_od_key *k)
+{
+	for (size_t i = 0; i < n; i++) {
+		const dkim_od_sig *o = &od[i];
+
+		if (!used[i] && same_str(o->domain, k->d) && same_str(o->selector, k->s) &&
+		    agree(o->body_hash, k->bh, false) && agree(o->algorithm, k->a, true) &&
+		    agree(o->sig, k->b64, false)) {
+			used[i] = true;
+			return &od[i];
 		}
-	for (size_t k = 0; k < n; k++)
-		if (!used[k] && same_str(od[k].domain, d) && same_str(od[k].selector, s) &&
-		    (!od[k].body_hash || !bh || !strcmp(od[k].body_hash, bh))) {
-			used[k] = true;
-			return &od[k];
-		}
+	}
 	return NULL;
 }
 

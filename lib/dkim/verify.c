@@ -677,7 +677,25 @@ static char *from_domain(const mc_message *msg, mc_findings *f)
 	return d;
 }
 
-static void compare_findings(mc_dkim_verifier *v, mc_dkim_result *res)
+/* A signature header's b= as written, without its folding whitespace
+ * (as far as its tag list reads); NULL when it has none. */
+static char *raw_b(const mc_header *h)
+{
+	mc_tags tags;
+	size_t pos = 0, k = 0;
+	char *b;
+
+	mc_tags_parse(h->value, h->value_len, &tags, &pos); /* the tags before an error count */
+	if (!(b = mc_tag_value(&tags, "b")))
+		return NULL;
+	for (size_t i = 0; b[i]; i++)
+		if (!strchr(" \t\r\n", b[i]))
+			b[k++] = b[i];
+	b[k] = '\0';
+	return b;
+}
+
+static void compare_findings(mc_dkim_verifier *v, const mc_message *msg, mc_dkim_result *res)
 {
 	dkim_od_sig *od = NULL;
 	size_t n = v->od ? dkim_od_finish(v->od, &od) : 0;
@@ -686,12 +704,11 @@ static void compare_findings(mc_dkim_verifier *v, mc_dkim_result *res)
 	for (size_t i = 0; i < res->n_sigs && used; i++) {
 		mc_dkim_sig *s = &res->sigs[i];
 		bool ours = s->verdict == MC_VERDICT_PASS;
-		const dkim_tags *t = &v->sigs.items[i].t;
-		char *b64 = t->b ? base64(t->b, t->b_len) : NULL;
-		dkim_od_sig *o = dkim_od_match(od, n, used, s->domain, s->selector, s->body_hash, b64);
+		char *b64 = raw_b(&msg->headers[v->sigs.items[i].header]);
+		const dkim_od_key key = {s->domain, s->selector, s->body_hash, s->algorithm, b64};
+		dkim_od_sig *o = dkim_od_match(od, n, used, &key);
 
 		free(b64);
-
 		if (!o) /* libopendkim did not see this signature: no verdict */
 			continue;
 		s->opendkim = o->pass ? "pass" : "fail";
@@ -725,7 +742,7 @@ mc_status mc_dkim_finish(mc_dkim_verifier *v, const mc_message *msg, mc_dkim_res
 	}
 	out->verdict = overall(out);
 	if (v->compare)
-		compare_findings(v, out);
+		compare_findings(v, msg, out);
 	if (out->n_sigs == 0)
 		mc_finding_hint(mc_finding_add(&out->findings, "dkim.none", MC_SEV_WARNING,
 			"the message carries no DKIM signature: DMARC can then pass only through "
