@@ -72,6 +72,27 @@ bool fb_read_tls(mc_feedback *f, fb_in *in, const char *what, char *why, size_t 
 /* A failure report (ARF) message, whole. */
 mc_status fb_read_failure(mc_feedback *f, const char *data, size_t len, const char *what);
 
+/* ---- the hash index (index.c) ---- */
+typedef struct fb_slot {
+	uint64_t hash;
+	size_t item;             /* number + 1 of the item; 0: an empty slot */
+} fb_slot;
+typedef struct fb_index {
+	fb_slot *slot;
+	size_t size, n;
+} fb_index;
+
+/* FNV-1a of s, going on from h (0: start afresh). */
+uint64_t fb_hash(const char *s, uint64_t h);
+/* The item (number + 1) whose key has hash h and for which same(arg, item)
+ * holds (same NULL: the hash alone is the key); else 0, with *at the slot to
+ * put it in (fb_index_put, before the next find). SIZE_MAX when the index
+ * cannot grow (out of memory). */
+size_t fb_index_find(fb_index *x, uint64_t h, bool (*same)(const void *arg, size_t item),
+                     const void *arg, size_t *at);
+void fb_index_put(fb_index *x, size_t at, uint64_t h, size_t item);
+void fb_index_free(fb_index *x);
+
 /* ---- the totals (summary.c) ---- */
 /* Add n messages to name (and detail) in c. */
 void fb_count(mc_feedback_result *res, mc_fb_counts *c, const char *name, const char *detail,

@@ -19,11 +19,9 @@ struct mc_feedback {
 	mc_feedback_result res;
 	size_t cap_sources, cap_policies, cap_reporters, cap_failures, cap_unreadable, cap_tls,
 	       cap_reports, cap_skipped;
-	size_t *table;         /* open addressing: index + 1 into res.sources, 0 empty */
-	size_t table_size;
+	fb_index by_ip;        /* res.sources by IP (not "other") */
 	size_t other;          /* index + 1 of the "other" source, 0 none */
-	uint64_t *seen;        /* hashes of the reports read (reporter, report ID); 0 empty */
-	size_t n_seen, seen_size;
+	fb_index seen;         /* the reports read: hashes of (reporter, report ID) */
 	size_t log_start;
 };
 
@@ -71,47 +69,45 @@ void fb_skipped(mc_feedback *f, const char *what, const char *why)
 
 /* ---- counting ---- */
 
-static uint64_t hash(const char *s);
-
 /* One copy of each string the counts name (domains, results, reporters):
  * a source's counts point into it, so a hundred thousand sources that name
- * the same domain hold it once. An open-addressed set, freed with the
- * result. */
+ * the same domain hold it once. Freed with the result. */
 struct strings {
-	char **slot;
-	size_t size, n;
+	char **items;
+	size_t n, cap;
+	fb_index index;
 };
+
+struct wanted {
+	char **items;
+	const char *s;
+};
+
+static bool same_string(const void *arg, size_t item)
+{
+	const struct wanted *w = arg;
+
+	return strcmp(w->items[item], w->s) == 0;
+}
 
 static const char *intern(mc_feedback_result *res, const char *s)
 {
 	struct strings *t = res->strings;
-	size_t k;
+	uint64_t h = fb_hash(s, 0);
+	size_t at, found;
 
 	if (!t && !(t = res->strings = calloc(1, sizeof(*t))))
 		return NULL;
-	if ((t->n + 1) * 2 > t->size) {
-		size_t size = t->size ? t->size * 2 : 256;
-		char **slot = calloc(size, sizeof(*slot));
-
-		if (!slot)
-			return NULL;
-		for (size_t i = 0; i < t->size; i++)
-			if (t->slot[i]) {
-				for (k = hash(t->slot[i]) & (size - 1); slot[k]; k = (k + 1) & (size - 1))
-					;
-				slot[k] = t->slot[i];
-			}
-		free(t->slot);
-		t->slot = slot;
-		t->size = size;
-	}
-	for (k = hash(s) & (t->size - 1); t->slot[k]; k = (k + 1) & (t->size - 1))
-		if (!strcmp(t->slot[k], s))
-			return t->slot[k];
-	if (!(t->slot[k] = mc_strdup(s)))
+	found = fb_index_find(&t->index, h, same_string, &(struct wanted){t->items, s}, &at);
+	if (found == SIZE_MAX)
 		return NULL;
-	t->n++;
-	return t->slot[k];
+	if (found)
+		return t->items[found - 1];
+	if (mc_grow(&t->items, &t->cap, t->n + 1, sizeof(*t->items)) < 0 ||
+	    !(t->items[t->n] = mc_strdup(s)))
+		return NULL;
+	fb_index_put(&t->index, at, h, t->n);
+	return t->items[t->n++];
 }
 
 static void strings_free(void *p)
@@ -120,9 +116,10 @@ static void strings_free(void *p)
 
 	if (!t)
 		return;
-	for (size_t i = 0; i < t->size; i++)
-		free(t->slot[i]);
-	free(t->slot);
+	for (size_t i = 0; i < t->n; i++)
+		free(t->items[i]);
+	free(t->items);
+	fb_index_free(&t->index);
 	free(t);
 }
 
@@ -164,37 +161,6 @@ static void counts_clear(mc_fb_counts *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static uint64_t hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ull; /* FNV-1a */
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
-static mc_status rehash(mc_feedback *f)
-{
-	size_t size = f->table_size ? f->table_size * 2 : 1024;
-	size_t *t = calloc(size, sizeof(*t));
-
-	if (!t)
-		return mc_error_set(MC_ENOMEM, "out of memory");
-	for (size_t i = 0; i < f->res.n_sources; i++) {
-		if (f->other == i + 1)
-			continue;
-		size_t k = hash(f->res.sources[i].ip) & (size - 1);
-
-		while (t[k])
-			k = (k + 1) & (size - 1);
-		t[k] = i + 1;
-	}
-	free(f->table);
-	f->table = t;
-	f->table_size = size;
-	return MC_OK;
-}
-
 static mc_status new_source(mc_feedback *f, const char *ip, mc_fb_source **out)
 {
 	mc_feedback_result *res = &f->res;
@@ -212,18 +178,31 @@ static mc_status new_source(mc_feedback *f, const char *ip, mc_fb_source **out)
 	return MC_OK;
 }
 
+struct wanted_ip {
+	const mc_fb_source *sources;
+	const char *ip;
+};
+
+static bool same_ip(const void *arg, size_t item)
+{
+	const struct wanted_ip *w = arg;
+
+	return strcmp(w->sources[item].ip, w->ip) == 0;
+}
+
 static mc_status find_source(mc_feedback *f, const char *ip, mc_fb_source **out)
 {
+	uint64_t h = fb_hash(ip, 0);
+	size_t at, found = fb_index_find(&f->by_ip, h, same_ip,
+	                                 &(struct wanted_ip){f->res.sources, ip}, &at);
 	mc_status st;
-	size_t k;
 
-	if ((f->res.n_sources + 1) * 2 > f->table_size && (st = rehash(f)) != MC_OK)
-		return st;
-	for (k = hash(ip) & (f->table_size - 1); f->table[k]; k = (k + 1) & (f->table_size - 1))
-		if (!strcmp(f->res.sources[f->table[k] - 1].ip, ip)) {
-			*out = &f->res.sources[f->table[k] - 1];
-			return MC_OK;
-		}
+	if (found == SIZE_MAX)
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	if (found) {
+		*out = &f->res.sources[found - 1];
+		return MC_OK;
+	}
 	if (f->res.n_sources - (f->other ? 1 : 0) >= MC_FEEDBACK_MAX_SOURCES) {
 		if (!f->other) {
 			if ((st = new_source(f, "other", out)) != MC_OK)
@@ -235,13 +214,13 @@ static mc_status find_source(mc_feedback *f, const char *ip, mc_fb_source **out)
 	}
 	if ((st = new_source(f, ip, out)) != MC_OK)
 		return st;
-	f->table[k] = f->res.n_sources;
+	fb_index_put(&f->by_ip, at, h, f->res.n_sources - 1);
 	return MC_OK;
 }
 
 mc_status fb_add_row(mc_feedback *f, const fb_row *row, const char *org)
 {
-	mc_fb_source *s;
+	mc_fb_source *s = NULL;
 	mc_status st = find_source(f, row->ip, &s);
 	uint64_t n = row->count;
 	bool dkim = !strcmp(row->dkim, "pass"), spf = !strcmp(row->spf, "pass");
@@ -280,34 +259,15 @@ mc_status fb_add_row(mc_feedback *f, const fb_row *row, const char *org)
 
 bool fb_seen_report(mc_feedback *f, const char *org, const char *id)
 {
-	uint64_t h = hash(org), k;
+	/* the reporter, a separator, the ID: one hash is the key */
+	uint64_t h = fb_hash(id, (fb_hash(org, 0) ^ 0xff) * 1099511628211ull);
+	size_t at, found = fb_index_find(&f->seen, h, NULL, NULL, &at);
 
-	h = (h ^ 0xff) * 1099511628211ull;
-	for (const char *p = id; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ull;
-	if (!h)
-		h = 1;
-	if ((f->n_seen + 1) * 2 > f->seen_size) {
-		size_t size = f->seen_size ? f->seen_size * 2 : 1024;
-		uint64_t *t = calloc(size, sizeof(*t));
-
-		if (!t)
-			return false; /* not remembered: counted again rather than lost */
-		for (size_t i = 0; i < f->seen_size; i++)
-			if (f->seen[i]) {
-				for (k = f->seen[i] & (size - 1); t[k]; k = (k + 1) & (size - 1))
-					;
-				t[k] = f->seen[i];
-			}
-		free(f->seen);
-		f->seen = t;
-		f->seen_size = size;
-	}
-	for (k = h & (f->seen_size - 1); f->seen[k]; k = (k + 1) & (f->seen_size - 1))
-		if (f->seen[k] == h)
-			return true;
-	f->seen[k] = h;
-	f->n_seen++;
+	if (found == SIZE_MAX)
+		return false; /* not remembered: counted again rather than lost */
+	if (found)
+		return true;
+	fb_index_put(&f->seen, at, h, 0);
 	return false;
 }
 
@@ -477,8 +437,8 @@ void mc_feedback_free(mc_feedback *f)
 	if (!f)
 		return;
 	mc_feedback_result_clear(&f->res);
-	free(f->table);
-	free(f->seen);
+	fb_index_free(&f->by_ip);
+	fb_index_free(&f->seen);
 	free(f);
 }
 
