@@ -164,6 +164,23 @@ size_t mc_resolver_cache_size(const mc_resolver *r);
  */
 mc_status mc_dns_resolve(mc_resolver *r, mc_dns_query *queries, size_t n);
 
+/* Forward-confirmed reverse DNS of an address (RFC 8601 2.7.3 iprev): its
+ * PTR names, and the first of them whose A or AAAA record is the address. */
+#define MC_FCRDNS_MAX_NAMES 10
+typedef struct mc_fcrdns_answer {
+	bool address;            /* the text was an IP address (else nothing was asked) */
+	mc_dns_status ptr_status;
+	char *names[MC_FCRDNS_MAX_NAMES]; /* the PTR names, at most ten */
+	size_t n_names;
+	const char *confirmed;   /* the name that resolves back (one of names), NULL none */
+	bool temporary;          /* a lookup failed for now: the PTR one or a forward one */
+} mc_fcrdns_answer;
+
+/* The reverse DNS of n addresses, asked in two batches (every PTR query,
+ * then every forward query): out[i] for ips[i]. */
+mc_status mc_dns_fcrdns(mc_resolver *r, const char *const *ips, size_t n, mc_fcrdns_answer *out);
+void mc_fcrdns_answer_clear(mc_fcrdns_answer *a);
+
 /* One query; NULL only when out of memory. */
 const mc_dns_answer *mc_dns_lookup(mc_resolver *r, const char *name, uint16_t type);
 

@@ -62,9 +62,9 @@ typedef struct mc_domain_row {
 /* Forward-confirmed reverse DNS of one MX address. */
 typedef struct mc_fcrdns {
 	char *host, *address;
-	char *ptr;             /* the PTR name (first), NULL when none */
+	char *ptr;             /* the PTR name that resolves back, else the first; NULL: none */
 	mc_dns_status ptr_status;
-	bool confirmed;        /* the PTR name resolves back to the address */
+	bool confirmed;        /* a PTR name resolves back to the address (lib/dns fcrdns.c) */
 } mc_fcrdns;
 
 /* The policy file (RFC 8461 3.2), as parsed. */

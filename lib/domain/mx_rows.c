@@ -14,76 +14,69 @@
 
 /* ---- MX: forward-confirmed reverse DNS; DANE ---- */
 
+/* The findings of one MX address's reverse DNS. */
+static void reverse_dns_findings(mc_domain_result *res, const mc_fcrdns *f)
+{
+	if (!f->ptr)
+		mc_finding_hint(add(res, "mx.ptr_missing", MC_SEV_WARNING, "the address %s of "
+			"MX host %s has no reverse DNS (PTR) name: many receivers distrust a "
+			"server without one, and the same server usually sends mail too",
+			f->address, f->host),
+			"ask whoever runs the network of %s (the hosting provider) to set its PTR "
+			"record to %s", f->address, f->host);
+	else if (!f->confirmed)
+		mc_finding_hint(add(res, "mx.ptr_mismatch", MC_SEV_WARNING, "the address %s of "
+			"MX host %s has the PTR name %s, which does not resolve back to %s "
+			"(forward-confirmed reverse DNS fails)", f->address, f->host, f->ptr,
+			f->address),
+			"make the PTR name of %s one whose A/AAAA record is %s (usually %s)",
+			f->address, f->address, f->host);
+}
+
 mc_status domain_reverse_dns(mc_resolver *r, mc_domain_result *res)
 {
-	struct domain_batch ptr = {0}, fwd = {0};
-	size_t at[MC_DOMAIN_MAX_ADDRESSES], fat[MC_DOMAIN_MAX_ADDRESSES];
-	mc_status st = MC_OK;
+	const char *ips[MC_DOMAIN_MAX_ADDRESSES];
+	mc_fcrdns_answer *a;
+	mc_status st;
 
 	res->fcrdns = calloc(MC_DOMAIN_MAX_ADDRESSES, sizeof(*res->fcrdns));
-	if (!res->fcrdns)
+	a = calloc(MC_DOMAIN_MAX_ADDRESSES, sizeof(*a));
+	if (!res->fcrdns || !a) {
+		free(a);
 		return mc_error_set(MC_ENOMEM, "out of memory");
+	}
 	for (size_t h = 0; h < res->mx.n_hosts; h++) {
 		const mc_mx_host *host = &res->mx.hosts[h];
 
 		for (size_t i = 0; i < host->n_addresses && res->n_fcrdns < MC_DOMAIN_MAX_ADDRESSES;
 		     i++) {
-			char rev[80];
 			mc_fcrdns *f = &res->fcrdns[res->n_fcrdns];
+			char rev[80];
 
-			if (!mc_ip_reverse_name(host->addresses[i], rev, sizeof(rev)) ||
-			    !domain_ask(&ptr, "%s", rev, MC_RR_PTR, &at[res->n_fcrdns]))
-				continue;
+			if (!mc_ip_reverse_name(host->addresses[i], rev, sizeof(rev)))
+				continue; /* not an address */
 			f->host = mc_strdup(host->host);
 			f->address = mc_strdup(host->addresses[i]);
-			res->n_fcrdns++;
+			ips[res->n_fcrdns++] = host->addresses[i];
 		}
 	}
-	if (ptr.n && (st = mc_dns_resolve(r, ptr.q, ptr.n)) != MC_OK)
-		goto out;
+	if ((st = mc_dns_fcrdns(r, ips, res->n_fcrdns, a)) != MC_OK) {
+		free(a);
+		return st;
+	}
 	for (size_t i = 0; i < res->n_fcrdns; i++) {
 		mc_fcrdns *f = &res->fcrdns[i];
-		const mc_dns_answer *a = domain_answer(&ptr, at[i]);
 
-		fat[i] = SIZE_MAX;
-		f->ptr_status = a ? a->status : MC_DNS_ERROR;
-		for (size_t k = 0; a && a->status == MC_DNS_OK && k < a->n_rrs && !f->ptr; k++)
-			if (a->rrs[k].type == MC_RR_PTR)
-				f->ptr = mc_strdup(a->rrs[k].data);
-		if (f->ptr)
-			domain_ask(&fwd, "%s", f->ptr, strchr(f->address, ':') ? MC_RR_AAAA : MC_RR_A, &fat[i]);
+		f->ptr_status = a[i].ptr_status;
+		f->confirmed = a[i].confirmed != NULL;
+		/* the name that resolves back, else the first */
+		f->ptr = mc_strdup(a[i].confirmed ? a[i].confirmed : a[i].n_names ? a[i].names[0] : NULL);
+		if (!a[i].temporary) /* else said by the DNS failure itself */
+			reverse_dns_findings(res, f);
+		mc_fcrdns_answer_clear(&a[i]);
 	}
-	if (fwd.n && (st = mc_dns_resolve(r, fwd.q, fwd.n)) != MC_OK)
-		goto out;
-	for (size_t i = 0; i < res->n_fcrdns; i++) {
-		mc_fcrdns *f = &res->fcrdns[i];
-		const mc_dns_answer *a = fat[i] == SIZE_MAX ? NULL : domain_answer(&fwd, fat[i]);
-
-		for (size_t k = 0; a && a->status == MC_DNS_OK && k < a->n_rrs; k++)
-			if (a->rrs[k].type == a->type && strcmp(a->rrs[k].data, f->address) == 0)
-				f->confirmed = true;
-		if (mc_dns_status_is_temporary(f->ptr_status) ||
-		    (a && mc_dns_status_is_temporary(a->status)))
-			continue; /* said by the DNS failure itself */
-		if (!f->ptr)
-			mc_finding_hint(add(res, "mx.ptr_missing", MC_SEV_WARNING, "the address %s of "
-				"MX host %s has no reverse DNS (PTR) name: many receivers distrust a "
-				"server without one, and the same server usually sends mail too",
-				f->address, f->host),
-				"ask whoever runs the network of %s (the hosting provider) to set its PTR "
-				"record to %s", f->address, f->host);
-		else if (!f->confirmed)
-			mc_finding_hint(add(res, "mx.ptr_mismatch", MC_SEV_WARNING, "the address %s of "
-				"MX host %s has the PTR name %s, which does not resolve back to %s "
-				"(forward-confirmed reverse DNS fails)", f->address, f->host, f->ptr,
-				f->address),
-				"make the PTR name of %s one whose A/AAAA record is %s (usually %s)",
-				f->address, f->address, f->host);
-	}
-out:
-	domain_batch_free(&ptr);
-	domain_batch_free(&fwd);
-	return st;
+	free(a);
+	return MC_OK;
 }
 
 mc_status domain_dane(mc_resolver *r, mc_domain_result *res)

@@ -13,44 +13,25 @@
 
 mc_status mc_iprev_check(mc_resolver *r, const char *ip, mc_iprev *out)
 {
-	char rev[80];
-	const mc_dns_answer *a;
-	mc_dns_query q[MC_IPREV_MAX_NAMES];
-	uint16_t type = strchr(ip, ':') ? MC_RR_AAAA : MC_RR_A;
-	bool temp = false;
+	mc_fcrdns_answer a;
 	mc_status st;
 
 	memset(out, 0, sizeof(*out));
-	if (!mc_ip_reverse_name(ip, rev, sizeof(rev)))
-		return MC_OK; /* not an address: nothing to check */
-	if (!(a = mc_dns_lookup(r, rev, MC_RR_PTR)))
-		return mc_error_set(MC_ENOMEM, "out of memory");
-	if (mc_dns_status_is_temporary(a->status)) {
-		out->verdict = MC_VERDICT_TEMPERROR;
-		return MC_OK;
-	}
-	for (size_t i = 0; a->status == MC_DNS_OK && i < a->n_rrs; i++)
-		if (a->rrs[i].type == MC_RR_PTR && out->n_names < MC_IPREV_MAX_NAMES &&
-		    (out->names[out->n_names] = mc_strdup(a->rrs[i].data)))
-			out->n_names++;
-	if (!out->n_names) {
-		out->verdict = MC_VERDICT_PERMERROR;
-		return MC_OK;
-	}
-	for (size_t i = 0; i < out->n_names; i++)
-		q[i] = (mc_dns_query){.name = out->names[i], .type = type};
-	if ((st = mc_dns_resolve(r, q, out->n_names)) != MC_OK)
+	if ((st = mc_dns_fcrdns(r, &ip, 1, &a)) != MC_OK)
 		return st;
-	for (size_t i = 0; i < out->n_names && !out->confirmed; i++) {
-		const mc_dns_answer *f = q[i].answer;
-
-		temp |= !f || mc_dns_status_is_temporary(f->status);
-		for (size_t k = 0; f && f->status == MC_DNS_OK && k < f->n_rrs; k++)
-			if (f->rrs[k].type == type && mc_ip_equal(f->rrs[k].data, ip))
-				out->confirmed = mc_strdup(out->names[i]);
+	if (!a.address)
+		return MC_OK; /* not an address: nothing to check */
+	for (size_t i = 0; i < a.n_names && i < MC_IPREV_MAX_NAMES; i++) {
+		if (a.names[i] == a.confirmed)
+			out->confirmed = mc_strdup(a.names[i]);
+		out->names[out->n_names++] = a.names[i]; /* moved */
+		a.names[i] = NULL;
 	}
-	out->verdict = out->confirmed ? MC_VERDICT_PASS : temp ? MC_VERDICT_TEMPERROR
-	             : MC_VERDICT_FAIL;
+	out->verdict = mc_dns_status_is_temporary(a.ptr_status) ? MC_VERDICT_TEMPERROR
+	             : !out->n_names ? MC_VERDICT_PERMERROR
+	             : out->confirmed ? MC_VERDICT_PASS
+	             : a.temporary ? MC_VERDICT_TEMPERROR : MC_VERDICT_FAIL;
+	mc_fcrdns_answer_clear(&a);
 	return MC_OK;
 }
 
