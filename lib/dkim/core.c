@@ -26,15 +26,21 @@
 
 static void bad(dkim_tags *t, const char *reason, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+void dkim_reason_once(const char **reason, char *words, size_t size, const char *r,
+                      const char *fmt, va_list ap)
+{
+	if (*reason)
+		return;
+	*reason = r;
+	vsnprintf(words, size, fmt, ap);
+}
+
 static void bad(dkim_tags *t, const char *reason, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (t->error)
-		return; /* the first problem is the one said */
-	t->error = reason;
 	va_start(ap, fmt);
-	vsnprintf(t->problem, sizeof(t->problem), fmt, ap);
+	dkim_reason_once(&t->error, t->problem, sizeof(t->problem), reason, fmt, ap);
 	va_end(ap);
 }
 

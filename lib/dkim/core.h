@@ -9,6 +9,7 @@
 #define MC_DKIM_CORE_H
 
 #include <stdbool.h>
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "mailcheck/msg.h"
@@ -19,6 +20,13 @@ enum dkim_hash { DKIM_SHA1, DKIM_SHA256 };
 enum dkim_keytype { DKIM_KEY_UNKNOWN, DKIM_KEY_RSA, DKIM_KEY_ED25519 };
 
 #define DKIM_MAX_DIGEST 32
+
+/* A reason set once: while *reason is NULL, set it to r and words[size]
+ * to the sentence; later calls keep the first (the first problem found is
+ * the one said). Serves the tags' problems (core.c) and the outcome of a
+ * signature check (verify.c). */
+void dkim_reason_once(const char **reason, char *words, size_t size, const char *r,
+                      const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 
 /* One signature header's tags. */
 typedef struct dkim_tags {

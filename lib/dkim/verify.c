@@ -244,11 +244,8 @@ static void outcome(dkim_outcome *o, const char *reason, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (o->reason)
-		return;
-	o->reason = reason;
 	va_start(ap, fmt);
-	vsnprintf(o->detail, sizeof(o->detail), fmt, ap);
+	dkim_reason_once(&o->reason, o->detail, sizeof(o->detail), reason, fmt, ap);
 	va_end(ap);
 }
 
