@@ -89,10 +89,15 @@ typedef struct dkim_od_key {
 } dkim_od_key;
 dkim_od_sig *dkim_od_match(dkim_od_sig *od, size_t n, bool *used, const dkim_od_key *k);
 void dkim_od_sigs_free(dkim_od_sig *sigs, size_t n);
+/* What the message holds that the two read differently. */
+typedef struct dkim_od_facts {
+	bool lone_cr;            /* the body holds a CR that ends no line */
+	bool nul;                /* a signed header field holds a NUL byte */
+} dkim_od_facts;
 /* Why libopendkim decides otherwise than mailcheck on signature s: the
- * rule one of them applies (lone_cr: the body holds a CR that ends no
- * line), or "not one of the documented differences". */
-const char *dkim_od_disagreement(const mc_dkim_sig *s, const dkim_od_sig *od, bool lone_cr);
+ * rule one of them applies, or "not one of the documented differences". */
+const char *dkim_od_disagreement(const mc_dkim_sig *s, const dkim_od_sig *od,
+                                 const dkim_od_facts *facts);
 void dkim_od_free(dkim_od *o);
 
 #endif

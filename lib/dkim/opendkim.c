@@ -204,9 +204,13 @@ dkim_od_sig *dkim_od_match(dkim_od_sig *od, size_t n, bool *used, const dkim_od_
 
 /* Why libopendkim decides otherwise than mailcheck on a signature: the rule
  * one of them applies. */
-const char *dkim_od_disagreement(const mc_dkim_sig *s, const dkim_od_sig *od, bool lone_cr)
+const char *dkim_od_disagreement(const mc_dkim_sig *s, const dkim_od_sig *od,
+                                 const dkim_od_facts *facts)
 {
-	if (lone_cr && ((s->reason && !strcmp(s->reason, "body_hash_mismatch") && od->pass) ||
+	if (facts->nul && od->pass && s->reason && !strcmp(s->reason, "signature_mismatch"))
+		return "RFC 6376 3.4: a signed header field is hashed as it is, a NUL byte "
+		       "included; libopendkim reads the field only up to its first NUL";
+	if (facts->lone_cr && ((s->reason && !strcmp(s->reason, "body_hash_mismatch") && od->pass) ||
 	                (!s->reason && !od->pass && od->error && strstr(od->error, "body hash"))))
 		return "RFC 6376 3.4.4: a CR that ends no line is body text and is hashed (as "
 		       "dkimpy does); libopendkim drops it";

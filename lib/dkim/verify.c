@@ -692,6 +692,18 @@ static char *raw_b(const mc_header *h)
 	return b;
 }
 
+/* Does a header field the signature signs hold a NUL byte? libopendkim
+ * reads a field as a C string, up to its first NUL. */
+static bool nul_in_signed(const mc_message *msg, const mc_dkim_sig *s)
+{
+	for (size_t h = 0; h < msg->n_headers; h++)
+		for (size_t k = 0; k < s->n_signed_headers; k++)
+			if (!strcasecmp(msg->headers[h].name, s->signed_headers[k]) &&
+			    memchr(msg->headers[h].raw, '\0', msg->headers[h].raw_len))
+				return true;
+	return false;
+}
+
 static void compare_findings(mc_dkim_verifier *v, const mc_message *msg, mc_dkim_result *res)
 {
 	dkim_od_sig *od = NULL;
@@ -712,12 +724,14 @@ static void compare_findings(mc_dkim_verifier *v, const mc_message *msg, mc_dkim
 		s->opendkim_error = mc_strdup(o->error);
 		if (ours == o->pass)
 			continue;
+		const dkim_od_facts facts = {.lone_cr = v->lone_cr, .nul = nul_in_signed(msg, s)};
+
 		mc_finding_hint(mc_finding_add(&res->findings, "dkim.receivers_disagree",
 			MC_SEV_WARNING, "signature d=%s s=%s: mailcheck says %s, libopendkim (as "
 			"OpenDKIM-based receivers verify) says %s%s%s -- %s",
 			s->domain ? s->domain : "?", s->selector ? s->selector : "?",
 			ours ? "pass" : s->reason, o->pass ? "pass" : "fail",
-			o->error ? ": " : "", o->error ? o->error : "", dkim_od_disagreement(s, o, v->lone_cr)),
+			o->error ? ": " : "", o->error ? o->error : "", dkim_od_disagreement(s, o, &facts)),
 			"receivers differ on this signature: fix what the rule names so that every "
 			"receiver agrees");
 	}
