@@ -582,67 +582,41 @@ static void verdict(mc_domain_result *res)
 	                                                             : MC_VERDICT_PASS;
 }
 
-mc_status mc_domain_check(mc_resolver *r, const char *domain, const mc_domain_opts *opts,
-                          mc_domain_result *out)
+/* The first round's answers that later steps read. */
+struct first_round {
+	size_t sts, sts4, sts6, rpt, bimi;
+};
+
+/* 1: everything that does not depend on another answer, at once. */
+static mc_status ask_first_round(mc_resolver *r, const char *domain, struct selectors *sel,
+                                 struct domain_batch *b, struct first_round *at)
 {
-	size_t log_start = mc_dns_log_size(r);
-	struct domain_batch b = {0};
-	struct selectors sel;
-	size_t i_sts, i_sts4, i_sts6, i_rpt, i_bimi, dummy;
-	mc_status st;
+	size_t dummy;
 
-	memset(out, 0, sizeof(*out));
-	if ((st = mc_domain_normalize(domain, &out->domain)) != MC_OK)
-		return st;
-	out->dnssec_checked = !mc_resolver_offline(r);
-	/* validation from the trust anchor, when this resolver can give it */
-	if (mc_resolver_validates(r) && !(out->dnssec_reason = mc_dnssec_unusable(r, out->domain)))
-		out->validated = true;
-	selectors_of(opts, &sel);
-	/* 1: everything that does not depend on another answer, at once */
-	if (!domain_ask(&b, "%s", out->domain, MC_RR_MX, &dummy) ||
-	    !domain_ask(&b, "%s", out->domain, MC_RR_TXT, &dummy) ||
-	    !domain_ask(&b, "%s", out->domain, MC_RR_A, &dummy) ||
-	    !domain_ask(&b, "%s", out->domain, MC_RR_AAAA, &dummy) ||
-	    !domain_ask(&b, "_dmarc.%s", out->domain, MC_RR_TXT, &dummy) ||
-	    !domain_ask(&b, "_mta-sts.%s", out->domain, MC_RR_TXT, &i_sts) ||
-	    !domain_ask(&b, "mta-sts.%s", out->domain, MC_RR_A, &i_sts4) ||
-	    !domain_ask(&b, "mta-sts.%s", out->domain, MC_RR_AAAA, &i_sts6) ||
-	    !domain_ask(&b, "_smtp._tls.%s", out->domain, MC_RR_TXT, &i_rpt) ||
-	    !domain_ask(&b, "default._bimi.%s", out->domain, MC_RR_TXT, &i_bimi)) {
-		st = mc_error_set(MC_ENOMEM, "out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < sel.n; i++) {
-		char *name = mc_asprintf("%s._domainkey.%s", sel.name[i], out->domain);
+	if (!domain_ask(b, "%s", domain, MC_RR_MX, &dummy) ||
+	    !domain_ask(b, "%s", domain, MC_RR_TXT, &dummy) ||
+	    !domain_ask(b, "%s", domain, MC_RR_A, &dummy) ||
+	    !domain_ask(b, "%s", domain, MC_RR_AAAA, &dummy) ||
+	    !domain_ask(b, "_dmarc.%s", domain, MC_RR_TXT, &dummy) ||
+	    !domain_ask(b, "_mta-sts.%s", domain, MC_RR_TXT, &at->sts) ||
+	    !domain_ask(b, "mta-sts.%s", domain, MC_RR_A, &at->sts4) ||
+	    !domain_ask(b, "mta-sts.%s", domain, MC_RR_AAAA, &at->sts6) ||
+	    !domain_ask(b, "_smtp._tls.%s", domain, MC_RR_TXT, &at->rpt) ||
+	    !domain_ask(b, "default._bimi.%s", domain, MC_RR_TXT, &at->bimi))
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	for (size_t i = 0; i < sel->n; i++) {
+		char *name = mc_asprintf("%s._domainkey.%s", sel->name[i], domain);
 
-		if (!name || mc_dns_name_problem(name) || !domain_ask(&b, "%s", name, MC_RR_TXT, &sel.at[i]))
-			sel.at[i] = SIZE_MAX;
+		if (!name || mc_dns_name_problem(name) || !domain_ask(b, "%s", name, MC_RR_TXT, &sel->at[i]))
+			sel->at[i] = SIZE_MAX;
 		free(name);
 	}
-	if ((st = mc_dns_resolve(r, b.q, b.n)) != MC_OK)
-		goto out;
-	/* 2: the checks (from the cache, plus what they ask next) */
-	if ((st = mc_mx_check(r, out->domain, &out->mx)) != MC_OK)
-		goto out;
-	out->exists = out->mx.reason != MC_MX_NXDOMAIN;
-	if (!out->exists) { /* nothing else to look at: say that once */
-		mx_row(out);
-		for (int p = MC_PART_MX + 1; p < MC_PART_COUNT; p++)
-			domain_row(out, (mc_domain_part)p, MC_PART_NOT_CHECKED, "the domain does not exist");
-		out->verdict = MC_VERDICT_FAIL;
-		goto log;
-	}
-	if ((st = mc_spf_lint_check(r, out->domain, &out->spf)) != MC_OK ||
-	    (st = mc_dmarc_check(r, out->domain, &out->dmarc)) != MC_OK ||
-	    (st = check_keys(r, out, &sel, &b)) != MC_OK)
-		goto out;
-	/* 3, 4: reverse DNS of the MX addresses; TLSA of the MX hosts */
-	if ((st = domain_reverse_dns(r, out)) != MC_OK || (st = domain_dane(r, out)) != MC_OK)
-		goto out;
-	if ((st = mta_sts(r, out, opts, domain_answer(&b, i_sts), domain_answer(&b, i_sts4),
-	                  domain_answer(&b, i_sts6))) != MC_OK)
-		goto out;
+	return mc_dns_resolve(r, b->q, b->n);
+}
+
+/* The SMTP row: probed only when asked, online, with an MX to probe. */
+static mc_status smtp_part(mc_resolver *r, mc_domain_result *out, const mc_domain_opts *opts)
+{
 	if (mc_resolver_offline(r))
 		domain_row(out, MC_PART_SMTP, MC_PART_NOT_CHECKED, "not probed offline (--zone)");
 	else if (!opts || !opts->smtp)
@@ -650,12 +624,16 @@ mc_status mc_domain_check(mc_resolver *r, const char *domain, const mc_domain_op
 		           "the MX hosts on port 25)");
 	else if (out->mx.null_mx)
 		domain_row(out, MC_PART_SMTP, MC_PART_NOT_CHECKED, "null MX: nothing to probe");
-	else if ((st = domain_smtp(out, &opts->net)) != MC_OK)
-		goto out;
-	tlsrpt(out, domain_answer(&b, i_rpt));
-	const mc_dns_answer *ba = domain_answer(&b, i_bimi);
+	else
+		return domain_smtp(out, &opts->net);
+	return MC_OK;
+}
 
-	/* no record at the domain: the organizational domain's applies */
+/* The BIMI record (the domain's, else its organizational domain's), then
+ * the logo and its certificate as a mailbox provider fetches them. */
+static mc_status bimi_part(mc_resolver *r, mc_domain_result *out, const mc_domain_opts *opts,
+                           const mc_dns_answer *ba)
+{
 	if (txt_records(ba, domain_is_bimi, &(const mc_dns_rr *){NULL}) == 0 &&
 	    !mc_dns_status_is_temporary(ba->status) && out->dmarc.org_domain &&
 	    strcmp(out->dmarc.org_domain, out->domain) != 0) {
@@ -668,11 +646,32 @@ mc_status mc_domain_check(mc_resolver *r, const char *domain, const mc_domain_op
 	} else {
 		bimi(out, ba, out->domain);
 	}
-	/* the logo and its certificate, as a mailbox provider fetches them */
 	if (!mc_resolver_offline(r) && out->bimi.n_records == 1 && !out->bimi.declined &&
-	    worst(&out->findings, "bimi.syntax") < 0 &&
-	    (st = domain_bimi_assets(r, out, opts ? &opts->net : NULL)) != MC_OK)
-		goto out;
+	    worst(&out->findings, "bimi.syntax") < 0)
+		return domain_bimi_assets(r, out, opts ? &opts->net : NULL);
+	return MC_OK;
+}
+
+/* 2-4: the checks (from the cache, plus what they ask next), then the rows. */
+static mc_status check_parts(mc_resolver *r, mc_domain_result *out, const mc_domain_opts *opts,
+                             const struct selectors *sel, struct domain_batch *b,
+                             const struct first_round *at)
+{
+	mc_status st;
+
+	if ((st = mc_spf_lint_check(r, out->domain, &out->spf)) != MC_OK ||
+	    (st = mc_dmarc_check(r, out->domain, &out->dmarc)) != MC_OK ||
+	    (st = check_keys(r, out, sel, b)) != MC_OK)
+		return st;
+	/* reverse DNS of the MX addresses; TLSA of the MX hosts */
+	if ((st = domain_reverse_dns(r, out)) != MC_OK || (st = domain_dane(r, out)) != MC_OK ||
+	    (st = mta_sts(r, out, opts, domain_answer(b, at->sts), domain_answer(b, at->sts4),
+	                  domain_answer(b, at->sts6))) != MC_OK ||
+	    (st = smtp_part(r, out, opts)) != MC_OK)
+		return st;
+	tlsrpt(out, domain_answer(b, at->rpt));
+	if ((st = bimi_part(r, out, opts, domain_answer(b, at->bimi))) != MC_OK)
+		return st;
 	parked(out);
 	mx_row(out);
 	spf_row(out);
@@ -680,26 +679,68 @@ mc_status mc_domain_check(mc_resolver *r, const char *domain, const mc_domain_op
 	dkim_row(out);
 	out->requirements_asked = opts && opts->requirements;
 	domain_requirements(out, out->requirements_asked ? opts->requirements : MC_REQ_ALL);
-log:
-	if (out->validated) { /* the answers so far (the walk adds its DS/DNSKEY) */
+	return MC_OK;
+}
+
+/* The answers validated from the trust anchor (when this resolver can:
+ * the walk adds its DS/DNSKEY), kept in the result, the DNSSEC row and
+ * the verdict. */
+static mc_status conclude(mc_resolver *r, mc_domain_result *out, size_t log_start)
+{
+	mc_status st = MC_OK;
+
+	if (out->validated) {
 		mc_dns_log so_far = {0};
 
 		if ((st = mc_dns_log_copy(r, log_start, &so_far)) != MC_OK)
-			goto out;
+			return st;
 		for (size_t i = 0; i < so_far.n && st == MC_OK; i++)
 			st = mc_dns_validate(r, so_far.entries[i].answer);
 		mc_dns_log_clear(&so_far);
 		if (st != MC_OK)
-			goto out;
+			return st;
 	}
 	if ((st = mc_dns_log_copy(r, log_start, &out->dns)) != MC_OK)
-		goto out;
+		return st;
 	mc_dns_log_unique(&out->dns);
 	if (out->exists) {
 		domain_dnssec_row(out);
 		verdict(out);
 	}
 	mc_findings_dns(&out->findings, &out->dns);
+	return MC_OK;
+}
+
+mc_status mc_domain_check(mc_resolver *r, const char *domain, const mc_domain_opts *opts,
+                          mc_domain_result *out)
+{
+	size_t log_start = mc_dns_log_size(r);
+	struct domain_batch b = {0};
+	struct selectors sel;
+	struct first_round at;
+	mc_status st;
+
+	memset(out, 0, sizeof(*out));
+	if ((st = mc_domain_normalize(domain, &out->domain)) != MC_OK)
+		return st;
+	out->dnssec_checked = !mc_resolver_offline(r);
+	/* validation from the trust anchor, when this resolver can give it */
+	if (mc_resolver_validates(r) && !(out->dnssec_reason = mc_dnssec_unusable(r, out->domain)))
+		out->validated = true;
+	selectors_of(opts, &sel);
+	if ((st = ask_first_round(r, out->domain, &sel, &b, &at)) != MC_OK ||
+	    (st = mc_mx_check(r, out->domain, &out->mx)) != MC_OK)
+		goto out;
+	out->exists = out->mx.reason != MC_MX_NXDOMAIN;
+	if (!out->exists) { /* nothing else to look at: say that once */
+		mx_row(out);
+		for (int p = MC_PART_MX + 1; p < MC_PART_COUNT; p++)
+			domain_row(out, (mc_domain_part)p, MC_PART_NOT_CHECKED, "the domain does not exist");
+		out->verdict = MC_VERDICT_FAIL;
+	} else if ((st = check_parts(r, out, opts, &sel, &b, &at)) != MC_OK) {
+		goto out;
+	}
+	st = conclude(r, out, log_start);
 out:
 	domain_batch_free(&b);
 	return st;
