@@ -442,121 +442,166 @@ static bool refused(mc_domain_result *res, const mc_fetch *f, int *refusals)
 	return true;
 }
 
-mc_status domain_bimi_assets(mc_resolver *r, mc_domain_result *res, const mc_net_opts *o)
+/* How the assets went: problems found, fetches refused (no public address). */
+struct tally {
+	int errors, refusals;
+};
+
+/* The logo's findings once it is fetched: not SVG, or not SVG Tiny PS. */
+static void logo_findings(mc_domain_result *res, struct tally *t)
+{
+	const mc_bimi *b = &res->bimi;
+	const mc_bimi_logo *l = &b->logo;
+
+	if (l->svg && domain_svg_check(l->svg, l->svg_len, &res->bimi.logo)) {
+		t->errors++;
+		mc_finding_hint(add(res, "bimi.logo_not_svg", MC_SEV_ERROR, "the BIMI logo %s "
+			"is not an SVG document: %s", b->location, l->error),
+			"serve the logo as an SVG Tiny PS file (image/svg+xml)");
+	} else if (l->n_problems) {
+		mc_buf list = {0};
+
+		for (size_t i = 0; i < l->n_problems; i++)
+			mc_buf_addf(&list, "%s%s", i ? "; " : "", l->problems[i]);
+		t->errors++;
+		mc_finding_hint(add(res, "bimi.svg_profile", MC_SEV_ERROR, "the BIMI logo %s "
+			"is not SVG Tiny PS, so mailbox providers do not show it: %s",
+			b->location, list.s ? list.s : ""),
+			"export the logo as SVG Tiny PS (root <svg version=\"1.2\" "
+			"baseProfile=\"tiny-ps\"> with a <title>, a square viewBox, no scripts, "
+			"raster images or outside references)");
+		mc_buf_free(&list);
+	}
+}
+
+/* The logo (l=): fetched, gunzipped when it is, checked against the profile. */
+static mc_status logo(mc_resolver *r, mc_domain_result *res, const mc_net_opts *o,
+                      struct tally *t)
 {
 	mc_bimi *b = &res->bimi;
 	mc_bimi_logo *l = &b->logo;
-	mc_bimi_vmc *v = &b->vmc;
-	const unsigned char *svg = NULL;
-	size_t svg_len = 0;
 	mc_status st;
-	int errors = 0, refusals = 0;
 
-	if (b->location && *b->location) {
-		b->logo_tried = true;
-		if (fetch(r, b->location, o, &l->fetch, &st)) {
-			unsigned char *plain = domain_gunzip((unsigned char *)l->fetch.body, l->fetch.len,
-			                                     &l->svg_len);
+	b->logo_tried = true;
+	if (fetch(r, b->location, o, &l->fetch, &st)) {
+		unsigned char *plain = domain_gunzip((unsigned char *)l->fetch.body, l->fetch.len,
+		                                     &l->svg_len);
 
-			l->gzip = plain != NULL;
-			l->svg = plain ? plain : (unsigned char *)mc_strndup(l->fetch.body, l->fetch.len);
-			if (!plain)
-				l->svg_len = l->fetch.len;
-			svg = l->svg;
-			svg_len = l->svg_len;
-			if (svg && domain_svg_check(svg, svg_len, l)) {
-				errors++;
-				mc_finding_hint(add(res, "bimi.logo_not_svg", MC_SEV_ERROR, "the BIMI logo %s "
-					"is not an SVG document: %s", b->location, l->error),
-					"serve the logo as an SVG Tiny PS file (image/svg+xml)");
-			} else if (l->n_problems) {
-				mc_buf list = {0};
-
-				for (size_t i = 0; i < l->n_problems; i++)
-					mc_buf_addf(&list, "%s%s", i ? "; " : "", l->problems[i]);
-				errors++;
-				mc_finding_hint(add(res, "bimi.svg_profile", MC_SEV_ERROR, "the BIMI logo %s "
-					"is not SVG Tiny PS, so mailbox providers do not show it: %s",
-					b->location, list.s ? list.s : ""),
-					"export the logo as SVG Tiny PS (root <svg version=\"1.2\" "
-					"baseProfile=\"tiny-ps\"> with a <title>, a square viewBox, no scripts, "
-					"raster images or outside references)");
-				mc_buf_free(&list);
-			}
-		} else if (st != MC_OK) {
-			return mc_error_set(st, "out of memory");
-		} else if (!refused(res, &l->fetch, &refusals)) {
-			errors++;
-			mc_finding_hint(add(res, "bimi.logo_unreachable", MC_SEV_ERROR, "the BIMI logo "
-				"%s cannot be fetched: %s", b->location, l->fetch.message),
-				"serve the logo at that https URL with a valid certificate and status 200");
-		}
+		l->gzip = plain != NULL;
+		l->svg = plain ? plain : (unsigned char *)mc_strndup(l->fetch.body, l->fetch.len);
+		if (!plain)
+			l->svg_len = l->fetch.len;
+		logo_findings(res, t);
+	} else if (st != MC_OK) {
+		return mc_error_set(st, "out of memory");
+	} else if (!refused(res, &l->fetch, &t->refusals)) {
+		t->errors++;
+		mc_finding_hint(add(res, "bimi.logo_unreachable", MC_SEV_ERROR, "the BIMI logo "
+			"%s cannot be fetched: %s", b->location, l->fetch.message),
+			"serve the logo at that https URL with a valid certificate and status 200");
 	}
-	if (b->authority && *b->authority) {
-		b->vmc_tried = true;
-		if (fetch(r, b->authority, o, &v->fetch, &st)) {
-			domain_vmc_check((const unsigned char *)v->fetch.body, v->fetch.len, res->domain,
-			                 b->found_at ? b->found_at : res->domain, o ? o->ca_file : NULL,
-			                 svg, svg_len, v);
-			if (v->error) {
-				errors++;
-				mc_finding_hint(add(res, "bimi.vmc_invalid", MC_SEV_ERROR, "the BIMI "
-					"certificate %s: %s", b->authority, v->error),
-					"publish the PEM chain your Mark Verifying Authority issued");
-			} else {
-				mc_buf why = {0};
+	return MC_OK;
+}
 
-				if (!v->valid_now)
-					mc_buf_addf(&why, "%sit is not valid now", why.len ? "; " : "");
-				if (!v->eku_bimi)
-					mc_buf_addf(&why, "%sit lacks the BIMI extended key usage "
-					            "1.3.6.1.5.5.7.3.31", why.len ? "; " : "");
-				if (!v->name_ok)
-					mc_buf_addf(&why, "%snone of its names is %s or aligned with %s",
-					            why.len ? "; " : "", b->found_at ? b->found_at : res->domain,
-					            res->domain);
-				if (!v->logo_embedded)
-					mc_buf_addf(&why, "%sit embeds no SVG logo (logotype extension)",
-					            why.len ? "; " : "");
-				else if (svg && !v->logo_matches)
-					mc_buf_addf(&why, "%sthe logo it embeds differs from %s",
-					            why.len ? "; " : "", b->location);
-				if (v->chain_checked && !v->chain_ok)
-					mc_buf_addf(&why, "%sits chain does not verify against --ca-file: %s",
-					            why.len ? "; " : "", v->chain_error ? v->chain_error : "?");
-				if (why.len) {
-					errors++;
-					mc_finding_hint(add(res, "bimi.vmc_invalid", MC_SEV_ERROR, "the BIMI "
-						"certificate %s does not hold: %s", b->authority, why.s),
-						"renew the VMC, or publish the logo it certifies");
-				}
-				mc_buf_free(&why);
-				if (!v->chain_checked)
-					mc_finding_hint(add(res, "bimi.vmc_root_not_checked", MC_SEV_INFO, "the "
-						"chain of the BIMI certificate %s was not verified: the Mark "
-						"Verifying Authorities' roots are not in the system store",
-						b->authority), "give their root certificates with --ca-file to "
-						"verify it");
-			}
-		} else if (st != MC_OK) {
-			return mc_error_set(st, "out of memory");
-		} else if (!refused(res, &v->fetch, &refusals)) {
-			errors++;
-			mc_finding_hint(add(res, "bimi.vmc_unreachable", MC_SEV_ERROR, "the BIMI "
-				"certificate %s cannot be fetched: %s", b->authority, v->fetch.message),
-				"serve the PEM at that https URL with status 200");
-		}
+/* Why a certificate that parses does not hold, "" when it does. */
+static void vmc_faults(const mc_domain_result *res, mc_buf *why)
+{
+	const mc_bimi *b = &res->bimi;
+	const mc_bimi_vmc *v = &b->vmc;
+
+	if (!v->valid_now)
+		mc_buf_addf(why, "%sit is not valid now", why->len ? "; " : "");
+	if (!v->eku_bimi)
+		mc_buf_addf(why, "%sit lacks the BIMI extended key usage 1.3.6.1.5.5.7.3.31",
+		            why->len ? "; " : "");
+	if (!v->name_ok)
+		mc_buf_addf(why, "%snone of its names is %s or aligned with %s", why->len ? "; " : "",
+		            b->found_at ? b->found_at : res->domain, res->domain);
+	if (!v->logo_embedded)
+		mc_buf_addf(why, "%sit embeds no SVG logo (logotype extension)", why->len ? "; " : "");
+	else if (b->logo.svg && !v->logo_matches)
+		mc_buf_addf(why, "%sthe logo it embeds differs from %s", why->len ? "; " : "",
+		            b->location);
+	if (v->chain_checked && !v->chain_ok)
+		mc_buf_addf(why, "%sits chain does not verify against --ca-file: %s",
+		            why->len ? "; " : "", v->chain_error ? v->chain_error : "?");
+}
+
+/* The certificate's findings once it is fetched and read. */
+static void vmc_findings(mc_domain_result *res, struct tally *t)
+{
+	const mc_bimi *b = &res->bimi;
+	const mc_bimi_vmc *v = &b->vmc;
+	mc_buf why = {0};
+
+	if (v->error) {
+		t->errors++;
+		mc_finding_hint(add(res, "bimi.vmc_invalid", MC_SEV_ERROR, "the BIMI "
+			"certificate %s: %s", b->authority, v->error),
+			"publish the PEM chain your Mark Verifying Authority issued");
+		return;
 	}
-	if (refusals && !errors && res->rows[MC_PART_BIMI].status == MC_PART_PASS)
+	vmc_faults(res, &why);
+	if (why.len) {
+		t->errors++;
+		mc_finding_hint(add(res, "bimi.vmc_invalid", MC_SEV_ERROR, "the BIMI "
+			"certificate %s does not hold: %s", b->authority, why.s),
+			"renew the VMC, or publish the logo it certifies");
+	}
+	mc_buf_free(&why);
+	if (!v->chain_checked)
+		mc_finding_hint(add(res, "bimi.vmc_root_not_checked", MC_SEV_INFO, "the "
+			"chain of the BIMI certificate %s was not verified: the Mark "
+			"Verifying Authorities' roots are not in the system store",
+			b->authority), "give their root certificates with --ca-file to "
+			"verify it");
+}
+
+/* The certificate (a=): fetched and checked against the domain and logo. */
+static mc_status vmc(mc_resolver *r, mc_domain_result *res, const mc_net_opts *o,
+                     struct tally *t)
+{
+	mc_bimi *b = &res->bimi;
+	mc_bimi_vmc *v = &b->vmc;
+	mc_status st;
+
+	b->vmc_tried = true;
+	if (fetch(r, b->authority, o, &v->fetch, &st)) {
+		domain_vmc_check((const unsigned char *)v->fetch.body, v->fetch.len, res->domain,
+		                 b->found_at ? b->found_at : res->domain, o ? o->ca_file : NULL,
+		                 b->logo.svg, b->logo.svg ? b->logo.svg_len : 0, v);
+		vmc_findings(res, t);
+	} else if (st != MC_OK) {
+		return mc_error_set(st, "out of memory");
+	} else if (!refused(res, &v->fetch, &t->refusals)) {
+		t->errors++;
+		mc_finding_hint(add(res, "bimi.vmc_unreachable", MC_SEV_ERROR, "the BIMI "
+			"certificate %s cannot be fetched: %s", b->authority, v->fetch.message),
+			"serve the PEM at that https URL with status 200");
+	}
+	return MC_OK;
+}
+
+mc_status domain_bimi_assets(mc_resolver *r, mc_domain_result *res, const mc_net_opts *o)
+{
+	mc_bimi *b = &res->bimi;
+	struct tally t = {0};
+	mc_status st;
+
+	if (b->location && *b->location && (st = logo(r, res, o, &t)) != MC_OK)
+		return st;
+	if (b->authority && *b->authority && (st = vmc(r, res, o, &t)) != MC_OK)
+		return st;
+	if (t.refusals && !t.errors && res->rows[MC_PART_BIMI].status == MC_PART_PASS)
 		domain_row(res, MC_PART_BIMI, MC_PART_WARNING, "logo or certificate not fetched: "
 		           "the host has no public address");
-	if (errors)
+	if (t.errors)
 		domain_row(res, MC_PART_BIMI, MC_PART_ERROR, "%d problem%s with the logo or its "
-		           "certificate", errors, errors > 1 ? "s" : "");
+		           "certificate", t.errors, t.errors > 1 ? "s" : "");
 	else if (res->rows[MC_PART_BIMI].status == MC_PART_PASS && b->logo_tried && b->vmc_tried)
 		domain_row(res, MC_PART_BIMI, MC_PART_PASS, "logo \"%s\" is SVG Tiny PS, certificate "
-		           "valid%s", l->title ? l->title : "", v->chain_checked ? "" : " (its root not "
-		           "checked)");
+		           "valid%s", b->logo.title ? b->logo.title : "",
+		           b->vmc.chain_checked ? "" : " (its root not checked)");
 	return MC_OK;
 }
 
