@@ -354,12 +354,107 @@ static const char *body_of(const char *data, size_t len, size_t *n)
 	return b;
 }
 
+/* The first To address: where the bounce went, the original's sender. */
+static char *first_to(GMimeMessage *m)
+{
+	InternetAddressList *to = g_mime_message_get_addresses(m, GMIME_ADDRESS_TYPE_TO);
+	InternetAddress *a;
+
+	if (!to || internet_address_list_length(to) == 0)
+		return NULL;
+	a = internet_address_list_get_address(to, 0);
+	return INTERNET_ADDRESS_IS_MAILBOX(a)
+	       ? mc_strdup(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a))) : NULL;
+}
+
+/* A delivery status report pasted into the text (a forwarded DSN, or a
+ * report whose MIME structure is broken): its fields read; NULL when the
+ * message holds no Final-Recipient field. */
+static const char *pasted_dsn(const char *data, size_t len, mc_bounce_result *out)
+{
+	const char *fr = bounce_strcasestr_n(data, len, "\nFinal-Recipient:");
+	const char *rm = fr ? bounce_strcasestr_n(data, (size_t)(fr - data), "\nReporting-MTA:")
+	                    : NULL;
+	const char *from = rm ? rm + 1 : fr ? fr + 1 : NULL;
+
+	if (!fr)
+		return NULL;
+	read_dsn(from, len - (size_t)(from - data), out);
+	for (size_t i = 0; i < out->n_rcpts; i++)
+		if (!out->rcpts[i].diagnostic || !out->rcpts[i].status)
+			bounce_reply_for(data, (size_t)(from - data), &out->rcpts[i]);
+	return fr;
+}
+
+/* A delay warning's recipients are delayed, not failed (but a 5.x.x). */
+static void mark_delayed(mc_bounce_result *out)
+{
+	for (size_t i = 0; i < out->n_rcpts; i++)
+		if (!out->rcpts[i].status || out->rcpts[i].status[0] != '5') {
+			free(out->rcpts[i].action);
+			out->rcpts[i].action = mc_strdup("delayed");
+		}
+}
+
+/* Non-standard: the text part, or the whole body of a one-part message;
+ * an automatic reply only when no report is found (Exim marks its bounces
+ * Auto-Submitted: auto-replied too). */
+static void non_standard(GMimeMessage *m, const char *data, size_t len, const struct parts *p,
+                         mc_bounce_result *out)
+{
+	const char *failed = header(m, "X-Failed-Recipients");
+	const char *fr = pasted_dsn(data, len, out);
+	size_t body_len;
+	const char *body = body_of(data, len, &body_len);
+	const char *text = p->text ? (const char *)p->text->data : body;
+	size_t text_len = p->text ? p->text->len : body_len;
+	const char *subject = g_mime_message_get_subject(m);
+
+	if (!out->n_rcpts && !failed && vacation_subject(subject)) {
+		out->kind = "auto_reply";
+		return;
+	}
+	if (!out->n_rcpts && !failed && challenge(m, subject, text, text_len)) {
+		out->kind = "challenge";
+		return;
+	}
+	if (!out->n_rcpts && p->text)
+		bounce_read_text(text, text_len, failed, out);
+	if (!out->n_rcpts) /* the body of a one-part message, not its headers */
+		bounce_read_text(body, body_len, failed, out);
+	if (!fr && delay_warning(subject, text, text_len))
+		mark_delayed(out);
+	out->kind = out->n_rcpts ? (fr ? "dsn" : "text") : auto_reply(m) ? "auto_reply" : NULL;
+}
+
+/* The original that came back: its From, and its bytes for the check. */
+static void keep_original(GByteArray *orig, mc_bounce_result *out)
+{
+	GMimeStream *os = g_mime_stream_mem_new_with_buffer((const char *)orig->data, orig->len);
+	GMimeParser *op = g_mime_parser_new_with_stream(os);
+	GMimeMessage *om = g_mime_parser_construct_message(op, NULL);
+	InternetAddressList *from = om ? g_mime_message_get_from(om) : NULL;
+
+	if (from && internet_address_list_length(from) > 0 &&
+	    INTERNET_ADDRESS_IS_MAILBOX(internet_address_list_get_address(from, 0)))
+		out->original_from = mc_strdup(internet_address_mailbox_get_addr(
+			INTERNET_ADDRESS_MAILBOX(internet_address_list_get_address(from, 0))));
+	if (om)
+		g_object_unref(om);
+	g_object_unref(op);
+	g_object_unref(os);
+	if (orig->len && orig->len <= MC_BOUNCE_MAX_BYTES &&
+	    (out->original_data = malloc(orig->len))) {
+		memcpy(out->original_data, orig->data, orig->len);
+		out->original_len = orig->len;
+	}
+}
+
 mc_status mc_bounce_parse(const char *data, size_t len, mc_bounce_result *out)
 {
 	GMimeMessage *m;
 	const char *why;
 	struct parts p = {0};
-	InternetAddressList *to;
 
 	memset(out, 0, sizeof(*out));
 	if (len > MC_BOUNCE_MAX_BYTES)
@@ -371,13 +466,7 @@ mc_status mc_bounce_parse(const char *data, size_t len, mc_bounce_result *out)
 		return mc_error_set(MC_EPARSE, "%s", why);
 	walk(g_mime_message_get_mime_part(m), &p);
 	out->original = p.original;
-	to = g_mime_message_get_addresses(m, GMIME_ADDRESS_TYPE_TO);
-	if (to && internet_address_list_length(to) > 0) {
-		InternetAddress *a = internet_address_list_get_address(to, 0);
-
-		if (INTERNET_ADDRESS_IS_MAILBOX(a))
-			out->sender = mc_strdup(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a)));
-	}
+	out->sender = first_to(m);
 	if (p.dsn) {
 		out->kind = "dsn";
 		read_dsn((const char *)p.dsn->data, p.dsn->len, out);
@@ -386,74 +475,12 @@ mc_status mc_bounce_parse(const char *data, size_t len, mc_bounce_result *out)
 			    !strcmp(out->rcpts[i].status + 1, ".0.0"))
 				bounce_reply_for((const char *)p.text->data, p.text->len, &out->rcpts[i]);
 	}
-	if (!out->n_rcpts && p.feedback) {
+	if (!out->n_rcpts && p.feedback)
 		out->kind = "feedback_report";
-	} else if (!out->n_rcpts) {
-		/* non-standard: the text part, or the whole body of a one-part
-		 * message; an automatic reply only when no report is found (Exim
-		 * marks its bounces Auto-Submitted: auto-replied too) */
-		const char *failed = header(m, "X-Failed-Recipients");
-
-		/* a delivery status report pasted into the text (a forwarded DSN,
-		 * or a report whose MIME structure is broken) */
-		const char *fr = bounce_strcasestr_n(data, len, "\nFinal-Recipient:");
-		const char *rm = fr ? bounce_strcasestr_n(data, (size_t)(fr - data), "\nReporting-MTA:")
-		                    : NULL;
-
-		if (fr) {
-			const char *from = rm ? rm + 1 : fr + 1;
-
-			read_dsn(from, len - (size_t)(from - data), out);
-			if (out->n_rcpts)
-				for (size_t i = 0; i < out->n_rcpts; i++)
-					if (!out->rcpts[i].diagnostic || !out->rcpts[i].status)
-						bounce_reply_for(data, (size_t)(from - data), &out->rcpts[i]);
-		}
-		size_t body_len;
-		const char *body = body_of(data, len, &body_len);
-		const char *text = p.text ? (const char *)p.text->data : body;
-		size_t text_len = p.text ? p.text->len : body_len;
-		const char *subject = g_mime_message_get_subject(m);
-
-		if (!out->n_rcpts && !failed && vacation_subject(subject)) {
-			out->kind = "auto_reply";
-		} else if (!out->n_rcpts && !failed && challenge(m, subject, text, text_len)) {
-			out->kind = "challenge";
-		} else {
-			if (!out->n_rcpts && p.text)
-				bounce_read_text(text, text_len, failed, out);
-			if (!out->n_rcpts) /* the body of a one-part message, not its headers */
-				bounce_read_text(body, body_len, failed, out);
-			if (!fr && delay_warning(subject, text, text_len))
-				for (size_t i = 0; i < out->n_rcpts; i++)
-					if (!out->rcpts[i].status || out->rcpts[i].status[0] != '5') {
-						free(out->rcpts[i].action);
-						out->rcpts[i].action = mc_strdup("delayed");
-					}
-			out->kind = out->n_rcpts ? (fr ? "dsn" : "text")
-			          : auto_reply(m) ? "auto_reply" : NULL;
-		}
-	}
+	else if (!out->n_rcpts)
+		non_standard(m, data, len, &p, out);
 	if (p.orig) {
-		GMimeStream *os = g_mime_stream_mem_new_with_buffer((const char *)p.orig->data,
-		                                                    p.orig->len);
-		GMimeParser *op = g_mime_parser_new_with_stream(os);
-		GMimeMessage *om = g_mime_parser_construct_message(op, NULL);
-		InternetAddressList *from = om ? g_mime_message_get_from(om) : NULL;
-
-		if (from && internet_address_list_length(from) > 0 &&
-		    INTERNET_ADDRESS_IS_MAILBOX(internet_address_list_get_address(from, 0)))
-			out->original_from = mc_strdup(internet_address_mailbox_get_addr(
-				INTERNET_ADDRESS_MAILBOX(internet_address_list_get_address(from, 0))));
-		if (om)
-			g_object_unref(om);
-		g_object_unref(op);
-		g_object_unref(os);
-		if (p.orig->len && p.orig->len <= MC_BOUNCE_MAX_BYTES &&
-		    (out->original_data = malloc(p.orig->len))) {
-			memcpy(out->original_data, p.orig->data, p.orig->len);
-			out->original_len = p.orig->len;
-		}
+		keep_original(p.orig, out);
 		g_byte_array_unref(p.orig);
 	}
 	if (p.dsn)
