@@ -108,82 +108,80 @@ static char *domain_in_reply(const mc_bounce_result *res)
 
 /* Nothing of the original came back: what DNS says of the sender's domain
  * and the server that sent it. */
-static mc_status check_domain(mc_resolver *r, mc_bounce_result *res, time_t now)
+/* What SPF's verdict on the sending server says of the refusal. */
+static void explain_spf(mc_bounce_domain_check *d, const char *host)
 {
-	mc_bounce_domain_check *d;
-	const char *at = res->sender ? strrchr(res->sender, '@') : NULL;
-	const char *host = client_host(res), *policy;
-	char *named = domain_in_reply(res);
+	switch (d->spf.verdict) {
+	case MC_VERDICT_PASS:
+		explain(d, mc_asprintf("SPF passes for %s from %s (%s): the sending server is "
+		                       "authorized, so SPF alone does not explain the refusal",
+		                       d->domain, d->client_ip, host));
+		break;
+	case MC_VERDICT_FAIL:
+	case MC_VERDICT_SOFTFAIL:
+	case MC_VERDICT_NEUTRAL:
+		explain(d, mc_asprintf("SPF %s for %s: its record does not authorize %s (%s), the "
+		                       "server that sent to the receiver%s%s%s",
+		                       mc_verdict_name(d->spf.verdict), d->domain, d->client_ip, host,
+		                       d->spf.suggestion ? " -- add " : "",
+		                       d->spf.suggestion ? d->spf.suggestion : "",
+		                       d->spf.suggestion ? " to it" : ""));
+		break;
+	case MC_VERDICT_NONE:
+		if (d->spf.suggestion)
+			explain(d, mc_asprintf("%s publishes no SPF record: nothing authorizes %s (%s) "
+			                       "-- publish one, e.g. \"v=spf1 %s -all\"", d->domain,
+			                       d->client_ip, host, d->spf.suggestion));
+		else
+			explain(d, mc_asprintf("%s publishes no SPF record: nothing authorizes %s (%s) "
+			                       "-- publish one, e.g. \"v=spf1 ip%c:%s -all\"",
+			                       d->domain, d->client_ip, host,
+			                       strchr(d->client_ip, ':') ? '6' : '4', d->client_ip));
+		break;
+	default:
+		explain(d, mc_asprintf("SPF for %s gives %s%s%s", d->domain,
+		                       mc_verdict_name(d->spf.verdict),
+		                       d->spf.n_path || d->spf.record ? ": " : "",
+		                       d->spf.record ? d->spf.record : ""));
+	}
+}
+
+/* The sending server's SPF for the domain and its reverse DNS. */
+static mc_status check_server(mc_resolver *r, mc_bounce_domain_check *d, const char *host,
+                              const char *sender, time_t now)
+{
+	const char *at = sender ? strrchr(sender, '@') : NULL;
+	mc_spf_request q = {.domain = d->domain, .ip = d->client_ip, .helo = host, .now = now,
+	                    .sender = at && !strcasecmp(at + 1, d->domain) ? sender : NULL};
 	mc_status st;
 
-	if (!named && !(at && at[1]))
-		return MC_OK; /* no domain to check */
-	if (!(d = res->domain_check = calloc(1, sizeof(*d)))) {
-		free(named);
-		return mc_error_set(MC_ENOMEM, "out of memory");
-	}
-	d->domain = named ? named : mc_strdup(at + 1);
-	d->domain_from = named ? "reply" : "envelope";
-	d->client_ip = host_address(r, host);
-	if (d->client_ip) {
-		mc_spf_request q = {.domain = d->domain, .ip = d->client_ip, .helo = host, .now = now,
-		                    .sender = at && !strcasecmp(at + 1, d->domain) ? res->sender : NULL};
+	if ((st = mc_spf_check(r, &q, &d->spf)) != MC_OK)
+		return st;
+	d->spf_ran = true;
+	if ((st = mc_iprev_check(r, d->client_ip, &d->iprev)) != MC_OK)
+		return st;
+	d->iprev_ran = true;
+	explain_spf(d, host);
+	if (d->iprev.verdict == MC_VERDICT_PASS)
+		explain(d, mc_asprintf("%s has reverse DNS %s, which resolves back to it",
+		                       d->client_ip, d->iprev.confirmed));
+	else if (d->iprev.verdict == MC_VERDICT_FAIL || d->iprev.verdict == MC_VERDICT_PERMERROR)
+		explain(d, mc_asprintf("%s %s: Gmail, Yahoo and Microsoft refuse bulk mail from "
+		                       "servers without forward-confirmed reverse DNS -- ask the "
+		                       "owner of %s for a PTR name that resolves back to it",
+		                       d->client_ip, d->iprev.verdict == MC_VERDICT_FAIL
+		                       ? "has a PTR name that does not resolve back to it"
+		                       : "has no reverse DNS (PTR) name", d->client_ip));
+	return MC_OK;
+}
 
-		if ((st = mc_spf_check(r, &q, &d->spf)) != MC_OK)
-			return st;
-		d->spf_ran = true;
-		if ((st = mc_iprev_check(r, d->client_ip, &d->iprev)) != MC_OK)
-			return st;
-		d->iprev_ran = true;
-		switch (d->spf.verdict) {
-		case MC_VERDICT_PASS:
-			explain(d, mc_asprintf("SPF passes for %s from %s (%s): the sending server is "
-			                       "authorized, so SPF alone does not explain the refusal",
-			                       d->domain, d->client_ip, host));
-			break;
-		case MC_VERDICT_FAIL:
-		case MC_VERDICT_SOFTFAIL:
-		case MC_VERDICT_NEUTRAL:
-			explain(d, mc_asprintf("SPF %s for %s: its record does not authorize %s (%s), the "
-			                       "server that sent to the receiver%s%s%s",
-			                       mc_verdict_name(d->spf.verdict), d->domain, d->client_ip, host,
-			                       d->spf.suggestion ? " -- add " : "",
-			                       d->spf.suggestion ? d->spf.suggestion : "",
-			                       d->spf.suggestion ? " to it" : ""));
-			break;
-		case MC_VERDICT_NONE:
-			if (d->spf.suggestion)
-				explain(d, mc_asprintf("%s publishes no SPF record: nothing authorizes %s (%s) "
-				                       "-- publish one, e.g. \"v=spf1 %s -all\"", d->domain,
-				                       d->client_ip, host, d->spf.suggestion));
-			else
-				explain(d, mc_asprintf("%s publishes no SPF record: nothing authorizes %s (%s) "
-				                       "-- publish one, e.g. \"v=spf1 ip%c:%s -all\"",
-				                       d->domain, d->client_ip, host,
-				                       strchr(d->client_ip, ':') ? '6' : '4', d->client_ip));
-			break;
-		default:
-			explain(d, mc_asprintf("SPF for %s gives %s%s%s", d->domain,
-			                       mc_verdict_name(d->spf.verdict),
-			                       d->spf.n_path || d->spf.record ? ": " : "",
-			                       d->spf.record ? d->spf.record : ""));
-		}
-		if (d->iprev.verdict == MC_VERDICT_PASS)
-			explain(d, mc_asprintf("%s has reverse DNS %s, which resolves back to it",
-			                       d->client_ip, d->iprev.confirmed));
-		else if (d->iprev.verdict == MC_VERDICT_FAIL || d->iprev.verdict == MC_VERDICT_PERMERROR)
-			explain(d, mc_asprintf("%s %s: Gmail, Yahoo and Microsoft refuse bulk mail from "
-			                       "servers without forward-confirmed reverse DNS -- ask the "
-			                       "owner of %s for a PTR name that resolves back to it",
-			                       d->client_ip, d->iprev.verdict == MC_VERDICT_FAIL
-			                       ? "has a PTR name that does not resolve back to it"
-			                       : "has no reverse DNS (PTR) name", d->client_ip));
-	} else {
-		d->not_checked[d->n_not_checked++] =
-			"SPF: the address of the server that sent to the receiver is not known "
-			"(no Reporting-MTA, or its name has no address in DNS)";
-	}
-	if ((st = mc_dmarc_check(r, d->domain, &d->dmarc)) != MC_OK)
+/* The domain's DMARC policy, and what it does to mail that fails. */
+static mc_status check_policy(mc_resolver *r, mc_bounce_domain_check *d)
+{
+	mc_status st = mc_dmarc_check(r, d->domain, &d->dmarc);
+	const char *policy;
+
+	if (st != MC_OK)
 		return st;
 	policy = mc_dmarc_policy_name(d->dmarc.policy);
 	if (d->dmarc.verdict == MC_VERDICT_NONE)
@@ -200,6 +198,34 @@ static mc_status check_domain(mc_resolver *r, mc_bounce_result *res, time_t now)
 	else
 		explain(d, mc_asprintf("%s's DMARC record gives %s", d->domain,
 		                       mc_verdict_name(d->dmarc.verdict)));
+	return MC_OK;
+}
+
+static mc_status check_domain(mc_resolver *r, mc_bounce_result *res, time_t now)
+{
+	mc_bounce_domain_check *d;
+	const char *at = res->sender ? strrchr(res->sender, '@') : NULL;
+	const char *host = client_host(res);
+	char *named = domain_in_reply(res);
+	mc_status st;
+
+	if (!named && !(at && at[1]))
+		return MC_OK; /* no domain to check */
+	if (!(d = res->domain_check = calloc(1, sizeof(*d)))) {
+		free(named);
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	}
+	d->domain = named ? named : mc_strdup(at + 1);
+	d->domain_from = named ? "reply" : "envelope";
+	d->client_ip = host_address(r, host);
+	if (d->client_ip && (st = check_server(r, d, host, res->sender, now)) != MC_OK)
+		return st;
+	if (!d->client_ip)
+		d->not_checked[d->n_not_checked++] =
+			"SPF: the address of the server that sent to the receiver is not known "
+			"(no Reporting-MTA, or its name has no address in DNS)";
+	if ((st = check_policy(r, d)) != MC_OK)
+		return st;
 	d->not_checked[d->n_not_checked++] =
 		"DKIM: the selector and the signature are in the message, which did not come back "
 		"-- run `mailcheck verify` on a copy of it, or `mailcheck dkim DOMAIN --selector SEL`";
