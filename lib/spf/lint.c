@@ -157,6 +157,95 @@ static void check_all(struct walk *w, const mc_spf_node *n, const spf_term *t)
 }
 
 /* Findings and lookups of one parsed record; queue its children. */
+/* A term that asks DNS for hosts (a, mx, exists): its lookup counted, its
+ * hosts listed unless macros make them depend on each message. */
+static void lint_host_term(struct walk *w, mc_spf_node *n, const spf_term *t)
+{
+	n->lookups++;
+	if (!has_macro(t)) {
+		add_target(w, t, n->domain);
+		if (t->kind == SPF_EXISTS)
+			w->incomplete = true;
+		return;
+	}
+	w->incomplete = true;
+	if (t->kind == SPF_EXISTS)
+		mc_finding_add(&w->res->findings, "spf.exists_macro", MC_SEV_INFO,
+			"'%s' in the record of %s depends on each message "
+			"(macros): what it authorizes cannot be listed or "
+			"flattened", t->text, n->domain);
+}
+
+/* include: and redirect=: followed as a child, unless ignored (redirect
+ * beside all) or it depends on macros (an unfollowed child). */
+static void lint_chain_term(struct walk *w, const struct item *it, const spf_term *t,
+                            bool has_all)
+{
+	mc_spf_node *n = it->node;
+	mc_spf_node *c;
+
+	if (t->kind == SPF_REDIRECT && has_all) {
+		mc_finding_hint(mc_finding_add(&w->res->findings,
+			"spf.redirect_ignored", MC_SEV_WARNING, "the record of %s has "
+			"both 'all' and '%s': RFC 7208 6.1 ignores the redirect",
+			n->domain, t->text),
+			"keep either the redirect or the 'all'");
+		return;
+	}
+	n->lookups++;
+	if (!has_macro(t)) {
+		add_child(w, it, t, it->is_root_chain && t->kind == SPF_REDIRECT);
+		return;
+	}
+	w->incomplete = true;
+	mc_finding_add(&w->res->findings, "spf.macro_not_followed",
+		MC_SEV_INFO, "'%s' in the record of %s depends on each "
+		"message (macros) and was not followed", t->text, n->domain);
+	c = &n->children[n->n_children++]; /* keep the slot: an unfollowed child */
+	c->domain = mc_strdup(t->domain_spec);
+	c->via = mc_strdup(t->text);
+	c->problem = mc_strdup("not followed: the name depends on macros");
+	c->error_position = -1;
+}
+
+/* One term of a record. */
+static void lint_term(struct walk *w, const struct item *it, const spf_term *t, bool has_all)
+{
+	mc_spf_node *n = it->node;
+
+	switch (t->kind) {
+	case SPF_ALL:
+		check_all(w, n, t);
+		break;
+	case SPF_IP4:
+	case SPF_IP6:
+		if (t->qualifier == '+')
+			add_network(w, t->kind == SPF_IP4 ? AF_INET : AF_INET6, t->net,
+			            t->kind == SPF_IP4 ? t->cidr4 : t->cidr6);
+		break;
+	case SPF_PTR:
+		n->lookups++;
+		w->incomplete = true;
+		mc_finding_hint(mc_finding_add(&w->res->findings, "spf.ptr_deprecated",
+			MC_SEV_WARNING, "the record of %s uses '%s': RFC 7208 5.5 says "
+			"not to (slow, unreliable, and some receivers skip it)",
+			n->domain, t->text),
+			"replace it with ip4:/ip6: or a: terms for the sending hosts");
+		break;
+	case SPF_A:
+	case SPF_MX:
+	case SPF_EXISTS:
+		lint_host_term(w, n, t);
+		break;
+	case SPF_INCLUDE:
+	case SPF_REDIRECT:
+		lint_chain_term(w, it, t, has_all);
+		break;
+	default:
+		break;
+	}
+}
+
 static void lint_record(struct walk *w, const struct item *it, const spf_record *rec)
 {
 	mc_spf_node *n = it->node;
@@ -181,71 +270,7 @@ static void lint_record(struct walk *w, const struct item *it, const spf_record 
 				"never evaluated", n->domain, t->text, rec->terms[all_at].text),
 				"move '%s' to the end of the record", rec->terms[all_at].text);
 		}
-		switch (t->kind) {
-		case SPF_ALL:
-			check_all(w, n, t);
-			break;
-		case SPF_IP4:
-		case SPF_IP6:
-			if (t->qualifier == '+')
-				add_network(w, t->kind == SPF_IP4 ? AF_INET : AF_INET6, t->net,
-				            t->kind == SPF_IP4 ? t->cidr4 : t->cidr6);
-			break;
-		case SPF_PTR:
-			n->lookups++;
-			w->incomplete = true;
-			mc_finding_hint(mc_finding_add(&w->res->findings, "spf.ptr_deprecated",
-				MC_SEV_WARNING, "the record of %s uses '%s': RFC 7208 5.5 says "
-				"not to (slow, unreliable, and some receivers skip it)",
-				n->domain, t->text),
-				"replace it with ip4:/ip6: or a: terms for the sending hosts");
-			break;
-		case SPF_A:
-		case SPF_MX:
-		case SPF_EXISTS:
-			n->lookups++;
-			if (has_macro(t)) {
-				w->incomplete = true;
-				if (t->kind == SPF_EXISTS)
-					mc_finding_add(&w->res->findings, "spf.exists_macro", MC_SEV_INFO,
-						"'%s' in the record of %s depends on each message "
-						"(macros): what it authorizes cannot be listed or "
-						"flattened", t->text, n->domain);
-			} else {
-				add_target(w, t, n->domain);
-				if (t->kind == SPF_EXISTS)
-					w->incomplete = true;
-			}
-			break;
-		case SPF_INCLUDE:
-		case SPF_REDIRECT:
-			if (t->kind == SPF_REDIRECT && all_at < rec->n) {
-				mc_finding_hint(mc_finding_add(&w->res->findings,
-					"spf.redirect_ignored", MC_SEV_WARNING, "the record of %s has "
-					"both 'all' and '%s': RFC 7208 6.1 ignores the redirect",
-					n->domain, t->text),
-					"keep either the redirect or the 'all'");
-				break;
-			}
-			n->lookups++;
-			if (has_macro(t)) {
-				w->incomplete = true;
-				mc_finding_add(&w->res->findings, "spf.macro_not_followed",
-					MC_SEV_INFO, "'%s' in the record of %s depends on each "
-					"message (macros) and was not followed", t->text, n->domain);
-				n->n_children++; /* keep the slot: an unfollowed child */
-				n->children[n->n_children - 1].domain = mc_strdup(t->domain_spec);
-				n->children[n->n_children - 1].via = mc_strdup(t->text);
-				n->children[n->n_children - 1].problem =
-					mc_strdup("not followed: the name depends on macros");
-				n->children[n->n_children - 1].error_position = -1;
-				break;
-			}
-			add_child(w, it, t, it->is_root_chain && t->kind == SPF_REDIRECT);
-			break;
-		default:
-			break;
-		}
+		lint_term(w, it, t, all_at < rec->n);
 	}
 	if (it->is_root_chain && all_at == rec->n && rec->redirect < 0)
 		mc_finding_hint(mc_finding_add(&w->res->findings, "spf.no_all", MC_SEV_WARNING,
