@@ -13,10 +13,11 @@
 /* ---- DNSSEC: were the answers authenticated? ---- */
 
 /* mailcheck's own validation of the answers under the domain. */
-static void dnssec_validated(mc_domain_result *res)
+/* Count the answers under the domain by their DNSSEC state; the reason
+ * said is the first answer's of the worst state. */
+static void dnssec_count(mc_domain_result *res)
 {
 	const char *first[MC_DNSSEC_INDETERMINATE + 1] = {0};
-	int64_t now = (int64_t)time(NULL);
 
 	for (size_t i = 0; i < res->dns.n; i++) {
 		const mc_dns_answer *a = res->dns.entries[i].answer;
@@ -46,6 +47,11 @@ static void dnssec_validated(mc_domain_result *res)
 		                             : first[MC_DNSSEC_INDETERMINATE]
 		                             ? first[MC_DNSSEC_INDETERMINATE]
 		                             : first[MC_DNSSEC_INSECURE]);
+}
+
+/* The row from the counts: bogus, incomplete, secure, unsigned or partly. */
+static void dnssec_state_row(mc_domain_result *res)
+{
 	if (res->answers == 0) {
 		domain_row(res, MC_PART_DNSSEC, MC_PART_NOT_CHECKED, "no answers to judge");
 	} else if (res->bogus) {
@@ -82,32 +88,52 @@ static void dnssec_validated(mc_domain_result *res)
 			"sign every zone under the domain, or publish the DS records of the "
 			"delegations that lack them");
 	}
-	if (res->secure && res->sig_expires && res->sig_expires - now < 7 * 86400) {
-		char when[32];
-		time_t t = (time_t)res->sig_expires;
-		struct tm tm;
+}
 
-		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
-		mc_finding_hint(add(res, "dnssec.expiring", MC_SEV_WARNING, "DNSSEC signatures under "
-			"%s expire %s (in %.1f days): if re-signing stops, the domain turns bogus "
-			"then and validating resolvers stop answering for it", res->domain, when,
-			(double)(res->sig_expires - now) / 86400.0),
-			"check that the signer re-signs well before expiry (a validity of weeks, "
-			"refreshed at half-life)");
-		if (res->rows[MC_PART_DNSSEC].status == MC_PART_PASS)
-			domain_row(res, MC_PART_DNSSEC, MC_PART_WARNING, "secure, but signatures expire "
-			           "in %.1f days", (double)(res->sig_expires - now) / 86400.0);
-	}
-	if (res->secure && mc_dnssec_algorithm_status(res->algorithm)) {
-		bool must_not = strcmp(mc_dnssec_algorithm_status(res->algorithm), "must_not") == 0;
+/* Secure answers whose signatures expire within a week. */
+static void dnssec_expiry(mc_domain_result *res)
+{
+	int64_t now = (int64_t)time(NULL);
+	char when[32];
+	time_t t = (time_t)res->sig_expires;
+	struct tm tm;
 
-		mc_finding_hint(add(res, "dnssec.algorithm", must_not ? MC_SEV_ERROR : MC_SEV_WARNING,
-			"the zone of %s is signed with algorithm %u (%s), which RFC 8624 says %s be "
-			"used for signing%s", res->domain, res->algorithm,
-			mc_dnssec_algorithm_name(res->algorithm), must_not ? "MUST NOT" : "NOT "
-			"RECOMMENDED to", must_not ? "; validators treat it as unsigned" : ""),
-			"roll to algorithm 13 (ECDSAP256SHA256) or 8 (RSASHA256): new keys, new DS");
-	}
+	if (!res->secure || !res->sig_expires || res->sig_expires - now >= 7 * 86400)
+		return;
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+	mc_finding_hint(add(res, "dnssec.expiring", MC_SEV_WARNING, "DNSSEC signatures under "
+		"%s expire %s (in %.1f days): if re-signing stops, the domain turns bogus "
+		"then and validating resolvers stop answering for it", res->domain, when,
+		(double)(res->sig_expires - now) / 86400.0),
+		"check that the signer re-signs well before expiry (a validity of weeks, "
+		"refreshed at half-life)");
+	if (res->rows[MC_PART_DNSSEC].status == MC_PART_PASS)
+		domain_row(res, MC_PART_DNSSEC, MC_PART_WARNING, "secure, but signatures expire "
+		           "in %.1f days", (double)(res->sig_expires - now) / 86400.0);
+}
+
+/* A signing algorithm RFC 8624 advises against. */
+static void dnssec_algorithm(mc_domain_result *res)
+{
+	bool must_not;
+
+	if (!res->secure || !mc_dnssec_algorithm_status(res->algorithm))
+		return;
+	must_not = strcmp(mc_dnssec_algorithm_status(res->algorithm), "must_not") == 0;
+	mc_finding_hint(add(res, "dnssec.algorithm", must_not ? MC_SEV_ERROR : MC_SEV_WARNING,
+		"the zone of %s is signed with algorithm %u (%s), which RFC 8624 says %s be "
+		"used for signing%s", res->domain, res->algorithm,
+		mc_dnssec_algorithm_name(res->algorithm), must_not ? "MUST NOT" : "NOT "
+		"RECOMMENDED to", must_not ? "; validators treat it as unsigned" : ""),
+		"roll to algorithm 13 (ECDSAP256SHA256) or 8 (RSASHA256): new keys, new DS");
+}
+
+static void dnssec_validated(mc_domain_result *res)
+{
+	dnssec_count(res);
+	dnssec_state_row(res);
+	dnssec_expiry(res);
+	dnssec_algorithm(res);
 }
 
 /* From the result's own DNS log (each query once). */
