@@ -302,29 +302,12 @@ static int64_t asn1_epoch(const ASN1_TIME *t)
 	return ASN1_TIME_to_tm(t, &tm) ? (int64_t)timegm(&tm) : 0;
 }
 
-void domain_vmc_check(const unsigned char *pem, size_t len, const char *domain,
-                      const char *record_name, const char *ca_file,
-                      const unsigned char *logo, size_t logo_len, mc_bimi_vmc *v)
+/* The leaf's subject, validity and BIMI extended key usage. */
+static void vmc_leaf(X509 *leaf, mc_bimi_vmc *v)
 {
-	BIO *bio = BIO_new_mem_buf(pem, (int)len);
-	STACK_OF(X509) *chain = sk_X509_new_null();
-	X509 *leaf = NULL, *x;
 	EXTENDED_KEY_USAGE *eku;
-	GENERAL_NAMES *san;
 	char *subject;
 
-	while (bio && chain && v->n_certs < MAX_CERTS && (x = PEM_read_bio_X509(bio, NULL, NULL, NULL))) {
-		if (!leaf)
-			leaf = x;
-		else
-			sk_X509_push(chain, x);
-		v->n_certs++;
-	}
-	ERR_clear_error();
-	if (!leaf) {
-		v->error = mc_strdup("no PEM certificate in it");
-		goto out;
-	}
 	if ((subject = X509_NAME_oneline(X509_get_subject_name(leaf), NULL, 0))) {
 		v->subject = mc_strdup(subject);
 		OPENSSL_free(subject);
@@ -338,25 +321,36 @@ void domain_vmc_check(const unsigned char *pem, size_t len, const char *domain,
 			v->eku_bimi |= has_oid(sk_ASN1_OBJECT_value(eku, i), "1.3.6.1.5.5.7.3.31");
 		EXTENDED_KEY_USAGE_free(eku);
 	}
-	if ((san = X509_get_ext_d2i(leaf, NID_subject_alt_name, NULL, NULL))) {
-		for (int i = 0; i < sk_GENERAL_NAME_num(san) && v->n_names < 32; i++) {
-			const GENERAL_NAME *g = sk_GENERAL_NAME_value(san, i);
-			char *name, **grown;
+}
 
-			if (g->type != GEN_DNS ||
-			    !(grown = realloc(v->names, (v->n_names + 1) * sizeof(*grown))))
-				continue;
-			v->names = grown;
-			name = mc_strndup((const char *)ASN1_STRING_get0_data(g->d.dNSName),
-			                  (size_t)ASN1_STRING_length(g->d.dNSName));
-			if (!name)
-				continue;
-			v->names[v->n_names++] = name;
-			v->name_ok |= strcasecmp(name, record_name) == 0 ||
-			              mc_dns_name_within(domain, name) || mc_dns_name_within(name, domain);
-		}
-		GENERAL_NAMES_free(san);
+/* The leaf's DNS names (at most 32), and whether one is the record's name
+ * or aligned with the domain. */
+static void vmc_names(X509 *leaf, const char *domain, const char *record_name, mc_bimi_vmc *v)
+{
+	GENERAL_NAMES *san = X509_get_ext_d2i(leaf, NID_subject_alt_name, NULL, NULL);
+
+	for (int i = 0; san && i < sk_GENERAL_NAME_num(san) && v->n_names < 32; i++) {
+		const GENERAL_NAME *g = sk_GENERAL_NAME_value(san, i);
+		char *name, **grown;
+
+		if (g->type != GEN_DNS || !(grown = realloc(v->names, (v->n_names + 1) * sizeof(*grown))))
+			continue;
+		v->names = grown;
+		name = mc_strndup((const char *)ASN1_STRING_get0_data(g->d.dNSName),
+		                  (size_t)ASN1_STRING_length(g->d.dNSName));
+		if (!name)
+			continue;
+		v->names[v->n_names++] = name;
+		v->name_ok |= strcasecmp(name, record_name) == 0 ||
+		              mc_dns_name_within(domain, name) || mc_dns_name_within(name, domain);
 	}
+	GENERAL_NAMES_free(san);
+}
+
+/* The logo the leaf embeds (RFC 3709 logotype extension, a data: URI),
+ * compared with the one fetched. */
+static void vmc_logo(X509 *leaf, const unsigned char *logo, size_t logo_len, mc_bimi_vmc *v)
+{
 	for (int i = 0; i < X509_get_ext_count(leaf); i++) {
 		X509_EXTENSION *e = X509_get_ext(leaf, i);
 		const ASN1_OCTET_STRING *d = X509_EXTENSION_get_data(e);
@@ -373,24 +367,53 @@ void domain_vmc_check(const unsigned char *pem, size_t len, const char *domain,
 			v->logo_matches = logo && elen == logo_len && memcmp(embedded, logo, elen) == 0;
 			free(embedded);
 		}
-		break;
+		return;
 	}
-	if (ca_file) {
-		X509_STORE *store = X509_STORE_new();
-		X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+}
 
-		v->chain_checked = true;
-		if (store && ctx && X509_STORE_load_file(store, ca_file) &&
-		    X509_STORE_CTX_init(ctx, store, leaf, chain) && X509_verify_cert(ctx) == 1)
-			v->chain_ok = true;
+/* The chain verified against the roots of ca_file. */
+static void vmc_chain(X509 *leaf, STACK_OF(X509) *chain, const char *ca_file, mc_bimi_vmc *v)
+{
+	X509_STORE *store = X509_STORE_new();
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+
+	v->chain_checked = true;
+	if (store && ctx && X509_STORE_load_file(store, ca_file) &&
+	    X509_STORE_CTX_init(ctx, store, leaf, chain) && X509_verify_cert(ctx) == 1)
+		v->chain_ok = true;
+	else
+		v->chain_error = mc_strdup(ctx ? X509_verify_cert_error_string(
+			X509_STORE_CTX_get_error(ctx)) : "out of memory");
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(store);
+	ERR_clear_error();
+}
+
+void domain_vmc_check(const unsigned char *pem, size_t len, const char *domain,
+                      const char *record_name, const char *ca_file,
+                      const unsigned char *logo, size_t logo_len, mc_bimi_vmc *v)
+{
+	BIO *bio = BIO_new_mem_buf(pem, (int)len);
+	STACK_OF(X509) *chain = sk_X509_new_null();
+	X509 *leaf = NULL, *x;
+
+	while (bio && chain && v->n_certs < MAX_CERTS && (x = PEM_read_bio_X509(bio, NULL, NULL, NULL))) {
+		if (!leaf)
+			leaf = x;
 		else
-			v->chain_error = mc_strdup(ctx ? X509_verify_cert_error_string(
-				X509_STORE_CTX_get_error(ctx)) : "out of memory");
-		X509_STORE_CTX_free(ctx);
-		X509_STORE_free(store);
-		ERR_clear_error();
+			sk_X509_push(chain, x);
+		v->n_certs++;
 	}
-out:
+	ERR_clear_error();
+	if (!leaf) {
+		v->error = mc_strdup("no PEM certificate in it");
+	} else {
+		vmc_leaf(leaf, v);
+		vmc_names(leaf, domain, record_name, v);
+		vmc_logo(leaf, logo, logo_len, v);
+		if (ca_file)
+			vmc_chain(leaf, chain, ca_file, v);
+	}
 	X509_free(leaf);
 	sk_X509_pop_free(chain, X509_free);
 	BIO_free(bio);
