@@ -129,95 +129,126 @@ static void say(mc_fb_source *s, bool words, const char *fmt, ...)
 	va_end(ap);
 }
 
-void fb_explain(mc_fb_source *s, const char *policy_domain, bool words)
-{
-	const char *from = s->header_from.n ? top(&s->header_from, NULL, NULL, false)->name
-	                 : policy_domain ? policy_domain : "your domain";
-	const struct provider *prov = identify(s);
-	const mc_fb_count *spf_other = top(&s->spf, "pass", from, true);
-	const mc_fb_count *dkim_other = top(&s->dkim, "pass", from, true);
-	const mc_fb_count *dkim_own_fail = NULL;
-	uint64_t failing = s->messages - s->dmarc_pass;
-	char who[300], n[32], nf[32];
-	const char *pl = s->messages == 1 ? "" : "s";
-	bool any_pass = top(&s->spf, "pass", NULL, false) || top(&s->dkim, "pass", NULL, false);
-	bool forwarded = false;
+/* What is known of one source, for the sentence that explains it. */
+struct story {
+	mc_fb_source *s;
+	bool words;
+	const char *from;           /* the From domain it sent as */
+	const struct provider *prov;
+	const mc_fb_count *spf_other, *dkim_other; /* a pass for another domain */
+	const mc_fb_count *dkim_own_fail;          /* the domain's own signature failing */
+	bool any_pass, forwarded;
+	char who[300], n[32], nf[32];              /* its name; messages, failing */
+	const char *pl;
+};
 
-	for (size_t i = 0; i < s->dkim.n; i++)
-		if (aligned(s->dkim.items[i].name, from) &&
-		    s->dkim.items[i].detail && strcmp(s->dkim.items[i].detail, "pass"))
-			dkim_own_fail = &s->dkim.items[i];
-	for (size_t i = 0; i < s->overrides.n; i++)
-		forwarded |= !strcmp(s->overrides.items[i].name, "forwarded") ||
-		             !strcmp(s->overrides.items[i].name, "mailing_list") ||
-		             !strcmp(s->overrides.items[i].name, "trusted_forwarder");
-	s->provider = prov ? prov->name : NULL;
+/* The source named for people: its provider, PTR name or address. */
+static void name_source(struct story *t)
+{
+	const mc_fb_source *s = t->s;
+
 	if (!strcmp(s->ip, "other"))
-		snprintf(who, sizeof(who), "Sources past the first %d", MC_FEEDBACK_MAX_SOURCES);
-	else if (prov)
-		snprintf(who, sizeof(who), "%s (%s%s)", prov->name, s->ptr ? "PTR " : "",
+		snprintf(t->who, sizeof(t->who), "Sources past the first %d", MC_FEEDBACK_MAX_SOURCES);
+	else if (t->prov)
+		snprintf(t->who, sizeof(t->who), "%s (%s%s)", t->prov->name, s->ptr ? "PTR " : "",
 		         s->ptr ? s->ptr : s->ip);
 	else if (s->ptr)
-		snprintf(who, sizeof(who), "%s (PTR %s)", s->ip, s->ptr);
+		snprintf(t->who, sizeof(t->who), "%s (PTR %s)", s->ip, s->ptr);
 	else
-		snprintf(who, sizeof(who), "%s%s", any_pass ? "" : "an unknown server ", s->ip);
-	mc_thousands(s->messages, n, sizeof(n));
-	mc_thousands(failing, nf, sizeof(nf));
-	if (failing * 100 <= s->messages * 2) { /* at most 2% fail: forwarding noise */
-		if (s->dkim_aligned * 100 >= s->messages * 98) {
-			s->kind = "passes";
-			say(s, words, "%s sent %s message%s as %s: they pass DMARC with "
-			                             "aligned DKIM", who, n, pl, from);
-		} else {
-			s->kind = "spf_only";
-			say(s, words, "%s sent %s message%s as %s: they pass DMARC, %s "
-			                             "through SPF alone -- forwarding breaks SPF, so sign "
-			                             "them with DKIM for %s", who, n, pl, from,
-			                             s->dkim_aligned ? "some" : "all", from);
-		}
-		return;
+		snprintf(t->who, sizeof(t->who), "%s%s", t->any_pass ? "" : "an unknown server ", s->ip);
+}
+
+/* At most 2% fail (forwarding noise): it passes, with DKIM or SPF alone. */
+static void say_passing(struct story *t)
+{
+	mc_fb_source *s = t->s;
+
+	if (s->dkim_aligned * 100 >= s->messages * 98) {
+		s->kind = "passes";
+		say(s, t->words, "%s sent %s message%s as %s: they pass DMARC with aligned DKIM",
+		    t->who, t->n, t->pl, t->from);
+	} else {
+		s->kind = "spf_only";
+		say(s, t->words, "%s sent %s message%s as %s: they pass DMARC, %s through SPF alone "
+		    "-- forwarding breaks SPF, so sign them with DKIM for %s", t->who, t->n, t->pl,
+		    t->from, s->dkim_aligned ? "some" : "all", t->from);
 	}
-	if (forwarded || (dkim_own_fail && !spf_other && !dkim_other && s->ptr && !prov &&
-	                  s->in_spf == 0 && s->spf_aligned == 0 && any_pass)) {
+}
+
+/* It passes for another domain: an ESP without a custom domain. */
+static void say_not_aligned(struct story *t)
+{
+	const mc_fb_count *spf = t->spf_other, *dkim = t->dkim_other;
+
+	t->s->kind = "not_aligned";
+	say(t->s, t->words, "%s sent %s message%s as %s%s%s%s%s%s%s, %s -- %s%s%s%s", t->who, t->n,
+	    t->pl, t->from, spf || dkim ? ": " : "", spf ? "SPF passes for " : "",
+	    spf ? spf->name : "", spf && dkim ? " and " : "", dkim ? "DKIM for " : "",
+	    dkim ? dkim->name : "", spf && dkim ? "neither aligned" : "not aligned",
+	    dkim ? "set up a custom DKIM domain (sign as d=" : "sign with DKIM as d=",
+	    t->from, ")", t->prov ? " in its settings" : "");
+}
+
+/* A known sender that fails: not in SPF, not signing for the domain. */
+static void say_not_in_spf(struct story *t)
+{
+	mc_fb_source *s = t->s;
+	const struct provider *prov = t->prov;
+
+	s->kind = "not_in_spf";
+	say(s, t->words, "%s sent %s message%s as %s, %s failing DMARC: %s and %s -- if it "
+	    "sends for you, %s%s%s and sign with DKIM for %s; if not, p=reject stops it", t->who,
+	    t->n, t->pl, t->from, t->nf,
+	    s->in_spf == 1 ? "its address is in the SPF record, yet SPF was not aligned"
+	    : s->in_spf == 0 ? "it is not in the SPF record" : "SPF does not pass for it",
+	    t->dkim_own_fail ? "its DKIM signature fails" : "it does not sign for the domain",
+	    prov && prov->spf ? "add " : "list ", prov && prov->spf ? prov->spf
+	    : strchr(s->ip, ':') ? "ip6:" : "ip4:", prov && prov->spf ? " to the SPF record"
+	    : s->ip, t->from);
+}
+
+void fb_explain(mc_fb_source *s, const char *policy_domain, bool words)
+{
+	struct story t = {.s = s, .words = words, .pl = s->messages == 1 ? "" : "s"};
+	uint64_t failing = s->messages - s->dmarc_pass;
+
+	t.from = s->header_from.n ? top(&s->header_from, NULL, NULL, false)->name
+	       : policy_domain ? policy_domain : "your domain";
+	t.prov = identify(s);
+	t.spf_other = top(&s->spf, "pass", t.from, true);
+	t.dkim_other = top(&s->dkim, "pass", t.from, true);
+	t.any_pass = top(&s->spf, "pass", NULL, false) || top(&s->dkim, "pass", NULL, false);
+	for (size_t i = 0; i < s->dkim.n; i++)
+		if (aligned(s->dkim.items[i].name, t.from) &&
+		    s->dkim.items[i].detail && strcmp(s->dkim.items[i].detail, "pass"))
+			t.dkim_own_fail = &s->dkim.items[i];
+	for (size_t i = 0; i < s->overrides.n; i++)
+		t.forwarded |= !strcmp(s->overrides.items[i].name, "forwarded") ||
+		               !strcmp(s->overrides.items[i].name, "mailing_list") ||
+		               !strcmp(s->overrides.items[i].name, "trusted_forwarder");
+	s->provider = t.prov ? t.prov->name : NULL;
+	name_source(&t);
+	mc_thousands(s->messages, t.n, sizeof(t.n));
+	mc_thousands(failing, t.nf, sizeof(t.nf));
+	if (failing * 100 <= s->messages * 2) {
+		say_passing(&t);
+	} else if (t.forwarded || (t.dkim_own_fail && !t.spf_other && !t.dkim_other && s->ptr &&
+	                           !t.prov && s->in_spf == 0 && s->spf_aligned == 0 && t.any_pass)) {
 		s->kind = "forwarded";
-		say(s, words, "%s passed on %s message%s as %s, %s of them failing DMARC: "
-		                             "%s -- forwarded mail is not yours to fix; receivers that "
-		                             "check ARC can still trust it", who, n, pl, from, nf,
-		                             forwarded ? "the reports mark them forwarded or from a "
-		                             "mailing list" : "your DKIM signature breaks on the way");
-		return;
+		say(s, words, "%s passed on %s message%s as %s, %s of them failing DMARC: %s -- "
+		    "forwarded mail is not yours to fix; receivers that check ARC can still trust it",
+		    t.who, t.n, t.pl, t.from, t.nf, t.forwarded ? "the reports mark them forwarded "
+		    "or from a mailing list" : "your DKIM signature breaks on the way");
+	} else if (t.spf_other || t.dkim_other) {
+		say_not_aligned(&t);
+	} else if (t.any_pass || t.prov || s->in_spf == 1 || s->ptr) {
+		say_not_in_spf(&t);
+	} else {
+		s->kind = "spoofing";
+		say(s, words, "%s sent %s message%s as %s that fail everything (no SPF or DKIM pass "
+		    "for any domain%s) -- likely spoofing: p=reject would stop them", t.who, t.n, t.pl,
+		    t.from, s->in_spf == 0 ? ", not in the SPF record" : "");
 	}
-	if (spf_other || dkim_other) {
-		s->kind = "not_aligned";
-		say(s, words, 
-			"%s sent %s message%s as %s%s%s%s%s%s%s, %s -- %s%s%s%s", who, n, pl, from,
-			spf_other || dkim_other ? ": " : "",
-			spf_other ? "SPF passes for " : "", spf_other ? spf_other->name : "",
-			spf_other && dkim_other ? " and " : "",
-			dkim_other ? "DKIM for " : "", dkim_other ? dkim_other->name : "",
-			spf_other && dkim_other ? "neither aligned" : "not aligned",
-			dkim_other ? "set up a custom DKIM domain (sign as d=" : "sign with DKIM as d=",
-			from, ")", prov ? " in its settings" : "");
-		return;
-	}
-	if (any_pass || prov || s->in_spf == 1 || s->ptr) {
-		s->kind = "not_in_spf";
-		say(s, words, 
-			"%s sent %s message%s as %s, %s failing DMARC: %s and %s -- if it sends for you, "
-			"%s%s%s and sign with DKIM for %s; if not, p=reject stops it", who, n, pl, from, nf,
-			s->in_spf == 1 ? "its address is in the SPF record, yet SPF was not aligned"
-			: s->in_spf == 0 ? "it is not in the SPF record" : "SPF does not pass for it",
-			dkim_own_fail ? "its DKIM signature fails" : "it does not sign for the domain",
-			prov && prov->spf ? "add " : "list ", prov && prov->spf ? prov->spf
-			: strchr(s->ip, ':') ? "ip6:" : "ip4:", prov && prov->spf ? " to the SPF record"
-			: s->ip, from);
-		return;
-	}
-	s->kind = "spoofing";
-	say(s, words, "%s sent %s message%s as %s that fail everything (no SPF or "
-	                             "DKIM pass for any domain%s) -- likely spoofing: p=reject "
-	                             "would stop them", who, n, pl, from,
-	                             s->in_spf == 0 ? ", not in the SPF record" : "");
 }
 
 
