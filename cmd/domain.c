@@ -349,6 +349,50 @@ static bool selector_ok(const char *s)
 	       strlen(s);
 }
 
+static bool selectors_ok(const char *const *selectors, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!selector_ok(selectors[i])) {
+			cli_error("domain: invalid selector '%s': letters, digits, '-', '_' and '.' only",
+			          selectors[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Every domain through the batch runner; false when it cannot start.
+ * *written: standard output took every report. */
+static bool run_batch(struct run *run, size_t jobs, bool in_order, bool *written)
+{
+	const struct cli_batch_ops ops = {.arg = run, .worker_new = worker_new,
+	                                  .worker_free = worker_free, .run = run_one,
+	                                  .count = count, .unit = "domains", .handover = 1,
+	                                  .progress = run->several};
+	cli_batch *batch;
+	struct input in;
+
+	mc_net_init(); /* libcurl's global state, before the threads */
+	if (!(batch = cli_batch_start(&ops, jobs, in_order, run->several ? run->n_args : 0)))
+		return false;
+	while (next_input(run, &in)) {
+		struct input *copy = malloc(sizeof(*copy));
+
+		if (!copy) {
+			free(in.name);
+			free(in.bad);
+			cli_fail("internal", "out of memory");
+			run->invalid++;
+			break;
+		}
+		*copy = in;
+		cli_batch_submit(batch, copy);
+	}
+	if (!(*written = cli_batch_finish(batch)))
+		cli_fail("output", "cannot write to standard output");
+	return true;
+}
+
 int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 {
 	const char *selectors[MC_DOMAIN_MAX_SELECTORS], *jobs_s = NULL, *order = NULL,
@@ -374,26 +418,14 @@ int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 	};
 	int n = cli_args(argc, argv, opts, 1, INT32_MAX, usage);
 	struct run run = {.ctx = ctx};
-	struct cli_batch_ops ops = {.arg = &run, .worker_new = worker_new,
-	                            .worker_free = worker_free, .run = run_one, .count = count,
-	                            .unit = "domains", .handover = 1};
 	bool in_order = true, written;
-	cli_batch *batch;
-	struct input in;
 	int rc;
 
 	if (n < 0 || (jobs_s && cli_jobs("domain", jobs_s, &jobs) < 0) ||
 	    (order && cli_order("domain", order, &in_order) < 0) ||
 	    net_options(https_port, smtp_port, net_timeout, &net) < 0 ||
-	    (reqs && cli_requirements("domain", reqs, &providers) < 0))
+	    (reqs && cli_requirements("domain", reqs, &providers) < 0) || !selectors_ok(selectors, n_sel))
 		return EXIT_USAGE;
-	for (size_t i = 0; i < n_sel; i++) {
-		if (!selector_ok(selectors[i])) {
-			cli_error("domain: invalid selector '%s': letters, digits, '-', '_' and '.' only",
-			          selectors[i]);
-			return EXIT_USAGE;
-		}
-	}
 	ctx->dnssec = true; /* answers validated from the trust anchor */
 	if (!(run.r = cli_resolver(ctx)))
 		return EXIT_USAGE;
@@ -410,26 +442,8 @@ int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 		if (jobs > run.n_args)
 			jobs = run.n_args;
 	}
-	ops.progress = run.several;
-	mc_net_init(); /* libcurl's global state, before the threads */
-	if (!(batch = cli_batch_start(&ops, jobs, in_order, run.several ? run.n_args : 0)))
+	if (!run_batch(&run, jobs, in_order, &written))
 		return EXIT_USAGE;
-	while (next_input(&run, &in)) {
-		struct input *copy = malloc(sizeof(*copy));
-
-		if (!copy) {
-			free(in.name);
-			free(in.bad);
-			cli_fail("internal", "out of memory");
-			run.invalid++;
-			break;
-		}
-		*copy = in;
-		cli_batch_submit(batch, copy);
-	}
-	written = cli_batch_finish(batch);
-	if (!written)
-		cli_fail("output", "cannot write to standard output");
 	if (run.several && ctx->render.format == MC_FORMAT_TEXT)
 		summary(&run);
 	rc = !written || run.invalid ? EXIT_USAGE : run.fail ? EXIT_NOT_PASSED
