@@ -157,13 +157,84 @@ static void base64_tag(dkim_tags *t, const char *name, const char *v, unsigned c
 	*len = (size_t)n;
 }
 
+/* The tags only one kind has: v= and i= of a DKIM-Signature, i= of the
+ * ARC fields, cv= (and no h=) of an ARC-Seal. */
+static void kind_tags(dkim_tags *t, const mc_tags *tags)
+{
+	if (t->kind == DKIM_KIND_SIGNATURE) {
+		char *v = mc_tag_value(tags, "v");
+
+		t->i = mc_tag_value(tags, "i");
+		if (!v || strcmp(v, "1") != 0)
+			bad(t, "syntax", v ? "v=%.20s is not 1" : "v= is missing%.0s", v ? v : "");
+		free(v);
+	} else {
+		long long inst;
+
+		number_tag(t, tags, "i", &inst);
+		if (inst < 1 || inst > 50)
+			bad(t, "syntax", "i= (the ARC instance) is missing or not 1 to 50");
+		t->instance = inst < 1 || inst > 50 ? 0 : (int)inst;
+	}
+	if (t->kind == DKIM_KIND_SEAL) {
+		t->cv = mc_tag_value(tags, "cv");
+		if (!t->cv || (strcasecmp(t->cv, "none") && strcasecmp(t->cv, "pass") &&
+		               strcasecmp(t->cv, "fail")))
+			bad(t, "syntax", "cv= is missing or not none, pass or fail");
+		/* RFC 8617 4.1.3: the seal has no h= (it signs the ARC fields only) */
+		if (mc_tag_has(tags, "h"))
+			bad(t, "syntax", "an ARC-Seal must not have h=");
+	}
+}
+
+/* h= and bh= of the fields that sign a message (not an ARC-Seal). */
+static void message_tags(dkim_tags *t, const mc_tags *tags)
+{
+	char *hv = mc_tag_value(tags, "h");
+	unsigned char *bh = NULL;
+	size_t bhl = 0;
+
+	if (hv)
+		header_list(t, hv);
+	/* an AMS may sign no header but itself (ValiMail's ams_fields_h_empty) */
+	if (!hv || (!t->n_h && t->kind == DKIM_KIND_SIGNATURE))
+		bad(t, "syntax", "h= is missing or empty");
+	free(hv);
+	if (!t->bh64)
+		bad(t, "syntax", "bh= is missing");
+	base64_tag(t, "bh", t->bh64, &bh, &bhl);
+	if (bh && bhl <= sizeof(t->bh))
+		memcpy(t->bh, bh, t->bh_len = bhl);
+	free(bh);
+}
+
+/* b=, l=, t=, x= and q=, which every kind may have. */
+static void common_tags(dkim_tags *t, const mc_tags *tags)
+{
+	char *b64 = mc_tag_value(tags, "b"), *q;
+
+	if (!b64)
+		bad(t, "syntax", "b= is missing");
+	base64_tag(t, "b", b64, &t->b, &t->b_len);
+	free(b64);
+	number_tag(t, tags, "l", &t->l);
+	number_tag(t, tags, "t", &t->t);
+	number_tag(t, tags, "x", &t->x);
+	/* RFC 6376 3.5: x= MUST be greater than t= */
+	if (t->x >= 0 && t->t >= 0 && t->x < t->t)
+		bad(t, "syntax", "x= (%lld) is before t= (%lld)", t->x, t->t);
+	q = mc_tag_value(tags, "q");
+	if (q && !strstr(q, "dns/txt"))
+		bad(t, "syntax", "q=%.40s does not include dns/txt", q);
+	free(q);
+}
+
 void dkim_tags_parse(const mc_header *h, enum dkim_kind kind, dkim_tags *t)
 {
 	static const char *const what[] = {"DKIM-Signature", "ARC-Message-Signature", "ARC-Seal"};
 	mc_tags tags;
 	size_t pos = 0;
 	const char *why;
-	char *v, *b64, *q;
 
 	memset(t, 0, sizeof(*t));
 	t->kind = kind;
@@ -182,69 +253,16 @@ void dkim_tags_parse(const mc_header *h, enum dkim_kind kind, dkim_tags *t)
 	t->d = mc_tag_value(&tags, "d");
 	t->s = mc_tag_value(&tags, "s");
 	t->bh64 = mc_tag_value(&tags, "bh");
-	if (kind == DKIM_KIND_SIGNATURE) {
-		t->i = mc_tag_value(&tags, "i");
-		v = mc_tag_value(&tags, "v");
-		if (!v || strcmp(v, "1") != 0)
-			bad(t, "syntax", v ? "v=%.20s is not 1" : "v= is missing%.0s", v ? v : "");
-		free(v);
-	} else {
-		long long inst;
-
-		number_tag(t, &tags, "i", &inst);
-		if (inst < 1 || inst > 50)
-			bad(t, "syntax", "i= (the ARC instance) is missing or not 1 to 50");
-		t->instance = inst < 1 || inst > 50 ? 0 : (int)inst;
-	}
-	if (kind == DKIM_KIND_SEAL) {
-		t->cv = mc_tag_value(&tags, "cv");
-		if (!t->cv || (strcasecmp(t->cv, "none") && strcasecmp(t->cv, "pass") &&
-		               strcasecmp(t->cv, "fail")))
-			bad(t, "syntax", "cv= is missing or not none, pass or fail");
-		/* RFC 8617 4.1.3: the seal has no h= (it signs the ARC fields only) */
-		if (mc_tag_has(&tags, "h"))
-			bad(t, "syntax", "an ARC-Seal must not have h=");
-	}
+	kind_tags(t, &tags);
 	if (!t->a)
 		bad(t, "syntax", "a= is missing");
 	algorithm(t);
 	canonicalization(t);
 	if (!t->d || !*t->d || !t->s || !*t->s)
 		bad(t, "syntax", "d= or s= is missing");
-	if (kind != DKIM_KIND_SEAL) {
-		char *hv = mc_tag_value(&tags, "h");
-
-		if (hv)
-			header_list(t, hv);
-		/* an AMS may sign no header but itself (ValiMail's ams_fields_h_empty) */
-		if (!hv || (!t->n_h && kind == DKIM_KIND_SIGNATURE))
-			bad(t, "syntax", "h= is missing or empty");
-		free(hv);
-		if (!t->bh64)
-			bad(t, "syntax", "bh= is missing");
-		unsigned char *bh = NULL;
-		size_t bhl = 0;
-
-		base64_tag(t, "bh", t->bh64, &bh, &bhl);
-		if (bh && bhl <= sizeof(t->bh))
-			memcpy(t->bh, bh, t->bh_len = bhl);
-		free(bh);
-	}
-	b64 = mc_tag_value(&tags, "b");
-	if (!b64)
-		bad(t, "syntax", "b= is missing");
-	base64_tag(t, "b", b64, &t->b, &t->b_len);
-	free(b64);
-	number_tag(t, &tags, "l", &t->l);
-	number_tag(t, &tags, "t", &t->t);
-	number_tag(t, &tags, "x", &t->x);
-	/* RFC 6376 3.5: x= MUST be greater than t= */
-	if (t->x >= 0 && t->t >= 0 && t->x < t->t)
-		bad(t, "syntax", "x= (%lld) is before t= (%lld)", t->x, t->t);
-	q = mc_tag_value(&tags, "q");
-	if (q && !strstr(q, "dns/txt"))
-		bad(t, "syntax", "q=%.40s does not include dns/txt", q);
-	free(q);
+	if (kind != DKIM_KIND_SEAL)
+		message_tags(t, &tags);
+	common_tags(t, &tags);
 }
 
 void dkim_tags_free(dkim_tags *t)
