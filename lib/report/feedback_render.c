@@ -139,20 +139,10 @@ static json_t *failures_json(const mc_feedback_result *res)
 	return o;
 }
 
-json_t *mc_feedback_json(const void *result)
+static json_t *policies_json(const mc_feedback_result *res)
 {
-	const mc_feedback_result *res = result;
-	json_t *o = mc_json_head("report"), *agg = json_object(), *pol = json_array();
-	json_t *rep = json_array(), *imp = json_object(), *un = json_array();
+	json_t *pol = json_array();
 
-	json_object_set_new(o, "result", json_string(mc_verdict_name(res->verdict)));
-	json_object_set_new(agg, "reports", json_integer((json_int_t)res->aggregate_reports));
-	json_object_set_new(agg, "rows", json_integer((json_int_t)res->rows));
-	json_object_set_new(agg, "messages", json_integer((json_int_t)res->messages));
-	json_object_set_new(agg, "dmarc_pass", json_integer((json_int_t)res->dmarc_pass));
-	json_object_set_new(agg, "duplicates", json_integer((json_int_t)res->duplicates));
-	json_object_set_new(agg, "begin", res->begin ? json_integer(res->begin) : json_null());
-	json_object_set_new(agg, "end", res->end ? json_integer(res->end) : json_null());
 	for (size_t i = 0; i < res->n_policies; i++) {
 		const mc_fb_policy *p = &res->policies[i];
 		json_t *j = json_object();
@@ -166,7 +156,13 @@ json_t *mc_feedback_json(const void *result)
 		json_object_set_new(j, "reports", json_integer((json_int_t)p->reports));
 		json_array_append_new(pol, j);
 	}
-	json_object_set_new(agg, "policies", pol);
+	return pol;
+}
+
+static json_t *reporters_json(const mc_feedback_result *res)
+{
+	json_t *rep = json_array();
+
 	for (size_t i = 0; i < res->n_reporters; i++) {
 		json_t *j = json_object();
 
@@ -175,7 +171,11 @@ json_t *mc_feedback_json(const void *result)
 		json_object_set_new(j, "messages", json_integer((json_int_t)res->reporters[i].messages));
 		json_array_append_new(rep, j);
 	}
-	json_object_set_new(agg, "reporters", rep);
+	return rep;
+}
+
+static json_t *reports_json(const mc_feedback_result *res)
+{
 	json_t *list = json_array();
 
 	for (size_t i = 0; i < res->n_reports; i++) {
@@ -192,33 +192,58 @@ json_t *mc_feedback_json(const void *result)
 		json_object_set_new(j, "messages", json_integer((json_int_t)r->messages));
 		json_array_append_new(list, j);
 	}
-	json_object_set_new(agg, "list", list);
-	json_object_set_new(o, "aggregate", agg);
+	return list;
+}
+
+/* The aggregate reports' totals, policies, reporters and list. */
+static json_t *aggregate_json(const mc_feedback_result *res)
+{
+	json_t *agg = json_object();
+
+	json_object_set_new(agg, "reports", json_integer((json_int_t)res->aggregate_reports));
+	json_object_set_new(agg, "rows", json_integer((json_int_t)res->rows));
+	json_object_set_new(agg, "messages", json_integer((json_int_t)res->messages));
+	json_object_set_new(agg, "dmarc_pass", json_integer((json_int_t)res->dmarc_pass));
+	json_object_set_new(agg, "duplicates", json_integer((json_int_t)res->duplicates));
+	json_object_set_new(agg, "begin", res->begin ? json_integer(res->begin) : json_null());
+	json_object_set_new(agg, "end", res->end ? json_integer(res->end) : json_null());
+	json_object_set_new(agg, "policies", policies_json(res));
+	json_object_set_new(agg, "reporters", reporters_json(res));
+	json_object_set_new(agg, "list", reports_json(res));
+	return agg;
+}
+
+/* The inputs named with why: unreadable ones, or messages without a report. */
+static json_t *inputs_json(const mc_fb_unreadable *list, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++) {
+		json_t *j = json_object();
+
+		json_object_set_new(j, "input", mc_json_str(list[i].what));
+		json_object_set_new(j, "why", mc_json_str(list[i].why));
+		json_array_append_new(a, j);
+	}
+	return a;
+}
+
+json_t *mc_feedback_json(const void *result)
+{
+	const mc_feedback_result *res = result;
+	json_t *o = mc_json_head("report"), *imp = json_object();
+
+	json_object_set_new(o, "result", json_string(mc_verdict_name(res->verdict)));
+	json_object_set_new(o, "aggregate", aggregate_json(res));
 	json_object_set_new(imp, "legitimate_failing", json_integer((json_int_t)res->legitimate_failing));
 	json_object_set_new(imp, "forwarded_failing", json_integer((json_int_t)res->forwarded_failing));
 	json_object_set_new(imp, "suspicious_failing", json_integer((json_int_t)res->suspicious_failing));
 	json_object_set_new(o, "policy_impact", imp);
 	json_object_set_new(o, "tls", tls_json(res));
 	json_object_set_new(o, "failure_reports", failures_json(res));
-	for (size_t i = 0; i < res->n_unreadable; i++) {
-		json_t *j = json_object();
-
-		json_object_set_new(j, "input", mc_json_str(res->unreadable[i].what));
-		json_object_set_new(j, "why", mc_json_str(res->unreadable[i].why));
-		json_array_append_new(un, j);
-	}
-	json_object_set_new(o, "unreadable", un);
+	json_object_set_new(o, "unreadable", inputs_json(res->unreadable, res->n_unreadable));
 	json_object_set_new(o, "unreadable_total", json_integer((json_int_t)res->unreadable_total));
-	json_t *sk = json_array();
-
-	for (size_t i = 0; i < res->n_skipped; i++) {
-		json_t *j = json_object();
-
-		json_object_set_new(j, "input", mc_json_str(res->skipped[i].what));
-		json_object_set_new(j, "why", mc_json_str(res->skipped[i].why));
-		json_array_append_new(sk, j);
-	}
-	json_object_set_new(o, "skipped", sk);
+	json_object_set_new(o, "skipped", inputs_json(res->skipped, res->n_skipped));
 	json_object_set_new(o, "skipped_total", json_integer((json_int_t)res->skipped_total));
 	mc_json_tail(o, &res->findings);
 	return o;
