@@ -118,18 +118,17 @@ static void add_failure(mc_feedback_result *res, mc_fb_tls_policy *p, json_t *d)
 	add_fix(p, type);
 }
 
-bool fb_read_tls(mc_feedback *f, fb_in *in, const char *what, char *why, size_t why_size)
+/* The whole input, at most MC_FEEDBACK_MAX_JSON bytes; NULL (with why)
+ * when it is larger or cannot be read. */
+static char *read_whole(fb_in *in, size_t *len, char *why, size_t why_size)
 {
-	mc_feedback_result *res = fb_result(f);
 	char *buf = NULL;
-	size_t len = 0, size = 0;
-	json_error_t err;
-	json_t *root, *pols;
+	size_t size = 0;
 	long got;
 
-	(void)what;
+	*len = 0;
 	for (;;) {
-		if (len == size) {
+		if (*len == size) {
 			size_t ns = size ? size * 2 : 65536;
 			char *b;
 
@@ -137,25 +136,64 @@ bool fb_read_tls(mc_feedback *f, fb_in *in, const char *what, char *why, size_t 
 				snprintf(why, why_size, "a TLS report larger than %zu MiB",
 				         MC_FEEDBACK_MAX_JSON >> 20);
 				free(buf);
-				return false;
+				return NULL;
 			}
 			if (!(b = realloc(buf, ns))) {
 				snprintf(why, why_size, "out of memory");
 				free(buf);
-				return false;
+				return NULL;
 			}
 			buf = b;
 			size = ns;
 		}
-		if ((got = fb_read(in, buf + len, size - len)) <= 0)
+		if ((got = fb_read(in, buf + *len, size - *len)) <= 0)
 			break;
-		len += (size_t)got;
+		*len += (size_t)got;
 	}
 	if (got < 0) {
 		snprintf(why, why_size, "%s", in->err);
 		free(buf);
-		return false;
+		return NULL;
 	}
+	return buf;
+}
+
+/* One entry of "policies": its counts, mode and failure details. */
+static void add_policy(mc_feedback *f, json_t *pe)
+{
+	json_t *pol = json_object_get(pe, "policy"), *sum = json_object_get(pe, "summary");
+	json_t *det = json_object_get(pe, "failure-details"), *ps;
+	const char *domain = str(pol, "policy-domain"), *type = str(pol, "policy-type");
+	mc_fb_tls_policy *p;
+
+	if (!domain || !type || !(p = fb_tls_policy(f, domain, type)))
+		return;
+	p->reports++;
+	p->successes += num(sum, "total-successful-session-count");
+	p->failures += num(sum, "total-failure-session-count");
+	ps = json_object_get(pol, "policy-string");
+	for (size_t k = 0; !p->mode && k < json_array_size(ps); k++) {
+		const char *line = json_string_value(json_array_get(ps, k));
+
+		if (line && !strncmp(line, "mode:", 5))
+			p->mode = mc_strdup(line + 5 + strspn(line + 5, " \t"));
+	}
+	for (size_t k = 0; k < json_array_size(det) && k < 10000; k++)
+		add_failure(fb_result(f), p, json_array_get(det, k));
+}
+
+bool fb_read_tls(mc_feedback *f, fb_in *in, const char *what, char *why, size_t why_size)
+{
+	mc_feedback_result *res = fb_result(f);
+	size_t len;
+	char *buf = read_whole(in, &len, why, why_size);
+	json_error_t err;
+	json_t *root, *pols;
+	const char *org, *id;
+
+	(void)what;
+	if (!buf)
+		return false;
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
 	free(buf);
 	if (!root) {
@@ -169,36 +207,16 @@ bool fb_read_tls(mc_feedback *f, fb_in *in, const char *what, char *why, size_t 
 		return false;
 	}
 	/* the same report read twice (the JSON and the gzip it came in) */
-	const char *org = str(root, "organization-name"), *id = str(root, "report-id");
-
+	org = str(root, "organization-name");
+	id = str(root, "report-id");
 	if (id && fb_seen_report(f, org ? org : "", id)) {
 		res->duplicates++;
 		json_decref(root);
 		return true;
 	}
 	res->tls_reports++;
-	for (size_t i = 0; i < json_array_size(pols); i++) {
-		json_t *pe = json_array_get(pols, i), *pol = json_object_get(pe, "policy");
-		json_t *sum = json_object_get(pe, "summary"), *det = json_object_get(pe, "failure-details");
-		const char *domain = str(pol, "policy-domain"), *type = str(pol, "policy-type");
-		mc_fb_tls_policy *p;
-
-		if (!domain || !type || !(p = fb_tls_policy(f, domain, type)))
-			continue;
-		p->reports++;
-		p->successes += num(sum, "total-successful-session-count");
-		p->failures += num(sum, "total-failure-session-count");
-		json_t *ps = json_object_get(pol, "policy-string");
-
-		for (size_t k = 0; !p->mode && k < json_array_size(ps); k++) {
-			const char *line = json_string_value(json_array_get(ps, k));
-
-			if (line && !strncmp(line, "mode:", 5))
-				p->mode = mc_strdup(line + 5 + strspn(line + 5, " \t"));
-		}
-		for (size_t k = 0; k < json_array_size(det) && k < 10000; k++)
-			add_failure(res, p, json_array_get(det, k));
-	}
+	for (size_t i = 0; i < json_array_size(pols); i++)
+		add_policy(f, json_array_get(pols, i));
 	json_decref(root);
 	return true;
 }
