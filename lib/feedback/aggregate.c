@@ -539,12 +539,78 @@ static mc_status element_end(struct reader *rd)
 	return st;
 }
 
+/* One node of the stream: elements opened and closed, text gathered; a
+ * DTD or an entity reference refused. */
+static mc_status node(struct reader *rd, xmlTextReaderPtr x)
+{
+	int type = xmlTextReaderNodeType(x);
+	mc_status st = MC_OK;
+
+	rd->since_node = 0;
+	if (type == XML_READER_TYPE_ELEMENT) {
+		bool empty = xmlTextReaderIsEmptyElement(x);
+
+		st = element_start(rd, x);
+		if (st == MC_OK && empty)
+			st = element_end(rd);
+	} else if (type == XML_READER_TYPE_END_ELEMENT) {
+		st = element_end(rd);
+	} else if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
+	           type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
+		const char *v = (const char *)xmlTextReaderConstValue(x);
+		size_t n = v ? strlen(v) : 0;
+
+		if (n > MAX_TEXT - 1 - rd->text_len)
+			n = MAX_TEXT - 1 - rd->text_len;
+		memcpy(rd->text + rd->text_len, v, n);
+		rd->text_len += n;
+		rd->text[rd->text_len] = '\0';
+	} else if (type == XML_READER_TYPE_ENTITY_REFERENCE || type == XML_READER_TYPE_DOCUMENT_TYPE) {
+		/* no report needs a DTD or entities: refusing them is refusing
+		 * entity bombs */
+		st = mc_error_set(MC_EPARSE, "a DOCTYPE or entity reference: DMARC reports have none");
+	}
+	return st;
+}
+
+/* Why the reading stopped short (st, the reader's rc), for people. */
+static void say_why(const struct reader *rd, const fb_in *in, mc_status st, int rc, char *why,
+                    size_t why_size)
+{
+	if (st == MC_ENOMEM)
+		snprintf(why, why_size, "out of memory");
+	else if (st != MC_OK)
+		snprintf(why, why_size, "%s", mc_error_last());
+	else if (rc != 0)
+		snprintf(why, why_size, "%s", rd->io_error && in->err[0] ? in->err
+		         : rd->xml_error[0] ? rd->xml_error : "invalid XML");
+	else if (!rd->root_ok)
+		snprintf(why, why_size, "no XML element in it");
+}
+
+/* What was read counts, even from a report that breaks off. */
+static void count_report(mc_feedback *f, const struct reader *rd, bool ok, const char *what)
+{
+	if (rd->duplicate)
+		fb_result(f)->duplicates++;
+	else if (rd->rows || ok)
+		fb_add_report(f, &rd->meta, rd->rows, rd->messages, what);
+	if (ok && rd->bad_rows) {
+		char *m = mc_asprintf("%llu record%s skipped: %s", (unsigned long long)rd->bad_rows,
+		                      rd->bad_rows == 1 ? "" : "s", rd->first_bad);
+
+		fb_unreadable(f, what, m ? m : "records skipped");
+		free(m);
+	}
+}
+
 bool fb_read_aggregate(mc_feedback *f, fb_in *in, const char *what, char *why, size_t why_size)
 {
 	struct reader *rd = calloc(1, sizeof(*rd));
 	xmlTextReaderPtr x;
 	mc_status st = MC_OK;
 	int rc;
+	bool ok;
 
 	if (!rd) {
 		snprintf(why, why_size, "out of memory");
@@ -563,62 +629,15 @@ bool fb_read_aggregate(mc_feedback *f, fb_in *in, const char *what, char *why, s
 		return false;
 	}
 	xmlTextReaderSetErrorHandler(x, on_error, rd);
-	while (st == MC_OK && (rc = xmlTextReaderRead(x)) == 1) {
-		int type = xmlTextReaderNodeType(x);
-
-		rd->since_node = 0;
-		if (type == XML_READER_TYPE_ELEMENT) {
-			bool empty = xmlTextReaderIsEmptyElement(x);
-
-			st = element_start(rd, x);
-			if (st == MC_OK && empty)
-				st = element_end(rd);
-		} else if (type == XML_READER_TYPE_END_ELEMENT) {
-			st = element_end(rd);
-		} else if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
-		           type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
-			const char *v = (const char *)xmlTextReaderConstValue(x);
-			size_t n = v ? strlen(v) : 0;
-
-			if (n > MAX_TEXT - 1 - rd->text_len)
-				n = MAX_TEXT - 1 - rd->text_len;
-			memcpy(rd->text + rd->text_len, v, n);
-			rd->text_len += n;
-			rd->text[rd->text_len] = '\0';
-		} else if (type == XML_READER_TYPE_ENTITY_REFERENCE || type == XML_READER_TYPE_DOCUMENT_TYPE) {
-			/* no report needs a DTD or entities: refusing them is refusing
-			 * entity bombs */
-			st = mc_error_set(MC_EPARSE, "a DOCTYPE or entity reference: DMARC reports have none");
-		}
-	}
+	while (st == MC_OK && (rc = xmlTextReaderRead(x)) == 1)
+		st = node(rd, x);
 	/* an error after </feedback> (an unclosed wrapper, trailing bytes)
 	 * leaves the report whole */
 	if (st == MC_OK && rc != 0 && rd->closed && !rd->io_error)
 		rc = 0;
-	bool ok = st == MC_OK && rc == 0 && rd->root_ok;
-
-	if (st == MC_ENOMEM) {
-		snprintf(why, why_size, "out of memory");
-	} else if (st != MC_OK) {
-		snprintf(why, why_size, "%s", mc_error_last());
-	} else if (rc != 0) {
-		snprintf(why, why_size, "%s", rd->io_error && in->err[0] ? in->err
-		         : rd->xml_error[0] ? rd->xml_error : "invalid XML");
-	} else if (!rd->root_ok) {
-		snprintf(why, why_size, "no XML element in it");
-	}
-	/* what was read counts, even from a report that breaks off */
-	if (rd->duplicate)
-		fb_result(f)->duplicates++;
-	else if (rd->rows || ok)
-		fb_add_report(f, &rd->meta, rd->rows, rd->messages, what);
-	if (ok && rd->bad_rows) {
-		char *m = mc_asprintf("%llu record%s skipped: %s", (unsigned long long)rd->bad_rows,
-		                      rd->bad_rows == 1 ? "" : "s", rd->first_bad);
-
-		fb_unreadable(f, what, m ? m : "records skipped");
-		free(m);
-	}
+	ok = st == MC_OK && rc == 0 && rd->root_ok;
+	say_why(rd, in, st, rc, why, why_size);
+	count_report(f, rd, ok, what);
 	xmlFreeTextReader(x);
 	free(rd);
 	return ok;
