@@ -281,16 +281,85 @@ static bool number(const char *s, uint64_t max, uint64_t *out)
 }
 
 /* The text of an element ends: put it where its path says. */
+/* <policy_published>: the policy the reporter saw. */
+static void policy_field(struct reader *rd, int name, char *t)
+{
+	uint64_t v;
+
+	lower(t);
+	if (name == E_DOMAIN)
+		copy(rd->meta.domain, sizeof(rd->meta.domain), t);
+	else if (name == E_P)
+		copy(rd->meta.p, sizeof(rd->meta.p), t);
+	else if (name == E_SP)
+		copy(rd->meta.sp, sizeof(rd->meta.sp), t);
+	else if (name == E_ADKIM)
+		copy(rd->meta.adkim, sizeof(rd->meta.adkim), t);
+	else if (name == E_ASPF)
+		copy(rd->meta.aspf, sizeof(rd->meta.aspf), t);
+	else if (name == E_PCT && number(t, 100, &v))
+		rd->meta.pct = (int)v;
+}
+
+/* <row>: the source, its count, the policy evaluated and its reasons. */
+static void row_field(struct reader *rd, int name, char *t)
+{
+	fb_row *r = &rd->row;
+	uint64_t v;
+
+	if (at(rd, 4, E_FEEDBACK, E_RECORD, E_ROW, E_SOURCE_IP)) {
+		copy(r->ip, sizeof(r->ip), t);
+	} else if (at(rd, 4, E_FEEDBACK, E_RECORD, E_ROW, E_COUNT)) {
+		/* past 2^53 the row is marked bad */
+		r->count = number(t, (uint64_t)1 << 53, &v) ? v : UINT64_MAX;
+	} else if (rd->depth == 5 && rd->ids[3] == E_POLICY_EVALUATED) {
+		lower(t);
+		if (name == E_DISPOSITION)
+			copy(r->disposition, sizeof(r->disposition), t);
+		else if (name == E_DKIM)
+			copy(r->dkim, sizeof(r->dkim), t);
+		else if (name == E_SPF)
+			copy(r->spf, sizeof(r->spf), t);
+	} else if (rd->depth == 6 && rd->ids[4] == E_REASON && name == E_TYPE &&
+	           r->n_reasons < FB_MAX_REASONS) {
+		lower(t);
+		copy(r->reasons[r->n_reasons++], sizeof(r->reasons[0]), t);
+	}
+}
+
+/* <auth_results>: the latest <dkim> or <spf> result's domain, result and
+ * selector (or scope). */
+static void auth_field(struct reader *rd, int name, char *t)
+{
+	fb_row *r = &rd->row;
+	bool dkim = rd->ids[3] == E_DKIM;
+	fb_auth *a = dkim ? (r->n_dkim ? &r->dkim_auth[r->n_dkim - 1] : NULL)
+	                  : (r->n_spf ? &r->spf_auth[r->n_spf - 1] : NULL);
+
+	if (!a || (!dkim && rd->ids[3] != E_SPF))
+		return;
+	if (name == E_DOMAIN) {
+		lower(t);
+		copy(a->domain, sizeof(a->domain), t);
+	} else if (name == E_RESULT) {
+		lower(t);
+		copy(a->result, sizeof(a->result), t);
+	} else if (name == (dkim ? E_SELECTOR : E_SCOPE)) {
+		copy(a->detail, sizeof(a->detail), t);
+	}
+}
+
+/* The text of the element just closed, stored where its path says. */
 static void field(struct reader *rd)
 {
 	char *t = rd->text;
 	fb_row *r = &rd->row;
 	uint64_t v;
+	int name;
 
 	if (rd->depth < 2)
 		return;
-	int name = rd->ids[rd->depth - 1];
-
+	name = rd->ids[rd->depth - 1];
 	if (at(rd, 3, E_FEEDBACK, E_REPORT_METADATA, E_ORG_NAME))
 		copy(rd->meta.org, sizeof(rd->meta.org), t);
 	else if (at(rd, 3, E_FEEDBACK, E_REPORT_METADATA, E_EMAIL))
@@ -303,64 +372,18 @@ static void field(struct reader *rd)
 	else if (at(rd, 4, E_FEEDBACK, E_REPORT_METADATA, E_DATE_RANGE, E_END) &&
 	         number(t, INT64_MAX, &v))
 		rd->meta.end = (int64_t)v;
-	else if (rd->depth == 3 && rd->ids[1] == E_POLICY_PUBLISHED) {
-		lower(t);
-		if (name == E_DOMAIN)
-			copy(rd->meta.domain, sizeof(rd->meta.domain), t);
-		else if (name == E_P)
-			copy(rd->meta.p, sizeof(rd->meta.p), t);
-		else if (name == E_SP)
-			copy(rd->meta.sp, sizeof(rd->meta.sp), t);
-		else if (name == E_ADKIM)
-			copy(rd->meta.adkim, sizeof(rd->meta.adkim), t);
-		else if (name == E_ASPF)
-			copy(rd->meta.aspf, sizeof(rd->meta.aspf), t);
-		else if (name == E_PCT && number(t, 100, &v))
-			rd->meta.pct = (int)v;
-	} else if (rd->in_record && rd->depth >= 4 && rd->ids[2] == E_ROW) {
-		if (at(rd, 4, E_FEEDBACK, E_RECORD, E_ROW, E_SOURCE_IP))
-			copy(r->ip, sizeof(r->ip), t);
-		else if (at(rd, 4, E_FEEDBACK, E_RECORD, E_ROW, E_COUNT)) {
-			if (number(t, (uint64_t)1 << 53, &v))
-				r->count = v;
-			else
-				r->count = UINT64_MAX; /* marks the row bad */
-		} else if (rd->depth == 5 && rd->ids[3] == E_POLICY_EVALUATED) {
-			lower(t);
-			if (name == E_DISPOSITION)
-				copy(r->disposition, sizeof(r->disposition), t);
-			else if (name == E_DKIM)
-				copy(r->dkim, sizeof(r->dkim), t);
-			else if (name == E_SPF)
-				copy(r->spf, sizeof(r->spf), t);
-		} else if (rd->depth == 6 && rd->ids[4] == E_REASON && name == E_TYPE &&
-		           r->n_reasons < FB_MAX_REASONS) {
-			lower(t);
-			copy(r->reasons[r->n_reasons++], sizeof(r->reasons[0]), t);
-		}
-	} else if (rd->in_record && rd->depth == 4 && rd->ids[2] == E_IDENTIFIERS) {
+	else if (rd->depth == 3 && rd->ids[1] == E_POLICY_PUBLISHED)
+		policy_field(rd, name, t);
+	else if (rd->in_record && rd->depth >= 4 && rd->ids[2] == E_ROW)
+		row_field(rd, name, t);
+	else if (rd->in_record && rd->depth == 4 && rd->ids[2] == E_IDENTIFIERS) {
 		lower(t);
 		if (name == E_HEADER_FROM)
 			copy(r->header_from, sizeof(r->header_from), t);
 		else if (name == E_ENVELOPE_FROM)
 			copy(r->envelope_from, sizeof(r->envelope_from), t);
-	} else if (rd->in_record && rd->depth == 5 && rd->ids[2] == E_AUTH_RESULTS) {
-		bool dkim = rd->ids[3] == E_DKIM;
-		fb_auth *a = dkim ? (r->n_dkim ? &r->dkim_auth[r->n_dkim - 1] : NULL)
-		                  : (r->n_spf ? &r->spf_auth[r->n_spf - 1] : NULL);
-
-		if (!a || (!dkim && rd->ids[3] != E_SPF))
-			return;
-		if (name == E_DOMAIN) {
-			lower(t);
-			copy(a->domain, sizeof(a->domain), t);
-		} else if (name == E_RESULT) {
-			lower(t);
-			copy(a->result, sizeof(a->result), t);
-		} else if (name == (dkim ? E_SELECTOR : E_SCOPE)) {
-			copy(a->detail, sizeof(a->detail), t);
-		}
-	}
+	} else if (rd->in_record && rd->depth == 5 && rd->ids[2] == E_AUTH_RESULTS)
+		auth_field(rd, name, t);
 }
 
 static void trim(struct reader *rd)
