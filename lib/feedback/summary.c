@@ -442,10 +442,10 @@ void mc_feedback_free(mc_feedback *f)
 	free(f);
 }
 
-void mc_feedback_result_clear(mc_feedback_result *res)
+static void sources_free(mc_fb_source *sources, size_t n)
 {
-	for (size_t i = 0; i < res->n_sources; i++) {
-		mc_fb_source *s = &res->sources[i];
+	for (size_t i = 0; i < n; i++) {
+		mc_fb_source *s = &sources[i];
 
 		free(s->ip);
 		free(s->ptr);
@@ -456,7 +456,64 @@ void mc_feedback_result_clear(mc_feedback_result *res)
 		counts_clear(&s->overrides);
 		counts_clear(&s->reporters);
 	}
-	free(res->sources);
+	free(sources);
+}
+
+static void tls_free(mc_fb_tls_policy *tls, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		mc_fb_tls_policy *t = &tls[i];
+
+		free(t->domain);
+		free(t->type);
+		free(t->mode);
+		for (size_t k = 0; k < t->n_mx; k++) {
+			free(t->mx[k].host);
+			counts_clear(&t->mx[k].results);
+		}
+		for (size_t k = 0; k < t->n_fixes; k++)
+			free(t->fixes[k]);
+		free(t->fixes);
+	}
+	free(tls);
+}
+
+static void failures_free(mc_fb_failure *failures, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		mc_fb_failure *x = &failures[i];
+
+		free(x->what);
+		free(x->reporter);
+		free(x->feedback_type);
+		free(x->auth_failure);
+		free(x->reported_domain);
+		free(x->source_ip);
+		free(x->original_mail_from);
+		free(x->arrival_date);
+		free(x->authentication_results);
+		free(x->dkim_domain);
+		free(x->dkim_selector);
+		if (x->check) {
+			mc_verify_result_clear(x->check);
+			free(x->check);
+		}
+	}
+	free(failures);
+}
+
+static void inputs_free(mc_fb_unreadable *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(list[i].what);
+		free(list[i].why);
+	}
+	free(list);
+}
+
+void mc_feedback_result_clear(mc_feedback_result *res)
+{
+	sources_free(res->sources, res->n_sources);
 	for (size_t i = 0; i < res->n_policies; i++) {
 		free(res->policies[i].domain);
 		free(res->policies[i].p);
@@ -475,51 +532,10 @@ void mc_feedback_result_clear(mc_feedback_result *res)
 	for (size_t i = 0; i < res->n_reporters; i++)
 		free(res->reporters[i].org);
 	free(res->reporters);
-	for (size_t i = 0; i < res->n_tls; i++) {
-		mc_fb_tls_policy *t = &res->tls[i];
-
-		free(t->domain);
-		free(t->type);
-		free(t->mode);
-		for (size_t k = 0; k < t->n_mx; k++) {
-			free(t->mx[k].host);
-			counts_clear(&t->mx[k].results);
-		}
-		for (size_t k = 0; k < t->n_fixes; k++)
-			free(t->fixes[k]);
-		free(t->fixes);
-	}
-	free(res->tls);
-	for (size_t i = 0; i < res->n_failures; i++) {
-		mc_fb_failure *x = &res->failures[i];
-
-		free(x->what);
-		free(x->reporter);
-		free(x->feedback_type);
-		free(x->auth_failure);
-		free(x->reported_domain);
-		free(x->source_ip);
-		free(x->original_mail_from);
-		free(x->arrival_date);
-		free(x->authentication_results);
-		free(x->dkim_domain);
-		free(x->dkim_selector);
-		if (x->check) {
-			mc_verify_result_clear(x->check);
-			free(x->check);
-		}
-	}
-	free(res->failures);
-	for (size_t i = 0; i < res->n_unreadable; i++) {
-		free(res->unreadable[i].what);
-		free(res->unreadable[i].why);
-	}
-	free(res->unreadable);
-	for (size_t i = 0; i < res->n_skipped; i++) {
-		free(res->skipped[i].what);
-		free(res->skipped[i].why);
-	}
-	free(res->skipped);
+	tls_free(res->tls, res->n_tls);
+	failures_free(res->failures, res->n_failures);
+	inputs_free(res->unreadable, res->n_unreadable);
+	inputs_free(res->skipped, res->n_skipped);
 	strings_free(res->strings);
 	mc_findings_clear(&res->findings);
 	mc_dns_log_clear(&res->dns);
