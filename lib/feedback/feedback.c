@@ -205,58 +205,48 @@ static mc_status on_message(void *arg, const char *data, size_t len, size_t numb
 	return st;
 }
 
-mc_status mc_feedback_add_stream(mc_feedback *f, FILE *fp, const char *what)
+/* A zip: libzip needs to seek -- a file directly, a pipe through memory
+ * (at most MC_FEEDBACK_MAX_MESSAGE). head[n] was read already. */
+static mc_status add_zip(mc_feedback *f, FILE *fp, const unsigned char *head, size_t n,
+                         const char *what)
 {
-	unsigned char head[5];
-	size_t n = fread(head, 1, sizeof(head), fp);
+	int fd = fileno(fp), copy, err = 0;
+	zip_t *z;
+	char *buf;
+	size_t len = n;
 
-	if (zip_magic(head, n)) {
-		int fd = fileno(fp), copy;
-		zip_t *z = NULL;
-		int err = 0;
+	if (lseek(fd, 0, SEEK_SET) == 0 && (copy = dup(fd)) >= 0) {
+		if (!(z = zip_fdopen(copy, ZIP_RDONLY, &err))) {
+			zip_error_t ze;
 
-		/* libzip needs to seek: a file directly, a pipe through memory */
-		if (lseek(fd, 0, SEEK_SET) == 0 && (copy = dup(fd)) >= 0) {
-			if (!(z = zip_fdopen(copy, ZIP_RDONLY, &err))) {
-				zip_error_t ze;
-
-				close(copy);
-				zip_error_init_with_code(&ze, err);
-				fb_unreadable(f, what, zip_error_strerror(&ze));
-				zip_error_fini(&ze);
-				return MC_OK;
-			}
-			read_zip(f, z, what);
-			zip_discard(z);
+			close(copy);
+			zip_error_init_with_code(&ze, err);
+			fb_unreadable(f, what, zip_error_strerror(&ze));
+			zip_error_fini(&ze);
 			return MC_OK;
 		}
-		char *buf = malloc(MC_FEEDBACK_MAX_MESSAGE);
-		size_t len = n;
-
-		if (!buf)
-			return mc_error_set(MC_ENOMEM, "out of memory");
-		memcpy(buf, head, n);
-		while (len < MC_FEEDBACK_MAX_MESSAGE &&
-		       (n = fread(buf + len, 1, MC_FEEDBACK_MAX_MESSAGE - len, fp)) > 0)
-			len += n;
-		if (len == MC_FEEDBACK_MAX_MESSAGE && getc(fp) != EOF)
-			fb_unreadable(f, what, "a zip larger than 64 MiB on standard input: give it "
-			              "as a file");
-		else
-			read_zip_bytes(f, buf, len, what);
-		free(buf);
+		read_zip(f, z, what);
+		zip_discard(z);
 		return MC_OK;
 	}
-	if (mc_feedback_is_report_file(head, n)) {
-		fb_in in = {.fp = fp};
+	if (!(buf = malloc(MC_FEEDBACK_MAX_MESSAGE)))
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	memcpy(buf, head, n);
+	while (len < MC_FEEDBACK_MAX_MESSAGE &&
+	       (n = fread(buf + len, 1, MC_FEEDBACK_MAX_MESSAGE - len, fp)) > 0)
+		len += n;
+	if (len == MC_FEEDBACK_MAX_MESSAGE && getc(fp) != EOF)
+		fb_unreadable(f, what, "a zip larger than 64 MiB on standard input: give it as a file");
+	else
+		read_zip_bytes(f, buf, len, what);
+	free(buf);
+	return MC_OK;
+}
 
-		memcpy(in.raw_back, head, n);
-		in.n_raw_back = n;
-		read_content(f, &in, what);
-		fb_in_close(&in);
-		return MC_OK;
-	}
-	/* mail: an mbox of messages, or one message */
+/* Mail: an mbox of messages, or one message; head[n] was read already. */
+static mc_status add_mail(mc_feedback *f, FILE *fp, const unsigned char *head, size_t n,
+                          const char *what)
+{
 	struct rewound rw = {head, n, 0, fp};
 	cookie_io_functions_t io = {.read = rewound_read};
 	FILE *all = fopencookie(&rw, "r", io);
@@ -284,6 +274,25 @@ mc_status mc_feedback_add_stream(mc_feedback *f, FILE *fp, const char *what)
 	fclose(all);
 	mc_msg_collector_free(&col);
 	return st;
+}
+
+mc_status mc_feedback_add_stream(mc_feedback *f, FILE *fp, const char *what)
+{
+	unsigned char head[5];
+	size_t n = fread(head, 1, sizeof(head), fp);
+
+	if (zip_magic(head, n))
+		return add_zip(f, fp, head, n, what);
+	if (mc_feedback_is_report_file(head, n)) {
+		fb_in in = {.fp = fp};
+
+		memcpy(in.raw_back, head, n);
+		in.n_raw_back = n;
+		read_content(f, &in, what);
+		fb_in_close(&in);
+		return MC_OK;
+	}
+	return add_mail(f, fp, head, n, what);
 }
 
 /* ---- messages ---- */
