@@ -250,13 +250,64 @@ static char *resolve_entry(const char *host, unsigned port, const mc_net_address
 	return mc_buf_take(&b);
 }
 
+/* Why there is no address to connect to. */
+static void no_address(mc_fetch *f, const char *host, const mc_net_addresses *addr)
+{
+	if (addr->refused)
+		fail(f, MC_FETCH_REFUSED, "%s resolves only to addresses mailcheck "
+		     "does not connect to (%s%s); --allow-private allows them", host,
+		     addr->refused, addr->found > 1 ? ", ..." : "");
+	else if (addr->temporary)
+		fail(f, MC_FETCH_NO_ADDRESS, "the address lookup of %s failed (DNS)", host);
+	else
+		fail(f, MC_FETCH_NO_ADDRESS, "%s has no address (A or AAAA)", host);
+}
+
+/* One GET, HTTPS only, to the addresses lib/dns gave, no redirect followed,
+ * no proxy, the certificate verified, bounded in time and size. */
+static void set_options(CURL *c, const char *url, struct curl_slist *resolve,
+                        const mc_net_opts *o, double timeout, size_t max, struct sink *sink,
+                        char *errbuf)
+{
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_RESOLVE, resolve);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_PROXY, ""); /* never a proxy from the environment */
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (o && o->ca_file)
+		curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000));
+	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "mailcheck/" MC_VERSION);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, sink);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+}
+
+/* The status, the address connected to, the content type and a redirect's
+ * target. */
+static void transfer_info(CURL *c, mc_fetch *f)
+{
+	char *primary = NULL, *ct = NULL, *location = NULL;
+
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &f->status);
+	if (curl_easy_getinfo(c, CURLINFO_PRIMARY_IP, &primary) == CURLE_OK && primary && *primary)
+		f->address = mc_strdup(primary);
+	if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
+		f->content_type = mc_strdup(ct);
+	if (curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location)
+		f->location = mc_strdup(location);
+}
+
 mc_status mc_https_get(mc_resolver *r, const char *host, const char *path, size_t max,
                        const mc_net_opts *o, mc_fetch *f)
 {
 	unsigned port = o && o->https_port ? o->https_port : 443;
 	double timeout = mc_net_timeout(o);
-	char errbuf[CURL_ERROR_SIZE] = "", *entry = NULL, *primary = NULL, *ct = NULL,
-	     *location = NULL;
+	char errbuf[CURL_ERROR_SIZE] = "", *entry = NULL;
 	struct curl_slist *resolve = NULL;
 	struct sink sink = {.max = max};
 	mc_net_addresses addr;
@@ -272,14 +323,7 @@ mc_status mc_https_get(mc_resolver *r, const char *host, const char *path, size_
 	if ((st = mc_net_lookup(r, host, o, &addr)) != MC_OK)
 		return st;
 	if (addr.n == 0) {
-		if (addr.refused)
-			fail(f, MC_FETCH_REFUSED, "%s resolves only to addresses mailcheck "
-			     "does not connect to (%s%s); --allow-private allows them", host,
-			     addr.refused, addr.found > 1 ? ", ..." : "");
-		else if (addr.temporary)
-			fail(f, MC_FETCH_NO_ADDRESS, "the address lookup of %s failed (DNS)", host);
-		else
-			fail(f, MC_FETCH_NO_ADDRESS, "%s has no address (A or AAAA)", host);
+		no_address(f, host, &addr);
 		mc_net_addresses_clear(&addr);
 		return MC_OK;
 	}
@@ -288,32 +332,11 @@ mc_status mc_https_get(mc_resolver *r, const char *host, const char *path, size_
 		st = MC_ENOMEM;
 		goto out;
 	}
-	curl_easy_setopt(c, CURLOPT_URL, f->url);
-	curl_easy_setopt(c, CURLOPT_RESOLVE, resolve);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(c, CURLOPT_PROXY, ""); /* never a proxy from the environment */
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (o && o->ca_file)
-		curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000));
-	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "mailcheck/" MC_VERSION);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	set_options(c, f->url, resolve, o, timeout, max, &sink, errbuf);
 	f->ms = mc_now_ms();
 	rc = curl_easy_perform(c);
 	f->ms = mc_now_ms() - f->ms;
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &f->status);
-	if (curl_easy_getinfo(c, CURLINFO_PRIMARY_IP, &primary) == CURLE_OK && primary && *primary)
-		f->address = mc_strdup(primary);
-	if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
-		f->content_type = mc_strdup(ct);
-	if (curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location)
-		f->location = mc_strdup(location);
+	transfer_info(c, f);
 	if (rc != CURLE_OK) {
 		classify(c, rc, errbuf, &sink, timeout, f);
 	} else if (f->status >= 300 && f->status < 400) {
