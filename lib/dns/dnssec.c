@@ -377,6 +377,78 @@ static const ldns_rdf *recall(mc_resolver *r, const ldns_rdf *name, struct zone 
 
 /* Walk from the anchor (or from where an earlier walk got) down to name
  * (see the top of the file). */
+/* A DS answer for next: its records verified with the zone's keys, and the
+ * keys of next taken from them. true: the walk stops. */
+static bool ds_found(mc_resolver *r, ldns_pkt *p, ldns_rdf *next, const char *nn,
+                     const char *zn, struct zone *z)
+{
+	ldns_rr_list *ds = mc_dnssec_pick(ldns_pkt_answer(p), LDNS_RR_TYPE_DS, 0, next);
+	ldns_rr_list *sig = mc_dnssec_pick(ldns_pkt_answer(p), LDNS_RR_TYPE_RRSIG, LDNS_RR_TYPE_DS, next);
+	ldns_status s = mc_dnssec_verify(ds, sig, z->keys, NULL);
+	bool stop = true;
+
+	if (s != LDNS_STATUS_OK) {
+		zone_fail(z, MC_DNSSEC_BOGUS, "the DS records of %s (in %s): %s", nn, zn, mc_dnssec_why(s));
+	} else {
+		ldns_rdf_deep_free(z->name);
+		z->name = ldns_rdf_clone(next);
+		take_keys(r, z, ds);
+		stop = z->reason != NULL;
+	}
+	ldns_rr_list_deep_free(ds);
+	ldns_rr_list_deep_free(sig);
+	return stop;
+}
+
+/* No DS for next: proven absent (a name inside the zone, or an unsigned
+ * delegation), or not. true: the walk stops. */
+static bool ds_denied(const mc_dns_answer *a, ldns_pkt *p, ldns_rdf *next, const char *nn,
+                      const char *zn, struct zone *z)
+{
+	bool cut = false;
+	const char *problem = mc_dnssec_denial(p, next, LDNS_RR_TYPE_DS, z->keys, &cut);
+
+	if (problem) {
+		zone_fail(z, MC_DNSSEC_BOGUS, "%s does not prove that %s has no DS record: %s",
+		          zn, nn, problem);
+		return true;
+	}
+	if (cut) {
+		zone_fail(z, MC_DNSSEC_INSECURE, "the chain of trust ends at %s: its parent "
+		          "zone %s publishes no DS record for it (an unsigned delegation)", nn, zn);
+		return true;
+	}
+	return a->status == MC_DNS_NXDOMAIN; /* nothing exists below: the zone so far is the one */
+}
+
+/* One label down from the zone towards name: the DS lookup of the name
+ * `at` labels deep. true: the walk stops. */
+static bool step_down(mc_resolver *r, const ldns_rdf *name, size_t labels, size_t at,
+                      struct zone *z)
+{
+	ldns_rdf *next = ldns_dname_clone_from(name, (uint16_t)(labels - at));
+	const mc_dns_answer *a = next ? ask(r, next, MC_RR_DS) : NULL;
+	ldns_pkt *p = a ? packet(a) : NULL;
+	char *nn = next ? name_str(next) : NULL, *zn = name_str(z->name);
+	bool stop;
+
+	if (!a || !p || mc_dns_status_is_temporary(a->status)) {
+		zone_fail(z, MC_DNSSEC_INDETERMINATE, "the DS lookup of %s failed", nn ? nn : "?");
+		stop = true;
+	} else if (a->status == MC_DNS_OK) {
+		stop = ds_found(r, p, next, nn, zn, z);
+	} else {
+		stop = ds_denied(a, p, next, nn, zn, z);
+	}
+	if (next && (!stop || z->state != MC_DNSSEC_SECURE))
+		remember(r, next, z);
+	ldns_pkt_free(p);
+	ldns_rdf_deep_free(next);
+	free(nn);
+	free(zn);
+	return stop;
+}
+
 static void walk(mc_resolver *r, const ldns_rr_list *anchors, const ldns_rdf *name,
                  struct zone *z)
 {
@@ -405,57 +477,9 @@ static void walk(mc_resolver *r, const ldns_rr_list *anchors, const ldns_rdf *na
 		at = ldns_dname_label_count(z->name) + 1;
 	}
 	labels = ldns_dname_label_count(name);
-	for (; at <= labels; at++) {
-		ldns_rdf *next = ldns_dname_clone_from(name, (uint16_t)(labels - at));
-		const mc_dns_answer *a = next ? ask(r, next, MC_RR_DS) : NULL;
-		ldns_pkt *p = a ? packet(a) : NULL;
-		char *nn = next ? name_str(next) : NULL, *zn = name_str(z->name);
-		bool cut = false, stop = false;
-
-		if (!a || !p || mc_dns_status_is_temporary(a->status)) {
-			zone_fail(z, MC_DNSSEC_INDETERMINATE, "the DS lookup of %s failed", nn ? nn : "?");
-			stop = true;
-		} else if (a->status == MC_DNS_OK) {
-			ldns_rr_list *ds = mc_dnssec_pick(ldns_pkt_answer(p), LDNS_RR_TYPE_DS, 0, next);
-			ldns_rr_list *sig = mc_dnssec_pick(ldns_pkt_answer(p), LDNS_RR_TYPE_RRSIG, LDNS_RR_TYPE_DS, next);
-			ldns_status s = mc_dnssec_verify(ds, sig, z->keys, NULL);
-
-			if (s != LDNS_STATUS_OK) {
-				zone_fail(z, MC_DNSSEC_BOGUS, "the DS records of %s (in %s): %s", nn, zn, mc_dnssec_why(s));
-				stop = true;
-			} else {
-				ldns_rdf_deep_free(z->name);
-				z->name = ldns_rdf_clone(next);
-				take_keys(r, z, ds);
-				stop = z->reason != NULL;
-			}
-			ldns_rr_list_deep_free(ds);
-			ldns_rr_list_deep_free(sig);
-		} else {
-			const char *problem = mc_dnssec_denial(p, next, LDNS_RR_TYPE_DS, z->keys, &cut);
-
-			if (problem) {
-				zone_fail(z, MC_DNSSEC_BOGUS, "%s does not prove that %s has no DS record: %s",
-				          zn, nn, problem);
-				stop = true;
-			} else if (cut) {
-				zone_fail(z, MC_DNSSEC_INSECURE, "the chain of trust ends at %s: its parent "
-				          "zone %s publishes no DS record for it (an unsigned delegation)",
-				          nn, zn);
-				stop = true;
-			} else if (a->status == MC_DNS_NXDOMAIN) {
-				stop = true; /* nothing exists below: the zone so far is the one */
-			}
-		}
-		if (next && (!stop || z->state != MC_DNSSEC_SECURE))
-			remember(r, next, z);
-		ldns_pkt_free(p);
-		ldns_rdf_deep_free(next);
-		free(nn);
-		free(zn);
-		if (stop)
+	for (; at <= labels; at++)
+		if (step_down(r, name, labels, at, z))
 			return;
-	}
 }
 
 
