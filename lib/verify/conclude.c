@@ -250,48 +250,48 @@ static void explain_dkim(mc_verify_result *out)
 }
 
 /* The list or forwarder: what it changed, and who can fix what. */
-static void explain_via(mc_verify_result *out)
+/* What a list did to the message, and the signature it broke: "; the
+ * list added ..., appended ... -- which broke the DKIM signature of D". */
+static void list_changes(mc_buf *b, const mc_intermediary *via, const char *from)
+{
+	const char *sep = "";
+
+	mc_buf_addf(b, "; the list ");
+	if (via->subject_changed) {
+		mc_buf_addf(b, "added the tag %s to the Subject", via->subject_tag);
+		sep = ", ";
+	}
+	if (via->footer_bytes >= 0) {
+		mc_buf_addf(b, "%sappended a footer of %lld bytes to the body", sep, via->footer_bytes);
+		sep = ", ";
+	}
+	if (via->body_rewritten) {
+		mc_buf_addf(b, "%srewrote the body (re-encoded it or changed its text)", sep);
+		sep = ", ";
+	}
+	if (via->added_signed)
+		mc_buf_addf(b, "%sadded a %s field, which the author's signature covers", sep,
+		            via->added_signed);
+	mc_buf_addf(b, " -- which broke the DKIM signature of %s",
+	            via->broken_domain ? via->broken_domain : from);
+}
+
+/* The first sentence: which list, or which forwarder, and what it did. */
+static void say_intermediary(mc_verify_result *out, const char *from)
 {
 	const mc_intermediary *via = &out->via;
-	const char *from = out->from_domain ? out->from_domain : "the author's domain";
-	bool dmarc_fails = out->dmarc_ran && out->dmarc_policy.verdict == MC_VERDICT_PASS &&
-	                   out->dmarc.result == MC_VERDICT_FAIL;
 	mc_buf b = {0};
+	char *s;
 
-	if (!via->kind)
-		return;
 	if (!strcmp(via->kind, "list")) {
 		mc_buf_addf(&b, "The message came through the mailing list %s%s%s%s%s",
 		            via->list_id ? via->list_id : via->list_address ? via->list_address
 		            : "(unnamed)", via->list_domain ? " at " : "",
 		            via->list_domain ? via->list_domain : "", via->software ? ", run by " : "",
 		            via->software ? via->software : "");
-		bool any = via->subject_changed || via->footer_bytes >= 0 || via->body_rewritten ||
-		           via->added_signed;
-
-		if (any) {
-			mc_buf_addf(&b, "; the list ");
-			const char *sep = "";
-
-			if (via->subject_changed) {
-				mc_buf_addf(&b, "added the tag %s to the Subject", via->subject_tag);
-				sep = ", ";
-			}
-			if (via->footer_bytes >= 0) {
-				mc_buf_addf(&b, "%sappended a footer of %lld bytes to the body", sep,
-				            via->footer_bytes);
-				sep = ", ";
-			}
-			if (via->body_rewritten) {
-				mc_buf_addf(&b, "%srewrote the body (re-encoded it or changed its text)", sep);
-				sep = ", ";
-			}
-			if (via->added_signed)
-				mc_buf_addf(&b, "%sadded a %s field, which the author's signature covers", sep,
-				            via->added_signed);
-			mc_buf_addf(&b, " -- which broke the DKIM signature of %s",
-			            via->broken_domain ? via->broken_domain : from);
-		}
+		if (via->subject_changed || via->footer_bytes >= 0 || via->body_rewritten ||
+		    via->added_signed)
+			list_changes(&b, via, from);
 		mc_buf_addf(&b, ".");
 	} else {
 		mc_buf_addf(&b, "The message was forwarded by %s%s%s%s: receivers check SPF against "
@@ -301,11 +301,22 @@ static void explain_via(mc_verify_result *out)
 		            via->srs_domain ? " (SRS: the original envelope sender was at " : "",
 		            via->srs_domain ? via->srs_domain : "", via->srs_domain ? ")" : "");
 	}
-	char *s = mc_buf_take(&b);
-
-	if (s)
+	if ((s = mc_buf_take(&b)))
 		say(out, "%s", s);
 	free(s);
+}
+
+static void explain_via(mc_verify_result *out)
+{
+	const mc_intermediary *via = &out->via;
+	const char *from = out->from_domain ? out->from_domain : "the author's domain";
+	bool dmarc_fails = out->dmarc_ran && out->dmarc_policy.verdict == MC_VERDICT_PASS &&
+	                   out->dmarc.result == MC_VERDICT_FAIL;
+	bool modified;
+
+	if (!via->kind)
+		return;
+	say_intermediary(out, from);
 	if (via->from_rewritten)
 		say(out, "The list rewrote From to its own address%s%s%s: DMARC is evaluated for the "
 		    "list's domain, not the author's -- the usual way lists keep DMARC passing.",
@@ -317,9 +328,8 @@ static void explain_via(mc_verify_result *out)
 		    "(Gmail and Microsoft trust some lists and forwarders) may deliver the message "
 		    "anyway.", via->arc_sealer, via->arc_sealer_instance, via->arc_sealer_saw,
 		    via->arc_sealer);
-	bool modified = via->subject_changed || via->footer_bytes >= 0 || via->body_rewritten ||
-	                via->added_signed;
-
+	modified = via->subject_changed || via->footer_bytes >= 0 || via->body_rewritten ||
+	           via->added_signed;
 	if (!strcmp(via->kind, "list") && modified && !via->from_rewritten && dmarc_fails)
 		say(out, "Who can fix it: the list, by not modifying messages (no Subject tag, no "
 		    "footer) so that the author's signature survives, or by rewriting From to its "
