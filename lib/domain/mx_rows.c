@@ -79,6 +79,53 @@ mc_status domain_reverse_dns(mc_resolver *r, mc_domain_result *res)
 	return MC_OK;
 }
 
+/* The TLSA records of an answer. */
+static void tlsa_records(mc_tlsa_host *t, const mc_dns_answer *a)
+{
+	for (size_t k = 0; a && a->status == MC_DNS_OK && k < a->n_rrs; k++) {
+		char **grown;
+
+		if (a->rrs[k].type != MC_RR_TLSA)
+			continue;
+		if (!(grown = realloc(t->records, (t->n_records + 1) * sizeof(*t->records))))
+			break;
+		t->records = grown;
+		t->records[t->n_records++] = mc_strdup(a->rrs[k].data);
+	}
+}
+
+/* The DANE row from how many MX hosts publish TLSA (with), how many of
+ * those DNSSEC authenticates, how many lookups failed (temp). */
+static void dane_row(mc_domain_result *res, size_t with, size_t authenticated, size_t temp)
+{
+	if (with == 0 && temp) {
+		domain_row(res, MC_PART_DANE, MC_PART_TEMPERROR, "TLSA lookups failed");
+	} else if (with == 0) {
+		domain_row(res, MC_PART_DANE, MC_PART_NOT_PUBLISHED, "no TLSA records at the MX hosts");
+	} else if (!res->dnssec_checked) {
+		domain_row(res, MC_PART_DANE, MC_PART_NOT_CHECKED, "TLSA at %zu of %zu MX hosts; DNSSEC "
+		    "cannot be judged offline", with, res->n_tlsa);
+	} else if (authenticated < with) {
+		domain_row(res, MC_PART_DANE, MC_PART_WARNING, "TLSA at %zu of %zu MX hosts, %zu without "
+		    "DNSSEC", with, res->n_tlsa, with - authenticated);
+		mc_finding_hint(add(res, "dane.not_authenticated", MC_SEV_WARNING, "%zu MX host%s of "
+			"%s publish%s TLSA records that the resolver did not authenticate with DNSSEC: "
+			"RFC 7672 has senders ignore TLSA records that are not DNSSEC-secure",
+			with - authenticated, with - authenticated > 1 ? "s" : "", res->domain,
+			with - authenticated > 1 ? "" : "es"),
+			"sign the zones of the MX hosts (DNSSEC) and publish their DS records, or "
+			"check with a validating resolver (--dns)");
+	} else {
+		domain_row(res, MC_PART_DANE, MC_PART_PASS, "TLSA at %zu of %zu MX hosts, DNSSEC-"
+		    "authenticated (certificates not matched)", with, res->n_tlsa);
+	}
+	if (with && with < res->n_tlsa)
+		mc_finding_hint(add(res, "dane.partial", MC_SEV_WARNING, "only %zu of the %zu MX "
+			"hosts of %s publish TLSA records: DANE senders deliver to the others "
+			"without authenticating them", with, res->n_tlsa, res->domain),
+			"publish TLSA records (_25._tcp.HOST) for every MX host");
+}
+
 mc_status domain_dane(mc_resolver *r, mc_domain_result *res)
 {
 	struct domain_batch b = {0};
@@ -111,46 +158,11 @@ mc_status domain_dane(mc_resolver *r, mc_domain_result *res)
 			goto out;
 		t->authenticated = a && (res->validated ? a->dnssec == MC_DNSSEC_SECURE : a->ad);
 		temp += mc_dns_status_is_temporary(t->status);
-		for (size_t k = 0; a && a->status == MC_DNS_OK && k < a->n_rrs; k++) {
-			char **grown;
-
-			if (a->rrs[k].type != MC_RR_TLSA)
-				continue;
-			grown = realloc(t->records, (t->n_records + 1) * sizeof(*t->records));
-			if (!grown)
-				break;
-			t->records = grown;
-			t->records[t->n_records++] = mc_strdup(a->rrs[k].data);
-		}
+		tlsa_records(t, a);
 		with += t->n_records > 0;
 		authenticated += t->n_records > 0 && t->authenticated;
 	}
-	if (with == 0 && temp) {
-		domain_row(res, MC_PART_DANE, MC_PART_TEMPERROR, "TLSA lookups failed");
-	} else if (with == 0) {
-		domain_row(res, MC_PART_DANE, MC_PART_NOT_PUBLISHED, "no TLSA records at the MX hosts");
-	} else if (!res->dnssec_checked) {
-		domain_row(res, MC_PART_DANE, MC_PART_NOT_CHECKED, "TLSA at %zu of %zu MX hosts; DNSSEC "
-		    "cannot be judged offline", with, res->n_tlsa);
-	} else if (authenticated < with) {
-		domain_row(res, MC_PART_DANE, MC_PART_WARNING, "TLSA at %zu of %zu MX hosts, %zu without "
-		    "DNSSEC", with, res->n_tlsa, with - authenticated);
-		mc_finding_hint(add(res, "dane.not_authenticated", MC_SEV_WARNING, "%zu MX host%s of "
-			"%s publish%s TLSA records that the resolver did not authenticate with DNSSEC: "
-			"RFC 7672 has senders ignore TLSA records that are not DNSSEC-secure",
-			with - authenticated, with - authenticated > 1 ? "s" : "", res->domain,
-			with - authenticated > 1 ? "" : "es"),
-			"sign the zones of the MX hosts (DNSSEC) and publish their DS records, or "
-			"check with a validating resolver (--dns)");
-	} else {
-		domain_row(res, MC_PART_DANE, MC_PART_PASS, "TLSA at %zu of %zu MX hosts, DNSSEC-"
-		    "authenticated (certificates not matched)", with, res->n_tlsa);
-	}
-	if (with && with < res->n_tlsa)
-		mc_finding_hint(add(res, "dane.partial", MC_SEV_WARNING, "only %zu of the %zu MX "
-			"hosts of %s publish TLSA records: DANE senders deliver to the others "
-			"without authenticating them", with, res->n_tlsa, res->domain),
-			"publish TLSA records (_25._tcp.HOST) for every MX host");
+	dane_row(res, with, authenticated, temp);
 out:
 	domain_batch_free(&b);
 	return st;
