@@ -208,6 +208,47 @@ static mc_dns_answer *find_pending(mc_dns_answer **v, size_t n, const char *key,
 	return NULL;
 }
 
+/* One query of a batch: answered from the cache (or by an earlier query
+ * of the same batch), answered here (a name that cannot be asked), or a
+ * miss added to miss[*n_miss] for the backend. */
+static mc_status sort_query(mc_resolver *r, const char *key, uint16_t type, bool *cached,
+                            mc_dns_answer **miss, size_t *n_miss)
+{
+	const char *why;
+
+	*cached = mc_dns_cache_get(r->cache, key, type) || find_pending(miss, *n_miss, key, type);
+	if (*cached)
+		return MC_OK;
+	if ((why = mc_dns_name_problem(key))) {
+		mc_dns_answer *a = bad_name_answer(key, why);
+
+		if (a)
+			a->type = type;
+		if (!a || mc_dns_cache_put(r->cache, a) != MC_OK)
+			return mc_error_set(MC_ENOMEM, "out of memory");
+		return MC_OK;
+	}
+	if (!(miss[*n_miss] = mc_dns_answer_new(key, type)))
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	(*n_miss)++;
+	return MC_OK;
+}
+
+/* The misses to the backend, at once; their answers into the cache. */
+static mc_status ask_backend(mc_resolver *r, mc_dns_answer **miss, size_t n_miss)
+{
+	if (n_miss && r->backend->resolve(r->state, miss, n_miss) != MC_OK)
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n_miss; i++) {
+		mc_dns_answer *a = miss[i];
+
+		miss[i] = NULL;
+		if (mc_dns_cache_put(r->cache, a) != MC_OK)
+			return mc_error_set(MC_ENOMEM, "out of memory");
+	}
+	return MC_OK;
+}
+
 mc_status mc_dns_resolve(mc_resolver *r, mc_dns_query *qs, size_t n)
 {
 	mc_dns_answer **miss = calloc(n ? n : 1, sizeof(*miss));
@@ -216,64 +257,22 @@ mc_status mc_dns_resolve(mc_resolver *r, mc_dns_query *qs, size_t n)
 	size_t n_miss = 0;
 	mc_status st = MC_OK;
 
-	if (!miss || !cached || !keys) {
+	if (!miss || !cached || !keys)
 		st = mc_error_set(MC_ENOMEM, "out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const char *why;
-
-		if (!qs[i].name) {
+	for (size_t i = 0; st == MC_OK && i < n; i++) {
+		if (!qs[i].name)
 			st = mc_error_set(MC_EINVAL, "query without a name");
-			goto out;
-		}
-		keys[i] = mc_dns_name_fold(qs[i].name);
-		if (!keys[i]) {
+		else if (!(keys[i] = mc_dns_name_fold(qs[i].name)))
 			st = mc_error_set(MC_ENOMEM, "out of memory");
-			goto out;
-		}
-		cached[i] = mc_dns_cache_get(r->cache, keys[i], qs[i].type) ||
-		            find_pending(miss, n_miss, keys[i], qs[i].type);
-		if (cached[i])
-			continue;
-		why = mc_dns_name_problem(keys[i]);
-		if (why) {
-			mc_dns_answer *a = bad_name_answer(keys[i], why);
-
-			if (a)
-				a->type = qs[i].type;
-			if (!a || mc_dns_cache_put(r->cache, a) != MC_OK) {
-				st = mc_error_set(MC_ENOMEM, "out of memory");
-				goto out;
-			}
-			continue;
-		}
-		miss[n_miss] = mc_dns_answer_new(keys[i], qs[i].type);
-		if (!miss[n_miss]) {
-			st = mc_error_set(MC_ENOMEM, "out of memory");
-			goto out;
-		}
-		n_miss++;
+		else
+			st = sort_query(r, keys[i], qs[i].type, &cached[i], miss, &n_miss);
 	}
-	if (n_miss && r->backend->resolve(r->state, miss, n_miss) != MC_OK) {
-		st = mc_error_set(MC_ENOMEM, "out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < n_miss; i++) {
-		mc_dns_answer *a = miss[i];
-
-		miss[i] = NULL;
-		if (mc_dns_cache_put(r->cache, a) != MC_OK) {
-			st = mc_error_set(MC_ENOMEM, "out of memory");
-			goto out;
-		}
-	}
-	for (size_t i = 0; i < n; i++) {
+	if (st == MC_OK)
+		st = ask_backend(r, miss, n_miss);
+	for (size_t i = 0; st == MC_OK && i < n; i++) {
 		qs[i].answer = mc_dns_cache_get(r->cache, keys[i], qs[i].type);
-		if ((st = log_add(r, qs[i].answer, cached[i])) != MC_OK)
-			goto out;
+		st = log_add(r, qs[i].answer, cached[i]);
 	}
-out:
 	for (size_t i = 0; i < n_miss; i++)
 		mc_dns_answer_free(miss[i]);
 	for (size_t i = 0; keys && i < n; i++)
