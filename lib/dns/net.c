@@ -551,79 +551,98 @@ static void time_out(const struct net *n, struct flight *f)
 }
 
 /* Drive a window of flights until each has an answer or timed out. */
+/* What one round of poll() waits on: TCP retries and the pool's sockets. */
+struct polls {
+	struct pollfd pfd[2 * POOL + WINDOW];
+	int slot_of[2 * POOL + WINDOW];  /* a pool slot, or -1 - the flight of a TCP retry */
+	nfds_t n;
+	double wake;                     /* when the next try or deadline is due */
+};
+
+/* One flight's due work now: a TCP retry watched or timed out, UDP tries
+ * sent, the deadline kept. true while it is in the air. */
+static bool advance(const struct net *n, struct pool *p, struct flight *f, size_t i,
+                    struct sends *sends, double now, struct polls *w)
+{
+	double interval = n->timeout_ms / n->tries, next;
+
+	if (f->tcp.phase != TCP_NONE) { /* no more UDP: the TCP retry decides */
+		if (now >= f->tcp.deadline) {
+			tcp_failed(f, "no answer from %s over TCP within %.1f s",
+			           n->servers[f->tcp.server].text, (f->tcp.deadline - f->start) / 1000.0);
+			return false;
+		}
+		if (f->tcp.deadline < w->wake)
+			w->wake = f->tcp.deadline;
+		w->pfd[w->n] = (struct pollfd){.fd = f->tcp.fd, .events = tcp_events(f)};
+		w->slot_of[w->n++] = -1 - (int)i;
+		return true;
+	}
+	while (f->sent < n->tries && now >= f->start + f->sent * interval)
+		send_try(n, p, f, sends);
+	if (now >= f->start + n->timeout_ms) {
+		time_out(n, f);
+		return false;
+	}
+	/* the next try, or the deadline once every try is out */
+	next = f->sent < n->tries ? f->start + f->sent * interval : f->start + n->timeout_ms;
+	if (next < w->wake)
+		w->wake = next;
+	return true;
+}
+
+/* What poll() found ready: a TCP retry's step, or a pool socket read. */
+static mc_status dispatch(const struct net *n, struct flight *fl, size_t count,
+                          const struct polls *w, int ready)
+{
+	for (nfds_t k = 0; ready > 0 && k < w->n; k++) {
+		mc_status st = MC_OK;
+
+		if (!w->pfd[k].revents)
+			continue;
+		if (w->slot_of[k] < 0) {
+			struct flight *f = &fl[-1 - w->slot_of[k]];
+
+			if (!f->done)
+				st = tcp_step(n, f);
+		} else if (w->pfd[k].revents & (POLLIN | POLLERR)) {
+			st = read_socket(n, fl, count, w->slot_of[k], w->pfd[k].fd);
+		}
+		if (st != MC_OK)
+			return MC_ENOMEM;
+	}
+	return MC_OK;
+}
+
 static mc_status fly(const struct net *n, struct pool *p, struct flight *fl, size_t count,
                      struct sends *sends)
 {
-	double interval = n->timeout_ms / n->tries;
-	struct pollfd pfd[2 * POOL + WINDOW];
-	int slot_of[2 * POOL + WINDOW];  /* a pool slot, or -1 - the flight of a TCP retry */
+	struct polls w;
 
 	for (;;) {
-		double now = mc_now_ms(), wake = now + n->timeout_ms;
+		double now = mc_now_ms();
 		bool pending = false;
-		nfds_t np = 0;
+		int ready;
 
-		for (size_t i = 0; i < count; i++) {
-			struct flight *f = &fl[i];
-
-			if (f->done)
-				continue;
-			if (f->tcp.phase != TCP_NONE) { /* no more UDP: the TCP retry decides */
-				if (now >= f->tcp.deadline) {
-					tcp_failed(f, "no answer from %s over TCP within %.1f s",
-					           n->servers[f->tcp.server].text,
-					           (f->tcp.deadline - f->start) / 1000.0);
-					continue;
-				}
-				pending = true;
-				if (f->tcp.deadline < wake)
-					wake = f->tcp.deadline;
-				pfd[np] = (struct pollfd){.fd = f->tcp.fd, .events = tcp_events(f)};
-				slot_of[np++] = -1 - (int)i;
-				continue;
-			}
-			while (f->sent < n->tries && now >= f->start + f->sent * interval)
-				send_try(n, p, f, sends);
-			if (now >= f->start + n->timeout_ms) {
-				time_out(n, f);
-				continue;
-			}
-			pending = true;
-			/* the next try, or the deadline once every try is out */
-			double next = f->sent < n->tries ? f->start + f->sent * interval
-			                                 : f->start + n->timeout_ms;
-			if (next < wake)
-				wake = next;
-		}
+		w.n = 0;
+		w.wake = now + n->timeout_ms;
+		for (size_t i = 0; i < count; i++)
+			if (!fl[i].done)
+				pending |= advance(n, p, &fl[i], i, sends, now, &w);
 		flush_sends(sends);
 		if (!pending)
 			return MC_OK;
 		for (int k = 0; k < 2; k++)
 			for (int slot = 0; slot < p->n; slot++)
 				if (p->fd[k][slot] >= 0) {
-					pfd[np] = (struct pollfd){.fd = p->fd[k][slot], .events = POLLIN};
-					slot_of[np++] = slot;
+					w.pfd[w.n] = (struct pollfd){.fd = p->fd[k][slot], .events = POLLIN};
+					w.slot_of[w.n++] = slot;
 				}
-		int ready = poll(pfd, np, (int)(wake - now) + 1);
-
+		ready = poll(w.pfd, w.n, (int)(w.wake - now) + 1);
 		if (ready < 0 && errno != EINTR)
 			return MC_OK; /* the deadlines above end every flight */
-		for (nfds_t k = 0; ready > 0 && k < np; k++) {
-			mc_status st = MC_OK;
-
-			if (!pfd[k].revents)
-				continue;
-			if (slot_of[k] < 0) {
-				struct flight *f = &fl[-1 - slot_of[k]];
-
-				if (!f->done)
-					st = tcp_step(n, f);
-			} else if (pfd[k].revents & (POLLIN | POLLERR)) {
-				st = read_socket(n, fl, count, slot_of[k], pfd[k].fd);
-			}
-			if (st != MC_OK)
-				return MC_ENOMEM;
-		}
+		if (dispatch(n, fl, count, &w, ready) != MC_OK)
+			return MC_ENOMEM;
 	}
 }
 
