@@ -329,6 +329,50 @@ static mc_status read_answer(const struct net *n, struct flight *f, const uint8_
 
 /* The TCP retry's socket is ready (or in error): take the next step.
  * Returns MC_ENOMEM or MC_OK. */
+/* TCP_SEND: the query with its two-byte length (RFC 1035 4.2.2), as much
+ * as the socket takes. */
+static void tcp_send(const char *who, struct flight *f)
+{
+	uint8_t out[QUERY_MAX + 2];
+	ssize_t w;
+
+	out[0] = (uint8_t)(f->qlen >> 8);
+	out[1] = (uint8_t)f->qlen;
+	memcpy(out + 2, f->q, f->qlen);
+	w = send(f->tcp.fd, out + f->tcp.sent, f->qlen + 2 - f->tcp.sent, MSG_NOSIGNAL);
+	if (w < 0 && errno != EAGAIN && errno != EINTR) {
+		tcp_failed(f, "cannot send the query to %s over TCP: %s", who, strerror(errno));
+		return;
+	}
+	if (w > 0)
+		f->tcp.sent += (size_t)w;
+	if (f->tcp.sent == f->qlen + 2)
+		f->tcp.phase = TCP_READ;
+}
+
+/* TCP_READ: the bytes the socket has. true when what is needed so far is
+ * in; false when not yet, or the retry failed (said). */
+static bool tcp_read(const char *who, struct flight *f)
+{
+	ssize_t r = read(f->tcp.fd, f->tcp.buf + f->tcp.have, f->tcp.need - f->tcp.have);
+
+	if (r == 0) {
+		tcp_failed(f, "%s closed the TCP connection without answering", who);
+		return false;
+	}
+	if (r < 0 && errno == ECONNRESET) {
+		tcp_failed(f, "%s reset the TCP connection without answering", who);
+		return false;
+	}
+	if (r < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			tcp_failed(f, "reading the answer of %s over TCP failed: %s", who, strerror(errno));
+		return false;
+	}
+	f->tcp.have += (size_t)r;
+	return f->tcp.have == f->tcp.need;
+}
+
 static mc_status tcp_step(const struct net *n, struct flight *f)
 {
 	const char *who = n->servers[f->tcp.server].text;
@@ -345,43 +389,13 @@ static mc_status tcp_step(const struct net *n, struct flight *f)
 		f->tcp.phase = TCP_SEND;
 	}
 	if (f->tcp.phase == TCP_SEND) {
-		uint8_t out[QUERY_MAX + 2];
-		ssize_t w;
-
-		out[0] = (uint8_t)(f->qlen >> 8);
-		out[1] = (uint8_t)f->qlen;
-		memcpy(out + 2, f->q, f->qlen);
-		w = send(f->tcp.fd, out + f->tcp.sent, f->qlen + 2 - f->tcp.sent, MSG_NOSIGNAL);
-		if (w < 0 && errno != EAGAIN && errno != EINTR) {
-			tcp_failed(f, "cannot send the query to %s over TCP: %s", who, strerror(errno));
-			return MC_OK;
-		}
-		if (w > 0)
-			f->tcp.sent += (size_t)w;
-		if (f->tcp.sent == f->qlen + 2)
-			f->tcp.phase = TCP_READ;
+		tcp_send(who, f);
 		return MC_OK;
 	}
 	/* TCP_READ: the length, then the message */
 	if (!f->tcp.buf && !(f->tcp.buf = malloc(2 + 65535)))
 		return mc_error_set(MC_ENOMEM, "out of memory");
-	ssize_t r = read(f->tcp.fd, f->tcp.buf + f->tcp.have, f->tcp.need - f->tcp.have);
-
-	if (r == 0) {
-		tcp_failed(f, "%s closed the TCP connection without answering", who);
-		return MC_OK;
-	}
-	if (r < 0 && errno == ECONNRESET) {
-		tcp_failed(f, "%s reset the TCP connection without answering", who);
-		return MC_OK;
-	}
-	if (r < 0) {
-		if (errno != EAGAIN && errno != EINTR)
-			tcp_failed(f, "reading the answer of %s over TCP failed: %s", who, strerror(errno));
-		return MC_OK;
-	}
-	f->tcp.have += (size_t)r;
-	if (f->tcp.have < f->tcp.need)
+	if (!tcp_read(who, f))
 		return MC_OK;
 	if (f->tcp.need == 2) {
 		f->tcp.need = 2 + ((size_t)f->tcp.buf[0] << 8 | f->tcp.buf[1]);
