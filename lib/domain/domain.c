@@ -382,13 +382,52 @@ static void tlsrpt(mc_domain_result *res, const mc_dns_answer *txt)
 	    t->n_rua > 1 ? " and more" : "");
 }
 
+/* The DMARC policy BIMI needs: quarantine or reject, for the domain and its
+ * subdomains, applied to all mail (RFC 7489 pct). true when it is weaker
+ * (said). */
+static bool bimi_too_weak(mc_domain_result *res)
+{
+	const mc_dmarc_result *d = &res->dmarc;
+	bool weak = d->verdict != MC_VERDICT_PASS || d->policy < MC_DMARC_POLICY_QUARANTINE ||
+	            (d->subdomain_policy && d->subdomain_policy < MC_DMARC_POLICY_QUARANTINE) ||
+	            (d->record.pct && d->record.pct < 100);
+
+	if (!weak)
+		return false;
+	domain_row(res, MC_PART_BIMI, MC_PART_ERROR, "published, but the DMARC policy is too weak "
+	    "for mailbox providers to show the logo");
+	mc_finding_hint(add(res, "bimi.dmarc_policy", MC_SEV_ERROR, "%s publishes a BIMI "
+		"record, but mailbox providers show the logo only under a DMARC policy of "
+		"quarantine or reject (also for subdomains, applied to all mail); %s's is %s",
+		res->domain, res->domain, d->verdict != MC_VERDICT_PASS ? "missing or invalid"
+		: d->policy < MC_DMARC_POLICY_QUARANTINE ? "p=none"
+		: d->subdomain_policy && d->subdomain_policy < MC_DMARC_POLICY_QUARANTINE
+		? "sp=none" : "pct below 100"),
+		"move DMARC to p=quarantine or p=reject (without sp=none or pct<100) once "
+		"reports show that your mail passes");
+	return true;
+}
+
+/* A record without a= (no mark certificate): true when so (said). */
+static bool bimi_without_certificate(mc_domain_result *res)
+{
+	if (res->bimi.authority)
+		return false;
+	domain_row(res, MC_PART_BIMI, MC_PART_WARNING, "logo %s, without a mark certificate (a=)",
+	    res->bimi.location);
+	mc_finding_hint(add(res, "bimi.no_certificate", MC_SEV_WARNING, "the BIMI record "
+		"of %s has no a= (Verified Mark Certificate): Gmail and Apple Mail show "
+		"logos only with one, Yahoo shows some without", res->domain),
+		"obtain a VMC (or CMC) for the logo and publish its PEM URL in a=");
+	return true;
+}
+
 static void bimi(mc_domain_result *res, const mc_dns_answer *txt, const char *where)
 {
 	const mc_dns_rr *rec;
 	mc_bimi *b = &res->bimi;
 	size_t pos = 0;
 	const char *why;
-	const mc_dmarc_result *d = &res->dmarc;
 
 	if (mc_dns_status_is_temporary(txt->status)) {
 		domain_row(res, MC_PART_BIMI, MC_PART_TEMPERROR, "the lookup of default._bimi.%s failed",
@@ -423,35 +462,8 @@ static void bimi(mc_domain_result *res, const mc_dns_answer *txt, const char *wh
 		domain_row(res, MC_PART_BIMI, MC_PART_PASS, "declined (v=BIMI1 with empty l= and a=)");
 		return;
 	}
-	/* the DMARC policy BIMI needs: quarantine or reject, for the domain and its
-	 * subdomains, applied to all mail (RFC 7489 pct) */
-	bool weak = d->verdict != MC_VERDICT_PASS || d->policy < MC_DMARC_POLICY_QUARANTINE ||
-	            (d->subdomain_policy && d->subdomain_policy < MC_DMARC_POLICY_QUARANTINE) ||
-	            (d->record.pct && d->record.pct < 100);
-
-	if (weak) {
-		domain_row(res, MC_PART_BIMI, MC_PART_ERROR, "published, but the DMARC policy is too weak "
-		    "for mailbox providers to show the logo");
-		mc_finding_hint(add(res, "bimi.dmarc_policy", MC_SEV_ERROR, "%s publishes a BIMI "
-			"record, but mailbox providers show the logo only under a DMARC policy of "
-			"quarantine or reject (also for subdomains, applied to all mail); %s's is %s",
-			res->domain, res->domain, d->verdict != MC_VERDICT_PASS ? "missing or invalid"
-			: d->policy < MC_DMARC_POLICY_QUARANTINE ? "p=none"
-			: d->subdomain_policy && d->subdomain_policy < MC_DMARC_POLICY_QUARANTINE
-			? "sp=none" : "pct below 100"),
-			"move DMARC to p=quarantine or p=reject (without sp=none or pct<100) once "
-			"reports show that your mail passes");
+	if (bimi_too_weak(res) || bimi_without_certificate(res))
 		return;
-	}
-	if (!b->authority) {
-		domain_row(res, MC_PART_BIMI, MC_PART_WARNING, "logo %s, without a mark certificate (a=)",
-		    b->location);
-		mc_finding_hint(add(res, "bimi.no_certificate", MC_SEV_WARNING, "the BIMI record "
-			"of %s has no a= (Verified Mark Certificate): Gmail and Apple Mail show "
-			"logos only with one, Yahoo shows some without", res->domain),
-			"obtain a VMC (or CMC) for the logo and publish its PEM URL in a=");
-		return;
-	}
 	domain_row(res, MC_PART_BIMI, MC_PART_PASS, "logo %s, certificate %s (neither fetched)",
 	    b->location ? b->location : "(none)", b->authority);
 }
