@@ -218,39 +218,35 @@ static const char *ptr_of(const mc_domain_result *res, const char *address)
 
 /* The findings of one probe. strict: a sender will not deliver when TLS
  * fails here (MTA-STS enforce, or DNSSEC-secure TLSA records). */
-static void probe_findings(mc_domain_result *res, const mc_smtp_probe *p, bool sts_enforce,
-                           bool dane)
+/* A probe that stopped short: where, and what senders then do. */
+static void stopped_findings(mc_domain_result *res, const mc_smtp_probe *p, bool strict,
+                             const char *who)
 {
-	bool strict = sts_enforce || dane;
 	mc_severity sev = strict ? MC_SEV_ERROR : MC_SEV_WARNING;
-	const char *who = sts_enforce && dane ? "MTA-STS and DANE senders"
-	                : sts_enforce ? "senders that honour MTA-STS (mode enforce)"
-	                : "DANE senders";
-	const char *ptr = ptr_of(res, p->address);
 
 	switch (p->stage) {
 	case MC_SMTP_REFUSED:
 		add(res, "smtp.not_probed", MC_SEV_INFO, "MX host %s: %s", p->host, p->error);
-		return;
+		break;
 	case MC_SMTP_CONNECT:
 		mc_finding_hint(add(res, "smtp.unreachable", MC_SEV_WARNING, "MX host %s cannot be "
 			"reached on the SMTP port: %s", p->host, p->error), "check that the server "
 			"listens on port 25 and that its firewall lets the Internet in; many home and "
 			"cloud networks block outgoing port 25, so probe from a server that can send mail");
-		return;
+		break;
 	case MC_SMTP_BANNER:
 	case MC_SMTP_EHLO:
 		mc_finding_hint(add(res, "smtp.greeting", MC_SEV_ERROR, "MX host %s (%s) does not "
 			"hold an SMTP conversation: %s", p->host, p->address, p->error),
 			"check the mail server on %s: it must greet with 220 at once and answer EHLO "
 			"with 250", p->host);
-		return;
+		break;
 	case MC_SMTP_NO_STARTTLS:
 		mc_finding_hint(add(res, "smtp.no_starttls", sev, "MX host %s (%s) does not offer "
 			"STARTTLS: mail to it travels unencrypted%s%s%s", p->host, p->address,
 			strict ? "; " : "", strict ? who : "", strict ? " will not deliver there" : ""),
 			"enable STARTTLS on %s with a certificate for that name", p->host);
-		return;
+		break;
 	case MC_SMTP_STARTTLS:
 	case MC_SMTP_TLS:
 		mc_finding_hint(add(res, "smtp.tls_failed", sev, "MX host %s (%s) offers STARTTLS, "
@@ -258,10 +254,18 @@ static void probe_findings(mc_domain_result *res, const mc_smtp_probe *p, bool s
 			strict ? who : "most senders then deliver without TLS",
 			strict ? " will not deliver there" : ""), "check the TLS configuration of %s (protocols, "
 			"ciphers, certificate and key files)", p->host);
-		return;
+		break;
 	case MC_SMTP_DONE:
 		break;
 	}
+}
+
+/* A probe that got through TLS: the certificate, DANE and the greeting. */
+static void certificate_findings(mc_domain_result *res, const mc_smtp_probe *p,
+                                 bool sts_enforce)
+{
+	const char *ptr = ptr_of(res, p->address);
+
 	if (!p->chain_ok)
 		mc_finding_hint(add(res, "smtp.certificate_untrusted", sts_enforce ? MC_SEV_ERROR
 			: MC_SEV_WARNING, "the certificate of MX host %s (%s) does not verify: %s%s",
@@ -290,6 +294,19 @@ static void probe_findings(mc_domain_result *res, const mc_smtp_probe *p, bool s
 	if (ptr && p->banner_name && strcasecmp(ptr, p->banner_name) != 0)
 		add(res, "smtp.banner_name", MC_SEV_INFO, "MX host %s (%s) greets as %s, but the PTR "
 		    "name of %s is %s", p->host, p->address, p->banner_name, p->address, ptr);
+}
+
+static void probe_findings(mc_domain_result *res, const mc_smtp_probe *p, bool sts_enforce,
+                           bool dane)
+{
+	const char *who = sts_enforce && dane ? "MTA-STS and DANE senders"
+	                : sts_enforce ? "senders that honour MTA-STS (mode enforce)"
+	                : "DANE senders";
+
+	if (p->stage != MC_SMTP_DONE)
+		stopped_findings(res, p, sts_enforce || dane, who);
+	else
+		certificate_findings(res, p, sts_enforce);
 }
 
 /* One probe, on a thread of its own: the probes of a domain wait on the
