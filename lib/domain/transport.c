@@ -330,16 +330,63 @@ static void *probe_one(void *arg)
 	return NULL;
 }
 
+/* How the probes went, for the rows. */
+struct probe_counts {
+	size_t good, reached, dane_ok, dane_tried;
+};
+
+/* Every MX address probed, PROBES_AT_ONCE threads at a time (one that
+ * cannot start runs here). */
+static void run_probes(struct probe_job *jobs, size_t n_jobs)
+{
+	for (size_t base = 0; base < n_jobs; base += PROBES_AT_ONCE) {
+		pthread_t th[PROBES_AT_ONCE];
+		bool started[PROBES_AT_ONCE] = {0};
+		size_t n = n_jobs - base < PROBES_AT_ONCE ? n_jobs - base : PROBES_AT_ONCE;
+
+		for (size_t k = 0; k < n; k++)
+			if (!(started[k] = pthread_create(&th[k], NULL, probe_one, &jobs[base + k]) == 0))
+				probe_one(&jobs[base + k]); /* no thread: here and now */
+		for (size_t k = 0; k < n; k++)
+			if (started[k])
+				pthread_join(th[k], NULL);
+	}
+}
+
+/* The SMTP row, and the DANE row once certificates were matched. */
+static void smtp_rows(mc_domain_result *res, const struct probe_counts *c)
+{
+	if (res->n_smtp == 0)
+		domain_row(res, MC_PART_SMTP, MC_PART_NOT_CHECKED, "no MX address to probe");
+	else if (c->reached == 0)
+		domain_row(res, MC_PART_SMTP, MC_PART_NOT_CHECKED, "no MX address reached on the SMTP "
+		           "port (%zu tried)", res->n_smtp);
+	else if (c->good == res->n_smtp)
+		domain_row(res, MC_PART_SMTP, MC_PART_PASS, "STARTTLS with a valid certificate at all "
+		           "%zu MX address%s", res->n_smtp, res->n_smtp == 1 ? "" : "es");
+	else
+		domain_row(res, MC_PART_SMTP, MC_PART_WARNING, "STARTTLS with a valid certificate at "
+		           "%zu of %zu MX addresses", c->good, res->n_smtp);
+	if (c->dane_tried && c->dane_ok == c->dane_tried)
+		domain_row(res, MC_PART_DANE, MC_PART_PASS, "TLSA records matched the certificate at "
+		           "%zu MX address%s (DNSSEC-secure)", c->dane_ok, c->dane_ok == 1 ? "" : "es");
+	else if (c->dane_tried)
+		domain_row(res, MC_PART_DANE, MC_PART_ERROR, "TLSA records match at %zu of %zu MX "
+		           "addresses probed", c->dane_ok, c->dane_tried);
+}
+
 mc_status domain_smtp(mc_domain_result *res, const mc_net_opts *o)
 {
 	const mc_mta_sts *m = &res->mta_sts;
 	bool sts_enforce = m->policy_valid && strcmp(m->policy.mode, "enforce") == 0;
-	size_t good = 0, reached = 0, dane_ok = 0, dane_tried = 0;
+	struct probe_counts c = {0};
 	struct probe_job *jobs;
 
 	res->smtp_probed = true;
-	if (res->n_fcrdns == 0)
-		goto rows;
+	if (res->n_fcrdns == 0) {
+		smtp_rows(res, &c);
+		return MC_OK;
+	}
 	res->smtp = calloc(res->n_fcrdns, sizeof(*res->smtp));
 	jobs = calloc(res->n_fcrdns, sizeof(*jobs));
 	if (!res->smtp || !jobs) {
@@ -352,18 +399,7 @@ mc_status domain_smtp(mc_domain_result *res, const mc_net_opts *o)
 		jobs[i] = (struct probe_job){.f = &res->fcrdns[i], .o = o, .p = &res->smtp[i],
 		                             .t = t && t->authenticated && t->n_records ? t : NULL};
 	}
-	for (size_t base = 0; base < res->n_fcrdns; base += PROBES_AT_ONCE) {
-		pthread_t th[PROBES_AT_ONCE];
-		bool started[PROBES_AT_ONCE] = {0};
-		size_t n = res->n_fcrdns - base < PROBES_AT_ONCE ? res->n_fcrdns - base : PROBES_AT_ONCE;
-
-		for (size_t k = 0; k < n; k++)
-			if (!(started[k] = pthread_create(&th[k], NULL, probe_one, &jobs[base + k]) == 0))
-				probe_one(&jobs[base + k]); /* no thread: here and now */
-		for (size_t k = 0; k < n; k++)
-			if (started[k])
-				pthread_join(th[k], NULL);
-	}
+	run_probes(jobs, res->n_fcrdns);
 	res->n_smtp = res->n_fcrdns; /* all of them are cleared with the result */
 	for (size_t i = 0; i < res->n_smtp; i++) {
 		const mc_smtp_probe *p = &res->smtp[i];
@@ -373,29 +409,12 @@ mc_status domain_smtp(mc_domain_result *res, const mc_net_opts *o)
 			return mc_error_set(MC_ENOMEM, "out of memory");
 		}
 		probe_findings(res, p, sts_enforce, jobs[i].t != NULL);
-		reached += p->stage != MC_SMTP_REFUSED && p->stage != MC_SMTP_CONNECT;
-		good += p->stage == MC_SMTP_DONE && p->chain_ok && p->name_ok;
-		dane_tried += p->dane_tried;
-		dane_ok += p->dane_ok;
+		c.reached += p->stage != MC_SMTP_REFUSED && p->stage != MC_SMTP_CONNECT;
+		c.good += p->stage == MC_SMTP_DONE && p->chain_ok && p->name_ok;
+		c.dane_tried += p->dane_tried;
+		c.dane_ok += p->dane_ok;
 	}
 	free(jobs);
-rows:
-	if (res->n_smtp == 0)
-		domain_row(res, MC_PART_SMTP, MC_PART_NOT_CHECKED, "no MX address to probe");
-	else if (reached == 0)
-		domain_row(res, MC_PART_SMTP, MC_PART_NOT_CHECKED, "no MX address reached on the SMTP "
-		           "port (%zu tried)", res->n_smtp);
-	else if (good == res->n_smtp)
-		domain_row(res, MC_PART_SMTP, MC_PART_PASS, "STARTTLS with a valid certificate at all "
-		           "%zu MX address%s", res->n_smtp, res->n_smtp == 1 ? "" : "es");
-	else
-		domain_row(res, MC_PART_SMTP, MC_PART_WARNING, "STARTTLS with a valid certificate at "
-		           "%zu of %zu MX addresses", good, res->n_smtp);
-	if (dane_tried && dane_ok == dane_tried)
-		domain_row(res, MC_PART_DANE, MC_PART_PASS, "TLSA records matched the certificate at "
-		           "%zu MX address%s (DNSSEC-secure)", dane_ok, dane_ok == 1 ? "" : "es");
-	else if (dane_tried)
-		domain_row(res, MC_PART_DANE, MC_PART_ERROR, "TLSA records match at %zu of %zu MX "
-		           "addresses probed", dane_ok, dane_tried);
+	smtp_rows(res, &c);
 	return MC_OK;
 }
