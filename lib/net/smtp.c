@@ -462,14 +462,64 @@ static const char *ehlo_name(void)
 	return name;
 }
 
+/* RFC 5321 3.1: the greeting is 220 (554 refuses the session). */
+static bool greeting(struct conn *c, mc_smtp_probe *p, char **why)
+{
+	int code = read_reply(c, why);
+
+	if (code < 0 || code != 220) {
+		if (code >= 0)
+			stop(p, MC_SMTP_BANNER, "the server greets with %d instead of 220: %.200s", code,
+			     c->buf);
+		else
+			stop(p, MC_SMTP_BANNER, "no greeting: %s", *why);
+		return false;
+	}
+	p->banner = first_line(c->buf);
+	p->banner_name = first_word(c->buf);
+	return true;
+}
+
+/* EHLO, then STARTTLS when the server offers it; true when TLS may begin. */
+static bool ehlo_starttls(struct conn *c, mc_smtp_probe *p, char **why)
+{
+	char ehlo[300];
+	int code;
+
+	snprintf(ehlo, sizeof(ehlo), "EHLO %s\r\n", ehlo_name());
+	if (send_line(c, ehlo, why) < 0 || (code = read_reply(c, why)) < 0) {
+		stop(p, MC_SMTP_EHLO, "EHLO: %s", *why);
+		return false;
+	}
+	if (code != 250) {
+		stop(p, MC_SMTP_EHLO, "EHLO was answered %d: %.200s", code, c->buf);
+		return false;
+	}
+	p->ehlo_name = first_word(c->buf);
+	p->starttls = offers(c->buf, "STARTTLS");
+	if (!p->starttls) {
+		stop(p, MC_SMTP_NO_STARTTLS, "the EHLO reply does not offer STARTTLS");
+		send_line(c, "QUIT\r\n", why);
+		return false;
+	}
+	if (send_line(c, "STARTTLS\r\n", why) < 0 || (code = read_reply(c, why)) < 0) {
+		stop(p, MC_SMTP_STARTTLS, "STARTTLS: %s", *why);
+		return false;
+	}
+	if (code != 220) {
+		stop(p, MC_SMTP_STARTTLS, "STARTTLS was answered %d: %.200s", code, c->buf);
+		return false;
+	}
+	return true;
+}
+
 mc_status mc_smtp_probe_run(const char *host, const char *address, char *const *tlsa,
                             size_t n_tlsa, const mc_net_opts *o, mc_smtp_probe *p)
 {
 	unsigned port = o && o->smtp_port ? o->smtp_port : 25;
 	struct conn *c = calloc(1, sizeof(*c));
 	const char *refused;
-	char *why = NULL, ehlo[300];
-	int code;
+	char *why = NULL;
 	double t0 = mc_now_ms();
 
 	memset(p, 0, sizeof(*p));
@@ -481,52 +531,13 @@ mc_status mc_smtp_probe_run(const char *host, const char *address, char *const *
 	}
 	c->fd = -1;
 	c->step_ms = mc_net_timeout(o) * 1000;
-	if ((refused = mc_net_refused_address(address)) && !(o && o->allow_private)) {
+	if ((refused = mc_net_refused_address(address)) && !(o && o->allow_private))
 		stop(p, MC_SMTP_REFUSED, "%s is %s: not probed (--allow-private probes it)", address,
 		     refused);
-		goto out;
-	}
-	if (connect_to(c, address, port, &why) < 0) {
+	else if (connect_to(c, address, port, &why) < 0)
 		stop(p, MC_SMTP_CONNECT, "%s", why);
-		goto out;
-	}
-	/* RFC 5321 3.1: the greeting is 220; 554 refuses the session */
-	if ((code = read_reply(c, &why)) < 0 || code != 220) {
-		if (code >= 0)
-			stop(p, MC_SMTP_BANNER, "the server greets with %d instead of 220: %.200s", code,
-			     c->buf);
-		else
-			stop(p, MC_SMTP_BANNER, "no greeting: %s", why);
-		goto out;
-	}
-	p->banner = first_line(c->buf);
-	p->banner_name = first_word(c->buf);
-	snprintf(ehlo, sizeof(ehlo), "EHLO %s\r\n", ehlo_name());
-	if (send_line(c, ehlo, &why) < 0 || (code = read_reply(c, &why)) < 0) {
-		stop(p, MC_SMTP_EHLO, "EHLO: %s", why);
-		goto out;
-	}
-	if (code != 250) {
-		stop(p, MC_SMTP_EHLO, "EHLO was answered %d: %.200s", code, c->buf);
-		goto out;
-	}
-	p->ehlo_name = first_word(c->buf);
-	p->starttls = offers(c->buf, "STARTTLS");
-	if (!p->starttls) {
-		stop(p, MC_SMTP_NO_STARTTLS, "the EHLO reply does not offer STARTTLS");
-		send_line(c, "QUIT\r\n", &why);
-		goto out;
-	}
-	if (send_line(c, "STARTTLS\r\n", &why) < 0 || (code = read_reply(c, &why)) < 0) {
-		stop(p, MC_SMTP_STARTTLS, "STARTTLS: %s", why);
-		goto out;
-	}
-	if (code != 220) {
-		stop(p, MC_SMTP_STARTTLS, "STARTTLS was answered %d: %.200s", code, c->buf);
-		goto out;
-	}
-	tls(c, host, tlsa, n_tlsa, o, p);
-out:
+	else if (greeting(c, p, &why) && ehlo_starttls(c, p, &why))
+		tls(c, host, tlsa, n_tlsa, o, p);
 	p->ms = mc_now_ms() - t0;
 	if (c->fd >= 0)
 		close(c->fd);
