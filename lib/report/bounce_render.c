@@ -134,9 +134,9 @@ json_t *mc_bounce_json(const void *result)
 	return o;
 }
 
-void mc_bounce_text(mc_text *t, const void *result)
+/* The verdict line: no bounce, failed, delayed, or no failure. */
+static void bounce_verdict(mc_text *t, const mc_bounce_result *res)
 {
-	const mc_bounce_result *res = result;
 	size_t failed = 0, delayed = 0;
 
 	for (size_t i = 0; i < res->n_rcpts; i++) {
@@ -160,6 +160,45 @@ void mc_bounce_text(mc_text *t, const void *result)
 		                delayed, delayed == 1 ? "" : "s");
 	else
 		mc_text_verdict(t, MC_VERDICT_PASS, "no recipient failed");
+}
+
+/* The returned original, checked as the receiver would. */
+static void original_text(mc_text *t, const mc_bounce_result *res)
+{
+	const mc_verify_result *v = res->check;
+	bool headers = res->original && !strcmp(res->original, "headers");
+
+	fprintf(t->fp, "\n  The returned original%s, checked as the receiver would (client %s%s%s):\n",
+	        headers ? " (headers only)" : "", v->ip ? v->ip : "unknown",
+	        v->helo ? ", " : "", v->helo ? v->helo : "");
+	for (size_t i = 0; i < v->n_explanation; i++)
+		fprintf(t->fp, "  - %s\n", v->explanation[i]);
+	for (size_t i = 0; headers && i < v->dkim.n_sigs; i++)
+		if (v->dkim.sigs[i].headers_intact)
+			fprintf(t->fp, "  - (the body did not come back: the signature of %s verifies "
+			        "over its headers; its body hash cannot be checked here)\n",
+			        v->dkim.sigs[i].domain ? v->dkim.sigs[i].domain : "?");
+	fprintf(t->fp, "\n  %s\n", v->authentication_results);
+}
+
+/* What DNS says of the sender's domain when nothing came back. */
+static void domain_check_text(mc_text *t, const mc_bounce_domain_check *d)
+{
+	fprintf(t->fp, "\n  The original did not come back; what DNS says of %s (%s):\n",
+	        d->domain, !strcmp(d->domain_from, "reply") ? "named in the reply"
+	        : "where the bounce went");
+	for (size_t i = 0; i < d->n_explanation; i++)
+		fprintf(t->fp, "  - %s\n", d->explanation[i]);
+	fprintf(t->fp, "  Not checked without the message:\n");
+	for (size_t i = 0; i < d->n_not_checked; i++)
+		fprintf(t->fp, "  - %s\n", d->not_checked[i]);
+}
+
+void mc_bounce_text(mc_text *t, const void *result)
+{
+	const mc_bounce_result *res = result;
+
+	bounce_verdict(t, res);
 	if (t->opts->quiet)
 		return;
 	for (size_t i = 0; i < res->n_rcpts; i++) {
@@ -173,33 +212,9 @@ void mc_bounce_text(mc_text *t, const void *result)
 		if (r->cause)
 			fprintf(t->fp, "      %s\n", r->cause);
 	}
-	if (res->check) {
-		const mc_verify_result *v = res->check;
-		bool headers = res->original && !strcmp(res->original, "headers");
-
-		fprintf(t->fp, "\n  The returned original%s, checked as the receiver would (client %s%s%s):\n",
-		        headers ? " (headers only)" : "", v->ip ? v->ip : "unknown",
-		        v->helo ? ", " : "", v->helo ? v->helo : "");
-		for (size_t i = 0; i < v->n_explanation; i++)
-			fprintf(t->fp, "  - %s\n", v->explanation[i]);
-		for (size_t i = 0; headers && i < v->dkim.n_sigs; i++)
-			if (v->dkim.sigs[i].headers_intact)
-				fprintf(t->fp, "  - (the body did not come back: the signature of %s verifies "
-				        "over its headers; its body hash cannot be checked here)\n",
-				        v->dkim.sigs[i].domain ? v->dkim.sigs[i].domain : "?");
-		fprintf(t->fp, "\n  %s\n", v->authentication_results);
-	}
-	if (res->domain_check) {
-		const mc_bounce_domain_check *d = res->domain_check;
-
-		fprintf(t->fp, "\n  The original did not come back; what DNS says of %s (%s):\n",
-		        d->domain, !strcmp(d->domain_from, "reply") ? "named in the reply"
-		        : "where the bounce went");
-		for (size_t i = 0; i < d->n_explanation; i++)
-			fprintf(t->fp, "  - %s\n", d->explanation[i]);
-		fprintf(t->fp, "  Not checked without the message:\n");
-		for (size_t i = 0; i < d->n_not_checked; i++)
-			fprintf(t->fp, "  - %s\n", d->not_checked[i]);
-	}
+	if (res->check)
+		original_text(t, res);
+	if (res->domain_check)
+		domain_check_text(t, res->domain_check);
 	mc_text_tail(t, &res->findings, &res->dns);
 }
