@@ -575,37 +575,28 @@ static char *body_detail(const mc_dkim_sig *s)
 	                   s->body_hash, s->body_hashed, s->body_hash_computed);
 }
 
-static void sig_findings(mc_dkim_result *res, const mc_dkim_sig *s, const mc_message *msg,
-                         long long now, bool *said_oversign)
+/* A signature that does not verify: its reason, in words, with a fix. */
+static void failed_finding(mc_dkim_result *res, const mc_dkim_sig *s, const char *d,
+                           const char *sel)
 {
-	const char *d = s->domain ? s->domain : "?", *sel = s->selector ? s->selector : "?";
-	bool first_of_key = !key_said(res, s);
+	const struct reason *r = reason_of(s->reason);
+	char *what = mc_asprintf(r->meaning, d, sel);
+	char *more = strcmp(s->reason, "body_hash_mismatch") == 0 ? body_detail(s)
+	           : strcmp(s->reason, "syntax") == 0 && s->detail
+	             ? mc_asprintf(": %s", s->detail) : NULL;
 
-	if (s->key_pkcs1 && first_of_key) {
-		char *name = mc_asprintf("%s._domainkey.%s", sel, d);
+	mc_finding_hint(mc_finding_add(&res->findings, r->code, MC_SEV_ERROR,
+		"signature d=%s s=%s: %s%s", d, sel, what ? what : r->name, more ? more : ""),
+		"%s", r->hint);
+	free(more);
+	free(what);
+}
 
-		dkim_pkcs1_finding(&res->findings, name ? name : d);
-		free(name);
-	}
-
-	if (s->reason && strcmp(s->reason, "expired") == 0) {
-		expired_finding(res, s, now);
-		return;
-	}
-	if (s->reason) {
-		const struct reason *r = reason_of(s->reason);
-		char *what = mc_asprintf(r->meaning, d, sel);
-		char *more = strcmp(s->reason, "body_hash_mismatch") == 0 ? body_detail(s)
-		           : strcmp(s->reason, "syntax") == 0 && s->detail
-		             ? mc_asprintf(": %s", s->detail) : NULL;
-
-		mc_finding_hint(mc_finding_add(&res->findings, r->code, MC_SEV_ERROR,
-			"signature d=%s s=%s: %s%s", d, sel, what ? what : r->name, more ? more : ""),
-			"%s", r->hint);
-		free(more);
-		free(what);
-		return;
-	}
+/* A signature that verifies, and what still weakens it: a short key, l=,
+ * a testing key. */
+static void passed_findings(mc_dkim_result *res, const mc_dkim_sig *s, const char *d,
+                            const char *sel, bool first_of_key)
+{
 	mc_finding_add(&res->findings, "dkim.pass", MC_SEV_INFO,
 		"signature d=%s s=%s (%s, %d-bit key) verifies: the %zu signed header fields and "
 		"%lld bytes of body are as %s signed them", d, sel,
@@ -631,8 +622,30 @@ static void sig_findings(mc_dkim_result *res, const mc_dkim_sig *s, const mc_mes
 		mc_finding_add(&res->findings, "dkim.testing_key", MC_SEV_INFO,
 			"the key of d=%s s=%s says t=y (testing): receivers may treat the signature "
 			"as absent", d, sel);
+}
+
+static void sig_findings(mc_dkim_result *res, const mc_dkim_sig *s, const mc_message *msg,
+                         long long now, bool *said_oversign)
+{
+	const char *d = s->domain ? s->domain : "?", *sel = s->selector ? s->selector : "?";
+	bool first_of_key = !key_said(res, s);
 	size_t from_signed = 0;
 
+	if (s->key_pkcs1 && first_of_key) {
+		char *name = mc_asprintf("%s._domainkey.%s", sel, d);
+
+		dkim_pkcs1_finding(&res->findings, name ? name : d);
+		free(name);
+	}
+	if (s->reason && strcmp(s->reason, "expired") == 0) {
+		expired_finding(res, s, now);
+		return;
+	}
+	if (s->reason) {
+		failed_finding(res, s, d, sel);
+		return;
+	}
+	passed_findings(res, s, d, sel, first_of_key);
 	for (size_t i = 0; i < s->n_signed_headers; i++)
 		from_signed += strcmp(s->signed_headers[i], "from") == 0;
 	if (!*said_oversign && from_signed <= mc_message_count(msg, "From")) {
