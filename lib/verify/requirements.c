@@ -250,73 +250,90 @@ static mc_req_status judge_one_click(const mc_verify_result *res, const mc_messa
 	                                        covering->selector : "?"));
 }
 
+/* Forward-confirmed reverse DNS of the sending server (iprev). */
+static void judge_fcrdns(const mc_verify_result *res, mc_requirement *it)
+{
+	const mc_iprev *p = &res->iprev;
+
+	if (!res->ip || p->verdict == MC_VERDICT_NONE)
+		set(it, MC_REQ_NOT_CHECKABLE, mc_strdup("the sending server's address is not known "
+		                                        "(no Received header; give --ip)"));
+	else if (p->verdict == MC_VERDICT_PASS)
+		set(it, MC_REQ_PASS, mc_asprintf("%s -> %s -> %s", res->ip, p->confirmed, res->ip));
+	else if (p->verdict == MC_VERDICT_TEMPERROR)
+		set(it, MC_REQ_NOT_CHECKABLE, mc_asprintf("the reverse DNS of %s could not be "
+		                                          "looked up (DNS failure)", res->ip));
+	else
+		set(it, MC_REQ_FAIL, p->n_names
+		    ? mc_asprintf("%s has the PTR name %s, which does not resolve back to it",
+		                  res->ip, p->names[0])
+		    : mc_asprintf("%s has no PTR name: ask the owner of the address (the hosting "
+		                  "provider) to set one that resolves back to it", res->ip));
+}
+
+/* A DMARC record published for the From domain. */
+static void judge_dmarc_record(const mc_verify_result *res, mc_requirement *it)
+{
+	const mc_dmarc_result *d = &res->dmarc_policy;
+
+	if (!res->dmarc_ran)
+		set(it, MC_REQ_FAIL, mc_strdup("no single From domain to look up"));
+	else if (d->verdict == MC_VERDICT_PASS)
+		set(it, MC_REQ_PASS, mc_asprintf("_dmarc.%s: p=%s",
+		                                 d->record.domain ? d->record.domain : d->domain,
+		                                 mc_dmarc_policy_name(d->policy)));
+	else if (d->verdict == MC_VERDICT_TEMPERROR)
+		set(it, MC_REQ_NOT_CHECKABLE, mc_asprintf("the DMARC record of %s could not be "
+		                                          "looked up (DNS failure)", d->domain));
+	else
+		set(it, MC_REQ_FAIL, d->verdict == MC_VERDICT_NONE
+		    ? mc_asprintf("%s has no DMARC record: publish \"v=DMARC1; p=none; "
+		                  "rua=mailto:...\" at _dmarc.%s", d->domain, d->domain)
+		    : mc_asprintf("the DMARC record of %s is not valid (%s)", d->domain,
+		                  d->record.text ? d->record.text : "?"));
+}
+
+/* DMARC passes: an aligned SPF or DKIM pass. */
+static void judge_dmarc_aligned(const mc_verify_result *res, mc_requirement *it)
+{
+	if (!res->dmarc_ran)
+		set(it, MC_REQ_FAIL, mc_strdup("no single From domain: DMARC cannot pass"));
+	else if (res->dmarc.result == MC_VERDICT_PASS)
+		set(it, MC_REQ_PASS, mc_asprintf("DMARC pass for %s", res->from_domain));
+	else if (res->dmarc.result == MC_VERDICT_TEMPERROR)
+		set(it, MC_REQ_NOT_CHECKABLE, mc_strdup("DNS failure"));
+	else
+		set(it, MC_REQ_FAIL, mc_asprintf("DMARC %s for %s: %s", mc_verdict_name(
+		                     res->dmarc.result), res->from_domain ? res->from_domain : "?",
+		                     res->cause ? res->cause : "no aligned SPF or DKIM pass"));
+}
+
 static void judge(const mc_verify_result *res, const mc_message *msg, mc_requirement *it)
 {
 	const char *id = it->rule->id;
 	bool spf = res->spf_ran && res->spf.verdict == MC_VERDICT_PASS;
 	bool dkim = passing_sig(res) != NULL;
 
-	if (!strcmp(id, "spf_or_dkim")) {
+	if (!strcmp(id, "spf_or_dkim"))
 		set(it, spf || dkim ? MC_REQ_PASS : MC_REQ_FAIL, auth_words(res));
-	} else if (!strcmp(id, "spf_and_dkim")) {
+	else if (!strcmp(id, "spf_and_dkim"))
 		set(it, spf && dkim ? MC_REQ_PASS : MC_REQ_FAIL, auth_words(res));
-	} else if (!strcmp(id, "fcrdns")) {
-		const mc_iprev *p = &res->iprev;
-
-		if (!res->ip || p->verdict == MC_VERDICT_NONE)
-			set(it, MC_REQ_NOT_CHECKABLE, mc_strdup("the sending server's address is not known "
-			                                        "(no Received header; give --ip)"));
-		else if (p->verdict == MC_VERDICT_PASS)
-			set(it, MC_REQ_PASS, mc_asprintf("%s -> %s -> %s", res->ip, p->confirmed, res->ip));
-		else if (p->verdict == MC_VERDICT_TEMPERROR)
-			set(it, MC_REQ_NOT_CHECKABLE, mc_asprintf("the reverse DNS of %s could not be "
-			                                          "looked up (DNS failure)", res->ip));
-		else
-			set(it, MC_REQ_FAIL, p->n_names
-			    ? mc_asprintf("%s has the PTR name %s, which does not resolve back to it",
-			                  res->ip, p->names[0])
-			    : mc_asprintf("%s has no PTR name: ask the owner of the address (the hosting "
-			                  "provider) to set one that resolves back to it", res->ip));
-	} else if (!strcmp(id, "tls")) {
+	else if (!strcmp(id, "fcrdns"))
+		judge_fcrdns(res, it);
+	else if (!strcmp(id, "tls"))
 		judge_tls(res, it);
-	} else if (!strcmp(id, "rfc5322")) {
+	else if (!strcmp(id, "rfc5322"))
 		judge_rfc5322(msg, it);
-	} else if (!strcmp(id, "spam_rate")) {
+	else if (!strcmp(id, "spam_rate"))
 		set(it, MC_REQ_NOT_CHECKABLE, mc_strdup("a rate over all mail sent, known to the "
 		                                        "provider only: see Google Postmaster Tools "
 		                                        "and Yahoo Sender Hub"));
-	} else if (!strcmp(id, "dmarc_record")) {
-		const mc_dmarc_result *d = &res->dmarc_policy;
-
-		if (!res->dmarc_ran)
-			set(it, MC_REQ_FAIL, mc_strdup("no single From domain to look up"));
-		else if (d->verdict == MC_VERDICT_PASS)
-			set(it, MC_REQ_PASS, mc_asprintf("_dmarc.%s: p=%s",
-			                                 d->record.domain ? d->record.domain : d->domain,
-			                                 mc_dmarc_policy_name(d->policy)));
-		else if (d->verdict == MC_VERDICT_TEMPERROR)
-			set(it, MC_REQ_NOT_CHECKABLE, mc_asprintf("the DMARC record of %s could not be "
-			                                          "looked up (DNS failure)", d->domain));
-		else
-			set(it, MC_REQ_FAIL, d->verdict == MC_VERDICT_NONE
-			    ? mc_asprintf("%s has no DMARC record: publish \"v=DMARC1; p=none; "
-			                  "rua=mailto:...\" at _dmarc.%s", d->domain, d->domain)
-			    : mc_asprintf("the DMARC record of %s is not valid (%s)", d->domain,
-			                  d->record.text ? d->record.text : "?"));
-	} else if (!strcmp(id, "dmarc_aligned")) {
-		if (!res->dmarc_ran)
-			set(it, MC_REQ_FAIL, mc_strdup("no single From domain: DMARC cannot pass"));
-		else if (res->dmarc.result == MC_VERDICT_PASS)
-			set(it, MC_REQ_PASS, mc_asprintf("DMARC pass for %s", res->from_domain));
-		else if (res->dmarc.result == MC_VERDICT_TEMPERROR)
-			set(it, MC_REQ_NOT_CHECKABLE, mc_strdup("DNS failure"));
-		else
-			set(it, MC_REQ_FAIL, mc_asprintf("DMARC %s for %s: %s", mc_verdict_name(
-			                     res->dmarc.result), res->from_domain ? res->from_domain : "?",
-			                     res->cause ? res->cause : "no aligned SPF or DKIM pass"));
-	} else if (!strcmp(id, "one_click_unsubscribe")) {
+	else if (!strcmp(id, "dmarc_record"))
+		judge_dmarc_record(res, it);
+	else if (!strcmp(id, "dmarc_aligned"))
+		judge_dmarc_aligned(res, it);
+	else if (!strcmp(id, "one_click_unsubscribe"))
 		judge_one_click(res, msg, it);
-	}
 }
 
 void verify_requirements(const mc_message *msg, unsigned providers, mc_verify_result *out)
