@@ -256,20 +256,15 @@ static void dkim_row(mc_domain_result *res)
 
 /* ---- MTA-STS, TLS-RPT, BIMI ---- */
 
-static mc_status mta_sts(mc_resolver *r, mc_domain_result *res, const mc_domain_opts *o,
-                         const mc_dns_answer *txt, const mc_dns_answer *a4,
-                         const mc_dns_answer *a6)
+/* The one v=STSv1 record at _mta-sts, read; false when there is none
+ * usable (the row and findings said). */
+static bool sts_record(mc_domain_result *res, const mc_dns_answer *txt)
 {
 	const mc_dns_rr *rec;
 	mc_mta_sts *m = &res->mta_sts;
 	size_t pos = 0;
 	const char *why;
 
-	if (mc_dns_status_is_temporary(txt->status)) {
-		domain_row(res, MC_PART_MTA_STS, MC_PART_TEMPERROR, "the lookup of _mta-sts.%s failed",
-		    res->domain);
-		return MC_OK;
-	}
 	m->n_records = txt_records(txt, domain_is_sts, &rec);
 	if (m->n_records == 0) {
 		domain_row(res, MC_PART_MTA_STS, MC_PART_NOT_PUBLISHED, "no _mta-sts record: senders "
@@ -280,7 +275,7 @@ static mc_status mta_sts(mc_resolver *r, mc_domain_result *res, const mc_domain_
 			"publish a policy at https://mta-sts.%s/.well-known/mta-sts.txt (mode: testing "
 			"first) and a TXT record _mta-sts.%s \"v=STSv1; id=<a new id for each "
 			"change>\"", res->domain, res->domain);
-		return MC_OK;
+		return false;
 	}
 	if (m->n_records > 1) {
 		domain_row(res, MC_PART_MTA_STS, MC_PART_ERROR, "%zu v=STSv1 records: senders use none",
@@ -289,7 +284,7 @@ static mc_status mta_sts(mc_resolver *r, mc_domain_result *res, const mc_domain_
 			"has %zu records beginning v=STSv1; RFC 8461 3.1 makes senders ignore them "
 			"all, as if no policy were published", res->domain, m->n_records),
 			"keep exactly one v=STSv1 record at _mta-sts.%s", res->domain);
-		return MC_OK;
+		return false;
 	}
 	m->record = mc_strndup(rec->data, rec->data_len);
 	if ((why = domain_sts_parse(rec->data, rec->data_len, &m->id, &pos))) {
@@ -298,8 +293,24 @@ static mc_status mta_sts(mc_resolver *r, mc_domain_result *res, const mc_domain_
 			"is malformed at position %zu: %s (record: %s)", res->domain, pos + 1, why,
 			m->record ? m->record : ""),
 			"publish: v=STSv1; id=20260101T000000 (id: 1 to 32 letters and digits)");
+		return false;
+	}
+	return true;
+}
+
+static mc_status mta_sts(mc_resolver *r, mc_domain_result *res, const mc_domain_opts *o,
+                         const mc_dns_answer *txt, const mc_dns_answer *a4,
+                         const mc_dns_answer *a6)
+{
+	mc_mta_sts *m = &res->mta_sts;
+
+	if (mc_dns_status_is_temporary(txt->status)) {
+		domain_row(res, MC_PART_MTA_STS, MC_PART_TEMPERROR, "the lookup of _mta-sts.%s failed",
+		    res->domain);
 		return MC_OK;
 	}
+	if (!sts_record(res, txt))
+		return MC_OK;
 	m->host_resolves = (a4->status == MC_DNS_OK && a4->n_rrs) ||
 	                   (a6->status == MC_DNS_OK && a6->n_rrs);
 	if (!m->host_resolves && (mc_dns_status_is_temporary(a4->status) ||
