@@ -41,6 +41,11 @@ const char *mc_tags_parse(const char *s, size_t len, mc_tags *out, size_t *pos)
 		while (i < len && s[i] != ';')
 			i++;
 		v_end = i;
+		if (memchr(s + v_start, '\0', v_end - v_start)) {
+			*pos = v_start + (size_t)((const char *)memchr(s + v_start, '\0',
+			                                              v_end - v_start) - (s + v_start));
+			return "a NUL byte in a tag value";
+		}
 		while (v_start < v_end && is_wsp(s[v_start]))
 			v_start++;
 		while (v_end > v_start && is_wsp(s[v_end - 1]))

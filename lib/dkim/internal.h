@@ -78,16 +78,19 @@ mc_status dkim_od_new(dkim_od **out, mc_resolver *r);
 void dkim_od_headers(dkim_od *o, const mc_message *msg);
 void dkim_od_body(dkim_od *o, const char *p, size_t n);
 size_t dkim_od_finish(dkim_od *o, dkim_od_sig **out);
-/* libopendkim's verdict on the same signature as one of ours (its tags, as
- * far as each side read them: d=, s=, bh=, a= and b= -- b64 with its folding
- * whitespace removed), not the same place in a list: its order need not be
- * ours, and it may drop a signature we keep or keep one we refuse. Where b=
- * is known on both sides it must be the same. Each is used once (used[]: n
- * flags); NULL when it saw no such signature. */
+/* A signature as we read it: its tags d=, s=, bh=, a= and b= (b64, its
+ * folding whitespace removed), NULL where we could not read one. */
 typedef struct dkim_od_key {
 	const char *d, *s, *bh, *a, *b64;
 } dkim_od_key;
-dkim_od_sig *dkim_od_match(dkim_od_sig *od, size_t n, bool *used, const dkim_od_key *k);
+/* Pair each of our m signatures (keys[i]) with libopendkim's verdict on
+ * the same one, out[i] (NULL: it saw no such signature). Both list a
+ * message's signatures in header order: when it has as many as we do and
+ * each pair agrees wherever both read a tag, they pair by place -- copies
+ * of one signature (a fuzzer's favourite) stay apart. Else by content: the
+ * same d= and s=, and every other tag both read the same; each once. */
+void dkim_od_pair(dkim_od_sig *od, size_t n, const dkim_od_key *keys, size_t m,
+                  dkim_od_sig **out);
 void dkim_od_sigs_free(dkim_od_sig *sigs, size_t n);
 /* What the message holds that the two read differently. */
 typedef struct dkim_od_facts {

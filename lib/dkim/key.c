@@ -3,6 +3,7 @@
  * validated, the key itself parsed (RSA with OpenSSL, ed25519 32 bytes per
  * RFC 8463), and RFC 8301's rules (RSA of at least 1024 bits, sha256).
  */
+#include <ctype.h>
 #include <openssl/asn1.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
@@ -30,6 +31,20 @@ static mc_finding *problem(mc_dkim_key *k, const char *code, const char *fmt, ..
 	return f;
 }
 
+/* RFC 6376 2.4 base64string (its FWS removed): the base64 alphabet, then
+ * at most two '=' at the very end -- nothing after the padding. */
+static bool base64string(const char *in, size_t n)
+{
+	size_t pad = 0;
+
+	while (pad < n && pad < 2 && in[n - 1 - pad] == '=')
+		pad++;
+	for (size_t i = 0; i < n - pad; i++)
+		if (!isalnum((unsigned char)in[i]) && in[i] != '+' && in[i] != '/')
+			return false;
+	return n % 4 == 0;
+}
+
 long dkim_decode64(const char *in, unsigned char **out)
 {
 	size_t n = strlen(in);
@@ -37,7 +52,7 @@ long dkim_decode64(const char *in, unsigned char **out)
 	int len;
 
 	*out = NULL;
-	if (!buf || n % 4) {
+	if (!buf || !base64string(in, n)) {
 		free(buf);
 		return -1;
 	}

@@ -187,19 +187,35 @@ static bool agree(const char *a, const char *b, bool nocase)
 	return !a || !b || (nocase ? strcasecmp(a, b) : strcmp(a, b)) == 0;
 }
 
-dkim_od_sig *dkim_od_match(dkim_od_sig *od, size_t n, bool *used, const dkim_od_key *k)
+/* The same signature as far as both sides read its tags. */
+static bool same_sig(const dkim_od_sig *o, const dkim_od_key *k, bool need_ds)
 {
-	for (size_t i = 0; i < n; i++) {
-		const dkim_od_sig *o = &od[i];
+	if (need_ds && (!same_str(o->domain, k->d) || !same_str(o->selector, k->s)))
+		return false;
+	return agree(o->domain, k->d, true) && agree(o->selector, k->s, false) &&
+	       agree(o->body_hash, k->bh, false) && agree(o->algorithm, k->a, true) &&
+	       agree(o->sig, k->b64, false);
+}
 
-		if (!used[i] && same_str(o->domain, k->d) && same_str(o->selector, k->s) &&
-		    agree(o->body_hash, k->bh, false) && agree(o->algorithm, k->a, true) &&
-		    agree(o->sig, k->b64, false)) {
-			used[i] = true;
-			return &od[i];
-		}
-	}
-	return NULL;
+void dkim_od_pair(dkim_od_sig *od, size_t n, const dkim_od_key *keys, size_t m,
+                  dkim_od_sig **out)
+{
+	bool by_place = n == m;
+	bool *used;
+
+	for (size_t i = 0; by_place && i < m; i++)
+		by_place = same_sig(&od[i], &keys[i], false);
+	for (size_t i = 0; i < m; i++)
+		out[i] = by_place ? &od[i] : NULL;
+	if (by_place || !(used = calloc(n ? n : 1, sizeof(*used))))
+		return;
+	for (size_t i = 0; i < m; i++)
+		for (size_t k = 0; k < n && !out[i]; k++)
+			if (!used[k] && same_sig(&od[k], &keys[i], true)) {
+				used[k] = true;
+				out[i] = &od[k];
+			}
+	free(used);
 }
 
 /* Why libopendkim decides otherwise than mailcheck on a signature: the rule

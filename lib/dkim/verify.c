@@ -720,17 +720,24 @@ static bool nul_in_signed(const mc_message *msg, const mc_dkim_sig *s)
 static void compare_findings(mc_dkim_verifier *v, const mc_message *msg, mc_dkim_result *res)
 {
 	dkim_od_sig *od = NULL;
-	size_t n = v->od ? dkim_od_finish(v->od, &od) : 0;
-	bool *used = n ? calloc(n, sizeof(*used)) : NULL;
+	size_t n = v->od ? dkim_od_finish(v->od, &od) : 0, m = res->n_sigs;
+	dkim_od_key *keys = calloc(m ? m : 1, sizeof(*keys));
+	char **b64 = calloc(m ? m : 1, sizeof(*b64));
+	dkim_od_sig **pair = calloc(m ? m : 1, sizeof(*pair));
 
-	for (size_t i = 0; i < res->n_sigs && used; i++) {
+	for (size_t i = 0; keys && b64 && pair && i < m; i++) {
+		const mc_dkim_sig *s = &res->sigs[i];
+
+		b64[i] = raw_b(&msg->headers[v->sigs.items[i].header]);
+		keys[i] = (dkim_od_key){s->domain, s->selector, s->body_hash, s->algorithm, b64[i]};
+	}
+	if (keys && b64 && pair)
+		dkim_od_pair(od, n, keys, m, pair);
+	for (size_t i = 0; keys && b64 && pair && i < m; i++) {
 		mc_dkim_sig *s = &res->sigs[i];
 		bool ours = s->verdict == MC_VERDICT_PASS;
-		char *b64 = raw_b(&msg->headers[v->sigs.items[i].header]);
-		const dkim_od_key key = {s->domain, s->selector, s->body_hash, s->algorithm, b64};
-		dkim_od_sig *o = dkim_od_match(od, n, used, &key);
+		const dkim_od_sig *o = pair[i];
 
-		free(b64);
 		if (!o) /* libopendkim did not see this signature: no verdict */
 			continue;
 		s->opendkim = o->pass ? "pass" : "fail";
@@ -748,8 +755,12 @@ static void compare_findings(mc_dkim_verifier *v, const mc_message *msg, mc_dkim
 			"receivers differ on this signature: fix what the rule names so that every "
 			"receiver agrees");
 	}
+	for (size_t i = 0; b64 && i < m; i++)
+		free(b64[i]);
+	free(b64);
+	free(keys);
+	free(pair);
 	dkim_od_sigs_free(od, n);
-	free(used);
 }
 
 mc_status mc_dkim_finish(mc_dkim_verifier *v, const mc_message *msg, mc_dkim_result *out)
