@@ -12,64 +12,78 @@ static int is_wsp(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* One tag-spec read at s[*i] (tag-name "=" tag-value, RFC 6376 3.2): its
+ * name and value bounds, *i past it. NULL, or why it is malformed (*pos
+ * where). */
+static const char *read_spec(const char *s, size_t len, size_t *i, size_t name[2],
+                             size_t value[2], size_t *pos)
+{
+	const char *nul;
+
+	*pos = name[0] = *i;
+	if (!isalpha((unsigned char)s[*i]))
+		return "a tag name must start with a letter";
+	while (*i < len && (isalnum((unsigned char)s[*i]) || s[*i] == '_'))
+		(*i)++;
+	name[1] = *i;
+	while (*i < len && is_wsp(s[*i]))
+		(*i)++;
+	if (*i == len || s[*i] != '=')
+		return "expected '=' after the tag name";
+	value[0] = ++(*i);
+	while (*i < len && s[*i] != ';')
+		(*i)++;
+	value[1] = *i;
+	if ((nul = memchr(s + value[0], '\0', value[1] - value[0]))) {
+		*pos = (size_t)(nul - s);
+		return "a NUL byte in a tag value";
+	}
+	while (value[0] < value[1] && is_wsp(s[value[0]]))
+		value[0]++;
+	while (value[1] > value[0] && is_wsp(s[value[1] - 1]))
+		value[1]--;
+	return name[1] - name[0] >= sizeof(((mc_tag *)0)->name) ? "tag name too long" : NULL;
+}
+
+/* Is the name s[n0, n1) among the tags read? */
+static bool seen(const mc_tags *out, const char *s, size_t n0, size_t n1)
+{
+	for (size_t k = 0; k < out->n; k++)
+		if (strlen(out->t[k].name) == n1 - n0 && memcmp(out->t[k].name, s + n0, n1 - n0) == 0)
+			return true;
+	return false;
+}
+
 const char *mc_tags_parse(const char *s, size_t len, mc_tags *out, size_t *pos)
 {
-	size_t i = 0, dup_pos = 0;
-	const char *dup = NULL;
+	size_t i = 0, dup_pos = 0, name[2], value[2];
+	const char *dup = NULL, *why;
 
 	out->n = 0;
 	while (i < len) {
-		size_t name_start, name_end, v_start, v_end;
-		bool again = false;
-
 		while (i < len && is_wsp(s[i]))
 			i++;
 		if (i == len)
 			break;
-		*pos = name_start = i;
-		if (!isalpha((unsigned char)s[i]))
-			return "a tag name must start with a letter";
-		while (i < len && (isalnum((unsigned char)s[i]) || s[i] == '_'))
-			i++;
-		name_end = i;
-		while (i < len && is_wsp(s[i]))
-			i++;
-		if (i == len || s[i] != '=')
-			return "expected '=' after the tag name";
-		i++;
-		v_start = i;
-		while (i < len && s[i] != ';')
-			i++;
-		v_end = i;
-		if (memchr(s + v_start, '\0', v_end - v_start)) {
-			*pos = v_start + (size_t)((const char *)memchr(s + v_start, '\0',
-			                                              v_end - v_start) - (s + v_start));
-			return "a NUL byte in a tag value";
-		}
-		while (v_start < v_end && is_wsp(s[v_start]))
-			v_start++;
-		while (v_end > v_start && is_wsp(s[v_end - 1]))
-			v_end--;
-		if (name_end - name_start >= sizeof(out->t[0].name))
-			return "tag name too long";
-		for (size_t k = 0; k < out->n && !again; k++)
-			again = strlen(out->t[k].name) == name_end - name_start &&
-			        memcmp(out->t[k].name, s + name_start, name_end - name_start) == 0;
-		/* RFC 6376 3.2: a duplicate makes the list invalid; the rest is still
-		 * read (the first value kept) so that a caller can say whose it is */
-		if (again && !dup) {
-			dup = "duplicate tag";
-			dup_pos = name_start;
-		}
-		if (!again && out->n == MC_MAX_TAGS)
+		if ((why = read_spec(s, len, &i, name, value, pos)))
+			return why;
+		if (seen(out, s, name[0], name[1])) {
+			/* RFC 6376 3.2: a duplicate makes the list invalid; the rest is
+			 * still read (the first value kept) so that a caller can say
+			 * whose it is */
+			if (!dup) {
+				dup = "duplicate tag";
+				dup_pos = name[0];
+			}
+		} else if (out->n == MC_MAX_TAGS) {
 			return "too many tags";
-		if (!again) {
+		} else {
 			mc_tag *t = &out->t[out->n++];
 
-			memcpy(t->name, s + name_start, name_end - name_start);
-			t->name[name_end - name_start] = '\0';
-			t->value = s + v_start;
-			t->len = v_end - v_start;
+			memcpy(t->name, s + name[0], name[1] - name[0]);
+			t->name[name[1] - name[0]] = '\0';
+			t->value = s + value[0];
+			t->len = value[1] - value[0];
 		}
 		if (i < len)
 			i++; /* the ';' */
