@@ -717,6 +717,20 @@ static bool nul_in_signed(const mc_message *msg, const mc_dkim_sig *s)
 	return false;
 }
 
+/* libopendkim decides otherwise on signature s: the rule that says why. */
+static void disagree_finding(mc_dkim_result *res, const mc_dkim_sig *s, const dkim_od_sig *o,
+                             const dkim_od_facts *facts)
+{
+	mc_finding_hint(mc_finding_add(&res->findings, "dkim.receivers_disagree",
+		MC_SEV_WARNING, "signature d=%s s=%s: mailcheck says %s, libopendkim (as "
+		"OpenDKIM-based receivers verify) says %s%s%s -- %s",
+		s->domain ? s->domain : "?", s->selector ? s->selector : "?",
+		s->verdict == MC_VERDICT_PASS ? "pass" : s->reason, o->pass ? "pass" : "fail",
+		o->error ? ": " : "", o->error ? o->error : "", dkim_od_disagreement(s, o, facts)),
+		"receivers differ on this signature: fix what the rule names so that every "
+		"receiver agrees");
+}
+
 static void compare_findings(mc_dkim_verifier *v, const mc_message *msg, mc_dkim_result *res)
 {
 	dkim_od_sig *od = NULL;
@@ -742,18 +756,9 @@ static void compare_findings(mc_dkim_verifier *v, const mc_message *msg, mc_dkim
 			continue;
 		s->opendkim = o->pass ? "pass" : "fail";
 		s->opendkim_error = mc_strdup(o->error);
-		if (ours == o->pass)
-			continue;
-		const dkim_od_facts facts = {.lone_cr = v->lone_cr, .nul = nul_in_signed(msg, s)};
-
-		mc_finding_hint(mc_finding_add(&res->findings, "dkim.receivers_disagree",
-			MC_SEV_WARNING, "signature d=%s s=%s: mailcheck says %s, libopendkim (as "
-			"OpenDKIM-based receivers verify) says %s%s%s -- %s",
-			s->domain ? s->domain : "?", s->selector ? s->selector : "?",
-			ours ? "pass" : s->reason, o->pass ? "pass" : "fail",
-			o->error ? ": " : "", o->error ? o->error : "", dkim_od_disagreement(s, o, &facts)),
-			"receivers differ on this signature: fix what the rule names so that every "
-			"receiver agrees");
+		if (ours != o->pass)
+			disagree_finding(res, s, o, &(const dkim_od_facts){.lone_cr = v->lone_cr,
+			                                                   .nul = nul_in_signed(msg, s)});
 	}
 	for (size_t i = 0; b64 && i < m; i++)
 		free(b64[i]);
