@@ -418,6 +418,56 @@ void mc_json_write(mc_buf *b, const json_t *j)
 	}
 }
 
+/* One record of an answer: {"name", "type", "ttl", "data"}. */
+static void rr_text(mc_buf *b, const mc_dns_rr *rr, bool first)
+{
+	mc_buf_add(b, first ? "{\"name\":" : ",{\"name\":", first ? 8 : 9);
+	text_str(b, rr->owner);
+	add_str(b, ",\"type\":\"");
+	add_str(b, mc_dns_type_name(rr->type));
+	add_str(b, "\",\"ttl\":");
+	add_uint(b, rr->ttl);
+	add_str(b, ",\"data\":");
+	if (rr->type == MC_RR_MX) {
+		char *text = mc_rr_data_text(rr);
+
+		text_str(b, text);
+		free(text);
+	} else {
+		text_bytes(b, rr->data, rr->data_len);
+	}
+	mc_buf_add(b, "}", 1);
+}
+
+/* Milliseconds with three decimals. */
+static void ms_text(mc_buf *b, double ms)
+{
+	unsigned long us = (unsigned long)((ms > 0 ? ms : 0) * 1000 + 0.5);
+	char frac[5] = {'.', (char)('0' + us / 100 % 10), (char)('0' + us / 10 % 10),
+	                (char)('0' + us % 10), 0};
+
+	add_uint(b, us / 1000);
+	add_str(b, frac);
+}
+
+/* The error and DNSSEC state of an answer, when it has them. */
+static void answer_state_text(mc_buf *b, const mc_dns_answer *a)
+{
+	if (a->error) {
+		mc_buf_add(b, ",\"error\":", 9);
+		text_str(b, a->error);
+	}
+	if (a->dnssec != MC_DNSSEC_UNCHECKED) { /* only what was validated */
+		add_str(b, ",\"dnssec\":\"");
+		add_str(b, mc_dnssec_state_name(a->dnssec));
+		add_str(b, "\"");
+		if (a->dnssec_reason) {
+			add_str(b, ",\"dnssec_reason\":");
+			text_str(b, a->dnssec_reason);
+		}
+	}
+}
+
 char *mc_json_dns_text(const mc_dns_log *log)
 {
 	mc_buf b = {0};
@@ -435,51 +485,14 @@ char *mc_json_dns_text(const mc_dns_log *log)
 		add_str(&b, "\",\"rcode\":");
 		text_str(&b, mc_dns_rcode_name(a->rcode));
 		mc_buf_add(&b, ",\"answers\":[", 12);
-		for (size_t k = 0; k < a->n_rrs; k++) {
-			const mc_dns_rr *rr = &a->rrs[k];
-
-			mc_buf_add(&b, k ? ",{\"name\":" : "{\"name\":", k ? 9 : 8);
-			text_str(&b, rr->owner);
-			add_str(&b, ",\"type\":\"");
-			add_str(&b, mc_dns_type_name(rr->type));
-			add_str(&b, "\",\"ttl\":");
-			add_uint(&b, rr->ttl);
-			add_str(&b, ",\"data\":");
-			if (rr->type == MC_RR_MX) {
-				char *text = mc_rr_data_text(rr);
-
-				text_str(&b, text);
-				free(text);
-			} else {
-				text_bytes(&b, rr->data, rr->data_len);
-			}
-			mc_buf_add(&b, "}", 1);
-		}
+		for (size_t k = 0; k < a->n_rrs; k++)
+			rr_text(&b, &a->rrs[k], k == 0);
 		add_str(&b, a->ad ? "],\"ad\":true" : "],\"ad\":false");
 		add_str(&b, log->entries[i].cached ? ",\"cached\":true,\"time_ms\":0.0"
 		                                   : ",\"cached\":false,\"time_ms\":");
-		if (!log->entries[i].cached) { /* milliseconds with three decimals */
-			double ms = a->ms > 0 ? a->ms : 0;
-			unsigned long us = (unsigned long)(ms * 1000 + 0.5);
-			char frac[5] = {'.', (char)('0' + us / 100 % 10), (char)('0' + us / 10 % 10),
-			                (char)('0' + us % 10), 0};
-
-			add_uint(&b, us / 1000);
-			add_str(&b, frac);
-		}
-		if (a->error) {
-			mc_buf_add(&b, ",\"error\":", 9);
-			text_str(&b, a->error);
-		}
-		if (a->dnssec != MC_DNSSEC_UNCHECKED) { /* only what was validated */
-			add_str(&b, ",\"dnssec\":\"");
-			add_str(&b, mc_dnssec_state_name(a->dnssec));
-			add_str(&b, "\"");
-			if (a->dnssec_reason) {
-				add_str(&b, ",\"dnssec_reason\":");
-				text_str(&b, a->dnssec_reason);
-			}
-		}
+		if (!log->entries[i].cached)
+			ms_text(&b, a->ms);
+		answer_state_text(&b, a);
 		mc_buf_add(&b, "}", 1);
 	}
 	mc_buf_add(&b, "]", 1);
