@@ -161,13 +161,69 @@ static bool square_viewbox(const char *vb)
 	return v[2] > 0 && v[2] == v[3];
 }
 
+/* An attribute of the root that must have one value (baseProfile, version). */
+static void must_be(const xmlNode *root, const char *name, const char *want, mc_bimi_logo *l)
+{
+	xmlChar *attr = xmlGetProp(root, (const xmlChar *)name);
+
+	if (!attr || xmlStrcmp(attr, (const xmlChar *)want))
+		problem(l, "%s is \"%s\", not \"%s\"", name, attr ? (const char *)attr : "(none)", want);
+	xmlFree(attr);
+}
+
+/* The viewBox: present and square. */
+static void check_viewbox(const xmlNode *root, mc_bimi_logo *l)
+{
+	xmlChar *attr = xmlGetProp(root, (const xmlChar *)"viewBox");
+
+	l->square = attr && square_viewbox((const char *)attr);
+	if (!attr)
+		problem(l, "no viewBox");
+	else if (!l->square)
+		problem(l, "the viewBox \"%.40s\" is not square", (const char *)attr);
+	xmlFree(attr);
+}
+
+/* The <title> under <svg>: the brand name. */
+static void find_title(const xmlNode *root, mc_bimi_logo *l)
+{
+	for (const xmlNode *c = root->children; c && !l->title; c = c->next)
+		if (named(c, "title")) {
+			xmlChar *t = xmlNodeGetContent(c);
+
+			if (t && *t)
+				l->title = mc_strdup((const char *)t);
+			xmlFree(t);
+		}
+	if (!l->title)
+		problem(l, "no <title> (the brand name) under <svg>");
+}
+
+/* The SVG Tiny PS rules of the root element and what lies under it. */
+static void check_root(const xmlDoc *doc, const xmlNode *root, size_t len, mc_bimi_logo *l)
+{
+	size_t count = 0;
+
+	if (!root->ns || xmlStrcmp(root->ns->href, (const xmlChar *)"http://www.w3.org/2000/svg"))
+		problem(l, "the <svg> element is not in the SVG namespace (xmlns=\"http://www.w3.org/2000/svg\")");
+	if (doc->intSubset || doc->extSubset)
+		problem(l, "a DOCTYPE (entity or DTD declarations are not allowed)");
+	must_be(root, "baseProfile", "tiny-ps", l);
+	must_be(root, "version", "1.2", l);
+	if (xmlHasProp(root, (const xmlChar *)"x") || xmlHasProp(root, (const xmlChar *)"y"))
+		problem(l, "x= or y= on the <svg> element");
+	check_viewbox(root, l);
+	find_title(root, l);
+	check_node(root->children, l, &count);
+	if (len > SVG_SIZE_ADVISED)
+		problem(l, "%zu bytes: logos over 32 KiB are refused by some mailbox providers", len);
+}
+
 const char *domain_svg_check(const unsigned char *svg, size_t len, mc_bimi_logo *l)
 {
 	xmlParserCtxtPtr ctx = xmlNewParserCtxt();
 	xmlDocPtr doc;
-	const xmlNode *root, *c;
-	xmlChar *attr;
-	size_t count = 0;
+	const xmlNode *root;
 	const char *why = NULL;
 
 	if (!ctx)
@@ -188,43 +244,9 @@ const char *domain_svg_check(const unsigned char *svg, size_t len, mc_bimi_logo 
 		l->error = mc_asprintf("the root element is <%s>, not <svg>",
 		                       root ? (const char *)root->name : "nothing");
 		why = l->error;
-		goto out;
+	} else {
+		check_root(doc, root, len, l);
 	}
-	if (!root->ns || xmlStrcmp(root->ns->href, (const xmlChar *)"http://www.w3.org/2000/svg"))
-		problem(l, "the <svg> element is not in the SVG namespace (xmlns=\"http://www.w3.org/2000/svg\")");
-	if (doc->intSubset || doc->extSubset)
-		problem(l, "a DOCTYPE (entity or DTD declarations are not allowed)");
-	attr = xmlGetProp(root, (const xmlChar *)"baseProfile");
-	if (!attr || xmlStrcmp(attr, (const xmlChar *)"tiny-ps"))
-		problem(l, "baseProfile is \"%s\", not \"tiny-ps\"", attr ? (const char *)attr : "(none)");
-	xmlFree(attr);
-	attr = xmlGetProp(root, (const xmlChar *)"version");
-	if (!attr || xmlStrcmp(attr, (const xmlChar *)"1.2"))
-		problem(l, "version is \"%s\", not \"1.2\"", attr ? (const char *)attr : "(none)");
-	xmlFree(attr);
-	if (xmlHasProp(root, (const xmlChar *)"x") || xmlHasProp(root, (const xmlChar *)"y"))
-		problem(l, "x= or y= on the <svg> element");
-	attr = xmlGetProp(root, (const xmlChar *)"viewBox");
-	l->square = attr && square_viewbox((const char *)attr);
-	if (!attr)
-		problem(l, "no viewBox");
-	else if (!l->square)
-		problem(l, "the viewBox \"%.40s\" is not square", (const char *)attr);
-	xmlFree(attr);
-	for (c = root->children; c && !l->title; c = c->next)
-		if (named(c, "title")) {
-			xmlChar *t = xmlNodeGetContent(c);
-
-			if (t && *t)
-				l->title = mc_strdup((const char *)t);
-			xmlFree(t);
-		}
-	if (!l->title)
-		problem(l, "no <title> (the brand name) under <svg>");
-	check_node(root->children, l, &count);
-	if (len > SVG_SIZE_ADVISED)
-		problem(l, "%zu bytes: logos over 32 KiB are refused by some mailbox providers", len);
-out:
 	xmlFreeDoc(doc);
 	xmlFreeParserCtxt(ctx);
 	return why;
