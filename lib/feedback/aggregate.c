@@ -154,6 +154,43 @@ static size_t until_feedback_end(struct reader *rd, char *buf, size_t n)
  * a byte that breaks UTF-8 (real reports carry Latin-1 names) becomes '?'
  * rather than ending the report, as parsedmarc reads them too. A sequence
  * cut at the end of a read waits for the next. */
+/* The length of the UTF-8 sequence that starts with c; 0 when no valid
+ * sequence does. */
+static size_t utf8_length(unsigned char c)
+{
+	return c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
+	     : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+}
+
+/* Bytes that are not UTF-8 in buf[0, n) turned to '?'; a sequence cut at
+ * the end (more is to come: !last) kept for the next read. The bytes that
+ * remain. */
+static size_t sanitize(struct reader *rd, char *buf, size_t n, bool last)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t need = utf8_length((unsigned char)buf[i]), k;
+
+		if (!need) {
+			buf[i++] = '?';
+			continue;
+		}
+		if (i + need > n && !last) { /* cut: the rest comes next time */
+			rd->n_carry = n - i;
+			memcpy(rd->carry, buf + i, rd->n_carry);
+			return i;
+		}
+		for (k = 1; k < need && i + k < n && ((unsigned char)buf[i + k] & 0xc0) == 0x80; k++)
+			;
+		if (k < need)
+			buf[i++] = '?';
+		else
+			i += need;
+	}
+	return n;
+}
+
 static int io_read(void *ctx, char *buf, int len)
 {
 	struct reader *rd = ctx;
@@ -167,7 +204,6 @@ static int io_read(void *ctx, char *buf, int len)
 	rd->n_carry = 0;
 	for (;;) {
 		long got = fb_read(rd->in, buf + n, (size_t)len - n);
-		size_t i = 0;
 
 		if (got < 0) {
 			rd->io_error = true;
@@ -176,29 +212,7 @@ static int io_read(void *ctx, char *buf, int len)
 		n += (size_t)got;
 		if (!rd->sanitize)
 			return (int)n;
-		while (i < n) {
-			unsigned char c = (unsigned char)buf[i];
-			size_t need = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
-			            : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-			size_t k;
-
-			if (!need) {
-				buf[i++] = '?';
-				continue;
-			}
-			if (i + need > n && got > 0) { /* cut: the rest comes next time */
-				rd->n_carry = n - i;
-				memcpy(rd->carry, buf + i, rd->n_carry);
-				n = i;
-				break;
-			}
-			for (k = 1; k < need && i + k < n && ((unsigned char)buf[i + k] & 0xc0) == 0x80; k++)
-				;
-			if (k < need)
-				buf[i++] = '?';
-			else
-				i += need;
-		}
+		n = sanitize(rd, buf, n, got == 0);
 		if (rd->wrapped && n)
 			n = until_feedback_end(rd, buf, n);
 		/* no field of a report is megabytes long: a text node (or comment)
