@@ -430,6 +430,58 @@ static void walk(GMimeObject *obj, struct walk *w)
 
 /* A failure report: its fields, and verify on what it returned with the
  * client and envelope sender it names. */
+/* "<addr>" to "addr"; the null sender "<>" to NULL. */
+static char *bare_address(char *a)
+{
+	char *lt = a ? strchr(a, '<') : NULL, *gt = lt ? strchr(lt, '>') : NULL;
+
+	if (lt && gt) {
+		memmove(a, lt + 1, (size_t)(gt - lt - 1));
+		a[gt - lt - 1] = '\0';
+	}
+	if (a && !*a) {
+		free(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* The returned message verified as the reporter's receiver would have,
+ * from the report's Source-IP and Original-Mail-From. */
+static mc_status check_returned(mc_feedback *f, mc_fb_failure *x, const GByteArray *returned,
+                                const char *what)
+{
+	mc_verify_request req = {.ip = x->source_ip, .mail_from = x->original_mail_from,
+	                         .now = fb_opts(f)->now, .authserv_id = fb_opts(f)->authserv_id};
+	mc_verifier *v = NULL;
+	mc_msg_reader *rd = NULL;
+	mc_message msg = {0};
+	mc_status st;
+	char rev[80];
+
+	if (req.ip && !mc_ip_reverse_name(req.ip, rev, sizeof(rev)))
+		req.ip = NULL; /* not an address: the trace's client instead */
+	if (!(x->check = calloc(1, sizeof(*x->check))))
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	if ((st = mc_verifier_new(&v, fb_resolver(f), &req)) == MC_OK &&
+	    (st = mc_msg_reader_new(&rd, NULL, mc_verify_headers, mc_verify_body, v)) == MC_OK &&
+	    (st = mc_msg_push(rd, (const char *)returned->data, returned->len)) == MC_OK &&
+	    (st = mc_msg_finish(rd, &msg)) == MC_OK)
+		st = mc_verify_finish(v, &msg, x->check);
+	mc_message_clear(&msg);
+	mc_msg_reader_free(rd);
+	mc_verifier_free(v);
+	if (st != MC_OK) {
+		mc_verify_result_clear(x->check);
+		free(x->check);
+		x->check = NULL;
+		if (st == MC_ENOMEM)
+			return st;
+		fb_unreadable(f, what, "the message the failure report returns cannot be read");
+	}
+	return MC_OK;
+}
+
 static mc_status failure(mc_feedback *f, GMimeMessage *m, struct walk *w)
 {
 	mc_fb_failure *x = fb_new_failure(f);
@@ -445,55 +497,15 @@ static mc_status failure(mc_feedback *f, GMimeMessage *m, struct walk *w)
 	x->auth_failure = field(arf, len, "Auth-Failure");
 	x->reported_domain = field(arf, len, "Reported-Domain");
 	x->source_ip = field(arf, len, "Source-IP");
-	x->original_mail_from = field(arf, len, "Original-Mail-From");
+	x->original_mail_from = bare_address(field(arf, len, "Original-Mail-From"));
 	x->arrival_date = field(arf, len, "Arrival-Date");
 	x->authentication_results = field(arf, len, "Authentication-Results");
 	x->dkim_domain = field(arf, len, "DKIM-Domain");
 	x->dkim_selector = field(arf, len, "DKIM-Selector");
-	if (x->original_mail_from) { /* <addr> */
-		char *a = x->original_mail_from, *lt = strchr(a, '<'), *gt = lt ? strchr(lt, '>') : NULL;
-
-		if (lt && gt) {
-			memmove(a, lt + 1, (size_t)(gt - lt - 1));
-			a[gt - lt - 1] = '\0';
-		}
-		if (!*a) { /* <>: the null sender */
-			free(a);
-			x->original_mail_from = NULL;
-		}
-	}
 	if (!w->returned || !fb_resolver(f))
 		return MC_OK;
 	x->returned = w->returned_kind;
-	mc_verify_request req = {.ip = x->source_ip, .mail_from = x->original_mail_from,
-	                         .now = fb_opts(f)->now, .authserv_id = fb_opts(f)->authserv_id};
-	mc_verifier *v = NULL;
-	mc_msg_reader *rd = NULL;
-	mc_message msg = {0};
-	mc_status st;
-	char rev[80];
-
-	if (req.ip && !mc_ip_reverse_name(req.ip, rev, sizeof(rev)))
-		req.ip = NULL; /* not an address: the trace's client instead */
-	if (!(x->check = calloc(1, sizeof(*x->check))))
-		return mc_error_set(MC_ENOMEM, "out of memory");
-	if ((st = mc_verifier_new(&v, fb_resolver(f), &req)) == MC_OK &&
-	    (st = mc_msg_reader_new(&rd, NULL, mc_verify_headers, mc_verify_body, v)) == MC_OK &&
-	    (st = mc_msg_push(rd, (const char *)w->returned->data, w->returned->len)) == MC_OK &&
-	    (st = mc_msg_finish(rd, &msg)) == MC_OK)
-		st = mc_verify_finish(v, &msg, x->check);
-	mc_message_clear(&msg);
-	mc_msg_reader_free(rd);
-	mc_verifier_free(v);
-	if (st != MC_OK) {
-		mc_verify_result_clear(x->check);
-		free(x->check);
-		x->check = NULL;
-		if (st == MC_ENOMEM)
-			return st;
-		fb_unreadable(f, w->what, "the message the failure report returns cannot be read");
-	}
-	return MC_OK;
+	return check_returned(f, x, w->returned, w->what);
 }
 
 mc_status mc_feedback_add_bytes(mc_feedback *f, const char *data, size_t len, const char *what)
