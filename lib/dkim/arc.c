@@ -244,69 +244,85 @@ static void findings(const mc_arc_result *out, mc_findings *f)
 	free(sets);
 }
 
-mc_status arc_evaluate(mc_resolver *r, const mc_message *msg, const dkim_sigset *ams,
-                       const dkim_sigset *seals, mc_arc_result *out, mc_findings *f)
+/* RFC 8617 5.2 steps 2 and 3: the seals' cv= -- fail nowhere (the newest
+ * would say so), none at instance 1, pass after it. false: the chain fails. */
+static bool cv_chain(const dkim_sigset *seals, int n, mc_arc_result *out)
 {
-	size_t aar[ARC_MAX + 1] = {0};
-	int n = 0;
-	const char *why;
-
-	memset(out, 0, sizeof(*out));
-	out->verdict = MC_VERDICT_NONE;
-	if (!structure(msg, ams, seals, aar, &n, out) || n == 0) {
-		findings(out, f);
-		return MC_OK;
-	}
-	fill_sets(msg, aar, ams, seals, n, out);
-	/* 5.2 step 2: the newest seal already says the chain failed */
 	if (of_instance(seals, n)->t.cv && !strcasecmp(of_instance(seals, n)->t.cv, "fail")) {
 		fail(out, "cv_fail", n, "the newest seal (instance %d) records cv=fail: the chain "
 		     "was already broken when it was sealed", n);
-		goto done;
+		return false;
 	}
-	/* 5.2 step 3: cv=none at instance 1 and cv=pass after it */
 	for (int i = 1; i <= n; i++) {
 		const char *cv = of_instance(seals, i)->t.cv;
 
 		if (!cv || strcasecmp(cv, i == 1 ? "none" : "pass")) {
 			fail(out, "structure", i, "the seal of instance %d says cv=%s where %s is "
 			     "required", i, cv ? cv : "(nothing)", i == 1 ? "none" : "pass");
-			goto done;
+			return false;
 		}
 	}
-	/* 5.2 step 4: the newest AMS */
+	return true;
+}
+
+/* Steps 4 and 5: the message signatures newest first -- the newest must
+ * verify; the oldest that still does is oldest-pass. false: the chain fails. */
+static bool ams_chain(mc_resolver *r, const mc_message *msg, const dkim_sigset *ams, int n,
+                      mc_arc_result *out)
+{
 	for (int i = n; i >= 1; i--) {
 		mc_arc_set *set = &out->sets[i - 1];
+		const char *why = check_ams(r, msg, of_instance(ams, i));
 
-		why = check_ams(r, msg, of_instance(ams, i));
 		set->ams = why ? MC_VERDICT_FAIL : MC_VERDICT_PASS;
 		set->ams_reason = why;
 		if (why && i == n) {
 			fail(out, "ams_fails", n, "the newest message signature (instance %d, d=%s) "
 			     "does not verify: %s", n, set->ams_domain ? set->ams_domain : "?", why);
-			goto done;
+			return false;
 		}
-		/* step 5: oldest-pass */
 		if (why) {
 			out->oldest_pass = i + 1;
 			break;
 		}
 	}
-	/* step 6: every seal, newest first */
+	return true;
+}
+
+/* Step 6: every seal, newest first. false: the chain fails. */
+static bool seal_chain(mc_resolver *r, const mc_message *msg, const size_t *aar,
+                       const dkim_sigset *ams, const dkim_sigset *seals, int n,
+                       mc_arc_result *out)
+{
 	for (int i = n; i >= 1; i--) {
 		mc_arc_set *set = &out->sets[i - 1];
+		const char *why = check_seal(r, msg, aar, ams, seals, i);
 
-		why = check_seal(r, msg, aar, ams, seals, i);
 		set->seal = why ? MC_VERDICT_FAIL : MC_VERDICT_PASS;
 		set->seal_reason = why;
 		if (why) {
 			fail(out, "seal_fails", i, "the seal of instance %d (d=%s) does not verify: %s",
 			     i, set->seal_domain ? set->seal_domain : "?", why);
-			goto done;
+			return false;
 		}
 	}
-	out->verdict = MC_VERDICT_PASS;
-done:
+	return true;
+}
+
+mc_status arc_evaluate(mc_resolver *r, const mc_message *msg, const dkim_sigset *ams,
+                       const dkim_sigset *seals, mc_arc_result *out, mc_findings *f)
+{
+	size_t aar[ARC_MAX + 1] = {0};
+	int n = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->verdict = MC_VERDICT_NONE;
+	if (structure(msg, ams, seals, aar, &n, out) && n > 0) {
+		fill_sets(msg, aar, ams, seals, n, out);
+		if (cv_chain(seals, n, out) && ams_chain(r, msg, ams, n, out) &&
+		    seal_chain(r, msg, aar, ams, seals, n, out))
+			out->verdict = MC_VERDICT_PASS;
+	}
 	findings(out, f);
 	return MC_OK;
 }
