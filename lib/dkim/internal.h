@@ -102,5 +102,18 @@ typedef struct dkim_od_facts {
 const char *dkim_od_disagreement(const mc_dkim_sig *s, const dkim_od_sig *od,
                                  const dkim_od_facts *facts);
 void dkim_od_free(dkim_od *o);
+/* libopendkim's verdicts on the message's signatures (sigs: ours, as
+ * read) given to each of ours, and a dkim.receivers_disagree finding where
+ * it decides otherwise (lone_cr: the body holds a CR that ends no line). */
+void dkim_od_findings(dkim_od *o, bool lone_cr, const dkim_sigset *sigs, const mc_message *msg,
+                      mc_dkim_result *res);
+
+/* ---- what is said of each signature (findings.c) ---- */
+/* The verdict a reason gives (syntax, body_hash_mismatch, ...). */
+mc_verdict dkim_reason_verdict(const char *name);
+/* The findings of signature s, one of res's (those before it are said);
+ * now: the clock x= is judged by; said_oversign: From over-signing said. */
+void dkim_sig_findings(mc_dkim_result *res, const mc_dkim_sig *s, const mc_message *msg,
+                       long long now, bool *said_oversign);
 
 #endif

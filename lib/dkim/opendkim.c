@@ -258,3 +258,85 @@ const char *dkim_od_disagreement(const mc_dkim_sig *s, const dkim_od_sig *od,
 		return "RFC 6376 3.5: a required tag is missing or malformed; libopendkim is lenient";
 	return "not one of the documented differences (please report it)";
 }
+
+/* A signature header's b= as written, without its folding whitespace
+ * (as far as its tag list reads); NULL when it has none. */
+static char *raw_b(const mc_header *h)
+{
+	mc_tags tags;
+	size_t pos = 0, k = 0;
+	char *b;
+
+	mc_tags_parse(h->value, h->value_len, &tags, &pos); /* the tags before an error count */
+	if (!(b = mc_tag_value(&tags, "b")))
+		return NULL;
+	for (size_t i = 0; b[i]; i++)
+		if (!strchr(" \t\r\n", b[i]))
+			b[k++] = b[i];
+	b[k] = '\0';
+	return b;
+}
+
+/* Does a header field the signature signs hold a NUL byte? libopendkim
+ * reads a field as a C string, up to its first NUL. */
+static bool nul_in_signed(const mc_message *msg, const mc_dkim_sig *s)
+{
+	for (size_t h = 0; h < msg->n_headers; h++)
+		for (size_t k = 0; k < s->n_signed_headers; k++)
+			if (!strcasecmp(msg->headers[h].name, s->signed_headers[k]) &&
+			    memchr(msg->headers[h].raw, '\0', msg->headers[h].raw_len))
+				return true;
+	return false;
+}
+
+/* libopendkim decides otherwise on signature s: the rule that says why. */
+static void disagree_finding(mc_dkim_result *res, const mc_dkim_sig *s, const dkim_od_sig *o,
+                             const dkim_od_facts *facts)
+{
+	mc_finding_hint(mc_finding_add(&res->findings, "dkim.receivers_disagree",
+		MC_SEV_WARNING, "signature d=%s s=%s: mailcheck says %s, libopendkim (as "
+		"OpenDKIM-based receivers verify) says %s%s%s -- %s",
+		s->domain ? s->domain : "?", s->selector ? s->selector : "?",
+		s->verdict == MC_VERDICT_PASS ? "pass" : s->reason, o->pass ? "pass" : "fail",
+		o->error ? ": " : "", o->error ? o->error : "", dkim_od_disagreement(s, o, facts)),
+		"receivers differ on this signature: fix what the rule names so that every "
+		"receiver agrees");
+}
+
+void dkim_od_findings(dkim_od *o, bool lone_cr, const dkim_sigset *sigs, const mc_message *msg,
+                      mc_dkim_result *res)
+{
+	dkim_od_sig *od = NULL;
+	size_t n = o ? dkim_od_finish(o, &od) : 0, m = res->n_sigs;
+	dkim_od_key *keys = calloc(m ? m : 1, sizeof(*keys));
+	char **b64 = calloc(m ? m : 1, sizeof(*b64));
+	dkim_od_sig **pair = calloc(m ? m : 1, sizeof(*pair));
+
+	for (size_t i = 0; keys && b64 && pair && i < m; i++) {
+		const mc_dkim_sig *s = &res->sigs[i];
+
+		b64[i] = raw_b(&msg->headers[sigs->items[i].header]);
+		keys[i] = (dkim_od_key){s->domain, s->selector, s->body_hash, s->algorithm, b64[i]};
+	}
+	if (keys && b64 && pair)
+		dkim_od_pair(od, n, keys, m, pair);
+	for (size_t i = 0; keys && b64 && pair && i < m; i++) {
+		mc_dkim_sig *s = &res->sigs[i];
+		bool ours = s->verdict == MC_VERDICT_PASS;
+		const dkim_od_sig *o = pair[i];
+
+		if (!o) /* libopendkim did not see this signature: no verdict */
+			continue;
+		s->opendkim = o->pass ? "pass" : "fail";
+		s->opendkim_error = mc_strdup(o->error);
+		if (ours != o->pass)
+			disagree_finding(res, s, o, &(const dkim_od_facts){.lone_cr = lone_cr,
+			                                                   .nul = nul_in_signed(msg, s)});
+	}
+	for (size_t i = 0; b64 && i < m; i++)
+		free(b64[i]);
+	free(b64);
+	free(keys);
+	free(pair);
+	dkim_od_sigs_free(od, n);
+}

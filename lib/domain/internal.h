@@ -74,4 +74,17 @@ void domain_bimi_clear(mc_bimi *b);
 void domain_requirements(mc_domain_result *res, unsigned providers);
 mc_status domain_smtp(mc_domain_result *res, const mc_net_opts *o);
 
+/* ---- the records' rows (record_rows.c) ---- */
+/* The TXT records of an answer that `is` accepts; *first: the first. */
+size_t domain_txt_records(const mc_dns_answer *a, bool (*is)(const char *, size_t),
+                          const mc_dns_rr **first);
+/* MTA-STS: the _mta-sts record (txt), its policy host (a4, a6), the
+ * policy fetched when online. */
+mc_status domain_mta_sts(mc_resolver *r, mc_domain_result *res, const mc_domain_opts *o,
+                        const mc_dns_answer *txt, const mc_dns_answer *a4,
+                        const mc_dns_answer *a6);
+void domain_tlsrpt(mc_domain_result *res, const mc_dns_answer *txt);
+/* The BIMI record found at default._bimi.WHERE (txt) and its row. */
+void domain_bimi_row(mc_domain_result *res, const mc_dns_answer *txt, const char *where);
+
 #endif
