@@ -82,13 +82,16 @@ size_t dkim_od_finish(dkim_od *o, dkim_od_sig **out);
  * folding whitespace removed), NULL where we could not read one. */
 typedef struct dkim_od_key {
 	const char *d, *s, *bh, *a, *b64;
+	bool malformed;          /* its tag list is malformed: what we read of it is a guess */
 } dkim_od_key;
 /* Pair each of our m signatures (keys[i]) with libopendkim's verdict on
  * the same one, out[i] (NULL: it saw no such signature). Both list a
  * message's signatures in header order: when it has as many as we do and
  * each pair agrees wherever both read a tag, they pair by place -- copies
- * of one signature (a fuzzer's favourite) stay apart. Else by content: the
- * same d= and s=, and every other tag both read the same; each once. */
+ * of one signature (a fuzzer's favourite) stay apart; a malformed one
+ * (libopendkim keeps the last of duplicate tags, we the first) pairs with
+ * whatever stands in its place. Else by content: the same d= and s=, and
+ * every other tag both read the same; each once, the well-formed first. */
 void dkim_od_pair(dkim_od_sig *od, size_t n, const dkim_od_key *keys, size_t m,
                   dkim_od_sig **out);
 void dkim_od_sigs_free(dkim_od_sig *sigs, size_t n);
@@ -96,6 +99,7 @@ void dkim_od_sigs_free(dkim_od_sig *sigs, size_t n);
 typedef struct dkim_od_facts {
 	bool lone_cr;            /* the body holds a CR that ends no line */
 	bool nul;                /* a signed header field holds a NUL byte */
+	bool ff_vt;              /* a signed header field holds a form feed or vertical tab */
 } dkim_od_facts;
 /* Why libopendkim decides otherwise than mailcheck on signature s: the
  * rule one of them applies, or "not one of the documented differences". */

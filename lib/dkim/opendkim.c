@@ -204,17 +204,18 @@ void dkim_od_pair(dkim_od_sig *od, size_t n, const dkim_od_key *keys, size_t m,
 	bool *used;
 
 	for (size_t i = 0; by_place && i < m; i++)
-		by_place = same_sig(&od[i], &keys[i], false);
+		by_place = keys[i].malformed || same_sig(&od[i], &keys[i], false);
 	for (size_t i = 0; i < m; i++)
 		out[i] = by_place ? &od[i] : NULL;
 	if (by_place || !(used = calloc(n ? n : 1, sizeof(*used))))
 		return;
-	for (size_t i = 0; i < m; i++)
-		for (size_t k = 0; k < n && !out[i]; k++)
-			if (!used[k] && same_sig(&od[k], &keys[i], true)) {
-				used[k] = true;
-				out[i] = &od[k];
-			}
+	for (int pass = 0; pass < 2; pass++) /* the well-formed first */
+		for (size_t i = 0; i < m; i++)
+			for (size_t k = 0; k < n && !out[i] && keys[i].malformed == (pass == 1); k++)
+				if (!used[k] && same_sig(&od[k], &keys[i], true)) {
+					used[k] = true;
+					out[i] = &od[k];
+				}
 	free(used);
 }
 
@@ -226,6 +227,11 @@ const char *dkim_od_disagreement(const mc_dkim_sig *s, const dkim_od_sig *od,
 	if (facts->nul && od->pass && s->reason && !strcmp(s->reason, "signature_mismatch"))
 		return "RFC 6376 3.4: a signed header field is hashed as it is, a NUL byte "
 		       "included; libopendkim reads the field only up to its first NUL";
+	if (facts->ff_vt && od->pass && s->reason && !strcmp(s->reason, "signature_mismatch") &&
+	    s->canonicalization && !strncasecmp(s->canonicalization, "relaxed", 7))
+		return "RFC 6376 3.4.2: relaxed canonicalization folds only spaces and tabs (WSP); "
+		       "libopendkim also takes a form feed or vertical tab in a signed header field "
+		       "for whitespace";
 	if (facts->lone_cr && ((s->reason && !strcmp(s->reason, "body_hash_mismatch") && od->pass) ||
 	                (!s->reason && !od->pass && od->error && strstr(od->error, "body hash"))))
 		return "RFC 6376 3.4.4: a CR that ends no line is body text and is hashed (as "
@@ -277,14 +283,15 @@ static char *raw_b(const mc_header *h)
 	return b;
 }
 
-/* Does a header field the signature signs hold a NUL byte? libopendkim
- * reads a field as a C string, up to its first NUL. */
-static bool nul_in_signed(const mc_message *msg, const mc_dkim_sig *s)
+/* Does a header field the signature signs hold byte c? libopendkim reads
+ * a field as a C string, up to its first NUL, and its relaxed
+ * canonicalization takes a form feed or vertical tab for whitespace. */
+static bool in_signed(const mc_message *msg, const mc_dkim_sig *s, char c)
 {
 	for (size_t h = 0; h < msg->n_headers; h++)
 		for (size_t k = 0; k < s->n_signed_headers; k++)
 			if (!strcasecmp(msg->headers[h].name, s->signed_headers[k]) &&
-			    memchr(msg->headers[h].raw, '\0', msg->headers[h].raw_len))
+			    memchr(msg->headers[h].raw, c, msg->headers[h].raw_len))
 				return true;
 	return false;
 }
@@ -316,7 +323,8 @@ void dkim_od_findings(dkim_od *o, bool lone_cr, const dkim_sigset *sigs, const m
 		const mc_dkim_sig *s = &res->sigs[i];
 
 		b64[i] = raw_b(&msg->headers[sigs->items[i].header]);
-		keys[i] = (dkim_od_key){s->domain, s->selector, s->body_hash, s->algorithm, b64[i]};
+		keys[i] = (dkim_od_key){s->domain, s->selector, s->body_hash, s->algorithm, b64[i],
+		                        s->reason && !strcmp(s->reason, "syntax")};
 	}
 	if (keys && b64 && pair)
 		dkim_od_pair(od, n, keys, m, pair);
@@ -331,7 +339,9 @@ void dkim_od_findings(dkim_od *o, bool lone_cr, const dkim_sigset *sigs, const m
 		s->opendkim_error = mc_strdup(o->error);
 		if (ours != o->pass)
 			disagree_finding(res, s, o, &(const dkim_od_facts){.lone_cr = lone_cr,
-			                                                   .nul = nul_in_signed(msg, s)});
+			                                                   .nul = in_signed(msg, s, '\0'),
+			                                                   .ff_vt = in_signed(msg, s, '\f') ||
+			                                                            in_signed(msg, s, '\v')});
 	}
 	for (size_t i = 0; b64 && i < m; i++)
 		free(b64[i]);
