@@ -352,60 +352,75 @@ static void text_utf8(mc_buf *b, const char *s, size_t len)
 	mc_buf_add(b, "\"", 1);
 }
 
+static void write_object(mc_buf *b, const json_t *j)
+{
+	const char *key;
+	json_t *v;
+	bool first = true;
+
+	mc_buf_add(b, "{", 1);
+	/* jansson 2.14 iterates in insertion order */
+	json_object_foreach((json_t *)j, key, v) {
+		if (!first)
+			mc_buf_add(b, ",", 1);
+		first = false;
+		text_utf8(b, key, strlen(key));
+		mc_buf_add(b, ":", 1);
+		mc_json_write(b, v);
+	}
+	mc_buf_add(b, "}", 1);
+}
+
+static void write_array(mc_buf *b, const json_t *j)
+{
+	mc_buf_add(b, "[", 1);
+	for (size_t i = 0; i < json_array_size(j); i++) {
+		if (i)
+			mc_buf_add(b, ",", 1);
+		mc_json_write(b, json_array_get(j, i));
+	}
+	mc_buf_add(b, "]", 1);
+}
+
+static void write_integer(mc_buf *b, json_int_t v)
+{
+	if (v < 0) {
+		mc_buf_add(b, "-", 1);
+		add_uint(b, 0 - (unsigned long)v);
+	} else {
+		add_uint(b, (unsigned long)v);
+	}
+}
+
+/* As jansson writes a real: %.17g, ".0" when it reads as an integer. */
+static void write_real(mc_buf *b, double v)
+{
+	char d[40];
+	int n = snprintf(d, sizeof(d), "%.17g", v);
+
+	mc_buf_add(b, d, (size_t)n);
+	if (!strpbrk(d, ".eEni"))
+		mc_buf_add(b, ".0", 2);
+}
+
 void mc_json_write(mc_buf *b, const json_t *j)
 {
 	switch (json_typeof(j)) {
-	case JSON_OBJECT: {
-		const char *key;
-		json_t *v;
-		bool first = true;
-
-		mc_buf_add(b, "{", 1);
-		/* jansson 2.14 iterates in insertion order */
-		json_object_foreach((json_t *)j, key, v) {
-			if (!first)
-				mc_buf_add(b, ",", 1);
-			first = false;
-			text_utf8(b, key, strlen(key));
-			mc_buf_add(b, ":", 1);
-			mc_json_write(b, v);
-		}
-		mc_buf_add(b, "}", 1);
+	case JSON_OBJECT:
+		write_object(b, j);
 		break;
-	}
 	case JSON_ARRAY:
-		mc_buf_add(b, "[", 1);
-		for (size_t i = 0; i < json_array_size(j); i++) {
-			if (i)
-				mc_buf_add(b, ",", 1);
-			mc_json_write(b, json_array_get(j, i));
-		}
-		mc_buf_add(b, "]", 1);
+		write_array(b, j);
 		break;
 	case JSON_STRING:
 		text_utf8(b, json_string_value(j), json_string_length(j));
 		break;
-	case JSON_INTEGER: {
-		json_int_t v = json_integer_value(j);
-
-		if (v < 0) {
-			mc_buf_add(b, "-", 1);
-			add_uint(b, 0 - (unsigned long)v);
-		} else {
-			add_uint(b, (unsigned long)v);
-		}
+	case JSON_INTEGER:
+		write_integer(b, json_integer_value(j));
 		break;
-	}
-	case JSON_REAL: {
-		/* as jansson writes a real: %.17g, ".0" when it reads as an integer */
-		char d[40];
-		int n = snprintf(d, sizeof(d), "%.17g", json_real_value(j));
-
-		mc_buf_add(b, d, (size_t)n);
-		if (!strpbrk(d, ".eEni"))
-			mc_buf_add(b, ".0", 2);
+	case JSON_REAL:
+		write_real(b, json_real_value(j));
 		break;
-	}
 	case JSON_TRUE:
 		mc_buf_add(b, "true", 4);
 		break;
