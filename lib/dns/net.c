@@ -80,15 +80,19 @@ static void pool_init(struct pool *p)
 			p->fd[k][slot] = -1;
 }
 
-static void pool_close(void *arg)
+static void pool_close(struct pool *p)
 {
-	struct pool *p = arg;
-
 	for (int k = 0; k < 2; k++)
 		for (int slot = 0; slot < POOL; slot++)
 			if (p->fd[k][slot] >= 0)
 				close(p->fd[k][slot]);
-	free(p);
+}
+
+/* A thread's pool, at the thread's end. */
+static void pool_free(void *arg)
+{
+	pool_close(arg);
+	free(arg);
 }
 
 static pthread_key_t pool_key;
@@ -97,7 +101,7 @@ static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
 
 static void pool_key_make(void)
 {
-	pool_key_made = pthread_key_create(&pool_key, pool_close) == 0;
+	pool_key_made = pthread_key_create(&pool_key, pool_free) == 0;
 }
 
 /* This thread's pool (closed when the thread ends), or NULL: then a batch
@@ -698,6 +702,26 @@ static bool pick_id(struct flight *fl, size_t i)
 	}
 }
 
+/* Flight i of a window: its answer, its query built, its socket slot and a
+ * fresh id; a name no query can be built for is answered at once. */
+static mc_status prepare(const struct net *net, struct flight *fl, size_t i, mc_dns_answer *a,
+                         int slots)
+{
+	fl[i].a = a;
+	fl[i].start = mc_now_ms();
+	fl[i].tcp.fd = -1;
+	fl[i].slot = (int)(i % (size_t)slots);
+	if (build_query(&fl[i], net->dnssec) < 0) {
+		a->status = MC_DNS_ERROR;
+		a->error = mc_asprintf("cannot build a query for '%s'", a->name);
+		fl[i].done = true;
+		return MC_OK;
+	}
+	if (!pick_id(fl, i))
+		return mc_error_set(MC_EIO, "no random numbers for DNS query ids");
+	return MC_OK;
+}
+
 static mc_status net_resolve(void *state, mc_dns_answer **answers, size_t n)
 {
 	const struct net *net = state;
@@ -727,22 +751,8 @@ static mc_status net_resolve(void *state, mc_dns_answer **answers, size_t n)
 		pool->n = (int)((count + PER_SOCKET - 1) / PER_SOCKET);
 		if (pool->n > POOL)
 			pool->n = POOL;
-		for (size_t i = 0; i < count; i++) {
-			fl[i].a = answers[base + i];
-			fl[i].start = mc_now_ms();
-			fl[i].tcp.fd = -1;
-			fl[i].slot = (int)(i % (size_t)pool->n);
-			if (build_query(&fl[i], net->dnssec) < 0) {
-				fl[i].a->status = MC_DNS_ERROR;
-				fl[i].a->error = mc_asprintf("cannot build a query for '%s'", fl[i].a->name);
-				fl[i].done = true;
-				continue;
-			}
-			if (!pick_id(fl, i)) {
-				st = mc_error_set(MC_EIO, "no random numbers for DNS query ids");
-				break;
-			}
-		}
+		for (size_t i = 0; st == MC_OK && i < count; i++)
+			st = prepare(net, fl, i, answers[base + i], pool->n);
 		if (st != MC_OK)
 			break;
 		st = fly(net, pool, fl, count, &sends);
@@ -751,10 +761,7 @@ static mc_status net_resolve(void *state, mc_dns_answer **answers, size_t n)
 				finish(&fl[i]);
 	}
 	if (pool == &local)
-		for (int k = 0; k < 2; k++)
-			for (int slot = 0; slot < POOL; slot++)
-				if (local.fd[k][slot] >= 0)
-					close(local.fd[k][slot]);
+		pool_close(&local);
 out:
 	free(fl);
 	free(sends.fd);
