@@ -159,6 +159,60 @@ static bool nsec_no_wildcard(const ldns_rr_list *nsec, const ldns_rdf *name,
 /* The signed proof in a NODATA/NXDOMAIN answer that `name` has no record of
  * `type`: OK, or why not. Sets *cut when the proof shows a delegation
  * (NS without DS, or an NSEC3 opt-out span). */
+/* Each NSEC or NSEC3 record of the set signed by the zone's keys: NULL, or
+ * why not. */
+static const char *set_signed(const ldns_rr_list *auth, const ldns_rr_list *set,
+                              const ldns_rr_list *keys)
+{
+	for (size_t i = 0; i < ldns_rr_list_rr_count(set); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(set, i);
+		ldns_rr_list *one = ldns_rr_list_new(), *sig =
+			mc_dnssec_pick(auth, LDNS_RR_TYPE_RRSIG, ldns_rr_get_type(rr), ldns_rr_owner(rr));
+		ldns_status s;
+
+		ldns_rr_list_push_rr(one, ldns_rr_clone(rr));
+		s = mc_dnssec_verify(one, sig, keys, NULL);
+		ldns_rr_list_deep_free(one);
+		ldns_rr_list_deep_free(sig);
+		if (s != LDNS_STATUS_OK)
+			return mc_dnssec_why(s);
+	}
+	return NULL;
+}
+
+/* RFC 4035 5.4 with NSEC: a record of the name without the type (NODATA),
+ * or one covering the name with no wildcard to answer (NXDOMAIN). */
+static const char *nsec_denial(const ldns_rr_list *nsec, const ldns_rdf *name,
+                               ldns_rr_type type, bool nxdomain, bool *cut)
+{
+	const ldns_rr *covering = NULL;
+	const char *problem = NULL;
+	bool matched = false;
+
+	for (size_t i = 0; i < ldns_rr_list_rr_count(nsec); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(nsec, i);
+		const ldns_rdf *bitmap = ldns_nsec_get_bitmap(rr);
+
+		if (ldns_dname_compare(ldns_rr_owner(rr), name) == 0) {
+			matched = true;
+			if (ldns_nsec_bitmap_covers_type(bitmap, type) ||
+			    ldns_nsec_bitmap_covers_type(bitmap, LDNS_RR_TYPE_CNAME))
+				problem = "the NSEC record of the name lists the type asked";
+			*cut = type == LDNS_RR_TYPE_DS &&
+			       ldns_nsec_bitmap_covers_type(bitmap, LDNS_RR_TYPE_NS) &&
+			       !ldns_nsec_bitmap_covers_type(bitmap, LDNS_RR_TYPE_SOA);
+		} else if (ldns_nsec_covers_name(rr, name)) {
+			matched = true; /* no such name (or an empty non-terminal) */
+			covering = rr;
+		}
+	}
+	if (!matched)
+		return "no NSEC record matches or covers the name";
+	if (nxdomain && covering && !nsec_no_wildcard(nsec, name, covering))
+		return "no NSEC record proves that no wildcard could answer";
+	return problem;
+}
+
 const char *mc_dnssec_denial(const ldns_pkt *p, const ldns_rdf *name, ldns_rr_type type,
                              const ldns_rr_list *keys, bool *cut)
 {
@@ -166,61 +220,16 @@ const char *mc_dnssec_denial(const ldns_pkt *p, const ldns_rdf *name, ldns_rr_ty
 	ldns_rr_list *nsec = mc_dnssec_pick(auth, LDNS_RR_TYPE_NSEC, 0, NULL);
 	ldns_rr_list *nsec3 = mc_dnssec_pick(auth, LDNS_RR_TYPE_NSEC3, 0, NULL);
 	ldns_rr_list *set = ldns_rr_list_rr_count(nsec) ? nsec : nsec3;
-	const char *problem = NULL;
-	ldns_status s;
+	bool nxdomain = ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN;
+	const char *problem;
 
 	*cut = false;
-	if (ldns_rr_list_rr_count(set) == 0) {
+	if (ldns_rr_list_rr_count(set) == 0)
 		problem = "the answer carries no NSEC or NSEC3 records (missing proof of "
 		          "non-existence)";
-		goto out;
-	}
-	/* each NSEC/NSEC3 record must be signed by the zone */
-	for (size_t i = 0; i < ldns_rr_list_rr_count(set); i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(set, i);
-		ldns_rr_list *one = ldns_rr_list_new(), *sig =
-			mc_dnssec_pick(auth, LDNS_RR_TYPE_RRSIG, ldns_rr_get_type(rr), ldns_rr_owner(rr));
-
-		ldns_rr_list_push_rr(one, ldns_rr_clone(rr));
-		s = mc_dnssec_verify(one, sig, keys, NULL);
-		ldns_rr_list_deep_free(one);
-		ldns_rr_list_deep_free(sig);
-		if (s != LDNS_STATUS_OK) {
-			problem = mc_dnssec_why(s);
-			goto out;
-		}
-	}
-	if (set == nsec) {
-		const ldns_rr *covering = NULL;
-		bool matched = false;
-
-		for (size_t i = 0; i < ldns_rr_list_rr_count(nsec); i++) {
-			const ldns_rr *rr = ldns_rr_list_rr(nsec, i);
-			const ldns_rdf *bitmap = ldns_nsec_get_bitmap(rr);
-
-			if (ldns_dname_compare(ldns_rr_owner(rr), name) == 0) {
-				matched = true;
-				if (ldns_nsec_bitmap_covers_type(bitmap, type) ||
-				    ldns_nsec_bitmap_covers_type(bitmap, LDNS_RR_TYPE_CNAME))
-					problem = "the NSEC record of the name lists the type asked";
-				*cut = type == LDNS_RR_TYPE_DS &&
-				       ldns_nsec_bitmap_covers_type(bitmap, LDNS_RR_TYPE_NS) &&
-				       !ldns_nsec_bitmap_covers_type(bitmap, LDNS_RR_TYPE_SOA);
-			} else if (ldns_nsec_covers_name(rr, name)) {
-				matched = true; /* no such name (or an empty non-terminal) */
-				covering = rr;
-			}
-		}
-		if (!matched)
-			problem = "no NSEC record matches or covers the name";
-		else if (ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN && covering &&
-		         !nsec_no_wildcard(nsec, name, covering))
-			problem = "no NSEC record proves that no wildcard could answer";
-	} else {
-		problem = nsec3_denial(nsec3, name, type, ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN,
-		                       cut);
-	}
-out:
+	else if (!(problem = set_signed(auth, set, keys)))
+		problem = set == nsec ? nsec_denial(nsec, name, type, nxdomain, cut)
+		                      : nsec3_denial(nsec3, name, type, nxdomain, cut);
 	ldns_rr_list_deep_free(nsec);
 	ldns_rr_list_deep_free(nsec3);
 	return problem;
