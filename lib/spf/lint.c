@@ -281,6 +281,34 @@ static void lint_record(struct walk *w, const struct item *it, const spf_record 
 }
 
 /* The record of a node, from its TXT answer; false when it has none usable. */
+/* The TXT lookup of a node failed for now: the tree below it is unknown. */
+static void lookup_failed(struct walk *w, mc_spf_node *n, const mc_dns_answer *a)
+{
+	const char *why = a->error ? a->error : mc_dns_status_name(a->status);
+
+	w->temp = true;
+	n->problem = mc_asprintf("DNS lookup failed: %s", why);
+	mc_finding_hint(mc_finding_add(&w->res->findings, "spf.temperror", MC_SEV_ERROR,
+		"the DNS lookup %s TXT failed: %s; the tree below it is unknown", n->domain, why),
+		"retry later; if it persists, check the nameservers of %s", n->domain);
+}
+
+/* A node without an SPF record: an include or redirect to it is a permerror. */
+static void no_record(struct walk *w, const struct item *it)
+{
+	mc_spf_node *n = it->node;
+
+	n->problem = mc_strdup("no SPF record");
+	if (!it->up)
+		return;
+	flag_perm(w);
+	mc_finding_hint(mc_finding_add(&w->res->findings, "spf.include_no_record",
+		MC_SEV_ERROR, "'%s' in the record of %s names %s, which has no SPF "
+		"record: receivers return permerror when they get there",
+		n->via, it->up->node->domain, n->domain),
+		"remove it, or fix the name from the provider's documentation");
+}
+
 static bool take_record(struct walk *w, const struct item *it, const mc_dns_answer *a,
                         spf_record *rec)
 {
@@ -289,28 +317,14 @@ static bool take_record(struct walk *w, const struct item *it, const mc_dns_answ
 	size_t count = 0, pos;
 
 	if (mc_dns_status_is_temporary(a->status)) {
-		w->temp = true;
-		n->problem = mc_asprintf("DNS lookup failed: %s", a->error ? a->error
-		                         : mc_dns_status_name(a->status));
-		mc_finding_hint(mc_finding_add(&w->res->findings, "spf.temperror", MC_SEV_ERROR,
-			"the DNS lookup %s TXT failed: %s; the tree below it is unknown",
-			n->domain, a->error ? a->error : mc_dns_status_name(a->status)),
-			"retry later; if it persists, check the nameservers of %s", n->domain);
+		lookup_failed(w, n, a);
 		return false;
 	}
 	for (size_t i = 0; a->status == MC_DNS_OK && i < a->n_rrs; i++)
 		if (a->rrs[i].type == MC_RR_TXT && spf_is_record(a->rrs[i].data, a->rrs[i].data_len))
 			found = count++ ? found : &a->rrs[i];
 	if (count == 0) {
-		n->problem = mc_strdup("no SPF record");
-		if (it->up) {
-			flag_perm(w);
-			mc_finding_hint(mc_finding_add(&w->res->findings, "spf.include_no_record",
-				MC_SEV_ERROR, "'%s' in the record of %s names %s, which has no SPF "
-				"record: receivers return permerror when they get there",
-				n->via, it->up->node->domain, n->domain),
-				"remove it, or fix the name from the provider's documentation");
-		}
+		no_record(w, it);
 		return false;
 	}
 	n->record = mc_strndup(found->data, found->data_len);
