@@ -102,6 +102,45 @@ static const char *get(const struct group *g, const char *name)
 }
 
 /* The lines of the delivery-status text into groups; returns how many. */
+/* A folded line (l bytes at s, leading WSP) joins the field before it with
+ * one space, up to 8 KiB a value. */
+static void unfold_into(struct field *last, const char *s, size_t l)
+{
+	size_t w = 0;
+	char *v;
+
+	while (w < l && (s[w] == ' ' || s[w] == '\t'))
+		w++;
+	v = mc_asprintf("%s %.*s", last->value, (int)(l - w), s + w);
+	if (v && strlen(v) < 8192) {
+		free(last->value);
+		last->value = v;
+	} else {
+		free(v);
+	}
+}
+
+/* A "Name: value" line (l bytes at s) into group g; the field, or NULL
+ * when it is none or there is no room. */
+static struct field *add_field(struct group *g, const char *s, size_t l)
+{
+	const char *colon = memchr(s, ':', l), *v;
+	struct field *f;
+
+	if (!g || !colon || (size_t)(colon - s) >= sizeof(g->f[0].name) ||
+	    g->n >= sizeof(g->f) / sizeof(g->f[0]))
+		return NULL;
+	f = &g->f[g->n];
+	memcpy(f->name, s, (size_t)(colon - s));
+	f->name[colon - s] = '\0';
+	for (v = colon + 1; v < s + l && (*v == ' ' || *v == '\t'); v++)
+		;
+	if (!(f->value = mc_strndup(v, (size_t)(s + l - v))))
+		return NULL;
+	g->n++;
+	return f;
+}
+
 static size_t dsn_groups(const char *s, size_t len, struct group *groups, size_t max)
 {
 	size_t n = 0, i = 0;
@@ -109,54 +148,24 @@ static size_t dsn_groups(const char *s, size_t len, struct group *groups, size_t
 	struct field *last = NULL;
 
 	while (i < len && n <= max) {
-		size_t e = i;
+		size_t e = i, l;
 
 		while (e < len && s[e] != '\n')
 			e++;
-		size_t l = e - i;
-
+		l = e - i;
 		if (l && s[i + l - 1] == '\r')
 			l--;
 		if (l == 0) { /* a blank line ends a group */
 			g = NULL;
 			last = NULL;
 		} else if ((s[i] == ' ' || s[i] == '\t') && last) { /* folded: one space */
-			size_t w = 0;
-
-			while (w < l && (s[i + w] == ' ' || s[i + w] == '\t'))
-				w++;
-			char *v = mc_asprintf("%s %.*s", last->value, (int)(l - w), s + i + w);
-
-			if (v && strlen(v) < 8192) {
-				free(last->value);
-				last->value = v;
-			} else {
-				free(v);
-			}
+			unfold_into(last, s + i, l);
 		} else {
-			const char *colon = memchr(s + i, ':', l);
-
 			if (!g && n < max) {
 				g = &groups[n++];
 				g->n = 0;
 			}
-			if (g && colon && (size_t)(colon - (s + i)) < sizeof(g->f[0].name) &&
-			    g->n < sizeof(g->f) / sizeof(g->f[0])) {
-				last = &g->f[g->n];
-				memcpy(last->name, s + i, (size_t)(colon - (s + i)));
-				last->name[colon - (s + i)] = '\0';
-				const char *v = colon + 1;
-
-				while (v < s + i + l && (*v == ' ' || *v == '\t'))
-					v++;
-				last->value = mc_strndup(v, (size_t)(s + i + l - v));
-				if (last->value)
-					g->n++;
-				else
-					last = NULL;
-			} else {
-				last = NULL;
-			}
+			last = add_field(g, s + i, l);
 		}
 		i = e + 1;
 	}
