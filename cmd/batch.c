@@ -198,6 +198,16 @@ static void *work(void *arg)
 	return NULL;
 }
 
+static void batch_free(cli_batch *b)
+{
+	pthread_mutex_destroy(&b->lock);
+	pthread_cond_destroy(&b->has_work);
+	pthread_cond_destroy(&b->has_room);
+	free(b->inputs);
+	free(b->slots);
+	free(b);
+}
+
 cli_batch *cli_batch_start(const struct cli_batch_ops *ops, size_t jobs, bool in_order,
                            size_t total)
 {
@@ -237,12 +247,7 @@ cli_batch *cli_batch_start(const struct cli_batch_ops *ops, size_t jobs, bool in
 	}
 	if (b->n_threads == 0) {
 		cli_fail("internal", "cannot start a worker thread");
-		pthread_mutex_destroy(&b->lock);
-		pthread_cond_destroy(&b->has_work);
-		pthread_cond_destroy(&b->has_room);
-		free(b->inputs);
-		free(b->slots);
-		free(b);
+		batch_free(b);
 		return NULL;
 	}
 	return b;
@@ -288,11 +293,6 @@ bool cli_batch_finish(cli_batch *b)
 		pthread_join(b->threads[i], NULL);
 	progress(b, true);
 	ok = !b->write_failed && fflush(stdout) == 0;
-	pthread_mutex_destroy(&b->lock);
-	pthread_cond_destroy(&b->has_work);
-	pthread_cond_destroy(&b->has_room);
-	free(b->inputs);
-	free(b->slots);
-	free(b);
+	batch_free(b);
 	return ok;
 }
