@@ -155,6 +155,7 @@ static void *work(void *arg)
 	pthread_mutex_lock(&b->lock);
 	for (;;) {
 		struct slot done[MAX_HANDOVER];
+		void *input[MAX_HANDOVER];
 		size_t n = 0, first, share;
 
 		while (b->taken == b->next_seq && !b->eof) {
@@ -165,16 +166,16 @@ static void *work(void *arg)
 		/* a share of what waits, so that the other workers get some too */
 		share = (b->next_seq - b->taken) / b->n_threads;
 		first = b->taken;
-		while (b->taken < b->next_seq && n < b->ops.handover && (n == 0 || n < share)) {
-			b->taken++;
-			n++;
-		}
+		/* the inputs are the worker's from here: their ring slots may be
+		 * filled again before they run (as completed, others are written) */
+		while (b->taken < b->next_seq && n < b->ops.handover && (n == 0 || n < share))
+			input[n++] = b->inputs[b->taken++ % b->window];
 		if (!n)
 			break;
 		pthread_mutex_unlock(&b->lock);
 		for (size_t i = 0; i < n; i++) {
 			done[i] = (struct slot){0};
-			run_one(w, b->inputs[(first + i) % b->window], &done[i]);
+			run_one(w, input[i], &done[i]);
 		}
 		pthread_mutex_lock(&b->lock);
 		for (size_t i = 0; i < n; i++)
