@@ -100,6 +100,7 @@ typedef struct dkim_od_facts {
 	bool lone_cr;            /* the body holds a CR that ends no line */
 	bool nul;                /* a signed header field holds a NUL byte */
 	bool ff_vt;              /* a signed header field holds a form feed or vertical tab */
+	bool header_cr;          /* a signed header field, or the signature, holds a lone CR */
 } dkim_od_facts;
 /* Why libopendkim decides otherwise than mailcheck on signature s: the
  * rule one of them applies, or "not one of the documented differences". */

@@ -227,6 +227,9 @@ const char *dkim_od_disagreement(const mc_dkim_sig *s, const dkim_od_sig *od,
 	if (facts->nul && od->pass && s->reason && !strcmp(s->reason, "signature_mismatch"))
 		return "RFC 6376 3.4: a signed header field is hashed as it is, a NUL byte "
 		       "included; libopendkim reads the field only up to its first NUL";
+	if (facts->header_cr && od->pass && s->reason && !strcmp(s->reason, "signature_mismatch"))
+		return "RFC 6376 3.4.2: a CR that ends no line in a signed header field (or the "
+		       "signature's own) is kept and hashed; libopendkim drops it";
 	if (facts->ff_vt && od->pass && s->reason && !strcmp(s->reason, "signature_mismatch") &&
 	    s->canonicalization && !strncasecmp(s->canonicalization, "relaxed", 7))
 		return "RFC 6376 3.4.2: relaxed canonicalization folds only spaces and tabs (WSP); "
@@ -286,12 +289,27 @@ static char *raw_b(const mc_header *h)
 /* Does a header field the signature signs hold byte c? libopendkim reads
  * a field as a C string, up to its first NUL, and its relaxed
  * canonicalization takes a form feed or vertical tab for whitespace. */
+/* Does header h hold byte c -- for '\r', a CR that ends no line? */
+static bool holds(const mc_header *h, char c)
+{
+	for (const char *p = h->raw, *end = h->raw + h->raw_len;
+	     (p = memchr(p, c, (size_t)(end - p))); p++)
+		if (c != '\r' || p + 1 == end || p[1] != '\n')
+			return true;
+	return false;
+}
+
+static bool lone_cr_in(const mc_header *h)
+{
+	return holds(h, '\r');
+}
+
 static bool in_signed(const mc_message *msg, const mc_dkim_sig *s, char c)
 {
 	for (size_t h = 0; h < msg->n_headers; h++)
 		for (size_t k = 0; k < s->n_signed_headers; k++)
 			if (!strcasecmp(msg->headers[h].name, s->signed_headers[k]) &&
-			    memchr(msg->headers[h].raw, c, msg->headers[h].raw_len))
+			    holds(&msg->headers[h], c))
 				return true;
 	return false;
 }
@@ -338,10 +356,11 @@ void dkim_od_findings(dkim_od *o, bool lone_cr, const dkim_sigset *sigs, const m
 		s->opendkim = o->pass ? "pass" : "fail";
 		s->opendkim_error = mc_strdup(o->error);
 		if (ours != o->pass)
-			disagree_finding(res, s, o, &(const dkim_od_facts){.lone_cr = lone_cr,
-			                                                   .nul = in_signed(msg, s, '\0'),
-			                                                   .ff_vt = in_signed(msg, s, '\f') ||
-			                                                            in_signed(msg, s, '\v')});
+			disagree_finding(res, s, o, &(const dkim_od_facts){
+				.lone_cr = lone_cr, .nul = in_signed(msg, s, '\0'),
+				.ff_vt = in_signed(msg, s, '\f') || in_signed(msg, s, '\v'),
+				.header_cr = in_signed(msg, s, '\r') ||
+				             lone_cr_in(&msg->headers[sigs->items[i].header])});
 	}
 	for (size_t i = 0; b64 && i < m; i++)
 		free(b64[i]);
