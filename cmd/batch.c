@@ -146,12 +146,24 @@ static void run_one(struct worker *w, void *input, struct slot *s)
 	}
 }
 
+/* A worker's state: the command's, or a sibling of its resolver. */
+static void *worker_state(const struct cli_batch_ops *ops)
+{
+	mc_resolver *r = NULL;
+
+	if (ops->worker_new)
+		return ops->worker_new(ops->arg);
+	if (ops->resolver && mc_resolver_new_sibling(&r, ops->resolver) != MC_OK)
+		r = NULL;
+	return r;
+}
+
 static void *work(void *arg)
 {
 	struct worker *w = arg;
 	cli_batch *b = w->b;
 
-	w->state = b->ops.worker_new ? b->ops.worker_new(b->ops.arg) : NULL;
+	w->state = worker_state(&b->ops);
 	pthread_mutex_lock(&b->lock);
 	for (;;) {
 		struct slot done[MAX_HANDOVER];
@@ -196,6 +208,8 @@ static void *work(void *arg)
 	pthread_mutex_unlock(&b->lock);
 	if (b->ops.worker_free)
 		b->ops.worker_free(b->ops.arg, w->state);
+	else if (!b->ops.worker_new)
+		mc_resolver_free(w->state);
 	return NULL;
 }
 

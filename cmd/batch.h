@@ -17,12 +17,17 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "mailcheck/dns.h"
+
 struct cli_batch_ops {
 	void *arg;                 /* the command's state, given to every callback */
-	/* A worker's own state (its resolver, ...), made in the worker's thread;
-	 * NULL: none. worker_free is given it at the end. */
+	/* A worker's own state, made in the worker's thread; worker_free is
+	 * given it at the end. Without worker_new: a resolver of its own, a
+	 * sibling of `resolver` (the same zone data or nameservers, a cache of
+	 * its own), when that is set; else none. */
 	void *(*worker_new)(void *arg);
 	void (*worker_free)(void *arg, void *worker);
+	mc_resolver *resolver;
 	/* In a worker, without any lock: the report of one input to out, its
 	 * diagnostics to err; *outcome (may stay NULL) goes to count. The input
 	 * is the worker's to free. */

@@ -225,20 +225,6 @@ static void report_error(struct run *run, const char *code, const char *msg, FIL
 		mc_render_error("domain", code, msg, out);
 }
 
-static void *worker_new(void *arg)
-{
-	struct run *run = arg;
-	mc_resolver *r = NULL;
-
-	return mc_resolver_new_sibling(&r, run->r) == MC_OK ? r : NULL;
-}
-
-static void worker_free(void *arg, void *worker)
-{
-	(void)arg;
-	mc_resolver_free(worker);
-}
-
 /* Check one domain and write its report (the runner's run, in a worker). */
 static void run_one(void *arg, void *worker, void *input, FILE *out, FILE *err, void **outcome)
 {
@@ -365,8 +351,7 @@ static bool selectors_ok(const char *const *selectors, size_t n)
  * *written: standard output took every report. */
 static bool run_batch(struct run *run, size_t jobs, bool in_order, bool *written)
 {
-	const struct cli_batch_ops ops = {.arg = run, .worker_new = worker_new,
-	                                  .worker_free = worker_free, .run = run_one,
+	const struct cli_batch_ops ops = {.arg = run, .resolver = run->r, .run = run_one,
 	                                  .count = count, .unit = "domains", .handover = 1,
 	                                  .progress = run->several};
 	cli_batch *batch;

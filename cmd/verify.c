@@ -176,20 +176,6 @@ static void job_free(struct job *j)
 	free(j);
 }
 
-static void *worker_new(void *arg)
-{
-	struct one *o = arg;
-	mc_resolver *r = NULL;
-
-	return mc_resolver_new_sibling(&r, o->r) == MC_OK ? r : NULL;
-}
-
-static void worker_free(void *arg, void *worker)
-{
-	(void)arg;
-	mc_resolver_free(worker);
-}
-
 /* Verify one message whole (the runner's run, in a worker). */
 static void run_job(void *arg, void *worker, void *input, FILE *out, FILE *err, void **outcome)
 {
@@ -402,8 +388,7 @@ static void tally_free(struct tally *t)
 /* --jobs N: the runner and its workers, the input read here. */
 static bool run_batch(struct one *o, size_t n_jobs, bool in_order, char **argv, int n)
 {
-	const struct cli_batch_ops ops = {.arg = o, .worker_new = worker_new,
-	                                  .worker_free = worker_free, .run = run_job,
+	const struct cli_batch_ops ops = {.arg = o, .resolver = o->r, .run = run_job,
 	                                  .count = count_job, .unit = "messages",
 	                                  .progress = o->several, .handover = 8};
 	bool written;
