@@ -249,39 +249,42 @@ static mc_status begin(void *arg)
 
 /* A message that breaks a reader limit or is not a message is skipped to
  * its end (the next mbox separator), so that the others are still checked. */
+/* --jobs: the bytes kept for the worker, at most MAX_JOB_BYTES a message. */
+static mc_status job_append(struct job *j, const char *buf, size_t len)
+{
+	if (j->bad[0])
+		return MC_OK;
+	if (j->len + len > MAX_JOB_BYTES) {
+		snprintf(j->bad, sizeof(j->bad), "the message is larger than %zu MiB, which "
+		         "--jobs holds in memory; check it without --jobs", MAX_JOB_BYTES >> 20);
+		free(j->bytes);
+		j->bytes = NULL;
+		j->len = j->cap = 0;
+		return MC_OK;
+	}
+	if (j->len + len > j->cap) {
+		size_t cap = j->cap ? j->cap : 16384;
+		char *b;
+
+		while (cap < j->len + len)
+			cap *= 2;
+		if (!(b = realloc(j->bytes, cap)))
+			return mc_error_set(MC_ENOMEM, "out of memory");
+		j->bytes = b;
+		j->cap = cap;
+	}
+	memcpy(j->bytes + j->len, buf, len);
+	j->len += len;
+	return MC_OK;
+}
+
 static mc_status push(void *arg, const char *buf, size_t len)
 {
 	struct one *o = arg;
 	mc_status st;
 
-	if (o->batch) {
-		struct job *j = o->job;
-
-		if (j->bad[0])
-			return MC_OK;
-		if (j->len + len > MAX_JOB_BYTES) {
-			snprintf(j->bad, sizeof(j->bad), "the message is larger than %zu MiB, which "
-			         "--jobs holds in memory; check it without --jobs", MAX_JOB_BYTES >> 20);
-			free(j->bytes);
-			j->bytes = NULL;
-			j->len = j->cap = 0;
-			return MC_OK;
-		}
-		if (j->len + len > j->cap) {
-			size_t cap = j->cap ? j->cap : 16384;
-			char *b;
-
-			while (cap < j->len + len)
-				cap *= 2;
-			if (!(b = realloc(j->bytes, cap)))
-				return mc_error_set(MC_ENOMEM, "out of memory");
-			j->bytes = b;
-			j->cap = cap;
-		}
-		memcpy(j->bytes + j->len, buf, len);
-		j->len += len;
-		return MC_OK;
-	}
+	if (o->batch)
+		return job_append(o->job, buf, len);
 	if (o->bad[0])
 		return MC_OK;
 	st = mc_msg_push(o->rd, buf, len);
