@@ -374,40 +374,40 @@ static int by_messages(const void *a, const void *b)
 	return strcmp(x->ip, y->ip);
 }
 
-mc_status mc_feedback_finish(mc_feedback *f, mc_feedback_result *out)
+/* The domain most reports publish a policy for. */
+static const char *main_domain(const mc_feedback_result *res)
 {
-	mc_feedback_result *res = &f->res;
 	const char *domain = NULL;
 	uint64_t best = 0;
-	size_t n;
-	mc_status st;
 
-	if (res->n_sources)
-		qsort(res->sources, res->n_sources, sizeof(*res->sources), by_messages);
 	for (size_t i = 0; i < res->n_policies; i++)
 		if (res->policies[i].reports > best) {
 			best = res->policies[i].reports;
 			domain = res->policies[i].domain;
 		}
-	n = res->n_sources < MC_FEEDBACK_EXPLAINED ? res->n_sources : MC_FEEDBACK_EXPLAINED;
-	if (n && f->r && !f->opts.no_lookups && (st = fb_look_up(f, n, domain)) != MC_OK)
-		return st;
-	for (size_t i = 0; i < res->n_sources; i++) {
-		mc_fb_source *s = &res->sources[i];
+	return domain;
+}
 
-		fb_explain(s, domain, i < n);
-		if (s->messages > s->dmarc_pass) {
-			if (s->kind && !strcmp(s->kind, "spoofing"))
-				res->suspicious_failing += s->messages - s->dmarc_pass;
-			else if (s->kind && !strcmp(s->kind, "forwarded"))
-				res->forwarded_failing += s->messages - s->dmarc_pass;
-			else
-				res->legitimate_failing += s->messages - s->dmarc_pass;
-		}
-	}
-	/* the verdict: a source of at least 1% of the messages with more than
-	 * 2% of them failing DMARC; TLS sessions that failed; a failure
-	 * report whose message mailcheck does not pass either */
+/* A source's failing messages into the policy impact, by its kind. */
+static void count_impact(mc_feedback_result *res, const mc_fb_source *s)
+{
+	uint64_t failing = s->messages - s->dmarc_pass;
+
+	if (!failing)
+		return;
+	if (s->kind && !strcmp(s->kind, "spoofing"))
+		res->suspicious_failing += failing;
+	else if (s->kind && !strcmp(s->kind, "forwarded"))
+		res->forwarded_failing += failing;
+	else
+		res->legitimate_failing += failing;
+}
+
+/* A source of at least 1% of the messages with more than 2% of them
+ * failing DMARC; TLS sessions that failed; a failure report whose message
+ * mailcheck does not pass either. */
+static bool anything_failing(const mc_feedback_result *res)
+{
 	bool bad = false;
 
 	for (size_t i = 0; i < res->n_sources; i++) {
@@ -420,10 +420,29 @@ mc_status mc_feedback_finish(mc_feedback *f, mc_feedback_result *out)
 		bad |= res->tls[i].failures > 0;
 	for (size_t i = 0; i < res->n_failures; i++)
 		bad |= res->failures[i].check && res->failures[i].check->verdict != MC_VERDICT_PASS;
+	return bad;
+}
+
+mc_status mc_feedback_finish(mc_feedback *f, mc_feedback_result *out)
+{
+	mc_feedback_result *res = &f->res;
+	const char *domain = main_domain(res);
+	size_t n;
+	mc_status st;
+
+	if (res->n_sources)
+		qsort(res->sources, res->n_sources, sizeof(*res->sources), by_messages);
+	n = res->n_sources < MC_FEEDBACK_EXPLAINED ? res->n_sources : MC_FEEDBACK_EXPLAINED;
+	if (n && f->r && !f->opts.no_lookups && (st = fb_look_up(f, n, domain)) != MC_OK)
+		return st;
+	for (size_t i = 0; i < res->n_sources; i++) {
+		fb_explain(&res->sources[i], domain, i < n);
+		count_impact(res, &res->sources[i]);
+	}
 	if (!res->aggregate_reports && !res->tls_reports && !res->failure_reports)
 		res->verdict = MC_VERDICT_NONE;
 	else
-		res->verdict = bad ? MC_VERDICT_FAIL : MC_VERDICT_PASS;
+		res->verdict = anything_failing(res) ? MC_VERDICT_FAIL : MC_VERDICT_PASS;
 	if (f->r && (st = mc_dns_log_copy(f->r, f->log_start, &res->dns)) != MC_OK)
 		return st;
 	mc_dns_log_unique(&res->dns);
