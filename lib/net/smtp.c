@@ -324,62 +324,81 @@ static int add_tlsa(SSL *ssl, const char *rec)
 }
 
 /* The chain against the roots, the names, the dates. */
+/* The certificate's DNS names (subjectAltName), at most MAX_NAMES. */
+static void cert_names(X509 *leaf, mc_smtp_probe *p)
+{
+	GENERAL_NAMES *san = X509_get_ext_d2i(leaf, NID_subject_alt_name, NULL, NULL);
+
+	for (int i = 0; san && i < sk_GENERAL_NAME_num(san) && p->n_names < MAX_NAMES; i++) {
+		const GENERAL_NAME *g = sk_GENERAL_NAME_value(san, i);
+		char **grown;
+
+		if (g->type != GEN_DNS)
+			continue;
+		if (!(grown = realloc(p->names, (p->n_names + 1) * sizeof(*p->names))))
+			break;
+		p->names = grown;
+		p->names[p->n_names++] = mc_strndup((const char *)ASN1_STRING_get0_data(g->d.dNSName),
+		                                    (size_t)ASN1_STRING_length(g->d.dNSName));
+	}
+	GENERAL_NAMES_free(san);
+}
+
+/* When the certificate expires, and in how many days. */
+static void cert_expiry(X509 *leaf, mc_smtp_probe *p)
+{
+	int days = 0, secs = 0;
+	struct tm tm;
+
+	if (!ASN1_TIME_diff(&days, &secs, NULL, X509_get0_notAfter(leaf)))
+		return;
+	p->days_left = days + secs / 86400.0;
+	if (ASN1_TIME_to_tm(X509_get0_notAfter(leaf), &tm))
+		p->not_after = (int64_t)timegm(&tm);
+}
+
+/* The chain verified for a TLS server against the system's roots (or
+ * --ca-file). */
+static void cert_chain(X509 *leaf, STACK_OF(X509) *chain, const mc_net_opts *o,
+                       mc_smtp_probe *p)
+{
+	X509_STORE *store = X509_STORE_new();
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+
+	if (!store || !ctx || !(o && o->ca_file ? X509_STORE_load_file(store, o->ca_file)
+	                                        : X509_STORE_set_default_paths(store)) ||
+	    !X509_STORE_CTX_init(ctx, store, leaf, chain)) {
+		p->chain_error = mc_strdup("cannot load the trusted roots");
+	} else {
+		X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER);
+		if (X509_verify_cert(ctx) == 1)
+			p->chain_ok = true;
+		else
+			p->chain_error = mc_strdup(X509_verify_cert_error_string(
+				X509_STORE_CTX_get_error(ctx)));
+	}
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(store);
+}
+
 static void judge_certificate(SSL *ssl, const char *host, const mc_net_opts *o, mc_smtp_probe *p)
 {
 	X509 *leaf = SSL_get1_peer_certificate(ssl);
-	STACK_OF(X509) *chain = SSL_get_peer_cert_chain(ssl);
-	X509_STORE *store = X509_STORE_new();
-	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
-	GENERAL_NAMES *san;
-	int days = 0, secs = 0;
 	char *subject;
 
 	if (!leaf) {
 		p->chain_error = mc_strdup("the server presented no certificate");
-		goto out;
+		ERR_clear_error();
+		return;
 	}
 	if ((subject = X509_NAME_oneline(X509_get_subject_name(leaf), NULL, 0))) {
 		p->subject = mc_strdup(subject);
 		OPENSSL_free(subject);
 	}
-	if ((san = X509_get_ext_d2i(leaf, NID_subject_alt_name, NULL, NULL))) {
-		for (int i = 0; i < sk_GENERAL_NAME_num(san) && p->n_names < MAX_NAMES; i++) {
-			const GENERAL_NAME *g = sk_GENERAL_NAME_value(san, i);
-			char **grown;
-
-			if (g->type != GEN_DNS)
-				continue;
-			grown = realloc(p->names, (p->n_names + 1) * sizeof(*p->names));
-			if (!grown)
-				break;
-			p->names = grown;
-			p->names[p->n_names++] = mc_strndup((const char *)ASN1_STRING_get0_data(g->d.dNSName),
-			                                    (size_t)ASN1_STRING_length(g->d.dNSName));
-		}
-		GENERAL_NAMES_free(san);
-	}
+	cert_names(leaf, p);
 	p->name_ok = X509_check_host(leaf, host, 0, 0, NULL) == 1;
-	if (ASN1_TIME_diff(&days, &secs, NULL, X509_get0_notAfter(leaf))) {
-		struct tm tm;
-
-		p->days_left = days + secs / 86400.0;
-		if (ASN1_TIME_to_tm(X509_get0_notAfter(leaf), &tm))
-			p->not_after = (int64_t)timegm(&tm);
-	}
-	if (!store || !ctx || !(o && o->ca_file ? X509_STORE_load_file(store, o->ca_file)
-	                                        : X509_STORE_set_default_paths(store)) ||
-	    !X509_STORE_CTX_init(ctx, store, leaf, chain)) {
-		p->chain_error = mc_strdup("cannot load the trusted roots");
-		goto out;
-	}
-	X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER);
-	if (X509_verify_cert(ctx) == 1)
-		p->chain_ok = true;
-	else
-		p->chain_error = mc_strdup(X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)));
-out:
-	X509_STORE_CTX_free(ctx);
-	X509_STORE_free(store);
+	cert_expiry(leaf, p);
+	cert_chain(leaf, SSL_get_peer_cert_chain(ssl), o, p);
 	X509_free(leaf);
 	ERR_clear_error();
 }
