@@ -102,6 +102,56 @@ json_t *mc_dkim_json(const void *result)
 	return o;
 }
 
+/* One signature: its tags, key, verdict, what it signs, libopendkim's view. */
+static void sig_text(mc_text *t, const mc_dkim_sig *s)
+{
+	fprintf(t->fp, "  d=%s s=%s  %s %s", s->domain ? s->domain : "?",
+	        s->selector ? s->selector : "?", s->algorithm ? s->algorithm : "?",
+	        s->canonicalization ? s->canonicalization : "?");
+	if (s->key_bits)
+		fprintf(t->fp, " %d-bit", s->key_bits);
+	fputs("  ", t->fp);
+	mc_text_colored(t, s->verdict == MC_VERDICT_PASS ? MC_COLOR_GREEN : MC_COLOR_RED,
+	                s->reason ? s->reason : "pass");
+	fputs("\n      signed:", t->fp);
+	for (size_t k = 0; k < s->n_signed_headers; k++)
+		fprintf(t->fp, " %s", s->signed_headers[k]);
+	if (s->body_length >= 0)
+		fprintf(t->fp, "; body: only the first %lld of %lld bytes (l=)", s->body_length,
+		        s->body_total);
+	else if (s->body_hashed >= 0)
+		fprintf(t->fp, "; body: all of it (%lld bytes canonicalized)", s->body_hashed);
+	fputc('\n', t->fp);
+	if (s->opendkim)
+		fprintf(t->fp, "      libopendkim: %s%s%s\n", s->opendkim,
+		        s->opendkim_error ? ": " : "", s->opendkim_error ? s->opendkim_error : "");
+}
+
+/* What a seal or message signature of an ARC set came to. */
+static const char *arc_state(mc_verdict v, const char *reason)
+{
+	return v == MC_VERDICT_NONE ? "not checked" : reason ? reason : "pass";
+}
+
+/* The ARC chain and each of its sets. */
+static void arc_text(mc_text *t, const mc_arc_result *arc)
+{
+	fprintf(t->fp, "  ARC chain: ");
+	mc_text_colored(t, arc->verdict == MC_VERDICT_PASS ? MC_COLOR_GREEN : MC_COLOR_RED,
+	                mc_verdict_name(arc->verdict));
+	fprintf(t->fp, " (%zu set%s)\n", arc->n_sets, arc->n_sets == 1 ? "" : "s");
+	for (size_t i = 0; i < arc->n_sets; i++) {
+		const mc_arc_set *a = &arc->sets[i];
+
+		fprintf(t->fp, "    i=%d %s (seal d=%s: %s, message signature d=%s: %s) recorded "
+		        "spf=%s dkim=%s dmarc=%s\n", a->instance,
+		        a->authserv_id ? a->authserv_id : "?", a->seal_domain ? a->seal_domain : "?",
+		        arc_state(a->seal, a->seal_reason), a->ams_domain ? a->ams_domain : "?",
+		        arc_state(a->ams, a->ams_reason), a->spf ? a->spf : "-", a->dkim ? a->dkim : "-",
+		        a->dmarc ? a->dmarc : "-");
+	}
+}
+
 void mc_dkim_text(mc_text *t, const void *result)
 {
 	const mc_dkim_result *res = result;
@@ -116,48 +166,10 @@ void mc_dkim_text(mc_text *t, const void *result)
 		                res->n_sigs, res->n_sigs == 1 ? "" : "s");
 	if (t->opts->quiet)
 		return;
-	for (size_t i = 0; i < res->n_sigs; i++) {
-		const mc_dkim_sig *s = &res->sigs[i];
-
-		fprintf(t->fp, "  d=%s s=%s  %s %s", s->domain ? s->domain : "?",
-		        s->selector ? s->selector : "?", s->algorithm ? s->algorithm : "?",
-		        s->canonicalization ? s->canonicalization : "?");
-		if (s->key_bits)
-			fprintf(t->fp, " %d-bit", s->key_bits);
-		fputs("  ", t->fp);
-		mc_text_colored(t, s->verdict == MC_VERDICT_PASS ? MC_COLOR_GREEN : MC_COLOR_RED,
-		                s->reason ? s->reason : "pass");
-		fputs("\n      signed:", t->fp);
-		for (size_t k = 0; k < s->n_signed_headers; k++)
-			fprintf(t->fp, " %s", s->signed_headers[k]);
-		if (s->body_length >= 0)
-			fprintf(t->fp, "; body: only the first %lld of %lld bytes (l=)", s->body_length,
-			        s->body_total);
-		else if (s->body_hashed >= 0)
-			fprintf(t->fp, "; body: all of it (%lld bytes canonicalized)", s->body_hashed);
-		fputc('\n', t->fp);
-		if (s->opendkim)
-			fprintf(t->fp, "      libopendkim: %s%s%s\n", s->opendkim,
-			        s->opendkim_error ? ": " : "", s->opendkim_error ? s->opendkim_error : "");
-	}
-	if (res->arc.verdict != MC_VERDICT_NONE) {
-		fprintf(t->fp, "  ARC chain: ");
-		mc_text_colored(t, res->arc.verdict == MC_VERDICT_PASS ? MC_COLOR_GREEN : MC_COLOR_RED,
-		                mc_verdict_name(res->arc.verdict));
-		fprintf(t->fp, " (%zu set%s)\n", res->arc.n_sets, res->arc.n_sets == 1 ? "" : "s");
-		for (size_t i = 0; i < res->arc.n_sets; i++) {
-			const mc_arc_set *a = &res->arc.sets[i];
-
-			fprintf(t->fp, "    i=%d %s (seal d=%s: %s, message signature d=%s: %s) recorded "
-			        "spf=%s dkim=%s dmarc=%s\n", a->instance,
-			        a->authserv_id ? a->authserv_id : "?", a->seal_domain ? a->seal_domain : "?",
-			        a->seal == MC_VERDICT_NONE ? "not checked" : a->seal_reason ? a->seal_reason
-			        : "pass", a->ams_domain ? a->ams_domain : "?",
-			        a->ams == MC_VERDICT_NONE ? "not checked" : a->ams_reason ? a->ams_reason
-			        : "pass", a->spf ? a->spf : "-", a->dkim ? a->dkim : "-",
-			        a->dmarc ? a->dmarc : "-");
-		}
-	}
+	for (size_t i = 0; i < res->n_sigs; i++)
+		sig_text(t, &res->sigs[i]);
+	if (res->arc.verdict != MC_VERDICT_NONE)
+		arc_text(t, &res->arc);
 	mc_text_tail(t, &res->findings, &res->dns);
 }
 
