@@ -262,17 +262,8 @@ static mc_status job_append(struct job *j, const char *buf, size_t len)
 		j->len = j->cap = 0;
 		return MC_OK;
 	}
-	if (j->len + len > j->cap) {
-		size_t cap = j->cap ? j->cap : 16384;
-		char *b;
-
-		while (cap < j->len + len)
-			cap *= 2;
-		if (!(b = realloc(j->bytes, cap)))
-			return mc_error_set(MC_ENOMEM, "out of memory");
-		j->bytes = b;
-		j->cap = cap;
-	}
+	if (mc_grow(&j->bytes, &j->cap, j->len + len, 1) < 0)
+		return mc_error_set(MC_ENOMEM, "out of memory");
 	memcpy(j->bytes + j->len, buf, len);
 	j->len += len;
 	return MC_OK;

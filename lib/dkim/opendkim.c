@@ -273,17 +273,10 @@ const char *dkim_od_disagreement(const mc_dkim_sig *s, const dkim_od_sig *od,
 static char *raw_b(const mc_header *h)
 {
 	mc_tags tags;
-	size_t pos = 0, k = 0;
-	char *b;
+	size_t pos = 0;
 
 	mc_tags_parse(h->value, h->value_len, &tags, &pos); /* the tags before an error count */
-	if (!(b = mc_tag_value(&tags, "b")))
-		return NULL;
-	for (size_t i = 0; b[i]; i++)
-		if (!strchr(" \t\r\n", b[i]))
-			b[k++] = b[i];
-	b[k] = '\0';
-	return b;
+	return mc_tag_value(&tags, "b"); /* without its whitespace */
 }
 
 /* Does a header field the signature signs hold byte c? libopendkim reads

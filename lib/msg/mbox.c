@@ -123,17 +123,8 @@ static mc_status collect_push(void *arg, const char *buf, size_t len)
 		c->too_big = true;
 		return MC_OK;
 	}
-	if (c->len + len > c->cap) {
-		size_t cap = c->cap ? c->cap : 65536;
-		char *b;
-
-		while (cap < c->len + len)
-			cap *= 2;
-		if (!(b = realloc(c->buf, cap)))
-			return mc_error_set(MC_ENOMEM, "out of memory");
-		c->buf = b;
-		c->cap = cap;
-	}
+	if (mc_grow(&c->buf, &c->cap, c->len + len, 1) < 0)
+		return mc_error_set(MC_ENOMEM, "out of memory");
 	memcpy(c->buf + c->len, buf, len);
 	c->len += len;
 	return MC_OK;
