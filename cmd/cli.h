@@ -107,6 +107,7 @@ int cmd_verify(int argc, char **argv, struct mc_ctx *ctx);
 int cmd_domain(int argc, char **argv, struct mc_ctx *ctx);
 int cmd_bounce(int argc, char **argv, struct mc_ctx *ctx);
 int cmd_report(int argc, char **argv, struct mc_ctx *ctx);
+int cmd_blocklist(int argc, char **argv, struct mc_ctx *ctx);
 
 /* --jobs N of the commands that run worker threads (domain, verify). */
 #define CLI_MAX_JOBS 256
@@ -154,6 +155,22 @@ struct cli_tally {
 void cli_tally_add(struct cli_tally *t, const char *key);
 void cli_tally_print(struct cli_tally *t, const char *heading);
 void cli_tally_free(struct cli_tally *t);
+/* The names a batch command takes (domain, blocklist): its arguments, or
+ * with "-" standard input, one a line ('#' comments and blank lines
+ * ignored). cli_names_next gives the next one (trimmed; the arguments' as
+ * they are), or in *bad why a line cannot be one (too long), with its line
+ * number; false at the end. *item and *bad are the caller's to free. */
+#define CLI_NAME_LINE 1024   /* a domain name is at most 253 characters */
+struct cli_names {
+	char **args;          /* NULL: read `in` */
+	size_t n_args, next;
+	FILE *in;
+	size_t line;
+};
+bool cli_names_next(struct cli_names *li, char **item, char **bad);
+/* "standard input, line 3: " or "" (the arguments): for the messages of a
+ * name read last. */
+const char *cli_names_where(const struct cli_names *li, char *buf, size_t size);
 /* Several messages for sure: more than one argument, or a directory. */
 bool cli_inputs_several(int n, char **argv);
 

@@ -27,8 +27,6 @@ static const char usage[] =
 	"[--net-timeout SECONDS] [--trust-anchor FILE] [--https-port N] [--smtp-port N] "
 	"[--requirements gmail|yahoo|microsoft|all]";
 
-#define MAX_LINE 1024          /* a domain name is at most 253 characters */
-
 struct code_count {
 	char *code;
 	size_t n;
@@ -38,11 +36,7 @@ struct run {
 	struct mc_ctx *ctx;
 	mc_domain_opts opts;
 	mc_resolver *r;        /* the workers' resolvers are its siblings */
-	/* input: the arguments, or a stream */
-	char **args;
-	size_t n_args, next_arg;
-	FILE *in;
-	size_t line;
+	struct cli_names names; /* the arguments, or a stream */
 	bool several;
 	/* tally, in output order */
 	size_t domains, pass, fail, temperror, invalid;
@@ -67,76 +61,24 @@ struct outcome {
 	size_t n_codes;
 };
 
-/* The next line of the stream without its newline, or NULL at the end; a
- * line too long to be a domain is skipped to its end and marked. */
-static char *read_line(struct run *run, char *buf, bool *too_long)
-{
-	size_t n;
-
-	*too_long = false;
-	if (!fgets(buf, MAX_LINE, run->in))
-		return NULL;
-	n = strlen(buf);
-	if (n == MAX_LINE - 1 && buf[n - 1] != '\n') { /* longer: skip the rest */
-		char rest[4096];
-
-		*too_long = true;
-		while (fgets(rest, sizeof(rest), run->in) && rest[strlen(rest) - 1] != '\n')
-			;
-	}
-	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		buf[--n] = '\0';
-	return buf;
-}
-
-/* A line without its comment and surrounding blanks; "" when nothing is left. */
-static char *trim_line(char *s)
-{
-	char *e;
-
-	if ((e = strchr(s, '#')))
-		*e = '\0';
-	while (*s == ' ' || *s == '\t')
-		s++;
-	for (e = s + strlen(s); e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
-		;
-	*e = '\0';
-	return s;
-}
-
 /* The next input, or false at the end: a domain (normalized) or why its
  * line or argument cannot be one. */
 static bool next_input(struct run *run, struct input *in)
 {
-	char buf[MAX_LINE];
+	char *item, *bad, where[64];
 
 	*in = (struct input){0};
-	for (;;) {
-		char *s;
-		bool too_long;
-
-		if (run->args) {
-			if (run->next_arg == run->n_args)
-				return false;
-			s = run->args[run->next_arg++];
-		} else {
-			if (!(s = read_line(run, buf, &too_long)))
-				return false;
-			run->line++;
-			if (too_long) {
-				in->bad = mc_asprintf("standard input, line %zu: longer than %d bytes, not a "
-				                      "domain name", run->line, MAX_LINE - 1);
-				return true;
-			}
-			if (!*(s = trim_line(s)))
-				continue;
-		}
-		if (mc_domain_normalize(s, &in->name) != MC_OK)
-			in->bad = run->args ? mc_asprintf("%s", mc_error_last())
-			                    : mc_asprintf("standard input, line %zu: %s", run->line,
-			                                  mc_error_last());
-		return true;
-	}
+	if (!cli_names_next(&run->names, &item, &bad))
+		return false;
+	if (bad)
+		in->bad = bad;
+	else if (!item)
+		in->bad = mc_strdup("out of memory");
+	else if (mc_domain_normalize(item, &in->name) != MC_OK)
+		in->bad = mc_asprintf("%s%s", cli_names_where(&run->names, where, sizeof(where)),
+		                      mc_error_last());
+	free(item);
+	return true;
 }
 
 static void count_code(struct run *run, const char *code)
@@ -237,7 +179,7 @@ static void run_one(void *arg, void *worker, void *input, FILE *out, FILE *err, 
 	*outcome = oc;
 	if (in->bad || !in->name) {
 		/* an argument is the command line; a line of the list is input */
-		report_error(run, run->args ? "usage" : "input", in->bad ? in->bad : "out of memory",
+		report_error(run, run->names.args ? "usage" : "input", in->bad ? in->bad : "out of memory",
 		             out, err);
 	} else if (!worker) {
 		report_error(run, "internal", "cannot make a resolver for a worker", out, err);
@@ -358,7 +300,7 @@ static bool run_batch(struct run *run, size_t jobs, bool in_order, bool *written
 	struct input in;
 
 	mc_net_init(); /* libcurl's global state, before the threads */
-	if (!(batch = cli_batch_start(&ops, jobs, in_order, run->several ? run->n_args : 0)))
+	if (!(batch = cli_batch_start(&ops, jobs, in_order, run->several ? run->names.n_args : 0)))
 		return false;
 	while (next_input(run, &in)) {
 		struct input *copy = malloc(sizeof(*copy));
@@ -418,14 +360,14 @@ int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 	                            .no_common_selectors = no_common, .net = net,
 	                            .smtp = smtp, .requirements = providers};
 	if (n == 1 && strcmp(argv[1], "-") == 0) {
-		run.in = stdin;
+		run.names.in = stdin;
 		run.several = true;
 	} else {
-		run.args = argv + 1;
-		run.n_args = (size_t)n;
+		run.names.args = argv + 1;
+		run.names.n_args = (size_t)n;
 		run.several = n > 1;
-		if (jobs > run.n_args)
-			jobs = run.n_args;
+		if (jobs > run.names.n_args)
+			jobs = run.names.n_args;
 	}
 	if (!run_batch(&run, jobs, in_order, &written))
 		return EXIT_USAGE;

@@ -156,3 +156,78 @@ bool cli_inputs_several(int n, char **argv)
 
 	return n > 1 || (n == 1 && stat(argv[1], &sb) == 0 && S_ISDIR(sb.st_mode));
 }
+
+/* The next line of the stream without its newline, or NULL at the end; a
+ * line too long to be a name is skipped to its end and marked. */
+static char *read_line(FILE *in, char *buf, bool *too_long)
+{
+	size_t n;
+
+	*too_long = false;
+	if (!fgets(buf, CLI_NAME_LINE, in))
+		return NULL;
+	n = strlen(buf);
+	if (n == CLI_NAME_LINE - 1 && buf[n - 1] != '\n') { /* longer: skip the rest */
+		char rest[4096];
+
+		*too_long = true;
+		while (fgets(rest, sizeof(rest), in) && rest[strlen(rest) - 1] != '\n')
+			;
+	}
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	return buf;
+}
+
+/* A line without its comment and surrounding blanks; "" when nothing is left. */
+static char *trim_line(char *s)
+{
+	char *e;
+
+	if ((e = strchr(s, '#')))
+		*e = '\0';
+	while (*s == ' ' || *s == '\t')
+		s++;
+	for (e = s + strlen(s); e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
+		;
+	*e = '\0';
+	return s;
+}
+
+bool cli_names_next(struct cli_names *li, char **item, char **bad)
+{
+	char buf[CLI_NAME_LINE];
+
+	*item = *bad = NULL;
+	for (;;) {
+		char *s;
+		bool too_long;
+
+		if (li->args) {
+			if (li->next == li->n_args)
+				return false;
+			*item = mc_strdup(li->args[li->next++]);
+			return true;
+		}
+		if (!(s = read_line(li->in, buf, &too_long)))
+			return false;
+		li->line++;
+		if (too_long) {
+			*bad = mc_asprintf("standard input, line %zu: longer than %d bytes, not a "
+			                   "domain name", li->line, CLI_NAME_LINE - 1);
+			return true;
+		}
+		if (*(s = trim_line(s))) {
+			*item = mc_strdup(s);
+			return true;
+		}
+	}
+}
+
+const char *cli_names_where(const struct cli_names *li, char *buf, size_t size)
+{
+	if (li->args)
+		return "";
+	snprintf(buf, size, "standard input, line %zu: ", li->line);
+	return buf;
+}

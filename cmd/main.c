@@ -212,6 +212,34 @@ static const struct command commands[] = {
 	 "(and no TLS failure), 1 otherwise, 2 an input that could not be read (the\n"
 	 "others are still read and reported) or no report at all. Messages without\n"
 	 "a report (other mail in a report mailbox) are named, not errors.\n"},
+	{"blocklist", cmd_blocklist, "--list= --only= --dqs-key= --jobs= --order=",
+	 "DNS blocklists (RFC 5782): listings, their meaning and removal",
+	 "usage: mailcheck blocklist IP|DOMAIN...|- [--list ZONE[:ip|:domain]]...\n"
+	 "                           [--only ID]... [--dqs-key KEY] [--jobs N]\n"
+	 "                           [--order input|completed]\n"
+	 "\n"
+	 "Looks an address up in the address blocklists, and a domain in the domain\n"
+	 "lists together with the addresses that receive and send its mail (its MX\n"
+	 "hosts' addresses and those its SPF record names directly: ip4/ip6 of one\n"
+	 "host or a short prefix, a, mx; at most 32, the rest named). For each list:\n"
+	 "listed or not, each return code in the list's own words, its TXT reason,\n"
+	 "whether receivers that use it refuse mail, and where to ask for removal.\n"
+	 "Every list's test entries (RFC 5782 section 5) are asked first: a list\n"
+	 "that lists everything, lists nothing or refuses this resolver (Spamhaus\n"
+	 "127.255.255.254, URIBL 127.0.0.1, DNSWL 127.0.0.255) is set aside and said\n"
+	 "so, never read as a listing.\n"
+	 "Lists (ID): zen (Spamhaus ZEN), dbl (Spamhaus DBL), spamcop, barracuda,\n"
+	 "psbl, uceprotect1, mailspike, surbl, uribl (domains), dnswl (an allowlist).\n"
+	 "With '-': inputs from standard input, one a line; --jobs at a time.\n"
+	 "  --list ZONE[:ip|:domain]   ask this list too (repeatable; ip by default)\n"
+	 "  --only ID      ask only these lists (an ID above or a --list zone; repeatable)\n"
+	 "  --dqs-key KEY  ask Spamhaus through its Data Query Service with this key\n"
+	 "                 (KEY.zen.dq.spamhaus.net): for resolvers it refuses\n"
+	 "  --jobs N       check N inputs at a time (default 8)\n"
+	 "  --order completed   write each report as it is finished\n"
+	 "Exit status: 0 on no list that blocks, 1 listed on a list that blocks,\n"
+	 "2 usage error or a line that is neither address nor domain, 3 a list\n"
+	 "could not be asked (DNS failure, a refusal).\n"},
 };
 
 static const char global_usage[] =

@@ -20,6 +20,7 @@ FLOORS = {
     "msg": 2, "net": 2,                            # messages; HTTPS and SMTP clients
     "trace": 3,                                    # Received, Authentication-Results
     "spf": 4, "dkim": 4, "dmarc": 4, "mx": 4,      # the checks
+    "blocklist": 4,                                # DNS blocklists
     "verify": 5,                                   # a whole message
     "bounce": 6, "domain": 6, "feedback": 6,       # tasks built on verify and the checks
     "report": 7,                                   # renderers of every result

@@ -15,6 +15,7 @@
 #include "mailcheck/dkim.h"
 #include "mailcheck/spf.h"
 #include "mailcheck/mx.h"
+#include "mailcheck/blocklist.h"
 
 struct renderer {
 	json_t *(*json)(const void *result);
@@ -40,6 +41,7 @@ static const struct renderer renderers[] = {
 	[MC_RESULT_BOUNCE] = {mc_bounce_json, NULL, mc_bounce_text, DNS(mc_bounce_result)},
 	[MC_RESULT_FEEDBACK] = {mc_feedback_json, mc_feedback_json_sources, mc_feedback_text,
 	                        DNS(mc_feedback_result)},
+	[MC_RESULT_BLOCKLIST] = {mc_blocklist_json, NULL, mc_blocklist_text, DNS(mc_bl_result)},
 };
 
 /* A result's tree, built, written as text and let go in the render arena.

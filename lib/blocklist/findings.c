@@ -1,0 +1,179 @@
+/*
+ * What a blocklist result means for the user: each listing with the list's
+ * own words and what to do about it, lists that refused or could not be
+ * asked, lists set aside, and what was not looked up.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blocklist/internal.h"
+#include "common/util.h"
+
+/* "192.0.2.1" or "192.0.2.1 (MX mx.example.com)" into buf */
+static const char *target_text(const mc_bl_target *t, char *buf, size_t size)
+{
+	if (t->via)
+		snprintf(buf, size, "%s (%s)", t->name, t->via);
+	else
+		snprintf(buf, size, "%s", t->name);
+	return buf;
+}
+
+/* The meanings of a hit's listing codes, joined. */
+static char *meanings(const mc_bl_hit *h)
+{
+	mc_buf b = {0};
+
+	for (size_t i = 0; i < h->n_codes; i++)
+		mc_buf_addf(&b, "%s%s %s", i ? "; " : "", h->codes[i].address,
+		            h->codes[i].meaning ? h->codes[i].meaning : "");
+	return mc_buf_take(&b);
+}
+
+static bool has_code(const mc_bl_hit *h, const char *prefix)
+{
+	for (size_t i = 0; i < h->n_codes; i++)
+		if (h->codes[i].meaning && strncmp(h->codes[i].meaning, prefix, strlen(prefix)) == 0)
+			return true;
+	return false;
+}
+
+/* What to do about a listing: the cause the code names, then removal. */
+static void listing_hint(mc_finding *f, const mc_bl_list *l, const mc_bl_hit *h)
+{
+	if (!f)
+		return;
+	if (has_code(h, "PBL"))
+		mc_finding_hint(f, "if this is a mail server that sends directly, ask for the "
+		                "address's removal from the PBL at %s (or ask its provider to); if it "
+		                "is an end-user or dynamic address, send through your provider's mail "
+		                "server (submission, port 587) instead of directly", l->removal);
+	else if (has_code(h, "XBL"))
+		mc_finding_hint(f, "a machine behind this address is infected, hijacked or an open "
+		                "proxy: find it and clean it (or close the proxy), then ask for "
+		                "removal at %s", l->removal);
+	else if (l->kind == MC_BL_KIND_DOMAIN)
+		mc_finding_hint(f, "find out how the domain came to be in spam (a compromised site or "
+		                "account, a link shortener or redirector abused, a sender using it), "
+		                "stop it, then ask for removal at %s", l->removal ? l->removal : l->zone);
+	else
+		mc_finding_hint(f, "find what sent the spam from this address (a compromised account "
+		                "or password, a web form or script that sends mail, an infected "
+		                "machine), stop it, then ask for removal at %s",
+		                l->removal ? l->removal : l->zone);
+}
+
+static void listed(mc_bl_result *res, const mc_bl_hit *h)
+{
+	const mc_bl_list *l = &res->set->lists[h->list];
+	char who[600];
+	char *why = meanings(h);
+	const char *w = why ? why : "";
+	mc_finding *f;
+
+	target_text(&res->targets[h->target], who, sizeof(who));
+	switch (l->role) {
+	case MC_BL_BLOCKS:
+		f = mc_finding_add(&res->findings, "blocklist.listed", MC_SEV_ERROR,
+		                   "%s is listed on %s (%s)%s%s%s: receivers that use this list refuse "
+		                   "its mail", who, l->name, w, h->txt ? " -- the list says \"" : "",
+		                   h->txt ? h->txt : "", h->txt ? "\"" : "");
+		listing_hint(f, l, h);
+		break;
+	case MC_BL_SCORES:
+		f = mc_finding_add(&res->findings, "blocklist.listed_scoring", MC_SEV_WARNING,
+		                   "%s is listed on %s (%s)%s%s%s: spam filters that use it count this "
+		                   "against its mail, which then goes to spam more often", who, l->name,
+		                   w, h->txt ? " -- the list says \"" : "", h->txt ? h->txt : "",
+		                   h->txt ? "\"" : "");
+		listing_hint(f, l, h);
+		break;
+	case MC_BL_ALLOWS:
+		mc_finding_add(&res->findings, "blocklist.allowlisted", MC_SEV_INFO,
+		               "%s is on %s, an allowlist (%s): receivers that use it trust its mail "
+		               "more", who, l->name, w);
+		break;
+	}
+	free(why);
+}
+
+/* A list that could not answer for a target: refused, failed, or nonsense. */
+static void unanswered(mc_bl_result *res, const mc_bl_hit *h)
+{
+	const mc_bl_list *l = &res->set->lists[h->list];
+	char who[600];
+	mc_finding *f;
+
+	target_text(&res->targets[h->target], who, sizeof(who));
+	if (h->state == MC_BL_REFUSED) {
+		f = mc_finding_add(&res->findings, "blocklist.refused", MC_SEV_WARNING,
+		                   "%s refused the query for %s (%s): this is no listing, and whether "
+		                   "it is listed is not known", l->name, who, h->why ? h->why : "");
+		mc_finding_hint(f, "ask through a resolver of your own (not a public one such as "
+		                "8.8.8.8 or 1.1.1.1, nor a large shared one)%s",
+		                strstr(l->zone, "spamhaus") ? ", or with a free Spamhaus DQS key "
+		                "(--dqs-key)" : "");
+	} else if (h->state == MC_BL_BAD_ANSWER) {
+		mc_finding_add(&res->findings, "blocklist.bad_answer", MC_SEV_WARNING,
+		               "%s gave no usable answer for %s: %s", l->name, who, h->why ? h->why : "");
+	} else {
+		mc_finding_add(&res->findings, "blocklist.dns_error", MC_SEV_WARNING,
+		               "%s could not be asked about %s (%s): whether it is listed is not known",
+		               l->name, who, h->why ? h->why : "");
+	}
+}
+
+/* A list set aside by its test entries: said once per result. */
+static void set_aside(mc_bl_result *res, const mc_bl_list *l)
+{
+	static const char *const codes[] = {
+		[MC_BL_HEALTH_LISTS_ALL] = "blocklist.lists_everything",
+		[MC_BL_HEALTH_LISTS_NOTHING] = "blocklist.lists_nothing",
+		[MC_BL_HEALTH_REFUSED] = "blocklist.refused",
+		[MC_BL_HEALTH_DNS_ERROR] = "blocklist.dns_error",
+	};
+	mc_finding *f = mc_finding_add(&res->findings, codes[l->health], MC_SEV_WARNING,
+	                               "%s (%s) was not used: %s", l->name, l->zone,
+	                               l->health_reason ? l->health_reason : "");
+
+	if (l->health == MC_BL_HEALTH_REFUSED)
+		mc_finding_hint(f, "ask through a resolver of your own (not a public one such as "
+		                "8.8.8.8 or 1.1.1.1)%s", strstr(l->zone, "spamhaus")
+		                ? ", or with a free Spamhaus DQS key (--dqs-key)" : "");
+	else if (l->health != MC_BL_HEALTH_DNS_ERROR)
+		mc_finding_hint(f, "leave %s out (--only names the lists to ask)", l->zone);
+}
+
+void bl_findings(mc_bl_result *res)
+{
+	bool said[MC_BL_MAX_LISTS] = {false};
+	bool any_ip = false;
+
+	for (size_t i = 0; i < res->n_hits; i++)
+		if (res->hits[i].state == MC_BL_LISTED)
+			listed(res, &res->hits[i]);
+	for (size_t i = 0; i < res->n_hits; i++) {
+		const mc_bl_hit *h = &res->hits[i];
+		const mc_bl_list *l = &res->set->lists[h->list];
+
+		if (h->state == MC_BL_REFUSED || h->state == MC_BL_BAD_ANSWER ||
+		    h->state == MC_BL_DNS_ERROR)
+			unanswered(res, h);
+		else if (h->state == MC_BL_NOT_ASKED && !said[h->list] &&
+		         l->health != MC_BL_HEALTH_WORKING && l->health != MC_BL_HEALTH_UNTESTED) {
+			said[h->list] = true;
+			set_aside(res, l);
+		}
+	}
+	for (size_t i = 0; i < res->n_targets; i++)
+		any_ip |= res->targets[i].ip;
+	if (!res->ip && !any_ip)
+		mc_finding_add(&res->findings, "blocklist.no_addresses", MC_SEV_INFO,
+		               "no address that receives or sends mail for %s was found (no MX "
+		               "address, no address named in its SPF record): only the domain "
+		               "lists were asked", res->input);
+	for (size_t i = 0; i < res->n_left_out; i++)
+		mc_finding_add(&res->findings, "blocklist.left_out", MC_SEV_INFO,
+		               "not looked up: %s", res->left_out[i]);
+}
