@@ -144,8 +144,8 @@ mc_bl_state mc_bl_read_codes(const mc_bl_list *list, const unsigned char (*addrs
 
 		if (addrs[i][0] != 127) { /* RFC 5782 2.3: codes are in 127.0.0.0/8 */
 			free(*why);
-			*why = mc_asprintf("it answered %u.%u.%u.%u, which is no return code (RFC 5782 "
-			                   "codes are in 127.0.0.0/8): a parked or hijacked zone?",
+			*why = mc_asprintf("%u.%u.%u.%u, which is no return code (RFC 5782: codes are "
+			                   "in 127.0.0.0/8)",
 			                   addrs[i][0], addrs[i][1], addrs[i][2], addrs[i][3]);
 			for (size_t k = 0; k < *n_codes; k++)
 				free((*codes)[k].meaning);

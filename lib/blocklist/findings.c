@@ -56,12 +56,16 @@ static void listing_hint(mc_finding *f, const mc_bl_list *l, const mc_bl_hit *h)
 	else if (l->kind == MC_BL_KIND_DOMAIN)
 		mc_finding_hint(f, "find out how the domain came to be in spam (a compromised site or "
 		                "account, a link shortener or redirector abused, a sender using it), "
-		                "stop it, then ask for removal at %s", l->removal ? l->removal : l->zone);
+		                "stop it, then ask for removal at %s (or the list's operator)",
+		                l->removal ? l->removal : l->zone);
+	else if (l->removal)
+		mc_finding_hint(f, "find what sent the spam from this address (a compromised account "
+		                "or password, a web form or script that sends mail, an infected "
+		                "machine), stop it, then ask for removal at %s", l->removal);
 	else
 		mc_finding_hint(f, "find what sent the spam from this address (a compromised account "
 		                "or password, a web form or script that sends mail, an infected "
-		                "machine), stop it, then ask for removal at %s",
-		                l->removal ? l->removal : l->zone);
+		                "machine), stop it, then ask the operator of %s for removal", l->zone);
 }
 
 static void listed(mc_bl_result *res, const mc_bl_hit *h)
@@ -116,7 +120,9 @@ static void unanswered(mc_bl_result *res, const mc_bl_hit *h)
 		                "(--dqs-key)" : "");
 	} else if (h->state == MC_BL_BAD_ANSWER) {
 		mc_finding_add(&res->findings, "blocklist.bad_answer", MC_SEV_WARNING,
-		               "%s gave no usable answer for %s: %s", l->name, who, h->why ? h->why : "");
+		               "%s answered for %s with %s: its zone may be parked or taken over, and "
+		               "whether it is listed is not known", l->name, who,
+		               h->why ? h->why : "");
 	} else {
 		mc_finding_add(&res->findings, "blocklist.dns_error", MC_SEV_WARNING,
 		               "%s could not be asked about %s (%s): whether it is listed is not known",
@@ -134,7 +140,8 @@ static void set_aside(mc_bl_result *res, const mc_bl_list *l)
 		[MC_BL_HEALTH_DNS_ERROR] = "blocklist.dns_error",
 	};
 	mc_finding *f = mc_finding_add(&res->findings, codes[l->health], MC_SEV_WARNING,
-	                               "%s (%s) was not used: %s", l->name, l->zone,
+	                               "%s%s%s%s was not used: %s", l->name, l->custom ? "" : " (",
+	                               l->custom ? "" : l->zone, l->custom ? "" : ")",
 	                               l->health_reason ? l->health_reason : "");
 
 	if (l->health == MC_BL_HEALTH_REFUSED)

@@ -205,13 +205,17 @@ static void judge(mc_bl_list *l, const bl_entry *e, const mc_dns_answer *yes,
 		l->health = MC_BL_HEALTH_REFUSED;
 		l->health_reason = mc_asprintf("it refused this resolver (%s)",
 		                               sy == MC_BL_REFUSED ? why_yes : why_no);
-	} else if (sn == MC_BL_LISTED || sn == MC_BL_BAD_ANSWER || sy == MC_BL_BAD_ANSWER) {
+	} else if (sn == MC_BL_BAD_ANSWER || sy == MC_BL_BAD_ANSWER) {
 		l->health = MC_BL_HEALTH_LISTS_ALL;
 		l->health_reason = mc_asprintf(
-			"it answers for %s, which no list may list (RFC 5782 section 5)%s%s: it "
-			"lists everything, as a zone left behind when a list shuts down does",
-			e->test_unlisted, why_no || why_yes ? "; " : "",
-			why_no ? why_no : why_yes ? why_yes : "");
+			"it answers its test entry %s with %s: its domain may be parked or taken over",
+			sn == MC_BL_BAD_ANSWER ? e->test_unlisted : e->test_listed,
+			sn == MC_BL_BAD_ANSWER ? why_no : why_yes);
+	} else if (sn == MC_BL_LISTED) {
+		l->health = MC_BL_HEALTH_LISTS_ALL;
+		l->health_reason = mc_asprintf(
+			"it lists %s, which no list may list (RFC 5782 section 5): it lists everything, "
+			"as a zone left behind when a list shuts down does", e->test_unlisted);
 	} else if (sy == MC_BL_NOT_LISTED) {
 		l->health = MC_BL_HEALTH_LISTS_NOTHING;
 		l->health_reason = mc_asprintf(

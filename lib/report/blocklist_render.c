@@ -126,7 +126,7 @@ static void hit_line(mc_text *t, const mc_bl_result *res, const mc_bl_hit *h, si
 	fputs(tg->name, t->fp);
 	if (tg->via)
 		fprintf(t->fp, " (%s)", tg->via);
-	for (size_t c = 0; c < h->n_codes; c++)
+	for (size_t c = 0; h->state == MC_BL_LISTED && c < h->n_codes; c++)
 		fprintf(t->fp, "%s %s %s", c ? ";" : ":", h->codes[c].address,
 		        h->codes[c].meaning ? h->codes[c].meaning : "");
 	if (h->why && h->state != MC_BL_LISTED)
@@ -169,13 +169,14 @@ static void headline(mc_text *t, const mc_bl_result *res)
 {
 	char name[MC_NAME_BUF];
 	const char *who = res->ip ? res->input : mc_text_name(res->input, name, sizeof(name));
-	size_t blocking = 0, scoring = 0, lists = mc_bl_set_count(res->set);
+	size_t blocking = 0, scoring = 0, lists = 0;
 
-	for (size_t i = 0; i < lists; i++) {
+	for (size_t i = 0; i < mc_bl_set_count(res->set); i++) {
 		enum row_kind k = row_of(res, i);
 
 		blocking += k == ROW_LISTED;
 		scoring += k == ROW_SCORED;
+		lists += k < ROW_NOT_HELD;
 	}
 	if (res->verdict == MC_VERDICT_FAIL)
 		mc_text_verdict(t, res->verdict, "%s is listed on %zu blocklist%s that receivers use "
