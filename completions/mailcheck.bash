@@ -11,7 +11,7 @@ _mailcheck()
 		cword=$COMP_CWORD
 	}
 
-	local commands="mx spf dkim dmarc trace verify domain bounce report"
+	local commands="mx spf dkim dmarc trace verify domain bounce report blocklist"
 	local global="--json --dns --zone --timeout --now --authserv-id --verbose --quiet
 		--no-color --help --version -v -q -h -V"
 
@@ -60,6 +60,7 @@ _mailcheck()
 	verify) own="--ip --helo --mail-from --trust --compare --jobs --order --requirements" ;;
 	bounce) own="--jobs --order" ;;
 	report) own="--no-lookups" ;;
+	blocklist) own="--list --only --dqs-key --jobs --order" ;;
 	domain) own="--selector --jobs --order --no-common-selectors --smtp --allow-private --ca-file --net-timeout --trust-anchor --https-port --smtp-port --requirements" ;;
 	esac
 	if [[ $cur == -* ]]; then

@@ -74,7 +74,34 @@ def hostile():
     z.append('_dmarc.term TXT   "v=DMARC1; p=none; rua=mailto:\\027[2J\\027]0:pwned\\007r@term.hostile.test"')
     z.append('term        MX    10 \\027[2Jmx.term.hostile.test.')
     z.append('sel._domainkey.term TXT "v=DKIM1; k=rsa; n=\\027[2J\\027]0:pwned\\007; p=MIGfMA0"')
+    z.extend(blocklists())
     return "\n".join(z) + "\n"
+
+
+def blocklists():
+    """DNS blocklists that answer badly (mailcheck blocklist --list ZONE):
+    10,000 codes for one address, a 64 KiB TXT reason, loopback and garbage
+    codes and terminal controls; and a domain whose SPF record names 1,000
+    addresses and 50 a/mx terms."""
+    z = ["; blocklists: many.bl answers 10,000 A records for its test entry and for 198.51.100.66"]
+    for name in ("2.0.0.127.many.bl", "66.100.51.198.many.bl"):
+        for i in range(10000):
+            z.append("%s A 127.0.%d.%d" % (name, i // 250, i % 250 + 1))
+    z.append("; bigtxt.bl: a 64 KiB TXT reason with terminal controls")
+    z.append("2.0.0.127.bigtxt.bl A 127.0.0.2")
+    z.append("66.100.51.198.bigtxt.bl A 127.0.0.2")
+    z.append("66.100.51.198.bigtxt.bl TXT ( " + "\n              ".join(
+        '"\\027[2J\\027]0;pwned\\007%s"' % ("x" * 240) for _ in range(256)) + " )")
+    z.append("; garbage.bl: loopback, zero, broadcast and private addresses as codes")
+    z.append("2.0.0.127.garbage.bl A 127.0.0.2")
+    for a in ("127.0.0.1", "0.0.0.0", "255.255.255.255", "10.0.0.1", "127.255.255.255"):
+        z.append("66.100.51.198.garbage.bl A %s" % a)
+    z.append("; spf-wide: an SPF record naming 1,000 single addresses and 50 a/mx terms")
+    z.append("spf-wide    TXT   " + txt("v=spf1 " + " ".join(
+        "ip4:198.51.100.%d ip4:203.0.113.%d/32" % (i % 250, i % 250) for i in range(500)) + " " +
+        " ".join("a:h%d.wide.hostile.test mx:wide.hostile.test" % i for i in range(25)) + " -all"))
+    z.append("spf-wide    MX    10 h1.wide")
+    return z
 
 
 def faults():
