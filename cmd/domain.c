@@ -25,7 +25,7 @@ static const char usage[] =
 	"usage: mailcheck domain DOMAIN...|- [--selector SEL]... [--jobs N] "
 	"[--order input|completed] [--no-common-selectors] [--smtp] [--allow-private] [--ca-file PEM] "
 	"[--net-timeout SECONDS] [--trust-anchor FILE] [--https-port N] [--smtp-port N] "
-	"[--requirements gmail|yahoo|microsoft|all]";
+	"[--requirements gmail|yahoo|microsoft|all] [--no-blocklists]";
 
 struct code_count {
 	char *code;
@@ -127,6 +127,7 @@ static void note(struct outcome *oc, const mc_domain_result *res)
 	note_findings(oc, &res->mx.findings);
 	note_findings(oc, &res->spf.findings);
 	note_findings(oc, &res->dmarc.findings);
+	note_findings(oc, &res->blocklists.findings);
 	for (size_t i = 0; i < res->n_keys; i++)
 		note_findings(oc, &res->keys[i].findings);
 }
@@ -289,6 +290,21 @@ static bool selectors_ok(const char *const *selectors, size_t n)
 	return true;
 }
 
+/* The catalogue's blocklists, their test entries asked once for the run
+ * (not validated: lists are no part of the domain's DNSSEC). */
+static mc_bl_set *blocklists(mc_resolver *r)
+{
+	mc_bl_set *s;
+
+	if (mc_bl_set_new(&s, NULL) != MC_OK || mc_bl_set_probe(s, r) != MC_OK) {
+		cli_lib_error(MC_ENOMEM);
+		mc_bl_set_free(s);
+		return NULL;
+	}
+	mc_resolver_forget(r);
+	return s;
+}
+
 /* Every domain through the batch runner; false when it cannot start.
  * *written: standard output took every report. */
 static bool run_batch(struct run *run, size_t jobs, bool in_order, bool *written)
@@ -326,7 +342,8 @@ int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 	           *https_port = NULL, *smtp_port = NULL, *net_timeout = NULL, *reqs = NULL;
 	size_t n_sel = 0, jobs = 8;
 	unsigned providers = 0;
-	bool no_common = false, smtp = false;
+	bool no_common = false, smtp = false, no_blocklists = false;
+	mc_bl_set *lists = NULL;
 	mc_net_opts net = {0};
 	const struct cli_opt opts[] = {
 		{.name = "--selector", .list = selectors, .n_list = &n_sel,
@@ -341,7 +358,8 @@ int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 		{.name = "--net-timeout", .value = &net_timeout},
 		{.name = "--trust-anchor", .list = ctx->trust_anchors, .n_list = &ctx->n_trust_anchors,
 		 .max_list = CLI_MAX_ANCHORS},
-		{.name = "--requirements", .value = &reqs}, {0},
+		{.name = "--requirements", .value = &reqs},
+		{.name = "--no-blocklists", .flag = &no_blocklists}, {0},
 	};
 	int n = cli_args(argc, argv, opts, 1, INT32_MAX, usage);
 	struct run run = {.ctx = ctx};
@@ -356,9 +374,11 @@ int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 	ctx->dnssec = true; /* answers validated from the trust anchor */
 	if (!(run.r = cli_resolver(ctx)))
 		return EXIT_USAGE;
+	if (!no_blocklists && !(lists = blocklists(run.r)))
+		return EXIT_USAGE;
 	run.opts = (mc_domain_opts){.selectors = selectors, .n_selectors = n_sel,
 	                            .no_common_selectors = no_common, .net = net,
-	                            .smtp = smtp, .requirements = providers};
+	                            .smtp = smtp, .requirements = providers, .blocklists = lists};
 	if (n == 1 && strcmp(argv[1], "-") == 0) {
 		run.names.in = stdin;
 		run.several = true;
@@ -369,8 +389,11 @@ int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 		if (jobs > run.names.n_args)
 			jobs = run.names.n_args;
 	}
-	if (!run_batch(&run, jobs, in_order, &written))
+	if (!run_batch(&run, jobs, in_order, &written)) {
+		mc_bl_set_free(lists);
 		return EXIT_USAGE;
+	}
+	mc_bl_set_free(lists);
 	if (run.several && ctx->render.format == MC_FORMAT_TEXT)
 		summary(&run);
 	rc = !written || run.invalid ? EXIT_USAGE : run.fail ? EXIT_NOT_PASSED

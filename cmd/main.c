@@ -135,20 +135,21 @@ static const struct command commands[] = {
 	 "aligned with From) for every message, 1 one did not, 2 usage error or an\n"
 	 "unreadable message, 3 DNS failure.\n"},
 	{"domain", IN_HELPER(cmd_domain), "--selector= --jobs= --order= --no-common-selectors --allow-private --smtp --ca-file= "
-	 "--https-port= --smtp-port= --net-timeout= --trust-anchor= --requirements=",
+	 "--https-port= --smtp-port= --net-timeout= --trust-anchor= --requirements= --no-blocklists",
 	 "the whole mail setup of a domain (or of a list of domains)",
 	 "usage: mailcheck domain DOMAIN...|- [--selector SEL]... [--jobs N]\n"
 	 "                        [--order input|completed] [--no-common-selectors]\n"
 	 "                        [--smtp] [--allow-private] [--ca-file PEM] [--net-timeout S]\n"
 	 "                        [--trust-anchor FILE]\n"
-	 "                        [--requirements gmail|yahoo|microsoft|all]\n"
+	 "                        [--requirements gmail|yahoo|microsoft|all] [--no-blocklists]\n"
 	 "\n"
 	 "Checks the mail setup of each DOMAIN: MX (and forward-confirmed reverse DNS\n"
 	 "of every MX address), SPF (as 'spf DOMAIN'), DMARC (as 'dmarc DOMAIN'), DKIM\n"
 	 "keys at commonly used selectors and at every --selector, the MTA-STS,\n"
 	 "TLS-RPT and BIMI records, TLSA records of the MX hosts (DANE) and whether\n"
-	 "the answers were DNSSEC-authenticated; a table with one row per part,\n"
-	 "then the findings with their fixes.\n"
+	 "the answers were DNSSEC-authenticated, and its MX and SPF addresses and its\n"
+	 "name on the DNS blocklists (as 'blocklist DOMAIN'); a table with one row\n"
+	 "per part, then the findings with their fixes.\n"
 	 "With '-': domains from standard input, one a line ('#' comments and blank\n"
 	 "lines ignored, bad names reported by line and skipped); --jobs domains are\n"
 	 "checked at once (default 8); reports come in input order (--order\n"
@@ -171,6 +172,7 @@ static const struct command commands[] = {
 	 "  --https-port N, --smtp-port N   other ports than 443 and 25 (for tests)\n"
 	 "  --requirements PROVIDERS   list the bulk-sender rules of these providers\n"
 	 "                          as far as DNS shows them (the Bulk row: all)\n"
+	 "  --no-blocklists         do not ask the DNS blocklists (the DNSBL row)\n"
 	 "Exit status: 0 no errors, 1 errors in a domain's setup, 2 usage error or\n"
 	 "a line that is not a domain, 3 DNS failure.\n"},
 	{"bounce", IN_HELPER(cmd_bounce), "--jobs= --order=",

@@ -61,7 +61,7 @@ _mailcheck()
 	bounce) own="--jobs --order" ;;
 	report) own="--no-lookups" ;;
 	blocklist) own="--list --only --dqs-key --jobs --order" ;;
-	domain) own="--selector --jobs --order --no-common-selectors --smtp --allow-private --ca-file --net-timeout --trust-anchor --https-port --smtp-port --requirements" ;;
+	domain) own="--selector --jobs --order --no-common-selectors --smtp --allow-private --ca-file --net-timeout --trust-anchor --https-port --smtp-port --requirements --no-blocklists" ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$own $global" -- "$cur"))

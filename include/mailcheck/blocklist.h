@@ -83,6 +83,8 @@ const mc_bl_list *mc_bl_set_list(const mc_bl_set *s, size_t i);
  * TEST and INVALID, or the list's own documented test points) through r,
  * all at once. Its DNS log stays in r. */
 mc_status mc_bl_set_probe(mc_bl_set *s, mc_resolver *r);
+/* Lists that can be asked: working after the probe (or not probed). */
+size_t mc_bl_set_usable(const mc_bl_set *s);
 /* The catalogue itself (for listing the lists): its rows, NULL past the end. */
 size_t mc_bl_catalogue_count(void);
 const mc_bl_list *mc_bl_catalogue_list(size_t i);

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 
+#include "mailcheck/blocklist.h"
 #include "mailcheck/dkim.h"
 #include "mailcheck/requirements.h"
 #include "mailcheck/dmarc.h"
@@ -37,6 +38,7 @@ typedef enum mc_domain_part {
 	MC_PART_SMTP,
 	MC_PART_DANE,
 	MC_PART_DNSSEC,
+	MC_PART_BLOCKLISTS,    /* its mail addresses and its name on DNS blocklists */
 	MC_PART_BULK,          /* the bulk-sender requirements DNS shows */
 	MC_PART_COUNT
 } mc_domain_part;
@@ -192,6 +194,10 @@ typedef struct mc_domain_result {
 	 * as DNS shows them */
 	mc_requirements requirements;
 	bool requirements_asked; /* opts->requirements given: the text shows each rule */
+	/* the DNS blocklists (opts->blocklists with a usable list): its MX and
+	 * SPF addresses and its name */
+	bool blocklists_checked;
+	mc_bl_result blocklists;
 	mc_findings findings;  /* this check's own (the parts' are in their results) */
 	mc_dns_log dns;
 } mc_domain_result;
@@ -203,6 +209,7 @@ typedef struct mc_domain_opts {
 	mc_net_opts net;              /* HTTPS fetches (MTA-STS policy, BIMI) and SMTP */
 	bool smtp;                    /* probe every MX address on port 25 (--smtp) */
 	unsigned requirements;        /* MC_REQ_*: the providers whose rules are judged; 0: all */
+	const mc_bl_set *blocklists;  /* the lists, probed (mc_bl_set_probe); NULL: not asked */
 } mc_domain_opts;
 
 /* The common selectors asked (data, with their source in lib/domain). */

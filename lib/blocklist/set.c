@@ -156,6 +156,15 @@ size_t mc_bl_set_count(const mc_bl_set *s)
 	return s ? s->n : 0;
 }
 
+size_t mc_bl_set_usable(const mc_bl_set *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; s && i < s->n; i++)
+		n += s->lists[i].health == MC_BL_HEALTH_WORKING || s->lists[i].health == MC_BL_HEALTH_UNTESTED;
+	return n;
+}
+
 const mc_bl_list *mc_bl_set_list(const mc_bl_set *s, size_t i)
 {
 	return s && i < s->n ? &s->lists[i] : NULL;

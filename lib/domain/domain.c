@@ -29,6 +29,7 @@ static const struct {
 	[MC_PART_BIMI] = {"bimi", "BIMI"},     [MC_PART_SMTP] = {"smtp", "SMTP"},
 	[MC_PART_DANE] = {"dane", "DANE"},
 	[MC_PART_DNSSEC] = {"dnssec", "DNSSEC"},
+	[MC_PART_BLOCKLISTS] = {"blocklists", "DNSBL"},
 	[MC_PART_BULK] = {"bulk_senders", "Bulk"},
 };
 
@@ -373,6 +374,7 @@ static void verdict(mc_domain_result *res)
 	         worst(&res->dmarc.findings, NULL) == MC_SEV_ERROR;
 	for (size_t i = 0; i < res->n_keys; i++)
 		error |= worst(&res->keys[i].findings, NULL) == MC_SEV_ERROR;
+	error |= worst(&res->blocklists.findings, NULL) == MC_SEV_ERROR;
 	/* DNS trouble first, as the other commands do: what could not be asked
 	 * may change the picture, and a retry is what CI should do */
 	res->verdict = part_temp(res) ? MC_VERDICT_TEMPERROR : error ? MC_VERDICT_FAIL
@@ -537,7 +539,9 @@ mc_status mc_domain_check(mc_resolver *r, const char *domain, const mc_domain_op
 	} else if ((st = check_parts(r, out, opts, &sel, &b, &at)) != MC_OK) {
 		goto out;
 	}
-	st = conclude(r, out, log_start);
+	if ((st = conclude(r, out, log_start)) == MC_OK && out->exists &&
+	    (st = domain_blocklists(r, out, opts)) == MC_OK)
+		verdict(out);
 out:
 	domain_batch_free(&b);
 	return st;
@@ -545,6 +549,7 @@ out:
 
 void mc_domain_result_clear(mc_domain_result *res)
 {
+	mc_bl_result_clear(&res->blocklists);
 	mc_requirements_clear(&res->requirements);
 	free(res->domain);
 	for (int p = 0; p < MC_PART_COUNT; p++)

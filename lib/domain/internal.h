@@ -51,6 +51,8 @@ mc_status domain_dane(mc_resolver *r, mc_domain_result *res);
 void domain_dnssec_row(mc_domain_result *res);
 
 /* The summary row of a part (domain.c). */
+/* The DNSBL row (blocklist_row.c): after the rest, its own DNS log appended. */
+mc_status domain_blocklists(mc_resolver *r, mc_domain_result *res, const mc_domain_opts *opts);
 void domain_row(mc_domain_result *res, mc_domain_part p, mc_part_status st, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 

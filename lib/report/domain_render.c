@@ -289,6 +289,8 @@ json_t *mc_domain_json(const void *result)
 		                    ? json_string(mc_dnssec_algorithm_name(res->algorithm)) : json_null());
 	}
 	json_object_set_new(o, "dnssec", dn);
+	json_object_set_new(o, "blocklists", res->blocklists_checked
+	                    ? mc_json_nested(mc_blocklist_json(&res->blocklists)) : json_null());
 	mc_json_tail(o, &res->findings);
 	return o;
 }
@@ -341,14 +343,15 @@ void mc_domain_text(mc_text *t, const void *result)
 		mc_requirements_text(t, &res->requirements);
 	/* what needs changing, errors first: this check's own findings and the
 	 * parts' (their notes are in the JSON, and in each command's output) */
-	const mc_findings *lists[4 + MC_DOMAIN_MAX_SELECTORS];
-	mc_severity min[4 + MC_DOMAIN_MAX_SELECTORS];
+	const mc_findings *lists[5 + MC_DOMAIN_MAX_SELECTORS];
+	mc_severity min[5 + MC_DOMAIN_MAX_SELECTORS];
 	size_t n = 0;
 
 	lists[n] = &res->findings, min[n++] = MC_SEV_WARNING;
 	lists[n] = &res->mx.findings, min[n++] = MC_SEV_WARNING;
 	lists[n] = &res->spf.findings, min[n++] = MC_SEV_WARNING;
 	lists[n] = &res->dmarc.findings, min[n++] = MC_SEV_WARNING;
+	lists[n] = &res->blocklists.findings, min[n++] = MC_SEV_WARNING;
 	for (size_t i = 0; i < res->n_keys && n < sizeof(lists) / sizeof(lists[0]); i++)
 		lists[n] = &res->keys[i].findings, min[n++] = MC_SEV_WARNING;
 	mc_text_findings(t, lists, min, n);
