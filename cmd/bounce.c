@@ -33,6 +33,9 @@ struct run {
 	pthread_mutex_t resolver_lock;
 	mc_resolver *r;
 	bool no_resolver;
+	/* the blocklists, probed when a bounce first names a listing */
+	mc_bl_set *lists;
+	bool lists_tried;
 	/* counts over the run, in output order */
 	size_t messages, with_failed, delays_only, no_failure, not_bounce, unreadable;
 	struct cli_tally causes;  /* failed recipients by "status category at where" */
@@ -129,6 +132,38 @@ static mc_resolver *resolver(struct run *b, struct worker *w)
 	return w->r;
 }
 
+/* The run's blocklists, their test entries asked once (by the first worker
+ * that needs them); NULL when none can be made. */
+static const mc_bl_set *blocklists(struct run *b)
+{
+	pthread_mutex_lock(&b->resolver_lock);
+	if (!b->lists_tried && b->r) {
+		b->lists_tried = true;
+		if (mc_bl_set_new(&b->lists, NULL) != MC_OK || mc_bl_set_probe(b->lists, b->r) != MC_OK) {
+			mc_bl_set_free(b->lists);
+			b->lists = NULL;
+		}
+	}
+	pthread_mutex_unlock(&b->resolver_lock);
+	return b->lists;
+}
+
+/* A listing named in a reply, looked up now. */
+static bool look_up_listing(struct run *b, struct worker *w, mc_bounce_result *res, FILE *out,
+                            FILE *err)
+{
+	mc_resolver *r = resolver(b, w);
+
+	if (!r)
+		return false;
+	if (mc_bounce_blocklists(r, res, blocklists(b)) != MC_OK) {
+		cli_fail_to(out, err, "internal", "%s", mc_error_last());
+		return false;
+	}
+	mc_dns_log_rewind(r, 0);
+	return true;
+}
+
 /* The message parsed: check it when authentication refused it, report it,
  * say what it came to. */
 static enum kind bounce_report(struct run *b, struct worker *w, const struct job *j,
@@ -159,6 +194,8 @@ static enum kind bounce_report(struct run *b, struct worker *w, const struct job
 		/* the queries are in the report: keep the cache, not the log */
 		mc_dns_log_rewind(r, 0);
 	}
+	if (!why && mc_bounce_blocklisted(res) && !look_up_listing(b, w, res, out, err))
+		return UNREADABLE;
 	for (size_t i = 0; i < res->n_rcpts; i++) {
 		const char *a = res->rcpts[i].action;
 
@@ -368,6 +405,7 @@ int cmd_bounce(int argc, char **argv, struct mc_ctx *ctx)
 		rc = b.with_failed ? EXIT_NOT_PASSED : EXIT_PASS;
 	cli_tally_free(&b.causes);
 	mc_msg_collector_free(&b.col);
+	mc_bl_set_free(b.lists);
 	pthread_mutex_destroy(&b.resolver_lock);
 	return rc;
 }

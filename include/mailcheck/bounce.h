@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "mailcheck/blocklist.h"
 #include "mailcheck/dns.h"
 #include "mailcheck/findings.h"
 #include "mailcheck/status.h"
@@ -29,6 +30,11 @@ typedef struct mc_bounce_rcpt {
 	const char *provider;     /* gmail, microsoft, yahoo, ... when the reply says */
 	const char *category;     /* authentication, mailbox, policy, ... (stable) */
 	char *cause;              /* the cause in a sentence */
+	/* category "blocklist": the list the reply names (a catalogue ID of
+	 * lib/blocklist, "microsoft" for Outlook.com's own list, NULL when it
+	 * names none) and the address it names (NULL when none) */
+	const char *blocklist;
+	char *listed_ip;
 } mc_bounce_rcpt;
 
 /* When authentication refused a recipient and nothing of the original came
@@ -71,6 +77,11 @@ typedef struct mc_bounce_result {
 	char *check_ip;
 	/* mc_bounce_check when nothing came back, NULL otherwise */
 	mc_bounce_domain_check *domain_check;
+	/* mc_bounce_blocklists: the address a blocklist refusal names (or the
+	 * reporting MTA's), looked up now */
+	char *blocklist_ip;
+	bool blocklists_checked;
+	mc_bl_result blocklists;
 	mc_findings findings;
 	mc_dns_log dns;           /* the queries of mc_bounce_check */
 } mc_bounce_result;
@@ -91,5 +102,12 @@ bool mc_bounce_auth_failure(const mc_bounce_result *res);
  * current time. */
 mc_status mc_bounce_check(mc_resolver *r, mc_bounce_result *res, time_t now,
                           const char *authserv_id);
+
+/* Was a recipient refused for a blocklist listing (category "blocklist")? */
+bool mc_bounce_blocklisted(const mc_bounce_result *res);
+/* Look the address such a refusal names (else the reporting MTA's) up now
+ * in the lists of set (probed; NULL: none usable): still listed, or listed
+ * no more. Findings say which. */
+mc_status mc_bounce_blocklists(mc_resolver *r, mc_bounce_result *res, const mc_bl_set *set);
 
 #endif

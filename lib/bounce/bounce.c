@@ -513,6 +513,7 @@ void bounce_rcpt_clear(mc_bounce_rcpt *r)
 	free(r->diagnostic);
 	free(r->will_retry_until);
 	free(r->cause);
+	free(r->listed_ip);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -527,6 +528,8 @@ void mc_bounce_result_clear(mc_bounce_result *res)
 	free(res->original_from);
 	free(res->original_data);
 	free(res->check_ip);
+	free(res->blocklist_ip);
+	mc_bl_result_clear(&res->blocklists);
 	if (res->check) {
 		mc_verify_result_clear(res->check);
 		free(res->check);

@@ -234,6 +234,11 @@ static mc_status check_domain(mc_resolver *r, mc_bounce_result *res, time_t now)
 	return MC_OK;
 }
 
+char *bounce_client_ip(mc_resolver *r, const mc_bounce_result *res)
+{
+	return host_address(r, client_host(res));
+}
+
 static mc_status check(mc_resolver *r, mc_bounce_result *res, time_t now,
                        const char *authserv_id)
 {

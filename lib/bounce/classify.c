@@ -199,6 +199,9 @@ void bounce_classify(mc_bounce_rcpt *r)
 	const char *meaning = NULL, *source = NULL;
 
 	r->provider = provider_of(r);
+	if (bounce_blocklist_reply(r, r->provider ? display(r->provider) : r->remote_mta ? r->remote_mta
+	                                                              : "the receiving server"))
+		return;
 	for (size_t i = 0; detail && !meaning && i < sizeof(replies) / sizeof(replies[0]); i++) {
 		const struct reply *p = &replies[i];
 

@@ -26,6 +26,11 @@ void bounce_read_text(const char *s, size_t n, const char *failed, mc_bounce_res
 void bounce_reply_for(const char *s, size_t n, mc_bounce_rcpt *r);
 /* The provider, category and cause of a recipient's failure (classify.c). */
 void bounce_classify(mc_bounce_rcpt *r);
+/* A reply that names a blocklist (blocklist.c): category "blocklist", the
+ * list and address it names, the cause; false when it names none. */
+bool bounce_blocklist_reply(mc_bounce_rcpt *r, const char *who);
+/* The reporting MTA's address (check.c), malloc'd; NULL when not known. */
+char *bounce_client_ip(mc_resolver *r, const mc_bounce_result *res);
 void bounce_rcpt_clear(mc_bounce_rcpt *r);
 /* The provider whose servers' marks (gsmtp, outlook.com, ...) text shows,
  * or NULL. */

@@ -125,11 +125,15 @@ json_t *mc_bounce_json(const void *result)
 		json_object_set_new(j, "provider", mc_json_str(r->provider));
 		json_object_set_new(j, "category", mc_json_str(r->category));
 		json_object_set_new(j, "cause", mc_json_str(r->cause));
+		json_object_set_new(j, "blocklist", mc_json_str(r->blocklist));
+		json_object_set_new(j, "listed_ip", mc_json_str(r->listed_ip));
 		json_array_append_new(rcpts, j);
 	}
 	json_object_set_new(o, "recipients", rcpts);
 	json_object_set_new(o, "original_check", check_json(res));
 	json_object_set_new(o, "domain_check", domain_check_json(res->domain_check));
+	json_object_set_new(o, "blocklists", res->blocklists_checked
+	                    ? mc_json_nested(mc_blocklist_json(&res->blocklists)) : json_null());
 	mc_json_tail(o, &res->findings);
 	return o;
 }
@@ -216,5 +220,13 @@ void mc_bounce_text(mc_text *t, const void *result)
 		original_text(t, res);
 	if (res->domain_check)
 		domain_check_text(t, res->domain_check);
-	mc_text_tail(t, &res->findings, &res->dns);
+	if (res->blocklists_checked) {
+		const mc_findings *lists[] = {&res->findings, &res->blocklists.findings};
+		const mc_severity min[] = {MC_SEV_INFO, MC_SEV_WARNING};
+
+		mc_text_findings(t, lists, min, 2);
+		mc_text_tail(t, &(mc_findings){0}, &res->dns);
+	} else {
+		mc_text_tail(t, &res->findings, &res->dns);
+	}
 }
