@@ -40,14 +40,6 @@ struct outcome {
 	bool scored;
 };
 
-static void report_error(struct run *run, const char *code, const char *msg, FILE *out,
-                         FILE *err)
-{
-	mc_print_escaped(err, "mailcheck: error: %s\n", msg);
-	if (run->ctx->render.format == MC_FORMAT_JSON)
-		mc_render_error("blocklist", code, msg, out);
-}
-
 static void run_one(void *arg, void *worker, void *input, FILE *out, FILE *err, void **outcome)
 {
 	struct run *run = arg;
@@ -58,17 +50,17 @@ static void run_one(void *arg, void *worker, void *input, FILE *out, FILE *err, 
 
 	*outcome = oc;
 	if (in->bad || !in->item) {
-		report_error(run, run->names.args ? "usage" : "input", in->bad ? in->bad : "out of memory",
-		             out, err);
+		cli_fail_to(out, err, run->names.args ? "usage" : "input", "%s",
+		            in->bad ? in->bad : "out of memory");
 	} else if (!worker) {
-		report_error(run, "internal", "cannot make a resolver for a worker", out, err);
+		cli_fail_to(out, err, "internal", "cannot make a resolver for a worker");
 	} else if ((st = mc_bl_check(worker, run->set, in->item, &res)) != MC_OK) {
-		report_error(run, st == MC_EINVAL ? (run->names.args ? "usage" : "input") : "internal",
-		             mc_error_last(), out, err);
+		cli_fail_to(out, err, st == MC_EINVAL ? (run->names.args ? "usage" : "input") : "internal",
+		            "%s", mc_error_last());
 		mc_bl_result_clear(&res);
 	} else {
 		if (mc_render(MC_RESULT_BLOCKLIST, &res, &run->ctx->render, out) != MC_OK)
-			report_error(run, "internal", mc_error_last(), out, err);
+			cli_fail_to(out, err, "internal", "%s", mc_error_last());
 		else if (oc)
 			*oc = (struct outcome){.checked = true, .verdict = res.verdict,
 			                       .scored = res.listed_scoring > 0};

@@ -159,15 +159,6 @@ static void count(void *arg, void *outcome)
 	free(oc);
 }
 
-/* An error in place of a report: on err, and with --json an object on out. */
-static void report_error(struct run *run, const char *code, const char *msg, FILE *out,
-                         FILE *err)
-{
-	mc_print_escaped(err, "mailcheck: error: %s\n", msg);
-	if (run->ctx->render.format == MC_FORMAT_JSON)
-		mc_render_error("domain", code, msg, out);
-}
-
 /* Check one domain and write its report (the runner's run, in a worker). */
 static void run_one(void *arg, void *worker, void *input, FILE *out, FILE *err, void **outcome)
 {
@@ -180,15 +171,15 @@ static void run_one(void *arg, void *worker, void *input, FILE *out, FILE *err, 
 	*outcome = oc;
 	if (in->bad || !in->name) {
 		/* an argument is the command line; a line of the list is input */
-		report_error(run, run->names.args ? "usage" : "input", in->bad ? in->bad : "out of memory",
-		             out, err);
+		cli_fail_to(out, err, run->names.args ? "usage" : "input", "%s",
+		            in->bad ? in->bad : "out of memory");
 	} else if (!worker) {
-		report_error(run, "internal", "cannot make a resolver for a worker", out, err);
+		cli_fail_to(out, err, "internal", "cannot make a resolver for a worker");
 	} else if ((st = mc_domain_check(worker, in->name, &run->opts, &res)) != MC_OK) {
-		report_error(run, st == MC_EINVAL ? "usage" : "internal", mc_error_last(), out, err);
+		cli_fail_to(out, err, st == MC_EINVAL ? "usage" : "internal", "%s", mc_error_last());
 	} else {
 		if (mc_render(MC_RESULT_DOMAIN, &res, &run->ctx->render, out) != MC_OK)
-			report_error(run, "internal", mc_error_last(), out, err);
+			cli_fail_to(out, err, "internal", "%s", mc_error_last());
 		else if (oc)
 			note(oc, &res);
 		if (run->several && run->ctx->render.format == MC_FORMAT_TEXT &&

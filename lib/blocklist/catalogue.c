@@ -14,6 +14,17 @@
 /* Spamhaus: docs.spamhaus.com, "Available Zones" (datasets/040-zones), and
  * the error codes of its public mirrors (spamhaus.org/returnc/, the
  * "help for legacy blocklist users" page): 127.255.255.0/24 are errors. */
+#define SPAMHAUS_REFUSALS \
+	{IP4(127, 255, 255, 252), IP4(127, 255, 255, 252), true, \
+	 "error: the list's name was mistyped"}, \
+	{IP4(127, 255, 255, 254), IP4(127, 255, 255, 254), true, \
+	 "error: the query came through a public or open resolver (or one without " \
+	 "attributable reverse DNS), which Spamhaus refuses"}, \
+	{IP4(127, 255, 255, 255), IP4(127, 255, 255, 255), true, \
+	 "error: this resolver made too many queries, and Spamhaus refuses it"}, \
+	{IP4(127, 255, 255, 0), IP4(127, 255, 255, 255), true, \
+	 "error: a refusal code of Spamhaus (127.255.255.0/24)"},
+
 static const bl_code_row zen_rows[] = {
 	{IP4(127, 0, 0, 2), IP4(127, 0, 0, 2), false,
 	 "SBL: a known spam source or spam operation (Spamhaus Block List)"},
@@ -31,15 +42,7 @@ static const bl_code_row zen_rows[] = {
 	 "end-user address (Policy Block List, entry of Spamhaus)"},
 	{IP4(127, 0, 0, 30), IP4(127, 0, 0, 30), false,
 	 "BCL: a botnet controller (with the SBL)"},
-	{IP4(127, 255, 255, 252), IP4(127, 255, 255, 252), true,
-	 "error: the list's name was mistyped"},
-	{IP4(127, 255, 255, 254), IP4(127, 255, 255, 254), true,
-	 "error: the query came through a public or open resolver (or one without "
-	 "attributable reverse DNS), which Spamhaus refuses"},
-	{IP4(127, 255, 255, 255), IP4(127, 255, 255, 255), true,
-	 "error: this resolver made too many queries, and Spamhaus refuses it"},
-	{IP4(127, 255, 255, 0), IP4(127, 255, 255, 255), true,
-	 "error: a refusal code of Spamhaus (127.255.255.0/24)"},
+	SPAMHAUS_REFUSALS
 };
 
 static const bl_code_row dbl_rows[] = {
@@ -58,15 +61,7 @@ static const bl_code_row dbl_rows[] = {
 	 "a legitimate domain abused to host a botnet controller"},
 	{IP4(127, 0, 1, 255), IP4(127, 0, 1, 255), true,
 	 "error: an IP address was asked of a domain list"},
-	{IP4(127, 255, 255, 252), IP4(127, 255, 255, 252), true,
-	 "error: the list's name was mistyped"},
-	{IP4(127, 255, 255, 254), IP4(127, 255, 255, 254), true,
-	 "error: the query came through a public or open resolver (or one without "
-	 "attributable reverse DNS), which Spamhaus refuses"},
-	{IP4(127, 255, 255, 255), IP4(127, 255, 255, 255), true,
-	 "error: this resolver made too many queries, and Spamhaus refuses it"},
-	{IP4(127, 255, 255, 0), IP4(127, 255, 255, 255), true,
-	 "error: a refusal code of Spamhaus (127.255.255.0/24)"},
+	SPAMHAUS_REFUSALS
 };
 
 /* spamcop.net/bl.shtml: one code; listings end by themselves when reports stop */
