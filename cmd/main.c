@@ -101,12 +101,13 @@ static const struct command commands[] = {
 	 "  --trust HOST   a relay of the receiving side (name or address) to look\n"
 	 "                 past when finding the boundary (repeatable)\n"
 	 "Exit status: 0 the message was read, 2 it could not be.\n"},
-	{"verify", cmd_verify, "--ip= --helo= --mail-from= --trust= --compare --jobs= --order= --requirements=",
+	{"verify", cmd_verify, "--ip= --helo= --mail-from= --trust= --compare --jobs= --order= --requirements= "
+	 "--no-blocklists",
 	 "full check of a message: SPF + DKIM + DMARC, explained",
 	 "usage: mailcheck verify [FILE|DIR|-]... [--ip IP] [--helo NAME]\n"
 	 "                        [--mail-from ADDR] [--trust HOST]... [--compare]\n"
 	 "                        [--jobs N] [--order input|completed]\n"
-	 "                        [--requirements gmail|yahoo|microsoft|all]\n"
+	 "                        [--requirements gmail|yahoo|microsoft|all] [--no-blocklists]\n"
 	 "\n"
 	 "Checks a message as a receiver does: SPF for the client, every DKIM\n"
 	 "signature, DMARC with alignment, the ARC chain, iprev (forward-confirmed\n"
@@ -119,7 +120,10 @@ static const struct command commands[] = {
 	 "Mail through a mailing list or forwarder: says which (List-Id, SRS, ...),\n"
 	 "what it changed (Subject tag, footer, body), whether From was rewritten,\n"
 	 "and which ARC sealer recorded a pass a receiver could trust.\n"
+	 "The client at the trust boundary and the From and envelope domains are\n"
+	 "looked up in the DNS blocklists (as 'blocklist'); a listing is explained.\n"
 	 "  --compare      also verify DKIM with libopendkim (OpenDKIM's view)\n"
+	 "  --no-blocklists   do not ask the DNS blocklists\n"
 	 "Several messages: several files, mbox files (first line \"From \") and\n"
 	 "Maildir directories (cur/, new/); one DNS cache for all; --json prints one\n"
 	 "object per line (NDJSON), text ends with a summary and the messages that\n"

@@ -404,6 +404,8 @@ int cmd_verify(int argc, char **argv, struct mc_ctx *ctx)
 {
 	const char *trust[MAX_TRUST + 1] = {0}, *jobs_s = NULL, *reqs = NULL, *order = NULL;
 	size_t n_trust = 0;
+	bool no_blocklists = false;
+	mc_bl_set *lists = NULL;
 	mc_verify_request req = {.trusted = trust};
 	const struct cli_opt opts[] = {
 		{.name = "--ip", .value = &req.ip}, {.name = "--helo", .value = &req.helo},
@@ -412,6 +414,7 @@ int cmd_verify(int argc, char **argv, struct mc_ctx *ctx)
 		{.name = "--compare", .flag = &req.compare},
 		{.name = "--jobs", .value = &jobs_s}, {.name = "--order", .value = &order},
 		{.name = "--requirements", .value = &reqs},
+		{.name = "--no-blocklists", .flag = &no_blocklists},
 		{0},
 	};
 	int n = cli_args(argc, argv, opts, 0, 100000, usage), rc;
@@ -430,10 +433,17 @@ int cmd_verify(int argc, char **argv, struct mc_ctx *ctx)
 		return EXIT_USAGE;
 	req.authserv_id = cli_authserv_id(ctx);
 	req.now = ctx->has_now ? (time_t)ctx->now : 0;
+	/* the blocklists' test entries, once for the run */
+	if (!no_blocklists && mc_bl_set_new(&lists, NULL) == MC_OK &&
+	    mc_bl_set_probe(lists, o.r) == MC_OK) {
+		req.blocklists = lists;
+		mc_resolver_forget(o.r);
+	}
 	o.several = cli_inputs_several(n, argv);
 	if (jobs > 1) {
 		if (!run_batch(&o, jobs, in_order, argv, n)) {
 			tally_free(&tally);
+			mc_bl_set_free(lists);
 			return EXIT_USAGE;
 		}
 	} else {
@@ -446,5 +456,6 @@ int cmd_verify(int argc, char **argv, struct mc_ctx *ctx)
 		summary(&tally);
 	rc = exit_status(&tally);
 	tally_free(&tally);
+	mc_bl_set_free(lists);
 	return rc;
 }

@@ -144,6 +144,7 @@ typedef struct mc_bl_result {
 	char **left_out;        /* what was not looked up, and why (bounded) */
 	size_t n_left_out;
 	const mc_bl_set *set;   /* the lists (the caller keeps the set alive) */
+	bool named;             /* mc_bl_check_names: the names given, no domain's addresses */
 	mc_findings findings;
 	mc_dns_log dns;
 } mc_bl_result;
@@ -151,6 +152,11 @@ typedef struct mc_bl_result {
 /* Check an address or a domain against every usable list of the set.
  * MC_EINVAL when input is neither an address nor a domain name. */
 mc_status mc_bl_check(mc_resolver *r, const mc_bl_set *s, const char *input, mc_bl_result *out);
+/* Check the names given, as they are (addresses, and domains in the
+ * domain lists; a domain's mail addresses are not looked up): vias[i] says
+ * what each is (may be NULL). The result's input is the first. */
+mc_status mc_bl_check_names(mc_resolver *r, const mc_bl_set *s, const char *const *names,
+                            const char *const *vias, size_t n, mc_bl_result *out);
 void mc_bl_result_clear(mc_bl_result *res);
 
 /*

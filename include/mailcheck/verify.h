@@ -12,6 +12,7 @@
 
 #include "mailcheck/dkim.h"
 #include "mailcheck/dmarc.h"
+#include "mailcheck/blocklist.h"
 #include "mailcheck/requirements.h"
 #include "mailcheck/spf.h"
 #include "mailcheck/trace.h"
@@ -23,6 +24,9 @@ typedef struct mc_verify_request {
 	time_t now;                        /* 0: the current time */
 	bool compare;                      /* also verify DKIM with libopendkim (--compare) */
 	unsigned requirements;             /* MC_REQ_*: judge these providers' bulk-sender rules */
+	/* the DNS blocklists (probed): the client at the trust boundary and the
+	 * From and envelope domains looked up; NULL or none usable: not asked */
+	const mc_bl_set *blocklists;
 } mc_verify_request;
 
 /* iprev (RFC 8601 2.7.3): forward-confirmed reverse DNS of the client. */
@@ -91,6 +95,8 @@ typedef struct mc_verify_result {
 	/* the bulk-sender rules of the providers asked (requirements.providers
 	 * 0 when none was) */
 	mc_requirements requirements;
+	bool blocklists_checked;
+	mc_bl_result blocklists;
 	mc_findings findings;
 	mc_dns_log dns;
 } mc_verify_result;

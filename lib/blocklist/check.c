@@ -211,6 +211,44 @@ static void conclude(mc_bl_result *res)
 	             : temp ? MC_VERDICT_TEMPERROR : MC_VERDICT_PASS;
 }
 
+/* Ask the planned queries and draw the verdict, the findings, the log. */
+static mc_status finish(mc_resolver *r, const mc_bl_set *s, mc_bl_result *out, size_t since)
+{
+	mc_status st;
+
+	if ((st = plan_hits(s, out)) != MC_OK || (st = ask(r, s, out)) != MC_OK)
+		return st;
+	conclude(out);
+	bl_findings(out);
+	if (mc_dns_log_copy(r, since, &out->dns) == MC_OK)
+		mc_dns_log_unique(&out->dns);
+	return MC_OK;
+}
+
+mc_status mc_bl_check_names(mc_resolver *r, const mc_bl_set *s, const char *const *names,
+                            const char *const *vias, size_t n, mc_bl_result *out)
+{
+	size_t since = mc_dns_log_size(r);
+
+	*out = (mc_bl_result){.set = s, .named = true};
+	for (size_t i = 0; i < n; i++) {
+		bool ip = is_ip(names[i]);
+		char *name = NULL;
+
+		if (!ip && mc_domain_normalize(names[i], &name) != MC_OK)
+			continue;
+		if (!out->input) {
+			out->input = mc_strdup(ip ? names[i] : name);
+			out->ip = ip;
+		}
+		bl_add_target(out, ip ? names[i] : name, ip, vias ? vias[i] : NULL);
+		free(name);
+	}
+	if (!out->input)
+		return mc_error_set(MC_EINVAL, "no address or domain to look up");
+	return finish(r, s, out, since);
+}
+
 mc_status mc_bl_check(mc_resolver *r, const mc_bl_set *s, const char *input, mc_bl_result *out)
 {
 	size_t since = mc_dns_log_size(r);
@@ -227,13 +265,7 @@ mc_status mc_bl_check(mc_resolver *r, const mc_bl_set *s, const char *input, mc_
 			return st;
 		domain_targets(r, out);
 	}
-	if ((st = plan_hits(s, out)) != MC_OK || (st = ask(r, s, out)) != MC_OK)
-		return st;
-	conclude(out);
-	bl_findings(out);
-	if (mc_dns_log_copy(r, since, &out->dns) == MC_OK)
-		mc_dns_log_unique(&out->dns);
-	return MC_OK;
+	return finish(r, s, out, since);
 }
 
 void mc_bl_result_clear(mc_bl_result *res)

@@ -175,7 +175,7 @@ void bl_findings(mc_bl_result *res)
 	}
 	for (size_t i = 0; i < res->n_targets; i++)
 		any_ip |= res->targets[i].ip;
-	if (!res->ip && !any_ip)
+	if (!res->ip && !any_ip && !res->named)
 		mc_finding_add(&res->findings, "blocklist.no_addresses", MC_SEV_INFO,
 		               "no address that receives or sends mail for %s was found (no MX "
 		               "address, no address named in its SPF record): only the domain "

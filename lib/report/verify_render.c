@@ -114,6 +114,8 @@ json_t *mc_verify_json(const void *result)
 	json_object_set_new(o, "explanation", ex);
 	if (res->requirements.providers)
 		json_object_set_new(o, "requirements", mc_requirements_json(&res->requirements));
+	json_object_set_new(o, "blocklists", res->blocklists_checked
+	                    ? mc_json_nested(mc_blocklist_json(&res->blocklists)) : json_null());
 	mc_json_tail(o, &res->findings);
 	return o;
 }
@@ -147,10 +149,11 @@ void mc_verify_text(mc_text *t, const void *result)
 	/* the message's own findings, then what SPF, DKIM and DMARC found that
 	 * needs changing (their notes are in the JSON) */
 	const mc_findings *lists[] = {&res->findings, &res->spf.findings, &res->dkim.findings,
-	                              &res->dmarc_policy.findings};
-	const mc_severity min[] = {MC_SEV_INFO, MC_SEV_WARNING, MC_SEV_WARNING, MC_SEV_WARNING};
+	                              &res->dmarc_policy.findings, &res->blocklists.findings};
+	const mc_severity min[] = {MC_SEV_INFO, MC_SEV_WARNING, MC_SEV_WARNING, MC_SEV_WARNING,
+	                           MC_SEV_WARNING};
 
-	mc_text_findings(t, lists, min, 4);
+	mc_text_findings(t, lists, min, 5);
 	if (t->opts->verbose)
 		mc_text_tail(t, &(mc_findings){0}, &res->dns);
 }

@@ -10,8 +10,8 @@
 #include "common/util.h"
 #include "verify/internal.h"
 
-static void say(mc_verify_result *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(mc_verify_result *out, const char *fmt, ...)
+
+void verify_say(mc_verify_result *out, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
@@ -139,7 +139,7 @@ static void explain_spf(mc_verify_result *out)
 	case MC_VERDICT_PASS:
 		if (out->dmarc_ran && out->dmarc_policy.verdict == MC_VERDICT_PASS &&
 		    !out->dmarc.spf_aligned)
-			say(out, "SPF passed for %s -- %s -- but it is not aligned with the From domain "
+			verify_say(out, "SPF passed for %s -- %s -- but it is not aligned with the From domain "
 			    "%s, so DMARC can only pass through an aligned DKIM signature.", d,
 			    out->via.kind && !strcmp(out->via.kind, "list")
 			    ? "the mailing list's own domain, as lists send with their own envelope sender"
@@ -149,35 +149,35 @@ static void explain_spf(mc_verify_result *out)
 		break;
 	case MC_VERDICT_FAIL:
 		if (term)
-			say(out, "SPF failed for %s: its record does not authorize %s, and '%s' tells "
+			verify_say(out, "SPF failed for %s: its record does not authorize %s, and '%s' tells "
 			    "receivers to reject mail from it.", d, ip, term);
 		else
-			say(out, "SPF failed for %s: its record does not authorize %s.", d, ip);
+			verify_say(out, "SPF failed for %s: its record does not authorize %s.", d, ip);
 		break;
 	case MC_VERDICT_SOFTFAIL:
-		say(out, "SPF softfail for %s: its record does not authorize %s, but %s asks "
+		verify_say(out, "SPF softfail for %s: its record does not authorize %s, but %s asks "
 		    "receivers only to be suspicious of the mail, not to reject it.", d, ip,
 		    term ? term : "it");
 		break;
 	case MC_VERDICT_NEUTRAL:
 		if (term)
-			say(out, "SPF neutral for %s: its record neither authorizes nor refuses %s "
+			verify_say(out, "SPF neutral for %s: its record neither authorizes nor refuses %s "
 			    "('%s'), which receivers treat like having no SPF record.", d, ip, term);
 		else
-			say(out, "SPF neutral for %s: no term of its record matched %s and it has no "
+			verify_say(out, "SPF neutral for %s: no term of its record matched %s and it has no "
 			    "'all', which receivers treat like having no SPF record.", d, ip);
 		break;
 	case MC_VERDICT_NONE:
-		say(out, "SPF none for %s: %s publishes no SPF record, so nothing says whether %s "
+		verify_say(out, "SPF none for %s: %s publishes no SPF record, so nothing says whether %s "
 		    "may send its mail.", d, d, ip);
 		break;
 	case MC_VERDICT_PERMERROR:
-		say(out, "SPF permerror for %s: its SPF record cannot be evaluated (see the SPF "
+		verify_say(out, "SPF permerror for %s: its SPF record cannot be evaluated (see the SPF "
 		    "findings: a syntax error, too many DNS lookups, or several records), so "
 		    "receivers treat it as broken -- many as a failure.", d);
 		break;
 	case MC_VERDICT_TEMPERROR:
-		say(out, "SPF temperror for %s: a DNS lookup failed, so %s could not be judged yet; "
+		verify_say(out, "SPF temperror for %s: a DNS lookup failed, so %s could not be judged yet; "
 		    "receivers defer such mail and try again later.", d, ip);
 		break;
 	default:
@@ -228,24 +228,24 @@ static void explain_dkim(mc_verify_result *out)
 			continue;
 		if (strcmp(s->reason, "expired") == 0) {
 			if (s->valid_at_arrival)
-				say(out, "The DKIM signature of %s verified when the message arrived, but "
+				verify_say(out, "The DKIM signature of %s verified when the message arrived, but "
 				    "its validity (x=) has ended since: it passed at the receiver and fails "
 				    "only now.", d);
 			else
-				say(out, "The DKIM signature of %s has expired (its x= is in the past).", d);
+				verify_say(out, "The DKIM signature of %s has expired (its x= is in the past).", d);
 			continue;
 		}
 		for (size_t k = 0; !said && k < sizeof(dkim_sentences) / sizeof(dkim_sentences[0]); k++) {
 			if (strcmp(s->reason, dkim_sentences[k].reason) == 0) {
-				say(out, dkim_sentences[k].sentence, d);
+				verify_say(out, dkim_sentences[k].sentence, d);
 				said = true;
 			}
 		}
 		if (!said)
-			say(out, "The DKIM signature of %s failed (%s).", d, s->reason);
+			verify_say(out, "The DKIM signature of %s failed (%s).", d, s->reason);
 	}
 	if (out->dkim.n_sigs == 0)
-		say(out, "The message is not DKIM-signed, so DMARC can only pass through aligned SPF, "
+		verify_say(out, "The message is not DKIM-signed, so DMARC can only pass through aligned SPF, "
 		    "which breaks when the message is forwarded.");
 }
 
@@ -302,7 +302,7 @@ static void say_intermediary(mc_verify_result *out, const char *from)
 		            via->srs_domain ? via->srs_domain : "", via->srs_domain ? ")" : "");
 	}
 	if ((s = mc_buf_take(&b)))
-		say(out, "%s", s);
+		verify_say(out, "%s", s);
 	free(s);
 }
 
@@ -318,12 +318,12 @@ static void explain_via(mc_verify_result *out)
 		return;
 	say_intermediary(out, from);
 	if (via->from_rewritten)
-		say(out, "The list rewrote From to its own address%s%s%s: DMARC is evaluated for the "
+		verify_say(out, "The list rewrote From to its own address%s%s%s: DMARC is evaluated for the "
 		    "list's domain, not the author's -- the usual way lists keep DMARC passing.",
 		    via->original_from ? " (the author is " : "",
 		    via->original_from ? via->original_from : "", via->original_from ? ")" : "");
 	if (via->arc_sealer && (dmarc_fails || out->verdict != MC_VERDICT_PASS))
-		say(out, "DMARC fails here, but the ARC chain verifies and %s (ARC instance %d) "
+		verify_say(out, "DMARC fails here, but the ARC chain verifies and %s (ARC instance %d) "
 		    "recorded %s when the message reached it: a receiver that trusts %s's seal "
 		    "(Gmail and Microsoft trust some lists and forwarders) may deliver the message "
 		    "anyway.", via->arc_sealer, via->arc_sealer_instance, via->arc_sealer_saw,
@@ -331,7 +331,7 @@ static void explain_via(mc_verify_result *out)
 	modified = via->subject_changed || via->footer_bytes >= 0 || via->body_rewritten ||
 	           via->added_signed;
 	if (!strcmp(via->kind, "list") && modified && !via->from_rewritten && dmarc_fails)
-		say(out, "Who can fix it: the list, by not modifying messages (no Subject tag, no "
+		verify_say(out, "Who can fix it: the list, by not modifying messages (no Subject tag, no "
 		    "footer) so that the author's signature survives, or by rewriting From to its "
 		    "own address and signing; the receiver, by trusting the list's ARC seal%s; "
 		    "%s alone cannot -- but it learns here that this list breaks its mail, which "
@@ -344,7 +344,7 @@ static void explain(mc_verify_result *out)
 	const char *from = out->from_domain;
 
 	if (out->trace.local_delivery && !out->spf_ran)
-		say(out, "Authentication was skipped because the message was delivered locally: it was "
+		verify_say(out, "Authentication was skipped because the message was delivered locally: it was "
 		    "handed to the mail server on %s (e.g. by sendmail from a web application) and put "
 		    "in a mailbox on the same server, so no receiving server ran SPF, DKIM or DMARC.",
 		    out->trace.n_hops && out->trace.hops[out->trace.n_hops - 1].rcv.by
@@ -352,7 +352,7 @@ static void explain(mc_verify_result *out)
 	bool hypothetical = out->trace.local_delivery && !out->spf_ran;
 
 	if (out->dmarc_ran && out->dmarc_policy.verdict == MC_VERDICT_PASS)
-		say(out, "%s %s for %s: %s%s%s.", hypothetical ? "Had it reached a receiver like this, "
+		verify_say(out, "%s %s for %s: %s%s%s.", hypothetical ? "Had it reached a receiver like this, "
 		    "DMARC would have" : "DMARC", out->dmarc.result == MC_VERDICT_PASS ? "passed"
 		    : out->dmarc.result == MC_VERDICT_FAIL ? "failed" : "could not be decided", from,
 		    out->dmarc.why, out->dmarc.result == MC_VERDICT_FAIL ? "; the policy asks receivers to " : "",
@@ -361,26 +361,26 @@ static void explain(mc_verify_result *out)
 		       : out->dmarc.disposition == MC_DMARC_POLICY_QUARANTINE ? "treat it as spam"
 		       : "deliver it anyway (p=none)") : "");
 	else if (out->dmarc_ran && out->dmarc_policy.verdict == MC_VERDICT_NONE)
-		say(out, "%s publishes no DMARC record, so receivers apply no policy to mail that fails.",
+		verify_say(out, "%s publishes no DMARC record, so receivers apply no policy to mail that fails.",
 		    from);
 	else if (!out->dmarc_ran)
-		say(out, "The message does not have exactly one From address, so DMARC cannot apply.");
+		verify_say(out, "The message does not have exactly one From address, so DMARC cannot apply.");
 	if (out->spf_ran)
 		explain_spf(out);
 	explain_dkim(out);
 	explain_via(out);
 	if (out->ip && (out->iprev.verdict == MC_VERDICT_FAIL ||
 	                out->iprev.verdict == MC_VERDICT_PERMERROR))
-		say(out, "The sending server %s has %s: Gmail, Yahoo and Microsoft require "
+		verify_say(out, "The sending server %s has %s: Gmail, Yahoo and Microsoft require "
 		    "bulk senders' servers to have a PTR name that resolves back to their address.",
 		    out->ip, out->iprev.n_names ? "a PTR name that does not resolve back to it"
 		    : "no reverse DNS (PTR) name");
 	if (out->dmarc_ran && out->dmarc_policy.verdict == MC_VERDICT_PASS &&
 	    out->dmarc_policy.policy == MC_DMARC_POLICY_NONE)
-		say(out, "The DMARC policy of %s is none: failures are reported, nothing is enforced.",
+		verify_say(out, "The DMARC policy of %s is none: failures are reported, nothing is enforced.",
 		    from);
 	if (out->identities_from_trace && out->spf_ran)
-		say(out, "SPF was evaluated for %s (HELO %s) with envelope sender %s, taken from the "
+		verify_say(out, "SPF was evaluated for %s (HELO %s) with envelope sender %s, taken from the "
 		    "trust boundary of the Received chain%s.", out->ip, out->helo ? out->helo : "none",
 		    out->mail_from && *out->mail_from ? out->mail_from : "<>",
 		    out->trace.has_boundary ? "" : " and the Return-Path");

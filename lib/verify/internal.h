@@ -4,6 +4,13 @@
 
 #include "mailcheck/verify.h"
 
+/* One sentence more of the explanation (conclude.c). */
+void verify_say(mc_verify_result *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The client and the From and envelope domains on the blocklists
+ * (blocklists.c); nothing when set is NULL or has no usable list. */
+mc_status verify_blocklists(mc_resolver *r, const mc_bl_set *set, mc_verify_result *out);
+
 /* Verdict, Authentication-Results, explanation and findings (conclude.c). */
 void verify_conclude(mc_verify_result *out, const char *authserv_id);
 

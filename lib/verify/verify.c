@@ -216,6 +216,8 @@ mc_status mc_verify_finish(mc_verifier *v, const mc_message *msg, mc_verify_resu
 	verify_conclude(out, v->req.authserv_id);
 	if (v->req.requirements)
 		verify_requirements(msg, v->req.requirements, out);
+	if ((st = verify_blocklists(v->r, v->req.blocklists, out)) != MC_OK)
+		return st;
 	if ((st = mc_dns_log_copy(v->r, v->log_start, &out->dns)) != MC_OK)
 		return st;
 	mc_dns_log_unique(&out->dns); /* prefetched, then asked again by each check */
@@ -224,6 +226,7 @@ mc_status mc_verify_finish(mc_verifier *v, const mc_message *msg, mc_verify_resu
 
 void mc_verify_result_clear(mc_verify_result *res)
 {
+	mc_bl_result_clear(&res->blocklists);
 	mc_requirements_clear(&res->requirements);
 	free(res->from_domain);
 	free(res->ip);
