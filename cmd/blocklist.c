@@ -171,15 +171,7 @@ int cmd_blocklist(int argc, char **argv, struct mc_ctx *ctx)
 		return EXIT_USAGE;
 	if (!(r = cli_resolver(ctx)) || !(run.set = make_set(&o, r)))
 		return EXIT_USAGE;
-	if (n == 1 && strcmp(argv[1], "-") == 0) {
-		run.names.in = stdin;
-		run.several = true;
-	} else {
-		run.names.args = argv + 1;
-		run.names.n_args = (size_t)n;
-		run.several = n > 1;
-		jobs = jobs > run.names.n_args ? run.names.n_args : jobs;
-	}
+	run.several = cli_names_from(&run.names, argv, n, &jobs);
 	if (!run_batch(&run, jobs, in_order, r)) {
 		mc_bl_set_free(run.set);
 		return EXIT_USAGE;

@@ -168,6 +168,10 @@ struct cli_names {
 	size_t line;
 };
 bool cli_names_next(struct cli_names *li, char **item, char **bad);
+/* The names of argv[1..n]: standard input for a lone "-", else the
+ * arguments, with no more *jobs than arguments. True when there may be
+ * several. */
+bool cli_names_from(struct cli_names *li, char **argv, int n, size_t *jobs);
 /* "standard input, line 3: " or "" (the arguments): for the messages of a
  * name read last. */
 const char *cli_names_where(const struct cli_names *li, char *buf, size_t size);

@@ -370,16 +370,7 @@ int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 	run.opts = (mc_domain_opts){.selectors = selectors, .n_selectors = n_sel,
 	                            .no_common_selectors = no_common, .net = net,
 	                            .smtp = smtp, .requirements = providers, .blocklists = lists};
-	if (n == 1 && strcmp(argv[1], "-") == 0) {
-		run.names.in = stdin;
-		run.several = true;
-	} else {
-		run.names.args = argv + 1;
-		run.names.n_args = (size_t)n;
-		run.several = n > 1;
-		if (jobs > run.names.n_args)
-			jobs = run.names.n_args;
-	}
+	run.several = cli_names_from(&run.names, argv, n, &jobs);
 	if (!run_batch(&run, jobs, in_order, &written)) {
 		mc_bl_set_free(lists);
 		return EXIT_USAGE;

@@ -231,3 +231,16 @@ const char *cli_names_where(const struct cli_names *li, char *buf, size_t size)
 	snprintf(buf, size, "standard input, line %zu: ", li->line);
 	return buf;
 }
+
+bool cli_names_from(struct cli_names *li, char **argv, int n, size_t *jobs)
+{
+	if (n == 1 && strcmp(argv[1], "-") == 0) {
+		li->in = stdin;
+		return true;
+	}
+	li->args = argv + 1;
+	li->n_args = (size_t)n;
+	if (*jobs > li->n_args)
+		*jobs = li->n_args;
+	return n > 1;
+}
