@@ -18,7 +18,7 @@ ninja -C "$dir" >/dev/null || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
 mkdir -p fuzz/artifacts
 work=$(mktemp -d /tmp/mailcheck-fuzz.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/fuzz_zone" "$work/fuzz_dns_answer" "$work/fuzz_domain" "$work/fuzz_spf" "$work/fuzz_msg" "$work/fuzz_address" "$work/fuzz_dkim_key" "$work/fuzz_dkim_verify" "$work/fuzz_dkim_differential" "$work/fuzz_dmarc" "$work/fuzz_trace" "$work/fuzz_verify" "$work/fuzz_policy_records" "$work/fuzz_sts_policy" "$work/fuzz_smtp_reply" "$work/fuzz_svg" "$work/fuzz_bounce" "$work/fuzz_report_xml" "$work/fuzz_report_tls" "$work/fuzz_report_mail"
+mkdir -p "$work/fuzz_zone" "$work/fuzz_dns_answer" "$work/fuzz_domain" "$work/fuzz_spf" "$work/fuzz_msg" "$work/fuzz_address" "$work/fuzz_dkim_key" "$work/fuzz_dkim_verify" "$work/fuzz_dkim_differential" "$work/fuzz_dmarc" "$work/fuzz_trace" "$work/fuzz_verify" "$work/fuzz_policy_records" "$work/fuzz_sts_policy" "$work/fuzz_smtp_reply" "$work/fuzz_svg" "$work/fuzz_bounce" "$work/fuzz_blocklist" "$work/fuzz_report_xml" "$work/fuzz_report_tls" "$work/fuzz_report_mail"
 cp testdata/zones/*.zone testdata/zones/bad/*.zone "$work/fuzz_zone/"
 printf 'example.com' > "$work/fuzz_domain/1"
 printf 'a..b' > "$work/fuzz_domain/2"
@@ -41,6 +41,11 @@ printf '220 mx.example.com ESMTP\r\n' > "$work/fuzz_smtp_reply/2"
 printf 'version: STSv1\r\nmode: none\r\nmax_age: 86400\r\n' > "$work/fuzz_sts_policy/2"
 cp testdata/verify/*.eml testdata/verify/three.mbox "$work/fuzz_verify/"
 cp testdata/bounce/*.eml "$work/fuzz_bounce/"
+# blocklist answers (first byte below 128: a list, then A records) and SPF
+# records (first byte 128 or more) to read for the addresses to look up
+printf '\000\177\000\000\002\177\000\000\004' > "$work/fuzz_blocklist/1"
+printf '\005\177\000\000\012' > "$work/fuzz_blocklist/2"
+grep -oh '"v=spf1[^"]*"' testdata/zones/*.zone | tr -d '"' | head -20 | awk '{printf "\200%s", $0 > "'"$work"'/fuzz_blocklist/spf" NR}'
 cp "$suites"/bounces/maildir/*.eml "$work/fuzz_bounce/" 2>/dev/null || true
 # reports: ours, and the real samples (read in place when present)
 find testdata/reports -name '*.xml' -exec cp {} "$work/fuzz_report_xml/" \;
@@ -60,6 +65,7 @@ targets="fuzz_zone fuzz_dns_answer fuzz_domain fuzz_spf fuzz_msg fuzz_address fu
 # first, each once, so a bug once found fails every run until it is fixed;
 # then they seed the corpus too
 replay_failed=0 replayed=0
+for t in $targets; do mkdir -p "$work/$t"; done  # a target without seeds starts empty
 for t in $targets; do
 	[ -d "fuzz/regressions/$t" ] || continue
 	set -- fuzz/regressions/"$t"/*
