@@ -41,6 +41,7 @@ struct command {
 	const char *options;  /* its own options, "--ip= --compare": '=' takes a value */
 	const char *summary;
 	const char *usage;    /* the command's own --help text */
+	const char *helper_option; /* given this option, the command runs in mailcheck-helper */
 };
 
 /* Diagnostics on stderr: "mailcheck: error: ..."; with --json also an error

@@ -38,7 +38,7 @@ static const struct command commands[] = {
 	 "AAAA addresses; with no MX record, the domain's own addresses (implicit\n"
 	 "MX, RFC 5321 5.1); a null MX \"0 .\" (RFC 7505) means it accepts no mail.\n"
 	 "Exit status: 0 mail can be delivered, 1 it cannot, 2 usage error,\n"
-	 "3 DNS failure (timeout, SERVFAIL).\n"},
+	 "3 DNS failure (timeout, SERVFAIL).\n", NULL},
 	{"spf", cmd_spf, "--sender= --helo= --compare",
 	 "SPF: evaluate for a client IP, or check the record",
 	 "usage: mailcheck spf DOMAIN [IP [--sender ADDR] [--helo NAME] [--compare]]\n"
@@ -58,7 +58,7 @@ static const struct command commands[] = {
 	 "  --compare      also run libspf2 (as in Exim and other receivers) on the\n"
 	 "                 same query and DNS, and say where it decides otherwise\n"
 	 "Exit status: 0 pass (lint: no error found), 1 fail, softfail, neutral,\n"
-	 "none or permerror (lint: errors), 2 usage error, 3 temperror.\n"},
+	 "none or permerror (lint: errors), 2 usage error, 3 temperror.\n", NULL},
 	{"dkim", cmd_dkim, "--selector= --compare",
 	 "DKIM: verify a message's signatures, or check a published key",
 	 "usage: mailcheck dkim [FILE|-] [--compare]\n"
@@ -75,7 +75,7 @@ static const struct command commands[] = {
 	 "                 do) and name the rule where it decides otherwise\n"
 	 "With DOMAIN --selector SEL: checks the key record SEL._domainkey.DOMAIN.\n"
 	 "Exit status: 0 a signature verifies (or the key is usable), 1 none does,\n"
-	 "2 usage error or unreadable message, 3 key lookup failed.\n"},
+	 "2 usage error or unreadable message, 3 key lookup failed.\n", NULL},
 	{"dmarc", cmd_dmarc, "",
 	 "DMARC record, organizational domain, policy (RFC 9989 and 7489)",
 	 "usage: mailcheck dmarc DOMAIN\n"
@@ -87,7 +87,7 @@ static const struct command commands[] = {
 	 "RFC 7489 receivers (public suffix list, pct) and OpenDMARC 1.4 decide\n"
 	 "where that differs.\n"
 	 "Exit status: 0 a valid record applies (any p), 1 no record or an invalid\n"
-	 "one, 2 usage error, 3 DNS failure.\n"},
+	 "one, 2 usage error, 3 DNS failure.\n", NULL},
 	{"trace", cmd_trace, "--trust=",
 	 "Received chain: hops, delays, trust boundary, local delivery",
 	 "usage: mailcheck trace [FILE|-] [--trust HOST]...\n"
@@ -100,14 +100,15 @@ static const struct command commands[] = {
 	 "recorded (Authentication-Results, Received-SPF, ARC) and where bounces go.\n"
 	 "  --trust HOST   a relay of the receiving side (name or address) to look\n"
 	 "                 past when finding the boundary (repeatable)\n"
-	 "Exit status: 0 the message was read, 2 it could not be.\n"},
+	 "Exit status: 0 the message was read, 2 it could not be.\n", NULL},
 	{"verify", cmd_verify, "--ip= --helo= --mail-from= --trust= --compare --jobs= --order= --requirements= "
-	 "--no-blocklists",
+	 "--no-blocklists --links",
 	 "full check of a message: SPF + DKIM + DMARC, explained",
 	 "usage: mailcheck verify [FILE|DIR|-]... [--ip IP] [--helo NAME]\n"
 	 "                        [--mail-from ADDR] [--trust HOST]... [--compare]\n"
 	 "                        [--jobs N] [--order input|completed]\n"
 	 "                        [--requirements gmail|yahoo|microsoft|all] [--no-blocklists]\n"
+	 "                        [--links]\n"
 	 "\n"
 	 "Checks a message as a receiver does: SPF for the client, every DKIM\n"
 	 "signature, DMARC with alignment, the ARC chain, iprev (forward-confirmed\n"
@@ -124,6 +125,8 @@ static const struct command commands[] = {
 	 "looked up in the DNS blocklists (as 'blocklist'); a listing is explained.\n"
 	 "  --compare      also verify DKIM with libopendkim (OpenDKIM's view)\n"
 	 "  --no-blocklists   do not ask the DNS blocklists\n"
+	 "  --links        also read the links in the text and HTML parts and look\n"
+	 "                 their domains up in the domain lists (DBL, SURBL, URIBL)\n"
 	 "Several messages: several files, mbox files (first line \"From \") and\n"
 	 "Maildir directories (cur/, new/); one DNS cache for all; --json prints one\n"
 	 "object per line (NDJSON), text ends with a summary and the messages that\n"
@@ -137,7 +140,8 @@ static const struct command commands[] = {
 	 "                 rule makes the exit status 1\n"
 	 "Exit status: 0 DMARC passes (without a DMARC record: SPF or DKIM passes\n"
 	 "aligned with From) for every message, 1 one did not, 2 usage error or an\n"
-	 "unreadable message, 3 DNS failure.\n"},
+	 "unreadable message, 3 DNS failure.\n",
+	 "--links"},
 	{"domain", IN_HELPER(cmd_domain), "--selector= --jobs= --order= --no-common-selectors --allow-private --smtp --ca-file= "
 	 "--https-port= --smtp-port= --net-timeout= --trust-anchor= --requirements= --no-blocklists",
 	 "the whole mail setup of a domain (or of a list of domains)",
@@ -178,7 +182,7 @@ static const struct command commands[] = {
 	 "                          as far as DNS shows them (the Bulk row: all)\n"
 	 "  --no-blocklists         do not ask the DNS blocklists (the DNSBL row)\n"
 	 "Exit status: 0 no errors, 1 errors in a domain's setup, 2 usage error or\n"
-	 "a line that is not a domain, 3 DNS failure.\n"},
+	 "a line that is not a domain, 3 DNS failure.\n", NULL},
 	{"bounce", IN_HELPER(cmd_bounce), "--jobs= --order=",
 	 "read a bounce: who failed, with which status, and why",
 	 "usage: mailcheck bounce [FILE|DIR|-]... [--jobs N] [--order input|completed]\n"
@@ -198,7 +202,7 @@ static const struct command commands[] = {
 	 "  --order completed   write each report as it is finished, not in input\n"
 	 "                 order\n"
 	 "Exit status: 0 no recipient failed (delays only), 1 one failed, 2 usage\n"
-	 "error, an unreadable message, or no bounce at all.\n"},
+	 "error, an unreadable message, or no bounce at all.\n", NULL},
 	{"report", IN_HELPER(cmd_report), "--no-lookups",
 	 "read DMARC aggregate/failure and SMTP TLS reports",
 	 "usage: mailcheck report FILE...|DIR|- [--no-lookups]\n"
@@ -217,7 +221,7 @@ static const struct command commands[] = {
 	 "Exit status: 0 every source with 1% of the messages or more passes DMARC\n"
 	 "(and no TLS failure), 1 otherwise, 2 an input that could not be read (the\n"
 	 "others are still read and reported) or no report at all. Messages without\n"
-	 "a report (other mail in a report mailbox) are named, not errors.\n"},
+	 "a report (other mail in a report mailbox) are named, not errors.\n", NULL},
 	{"blocklist", cmd_blocklist, "--list= --only= --dqs-key= --jobs= --order=",
 	 "DNS blocklists (RFC 5782): listings, their meaning and removal",
 	 "usage: mailcheck blocklist IP|DOMAIN...|- [--list ZONE[:ip|:domain]]...\n"
@@ -245,7 +249,7 @@ static const struct command commands[] = {
 	 "  --order completed   write each report as it is finished\n"
 	 "Exit status: 0 on no list that blocks, 1 listed on a list that blocks,\n"
 	 "2 usage error or a line that is neither address nor domain, 3 a list\n"
-	 "could not be asked (DNS failure, a refusal).\n"},
+	 "could not be asked (DNS failure, a refusal).\n", NULL},
 };
 
 static const char global_usage[] =
@@ -454,6 +458,21 @@ static const struct command *command_after_options(int argc, char **argv)
 #define MC_LIBEXECDIR "/usr/local/libexec/mailcheck"
 #endif
 
+/* Whether the arguments (before or after the command, up to "--") hold option;
+ * never in the helper, which runs the command itself. */
+static bool given_option(int argc, char **argv, const char *option)
+{
+#ifdef MC_HELPER
+	(void)argc, (void)argv, (void)option;
+	return false;
+#else
+	for (int i = 1; option && i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], option) == 0)
+			return true;
+	return false;
+#endif
+}
+
 /* Run the helper with the arguments mailcheck was given: beside this
  * program (a build tree), in ../libexec/mailcheck from it (an installed tree
  * wherever it was moved), or where it was installed. Returns only on error. */
@@ -535,7 +554,7 @@ int main(int argc, char **argv)
 		fputs(cmd->usage, stdout);
 		return close_stdout(EXIT_PASS);
 	}
-	if (!cmd->fn) {
+	if (!cmd->fn || given_option(argc, argv, cmd->helper_option)) {
 		fflush(stdout);
 		return run_helper(cmd->name, given);
 	}

@@ -28,7 +28,7 @@
 static const char usage[] =
 	"usage: mailcheck verify [FILE|DIR|-]... [--ip IP] [--helo NAME] [--mail-from ADDR] "
 	"[--trust HOST]... [--compare] [--jobs N] [--order input|completed] "
-	"[--requirements gmail|yahoo|microsoft|all]";
+	"[--requirements gmail|yahoo|microsoft|all] [--no-blocklists] [--links]";
 
 struct tally {
 	size_t messages, pass, fail, temperror, unreadable;
@@ -400,11 +400,37 @@ static bool run_batch(struct one *o, size_t n_jobs, bool in_order, char **argv, 
 	return written;
 }
 
+/* The option values that need checking, into req and o; -1 on a usage
+ * error (said). */
+static int verify_options(const char *jobs_s, const char *order, const char *reqs, bool links,
+                          bool no_blocklists, mc_verify_request *req, size_t *jobs,
+                          bool *in_order)
+{
+	if ((jobs_s && cli_jobs("verify", jobs_s, jobs) < 0) ||
+	    (order && cli_order("verify", order, in_order) < 0) ||
+	    (reqs && cli_requirements("verify", reqs, &req->requirements) < 0))
+		return -1;
+	if (links && no_blocklists) {
+		cli_error("verify: --links looks the links' domains up in the blocklists; "
+		          "it cannot go with --no-blocklists");
+		return -1;
+	}
+#ifdef MC_HELPER /* GMime reads the parts: mailcheck runs the helper for --links */
+	req->links = links ? mc_verify_links_read : NULL;
+#else
+	if (links) {
+		cli_fail("internal", "verify --links runs in mailcheck-helper");
+		return -1;
+	}
+#endif
+	return 0;
+}
+
 int cmd_verify(int argc, char **argv, struct mc_ctx *ctx)
 {
 	const char *trust[MAX_TRUST + 1] = {0}, *jobs_s = NULL, *reqs = NULL, *order = NULL;
 	size_t n_trust = 0;
-	bool no_blocklists = false;
+	bool no_blocklists = false, links = false;
 	mc_bl_set *lists = NULL;
 	mc_verify_request req = {.trusted = trust};
 	const struct cli_opt opts[] = {
@@ -415,6 +441,7 @@ int cmd_verify(int argc, char **argv, struct mc_ctx *ctx)
 		{.name = "--jobs", .value = &jobs_s}, {.name = "--order", .value = &order},
 		{.name = "--requirements", .value = &reqs},
 		{.name = "--no-blocklists", .flag = &no_blocklists},
+		{.name = "--links", .flag = &links},
 		{0},
 	};
 	int n = cli_args(argc, argv, opts, 0, 100000, usage), rc;
@@ -422,14 +449,9 @@ int cmd_verify(int argc, char **argv, struct mc_ctx *ctx)
 	bool in_order = true;
 	struct tally tally = {0};
 	struct one o = {.ctx = ctx, .req = &req, .tally = &tally};
-	if (n < 0)
-		return EXIT_USAGE;
-	if ((jobs_s && cli_jobs("verify", jobs_s, &jobs) < 0) ||
-	    (order && cli_order("verify", order, &in_order) < 0))
-		return EXIT_USAGE;
-	if (reqs && cli_requirements("verify", reqs, &req.requirements) < 0)
-		return EXIT_USAGE;
-	if (!(o.r = cli_resolver(ctx)))
+	if (n < 0 ||
+	    verify_options(jobs_s, order, reqs, links, no_blocklists, &req, &jobs, &in_order) < 0 ||
+	    !(o.r = cli_resolver(ctx)))
 		return EXIT_USAGE;
 	req.authserv_id = cli_authserv_id(ctx);
 	req.now = ctx->has_now ? (time_t)ctx->now : 0;

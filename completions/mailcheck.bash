@@ -57,7 +57,7 @@ _mailcheck()
 	spf) own="--sender --helo --compare" ;;
 	dkim) own="--selector --compare" ;;
 	trace) own="--trust" ;;
-	verify) own="--ip --helo --mail-from --trust --compare --jobs --order --requirements --no-blocklists" ;;
+	verify) own="--ip --helo --mail-from --trust --compare --jobs --order --requirements --no-blocklists --links" ;;
 	bounce) own="--jobs --order" ;;
 	report) own="--no-lookups" ;;
 	blocklist) own="--list --only --dqs-key --jobs --order" ;;

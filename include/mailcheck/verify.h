@@ -17,6 +17,46 @@
 #include "mailcheck/spf.h"
 #include "mailcheck/trace.h"
 
+/*
+ * The domains of the links in a message's text and HTML parts (--links):
+ * the parts decoded (transfer encoding, charset, HTML character
+ * references), every http/https link and bare "www." name read for its
+ * host, and the hosts grouped by registrable domain (public suffix list),
+ * in order of first appearance. URI blocklists (Spamhaus DBL, SURBL,
+ * URIBL) list such domains: mail that passes DMARC is junked for them.
+ */
+#define MC_LINKS_MAX_DOMAINS 12             /* looked up; the others are counted */
+#define MC_LINKS_MAX_BODY ((size_t)8 << 20) /* body bytes kept to read */
+#define MC_LINKS_MAX_TEXT ((size_t)2 << 20) /* decoded bytes read of one part */
+
+typedef struct mc_link_domain {
+	char *domain; /* registrable domain, A-labels */
+	char *host;   /* the first host seen under it, A-labels */
+	size_t links; /* links to it */
+} mc_link_domain;
+
+typedef struct mc_links {
+	mc_link_domain domains[MC_LINKS_MAX_DOMAINS];
+	size_t n_domains;
+	size_t links;        /* links read in all */
+	size_t left_out;     /* further domains, not looked up */
+	size_t address_links; /* links to a bare IP address, not looked up in domain lists */
+	size_t parts;        /* text and HTML parts read */
+	bool truncated;      /* the body or a part was longer than read: only its start was */
+	const char *unreadable; /* why the body could not be read as MIME, else NULL */
+} mc_links;
+
+/* Read the links of a message: its header fields and body (as the verifier
+ * was fed them). Needs GMime: in mailcheck, the helper program's. */
+mc_status mc_verify_links_read(const mc_message *msg, const char *body, size_t len, mc_links *out);
+/* Read links in decoded text (html: character references undone first)
+ * into out (links_scan.c: no MIME). */
+void mc_links_scan(const char *text, size_t len, bool html, mc_links *out);
+void mc_links_clear(mc_links *l);
+
+typedef mc_status (*mc_links_fn)(const mc_message *msg, const char *body, size_t len,
+                                 mc_links *out);
+
 typedef struct mc_verify_request {
 	const char *ip, *helo, *mail_from; /* NULL: taken from the trace */
 	const char *authserv_id;           /* for Authentication-Results */
@@ -27,6 +67,9 @@ typedef struct mc_verify_request {
 	/* the DNS blocklists (probed): the client at the trust boundary and the
 	 * From and envelope domains looked up; NULL or none usable: not asked */
 	const mc_bl_set *blocklists;
+	/* with blocklists: the links' domains read by this (mc_verify_links_read)
+	 * and looked up in the domain lists too; NULL: links not read */
+	mc_links_fn links;
 } mc_verify_request;
 
 /* iprev (RFC 8601 2.7.3): forward-confirmed reverse DNS of the client. */
@@ -97,6 +140,8 @@ typedef struct mc_verify_result {
 	mc_requirements requirements;
 	bool blocklists_checked;
 	mc_bl_result blocklists;
+	bool links_read;
+	mc_links links;
 	mc_findings findings;
 	mc_dns_log dns;
 } mc_verify_result;

@@ -54,9 +54,11 @@ static void listing_hint(mc_finding *f, const mc_bl_list *l, const mc_bl_hit *h)
 		                "proxy: find it and clean it (or close the proxy), then ask for "
 		                "removal at %s", l->removal);
 	else if (l->kind == MC_BL_KIND_DOMAIN)
-		mc_finding_hint(f, "find out how the domain came to be in spam (a compromised site or "
-		                "account, a link shortener or redirector abused, a sender using it), "
-		                "stop it, then ask for removal at %s (or the list's operator)",
+		mc_finding_hint(f, "if the domain is not yours but one your mail links to (a link "
+		                "shortener, a tracker, an image host), stop linking to it; if it is "
+		                "yours, find out how it came to be in spam (a compromised site or "
+		                "account, a redirector abused, a sender using it), stop it, then ask "
+		                "for removal at %s (or the list's operator)",
 		                l->removal ? l->removal : l->zone);
 	else if (l->removal)
 		mc_finding_hint(f, "find what sent the spam from this address (a compromised account "
@@ -81,16 +83,20 @@ static void listed(mc_bl_result *res, const mc_bl_hit *h)
 	case MC_BL_BLOCKS:
 		f = mc_finding_add(&res->findings, "blocklist.listed", MC_SEV_ERROR,
 		                   "%s is listed on %s (%s)%s%s%s: receivers that use this list refuse "
-		                   "its mail", who, l->name, w, h->txt ? " -- the list says \"" : "",
-		                   h->txt ? h->txt : "", h->txt ? "\"" : "");
+		                   "%s", who, l->name, w, h->txt ? " -- the list says \"" : "",
+		                   h->txt ? h->txt : "", h->txt ? "\"" : "",
+		                   l->kind == MC_BL_KIND_DOMAIN ? "mail from it or with links to it"
+		                                                : "its mail");
 		listing_hint(f, l, h);
 		break;
 	case MC_BL_SCORES:
 		f = mc_finding_add(&res->findings, "blocklist.listed_scoring", MC_SEV_WARNING,
 		                   "%s is listed on %s (%s)%s%s%s: spam filters that use it count this "
-		                   "against its mail, which then goes to spam more often", who, l->name,
+		                   "against %s, which then goes to spam more often", who, l->name,
 		                   w, h->txt ? " -- the list says \"" : "", h->txt ? h->txt : "",
-		                   h->txt ? "\"" : "");
+		                   h->txt ? "\"" : "",
+		                   l->kind == MC_BL_KIND_DOMAIN ? "mail from it or with links to it"
+		                                                : "its mail");
 		listing_hint(f, l, h);
 		break;
 	case MC_BL_ALLOWS:

@@ -76,6 +76,34 @@ static json_t *via_json(const mc_intermediary *v)
 	return o;
 }
 
+/* --links: the link domains read (null when the links were not read). */
+static json_t *links_json(const mc_verify_result *res)
+{
+	const mc_links *l = &res->links;
+	json_t *o, *ds;
+
+	if (!res->links_read)
+		return json_null();
+	o = json_object();
+	ds = json_array();
+	for (size_t i = 0; i < l->n_domains; i++) {
+		json_t *d = json_object();
+
+		json_object_set_new(d, "domain", mc_json_str(l->domains[i].domain));
+		json_object_set_new(d, "host", mc_json_str(l->domains[i].host));
+		json_object_set_new(d, "links", json_integer((json_int_t)l->domains[i].links));
+		json_array_append_new(ds, d);
+	}
+	json_object_set_new(o, "domains", ds);
+	json_object_set_new(o, "links", json_integer((json_int_t)l->links));
+	json_object_set_new(o, "domains_left_out", json_integer((json_int_t)l->left_out));
+	json_object_set_new(o, "address_links", json_integer((json_int_t)l->address_links));
+	json_object_set_new(o, "parts", json_integer((json_int_t)l->parts));
+	json_object_set_new(o, "truncated", json_boolean(l->truncated));
+	json_object_set_new(o, "unreadable", mc_json_str(l->unreadable));
+	return o;
+}
+
 json_t *mc_verify_json(const void *result)
 {
 	const mc_verify_result *res = result;
@@ -116,6 +144,7 @@ json_t *mc_verify_json(const void *result)
 		json_object_set_new(o, "requirements", mc_requirements_json(&res->requirements));
 	json_object_set_new(o, "blocklists", res->blocklists_checked
 	                    ? mc_json_nested(mc_blocklist_json(&res->blocklists)) : json_null());
+	json_object_set_new(o, "links", links_json(res));
 	mc_json_tail(o, &res->findings);
 	return o;
 }

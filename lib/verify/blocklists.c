@@ -5,6 +5,7 @@
  * (lib/blocklist), and said in the explanation: a listing explains mail
  * that passes DMARC and is still refused or junked.
  */
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -16,6 +17,33 @@ static const char *domain_of(const char *address)
 	const char *at = address ? strrchr(address, '@') : NULL;
 
 	return at && at[1] ? at + 1 : NULL;
+}
+
+/* How a link's domain was found (--links), the start of its via. */
+#define LINK_VIA "a link in the body"
+#define MAX_NAMES (3 + 2 * MC_LINKS_MAX_DOMAINS)
+
+static bool via_link(const mc_bl_target *t)
+{
+	return t->via && strncmp(t->via, LINK_VIA, strlen(LINK_VIA)) == 0;
+}
+
+/* What the link domains came to, when the links were read. */
+static void explain_links(mc_verify_result *out)
+{
+	const mc_links *l = &out->links;
+
+	if (!out->links_read)
+		return;
+	if (l->unreadable)
+		verify_say(out, "The links in the body were not read: %s.", l->unreadable);
+	else if (l->left_out)
+		verify_say(out, "The links in the body go to %zu domains: the first %d were looked up "
+		           "on the blocklists, %zu were not.", l->n_domains + l->left_out,
+		           MC_LINKS_MAX_DOMAINS, l->left_out);
+	if (l->truncated)
+		verify_say(out, "Only the first %zu MiB of the body and %zu MiB of each text part "
+		           "were read for links.", MC_LINKS_MAX_BODY >> 20, MC_LINKS_MAX_TEXT >> 20);
 }
 
 /* One sentence per listing on a list that blocks or scores. */
@@ -30,6 +58,15 @@ static void explain(mc_verify_result *out)
 
 		if (h->state != MC_BL_LISTED || l->role == MC_BL_ALLOWS)
 			continue;
+		if (via_link(t)) {
+			verify_say(out, "A link in the body goes to %s, which is listed on %s (%s): %s, "
+			           "whatever SPF, DKIM and DMARC say.", t->name, l->name,
+			           h->n_codes && h->codes[0].meaning ? h->codes[0].meaning : "listed",
+			           l->role == MC_BL_BLOCKS
+			           ? "receivers that use this list refuse mail that carries such links"
+			           : "spam filters that use it count this against the mail");
+			continue;
+		}
 		verify_say(out, "%s %s is listed on %s (%s): %s, whatever SPF, DKIM and DMARC say.",
 		           t->ip ? "The sending server's address" : "The domain", t->name, l->name,
 		           h->n_codes && h->codes[0].meaning ? h->codes[0].meaning : "listed",
@@ -38,9 +75,31 @@ static void explain(mc_verify_result *out)
 	}
 }
 
+/* The link domains (and hosts other than the domain and its www.) as
+ * names to look up, after the n already in names. */
+static size_t link_names(const mc_links *l, const char **names, const char **vias, size_t n,
+                         char (*via)[300])
+{
+	for (size_t i = 0; i < l->n_domains && n + 2 <= MAX_NAMES; i++) {
+		const mc_link_domain *d = &l->domains[i];
+		const char *host = d->host;
+
+		snprintf(via[i], sizeof(via[i]), "%s to %s", LINK_VIA, host);
+		names[n] = d->domain;
+		vias[n++] = via[i];
+		if (strcmp(host, d->domain) &&
+		    !(strncmp(host, "www.", 4) == 0 && strcmp(host + 4, d->domain) == 0)) {
+			names[n] = host;
+			vias[n++] = via[i];
+		}
+	}
+	return n;
+}
+
 mc_status verify_blocklists(mc_resolver *r, const mc_bl_set *set, mc_verify_result *out)
 {
-	const char *names[3], *vias[3];
+	const char *names[MAX_NAMES], *vias[MAX_NAMES];
+	char via[MC_LINKS_MAX_DOMAINS][300];
 	size_t n = 0;
 	mc_status st;
 
@@ -59,6 +118,7 @@ mc_status verify_blocklists(mc_resolver *r, const mc_bl_set *set, mc_verify_resu
 		names[n] = domain_of(out->mail_from);
 		vias[n++] = "the envelope sender's domain";
 	}
+	n = link_names(&out->links, names, vias, n, via);
 	if (n == 0)
 		return MC_OK;
 	if ((st = mc_bl_check_names(r, set, names, vias, n, &out->blocklists)) == MC_EINVAL)
@@ -67,5 +127,6 @@ mc_status verify_blocklists(mc_resolver *r, const mc_bl_set *set, mc_verify_resu
 		return st;
 	out->blocklists_checked = true;
 	explain(out);
+	explain_links(out);
 	return MC_OK;
 }

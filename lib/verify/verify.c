@@ -26,6 +26,7 @@ struct mc_verifier {
 	bool from_trace;
 	bool envelope_unknown;  /* no envelope sender known: SPF not evaluated */
 	mc_trace trace;
+	mc_buf body;            /* --links: the body, up to MC_LINKS_MAX_BODY */
 };
 
 mc_status mc_verifier_new(mc_verifier **out, mc_resolver *r, const mc_verify_request *req)
@@ -59,6 +60,7 @@ void mc_verifier_free(mc_verifier *v)
 	free(v->from_domain);
 	free(v->spf_domain);
 	mc_trace_clear(&v->trace);
+	mc_buf_free(&v->body);
 	free(v);
 }
 
@@ -143,7 +145,13 @@ mc_status mc_verify_headers(void *arg, const mc_message *msg)
 
 mc_status mc_verify_body(void *arg, const char *chunk, size_t len)
 {
-	return mc_dkim_body(((mc_verifier *)arg)->dkim, chunk, len);
+	mc_verifier *v = arg;
+
+	if (v->req.links && v->req.blocklists && v->body.len < MC_LINKS_MAX_BODY &&
+	    mc_buf_add(&v->body, chunk, len < MC_LINKS_MAX_BODY - v->body.len
+	                                    ? len : MC_LINKS_MAX_BODY - v->body.len) < 0)
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	return mc_dkim_body(v->dkim, chunk, len);
 }
 
 static mc_status run_spf(mc_verifier *v, mc_verify_result *out)
@@ -216,6 +224,11 @@ mc_status mc_verify_finish(mc_verifier *v, const mc_message *msg, mc_verify_resu
 	verify_conclude(out, v->req.authserv_id);
 	if (v->req.requirements)
 		verify_requirements(msg, v->req.requirements, out);
+	if (v->req.links && v->req.blocklists && mc_bl_set_usable(v->req.blocklists)) {
+		if ((st = v->req.links(msg, v->body.s, v->body.len, &out->links)) != MC_OK)
+			return st;
+		out->links_read = true;
+	}
 	if ((st = verify_blocklists(v->r, v->req.blocklists, out)) != MC_OK)
 		return st;
 	if ((st = mc_dns_log_copy(v->r, v->log_start, &out->dns)) != MC_OK)
@@ -227,6 +240,7 @@ mc_status mc_verify_finish(mc_verifier *v, const mc_message *msg, mc_verify_resu
 void mc_verify_result_clear(mc_verify_result *res)
 {
 	mc_bl_result_clear(&res->blocklists);
+	mc_links_clear(&res->links);
 	mc_requirements_clear(&res->requirements);
 	free(res->from_domain);
 	free(res->ip);
