@@ -109,6 +109,7 @@ int cmd_domain(int argc, char **argv, struct mc_ctx *ctx);
 int cmd_bounce(int argc, char **argv, struct mc_ctx *ctx);
 int cmd_report(int argc, char **argv, struct mc_ctx *ctx);
 int cmd_blocklist(int argc, char **argv, struct mc_ctx *ctx);
+int cmd_diff(int argc, char **argv, struct mc_ctx *ctx);
 
 /* --jobs N of the commands that run worker threads (domain, verify). */
 #define CLI_MAX_JOBS 256

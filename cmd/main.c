@@ -250,6 +250,21 @@ static const struct command commands[] = {
 	 "Exit status: 0 on no list that blocks, 1 listed on a list that blocks,\n"
 	 "2 usage error or a line that is neither address nor domain, 3 a list\n"
 	 "could not be asked (DNS failure, a refusal).\n", NULL},
+	{"diff", cmd_diff, "",
+	 "two runs of --json compared: what got worse, what got better",
+	 "usage: mailcheck diff OLD NEW\n"
+	 "\n"
+	 "Compares two outputs of 'mailcheck --json' (one object, or NDJSON of a\n"
+	 "batch) of domain, blocklist, mx, spf, dmarc or dkim with a selector, matched\n"
+	 "by command and domain (or address; dkim by domain and selector). For each:\n"
+	 "the result and parts whose status changed (better or worse), findings that\n"
+	 "appeared or went away, and the records that changed, old beside new (SPF\n"
+	 "record and lookups, DMARC policy, MX set, DKIM keys, MTA-STS, TLS-RPT,\n"
+	 "TLSA, DNSSEC, STARTTLS certificates, blocklist listings). Reports found on\n"
+	 "one side only are named. One of OLD and NEW may be '-' (standard input).\n"
+	 "Exit status: 0 nothing got worse (improvements are listed), 1 something\n"
+	 "got worse, 2 an input cannot be read or is not mailcheck's JSON of a\n"
+	 "command diff compares (or of another schema version).\n", NULL},
 };
 
 static const char global_usage[] =

@@ -11,7 +11,7 @@ _mailcheck()
 		cword=$COMP_CWORD
 	}
 
-	local commands="mx spf dkim dmarc trace verify domain bounce report blocklist"
+	local commands="mx spf dkim dmarc trace verify domain bounce report blocklist diff"
 	local global="--json --dns --zone --timeout --now --authserv-id --verbose --quiet
 		--no-color --help --version -v -q -h -V"
 
@@ -68,7 +68,7 @@ _mailcheck()
 		return
 	fi
 	case $command in
-	dkim | trace | verify | bounce | report) # message and report files, mbox, directories
+	dkim | trace | verify | bounce | report | diff) # messages, reports, JSON runs, mbox, directories
 		COMPREPLY=($(compgen -f -- "$cur")) ;;
 	esac
 }

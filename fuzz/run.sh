@@ -18,7 +18,7 @@ ninja -C "$dir" >/dev/null || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
 mkdir -p fuzz/artifacts
 work=$(mktemp -d /tmp/mailcheck-fuzz.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/fuzz_zone" "$work/fuzz_dns_answer" "$work/fuzz_domain" "$work/fuzz_spf" "$work/fuzz_msg" "$work/fuzz_address" "$work/fuzz_dkim_key" "$work/fuzz_dkim_verify" "$work/fuzz_dkim_differential" "$work/fuzz_dmarc" "$work/fuzz_trace" "$work/fuzz_verify" "$work/fuzz_policy_records" "$work/fuzz_sts_policy" "$work/fuzz_smtp_reply" "$work/fuzz_svg" "$work/fuzz_bounce" "$work/fuzz_blocklist" "$work/fuzz_links" "$work/fuzz_report_xml" "$work/fuzz_report_tls" "$work/fuzz_report_mail"
+mkdir -p "$work/fuzz_zone" "$work/fuzz_dns_answer" "$work/fuzz_domain" "$work/fuzz_spf" "$work/fuzz_msg" "$work/fuzz_address" "$work/fuzz_dkim_key" "$work/fuzz_dkim_verify" "$work/fuzz_dkim_differential" "$work/fuzz_dmarc" "$work/fuzz_trace" "$work/fuzz_verify" "$work/fuzz_policy_records" "$work/fuzz_sts_policy" "$work/fuzz_smtp_reply" "$work/fuzz_svg" "$work/fuzz_bounce" "$work/fuzz_blocklist" "$work/fuzz_links" "$work/fuzz_diff" "$work/fuzz_report_xml" "$work/fuzz_report_tls" "$work/fuzz_report_mail"
 cp testdata/zones/*.zone testdata/zones/bad/*.zone "$work/fuzz_zone/"
 printf 'example.com' > "$work/fuzz_domain/1"
 printf 'a..b' > "$work/fuzz_domain/2"
@@ -47,6 +47,10 @@ printf '\100<a href="https://promo&#46;shady&#x2E;example/o">x</a>' > "$work/fuz
 for m in testdata/verify/links.eml testdata/verify/esp_signed.eml; do
 	{ printf '\200'; cat "$m"; } > "$work/fuzz_links/$(basename "$m")"
 done
+# diff: two runs of --json, OLD and NEW split at a NUL byte
+for f in testdata/diff/*.json testdata/diff/*.ndjson; do
+	{ cat "$f"; printf '\000'; cat testdata/diff/mx_example.com.json; } > "$work/fuzz_diff/$(basename "$f")"
+done
 # blocklist answers (first byte below 128: a list, then A records) and SPF
 # records (first byte 128 or more) to read for the addresses to look up
 printf '\000\177\000\000\002\177\000\000\004' > "$work/fuzz_blocklist/1"
@@ -66,7 +70,7 @@ export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTI
 export ASAN_OPTIONS="fast_unwind_on_malloc=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 cp testdata/hostile/dns-answer-*.bin "$work/fuzz_dns_answer/" 2>/dev/null || true
-targets="fuzz_zone fuzz_dns_answer fuzz_domain fuzz_spf fuzz_msg fuzz_address fuzz_dkim_key fuzz_dkim_verify fuzz_dkim_differential fuzz_dmarc fuzz_trace fuzz_verify fuzz_policy_records fuzz_sts_policy fuzz_smtp_reply fuzz_svg fuzz_bounce fuzz_blocklist fuzz_links fuzz_report_xml fuzz_report_tls fuzz_report_mail"
+targets="fuzz_zone fuzz_dns_answer fuzz_domain fuzz_spf fuzz_msg fuzz_address fuzz_dkim_key fuzz_dkim_verify fuzz_dkim_differential fuzz_dmarc fuzz_trace fuzz_verify fuzz_policy_records fuzz_sts_policy fuzz_smtp_reply fuzz_svg fuzz_bounce fuzz_blocklist fuzz_links fuzz_diff fuzz_report_xml fuzz_report_tls fuzz_report_mail"
 # every input a fuzzer once found (fuzz/regressions/TARGET/): replayed
 # first, each once, so a bug once found fails every run until it is fixed;
 # then they seed the corpus too

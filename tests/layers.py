@@ -23,6 +23,7 @@ FLOORS = {
     "blocklist": 4,                                # DNS blocklists
     "verify": 5,                                   # a whole message
     "bounce": 6, "domain": 6, "feedback": 6,       # tasks built on verify and the checks
+    "diff": 6,                                     # two runs compared
     "report": 7,                                   # renderers of every result
 }
 # public headers that belong to a room of another name

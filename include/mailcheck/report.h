@@ -50,6 +50,7 @@ typedef enum mc_result_kind {
 	MC_RESULT_BOUNCE,
 	MC_RESULT_FEEDBACK,   /* mc_feedback_result: the report command */
 	MC_RESULT_BLOCKLIST,  /* mc_bl_result */
+	MC_RESULT_DIFF,       /* mc_diff_result: two runs compared */
 } mc_result_kind;
 
 #define MC_SCHEMA_VERSION 1

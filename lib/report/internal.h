@@ -97,6 +97,8 @@ json_t *mc_verify_json(const void *result);
 void mc_verify_text(mc_text *t, const void *result);
 json_t *mc_blocklist_json(const void *result);
 void mc_blocklist_text(mc_text *t, const void *result);
+json_t *mc_diff_json(const void *result);
+void mc_diff_text(mc_text *t, const void *result);
 /* Bulk-sender requirements, in verify's and domain's reports. */
 json_t *mc_requirements_json(const mc_requirements *q);
 void mc_requirements_text(mc_text *t, const mc_requirements *q);

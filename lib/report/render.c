@@ -16,6 +16,7 @@
 #include "mailcheck/spf.h"
 #include "mailcheck/mx.h"
 #include "mailcheck/blocklist.h"
+#include "mailcheck/diff.h"
 
 struct renderer {
 	json_t *(*json)(const void *result);
@@ -42,6 +43,7 @@ static const struct renderer renderers[] = {
 	[MC_RESULT_FEEDBACK] = {mc_feedback_json, mc_feedback_json_sources, mc_feedback_text,
 	                        DNS(mc_feedback_result)},
 	[MC_RESULT_BLOCKLIST] = {mc_blocklist_json, NULL, mc_blocklist_text, DNS(mc_bl_result)},
+	[MC_RESULT_DIFF] = {mc_diff_json, NULL, mc_diff_text, SIZE_MAX},
 };
 
 /* A result's tree, built, written as text and let go in the render arena.

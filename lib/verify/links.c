@@ -25,6 +25,10 @@ static char *part_text(GMimePart *part, size_t *n, bool *truncated)
 
 	if (!raw)
 		return NULL;
+	if (raw->len == 0) { /* an empty part: no bytes (and no buffer) to read */
+		g_byte_array_unref(raw);
+		return NULL;
+	}
 	if (raw->len > MC_LINKS_MAX_TEXT) {
 		g_byte_array_set_size(raw, (guint)MC_LINKS_MAX_TEXT);
 		*truncated = true;

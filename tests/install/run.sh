@@ -81,8 +81,10 @@ complete_words() { # complete_words WORD...: what bash completes for the last wo
 		_ "$d/share/bash-completion/completions/mailcheck" "$@"
 }
 bash_completion() {
-	[ "$(complete_words mailcheck "")" = "mx spf dkim dmarc trace verify domain bounce report blocklist" ] || return 1
+	[ "$(complete_words mailcheck "")" = "mx spf dkim dmarc trace verify domain bounce report blocklist diff" ] || return 1
 	[ "$(complete_words mailcheck bl)" = "blocklist" ] || return 1
+	[ "$(complete_words mailcheck di)" = "diff" ] || return 1
+	[ "$(complete_words mailcheck verify --li)" = "--links" ] || return 1
 	[ "$(complete_words mailcheck blocklist 192.0.2.1 --dqs)" = "--dqs-key" ] || return 1
 	[ "$(complete_words mailcheck verify --no-b)" = "--no-blocklists" ] || return 1
 	[ "$(complete_words mailcheck bo)" = "bounce" ] || return 1

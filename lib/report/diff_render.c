@@ -1,0 +1,162 @@
+/* diff: JSON object and text report of an mc_diff_result. */
+#include <string.h>
+
+#include "mailcheck/diff.h"
+#include "report/internal.h"
+
+_Static_assert(MC_DIFF_SCHEMA_VERSION == MC_SCHEMA_VERSION,
+               "diff reads the schema version mailcheck writes");
+
+static json_t *status_json(const mc_diff_status *s)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "part", mc_json_str(s->part));
+	json_object_set_new(o, "old", mc_json_str(s->old_status));
+	json_object_set_new(o, "new", mc_json_str(s->new_status));
+	json_object_set_new(o, "old_reason", mc_json_str(s->old_reason));
+	json_object_set_new(o, "new_reason", mc_json_str(s->new_reason));
+	json_object_set_new(o, "change", json_string(mc_diff_change_name(s->change)));
+	return o;
+}
+
+static json_t *finding_json(const mc_diff_finding *f)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "code", mc_json_str(f->code));
+	json_object_set_new(o, "severity", mc_json_str(f->severity));
+	json_object_set_new(o, "message", mc_json_str(f->message));
+	json_object_set_new(o, "hint", mc_json_str(f->hint));
+	json_object_set_new(o, "appeared", json_boolean(f->appeared));
+	json_object_set_new(o, "change", json_string(mc_diff_change_name(f->change)));
+	return o;
+}
+
+static json_t *report_json(const mc_diff_report *r)
+{
+	json_t *o = json_object(), *st = json_array(), *fi = json_array(), *re = json_array();
+
+	json_object_set_new(o, "command", mc_json_str(r->command));
+	json_object_set_new(o, "subject", mc_json_str(r->subject));
+	json_object_set_new(o, "change", json_string(mc_diff_change_name(r->change)));
+	for (size_t i = 0; i < r->n_statuses; i++)
+		json_array_append_new(st, status_json(&r->statuses[i]));
+	for (size_t i = 0; i < r->n_findings; i++)
+		json_array_append_new(fi, finding_json(&r->findings[i]));
+	for (size_t i = 0; i < r->n_records; i++) {
+		json_t *x = json_object();
+
+		json_object_set_new(x, "record", mc_json_str(r->records[i].label));
+		json_object_set_new(x, "old", mc_json_str(r->records[i].old_value));
+		json_object_set_new(x, "new", mc_json_str(r->records[i].new_value));
+		json_array_append_new(re, x);
+	}
+	json_object_set_new(o, "statuses", st);
+	json_object_set_new(o, "findings", fi);
+	json_object_set_new(o, "records", re);
+	return o;
+}
+
+static json_t *subjects_json(const mc_diff_subject *s, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "command", mc_json_str(s[i].command));
+		json_object_set_new(o, "subject", mc_json_str(s[i].subject));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+json_t *mc_diff_json(const void *result)
+{
+	const mc_diff_result *res = result;
+	json_t *o = mc_json_head("diff"), *reports = json_array();
+
+	json_object_set_new(o, "old", mc_json_str(res->old_name));
+	json_object_set_new(o, "new", mc_json_str(res->new_name));
+	json_object_set_new(o, "result", json_string(mc_diff_change_name(res->change)));
+	json_object_set_new(o, "compared", json_integer((json_int_t)res->compared));
+	json_object_set_new(o, "worse", json_integer((json_int_t)res->worse));
+	json_object_set_new(o, "better", json_integer((json_int_t)res->better));
+	json_object_set_new(o, "changed", json_integer((json_int_t)res->changed));
+	json_object_set_new(o, "unchanged", json_integer((json_int_t)res->unchanged));
+	for (size_t i = 0; i < res->n_reports; i++)
+		json_array_append_new(reports, report_json(&res->reports[i]));
+	json_object_set_new(o, "reports", reports);
+	json_object_set_new(o, "only_old", subjects_json(res->only_old, res->n_only_old));
+	json_object_set_new(o, "only_new", subjects_json(res->only_new, res->n_only_new));
+	mc_json_tail(o, &res->findings);
+	return o;
+}
+
+static mc_color color_of(mc_diff_change c)
+{
+	return c == MC_DIFF_WORSE ? MC_COLOR_RED : c == MC_DIFF_BETTER ? MC_COLOR_GREEN
+	       : c == MC_DIFF_CHANGED ? MC_COLOR_YELLOW : MC_COLOR_NONE;
+}
+
+static void report_text(mc_text *t, const mc_diff_report *r)
+{
+	fputc('\n', t->fp);
+	mc_text_colored(t, color_of(r->change), mc_diff_change_name(r->change));
+	fprintf(t->fp, "%*s%s (%s)\n", (int)(9 - strlen(mc_diff_change_name(r->change))), "",
+	        r->subject, r->command);
+	for (size_t i = 0; i < r->n_statuses; i++) {
+		const mc_diff_status *s = &r->statuses[i];
+
+		bool differs = s->new_reason && (!s->old_reason || strcmp(s->old_reason, s->new_reason));
+
+		fprintf(t->fp, "  %-14s %s -> %s", s->part, s->old_status ? s->old_status : "(absent)",
+		        s->new_status ? s->new_status : "(absent)");
+		if (differs && s->old_reason)
+			fprintf(t->fp, ": %s (was: %s)", s->new_reason, s->old_reason);
+		else if (differs)
+			fprintf(t->fp, ": %s", s->new_reason);
+		fputc('\n', t->fp);
+	}
+	for (size_t i = 0; i < r->n_findings; i++) {
+		const mc_diff_finding *f = &r->findings[i];
+
+		fprintf(t->fp, "  %-14s %s: %s [%s]\n", f->appeared ? "new" : "gone", f->severity,
+		        f->message, f->code);
+		if (f->appeared && f->hint && f->change == MC_DIFF_WORSE)
+			fprintf(t->fp, "  %-14s fix: %s\n", "", f->hint);
+	}
+	for (size_t i = 0; i < r->n_records; i++) {
+		const mc_diff_record *x = &r->records[i];
+
+		fprintf(t->fp, "  %s\n", x->label);
+		fprintf(t->fp, "    old  %s\n", x->old_value ? x->old_value : "(none)");
+		fprintf(t->fp, "    new  %s\n", x->new_value ? x->new_value : "(none)");
+	}
+}
+
+void mc_diff_text(mc_text *t, const void *result)
+{
+	const mc_diff_result *res = result;
+	static const char *const words[] = {"SAME", "CHANGED", "BETTER", "WORSE"};
+
+	mc_text_headline(t, res->change == MC_DIFF_SAME ? MC_COLOR_GREEN : color_of(res->change),
+	                 words[res->change], "%zu report%s compared: %zu worse, %zu better, "
+	                 "%zu changed otherwise, %zu unchanged", res->compared,
+	                 res->compared == 1 ? "" : "s", res->worse, res->better, res->changed,
+	                 res->unchanged);
+	if (t->opts->quiet)
+		return;
+	for (size_t i = 0; i < res->n_reports; i++)
+		report_text(t, &res->reports[i]);
+	if (res->n_only_old || res->n_only_new)
+		fputc('\n', t->fp);
+	for (size_t i = 0; i < res->n_only_old; i++)
+		fprintf(t->fp, "only in %s: %s (%s)\n", res->old_name, res->only_old[i].subject,
+		        res->only_old[i].command);
+	for (size_t i = 0; i < res->n_only_new; i++)
+		fprintf(t->fp, "only in %s: %s (%s)\n", res->new_name, res->only_new[i].subject,
+		        res->only_new[i].command);
+	mc_text_tail(t, &res->findings, NULL);
+}
