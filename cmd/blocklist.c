@@ -59,6 +59,8 @@ static void run_one(void *arg, void *worker, void *input, FILE *out, FILE *err, 
 		            "%s", mc_error_last());
 		mc_bl_result_clear(&res);
 	} else {
+		if (run->ctx->metrics)
+			mc_metrics_add(run->ctx->metrics, MC_RESULT_BLOCKLIST, &res, cli_now(run->ctx));
 		if (mc_render(MC_RESULT_BLOCKLIST, &res, &run->ctx->render, out) != MC_OK)
 			cli_fail_to(out, err, "internal", "%s", mc_error_last());
 		else if (oc)
@@ -101,6 +103,8 @@ static bool run_batch(struct run *run, size_t jobs, bool in_order, mc_resolver *
 	cli_batch *batch;
 	char *item, *bad;
 
+	if (run->ctx->render.format == MC_FORMAT_CSV)
+		mc_render_csv_header(MC_RESULT_BLOCKLIST, stdout); /* once: the workers write rows */
 	if (!(batch = cli_batch_start(&ops, jobs, in_order, run->several ? run->names.n_args : 0)))
 		return false;
 	while (cli_names_next(&run->names, &item, &bad)) {

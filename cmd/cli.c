@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -150,8 +151,8 @@ size_t cli_distance(const char *a, const char *b)
 
 /* The options every command takes (cli_parse_globals). */
 static const char *const global_options[] = {
-	"--json", "--dns", "--zone", "--timeout", "--now", "--authserv-id", "--verbose",
-	"--quiet", "--no-color", "--help", "--version",
+	"--json", "--csv", "--prometheus", "--dns", "--zone", "--timeout", "--now", "--authserv-id",
+	"--verbose", "--quiet", "--no-color", "--help", "--version",
 };
 
 void cli_unknown_option(const char *command, const char *arg, const struct cli_opt *opts,
@@ -278,6 +279,17 @@ static int value_option(int *i, int argc, char **argv, struct mc_ctx *ctx)
 {
 	const char *arg = argv[*i], *v;
 
+	if (is_option(arg, "--prometheus")) {
+		if (!(v = option_value(i, argc, argv, "--prometheus")))
+			return -1;
+		if (!*v) {
+			cli_error("--prometheus needs a file name");
+			return -1;
+		}
+		ctx->prometheus = v;
+		return 1;
+	}
+
 	if (is_option(arg, "--dns") || is_option(arg, "--zone")) {
 		bool zone = is_option(arg, "--zone");
 
@@ -325,8 +337,15 @@ static int value_option(int *i, int argc, char **argv, struct mc_ctx *ctx)
 
 static int flag_option(const char *arg, struct mc_ctx *ctx, bool *help, bool *version)
 {
-	if (strcmp(arg, "--json") == 0)
-		ctx->render.format = MC_FORMAT_JSON;
+	if (strcmp(arg, "--json") == 0 || strcmp(arg, "--csv") == 0) {
+		mc_format f = arg[2] == 'j' ? MC_FORMAT_JSON : MC_FORMAT_CSV;
+
+		if (ctx->render.format != MC_FORMAT_TEXT && ctx->render.format != f) {
+			cli_error("--json and --csv cannot be used together: choose one output format");
+			return -1;
+		}
+		ctx->render.format = f;
+	}
 	else if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0)
 		ctx->render.verbose = true;
 	else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0)
@@ -355,8 +374,8 @@ int cli_parse_globals(int *argc, char **argv, struct mc_ctx *ctx, bool *help, bo
 			dashdash = true;
 		else if (!dashdash && (rc = value_option(&i, *argc, argv, ctx)) < 0)
 			return -1;
-		if (!dashdash && rc == 0)
-			rc = flag_option(argv[i], ctx, help, version);
+		if (!dashdash && rc == 0 && (rc = flag_option(argv[i], ctx, help, version)) < 0)
+			return -1;
 		if (rc == 0)
 			argv[out++] = argv[i];
 	}
@@ -368,6 +387,11 @@ int cli_parse_globals(int *argc, char **argv, struct mc_ctx *ctx, bool *help, bo
 		return -1;
 	}
 	return 0;
+}
+
+long long cli_now(const struct mc_ctx *ctx)
+{
+	return ctx->has_now ? (long long)ctx->now : (long long)time(NULL);
 }
 
 int cli_jobs(const char *command, const char *v, size_t *jobs)

@@ -33,7 +33,12 @@ struct mc_ctx {
 	bool has_now;
 	int64_t now;          /* --now EPOCH */
 	mc_resolver *resolver;
+	const char *prometheus; /* --prometheus FILE */
+	mc_metrics *metrics;  /* its results, written at the end (main.c) */
 };
+
+/* The time a check ran: --now, or the clock. */
+long long cli_now(const struct mc_ctx *ctx);
 
 struct command {
 	const char *name;

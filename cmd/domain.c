@@ -178,6 +178,8 @@ static void run_one(void *arg, void *worker, void *input, FILE *out, FILE *err, 
 	} else if ((st = mc_domain_check(worker, in->name, &run->opts, &res)) != MC_OK) {
 		cli_fail_to(out, err, st == MC_EINVAL ? "usage" : "internal", "%s", mc_error_last());
 	} else {
+		if (run->ctx->metrics)
+			mc_metrics_add(run->ctx->metrics, MC_RESULT_DOMAIN, &res, cli_now(run->ctx));
 		if (mc_render(MC_RESULT_DOMAIN, &res, &run->ctx->render, out) != MC_OK)
 			cli_fail_to(out, err, "internal", "%s", mc_error_last());
 		else if (oc)
@@ -307,6 +309,8 @@ static bool run_batch(struct run *run, size_t jobs, bool in_order, bool *written
 	struct input in;
 
 	mc_net_init(); /* libcurl's global state, before the threads */
+	if (run->ctx->render.format == MC_FORMAT_CSV)
+		mc_render_csv_header(MC_RESULT_DOMAIN, stdout); /* once: the workers write rows */
 	if (!(batch = cli_batch_start(&ops, jobs, in_order, run->several ? run->names.n_args : 0)))
 		return false;
 	while (next_input(run, &in)) {

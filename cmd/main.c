@@ -278,6 +278,10 @@ static const char global_usage[] =
 	"\n"
 	"Options (before or after the command):\n"
 	"  --json             one JSON object on stdout\n"
+	"  --csv              a table (domain, blocklist: a row each; report: a row\n"
+	"                     per source), spreadsheet formulas neutralised\n"
+	"  --prometheus FILE  also write the results of domain or blocklist to FILE\n"
+	"                     in the Prometheus text format (replaced whole)\n"
 	"  --dns ADDR[:PORT]  nameserver to ask (repeatable; default: /etc/resolv.conf)\n"
 	"  --zone FILE|DIR    answer DNS from this zone file (or every *.zone file in\n"
 	"                     DIR) instead of the network (repeatable); names in no\n"
@@ -488,6 +492,30 @@ static bool given_option(int argc, char **argv, const char *option)
 #endif
 }
 
+/* --csv and --prometheus only where there is a table or metrics. */
+static int output_options(const char *command, const struct mc_ctx *ctx)
+{
+	static const char *const csv[] = {"domain", "blocklist", "report"};
+	static const char *const metrics[] = {"domain", "blocklist"};
+	bool ok = false;
+
+	for (size_t i = 0; ctx->render.format == MC_FORMAT_CSV && i < sizeof(csv) / sizeof(*csv); i++)
+		ok |= strcmp(command, csv[i]) == 0;
+	if (ctx->render.format == MC_FORMAT_CSV && !ok) {
+		cli_error("--csv is for domain, blocklist and report (a table of many); "
+		          "'%s' has --json", command);
+		return -1;
+	}
+	ok = false;
+	for (size_t i = 0; ctx->prometheus && i < sizeof(metrics) / sizeof(*metrics); i++)
+		ok |= strcmp(command, metrics[i]) == 0;
+	if (ctx->prometheus && !ok) {
+		cli_error("--prometheus is for domain and blocklist, not %s", command);
+		return -1;
+	}
+	return 0;
+}
+
 /* Run the helper with the arguments mailcheck was given: beside this
  * program (a build tree), in ../libexec/mailcheck from it (an installed tree
  * wherever it was moved), or where it was installed. Returns only on error. */
@@ -525,13 +553,33 @@ static int close_stdout(int rc)
 	return rc;
 }
 
+/* The command itself, then the metrics of what it checked (--prometheus),
+ * when it checked anything. */
+static int run_command(const struct command *cmd, int argc, char **argv, struct mc_ctx *ctx)
+{
+	int rc;
+
+	if (ctx->prometheus && !(ctx->metrics = mc_metrics_new())) {
+		cli_fail("internal", "out of memory");
+		return EXIT_USAGE;
+	}
+	rc = cmd->fn(argc - 1, argv + 1, ctx);
+	mc_resolver_free(ctx->resolver);
+	if (ctx->metrics && mc_metrics_count(ctx->metrics) &&
+	    mc_metrics_write(ctx->metrics, ctx->prometheus) != MC_OK) {
+		cli_fail("output", "%s", mc_error_last());
+		rc = EXIT_USAGE;
+	}
+	mc_metrics_free(ctx->metrics);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct mc_ctx ctx = {0};
 	const struct command *cmd;
 	bool help = false, version = false;
 	char *given[argc + 1]; /* the arguments as given, for the helper */
-	int rc;
 
 	memcpy(given, argv, sizeof(given));
 
@@ -569,11 +617,11 @@ int main(int argc, char **argv)
 		fputs(cmd->usage, stdout);
 		return close_stdout(EXIT_PASS);
 	}
+	if (output_options(cmd->name, &ctx) < 0)
+		return close_stdout(EXIT_USAGE);
 	if (!cmd->fn || given_option(argc, argv, cmd->helper_option)) {
 		fflush(stdout);
 		return run_helper(cmd->name, given);
 	}
-	rc = cmd->fn(argc - 1, argv + 1, &ctx);
-	mc_resolver_free(ctx.resolver);
-	return close_stdout(rc);
+	return close_stdout(run_command(cmd, argc, argv, &ctx));
 }

@@ -114,6 +114,8 @@ int cmd_report(int argc, char **argv, struct mc_ctx *ctx)
 		mc_feedback_result_clear(&res);
 		return EXIT_USAGE;
 	}
+	if (ctx->render.format == MC_FORMAT_CSV)
+		mc_render_csv_header(MC_RESULT_FEEDBACK, stdout);
 	rc = cli_output(MC_RESULT_FEEDBACK, &res, res.verdict, ctx);
 	if (rc != EXIT_USAGE && (unopened || res.unreadable_total || res.verdict == MC_VERDICT_NONE))
 		rc = EXIT_USAGE;

@@ -21,6 +21,7 @@
 typedef enum mc_format {
 	MC_FORMAT_TEXT,
 	MC_FORMAT_JSON,
+	MC_FORMAT_CSV,   /* a table: domain and blocklist (a row each), report (a row per source) */
 } mc_format;
 
 typedef struct mc_render_opts {
@@ -58,6 +59,33 @@ typedef enum mc_result_kind {
 /* Render one result to fp. MC_EIO when writing failed. */
 mc_status mc_render(mc_result_kind kind, const void *result,
                     const mc_render_opts *opts, FILE *fp);
+
+/*
+ * CSV (--csv): RFC 4180, a header row then a row per result (report: per
+ * source); a cell that begins with =, +, -, @, a tab or a CR is prefixed
+ * with ' so that spreadsheets do not run it as a formula, and bytes a
+ * terminal acts on are escaped as in text. Rows come from mc_render; the
+ * header is written once by the caller (a batch renders in its workers).
+ */
+bool mc_render_has_csv(mc_result_kind kind);
+mc_status mc_render_csv_header(mc_result_kind kind, FILE *fp);
+
+/*
+ * Prometheus text format (--prometheus FILE): gauges per domain and part
+ * (0 pass, 1 warning or not published, 2 error, 3 not checked or DNS
+ * failure), findings counted by severity, certificate days left, blocklist
+ * listings and the time of the check. Results are added as they come (from
+ * any thread; a subject already added is skipped), then written to a
+ * temporary file beside FILE and renamed over it, as node_exporter's
+ * textfile collector expects.
+ */
+typedef struct mc_metrics mc_metrics;
+bool mc_metrics_supported(mc_result_kind kind);
+mc_metrics *mc_metrics_new(void);
+mc_status mc_metrics_add(mc_metrics *m, mc_result_kind kind, const void *result, long long when);
+mc_status mc_metrics_write(mc_metrics *m, const char *path);
+size_t mc_metrics_count(mc_metrics *m); /* results added */
+void mc_metrics_free(mc_metrics *m);
 
 /*
  * With --json, an error that stopped a command is an object too:

@@ -221,3 +221,92 @@ void mc_blocklist_text(mc_text *t, const void *result)
 	}
 	mc_text_tail(t, &res->findings, &res->dns);
 }
+
+const char *const mc_blocklist_csv_header[] = {
+	"input", "type", "result", "listed_blocking", "listed_scoring", "errors", "warnings",
+	"first_error", "listings", NULL,
+};
+
+/* "zen 192.0.2.1 (127.0.0.2 127.0.0.4); dbl example.com (127.0.1.2)" */
+static void listings_text(const mc_bl_result *res, mc_buf *out)
+{
+	for (size_t i = 0; i < res->n_hits; i++) {
+		const mc_bl_hit *h = &res->hits[i];
+
+		if (h->state != MC_BL_LISTED)
+			continue;
+		mc_buf_addf(out, "%s%s %s (", out->len ? "; " : "",
+		            list_key(mc_bl_set_list(res->set, h->list)), res->targets[h->target].name);
+		for (size_t k = 0; k < h->n_codes; k++)
+			mc_buf_addf(out, "%s%s", k ? " " : "", h->codes[k].address);
+		mc_buf_add(out, ")", 1);
+	}
+}
+
+void mc_blocklist_csv(mc_buf *b, const void *result)
+{
+	const mc_bl_result *res = result;
+	size_t errors = 0, warnings = 0;
+	const char *first = NULL;
+	mc_buf listed = {0};
+
+	for (size_t i = 0; i < res->findings.n; i++) {
+		if (res->findings.items[i].severity == MC_SEV_ERROR && !errors++)
+			first = res->findings.items[i].code;
+		else if (res->findings.items[i].severity == MC_SEV_WARNING)
+			warnings++;
+	}
+	listings_text(res, &listed);
+	mc_csv_cell(b, res->input, false);
+	mc_csv_cell(b, res->ip ? "ip" : "domain", false);
+	mc_csv_cell(b, mc_verdict_name(res->verdict), false);
+	mc_csv_number(b, (long long)res->listed_blocking, false);
+	mc_csv_number(b, (long long)res->listed_scoring, false);
+	mc_csv_number(b, (long long)errors, false);
+	mc_csv_number(b, (long long)warnings, false);
+	mc_csv_cell(b, first, false);
+	mc_csv_cell(b, listed.s, true);
+	mc_buf_free(&listed);
+}
+
+double mc_verdict_gauge(mc_verdict v)
+{
+	return v == MC_VERDICT_PASS ? 0 : v == MC_VERDICT_TEMPERROR ? 3 : 2;
+}
+
+void mc_blocklist_metrics_listed(mc_metrics *m, const mc_bl_result *res, const char *key,
+                                 const char *value)
+{
+	for (size_t i = 0; i < res->n_hits; i++)
+		if (res->hits[i].state == MC_BL_LISTED)
+			mc_metric(m, "mailcheck_blocklist_listed", 1, key, value, "list",
+			          list_key(mc_bl_set_list(res->set, res->hits[i].list)), "target",
+			          res->targets[res->hits[i].target].name, NULL);
+}
+
+const char *mc_blocklist_metrics_subject(const void *result)
+{
+	return ((const mc_bl_result *)result)->input;
+}
+
+void mc_blocklist_metrics(mc_metrics *m, const void *result)
+{
+	const mc_bl_result *res = result;
+	size_t errors = 0, warnings = 0;
+
+	for (size_t i = 0; i < res->findings.n; i++)
+		if (res->findings.items[i].severity == MC_SEV_ERROR)
+			errors++;
+		else if (res->findings.items[i].severity == MC_SEV_WARNING)
+			warnings++;
+	mc_metric(m, "mailcheck_result", mc_verdict_gauge(res->verdict), "command", "blocklist",
+	          "input", res->input, NULL);
+	mc_metric(m, "mailcheck_blocklist_listings", (double)res->listed_blocking, "input", res->input,
+	          "role", "blocks", NULL);
+	mc_metric(m, "mailcheck_blocklist_listings", (double)res->listed_scoring, "input", res->input,
+	          "role", "scores", NULL);
+	mc_metric(m, "mailcheck_findings", (double)errors, "input", res->input, "severity", "error", NULL);
+	mc_metric(m, "mailcheck_findings", (double)warnings, "input", res->input, "severity", "warning",
+	          NULL);
+	mc_blocklist_metrics_listed(m, res, "input", res->input);
+}

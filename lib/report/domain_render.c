@@ -306,6 +306,103 @@ static mc_color status_color(mc_part_status s)
 	}
 }
 
+#define MAX_LISTS (5 + MC_DOMAIN_MAX_SELECTORS)
+
+/* Every findings list of a domain: its own, then the parts'. */
+static size_t finding_lists(const mc_domain_result *res, const mc_findings **lists)
+{
+	size_t n = 0;
+
+	lists[n++] = &res->findings;
+	lists[n++] = &res->mx.findings;
+	lists[n++] = &res->spf.findings;
+	lists[n++] = &res->dmarc.findings;
+	lists[n++] = &res->blocklists.findings;
+	for (size_t i = 0; i < res->n_keys && n < MAX_LISTS; i++)
+		lists[n++] = &res->keys[i].findings;
+	return n;
+}
+
+/* Errors and warnings of a domain, and the code of its first error. */
+static void finding_counts(const mc_domain_result *res, size_t *errors, size_t *warnings,
+                           const char **first_error)
+{
+	const mc_findings *lists[MAX_LISTS];
+	size_t n = finding_lists(res, lists);
+
+	*errors = *warnings = 0;
+	*first_error = NULL;
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < lists[i]->n; k++) {
+			const mc_finding *f = &lists[i]->items[k];
+
+			if (f->severity == MC_SEV_ERROR && !(*errors)++)
+				*first_error = f->code;
+			else if (f->severity == MC_SEV_WARNING)
+				(*warnings)++;
+		}
+}
+
+const char *const mc_domain_csv_header[] = {
+	"domain", "result", "mx", "spf", "dmarc", "dkim", "mta_sts", "tlsrpt", "bimi", "smtp",
+	"dane", "dnssec", "blocklists", "bulk_senders", "errors", "warnings", "first_error", NULL,
+};
+
+void mc_domain_csv(mc_buf *b, const void *result)
+{
+	const mc_domain_result *res = result;
+	size_t errors, warnings;
+	const char *first;
+
+	finding_counts(res, &errors, &warnings, &first);
+	mc_csv_cell(b, res->domain, false);
+	mc_csv_cell(b, mc_verdict_name(res->verdict), false);
+	for (int p = 0; p < MC_PART_COUNT; p++)
+		mc_csv_cell(b, mc_part_status_name(res->rows[p].status), false);
+	mc_csv_number(b, (long long)errors, false);
+	mc_csv_number(b, (long long)warnings, false);
+	mc_csv_cell(b, first, true);
+}
+
+const char *mc_domain_metrics_subject(const void *result)
+{
+	return ((const mc_domain_result *)result)->domain;
+}
+
+/* 0 pass, 1 warning or not published, 2 error, 3 not checked. */
+static double part_gauge(mc_part_status s)
+{
+	switch (s) {
+	case MC_PART_PASS: return 0;
+	case MC_PART_WARNING: case MC_PART_NOT_PUBLISHED: return 1;
+	case MC_PART_ERROR: return 2;
+	case MC_PART_TEMPERROR: case MC_PART_NOT_CHECKED: return 3;
+	}
+	return 3;
+}
+
+void mc_domain_metrics(mc_metrics *m, const void *result)
+{
+	const mc_domain_result *res = result;
+	const char *d = res->domain, *first;
+	size_t errors, warnings;
+
+	mc_metric(m, "mailcheck_result", mc_verdict_gauge(res->verdict), "command", "domain",
+	          "domain", d, NULL);
+	for (int p = 0; p < MC_PART_COUNT; p++)
+		mc_metric(m, "mailcheck_part_status", part_gauge(res->rows[p].status), "domain", d,
+		          "part", mc_domain_part_name((mc_domain_part)p), NULL);
+	finding_counts(res, &errors, &warnings, &first);
+	mc_metric(m, "mailcheck_findings", (double)errors, "domain", d, "severity", "error", NULL);
+	mc_metric(m, "mailcheck_findings", (double)warnings, "domain", d, "severity", "warning", NULL);
+	for (size_t i = 0; i < res->n_smtp; i++)
+		if (res->smtp[i].not_after)
+			mc_metric(m, "mailcheck_certificate_days_left", res->smtp[i].days_left, "domain", d,
+			          "host", res->smtp[i].host, "address", res->smtp[i].address, NULL);
+	if (res->blocklists_checked)
+		mc_blocklist_metrics_listed(m, &res->blocklists, "domain", d);
+}
+
 void mc_domain_text(mc_text *t, const void *result)
 {
 	const mc_domain_result *res = result;
@@ -343,17 +440,12 @@ void mc_domain_text(mc_text *t, const void *result)
 		mc_requirements_text(t, &res->requirements);
 	/* what needs changing, errors first: this check's own findings and the
 	 * parts' (their notes are in the JSON, and in each command's output) */
-	const mc_findings *lists[5 + MC_DOMAIN_MAX_SELECTORS];
-	mc_severity min[5 + MC_DOMAIN_MAX_SELECTORS];
-	size_t n = 0;
+	const mc_findings *lists[MAX_LISTS];
+	mc_severity min[MAX_LISTS];
+	size_t n = finding_lists(res, lists);
 
-	lists[n] = &res->findings, min[n++] = MC_SEV_WARNING;
-	lists[n] = &res->mx.findings, min[n++] = MC_SEV_WARNING;
-	lists[n] = &res->spf.findings, min[n++] = MC_SEV_WARNING;
-	lists[n] = &res->dmarc.findings, min[n++] = MC_SEV_WARNING;
-	lists[n] = &res->blocklists.findings, min[n++] = MC_SEV_WARNING;
-	for (size_t i = 0; i < res->n_keys && n < sizeof(lists) / sizeof(lists[0]); i++)
-		lists[n] = &res->keys[i].findings, min[n++] = MC_SEV_WARNING;
+	for (size_t i = 0; i < n; i++)
+		min[i] = MC_SEV_WARNING;
 	mc_text_findings(t, lists, min, n);
 	if (t->opts->verbose)
 		mc_text_tail(t, &(mc_findings){0}, &res->dns);

@@ -265,6 +265,50 @@ void mc_feedback_json_sources(mc_buf *b, const void *result)
 	mc_buf_add(b, "]", 1);
 }
 
+/* ---- CSV: a row per source ---- */
+
+const char *const mc_feedback_csv_header[] = {
+	"ip", "ptr", "provider", "messages", "dmarc_pass", "dkim_aligned", "spf_aligned",
+	"none", "quarantine", "reject", "header_from", "in_spf", "kind", "explanation", NULL,
+};
+
+/* "example.com (120); other.example (3)" */
+static void counts_text(const mc_fb_counts *c, mc_buf *out)
+{
+	for (size_t i = 0; i < c->n; i++)
+		mc_buf_addf(out, "%s%s (%llu)", i ? "; " : "", c->items[i].name ? c->items[i].name : "",
+		            (unsigned long long)c->items[i].messages);
+	if (c->other)
+		mc_buf_addf(out, "%s(other) (%llu)", c->n ? "; " : "", (unsigned long long)c->other);
+}
+
+void mc_feedback_csv(mc_buf *b, const void *result)
+{
+	const mc_feedback_result *res = result;
+
+	for (size_t i = 0; i < res->n_sources; i++) {
+		const mc_fb_source *s = &res->sources[i];
+		mc_buf from = {0};
+
+		counts_text(&s->header_from, &from);
+		mc_csv_cell(b, s->ip, false);
+		mc_csv_cell(b, s->ptr, false);
+		mc_csv_cell(b, s->provider, false);
+		mc_csv_number(b, (long long)s->messages, false);
+		mc_csv_number(b, (long long)s->dmarc_pass, false);
+		mc_csv_number(b, (long long)s->dkim_aligned, false);
+		mc_csv_number(b, (long long)s->spf_aligned, false);
+		mc_csv_number(b, (long long)s->none, false);
+		mc_csv_number(b, (long long)s->quarantine, false);
+		mc_csv_number(b, (long long)s->reject, false);
+		mc_csv_cell(b, from.s, false);
+		mc_csv_cell(b, s->in_spf < 0 ? "" : s->in_spf ? "yes" : "no", false);
+		mc_csv_cell(b, s->kind, false);
+		mc_csv_cell(b, s->explanation, true);
+		mc_buf_free(&from);
+	}
+}
+
 /* ---- text ---- */
 
 static const char *num(uint64_t n, char *buf, size_t size)

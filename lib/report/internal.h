@@ -12,6 +12,7 @@
 #include "common/util.h"
 #include "mailcheck/report.h"
 #include "mailcheck/requirements.h"
+#include "mailcheck/blocklist.h"
 
 /* JSON (json.c) */
 /* A string of any bytes: valid UTF-8 as is, other bytes as "\xNN" text. */
@@ -78,6 +79,16 @@ const char *mc_text_name(const char *ascii, char *buf, size_t size);
 /* JSON: o[key] = the U-label form of ascii, only when it has one. */
 void mc_json_idn(json_t *o, const char *key, const char *ascii);
 
+/* CSV cells and rows (csv.c); last ends the row (LF: a CR would be escaped). */
+void mc_csv_cell(mc_buf *b, const char *s, bool last);
+void mc_csv_number(mc_buf *b, long long n, bool last);
+void mc_csv_row(mc_buf *b, const char *const *cells);
+
+/* One sample of a family (prometheus.c): label name and value pairs, then
+ * NULL. The caller holds the metrics' lock (mc_metrics_add). */
+void mc_metric(mc_metrics *m, const char *family, double value, ...)
+	__attribute__((sentinel));
+
 /* Per-command renderers */
 json_t *mc_mx_json(const void *result);
 void mc_mx_text(mc_text *t, const void *result);
@@ -97,6 +108,16 @@ json_t *mc_verify_json(const void *result);
 void mc_verify_text(mc_text *t, const void *result);
 json_t *mc_blocklist_json(const void *result);
 void mc_blocklist_text(mc_text *t, const void *result);
+/* 0 pass, 2 fail, 3 not checked (DNS failure): a gauge of a verdict. */
+double mc_verdict_gauge(mc_verdict v);
+/* Each listing of a blocklist result as mailcheck_blocklist_listed, the
+ * subject labelled key="value". */
+void mc_blocklist_metrics_listed(mc_metrics *m, const mc_bl_result *res, const char *key,
+                                 const char *value);
+extern const char *const mc_blocklist_csv_header[];
+void mc_blocklist_csv(mc_buf *b, const void *result);
+const char *mc_blocklist_metrics_subject(const void *result);
+void mc_blocklist_metrics(mc_metrics *m, const void *result);
 json_t *mc_diff_json(const void *result);
 void mc_diff_text(mc_text *t, const void *result);
 /* Bulk-sender requirements, in verify's and domain's reports. */
@@ -111,11 +132,17 @@ void mc_requirements_text(mc_text *t, const mc_requirements *q);
 #define MC_WEAK __attribute__((weak))
 MC_WEAK json_t *mc_domain_json(const void *result);
 MC_WEAK void mc_domain_text(mc_text *t, const void *result);
+MC_WEAK extern const char *const mc_domain_csv_header[];
+MC_WEAK void mc_domain_csv(mc_buf *b, const void *result);
+MC_WEAK const char *mc_domain_metrics_subject(const void *result);
+MC_WEAK void mc_domain_metrics(mc_metrics *m, const void *result);
 
 MC_WEAK json_t *mc_feedback_json(const void *result);
 /* ,"sources":[...] -- written source by source */
 MC_WEAK void mc_feedback_json_sources(mc_buf *b, const void *result);
 MC_WEAK void mc_feedback_text(mc_text *t, const void *result);
+MC_WEAK extern const char *const mc_feedback_csv_header[];
+MC_WEAK void mc_feedback_csv(mc_buf *b, const void *result);
 
 MC_WEAK json_t *mc_bounce_json(const void *result);
 MC_WEAK void mc_bounce_text(mc_text *t, const void *result);

@@ -25,6 +25,8 @@ struct renderer {
 	void (*json_more)(mc_buf *b, const void *result);
 	void (*text)(mc_text *t, const void *result);
 	size_t dns_offset;       /* where the result keeps its DNS log; SIZE_MAX: none */
+	const char *const *csv_header; /* --csv: the table's columns, NULL-terminated */
+	void (*csv)(mc_buf *b, const void *result); /* its rows */
 };
 
 #define DNS(type) offsetof(type, dns)
@@ -38,11 +40,13 @@ static const struct renderer renderers[] = {
 	[MC_RESULT_DMARC] = {mc_dmarc_json, NULL, mc_dmarc_text, DNS(mc_dmarc_result)},
 	[MC_RESULT_TRACE] = {mc_trace_json, NULL, mc_trace_text, SIZE_MAX},
 	[MC_RESULT_VERIFY] = {mc_verify_json, NULL, mc_verify_text, DNS(mc_verify_result)},
-	[MC_RESULT_DOMAIN] = {mc_domain_json, NULL, mc_domain_text, DNS(mc_domain_result)},
+	[MC_RESULT_DOMAIN] = {mc_domain_json, NULL, mc_domain_text, DNS(mc_domain_result),
+	                      mc_domain_csv_header, mc_domain_csv},
 	[MC_RESULT_BOUNCE] = {mc_bounce_json, NULL, mc_bounce_text, DNS(mc_bounce_result)},
 	[MC_RESULT_FEEDBACK] = {mc_feedback_json, mc_feedback_json_sources, mc_feedback_text,
-	                        DNS(mc_feedback_result)},
-	[MC_RESULT_BLOCKLIST] = {mc_blocklist_json, NULL, mc_blocklist_text, DNS(mc_bl_result)},
+	                        DNS(mc_feedback_result), mc_feedback_csv_header, mc_feedback_csv},
+	[MC_RESULT_BLOCKLIST] = {mc_blocklist_json, NULL, mc_blocklist_text, DNS(mc_bl_result),
+	                         mc_blocklist_csv_header, mc_blocklist_csv},
 	[MC_RESULT_DIFF] = {mc_diff_json, NULL, mc_diff_text, SIZE_MAX},
 };
 
@@ -124,6 +128,51 @@ mc_status mc_render_error(const char *command, const char *code, const char *mes
 	return st;
 }
 
+bool mc_render_has_csv(mc_result_kind kind)
+{
+	return kind <= MC_RESULT_DIFF && renderers[kind].csv && renderers[kind].csv_header;
+}
+
+/* CSV text through the escaping stream: a byte a terminal acts on is shown
+ * as \DDD, as in text (no comma, quote or line end comes of it). */
+static mc_status csv_write(mc_buf *b, FILE *fp)
+{
+	FILE *safe;
+
+	if (!b->s)
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	if (!(safe = mc_escaped_open(fp))) {
+		mc_buf_free(b);
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	}
+	fwrite(b->s, 1, b->len, safe);
+	fclose(safe);
+	mc_buf_free(b);
+	return ferror(fp) ? mc_error_set(MC_EIO, "cannot write output") : MC_OK;
+}
+
+mc_status mc_render_csv_header(mc_result_kind kind, FILE *fp)
+{
+	mc_buf b = {0};
+
+	if (!mc_render_has_csv(kind))
+		return mc_error_set(MC_EINVAL, "no CSV for this result");
+	mc_csv_row(&b, renderers[kind].csv_header);
+	return csv_write(&b, fp);
+}
+
+static mc_status csv_rows(const struct renderer *r, const void *result, FILE *fp)
+{
+	mc_buf b = {0};
+
+	if (!r->csv || !r->csv_header)
+		return mc_error_set(MC_EINVAL, "no CSV for this result");
+	r->csv(&b, result);
+	if (!b.s)
+		return MC_OK; /* no rows (a report without sources) */
+	return csv_write(&b, fp);
+}
+
 mc_status mc_render(mc_result_kind kind, const void *result,
                     const mc_render_opts *opts, FILE *fp)
 {
@@ -131,7 +180,12 @@ mc_status mc_render(mc_result_kind kind, const void *result,
 
 	if (!r->json || !r->text) /* a weak renderer this program did not link */
 		return mc_error_set(MC_EINVAL, "this program has no renderer for that result");
-	if (opts->format == MC_FORMAT_JSON) {
+	if (opts->format == MC_FORMAT_CSV) {
+		mc_status st = csv_rows(r, result, fp);
+
+		if (st != MC_OK)
+			return st;
+	} else if (opts->format == MC_FORMAT_JSON) {
 		mc_status st = json_line(tree_text(r->json, result), r->json_more, result,
 		                         r->dns_offset == SIZE_MAX ? &(mc_dns_log){0}
 		                         : (const mc_dns_log *)((const char *)result + r->dns_offset), fp);
