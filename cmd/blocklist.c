@@ -145,7 +145,7 @@ static mc_bl_set *make_set(const mc_bl_opts *o, mc_resolver *r)
 		cli_error("blocklist: %s", mc_error_last());
 		return NULL;
 	}
-	if (mc_bl_set_probe(s, r) != MC_OK) {
+	if (cli_probe(s, r) != MC_OK) {
 		cli_lib_error(MC_EINVAL);
 		mc_bl_set_free(s);
 		return NULL;

@@ -139,7 +139,7 @@ static const mc_bl_set *blocklists(struct run *b)
 	pthread_mutex_lock(&b->resolver_lock);
 	if (!b->lists_tried && b->r) {
 		b->lists_tried = true;
-		if (mc_bl_set_new(&b->lists, NULL) != MC_OK || mc_bl_set_probe(b->lists, b->r) != MC_OK) {
+		if (mc_bl_set_new(&b->lists, NULL) != MC_OK || cli_probe(b->lists, b->r) != MC_OK) {
 			mc_bl_set_free(b->lists);
 			b->lists = NULL;
 		}

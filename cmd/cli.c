@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "common/util.h"
+#include "mailcheck/blocklist.h"
 #include "mailcheck/requirements.h"
 #include "mailcheck/trace.h"
 
@@ -151,7 +152,7 @@ size_t cli_distance(const char *a, const char *b)
 
 /* The options every command takes (cli_parse_globals). */
 static const char *const global_options[] = {
-	"--json", "--csv", "--prometheus", "--dns", "--zone", "--timeout", "--now", "--authserv-id",
+	"--json", "--csv", "--prometheus", "--record", "--dns", "--zone", "--timeout", "--now", "--authserv-id",
 	"--verbose", "--quiet", "--no-color", "--help", "--version",
 };
 
@@ -279,14 +280,16 @@ static int value_option(int *i, int argc, char **argv, struct mc_ctx *ctx)
 {
 	const char *arg = argv[*i], *v;
 
-	if (is_option(arg, "--prometheus")) {
-		if (!(v = option_value(i, argc, argv, "--prometheus")))
+	if (is_option(arg, "--prometheus") || is_option(arg, "--record")) {
+		const char *name = is_option(arg, "--record") ? "--record" : "--prometheus";
+
+		if (!(v = option_value(i, argc, argv, name)))
 			return -1;
 		if (!*v) {
-			cli_error("--prometheus needs a file name");
+			cli_error("%s needs a file name", name);
 			return -1;
 		}
-		ctx->prometheus = v;
+		*(name[2] == 'r' ? &ctx->record : &ctx->prometheus) = v;
 		return 1;
 	}
 
@@ -387,6 +390,28 @@ int cli_parse_globals(int *argc, char **argv, struct mc_ctx *ctx, bool *help, bo
 		return -1;
 	}
 	return 0;
+}
+
+/* --record: the recording of the run (main.c sets it), for the answers no
+ * result carries -- the blocklists' test entries, asked once per run. */
+static mc_dns_recording *recording;
+
+void cli_set_recording(mc_dns_recording *rec)
+{
+	recording = rec;
+}
+
+mc_status cli_probe(mc_bl_set *s, mc_resolver *r)
+{
+	size_t since = mc_dns_log_size(r);
+	mc_status st = mc_bl_set_probe(s, r);
+	mc_dns_log log = {0};
+
+	if (recording && mc_dns_log_copy(r, since, &log) == MC_OK) {
+		mc_dns_recording_add(recording, &log);
+		mc_dns_log_clear(&log);
+	}
+	return st;
 }
 
 long long cli_now(const struct mc_ctx *ctx)

@@ -12,6 +12,7 @@
 #include "mailcheck/dns.h"
 #include "mailcheck/msg.h"
 #include "mailcheck/report.h"
+#include "mailcheck/blocklist.h"
 
 /* Exit status (DESIGN.md): 0 pass, 1 did not pass, 2 usage/input, 3 temporary. */
 enum { EXIT_PASS = 0, EXIT_NOT_PASSED = 1, EXIT_USAGE = 2, EXIT_TEMP = 3 };
@@ -34,8 +35,14 @@ struct mc_ctx {
 	int64_t now;          /* --now EPOCH */
 	mc_resolver *resolver;
 	const char *prometheus; /* --prometheus FILE */
+	const char *record;   /* --record FILE: the DNS answers used, as a zone file */
 	mc_metrics *metrics;  /* its results, written at the end (main.c) */
 };
+
+/* --record: where cli_probe records the blocklists' test entries. */
+void cli_set_recording(mc_dns_recording *rec);
+/* mc_bl_set_probe, its answers recorded with --record. */
+mc_status cli_probe(mc_bl_set *s, mc_resolver *r);
 
 /* The time a check ran: --now, or the clock. */
 long long cli_now(const struct mc_ctx *ctx);

@@ -289,7 +289,7 @@ static mc_bl_set *blocklists(mc_resolver *r)
 {
 	mc_bl_set *s;
 
-	if (mc_bl_set_new(&s, NULL) != MC_OK || mc_bl_set_probe(s, r) != MC_OK) {
+	if (mc_bl_set_new(&s, NULL) != MC_OK || cli_probe(s, r) != MC_OK) {
 		cli_lib_error(MC_ENOMEM);
 		mc_bl_set_free(s);
 		return NULL;

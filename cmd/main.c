@@ -282,6 +282,8 @@ static const char global_usage[] =
 	"                     per source), spreadsheet formulas neutralised\n"
 	"  --prometheus FILE  also write the results of domain or blocklist to FILE\n"
 	"                     in the Prometheus text format (replaced whole)\n"
+	"  --record FILE      write the DNS answers used to FILE as a zone file, for\n"
+	"                     --zone FILE to replay (bug reports, pinned tests)\n"
 	"  --dns ADDR[:PORT]  nameserver to ask (repeatable; default: /etc/resolv.conf)\n"
 	"  --zone FILE|DIR    answer DNS from this zone file (or every *.zone file in\n"
 	"                     DIR) instead of the network (repeatable); names in no\n"
@@ -513,6 +515,10 @@ static int output_options(const char *command, const struct mc_ctx *ctx)
 		cli_error("--prometheus is for domain and blocklist, not %s", command);
 		return -1;
 	}
+	if (ctx->record && strcmp(command, "diff") == 0) {
+		cli_error("--record is for the commands that ask DNS; diff asks none");
+		return -1;
+	}
 	return 0;
 }
 
@@ -559,12 +565,24 @@ static int run_command(const struct command *cmd, int argc, char **argv, struct 
 {
 	int rc;
 
-	if (ctx->prometheus && !(ctx->metrics = mc_metrics_new())) {
+	if ((ctx->prometheus && !(ctx->metrics = mc_metrics_new())) ||
+	    (ctx->record && !(ctx->render.record = mc_dns_recording_new()))) {
 		cli_fail("internal", "out of memory");
 		return EXIT_USAGE;
 	}
+	cli_set_recording(ctx->render.record);
 	rc = cmd->fn(argc - 1, argv + 1, ctx);
 	mc_resolver_free(ctx->resolver);
+	if (ctx->render.record) {
+		char what[256];
+
+		snprintf(what, sizeof(what), "mailcheck %s", cmd->name);
+		if (mc_dns_recording_write(ctx->render.record, ctx->record, what) != MC_OK) {
+			cli_fail("output", "%s", mc_error_last());
+			rc = EXIT_USAGE;
+		}
+		mc_dns_recording_free(ctx->render.record);
+	}
 	if (ctx->metrics && mc_metrics_count(ctx->metrics) &&
 	    mc_metrics_write(ctx->metrics, ctx->prometheus) != MC_OK) {
 		cli_fail("output", "%s", mc_error_last());

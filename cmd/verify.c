@@ -457,7 +457,7 @@ int cmd_verify(int argc, char **argv, struct mc_ctx *ctx)
 	req.now = ctx->has_now ? (time_t)ctx->now : 0;
 	/* the blocklists' test entries, once for the run */
 	if (!no_blocklists && mc_bl_set_new(&lists, NULL) == MC_OK &&
-	    mc_bl_set_probe(lists, o.r) == MC_OK) {
+	    cli_probe(lists, o.r) == MC_OK) {
 		req.blocklists = lists;
 		mc_resolver_forget(o.r);
 	}

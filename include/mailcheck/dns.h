@@ -260,4 +260,17 @@ const char *mc_dns_name_problem(const char *name);
  * whose TCP retry failed: dns.tcp_failed), one per query. */
 void mc_findings_dns(mc_findings *f, const mc_dns_log *log);
 
+/*
+ * --record FILE (record.c): the answers of DNS logs gathered (from any
+ * thread; each line once) and written as a zone file that --zone reads back
+ * to the same answers: records, NODATA kept as an existing name, timeouts
+ * and failures as the zone backend's fault directives.
+ */
+typedef struct mc_dns_recording mc_dns_recording;
+mc_dns_recording *mc_dns_recording_new(void);
+void mc_dns_recording_add(mc_dns_recording *rec, const mc_dns_log *log);
+/* what: the run, for the file's first line ("mailcheck domain example.com") */
+mc_status mc_dns_recording_write(mc_dns_recording *rec, const char *path, const char *what);
+void mc_dns_recording_free(mc_dns_recording *rec);
+
 #endif

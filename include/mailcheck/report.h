@@ -29,6 +29,7 @@ typedef struct mc_render_opts {
 	bool color;   /* ANSI colours (text only): the caller decides (TTY, NO_COLOR) */
 	bool verbose; /* text: also list the DNS queries */
 	bool quiet;   /* text: only the verdict line */
+	mc_dns_recording *record; /* --record: every rendered result's DNS answers go here */
 } mc_render_opts;
 
 /* printf to fp with every byte a terminal would act on (controls but tab

@@ -180,6 +180,9 @@ mc_status mc_render(mc_result_kind kind, const void *result,
 
 	if (!r->json || !r->text) /* a weak renderer this program did not link */
 		return mc_error_set(MC_EINVAL, "this program has no renderer for that result");
+	if (opts->record && r->dns_offset != SIZE_MAX)
+		mc_dns_recording_add(opts->record,
+		                     (const mc_dns_log *)((const char *)result + r->dns_offset));
 	if (opts->format == MC_FORMAT_CSV) {
 		mc_status st = csv_rows(r, result, fp);
 

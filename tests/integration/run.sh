@@ -4,6 +4,7 @@
 #     (the same files --zone reads), at a free port: the network backend must
 #     give what the zone backend gives (test_net, and every JSON CLI case and
 #     hostile case re-run with --dns);
+#   - --record against it, replayed with --zone (tests/record/run.py);
 #   - a UDP socket that never answers: timeouts are exit status 3, and
 #     concurrent queries time out together.
 # Both are stopped on exit, also when tests fail.
@@ -112,6 +113,10 @@ echo "$out"; count "$(tail -n1 <<<"$out")"
 # the hostile DNS cases against the real server, within the same limits
 out=$(python3 "$root/tests/cli/run_cases.py" "$build/mailcheck" --root "$root/testdata/hostile" \
 	--network "$port" --limits 2,64 2>&1)
+echo "$out"; count "$(tail -n1 <<<"$out")"
+
+# --record against the server, replayed with --zone (and against the zones)
+out=$(/usr/bin/python3 "$root/tests/record/run.py" "$build/mailcheck" --dns "$port" 2>&1)
 echo "$out"; count "$(tail -n1 <<<"$out")"
 
 # A server that never answers: temperror, exit 3, within the timeout.
