@@ -152,7 +152,7 @@ size_t cli_distance(const char *a, const char *b)
 
 /* The options every command takes (cli_parse_globals). */
 static const char *const global_options[] = {
-	"--json", "--csv", "--prometheus", "--record", "--dns", "--zone", "--timeout", "--now", "--authserv-id",
+	"--json", "--csv", "--prometheus", "--record", "--html", "--dns", "--zone", "--timeout", "--now", "--authserv-id",
 	"--verbose", "--quiet", "--no-color", "--help", "--version",
 };
 
@@ -245,6 +245,12 @@ int cli_output(mc_result_kind kind, const void *result, mc_verdict verdict,
 		cli_fail("output", "%s", mc_error_last());
 		return EXIT_USAGE;
 	}
+	if (ctx->page && mc_render_has_html(kind)) {
+		char *section = mc_render_html(kind, result);
+
+		mc_page_add_section(ctx->page, section);
+		free(section);
+	}
 	return mc_verdict_exit_code(verdict);
 }
 
@@ -280,8 +286,9 @@ static int value_option(int *i, int argc, char **argv, struct mc_ctx *ctx)
 {
 	const char *arg = argv[*i], *v;
 
-	if (is_option(arg, "--prometheus") || is_option(arg, "--record")) {
-		const char *name = is_option(arg, "--record") ? "--record" : "--prometheus";
+	if (is_option(arg, "--prometheus") || is_option(arg, "--record") || is_option(arg, "--html")) {
+		const char *name = is_option(arg, "--record") ? "--record"
+		                   : is_option(arg, "--html") ? "--html" : "--prometheus";
 
 		if (!(v = option_value(i, argc, argv, name)))
 			return -1;
@@ -289,7 +296,7 @@ static int value_option(int *i, int argc, char **argv, struct mc_ctx *ctx)
 			cli_error("%s needs a file name", name);
 			return -1;
 		}
-		*(name[2] == 'r' ? &ctx->record : &ctx->prometheus) = v;
+		*(name[2] == 'r' ? &ctx->record : name[2] == 'h' ? &ctx->html : &ctx->prometheus) = v;
 		return 1;
 	}
 

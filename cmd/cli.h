@@ -36,6 +36,8 @@ struct mc_ctx {
 	mc_resolver *resolver;
 	const char *prometheus; /* --prometheus FILE */
 	const char *record;   /* --record FILE: the DNS answers used, as a zone file */
+	const char *html;     /* --html FILE: a page of the results */
+	mc_page *page;        /* its sections, written at the end (main.c) */
 	mc_metrics *metrics;  /* its results, written at the end (main.c) */
 };
 

@@ -43,6 +43,7 @@ struct run {
 	size_t part[MC_PART_COUNT][MC_PART_NOT_CHECKED + 1];
 	struct code_count *codes;
 	size_t n_codes, cap_codes;
+	mc_buf html_rows;      /* --html: a row per domain, in output order */
 };
 
 /* One input: a domain, or why its line or argument is none. */
@@ -59,6 +60,7 @@ struct outcome {
 	mc_part_status part[MC_PART_COUNT];
 	char *code[MAX_CODES]; /* its warnings' and errors' codes, each once */
 	size_t n_codes;
+	char *html_row, *html; /* --html: its row of the overview and its section */
 };
 
 /* The next input, or false at the end: a domain (normalized) or why its
@@ -117,8 +119,12 @@ static void note_findings(struct outcome *oc, const mc_findings *f)
 	}
 }
 
-static void note(struct outcome *oc, const mc_domain_result *res)
+static void note(struct outcome *oc, const mc_domain_result *res, bool html)
 {
+	if (html) {
+		oc->html_row = mc_render_html_row(MC_RESULT_DOMAIN, res);
+		oc->html = mc_render_html(MC_RESULT_DOMAIN, res);
+	}
 	oc->checked = true;
 	oc->verdict = res->verdict;
 	for (int p = 0; p < MC_PART_COUNT; p++)
@@ -156,6 +162,13 @@ static void count(void *arg, void *outcome)
 		count_code(run, oc->code[i]);
 		free(oc->code[i]);
 	}
+	if (run->ctx->page) {
+		if (oc->html_row)
+			mc_buf_add(&run->html_rows, oc->html_row, strlen(oc->html_row));
+		mc_page_add_section(run->ctx->page, oc->html);
+	}
+	free(oc->html_row);
+	free(oc->html);
 	free(oc);
 }
 
@@ -183,7 +196,7 @@ static void run_one(void *arg, void *worker, void *input, FILE *out, FILE *err, 
 		if (mc_render(MC_RESULT_DOMAIN, &res, &run->ctx->render, out) != MC_OK)
 			cli_fail_to(out, err, "internal", "%s", mc_error_last());
 		else if (oc)
-			note(oc, &res);
+			note(oc, &res, run->ctx->page != NULL);
 		if (run->several && run->ctx->render.format == MC_FORMAT_TEXT &&
 		    !run->ctx->render.quiet)
 			fputc('\n', out);
@@ -196,6 +209,20 @@ static void run_one(void *arg, void *worker, void *input, FILE *out, FILE *err, 
 	free(in->name);
 	free(in->bad);
 	free(in);
+}
+
+/* --html of a batch: the table of every domain and the parts as bars. */
+static void html_overview(struct run *run)
+{
+	size_t counts[MC_PART_COUNT * 6];
+	char *html;
+
+	for (int p = 0; p < MC_PART_COUNT; p++)
+		for (int st = 0; st < 6; st++)
+			counts[p * 6 + st] = run->part[p][st];
+	if ((html = mc_render_html_overview(MC_RESULT_DOMAIN, run->html_rows.s, counts, run->domains)))
+		mc_page_set_overview(run->ctx->page, html);
+	free(html);
 }
 
 static int by_count(const void *a, const void *b)
@@ -382,6 +409,9 @@ int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 	mc_bl_set_free(lists);
 	if (run.several && ctx->render.format == MC_FORMAT_TEXT)
 		summary(&run);
+	if (ctx->page && run.several && run.domains) /* a batch: the overview first */
+		html_overview(&run);
+	mc_buf_free(&run.html_rows);
 	rc = !written || run.invalid ? EXIT_USAGE : run.fail ? EXIT_NOT_PASSED
 	   : run.temperror ? EXIT_TEMP : run.domains ? EXIT_PASS : EXIT_NOT_PASSED;
 	for (size_t i = 0; i < run.n_codes; i++)

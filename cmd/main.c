@@ -282,6 +282,8 @@ static const char global_usage[] =
 	"                     per source), spreadsheet formulas neutralised\n"
 	"  --prometheus FILE  also write the results of domain or blocklist to FILE\n"
 	"                     in the Prometheus text format (replaced whole)\n"
+	"  --html FILE        also write the results of domain, verify or diff as one\n"
+	"                     self-contained page (no script, no request)\n"
 	"  --record FILE      write the DNS answers used to FILE as a zone file, for\n"
 	"                     --zone FILE to replay (bug reports, pinned tests)\n"
 	"  --dns ADDR[:PORT]  nameserver to ask (repeatable; default: /etc/resolv.conf)\n"
@@ -515,6 +517,11 @@ static int output_options(const char *command, const struct mc_ctx *ctx)
 		cli_error("--prometheus is for domain and blocklist, not %s", command);
 		return -1;
 	}
+	if (ctx->html && strcmp(command, "domain") && strcmp(command, "verify") &&
+	    strcmp(command, "diff")) {
+		cli_error("--html is for domain, verify and diff, not %s", command);
+		return -1;
+	}
 	if (ctx->record && strcmp(command, "diff") == 0) {
 		cli_error("--record is for the commands that ask DNS; diff asks none");
 		return -1;
@@ -565,8 +572,12 @@ static int run_command(const struct command *cmd, int argc, char **argv, struct 
 {
 	int rc;
 
+	char title[128];
+
+	snprintf(title, sizeof(title), "mailcheck %s", cmd->name);
 	if ((ctx->prometheus && !(ctx->metrics = mc_metrics_new())) ||
-	    (ctx->record && !(ctx->render.record = mc_dns_recording_new()))) {
+	    (ctx->record && !(ctx->render.record = mc_dns_recording_new())) ||
+	    (ctx->html && !(ctx->page = mc_page_new(title)))) {
 		cli_fail("internal", "out of memory");
 		return EXIT_USAGE;
 	}
@@ -589,6 +600,11 @@ static int run_command(const struct command *cmd, int argc, char **argv, struct 
 		rc = EXIT_USAGE;
 	}
 	mc_metrics_free(ctx->metrics);
+	if (ctx->page && mc_page_sections(ctx->page) && mc_page_write(ctx->page, ctx->html) != MC_OK) {
+		cli_fail("output", "%s", mc_error_last());
+		rc = EXIT_USAGE;
+	}
+	mc_page_free(ctx->page);
 	return rc;
 }
 

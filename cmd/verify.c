@@ -31,6 +31,7 @@ static const char usage[] =
 	"[--requirements gmail|yahoo|microsoft|all] [--no-blocklists] [--links]";
 
 struct tally {
+	mc_page *page;        /* --html: each message's section, in input order */
 	size_t messages, pass, fail, temperror, unreadable;
 	struct cli_tally causes;  /* "from domain: cause" of those that did not pass */
 };
@@ -39,6 +40,7 @@ struct tally {
 struct outcome {
 	int rc;               /* exit code of the message; EXIT_USAGE: unreadable */
 	char *from, *cause;   /* when it did not pass */
+	char *html;           /* --html: its section */
 };
 
 struct job;
@@ -79,9 +81,12 @@ static void count(struct tally *t, struct outcome *oc)
 			cli_tally_add(&t->causes, key);
 		free(key);
 	}
+	if (t->page && oc->html)
+		mc_page_add_section(t->page, oc->html);
 	free(oc->from);
 	free(oc->cause);
-	oc->from = oc->cause = NULL;
+	free(oc->html);
+	oc->from = oc->cause = oc->html = NULL;
 }
 
 /* Write the report of a message -- its result, or why it cannot be read
@@ -118,6 +123,15 @@ static void report(const struct mc_ctx *ctx, const char *what, size_t in_file, b
 		mc_print_escaped(err, "mailcheck: error: %s\n", mc_error_last());
 		oc->rc = EXIT_USAGE;
 		return;
+	}
+	if (ctx->page) { /* labelled as the text is: the file, and the message in an mbox */
+		char *section = mc_render_html(MC_RESULT_VERIFY, res), *name = mc_html_escaped(what);
+
+		oc->html = mc_asprintf("<p class=\"input\">%s%s%.0zu</p>%s", name ? name : "",
+		                       mbox ? ", message " : "", mbox ? in_file : 0,
+		                       section ? section : "");
+		free(section);
+		free(name);
 	}
 	oc->rc = mc_verdict_exit_code(res->verdict);
 	if (oc->rc == EXIT_PASS && res->requirements.failed) /* --requirements: a rule fails */
@@ -447,7 +461,7 @@ int cmd_verify(int argc, char **argv, struct mc_ctx *ctx)
 	int n = cli_args(argc, argv, opts, 0, 100000, usage), rc;
 	size_t jobs = 1;
 	bool in_order = true;
-	struct tally tally = {0};
+	struct tally tally = {.page = ctx->page};
 	struct one o = {.ctx = ctx, .req = &req, .tally = &tally};
 	if (n < 0 ||
 	    verify_options(jobs_s, order, reqs, links, no_blocklists, &req, &jobs, &in_order) < 0 ||

@@ -12,7 +12,7 @@ _mailcheck()
 	}
 
 	local commands="mx spf dkim dmarc trace verify domain bounce report blocklist diff"
-	local global="--json --csv --prometheus --record --dns --zone --timeout --now --authserv-id --verbose --quiet
+	local global="--json --csv --prometheus --record --html --dns --zone --timeout --now --authserv-id --verbose --quiet
 		--no-color --help --version -v -q -h -V"
 
 	# the value of an option

@@ -89,6 +89,27 @@ size_t mc_metrics_count(mc_metrics *m); /* results added */
 void mc_metrics_free(mc_metrics *m);
 
 /*
+ * --html FILE: one self-contained page (no script, no request: a
+ * Content-Security-Policy forbids them), every outside string escaped. A
+ * section per result (domain, verify, diff), and for a batch of domains an
+ * overview: a row per domain and the counts per part as a chart.
+ */
+typedef struct mc_page mc_page;
+mc_page *mc_page_new(const char *title);
+void mc_page_add_section(mc_page *p, const char *html);   /* from any thread */
+void mc_page_set_overview(mc_page *p, const char *html);
+size_t mc_page_sections(mc_page *p);
+mc_status mc_page_write(mc_page *p, const char *path);
+void mc_page_free(mc_page *p);
+bool mc_render_has_html(mc_result_kind kind);
+char *mc_render_html(mc_result_kind kind, const void *result);     /* a section, malloc'd */
+char *mc_html_escaped(const char *s); /* outside text for a page, malloc'd */
+char *mc_render_html_row(mc_result_kind kind, const void *result); /* a batch's table row */
+/* the overview of a batch: its rows, and counts[part * 6 + status] */
+char *mc_render_html_overview(mc_result_kind kind, const char *rows, const size_t *counts,
+                              size_t results);
+
+/*
  * With --json, an error that stopped a command is an object too:
  * {"schema_version", "command" (null when none was given), "error":
  * {"code", "message"}}. code: "usage" (the command line), "input" (a file,

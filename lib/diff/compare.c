@@ -200,16 +200,10 @@ static void compare(const struct diff_summary *a, const struct diff_summary *b, 
 	case MC_DIFF_WORSE: out->worse++; break;
 	}
 	worst(&out->change, r.change);
-	if (r.change != MC_DIFF_SAME) {
-		mc_diff_report *items = realloc(out->reports, (out->n_reports + 1) * sizeof(*items));
-
-		if (items) {
-			out->reports = items;
-			out->reports[out->n_reports++] = r;
-			return;
-		}
-	}
-	report_clear(&r);
+	if (r.change != MC_DIFF_SAME && out->reports) /* room for every pair: made in merge */
+		out->reports[out->n_reports++] = r;
+	else
+		report_clear(&r);
 }
 
 /* Sort by key, the last of a key (in input order) first; duplicates after
@@ -224,13 +218,9 @@ static int by_key(const void *x, const void *y)
 
 static void only(mc_diff_subject **list, size_t *n, const struct diff_summary *s)
 {
-	mc_diff_subject *items = realloc(*list, (*n + 1) * sizeof(*items));
-
-	if (!items)
-		return;
-	*list = items;
-	items[(*n)++] = (mc_diff_subject){.command = mc_strdup(s->command),
-	                                  .subject = mc_strdup(s->subject)};
+	if (*list) /* room for every report of its side: made in merge */
+		(*list)[(*n)++] = (mc_diff_subject){.command = mc_strdup(s->command),
+		                                    .subject = mc_strdup(s->subject)};
 }
 
 /* Index of the next distinct key at or after i (duplicates counted). */
@@ -251,6 +241,11 @@ static void merge(struct diff_side *a, struct diff_side *b, mc_diff_result *out)
 
 	qsort(a->items, a->n, sizeof(*a->items), by_key);
 	qsort(b->items, b->n, sizeof(*b->items), by_key);
+	/* the lists at their largest, once: growing them item by item copies
+	 * them over and over (a batch of 20,000 domains, each only in one side) */
+	out->only_old = calloc(a->n ? a->n : 1, sizeof(*out->only_old));
+	out->only_new = calloc(b->n ? b->n : 1, sizeof(*out->only_new));
+	out->reports = calloc(a->n < b->n ? a->n + 1 : b->n + 1, sizeof(*out->reports));
 	while (i < a->n || j < b->n) {
 		int c = i == a->n ? 1 : j == b->n ? -1 : strcmp(a->items[i].key, b->items[j].key);
 

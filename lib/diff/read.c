@@ -207,43 +207,81 @@ static mc_status take(struct diff_side *side, const json_t *o, size_t number)
 	return MC_OK;
 }
 
-/* jansson reads a report through this, a byte at a time: it stops at the
- * report's last byte (JSON_DISABLE_EOF_CHECK), so the next starts after
- * it; a report longer than MC_DIFF_MAX_REPORT_BYTES ends in an error. */
+/*
+ * The input read in growing pieces: a report is parsed from what has been
+ * read (JSON_DISABLE_EOF_CHECK stops at its end, e.position after it); a
+ * report cut by the end of what was read is parsed again once as much more
+ * has been read as is pending, so the work stays linear in the input. A
+ * report longer than MC_DIFF_MAX_REPORT_BYTES is refused.
+ */
 struct source {
 	FILE *fp;
-	size_t offset, start;
-	bool too_long;
+	char *buf;
+	size_t len, cap, off; /* buf[off..len) not parsed yet */
+	size_t offset;        /* bytes of the input before buf[0] */
+	bool eof;
 };
 
-static size_t one_byte(void *buffer, size_t size, void *arg)
+/* Read at least want more bytes (or to the end); false when out of memory. */
+static bool fill(struct source *src, size_t want)
 {
-	struct source *src = arg;
-	int c;
-
-	if (size == 0 || (c = getc(src->fp)) == EOF)
-		return 0;
-	if (src->offset - src->start >= MC_DIFF_MAX_REPORT_BYTES) {
-		src->too_long = true;
-		return (size_t)-1;
+	if (src->off) { /* what was parsed goes */
+		memmove(src->buf, src->buf + src->off, src->len - src->off);
+		src->offset += src->off;
+		src->len -= src->off;
+		src->off = 0;
 	}
-	*(char *)buffer = (char)c;
-	src->offset++;
-	return 1;
+	if (src->len + want + 1 > src->cap &&
+	    mc_grow(&src->buf, &src->cap, src->len + want + 1, 1) < 0)
+		return false;
+	while (want > 0 && !src->eof) {
+		size_t n = fread(src->buf + src->len, 1, src->cap - src->len - 1, src->fp);
+
+		if (n == 0)
+			src->eof = true;
+		src->len += n;
+		want = n >= want ? 0 : want - n;
+	}
+	return true;
 }
 
 /* Skip white space; false at the end of input. */
 static bool next_report(struct source *src)
 {
-	int c;
+	for (;;) {
+		while (src->off < src->len && strchr(" \t\r\n", src->buf[src->off]))
+			src->off++;
+		if (src->off < src->len)
+			return true;
+		if (src->eof || !fill(src, 65536) || (src->eof && src->off >= src->len))
+			return src->off < src->len;
+	}
+}
 
-	while ((c = getc(src->fp)) != EOF && strchr(" \t\r\n", c))
-		src->offset++;
-	if (c == EOF)
-		return false;
-	ungetc(c, src->fp);
-	src->start = src->offset;
-	return true;
+static mc_status parse(struct source *src, const char *name, size_t number, json_t **out)
+{
+	for (;;) {
+		size_t pending = src->len - src->off;
+		json_error_t e;
+		json_t *o = json_loadb(src->buf + src->off, pending, JSON_DISABLE_EOF_CHECK, &e);
+
+		if ((*out = o)) {
+			src->off += (size_t)e.position;
+			return MC_OK;
+		}
+		/* cut by the end of what was read: the input ends early, or a token
+		 * ("fals") is cut; anything else is an error in the input */
+		if (src->eof || (json_error_code(&e) != json_error_premature_end_of_input &&
+		                 (size_t)e.position + 16 < pending))
+			return mc_error_set(MC_EPARSE, "%s, report %zu (byte %zu): not JSON: %s", name,
+			                    number, src->offset + src->off + (size_t)e.position, e.text);
+		if (pending >= MC_DIFF_MAX_REPORT_BYTES)
+			return mc_error_set(MC_EPARSE, "%s, report %zu (byte %zu): longer than %zu MiB",
+			                    name, number, src->offset + src->off,
+			                    MC_DIFF_MAX_REPORT_BYTES >> 20);
+		if (!fill(src, pending > 65536 ? pending : 65536))
+			return mc_error_set(MC_ENOMEM, "out of memory");
+	}
 }
 
 mc_status diff_read(FILE *fp, struct diff_side *side)
@@ -253,21 +291,19 @@ mc_status diff_read(FILE *fp, struct diff_side *side)
 	mc_status st = MC_OK;
 
 	while (st == MC_OK && next_report(&src)) {
-		json_error_t e;
 		json_t *o;
 
-		if (++number > MC_DIFF_MAX_REPORTS)
-			return mc_error_set(MC_EPARSE, "%s: more than %d reports", side->name,
-			                    MC_DIFF_MAX_REPORTS);
-		if (!(o = json_load_callback(one_byte, &src, JSON_DISABLE_EOF_CHECK, &e)))
-			return src.too_long
-			       ? mc_error_set(MC_EPARSE, "%s, report %zu (byte %zu): longer than %zu MiB",
-			                      side->name, number, src.start, MC_DIFF_MAX_REPORT_BYTES >> 20)
-			       : mc_error_set(MC_EPARSE, "%s, report %zu (byte %zu): not JSON: %s",
-			                      side->name, number, src.offset, e.text);
+		if (++number > MC_DIFF_MAX_REPORTS) {
+			st = mc_error_set(MC_EPARSE, "%s: more than %d reports", side->name,
+			                  MC_DIFF_MAX_REPORTS);
+			break;
+		}
+		if ((st = parse(&src, side->name, number, &o)) != MC_OK)
+			break;
 		st = take(side, o, number);
 		json_decref(o);
 	}
+	free(src.buf);
 	if (st == MC_OK && ferror(fp))
 		return mc_error_set(MC_EPARSE, "%s: cannot be read", side->name);
 	if (st == MC_OK && number == 0)

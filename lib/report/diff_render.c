@@ -160,3 +160,81 @@ void mc_diff_text(mc_text *t, const void *result)
 		        res->only_new[i].command);
 	mc_text_tail(t, &res->findings, NULL);
 }
+
+/* ---- --html: what got worse first ---- */
+
+static void report_html(mc_buf *b, const mc_diff_report *r)
+{
+	mc_buf_lit(b, "<section class=\"diff\"><h3>");
+	mc_html_status(b, mc_diff_change_name(r->change));
+	mc_buf_lit(b, " ");
+	mc_html_text(b, r->subject);
+	mc_buf_lit(b, " <code>");
+	mc_html_text(b, r->command);
+	mc_buf_lit(b, "</code></h3><table><tr><th></th><th>Old</th><th>New</th></tr>");
+	for (size_t i = 0; i < r->n_statuses; i++) {
+		const mc_diff_status *s = &r->statuses[i];
+
+		mc_buf_lit(b, "<tr><td>");
+		mc_html_text(b, s->part);
+		mc_buf_lit(b, "</td><td>");
+		mc_html_status(b, s->old_status ? s->old_status : "absent");
+		mc_buf_lit(b, " ");
+		mc_html_text(b, s->old_reason);
+		mc_buf_lit(b, "</td><td>");
+		mc_html_status(b, s->new_status ? s->new_status : "absent");
+		mc_buf_lit(b, " ");
+		mc_html_text(b, s->new_reason);
+		mc_buf_lit(b, "</td></tr>");
+	}
+	for (size_t i = 0; i < r->n_records; i++) {
+		mc_buf_lit(b, "<tr><td>");
+		mc_html_text(b, r->records[i].label);
+		mc_buf_lit(b, "</td><td><code>");
+		mc_html_text(b, r->records[i].old_value ? r->records[i].old_value : "(none)");
+		mc_buf_lit(b, "</code></td><td><code>");
+		mc_html_text(b, r->records[i].new_value ? r->records[i].new_value : "(none)");
+		mc_buf_lit(b, "</code></td></tr>");
+	}
+	mc_buf_lit(b, "</table><ul class=\"findings\">");
+	for (size_t i = 0; i < r->n_findings; i++) {
+		const mc_diff_finding *f = &r->findings[i];
+
+		mc_buf_lit(b, "<li>");
+		mc_html_status(b, f->appeared ? "new" : "gone");
+		mc_buf_lit(b, " ");
+		mc_html_status(b, f->severity);
+		mc_buf_lit(b, " ");
+		mc_html_text(b, f->message);
+		mc_buf_lit(b, " <code>");
+		mc_html_text(b, f->code);
+		mc_buf_lit(b, "</code></li>");
+	}
+	mc_buf_lit(b, "</ul></section>\n");
+}
+
+void mc_diff_html(mc_buf *b, const void *result)
+{
+	const mc_diff_result *res = result;
+
+	mc_buf_addf(b, "<section class=\"diffs\"><h2>%zu compared: %zu worse, %zu better, "
+	            "%zu changed otherwise, %zu unchanged</h2>", res->compared, res->worse,
+	            res->better, res->changed, res->unchanged);
+	for (int c = MC_DIFF_WORSE; c >= MC_DIFF_CHANGED; c--) /* worse first */
+		for (size_t i = 0; i < res->n_reports; i++)
+			if ((int)res->reports[i].change == c)
+				report_html(b, &res->reports[i]);
+	for (size_t i = 0; i < res->n_only_old + res->n_only_new; i++) {
+		const mc_diff_subject *s = i < res->n_only_old ? &res->only_old[i]
+		                                                : &res->only_new[i - res->n_only_old];
+
+		mc_buf_lit(b, "<p>only in ");
+		mc_html_text(b, i < res->n_only_old ? res->old_name : res->new_name);
+		mc_buf_lit(b, ": ");
+		mc_html_text(b, s->subject);
+		mc_buf_lit(b, " <code>");
+		mc_html_text(b, s->command);
+		mc_buf_lit(b, "</code></p>");
+	}
+	mc_buf_lit(b, "</section>\n");
+}

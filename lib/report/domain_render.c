@@ -450,3 +450,82 @@ void mc_domain_text(mc_text *t, const void *result)
 	if (t->opts->verbose)
 		mc_text_tail(t, &(mc_findings){0}, &res->dns);
 }
+
+/* ---- --html ---- */
+
+void mc_domain_html(mc_buf *b, const void *result)
+{
+	const mc_domain_result *res = result;
+	const mc_findings *lists[MAX_LISTS];
+	size_t n = finding_lists(res, lists);
+	char name[MC_NAME_BUF];
+
+	mc_buf_lit(b, "<section class=\"domain\"><h2>");
+	mc_html_text(b, mc_text_name(res->domain, name, sizeof(name)));
+	mc_buf_lit(b, " ");
+	mc_html_status(b, mc_verdict_name(res->verdict));
+	mc_buf_lit(b, "</h2><table><tr><th>Part</th><th>Status</th><th>Why</th></tr>");
+	for (int p = 0; p < MC_PART_COUNT; p++) {
+		mc_buf_lit(b, "<tr><td>");
+		mc_html_text(b, mc_domain_part_label((mc_domain_part)p));
+		mc_buf_lit(b, "</td><td>");
+		mc_html_status(b, mc_part_status_name(res->rows[p].status));
+		mc_buf_lit(b, "</td><td>");
+		mc_html_text(b, res->rows[p].reason);
+		mc_buf_lit(b, "</td></tr>");
+	}
+	mc_buf_lit(b, "</table><h3>What to change</h3>");
+	mc_html_findings(b, lists, n, MC_SEV_WARNING);
+	mc_buf_lit(b, "</section>\n");
+}
+
+void mc_domain_html_row(mc_buf *b, const void *result)
+{
+	const mc_domain_result *res = result;
+	char name[MC_NAME_BUF];
+
+	mc_buf_lit(b, "<tr><td>");
+	mc_html_text(b, mc_text_name(res->domain, name, sizeof(name)));
+	mc_buf_lit(b, "</td><td>");
+	mc_html_status(b, mc_verdict_name(res->verdict));
+	for (int p = 0; p < MC_PART_COUNT; p++) {
+		mc_buf_lit(b, "</td><td>");
+		mc_html_status(b, mc_part_status_name(res->rows[p].status));
+	}
+	mc_buf_lit(b, "</td></tr>\n");
+}
+
+/* A batch: the table of every domain, then the parts' states as bars. */
+void mc_domain_html_overview(mc_buf *b, const char *rows, const size_t *counts, size_t results)
+{
+	static const char *const series[] = {"pass", "warning", "error", "not published",
+	                                     "not checked"};
+	static const char *const classes[] = {"pass", "warning", "error", "not_published",
+	                                      "not_checked"};
+	const char *labels[MC_PART_COUNT];
+	size_t values[MC_PART_COUNT * 5];
+	char title[96];
+
+	mc_buf_addf(b, "<section class=\"overview\"><h2>%zu domain%s</h2><table><tr><th>Domain</th>"
+	            "<th>Result</th>", results, results == 1 ? "" : "s");
+	for (int p = 0; p < MC_PART_COUNT; p++) {
+		labels[p] = mc_domain_part_label((mc_domain_part)p);
+		mc_buf_lit(b, "<th>");
+		mc_html_text(b, labels[p]);
+		mc_buf_lit(b, "</th>");
+		/* temperror (DNS trouble) shown with not checked: neither is judged */
+		values[p * 5 + 0] = counts[p * 6 + MC_PART_PASS];
+		values[p * 5 + 1] = counts[p * 6 + MC_PART_WARNING];
+		values[p * 5 + 2] = counts[p * 6 + MC_PART_ERROR];
+		values[p * 5 + 3] = counts[p * 6 + MC_PART_NOT_PUBLISHED];
+		values[p * 5 + 4] = counts[p * 6 + MC_PART_TEMPERROR] + counts[p * 6 + MC_PART_NOT_CHECKED];
+	}
+	mc_buf_lit(b, "</tr>\n");
+	if (rows)
+		mc_buf_add(b, rows, strlen(rows));
+	mc_buf_lit(b, "</table>");
+	snprintf(title, sizeof(title), "The parts of %zu domain%s by state", results,
+	         results == 1 ? "" : "s");
+	mc_html_bars(b, title, labels, MC_PART_COUNT, series, classes, 5, values);
+	mc_buf_lit(b, "</section>\n");
+}

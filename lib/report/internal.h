@@ -89,6 +89,18 @@ void mc_csv_row(mc_buf *b, const char *const *cells);
 void mc_metric(mc_metrics *m, const char *family, double value, ...)
 	__attribute__((sentinel));
 
+/* A string literal appended, its length counted by the compiler. */
+#define mc_buf_lit(b, s) mc_buf_add((b), (s), sizeof(s) - 1)
+
+/* HTML (html.c): text escaped for elements and quoted attributes alike */
+void mc_html_text(mc_buf *b, const char *s);
+void mc_html_elem(mc_buf *b, const char *tag, const char *cls, const char *text);
+void mc_html_status(mc_buf *b, const char *status);
+void mc_html_findings(mc_buf *b, const mc_findings *const *lists, size_t n, mc_severity min);
+void mc_html_bars(mc_buf *b, const char *title, const char *const *rows, size_t n_rows,
+                  const char *const *series, const char *const *classes, size_t n_series,
+                  const size_t *values);
+
 /* Per-command renderers */
 json_t *mc_mx_json(const void *result);
 void mc_mx_text(mc_text *t, const void *result);
@@ -120,6 +132,8 @@ const char *mc_blocklist_metrics_subject(const void *result);
 void mc_blocklist_metrics(mc_metrics *m, const void *result);
 json_t *mc_diff_json(const void *result);
 void mc_diff_text(mc_text *t, const void *result);
+void mc_diff_html(mc_buf *b, const void *result);
+void mc_verify_html(mc_buf *b, const void *result);
 /* Bulk-sender requirements, in verify's and domain's reports. */
 json_t *mc_requirements_json(const mc_requirements *q);
 void mc_requirements_text(mc_text *t, const mc_requirements *q);
@@ -136,6 +150,10 @@ MC_WEAK extern const char *const mc_domain_csv_header[];
 MC_WEAK void mc_domain_csv(mc_buf *b, const void *result);
 MC_WEAK const char *mc_domain_metrics_subject(const void *result);
 MC_WEAK void mc_domain_metrics(mc_metrics *m, const void *result);
+MC_WEAK void mc_domain_html(mc_buf *b, const void *result);
+MC_WEAK void mc_domain_html_row(mc_buf *b, const void *result);
+MC_WEAK void mc_domain_html_overview(mc_buf *b, const char *rows, const size_t *counts,
+                                     size_t results);
 
 MC_WEAK json_t *mc_feedback_json(const void *result);
 /* ,"sources":[...] -- written source by source */

@@ -27,6 +27,7 @@ struct renderer {
 	size_t dns_offset;       /* where the result keeps its DNS log; SIZE_MAX: none */
 	const char *const *csv_header; /* --csv: the table's columns, NULL-terminated */
 	void (*csv)(mc_buf *b, const void *result); /* its rows */
+	void (*html)(mc_buf *b, const void *result); /* --html: its section */
 };
 
 #define DNS(type) offsetof(type, dns)
@@ -39,15 +40,16 @@ static const struct renderer renderers[] = {
 	[MC_RESULT_DKIM_KEY] = {mc_dkim_key_json, NULL, mc_dkim_key_text, DNS(mc_dkim_key)},
 	[MC_RESULT_DMARC] = {mc_dmarc_json, NULL, mc_dmarc_text, DNS(mc_dmarc_result)},
 	[MC_RESULT_TRACE] = {mc_trace_json, NULL, mc_trace_text, SIZE_MAX},
-	[MC_RESULT_VERIFY] = {mc_verify_json, NULL, mc_verify_text, DNS(mc_verify_result)},
+	[MC_RESULT_VERIFY] = {mc_verify_json, NULL, mc_verify_text, DNS(mc_verify_result),
+	                      NULL, NULL, mc_verify_html},
 	[MC_RESULT_DOMAIN] = {mc_domain_json, NULL, mc_domain_text, DNS(mc_domain_result),
-	                      mc_domain_csv_header, mc_domain_csv},
+	                      mc_domain_csv_header, mc_domain_csv, mc_domain_html},
 	[MC_RESULT_BOUNCE] = {mc_bounce_json, NULL, mc_bounce_text, DNS(mc_bounce_result)},
 	[MC_RESULT_FEEDBACK] = {mc_feedback_json, mc_feedback_json_sources, mc_feedback_text,
 	                        DNS(mc_feedback_result), mc_feedback_csv_header, mc_feedback_csv},
 	[MC_RESULT_BLOCKLIST] = {mc_blocklist_json, NULL, mc_blocklist_text, DNS(mc_bl_result),
 	                         mc_blocklist_csv_header, mc_blocklist_csv},
-	[MC_RESULT_DIFF] = {mc_diff_json, NULL, mc_diff_text, SIZE_MAX},
+	[MC_RESULT_DIFF] = {mc_diff_json, NULL, mc_diff_text, SIZE_MAX, NULL, NULL, mc_diff_html},
 };
 
 /* A result's tree, built, written as text and let go in the render arena.
@@ -126,6 +128,42 @@ mc_status mc_render_error(const char *command, const char *code, const char *mes
 	if (st == MC_OK && ferror(fp))
 		st = mc_error_set(MC_EIO, "cannot write output");
 	return st;
+}
+
+bool mc_render_has_html(mc_result_kind kind)
+{
+	return kind <= MC_RESULT_DIFF && renderers[kind].html;
+}
+
+char *mc_render_html(mc_result_kind kind, const void *result)
+{
+	mc_buf b = {0};
+
+	if (!mc_render_has_html(kind))
+		return NULL;
+	renderers[kind].html(&b, result);
+	return mc_buf_take(&b);
+}
+
+char *mc_render_html_row(mc_result_kind kind, const void *result)
+{
+	mc_buf b = {0};
+
+	if (kind != MC_RESULT_DOMAIN || !mc_domain_html_row)
+		return NULL;
+	mc_domain_html_row(&b, result);
+	return mc_buf_take(&b);
+}
+
+char *mc_render_html_overview(mc_result_kind kind, const char *rows, const size_t *counts,
+                              size_t results)
+{
+	mc_buf b = {0};
+
+	if (kind != MC_RESULT_DOMAIN || !mc_domain_html_overview)
+		return NULL;
+	mc_domain_html_overview(&b, rows, counts, results);
+	return mc_buf_take(&b);
 }
 
 bool mc_render_has_csv(mc_result_kind kind)

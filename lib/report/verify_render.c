@@ -1,4 +1,5 @@
 /* verify: JSON and text for the whole check of a message. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "mailcheck/verify.h"
@@ -185,4 +186,94 @@ void mc_verify_text(mc_text *t, const void *result)
 	mc_text_findings(t, lists, min, 5);
 	if (t->opts->verbose)
 		mc_text_tail(t, &(mc_findings){0}, &res->dns);
+}
+
+/* ---- --html ---- */
+
+/* The hops as a timeline: each hop's delay as a bar, with its hosts. */
+static void hops_html(mc_buf *b, const mc_trace *tr)
+{
+	const char **labels;
+	size_t *values, n = tr->n_hops;
+	static const char *const series[] = {"seconds since the previous hop"};
+	static const char *const classes[] = {"delay"};
+	char **made;
+
+	if (n == 0)
+		return;
+	labels = calloc(n, sizeof(*labels));
+	values = calloc(n, sizeof(*values));
+	made = calloc(n, sizeof(*made));
+	if (labels && values && made) {
+		for (size_t i = 0; i < n; i++) {
+			const mc_hop *h = &tr->hops[i];
+
+			made[i] = mc_asprintf("%zu %s", h->index, h->rcv.by ? h->rcv.by : "?");
+			labels[i] = made[i] ? made[i] : "?";
+			values[i] = h->delay == MC_HOP_NO_DELAY || h->delay < 0 ? 0 : (size_t)h->delay;
+		}
+		mc_html_bars(b, "Delay at each hop (seconds), oldest first", labels, n, series,
+		             classes, 1, values);
+		mc_buf_lit(b, "<table><tr><th>Hop</th><th>From</th><th>By</th><th>Delay</th></tr>");
+		for (size_t i = 0; i < n; i++) {
+			const mc_hop *h = &tr->hops[i];
+
+			mc_buf_addf(b, "<tr><td>%zu</td><td>", h->index);
+			mc_html_text(b, h->rcv.from);
+			if (h->rcv.ip) {
+				mc_buf_lit(b, " [");
+				mc_html_text(b, h->rcv.ip);
+				mc_buf_lit(b, "]");
+			}
+			mc_buf_lit(b, "</td><td>");
+			mc_html_text(b, h->rcv.by);
+			if (h->delay == MC_HOP_NO_DELAY)
+				mc_buf_lit(b, "</td><td>unknown</td></tr>");
+			else
+				mc_buf_addf(b, "</td><td>%lld s</td></tr>", h->delay);
+		}
+		mc_buf_lit(b, "</table>");
+	}
+	for (size_t i = 0; made && i < n; i++)
+		free(made[i]);
+	free(made);
+	free(labels);
+	free(values);
+}
+
+void mc_verify_html(mc_buf *b, const void *result)
+{
+	const mc_verify_result *res = result;
+	const mc_findings *lists[] = {&res->findings, &res->trace.findings, &res->dkim.findings,
+	                              &res->dmarc_policy.findings, &res->blocklists.findings};
+
+	mc_buf_lit(b, "<section class=\"verify\"><h2>");
+	mc_html_status(b, mc_verdict_name(res->verdict));
+	mc_buf_lit(b, " mail from ");
+	mc_html_text(b, res->from_domain ? res->from_domain : "(no single From domain)");
+	mc_buf_lit(b, "</h2><ul>");
+	for (size_t i = 0; i < res->n_explanation; i++)
+		mc_html_elem(b, "li", NULL, res->explanation[i]);
+	mc_buf_lit(b, "</ul><p><code>");
+	mc_html_text(b, res->authentication_results);
+	mc_buf_lit(b, "</code></p><h3>Signatures</h3><table><tr><th>Domain</th><th>Selector</th>"
+	              "<th>Result</th><th>Why</th></tr>");
+	for (size_t i = 0; i < res->dkim.n_sigs; i++) {
+		const mc_dkim_sig *s = &res->dkim.sigs[i];
+
+		mc_buf_lit(b, "<tr><td>");
+		mc_html_text(b, s->domain);
+		mc_buf_lit(b, "</td><td>");
+		mc_html_text(b, s->selector);
+		mc_buf_lit(b, "</td><td>");
+		mc_html_status(b, mc_verdict_name(s->verdict));
+		mc_buf_lit(b, "</td><td>");
+		mc_html_text(b, s->reason);
+		mc_buf_lit(b, "</td></tr>");
+	}
+	mc_buf_lit(b, "</table><h3>Hops</h3>");
+	hops_html(b, &res->trace);
+	mc_buf_lit(b, "<h3>What to change</h3>");
+	mc_html_findings(b, lists, sizeof(lists) / sizeof(lists[0]), MC_SEV_WARNING);
+	mc_buf_lit(b, "</section>\n");
 }

@@ -46,6 +46,8 @@ mutant csv_formulas 'case " $* " in *" --csv "*) '"$build"'/mailcheck "$@" | sed
 mutant prometheus_twice 'f=; p=; for a in "$@"; do [ "$p" = --prometheus ] && f=$a; p=$a; done; '"$build"'/mailcheck "$@"; rc=$?; [ -n "$f" ] && [ -f "$f" ] && tail -n1 "$f" >> "$f"; exit $rc'
 # a recording that loses NODATA (the names that exist without the type asked)
 mutant record_drops_nodata 'f=; p=; for a in "$@"; do [ "$p" = --record ] && f=$a; p=$a; done; '"$build"'/mailcheck "$@"; rc=$?; [ -n "$f" ] && [ -f "$f" ] && sed -i "/HINFO/d" "$f"; exit $rc'
+# a page that lets outside markup through unescaped
+mutant html_unescaped 'f=; p=; for a in "$@"; do [ "$p" = --html ] && f=$a; p=$a; done; '"$build"'/mailcheck "$@"; rc=$?; [ -n "$f" ] && [ -f "$f" ] && sed -i "s/\&lt;/</g; s/\&gt;/>/g; s/\&quot;/\"/g; s/\&#39;/'"'"'/g" "$f"; exit $rc'
 mutant leak "$build/mailcheck \"\$@\"; rc=\$?; echo '==1==ERROR: LeakSanitizer: detected memory leaks' >&2; exit 23"
 
 expect_caught first_signature_only /usr/bin/python3 tests/dkim/compare_dkimpy.py "$tmp/first_signature_only"
@@ -64,6 +66,9 @@ expect_caught diff_never_worse /usr/bin/python3 tests/diff/run.py "$tmp/diff_nev
 expect_caught csv_formulas /usr/bin/python3 tests/formats/run.py "$tmp/csv_formulas"
 expect_caught prometheus_twice /usr/bin/python3 tests/formats/run.py "$tmp/prometheus_twice"
 expect_caught record_drops_nodata /usr/bin/python3 tests/record/run.py "$tmp/record_drops_nodata"
+if command -v chromium >/dev/null; then
+	expect_caught html_unescaped /usr/bin/python3 tests/html/run.py "$tmp/html_unescaped" "$build"
+fi
 expect_caught jobs_reversed /usr/bin/python3 tests/cli/batch_order.py "$tmp/jobs_reversed"
 expect_caught completed_drops_one /usr/bin/python3 tests/cli/batch_order.py "$tmp/completed_drops_one"
 if [ -d "$suites/bounces" ]; then

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""--html pages opened in a real browser (Debian's chromium, headless).
+
+Each kind of page -- a batch of domains, messages through verify (one of
+them hostile: payloads in Received hosts, From, Subject and a signature's
+d= and s=), a diff whose subjects are payloads -- is written by mailcheck,
+then loaded by chromium: the DOM it built must hold no script, no element
+that loads anything and no event handler; the document title must be the
+one mailcheck wrote (every payload tries to change it); the payloads must
+show as text; the console must stay silent (no error, no refused load);
+the charts must be there (SVG rects of non-zero width). A screenshot of each
+page is kept in BUILD/html-pages/ for a person to look at. The page holds a
+Content-Security-Policy that forbids scripts and requests.
+  run.py MAILCHECK BUILD_DIR      last line: "html: N passed, N failed"
+"""
+import json
+from html.parser import HTMLParser
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LOADS = re.compile(r"<(script|img|iframe|object|embed|link|audio|video|source|frame)\b", re.I)
+HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.I)
+JS_URL = re.compile(r"(href|src|action)\s*=\s*[\"']?\s*javascript:", re.I)
+
+
+def chromium():
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+def browse(browser, page, shot):
+    args = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--enable-logging=stderr", "--v=1", "--window-size=1200,1600"]
+    dom = subprocess.run(args + ["--dump-dom", "file://" + page], capture_output=True,
+                         text=True, timeout=120, errors="replace")
+    subprocess.run(args + ["--screenshot=" + shot, "file://" + page], capture_output=True,
+                   timeout=120)
+    console = [l for l in dom.stderr.splitlines()
+               if "CONSOLE" in l or "Uncaught" in l or "Refused to" in l]
+    return dom.stdout, console
+
+
+class Tables(HTMLParser):
+    """The cells of each row of each table, as the browser built them."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self.depth = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append(0)
+        elif tag in ("td", "th") and self.tables and self.tables[-1]:
+            self.tables[-1][-1] += 1
+
+
+def ragged_tables(dom):
+    t = Tables()
+    t.feed(dom)
+    return [rows for rows in t.tables if len(set(rows)) > 1]
+
+
+def check_page(browser, page, shot, title, payloads, charts):
+    problems = []
+    with open(page, "rb") as f:
+        raw = f.read()
+    if len(raw) > 1 << 20:
+        problems.append("page of %d bytes (more than 1 MiB)" % len(raw))
+    if b"Content-Security-Policy" not in raw or b"default-src 'none'" not in raw:
+        problems.append("no Content-Security-Policy forbidding requests")
+    dom, console = browse(browser, page, shot)
+    if not dom.strip():
+        return problems + ["chromium gave no DOM"]
+    m = re.search(r"<title>(.*?)</title>", dom, re.S)
+    if not m or m.group(1) != title:
+        problems.append("title %r, not %r: something ran" % (m.group(1) if m else None, title))
+    for pattern, what in ((LOADS, "an element that runs or loads"), (HANDLER, "an event handler"),
+                          (JS_URL, "a javascript: URL")):
+        hit = pattern.search(dom)
+        if hit:
+            problems.append("%s in the DOM: %r" % (what, dom[max(0, hit.start() - 40):hit.end() + 40]))
+    text = re.sub(r"<[^>]+>", "", dom).replace("&lt;", "<").replace("&gt;", ">") \
+        .replace("&amp;", "&").replace("&quot;", '"').replace("&#39;", "'")
+    for p in payloads:
+        if p not in text:
+            problems.append("payload not shown as text: %r" % p)
+    if console:
+        problems.append("console: %s" % " | ".join(console[:3]))
+    for rows in ragged_tables(dom):
+        problems.append("a table whose rows have %r cells (a row or cell misplaced)" % rows)
+    if charts:
+        rects = [int(w) for w in re.findall(r'<rect[^>]*\swidth="(\d+)"', dom)]
+        if not re.search(r"<svg\b", dom) or not any(w > 10 for w in rects):
+            problems.append("no chart drawn (svg with bars)")
+    if not os.path.exists(shot) or os.path.getsize(shot) < 1000:
+        problems.append("no screenshot")
+    return problems
+
+
+def run(mc, args):
+    return subprocess.run([mc] + args, cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, NO_COLOR="1"))
+
+
+def main():
+    mc, build = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    browser = chromium()
+    if not browser:
+        print("FAIL no chromium (scripts/install-deps installs it)")
+        print("html: 0 passed, 1 failed")
+        return 1
+    shots = os.path.join(build, "html-pages")
+    os.makedirs(shots, exist_ok=True)
+    passed = failed = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        # a diff whose subjects are payloads: the JSON anyone could hand it
+        with open(os.path.join(ROOT, "testdata/diff/mx_example.com.json")) as f:
+            mx = json.loads(f.read())
+        old, new = dict(mx), dict(mx)
+        old["domain"] = "<script>document.title='PWNED'</script>"
+        new["domain"] = old["domain"]
+        new["result"] = "fail"
+        new["hosts"] = [{"preference": 10, "host": "\"><img src=x onerror=alert(1)>", "canonical": None,
+                         "addresses": ["javascript:alert(1)"]}]
+        for name, o in (("old.json", old), ("new.json", new)):
+            with open(os.path.join(tmp, name), "w") as f:
+                f.write(json.dumps(o) + "\n")
+        pages = [
+            ("domain", ["--zone", "testdata/zones", "domain", "example.com", "good.test", "names.test"],
+             ["sp\\032ace.names.test", "mx1.example.com"], True),
+            ("verify", ["--zone", "testdata/zones", "verify", "testdata/html/hostile.eml",
+                        "testdata/verify/three.mbox"],
+             ["\"><img src=x onerror=document.title='PWNED'>", "<script>x</script>.example",
+              "mx.example.net<svg/onload=alert(1)>", "javascript:alert"], True),
+            ("diff", ["diff", os.path.join(tmp, "old.json"), os.path.join(tmp, "new.json")],
+             ["<script>document.title='PWNED'</script>", "\"><img src=x onerror=alert(1)>"], False),
+        ]
+        for kind, args, payloads, charts in pages:
+            page = os.path.join(tmp, kind + ".html")
+            p = run(mc, ["--html", page] + args)
+            if not os.path.exists(page):
+                problems = ["no page written (exit %d): %s" % (p.returncode, p.stderr[:200])]
+            else:
+                problems = check_page(browser, page, os.path.join(shots, kind + ".png"),
+                                      "mailcheck " + kind, payloads, charts)
+            if problems:
+                failed += 1
+                print("FAIL %s page\n     %s" % (kind, "\n     ".join(problems)))
+            else:
+                passed += 1
+                print("ok   %s page (screenshot %s)" % (kind, os.path.join(shots, kind + ".png")))
+    print("html: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
