@@ -211,25 +211,34 @@ static void run_one(void *arg, void *worker, void *input, FILE *out, FILE *err, 
 	free(in);
 }
 
-/* --html of a batch: the table of every domain and the parts as bars. */
-static void html_overview(struct run *run)
-{
-	size_t counts[MC_PART_COUNT * 6];
-	char *html;
-
-	for (int p = 0; p < MC_PART_COUNT; p++)
-		for (int st = 0; st < 6; st++)
-			counts[p * 6 + st] = run->part[p][st];
-	if ((html = mc_render_html_overview(MC_RESULT_DOMAIN, run->html_rows.s, counts, run->domains)))
-		mc_page_set_overview(run->ctx->page, html);
-	free(html);
-}
-
 static int by_count(const void *a, const void *b)
 {
 	const struct code_count *x = a, *y = b;
 
 	return x->n != y->n ? (x->n < y->n ? 1 : -1) : strcmp(x->code, y->code);
+}
+
+/* --html of a batch: the table of every domain and the parts as bars. */
+static void html_overview(struct run *run)
+{
+	size_t counts[MC_PART_COUNT * 6], *n = calloc(run->n_codes + 1, sizeof(*n));
+	const char **codes = calloc(run->n_codes + 1, sizeof(*codes));
+	char *html;
+
+	for (int p = 0; p < MC_PART_COUNT; p++)
+		for (int st = 0; st < 6; st++)
+			counts[p * 6 + st] = run->part[p][st];
+	if (codes && n) {
+		qsort(run->codes, run->n_codes, sizeof(*run->codes), by_count);
+		for (size_t i = 0; i < run->n_codes; i++)
+			codes[i] = run->codes[i].code, n[i] = run->codes[i].n;
+		if ((html = mc_render_html_overview(MC_RESULT_DOMAIN, run->html_rows.s, counts,
+		                                    run->domains, codes, n, run->n_codes)))
+			mc_page_set_overview(run->ctx->page, html);
+		free(html);
+	}
+	free(codes);
+	free(n);
 }
 
 static void summary(struct run *run)

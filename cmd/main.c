@@ -282,7 +282,7 @@ static const char global_usage[] =
 	"                     per source), spreadsheet formulas neutralised\n"
 	"  --prometheus FILE  also write the results of domain or blocklist to FILE\n"
 	"                     in the Prometheus text format (replaced whole)\n"
-	"  --html FILE        also write the results of domain, verify or diff as one\n"
+	"  --html FILE        also write the results of domain, verify, diff or report as one\n"
 	"                     self-contained page (no script, no request)\n"
 	"  --record FILE      write the DNS answers used to FILE as a zone file, for\n"
 	"                     --zone FILE to replay (bug reports, pinned tests)\n"
@@ -518,8 +518,8 @@ static int output_options(const char *command, const struct mc_ctx *ctx)
 		return -1;
 	}
 	if (ctx->html && strcmp(command, "domain") && strcmp(command, "verify") &&
-	    strcmp(command, "diff")) {
-		cli_error("--html is for domain, verify and diff, not %s", command);
+	    strcmp(command, "diff") && strcmp(command, "report")) {
+		cli_error("--html is for domain, verify, diff and report, not %s", command);
 		return -1;
 	}
 	if (ctx->record && strcmp(command, "diff") == 0) {

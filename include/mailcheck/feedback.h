@@ -77,6 +77,7 @@ typedef struct mc_fb_report {
 	char *org, *report_id, *domain;
 	int64_t begin, end;    /* 0 when not given */
 	uint64_t rows, messages;
+	uint64_t dmarc_pass;   /* its messages that pass DMARC (the page's chart per day) */
 } mc_fb_report;
 
 /* A reporting organisation. */

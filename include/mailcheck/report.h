@@ -105,9 +105,11 @@ bool mc_render_has_html(mc_result_kind kind);
 char *mc_render_html(mc_result_kind kind, const void *result);     /* a section, malloc'd */
 char *mc_html_escaped(const char *s); /* outside text for a page, malloc'd */
 char *mc_render_html_row(mc_result_kind kind, const void *result); /* a batch's table row */
-/* the overview of a batch: its rows, and counts[part * 6 + status] */
+/* the overview of a batch: its rows, counts[part * 6 + status], and how
+ * many results have each finding code (codes[i]: n[i]) */
 char *mc_render_html_overview(mc_result_kind kind, const char *rows, const size_t *counts,
-                              size_t results);
+                              size_t results, const char *const *codes, const size_t *n,
+                              size_t n_codes);
 
 /*
  * With --json, an error that stopped a command is an object too:

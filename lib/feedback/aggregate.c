@@ -113,7 +113,7 @@ struct reader {
 	fb_meta meta;
 	fb_row row;
 	bool in_record, root_ok;
-	uint64_t rows, bad_rows, messages;
+	uint64_t rows, bad_rows, messages, dmarc_pass;
 	char first_bad[200];
 	char xml_error[200];
 	bool io_error;
@@ -525,6 +525,8 @@ static mc_status end_record(struct reader *rd)
 		return MC_OK;
 	rd->rows++;
 	rd->messages += r->count;
+	if (!strcmp(r->dkim, "pass") || !strcmp(r->spf, "pass"))
+		rd->dmarc_pass += r->count;
 	return fb_add_row(rd->f, r, rd->meta.org);
 }
 
@@ -631,7 +633,7 @@ static void count_report(mc_feedback *f, const struct reader *rd, bool ok, const
 	if (rd->duplicate)
 		fb_result(f)->duplicates++;
 	else if (rd->rows || ok)
-		fb_add_report(f, &rd->meta, rd->rows, rd->messages, what);
+		fb_add_report(f, &rd->meta, rd->rows, rd->messages, rd->dmarc_pass, what);
 	if (ok && rd->bad_rows) {
 		char *m = mc_asprintf("%llu record%s skipped: %s", (unsigned long long)rd->bad_rows,
 		                      rd->bad_rows == 1 ? "" : "s", rd->first_bad);

@@ -99,7 +99,7 @@ void fb_count(mc_feedback_result *res, mc_fb_counts *c, const char *name, const 
               uint64_t n);
 mc_status fb_add_row(mc_feedback *f, const fb_row *row, const char *org);
 mc_status fb_add_report(mc_feedback *f, const fb_meta *m, uint64_t rows, uint64_t messages,
-                        const char *what);
+                        uint64_t dmarc_pass, const char *what);
 /* Has a report of this reporter with this ID been read already? (It is
  * remembered now.) */
 bool fb_seen_report(mc_feedback *f, const char *org, const char *id);

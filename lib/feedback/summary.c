@@ -272,7 +272,7 @@ bool fb_seen_report(mc_feedback *f, const char *org, const char *id)
 }
 
 mc_status fb_add_report(mc_feedback *f, const fb_meta *m, uint64_t rows, uint64_t messages,
-                        const char *what)
+                        uint64_t dmarc_pass, const char *what)
 {
 	mc_feedback_result *res = &f->res;
 	const char *org = m->org[0] ? m->org : "(unnamed reporter)";
@@ -287,7 +287,8 @@ mc_status fb_add_report(mc_feedback *f, const fb_meta *m, uint64_t rows, uint64_
 			.input = mc_strdup(what), .org = m->org[0] ? mc_strdup(m->org) : NULL,
 			.report_id = m->report_id[0] ? mc_strdup(m->report_id) : NULL,
 			.domain = m->domain[0] ? mc_strdup(m->domain) : NULL,
-			.begin = m->begin, .end = m->end, .rows = rows, .messages = messages};
+			.begin = m->begin, .end = m->end, .rows = rows, .messages = messages,
+			.dmarc_pass = dmarc_pass};
 	}
 	if (m->begin > 0 && (!res->begin || m->begin < res->begin))
 		res->begin = m->begin;

@@ -496,8 +496,11 @@ void mc_domain_html_row(mc_buf *b, const void *result)
 }
 
 /* A batch: the table of every domain, then the parts' states as bars. */
-void mc_domain_html_overview(mc_buf *b, const char *rows, const size_t *counts, size_t results)
+void mc_domain_html_overview(mc_buf *b, const char *rows, const size_t *counts, size_t results,
+                             const char *const *codes, const size_t *n, size_t n_codes)
 {
+	static const char *const finding_series[] = {"domains"};
+	static const char *const finding_classes[] = {"warning"};
 	static const char *const series[] = {"pass", "warning", "error", "not published",
 	                                     "not checked"};
 	static const char *const classes[] = {"pass", "warning", "error", "not_published",
@@ -527,5 +530,8 @@ void mc_domain_html_overview(mc_buf *b, const char *rows, const size_t *counts, 
 	snprintf(title, sizeof(title), "The parts of %zu domain%s by state", results,
 	         results == 1 ? "" : "s");
 	mc_html_bars(b, title, labels, MC_PART_COUNT, series, classes, 5, values);
+	if (n_codes) /* the findings, by how many domains have them (most first) */
+		mc_html_bars(b, "Findings (warnings and errors), by how many domains have them", codes,
+		             n_codes < 30 ? n_codes : 30, finding_series, finding_classes, 1, n);
 	mc_buf_lit(b, "</section>\n");
 }

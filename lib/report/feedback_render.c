@@ -1,4 +1,5 @@
 /* report: JSON and text for the reports read. */
+#include <stdlib.h>
 #include <inttypes.h>
 #include <string.h>
 #include <time.h>
@@ -536,4 +537,175 @@ void mc_feedback_text(mc_text *t, const void *result)
 			fprintf(t->fp, "  - %s: %s\n", res->unreadable[i].what, res->unreadable[i].why);
 	}
 	mc_text_tail(t, &res->findings, &res->dns);
+}
+
+/* ---- --html ---- */
+
+#define PAGE_SOURCES 200   /* sources in the page's table; the rest are counted */
+#define PAGE_PERIODS 400   /* days (or weeks) charted */
+
+/* Messages and DMARC passes per day of the reports' begin (per week, from
+ * Monday, when the reports span more than 62 days), oldest first. */
+static void per_period(const mc_feedback_result *res, mc_buf *b)
+{
+	int64_t first = 0, last = 0, step;
+	size_t n, *values;
+	char **labels;
+
+	for (size_t i = 0; i < res->n_reports; i++) {
+		int64_t t = res->reports[i].begin;
+
+		if (t > 0 && (!first || t < first))
+			first = t;
+		if (t > last)
+			last = t;
+	}
+	if (!first)
+		return;
+	step = last - first > 62 * 86400 ? 7 * 86400 : 86400;
+	first -= first % 86400;
+	if (step > 86400) /* back to Monday: 1970-01-01 was a Thursday */
+		first -= ((first / 86400 + 3) % 7) * 86400;
+	n = (size_t)((last - first) / step) + 1;
+	if (n > PAGE_PERIODS) { /* the latest ones */
+		first += (int64_t)(n - PAGE_PERIODS) * step;
+		n = PAGE_PERIODS;
+	}
+	values = calloc(n * 2, sizeof(*values));
+	labels = calloc(n, sizeof(*labels));
+	if (values && labels) {
+		static const char *const series[] = {"pass DMARC", "fail DMARC"};
+		static const char *const classes[] = {"pass", "error"};
+
+		for (size_t i = 0; i < res->n_reports; i++) {
+			const mc_fb_report *r = &res->reports[i];
+
+			if (r->begin < first)
+				continue;
+			size_t k = (size_t)((r->begin - first) / step);
+
+			values[k * 2] += r->dmarc_pass;
+			values[k * 2 + 1] += r->messages - (r->dmarc_pass < r->messages ? r->dmarc_pass : r->messages);
+		}
+		for (size_t k = 0; k < n; k++) {
+			char d[32];
+
+			labels[k] = mc_asprintf("%s%s", step > 86400 ? "week of " : "",
+			                        day(first + (int64_t)k * step, d, sizeof(d)));
+		}
+		mc_html_bars(b, step > 86400 ? "Messages per week, by DMARC result"
+		                             : "Messages per day, by DMARC result",
+		             (const char *const *)labels, n, series, classes, 2, values);
+	}
+	for (size_t k = 0; labels && k < n; k++)
+		free(labels[k]);
+	free(labels);
+	free(values);
+}
+
+/* The sources' messages by kind, passing and failing. */
+static void per_kind(const mc_feedback_result *res, mc_buf *b)
+{
+	static const char *const kinds[] = {"passes", "spf_only", "forwarded", "not_aligned",
+	                                    "not_in_spf", "spoofing", "fails"};
+	static const char *const series[] = {"pass DMARC", "fail DMARC"};
+	static const char *const classes[] = {"pass", "error"};
+	size_t values[2 * (sizeof(kinds) / sizeof(kinds[0]) + 1)] = {0}, n = sizeof(kinds) / sizeof(kinds[0]);
+	const char *labels[sizeof(kinds) / sizeof(kinds[0]) + 1];
+
+	for (size_t k = 0; k < n; k++)
+		labels[k] = kinds[k];
+	labels[n] = "not explained";
+	for (size_t i = 0; i < res->n_sources; i++) {
+		const mc_fb_source *s = &res->sources[i];
+		size_t k;
+
+		for (k = 0; k < n && (!s->kind || strcmp(s->kind, kinds[k])); k++)
+			;
+		values[k * 2] += s->dmarc_pass;
+		values[k * 2 + 1] += s->messages - s->dmarc_pass;
+	}
+	mc_html_bars(b, "Messages by kind of source", labels, n + 1, series, classes, 2, values);
+}
+
+static void sources_html(const mc_feedback_result *res, mc_buf *b)
+{
+	mc_buf_lit(b, "<h3>Sources</h3><table><tr><th>Source</th><th>Messages</th>"
+	              "<th>Pass DMARC</th><th>Kind</th><th>What it means</th></tr>");
+	for (size_t i = 0; i < res->n_sources && i < PAGE_SOURCES; i++) {
+		const mc_fb_source *s = &res->sources[i];
+
+		mc_buf_lit(b, "<tr><td>");
+		mc_html_text(b, s->ip);
+		if (s->ptr || s->provider) {
+			mc_buf_lit(b, "<br><code>");
+			mc_html_text(b, s->provider ? s->provider : s->ptr);
+			mc_buf_lit(b, "</code>");
+		}
+		mc_buf_addf(b, "</td><td>%llu</td><td>%llu</td><td>", (unsigned long long)s->messages,
+		            (unsigned long long)s->dmarc_pass);
+		mc_html_status(b, s->kind ? s->kind : "not explained");
+		mc_buf_lit(b, "</td><td>");
+		mc_html_text(b, s->explanation);
+		mc_buf_lit(b, "</td></tr>");
+	}
+	mc_buf_lit(b, "</table>");
+	if (res->n_sources > PAGE_SOURCES)
+		mc_buf_addf(b, "<p>%zu more sources, with fewer messages (in the JSON).</p>",
+		            res->n_sources - PAGE_SOURCES);
+}
+
+static void tls_html(const mc_feedback_result *res, mc_buf *b)
+{
+	if (!res->n_tls)
+		return;
+	mc_buf_lit(b, "<h3>TLS (SMTP TLS reports)</h3><table><tr><th>Policy</th><th>MX host</th>"
+	              "<th>Failed sessions</th><th>Why</th></tr>");
+	for (size_t i = 0; i < res->n_tls; i++) {
+		const mc_fb_tls_policy *p = &res->tls[i];
+
+		for (size_t m = 0; m < p->n_mx || (m == 0 && p->n_mx == 0); m++) {
+			mc_buf_lit(b, "<tr><td>");
+			mc_html_text(b, p->domain);
+			mc_buf_lit(b, " ");
+			mc_html_text(b, p->type);
+			mc_buf_lit(b, "</td><td>");
+			mc_html_text(b, p->n_mx ? p->mx[m].host : "");
+			mc_buf_addf(b, "</td><td>%llu of %llu</td><td>",
+			            (unsigned long long)(p->n_mx ? p->mx[m].failures : p->failures),
+			            (unsigned long long)(p->successes + p->failures));
+			for (size_t k = 0; p->n_mx && k < p->mx[m].results.n; k++) {
+				mc_html_text(b, p->mx[m].results.items[k].name);
+				mc_buf_lit(b, " ");
+			}
+			mc_buf_lit(b, "</td></tr>");
+		}
+	}
+	mc_buf_lit(b, "</table>");
+}
+
+void mc_feedback_html(mc_buf *b, const void *result)
+{
+	const mc_feedback_result *res = result;
+	char from[32], to[32];
+
+	mc_buf_lit(b, "<section class=\"report\"><h2>");
+	mc_html_status(b, mc_verdict_name(res->verdict));
+	mc_buf_addf(b, " %llu messages in %llu aggregate reports, %s to %s: %llu pass DMARC</h2>",
+	            (unsigned long long)res->messages, (unsigned long long)res->aggregate_reports,
+	            day(res->begin, from, sizeof(from)), day(res->end, to, sizeof(to)),
+	            (unsigned long long)res->dmarc_pass);
+	per_period(res, b);
+	per_kind(res, b);
+	mc_buf_addf(b, "<h3>Before p=reject</h3><p>Failing DMARC now: %llu messages of senders that "
+	            "look legitimate (fix them first), %llu forwarded or through lists, %llu likely "
+	            "spoofed (p=reject stops those).</p>",
+	            (unsigned long long)res->legitimate_failing,
+	            (unsigned long long)res->forwarded_failing,
+	            (unsigned long long)res->suspicious_failing);
+	sources_html(res, b);
+	tls_html(res, b);
+	mc_buf_lit(b, "<h3>What to change</h3>");
+	mc_html_findings(b, (const mc_findings *const[]){&res->findings}, 1, MC_SEV_WARNING);
+	mc_buf_lit(b, "</section>\n");
 }

@@ -110,7 +110,7 @@ void mc_html_findings(mc_buf *b, const mc_findings *const *lists, size_t n, mc_s
 	if (any)
 		mc_buf_lit(b, "</ul>");
 	else
-		mc_buf_lit(b, "<p>Nothing to fix.</p>");
+		mc_buf_lit(b, "<p>No findings.</p>");
 }
 
 /* A label cut to what fits beside a bar (at a UTF-8 boundary). */

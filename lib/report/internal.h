@@ -153,7 +153,8 @@ MC_WEAK void mc_domain_metrics(mc_metrics *m, const void *result);
 MC_WEAK void mc_domain_html(mc_buf *b, const void *result);
 MC_WEAK void mc_domain_html_row(mc_buf *b, const void *result);
 MC_WEAK void mc_domain_html_overview(mc_buf *b, const char *rows, const size_t *counts,
-                                     size_t results);
+                                     size_t results, const char *const *codes,
+                                     const size_t *n, size_t n_codes);
 
 MC_WEAK json_t *mc_feedback_json(const void *result);
 /* ,"sources":[...] -- written source by source */
@@ -161,6 +162,7 @@ MC_WEAK void mc_feedback_json_sources(mc_buf *b, const void *result);
 MC_WEAK void mc_feedback_text(mc_text *t, const void *result);
 MC_WEAK extern const char *const mc_feedback_csv_header[];
 MC_WEAK void mc_feedback_csv(mc_buf *b, const void *result);
+MC_WEAK void mc_feedback_html(mc_buf *b, const void *result);
 
 MC_WEAK json_t *mc_bounce_json(const void *result);
 MC_WEAK void mc_bounce_text(mc_text *t, const void *result);

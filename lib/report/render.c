@@ -46,7 +46,8 @@ static const struct renderer renderers[] = {
 	                      mc_domain_csv_header, mc_domain_csv, mc_domain_html},
 	[MC_RESULT_BOUNCE] = {mc_bounce_json, NULL, mc_bounce_text, DNS(mc_bounce_result)},
 	[MC_RESULT_FEEDBACK] = {mc_feedback_json, mc_feedback_json_sources, mc_feedback_text,
-	                        DNS(mc_feedback_result), mc_feedback_csv_header, mc_feedback_csv},
+	                        DNS(mc_feedback_result), mc_feedback_csv_header, mc_feedback_csv,
+	                        mc_feedback_html},
 	[MC_RESULT_BLOCKLIST] = {mc_blocklist_json, NULL, mc_blocklist_text, DNS(mc_bl_result),
 	                         mc_blocklist_csv_header, mc_blocklist_csv},
 	[MC_RESULT_DIFF] = {mc_diff_json, NULL, mc_diff_text, SIZE_MAX, NULL, NULL, mc_diff_html},
@@ -156,13 +157,14 @@ char *mc_render_html_row(mc_result_kind kind, const void *result)
 }
 
 char *mc_render_html_overview(mc_result_kind kind, const char *rows, const size_t *counts,
-                              size_t results)
+                              size_t results, const char *const *codes, const size_t *n,
+                              size_t n_codes)
 {
 	mc_buf b = {0};
 
 	if (kind != MC_RESULT_DOMAIN || !mc_domain_html_overview)
 		return NULL;
-	mc_domain_html_overview(&b, rows, counts, results);
+	mc_domain_html_overview(&b, rows, counts, results, codes, n, n_codes);
 	return mc_buf_take(&b);
 }
 

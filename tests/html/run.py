@@ -134,7 +134,22 @@ def main():
         for name, o in (("old.json", old), ("new.json", new)):
             with open(os.path.join(tmp, name), "w") as f:
                 f.write(json.dumps(o) + "\n")
+        # an aggregate report anyone could send, its From domain a payload
+        payload = "<script>document.title='PWNED'</script>.example"
+        with open(os.path.join(tmp, "hostile.xml"), "w") as f:
+            f.write("<?xml version=\"1.0\"?><feedback><report_metadata><org_name>\"&gt;&lt;img src=x "
+                    "onerror=alert(1)&gt;</org_name><report_id>1</report_id><date_range><begin>"
+                    "1795564800</begin><end>1795651199</end></date_range></report_metadata>"
+                    "<policy_published><domain>esp.test</domain><p>none</p></policy_published>"
+                    "<record><row><source_ip>192.0.2.1</source_ip><count>5</count>"
+                    "<policy_evaluated><disposition>none</disposition><dkim>fail</dkim><spf>fail"
+                    "</spf></policy_evaluated></row><identifiers><header_from>%s</header_from>"
+                    "</identifiers><auth_results><spf><domain>x.example</domain><result>fail"
+                    "</result></spf></auth_results></record></feedback>"
+                    % payload.replace("&", "&amp;").replace("<", "&lt;"))
         pages = [
+            ("report", ["--zone", "testdata/zones", "report", "--no-lookups", "testdata/reports/",
+                        os.path.join(tmp, "hostile.xml")], [payload.lower()], True),
             ("domain", ["--zone", "testdata/zones", "domain", "example.com", "good.test", "names.test"],
              ["sp\\032ace.names.test", "mx1.example.com"], True),
             ("verify", ["--zone", "testdata/zones", "verify", "testdata/html/hostile.eml",
