@@ -62,11 +62,35 @@ static void test_label_escapes(void)
 	mc_metrics_free(m);
 }
 
+static void test_html_text(void)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{"<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"},
+		{"\"><img src=x onerror='y'>", "&quot;&gt;&lt;img src=x onerror=&#39;y&#39;&gt;"},
+		{"a & b", "a &amp; b"},
+		{"bell\a esc\x1b[31m", "bell\\007 esc\\027[31m"},
+		{"cut \xff utf-8", "cut \\255 utf-8"},
+		{"日本語", "日本語"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		mc_buf b = {0};
+
+		mc_html_text(&b, cases[i].in);
+		mc_buf_add(&b, "", 0);
+		CHECK_STR(b.s, cases[i].out);
+		mc_buf_free(&b);
+	}
+}
+
 int main(void)
 {
 	static const struct test tests[] = {
 		{"csv: quoting and formulas", test_csv_cells},
 		{"prometheus: label values escaped", test_label_escapes},
+		{"html: outside text escaped", test_html_text},
 	};
 
 	return RUN(tests);
