@@ -74,6 +74,13 @@ char *mc_time_text(long long t, char *buf, size_t size)
 	return buf;
 }
 
+uint64_t mc_fnv1a(const void *data, size_t n, uint64_t h)
+{
+	for (const unsigned char *p = data, *end = p + n; p < end; p++)
+		h = mc_fnv1a_byte(h, *p);
+	return h;
+}
+
 double mc_now_ms(void)
 {
 	struct timespec ts;

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "mailcheck/status.h"
 
@@ -41,6 +42,17 @@ bool mc_ip_equal(const char *a, const char *b);
 char *mc_time_text(long long t, char *buf, size_t size);
 /* n with thousands separated by commas ("1,234,567") in buf; returns buf. */
 char *mc_thousands(unsigned long long n, char *buf, size_t size);
+/* FNV-1a (64 bits) of n bytes, going on from h (MC_FNV_INIT to start); one
+ * byte more with mc_fnv1a_byte. For the hash tables (DNS cache, DKIM keys
+ * and header names, report indexes) and the diff's and recording's keys. */
+#define MC_FNV_INIT 14695981039346656037ULL
+#define MC_FNV_PRIME 1099511628211ULL
+uint64_t mc_fnv1a(const void *data, size_t n, uint64_t h);
+static inline uint64_t mc_fnv1a_byte(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * MC_FNV_PRIME;
+}
+
 /* Monotonic clock in milliseconds. */
 double mc_now_ms(void);
 

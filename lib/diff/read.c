@@ -22,17 +22,14 @@ static const struct {
  * '#': numbers change from run to run (days left, counts). */
 static uint64_t finding_key(const char *code, const char *message)
 {
-	uint64_t h = 14695981039346656037ULL;
+	uint64_t h = mc_fnv1a_byte(mc_fnv1a(code, strlen(code), MC_FNV_INIT), '\t');
 
-	for (const char *p = code; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	h = (h ^ '\t') * 1099511628211ULL;
 	for (const char *p = message; *p; p++) {
 		bool digit = isdigit((unsigned char)*p);
 
 		if (digit && p > message && isdigit((unsigned char)p[-1]))
 			continue;
-		h = (h ^ (unsigned char)(digit ? '#' : *p)) * 1099511628211ULL;
+		h = mc_fnv1a_byte(h, (unsigned char)(digit ? '#' : *p));
 	}
 	return h;
 }

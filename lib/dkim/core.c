@@ -637,10 +637,10 @@ size_t dkim_header_digest(const mc_message *msg, const size_t *idx, size_t n,
 /* FNV-1a of a header name, case folded. */
 static uint64_t name_hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = MC_FNV_INIT;
 
 	for (; *s; s++)
-		h = (h ^ (unsigned char)tolower((unsigned char)*s)) * 1099511628211ULL;
+		h = mc_fnv1a_byte(h, (unsigned char)tolower((unsigned char)*s));
 	return h;
 }
 

@@ -158,11 +158,7 @@ static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static uint64_t fnv(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h;
+	return mc_fnv1a(s, n, MC_FNV_INIT);
 }
 
 dkim_key *dkim_key_get(const char *record, size_t len)

@@ -22,11 +22,7 @@ struct mc_dns_cache {
 
 static size_t hash(const char *name, uint16_t type)
 {
-	size_t h = 1469598103934665603ULL; /* FNV-1a */
-
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		h = (h ^ *p) * 1099511628211ULL;
-	return (h ^ type) * 1099511628211ULL;
+	return (size_t)((mc_fnv1a(name, strlen(name), MC_FNV_INIT) ^ type) * MC_FNV_PRIME);
 }
 
 mc_dns_cache *mc_dns_cache_new(void)

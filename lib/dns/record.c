@@ -57,11 +57,7 @@ void mc_dns_recording_free(mc_dns_recording *rec)
 
 static size_t hash(const char *s)
 {
-	size_t h = 14695981039346656037ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	return (size_t)mc_fnv1a(s, strlen(s), MC_FNV_INIT);
 }
 
 static bool grow(mc_dns_recording *rec)

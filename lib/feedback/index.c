@@ -6,16 +6,14 @@
  * slots double when half full, moved by their stored hashes.
  */
 #include <stdlib.h>
+#include <string.h>
 
+#include "common/util.h"
 #include "feedback/internal.h"
 
 uint64_t fb_hash(const char *s, uint64_t h)
 {
-	if (!h)
-		h = 1469598103934665603ull; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
+	return mc_fnv1a(s, strlen(s), h ? h : MC_FNV_INIT);
 }
 
 static bool grow(fb_index *x)

@@ -260,7 +260,7 @@ mc_status fb_add_row(mc_feedback *f, const fb_row *row, const char *org)
 bool fb_seen_report(mc_feedback *f, const char *org, const char *id)
 {
 	/* the reporter, a separator, the ID: one hash is the key */
-	uint64_t h = fb_hash(id, (fb_hash(org, 0) ^ 0xff) * 1099511628211ull);
+	uint64_t h = fb_hash(id, mc_fnv1a_byte(fb_hash(org, 0), 0xff));
 	size_t at, found = fb_index_find(&f->seen, h, NULL, NULL, &at);
 
 	if (found == SIZE_MAX)
