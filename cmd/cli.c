@@ -501,3 +501,36 @@ void cli_tally_free(struct cli_tally *t)
 	free(t->items);
 	memset(t, 0, sizeof(*t));
 }
+
+/* --https-port, --smtp-port (for tests), --net-timeout, --ca-file */
+int cli_net_options(const char *command, const char *https_port, const char *smtp_port,
+                    const char *timeout, mc_net_opts *net)
+{
+	const char *const values[] = {https_port, smtp_port, timeout};
+	const char *const names[] = {"--https-port", "--smtp-port", "--net-timeout"};
+	const double max[] = {65535, 65535, 300};
+	double got[3] = {0};
+
+	for (int k = 0; k < 3; k++) {
+		char *end;
+
+		if (!values[k])
+			continue;
+		errno = 0;
+		got[k] = strtod(values[k], &end);
+		if (errno || end == values[k] || *end || got[k] < (k < 2 ? 1 : 0.001) ||
+		    got[k] > max[k] || (k < 2 && got[k] != (unsigned)got[k])) {
+			cli_error("%s: invalid value '%s' for %s (%s)", command, values[k], names[k],
+			          k < 2 ? "a port from 1 to 65535" : "seconds, from 0.001 to 300");
+			return -1;
+		}
+	}
+	net->https_port = (unsigned)got[0];
+	net->smtp_port = (unsigned)got[1];
+	net->timeout = got[2];
+	if (net->ca_file && access(net->ca_file, R_OK) != 0) {
+		cli_error("%s: cannot read --ca-file '%s': %s", command, net->ca_file, strerror(errno));
+		return -1;
+	}
+	return 0;
+}

@@ -13,6 +13,7 @@
 #include "mailcheck/msg.h"
 #include "mailcheck/report.h"
 #include "mailcheck/blocklist.h"
+#include "mailcheck/net.h"
 
 /* Exit status (DESIGN.md): 0 pass, 1 did not pass, 2 usage/input, 3 temporary. */
 enum { EXIT_PASS = 0, EXIT_NOT_PASSED = 1, EXIT_USAGE = 2, EXIT_TEMP = 3 };
@@ -112,6 +113,11 @@ int cli_output(mc_result_kind kind, const void *result, mc_verdict verdict,
 /* Parse global options out of argv (anywhere on the line). */
 int cli_parse_globals(int *argc, char **argv, struct mc_ctx *ctx,
                       bool *help, bool *version);
+
+/* --https-port, --smtp-port (for tests), --net-timeout, --ca-file into
+ * net (NULL: not given); -1 after the error. */
+int cli_net_options(const char *command, const char *https_port, const char *smtp_port,
+                    const char *timeout, mc_net_opts *net);
 
 int cmd_mx(int argc, char **argv, struct mc_ctx *ctx);
 int cmd_spf(int argc, char **argv, struct mc_ctx *ctx);

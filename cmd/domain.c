@@ -266,39 +266,6 @@ static void summary(struct run *run)
 	}
 }
 
-/* --https-port, --smtp-port (for tests), --net-timeout, --ca-file */
-static int net_options(const char *https_port, const char *smtp_port, const char *timeout,
-                       mc_net_opts *net)
-{
-	const char *const values[] = {https_port, smtp_port, timeout};
-	const char *const names[] = {"--https-port", "--smtp-port", "--net-timeout"};
-	const double max[] = {65535, 65535, 300};
-	double got[3] = {0};
-
-	for (int k = 0; k < 3; k++) {
-		char *end;
-
-		if (!values[k])
-			continue;
-		errno = 0;
-		got[k] = strtod(values[k], &end);
-		if (errno || end == values[k] || *end || got[k] < (k < 2 ? 1 : 0.001) ||
-		    got[k] > max[k] || (k < 2 && got[k] != (unsigned)got[k])) {
-			cli_error("domain: invalid value '%s' for %s (%s)", values[k], names[k],
-			          k < 2 ? "a port from 1 to 65535" : "seconds, from 0.001 to 300");
-			return -1;
-		}
-	}
-	net->https_port = (unsigned)got[0];
-	net->smtp_port = (unsigned)got[1];
-	net->timeout = got[2];
-	if (net->ca_file && access(net->ca_file, R_OK) != 0) {
-		cli_error("domain: cannot read --ca-file '%s': %s", net->ca_file, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 static bool selector_ok(const char *s)
 {
 	/* RFC 6376 3.1: selector = sub-domain *( "." sub-domain ) */
@@ -399,7 +366,7 @@ int cmd_domain(int argc, char **argv, struct mc_ctx *ctx)
 
 	if (n < 0 || (jobs_s && cli_jobs("domain", jobs_s, &jobs) < 0) ||
 	    (order && cli_order("domain", order, &in_order) < 0) ||
-	    net_options(https_port, smtp_port, net_timeout, &net) < 0 ||
+	    cli_net_options("domain", https_port, smtp_port, net_timeout, &net) < 0 ||
 	    (reqs && cli_requirements("domain", reqs, &providers) < 0) || !selectors_ok(selectors, n_sel))
 		return EXIT_USAGE;
 	ctx->dnssec = true; /* answers validated from the trust anchor */

@@ -125,6 +125,60 @@ typedef struct mc_fb_unreadable {
 
 #define MC_FEEDBACK_MAX_UNREADABLE 1000
 
+/* ---- over time: from a database (mailcheck/store.h) ---- */
+typedef struct mc_fb_week {
+	int64_t start;         /* its Monday, 00:00 UTC */
+	uint64_t messages, dmarc_pass;
+	uint64_t legitimate, legitimate_pass; /* of the sources that look legitimate */
+} mc_fb_week;
+
+/* A source IP (or a reporter) seen over the period. */
+typedef struct mc_fb_seen {
+	char *name;
+	uint64_t messages;     /* a source: its messages; a reporter: its reports;
+	                        * a failing source: its messages failing DMARC */
+	int64_t first, last;   /* the begin of its first and of its last report */
+	uint64_t days;         /* a reporter: the days it sent a report on */
+	const char *kind;      /* a failing source: its kind (mc_fb_source) */
+} mc_fb_seen;
+
+typedef struct mc_fb_tls_week {
+	int64_t start;
+	char *mx;              /* receiving-mx-hostname, "" when not given */
+	uint64_t failures;
+} mc_fb_tls_week;
+
+#define MC_FEEDBACK_MAX_TREND 20 /* sources and reporters listed per trend */
+typedef struct mc_fb_history {
+	int64_t since, until;  /* the period asked, 0: open */
+	int64_t first, last;   /* the begin of the first report, the end of the last */
+	int64_t recent;        /* the last period: the 7 days to `last` */
+	mc_fb_week *weeks;
+	size_t n_weeks;
+	mc_fb_seen *new_sources, *gone_sources; /* first seen in the last period; not
+	                        * seen in it, but before */
+	size_t n_new, n_gone;
+	uint64_t total_new, total_gone;
+	mc_fb_seen *stopped;   /* reporters that sent on most days and stopped */
+	size_t n_stopped;
+	mc_fb_tls_week *tls;   /* TLS failures per MX per week */
+	size_t n_tls;
+	/* readiness for p=quarantine / p=reject over the period */
+	uint64_t legitimate, legitimate_pass;
+	mc_fb_seen *failing;   /* legitimate sources still failing, most failures first */
+	size_t n_failing;
+	uint64_t total_failing;
+	const char *ready;     /* "reject", "quarantine" or "not_yet" */
+} mc_fb_history;
+
+/* What a run stored in a database (used: there was one). */
+typedef struct mc_fb_stored {
+	bool used;
+	uint64_t aggregate, tls, failure; /* reports stored now */
+	uint64_t known;        /* reports read that the database had already */
+	uint64_t dropped;      /* aggregate reports that broke off: not stored */
+} mc_fb_stored;
+
 typedef struct mc_feedback_result {
 	/* aggregate reports */
 	uint64_t aggregate_reports, rows, messages, dmarc_pass;
@@ -166,14 +220,71 @@ typedef struct mc_feedback_result {
 	                        * FAIL otherwise; NONE: no report read */
 	mc_findings findings;
 	mc_dns_log dns;
+	mc_fb_stored stored;   /* filled in by the caller that stored */
+	mc_fb_history *history; /* from a database; NULL otherwise */
 } mc_feedback_result;
 
 typedef struct mc_feedback mc_feedback;
+
+/* One aggregate report row as read (RFC 7489 appendix C <record>), and a
+ * report's metadata -- given to a sink, and given back from a database. */
+#define MC_FB_MAX_AUTH 8
+#define MC_FB_MAX_REASONS 4
+typedef struct mc_fb_auth {
+	char domain[256], detail[128], result[32]; /* detail: the DKIM selector or SPF scope */
+} mc_fb_auth;
+
+typedef struct mc_fb_row {
+	char ip[64];
+	uint64_t count;
+	char disposition[32], dkim[32], spf[32];
+	char header_from[256], envelope_from[256];
+	mc_fb_auth dkim_auth[MC_FB_MAX_AUTH], spf_auth[MC_FB_MAX_AUTH];
+	size_t n_dkim, n_spf;
+	char reasons[MC_FB_MAX_REASONS][32];
+	size_t n_reasons;
+} mc_fb_row;
+
+typedef struct mc_fb_meta {
+	char org[256], report_id[256], email[256];
+	int64_t begin, end;
+	char domain[256], p[32], sp[32], adkim[8], aspf[8];
+	int pct;               /* -1 when not given */
+} mc_fb_meta;
+
+/* A TLS report's identity (RFC 8460 section 4.4) and its JSON, whole. */
+typedef struct mc_fb_tls_report {
+	const char *org, *report_id, *contact; /* "" when not given */
+	int64_t begin, end;    /* 0 when not given */
+	const char *json;
+	size_t json_len;
+} mc_fb_tls_report;
+
+/* What reading hands on, report by report, to be kept (a database: see
+ * mailcheck/store.h). Each function returns MC_OK, or an error that stops
+ * the reading (mc_feedback_add_* return it). */
+typedef struct mc_feedback_sink {
+	void *arg;
+	/* An aggregate report begins (before its first row). *known: it is
+	 * kept already -- its rows are not given, and no end follows. */
+	mc_status (*aggregate_begin)(void *arg, const mc_fb_meta *m, const char *what, bool *known);
+	mc_status (*aggregate_row)(void *arg, const mc_fb_row *row);
+	/* whole: the report was read to its end (keep it); else it broke off
+	 * (drop what was given of it). */
+	mc_status (*aggregate_end)(void *arg, bool whole, uint64_t rows, uint64_t messages,
+	                           uint64_t dmarc_pass);
+	/* A TLS report; its policies follow, one call each. */
+	mc_status (*tls_report)(void *arg, const mc_fb_tls_report *t, const char *what, bool *known);
+	/* A failure report: its fields, and the message whole. */
+	mc_status (*failure_report)(void *arg, const mc_fb_failure *fr, const char *message,
+	                            size_t len);
+} mc_feedback_sink;
 
 typedef struct mc_feedback_opts {
 	time_t now;            /* for the failure reports' verify; 0: now */
 	const char *authserv_id;
 	bool no_lookups;       /* no PTR / SPF lookups for the sources */
+	const mc_feedback_sink *sink; /* NULL: nothing kept */
 } mc_feedback_opts;
 
 mc_status mc_feedback_new(mc_feedback **out, mc_resolver *r, const mc_feedback_opts *opts);
@@ -190,6 +301,17 @@ mc_status mc_feedback_add_bytes(mc_feedback *f, const char *data, size_t len, co
 /* Does this start look like a report file (gzip, zip, XML, JSON) rather
  * than a message? */
 bool mc_feedback_is_report_file(const unsigned char *start, size_t n);
+/* Given back from where reports were kept (a database): a report read
+ * before, with its totals; then rows -- grouped: `rows` report rows alike
+ * in everything but their counts, with `messages` in all, their auth
+ * results not given (see mc_feedback_add_auth) -- and the auth results of
+ * a source (method "dkim" or "spf") with the messages they were in. */
+mc_status mc_feedback_add_report(mc_feedback *f, const mc_fb_meta *m, uint64_t rows,
+                                 uint64_t messages, uint64_t dmarc_pass, const char *what);
+mc_status mc_feedback_add_rows(mc_feedback *f, const mc_fb_row *row, const char *org,
+                               uint64_t rows, uint64_t messages);
+mc_status mc_feedback_add_auth(mc_feedback *f, const char *ip, const char *method,
+                               const char *domain, const char *result, uint64_t messages);
 /* Conclude: look the main sources up, explain them, order them. */
 mc_status mc_feedback_finish(mc_feedback *f, mc_feedback_result *out);
 void mc_feedback_free(mc_feedback *f);

@@ -73,6 +73,41 @@ void mc_fetch_clear(mc_fetch *f);
 /* Is the fetched media type this one (parameters ignored, case-insensitive)? */
 bool mc_fetch_media_type(const mc_fetch *f, const char *type);
 
+/*
+ * A mailbox read over IMAP (RFC 9051 / RFC 3501) with libcurl:
+ * "imaps://USER@HOST[:PORT]/MAILBOX" (implicit TLS, RFC 8314) or
+ * "imap://..." (STARTTLS required). The host's addresses come from r and
+ * are refused when private (unless allow_private); the certificate is
+ * verified (system store or ca_file). The password: MAILCHECK_IMAP_PASSWORD
+ * or ~/.netrc -- never in the URL. Read only: the mailbox is EXAMINEd, so
+ * nothing is flagged, unless it is opened for moving.
+ */
+typedef struct mc_imap mc_imap;
+
+#define MC_IMAP_MAX_MESSAGE ((size_t)64 << 20)
+#define MC_IMAP_MAX_RESPONSE ((size_t)16 << 20) /* an EXAMINE or SEARCH response */
+
+/* Errors name what failed (MC_EINVAL: the URL; MC_EIO: the connection,
+ * login, TLS or the server's answer). key: the URL without a password. */
+mc_status mc_imap_open(mc_imap **out, mc_resolver *r, const char *url, const mc_net_opts *o,
+                       bool for_moving, uint64_t *uidvalidity);
+const char *mc_imap_key(const mc_imap *m);
+/* The UIDs above after, ascending (free *uids). */
+mc_status mc_imap_uids(mc_imap *m, uint64_t after, uint64_t **uids, size_t *n);
+/* One message whole (free *data); MC_EPARSE when it is larger than
+ * MC_IMAP_MAX_MESSAGE. */
+mc_status mc_imap_fetch(mc_imap *m, uint64_t uid, char **data, size_t *len);
+/* UID MOVE (RFC 6851) to folder. */
+mc_status mc_imap_move(mc_imap *m, uint64_t uid, const char *folder);
+void mc_imap_close(mc_imap *m);
+
+/* The server's untagged lines (internal, and for the fuzz target): the
+ * UIDVALIDITY of an EXAMINE/SELECT response (0 when none); the UIDs of
+ * SEARCH responses above after (at most max). */
+uint64_t mc_imap_parse_uidvalidity(const char *text, size_t len);
+size_t mc_imap_parse_search(const char *text, size_t len, uint64_t after, uint64_t *uids,
+                            size_t max);
+
 /* Where an SMTP probe stopped. */
 typedef enum mc_smtp_stage {
 	MC_SMTP_DONE,          /* banner, EHLO, STARTTLS, TLS handshake, QUIT */

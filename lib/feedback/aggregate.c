@@ -106,6 +106,7 @@ static uint8_t element_id(const char *name)
 struct reader {
 	mc_feedback *f;
 	fb_in *in;
+	const char *what;
 	uint8_t ids[MC_FEEDBACK_MAX_DEPTH + 1]; /* E_* of each open element */
 	int depth;             /* elements open */
 	char text[MAX_TEXT];
@@ -125,7 +126,25 @@ struct reader {
 	bool wrapped;          /* <feedback> was inside another root (see unwrap) */
 	bool closed;           /* </feedback> was read: what follows cannot spoil it */
 	bool ended;            /* wrapped: the bytes after </feedback> are held back */
+	bool sink_open;        /* the sink has this report (begun, not known before) */
+	bool sink_asked;       /* the sink was told of this report */
 };
+
+/* The report begins at the sink (once; at its first row, or at its end
+ * when it has none). */
+static mc_status sink_begin(struct reader *rd, const char *what)
+{
+	const mc_feedback_sink *k = fb_sink(rd->f);
+	bool known = false;
+	mc_status st;
+
+	if (rd->sink_asked || !k)
+		return MC_OK;
+	rd->sink_asked = true;
+	st = fb_sink_result(rd->f, k->aggregate_begin(k->arg, &rd->meta, what, &known));
+	rd->sink_open = st == MC_OK && !known;
+	return st;
+}
 
 /* With the wrapper's start tag blanked out, the document ends with
  * </feedback> (or </prefix:feedback>): what follows -- the wrapper's end
@@ -527,6 +546,13 @@ static mc_status end_record(struct reader *rd)
 	rd->messages += r->count;
 	if (!strcmp(r->dkim, "pass") || !strcmp(r->spf, "pass"))
 		rd->dmarc_pass += r->count;
+	if (fb_sink(rd->f) && sink_begin(rd, rd->what) == MC_OK && rd->sink_open) {
+		const mc_feedback_sink *k = fb_sink(rd->f);
+		mc_status st = fb_sink_result(rd->f, k->aggregate_row(k->arg, r));
+
+		if (st != MC_OK)
+			return st;
+	}
 	return fb_add_row(rd->f, r, rd->meta.org);
 }
 
@@ -627,13 +653,27 @@ static void say_why(const struct reader *rd, const fb_in *in, mc_status st, int 
 		snprintf(why, why_size, "no XML element in it");
 }
 
-/* What was read counts, even from a report that breaks off. */
-static void count_report(mc_feedback *f, const struct reader *rd, bool ok, const char *what)
+/* The sink keeps a report read whole, and drops one that broke off. */
+static void sink_end(struct reader *rd, bool ok)
 {
+	const mc_feedback_sink *k;
+
+	if (!rd->duplicate && ok && fb_sink(rd->f))
+		sink_begin(rd, rd->what);
+	if (rd->sink_open && (k = fb_sink(rd->f)))
+		fb_sink_result(rd->f, k->aggregate_end(k->arg, ok, rd->rows,
+		                                       rd->messages, rd->dmarc_pass));
+	rd->sink_open = false;
+}
+
+/* What was read counts, even from a report that breaks off. */
+static void count_report(mc_feedback *f, struct reader *rd, bool ok, const char *what)
+{
+	sink_end(rd, ok);
 	if (rd->duplicate)
 		fb_result(f)->duplicates++;
 	else if (rd->rows || ok)
-		fb_add_report(f, &rd->meta, rd->rows, rd->messages, rd->dmarc_pass, what);
+		mc_feedback_add_report(f, &rd->meta, rd->rows, rd->messages, rd->dmarc_pass, what);
 	if (ok && rd->bad_rows) {
 		char *m = mc_asprintf("%llu record%s skipped: %s", (unsigned long long)rd->bad_rows,
 		                      rd->bad_rows == 1 ? "" : "s", rd->first_bad);
@@ -657,6 +697,7 @@ bool fb_read_aggregate(mc_feedback *f, fb_in *in, const char *what, char *why, s
 	}
 	rd->f = f;
 	rd->in = in;
+	rd->what = what;
 	rd->meta.pct = -1;
 	rd->sanitize = utf8_declared(in);
 	rd->wrapped = unwrap(in);

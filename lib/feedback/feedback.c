@@ -183,6 +183,8 @@ static ssize_t rewound_read(void *cookie, char *buf, size_t size)
 	return got || !ferror(r->fp) ? (ssize_t)got : -1;
 }
 
+static mc_status add_bytes(mc_feedback *f, const char *data, size_t len, const char *what);
+
 /* A message of an mbox or stream, whole. */
 struct mail {
 	mc_feedback *f;
@@ -200,8 +202,10 @@ static mc_status on_message(void *arg, const char *data, size_t len, size_t numb
 	if (too_big)
 		fb_unreadable(m->f, name ? name : m->what, "a message larger than 64 MiB");
 	else
-		st = mc_feedback_add_bytes(m->f, data, len, name ? name : m->what);
+		st = add_bytes(m->f, data, len, name ? name : m->what);
 	free(name);
+	if (st == MC_OK)
+		st = fb_sink_status(m->f); /* a sink that failed stops the mbox */
 	return st;
 }
 
@@ -276,7 +280,7 @@ static mc_status add_mail(mc_feedback *f, FILE *fp, const unsigned char *head, s
 	return st;
 }
 
-mc_status mc_feedback_add_stream(mc_feedback *f, FILE *fp, const char *what)
+static mc_status add_stream(mc_feedback *f, FILE *fp, const char *what)
 {
 	unsigned char head[5];
 	size_t n = fread(head, 1, sizeof(head), fp);
@@ -482,17 +486,15 @@ static mc_status check_returned(mc_feedback *f, mc_fb_failure *x, const GByteArr
 	return MC_OK;
 }
 
-static mc_status failure(mc_feedback *f, GMimeMessage *m, struct walk *w)
+/* The fields of the report (the ARF part: RFC 5965 section 3.1, RFC 6591
+ * section 3) into x. */
+static void failure_fields(mc_fb_failure *x, GMimeMessage *m, const struct walk *w)
 {
-	mc_fb_failure *x = fb_new_failure(f);
 	const char *arf = (const char *)w->arf->data;
 	size_t len = w->arf->len;
-	const char *from = g_mime_object_get_header(GMIME_OBJECT(m), "From");
 
-	if (!x)
-		return MC_OK; /* counted, not kept */
 	x->what = mc_strdup(w->what);
-	x->reporter = mc_strdup(from);
+	x->reporter = mc_strdup(g_mime_object_get_header(GMIME_OBJECT(m), "From"));
 	x->feedback_type = field(arf, len, "Feedback-Type");
 	x->auth_failure = field(arf, len, "Auth-Failure");
 	x->reported_domain = field(arf, len, "Reported-Domain");
@@ -502,13 +504,44 @@ static mc_status failure(mc_feedback *f, GMimeMessage *m, struct walk *w)
 	x->authentication_results = field(arf, len, "Authentication-Results");
 	x->dkim_domain = field(arf, len, "DKIM-Domain");
 	x->dkim_selector = field(arf, len, "DKIM-Selector");
-	if (!w->returned || !fb_resolver(f))
+	x->returned = w->returned ? w->returned_kind : NULL;
+}
+
+static void failure_fields_free(mc_fb_failure *x)
+{
+	char **s[] = {&x->what, &x->reporter, &x->feedback_type, &x->auth_failure,
+	              &x->reported_domain, &x->source_ip, &x->original_mail_from,
+	              &x->arrival_date, &x->authentication_results, &x->dkim_domain,
+	              &x->dkim_selector};
+
+	for (size_t i = 0; i < sizeof(s) / sizeof(*s); i++)
+		free(*s[i]);
+}
+
+static mc_status failure(mc_feedback *f, GMimeMessage *m, struct walk *w, const char *data,
+                         size_t len)
+{
+	const mc_feedback_sink *k = fb_sink(f);
+	mc_fb_failure tmp = {0}, *x;
+
+	failure_fields(&tmp, m, w);
+	if (k && fb_sink_result(f, k->failure_report(k->arg, &tmp, data, len)) != MC_OK) {
+		failure_fields_free(&tmp);
+		return MC_OK; /* the error comes back from fb_sink_status */
+	}
+	if (!(x = fb_new_failure(f))) {
+		failure_fields_free(&tmp);
+		return MC_OK; /* counted, not kept */
+	}
+	*x = tmp;
+	if (!w->returned || !fb_resolver(f)) {
+		x->returned = NULL;
 		return MC_OK;
-	x->returned = w->returned_kind;
+	}
 	return check_returned(f, x, w->returned, w->what);
 }
 
-mc_status mc_feedback_add_bytes(mc_feedback *f, const char *data, size_t len, const char *what)
+static mc_status add_bytes(mc_feedback *f, const char *data, size_t len, const char *what)
 {
 	GMimeMessage *m;
 	const char *why;
@@ -534,7 +567,7 @@ mc_status mc_feedback_add_bytes(mc_feedback *f, const char *data, size_t len, co
 	}
 	walk_message(m, &w);
 	if (w.arf)
-		st = failure(f, m, &w);
+		st = failure(f, m, &w, data, len);
 	else if (!w.found)
 		fb_skipped(f, what, "a message without a report: no aggregate report (XML, gzip or "
 		              "zip) attached, no TLS report, no failure report (message/feedback-report)");
@@ -543,5 +576,24 @@ mc_status mc_feedback_add_bytes(mc_feedback *f, const char *data, size_t len, co
 	if (w.returned)
 		g_byte_array_free(w.returned, TRUE);
 	g_object_unref(m);
+	return st;
+}
+
+/* A sink that failed stops the reading: its error is returned. */
+mc_status mc_feedback_add_stream(mc_feedback *f, FILE *fp, const char *what)
+{
+	mc_status st = fb_sink_status(f);
+
+	if (st == MC_OK && (st = add_stream(f, fp, what)) == MC_OK)
+		st = fb_sink_status(f);
+	return st;
+}
+
+mc_status mc_feedback_add_bytes(mc_feedback *f, const char *data, size_t len, const char *what)
+{
+	mc_status st = fb_sink_status(f);
+
+	if (st == MC_OK && (st = add_bytes(f, data, len, what)) == MC_OK)
+		st = fb_sink_status(f);
 	return st;
 }

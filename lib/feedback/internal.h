@@ -39,29 +39,11 @@ bool fb_gunzip_if(fb_in *in);
 void fb_in_close(fb_in *in);
 
 /* ---- one aggregate report row, as read (aggregate.c) ---- */
-#define FB_MAX_AUTH 8
-#define FB_MAX_REASONS 4
-typedef struct fb_auth {
-	char domain[256], detail[128], result[32];
-} fb_auth;
-
-typedef struct fb_row {
-	char ip[64];
-	uint64_t count;
-	char disposition[32], dkim[32], spf[32];
-	char header_from[256], envelope_from[256];
-	fb_auth dkim_auth[FB_MAX_AUTH], spf_auth[FB_MAX_AUTH];
-	size_t n_dkim, n_spf;
-	char reasons[FB_MAX_REASONS][32];
-	size_t n_reasons;
-} fb_row;
-
-typedef struct fb_meta {
-	char org[256], report_id[256], email[256];
-	int64_t begin, end;
-	char domain[256], p[32], sp[32], adkim[8], aspf[8];
-	int pct;
-} fb_meta;
+#define FB_MAX_AUTH MC_FB_MAX_AUTH
+#define FB_MAX_REASONS MC_FB_MAX_REASONS
+typedef mc_fb_auth fb_auth;
+typedef mc_fb_row fb_row;
+typedef mc_fb_meta fb_meta;
 
 /* Read an aggregate report from in (XML): each row to fb_add_row, then
  * the report to fb_add_report. false (with why) when it is no readable
@@ -98,8 +80,6 @@ void fb_index_free(fb_index *x);
 void fb_count(mc_feedback_result *res, mc_fb_counts *c, const char *name, const char *detail,
               uint64_t n);
 mc_status fb_add_row(mc_feedback *f, const fb_row *row, const char *org);
-mc_status fb_add_report(mc_feedback *f, const fb_meta *m, uint64_t rows, uint64_t messages,
-                        uint64_t dmarc_pass, const char *what);
 /* Has a report of this reporter with this ID been read already? (It is
  * remembered now.) */
 bool fb_seen_report(mc_feedback *f, const char *org, const char *id);
@@ -111,6 +91,12 @@ void fb_skipped(mc_feedback *f, const char *what, const char *why);
 mc_fb_tls_policy *fb_tls_policy(mc_feedback *f, const char *domain, const char *type);
 mc_fb_failure *fb_new_failure(mc_feedback *f);
 mc_resolver *fb_resolver(mc_feedback *f);
+/* The sink (NULL when none, or when it failed once); what it returned
+ * (its first error is kept: fb_sink_status gives it back, for the
+ * mc_feedback_add_* functions to return). */
+const mc_feedback_sink *fb_sink(mc_feedback *f);
+mc_status fb_sink_result(mc_feedback *f, mc_status st);
+mc_status fb_sink_status(mc_feedback *f);
 const mc_feedback_opts *fb_opts(mc_feedback *f);
 mc_feedback_result *fb_result(mc_feedback *f);
 

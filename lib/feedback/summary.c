@@ -23,9 +23,32 @@ struct mc_feedback {
 	size_t other;          /* index + 1 of the "other" source, 0 none */
 	fb_index seen;         /* the reports read: hashes of (reporter, report ID) */
 	size_t log_start;
+	mc_status sink_status; /* the first error of the sink; later calls are not made */
+	char *sink_error;
 };
 
 mc_resolver *fb_resolver(mc_feedback *f) { return f->r; }
+
+const mc_feedback_sink *fb_sink(mc_feedback *f)
+{
+	return f->sink_status == MC_OK ? f->opts.sink : NULL;
+}
+
+mc_status fb_sink_result(mc_feedback *f, mc_status st)
+{
+	if (st != MC_OK && f->sink_status == MC_OK) {
+		f->sink_status = st;
+		f->sink_error = mc_strdup(mc_error_last());
+	}
+	return st;
+}
+
+mc_status fb_sink_status(mc_feedback *f)
+{
+	if (f->sink_status == MC_OK)
+		return MC_OK;
+	return mc_error_set(f->sink_status, "%s", f->sink_error ? f->sink_error : "out of memory");
+}
 const mc_feedback_opts *fb_opts(mc_feedback *f) { return &f->opts; }
 mc_feedback_result *fb_result(mc_feedback *f) { return &f->res; }
 
@@ -155,6 +178,13 @@ void fb_count(mc_feedback_result *res, mc_fb_counts *c, const char *name, const 
 	c->other += n;
 }
 
+/* An SPF or DKIM result of a row: the domain, "(none)" when the report
+ * names none; the result, "none" when it gives none. */
+static void count_auth(mc_feedback_result *res, mc_fb_counts *c, const fb_auth *a, uint64_t n)
+{
+	fb_count(res, c, a->domain[0] ? a->domain : "(none)", a->result[0] ? a->result : "none", n);
+}
+
 static void counts_clear(mc_fb_counts *c)
 {
 	free(c->items);
@@ -218,16 +248,18 @@ static mc_status find_source(mc_feedback *f, const char *ip, mc_fb_source **out)
 	return MC_OK;
 }
 
-mc_status fb_add_row(mc_feedback *f, const fb_row *row, const char *org)
+/* n messages of rows report rows alike (their auth results too when
+ * with_auth) into the totals. */
+static mc_status add_row(mc_feedback *f, const fb_row *row, const char *org, uint64_t rows,
+                         uint64_t n, bool with_auth)
 {
 	mc_fb_source *s = NULL;
 	mc_status st = find_source(f, row->ip, &s);
-	uint64_t n = row->count;
 	bool dkim = !strcmp(row->dkim, "pass"), spf = !strcmp(row->spf, "pass");
 
 	if (st != MC_OK)
 		return st;
-	f->res.rows++;
+	f->res.rows += rows;
 	f->res.messages += n;
 	s->messages += n;
 	s->dkim_aligned += dkim ? n : 0;
@@ -244,16 +276,40 @@ mc_status fb_add_row(mc_feedback *f, const fb_row *row, const char *org)
 		s->none += n;
 	if (row->header_from[0])
 		fb_count(&f->res, &s->header_from, row->header_from, NULL, n);
-	for (size_t i = 0; i < row->n_spf; i++)
-		fb_count(&f->res, &s->spf, row->spf_auth[i].domain[0] ? row->spf_auth[i].domain : "(none)",
-		      row->spf_auth[i].result[0] ? row->spf_auth[i].result : "none", n);
-	for (size_t i = 0; i < row->n_dkim; i++)
-		fb_count(&f->res, &s->dkim, row->dkim_auth[i].domain[0] ? row->dkim_auth[i].domain : "(none)",
-		      row->dkim_auth[i].result[0] ? row->dkim_auth[i].result : "none", n);
+	for (size_t i = 0; with_auth && i < row->n_spf; i++)
+		count_auth(&f->res, &s->spf, &row->spf_auth[i], n);
+	for (size_t i = 0; with_auth && i < row->n_dkim; i++)
+		count_auth(&f->res, &s->dkim, &row->dkim_auth[i], n);
 	for (size_t i = 0; i < row->n_reasons; i++)
 		fb_count(&f->res, &s->overrides, row->reasons[i], NULL, n);
 	if (org && *org)
 		fb_count(&f->res, &s->reporters, org, NULL, n);
+	return MC_OK;
+}
+
+mc_status fb_add_row(mc_feedback *f, const fb_row *row, const char *org)
+{
+	return add_row(f, row, org, 1, row->count, true);
+}
+
+mc_status mc_feedback_add_rows(mc_feedback *f, const mc_fb_row *row, const char *org,
+                               uint64_t rows, uint64_t messages)
+{
+	return add_row(f, row, org, rows, messages, false);
+}
+
+mc_status mc_feedback_add_auth(mc_feedback *f, const char *ip, const char *method,
+                               const char *domain, const char *result, uint64_t messages)
+{
+	mc_fb_source *s = NULL;
+	mc_status st = find_source(f, ip, &s);
+	fb_auth a = {0};
+
+	if (st != MC_OK)
+		return st;
+	snprintf(a.domain, sizeof(a.domain), "%s", domain ? domain : "");
+	snprintf(a.result, sizeof(a.result), "%s", result ? result : "");
+	count_auth(&f->res, !strcmp(method, "spf") ? &s->spf : &s->dkim, &a, messages);
 	return MC_OK;
 }
 
@@ -271,8 +327,8 @@ bool fb_seen_report(mc_feedback *f, const char *org, const char *id)
 	return false;
 }
 
-mc_status fb_add_report(mc_feedback *f, const fb_meta *m, uint64_t rows, uint64_t messages,
-                        uint64_t dmarc_pass, const char *what)
+mc_status mc_feedback_add_report(mc_feedback *f, const mc_fb_meta *m, uint64_t rows,
+                                 uint64_t messages, uint64_t dmarc_pass, const char *what)
 {
 	mc_feedback_result *res = &f->res;
 	const char *org = m->org[0] ? m->org : "(unnamed reporter)";
@@ -459,6 +515,7 @@ void mc_feedback_free(mc_feedback *f)
 	mc_feedback_result_clear(&f->res);
 	fb_index_free(&f->by_ip);
 	fb_index_free(&f->seen);
+	free(f->sink_error);
 	free(f);
 }
 
@@ -531,8 +588,31 @@ static void inputs_free(mc_fb_unreadable *list, size_t n)
 	free(list);
 }
 
+static void seen_free(mc_fb_seen *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(list[i].name);
+	free(list);
+}
+
+static void history_free(mc_fb_history *h)
+{
+	if (!h)
+		return;
+	free(h->weeks);
+	seen_free(h->new_sources, h->n_new);
+	seen_free(h->gone_sources, h->n_gone);
+	seen_free(h->stopped, h->n_stopped);
+	seen_free(h->failing, h->n_failing);
+	for (size_t i = 0; i < h->n_tls; i++)
+		free(h->tls[i].mx);
+	free(h->tls);
+	free(h);
+}
+
 void mc_feedback_result_clear(mc_feedback_result *res)
 {
+	history_free(res->history);
 	sources_free(res->sources, res->n_sources);
 	for (size_t i = 0; i < res->n_policies; i++) {
 		free(res->policies[i].domain);

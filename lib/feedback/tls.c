@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "common/util.h"
+#include "mailcheck/msg.h"
 #include "feedback/internal.h"
 
 /* RFC 8460 4.3: the result types, and the fix for each. */
@@ -182,6 +183,33 @@ static void add_policy(mc_feedback *f, json_t *pe)
 		add_failure(fb_result(f), p, json_array_get(det, k));
 }
 
+/* A date-time of the report (RFC 8460 section 4.4: RFC 3339), 0 when none. */
+static int64_t when(const char *s)
+{
+	long long t = s ? mc_time_parse(s) : -1;
+
+	return t > 0 ? (int64_t)t : 0;
+}
+
+/* The sink is given the report (once: not when it has it already). */
+static mc_status sink_tls(mc_feedback *f, json_t *root, const char *buf, size_t len,
+                          const char *what)
+{
+	const mc_feedback_sink *k = fb_sink(f);
+	json_t *range = json_object_get(root, "date-range");
+	const char *org = str(root, "organization-name"), *id = str(root, "report-id");
+	const char *contact = str(root, "contact-info");
+	bool known = false;
+	mc_fb_tls_report t = {
+		.org = org ? org : "", .report_id = id ? id : "", .contact = contact ? contact : "",
+		.begin = when(str(range, "start-datetime")), .end = when(str(range, "end-datetime")),
+		.json = buf, .json_len = len};
+
+	if (!k)
+		return MC_OK;
+	return fb_sink_result(f, k->tls_report(k->arg, &t, what, &known));
+}
+
 bool fb_read_tls(mc_feedback *f, fb_in *in, const char *what, char *why, size_t why_size)
 {
 	mc_feedback_result *res = fb_result(f);
@@ -191,17 +219,17 @@ bool fb_read_tls(mc_feedback *f, fb_in *in, const char *what, char *why, size_t 
 	json_t *root, *pols;
 	const char *org, *id;
 
-	(void)what;
 	if (!buf)
 		return false;
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
-	free(buf);
 	if (!root) {
+		free(buf);
 		snprintf(why, why_size, "invalid JSON at line %d: %s", err.line, err.text);
 		return false;
 	}
 	pols = json_object_get(root, "policies");
 	if (!json_is_object(root) || !json_is_array(pols)) {
+		free(buf);
 		snprintf(why, why_size, "not an SMTP TLS report (RFC 8460): no \"policies\" array");
 		json_decref(root);
 		return false;
@@ -211,9 +239,12 @@ bool fb_read_tls(mc_feedback *f, fb_in *in, const char *what, char *why, size_t 
 	id = str(root, "report-id");
 	if (id && fb_seen_report(f, org ? org : "", id)) {
 		res->duplicates++;
+		free(buf);
 		json_decref(root);
 		return true;
 	}
+	sink_tls(f, root, buf, len, what);
+	free(buf);
 	res->tls_reports++;
 	for (size_t i = 0; i < json_array_size(pols); i++)
 		add_policy(f, json_array_get(pols, i));

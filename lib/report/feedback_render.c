@@ -246,6 +246,8 @@ json_t *mc_feedback_json(const void *result)
 	json_object_set_new(o, "unreadable_total", json_integer((json_int_t)res->unreadable_total));
 	json_object_set_new(o, "skipped", inputs_json(res->skipped, res->n_skipped));
 	json_object_set_new(o, "skipped_total", json_integer((json_int_t)res->skipped_total));
+	json_object_set_new(o, "database", mc_feedback_stored_json(res));
+	json_object_set_new(o, "trends", mc_feedback_trends_json(res));
 	mc_json_tail(o, &res->findings);
 	return o;
 }
@@ -510,6 +512,7 @@ void mc_feedback_text(mc_text *t, const void *result)
 		mc_text_verdict(t, res->verdict, "no report could be read");
 	if (t->opts->quiet)
 		return;
+	mc_feedback_stored_text(t, res);
 	if (res->duplicates)
 		fprintf(t->fp, "  %s report%s read twice (same reporter and report ID), counted once\n",
 		        num(res->duplicates, a, sizeof(a)), res->duplicates == 1 ? "" : "s");
@@ -536,6 +539,7 @@ void mc_feedback_text(mc_text *t, const void *result)
 		for (size_t i = 0; i < res->n_unreadable; i++)
 			fprintf(t->fp, "  - %s: %s\n", res->unreadable[i].what, res->unreadable[i].why);
 	}
+	mc_feedback_trends_text(t, res);
 	mc_text_tail(t, &res->findings, &res->dns);
 }
 

@@ -58,6 +58,13 @@ typedef enum mc_color {
 } mc_color;
 
 void mc_text_colored(mc_text *t, mc_color c, const char *s);
+
+/* report --db (trend_render.c): what was stored, and the trends. */
+struct mc_feedback_result;
+json_t *mc_feedback_stored_json(const struct mc_feedback_result *res);
+json_t *mc_feedback_trends_json(const struct mc_feedback_result *res);
+void mc_feedback_stored_text(mc_text *t, const struct mc_feedback_result *res);
+void mc_feedback_trends_text(mc_text *t, const struct mc_feedback_result *res);
 /* "WORD  <sentence>" -- a label of the caller's choosing. */
 void mc_text_headline(mc_text *t, mc_color c, const char *word, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -1,0 +1,317 @@
+/*
+ * The trends over a period, from the database: per week the messages and
+ * their DMARC pass rate, overall and of the sources that look legitimate;
+ * the sources new in the last 7 days of reports and those gone; reporters
+ * that sent on most days and stopped; TLS failures per MX per week; and how
+ * ready the domain is for p=quarantine or p=reject.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "store/internal.h"
+#include "store/period.h"
+
+#define DAY 86400
+#define WEEK (7 * DAY)
+#define MAX_WEEKS 1100         /* twenty years */
+#define MAX_TLS_ROWS 10000
+
+struct trend {
+	mc_fb_history *h;
+	const mc_feedback_result *res;
+	const mc_fb_source **by_ip; /* the result's sources by IP (bsearch) */
+	size_t n_ip;
+	int64_t origin;        /* the Monday of the first week */
+	mc_fb_seen *all;       /* every source or reporter, before choosing */
+	size_t n_all, cap_all;
+	size_t cap_tls;
+};
+
+static int cmp_ip(const void *a, const void *b)
+{
+	return strcmp((*(const mc_fb_source *const *)a)->ip, (*(const mc_fb_source *const *)b)->ip);
+}
+
+/* Forwarded mail and spoofing are not the domain's own: the rest is. */
+static bool legitimate(const char *kind)
+{
+	return !kind || (strcmp(kind, "spoofing") && strcmp(kind, "forwarded"));
+}
+
+static const char *kind_of(const struct trend *t, const char *ip)
+{
+	mc_fb_source key = {.ip = (char *)ip};
+	const mc_fb_source *k = &key, **found =
+		t->n_ip ? bsearch(&k, t->by_ip, t->n_ip, sizeof(*t->by_ip), cmp_ip) : NULL;
+
+	if (found)
+		return (*found)->kind;
+	key.ip = "other"; /* past MC_FEEDBACK_MAX_SOURCES */
+	found = t->n_ip ? bsearch(&k, t->by_ip, t->n_ip, sizeof(*t->by_ip), cmp_ip) : NULL;
+	return found ? (*found)->kind : NULL;
+}
+
+static int64_t monday(int64_t t)
+{
+	int64_t days = (t >= 0 ? t : 0) / DAY, dow = (days + 3) % 7; /* 1970-01-01: a Thursday */
+
+	return (days - dow) * DAY;
+}
+
+static mc_status on_week(void *arg, const db_val *c, int n)
+{
+	struct trend *t = arg;
+	mc_fb_history *h = t->h;
+	long long w = c[0].i;
+	uint64_t messages = (uint64_t)c[2].i, pass = (uint64_t)c[3].i;
+
+	if (n < 4 || w < 0 || w >= MAX_WEEKS)
+		return MC_OK;
+	if ((size_t)w >= h->n_weeks) {
+		mc_fb_week *more = realloc(h->weeks, ((size_t)w + 1) * sizeof(*more));
+
+		if (!more)
+			return mc_error_set(MC_ENOMEM, "out of memory");
+		for (size_t i = h->n_weeks; i <= (size_t)w; i++)
+			more[i] = (mc_fb_week){.start = t->origin + (int64_t)i * WEEK};
+		h->weeks = more;
+		h->n_weeks = (size_t)w + 1;
+	}
+	h->weeks[w].messages += messages;
+	h->weeks[w].dmarc_pass += pass;
+	if (legitimate(kind_of(t, c[1].s))) {
+		h->weeks[w].legitimate += messages;
+		h->weeks[w].legitimate_pass += pass;
+	}
+	return MC_OK;
+}
+
+static mc_status on_seen(void *arg, const db_val *c, int n)
+{
+	struct trend *t = arg;
+
+	if (n < 5)
+		return MC_OK;
+	char *name = mc_strndup(c[0].s, c[0].len);
+
+	if (!name || mc_grow(&t->all, &t->cap_all, t->n_all + 1, sizeof(*t->all)) < 0) {
+		free(name);
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	}
+	t->all[t->n_all++] = (mc_fb_seen){.name = name, .first = c[1].i, .last = c[2].i,
+	                                  .messages = (uint64_t)c[3].i, .days = (uint64_t)c[4].i};
+	return MC_OK;
+}
+
+static mc_status on_tls(void *arg, const db_val *c, int n)
+{
+	struct trend *t = arg;
+	mc_fb_history *h = t->h;
+
+	if (n < 3 || h->n_tls >= MAX_TLS_ROWS)
+		return MC_OK;
+	if (mc_grow(&h->tls, &t->cap_tls, h->n_tls + 1, sizeof(*h->tls)) < 0 ||
+	    !(h->tls[h->n_tls].mx = mc_strndup(c[1].s, c[1].len)))
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	h->tls[h->n_tls].start = t->origin + (int64_t)c[0].i * WEEK;
+	h->tls[h->n_tls++].failures = (uint64_t)c[2].i;
+	return MC_OK;
+}
+
+static int by_messages(const void *a, const void *b)
+{
+	const mc_fb_seen *x = a, *y = b;
+
+	if (x->messages != y->messages)
+		return x->messages < y->messages ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+/* Those of t->all that keep(): counted, the first MC_FEEDBACK_MAX_TREND by
+ * messages moved to *out; the rest freed. */
+static mc_status choose(struct trend *t, bool (*keep)(const struct trend *, const mc_fb_seen *),
+                        mc_fb_seen **out, size_t *n_out, uint64_t *total)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->n_all; i++) {
+		if (keep(t, &t->all[i]))
+			t->all[n++] = t->all[i];
+		else
+			free(t->all[i].name);
+	}
+	qsort(t->all, n, sizeof(*t->all), by_messages);
+	if (total)
+		*total = n;
+	*n_out = n < MC_FEEDBACK_MAX_TREND ? n : MC_FEEDBACK_MAX_TREND;
+	for (size_t i = *n_out; i < n; i++)
+		free(t->all[i].name);
+	*out = t->all;
+	t->all = NULL;
+	t->n_all = t->cap_all = 0;
+	return MC_OK;
+}
+
+static bool is_new(const struct trend *t, const mc_fb_seen *s)
+{
+	return s->first >= t->h->recent && t->h->first < t->h->recent;
+}
+
+static bool is_gone(const struct trend *t, const mc_fb_seen *s)
+{
+	return s->last < t->h->recent;
+}
+
+/* A reporter that sent on at least 70% of the days from its first report
+ * to its last (and on 5 days at least), with none in the last 3 days. */
+static bool stopped(const struct trend *t, const mc_fb_seen *s)
+{
+	uint64_t span = (uint64_t)((s->last - s->first) / DAY) + 1;
+
+	return s->days >= 5 && s->days * 10 >= span * 7 && s->last < t->h->last - 3 * DAY - DAY;
+}
+
+/* Over the period: the share of legitimate mail that passes, the sources
+ * that still fail, and what the policy can be (RFC 7489 section 6.6.4
+ * leaves the pace to the domain; these are mailcheck's thresholds: 99% for
+ * p=reject, 95% for p=quarantine). */
+static mc_status readiness(struct trend *t)
+{
+	mc_fb_history *h = t->h;
+	const mc_feedback_result *res = t->res;
+
+	for (size_t i = 0; i < res->n_sources; i++) {
+		const mc_fb_source *s = &res->sources[i];
+		uint64_t failing = s->messages - s->dmarc_pass;
+
+		if (!legitimate(s->kind))
+			continue;
+		h->legitimate += s->messages;
+		h->legitimate_pass += s->dmarc_pass;
+		if (!failing)
+			continue;
+		h->total_failing++;
+		if (h->n_failing < MC_FEEDBACK_MAX_TREND) {
+			mc_fb_seen *f = h->failing ? h->failing : calloc(MC_FEEDBACK_MAX_TREND, sizeof(*f));
+
+			if (!f || !(f[h->n_failing].name = mc_strdup(s->ip))) {
+				h->failing = f;
+				return mc_error_set(MC_ENOMEM, "out of memory");
+			}
+			h->failing = f;
+			f[h->n_failing].messages = failing;
+			f[h->n_failing++].kind = s->kind;
+		}
+	}
+	if (h->n_failing)
+		qsort(h->failing, h->n_failing, sizeof(*h->failing), by_messages);
+	h->ready = !h->legitimate ? "not_yet"
+	           : h->legitimate_pass * 100 >= h->legitimate * 99 ? "reject"
+	           : h->legitimate_pass * 100 >= h->legitimate * 95 ? "quarantine" : "not_yet";
+	return MC_OK;
+}
+
+static mc_status on_range(void *arg, const db_val *c, int n)
+{
+	mc_fb_history *h = arg;
+
+	if (n >= 2 && c[0].type != DB_NULL) {
+		h->first = c[0].i;
+		h->last = c[1].i > c[0].i ? c[1].i : c[0].i;
+	}
+	return MC_OK;
+}
+
+static mc_status weeks_and_range(mc_store *s, const mc_store_period *p, struct trend *t)
+{
+	mc_fb_history *h = t->h;
+	mc_status st = period_exec(s, p, PERIOD_AGGREGATE,
+	                           "SELECT MIN(a.begin_time), MAX(a.end_time) FROM aggregate_report "
+	                           "a WHERE ", "", on_range, h);
+
+	if (st == MC_OK && !h->first)
+		st = period_exec(s, p, PERIOD_TLS, "SELECT MIN(t.begin_time), MAX(t.end_time) FROM "
+		                 "tls_report t WHERE ", "", on_range, h);
+	t->origin = monday(h->first);
+	h->recent = h->last - WEEK;
+	const db_val origin[] = {db_int(t->origin)};
+
+	if (st == MC_OK)
+		st = period_exec_with(s, p, PERIOD_AGGREGATE,
+		        "SELECT (a.begin_time - ?) / 604800, r.source_ip, SUM(r.count), SUM(CASE WHEN "
+		        "r.dkim = 'pass' OR r.spf = 'pass' THEN r.count ELSE 0 END) FROM aggregate_row r "
+		        "JOIN aggregate_report a ON a.id = r.report WHERE ", " GROUP BY 1, 2", origin, 1,
+		        on_week, t);
+	if (st == MC_OK)
+		st = period_exec_with(s, p, PERIOD_TLS,
+		        "SELECT (t.begin_time - ?) / 604800, f.mx, SUM(f.sessions) FROM tls_failure f "
+		        "JOIN tls_report t ON t.id = f.report WHERE ", " GROUP BY 1, 2 ORDER BY 1, 2",
+		        origin, 1, on_tls, t);
+	return st;
+}
+
+static mc_status sources_and_reporters(mc_store *s, const mc_store_period *p, struct trend *t)
+{
+	mc_fb_history *h = t->h;
+	mc_fb_seen *gone_all = NULL;
+	mc_status st = period_exec(s, p, PERIOD_AGGREGATE,
+	        "SELECT r.source_ip, MIN(a.begin_time), MAX(a.begin_time), SUM(r.count), 0 FROM "
+	        "aggregate_row r JOIN aggregate_report a ON a.id = r.report WHERE ",
+	        " GROUP BY r.source_ip", on_seen, t);
+	size_t n_all = t->n_all;
+
+	/* the same list chosen twice: new ones, then gone ones from a copy */
+	if (st == MC_OK && n_all && !(gone_all = malloc(n_all * sizeof(*gone_all))))
+		st = mc_error_set(MC_ENOMEM, "out of memory");
+	for (size_t i = 0; st == MC_OK && i < n_all; i++) {
+		gone_all[i] = t->all[i];
+		if (!(gone_all[i].name = mc_strdup(t->all[i].name)))
+			st = mc_error_set(MC_ENOMEM, "out of memory");
+	}
+	if (st == MC_OK)
+		st = choose(t, is_new, &h->new_sources, &h->n_new, &h->total_new);
+	if (st == MC_OK) {
+		t->all = gone_all, t->n_all = t->cap_all = n_all;
+		gone_all = NULL;
+		st = choose(t, is_gone, &h->gone_sources, &h->n_gone, &h->total_gone);
+	}
+	for (size_t i = 0; gone_all && i < n_all; i++)
+		free(gone_all[i].name);
+	free(gone_all);
+	if (st == MC_OK)
+		st = period_exec(s, p, PERIOD_AGGREGATE,
+		        "SELECT a.org, MIN(a.begin_time), MAX(a.begin_time), COUNT(*), COUNT(DISTINCT "
+		        "a.begin_time / 86400) FROM aggregate_report a WHERE ", " GROUP BY a.org",
+		        on_seen, t);
+	if (st == MC_OK)
+		st = choose(t, stopped, &h->stopped, &h->n_stopped, NULL);
+	return st;
+}
+
+mc_status mc_store_history(mc_store *s, const mc_store_period *p, mc_feedback_result *res)
+{
+	struct trend t = {.res = res};
+	mc_status st;
+
+	if (!(t.h = calloc(1, sizeof(*t.h))) ||
+	    (res->n_sources && !(t.by_ip = malloc(res->n_sources * sizeof(*t.by_ip))))) {
+		free(t.h);
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	}
+	t.h->since = p->since;
+	t.h->until = p->until;
+	for (size_t i = 0; i < res->n_sources; i++)
+		t.by_ip[t.n_ip++] = &res->sources[i];
+	if (t.n_ip)
+		qsort(t.by_ip, t.n_ip, sizeof(*t.by_ip), cmp_ip);
+	res->history = t.h; /* freed with res, whatever happens next */
+	if ((st = weeks_and_range(s, p, &t)) == MC_OK &&
+	    (st = sources_and_reporters(s, p, &t)) == MC_OK)
+		st = readiness(&t);
+	for (size_t i = 0; i < t.n_all; i++)
+		free(t.all[i].name);
+	free(t.all);
+	free(t.by_ip);
+	return st;
+}

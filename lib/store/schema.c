@@ -1,0 +1,92 @@
+/*
+ * The schema and its versions (docs/database.md). Upgrades are applied in
+ * order, each in the transaction that records it, so that a database is at
+ * one version or the next and never between. A database newer than this
+ * mailcheck is refused, not written.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "store/internal.h"
+
+/* %1$s: the identity key column type; %2$s: the bytes type. */
+static const char *const v1[] = {
+	"CREATE TABLE aggregate_report (id %1$s, org TEXT NOT NULL, report_id TEXT, email TEXT, "
+	"begin_time BIGINT, end_time BIGINT, domain TEXT, p TEXT, sp TEXT, adkim TEXT, "
+	"aspf TEXT, pct INTEGER, row_count BIGINT NOT NULL DEFAULT 0, "
+	"messages BIGINT NOT NULL DEFAULT 0, dmarc_pass BIGINT NOT NULL DEFAULT 0, input TEXT, "
+	"stored BIGINT NOT NULL, UNIQUE (org, report_id))",
+	"CREATE INDEX aggregate_report_begin ON aggregate_report (begin_time)",
+	"CREATE INDEX aggregate_report_domain ON aggregate_report (domain, begin_time)",
+	"CREATE TABLE aggregate_row (report BIGINT NOT NULL REFERENCES aggregate_report (id) "
+	"ON DELETE CASCADE, n INTEGER NOT NULL, source_ip TEXT NOT NULL, count BIGINT NOT NULL, "
+	"disposition TEXT, dkim TEXT, spf TEXT, header_from TEXT, envelope_from TEXT, "
+	"reasons TEXT, PRIMARY KEY (report, n))",
+	"CREATE TABLE aggregate_auth (report BIGINT NOT NULL, n INTEGER NOT NULL, "
+	"k INTEGER NOT NULL, method TEXT NOT NULL, domain TEXT, detail TEXT, result TEXT, "
+	"PRIMARY KEY (report, n, k), FOREIGN KEY (report, n) REFERENCES aggregate_row "
+	"(report, n) ON DELETE CASCADE)",
+	"CREATE TABLE tls_report (id %1$s, org TEXT NOT NULL, report_id TEXT, contact TEXT, "
+	"begin_time BIGINT, end_time BIGINT, json TEXT NOT NULL, input TEXT, "
+	"stored BIGINT NOT NULL, UNIQUE (org, report_id))",
+	"CREATE INDEX tls_report_begin ON tls_report (begin_time)",
+	"CREATE TABLE tls_policy (report BIGINT NOT NULL REFERENCES tls_report (id) "
+	"ON DELETE CASCADE, policy_domain TEXT, policy_type TEXT, successes BIGINT NOT NULL, "
+	"failures BIGINT NOT NULL)",
+	"CREATE INDEX tls_policy_report ON tls_policy (report)",
+	"CREATE TABLE tls_failure (report BIGINT NOT NULL REFERENCES tls_report (id) "
+	"ON DELETE CASCADE, policy_domain TEXT, mx TEXT NOT NULL, result_type TEXT, "
+	"sessions BIGINT NOT NULL)",
+	"CREATE INDEX tls_failure_report ON tls_failure (report)",
+	"CREATE TABLE failure_report (id %1$s, digest TEXT NOT NULL UNIQUE, arrival BIGINT, "
+	"reporter TEXT, reported_domain TEXT, source_ip TEXT, feedback_type TEXT, "
+	"auth_failure TEXT, original_mail_from TEXT, dkim_domain TEXT, message %2$s NOT NULL, "
+	"input TEXT, stored BIGINT NOT NULL)",
+	"CREATE INDEX failure_report_arrival ON failure_report (arrival)",
+	"CREATE TABLE mailbox (url TEXT PRIMARY KEY, uidvalidity BIGINT NOT NULL, "
+	"last_uid BIGINT NOT NULL, updated BIGINT NOT NULL)",
+	NULL,
+};
+
+static const char *const *const versions[] = {v1};
+#define NEWEST ((long long)(sizeof(versions) / sizeof(*versions)))
+
+static mc_status upgrade(mc_store *s, long long to)
+{
+	static const char record[] = "INSERT INTO mailcheck_schema (version, applied) VALUES (?, ?)";
+	const db_val v[] = {db_int(to), db_int(s->now)};
+	mc_status st = MC_OK;
+
+	for (const char *const *q = versions[to - 1]; *q && st == MC_OK; q++) {
+		char *sql = mc_asprintf(*q, s->ops->id_type, s->ops->blob_type);
+
+		st = sql ? s->ops->exec(s->conn, sql, NULL, 0, NULL, NULL)
+		         : mc_error_set(MC_ENOMEM, "out of memory");
+		free(sql);
+	}
+	return st == MC_OK ? s->ops->exec(s->conn, record, v, 2, NULL, NULL) : st;
+}
+
+mc_status store_schema(mc_store *s)
+{
+	static const char table[] =
+		"CREATE TABLE IF NOT EXISTS mailcheck_schema (version INTEGER NOT NULL, "
+		"applied BIGINT NOT NULL)";
+	long long have = 0;
+	mc_status st;
+
+	if ((st = s->ops->begin(s->conn)) != MC_OK)
+		return st;
+	if ((st = s->ops->exec(s->conn, table, NULL, 0, NULL, NULL)) == MC_OK &&
+	    (st = store_number(s, "SELECT MAX(version) FROM mailcheck_schema", NULL, 0, &have)) ==
+	            MC_OK && have > NEWEST)
+		st = mc_error_set(MC_EIO, "the database is at schema version %lld, newer than this "
+		                  "mailcheck knows (%lld): upgrade mailcheck", have, NEWEST);
+	for (long long v = have + 1; st == MC_OK && v <= NEWEST; v++)
+		st = upgrade(s, v);
+	if (st == MC_OK)
+		return s->ops->commit(s->conn);
+	s->ops->rollback(s->conn);
+	return st;
+}
