@@ -7,6 +7,7 @@
  * streams into one summary; one that cannot be read is named, and the rest
  * are still read.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,11 +79,31 @@ static mc_status read_path(mc_feedback *f, const char *path, int depth, size_t *
 	return st;
 }
 
+struct report_opts {
+	bool no_lookups;
+	const char *db, *since, *until, *domain, *move_to, *net_timeout;
+	mc_net_opts net;
+	mc_store_period period;
+	size_t inputs, mailboxes, mailbox_messages; /* read: all, mailboxes, their messages */
+	char *domain_lower;
+};
+
 /* The summary, and the exit status: 2 when an input was not read, or
  * nothing was. */
-static int report_output(mc_feedback_result *res, size_t unopened, struct mc_ctx *ctx)
+static int report_output(mc_feedback_result *res, const struct report_opts *o, size_t unopened,
+                         struct mc_ctx *ctx)
 {
 	int rc;
+
+	/* mailboxes only, and nothing new in them: a run from cron that found
+	 * nothing to do */
+	if (!unopened && o->inputs && o->mailboxes == o->inputs && !o->mailbox_messages) {
+		if (ctx->render.format == MC_FORMAT_TEXT)
+			printf("no new message in the mailbox%s\n", o->mailboxes == 1 ? "" : "es");
+		else
+			cli_output(MC_RESULT_FEEDBACK, res, res->verdict, ctx);
+		return EXIT_PASS;
+	}
 
 	/* each input not read is named on standard error too */
 	for (size_t i = 0; i < res->n_unreadable; i++)
@@ -128,12 +149,6 @@ static long long when(const char *opt, const char *v, const struct mc_ctx *ctx)
 	return -1;
 }
 
-struct report_opts {
-	bool no_lookups;
-	const char *db, *since, *until, *domain, *move_to, *net_timeout;
-	mc_net_opts net;
-	mc_store_period period;
-};
 
 /* The options that only mean something with --db, or with a mailbox. */
 static int check_options(struct report_opts *o, int n, char **argv, const struct mc_ctx *ctx)
@@ -155,7 +170,11 @@ static int check_options(struct report_opts *o, int n, char **argv, const struct
 		          "them without inputs (the inputs given are summarised whole)");
 		return -1;
 	}
-	o->period.domain = o->domain;
+	/* domains are kept in lower case, as the reports' reader gives them */
+	if (o->domain && !(o->period.domain = o->domain_lower = mc_strdup(o->domain)))
+		return -1;
+	for (char *p = o->domain_lower; p && *p; p++)
+		*p = (char)tolower((unsigned char)*p);
 	(void)argv;
 	return cli_net_options("report", NULL, NULL, o->net_timeout, &o->net);
 }
@@ -164,7 +183,7 @@ static int check_options(struct report_opts *o, int n, char **argv, const struct
  * last UID it stored, while the UIDVALIDITY is the same), each read as a
  * message; moved after when --move-to says so. One message in memory at a
  * time. */
-static mc_status report_mailbox(mc_feedback *f, const char *url, const struct report_opts *o,
+static mc_status report_mailbox(mc_feedback *f, const char *url, struct report_opts *o,
                                 mc_store *db, mc_resolver *r, size_t *unopened)
 {
 	uint64_t validity = 0, stored_validity = 0, last = 0, *uids = NULL;
@@ -178,6 +197,8 @@ static mc_status report_mailbox(mc_feedback *f, const char *url, const struct re
 		last = 0; /* the UIDs were renumbered (RFC 9051 2.3.1.1): read it all again */
 	if (st == MC_OK)
 		st = mc_imap_uids(m, last, &uids, &n);
+	o->mailboxes++;
+	o->mailbox_messages += n;
 	for (size_t i = 0; i < n && st == MC_OK; i++) {
 		char *data, *what;
 		size_t len;
@@ -205,7 +226,7 @@ static mc_status report_mailbox(mc_feedback *f, const char *url, const struct re
 }
 
 /* One input: a file, directory or "-", or a mailbox (imap:// or imaps://). */
-static mc_status report_input(mc_feedback *f, const char *input, const struct report_opts *o,
+static mc_status report_input(mc_feedback *f, const char *input, struct report_opts *o,
                               mc_store *db, mc_resolver *r, size_t *unopened)
 {
 	if (!strncmp(input, "imaps://", 8) || !strncmp(input, "imap://", 7))
@@ -234,6 +255,7 @@ static mc_status gather(struct report_opts *o, int n, char **argv, mc_store *db,
 		return st;
 	if (n == 0)
 		st = mc_store_replay(db, &o->period, f);
+	o->inputs = (size_t)n;
 	for (int i = 1; i <= n && st == MC_OK; i++)
 		st = report_input(f, argv[i], o, db, r, unopened);
 	if (st == MC_OK)
@@ -256,7 +278,7 @@ int cmd_report(int argc, char **argv, struct mc_ctx *ctx)
 		{.name = "--allow-private", .flag = &o.net.allow_private},
 		{.name = "--ca-file", .value = &o.net.ca_file},
 		{.name = "--net-timeout", .value = &o.net_timeout}, {0}};
-	int n = cli_args(argc, argv, opts, 0, 1000000, usage), rc;
+	int n = cli_args(argc, argv, opts, 0, 1000000, usage), rc = EXIT_USAGE;
 	mc_feedback_result res = {0};
 	mc_store *db = NULL;
 	mc_resolver *r;
@@ -264,23 +286,21 @@ int cmd_report(int argc, char **argv, struct mc_ctx *ctx)
 	mc_status st;
 
 	if (n < 0 || check_options(&o, n, argv, ctx) < 0 || !(r = cli_resolver(ctx)))
-		return EXIT_USAGE;
+		goto out;
 	if (o.db && mc_store_open(&db, o.db, ctx->has_now ? ctx->now : 0) != MC_OK) {
 		cli_fail("database", "%s", mc_error_last());
-		return EXIT_USAGE;
+		goto out;
 	}
 	st = gather(&o, n, argv, db, r, ctx, &res, &unopened);
 	mc_store_close(db);
-	if (st != MC_OK) {
-		if (st == MC_EIO || st == MC_EINVAL)
-			cli_fail("database", "%s", mc_error_last());
-		else
-			cli_lib_error(st);
-		mc_feedback_result_clear(&res);
-		return EXIT_USAGE;
-	}
-	rc = report_output(&res, unopened, ctx);
+	if (st == MC_EIO || st == MC_EINVAL)
+		cli_fail("database", "%s", mc_error_last());
+	else if (st != MC_OK)
+		cli_lib_error(st);
+	else
+		rc = report_output(&res, &o, unopened, ctx);
 	mc_feedback_result_clear(&res);
+out:
+	free(o.domain_lower);
 	return rc;
 }
-

@@ -7,6 +7,7 @@
  * \Seen flag), UID SEARCH and UID MOVE (RFC 6851). Their untagged answers
  * come back as lines, which the two small parsers below read, bounded.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <curl/curl.h>
 #include <inttypes.h>
@@ -191,16 +192,57 @@ static mc_status split_url(const char *url, struct parts *p)
 	return MC_OK;
 }
 
-/* The addresses of the host, from lib/dns, refused ones left out. */
+/* An address given in the URL: no lookup, the same refusals. */
+static mc_status literal_address(const char *host, const mc_net_opts *o, mc_net_addresses *a)
+{
+	char bare[64];
+	const char *why;
+	size_t n = strlen(host);
+
+	*a = (mc_net_addresses){.found = 1};
+	snprintf(bare, sizeof(bare), "%.*s", host[0] == '[' && n > 2 ? (int)n - 2 : (int)n,
+	         host + (host[0] == '['));
+	if ((why = mc_net_refused_address(bare)) && !(o && o->allow_private)) {
+		a->refused = mc_asprintf("%s is %s", bare, why);
+		return MC_OK;
+	}
+	if (!(a->list = malloc(sizeof(*a->list))) || !(a->list[0] = mc_strdup(bare))) {
+		mc_net_addresses_clear(a);
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	}
+	a->n = 1;
+	return MC_OK;
+}
+
+static bool is_address(const char *host)
+{
+	unsigned char b[16];
+	char bare[64];
+	size_t n = strlen(host);
+
+	if (host[0] == '[' && n > 2 && n < sizeof(bare)) {
+		snprintf(bare, sizeof(bare), "%.*s", (int)n - 2, host + 1);
+		return inet_pton(AF_INET6, bare, b) == 1;
+	}
+	return inet_pton(AF_INET, host, b) == 1;
+}
+
+/* The addresses of the host, from lib/dns (or the URL), refused ones left
+ * out. */
 static mc_status pin_host(mc_imap *m, mc_resolver *r, const struct parts *p,
                           const mc_net_opts *o)
 {
 	mc_net_addresses a;
 	mc_buf b = {0};
-	mc_status st = mc_net_lookup(r, p->host, o, &a);
+	mc_status st = is_address(p->host) ? literal_address(p->host, o, &a)
+	                                   : mc_net_lookup(r, p->host, o, &a);
 
 	if (st != MC_OK)
 		return st;
+	if (is_address(p->host) && a.n) {
+		mc_net_addresses_clear(&a);
+		return MC_OK; /* libcurl resolves no address */
+	}
 	if (!a.n) {
 		st = a.refused ? mc_error_set(MC_EIO, "%s resolves only to addresses mailcheck does not "
 		                              "connect to (%s); --allow-private allows them", p->host,

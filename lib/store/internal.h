@@ -47,8 +47,9 @@ typedef struct db_ops {
 	mc_status (*commit)(void *conn);
 	void (*rollback)(void *conn);
 	void (*close)(void *conn);
-	/* The column type of an identity key, of bytes. */
-	const char *id_type, *blob_type;
+	/* The column type of an identity key, of bytes; the statement that
+	 * makes schema changes wait for each other (NULL: the transaction does). */
+	const char *id_type, *blob_type, *schema_lock;
 } db_ops;
 
 mc_status db_sqlite_open(const char *path, void **conn, const db_ops **ops);

@@ -78,7 +78,9 @@ mc_status store_schema(mc_store *s)
 
 	if ((st = s->ops->begin(s->conn)) != MC_OK)
 		return st;
-	if ((st = s->ops->exec(s->conn, table, NULL, 0, NULL, NULL)) == MC_OK &&
+	if (s->ops->schema_lock)
+		st = s->ops->exec(s->conn, s->ops->schema_lock, NULL, 0, NULL, NULL);
+	if (st == MC_OK && (st = s->ops->exec(s->conn, table, NULL, 0, NULL, NULL)) == MC_OK &&
 	    (st = store_number(s, "SELECT MAX(version) FROM mailcheck_schema", NULL, 0, &have)) ==
 	            MC_OK && have > NEWEST)
 		st = mc_error_set(MC_EIO, "the database is at schema version %lld, newer than this "

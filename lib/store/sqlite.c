@@ -30,7 +30,11 @@ static mc_status fail(struct lite *l, const char *what)
 	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
 		return mc_error_set(MC_EIO, "the SQLite database is locked by another program "
 		                    "(waited %d s): %s", BUSY_MS / 1000, why);
-	return mc_error_set(MC_EIO, "SQLite: %s: %s", what, why);
+	if ((code & 0xff) == SQLITE_FULL || (code & 0xff) == SQLITE_IOERR ||
+	    (code & 0xff) == SQLITE_READONLY || (code & 0xff) == SQLITE_CANTOPEN)
+		return mc_error_set(MC_EIO, "cannot write the SQLite database (a full disk, a file "
+		                    "size limit or no permission): %s (at %s)", why, what);
+	return mc_error_set(MC_EIO, "SQLite database: %s: %s", what, why);
 }
 
 static sqlite3_stmt *prepared(struct lite *l, const char *sql)
