@@ -234,9 +234,10 @@ static void stopped_text(mc_text *t, const mc_fb_history *h)
 		return;
 	fprintf(t->fp, "\n  Reporters that sent on most days and stopped:\n");
 	for (size_t i = 0; i < h->n_stopped; i++)
-		fprintf(t->fp, "  - %s: %s report(s) on %s day(s), the last on %s\n", h->stopped[i].name,
+		fprintf(t->fp, "  - %s: %s report%s on %s day%s, the last on %s\n", h->stopped[i].name,
 		        mc_thousands(h->stopped[i].messages, a, sizeof(a)),
-		        mc_thousands(h->stopped[i].days, b, sizeof(b)),
+		        h->stopped[i].messages == 1 ? "" : "s",
+		        mc_thousands(h->stopped[i].days, b, sizeof(b)), h->stopped[i].days == 1 ? "" : "s",
 		        day(h->stopped[i].last, d, sizeof(d)));
 }
 
@@ -267,16 +268,25 @@ static void readiness_text(mc_text *t, const mc_fb_history *h)
 		fprintf(t->fp, ": ready for p=quarantine (95%% or more), not yet for p=reject "
 		        "(99%%).\n");
 	else
-		fprintf(t->fp, ": not ready for p=quarantine (95%%); fix the sources below first.\n");
-	if (h->total_failing)
-		fprintf(t->fp, "  %s source%s that look%s legitimate still fail%s:\n",
-		        mc_thousands(h->total_failing, a, sizeof(a)), h->total_failing == 1 ? "" : "s",
-		        h->total_failing == 1 ? "s" : "", h->total_failing == 1 ? "s" : "");
+		fprintf(t->fp, ": not ready for p=quarantine (95%%).\n");
+	if (!h->total_failing) {
+		fprintf(t->fp, "  No source that looks legitimate failed DMARC in the last 7 days of "
+		        "reports%s\n", strcmp(ready, "reject") ? ": the failures are behind you; "
+		        "ask again for a later period (--since)." : ".");
+		return;
+	}
+	fprintf(t->fp, "  %s source%s that look%s legitimate still fail%s DMARC in the last 7 days "
+	        "of reports:\n", mc_thousands(h->total_failing, a, sizeof(a)),
+	        h->total_failing == 1 ? "" : "s", h->total_failing == 1 ? "s" : "",
+	        h->total_failing == 1 ? "s" : "");
 	for (size_t i = 0; i < h->n_failing; i++)
 		fprintf(t->fp, "  - %s: %s message%s failing (%s)\n", h->failing[i].name,
 		        mc_thousands(h->failing[i].messages, a, sizeof(a)),
 		        h->failing[i].messages == 1 ? "" : "s",
 		        h->failing[i].kind ? h->failing[i].kind : "?");
+	if (h->total_failing > h->n_failing)
+		fprintf(t->fp, "  - and %s more\n", mc_thousands(h->total_failing - h->n_failing, a,
+		                                                sizeof(a)));
 }
 
 void mc_feedback_trends_text(mc_text *t, const mc_feedback_result *res)

@@ -176,40 +176,56 @@ static bool stopped(const struct trend *t, const mc_fb_seen *s)
  * that still fail, and what the policy can be (RFC 7489 section 6.6.4
  * leaves the pace to the domain; these are mailcheck's thresholds: 99% for
  * p=reject, 95% for p=quarantine). */
-static mc_status readiness(struct trend *t)
+/* A legitimate source failing DMARC in the last 7 days of reports: into
+ * t->all, with its failing messages. */
+static mc_status on_recent(void *arg, const db_val *c, int n)
+{
+	struct trend *t = arg;
+	const char *kind;
+	mc_status st;
+
+	if (n < 3 || c[1].i <= c[2].i || !legitimate(kind = kind_of(t, c[0].s)))
+		return MC_OK;
+	const db_val seen[] = {c[0], db_int(0), db_int(0), db_int(c[1].i - c[2].i), db_int(0)};
+
+	if ((st = on_seen(t, seen, 5)) == MC_OK)
+		t->all[t->n_all - 1].kind = kind;
+	return st;
+}
+
+static bool any(const struct trend *t, const mc_fb_seen *s)
+{
+	(void)t, (void)s;
+	return true;
+}
+
+/* Over the period: the share of legitimate mail that passes, and what the
+ * policy can be (RFC 7489 section 6.6.4 leaves the pace to the domain;
+ * mailcheck's thresholds: 99% for p=reject, 95% for p=quarantine); the
+ * legitimate sources still failing in its last 7 days. */
+static mc_status readiness(mc_store *s, const mc_store_period *p, struct trend *t)
 {
 	mc_fb_history *h = t->h;
 	const mc_feedback_result *res = t->res;
+	mc_store_period recent = *p;
 
 	for (size_t i = 0; i < res->n_sources; i++) {
-		const mc_fb_source *s = &res->sources[i];
-		uint64_t failing = s->messages - s->dmarc_pass;
-
-		if (!legitimate(s->kind))
+		if (!legitimate(res->sources[i].kind))
 			continue;
-		h->legitimate += s->messages;
-		h->legitimate_pass += s->dmarc_pass;
-		if (!failing)
-			continue;
-		h->total_failing++;
-		if (h->n_failing < MC_FEEDBACK_MAX_TREND) {
-			mc_fb_seen *f = h->failing ? h->failing : calloc(MC_FEEDBACK_MAX_TREND, sizeof(*f));
-
-			if (!f || !(f[h->n_failing].name = mc_strdup(s->ip))) {
-				h->failing = f;
-				return mc_error_set(MC_ENOMEM, "out of memory");
-			}
-			h->failing = f;
-			f[h->n_failing].messages = failing;
-			f[h->n_failing++].kind = s->kind;
-		}
+		h->legitimate += res->sources[i].messages;
+		h->legitimate_pass += res->sources[i].dmarc_pass;
 	}
-	if (h->n_failing)
-		qsort(h->failing, h->n_failing, sizeof(*h->failing), by_messages);
 	h->ready = !h->legitimate ? "not_yet"
 	           : h->legitimate_pass * 100 >= h->legitimate * 99 ? "reject"
 	           : h->legitimate_pass * 100 >= h->legitimate * 95 ? "quarantine" : "not_yet";
-	return MC_OK;
+	if (h->recent > recent.since)
+		recent.since = h->recent;
+	mc_status st = period_exec(s, &recent, PERIOD_AGGREGATE,
+	        "SELECT r.source_ip, SUM(r.count), SUM(CASE WHEN r.dkim = 'pass' OR r.spf = 'pass' "
+	        "THEN r.count ELSE 0 END), 0, 0 FROM aggregate_row r JOIN aggregate_report a ON "
+	        "a.id = r.report WHERE ", " GROUP BY r.source_ip", on_recent, t);
+
+	return st == MC_OK ? choose(t, any, &h->failing, &h->n_failing, &h->total_failing) : st;
 }
 
 static mc_status on_range(void *arg, const db_val *c, int n)
@@ -308,7 +324,7 @@ mc_status mc_store_history(mc_store *s, const mc_store_period *p, mc_feedback_re
 	res->history = t.h; /* freed with res, whatever happens next */
 	if ((st = weeks_and_range(s, p, &t)) == MC_OK &&
 	    (st = sources_and_reporters(s, p, &t)) == MC_OK)
-		st = readiness(&t);
+		st = readiness(s, p, &t);
 	for (size_t i = 0; i < t.n_all; i++)
 		free(t.all[i].name);
 	free(t.all);
