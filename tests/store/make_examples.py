@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes testdata/reports/weeks/: five weeks of a domain's DMARC aggregate
+"""Writes testdata/report-weeks/: five weeks of a domain's DMARC aggregate
 reports and SMTP TLS reports, the README's example of `report --db`.
 Run again after a change here; the files are kept in the repository.
   make_examples.py [DIR]"""
@@ -23,7 +23,7 @@ spoof = lambda n: gen.row("192.0.2.99", n, dkim="fail", spf="fail", hfrom="esp.t
 
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), "..", "..", "testdata", "reports", "weeks")
+        os.path.dirname(os.path.abspath(__file__)), "..", "..", "testdata", "report-weeks")
     os.makedirs(out, exist_ok=True)
     for day in range(35):
         begin = START + day * DAY
