@@ -203,25 +203,40 @@ static const struct command commands[] = {
 	 "                 order\n"
 	 "Exit status: 0 no recipient failed (delays only), 1 one failed, 2 usage\n"
 	 "error, an unreadable message, or no bounce at all.\n", NULL},
-	{"report", IN_HELPER(cmd_report), "--no-lookups",
-	 "read DMARC aggregate/failure and SMTP TLS reports",
-	 "usage: mailcheck report FILE...|DIR|- [--no-lookups]\n"
+	{"report", IN_HELPER(cmd_report), "--no-lookups --db= --since= --until= --domain= --move-to= "
+	 "--allow-private --ca-file= --net-timeout=",
+	 "read DMARC aggregate/failure and SMTP TLS reports, keep them in a database",
+	 "usage: mailcheck report FILE...|DIR|-|imaps://USER@HOST/MAILBOX... [--no-lookups]\n"
+	 "                        [--db URL] [--move-to FOLDER] [--allow-private]\n"
+	 "                        [--ca-file PEM] [--net-timeout S]\n"
+	 "       mailcheck report --db URL [--since 30d|12w|DATE] [--until ...] [--domain D]\n"
 	 "\n"
 	 "Reads the reports a domain receives: DMARC aggregate reports (RFC 7489\n"
 	 "appendix C, RFC 9990: .xml, .xml.gz, .zip, or mailed as attachments),\n"
 	 "DMARC failure reports (ARF: the returned message is verified as the\n"
 	 "reporter saw it) and SMTP TLS reports (RFC 8460 JSON, plain or gzip);\n"
-	 "files, mbox files, directories (Maildir too). Sums them per sending source\n"
-	 "(IP, PTR name, provider) with SPF/DKIM results, alignment, dispositions and\n"
-	 "overrides, then explains each of the main sources, most messages first:\n"
-	 "passes, not aligned (set up a custom DKIM domain), forwarded, not in SPF,\n"
-	 "likely spoofing -- and what p=quarantine/reject would do. TLS reports: per\n"
-	 "policy and MX host, failures by result type with the fix.\n"
-	 "  --no-lookups   no PTR and SPF lookups for the sources\n"
+	 "files, mbox files, directories (Maildir too), mailboxes over IMAP. Sums them\n"
+	 "per sending source (IP, PTR name, provider) with SPF/DKIM results, alignment,\n"
+	 "dispositions and overrides, then explains each of the main sources, most\n"
+	 "messages first: passes, not aligned (set up a custom DKIM domain), forwarded,\n"
+	 "not in SPF, likely spoofing -- and what p=quarantine/reject would do. TLS\n"
+	 "reports: per policy and MX host, failures by result type with the fix.\n"
+	 "  --no-lookups       no PTR and SPF lookups for the sources\n"
+	 "  --db URL           sqlite:PATH or postgresql://USER@HOST/DB: store each\n"
+	 "                     report read (once); without inputs, summarise a period\n"
+	 "                     from it with the trends over the weeks\n"
+	 "  --since, --until   the period: 30d, 12w (before now) or a date\n"
+	 "  --domain D         the reports of this policy domain only\n"
+	 "  --move-to FOLDER   move each mailbox message read there (else read only)\n"
+	 "  --allow-private    connect to a loopback/private IMAP host too\n"
+	 "  --ca-file PEM      trust these roots for the IMAP server\n"
+	 "  --net-timeout S    seconds of silence before an IMAP step fails (10)\n"
+	 "The IMAP password: MAILCHECK_IMAP_PASSWORD or ~/.netrc, never in the URL.\n"
 	 "Exit status: 0 every source with 1% of the messages or more passes DMARC\n"
-	 "(and no TLS failure), 1 otherwise, 2 an input that could not be read (the\n"
-	 "others are still read and reported) or no report at all. Messages without\n"
-	 "a report (other mail in a report mailbox) are named, not errors.\n", NULL},
+	 "(and no TLS failure), or a mailbox had nothing new; 1 otherwise; 2 an\n"
+	 "input that could not be read (the others are still read and reported), no\n"
+	 "report at all, or a database error. Messages without a report (other mail\n"
+	 "in a report mailbox) are named, not errors.\n", NULL},
 	{"blocklist", cmd_blocklist, "--list= --only= --dqs-key= --jobs= --order=",
 	 "DNS blocklists (RFC 5782): listings, their meaning and removal",
 	 "usage: mailcheck blocklist IP|DOMAIN...|- [--list ZONE[:ip|:domain]]...\n"

@@ -59,7 +59,7 @@ _mailcheck()
 	trace) own="--trust" ;;
 	verify) own="--ip --helo --mail-from --trust --compare --jobs --order --requirements --no-blocklists --links" ;;
 	bounce) own="--jobs --order" ;;
-	report) own="--no-lookups" ;;
+	report) own="--no-lookups --db --since --until --domain --move-to --allow-private --ca-file --net-timeout" ;;
 	blocklist) own="--list --only --dqs-key --jobs --order" ;;
 	domain) own="--selector --jobs --order --no-common-selectors --smtp --allow-private --ca-file --net-timeout --trust-anchor --https-port --smtp-port --requirements --no-blocklists" ;;
 	esac

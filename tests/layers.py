@@ -25,6 +25,7 @@ FLOORS = {
     "bounce": 6, "domain": 6, "feedback": 6,       # tasks built on verify and the checks
     "diff": 6,                                     # two runs compared
     "report": 7,                                   # renderers of every result
+    "store": 7,                                    # reports kept in a database
 }
 # public headers that belong to a room of another name
 PUBLIC = {"findings": "common", "status": "common", "verdict": "common",

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The README's examples are real: every ```console block holds commands
 ("$ mailcheck ...", run as BUILD/mailcheck from the repository root with
-NO_COLOR) each followed by its output, which must be what the command
+NO_COLOR; "$ rm -f /tmp/mailcheck-readme..." clears a database the next
+example makes) each followed by its output, which must be what the command
 prints now -- a command that ends in "; echo $?" shows its exit status on
 its last line, which must be the status now. Every ```json block must parse
 and be what the command named in the comment above it writes
@@ -26,6 +27,12 @@ def run(mailcheck, command):
     on a last line too, as a shell would print it."""
     status = command.endswith("; echo $?")
     args = shlex.split(command[:-len("; echo $?")] if status else command)
+    if args[:2] == ["rm", "-f"]:  # a fresh database for the example after it
+        for path in args[2:]:
+            assert path.startswith("/tmp/mailcheck-readme"), command
+            if os.path.exists(path):
+                os.remove(path)
+        return ""
     assert args[0] == "mailcheck", command
     p = subprocess.run([mailcheck] + args[1:], cwd=ROOT, capture_output=True, text=True,
                        env=dict(os.environ, NO_COLOR="1"), timeout=60)

@@ -209,19 +209,20 @@ static void weeks_text(mc_text *t, const mc_fb_history *h)
 	}
 }
 
-static void seen_text(mc_text *t, const char *title, const mc_fb_seen *list, size_t n,
-                      uint64_t total, const char *first_or_last)
+static void seen_text(mc_text *t, const char *title, int64_t since, const mc_fb_seen *list,
+                      size_t n, uint64_t total, bool first)
 {
 	char a[32], d[16];
 
 	if (!total)
 		return;
-	fprintf(t->fp, "\n  %s (%s):\n", title, mc_thousands(total, a, sizeof(a)));
+	fprintf(t->fp, "\n  %s (since %s): %s\n", title, day(since, d, sizeof(d)),
+	        mc_thousands(total, a, sizeof(a)));
 	for (size_t i = 0; i < n; i++)
 		fprintf(t->fp, "  - %s: %s message%s, %s %s\n", list[i].name,
 		        mc_thousands(list[i].messages, a, sizeof(a)), list[i].messages == 1 ? "" : "s",
-		        first_or_last,
-		        day(*first_or_last == 'f' ? list[i].first : list[i].last, d, sizeof(d)));
+		        first ? "first" : "last",
+		        day(first ? list[i].first : list[i].last, d, sizeof(d)));
 	if (total > n)
 		fprintf(t->fp, "  - and %s more\n", mc_thousands(total - n, a, sizeof(a)));
 }
@@ -292,15 +293,14 @@ static void readiness_text(mc_text *t, const mc_fb_history *h)
 void mc_feedback_trends_text(mc_text *t, const mc_feedback_result *res)
 {
 	const mc_fb_history *h = res->history;
-	char d[16];
 
 	if (!h)
 		return;
 	weeks_text(t, h);
-	fprintf(t->fp, "\n  The last 7 days of reports: from %s.\n", day(h->recent, d, sizeof(d)));
-	seen_text(t, "Sources new in them", h->new_sources, h->n_new, h->total_new, "first");
-	seen_text(t, "Sources gone: seen before, not in them", h->gone_sources, h->n_gone,
-	          h->total_gone, "last");
+	seen_text(t, "Sources first seen in the last 7 days of reports", h->recent, h->new_sources,
+	          h->n_new, h->total_new, true);
+	seen_text(t, "Sources seen before, gone in the last 7 days of reports", h->recent,
+	          h->gone_sources, h->n_gone, h->total_gone, false);
 	stopped_text(t, h);
 	tls_text(t, h);
 	readiness_text(t, h);
