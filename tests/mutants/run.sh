@@ -48,6 +48,14 @@ mutant prometheus_twice 'f=; p=; for a in "$@"; do [ "$p" = --prometheus ] && f=
 mutant record_drops_nodata 'f=; p=; for a in "$@"; do [ "$p" = --record ] && f=$a; p=$a; done; '"$build"'/mailcheck "$@"; rc=$?; [ -n "$f" ] && [ -f "$f" ] && sed -i "/HINFO/d" "$f"; exit $rc'
 # a page that lets outside markup through unescaped
 mutant html_unescaped 'f=; p=; for a in "$@"; do [ "$p" = --html ] && f=$a; p=$a; done; '"$build"'/mailcheck "$@"; rc=$?; [ -n "$f" ] && [ -f "$f" ] && sed -i "s/\&lt;/</g; s/\&gt;/>/g; s/\&quot;/\"/g; s/\&#39;/'"'"'/g" "$f"; exit $rc'
+# report --db: a summary from the database a message off, a week of the
+# trends lost, readiness always "reject"
+jqm() { # jqm NAME FILTER: mailcheck's --json output rewritten by jq
+	mutant "$1" 'out=$('"$build"'/mailcheck "$@"); rc=$?; case "$out" in "{"*) printf "%s\n" "$out" | jq -c '"'$2'"';; *) printf "%s\n" "$out";; esac; exit $rc'
+}
+jqm db_message_off 'if .trends then .aggregate.messages += 1 else . end'
+jqm db_week_lost 'if .trends then .trends.weeks |= .[1:] else . end'
+jqm db_always_ready 'if .trends then .trends.readiness.ready_for = "reject" else . end'
 mutant leak "$build/mailcheck \"\$@\"; rc=\$?; echo '==1==ERROR: LeakSanitizer: detected memory leaks' >&2; exit 23"
 
 expect_caught first_signature_only /usr/bin/python3 tests/dkim/compare_dkimpy.py "$tmp/first_signature_only"
@@ -69,6 +77,9 @@ expect_caught record_drops_nodata /usr/bin/python3 tests/record/run.py "$tmp/rec
 if command -v chromium >/dev/null; then
 	expect_caught html_unescaped /usr/bin/python3 tests/html/run.py "$tmp/html_unescaped" "$build"
 fi
+for m in db_message_off db_week_lost db_always_ready; do
+	expect_caught $m /usr/bin/python3 tests/store/run.py "$tmp/$m" sqlite
+done
 expect_caught jobs_reversed /usr/bin/python3 tests/cli/batch_order.py "$tmp/jobs_reversed"
 expect_caught completed_drops_one /usr/bin/python3 tests/cli/batch_order.py "$tmp/completed_drops_one"
 if [ -d "$suites/bounces" ]; then
