@@ -1,6 +1,6 @@
 /* An IMAP server's untagged lines come from whatever host the mailbox URL
  * names: read any bytes as an EXAMINE and a UID SEARCH response. A scan
- * never reads past the bytes given (an exact-size copy: ASan sees an
+ * (and an ESEARCH one) never reads past the bytes given (an exact-size copy: ASan sees an
  * overread); the UIDs it gives are above the one asked, 32-bit and at most
  * as many as room was given for. */
 #include <stdint.h>
@@ -21,6 +21,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)mc_imap_parse_uidvalidity(copy, size);
 	n = mc_imap_parse_search(copy, size, after, uids, 64);
 	if (n > 64)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		if (uids[i] <= after || uids[i] > UINT32_MAX)
+			abort();
+	/* the compact form (ESEARCH, RFC 4731) */
+	uint64_t count, total;
+
+	if (mc_imap_parse_esearch(copy, size, after, uids, 64, &n, &count, &total) &&
+	    n > 64)
 		abort();
 	for (size_t i = 0; i < n; i++)
 		if (uids[i] <= after || uids[i] > UINT32_MAX)

@@ -65,6 +65,7 @@ find testdata/reports "$suites"/reports/samples -type f -size -64k -exec cp {} "
 # IMAP responses, and aggregate reports to store and give back
 printf '* OK [UIDVALIDITY 3857529045] UIDs valid\r\n* 12 EXISTS\r\n' > "$work/fuzz_imap/examine"
 printf '\003* SEARCH 2 84 882 4294967295 4294967296\r\n* SEARCH 7\r\n' > "$work/fuzz_imap/search"
+printf '\002* ESEARCH (TAG "A4") UID COUNT 9 ALL 1:3,9,20:15\r\n' > "$work/fuzz_imap/esearch"
 find testdata/reports testdata/report-weeks -name '*.xml' -size -16k -exec cp {} "$work/fuzz_store/" \;
 # seed SPF records from the test zones
 grep -oh '"v=spf1[^"]*"' testdata/zones/*.zone | tr -d '"' | awk '{print > "'"$work"'/fuzz_spf/" NR}'

@@ -107,6 +107,12 @@ void mc_imap_close(mc_imap *m);
 uint64_t mc_imap_parse_uidvalidity(const char *text, size_t len);
 size_t mc_imap_parse_search(const char *text, size_t len, uint64_t after, uint64_t *uids,
                             size_t max);
+/* An ESEARCH response (RFC 4731): false when there is none; else the UIDs
+ * of ALL above after (at most max) in uids[*n], its COUNT, and how many
+ * UIDs ALL names in all (*total: the same as *count unless it was cut). */
+bool mc_imap_parse_esearch(const char *text, size_t len, uint64_t after, uint64_t *uids,
+                           size_t max, size_t *n, uint64_t *count, uint64_t *total);
+#define MC_IMAP_MAX_UIDS 1000000 /* messages read in one run; the rest the next */
 
 /* Where an SMTP probe stopped. */
 typedef enum mc_smtp_stage {

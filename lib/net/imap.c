@@ -91,6 +91,48 @@ size_t mc_imap_parse_search(const char *text, size_t len, uint64_t after, uint64
 	return n;
 }
 
+/* RFC 4731 3.1: "* ESEARCH (TAG "A3") UID COUNT 5 ALL 4:7,12"; a
+ * sequence-set of number or number:number (either order). */
+bool mc_imap_parse_esearch(const char *text, size_t len, uint64_t after, uint64_t *uids,
+                           size_t max, size_t *n, uint64_t *count, uint64_t *total)
+{
+	const char *line = find(text, len, "* ESEARCH"), *end, *p;
+
+	*n = 0;
+	*count = *total = 0;
+	if (!line)
+		return false;
+	end = memchr(line, '\n', (size_t)(text + len - line));
+	end = end ? end : text + len;
+	if ((p = find(line, (size_t)(end - line), " COUNT "))) {
+		p += 7;
+		*count = number(&p, end);
+	}
+	if (!(p = find(line, (size_t)(end - line), " ALL ")))
+		return true; /* nothing found */
+	for (p += 5; p < end && isdigit((unsigned char)*p);) {
+		uint64_t lo = number(&p, end), hi = lo;
+
+		if (p < end && *p == ':') {
+			p++;
+			hi = number(&p, end);
+		}
+		if (lo > hi) {
+			uint64_t t = lo;
+
+			lo = hi, hi = t;
+		}
+		if (hi > UINT32_MAX || !lo)
+			return true; /* not UIDs: taken as cut */
+		*total += hi - lo + 1;
+		for (uint64_t u = lo > after ? lo : after + 1; u <= hi && *n < max; u++)
+			uids[(*n)++] = u;
+		if (p < end && *p == ',')
+			p++;
+	}
+	return true;
+}
+
 /* ---- the connection ---- */
 
 static size_t on_data(char *data, size_t size, size_t n, void *arg)
@@ -368,29 +410,59 @@ static int by_value(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-mc_status mc_imap_uids(mc_imap *m, uint64_t after, uint64_t **uids, size_t *n)
+/* Dedupe sorted UIDs in place. */
+static size_t ascending_once(uint64_t *u, size_t n)
 {
-	char cmd[64];
-	size_t max;
-	mc_status st;
-
-	*uids = NULL;
-	*n = 0;
-	snprintf(cmd, sizeof(cmd), "UID SEARCH UID %" PRIu64 ":*", after + 1);
-	if ((st = request(m, m->mailbox_url, cmd, MC_IMAP_MAX_RESPONSE, "UID SEARCH")) != MC_OK)
-		return st;
-	max = m->got.len / 2 + 1; /* a UID takes two bytes at least */
-	if (!(*uids = malloc(max * sizeof(**uids))))
-		return mc_error_set(MC_ENOMEM, "out of memory");
-	*n = mc_imap_parse_search(m->got.s ? m->got.s : "", m->got.len, after, *uids, max);
-	/* ascending, each once */
-	qsort(*uids, *n, sizeof(**uids), by_value);
 	size_t k = 0;
 
-	for (size_t i = 0; i < *n; i++)
-		if (!k || (*uids)[k - 1] != (*uids)[i])
-			(*uids)[k++] = (*uids)[i];
-	*n = k;
+	qsort(u, n, sizeof(*u), by_value);
+	for (size_t i = 0; i < n; i++)
+		if (!k || u[k - 1] != u[i])
+			u[k++] = u[i];
+	return k;
+}
+
+/* UID SEARCH RETURN (COUNT ALL) (RFC 4731 ESEARCH): the UIDs as a compact
+ * set, and their count to check them against -- libcurl can hand on a long
+ * response line cut short, and a cut set does not add up to its count.
+ * -1: no ESEARCH answer (the server lacks it); 0: cut (ask again); 1: read. */
+static int esearch(mc_imap *m, uint64_t after, uint64_t *uids, size_t max, size_t *n)
+{
+	uint64_t count = 0, total = 0;
+	char cmd[80];
+
+	snprintf(cmd, sizeof(cmd), "UID SEARCH RETURN (COUNT ALL) UID %" PRIu64 ":*", after + 1);
+	if (request(m, m->mailbox_url, cmd, MC_IMAP_MAX_RESPONSE, "UID SEARCH") != MC_OK)
+		return -1;
+	if (!mc_imap_parse_esearch(m->got.s ? m->got.s : "", m->got.len, after, uids, max, n,
+	                           &count, &total))
+		return -1;
+	return total == count || *n == max ? 1 : 0;
+}
+
+mc_status mc_imap_uids(mc_imap *m, uint64_t after, uint64_t **uids, size_t *n)
+{
+	mc_status st;
+	int got = 0;
+
+	*n = 0;
+	if (!(*uids = malloc(MC_IMAP_MAX_UIDS * sizeof(**uids))))
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	for (int try = 0; try < 3 && got == 0; try++)
+		got = esearch(m, after, *uids, MC_IMAP_MAX_UIDS, n);
+	if (got == 0)
+		return mc_error_set(MC_EIO, "IMAP UID SEARCH on %s: the answer came cut short three "
+		                    "times", m->key);
+	if (got < 0) { /* no ESEARCH: the plain answer (RFC 3501 7.2.5) */
+		char cmd[64];
+
+		snprintf(cmd, sizeof(cmd), "UID SEARCH UID %" PRIu64 ":*", after + 1);
+		if ((st = request(m, m->mailbox_url, cmd, MC_IMAP_MAX_RESPONSE, "UID SEARCH")) != MC_OK)
+			return st;
+		*n = mc_imap_parse_search(m->got.s ? m->got.s : "", m->got.len, after, *uids,
+		                          MC_IMAP_MAX_UIDS);
+	}
+	*n = ascending_once(*uids, *n);
 	return MC_OK;
 }
 
