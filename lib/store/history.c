@@ -141,7 +141,8 @@ static mc_status choose(struct trend *t, bool (*keep)(const struct trend *, cons
 		else
 			free(t->all[i].name);
 	}
-	qsort(t->all, n, sizeof(*t->all), by_messages);
+	if (n)
+		qsort(t->all, n, sizeof(*t->all), by_messages);
 	if (total)
 		*total = n;
 	*n_out = n < MC_FEEDBACK_MAX_TREND ? n : MC_FEEDBACK_MAX_TREND;
