@@ -319,17 +319,6 @@ static const char *num(uint64_t n, char *buf, size_t size)
 	return mc_thousands(n, buf, size);
 }
 
-static const char *day(int64_t t, char *buf, size_t size)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!t || !gmtime_r(&tt, &tm))
-		return "?";
-	strftime(buf, size, "%Y-%m-%d", &tm);
-	return buf;
-}
-
 /* "pass mcsv.net" -- the result and domain with the most messages. */
 static void auth_cell(const mc_fb_counts *c, char *buf, size_t size)
 {
@@ -499,8 +488,8 @@ void mc_feedback_text(mc_text *t, const void *result)
 	if (res->aggregate_reports)
 		mc_text_verdict(t, res->verdict, "%s aggregate report%s, %s .. %s: %s messages, %s "
 		                "pass DMARC (%" PRIu64 "%%)", num(res->aggregate_reports, a, sizeof(a)),
-		                res->aggregate_reports == 1 ? "" : "s", day(res->begin, d1, sizeof(d1)),
-		                day(res->end, d2, sizeof(d2)), num(res->messages, b, sizeof(b)),
+		                res->aggregate_reports == 1 ? "" : "s", mc_text_day(res->begin, d1, sizeof(d1)),
+		                mc_text_day(res->end, d2, sizeof(d2)), num(res->messages, b, sizeof(b)),
 		                num(res->dmarc_pass, c, sizeof(c)),
 		                res->messages ? res->dmarc_pass * 100 / res->messages : 0);
 	else if (res->tls_reports || res->failure_reports)
@@ -595,7 +584,7 @@ static void per_period(const mc_feedback_result *res, mc_buf *b)
 			char d[32];
 
 			labels[k] = mc_asprintf("%s%s", step > 86400 ? "week of " : "",
-			                        day(first + (int64_t)k * step, d, sizeof(d)));
+			                        mc_text_day(first + (int64_t)k * step, d, sizeof(d)));
 		}
 		mc_html_bars(b, step > 86400 ? "Messages per week, by DMARC result"
 		                             : "Messages per day, by DMARC result",
@@ -697,7 +686,7 @@ void mc_feedback_html(mc_buf *b, const void *result)
 	mc_html_status(b, mc_verdict_name(res->verdict));
 	mc_buf_addf(b, " %llu messages in %llu aggregate reports, %s to %s: %llu pass DMARC</h2>",
 	            (unsigned long long)res->messages, (unsigned long long)res->aggregate_reports,
-	            day(res->begin, from, sizeof(from)), day(res->end, to, sizeof(to)),
+	            mc_text_day(res->begin, from, sizeof(from)), mc_text_day(res->end, to, sizeof(to)),
 	            (unsigned long long)res->dmarc_pass);
 	per_period(res, b);
 	per_kind(res, b);

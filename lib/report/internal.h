@@ -58,6 +58,8 @@ typedef enum mc_color {
 } mc_color;
 
 void mc_text_colored(mc_text *t, mc_color c, const char *s);
+/* A time as its UTC date ("2026-11-24") in buf (16 bytes), "?" for 0. */
+const char *mc_text_day(int64_t t, char *buf, size_t size);
 
 /* report --db (trend_render.c): what was stored, and the trends. */
 struct mc_feedback_result;

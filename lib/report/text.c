@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "common/util.h"
+#include <time.h>
+
 #include "report/internal.h"
 
 static const char *const ansi[] = {
@@ -171,5 +173,16 @@ const char *mc_text_name(const char *ascii, char *buf, size_t size)
 		return ascii;
 	snprintf(buf, size, "%s (%s)", u, ascii);
 	free(u);
+	return buf;
+}
+
+const char *mc_text_day(int64_t t, char *buf, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!t || !gmtime_r(&tt, &tm))
+		return "?";
+	strftime(buf, size, "%Y-%m-%d", &tm);
 	return buf;
 }

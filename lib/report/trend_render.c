@@ -151,17 +151,6 @@ json_t *mc_feedback_trends_json(const mc_feedback_result *res)
 
 #define TEXT_WEEKS 26
 
-static const char *day(int64_t t, char *buf, size_t size)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!t || !gmtime_r(&tt, &tm))
-		return "?";
-	strftime(buf, size, "%Y-%m-%d", &tm);
-	return buf;
-}
-
 /* "96.1%", or "-" when there is nothing to rate. */
 static const char *rate(uint64_t part, uint64_t whole, char *buf, size_t size)
 {
@@ -202,7 +191,7 @@ static void weeks_text(mc_text *t, const mc_fb_history *h)
 	for (size_t i = from; i < h->n_weeks; i++) {
 		const mc_fb_week *w = &h->weeks[i];
 
-		fprintf(t->fp, "    %-10s  %12s  %10s  %16s\n", day(w->start, d, sizeof(d)),
+		fprintf(t->fp, "    %-10s  %12s  %10s  %16s\n", mc_text_day(w->start, d, sizeof(d)),
 		        mc_thousands(w->messages, a, sizeof(a)),
 		        rate(w->dmarc_pass, w->messages, r1, sizeof(r1)),
 		        rate(w->legitimate_pass, w->legitimate, r2, sizeof(r2)));
@@ -216,13 +205,13 @@ static void seen_text(mc_text *t, const char *title, int64_t since, const mc_fb_
 
 	if (!total)
 		return;
-	fprintf(t->fp, "\n  %s (since %s): %s\n", title, day(since, d, sizeof(d)),
+	fprintf(t->fp, "\n  %s (since %s): %s\n", title, mc_text_day(since, d, sizeof(d)),
 	        mc_thousands(total, a, sizeof(a)));
 	for (size_t i = 0; i < n; i++)
 		fprintf(t->fp, "  - %s: %s message%s, %s %s\n", list[i].name,
 		        mc_thousands(list[i].messages, a, sizeof(a)), list[i].messages == 1 ? "" : "s",
 		        first ? "first" : "last",
-		        day(first ? list[i].first : list[i].last, d, sizeof(d)));
+		        mc_text_day(first ? list[i].first : list[i].last, d, sizeof(d)));
 	if (total > n)
 		fprintf(t->fp, "  - and %s more\n", mc_thousands(total - n, a, sizeof(a)));
 }
@@ -239,7 +228,7 @@ static void stopped_text(mc_text *t, const mc_fb_history *h)
 		        mc_thousands(h->stopped[i].messages, a, sizeof(a)),
 		        h->stopped[i].messages == 1 ? "" : "s",
 		        mc_thousands(h->stopped[i].days, b, sizeof(b)), h->stopped[i].days == 1 ? "" : "s",
-		        day(h->stopped[i].last, d, sizeof(d)));
+		        mc_text_day(h->stopped[i].last, d, sizeof(d)));
 }
 
 static void tls_text(mc_text *t, const mc_fb_history *h)
@@ -250,7 +239,7 @@ static void tls_text(mc_text *t, const mc_fb_history *h)
 		return;
 	fprintf(t->fp, "\n  SMTP TLS failures per MX and week:\n");
 	for (size_t i = 0; i < h->n_tls; i++)
-		fprintf(t->fp, "    %-10s  %-40s  %s\n", day(h->tls[i].start, d, sizeof(d)),
+		fprintf(t->fp, "    %-10s  %-40s  %s\n", mc_text_day(h->tls[i].start, d, sizeof(d)),
 		        h->tls[i].mx[0] ? h->tls[i].mx : "(MX not named)",
 		        mc_thousands(h->tls[i].failures, a, sizeof(a)));
 }
@@ -261,7 +250,7 @@ static void readiness_text(mc_text *t, const mc_fb_history *h)
 	const char *ready = h->ready ? h->ready : "not_yet";
 
 	fprintf(t->fp, "\n  Readiness, %s .. %s: %s of the mail of sources that look legitimate "
-	        "passes DMARC", day(h->first, d1, sizeof(d1)), day(h->last, d2, sizeof(d2)),
+	        "passes DMARC", mc_text_day(h->first, d1, sizeof(d1)), mc_text_day(h->last, d2, sizeof(d2)),
 	        rate(h->legitimate_pass, h->legitimate, r, sizeof(r)));
 	if (!strcmp(ready, "reject"))
 		fprintf(t->fp, ": ready for p=reject (99%% or more).\n");
