@@ -10,6 +10,7 @@
 
 #include "common/util.h"
 #include "store/internal.h"
+#include "store/ledger.h"
 #include "store/period.h"
 
 #define DAY 86400
@@ -23,6 +24,8 @@ struct trend {
 	const mc_fb_source **by_ip; /* the result's sources by IP (bsearch) */
 	size_t n_ip;
 	int64_t origin;        /* the Monday of the first week */
+	const ledger *l;       /* the period's rows */
+	bool *legit;           /* of each of the ledger's sources */
 	mc_fb_seen *all;       /* every source or reporter, before choosing */
 	size_t n_all, cap_all;
 	size_t cap_tls;
@@ -59,49 +62,97 @@ static int64_t monday(int64_t t)
 	return (days - dow) * DAY;
 }
 
-static mc_status on_week(void *arg, const db_val *c, int n)
+/* The weeks from the first one's Monday to the last row's. */
+static mc_status weeks_of_rows(struct trend *t)
 {
-	struct trend *t = arg;
 	mc_fb_history *h = t->h;
-	long long w = c[0].i;
-	uint64_t messages = (uint64_t)c[2].i, pass = (uint64_t)c[3].i;
+	const ledger *l = t->l;
+	size_t n = 0;
 
-	if (n < 4 || w < 0 || w >= MAX_WEEKS)
-		return MC_OK;
-	if ((size_t)w >= h->n_weeks) {
-		mc_fb_week *more = realloc(h->weeks, ((size_t)w + 1) * sizeof(*more));
+	for (size_t i = 0; i < l->n_reports; i++) {
+		int64_t w = (l->reports[i].begin - t->origin) / WEEK;
 
-		if (!more)
-			return mc_error_set(MC_ENOMEM, "out of memory");
-		for (size_t i = h->n_weeks; i <= (size_t)w; i++)
-			more[i] = (mc_fb_week){.start = t->origin + (int64_t)i * WEEK};
-		h->weeks = more;
-		h->n_weeks = (size_t)w + 1;
+		if (w >= 0 && w < MAX_WEEKS && (size_t)w + 1 > n)
+			n = (size_t)w + 1;
 	}
-	h->weeks[w].messages += messages;
-	h->weeks[w].dmarc_pass += pass;
-	if (legitimate(kind_of(t, c[1].s))) {
-		h->weeks[w].legitimate += messages;
-		h->weeks[w].legitimate_pass += pass;
+	if (n && !(h->weeks = calloc(n, sizeof(*h->weeks))))
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	h->n_weeks = n;
+	for (size_t i = 0; i < n; i++)
+		h->weeks[i].start = t->origin + (int64_t)i * WEEK;
+	for (size_t i = 0; i < l->n_rows; i++) {
+		const ledger_row *r = &l->rows[i];
+		int64_t w = (l->reports[r->report].begin - t->origin) / WEEK;
+		mc_fb_week *k;
+
+		if (w < 0 || (size_t)w >= n)
+			continue;
+		k = &h->weeks[w];
+		k->messages += r->count;
+		k->dmarc_pass += r->pass ? r->count : 0;
+		if (t->legit[r->source]) {
+			k->legitimate += r->count;
+			k->legitimate_pass += r->pass ? r->count : 0;
+		}
 	}
 	return MC_OK;
 }
 
-static mc_status on_seen(void *arg, const db_val *c, int n)
+static mc_status seen(struct trend *t, const char *name, size_t len, const mc_fb_seen *v)
 {
-	struct trend *t = arg;
+	char *copy = mc_strndup(name, len);
 
-	if (n < 5)
-		return MC_OK;
-	char *name = mc_strndup(c[0].s, c[0].len);
-
-	if (!name || mc_grow(&t->all, &t->cap_all, t->n_all + 1, sizeof(*t->all)) < 0) {
-		free(name);
+	if (!copy || mc_grow(&t->all, &t->cap_all, t->n_all + 1, sizeof(*t->all)) < 0) {
+		free(copy);
 		return mc_error_set(MC_ENOMEM, "out of memory");
 	}
-	t->all[t->n_all++] = (mc_fb_seen){.name = name, .first = c[1].i, .last = c[2].i,
-	                                  .messages = (uint64_t)c[3].i, .days = (uint64_t)c[4].i};
+	t->all[t->n_all] = *v;
+	t->all[t->n_all++].name = copy;
 	return MC_OK;
+}
+
+/* org, first, last, reports, days */
+static mc_status on_seen(void *arg, const db_val *c, int n)
+{
+	return n < 5 ? MC_OK : seen(arg, c[0].s, c[0].len, &(mc_fb_seen){
+		.first = c[1].i, .last = c[2].i, .messages = (uint64_t)c[3].i,
+		.days = (uint64_t)c[4].i});
+}
+
+/* Each source of the ledger: its first and last report and its messages
+ * (since: only from the reports that begin then), into t->all. With
+ * failing, only the legitimate sources with mail failing DMARC, counted. */
+static mc_status sources_seen(struct trend *t, int64_t since, bool failing)
+{
+	const ledger *l = t->l;
+	mc_fb_seen *v = calloc(l->sources.n ? l->sources.n : 1, sizeof(*v));
+	mc_status st = MC_OK;
+
+	if (!v)
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	for (size_t i = 0; i < l->n_rows; i++) {
+		const ledger_row *r = &l->rows[i];
+		int64_t begin = l->reports[r->report].begin;
+		mc_fb_seen *s = &v[r->source];
+
+		if (begin < since || (failing && r->pass))
+			continue;
+		if (!s->messages && !s->days)
+			s->first = s->last = begin;
+		s->first = begin < s->first ? begin : s->first;
+		s->last = begin > s->last ? begin : s->last;
+		s->messages += r->count;
+		s->days = 1; /* seen */
+	}
+	for (size_t i = 0; i < l->sources.n && st == MC_OK; i++) {
+		if (!v[i].days || (failing && (!v[i].messages || !t->legit[i])))
+			continue;
+		v[i].days = 0;
+		v[i].kind = failing ? kind_of(t, l->sources.items[i]) : NULL;
+		st = seen(t, l->sources.items[i], strlen(l->sources.items[i]), &v[i]);
+	}
+	free(v);
+	return st;
 }
 
 static mc_status on_tls(void *arg, const db_val *c, int n)
@@ -173,27 +224,6 @@ static bool stopped(const struct trend *t, const mc_fb_seen *s)
 	return s->days >= 5 && s->days * 10 >= span * 7 && s->last < t->h->last - 3 * DAY - DAY;
 }
 
-/* Over the period: the share of legitimate mail that passes, the sources
- * that still fail, and what the policy can be (RFC 7489 section 6.6.4
- * leaves the pace to the domain; these are mailcheck's thresholds: 99% for
- * p=reject, 95% for p=quarantine). */
-/* A legitimate source failing DMARC in the last 7 days of reports: into
- * t->all, with its failing messages. */
-static mc_status on_recent(void *arg, const db_val *c, int n)
-{
-	struct trend *t = arg;
-	const char *kind;
-	mc_status st;
-
-	if (n < 3 || c[1].i <= c[2].i || !legitimate(kind = kind_of(t, c[0].s)))
-		return MC_OK;
-	const db_val seen[] = {c[0], db_int(0), db_int(0), db_int(c[1].i - c[2].i), db_int(0)};
-
-	if ((st = on_seen(t, seen, 5)) == MC_OK)
-		t->all[t->n_all - 1].kind = kind;
-	return st;
-}
-
 static bool any(const struct trend *t, const mc_fb_seen *s)
 {
 	(void)t, (void)s;
@@ -204,11 +234,10 @@ static bool any(const struct trend *t, const mc_fb_seen *s)
  * policy can be (RFC 7489 section 6.6.4 leaves the pace to the domain;
  * mailcheck's thresholds: 99% for p=reject, 95% for p=quarantine); the
  * legitimate sources still failing in its last 7 days. */
-static mc_status readiness(mc_store *s, const mc_store_period *p, struct trend *t)
+static mc_status readiness(struct trend *t)
 {
 	mc_fb_history *h = t->h;
 	const mc_feedback_result *res = t->res;
-	mc_store_period recent = *p;
 
 	for (size_t i = 0; i < res->n_sources; i++) {
 		if (!legitimate(res->sources[i].kind))
@@ -219,12 +248,7 @@ static mc_status readiness(mc_store *s, const mc_store_period *p, struct trend *
 	h->ready = !h->legitimate ? "not_yet"
 	           : h->legitimate_pass * 100 >= h->legitimate * 99 ? "reject"
 	           : h->legitimate_pass * 100 >= h->legitimate * 95 ? "quarantine" : "not_yet";
-	if (h->recent > recent.since)
-		recent.since = h->recent;
-	mc_status st = period_exec(s, &recent, PERIOD_AGGREGATE,
-	        "SELECT r.source_ip, SUM(r.count), SUM(CASE WHEN r.dkim = 'pass' OR r.spf = 'pass' "
-	        "THEN r.count ELSE 0 END), 0, 0 FROM aggregate_row r JOIN aggregate_report a ON "
-	        "a.id = r.report WHERE ", " GROUP BY r.source_ip", on_recent, t);
+	mc_status st = sources_seen(t, h->recent, true);
 
 	return st == MC_OK ? choose(t, any, &h->failing, &h->n_failing, &h->total_failing) : st;
 }
@@ -255,11 +279,7 @@ static mc_status weeks_and_range(mc_store *s, const mc_store_period *p, struct t
 	const db_val origin[] = {db_int(t->origin)};
 
 	if (st == MC_OK)
-		st = period_exec_with(s, p, PERIOD_AGGREGATE,
-		        "SELECT (a.begin_time - ?) / 604800, r.source_ip, SUM(r.count), SUM(CASE WHEN "
-		        "r.dkim = 'pass' OR r.spf = 'pass' THEN r.count ELSE 0 END) FROM aggregate_row r "
-		        "JOIN aggregate_report a ON a.id = r.report WHERE ", " GROUP BY 1, 2", origin, 1,
-		        on_week, t);
+		st = weeks_of_rows(t);
 	if (st == MC_OK)
 		st = period_exec_with(s, p, PERIOD_TLS,
 		        "SELECT (t.begin_time - ?) / 604800, f.mx, SUM(f.sessions) FROM tls_failure f "
@@ -272,10 +292,7 @@ static mc_status sources_and_reporters(mc_store *s, const mc_store_period *p, st
 {
 	mc_fb_history *h = t->h;
 	mc_fb_seen *gone_all = NULL;
-	mc_status st = period_exec(s, p, PERIOD_AGGREGATE,
-	        "SELECT r.source_ip, MIN(a.begin_time), MAX(a.begin_time), SUM(r.count), 0 FROM "
-	        "aggregate_row r JOIN aggregate_report a ON a.id = r.report WHERE ",
-	        " GROUP BY r.source_ip", on_seen, t);
+	mc_status st = sources_seen(t, 0, false);
 	size_t n_all = t->n_all;
 
 	/* the same list chosen twice: new ones, then gone ones from a copy */
@@ -323,12 +340,24 @@ mc_status mc_store_history(mc_store *s, const mc_store_period *p, mc_feedback_re
 	if (t.n_ip)
 		qsort(t.by_ip, t.n_ip, sizeof(*t.by_ip), cmp_ip);
 	res->history = t.h; /* freed with res, whatever happens next */
+	/* the rows, kept when the period was given back; read now if not */
+	if (!s->ledger && (st = store_ledger(s, p, NULL)) != MC_OK)
+		goto done;
+	t.l = s->ledger;
+	if (!(t.legit = calloc(t.l->sources.n ? t.l->sources.n : 1, sizeof(*t.legit)))) {
+		st = mc_error_set(MC_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < t.l->sources.n; i++)
+		t.legit[i] = legitimate(kind_of(&t, t.l->sources.items[i]));
 	if ((st = weeks_and_range(s, p, &t)) == MC_OK &&
 	    (st = sources_and_reporters(s, p, &t)) == MC_OK)
-		st = readiness(s, p, &t);
+		st = readiness(&t);
+done:
 	for (size_t i = 0; i < t.n_all; i++)
 		free(t.all[i].name);
 	free(t.all);
 	free(t.by_ip);
+	free(t.legit);
 	return st;
 }

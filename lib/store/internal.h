@@ -66,6 +66,7 @@ struct mc_store {
 	bool in_tx;
 	struct row_batch *batch;
 	int64_t now;
+	struct ledger *ledger; /* the rows of the period last given back */
 };
 
 /* The rows of the report being stored, written a batch at a time. */
@@ -73,6 +74,9 @@ mc_status store_rows_add(mc_store *s, const mc_fb_row *row);
 mc_status store_rows_flush(mc_store *s);
 void store_rows_free(mc_store *s);
 void store_rows_reset(mc_store *s); /* for the next report */
+
+/* The period's reports given to f (NULL: none), their rows into s->ledger. */
+mc_status store_ledger(mc_store *s, const mc_store_period *p, mc_feedback *f);
 
 /* The schema, created or upgraded to the newest version. */
 mc_status store_schema(mc_store *s);

@@ -91,7 +91,6 @@ static void column(sqlite3_stmt *st, int i, db_val *v)
 		                        : (const char *)sqlite3_column_blob(st, i);
 		v->len = (size_t)sqlite3_column_bytes(st, i);
 		v->s = v->s ? v->s : "";
-		v->i = t == SQLITE_TEXT ? strtoll(v->s, NULL, 10) : 0;
 	}
 }
 

@@ -15,6 +15,7 @@
 #include "common/util.h"
 #include "mailcheck/msg.h"
 #include "store/internal.h"
+#include "store/ledger.h"
 
 static mc_status take_number(void *arg, const db_val *cols, int n)
 {
@@ -301,6 +302,7 @@ void mc_store_close(mc_store *s)
 		s->ops->close(s->conn);
 	}
 	store_rows_free(s);
+	ledger_free(s->ledger);
 	free(s);
 }
 
