@@ -50,6 +50,8 @@ typedef struct db_ops {
 	/* The column type of an identity key, of bytes; the statement that
 	 * makes schema changes wait for each other (NULL: the transaction does). */
 	const char *id_type, *blob_type, *schema_lock;
+	/* Schema version 2: aggregate_auth folded into aggregate_row.auth. */
+	const char *fold_auth;
 } db_ops;
 
 mc_status db_sqlite_open(const char *path, void **conn, const db_ops **ops);

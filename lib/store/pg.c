@@ -137,15 +137,124 @@ static bool values_of(const db_val *params, int n, const char **values, int *len
 	return true;
 }
 
+#define CACHED 64        /* statements prepared once per connection */
+#define MAX_PENDING 128  /* statements sent ahead before their results are read */
+
+struct pg {
+	PGconn *c;
+	char *cache[CACHED];   /* the text of statement "mc<i>" */
+	size_t n_cache;
+	/* In a transaction, statements are sent without waiting for each
+	 * result (libpq's pipeline mode): a report's batches of rows go out in
+	 * one stream, and the first error is kept for its commit. */
+	bool piped;
+	int pending;           /* results not read yet (a sync counts as one) */
+	mc_status failed;
+};
+
+static void take(struct pg *p, PGresult *r)
+{
+	ExecStatusType s = PQresultStatus(r);
+
+	if (p->failed == MC_OK && s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK &&
+	    s != PGRES_PIPELINE_SYNC)
+		p->failed = fail(p->c, r, "a statement");
+	PQclear(r);
+}
+
+/* The results of the statements sent, all but the last keep. */
+static void drain(struct pg *p, int keep)
+{
+	if (p->pending > keep && (PQsendFlushRequest(p->c) != 1 || PQflush(p->c) != 0) &&
+	    p->failed == MC_OK)
+		p->failed = fail(p->c, NULL, "sending");
+	while (p->pending > keep) {
+		PGresult *r;
+
+		while ((r = PQgetResult(p->c))) {
+			bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+
+			take(p, r);
+			if (sync)
+				break; /* a sync point has no NULL after it */
+		}
+		p->pending--;
+	}
+}
+
+/* The name of the statement prepared for sql, preparing it if needed (in
+ * a pipeline: sent); NULL when the cache is full (then sent unnamed). */
+static const char *prepared(struct pg *p, const char *sql, const char *text, int n, char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_cache && strcmp(p->cache[i], sql); i++)
+		;
+	snprintf(name, 16, "mc%zu", i);
+	if (i < p->n_cache)
+		return name;
+	if (i == CACHED || !(p->cache[i] = mc_strdup(sql)))
+		return NULL;
+	if (p->piped) {
+		if (PQsendPrepare(p->c, name, text, n, NULL) != 1) {
+			free(p->cache[i]);
+			return NULL;
+		}
+		p->pending++;
+	} else {
+		PGresult *r = PQprepare(p->c, name, text, n, NULL);
+		bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+
+		PQclear(r);
+		if (!ok) {
+			free(p->cache[i]);
+			return NULL;
+		}
+	}
+	p->n_cache++;
+	return name;
+}
+
+static int send_statement(struct pg *p, const char *sql, const char *text, int n,
+                          const char *const *values, const int *lengths, const int *formats)
+{
+	char name[16];
+	const char *named = n ? prepared(p, sql, text, n, name) : NULL;
+
+	return named ? PQsendQueryPrepared(p->c, named, n, values, lengths, formats, 0)
+	             : PQsendQueryParams(p->c, text, n, NULL, values, lengths, formats, 0);
+}
+
+/* The rows of the statement just sent, one at a time (a year of rows is
+ * not held whole), to fn. */
+static mc_status receive(struct pg *p, db_row_fn fn, void *arg)
+{
+	mc_status st = MC_OK;
+	PGresult *r;
+
+	if (!p->piped)
+		PQsetSingleRowMode(p->c);
+	while ((r = PQgetResult(p->c))) {
+		ExecStatusType s = PQresultStatus(r);
+
+		if ((s == PGRES_SINGLE_TUPLE || s == PGRES_TUPLES_OK) && fn && st == MC_OK)
+			st = rows_of(r, fn, arg);
+		else if (s != PGRES_SINGLE_TUPLE && s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK &&
+		         st == MC_OK)
+			st = fail(p->c, r, "a statement");
+		PQclear(r);
+	}
+	return st;
+}
+
 static mc_status pg_exec(void *conn, const char *sql, const db_val *params, int n, db_row_fn fn,
                          void *arg)
 {
-	PGconn *c = conn;
+	struct pg *p = conn;
 	const char *values[MAX_PARAMS];
 	int lengths[MAX_PARAMS], formats[MAX_PARAMS];
 	char **kept = n ? calloc((size_t)n, sizeof(*kept)) : NULL;
 	char *text = numbered(sql);
-	PGresult *r = NULL;
 	mc_status st = MC_OK;
 
 	if (n > MAX_PARAMS || (n && !kept) || !text ||
@@ -153,12 +262,24 @@ static mc_status pg_exec(void *conn, const char *sql, const db_val *params, int 
 		st = mc_error_set(MC_ENOMEM, "out of memory");
 		goto out;
 	}
-	r = PQexecParams(c, text, n, NULL, values, lengths, formats, 0);
-	if (PQresultStatus(r) == PGRES_TUPLES_OK && fn)
-		st = rows_of(r, fn, arg);
-	else if (PQresultStatus(r) != PGRES_TUPLES_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
-		st = fail(c, r, "a statement");
-	PQclear(r);
+	if (send_statement(p, sql, text, n, values, lengths, formats) != 1) {
+		st = fail(p->c, NULL, "a statement");
+		goto out;
+	}
+	if (!p->piped) {
+		st = receive(p, fn, arg);
+		goto out;
+	}
+	p->pending++;
+	if (fn) { /* its rows are wanted now: the results before it, then its own */
+		drain(p, 1);
+		st = p->failed == MC_OK ? receive(p, fn, arg) : p->failed;
+		p->pending--;
+	} else if (p->pending > MAX_PENDING) {
+		drain(p, 0);
+	}
+	if (st == MC_OK)
+		st = p->failed;
 out:
 	for (int i = 0; kept && i < n; i++)
 		free(kept[i]);
@@ -176,19 +297,74 @@ static mc_status simple(PGconn *c, const char *sql)
 	return st;
 }
 
-static mc_status pg_begin(void *conn) { return simple(conn, "BEGIN"); }
-static mc_status pg_commit(void *conn) { return simple(conn, "COMMIT"); }
+static mc_status pg_begin(void *conn)
+{
+	struct pg *p = conn;
+
+	if (PQenterPipelineMode(p->c) != 1)
+		return simple(p->c, "BEGIN");
+	p->piped = true;
+	p->failed = MC_OK;
+	return pg_exec(p, "BEGIN", NULL, 0, NULL, NULL);
+}
+
+/* The pipeline ended at a sync point, every result read; the prepared
+ * statements forgotten when something failed (one sent in the failed part
+ * was never made). */
+static mc_status unpipe(struct pg *p)
+{
+	mc_status st;
+
+	if (!p->piped)
+		return MC_OK;
+	if (PQpipelineSync(p->c) == 1)
+		p->pending++;
+	drain(p, 0);
+	PQexitPipelineMode(p->c);
+	p->piped = false;
+	st = p->failed;
+	if (st != MC_OK) {
+		for (size_t i = 0; i < p->n_cache; i++)
+			free(p->cache[i]);
+		p->n_cache = 0;
+		PQclear(PQexec(p->c, "DEALLOCATE ALL"));
+	}
+	p->failed = MC_OK;
+	return st;
+}
 
 static void pg_rollback(void *conn)
 {
-	if (PQtransactionStatus(conn) != PQTRANS_IDLE)
-		PQclear(PQexec(conn, "ROLLBACK"));
+	struct pg *p = conn;
+
+	(void)unpipe(p);
+	if (PQtransactionStatus(p->c) != PQTRANS_IDLE)
+		PQclear(PQexec(p->c, "ROLLBACK"));
+}
+
+static mc_status pg_commit(void *conn)
+{
+	struct pg *p = conn;
+	mc_status st;
+
+	if (!p->piped)
+		return simple(p->c, "COMMIT");
+	(void)pg_exec(p, "COMMIT", NULL, 0, NULL, NULL); /* an error stays in p->failed */
+	if ((st = unpipe(p)) != MC_OK)
+		pg_rollback(p);
+	return st;
 }
 
 static void pg_close(void *conn)
 {
-	if (conn)
-		PQfinish(conn);
+	struct pg *p = conn;
+
+	if (!p)
+		return;
+	PQfinish(p->c);
+	for (size_t i = 0; i < p->n_cache; i++)
+		free(p->cache[i]);
+	free(p);
 }
 
 static const db_ops pg_ops = {
@@ -198,23 +374,34 @@ static const db_ops pg_ops = {
 	/* two machines creating the schema at once: one waits (a transaction
 	 * lock, released at COMMIT) */
 	.schema_lock = "SELECT pg_advisory_xact_lock(7418605)",
+	.fold_auth = "UPDATE aggregate_row r SET auth = coalesce((SELECT json_agg(json_build_object("
+	             "'method', x.method, 'domain', coalesce(x.domain, ''), CASE x.method WHEN 'dkim' "
+	             "THEN 'selector' ELSE 'scope' END, coalesce(x.detail, ''), 'result', "
+	             "coalesce(x.result, '')) ORDER BY x.k)::text FROM aggregate_auth x WHERE "
+	             "x.report = r.report AND x.n = r.n), '[]')",
 };
 
 mc_status db_pg_open(const char *url, void **conn, const db_ops **ops)
 {
+	struct pg *p = calloc(1, sizeof(*p));
 	PGconn *c = PQconnectdb(url);
 	mc_status st;
 
-	if (!c)
+	if (!c || !p) {
+		PQfinish(c);
+		free(p);
 		return mc_error_set(MC_ENOMEM, "out of memory");
+	}
 	if (PQstatus(c) != CONNECTION_OK) {
 		st = fail(c, NULL, "cannot connect");
 		PQfinish(c);
+		free(p);
 		return st;
 	}
 	/* quiet: no NOTICE lines on standard error */
 	PQclear(PQexec(c, "SET client_min_messages = warning"));
-	*conn = c;
+	p->c = c;
+	*conn = p;
 	*ops = &pg_ops;
 	return MC_OK;
 }

@@ -1,12 +1,13 @@
 /*
  * A period's reports given back to lib/feedback, to be summarised as when
- * they were read: each aggregate report with its totals, then its rows and
- * their auth results, each as it was stored; the TLS and failure reports
- * as they came. The rows are read in the order of their key, report by
- * report, and the auth results beside them, so that no statement groups or
- * joins the year's rows (a sort of 876,000 rows took seconds); what the
- * trends need of them stays in the ledger.
+ * they were read: each aggregate report with its totals, then its rows
+ * with their auth results; the TLS and failure reports as they came. The
+ * rows are read in the order of their key, report by report, and folded
+ * here -- those alike in all but their count summed -- so that no
+ * statement groups or joins the year's rows (a sort of 876,000 rows took
+ * seconds); what the trends need of them stays in the ledger.
  */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,14 +20,12 @@
 struct replay {
 	mc_feedback *f;        /* NULL: the ledger only */
 	ledger *l;
-	size_t report;         /* cursors: the report of the rows, the row of the auth */
-	size_t row;
+	size_t report;         /* a cursor: the report of the rows */
 	uint64_t expected;     /* the rows the reports say they have */
-	intern row_kinds;      /* a row's disposition, results, From domain and reasons */
-	intern auth_kinds;     /* an auth result's method, domain and result */
+	intern row_kinds;      /* a row's disposition, results, From domain, reasons, auth */
 	tally rows;            /* by source, row kind and reporter */
-	tally auth;            /* by source and auth kind */
-	mc_buf key;
+	mc_buf key, last;      /* a row's kind as a key, and the last row's */
+	uint32_t kind;         /* the last row's kind */
 	mc_fb_row r;           /* one row, reused (it is large) */
 };
 
@@ -108,7 +107,7 @@ static bool is_pass(const db_val *v)
 	return v->len == 4 && !memcmp(v->s, "pass", 4);
 }
 
-/* report, n, source_ip, disposition, dkim, spf, header_from, reasons, count */
+/* report, n, source_ip, disposition, dkim, spf, header_from, reasons, count, auth */
 static mc_status on_row(void *arg, const db_val *c, int n)
 {
 	struct replay *rp = arg;
@@ -116,7 +115,7 @@ static mc_status on_row(void *arg, const db_val *c, int n)
 	ledger_row lr;
 	mc_status st;
 
-	if (n < 9 || (at = ledger_find_report(rp->l, c[0].i, &rp->report)) == SIZE_MAX ||
+	if (n < 10 || (at = ledger_find_report(rp->l, c[0].i, &rp->report)) == SIZE_MAX ||
 	    c[1].i < 0 || c[1].i > UINT32_MAX || c[8].i < 0)
 		return MC_OK; /* a report outside the period, between two of it */
 	lr = (ledger_row){.count = (uint64_t)c[8].i, .report = (uint32_t)at, .n = (uint32_t)c[1].i,
@@ -124,39 +123,40 @@ static mc_status on_row(void *arg, const db_val *c, int n)
 	if ((st = intern_get(&rp->l->sources, c[2].s, c[2].len, &lr.source)) != MC_OK ||
 	    (st = ledger_add_row(rp->l, &lr)) != MC_OK || !rp->f)
 		return st;
-	uint32_t kind;
+	const db_val k[] = {c[3], c[4], c[5], c[6], c[7], c[9]};
 
-	if ((st = key_of(&rp->key, &c[3], 5)) != MC_OK ||
-	    (st = intern_get(&rp->row_kinds, rp->key.s, rp->key.len, &kind)) != MC_OK)
+	if ((st = key_of(&rp->key, k, 6)) != MC_OK)
 		return st;
-	return tally_add(&rp->rows, lr.source, kind, rp->l->reports[at].org, lr.count);
+	/* rows alike often come one after the other */
+	if (rp->key.len != rp->last.len || memcmp(rp->key.s, rp->last.s, rp->key.len)) {
+		if ((st = intern_get(&rp->row_kinds, rp->key.s, rp->key.len, &rp->kind)) != MC_OK)
+			return st;
+		mc_buf tmp = rp->last;
+
+		rp->last = rp->key;
+		rp->key = tmp;
+	}
+	return tally_add(&rp->rows, lr.source, rp->kind, rp->l->reports[at].org, lr.count);
 }
 
-/* report, n, method, domain, result: beside its row, which came before. */
-static mc_status on_auth(void *arg, const db_val *c, int n)
+/* A row kind's auth results (its JSON array, as rows.c writes it and the
+ * version 2 upgrade folded it, read once) to lib/feedback, for n messages
+ * of ip. */
+static mc_status give_auth(mc_feedback *f, json_t **parsed, const char *ip, const char *text,
+                           size_t len, uint64_t n)
 {
-	struct replay *rp = arg;
-	const ledger *l = rp->l;
-	const ledger_row *row;
+	json_t *a = *parsed ? *parsed : (*parsed = json_loadb(text, len, 0, NULL)), *x;
+	size_t i;
+	mc_status st = MC_OK;
 
-	if (n < 5)
-		return MC_OK;
-	for (; rp->row < l->n_rows; rp->row++) {
-		row = &l->rows[rp->row];
-		long long id = l->reports[row->report].id;
+	json_array_foreach(a, i, x) {
+		const char *method = json_string_value(json_object_get(x, "method"));
 
-		if (id > c[0].i || (id == c[0].i && row->n >= c[1].i))
-			break;
+		if (method && st == MC_OK)
+			st = mc_feedback_add_auth(f, ip, method,
+			                          json_string_value(json_object_get(x, "domain")),
+			                          json_string_value(json_object_get(x, "result")), n);
 	}
-	if (rp->row == l->n_rows || l->reports[(row = &l->rows[rp->row])->report].id != c[0].i ||
-	    row->n != c[1].i)
-		return MC_OK;
-	uint32_t kind;
-	mc_status st = key_of(&rp->key, &c[2], 3);
-
-	if (st == MC_OK && (st = intern_get(&rp->auth_kinds, rp->key.s, rp->key.len, &kind)) ==
-	    MC_OK)
-		st = tally_add(&rp->auth, row->source, kind, 0, row->count);
 	return st;
 }
 
@@ -165,7 +165,8 @@ static mc_status on_auth(void *arg, const db_val *c, int n)
 static mc_status give_back(struct replay *rp)
 {
 	const ledger *l = rp->l;
-	mc_status st = MC_OK;
+	json_t **parsed = calloc(rp->row_kinds.n + 1, sizeof(*parsed));
+	mc_status st = parsed ? MC_OK : mc_error_set(MC_ENOMEM, "out of memory");
 
 	for (size_t i = 0; i < rp->rows.n && st == MC_OK; i++) {
 		const tally_entry *e = tally_at(&rp->rows, i);
@@ -180,18 +181,16 @@ static mc_status give_back(struct replay *rp)
 		next_field(&k, reasons, sizeof(reasons));
 		split_reasons(&rp->r, reasons);
 		st = mc_feedback_add_rows(rp->f, &rp->r, l->orgs.items[e->k[2]], e->rows, e->count);
-	}
-	for (size_t i = 0; i < rp->auth.n && st == MC_OK; i++) {
-		const tally_entry *e = tally_at(&rp->auth, i);
-		const char *k = rp->auth_kinds.items[e->k[1]];
-		char method[32], domain[256], result[32];
+		/* the rest of the key: the auth results, as "LEN:JSON" */
+		char *json;
+		size_t len = (size_t)strtoull(k, &json, 10);
 
-		next_field(&k, method, sizeof(method));
-		next_field(&k, domain, sizeof(domain));
-		next_field(&k, result, sizeof(result));
-		st = mc_feedback_add_auth(rp->f, l->sources.items[e->k[0]], method, domain, result,
-		                          e->count);
+		if (st == MC_OK)
+			st = give_auth(rp->f, &parsed[e->k[1]], rp->r.ip, json + 1, len, e->count);
 	}
+	for (size_t i = 0; parsed && i < rp->row_kinds.n; i++)
+		json_decref(parsed[i]);
+	free(parsed);
 	return st;
 }
 
@@ -201,8 +200,8 @@ static mc_status on_whole(void *arg, const db_val *c, int n)
 	return n < 2 ? MC_OK : mc_feedback_add_bytes(arg, c[0].s, c[0].len, c[1].s);
 }
 
-/* The rows of the period's reports, and (with f) their auth results: by
- * the range of the reports' ids, those of other reports in it skipped. */
+/* The rows of the period's reports: by the range of the reports' ids,
+ * those of other reports in it skipped. */
 static mc_status rows_of(mc_store *s, struct replay *rp)
 {
 	const ledger *l = rp->l;
@@ -215,12 +214,8 @@ static mc_status rows_of(mc_store *s, struct replay *rp)
 	ledger_reserve(rp->l, rp->expected);
 
 	st = s->ops->exec(s->conn, "SELECT report, n, source_ip, disposition, dkim, spf, "
-	                  "header_from, reasons, count FROM aggregate_row WHERE report >= ? AND "
-	                  "report <= ? ORDER BY report, n", ids, 2, on_row, rp);
-	if (st == MC_OK && rp->f)
-		st = s->ops->exec(s->conn, "SELECT report, n, method, domain, result FROM "
-		                  "aggregate_auth WHERE report >= ? AND report <= ? ORDER BY report, "
-		                  "n, k", ids, 2, on_auth, rp);
+	                  "header_from, reasons, count, auth FROM aggregate_row WHERE report >= ? "
+	                  "AND report <= ? ORDER BY report, n", ids, 2, on_row, rp);
 	return st == MC_OK && rp->f ? give_back(rp) : st;
 }
 
@@ -243,10 +238,9 @@ mc_status store_ledger(mc_store *s, const mc_store_period *p, mc_feedback *f)
 	if (st == MC_OK)
 		st = rows_of(s, rp);
 	intern_free(&rp->row_kinds);
-	intern_free(&rp->auth_kinds);
 	tally_free(&rp->rows);
-	tally_free(&rp->auth);
 	mc_buf_free(&rp->key);
+	mc_buf_free(&rp->last);
 	free(rp);
 	return st;
 }

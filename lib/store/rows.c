@@ -1,9 +1,9 @@
 /*
- * The rows of the aggregate report being stored, and their auth results,
- * written BATCH at a time as multi-row INSERTs: one round trip to
- * PostgreSQL per batch instead of one per row. A batch that is not full is
- * written in parts of 32, 16, ..., 1 rows, so that only a few statement
- * texts exist (SQLite keeps each prepared).
+ * The rows of the aggregate report being stored, each with its auth results
+ * as a JSON array in its `auth` column, written BATCH at a time as
+ * multi-row INSERTs: one statement per batch instead of one per row. A
+ * batch that is not full is written in parts of 32, 16, ..., 1 rows, so
+ * that only a few statement texts exist (each is prepared once).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,15 +12,15 @@
 #include "store/internal.h"
 
 #define BATCH 64
-#define ROW_COLS 10
-#define AUTH_COLS 7
+#define ROW_COLS 11
 
 struct row_batch {
 	mc_fb_row rows[BATCH];
 	size_t n;
 	long long next;        /* the number of the report's next row */
 	char reasons[BATCH][MC_FB_MAX_REASONS * 33];
-	db_val params[BATCH * 2 * MC_FB_MAX_AUTH * AUTH_COLS];
+	mc_buf auth[BATCH];
+	db_val params[BATCH * ROW_COLS];
 };
 
 /* "INSERT INTO table (cols) VALUES (?, ...), (?, ...)" for n rows of k columns. */
@@ -64,9 +64,7 @@ static mc_status insert_parts(mc_store *s, const char *head, int k, const db_val
 
 static const char row_head[] =
 	"INSERT INTO aggregate_row (report, n, source_ip, count, disposition, dkim, spf, "
-	"header_from, envelope_from, reasons)";
-static const char auth_head[] =
-	"INSERT INTO aggregate_auth (report, n, k, method, domain, detail, result)";
+	"header_from, envelope_from, reasons, auth)";
 
 /* The override reasons (RFC 7489 C: PolicyOverrideType) as one text, each
  * after a comma (",forwarded,mailing_list"; "," for one without a type). */
@@ -78,6 +76,59 @@ static const char *joined(char *buf, size_t size, const mc_fb_row *r)
 	for (size_t i = 0; i < r->n_reasons && at < size; i++)
 		at += (size_t)snprintf(buf + at, size - at, ",%s", r->reasons[i]);
 	return buf;
+}
+
+/* s as a JSON string (RFC 8259 section 7): quotes, backslashes and control
+ * characters escaped. */
+static void json_string(mc_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	mc_buf_add(b, "\"", 1);
+	for (const char *run = s;; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		mc_buf_add(b, run, (size_t)(s - run));
+		if (!c)
+			break;
+		char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+
+		if (c == '"' || c == '\\')
+			mc_buf_add(b, (char[]){'\\', (char)c}, 2);
+		else
+			mc_buf_add(b, esc, sizeof(esc));
+		run = s + 1;
+	}
+	mc_buf_add(b, "\"", 1);
+}
+
+static void json_auth(mc_buf *b, const char *method, const char *detail_name,
+                      const mc_fb_auth *a)
+{
+	mc_buf_addf(b, "%s{\"method\":\"%s\",\"domain\":", b->len > 1 ? "," : "", method);
+	json_string(b, a->domain);
+	mc_buf_addf(b, ",\"%s\":", detail_name);
+	json_string(b, a->detail);
+	mc_buf_add(b, ",\"result\":", 10);
+	json_string(b, a->result);
+	mc_buf_add(b, "}", 1);
+}
+
+/* A row's <auth_results> as a JSON array: DKIM results, then SPF, each
+ * {"method", "domain", "selector" or "scope", "result"}. */
+static db_val auth_json(mc_buf *b, const mc_fb_row *r)
+{
+	b->len = 0;
+	mc_buf_add(b, "[", 1);
+	for (size_t j = 0; j < r->n_dkim; j++)
+		json_auth(b, "dkim", "selector", &r->dkim_auth[j]);
+	for (size_t j = 0; j < r->n_spf; j++)
+		json_auth(b, "spf", "scope", &r->spf_auth[j]);
+	if (mc_buf_add(b, "]", 1) < 0)
+		return (db_val){.type = DB_NULL};
+	return (db_val){.type = DB_TEXT, .s = b->s, .len = b->len};
 }
 
 static mc_status write_rows(mc_store *s, struct row_batch *b)
@@ -98,40 +149,10 @@ static mc_status write_rows(mc_store *s, struct row_batch *b)
 		v[7] = db_text(r->header_from);
 		v[8] = db_text(r->envelope_from);
 		v[9] = db_text(joined(b->reasons[i], sizeof(b->reasons[i]), r));
+		if ((v[10] = auth_json(&b->auth[i], r)).type == DB_NULL)
+			return mc_error_set(MC_ENOMEM, "out of memory");
 	}
 	return insert_parts(s, row_head, ROW_COLS, b->params, b->n);
-}
-
-static db_val *auth_values(db_val *v, long long report, long long n, long long k,
-                           const char *method, const mc_fb_auth *a)
-{
-	v[0] = db_int(report);
-	v[1] = db_int(n);
-	v[2] = db_int(k);
-	v[3] = db_text(method);
-	v[4] = db_text(a->domain);
-	v[5] = db_text(a->detail);
-	v[6] = db_text(a->result);
-	return v + AUTH_COLS;
-}
-
-static mc_status write_auth(mc_store *s, struct row_batch *b)
-{
-	db_val *v = b->params;
-	long long n0 = b->next - (long long)b->n;
-	mc_status st = MC_OK;
-
-	for (size_t i = 0; i < b->n && st == MC_OK; i++) {
-		const mc_fb_row *r = &b->rows[i];
-		long long k = 0;
-
-		for (size_t j = 0; j < r->n_dkim; j++)
-			v = auth_values(v, s->report, n0 + (long long)i, k++, "dkim", &r->dkim_auth[j]);
-		for (size_t j = 0; j < r->n_spf; j++)
-			v = auth_values(v, s->report, n0 + (long long)i, k++, "spf", &r->spf_auth[j]);
-	}
-	return insert_parts(s, auth_head, AUTH_COLS, b->params,
-	                    (size_t)(v - b->params) / AUTH_COLS);
 }
 
 mc_status store_rows_flush(mc_store *s)
@@ -141,8 +162,7 @@ mc_status store_rows_flush(mc_store *s)
 
 	if (!b || !b->n)
 		return MC_OK;
-	if ((st = write_rows(s, b)) == MC_OK)
-		st = write_auth(s, b);
+	st = write_rows(s, b);
 	b->n = 0;
 	return st;
 }
@@ -160,6 +180,8 @@ mc_status store_rows_add(mc_store *s, const mc_fb_row *row)
 
 void store_rows_free(mc_store *s)
 {
+	for (size_t i = 0; s->batch && i < BATCH; i++)
+		mc_buf_free(&s->batch->auth[i]);
 	free(s->batch);
 	s->batch = NULL;
 }

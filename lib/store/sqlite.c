@@ -167,6 +167,11 @@ static const db_ops lite_ops = {
 	.name = "sqlite", .exec = lite_exec, .begin = lite_begin, .commit = lite_commit,
 	.rollback = lite_rollback, .close = lite_close,
 	.id_type = "INTEGER PRIMARY KEY", .blob_type = "BLOB",
+	.fold_auth = "UPDATE aggregate_row SET auth = (SELECT json_group_array(json_object('method', "
+	             "x.method, 'domain', coalesce(x.domain, ''), CASE x.method WHEN 'dkim' THEN "
+	             "'selector' ELSE 'scope' END, coalesce(x.detail, ''), 'result', "
+	             "coalesce(x.result, ''))) FROM (SELECT * FROM aggregate_auth x WHERE x.report = "
+	             "aggregate_row.report AND x.n = aggregate_row.n ORDER BY x.k) x)",
 };
 
 mc_status db_sqlite_open(const char *path, void **conn, const db_ops **ops)

@@ -266,7 +266,8 @@ def check_hostile(kind, url, d, sql):
     r, j = mc_json("--db", url, d)
     got = sorted(x[0] for x in sql("SELECT org FROM aggregate_report"))
     ids = sorted(x[0] for x in sql("SELECT report_id FROM aggregate_report"))
-    auth = sorted(x[0] for x in sql("SELECT domain FROM aggregate_auth"))
+    auth = sorted(a["domain"] for x in sql("SELECT auth FROM aggregate_row")
+                  for a in json.loads(x[0]))
     check(f"{kind}: organisation names, report IDs and domains carrying SQL stored as text",
           j and j["database"]["aggregate_stored"] == len(HOSTILE) and got == sorted(HOSTILE) and
           ids == sorted(s + str(i) for i, s in enumerate(HOSTILE)) and
@@ -327,6 +328,115 @@ def check_killed(kind, url, d, reports, sql):
           whole_reports(sql), r.stderr or (j or {}).get("database"))
 
 
+# ---- a version 1 database, upgraded ----
+
+V1 = [
+    "CREATE TABLE mailcheck_schema (version INTEGER NOT NULL, applied BIGINT NOT NULL)",
+    "INSERT INTO mailcheck_schema VALUES (1, 1700000000)",
+    "CREATE TABLE aggregate_report (id {id}, org TEXT NOT NULL, report_id TEXT, email TEXT, "
+    "begin_time BIGINT, end_time BIGINT, domain TEXT, p TEXT, sp TEXT, adkim TEXT, aspf TEXT, "
+    "pct INTEGER, row_count BIGINT NOT NULL DEFAULT 0, messages BIGINT NOT NULL DEFAULT 0, "
+    "dmarc_pass BIGINT NOT NULL DEFAULT 0, input TEXT, stored BIGINT NOT NULL, "
+    "UNIQUE (org, report_id))",
+    "CREATE TABLE aggregate_row (report BIGINT NOT NULL REFERENCES aggregate_report (id) "
+    "ON DELETE CASCADE, n INTEGER NOT NULL, source_ip TEXT NOT NULL, count BIGINT NOT NULL, "
+    "disposition TEXT, dkim TEXT, spf TEXT, header_from TEXT, envelope_from TEXT, "
+    "reasons TEXT, PRIMARY KEY (report, n))",
+    "CREATE TABLE aggregate_auth (report BIGINT NOT NULL, n INTEGER NOT NULL, "
+    "k INTEGER NOT NULL, method TEXT NOT NULL, domain TEXT, detail TEXT, result TEXT, "
+    "PRIMARY KEY (report, n, k), FOREIGN KEY (report, n) REFERENCES aggregate_row "
+    "(report, n) ON DELETE CASCADE)",
+    "CREATE TABLE tls_report (id {id}, org TEXT NOT NULL, report_id TEXT, contact TEXT, "
+    "begin_time BIGINT, end_time BIGINT, json TEXT NOT NULL, input TEXT, "
+    "stored BIGINT NOT NULL, UNIQUE (org, report_id))",
+    "CREATE TABLE tls_policy (report BIGINT NOT NULL REFERENCES tls_report (id) "
+    "ON DELETE CASCADE, policy_domain TEXT, policy_type TEXT, successes BIGINT NOT NULL, "
+    "failures BIGINT NOT NULL)",
+    "CREATE TABLE tls_failure (report BIGINT NOT NULL REFERENCES tls_report (id) "
+    "ON DELETE CASCADE, policy_domain TEXT, mx TEXT NOT NULL, result_type TEXT, "
+    "sessions BIGINT NOT NULL)",
+    "CREATE TABLE failure_report (id {id}, digest TEXT NOT NULL UNIQUE, arrival BIGINT, "
+    "reporter TEXT, reported_domain TEXT, source_ip TEXT, feedback_type TEXT, "
+    "auth_failure TEXT, original_mail_from TEXT, dkim_domain TEXT, message {blob} NOT NULL, "
+    "input TEXT, stored BIGINT NOT NULL)",
+    "CREATE TABLE mailbox (url TEXT PRIMARY KEY, uidvalidity BIGINT NOT NULL, "
+    "last_uid BIGINT NOT NULL, updated BIGINT NOT NULL)",
+]
+
+
+def v1_reports():
+    """Reports whose rows carry no auth result, one, and several; domains
+    with quotes and backslashes (the upgrade writes them into JSON)."""
+    odd = 'we"ird\\d.test'
+    out = []
+    for i in range(3):
+        rows = [gen.row("192.0.2.%d" % (k + 1), 5 + k + i,
+                        dkim="pass" if k % 2 else "fail", spf="fail" if k % 3 else "pass",
+                        hfrom="shop.test",
+                        auth_dkim=[("shop.test", "s%d" % k, "pass" if k % 2 else "fail"),
+                                   (odd, "x", "temperror")][:k % 3],
+                        auth_spf=[("bounce.shop.test", "mfrom", "softfail")][:k % 2],
+                        reasons=["forwarded"] if k == 3 else [])
+                for k in range(6)]
+        out.append(("v1.test", "v1-%d" % i, T0 + i * DAY, T0 + i * DAY + DAY - 1, "shop.test",
+                    rows))
+    return out
+
+
+def lit(v):
+    return "NULL" if v is None else str(v) if isinstance(v, int) else \
+        "'" + str(v).replace("'", "''") + "'"
+
+
+def v1_statements(reports, id_type, blob):
+    out = [q.format(id=id_type, blob=blob) for q in V1]
+    for i, (org, rid, begin, end, domain, rows) in enumerate(reports, 1):
+        msgs = sum(r["count"] for r in rows)
+        ok = sum(r["count"] for r in rows if "pass" in (r["dkim"], r["spf"]))
+        out.append("INSERT INTO aggregate_report (id, org, report_id, email, begin_time, "
+                   "end_time, domain, p, sp, adkim, aspf, pct, row_count, messages, dmarc_pass, "
+                   "input, stored) VALUES (%s)" % ", ".join(lit(v) for v in (
+                       i, org, rid, "dmarc@" + org, begin, end, domain, "none", "none", "r",
+                       "r", 100, len(rows), msgs, ok, "v1.xml", 1700000000)))
+        for n, r in enumerate(rows):
+            out.append("INSERT INTO aggregate_row VALUES (%s)" % ", ".join(lit(v) for v in (
+                i, n, r["ip"], r["count"], r["disp"], r["dkim"], r["spf"], r["hfrom"], None,
+                "".join("," + t for t in r["reasons"]) or None)))
+            auth = [("dkim",) + a for a in r["auth_dkim"]] + [("spf",) + a for a in r["auth_spf"]]
+            for k, (method, d, detail, res) in enumerate(auth):
+                out.append("INSERT INTO aggregate_auth VALUES (%s)" % ", ".join(
+                    lit(v) for v in (i, n, k, method, d, detail, res)))
+    return out
+
+
+def check_upgrade(kind, url, run_sql, sql, tmp):
+    """A version 1 database (auth results in aggregate_auth) upgraded: the
+    summary as from reading the same reports' files."""
+    reports = v1_reports()
+    d = os.path.join(tmp, "v1-" + kind)
+    os.makedirs(d, exist_ok=True)
+    for org, rid, begin, end, domain, rows in reports:
+        with open(os.path.join(d, rid + ".xml"), "w") as f:
+            f.write(gen.aggregate(org, rid, begin, end, domain, rows))
+    run_sql(v1_statements(reports, "INTEGER PRIMARY KEY" if kind == "SQLite" else
+                          "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+                          "BLOB" if kind == "SQLite" else "BYTEA"))
+    r, j = mc_json("--db", url)
+    _, files = mc_json(d)
+    keys = ("ip", "messages", "dmarc_pass", "disposition", "header_from", "spf", "dkim",
+            "overrides", "reporters")
+    got = j and [{k: s[k] for k in keys} for s in j["sources"]]
+    want = files and [{k: s[k] for k in keys} for s in files["sources"]]
+    version = sql("SELECT MAX(version) FROM mailcheck_schema")[0][0]
+    check(f"{kind}: a version 1 database upgraded to 2: its auth results folded, the "
+          "summary as from the files", r.returncode in (0, 1) and got == want and version == "2",
+          (r.stderr, version, got and want and
+           [(g, w) for g, w in zip(got, want) if g != w][:1], got and len(got), want and len(want)))
+    r, j = mc_json("--db", url, d)
+    check(f"{kind}: the upgraded database knows its reports", j and
+          j["database"]["already_stored"] == len(reports), r.stderr)
+
+
 # ---- SQLite ----
 
 def sqlite_sql(path):
@@ -342,6 +452,13 @@ def sqlite_sql(path):
 def check_sqlite(tmp, data, reports, tls):
     db = os.path.join(tmp, "reports.db")
     check_database("SQLite", "sqlite:" + db, data, None, reports, tls, sqlite_sql(db))
+    v1 = os.path.join(tmp, "v1.db")
+
+    def script(statements):
+        c = sqlite3.connect(v1)
+        c.executescript(";\n".join(statements) + ";")
+        c.close()
+    check_upgrade("SQLite", "sqlite:" + v1, script, sqlite_sql(v1), tmp)
     hdb = os.path.join(tmp, "hostile.db")
     hostile_reports(os.path.join(tmp, "hostile"))
     check_hostile("SQLite", "sqlite:" + hdb, os.path.join(tmp, "hostile"), sqlite_sql(hdb))
@@ -410,8 +527,11 @@ def check_read_only(tmp, data):
 
 def check_postgresql(tmp, data, reports, tls):
     with servers.Postgres() as pg:
-        for name in ("reports", "hostile", "killed", "twice"):
+        for name in ("reports", "hostile", "killed", "twice", "v1"):
             pg.createdb(name)
+        check_upgrade("PostgreSQL", pg.url("v1"),
+                      lambda statements: pg.sql("v1", ";\n".join(statements)),
+                      lambda q: pg.sql("v1", q), tmp)
         check_database("PostgreSQL", pg.url("reports"), data, None, reports, tls,
                        lambda q: pg.sql("reports", q))
         hostile_reports(os.path.join(tmp, "hostile-pg"))
