@@ -325,10 +325,16 @@ static void set_options(mc_imap *m, const struct parts *p, const mc_net_opts *o)
 		curl_easy_setopt(m->c, CURLOPT_PASSWORD, password);
 	else
 		curl_easy_setopt(m->c, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
-	/* bounded: the connection, and any stall of seconds */
+	/* bounded: the connection; the wait for each answer (libcurl reads an
+	 * EXAMINE's or SEARCH's answer outside its transfer, where the speed
+	 * limit does not look: its own default wait was 120 s); a message
+	 * coming slower than 1 KiB/s for seconds; and each request whole (a
+	 * server sending a byte now and then would keep it alive forever) */
 	curl_easy_setopt(m->c, CURLOPT_CONNECTTIMEOUT, seconds);
-	curl_easy_setopt(m->c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(m->c, CURLOPT_SERVER_RESPONSE_TIMEOUT, seconds);
+	curl_easy_setopt(m->c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
 	curl_easy_setopt(m->c, CURLOPT_LOW_SPEED_TIME, seconds);
+	curl_easy_setopt(m->c, CURLOPT_TIMEOUT, seconds * 30);
 	curl_easy_setopt(m->c, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(m->c, CURLOPT_WRITEDATA, m);
 	curl_easy_setopt(m->c, CURLOPT_ERRORBUFFER, m->errbuf);

@@ -617,6 +617,7 @@ def check_imap(tmp, reports):
         check_imap_refusals(dv, base, url, env, zone)
         check_move(dv, base, url, env)
     check_imap_many(tmp, cert, ca, zone, env)
+    check_imap_hostile(tmp, cert, ca, zone)
 
 
 def check_imap_db(tmp, dv, base, url, env, reports):
@@ -676,6 +677,62 @@ def peak_kib(pid):
     return 0
 
 
+def run_watched(cmd, env, timeout=120):
+    """(exit status, stdout, stderr, seconds, peak MiB) of cmd: its own peak
+    (VmHWM), read while it runs -- the rusage of a child forked from this
+    Python counts this Python's pages too."""
+    t = time.time()
+    with tempfile.TemporaryFile("w+") as so, tempfile.TemporaryFile("w+") as se:
+        p = subprocess.Popen(cmd, stdout=so, stderr=se, env=dict(os.environ, **env))
+        rss = 0
+        while p.poll() is None:
+            rss = max(rss, peak_kib(p.pid) // 1024)
+            if time.time() - t > timeout:
+                p.kill()
+            time.sleep(0.01)
+        so.seek(0)
+        se.seek(0)
+        return p.returncode, so.read(), se.read(), time.time() - t, rss
+
+
+# what each misbehaving server must give: exit 2, within the time, and words
+HOSTILE_IMAP = [
+    ("garbage_greeting", "a greeting of garbage", "timed out"),
+    ("no_greeting", "a server that never greets", "timed out"),
+    ("stall_search", "a server that stops answering at UID SEARCH", "timeout"),
+    ("huge_search", "a SEARCH answer of 20 MB in one line", "large"),
+    ("bad_search", "SEARCH answers of words, zeros and numbers past 32 bits", "cut short"),
+    ("cut_fetch", "a message cut off mid-way", "remaining"),
+    ("trickle_fetch", "a message coming a byte a second", "too slow"),
+    ("huge_literal", "a message announced as 2**40 bytes", "larger than 64 MiB"),
+]
+
+
+def check_imap_hostile(tmp, cert, ca, zone):
+    """Servers that misbehave: each a clear error, exit 2, bounded in time
+    (--net-timeout 2) and memory; the same fake server behaving reads its
+    report (so that the failures are the misbehaviour, not the fake)."""
+    import fake_imap
+    msg = gen.mail(gen.aggregate("fake.test", "fake-1", T0, T0 + DAY - 1, "shop.test",
+                                 [gen.row("192.0.2.9", 4)]), "fake.test", "fake-1", "shop.test")
+    env = {"MAILCHECK_IMAP_PASSWORD": "pw"}
+
+    def run(mode):
+        with fake_imap.FakeImap(cert, os.path.join(tmp, "imap.key"), mode, msg) as f:
+            return run_watched([MC, "--zone", zone, "report", "--no-lookups", "--json",
+                                "--allow-private", "--net-timeout", "2", "--ca-file", ca.pem,
+                                "imaps://u@imap.test:%d/INBOX" % f.port], env)
+    code, out, err, secs, mib = run("ok")
+    j = json.loads(out) if out.startswith("{") else {}
+    check("IMAP fake server: behaving, its report read", code == 0 and
+          j.get("aggregate", {}).get("messages") == 4, err or out[:200])
+    for mode, what, words in HOSTILE_IMAP:
+        code, out, err, secs, mib = run(mode)
+        check("IMAP: %s: exit 2, said, in %.1f s and %d MiB" % (what, secs, mib),
+              code == 2 and "IMAP" in err and words in err and secs < 30 and mib < 100,
+              (code, err[-300:]))
+
+
 def check_imap_many(tmp, cert, ca, zone, env):
     """2,000 messages read one at a time: memory stays flat."""
     n = 2000
@@ -689,21 +746,10 @@ def check_imap_many(tmp, cert, ca, zone, env):
         url = "imaps://reports@imap.test:%d/INBOX" % dv.imaps
         cmd = [MC, "--zone", zone, "report", "--no-lookups", "--json", "--allow-private",
                "--ca-file", ca.pem, url]
-        t = time.time()
-        # its own peak (VmHWM), read while it runs: the rusage of a child
-        # forked from this Python counts this Python's pages too
-        with tempfile.TemporaryFile("w+") as so, tempfile.TemporaryFile("w+") as se:
-            p = subprocess.Popen(cmd, stdout=so, stderr=se, env=dict(os.environ, **env))
-            rss = 0
-            while p.poll() is None:
-                rss = max(rss, peak_kib(p.pid) // 1024)
-                time.sleep(0.01)
-            so.seek(0)
-            se.seek(0)
-            out, err = so.read(), se.read()
+        _, out, err, secs, rss = run_watched(cmd, env)
         j = json.loads(out) if out.startswith("{") else {}
         check("IMAP: a mailbox of %d messages read whole in %.1f s, peak memory %d MiB "
-              "(under 100)" % (n, time.time() - t, rss),
+              "(under 100)" % (n, secs, rss),
               j.get("aggregate", {}).get("messages") == n * sum(range(1, 21)) and rss < 100,
               err or out[:300])
 
