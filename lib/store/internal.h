@@ -50,8 +50,10 @@ typedef struct db_ops {
 	/* The column type of an identity key, of bytes; the statement that
 	 * makes schema changes wait for each other (NULL: the transaction does). */
 	const char *id_type, *blob_type, *schema_lock;
-	/* Schema version 2: aggregate_auth folded into aggregate_row.auth. */
-	const char *fold_auth;
+	/* Schema version 2 from 1, in this database's SQL: each row's auth
+	 * results as a JSON array into aggregate_row.auth; the kinds of the
+	 * rows into aggregate_kind; the rows into aggregate_row2 with theirs. */
+	const char *fold[3];
 } db_ops;
 
 mc_status db_sqlite_open(const char *path, void **conn, const db_ops **ops);
@@ -76,6 +78,9 @@ mc_status store_rows_add(mc_store *s, const mc_fb_row *row);
 mc_status store_rows_flush(mc_store *s);
 void store_rows_free(mc_store *s);
 void store_rows_reset(mc_store *s); /* for the next report */
+/* The kinds of rows made in a transaction rolled back are gone: forget
+ * those known. */
+void store_rows_forget(mc_store *s);
 
 /* The period's reports given to f (NULL: none), their rows into s->ledger. */
 mc_status store_ledger(mc_store *s, const mc_store_period *p, mc_feedback *f);

@@ -97,6 +97,30 @@ mc_status intern_get(intern *in, const char *s, size_t len, uint32_t *out)
 	return MC_OK;
 }
 
+void intern_forget_last(intern *in)
+{
+	if (!in->n)
+		return;
+	uint32_t last = (uint32_t)in->n;
+	size_t at = hash_bytes(in->items[last - 1], in->lens[last - 1]) & (in->n_slots - 1);
+
+	while (in->slots[at] != last)
+		at = (at + 1) & (in->n_slots - 1);
+	/* empty the slot, then put back those after it in its run (linear
+	 * probing: none may be left behind a hole) */
+	in->slots[at] = 0;
+	for (size_t i = (at + 1) & (in->n_slots - 1); in->slots[i]; i = (i + 1) & (in->n_slots - 1)) {
+		uint32_t moved = in->slots[i];
+		size_t to = hash_bytes(in->items[moved - 1], in->lens[moved - 1]) & (in->n_slots - 1);
+
+		in->slots[i] = 0;
+		while (in->slots[to])
+			to = (to + 1) & (in->n_slots - 1);
+		in->slots[to] = moved;
+	}
+	free(in->items[--in->n]);
+}
+
 void intern_free(intern *in)
 {
 	for (size_t i = 0; i < in->n; i++)

@@ -22,6 +22,8 @@ typedef struct intern {
 } intern;
 
 mc_status intern_get(intern *in, const char *s, size_t len, uint32_t *out);
+/* The string interned last taken back (what it stood for was not made). */
+void intern_forget_last(intern *in);
 void intern_free(intern *in);
 
 /* Sums by a key of three numbers, the keys in the order they came. */

@@ -82,13 +82,10 @@ static mc_status rows_of(PGresult *r, db_row_fn fn, void *arg)
 /* Text as PostgreSQL takes it: NUL-terminated, valid UTF-8 (the database's
  * encoding), no NUL inside -- each byte that is not so becomes '?'. (SQLite
  * keeps the bytes as they are.) */
-static char *clean_text(const char *s, size_t len)
+static void clean_text(char *out, const char *s, size_t len)
 {
-	char *out = malloc(len + 1);
 	size_t i = 0;
 
-	if (!out)
-		return NULL;
 	while (i < len) {
 		unsigned char c = (unsigned char)s[i];
 		size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 && c >= 0xc2 ? 2 : (c & 0xf0) == 0xe0 ? 3
@@ -112,27 +109,31 @@ static char *clean_text(const char *s, size_t len)
 		i += n;
 	}
 	out[len] = '\0';
-	return out;
 }
 
 /* The parameters as libpq takes them: numbers and text as text, bytes as
- * binary; kept[] holds the copies made. */
+ * binary; the texts made are one after the other in *arena. */
 static bool values_of(const db_val *params, int n, const char **values, int *lengths,
-                      int *formats, char **kept)
+                      int *formats, char **arena)
 {
+	size_t need = 0, at = 0;
+
+	for (int i = 0; i < n; i++)
+		need += params[i].type == DB_INT ? 24 : params[i].type == DB_TEXT ? params[i].len + 1 : 0;
+	if (!(*arena = malloc(need ? need : 1)))
+		return false;
 	for (int i = 0; i < n; i++) {
 		formats[i] = params[i].type == DB_BLOB;
 		lengths[i] = (int)params[i].len;
 		values[i] = params[i].type == DB_NULL ? NULL : params[i].s;
-		if (params[i].type == DB_INT)
-			kept[i] = mc_asprintf("%lld", params[i].i);
-		else if (params[i].type == DB_TEXT)
-			kept[i] = clean_text(params[i].s, params[i].len);
-		else
-			continue;
-		if (!kept[i])
-			return false;
-		values[i] = kept[i];
+		if (params[i].type == DB_INT) {
+			values[i] = *arena + at;
+			at += (size_t)snprintf(*arena + at, 24, "%lld", params[i].i) + 1;
+		} else if (params[i].type == DB_TEXT) {
+			values[i] = *arena + at;
+			clean_text(*arena + at, params[i].s, params[i].len);
+			at += params[i].len + 1;
+		}
 	}
 	return true;
 }
@@ -162,12 +163,18 @@ static void take(struct pg *p, PGresult *r)
 	PQclear(r);
 }
 
+/* What was sent, out to the server, with a request to answer it now. */
+static void flush(struct pg *p)
+{
+	if ((PQsendFlushRequest(p->c) != 1 || PQflush(p->c) != 0) && p->failed == MC_OK)
+		p->failed = fail(p->c, NULL, "sending");
+}
+
 /* The results of the statements sent, all but the last keep. */
 static void drain(struct pg *p, int keep)
 {
-	if (p->pending > keep && (PQsendFlushRequest(p->c) != 1 || PQflush(p->c) != 0) &&
-	    p->failed == MC_OK)
-		p->failed = fail(p->c, NULL, "sending");
+	if (p->pending > keep)
+		flush(p);
 	while (p->pending > keep) {
 		PGresult *r;
 
@@ -184,45 +191,56 @@ static void drain(struct pg *p, int keep)
 
 /* The name of the statement prepared for sql, preparing it if needed (in
  * a pipeline: sent); NULL when the cache is full (then sent unnamed). */
-static const char *prepared(struct pg *p, const char *sql, const char *text, int n, char *name)
+static const char *prepared(struct pg *p, const char *sql, int n, char *name)
 {
 	size_t i;
+	char *text;
 
 	for (i = 0; i < p->n_cache && strcmp(p->cache[i], sql); i++)
 		;
 	snprintf(name, 16, "mc%zu", i);
 	if (i < p->n_cache)
 		return name;
-	if (i == CACHED || !(p->cache[i] = mc_strdup(sql)))
+	if (i == CACHED || !(text = numbered(sql)))
 		return NULL;
+	if (!(p->cache[i] = mc_strdup(sql))) {
+		free(text);
+		return NULL;
+	}
+	bool ok;
+
 	if (p->piped) {
-		if (PQsendPrepare(p->c, name, text, n, NULL) != 1) {
-			free(p->cache[i]);
-			return NULL;
-		}
-		p->pending++;
+		ok = PQsendPrepare(p->c, name, text, n, NULL) == 1;
+		p->pending += ok;
 	} else {
 		PGresult *r = PQprepare(p->c, name, text, n, NULL);
-		bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 
+		ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 		PQclear(r);
-		if (!ok) {
-			free(p->cache[i]);
-			return NULL;
-		}
+	}
+	free(text);
+	if (!ok) {
+		free(p->cache[i]);
+		return NULL;
 	}
 	p->n_cache++;
 	return name;
 }
 
-static int send_statement(struct pg *p, const char *sql, const char *text, int n,
-                          const char *const *values, const int *lengths, const int *formats)
+static int send_statement(struct pg *p, const char *sql, int n, const char *const *values,
+                          const int *lengths, const int *formats)
 {
-	char name[16];
-	const char *named = n ? prepared(p, sql, text, n, name) : NULL;
+	char name[16], *text;
+	const char *named = n ? prepared(p, sql, n, name) : NULL;
+	int ok;
 
-	return named ? PQsendQueryPrepared(p->c, named, n, values, lengths, formats, 0)
-	             : PQsendQueryParams(p->c, text, n, NULL, values, lengths, formats, 0);
+	if (named)
+		return PQsendQueryPrepared(p->c, named, n, values, lengths, formats, 0);
+	if (!(text = numbered(sql)))
+		return 0;
+	ok = PQsendQueryParams(p->c, text, n, NULL, values, lengths, formats, 0);
+	free(text);
+	return ok;
 }
 
 /* The rows of the statement just sent, one at a time (a year of rows is
@@ -253,16 +271,14 @@ static mc_status pg_exec(void *conn, const char *sql, const db_val *params, int 
 	struct pg *p = conn;
 	const char *values[MAX_PARAMS];
 	int lengths[MAX_PARAMS], formats[MAX_PARAMS];
-	char **kept = n ? calloc((size_t)n, sizeof(*kept)) : NULL;
-	char *text = numbered(sql);
+	char *arena = NULL;
 	mc_status st = MC_OK;
 
-	if (n > MAX_PARAMS || (n && !kept) || !text ||
-	    !values_of(params, n, values, lengths, formats, kept)) {
+	if (n > MAX_PARAMS || !values_of(params, n, values, lengths, formats, &arena)) {
 		st = mc_error_set(MC_ENOMEM, "out of memory");
 		goto out;
 	}
-	if (send_statement(p, sql, text, n, values, lengths, formats) != 1) {
+	if (send_statement(p, sql, n, values, lengths, formats) != 1) {
 		st = fail(p->c, NULL, "a statement");
 		goto out;
 	}
@@ -272,19 +288,21 @@ static mc_status pg_exec(void *conn, const char *sql, const db_val *params, int 
 	}
 	p->pending++;
 	if (fn) { /* its rows are wanted now: the results before it, then its own */
+		flush(p);
 		drain(p, 1);
 		st = p->failed == MC_OK ? receive(p, fn, arg) : p->failed;
 		p->pending--;
 	} else if (p->pending > MAX_PENDING) {
 		drain(p, 0);
+	} else if (PQflush(p->c) != 0 && p->failed == MC_OK) {
+		/* out now, for the server to work on while the report is read on
+		 * (libpq keeps a pipeline's statements until 64 KiB wait) */
+		p->failed = fail(p->c, NULL, "sending");
 	}
 	if (st == MC_OK)
 		st = p->failed;
 out:
-	for (int i = 0; kept && i < n; i++)
-		free(kept[i]);
-	free(kept);
-	free(text);
+	free(arena);
 	return st;
 }
 
@@ -374,11 +392,19 @@ static const db_ops pg_ops = {
 	/* two machines creating the schema at once: one waits (a transaction
 	 * lock, released at COMMIT) */
 	.schema_lock = "SELECT pg_advisory_xact_lock(7418605)",
-	.fold_auth = "UPDATE aggregate_row r SET auth = coalesce((SELECT json_agg(json_build_object("
-	             "'method', x.method, 'domain', coalesce(x.domain, ''), CASE x.method WHEN 'dkim' "
-	             "THEN 'selector' ELSE 'scope' END, coalesce(x.detail, ''), 'result', "
-	             "coalesce(x.result, '')) ORDER BY x.k)::text FROM aggregate_auth x WHERE "
-	             "x.report = r.report AND x.n = r.n), '[]')",
+	.fold = {
+		"UPDATE aggregate_row r SET auth = coalesce((SELECT json_agg(json_build_object("
+		"'method', x.method, 'domain', coalesce(x.domain, ''), CASE x.method WHEN 'dkim' "
+		"THEN 'selector' ELSE 'scope' END, coalesce(x.detail, ''), 'result', "
+		"coalesce(x.result, '')) ORDER BY x.k)::text FROM aggregate_auth x WHERE "
+		"x.report = r.report AND x.n = r.n), '[]')",
+		"INSERT INTO aggregate_kind (key, disposition, dkim, spf, header_from, reasons, auth) "
+		"SELECT DISTINCT json_build_array(r.disposition, r.dkim, r.spf, r.header_from, r.reasons, r.auth)::text, r.disposition, r.dkim, r.spf, r.header_from, r.reasons, r.auth "
+		"FROM aggregate_row r",
+		"INSERT INTO aggregate_row2 (report, n, source_ip, count, kind, envelope_from) SELECT "
+		"r.report, r.n, r.source_ip, r.count, k.id, r.envelope_from FROM aggregate_row r JOIN "
+		"aggregate_kind k ON k.key = json_build_array(r.disposition, r.dkim, r.spf, r.header_from, r.reasons, r.auth)::text",
+	},
 };
 
 mc_status db_pg_open(const char *url, void **conn, const db_ops **ops)

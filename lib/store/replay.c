@@ -2,10 +2,11 @@
  * A period's reports given back to lib/feedback, to be summarised as when
  * they were read: each aggregate report with its totals, then its rows
  * with their auth results; the TLS and failure reports as they came. The
- * rows are read in the order of their key, report by report, and folded
- * here -- those alike in all but their count summed -- so that no
- * statement groups or joins the year's rows (a sort of 876,000 rows took
- * seconds); what the trends need of them stays in the ledger.
+ * rows are read in the order of their key, report by report, as a few
+ * numbers each (their kinds apart, rows.c), and folded here -- those alike
+ * in all but their count summed -- so that no statement groups or joins
+ * the year's rows (a sort of 876,000 rows took seconds); what the trends
+ * need of them stays in the ledger.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -17,46 +18,25 @@
 #include "store/ledger.h"
 #include "store/period.h"
 
+/* A kind of row (aggregate_kind), as read. */
+struct kind {
+	long long id;
+	char *disposition, *dkim, *spf, *header_from, *reasons, *auth;
+	size_t auth_len;
+	bool pass;             /* DKIM or SPF aligned and passing */
+	json_t *parsed;        /* auth, once it is needed */
+};
+
 struct replay {
 	mc_feedback *f;        /* NULL: the ledger only */
 	ledger *l;
 	size_t report;         /* a cursor: the report of the rows */
 	uint64_t expected;     /* the rows the reports say they have */
-	intern row_kinds;      /* a row's disposition, results, From domain, reasons, auth */
-	tally rows;            /* by source, row kind and reporter */
-	mc_buf key, last;      /* a row's kind as a key, and the last row's */
-	uint32_t kind;         /* the last row's kind */
+	struct kind *kinds;    /* by id */
+	size_t n_kinds, cap_kinds, last_kind;
+	tally rows;            /* by source, kind and reporter */
 	mc_fb_row r;           /* one row, reused (it is large) */
 };
-
-/* The fields one after the other, each as its length, a colon and its
- * bytes (so that no two lists of fields give the same key). */
-static mc_status key_of(mc_buf *b, const db_val *v, int n)
-{
-	b->len = 0;
-	for (int i = 0; i < n; i++) {
-		char len[24];
-		int k = (int)sizeof(len);
-
-		len[--k] = ':';
-		for (size_t x = v[i].len; k == (int)sizeof(len) - 1 || x; x /= 10)
-			len[--k] = (char)('0' + x % 10);
-		if (mc_buf_add(b, len + k, sizeof(len) - (size_t)k) < 0 ||
-		    mc_buf_add(b, v[i].s, v[i].len) < 0)
-			return mc_error_set(MC_ENOMEM, "out of memory");
-	}
-	return MC_OK;
-}
-
-/* The next field of a key, into dst; *s goes past it. */
-static void next_field(const char **s, char *dst, size_t size)
-{
-	char *end;
-	size_t len = (size_t)strtoull(*s, &end, 10);
-
-	snprintf(dst, size, "%.*s", (int)(len < size ? len : size - 1), end + 1);
-	*s = end + 1 + len;
-}
 
 static void text_into(char *dst, size_t size, const db_val *v)
 {
@@ -102,50 +82,85 @@ static void split_reasons(mc_fb_row *r, const char *s)
 	}
 }
 
-static bool is_pass(const db_val *v)
+static bool is_pass(const char *s)
 {
-	return v->len == 4 && !memcmp(v->s, "pass", 4);
+	return s && !strcmp(s, "pass");
 }
 
-/* report, n, source_ip, disposition, dkim, spf, header_from, reasons, count, auth */
+static char *copy(const db_val *v)
+{
+	return v->type == DB_NULL ? NULL : mc_strndup(v->s, v->len);
+}
+
+/* id, disposition, dkim, spf, header_from, reasons, auth */
+static mc_status on_kind(void *arg, const db_val *c, int n)
+{
+	struct replay *rp = arg;
+	struct kind *k;
+
+	if (n < 7)
+		return MC_OK;
+	if (mc_grow(&rp->kinds, &rp->cap_kinds, rp->n_kinds + 1, sizeof(*rp->kinds)) < 0)
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	k = &rp->kinds[rp->n_kinds++];
+	*k = (struct kind){.id = c[0].i, .disposition = copy(&c[1]), .dkim = copy(&c[2]),
+	                   .spf = copy(&c[3]), .header_from = copy(&c[4]), .reasons = copy(&c[5]),
+	                   .auth = copy(&c[6]), .auth_len = c[6].len};
+	k->pass = is_pass(k->dkim) || is_pass(k->spf);
+	for (int i = 1; i < 7; i++)
+		if (c[i].type != DB_NULL && !(&k->disposition)[i - 1])
+			return mc_error_set(MC_ENOMEM, "out of memory");
+	return MC_OK;
+}
+
+/* The index of the kind with this id (the kinds come by id), SIZE_MAX
+ * when there is none. Rows alike often come one after the other. */
+static size_t find_kind(struct replay *rp, long long id)
+{
+	size_t lo = 0, hi = rp->n_kinds;
+
+	if (rp->last_kind < rp->n_kinds && rp->kinds[rp->last_kind].id == id)
+		return rp->last_kind;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (rp->kinds[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == rp->n_kinds || rp->kinds[lo].id != id)
+		return SIZE_MAX;
+	return rp->last_kind = lo;
+}
+
+/* report, n, source_ip, count, kind */
 static mc_status on_row(void *arg, const db_val *c, int n)
 {
 	struct replay *rp = arg;
-	size_t at;
+	size_t at, kind;
 	ledger_row lr;
 	mc_status st;
 
-	if (n < 10 || (at = ledger_find_report(rp->l, c[0].i, &rp->report)) == SIZE_MAX ||
-	    c[1].i < 0 || c[1].i > UINT32_MAX || c[8].i < 0)
+	if (n < 5 || (at = ledger_find_report(rp->l, c[0].i, &rp->report)) == SIZE_MAX ||
+	    c[1].i < 0 || c[1].i > UINT32_MAX || c[3].i < 0 ||
+	    (kind = find_kind(rp, c[4].i)) == SIZE_MAX)
 		return MC_OK; /* a report outside the period, between two of it */
-	lr = (ledger_row){.count = (uint64_t)c[8].i, .report = (uint32_t)at, .n = (uint32_t)c[1].i,
-	                  .pass = is_pass(&c[4]) || is_pass(&c[5])};
+	lr = (ledger_row){.count = (uint64_t)c[3].i, .report = (uint32_t)at, .n = (uint32_t)c[1].i,
+	                  .pass = rp->kinds[kind].pass};
 	if ((st = intern_get(&rp->l->sources, c[2].s, c[2].len, &lr.source)) != MC_OK ||
 	    (st = ledger_add_row(rp->l, &lr)) != MC_OK || !rp->f)
 		return st;
-	const db_val k[] = {c[3], c[4], c[5], c[6], c[7], c[9]};
-
-	if ((st = key_of(&rp->key, k, 6)) != MC_OK)
-		return st;
-	/* rows alike often come one after the other */
-	if (rp->key.len != rp->last.len || memcmp(rp->key.s, rp->last.s, rp->key.len)) {
-		if ((st = intern_get(&rp->row_kinds, rp->key.s, rp->key.len, &rp->kind)) != MC_OK)
-			return st;
-		mc_buf tmp = rp->last;
-
-		rp->last = rp->key;
-		rp->key = tmp;
-	}
-	return tally_add(&rp->rows, lr.source, rp->kind, rp->l->reports[at].org, lr.count);
+	return tally_add(&rp->rows, lr.source, (uint32_t)kind, rp->l->reports[at].org, lr.count);
 }
 
-/* A row kind's auth results (its JSON array, as rows.c writes it and the
+/* A kind's auth results (its JSON array, as rows.c writes it and the
  * version 2 upgrade folded it, read once) to lib/feedback, for n messages
  * of ip. */
-static mc_status give_auth(mc_feedback *f, json_t **parsed, const char *ip, const char *text,
-                           size_t len, uint64_t n)
+static mc_status give_auth(mc_feedback *f, struct kind *k, const char *ip, uint64_t n)
 {
-	json_t *a = *parsed ? *parsed : (*parsed = json_loadb(text, len, 0, NULL)), *x;
+	json_t *a = k->parsed ? k->parsed
+	          : (k->parsed = k->auth ? json_loadb(k->auth, k->auth_len, 0, NULL) : NULL), *x;
 	size_t i;
 	mc_status st = MC_OK;
 
@@ -160,37 +175,32 @@ static mc_status give_auth(mc_feedback *f, json_t **parsed, const char *ip, cons
 	return st;
 }
 
-/* The rows folded, each kind once per source and reporter, then their auth
+static void field(char *dst, size_t size, const char *s)
+{
+	snprintf(dst, size, "%s", s ? s : "");
+}
+
+/* The rows folded, each kind once per source and reporter, with their auth
  * results, given to lib/feedback in the order they first came. */
 static mc_status give_back(struct replay *rp)
 {
 	const ledger *l = rp->l;
-	json_t **parsed = calloc(rp->row_kinds.n + 1, sizeof(*parsed));
-	mc_status st = parsed ? MC_OK : mc_error_set(MC_ENOMEM, "out of memory");
+	mc_status st = MC_OK;
 
 	for (size_t i = 0; i < rp->rows.n && st == MC_OK; i++) {
 		const tally_entry *e = tally_at(&rp->rows, i);
-		const char *k = rp->row_kinds.items[e->k[1]];
-		char reasons[256];
+		struct kind *k = &rp->kinds[e->k[1]];
 
-		snprintf(rp->r.ip, sizeof(rp->r.ip), "%s", l->sources.items[e->k[0]]);
-		next_field(&k, rp->r.disposition, sizeof(rp->r.disposition));
-		next_field(&k, rp->r.dkim, sizeof(rp->r.dkim));
-		next_field(&k, rp->r.spf, sizeof(rp->r.spf));
-		next_field(&k, rp->r.header_from, sizeof(rp->r.header_from));
-		next_field(&k, reasons, sizeof(reasons));
-		split_reasons(&rp->r, reasons);
+		field(rp->r.ip, sizeof(rp->r.ip), l->sources.items[e->k[0]]);
+		field(rp->r.disposition, sizeof(rp->r.disposition), k->disposition);
+		field(rp->r.dkim, sizeof(rp->r.dkim), k->dkim);
+		field(rp->r.spf, sizeof(rp->r.spf), k->spf);
+		field(rp->r.header_from, sizeof(rp->r.header_from), k->header_from);
+		split_reasons(&rp->r, k->reasons ? k->reasons : "");
 		st = mc_feedback_add_rows(rp->f, &rp->r, l->orgs.items[e->k[2]], e->rows, e->count);
-		/* the rest of the key: the auth results, as "LEN:JSON" */
-		char *json;
-		size_t len = (size_t)strtoull(k, &json, 10);
-
 		if (st == MC_OK)
-			st = give_auth(rp->f, &parsed[e->k[1]], rp->r.ip, json + 1, len, e->count);
+			st = give_auth(rp->f, k, rp->r.ip, e->count);
 	}
-	for (size_t i = 0; parsed && i < rp->row_kinds.n; i++)
-		json_decref(parsed[i]);
-	free(parsed);
 	return st;
 }
 
@@ -212,10 +222,12 @@ static mc_status rows_of(mc_store *s, struct replay *rp)
 	const db_val ids[] = {db_int(l->reports[0].id), db_int(l->reports[l->n_reports - 1].id)};
 
 	ledger_reserve(rp->l, rp->expected);
-
-	st = s->ops->exec(s->conn, "SELECT report, n, source_ip, disposition, dkim, spf, "
-	                  "header_from, reasons, count, auth FROM aggregate_row WHERE report >= ? "
-	                  "AND report <= ? ORDER BY report, n", ids, 2, on_row, rp);
+	st = s->ops->exec(s->conn, "SELECT id, disposition, dkim, spf, header_from, reasons, auth "
+	                  "FROM aggregate_kind ORDER BY id", NULL, 0, on_kind, rp);
+	if (st == MC_OK)
+		st = s->ops->exec(s->conn, "SELECT report, n, source_ip, count, kind FROM "
+		                  "aggregate_row WHERE report >= ? AND report <= ? ORDER BY report, n",
+		                  ids, 2, on_row, rp);
 	return st == MC_OK && rp->f ? give_back(rp) : st;
 }
 
@@ -237,10 +249,15 @@ mc_status store_ledger(mc_store *s, const mc_store_period *p, mc_feedback *f)
 	                 "a WHERE ", " ORDER BY id", on_report, rp);
 	if (st == MC_OK)
 		st = rows_of(s, rp);
-	intern_free(&rp->row_kinds);
+	for (size_t i = 0; i < rp->n_kinds; i++) {
+		struct kind *k = &rp->kinds[i];
+
+		free(k->disposition), free(k->dkim), free(k->spf), free(k->header_from);
+		free(k->reasons), free(k->auth);
+		json_decref(k->parsed);
+	}
+	free(rp->kinds);
 	tally_free(&rp->rows);
-	mc_buf_free(&rp->key);
-	mc_buf_free(&rp->last);
 	free(rp);
 	return st;
 }

@@ -1,26 +1,44 @@
 /*
- * The rows of the aggregate report being stored, each with its auth results
- * as a JSON array in its `auth` column, written BATCH at a time as
- * multi-row INSERTs: one statement per batch instead of one per row. A
+ * The rows of the aggregate report being stored, written BATCH at a time
+ * as multi-row INSERTs: one statement per batch instead of one per row. A
  * batch that is not full is written in parts of 32, 16, ..., 1 rows, so
  * that only a few statement texts exist (each is prepared once).
+ *
+ * What a row says beyond its source and count -- the disposition, the
+ * policy results, the From domain, the override reasons and the auth
+ * results -- is its kind, stored once in aggregate_kind: a domain's rows
+ * are of a few kinds, so a row is a few numbers, and a year of them is
+ * read back in a fraction of a second.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/util.h"
 #include "store/internal.h"
+#include "store/ledger.h"
 
 #define BATCH 64
-#define ROW_COLS 11
+#define ROW_COLS 6
+
+/* What is written of a row: its kind is found when it comes. */
+struct row {
+	char ip[64], envelope_from[256];
+	uint64_t count;
+	long long kind;
+};
 
 struct row_batch {
-	mc_fb_row rows[BATCH];
+	struct row rows[BATCH];
 	size_t n;
 	long long next;        /* the number of the report's next row */
-	char reasons[BATCH][MC_FB_MAX_REASONS * 33];
-	mc_buf auth[BATCH];
 	db_val params[BATCH * ROW_COLS];
+	/* the kinds known in this connection: key -> id */
+	intern kinds;
+	long long *ids;
+	size_t cap_ids;
+	char reasons[MC_FB_MAX_REASONS * 33];
+	mc_buf auth, key;
+	char *sql[8];          /* the INSERT of 64, 32, ..., 1 rows, made once */
 };
 
 /* "INSERT INTO table (cols) VALUES (?, ...), (?, ...)" for n rows of k columns. */
@@ -38,33 +56,32 @@ static char *insert_sql(const char *head, int k, size_t n)
 	return mc_buf_take(&b);
 }
 
-static mc_status insert(mc_store *s, const char *head, int k, const db_val *v, size_t n)
-{
-	char *sql = insert_sql(head, k, n);
-	mc_status st = sql ? s->ops->exec(s->conn, sql, v, (int)(n * (size_t)k), NULL, NULL)
-	                   : mc_error_set(MC_ENOMEM, "out of memory");
+static const char row_head[] =
+	"INSERT INTO aggregate_row (report, n, source_ip, count, kind, envelope_from)";
 
-	free(sql);
-	return st;
+/* n rows (a power of two up to BATCH). */
+static mc_status insert(mc_store *s, struct row_batch *b, const db_val *v, size_t n)
+{
+	size_t i = (size_t)__builtin_ctzll(BATCH) - (size_t)__builtin_ctzll(n);
+
+	if (!b->sql[i] && !(b->sql[i] = insert_sql(row_head, ROW_COLS, n)))
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	return s->ops->exec(s->conn, b->sql[i], v, (int)(n * ROW_COLS), NULL, NULL);
 }
 
-/* n records of k values each, in parts of at most BATCH, as BATCH, 32, ... */
-static mc_status insert_parts(mc_store *s, const char *head, int k, const db_val *v, size_t n)
+/* n rows, in parts of at most BATCH, as BATCH, 32, ..., 1. */
+static mc_status insert_parts(mc_store *s, struct row_batch *b, const db_val *v, size_t n)
 {
 	mc_status st = MC_OK;
 
 	for (size_t part = BATCH; part && st == MC_OK; part /= 2)
 		while (n >= part && st == MC_OK) {
-			st = insert(s, head, k, v, part);
-			v += part * (size_t)k;
+			st = insert(s, b, v, part);
+			v += part * ROW_COLS;
 			n -= part;
 		}
 	return st;
 }
-
-static const char row_head[] =
-	"INSERT INTO aggregate_row (report, n, source_ip, count, disposition, dkim, spf, "
-	"header_from, envelope_from, reasons, auth)";
 
 /* The override reasons (RFC 7489 C: PolicyOverrideType) as one text, each
  * after a comma (",forwarded,mailing_list"; "," for one without a type). */
@@ -118,7 +135,7 @@ static void json_auth(mc_buf *b, const char *method, const char *detail_name,
 
 /* A row's <auth_results> as a JSON array: DKIM results, then SPF, each
  * {"method", "domain", "selector" or "scope", "result"}. */
-static db_val auth_json(mc_buf *b, const mc_fb_row *r)
+static bool auth_json(mc_buf *b, const mc_fb_row *r)
 {
 	b->len = 0;
 	mc_buf_add(b, "[", 1);
@@ -126,9 +143,66 @@ static db_val auth_json(mc_buf *b, const mc_fb_row *r)
 		json_auth(b, "dkim", "selector", &r->dkim_auth[j]);
 	for (size_t j = 0; j < r->n_spf; j++)
 		json_auth(b, "spf", "scope", &r->spf_auth[j]);
-	if (mc_buf_add(b, "]", 1) < 0)
-		return (db_val){.type = DB_NULL};
-	return (db_val){.type = DB_TEXT, .s = b->s, .len = b->len};
+	return mc_buf_add(b, "]", 1) == 0;
+}
+
+/* The fields one after the other, each as its length, a colon and its
+ * bytes, so that no two lists of fields give the same key. */
+static bool key_of(mc_buf *b, const db_val *v, int n)
+{
+	b->len = 0;
+	for (int i = 0; i < n; i++)
+		if (mc_buf_addf(b, "%zu:", v[i].len) < 0 || mc_buf_add(b, v[i].s, v[i].len) < 0)
+			return false;
+	return true;
+}
+
+static mc_status take_id(void *arg, const db_val *c, int n)
+{
+	*(long long *)arg = n ? c[0].i : 0;
+	return MC_OK;
+}
+
+/* The id of the row's kind: known in this connection, else found or
+ * made in aggregate_kind (two runs making it at once make it once). */
+static mc_status kind_of(mc_store *s, struct row_batch *b, const mc_fb_row *r, long long *id)
+{
+	static const char add[] =
+		"INSERT INTO aggregate_kind (key, disposition, dkim, spf, header_from, reasons, auth) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING id";
+	static const char find[] = "SELECT id FROM aggregate_kind WHERE key = ?";
+	db_val v[7] = {{0}, db_text(r->disposition), db_text(r->dkim), db_text(r->spf),
+	               db_text(r->header_from), db_text(joined(b->reasons, sizeof(b->reasons), r))};
+	uint32_t at;
+	mc_status st;
+
+	if (!auth_json(&b->auth, r))
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	v[6] = (db_val){.type = DB_TEXT, .s = b->auth.s, .len = b->auth.len};
+	if (!key_of(&b->key, v + 1, 6))
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	size_t known = b->kinds.n;
+
+	if ((st = intern_get(&b->kinds, b->key.s, b->key.len, &at)) != MC_OK)
+		return st;
+	if (at < known) {
+		*id = b->ids[at];
+		return MC_OK;
+	}
+	v[0] = (db_val){.type = DB_TEXT, .s = b->key.s, .len = b->key.len};
+	*id = 0;
+	if ((st = s->ops->exec(s->conn, add, v, 7, take_id, id)) == MC_OK && !*id)
+		st = s->ops->exec(s->conn, find, v, 1, take_id, id);
+	if (st == MC_OK && !*id)
+		st = mc_error_set(MC_EIO, "the database gave no id for a kind of row");
+	if (st == MC_OK && mc_grow(&b->ids, &b->cap_ids, at + 1, sizeof(*b->ids)) < 0)
+		st = mc_error_set(MC_ENOMEM, "out of memory");
+	if (st != MC_OK) {
+		intern_forget_last(&b->kinds);
+		return st;
+	}
+	b->ids[at] = *id;
+	return MC_OK;
 }
 
 static mc_status write_rows(mc_store *s, struct row_batch *b)
@@ -137,22 +211,16 @@ static mc_status write_rows(mc_store *s, struct row_batch *b)
 	long long n0 = b->next - (long long)b->n;
 
 	for (size_t i = 0; i < b->n; i++, v += ROW_COLS) {
-		const mc_fb_row *r = &b->rows[i];
+		const struct row *r = &b->rows[i];
 
 		v[0] = db_int(s->report);
 		v[1] = db_int(n0 + (long long)i);
 		v[2] = db_text(r->ip);
 		v[3] = db_int((long long)r->count);
-		v[4] = db_text(r->disposition);
-		v[5] = db_text(r->dkim);
-		v[6] = db_text(r->spf);
-		v[7] = db_text(r->header_from);
-		v[8] = db_text(r->envelope_from);
-		v[9] = db_text(joined(b->reasons[i], sizeof(b->reasons[i]), r));
-		if ((v[10] = auth_json(&b->auth[i], r)).type == DB_NULL)
-			return mc_error_set(MC_ENOMEM, "out of memory");
+		v[4] = db_int(r->kind);
+		v[5] = db_text(r->envelope_from);
 	}
-	return insert_parts(s, row_head, ROW_COLS, b->params, b->n);
+	return insert_parts(s, b, b->params, b->n);
 }
 
 mc_status store_rows_flush(mc_store *s)
@@ -173,17 +241,40 @@ mc_status store_rows_add(mc_store *s, const mc_fb_row *row)
 
 	if (!b && !(b = s->batch = calloc(1, sizeof(*b))))
 		return mc_error_set(MC_ENOMEM, "out of memory");
-	b->rows[b->n++] = *row;
+	struct row *r = &b->rows[b->n];
+	mc_status st = kind_of(s, b, row, &r->kind);
+
+	if (st != MC_OK)
+		return st;
+	memcpy(r->ip, row->ip, sizeof(r->ip));
+	memcpy(r->envelope_from, row->envelope_from, sizeof(r->envelope_from));
+	r->count = row->count;
+	b->n++;
 	b->next++;
 	return b->n == BATCH ? store_rows_flush(s) : MC_OK;
 }
 
 void store_rows_free(mc_store *s)
 {
-	for (size_t i = 0; s->batch && i < BATCH; i++)
-		mc_buf_free(&s->batch->auth[i]);
+	if (s->batch) {
+		store_rows_forget(s);
+		mc_buf_free(&s->batch->auth);
+		mc_buf_free(&s->batch->key);
+		for (size_t i = 0; i < 8; i++)
+			free(s->batch->sql[i]);
+	}
 	free(s->batch);
 	s->batch = NULL;
+}
+
+void store_rows_forget(mc_store *s)
+{
+	if (!s->batch)
+		return;
+	intern_free(&s->batch->kinds);
+	free(s->batch->ids);
+	s->batch->ids = NULL;
+	s->batch->cap_ids = 0;
 }
 
 void store_rows_reset(mc_store *s)

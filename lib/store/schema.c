@@ -10,6 +10,11 @@
 #include "common/util.h"
 #include "store/internal.h"
 
+/* The statements of an upgrade that each database says its own way. */
+#define FOLD_AUTH "fold auth"
+#define FOLD_KINDS "fold kinds"
+#define FOLD_ROWS "fold rows"
+
 /* %1$s: the identity key column type; %2$s: the bytes type. */
 static const char *const v1[] = {
 	"CREATE TABLE aggregate_report (id %1$s, org TEXT NOT NULL, report_id TEXT, email TEXT, "
@@ -49,15 +54,29 @@ static const char *const v1[] = {
 	NULL,
 };
 
-/* Version 2: each row's auth results in the row, as a JSON array (rows.c),
- * so that a period's rows are read from one table, not 2 rows more per
- * row. The results of version 1 are folded in by the database's own JSON
- * functions (db_ops.fold_auth), in their order. */
-#define FOLD_AUTH "fold"
+/* Version 2: what a row says beyond its source and count -- disposition,
+ * policy results, From domain, override reasons and auth results (a JSON
+ * array, rows.c) -- as its kind, stored once in aggregate_kind, so that a
+ * period's rows are read as a few numbers each from one table (a year of
+ * version 1 rows and their auth results took seconds to read). Version 1
+ * is folded in by the database's own JSON functions (db_ops.fold), its
+ * auth results in their order; the rows are copied into the new table.
+ * The rows have no foreign keys: PostgreSQL checks one row by row, which
+ * took as long as storing the rows; mailcheck writes a report and its
+ * rows in one transaction (docs/database.md: deleting reports). */
 static const char *const v2[] = {
+	"CREATE TABLE aggregate_kind (id %1$s, key TEXT NOT NULL UNIQUE, disposition TEXT, "
+	"dkim TEXT, spf TEXT, header_from TEXT, reasons TEXT, auth TEXT NOT NULL)",
 	"ALTER TABLE aggregate_row ADD COLUMN auth TEXT",
 	FOLD_AUTH,
+	FOLD_KINDS,
+	"CREATE TABLE aggregate_row2 (report BIGINT NOT NULL, n INTEGER NOT NULL, "
+	"source_ip TEXT NOT NULL, count BIGINT NOT NULL, kind BIGINT NOT NULL, "
+	"envelope_from TEXT, PRIMARY KEY (report, n))",
+	FOLD_ROWS,
 	"DROP TABLE aggregate_auth",
+	"DROP TABLE aggregate_row",
+	"ALTER TABLE aggregate_row2 RENAME TO aggregate_row",
 	NULL,
 };
 
@@ -71,8 +90,10 @@ static mc_status upgrade(mc_store *s, long long to)
 	mc_status st = MC_OK;
 
 	for (const char *const *q = versions[to - 1]; *q && st == MC_OK; q++) {
-		char *sql = !strcmp(*q, FOLD_AUTH) ? mc_strdup(s->ops->fold_auth)
-		            : mc_asprintf(*q, s->ops->id_type, s->ops->blob_type);
+		const char *fold = !strcmp(*q, FOLD_AUTH) ? s->ops->fold[0]
+		                   : !strcmp(*q, FOLD_KINDS) ? s->ops->fold[1]
+		                   : !strcmp(*q, FOLD_ROWS) ? s->ops->fold[2] : NULL;
+		char *sql = fold ? mc_strdup(fold) : mc_asprintf(*q, s->ops->id_type, s->ops->blob_type);
 
 		st = sql ? s->ops->exec(s->conn, sql, NULL, 0, NULL, NULL)
 		         : mc_error_set(MC_ENOMEM, "out of memory");

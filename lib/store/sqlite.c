@@ -167,11 +167,19 @@ static const db_ops lite_ops = {
 	.name = "sqlite", .exec = lite_exec, .begin = lite_begin, .commit = lite_commit,
 	.rollback = lite_rollback, .close = lite_close,
 	.id_type = "INTEGER PRIMARY KEY", .blob_type = "BLOB",
-	.fold_auth = "UPDATE aggregate_row SET auth = (SELECT json_group_array(json_object('method', "
-	             "x.method, 'domain', coalesce(x.domain, ''), CASE x.method WHEN 'dkim' THEN "
-	             "'selector' ELSE 'scope' END, coalesce(x.detail, ''), 'result', "
-	             "coalesce(x.result, ''))) FROM (SELECT * FROM aggregate_auth x WHERE x.report = "
-	             "aggregate_row.report AND x.n = aggregate_row.n ORDER BY x.k) x)",
+	.fold = {
+		"UPDATE aggregate_row SET auth = (SELECT json_group_array(json_object('method', "
+		"x.method, 'domain', coalesce(x.domain, ''), CASE x.method WHEN 'dkim' THEN "
+		"'selector' ELSE 'scope' END, coalesce(x.detail, ''), 'result', "
+		"coalesce(x.result, ''))) FROM (SELECT * FROM aggregate_auth x WHERE x.report = "
+		"aggregate_row.report AND x.n = aggregate_row.n ORDER BY x.k) x)",
+		"INSERT INTO aggregate_kind (key, disposition, dkim, spf, header_from, reasons, auth) "
+		"SELECT DISTINCT json_array(r.disposition, r.dkim, r.spf, r.header_from, r.reasons, r.auth), r.disposition, r.dkim, r.spf, r.header_from, r.reasons, r.auth "
+		"FROM aggregate_row r",
+		"INSERT INTO aggregate_row2 (report, n, source_ip, count, kind, envelope_from) SELECT "
+		"r.report, r.n, r.source_ip, r.count, k.id, r.envelope_from FROM aggregate_row r JOIN "
+		"aggregate_kind k ON k.key = json_array(r.disposition, r.dkim, r.spf, r.header_from, r.reasons, r.auth)",
+	},
 };
 
 mc_status db_sqlite_open(const char *path, void **conn, const db_ops **ops)

@@ -47,6 +47,7 @@ static void rollback(mc_store *s)
 	s->in_tx = false;
 	s->report = 0;
 	store_rows_reset(s);
+	store_rows_forget(s);
 }
 
 static mc_status commit(mc_store *s)

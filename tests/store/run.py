@@ -266,7 +266,7 @@ def check_hostile(kind, url, d, sql):
     r, j = mc_json("--db", url, d)
     got = sorted(x[0] for x in sql("SELECT org FROM aggregate_report"))
     ids = sorted(x[0] for x in sql("SELECT report_id FROM aggregate_report"))
-    auth = sorted(a["domain"] for x in sql("SELECT auth FROM aggregate_row")
+    auth = sorted(a["domain"] for x in sql("SELECT auth FROM aggregate_kind")
                   for a in json.loads(x[0]))
     check(f"{kind}: organisation names, report IDs and domains carrying SQL stored as text",
           j and j["database"]["aggregate_stored"] == len(HOSTILE) and got == sorted(HOSTILE) and
