@@ -210,24 +210,32 @@ static mc_status on_whole(void *arg, const db_val *c, int n)
 	return n < 2 ? MC_OK : mc_feedback_add_bytes(arg, c[0].s, c[0].len, c[1].s);
 }
 
-/* The rows of the period's reports: by the range of the reports' ids,
- * those of other reports in it skipped. */
-static mc_status rows_of(mc_store *s, struct replay *rp)
+/* The rows of the period's reports, by report and number: when the
+ * reports are most of the ids from their first to their last (a year
+ * stored day by day), the rows of that range, those of other reports
+ * skipped; else (a month of reports stored reporter by reporter, spread
+ * over the whole table) the rows of each report of the period. */
+static mc_status rows_of(mc_store *s, const mc_store_period *p, struct replay *rp)
 {
 	const ledger *l = rp->l;
 	mc_status st;
 
 	if (!l->n_reports)
 		return MC_OK;
-	const db_val ids[] = {db_int(l->reports[0].id), db_int(l->reports[l->n_reports - 1].id)};
+	long long first = l->reports[0].id, last = l->reports[l->n_reports - 1].id;
+	const db_val ids[] = {db_int(first), db_int(last)};
 
 	ledger_reserve(rp->l, rp->expected);
 	st = s->ops->exec(s->conn, "SELECT id, disposition, dkim, spf, header_from, reasons, auth "
 	                  "FROM aggregate_kind ORDER BY id", NULL, 0, on_kind, rp);
-	if (st == MC_OK)
+	if (st == MC_OK && (unsigned long long)(last - first) / 2 < l->n_reports)
 		st = s->ops->exec(s->conn, "SELECT report, n, source_ip, count, kind FROM "
 		                  "aggregate_row WHERE report >= ? AND report <= ? ORDER BY report, n",
 		                  ids, 2, on_row, rp);
+	else if (st == MC_OK)
+		st = period_exec(s, p, PERIOD_AGGREGATE, "SELECT report, n, source_ip, count, kind "
+		                 "FROM aggregate_row WHERE report IN (SELECT a.id FROM "
+		                 "aggregate_report a WHERE ", ") ORDER BY report, n", on_row, rp);
 	return st == MC_OK && rp->f ? give_back(rp) : st;
 }
 
@@ -248,7 +256,7 @@ mc_status store_ledger(mc_store *s, const mc_store_period *p, mc_feedback *f)
 	                 "aspf, pct, row_count, messages, dmarc_pass, input, id FROM aggregate_report "
 	                 "a WHERE ", " ORDER BY id", on_report, rp);
 	if (st == MC_OK)
-		st = rows_of(s, rp);
+		st = rows_of(s, p, rp);
 	for (size_t i = 0; i < rp->n_kinds; i++) {
 		struct kind *k = &rp->kinds[i];
 

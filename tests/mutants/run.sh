@@ -56,6 +56,10 @@ jqm() { # jqm NAME FILTER: mailcheck's --json output rewritten by jq
 jqm db_message_off 'if .trends then .aggregate.messages += 1 else . end'
 jqm db_week_lost 'if .trends then .trends.weeks |= .[1:] else . end'
 jqm db_always_ready 'if .trends then .trends.readiness.ready_for = "reject" else . end'
+# a summary from the database whose rows lost their auth results
+jqm db_auth_lost 'if .trends then .sources |= map(.dkim = []) else . end'
+# a mailbox reader that waits on a silent server far past --net-timeout
+mutant imap_waits 'case "$*" in *"--net-timeout 2"*imaps://*) sleep 35;; esac; exec '"$build"'/mailcheck "$@"'
 mutant leak "$build/mailcheck \"\$@\"; rc=\$?; echo '==1==ERROR: LeakSanitizer: detected memory leaks' >&2; exit 23"
 
 expect_caught first_signature_only /usr/bin/python3 tests/dkim/compare_dkimpy.py "$tmp/first_signature_only"
@@ -77,9 +81,10 @@ expect_caught record_drops_nodata /usr/bin/python3 tests/record/run.py "$tmp/rec
 if command -v chromium >/dev/null; then
 	expect_caught html_unescaped /usr/bin/python3 tests/html/run.py "$tmp/html_unescaped" "$build"
 fi
-for m in db_message_off db_week_lost db_always_ready; do
+for m in db_message_off db_week_lost db_always_ready db_auth_lost; do
 	expect_caught $m /usr/bin/python3 tests/store/run.py "$tmp/$m" sqlite
 done
+expect_caught imap_waits /usr/bin/python3 tests/store/run.py "$tmp/imap_waits" imap
 expect_caught jobs_reversed /usr/bin/python3 tests/cli/batch_order.py "$tmp/jobs_reversed"
 expect_caught completed_drops_one /usr/bin/python3 tests/cli/batch_order.py "$tmp/completed_drops_one"
 if [ -d "$suites/bounces" ]; then
