@@ -239,11 +239,11 @@ bool mc_fetch_media_type(const mc_fetch *f, const char *type)
 	return media_type_is(f->content_type, type);
 }
 
-static char *resolve_entry(const char *host, unsigned port, const mc_net_addresses *a)
+char *mc_net_resolve_entry(const char *host, const char *port, const mc_net_addresses *a)
 {
 	mc_buf b = {0};
 
-	mc_buf_addf(&b, "%s:%u:", host, port);
+	mc_buf_addf(&b, "%s:%s:", host, port);
 	for (size_t i = 0; i < a->n; i++)
 		mc_buf_addf(&b, strchr(a->list[i], ':') ? "%s[%s]" : "%s%s", i ? "," : "",
 		            a->list[i]);
@@ -327,7 +327,10 @@ mc_status mc_https_get(mc_resolver *r, const char *host, const char *path, size_
 		mc_net_addresses_clear(&addr);
 		return MC_OK;
 	}
-	if (!(entry = resolve_entry(host, port, &addr)) ||
+	char port_text[16];
+
+	snprintf(port_text, sizeof(port_text), "%u", port);
+	if (!(entry = mc_net_resolve_entry(host, port_text, &addr)) ||
 	    !(resolve = curl_slist_append(NULL, entry)) || !(c = curl_easy_init())) {
 		st = MC_ENOMEM;
 		goto out;

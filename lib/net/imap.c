@@ -275,7 +275,6 @@ static mc_status pin_host(mc_imap *m, mc_resolver *r, const struct parts *p,
                           const mc_net_opts *o)
 {
 	mc_net_addresses a;
-	mc_buf b = {0};
 	mc_status st = is_address(p->host) ? literal_address(p->host, o, &a)
 	                                   : mc_net_lookup(r, p->host, o, &a);
 
@@ -294,12 +293,9 @@ static mc_status pin_host(mc_imap *m, mc_resolver *r, const struct parts *p,
 		mc_net_addresses_clear(&a);
 		return st;
 	}
-	mc_buf_addf(&b, "%s:%s:", p->host, p->port);
-	for (size_t i = 0; i < a.n; i++)
-		mc_buf_addf(&b, strchr(a.list[i], ':') ? "%s[%s]" : "%s%s", i ? "," : "", a.list[i]);
-	mc_net_addresses_clear(&a);
-	char *entry = mc_buf_take(&b);
+	char *entry = mc_net_resolve_entry(p->host, p->port, &a);
 
+	mc_net_addresses_clear(&a);
 	if (!entry || !(m->resolve = curl_slist_append(NULL, entry)))
 		st = mc_error_set(MC_ENOMEM, "out of memory");
 	free(entry);

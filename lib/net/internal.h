@@ -23,6 +23,11 @@ void mc_net_addresses_clear(mc_net_addresses *a);
 
 double mc_net_timeout(const mc_net_opts *o); /* seconds */
 
+/* libcurl's CURLOPT_RESOLVE entry that pins host:port to the addresses
+ * ("host:443:192.0.2.1,[2001:db8::1]"), so that libcurl connects only to
+ * those lib/dns gave and mailcheck allowed; NULL when out of memory. */
+char *mc_net_resolve_entry(const char *host, const char *port, const mc_net_addresses *a);
+
 /* An SMTP reply in buf (smtp.c): its code and *end when complete, 0 when
  * more is needed, -1 and *why when a line is not a reply line. */
 int mc_smtp_reply_scan(const char *buf, size_t len, size_t *end, const char **why);
