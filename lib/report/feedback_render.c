@@ -696,6 +696,7 @@ void mc_feedback_html(mc_buf *b, const void *result)
 	            (unsigned long long)res->legitimate_failing,
 	            (unsigned long long)res->forwarded_failing,
 	            (unsigned long long)res->suspicious_failing);
+	mc_feedback_trends_html(b, res);
 	sources_html(res, b);
 	tls_html(res, b);
 	mc_buf_lit(b, "<h3>What to change</h3>");

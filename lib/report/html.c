@@ -140,9 +140,19 @@ void mc_html_bars(mc_buf *b, const char *title, const char *const *rows, size_t 
                   const char *const *series, const char *const *classes, size_t n_series,
                   const size_t *values)
 {
-	const int label_w = 210, bar_w = 480, row_h = 22, top = 28;
+	const int label_w = 210, bar_w = 480, row_h = 22, top = 28, width = label_w + bar_w + 20;
 	size_t max = 1;
-	int height = top + (int)n_rows * row_h + 30;
+	int lines = 1, height;
+
+	/* the legend's lines: each entry a box and its words (7 px a letter) */
+	for (size_t s = 0, x = label_w; s < n_series; s++) {
+		size_t w = 24 + 7 * strlen(series[s]);
+
+		if (x + w > (size_t)width && x > (size_t)label_w)
+			lines++, x = label_w;
+		x += w;
+	}
+	height = top + (int)n_rows * row_h + 14 + 16 * lines;
 
 	for (size_t r = 0; r < n_rows; r++) {
 		size_t sum = 0;
@@ -154,13 +164,15 @@ void mc_html_bars(mc_buf *b, const char *title, const char *const *rows, size_t 
 	}
 	mc_buf_addf(b, "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
 	            "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\"><title>",
-	            label_w + bar_w + 20, height, label_w + bar_w + 20, height);
+	            width, height, width, height);
 	mc_html_text(b, title);
 	mc_buf_lit(b, "</title><desc>");
 	for (size_t r = 0; r < n_rows; r++) {
 		mc_html_text(b, rows[r]);
-		for (size_t s = 0; s < n_series; s++)
-			mc_buf_addf(b, "%s %zu %s", s ? "," : ":", values[r * n_series + s], series[s]);
+		for (size_t s = 0; s < n_series; s++) {
+			mc_buf_addf(b, "%s %zu ", s ? "," : ":", values[r * n_series + s]);
+			mc_html_text(b, series[s]); /* an MX host's name: from a report */
+		}
 		mc_buf_lit(b, "; ");
 	}
 	mc_buf_addf(b, "</desc><text x=\"0\" y=\"16\" class=\"ct\">");
@@ -187,13 +199,17 @@ void mc_html_bars(mc_buf *b, const char *title, const char *const *rows, size_t 
 			x += w;
 		}
 	}
-	for (size_t s = 0, x = 0; s < n_series; s++, x += 100)
-	{
-		mc_buf_addf(b, "<rect class=\"%s\" x=\"%zu\" y=\"%d\" width=\"10\" height=\"10\"></rect>"
-		            "<text x=\"%zu\" y=\"%d\">", classes[s], x + label_w, height - 16,
-		            x + label_w + 14, height - 7);
+	for (size_t s = 0, x = label_w, y = (size_t)(top + (int)n_rows * row_h + 8); s < n_series;
+	     s++) {
+		size_t w = 24 + 7 * strlen(series[s]);
+
+		if (x + w > (size_t)width && x > (size_t)label_w)
+			x = label_w, y += 16;
+		mc_buf_addf(b, "<rect class=\"%s\" x=\"%zu\" y=\"%zu\" width=\"10\" height=\"10\">"
+		            "</rect><text x=\"%zu\" y=\"%zu\">", classes[s], x, y, x + 14, y + 9);
 		mc_html_text(b, series[s]);
 		mc_buf_lit(b, "</text>");
+		x += w;
 	}
 	mc_buf_lit(b, "</svg></figure>");
 }

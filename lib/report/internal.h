@@ -67,6 +67,7 @@ json_t *mc_feedback_stored_json(const struct mc_feedback_result *res);
 json_t *mc_feedback_trends_json(const struct mc_feedback_result *res);
 void mc_feedback_stored_text(mc_text *t, const struct mc_feedback_result *res);
 void mc_feedback_trends_text(mc_text *t, const struct mc_feedback_result *res);
+void mc_feedback_trends_html(mc_buf *b, const struct mc_feedback_result *res);
 /* "WORD  <sentence>" -- a label of the caller's choosing. */
 void mc_text_headline(mc_text *t, mc_color c, const char *word, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

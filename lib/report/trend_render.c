@@ -3,6 +3,7 @@
  * (mc_fb_history) -- in JSON ("database", "trends") and in text.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -293,4 +294,231 @@ void mc_feedback_trends_text(mc_text *t, const mc_feedback_result *res)
 	stopped_text(t, h);
 	tls_text(t, h);
 	readiness_text(t, h);
+}
+
+/* ---- --html ---- */
+
+#define HTML_WEEKS 104    /* weeks charted: two years */
+#define HTML_TLS_MX 5     /* MX hosts charted apart; the rest together */
+
+/* Per week: the legitimate sources' mail passing and failing DMARC, and the
+ * rest (forwarded, spoofed) -- a bar each, the latest HTML_WEEKS. */
+static void weeks_html(mc_buf *b, const mc_fb_history *h)
+{
+	static const char *const series[] = {"legitimate, pass DMARC", "legitimate, fail DMARC",
+	                                     "forwarded or spoofed"};
+	static const char *const classes[] = {"pass", "error", "not_checked"};
+	size_t from = h->n_weeks > HTML_WEEKS ? h->n_weeks - HTML_WEEKS : 0, n = h->n_weeks - from;
+	size_t *values = calloc(n * 3 + 1, sizeof(*values));
+	char **labels = calloc(n + 1, sizeof(*labels));
+	char d[16], r1[16], r2[16], a[32];
+
+	for (size_t i = 0; values && labels && i < n; i++) {
+		const mc_fb_week *w = &h->weeks[from + i];
+
+		labels[i] = mc_asprintf("week of %s", mc_text_day(w->start, d, sizeof(d)));
+		values[i * 3] = w->legitimate_pass;
+		values[i * 3 + 1] = w->legitimate - w->legitimate_pass;
+		values[i * 3 + 2] = w->messages - w->legitimate;
+	}
+	if (values && labels && n)
+		mc_html_bars(b, "Messages per week: the legitimate sources' mail, passing and failing "
+		             "DMARC", (const char *const *)labels, n, series, classes, 3, values);
+	for (size_t i = 0; labels && i < n; i++)
+		free(labels[i]);
+	free(labels);
+	free(values);
+	mc_buf_lit(b, "<table><tr><th>Week of (Monday, UTC)</th><th>Messages</th><th>DMARC pass"
+	              "</th><th>Legitimate sources' pass</th></tr>");
+	for (size_t i = from; i < h->n_weeks; i++) {
+		const mc_fb_week *w = &h->weeks[i];
+
+		mc_buf_addf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
+		            mc_text_day(w->start, d, sizeof(d)), mc_thousands(w->messages, a, sizeof(a)),
+		            rate(w->dmarc_pass, w->messages, r1, sizeof(r1)),
+		            rate(w->legitimate_pass, w->legitimate, r2, sizeof(r2)));
+	}
+	mc_buf_lit(b, "</table>");
+}
+
+static void seen_html(mc_buf *b, const char *title, int64_t since, const mc_fb_seen *list,
+                      size_t n, uint64_t total, bool first)
+{
+	char a[32], d[16];
+
+	if (!total)
+		return;
+	mc_buf_addf(b, "<h4>%s (since %s): %s</h4><ul>", title, mc_text_day(since, d, sizeof(d)),
+	            mc_thousands(total, a, sizeof(a)));
+	for (size_t i = 0; i < n; i++) {
+		mc_buf_lit(b, "<li>");
+		mc_html_text(b, list[i].name);
+		mc_buf_addf(b, ": %s message%s, %s %s</li>", mc_thousands(list[i].messages, a, sizeof(a)),
+		            list[i].messages == 1 ? "" : "s", first ? "first" : "last",
+		            mc_text_day(first ? list[i].first : list[i].last, d, sizeof(d)));
+	}
+	if (total > n)
+		mc_buf_addf(b, "<li>and %s more</li>", mc_thousands(total - n, a, sizeof(a)));
+	mc_buf_lit(b, "</ul>");
+}
+
+struct host_sum {
+	const char *host;
+	uint64_t failures;
+};
+
+static int by_failures(const void *a, const void *b)
+{
+	const struct host_sum *x = a, *y = b;
+
+	if (x->failures != y->failures)
+		return x->failures < y->failures ? 1 : -1;
+	return strcmp(x->host, y->host);
+}
+
+/* The MX hosts with the most TLS failures over the period (at most max). */
+static size_t tls_hosts(const mc_fb_history *h, const char **hosts, size_t max)
+{
+	struct host_sum *all = calloc(h->n_tls + 1, sizeof(*all));
+	size_t n = 0;
+
+	for (size_t i = 0; all && i < h->n_tls; i++) {
+		size_t k;
+
+		for (k = 0; k < n && strcmp(all[k].host, h->tls[i].mx); k++)
+			;
+		if (k == n)
+			all[n++].host = h->tls[i].mx;
+		all[k].failures += h->tls[i].failures;
+	}
+	if (n)
+		qsort(all, n, sizeof(*all), by_failures);
+	n = n < max ? n : max;
+	for (size_t k = 0; k < n; k++)
+		hosts[k] = all[k].host;
+	free(all);
+	return n;
+}
+
+/* TLS failures per week, stacked by MX host (the first HTML_TLS_MX apart). */
+static void tls_html(mc_buf *b, const mc_fb_history *h)
+{
+	static const char *const palette[] = {"error", "warning", "delay", "not_published",
+	                                      "pass", "not_checked"};
+	const char *hosts[HTML_TLS_MX], *series[HTML_TLS_MX + 1];
+	size_t n_hosts = tls_hosts(h, hosts, HTML_TLS_MX), n_weeks = 0;
+	size_t *values = calloc((h->n_tls + 1) * (HTML_TLS_MX + 1), sizeof(*values));
+	char **labels = calloc(h->n_tls + 1, sizeof(*labels)), d[16], a[32];
+	int64_t week = 0;
+
+	bool others = false;
+
+	for (size_t k = 0; k < n_hosts; k++)
+		series[k] = hosts[k][0] ? hosts[k] : "(MX not named)";
+	series[n_hosts] = "other MX hosts";
+	for (size_t i = 0; values && labels && i < h->n_tls; i++) { /* by week, then MX */
+		size_t k;
+
+		if (!n_weeks || h->tls[i].start != week) {
+			week = h->tls[i].start;
+			labels[n_weeks++] = mc_asprintf("week of %s", mc_text_day(week, d, sizeof(d)));
+		}
+		for (k = 0; k < n_hosts && strcmp(hosts[k], h->tls[i].mx); k++)
+			;
+		others |= k == n_hosts;
+		values[(n_weeks - 1) * (n_hosts + 1) + k] += h->tls[i].failures;
+	}
+	/* values by week of n_hosts + 1; without others, the last of each is 0
+	 * and is not drawn, but the stride stays */
+	if (values && labels && n_weeks && others)
+		mc_html_bars(b, "SMTP TLS failed sessions per week, by MX host",
+		             (const char *const *)labels, n_weeks, series, palette, n_hosts + 1, values);
+	else if (values && labels && n_weeks) {
+		for (size_t w = 0; w < n_weeks; w++) /* closed up to n_hosts a week */
+			memmove(values + w * n_hosts, values + w * (n_hosts + 1), n_hosts * sizeof(*values));
+		mc_html_bars(b, "SMTP TLS failed sessions per week, by MX host",
+		             (const char *const *)labels, n_weeks, series, palette, n_hosts, values);
+	}
+	for (size_t i = 0; labels && i < n_weeks; i++)
+		free(labels[i]);
+	free(labels);
+	free(values);
+	mc_buf_lit(b, "<table><tr><th>Week of</th><th>MX host</th><th>Failed sessions</th></tr>");
+	for (size_t i = 0; i < h->n_tls; i++) {
+		mc_buf_addf(b, "<tr><td>%s</td><td>", mc_text_day(h->tls[i].start, d, sizeof(d)));
+		mc_html_text(b, h->tls[i].mx[0] ? h->tls[i].mx : "(MX not named)");
+		mc_buf_addf(b, "</td><td>%s</td></tr>", mc_thousands(h->tls[i].failures, a, sizeof(a)));
+	}
+	mc_buf_lit(b, "</table>");
+}
+
+static void readiness_html(mc_buf *b, const mc_fb_history *h)
+{
+	const char *ready = h->ready ? h->ready : "not_yet";
+	char a[32], r[16], d1[16], d2[16];
+
+	mc_buf_lit(b, "<h4>Ready for p=reject?</h4><p>");
+	mc_html_status(b, !strcmp(ready, "reject") ? "pass"
+	                  : !strcmp(ready, "quarantine") ? "warning" : "fail");
+	mc_buf_addf(b, " From %s to %s, %s of the mail of sources that look legitimate passes "
+	            "DMARC: %s</p>", mc_text_day(h->first, d1, sizeof(d1)),
+	            mc_text_day(h->last, d2, sizeof(d2)),
+	            rate(h->legitimate_pass, h->legitimate, r, sizeof(r)),
+	            !strcmp(ready, "reject") ? "ready for p=reject (99% or more)."
+	            : !strcmp(ready, "quarantine") ? "ready for p=quarantine (95% or more), not yet "
+	                                             "for p=reject (99%)."
+	            : "not ready for p=quarantine (95%).");
+	if (!h->total_failing) {
+		mc_buf_lit(b, "<p>No source that looks legitimate failed DMARC in the last 7 days of "
+		              "reports.</p>");
+		return;
+	}
+	mc_buf_addf(b, "<p>%s source%s that look%s legitimate still fail%s DMARC in the last 7 "
+	            "days of reports:</p><ul>", mc_thousands(h->total_failing, a, sizeof(a)),
+	            h->total_failing == 1 ? "" : "s", h->total_failing == 1 ? "s" : "",
+	            h->total_failing == 1 ? "s" : "");
+	for (size_t i = 0; i < h->n_failing; i++) {
+		mc_buf_lit(b, "<li>");
+		mc_html_text(b, h->failing[i].name);
+		mc_buf_addf(b, ": %s message%s failing (", mc_thousands(h->failing[i].messages, a,
+		            sizeof(a)), h->failing[i].messages == 1 ? "" : "s");
+		mc_html_text(b, h->failing[i].kind ? h->failing[i].kind : "?");
+		mc_buf_lit(b, ")</li>");
+	}
+	if (h->total_failing > h->n_failing)
+		mc_buf_addf(b, "<li>and %s more</li>", mc_thousands(h->total_failing - h->n_failing, a,
+		                                                    sizeof(a)));
+	mc_buf_lit(b, "</ul>");
+}
+
+void mc_feedback_trends_html(mc_buf *b, const mc_feedback_result *res)
+{
+	const mc_fb_history *h = res->history;
+	char a[32];
+
+	if (!h)
+		return;
+	mc_buf_lit(b, "<h3>Over time (from the database)</h3>");
+	readiness_html(b, h);
+	weeks_html(b, h);
+	seen_html(b, "Sources first seen in the last 7 days of reports", h->recent, h->new_sources,
+	          h->n_new, h->total_new, true);
+	seen_html(b, "Sources seen before, gone in the last 7 days of reports", h->recent,
+	          h->gone_sources, h->n_gone, h->total_gone, false);
+	if (h->n_stopped) {
+		mc_buf_lit(b, "<h4>Reporters that sent on most days and stopped</h4><ul>");
+		for (size_t i = 0; i < h->n_stopped; i++) {
+			char d[16];
+
+			mc_buf_lit(b, "<li>");
+			mc_html_text(b, h->stopped[i].name);
+			mc_buf_addf(b, ": %s report%s, the last on %s</li>",
+			            mc_thousands(h->stopped[i].messages, a, sizeof(a)),
+			            h->stopped[i].messages == 1 ? "" : "s",
+			            mc_text_day(h->stopped[i].last, d, sizeof(d)));
+		}
+		mc_buf_lit(b, "</ul>");
+	}
+	if (h->n_tls)
+		tls_html(b, h);
 }

@@ -147,9 +147,33 @@ def main():
                     "</identifiers><auth_results><spf><domain>x.example</domain><result>fail"
                     "</result></spf></auth_results></record></feedback>"
                     % payload.replace("&", "&amp;").replace("<", "&lt;"))
+        # a database of ten weeks of reports, one of them hostile, and an SMTP
+        # TLS report whose MX host name is a payload: the page over time
+        mx_payload = "<img src=x onerror=document.title='PWNED'>.mx.test"
+        with open(os.path.join(tmp, "tls-hostile.json"), "w") as f:
+            f.write(json.dumps({
+                "organization-name": "<script>x</script>", "report-id": "h-1",
+                "date-range": {"start-datetime": "2026-11-20T00:00:00Z",
+                               "end-datetime": "2026-11-20T23:59:59Z"},
+                "policies": [{"policy": {"policy-type": "sts", "policy-domain": "esp.test"},
+                              "summary": {"total-successful-session-count": 10,
+                                          "total-failure-session-count": 3},
+                              "failure-details": [{"result-type": "certificate-expired",
+                                                   "receiving-mx-hostname": mx_payload,
+                                                   "failed-session-count": 3}]}]}))
+        db = "sqlite:" + os.path.join(tmp, "reports.db")
+        stored = run(mc, ["report", "--no-lookups", "--db", db, "testdata/report-weeks",
+                          os.path.join(tmp, "hostile.xml"), os.path.join(tmp, "tls-hostile.json")])
+        if stored.returncode not in (0, 1):
+            print("FAIL storing the reports for the report-db page: " + stored.stderr[:200])
+            failed += 1
         pages = [
             ("report", ["--zone", "testdata/zones", "report", "--no-lookups", "testdata/reports/",
                         os.path.join(tmp, "hostile.xml")], [payload.lower()], True),
+            ("report-db", ["report", "--no-lookups", "--db", db],
+             [payload.lower(), mx_payload, "Ready for p=reject?",
+              "Messages per week: the legitimate sources' mail",
+              "SMTP TLS failed sessions per week, by MX host", "Yahoo: 20 reports"], True),
             ("domain", ["--zone", "testdata/zones", "domain", "example.com", "good.test", "names.test"],
              ["sp\\032ace.names.test", "mx1.example.com"], True),
             ("verify", ["--zone", "testdata/zones", "verify", "testdata/html/hostile.eml",
@@ -166,7 +190,7 @@ def main():
                 problems = ["no page written (exit %d): %s" % (p.returncode, p.stderr[:200])]
             else:
                 problems = check_page(browser, page, os.path.join(shots, kind + ".png"),
-                                      "mailcheck " + kind, payloads, charts)
+                                      "mailcheck " + kind.split("-")[0], payloads, charts)
             if problems:
                 failed += 1
                 print("FAIL %s page\n     %s" % (kind, "\n     ".join(problems)))
