@@ -131,29 +131,60 @@ static void short_label(mc_buf *b, const char *s)
 	mc_html_text(b, cut);
 }
 
+/* The chart's geometry (px). */
+enum { LABEL_W = 210, BAR_W = 480, ROW_H = 22, TOP = 28, WIDTH = LABEL_W + BAR_W + 20 };
+
+/* The legend from y: a box and the words of each series, on as many lines
+ * as they need (7 px a letter); the lines it takes. Drawn only with b. */
+static int legend(mc_buf *b, const char *const *series, const char *const *classes, size_t n,
+                  size_t y)
+{
+	int lines = 1;
+
+	for (size_t s = 0, x = LABEL_W; s < n; s++) {
+		size_t w = 24 + 7 * strlen(series[s]);
+
+		if (x + w > WIDTH && x > LABEL_W)
+			x = LABEL_W, y += 16, lines++;
+		if (b) {
+			mc_buf_addf(b, "<rect class=\"%s\" x=\"%zu\" y=\"%zu\" width=\"10\" "
+			            "height=\"10\"></rect><text x=\"%zu\" y=\"%zu\">", classes[s], x, y,
+			            x + 14, y + 9);
+			mc_html_text(b, series[s]);
+			mc_buf_lit(b, "</text>");
+		}
+		x += w;
+	}
+	return lines;
+}
+
+/* The scale under the bars at y: a line, and 0, half and the largest sum. */
+static void axis(mc_buf *b, int y, size_t max)
+{
+	mc_buf_addf(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"></line>",
+	            LABEL_W, y, LABEL_W + BAR_W, y);
+	for (int k = 0; k <= 2; k++) {
+		int x = LABEL_W + BAR_W * k / 2;
+
+		mc_buf_addf(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"></line>"
+		            "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\">%zu</text>", x, y, x, y + 4,
+		            x, y + 15, k == 0 ? "start" : k == 1 ? "middle" : "end", max * (size_t)k / 2);
+	}
+}
+
 /*
  * A horizontal bar chart in SVG: one bar per row, stacked by series, with a
- * title, a text alternative (the numbers themselves, also in <desc>) and a
- * legend. values[row * n_series + s].
+ * title, a scale, a text alternative (the numbers themselves, also in
+ * <desc>) and a legend. values[row * n_series + s].
  */
 void mc_html_bars(mc_buf *b, const char *title, const char *const *rows, size_t n_rows,
                   const char *const *series, const char *const *classes, size_t n_series,
                   const size_t *values)
 {
-	const int label_w = 210, bar_w = 480, row_h = 22, top = 28, width = label_w + bar_w + 20;
+	int base = TOP + (int)n_rows * ROW_H, height;
 	size_t max = 1;
-	int lines = 1, height;
 
-	/* the legend's lines: each entry a box and its words (7 px a letter) */
-	for (size_t s = 0, x = label_w; s < n_series; s++) {
-		size_t w = 24 + 7 * strlen(series[s]);
-
-		if (x + w > (size_t)width && x > (size_t)label_w)
-			lines++, x = label_w;
-		x += w;
-	}
-	height = top + (int)n_rows * row_h + 14 + 16 * lines;
-
+	height = base + 26 + 16 * legend(NULL, series, classes, n_series, 0);
 	for (size_t r = 0; r < n_rows; r++) {
 		size_t sum = 0;
 
@@ -164,7 +195,7 @@ void mc_html_bars(mc_buf *b, const char *title, const char *const *rows, size_t 
 	}
 	mc_buf_addf(b, "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
 	            "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\"><title>",
-	            width, height, width, height);
+	            WIDTH, height, WIDTH, height);
 	mc_html_text(b, title);
 	mc_buf_lit(b, "</title><desc>");
 	for (size_t r = 0; r < n_rows; r++) {
@@ -175,42 +206,30 @@ void mc_html_bars(mc_buf *b, const char *title, const char *const *rows, size_t 
 		}
 		mc_buf_lit(b, "; ");
 	}
-	mc_buf_addf(b, "</desc><text x=\"0\" y=\"16\" class=\"ct\">");
+	mc_buf_lit(b, "</desc><text x=\"0\" y=\"16\" class=\"ct\">");
 	mc_html_text(b, title);
 	mc_buf_lit(b, "</text>");
 	for (size_t r = 0; r < n_rows; r++) {
-		int y = top + (int)r * row_h, x = label_w;
+		int y = TOP + (int)r * ROW_H, x = LABEL_W;
 
 		mc_buf_addf(b, "<text x=\"0\" y=\"%d\">", y + 14);
 		short_label(b, rows[r]); /* in full in the <desc> and the page's tables */
 		mc_buf_lit(b, "</text>");
 		for (size_t s = 0; s < n_series; s++) {
 			size_t v = values[r * n_series + s];
-			int w = (int)((double)v * bar_w / (double)max + 0.5);
+			int w = (int)((double)v * BAR_W / (double)max + 0.5);
 
 			if (!v)
 				continue;
-			if (w < 1)
-				w = 1;
 			mc_buf_addf(b, "<rect class=\"%s\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\">"
-			            "<title>%zu ", classes[s], x, y, w, row_h - 6, v);
+			            "<title>%zu ", classes[s], x, y, w < 1 ? 1 : w, ROW_H - 6, v);
 			mc_html_text(b, series[s]);
 			mc_buf_lit(b, "</title></rect>");
-			x += w;
+			x += w < 1 ? 1 : w;
 		}
 	}
-	for (size_t s = 0, x = label_w, y = (size_t)(top + (int)n_rows * row_h + 8); s < n_series;
-	     s++) {
-		size_t w = 24 + 7 * strlen(series[s]);
-
-		if (x + w > (size_t)width && x > (size_t)label_w)
-			x = label_w, y += 16;
-		mc_buf_addf(b, "<rect class=\"%s\" x=\"%zu\" y=\"%zu\" width=\"10\" height=\"10\">"
-		            "</rect><text x=\"%zu\" y=\"%zu\">", classes[s], x, y, x + 14, y + 9);
-		mc_html_text(b, series[s]);
-		mc_buf_lit(b, "</text>");
-		x += w;
-	}
+	axis(b, base - 2, max);
+	legend(b, series, classes, n_series, (size_t)base + 22);
 	mc_buf_lit(b, "</svg></figure>");
 }
 
