@@ -111,6 +111,24 @@ static void clean_text(char *out, const char *s, size_t len)
 	out[len] = '\0';
 }
 
+/* n in decimal at out (at most 21 bytes and a NUL); its length. */
+static size_t decimal(char *out, long long n)
+{
+	char digits[24];
+	unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+	size_t k = 0, len = 0;
+
+	do
+		digits[k++] = (char)('0' + u % 10);
+	while (u /= 10);
+	if (n < 0)
+		out[len++] = '-';
+	while (k)
+		out[len++] = digits[--k];
+	out[len] = '\0';
+	return len;
+}
+
 /* The parameters as libpq takes them: numbers and text as text, bytes as
  * binary; the texts made are one after the other in *arena. */
 static bool values_of(const db_val *params, int n, const char **values, int *lengths,
@@ -128,7 +146,7 @@ static bool values_of(const db_val *params, int n, const char **values, int *len
 		values[i] = params[i].type == DB_NULL ? NULL : params[i].s;
 		if (params[i].type == DB_INT) {
 			values[i] = *arena + at;
-			at += (size_t)snprintf(*arena + at, 24, "%lld", params[i].i) + 1;
+			at += decimal(*arena + at, params[i].i) + 1;
 		} else if (params[i].type == DB_TEXT) {
 			values[i] = *arena + at;
 			clean_text(*arena + at, params[i].s, params[i].len);

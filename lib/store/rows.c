@@ -151,9 +151,16 @@ static bool auth_json(mc_buf *b, const mc_fb_row *r)
 static bool key_of(mc_buf *b, const db_val *v, int n)
 {
 	b->len = 0;
-	for (int i = 0; i < n; i++)
-		if (mc_buf_addf(b, "%zu:", v[i].len) < 0 || mc_buf_add(b, v[i].s, v[i].len) < 0)
+	for (int i = 0; i < n; i++) {
+		char len[24];
+		size_t k = sizeof(len);
+
+		len[--k] = ':';
+		for (size_t x = v[i].len; k == sizeof(len) - 1 || x; x /= 10)
+			len[--k] = (char)('0' + x % 10);
+		if (mc_buf_add(b, len + k, sizeof(len) - k) < 0 || mc_buf_add(b, v[i].s, v[i].len) < 0)
 			return false;
+	}
 	return true;
 }
 
@@ -161,6 +168,27 @@ static mc_status take_id(void *arg, const db_val *c, int n)
 {
 	*(long long *)arg = n ? c[0].i : 0;
 	return MC_OK;
+}
+
+/* The id of the row's kind: known in this connection, else found or
+ * made in aggregate_kind (two runs making it at once make it once). */
+/* The key of a row's kind: its fields, then each auth result's method,
+ * domain, detail and result (the JSON is made only for a new kind). */
+static bool kind_key(struct row_batch *b, const db_val *fields, const mc_fb_row *r)
+{
+	db_val v[5 + 4 * 2 * MC_FB_MAX_AUTH];
+	int n = 5;
+
+	memcpy(v, fields, 5 * sizeof(*v));
+	for (size_t j = 0; j < r->n_dkim + r->n_spf && j < 2 * MC_FB_MAX_AUTH; j++) {
+		const mc_fb_auth *a = j < r->n_dkim ? &r->dkim_auth[j] : &r->spf_auth[j - r->n_dkim];
+
+		v[n++] = db_text(j < r->n_dkim ? "dkim" : "spf");
+		v[n++] = db_text(a->domain);
+		v[n++] = db_text(a->detail);
+		v[n++] = db_text(a->result);
+	}
+	return key_of(&b->key, v, n);
 }
 
 /* The id of the row's kind: known in this connection, else found or
@@ -173,23 +201,24 @@ static mc_status kind_of(mc_store *s, struct row_batch *b, const mc_fb_row *r, l
 	static const char find[] = "SELECT id FROM aggregate_kind WHERE key = ?";
 	db_val v[7] = {{0}, db_text(r->disposition), db_text(r->dkim), db_text(r->spf),
 	               db_text(r->header_from), db_text(joined(b->reasons, sizeof(b->reasons), r))};
+	size_t known = b->kinds.n;
 	uint32_t at;
 	mc_status st;
 
-	if (!auth_json(&b->auth, r))
+	if (!kind_key(b, v + 1, r))
 		return mc_error_set(MC_ENOMEM, "out of memory");
-	v[6] = (db_val){.type = DB_TEXT, .s = b->auth.s, .len = b->auth.len};
-	if (!key_of(&b->key, v + 1, 6))
-		return mc_error_set(MC_ENOMEM, "out of memory");
-	size_t known = b->kinds.n;
-
 	if ((st = intern_get(&b->kinds, b->key.s, b->key.len, &at)) != MC_OK)
 		return st;
 	if (at < known) {
 		*id = b->ids[at];
 		return MC_OK;
 	}
+	if (!auth_json(&b->auth, r)) {
+		intern_forget_last(&b->kinds);
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	}
 	v[0] = (db_val){.type = DB_TEXT, .s = b->key.s, .len = b->key.len};
+	v[6] = (db_val){.type = DB_TEXT, .s = b->auth.s, .len = b->auth.len};
 	*id = 0;
 	if ((st = s->ops->exec(s->conn, add, v, 7, take_id, id)) == MC_OK && !*id)
 		st = s->ops->exec(s->conn, find, v, 1, take_id, id);
