@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "common/util.h"
 
 #ifndef MC_VERSION
 #define MC_VERSION "unknown"
@@ -631,6 +632,7 @@ int main(int argc, char **argv)
 	char *given[argc + 1]; /* the arguments as given, for the helper */
 
 	memcpy(given, argv, sizeof(given));
+	mc_i18n_init();
 
 	/* errors in the global options themselves are JSON too with --json */
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)

@@ -33,9 +33,17 @@ def run(mailcheck, command):
             if os.path.exists(path):
                 os.remove(path)
         return ""
+    # the language as the example says (LANG=... before the command), else C
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("LANG", "LANGUAGE") and not k.startswith("LC_")}
+    env.update(NO_COLOR="1", LANG="C",
+               MAILCHECK_LOCALEDIR=os.path.join(os.path.dirname(mailcheck), "po"))
+    while args and re.match(r"^(LANG|LANGUAGE|LC_[A-Z]+)=", args[0]):
+        k, v = args.pop(0).split("=", 1)
+        env[k] = v
     assert args[0] == "mailcheck", command
     p = subprocess.run([mailcheck] + args[1:], cwd=ROOT, capture_output=True, text=True,
-                       env=dict(os.environ, NO_COLOR="1"), timeout=60)
+                       env=env, timeout=60)
     out = p.stdout + p.stderr
     if status:
         out += ("" if not out or out.endswith("\n") else "\n") + "%d\n" % p.returncode

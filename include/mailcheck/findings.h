@@ -21,8 +21,10 @@ typedef enum mc_severity {
 typedef struct mc_finding {
 	char *code;
 	mc_severity severity;
-	char *message;
+	char *message;         /* English: the JSON's */
 	char *hint;
+	/* in the locale's language, for people; NULL when it is the English */
+	char *message_text, *hint_text;
 } mc_finding;
 
 typedef struct mc_findings {
@@ -31,6 +33,7 @@ typedef struct mc_findings {
 } mc_findings;
 
 /* Append a finding; returns it (to add a hint) or NULL when out of memory.
+ * fmt is English, looked up in the catalogue for the text too.
  * A NULL list discards the finding unformatted (a check run for its
  * verdict alone) and returns NULL. */
 mc_finding *mc_finding_add(mc_findings *f, const char *code, mc_severity sev,

@@ -5,6 +5,22 @@
 #include "common/util.h"
 #include "mailcheck/findings.h"
 
+/* The English sentence; into *text the locale's, when it differs. */
+static char *localized(const char *fmt, va_list ap, char **text)
+{
+	const char *tr = mc_tr(fmt);
+	va_list copy;
+	char *english;
+
+	*text = NULL;
+	va_copy(copy, ap);
+	english = mc_vasprintf(fmt, ap);
+	if (tr != fmt && strcmp(tr, fmt))
+		*text = mc_vasprintf(tr, copy);
+	va_end(copy);
+	return english;
+}
+
 mc_finding *mc_finding_add(mc_findings *f, const char *code, mc_severity sev,
                            const char *fmt, ...)
 {
@@ -16,15 +32,14 @@ mc_finding *mc_finding_add(mc_findings *f, const char *code, mc_severity sev,
 	if (mc_grow(&f->items, &f->cap, f->n + 1, sizeof(*f->items)) < 0)
 		return NULL;
 	item = &f->items[f->n];
-	item->code = mc_strdup(code);
-	item->severity = sev;
-	item->hint = NULL;
+	*item = (mc_finding){.code = mc_strdup(code), .severity = sev};
 	va_start(ap, fmt);
-	item->message = mc_vasprintf(fmt, ap);
+	item->message = localized(fmt, ap, &item->message_text);
 	va_end(ap);
 	if (!item->code || !item->message) {
 		free(item->code);
 		free(item->message);
+		free(item->message_text);
 		return NULL;
 	}
 	f->n++;
@@ -38,8 +53,9 @@ void mc_finding_hint(mc_finding *finding, const char *fmt, ...)
 	if (!finding)
 		return;
 	free(finding->hint);
+	free(finding->hint_text);
 	va_start(ap, fmt);
-	finding->hint = mc_vasprintf(fmt, ap);
+	finding->hint = localized(fmt, ap, &finding->hint_text);
 	va_end(ap);
 }
 
@@ -49,6 +65,8 @@ void mc_findings_clear(mc_findings *f)
 		free(f->items[i].code);
 		free(f->items[i].message);
 		free(f->items[i].hint);
+		free(f->items[i].message_text);
+		free(f->items[i].hint_text);
 	}
 	free(f->items);
 	f->items = NULL;

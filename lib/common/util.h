@@ -13,6 +13,19 @@
 mc_status mc_error_set(mc_status code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* What people read, in the locale's language (lib/common/i18n.c): set up
+ * once by the program (mc_i18n_init), then each sentence looked up by its
+ * English text -- _() marks and translates one, N_() marks one for later,
+ * mc_ntr() chooses the plural form for n. JSON never goes through them. */
+#define MC_TEXTDOMAIN "mailcheck"
+void mc_i18n_init(void);
+bool mc_i18n_active(void); /* a language other than C */
+const char *mc_tr(const char *msgid) __attribute__((format_arg(1)));
+const char *mc_ntr(const char *one, const char *many, unsigned long n)
+	__attribute__((format_arg(1), format_arg(2)));
+#define _(s) mc_tr(s)
+#define N_(s) (s)
+
 /* NULL-safe strdup / strndup. */
 char *mc_strdup(const char *s);
 char *mc_strndup(const char *s, size_t n);

@@ -316,14 +316,20 @@ static mc_status implicit_mx(mc_resolver *r, mc_mx_result *res)
 		res->implicit = true;
 		res->verdict = MC_VERDICT_PASS;
 		res->reason = MC_MX_IMPLICIT;
-		mc_finding_hint(mc_finding_add(&res->findings, "mx.implicit", MC_SEV_WARNING,
-			"%s has no MX record, so mail to it -- and bounces of mail it sends -- "
-			"goes to its own address%s (%s%s), the implicit MX of RFC 5321 5.1; "
-			"that host must run a mail server on port 25",
-			res->domain, h->n_addresses > 1 ? "es" : "", h->addresses[0],
-			h->n_addresses > 1 ? ", ..." : ""),
-			"publish an MX record naming the server that should receive mail for %s "
-			"(or a null MX \"0 .\" if it must receive none)", res->domain);
+		mc_finding *f = h->n_addresses > 1
+			? mc_finding_add(&res->findings, "mx.implicit", MC_SEV_WARNING,
+			                 "%s has no MX record, so mail to it -- and bounces of mail it "
+			                 "sends -- goes to its own addresses (%s, ...), the implicit MX "
+			                 "of RFC 5321 5.1; that host must run a mail server on port 25",
+			                 res->domain, h->addresses[0])
+			: mc_finding_add(&res->findings, "mx.implicit", MC_SEV_WARNING,
+			                 "%s has no MX record, so mail to it -- and bounces of mail it "
+			                 "sends -- goes to its own address (%s), the implicit MX of "
+			                 "RFC 5321 5.1; that host must run a mail server on port 25",
+			                 res->domain, h->addresses[0]);
+
+		mc_finding_hint(f, "publish an MX record naming the server that should receive mail "
+		                "for %s (or a null MX \"0 .\" if it must receive none)", res->domain);
 		note_internal_addresses(res, h);
 		return MC_OK;
 	}

@@ -96,13 +96,15 @@ void mc_html_findings(mc_buf *b, const mc_findings *const *lists, size_t n, mc_s
 				mc_buf_lit(b, "<li>");
 				mc_html_status(b, mc_severity_name(f->severity));
 				mc_buf_lit(b, " ");
-				mc_html_text(b, f->message);
+				mc_html_text(b, f->message_text ? f->message_text : f->message);
 				mc_buf_lit(b, " <code>");
 				mc_html_text(b, f->code);
 				mc_buf_lit(b, "</code>");
 				if (f->hint) {
-					mc_buf_lit(b, "<br><span class=\"fix\">fix: ");
-					mc_html_text(b, f->hint);
+					mc_buf_lit(b, "<br><span class=\"fix\">");
+					mc_html_text(b, _("fix:"));
+					mc_buf_lit(b, " ");
+					mc_html_text(b, f->hint_text ? f->hint_text : f->hint);
 					mc_buf_lit(b, "</span>");
 				}
 				mc_buf_lit(b, "</li>");

@@ -39,30 +39,31 @@ static void headline(mc_text *t, const mc_mx_result *res)
 
 	switch (res->reason) {
 	case MC_MX_DELIVERS:
-		mc_text_verdict(t, res->verdict, "%s receives mail at %zu MX host%s", d,
-		                res->n_hosts, res->n_hosts == 1 ? "" : "s");
+		mc_text_verdict(t, res->verdict, mc_ntr("%1$s receives mail at %2$zu MX host",
+		                                        "%1$s receives mail at %2$zu MX hosts",
+		                                        res->n_hosts), d, res->n_hosts);
 		break;
 	case MC_MX_IMPLICIT:
-		mc_text_verdict(t, res->verdict, "%s has no MX record: mail goes to the "
-		                "domain's own address (implicit MX)", d);
+		mc_text_verdict(t, res->verdict, _("%s has no MX record: mail goes to the "
+		                "domain's own address (implicit MX)"), d);
 		break;
 	case MC_MX_NULL:
-		mc_text_verdict(t, res->verdict, "%s accepts no mail (null MX)", d);
+		mc_text_verdict(t, res->verdict, _("%s accepts no mail (null MX)"), d);
 		break;
 	case MC_MX_NXDOMAIN:
-		mc_text_verdict(t, res->verdict, "%s does not exist", d);
+		mc_text_verdict(t, res->verdict, _("%s does not exist"), d);
 		break;
 	case MC_MX_NO_ROUTE:
-		mc_text_verdict(t, res->verdict, "%s cannot receive mail: no MX record and "
-		                "no address", d);
+		mc_text_verdict(t, res->verdict, _("%s cannot receive mail: no MX record and "
+		                "no address"), d);
 		break;
 	case MC_MX_NO_USABLE_HOST:
-		mc_text_verdict(t, res->verdict, "%s cannot receive mail: no MX host has "
-		                "an address", d);
+		mc_text_verdict(t, res->verdict, _("%s cannot receive mail: no MX host has "
+		                "an address"), d);
 		break;
 	case MC_MX_DNS_ERROR:
-		mc_text_verdict(t, res->verdict, "could not find out where mail for %s goes "
-		                "(DNS failure)", d);
+		mc_text_verdict(t, res->verdict, _("could not find out where mail for %s goes "
+		                "(DNS failure)"), d);
 		break;
 	}
 }
@@ -85,11 +86,11 @@ void mc_mx_text(mc_text *t, const void *result)
 
 		fprintf(t->fp, "  %5u  %-*s  ", h->preference, width, h->host);
 		if (h->n_addresses == 0)
-			mc_text_colored(t, MC_COLOR_YELLOW, "(no address)");
+			mc_text_colored(t, MC_COLOR_YELLOW, _("(no address)"));
 		for (size_t k = 0; k < h->n_addresses; k++)
 			fprintf(t->fp, "%s%s", k ? ", " : "", h->addresses[k]);
 		if (h->canonical)
-			fprintf(t->fp, "  (alias of %s)", h->canonical);
+			fprintf(t->fp, _("  (alias of %s)"), h->canonical);
 		fputc('\n', t->fp);
 	}
 	mc_text_tail(t, &res->findings, &res->dns);

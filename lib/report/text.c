@@ -55,6 +55,22 @@ void mc_text_headline(mc_text *t, mc_color c, const char *word, const char *fmt,
 	va_end(ap);
 }
 
+/* A verdict as a short word in the locale's language (English: the
+ * verdict's name in capitals, made above). */
+static const char *verdict_word(mc_verdict v)
+{
+	switch (v) {
+	/* TRANSLATORS: verdicts at the head of a line, short: PASS, FAIL, ... */
+	case MC_VERDICT_PASS: return _("PASS");
+	case MC_VERDICT_FAIL: return _("FAIL");
+	case MC_VERDICT_SOFTFAIL: return _("SOFTFAIL");
+	case MC_VERDICT_NEUTRAL: return _("NEUTRAL");
+	case MC_VERDICT_NONE: return _("NONE");
+	case MC_VERDICT_TEMPERROR: return _("TEMPERROR");
+	default: return _("PERMERROR");
+	}
+}
+
 void mc_text_verdict(mc_text *t, mc_verdict v, const char *fmt, ...)
 {
 	char word[16];
@@ -65,7 +81,7 @@ void mc_text_verdict(mc_text *t, mc_verdict v, const char *fmt, ...)
 		word[i] = (char)(mc_verdict_name(v)[i] - 'a' + 'A');
 	word[i] = '\0';
 	va_start(ap, fmt);
-	headline(t, verdict_color(v), word, fmt, ap);
+	headline(t, verdict_color(v), mc_i18n_active() ? verdict_word(v) : word, fmt, ap);
 	va_end(ap);
 }
 
@@ -75,18 +91,19 @@ static void finding_text(mc_text *t, const mc_finding *f)
 		[MC_SEV_INFO] = MC_COLOR_NONE, [MC_SEV_WARNING] = MC_COLOR_YELLOW,
 		[MC_SEV_ERROR] = MC_COLOR_RED,
 	};
-	static const char *const words[] = {
-		[MC_SEV_INFO] = "note:", [MC_SEV_WARNING] = "warning:", [MC_SEV_ERROR] = "error:",
-	};
+	/* TRANSLATORS: the severity of a finding, before its sentence */
+	const char *words[] = {[MC_SEV_INFO] = _("note:"), [MC_SEV_WARNING] = _("warning:"),
+	                       [MC_SEV_ERROR] = _("error:")};
 
 	mc_text_colored(t, colors[f->severity], words[f->severity]);
-	fprintf(t->fp, " %s ", f->message);
+	fprintf(t->fp, " %s ", f->message_text ? f->message_text : f->message);
 	mc_text_colored(t, MC_COLOR_DIM, "[");
 	mc_text_colored(t, MC_COLOR_DIM, f->code);
 	mc_text_colored(t, MC_COLOR_DIM, "]");
 	fputc('\n', t->fp);
 	if (f->hint)
-		fprintf(t->fp, "  fix: %s\n", f->hint);
+		/* TRANSLATORS: what to change, under a finding */
+		fprintf(t->fp, _("  fix: %s\n"), f->hint_text ? f->hint_text : f->hint);
 }
 
 static void dns_text(mc_text *t, const mc_dns_log *log)

@@ -31,11 +31,18 @@ d=$tmp/dest$prefix
 
 for f in bin/mailcheck include/mailcheck/verify.h include/mailcheck/dns.h \
 	share/man/man1/mailcheck.1 share/bash-completion/completions/mailcheck \
-	share/zsh/site-functions/_mailcheck share/mailcheck/mailcheck.schema.json; do
+	share/zsh/site-functions/_mailcheck share/mailcheck/mailcheck.schema.json \
+	share/locale/ja/LC_MESSAGES/mailcheck.mo; do
 	check "installed $f" test -s "$d/$f"
 done
 check "installed the shared and static library" bash -c "ls '$lib'/libmailcheck.so.0 && ls '$lib'/libmailcheck.a"
 check "installed mailcheck runs" bash -c "'$d/bin/mailcheck' --version | grep -q '^mailcheck '"
+# its Japanese catalogue, where the program looks for it (here: in DESTDIR)
+if locale -a 2>/dev/null | grep -qi '^ja_JP\.utf-\?8$'; then
+	check "installed mailcheck answers in Japanese under LANG=ja_JP.UTF-8" bash -c \
+		"cd '$root' && LANG=ja_JP.UTF-8 LC_ALL= LANGUAGE= MAILCHECK_LOCALEDIR='$d/share/locale' \
+		'$d/bin/mailcheck' --zone testdata/zones mx example.com | grep -q 'MXホスト'"
+fi
 # domain, bounce and report run in the helper, found from the program's own
 # place (bin/../libexec/mailcheck), so also in a DESTDIR or a moved tree
 check "installed the helper in libexec/mailcheck" test -x "$d/libexec/mailcheck/mailcheck-helper"

@@ -1,0 +1,46 @@
+/*
+ * The language of what people read (GNU gettext, the "mailcheck" domain):
+ * the locale's messages category, as GNU programs follow LANGUAGE,
+ * LC_ALL, LC_MESSAGES and LANG; translations always given out as UTF-8.
+ * Only LC_MESSAGES is taken from the environment: numbers, dates and
+ * character classes stay those of the C locale, so that LANG=C output is
+ * byte for byte what it was and no output depends on another category.
+ */
+#include <libintl.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+
+#ifndef MC_LOCALEDIR
+#define MC_LOCALEDIR "/usr/local/share/locale"
+#endif
+
+static bool translated;
+
+void mc_i18n_init(void)
+{
+	/* the catalogues of an uninstalled build (the tests) */
+	const char *dir = getenv("MAILCHECK_LOCALEDIR");
+	const char *lang = setlocale(LC_MESSAGES, "");
+
+	bindtextdomain(MC_TEXTDOMAIN, dir && *dir ? dir : MC_LOCALEDIR);
+	bind_textdomain_codeset(MC_TEXTDOMAIN, "UTF-8");
+	translated = lang && strcmp(lang, "C") && strcmp(lang, "POSIX");
+}
+
+bool mc_i18n_active(void)
+{
+	return translated;
+}
+
+const char *mc_tr(const char *msgid)
+{
+	return translated ? dgettext(MC_TEXTDOMAIN, msgid) : msgid;
+}
+
+const char *mc_ntr(const char *one, const char *many, unsigned long n)
+{
+	return translated ? dngettext(MC_TEXTDOMAIN, one, many, n) : n == 1 ? one : many;
+}

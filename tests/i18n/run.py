@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""mailcheck in Japanese: the catalogue checked, and the program run under
+LANG=ja_JP.UTF-8 and LANG=C.
+
+- po/ja.po passes msgfmt -c (each translation's format takes the English
+  message's arguments) with no untranslated or fuzzy message;
+- every message of the files in po/POTFILES (extracted again, as
+  `ninja mailcheck-pot` does) is in po/ja.po, and none is there that no
+  longer exists;
+- under LANG=ja_JP.UTF-8 the text is Japanese (the verdict, the headline,
+  the findings and their fixes), the JSON byte for byte the JSON under
+  LANG=C; LANGUAGE=ja without a Japanese locale changes nothing (as in GNU
+  programs, the locale must exist);
+- LANG=C output holds no Japanese.
+Skipped (counted) when the ja_JP.UTF-8 locale or gettext's tools are missing.
+  run.py MAILCHECK BUILD_DIR      last line: "i18n: N passed, N failed[, N skipped]"
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MC, BUILD = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+passed = failed = skipped = 0
+JAPANESE = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print("ok   " + name)
+    else:
+        failed += 1
+        print("FAIL %s\n     %s" % (name, str(detail)[:600]))
+
+
+def skip(name, why):
+    global skipped
+    skipped += 1
+    print("skip %s: %s" % (name, why))
+
+
+def keywords():
+    """xgettext's arguments, as po/meson.build gives them."""
+    with open(os.path.join(ROOT, "po", "meson.build")) as f:
+        text = f.read()
+    return re.findall(r"'(--[a-z-]+=[^']*)'", text)
+
+
+def catalogue():
+    po = os.path.join(ROOT, "po", "ja.po")
+    r = subprocess.run(["msgfmt", "-c", "--statistics", "-o", "/dev/null", po],
+                       capture_output=True, text=True)
+    check("po/ja.po: msgfmt -c (%s)" % r.stderr.strip().splitlines()[-1:],
+          r.returncode == 0 and "untranslated" not in r.stderr and "fuzzy" not in r.stderr,
+          r.stderr)
+    with tempfile.TemporaryDirectory() as tmp:
+        pot = os.path.join(tmp, "mailcheck.pot")
+        r = subprocess.run(["xgettext", "--files-from=po/POTFILES", "--directory=.",
+                            "--output=" + pot] + [k for k in keywords()
+                                                  if not k.startswith("--msgid-bugs")],
+                           cwd=ROOT, capture_output=True, text=True)
+        if r.returncode:
+            check("the messages extracted from po/POTFILES", False, r.stderr)
+            return
+        # each message of the sources in the catalogue; none there in excess
+        missing = subprocess.run(["msgcmp", po, pot], capture_output=True, text=True)
+        check("every message of the files in po/POTFILES is in po/ja.po",
+              missing.returncode == 0, missing.stderr)
+        extra = subprocess.run(["msgcomm", "--less-than=2", "--no-wrap", "-u", po, pot],
+                               capture_output=True, text=True)
+        stale = [m for m in re.findall(r'^msgid "(.+)"$', extra.stdout, re.M)]
+        check("no message in po/ja.po that the sources no longer have", not stale, stale[:5])
+
+
+def run(args, lang, **env):
+    e = dict(os.environ, MAILCHECK_LOCALEDIR=os.path.join(BUILD, "po"), NO_COLOR="1")
+    for k in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        e.pop(k, None)
+    e["LANG"] = lang
+    e.update(env)
+    return subprocess.run([MC] + args, cwd=ROOT, capture_output=True, text=True, env=e,
+                          timeout=60)
+
+
+def program():
+    have = subprocess.run(["locale", "-a"], capture_output=True, text=True).stdout
+    if not re.search(r"^ja_JP\.utf-?8$", have, re.M | re.I):
+        skip("mailcheck under LANG=ja_JP.UTF-8", "no ja_JP.UTF-8 locale (scripts/install-deps "
+             "makes it)")
+        return
+    cases = [
+        (["--zone", "testdata/zones", "mx", "example.com"],
+         ["合格", "example.comのメールは2台のMXホストで受け取ります"]),
+        (["--zone", "testdata/zones", "mx", "nomx.test"],
+         ["不合格", "nomx.testは存在しません", "エラー:", "対処:", "[mx.nxdomain]"]),
+    ]
+    for args, words in cases:
+        ja, c = run(args, "ja_JP.UTF-8"), run(args, "C")
+        check("LANG=ja_JP.UTF-8 mailcheck %s: Japanese, exit status as in C" % " ".join(args[2:]),
+              all(w in ja.stdout for w in words) and ja.returncode == c.returncode,
+              (ja.returncode, c.returncode, ja.stdout, [w for w in words if w not in ja.stdout]))
+        check("LANG=C mailcheck %s: no Japanese" % " ".join(args[2:]),
+              not JAPANESE.search(c.stdout + c.stderr), c.stdout)
+        jj, jc = run(["--json"] + args, "ja_JP.UTF-8"), run(["--json"] + args, "C")
+        timeless = lambda s: re.sub(r'"time_ms":[0-9.]+', '"time_ms":0', s)
+        check("mailcheck --json %s: the same bytes in Japanese and in C (times aside)"
+              % " ".join(args[2:]), timeless(jj.stdout) == timeless(jc.stdout) and
+              jj.stdout.startswith("{"), (jj.stdout[:200], jc.stdout[:200]))
+    # the language follows the locale: LANGUAGE alone, without a Japanese
+    # locale, is not enough (gettext ignores it under C)
+    r = run(cases[0][0], "C", LANGUAGE="ja")
+    check("LANGUAGE=ja under LANG=C: English", not JAPANESE.search(r.stdout), r.stdout)
+    r = run(cases[0][0], "ja_JP.UTF-8", LC_MESSAGES="C")
+    check("LC_MESSAGES=C under LANG=ja_JP.UTF-8: English", not JAPANESE.search(r.stdout),
+          r.stdout)
+    r = run(cases[0][0], "C", LC_ALL="ja_JP.UTF-8")
+    check("LC_ALL=ja_JP.UTF-8 under LANG=C: Japanese", JAPANESE.search(r.stdout), r.stdout)
+
+
+def main():
+    if not shutil.which("msgfmt") or not shutil.which("xgettext"):
+        skip("the catalogue", "no gettext tools (scripts/install-deps installs them)")
+    else:
+        catalogue()
+    program()
+    line = "i18n: %d passed, %d failed" % (passed, failed)
+    print(line + (", %d skipped" % skipped if skipped else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
