@@ -23,25 +23,12 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+from tally import check, skip  # noqa: E402
+import tally  # noqa: E402
+
 MC, BUILD = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-passed = failed = skipped = 0
 JAPANESE = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok   " + name)
-    else:
-        failed += 1
-        print("FAIL %s\n     %s" % (name, str(detail)[:600]))
-
-
-def skip(name, why):
-    global skipped
-    skipped += 1
-    print("skip %s: %s" % (name, why))
 
 
 def keywords():
@@ -128,9 +115,8 @@ def main():
     else:
         catalogue()
     program()
-    line = "i18n: %d passed, %d failed" % (passed, failed)
-    print(line + (", %d skipped" % skipped if skipped else ""))
-    return 1 if failed else 0
+    print(tally.line("i18n: "))
+    return 1 if tally.failed() else 0
 
 
 if __name__ == "__main__":

@@ -18,25 +18,18 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "transport"))
+sys.path.insert(0, os.path.join(HERE, ".."))
 import gen  # noqa: E402
+import tally  # noqa: E402
+from tally import check  # noqa: E402
 import servers  # noqa: E402
 
 DAY, WEEK = 86400, 7 * 86400
 MC = os.path.abspath(sys.argv[1])
 PARTS = sys.argv[2:] or ["sqlite", "postgresql", "imap"]
-passed = failed = 0
 T0 = 1790208000  # 2026-09-24 00:00 UTC, a Thursday
 NOW = T0 + 75 * DAY
 
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok " + name)
-    else:
-        failed += 1
-        print("FAIL " + name + (": " + str(detail)[:1500] if detail else ""))
 
 
 def mc(*args, env=None, timeout=120):
@@ -773,8 +766,8 @@ def main():
                 check("IMAP: a server to test with (package dovecot-imapd)", False)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    print(tally.line())
+    sys.exit(1 if tally.failed() else 0)
 
 
 if __name__ == "__main__":
