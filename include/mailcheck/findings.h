@@ -7,6 +7,7 @@
 #ifndef MAILCHECK_FINDINGS_H
 #define MAILCHECK_FINDINGS_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -39,6 +40,10 @@ typedef struct mc_findings {
 mc_finding *mc_finding_add(mc_findings *f, const char *code, mc_severity sev,
                            const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* The same, its arguments as a va_list (for a check's own wrapper). */
+mc_finding *mc_finding_addv(mc_findings *f, const char *code, mc_severity sev,
+                            const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
 /* Set the hint of a finding (no-op on NULL). */
 void mc_finding_hint(mc_finding *finding, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -21,11 +21,10 @@ static char *localized(const char *fmt, va_list ap, char **text)
 	return english;
 }
 
-mc_finding *mc_finding_add(mc_findings *f, const char *code, mc_severity sev,
-                           const char *fmt, ...)
+mc_finding *mc_finding_addv(mc_findings *f, const char *code, mc_severity sev,
+                            const char *fmt, va_list ap)
 {
 	mc_finding *item;
-	va_list ap;
 
 	if (!f)
 		return NULL;
@@ -33,9 +32,7 @@ mc_finding *mc_finding_add(mc_findings *f, const char *code, mc_severity sev,
 		return NULL;
 	item = &f->items[f->n];
 	*item = (mc_finding){.code = mc_strdup(code), .severity = sev};
-	va_start(ap, fmt);
 	item->message = localized(fmt, ap, &item->message_text);
-	va_end(ap);
 	if (!item->code || !item->message) {
 		free(item->code);
 		free(item->message);
@@ -43,6 +40,18 @@ mc_finding *mc_finding_add(mc_findings *f, const char *code, mc_severity sev,
 		return NULL;
 	}
 	f->n++;
+	return item;
+}
+
+mc_finding *mc_finding_add(mc_findings *f, const char *code, mc_severity sev,
+                           const char *fmt, ...)
+{
+	va_list ap;
+	mc_finding *item;
+
+	va_start(ap, fmt);
+	item = mc_finding_addv(f, code, sev, fmt, ap);
+	va_end(ap);
 	return item;
 }
 

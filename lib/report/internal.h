@@ -61,6 +61,14 @@ void mc_text_colored(mc_text *t, mc_color c, const char *s);
 /* A time as its UTC date ("2026-11-24") in buf (16 bytes), "?" for 0. */
 const char *mc_text_day(int64_t t, char *buf, size_t size);
 
+/* The columns s takes in a terminal: East Asian wide characters two
+ * (UAX #11), combining marks none, the rest one. */
+size_t mc_text_width(const char *s);
+/* "  LABEL" padded to width columns (at least one space), then the value
+ * and a newline: a table of labels that lines up in any language. */
+void mc_text_field(mc_text *t, const char *label, size_t width, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /* report --db (trend_render.c): what was stored, and the trends. */
 struct mc_feedback_result;
 json_t *mc_feedback_stored_json(const struct mc_feedback_result *res);

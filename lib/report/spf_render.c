@@ -51,60 +51,78 @@ static void headline(mc_text *t, const mc_spf_result *res)
 
 	switch (res->verdict) {
 	case MC_VERDICT_PASS:
-		mc_text_verdict(t, res->verdict, "%s authorizes %s to send its mail", d, ip);
+		mc_text_verdict(t, res->verdict, _("%s authorizes %s to send its mail"), d, ip);
 		break;
 	case MC_VERDICT_FAIL:
-		mc_text_verdict(t, res->verdict, "%s does not authorize %s to send its mail", d, ip);
+		mc_text_verdict(t, res->verdict, _("%s does not authorize %s to send its mail"), d, ip);
 		break;
 	case MC_VERDICT_SOFTFAIL:
-		mc_text_verdict(t, res->verdict, "%s does not authorize %s (softfail: accept, "
-		                "but treat as suspect)", d, ip);
+		mc_text_verdict(t, res->verdict, _("%s does not authorize %s (softfail: accept, "
+		                "but treat as suspect)"), d, ip);
 		break;
 	case MC_VERDICT_NEUTRAL:
-		mc_text_verdict(t, res->verdict, "%s neither authorizes nor forbids %s", d, ip);
+		mc_text_verdict(t, res->verdict, _("%s neither authorizes nor forbids %s"), d, ip);
 		break;
 	case MC_VERDICT_NONE:
-		mc_text_verdict(t, res->verdict, "%s has no SPF record", d);
+		mc_text_verdict(t, res->verdict, _("%s has no SPF record"), d);
 		break;
 	case MC_VERDICT_PERMERROR:
-		mc_text_verdict(t, res->verdict, "the SPF record of %s is broken: receivers "
-		                "treat it as an error", d);
+		mc_text_verdict(t, res->verdict, _("the SPF record of %s is broken: receivers "
+		                "treat it as an error"), d);
 		break;
 	case MC_VERDICT_TEMPERROR:
-		mc_text_verdict(t, res->verdict, "SPF of %s could not be evaluated (DNS failure)", d);
+		mc_text_verdict(t, res->verdict, _("SPF of %s could not be evaluated (DNS failure)"), d);
 		break;
 	}
+}
+
+/* The column the values start at: 13, or past the widest label. */
+static size_t label_width(const char *const *labels, size_t n)
+{
+	size_t w = 13;
+
+	for (size_t i = 0; i < n; i++)
+		if (mc_text_width(labels[i]) + 1 > w)
+			w = mc_text_width(labels[i]) + 1;
+	return w;
 }
 
 void mc_spf_text(mc_text *t, const void *result)
 {
 	const mc_spf_result *res = result;
+	/* TRANSLATORS: the labels of spf's lines, each followed by its value */
+	const char *const labels[] = {_("record:"), _("decided by:"), _("path:"), _("explanation:"),
+	                              _("lookups:")};
+	size_t w = label_width(labels, sizeof(labels) / sizeof(labels[0]));
 
 	headline(t, res);
 	if (t->opts->quiet)
 		return;
 	if (res->record)
-		fprintf(t->fp, "  record:      %s\n", res->record);
+		mc_text_field(t, labels[0], w, "%s", res->record);
 	if (res->mechanism)
-		fprintf(t->fp, "  decided by:  %s\n", res->mechanism);
+		mc_text_field(t, labels[1], w, "%s", res->mechanism);
 	else if (res->default_result)
-		fprintf(t->fp, "  decided by:  no term matched (default: neutral)\n");
+		mc_text_field(t, labels[1], w, "%s", _("no term matched (default: neutral)"));
 	if (res->n_path > 1) {
-		fputs("  path:        ", t->fp);
+		mc_buf path = {0};
+
 		for (size_t i = 0; i < res->n_path; i++)
-			fprintf(t->fp, "%s%s (%s)", i ? " -> " : "", res->path[i].term,
-			        res->path[i].domain);
-		fputc('\n', t->fp);
+			mc_buf_addf(&path, "%s%s (%s)", i ? " -> " : "", res->path[i].term,
+			            res->path[i].domain);
+		mc_text_field(t, labels[2], w, "%s", path.s ? path.s : "");
+		mc_buf_free(&path);
 	}
 	if (res->explanation)
-		fprintf(t->fp, "  explanation: %s\n", res->explanation);
-	fprintf(t->fp, "  lookups:     %d of %d DNS lookups, %d of %d void lookups\n",
-	        res->dns_lookups, MC_SPF_MAX_LOOKUPS, res->void_lookups, MC_SPF_MAX_VOID);
+		mc_text_field(t, labels[3], w, "%s", res->explanation);
+	mc_text_field(t, labels[4], w, _("%1$d of %2$d DNS lookups, %3$d of %4$d void lookups"),
+	              res->dns_lookups, MC_SPF_MAX_LOOKUPS, res->void_lookups, MC_SPF_MAX_VOID);
 	if (res->compared && res->libspf2_result)
-		fprintf(t->fp, "  libspf2:     %s (%s)\n", res->libspf2_agrees ? "agrees" : "DISAGREES",
-		        res->libspf2_result);
+		mc_text_field(t, "libspf2:", w, res->libspf2_agrees ? _("agrees (%s)")
+		                                                     : _("DISAGREES (%s)"),
+		              res->libspf2_result);
 	else if (res->compared)
-		fprintf(t->fp, "  libspf2:     %s\n", res->libspf2_detail);
+		mc_text_field(t, "libspf2:", w, "%s", res->libspf2_detail);
 	mc_text_tail(t, &res->findings, &res->dns);
 }
 
@@ -150,9 +168,11 @@ static void node_text(mc_text *t, const mc_spf_node *n, int depth)
 {
 	fprintf(t->fp, "  %*s%s%s%s", depth * 2, "", n->via ? n->via : n->domain,
 	        n->via ? "" : "", "");
-	if (n->record)
-		fprintf(t->fp, "  \"%s\"  [%d lookup%s]", n->record, n->lookups,
-		        n->lookups == 1 ? "" : "s");
+	if (n->record) {
+		fprintf(t->fp, "  \"%s\"  [", n->record);
+		fprintf(t->fp, mc_ntr("%d lookup", "%d lookups", (unsigned long)n->lookups), n->lookups);
+		fputc(']', t->fp);
+	}
 	if (n->problem) {
 		fputs("  ", t->fp);
 		mc_text_colored(t, MC_COLOR_YELLOW, n->problem);
@@ -170,38 +190,39 @@ void mc_spf_lint_text(mc_text *t, const void *result)
 
 	switch (res->verdict) {
 	case MC_VERDICT_PASS:
-		mc_text_verdict(t, res->verdict, "%s has a valid SPF record (%d of %d DNS lookups)",
+		mc_text_verdict(t, res->verdict, _("%s has a valid SPF record (%d of %d DNS lookups)"),
 		                d, res->dns_lookups, MC_SPF_MAX_LOOKUPS);
 		break;
 	case MC_VERDICT_FAIL:
-		mc_text_verdict(t, res->verdict, "the SPF record of %s works but is unsafe", d);
+		mc_text_verdict(t, res->verdict, _("the SPF record of %s works but is unsafe"), d);
 		break;
 	case MC_VERDICT_NONE:
-		mc_text_verdict(t, res->verdict, "%s has no SPF record", d);
+		mc_text_verdict(t, res->verdict, _("%s has no SPF record"), d);
 		break;
 	case MC_VERDICT_TEMPERROR:
-		mc_text_verdict(t, res->verdict, "the SPF record of %s could not be checked "
-		                "(DNS failure)", d);
+		mc_text_verdict(t, res->verdict, _("the SPF record of %s could not be checked "
+		                "(DNS failure)"), d);
 		break;
 	default:
-		mc_text_verdict(t, res->verdict, "the SPF record of %s is broken: receivers "
-		                "return permerror", d);
+		mc_text_verdict(t, res->verdict, _("the SPF record of %s is broken: receivers "
+		                "return permerror"), d);
 		break;
 	}
 	if (t->opts->quiet)
 		return;
 	if (res->record) {
-		fputs("  tree:\n", t->fp);
+		fprintf(t->fp, "  %s\n", _("tree:"));
 		node_text(t, &res->tree, 1);
-		fprintf(t->fp, "  lookups:  %d of %d DNS lookups, %d of %d void lookups\n",
-		        res->dns_lookups, MC_SPF_MAX_LOOKUPS, res->void_lookups, MC_SPF_MAX_VOID);
+		mc_text_field(t, _("lookups:"), 10, _("%1$d of %2$d DNS lookups, %3$d of %4$d void "
+		                                      "lookups"),
+		              res->dns_lookups, MC_SPF_MAX_LOOKUPS, res->void_lookups, MC_SPF_MAX_VOID);
 	}
 	if (res->n_networks) {
-		fputs("  networks:", t->fp);
+		fprintf(t->fp, "  %s", _("networks:"));
 		for (size_t i = 0; i < res->n_networks; i++)
 			fprintf(t->fp, " %s", res->networks[i]);
-		fputs(res->networks_complete ? "\n" : " (and more that macros, exists or ptr decide)\n",
-		      t->fp);
+		fputs(res->networks_complete ? "\n" : _(" (and more that macros, exists or ptr "
+		                                          "decide)\n"), t->fp);
 	}
 	mc_text_tail(t, &res->findings, &res->dns);
 }

@@ -55,6 +55,62 @@ void mc_text_headline(mc_text *t, mc_color c, const char *word, const char *fmt,
 	va_end(ap);
 }
 
+/* The code point at *s (UTF-8), *s moved past it; a byte that starts no
+ * character counts as one. */
+static uint32_t next_char(const unsigned char **s)
+{
+	const unsigned char *p = *s;
+	int n = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
+	      : (p[0] & 0xf8) == 0xf0 ? 4 : 1;
+	uint32_t c = n == 1 ? p[0] : p[0] & (0x3f >> (n - 1));
+
+	for (int i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80) {
+			*s = p + 1;
+			return p[0];
+		}
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	*s = p + n;
+	return c;
+}
+
+/* Unicode's East Asian Wide and Fullwidth characters (UAX #11): two
+ * terminal columns each. */
+static bool wide(uint32_t c)
+{
+	return (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf && c != 0x303f) ||
+	       (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+	       (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+	       (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1f64f) ||
+	       (c >= 0x20000 && c <= 0x3fffd);
+}
+
+size_t mc_text_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t w = 0;
+
+	while (*p) {
+		uint32_t c = next_char(&p);
+
+		w += wide(c) ? 2 : (c >= 0x300 && c <= 0x36f) ? 0 : 1; /* combining marks: 0 */
+	}
+	return w;
+}
+
+void mc_text_field(mc_text *t, const char *label, size_t width, const char *fmt, ...)
+{
+	size_t w = mc_text_width(label);
+	va_list ap;
+
+	fprintf(t->fp, "  %s%*s", label, (int)(w < width ? width - w : 1), "");
+	va_start(ap, fmt);
+	vfprintf(t->fp, fmt, ap);
+	va_end(ap);
+	fputc('\n', t->fp);
+}
+
 /* A verdict as a short word in the locale's language (English: the
  * verdict's name in capitals, made above). */
 static const char *verdict_word(mc_verdict v)

@@ -122,35 +122,45 @@ static void outcome_findings(mc_spf_result *res)
 	const char *d = res->domain, *ip = res->ip, *m = res->mechanism;
 	const mc_spf_step *inner = res->n_path ? &res->path[res->n_path - 1] : NULL;
 
+	bool through = inner && strcmp(inner->term, m);
+	mc_finding *f;
+
 	switch (res->verdict) {
 	case MC_VERDICT_PASS:
-		mc_finding_add(&res->findings, "spf.pass", MC_SEV_INFO,
-			"%s is authorized to send mail for %s: '%s' matched%s%s%s", ip, d, m,
-			inner && strcmp(inner->term, m) ? " through '" : "",
-			inner && strcmp(inner->term, m) ? inner->term : "",
-			inner && strcmp(inner->term, m) ? "'" : "");
+		if (through)
+			mc_finding_add(&res->findings, "spf.pass", MC_SEV_INFO,
+				"%s is authorized to send mail for %s: '%s' matched through '%s'", ip, d,
+				m, inner->term);
+		else
+			mc_finding_add(&res->findings, "spf.pass", MC_SEV_INFO,
+				"%s is authorized to send mail for %s: '%s' matched", ip, d, m);
 		break;
 	case MC_VERDICT_FAIL:
+		f = mc_finding_add(&res->findings, "spf.fail", MC_SEV_ERROR,
+			"%s is not authorized to send mail for %s: no earlier term of its SPF record "
+			"covers it, so '%s' applied and receivers may reject the mail", ip, d, m);
+		mc_finding_hint(f, "if %s really sends mail for %s, add '%s' to the SPF record of "
+		                "%s, before '%s'", ip, d, res->suggestion, d, m);
+		break;
 	case MC_VERDICT_SOFTFAIL:
-		mc_finding_hint(mc_finding_add(&res->findings,
-			res->verdict == MC_VERDICT_FAIL ? "spf.fail" : "spf.softfail",
-			res->verdict == MC_VERDICT_FAIL ? MC_SEV_ERROR : MC_SEV_WARNING,
-			"%s is not authorized to send mail for %s: no earlier term of its SPF "
-			"record covers it, so '%s' applied%s", ip, d, m,
-			res->verdict == MC_VERDICT_FAIL ? " and receivers may reject the mail"
-			                                : " (softfail: most receivers accept but mark it)"),
-			"if %s really sends mail for %s, add '%s' to the SPF record of %s, before '%s'",
-			ip, d, res->suggestion, d, m);
+		f = mc_finding_add(&res->findings, "spf.softfail", MC_SEV_WARNING,
+			"%s is not authorized to send mail for %s: no earlier term of its SPF record "
+			"covers it, so '%s' applied (softfail: most receivers accept but mark it)",
+			ip, d, m);
+		mc_finding_hint(f, "if %s really sends mail for %s, add '%s' to the SPF record of "
+		                "%s, before '%s'", ip, d, res->suggestion, d, m);
 		break;
 	case MC_VERDICT_NEUTRAL:
-		mc_finding_hint(mc_finding_add(&res->findings, "spf.neutral", MC_SEV_WARNING,
-			res->default_result
-			? "no term of the SPF record of %s matched %s and the record has no 'all': "
-			  "the default result is neutral, which authorizes nothing%s%s"
-			: "the SPF record of %s says neither yes nor no for %s ('%s' matched)",
-			d, ip, res->default_result ? "" : m, ""),
-			"if %s sends mail for %s, add '%s'; end the record with '-all' or '~all'",
-			ip, d, res->suggestion);
+		if (res->default_result)
+			f = mc_finding_add(&res->findings, "spf.neutral", MC_SEV_WARNING,
+				"no term of the SPF record of %s matched %s and the record has no 'all': "
+				"the default result is neutral, which authorizes nothing", d, ip);
+		else
+			f = mc_finding_add(&res->findings, "spf.neutral", MC_SEV_WARNING,
+				"the SPF record of %s says neither yes nor no for %s ('%s' matched)", d, ip,
+				m);
+		mc_finding_hint(f, "if %s sends mail for %s, add '%s'; end the record with '-all' "
+		                "or '~all'", ip, d, res->suggestion);
 		break;
 	case MC_VERDICT_NONE:
 		if (!mc_findings_any(&res->findings, MC_SEV_ERROR))

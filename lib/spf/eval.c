@@ -24,17 +24,14 @@ static mc_finding *problem(struct spf_eval *ev, const char *code, const char *fm
 static mc_finding *problem(struct spf_eval *ev, const char *code, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
 	mc_finding *f;
 
 	if (ev->problem_reported)
 		return NULL;
 	ev->problem_reported = true;
 	va_start(ap, fmt);
-	msg = mc_vasprintf(fmt, ap);
+	f = mc_finding_addv(&ev->res->findings, code, MC_SEV_ERROR, fmt, ap);
 	va_end(ap);
-	f = mc_finding_add(&ev->res->findings, code, MC_SEV_ERROR, "%s", msg ? msg : code);
-	free(msg);
 	return f;
 }
 

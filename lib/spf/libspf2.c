@@ -255,10 +255,16 @@ static void conclude(mc_spf_result *res, const char *report, int status)
 	if (!res->libspf2_agrees) {
 		const char *why = why_they_differ(res);
 
-		mc_finding_add(&res->findings, "spf.receivers_disagree", MC_SEV_WARNING,
-			"libspf2 1.2 decides %s where RFC 7208 gives %s: receivers built on "
-			"libspf2 (Exim's SPF support, among others) will decide %s%s%s",
-			word, mc_verdict_name(res->verdict), word, why ? "; " : "", why ? why : "");
+		if (why)
+			mc_finding_add(&res->findings, "spf.receivers_disagree", MC_SEV_WARNING,
+				"libspf2 1.2 decides %s where RFC 7208 gives %s: receivers built on "
+				"libspf2 (Exim's SPF support, among others) will decide %s; %s",
+				word, mc_verdict_name(res->verdict), word, why);
+		else
+			mc_finding_add(&res->findings, "spf.receivers_disagree", MC_SEV_WARNING,
+				"libspf2 1.2 decides %s where RFC 7208 gives %s: receivers built on "
+				"libspf2 (Exim's SPF support, among others) will decide %s",
+				word, mc_verdict_name(res->verdict), word);
 	}
 }
 

@@ -139,15 +139,23 @@ void spf_suggest(struct spf_eval *ev, mc_spf_result *res)
 				"%s is %s's (%s), and %s's documented include %s authorizes it: add "
 				"'include:%s', not the address of one of its servers, which change",
 				res->ip, p->name, by, p->name, p->include, p->include);
-		else
-			mc_finding_hint(mc_finding_add(&res->findings, "spf.provider_detected",
-				MC_SEV_INFO, "%s is %s's (%s): the term to add is %s's documented "
-				"'include:%s', not the address of one of its servers, which change; "
-				"that include %s for %s today", res->ip, p->name, by, p->name,
-				p->include, v == MC_VERDICT_FAIL || v == MC_VERDICT_SOFTFAIL
-				? "does not list it" : "could not be evaluated", res->ip),
-				"ask %s (the sending provider) which include covers the server that sent "
-				"this mail, if it is not 'include:%s'", p->name, p->include);
+		else {
+			mc_finding *f = v == MC_VERDICT_FAIL || v == MC_VERDICT_SOFTFAIL
+				? mc_finding_add(&res->findings, "spf.provider_detected", MC_SEV_INFO,
+				                 "%s is %s's (%s): the term to add is %s's documented "
+				                 "'include:%s', not the address of one of its servers, which "
+				                 "change; that include does not list it for %s today",
+				                 res->ip, p->name, by, p->name, p->include, res->ip)
+				: mc_finding_add(&res->findings, "spf.provider_detected", MC_SEV_INFO,
+				                 "%s is %s's (%s): the term to add is %s's documented "
+				                 "'include:%s', not the address of one of its servers, which "
+				                 "change; that include could not be evaluated for %s today",
+				                 res->ip, p->name, by, p->name, p->include, res->ip);
+
+			mc_finding_hint(f, "ask %s (the sending provider) which include covers the "
+			                "server that sent this mail, if it is not 'include:%s'", p->name,
+			                p->include);
+		}
 		free(found);
 		return;
 	}

@@ -158,7 +158,8 @@ static bool key_of(mc_buf *b, const db_val *v, int n)
 		len[--k] = ':';
 		for (size_t x = v[i].len; k == sizeof(len) - 1 || x; x /= 10)
 			len[--k] = (char)('0' + x % 10);
-		if (mc_buf_add(b, len + k, sizeof(len) - k) < 0 || mc_buf_add(b, v[i].s, v[i].len) < 0)
+		if (mc_buf_add(b, len + k, sizeof(len) - k) < 0 ||
+		    (v[i].len && mc_buf_add(b, v[i].s, v[i].len) < 0)) /* an empty field: NULL */
 			return false;
 	}
 	return true;

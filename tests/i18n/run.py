@@ -85,7 +85,20 @@ def program():
          ["合格", "example.comのメールは2台のMXホストで受け取ります"]),
         (["--zone", "testdata/zones", "mx", "nomx.test"],
          ["不合格", "nomx.testは存在しません", "エラー:", "対処:", "[mx.nxdomain]"]),
+        (["--zone", "testdata/zones", "spf", "example.com", "192.0.2.1"],
+         ["不合格  example.comは192.0.2.1からの送信を許可していません",
+          "「-all」より前に「ip4:192.0.2.1」を追加してください", "[spf.fail]"]),
+        (["--zone", "testdata/zones", "spf", "example.com"],
+         ["SPFレコードは有効です", "includeの構成:", "[参照2回]"]),
     ]
+    # labels line up by display width: each value starts in the same column
+    r = run(["--zone", "testdata/zones", "spf", "example.com", "203.0.113.9"], "ja_JP.UTF-8")
+    columns = set()
+    for line in r.stdout.splitlines()[1:5]:
+        m = re.match(r"^  (\S+:)( +)", line)
+        if m:
+            columns.add(sum(2 if ord(c) > 0x2e80 else 1 for c in m.group(1)) + len(m.group(2)))
+    check("spf's labels line up in Japanese (by display width)", len(columns) == 1, r.stdout)
     for args, words in cases:
         ja, c = run(args, "ja_JP.UTF-8"), run(args, "C")
         check("LANG=ja_JP.UTF-8 mailcheck %s: Japanese, exit status as in C" % " ".join(args[2:]),
