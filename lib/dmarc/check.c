@@ -189,9 +189,11 @@ static void policy_findings(mc_dmarc_result *res, bool at_domain)
 
 	if (!at_domain)
 		mc_finding_add(&res->findings, "dmarc.inherited", MC_SEV_INFO,
-			"%s has no DMARC record of its own: the record of %s applies%s, with the "
-			"policy %s", d, rec->domain, rec->psd == 'y' ? " (a public suffix domain)" : "",
-			mc_dmarc_policy_name(res->policy));
+			rec->psd == 'y' ? N_("%s has no DMARC record of its own: the record of %s "
+			                     "applies (a public suffix domain), with the policy %s")
+			                : N_("%s has no DMARC record of its own: the record of %s "
+			                     "applies, with the policy %s"),
+			d, rec->domain, mc_dmarc_policy_name(res->policy));
 	if (res->policy == MC_DMARC_POLICY_NONE)
 		mc_finding_hint(mc_finding_add(&res->findings, "dmarc.policy_none", MC_SEV_WARNING,
 			"the policy for %s is none: monitoring only, receivers are asked to deliver "

@@ -149,10 +149,12 @@ static void removed_tags(mc_dmarc_record *rec, const mc_tags *tags, const char *
 	for (size_t i = 0; i < 3; i++)
 		if (find_tag(tags, removed[i], &pos, txt))
 			mc_finding_add(f, "dmarc.removed_tag", MC_SEV_INFO,
-				"the DMARC record of %s has %s= (position %zu), which RFC 9989 "
-				"removed: RFC 9989 receivers ignore it%s", rec->domain, removed[i], pos,
-				strcmp(removed[i], "pct") == 0 ? "; RFC 7489 receivers still sample "
-				"with it" : "");
+				strcmp(removed[i], "pct") == 0
+				? N_("the DMARC record of %s has %s= (position %zu), which RFC 9989 "
+				     "removed: RFC 9989 receivers ignore it; RFC 7489 receivers still "
+				     "sample with it")
+				: N_("the DMARC record of %s has %s= (position %zu), which RFC 9989 "
+				     "removed: RFC 9989 receivers ignore it"), rec->domain, removed[i], pos);
 	char *pct = mc_tag_value(tags, "pct");
 
 	rec->pct = 100;

@@ -65,12 +65,19 @@ json_t *mc_dmarc_json(const void *result)
 	return o;
 }
 
-static const char *meaning(mc_dmarc_policy p)
+/* The headline of a published policy, what it asks of receivers. */
+static const char *policy_headline(mc_dmarc_policy p)
 {
 	switch (p) {
-	case MC_DMARC_POLICY_REJECT: return "receivers are asked to reject it";
-	case MC_DMARC_POLICY_QUARANTINE: return "receivers are asked to treat it as spam";
-	default: return "receivers are asked to deliver it as usual (monitoring only)";
+	case MC_DMARC_POLICY_REJECT:
+		return _("%s has DMARC policy reject: for mail that fails DMARC, receivers are asked "
+		         "to reject it");
+	case MC_DMARC_POLICY_QUARANTINE:
+		return _("%s has DMARC policy quarantine: for mail that fails DMARC, receivers are "
+		         "asked to treat it as spam");
+	default:
+		return _("%s has DMARC policy none: for mail that fails DMARC, receivers are asked "
+		         "to deliver it as usual (monitoring only)");
 	}
 }
 
@@ -83,37 +90,45 @@ void mc_dmarc_text(mc_text *t, const void *result)
 
 	switch (res->verdict) {
 	case MC_VERDICT_PASS:
-		mc_text_verdict(t, res->verdict, "%s has DMARC policy %s: for mail that fails DMARC, "
-		                "%s", d, mc_dmarc_policy_name(res->policy),
-		                meaning(res->policy));
+		mc_text_verdict(t, res->verdict, policy_headline(res->policy), d);
 		break;
 	case MC_VERDICT_NONE:
-		mc_text_verdict(t, res->verdict, "%s has no DMARC record", d);
+		mc_text_verdict(t, res->verdict, _("%s has no DMARC record"), d);
 		break;
 	case MC_VERDICT_TEMPERROR:
-		mc_text_verdict(t, res->verdict, "the DMARC record of %s could not be looked up", d);
+		mc_text_verdict(t, res->verdict, _("the DMARC record of %s could not be looked up"), d);
 		break;
 	default:
-		mc_text_verdict(t, res->verdict, "the DMARC record of %s is invalid", d);
+		mc_text_verdict(t, res->verdict, _("the DMARC record of %s is invalid"), d);
 		break;
 	}
 	if (t->opts->quiet)
 		return;
+	/* TRANSLATORS: the labels of dmarc's lines, each followed by its value */
+	const char *const labels[] = {_("record:"), _("org. domain:"), _("subdomains:"),
+	                              _("alignment:"), _("reports to:"), "RFC 7489:"};
+	size_t w = 15;
+
+	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		if (mc_text_width(labels[i]) + 1 > w)
+			w = mc_text_width(labels[i]) + 1;
 	if (rec->domain) {
-		fprintf(t->fp, "  record:        _dmarc.%s  \"%s\"\n", rec->domain, rec->text);
-		fprintf(t->fp, "  org. domain:   %s\n", res->org_domain);
-		fprintf(t->fp, "  subdomains:    %s; non-existent subdomains: %s\n",
-		        mc_dmarc_policy_name(res->subdomain_policy),
-		        mc_dmarc_policy_name(res->nonexistent_policy));
-		fprintf(t->fp, "  alignment:     DKIM %s, SPF %s\n", rec->strict_dkim ? "strict" : "relaxed",
-		        rec->strict_spf ? "strict" : "relaxed");
-		fputs("  reports to:   ", t->fp);
+		mc_buf rua = {0};
+
+		mc_text_field(t, labels[0], w, "_dmarc.%s  \"%s\"", rec->domain, rec->text);
+		mc_text_field(t, labels[1], w, "%s", res->org_domain);
+		mc_text_field(t, labels[2], w, _("%1$s; non-existent subdomains: %2$s"),
+		              mc_dmarc_policy_name(res->subdomain_policy),
+		              mc_dmarc_policy_name(res->nonexistent_policy));
+		mc_text_field(t, labels[3], w, "DKIM %s, SPF %s", rec->strict_dkim ? "strict" : "relaxed",
+		              rec->strict_spf ? "strict" : "relaxed");
 		for (size_t i = 0; i < rec->n_rua; i++)
-			fprintf(t->fp, " %s", rec->rua[i]);
-		fputs(rec->n_rua ? "\n" : " nobody\n", t->fp);
+			mc_buf_addf(&rua, "%s%s", i ? " " : "", rec->rua[i]);
+		mc_text_field(t, labels[4], w, "%s", rec->n_rua && rua.s ? rua.s : _("nobody"));
+		mc_buf_free(&rua);
 	}
 	if (res->verdict != MC_VERDICT_TEMPERROR)
-		fprintf(t->fp, "  RFC 7489:      %s\n", res->rfc7489.agrees ? "same decision"
-		        : "decides otherwise (see below)");
+		mc_text_field(t, labels[5], w, "%s", res->rfc7489.agrees ? _("same decision")
+		              : _("decides otherwise (see below)"));
 	mc_text_tail(t, &res->findings, &res->dns);
 }

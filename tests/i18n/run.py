@@ -90,6 +90,9 @@ def program():
           "「-all」より前に「ip4:192.0.2.1」を追加してください", "[spf.fail]"]),
         (["--zone", "testdata/zones", "spf", "example.com"],
          ["SPFレコードは有効です", "includeの構成:", "[参照2回]"]),
+        (["--zone", "testdata/zones", "dmarc", "nodmarc.test"],
+         ["nodmarc.testにはDMARCレコードがありません", "[dmarc.none]",
+          "対処: _dmarc.nodmarc.testにTXTレコード"]),
     ]
     # labels line up by display width: each value starts in the same column
     r = run(["--zone", "testdata/zones", "spf", "example.com", "203.0.113.9"], "ja_JP.UTF-8")
