@@ -133,7 +133,8 @@ typedef struct mc_verify_result {
 	 * NULL on pass */
 	char *cause;
 	char *authentication_results;
-	char **explanation;
+	char **explanation;    /* English: the JSON's */
+	char **explanation_text; /* each in the locale's language; NULL: the English */
 	size_t n_explanation;
 	/* the bulk-sender rules of the providers asked (requirements.providers
 	 * 0 when none was) */
@@ -156,5 +157,13 @@ mc_status mc_verify_body(void *verifier, const char *chunk, size_t len);
 mc_status mc_verify_finish(mc_verifier *v, const mc_message *msg, mc_verify_result *out);
 void mc_verifier_free(mc_verifier *v);
 void mc_verify_result_clear(mc_verify_result *res);
+
+/* The i-th sentence of the explanation as people read it: in the
+ * locale's language when there is a translation, else the English. */
+static inline const char *mc_verify_sentence(const mc_verify_result *r, size_t i)
+{
+	return r->explanation_text && r->explanation_text[i] ? r->explanation_text[i]
+	                                                       : r->explanation[i];
+}
 
 #endif

@@ -5,22 +5,6 @@
 #include "common/util.h"
 #include "mailcheck/findings.h"
 
-/* The English sentence; into *text the locale's, when it differs. */
-static char *localized(const char *fmt, va_list ap, char **text)
-{
-	const char *tr = mc_tr(fmt);
-	va_list copy;
-	char *english;
-
-	*text = NULL;
-	va_copy(copy, ap);
-	english = mc_vasprintf(fmt, ap);
-	if (tr != fmt && strcmp(tr, fmt))
-		*text = mc_vasprintf(tr, copy);
-	va_end(copy);
-	return english;
-}
-
 mc_finding *mc_finding_addv(mc_findings *f, const char *code, mc_severity sev,
                             const char *fmt, va_list ap)
 {
@@ -32,7 +16,7 @@ mc_finding *mc_finding_addv(mc_findings *f, const char *code, mc_severity sev,
 		return NULL;
 	item = &f->items[f->n];
 	*item = (mc_finding){.code = mc_strdup(code), .severity = sev};
-	item->message = localized(fmt, ap, &item->message_text);
+	item->message = mc_vasprintf_both(fmt, ap, &item->message_text);
 	if (!item->code || !item->message) {
 		free(item->code);
 		free(item->message);
@@ -64,7 +48,7 @@ void mc_finding_hint(mc_finding *finding, const char *fmt, ...)
 	free(finding->hint);
 	free(finding->hint_text);
 	va_start(ap, fmt);
-	finding->hint = localized(fmt, ap, &finding->hint_text);
+	finding->hint = mc_vasprintf_both(fmt, ap, &finding->hint_text);
 	va_end(ap);
 }
 

@@ -44,3 +44,18 @@ const char *mc_ntr(const char *one, const char *many, unsigned long n)
 {
 	return translated ? dngettext(MC_TEXTDOMAIN, one, many, n) : n == 1 ? one : many;
 }
+
+char *mc_vasprintf_both(const char *fmt, va_list ap, char **text)
+{
+	const char *tr = mc_tr(fmt);
+	va_list copy;
+	char *english;
+
+	*text = NULL;
+	va_copy(copy, ap);
+	english = mc_vasprintf(fmt, ap);
+	if (tr != fmt && strcmp(tr, fmt))
+		*text = mc_vasprintf(tr, copy);
+	va_end(copy);
+	return english;
+}

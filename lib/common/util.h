@@ -25,6 +25,10 @@ const char *mc_ntr(const char *one, const char *many, unsigned long n)
 	__attribute__((format_arg(1), format_arg(2)));
 #define _(s) mc_tr(s)
 #define N_(s) (s)
+/* fmt (English) formatted, for the JSON; into *text the same in the
+ * locale's language, or NULL when it is the English (or out of memory). */
+char *mc_vasprintf_both(const char *fmt, va_list ap, char **text)
+	__attribute__((format(printf, 1, 0)));
 
 /* NULL-safe strdup / strndup. */
 char *mc_strdup(const char *s);

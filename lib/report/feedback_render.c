@@ -473,7 +473,7 @@ static void failures_text(mc_text *t, const mc_feedback_result *res)
 			fprintf(t->fp, "    mailcheck on the returned %s: %s\n", x->returned,
 			        x->check->authentication_results);
 			for (size_t k = 0; k < x->check->n_explanation && k < 3; k++)
-				fprintf(t->fp, "    - %s\n", x->check->explanation[k]);
+				fprintf(t->fp, "    - %s\n", mc_verify_sentence(x->check, k));
 		} else {
 			fprintf(t->fp, "    (no message or headers returned: nothing to verify)\n");
 		}

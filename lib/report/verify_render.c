@@ -172,7 +172,7 @@ void mc_verify_text(mc_text *t, const void *result)
 	if (t->opts->quiet)
 		return;
 	for (size_t i = 0; i < res->n_explanation; i++)
-		fprintf(t->fp, "  - %s\n", res->explanation[i]);
+		fprintf(t->fp, "  - %s\n", mc_verify_sentence(res, i));
 	fprintf(t->fp, "\n  %s\n", res->authentication_results);
 	if (res->requirements.providers)
 		mc_requirements_text(t, &res->requirements);
@@ -253,7 +253,7 @@ void mc_verify_html(mc_buf *b, const void *result)
 	mc_html_text(b, res->from_domain ? res->from_domain : "(no single From domain)");
 	mc_buf_lit(b, "</h2><ul>");
 	for (size_t i = 0; i < res->n_explanation; i++)
-		mc_html_elem(b, "li", NULL, res->explanation[i]);
+		mc_html_elem(b, "li", NULL, mc_verify_sentence(res, i));
 	mc_buf_lit(b, "</ul><p><code>");
 	mc_html_text(b, res->authentication_results);
 	mc_buf_lit(b, "</code></p><h3>Signatures</h3><table><tr><th>Domain</th><th>Selector</th>"

@@ -14,16 +14,20 @@
 void verify_say(mc_verify_result *out, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
-	size_t cap = out->n_explanation;
+	char *s, *text;
+	size_t cap = out->n_explanation, cap_text = out->n_explanation;
 
 	va_start(ap, fmt);
-	s = mc_vasprintf(fmt, ap);
+	s = mc_vasprintf_both(fmt, ap, &text);
 	va_end(ap);
-	if (s && mc_grow(&out->explanation, &cap, out->n_explanation + 1, sizeof(char *)) == 0)
+	if (s && mc_grow(&out->explanation, &cap, out->n_explanation + 1, sizeof(char *)) == 0 &&
+	    mc_grow(&out->explanation_text, &cap_text, out->n_explanation + 1, sizeof(char *)) == 0) {
+		out->explanation_text[out->n_explanation] = text;
 		out->explanation[out->n_explanation++] = s;
-	else
+	} else {
 		free(s);
+		free(text);
+	}
 }
 
 /* Without a DMARC record: does SPF or DKIM pass aligned (relaxed) with From?
@@ -137,15 +141,23 @@ static void explain_spf(mc_verify_result *out)
 
 	switch (spf->verdict) {
 	case MC_VERDICT_PASS:
-		if (out->dmarc_ran && out->dmarc_policy.verdict == MC_VERDICT_PASS &&
-		    !out->dmarc.spf_aligned)
-			verify_say(out, "SPF passed for %s -- %s -- but it is not aligned with the From domain "
+		if (!out->dmarc_ran || out->dmarc_policy.verdict != MC_VERDICT_PASS ||
+		    out->dmarc.spf_aligned)
+			break;
+		if (out->via.kind && !strcmp(out->via.kind, "list"))
+			verify_say(out, "SPF passed for %s -- the mailing list's own domain, as lists send "
+			    "with their own envelope sender -- but it is not aligned with the From domain "
 			    "%s, so DMARC can only pass through an aligned DKIM signature.", d,
-			    out->via.kind && !strcmp(out->via.kind, "list")
-			    ? "the mailing list's own domain, as lists send with their own envelope sender"
-			    : out->via.kind ? "the forwarder's domain, as forwarders send with their own "
-			      "envelope sender" : "typically an email service's bounce domain",
 			    out->from_domain);
+		else if (out->via.kind)
+			verify_say(out, "SPF passed for %s -- the forwarder's domain, as forwarders send "
+			    "with their own envelope sender -- but it is not aligned with the From domain "
+			    "%s, so DMARC can only pass through an aligned DKIM signature.", d,
+			    out->from_domain);
+		else
+			verify_say(out, "SPF passed for %s -- typically an email service's bounce domain -- "
+			    "but it is not aligned with the From domain %s, so DMARC can only pass "
+			    "through an aligned DKIM signature.", d, out->from_domain);
 		break;
 	case MC_VERDICT_FAIL:
 		if (term)
@@ -189,32 +201,32 @@ static void explain_spf(mc_verify_result *out)
 static const struct {
 	const char *reason, *sentence; /* %s: the signing domain */
 } dkim_sentences[] = {
-	{"body_hash_mismatch", "The DKIM signature of %s broke because the body changed after "
-	 "signing (a footer or disclaimer added on the way, or the body re-encoded)."},
-	{"signature_mismatch", "The DKIM signature of %s broke because a signed header changed "
+	{"body_hash_mismatch", N_("The DKIM signature of %s broke because the body changed after "
+	 "signing (a footer or disclaimer added on the way, or the body re-encoded).")},
+	{"signature_mismatch", N_("The DKIM signature of %s broke because a signed header changed "
 	 "after signing (a list tagging the Subject, a gateway rewriting a header), or the "
-	 "published key is not the one it was signed with."},
-	{"key_not_found", "The DKIM signature of %s cannot be checked: no key is published at "
-	 "its selector."},
-	{"key_dns_error", "The DKIM signature of %s could not be checked yet: the DNS lookup "
-	 "of its key failed."},
-	{"key_revoked", "The DKIM signature of %s fails: its key has been revoked (empty p=)."},
-	{"key_syntax", "The DKIM signature of %s cannot be checked: its key record is "
-	 "malformed."},
-	{"key_type_mismatch", "The DKIM signature of %s cannot be checked: its key is of "
-	 "another type or hash than the signature."},
-	{"timestamp_in_future", "The DKIM signature of %s fails: it claims to be made in the "
-	 "future (the signer's clock is wrong)."},
-	{"weak_key", "The DKIM signature of %s fails: its RSA key is shorter than 1024 bits, "
-	 "which RFC 8301 forbids receivers to accept."},
-	{"rsa_sha1", "The DKIM signature of %s fails: it uses rsa-sha1, which RFC 8301 forbids "
-	 "receivers to accept."},
-	{"unsupported_algorithm", "The DKIM signature of %s cannot be checked: its algorithm is "
-	 "not one receivers know."},
-	{"from_not_signed", "The DKIM signature of %s fails: it does not cover the From header."},
-	{"identity_mismatch", "The DKIM signature of %s fails: its i= identity is outside its "
-	 "domain."},
-	{"syntax", "The DKIM signature of %s is malformed and cannot be checked."},
+	 "published key is not the one it was signed with.")},
+	{"key_not_found", N_("The DKIM signature of %s cannot be checked: no key is published at "
+	 "its selector.")},
+	{"key_dns_error", N_("The DKIM signature of %s could not be checked yet: the DNS lookup "
+	 "of its key failed.")},
+	{"key_revoked", N_("The DKIM signature of %s fails: its key has been revoked (empty p=).")},
+	{"key_syntax", N_("The DKIM signature of %s cannot be checked: its key record is "
+	 "malformed.")},
+	{"key_type_mismatch", N_("The DKIM signature of %s cannot be checked: its key is of "
+	 "another type or hash than the signature.")},
+	{"timestamp_in_future", N_("The DKIM signature of %s fails: it claims to be made in the "
+	 "future (the signer's clock is wrong).")},
+	{"weak_key", N_("The DKIM signature of %s fails: its RSA key is shorter than 1024 bits, "
+	 "which RFC 8301 forbids receivers to accept.")},
+	{"rsa_sha1", N_("The DKIM signature of %s fails: it uses rsa-sha1, which RFC 8301 "
+	 "forbids receivers to accept.")},
+	{"unsupported_algorithm", N_("The DKIM signature of %s cannot be checked: its algorithm is "
+	 "not one receivers know.")},
+	{"from_not_signed", N_("The DKIM signature of %s fails: it does not cover the From header.")},
+	{"identity_mismatch", N_("The DKIM signature of %s fails: its i= identity is outside its "
+	 "domain.")},
+	{"syntax", N_("The DKIM signature of %s is malformed and cannot be checked.")},
 };
 
 static void explain_dkim(mc_verify_result *out)
@@ -237,7 +249,7 @@ static void explain_dkim(mc_verify_result *out)
 		}
 		for (size_t k = 0; !said && k < sizeof(dkim_sentences) / sizeof(dkim_sentences[0]); k++) {
 			if (strcmp(s->reason, dkim_sentences[k].reason) == 0) {
-				verify_say(out, dkim_sentences[k].sentence, d);
+				verify_say(out, dkim_sentences[k].sentence, d); /* each marked N_ */
 				said = true;
 			}
 		}

@@ -257,7 +257,10 @@ void mc_verify_result_clear(mc_verify_result *res)
 	free(res->cause);
 	for (size_t i = 0; i < res->n_explanation; i++)
 		free(res->explanation[i]);
+	for (size_t i = 0; res->explanation_text && i < res->n_explanation; i++)
+		free(res->explanation_text[i]);
 	free(res->explanation);
+	free(res->explanation_text);
 	mc_findings_clear(&res->findings);
 	mc_dns_log_clear(&res->dns);
 	memset(res, 0, sizeof(*res));
