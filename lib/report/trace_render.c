@@ -93,25 +93,37 @@ void mc_trace_text(mc_text *t, const void *result)
 {
 	const mc_trace *tr = result;
 
+	/* TRANSLATORS: the words at the head of trace's first line */
+	const char *local = _("LOCAL"), *ok = _("OK");
+
 	if (tr->local_delivery)
-		mc_text_headline(t, MC_COLOR_YELLOW, "LOCAL", "delivered locally: no receiving server "
-		                "checked SPF, DKIM or DMARC (%zu hop%s)", tr->n_hops,
-		                tr->n_hops == 1 ? "" : "s");
+		mc_text_headline(t, MC_COLOR_YELLOW, local,
+		                 mc_ntr("delivered locally: no receiving server checked SPF, DKIM or "
+		                        "DMARC (%zu hop)", "delivered locally: no receiving server "
+		                        "checked SPF, DKIM or DMARC (%zu hops)", tr->n_hops),
+		                 tr->n_hops);
+	else if (tr->has_boundary && tr->boundary.helo)
+		mc_text_headline(t, MC_COLOR_GREEN, ok,
+		                 mc_ntr("%1$zu hop; accepted from %2$s (%3$s) by %4$s",
+		                        "%1$zu hops; accepted from %2$s (%3$s) by %4$s", tr->n_hops),
+		                 tr->n_hops, tr->boundary.ip, tr->boundary.helo,
+		                 tr->boundary.by ? tr->boundary.by : "?");
 	else if (tr->has_boundary)
-		mc_text_headline(t, MC_COLOR_GREEN, "OK", "%zu hop%s; accepted from %s (%s) by %s",
-		                tr->n_hops, tr->n_hops == 1 ? "" : "s", tr->boundary.ip,
-		                tr->boundary.helo ? tr->boundary.helo : "no HELO",
-		                tr->boundary.by ? tr->boundary.by : "?");
+		mc_text_headline(t, MC_COLOR_GREEN, ok,
+		                 mc_ntr("%1$zu hop; accepted from %2$s (no HELO) by %3$s",
+		                        "%1$zu hops; accepted from %2$s (no HELO) by %3$s", tr->n_hops),
+		                 tr->n_hops, tr->boundary.ip, tr->boundary.by ? tr->boundary.by : "?");
 	else
-		mc_text_headline(t, MC_COLOR_GREEN, "OK", "%zu hop%s, none from the Internet", tr->n_hops,
-		                tr->n_hops == 1 ? "" : "s");
+		mc_text_headline(t, MC_COLOR_GREEN, ok,
+		                 mc_ntr("%zu hop, none from the Internet", "%zu hops, none from the "
+		                        "Internet", tr->n_hops), tr->n_hops);
 	if (t->opts->quiet)
 		return;
 	for (size_t i = 0; i < tr->n_hops; i++) {
 		const mc_hop *h = &tr->hops[i];
 		const mc_received *r = &h->rcv;
 
-		fprintf(t->fp, "  %2zu  %s%s%s%s%s -> %s", h->index, r->local ? "(local) " : "",
+		fprintf(t->fp, "  %2zu  %s%s%s%s%s -> %s", h->index, r->local ? _("(local) ") : "",
 		        r->from ? r->from : "", r->ip ? " [" : "", r->ip ? r->ip : "",
 		        r->ip ? "]" : "", r->by ? r->by : "?");
 		if (r->with)
@@ -119,7 +131,7 @@ void mc_trace_text(mc_text *t, const void *result)
 		if (h->delay != MC_HOP_NO_DELAY)
 			fprintf(t->fp, "  +%llds", h->delay);
 		if (tr->has_boundary && h->index == tr->boundary.hop)
-			mc_text_colored(t, MC_COLOR_BOLD, "  <- trust boundary");
+			mc_text_colored(t, MC_COLOR_BOLD, _("  <- trust boundary"));
 		fputc('\n', t->fp);
 	}
 	/* one line per result; the same result recorded in several headers by
@@ -133,8 +145,8 @@ void mc_trace_text(mc_text *t, const void *result)
 			earlier = same_result(&tr->auth.items[k], a);
 		if (earlier)
 			continue;
-		fprintf(t->fp, "  recorded by %s: %s=%s%s%s  (", a->authserv_id ? a->authserv_id
-		        : "(no authserv-id)", a->method ? a->method : "?", a->result ? a->result : "?",
+		fprintf(t->fp, _("  recorded by %s: %s=%s%s%s  ("), a->authserv_id ? a->authserv_id
+		        : _("(no authserv-id)"), a->method ? a->method : "?", a->result ? a->result : "?",
 		        a->properties ? " " : "", a->properties ? a->properties : "");
 		for (size_t k = i, n = 0; k < tr->auth.n; k++) {
 			if (k != i && !same_result(&tr->auth.items[k], a))

@@ -244,20 +244,28 @@ static void explain(mc_trace *t)
 		mc_finding_add(&t->findings, "trace.no_received", MC_SEV_INFO,
 			"the message has no Received header: it never went through a mail server "
 			"(a draft, or a copy saved before sending)");
-	if (t->local_delivery)
-		mc_finding_hint(mc_finding_add(&t->findings, "trace.local_delivery", MC_SEV_WARNING,
-			"the message was delivered locally: it was handed to the mail server on %s "
-			"(e.g. by sendmail from a web application) and put in a mailbox on the same "
-			"server, without ever crossing the network, so no receiving server ran SPF, "
-			"DKIM or DMARC -- that is why it carries no Authentication-Results",
-			t->hops[t->n_hops - 1].rcv.by ? t->hops[t->n_hops - 1].rcv.by : "this host"),
-			"send through the domain's real mail server (SMTP with authentication to its "
-			"submission port), or remove the local mailbox for that domain on the web host "
-			"so that mail for it goes out to its MX");
-	else if (t->n_hops && !t->has_boundary)
+	if (t->local_delivery) {
+		const char *by = t->hops[t->n_hops - 1].rcv.by;
+		mc_finding *f = by
+			? mc_finding_add(&t->findings, "trace.local_delivery", MC_SEV_WARNING,
+				"the message was delivered locally: it was handed to the mail server on %s "
+				"(e.g. by sendmail from a web application) and put in a mailbox on the same "
+				"server, without ever crossing the network, so no receiving server ran SPF, "
+				"DKIM or DMARC -- that is why it carries no Authentication-Results", by)
+			: mc_finding_add(&t->findings, "trace.local_delivery", MC_SEV_WARNING,
+				"the message was delivered locally: it was handed to the mail server on this "
+				"host (e.g. by sendmail from a web application) and put in a mailbox on the "
+				"same server, without ever crossing the network, so no receiving server ran "
+				"SPF, DKIM or DMARC -- that is why it carries no Authentication-Results");
+
+		mc_finding_hint(f, "send through the domain's real mail server (SMTP with "
+		                "authentication to its submission port), or remove the local mailbox "
+		                "for that domain on the web host so that mail for it goes out to its MX");
+	} else if (t->n_hops && !t->has_boundary) {
 		mc_finding_add(&t->findings, "trace.no_boundary", MC_SEV_INFO,
 			"every hop is internal (private addresses or trusted relays): the message "
 			"never came from the Internet, so there is no external client to check");
+	}
 	for (size_t i = 0; i < t->n_hops; i++)
 		if (!t->hops[i].rcv.by && !t->hops[i].rcv.from && !t->hops[i].rcv.local &&
 		    t->hops[i].rcv.time < 0)
