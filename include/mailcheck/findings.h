@@ -44,6 +44,8 @@ mc_finding *mc_finding_add(mc_findings *f, const char *code, mc_severity sev,
 mc_finding *mc_finding_addv(mc_findings *f, const char *code, mc_severity sev,
                             const char *fmt, va_list ap)
 	__attribute__((format(printf, 4, 0)));
+/* A copy of a finding of another list, in both languages. */
+mc_finding *mc_finding_copy(mc_findings *f, const mc_finding *from);
 /* Set the hint of a finding (no-op on NULL). */
 void mc_finding_hint(mc_finding *finding, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

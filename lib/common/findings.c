@@ -39,6 +39,26 @@ mc_finding *mc_finding_add(mc_findings *f, const char *code, mc_severity sev,
 	return item;
 }
 
+mc_finding *mc_finding_copy(mc_findings *f, const mc_finding *from)
+{
+	mc_finding *item;
+
+	if (!f || mc_grow(&f->items, &f->cap, f->n + 1, sizeof(*f->items)) < 0)
+		return NULL;
+	item = &f->items[f->n];
+	*item = (mc_finding){.code = mc_strdup(from->code), .severity = from->severity,
+	                     .message = mc_strdup(from->message), .hint = mc_strdup(from->hint),
+	                     .message_text = mc_strdup(from->message_text),
+	                     .hint_text = mc_strdup(from->hint_text)};
+	if (!item->code || !item->message) {
+		free(item->code), free(item->message), free(item->hint);
+		free(item->message_text), free(item->hint_text);
+		return NULL;
+	}
+	f->n++;
+	return item;
+}
+
 void mc_finding_hint(mc_finding *finding, const char *fmt, ...)
 {
 	va_list ap;

@@ -486,15 +486,7 @@ static void findings(mc_verify_result *out)
 	address_spf_fixes(out);
 
 	for (size_t i = 0; i < t->n; i++)
-		mc_finding_hint(mc_finding_add(&out->findings, t->items[i].code, t->items[i].severity,
-		                               "%s", t->items[i].message),
-		                "%s", t->items[i].hint ? t->items[i].hint : "");
-	for (size_t i = 0; i < out->findings.n; i++) {
-		if (out->findings.items[i].hint && !*out->findings.items[i].hint) {
-			free(out->findings.items[i].hint);
-			out->findings.items[i].hint = NULL;
-		}
-	}
+		mc_finding_copy(&out->findings, &t->items[i]); /* the trace's, in both languages */
 	via_findings(out);
 	if (out->ip && (out->iprev.verdict == MC_VERDICT_FAIL ||
 	                out->iprev.verdict == MC_VERDICT_PERMERROR))
