@@ -89,10 +89,10 @@ json_t *mc_trace_json(const void *result)
 	return o;
 }
 
-void mc_trace_text(mc_text *t, const void *result)
+/* The first line: local delivery, or the hops and who accepted the
+ * message from outside. */
+static void headline(mc_text *t, const mc_trace *tr)
 {
-	const mc_trace *tr = result;
-
 	/* TRANSLATORS: the words at the head of trace's first line */
 	const char *local = _("LOCAL"), *ok = _("OK");
 
@@ -117,6 +117,13 @@ void mc_trace_text(mc_text *t, const void *result)
 		mc_text_headline(t, MC_COLOR_GREEN, ok,
 		                 mc_ntr("%zu hop, none from the Internet", "%zu hops, none from the "
 		                        "Internet", tr->n_hops), tr->n_hops);
+}
+
+void mc_trace_text(mc_text *t, const void *result)
+{
+	const mc_trace *tr = result;
+
+	headline(t, tr);
 	if (t->opts->quiet)
 		return;
 	for (size_t i = 0; i < tr->n_hops; i++) {
