@@ -273,7 +273,9 @@ static mc_status receive(struct pg *p, db_row_fn fn, void *arg)
 	while ((r = PQgetResult(p->c))) {
 		ExecStatusType s = PQresultStatus(r);
 
-		if ((s == PGRES_SINGLE_TUPLE || s == PGRES_TUPLES_OK) && fn && st == MC_OK)
+		if (p->failed != MC_OK)
+			; /* a pipeline aborted earlier: read, and keep the first error */
+		else if ((s == PGRES_SINGLE_TUPLE || s == PGRES_TUPLES_OK) && fn && st == MC_OK)
 			st = rows_of(r, fn, arg);
 		else if (s != PGRES_SINGLE_TUPLE && s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK &&
 		         st == MC_OK)
@@ -308,8 +310,10 @@ static mc_status pg_exec(void *conn, const char *sql, const db_val *params, int 
 	if (fn) { /* its rows are wanted now: the results before it, then its own */
 		flush(p);
 		drain(p, 1);
-		st = p->failed == MC_OK ? receive(p, fn, arg) : p->failed;
+		st = receive(p, fn, arg); /* its results read even after an error: counted */
 		p->pending--;
+		if (st != MC_OK && p->failed == MC_OK)
+			p->failed = st; /* the pipeline is aborted from here to its sync */
 	} else if (p->pending > MAX_PENDING) {
 		drain(p, 0);
 	} else if (PQflush(p->c) != 0 && p->failed == MC_OK) {

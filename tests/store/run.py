@@ -518,6 +518,27 @@ def check_read_only(tmp, data):
 
 # ---- PostgreSQL ----
 
+def check_pipeline_error(pg, data):
+    """A statement that fails inside a report's pipeline (a CHECK constraint
+    the rows break): exit 2 with the server's words, nothing of the report
+    stored, no hang; without the constraint the rerun stores everything."""
+    pg.createdb("refuses")
+    sql = lambda q: pg.sql("refuses", q)
+    mc_json("--db", pg.url("refuses"))  # an empty summary: the schema made
+    sql("ALTER TABLE aggregate_row ADD CONSTRAINT small_counts CHECK (count < 2)")
+    r, _ = mc_json("--db", pg.url("refuses"), data, timeout=60)
+    n = int(sql("SELECT COUNT(*) FROM aggregate_report")[0][0])
+    rows = int(sql("SELECT COUNT(*) FROM aggregate_row")[0][0])
+    check("PostgreSQL: a statement refused inside a report's pipeline: exit 2, said, no "
+          "half report", r.returncode == 2 and "small_counts" in r.stderr and rows == 0 and
+          n == 0, (r.returncode, r.stderr[-300:], n, rows))
+    sql("ALTER TABLE aggregate_row DROP CONSTRAINT small_counts")
+    r, j = mc_json("--db", pg.url("refuses"), data)
+    check("PostgreSQL: then, without the constraint, every report stored",
+          j is not None and j["database"]["aggregate_stored"] > 0 and
+          int(sql("SELECT COUNT(*) FROM aggregate_row")[0][0]) > 0, r.stderr)
+
+
 def check_postgresql(tmp, data, reports, tls):
     with servers.Postgres() as pg:
         for name in ("reports", "hostile", "killed", "twice", "v1"):
@@ -544,6 +565,7 @@ def check_postgresql(tmp, data, reports, tls):
               all(outs) and n == len(reports) and
               sum(o["database"]["aggregate_stored"] for o in outs) == len(reports),
               [o and o["database"] for o in outs])
+        check_pipeline_error(pg, data)
         r, _ = mc_json("--db", "postgresql://postgres@127.0.0.1:%d/none" % pg.port)
         check("PostgreSQL: a database that does not exist: exit 2, said", r.returncode == 2 and
               "PostgreSQL" in r.stderr, r.stderr)
