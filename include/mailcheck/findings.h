@@ -44,6 +44,11 @@ mc_finding *mc_finding_add(mc_findings *f, const char *code, mc_severity sev,
 mc_finding *mc_finding_addv(mc_findings *f, const char *code, mc_severity sev,
                             const char *fmt, va_list ap)
 	__attribute__((format(printf, 4, 0)));
+/* A finding whose sentence the check made itself (from pieces it also
+ * translated): english for the JSON, text in the locale's language or
+ * NULL; both taken over (freed with the list, or now on failure). */
+mc_finding *mc_finding_add_made(mc_findings *f, const char *code, mc_severity sev,
+                                char *english, char *text);
 /* A copy of a finding of another list, in both languages. */
 mc_finding *mc_finding_copy(mc_findings *f, const mc_finding *from);
 /* Set the hint of a finding (no-op on NULL). */

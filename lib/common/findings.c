@@ -39,6 +39,28 @@ mc_finding *mc_finding_add(mc_findings *f, const char *code, mc_severity sev,
 	return item;
 }
 
+mc_finding *mc_finding_add_made(mc_findings *f, const char *code, mc_severity sev,
+                                char *english, char *text)
+{
+	mc_finding *item;
+
+	if (!f || !english || mc_grow(&f->items, &f->cap, f->n + 1, sizeof(*f->items)) < 0) {
+		free(english);
+		free(text);
+		return NULL;
+	}
+	item = &f->items[f->n];
+	*item = (mc_finding){.code = mc_strdup(code), .severity = sev, .message = english,
+	                     .message_text = text};
+	if (!item->code) {
+		free(english);
+		free(text);
+		return NULL;
+	}
+	f->n++;
+	return item;
+}
+
 mc_finding *mc_finding_copy(mc_findings *f, const mc_finding *from)
 {
 	mc_finding *item;

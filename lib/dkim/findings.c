@@ -20,59 +20,59 @@ static const struct reason {
 	const char *hint;
 } reasons[] = {
 	{"body_hash_mismatch", "dkim.body_hash_mismatch", MC_VERDICT_FAIL,
-	 "the body changed after %s signed it (a mailing-list footer, a disclaimer or "
-	 "signature added by a gateway, or re-encoding of the body)",
-	 "sign after the last change (e.g. sign on the outgoing gateway, not before it), or "
-	 "have the list or gateway re-sign; lists usually rewrite From instead (DMARC)"},
+	 N_("the body changed after %s signed it (a mailing-list footer, a disclaimer or "
+	 "signature added by a gateway, or re-encoding of the body)"),
+	 N_("sign after the last change (e.g. sign on the outgoing gateway, not before it), or "
+	 "have the list or gateway re-sign; lists usually rewrite From instead (DMARC)")},
 	{"signature_mismatch", "dkim.signature_mismatch", MC_VERDICT_FAIL,
-	 "a header signed by %s changed after signing (a list tagging the Subject, a gateway "
-	 "rewriting a signed header), or the signature does not match the key",
-	 "find what rewrites the signed headers between signer and receiver; if nothing "
-	 "does, the published key does not belong to the private key that signed"},
+	 N_("a header signed by %s changed after signing (a list tagging the Subject, a gateway "
+	 "rewriting a signed header), or the signature does not match the key"),
+	 N_("find what rewrites the signed headers between signer and receiver; if nothing "
+	 "does, the published key does not belong to the private key that signed")},
 	{"key_not_found", "dkim.key_not_found", MC_VERDICT_PERMERROR,
-	 "no key is published for %s at selector '%s'",
-	 "publish the public key as TXT at <selector>._domainkey.<domain> (check the selector "
-	 "the signer uses), or wait for DNS to propagate"},
+	 N_("no key is published for %s at selector '%s'"),
+	 N_("publish the public key as TXT at <selector>._domainkey.<domain> (check the selector "
+	 "the signer uses), or wait for DNS to propagate")},
 	{"key_dns_error", "dkim.key_dns_error", MC_VERDICT_TEMPERROR,
-	 "the key of %s (selector '%s') could not be looked up: the DNS lookup failed",
-	 "retry later; if it persists, check the nameservers of the signing domain"},
+	 N_("the key of %s (selector '%s') could not be looked up: the DNS lookup failed"),
+	 N_("retry later; if it persists, check the nameservers of the signing domain")},
 	{"key_revoked", "dkim.key_revoked", MC_VERDICT_FAIL,
-	 "the key of %s at selector '%s' is revoked (empty p=)",
-	 "sign with a current selector; a revoked selector must no longer be used"},
+	 N_("the key of %s at selector '%s' is revoked (empty p=)"),
+	 N_("sign with a current selector; a revoked selector must no longer be used")},
 	{"key_syntax", "dkim.key_syntax", MC_VERDICT_PERMERROR,
-	 "the key record of %s at selector '%s' is malformed",
-	 "republish the key record: v=DKIM1; k=rsa; p=<base64 public key> (check with "
-	 "mailcheck dkim DOMAIN --selector SEL)"},
+	 N_("the key record of %s at selector '%s' is malformed"),
+	 N_("republish the key record: v=DKIM1; k=rsa; p=<base64 public key> (check with "
+	 "mailcheck dkim DOMAIN --selector SEL)")},
 	{"key_type_mismatch", "dkim.key_type_mismatch", MC_VERDICT_PERMERROR,
-	 "the key of %s at selector '%s' does not fit the signature's algorithm (k= or h= "
-	 "of the key)",
-	 "publish the key type and hash the signer uses (k=rsa or k=ed25519; h= must allow "
-	 "sha256)"},
+	 N_("the key of %s at selector '%s' does not fit the signature's algorithm (k= or h= "
+	 "of the key)"),
+	 N_("publish the key type and hash the signer uses (k=rsa or k=ed25519; h= must allow "
+	 "sha256)")},
 	{"expired", "dkim.expired", MC_VERDICT_FAIL,
-	 "the signature of %s has expired (x= is in the past)",
-	 "give signatures a longer lifetime (x=), or none; check the signer's clock"},
+	 N_("the signature of %s has expired (x= is in the past)"),
+	 N_("give signatures a longer lifetime (x=), or none; check the signer's clock")},
 	{"timestamp_in_future", "dkim.timestamp_in_future", MC_VERDICT_FAIL,
-	 "the signature of %s was made in the future (t= is later than now)",
-	 "fix the signing server's clock"},
+	 N_("the signature of %s was made in the future (t= is later than now)"),
+	 N_("fix the signing server's clock")},
 	{"weak_key", "dkim.weak_key", MC_VERDICT_FAIL,
-	 "the RSA key of %s is shorter than 1024 bits, which RFC 8301 forbids verifiers to accept",
-	 "generate a 2048-bit key and publish it under a new selector"},
+	 N_("the RSA key of %s is shorter than 1024 bits, which RFC 8301 forbids verifiers to accept"),
+	 N_("generate a 2048-bit key and publish it under a new selector")},
 	{"rsa_sha1", "dkim.rsa_sha1", MC_VERDICT_FAIL,
-	 "%s signed with rsa-sha1, which RFC 8301 forbids verifiers to accept",
-	 "sign with rsa-sha256 (or ed25519-sha256 beside it)"},
+	 N_("%s signed with rsa-sha1, which RFC 8301 forbids verifiers to accept"),
+	 N_("sign with rsa-sha256 (or ed25519-sha256 beside it)")},
 	{"unsupported_algorithm", "dkim.unsupported_algorithm", MC_VERDICT_PERMERROR,
-	 "the signature of %s uses an algorithm that is not rsa-sha256 or ed25519-sha256",
-	 "sign with rsa-sha256"},
+	 N_("the signature of %s uses an algorithm that is not rsa-sha256 or ed25519-sha256"),
+	 N_("sign with rsa-sha256")},
 	{"from_not_signed", "dkim.from_not_signed", MC_VERDICT_FAIL,
-	 "the signature of %s does not cover the From header, which RFC 6376 5.4 requires",
-	 "configure the signer to include From in h="},
+	 N_("the signature of %s does not cover the From header, which RFC 6376 5.4 requires"),
+	 N_("configure the signer to include From in h=")},
 	{"identity_mismatch", "dkim.identity_mismatch", MC_VERDICT_FAIL,
-	 "the i= identity of the signature is not %s or one of its subdomains",
-	 "make i= an address at the signing domain d=, or drop i="},
+	 N_("the i= identity of the signature is not %s or one of its subdomains"),
+	 N_("make i= an address at the signing domain d=, or drop i=")},
 	{"syntax", "dkim.syntax", MC_VERDICT_PERMERROR,
-	 "the DKIM-Signature of %s is malformed",
-	 "fix the signer's configuration; every required tag (v, a, b, bh, d, h, s) must be "
-	 "present and valid"},
+	 N_("the DKIM-Signature of %s is malformed"),
+	 N_("fix the signer's configuration; every required tag (v, a, b, bh, d, h, s) must be "
+	 "present and valid")},
 };
 
 static const struct reason *reason_of(const char *name)
@@ -109,13 +109,16 @@ static void expired_finding(mc_dkim_result *res, const mc_dkim_sig *s, long long
 			"x= or none", s->arrival);
 		return;
 	}
-	mc_finding_hint(mc_finding_add(&res->findings, "dkim.expired", MC_SEV_ERROR,
-		"signature d=%s s=%s: the signature has expired: x= ended its validity at %s "
-		"(now: %s)%s", d, sel, x, n,
-		s->arrival >= 0 && s->arrival > s->expiry ? ", before the message even arrived"
-		: ""),
-		"give signatures a longer lifetime (x=), or none; check the signer's clock; to "
-		"check a message as of when it arrived, use --now");
+	mc_finding *f = s->arrival >= 0 && s->arrival > s->expiry
+		? mc_finding_add(&res->findings, "dkim.expired", MC_SEV_ERROR,
+		                 "signature d=%s s=%s: the signature has expired: x= ended its validity "
+		                 "at %s (now: %s), before the message even arrived", d, sel, x, n)
+		: mc_finding_add(&res->findings, "dkim.expired", MC_SEV_ERROR,
+		                 "signature d=%s s=%s: the signature has expired: x= ended its validity "
+		                 "at %s (now: %s)", d, sel, x, n);
+
+	mc_finding_hint(f, "give signatures a longer lifetime (x=), or none; check the signer's "
+	                "clock; to check a message as of when it arrived, use --now");
 }
 
 /* Did an earlier signature of the result use the same key (d= and s=)? Its
@@ -131,36 +134,58 @@ static bool key_said(const mc_dkim_result *res, const mc_dkim_sig *s)
 
 /* What a body hash mismatch says beyond the reason: the hashes, and
  * whether lines were only appended (a footer). */
-static char *body_detail(const mc_dkim_sig *s)
+static char *body_detail(const mc_dkim_sig *s, bool translated)
 {
+	const char *(*tr)(const char *) = translated ? mc_tr : NULL;
+
 	if (!s->body_hash || !s->body_hash_computed)
 		return NULL;
-	if (s->body_signed_prefix >= 0)
-		return mc_asprintf(": bh= is the hash of the first %lld canonical bytes of the "
-		                   "body received, so the body as signed is intact and %lld bytes "
-		                   "were appended after it -- a footer added on the way",
-		                   s->body_signed_prefix, s->body_hashed - s->body_signed_prefix);
-	return mc_asprintf(": it signed bh=%s, the %lld canonical bytes received hash to %s",
-	                   s->body_hash, s->body_hashed, s->body_hash_computed);
-}
+	if (s->body_signed_prefix >= 0) {
+		const char *f = N_(": bh= is the hash of the first %lld canonical bytes of the body "
+		                   "received, so the body as signed is intact and %lld bytes were "
+		                   "appended after it -- a footer added on the way");
 
+		return mc_asprintf(tr ? tr(f) : f, s->body_signed_prefix,
+		                   s->body_hashed - s->body_signed_prefix);
+	}
+	const char *f = N_(": it signed bh=%s, the %lld canonical bytes received hash to %s");
+
+	return mc_asprintf(tr ? tr(f) : f, s->body_hash, s->body_hashed, s->body_hash_computed);
+}
 /* A signature that does not verify: its reason, in words, with a fix. */
 static void failed_finding(mc_dkim_result *res, const mc_dkim_sig *s, const char *d,
                            const char *sel)
 {
 	const struct reason *r = reason_of(s->reason);
+	bool body = strcmp(s->reason, "body_hash_mismatch") == 0;
+	bool syntax = strcmp(s->reason, "syntax") == 0 && s->detail;
+	/* the English, for the JSON; the same in the locale's language */
 	char *what = mc_asprintf(r->meaning, d, sel);
-	char *more = strcmp(s->reason, "body_hash_mismatch") == 0 ? body_detail(s)
-	           : strcmp(s->reason, "syntax") == 0 && s->detail
-	             ? mc_asprintf(": %s", s->detail) : NULL;
+	char *more = body ? body_detail(s, false) : syntax ? mc_asprintf(": %s", s->detail) : NULL;
+	char *text = NULL;
 
-	mc_finding_hint(mc_finding_add(&res->findings, r->code, MC_SEV_ERROR,
-		"signature d=%s s=%s: %s%s", d, sel, what ? what : r->name, more ? more : ""),
-		"%s", r->hint);
+	if (mc_i18n_active()) {
+		char *what_t = mc_asprintf(_(r->meaning), d, sel);
+		char *more_t = body ? body_detail(s, true) : NULL;
+
+		text = mc_asprintf(_("signature d=%1$s s=%2$s: %3$s%4$s"), d, sel,
+		                   what_t ? what_t : r->name, more_t ? more_t : more ? more : "");
+		free(what_t);
+		free(more_t);
+	}
+	mc_finding *f = mc_finding_add_made(&res->findings, r->code, MC_SEV_ERROR,
+	                                    mc_asprintf("signature d=%s s=%s: %s%s", d, sel,
+	                                                what ? what : r->name, more ? more : ""),
+	                                    text);
+
+	if (f) {
+		f->hint = mc_strdup(r->hint);
+		f->hint_text = mc_i18n_active() && strcmp(_(r->hint), r->hint) ? mc_strdup(_(r->hint))
+		                                                               : NULL;
+	}
 	free(more);
 	free(what);
 }
-
 /* A signature that verifies, and what still weakens it: a short key, l=,
  * a testing key. */
 static void passed_findings(mc_dkim_result *res, const mc_dkim_sig *s, const char *d,

@@ -113,14 +113,14 @@ static void sig_text(mc_text *t, const mc_dkim_sig *s)
 	fputs("  ", t->fp);
 	mc_text_colored(t, s->verdict == MC_VERDICT_PASS ? MC_COLOR_GREEN : MC_COLOR_RED,
 	                s->reason ? s->reason : "pass");
-	fputs("\n      signed:", t->fp);
+	fprintf(t->fp, "\n      %s", _("signed:"));
 	for (size_t k = 0; k < s->n_signed_headers; k++)
 		fprintf(t->fp, " %s", s->signed_headers[k]);
 	if (s->body_length >= 0)
-		fprintf(t->fp, "; body: only the first %lld of %lld bytes (l=)", s->body_length,
+		fprintf(t->fp, _("; body: only the first %1$lld of %2$lld bytes (l=)"), s->body_length,
 		        s->body_total);
 	else if (s->body_hashed >= 0)
-		fprintf(t->fp, "; body: all of it (%lld bytes canonicalized)", s->body_hashed);
+		fprintf(t->fp, _("; body: all of it (%lld bytes canonicalized)"), s->body_hashed);
 	fputc('\n', t->fp);
 	if (s->opendkim)
 		fprintf(t->fp, "      libopendkim: %s%s%s\n", s->opendkim,
@@ -136,10 +136,12 @@ static const char *arc_state(mc_verdict v, const char *reason)
 /* The ARC chain and each of its sets. */
 static void arc_text(mc_text *t, const mc_arc_result *arc)
 {
-	fprintf(t->fp, "  ARC chain: ");
+	fprintf(t->fp, "  %s ", _("ARC chain:"));
 	mc_text_colored(t, arc->verdict == MC_VERDICT_PASS ? MC_COLOR_GREEN : MC_COLOR_RED,
 	                mc_verdict_name(arc->verdict));
-	fprintf(t->fp, " (%zu set%s)\n", arc->n_sets, arc->n_sets == 1 ? "" : "s");
+	fputc(' ', t->fp);
+	fprintf(t->fp, mc_ntr("(%zu set)", "(%zu sets)", arc->n_sets), arc->n_sets);
+	fputc('\n', t->fp);
 	for (size_t i = 0; i < arc->n_sets; i++) {
 		const mc_arc_set *a = &arc->sets[i];
 
@@ -160,10 +162,11 @@ void mc_dkim_text(mc_text *t, const void *result)
 	for (size_t i = 0; i < res->n_sigs; i++)
 		pass += res->sigs[i].verdict == MC_VERDICT_PASS;
 	if (res->n_sigs == 0)
-		mc_text_verdict(t, res->verdict, "the message has no DKIM signature");
+		mc_text_verdict(t, res->verdict, _("the message has no DKIM signature"));
 	else
-		mc_text_verdict(t, res->verdict, "%zu of %zu DKIM signature%s verified", pass,
-		                res->n_sigs, res->n_sigs == 1 ? "" : "s");
+		mc_text_verdict(t, res->verdict, mc_ntr("%1$zu of %2$zu DKIM signature verified",
+		                                        "%1$zu of %2$zu DKIM signatures verified",
+		                                        res->n_sigs), pass, res->n_sigs);
 	if (t->opts->quiet)
 		return;
 	for (size_t i = 0; i < res->n_sigs; i++)
@@ -202,22 +205,22 @@ void mc_dkim_key_text(mc_text *t, const void *result)
 
 	switch (k->verdict) {
 	case MC_VERDICT_PASS:
-		mc_text_verdict(t, k->verdict, "%s publishes a usable %s key (%d bits)", k->name,
+		mc_text_verdict(t, k->verdict, _("%s publishes a usable %s key (%d bits)"), k->name,
 		                k->key_type, k->key_bits);
 		break;
 	case MC_VERDICT_NONE:
-		mc_text_verdict(t, k->verdict, "no DKIM key at %s", k->name);
+		mc_text_verdict(t, k->verdict, _("no DKIM key at %s"), k->name);
 		break;
 	case MC_VERDICT_TEMPERROR:
-		mc_text_verdict(t, k->verdict, "the key at %s could not be looked up", k->name);
+		mc_text_verdict(t, k->verdict, _("the key at %s could not be looked up"), k->name);
 		break;
 	default:
-		mc_text_verdict(t, k->verdict, "the key at %s cannot verify signatures", k->name);
+		mc_text_verdict(t, k->verdict, _("the key at %s cannot verify signatures"), k->name);
 		break;
 	}
 	if (t->opts->quiet)
 		return;
 	if (k->record)
-		fprintf(t->fp, "  record: %s\n", k->record);
+		mc_text_field(t, _("record:"), 8, "%s", k->record);
 	mc_text_tail(t, &k->findings, &k->dns);
 }
