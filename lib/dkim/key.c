@@ -20,14 +20,11 @@ static mc_finding *problem(mc_dkim_key *k, const char *code, const char *fmt, ..
 static mc_finding *problem(mc_dkim_key *k, const char *code, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
 	mc_finding *f;
 
 	va_start(ap, fmt);
-	msg = mc_vasprintf(fmt, ap);
+	f = mc_finding_addv(&k->findings, code, MC_SEV_ERROR, fmt, ap);
 	va_end(ap);
-	f = mc_finding_add(&k->findings, code, MC_SEV_ERROR, "%s", msg ? msg : code);
-	free(msg);
 	return f;
 }
 

@@ -467,11 +467,15 @@ static char *from_domain(const mc_message *msg, mc_findings *f)
 	const char *why = NULL;
 	char *d = mc_message_from_domain(msg, &why);
 
-	if (!d && why)
-		mc_finding_hint(mc_finding_add(f, "msg.from_not_single", MC_SEV_WARNING,
-			"the message has %s: DMARC needs exactly one From address, and receivers "
-			"may reject the message or skip DMARC", why),
-			"send with exactly one From address");
+	if (!d && why) {
+		const char *fmt = N_("the message has %s: DMARC needs exactly one From address, and "
+		                     "receivers may reject the message or skip DMARC");
+
+		mc_finding_hint(mc_finding_add_made(f, "msg.from_not_single", MC_SEV_WARNING,
+		                                    mc_asprintf(fmt, why), mc_i18n_active()
+		                                    ? mc_asprintf(_(fmt), _(why)) : NULL),
+		                "send with exactly one From address");
+	}
 	return d;
 }
 

@@ -356,6 +356,7 @@ void mc_address_list_clear(mc_address_list *list)
 	memset(list, 0, sizeof(*list));
 }
 
+/* *why: English, marked for the catalogue (a caller translates it). */
 char *mc_message_from_domain(const mc_message *msg, const char **why)
 {
 	size_t i = 0, headers = mc_message_count(msg, "From");
@@ -365,16 +366,16 @@ char *mc_message_from_domain(const mc_message *msg, const char **why)
 
 	*why = NULL;
 	if (headers != 1)
-		*why = headers ? "several From header fields" : "no From header field";
+		*why = headers ? N_("several From header fields") : N_("no From header field");
 	else if (mc_address_list_parse(h->value, h->value_len, &l) != MC_OK)
-		*why = "a From header field that cannot be parsed";
+		*why = N_("a From header field that cannot be parsed");
 	else if (l.n != 1)
-		*why = l.n ? "several addresses in From" : "no address in From";
+		*why = l.n ? N_("several addresses in From") : N_("no address in From");
 	else if (!l.items[0].domain || !*l.items[0].domain)
-		*why = "a From address without a domain";
+		*why = N_("a From address without a domain");
 	/* RFC 6532 3.2: a UTF-8 domain; DMARC asks its A-labels (RFC 8616 5) */
 	else if (mc_domain_to_ascii(l.items[0].domain, &d) != MC_OK)
-		*why = "a From domain that is not a valid international domain name";
+		*why = N_("a From domain that is not a valid international domain name");
 	mc_address_list_clear(&l);
 	return d;
 }
