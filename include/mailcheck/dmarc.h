@@ -92,7 +92,8 @@ typedef struct mc_dmarc_decision {
 	bool spf_aligned, dkim_aligned;
 	char *aligned_dkim_domain;    /* the d= that passed aligned, NULL when none */
 	char *from_org, *spf_org;     /* organizational domains compared (relaxed) */
-	char *why;                    /* one sentence */
+	char *why;                    /* one sentence (English, as JSON has it) */
+	char *why_text;               /* the same in the locale's language; NULL: the English */
 } mc_dmarc_decision;
 
 /* RFC 9989: pass when an aligned SPF pass or an aligned DKIM pass exists;

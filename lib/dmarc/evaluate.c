@@ -4,6 +4,7 @@
  * relaxed (same organizational domain, found by the tree walk) or strict
  * (the same name) as the record says, and the disposition that follows.
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,34 +33,56 @@ static bool aligned(mc_resolver *r, const char *from, const char *from_org, cons
 	return ok;
 }
 
+/* out->why, and out->why_text in the locale's language. */
+static void say_why(mc_dmarc_decision *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say_why(mc_dmarc_decision *out, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	out->why = mc_vasprintf_both(fmt, ap, &out->why_text);
+	va_end(ap);
+}
+
 static void decide(mc_dmarc_decision *out, const mc_dmarc_result *pol, const mc_dmarc_auth *a)
 {
 	const char *from = pol->domain;
 	const char *mode_spf = pol->record.strict_spf ? "strict" : "relaxed";
 	const char *mode_dkim = pol->record.strict_dkim ? "strict" : "relaxed";
-	const char *dkim_why = a->n_dkim ? "no DKIM signature of an aligned domain passed"
-	                                 : "the message has no DKIM signature";
+	bool spf_aligned = a->spf_domain && mc_dmarc_aligned(from, a->spf_domain,
+	                                                     pol->record.strict_spf, out->from_org,
+	                                                     out->spf_org);
+	const char *spf = a->spf_domain ? mc_verdict_name(a->spf) : NULL;
 
-	if (out->dkim_aligned) {
-		out->result = MC_VERDICT_PASS;
-		out->why = mc_asprintf("DKIM passed for %s, which is aligned (%s) with the From "
-			"domain %s", out->aligned_dkim_domain, mode_dkim, from);
-	} else if (out->spf_aligned) {
-		out->result = MC_VERDICT_PASS;
-		out->why = mc_asprintf("SPF passed for %s, which is aligned (%s) with the From "
-			"domain %s", a->spf_domain, mode_spf, from);
-	} else if (!a->spf_domain) {
-		out->result = MC_VERDICT_FAIL;
-		out->why = mc_asprintf("neither an aligned SPF pass nor an aligned DKIM pass: SPF was "
-			"not evaluated, and %s", dkim_why);
-	} else {
-		out->result = MC_VERDICT_FAIL;
-		out->why = mc_asprintf("neither an aligned SPF pass nor an aligned DKIM pass: SPF %s "
-			"for %s (%saligned, %s), and %s", mc_verdict_name(a->spf), a->spf_domain,
-			mc_dmarc_aligned(from, a->spf_domain, pol->record.strict_spf, out->from_org,
-			                 out->spf_org) ? "" : "not ",
-			mode_spf, dkim_why);
-	}
+	out->result = out->dkim_aligned || out->spf_aligned ? MC_VERDICT_PASS : MC_VERDICT_FAIL;
+	if (out->dkim_aligned)
+		say_why(out, "DKIM passed for %s, which is aligned (%s) with the From domain %s",
+		    out->aligned_dkim_domain, mode_dkim, from);
+	else if (out->spf_aligned)
+		say_why(out, "SPF passed for %s, which is aligned (%s) with the From domain %s",
+		    a->spf_domain, mode_spf, from);
+	else if (!a->spf_domain && a->n_dkim)
+		say_why(out, "neither an aligned SPF pass nor an aligned DKIM pass: SPF was not "
+		    "evaluated, and no DKIM signature of an aligned domain passed");
+	else if (!a->spf_domain)
+		say_why(out, "neither an aligned SPF pass nor an aligned DKIM pass: SPF was not "
+		    "evaluated, and the message has no DKIM signature");
+	else if (spf_aligned && a->n_dkim)
+		say_why(out, "neither an aligned SPF pass nor an aligned DKIM pass: SPF %s for %s "
+		    "(aligned, %s), and no DKIM signature of an aligned domain passed", spf,
+		    a->spf_domain, mode_spf);
+	else if (spf_aligned)
+		say_why(out, "neither an aligned SPF pass nor an aligned DKIM pass: SPF %s for %s "
+		    "(aligned, %s), and the message has no DKIM signature", spf, a->spf_domain,
+		    mode_spf);
+	else if (a->n_dkim)
+		say_why(out, "neither an aligned SPF pass nor an aligned DKIM pass: SPF %s for %s "
+		    "(not aligned, %s), and no DKIM signature of an aligned domain passed", spf,
+		    a->spf_domain, mode_spf);
+	else
+		say_why(out, "neither an aligned SPF pass nor an aligned DKIM pass: SPF %s for %s "
+		    "(not aligned, %s), and the message has no DKIM signature", spf, a->spf_domain,
+		    mode_spf);
 	out->disposition = out->result == MC_VERDICT_PASS ? MC_DMARC_POLICY_NONE
 	                 : pol->record.testing ? milder(out->policy) : out->policy;
 }
@@ -73,9 +96,12 @@ mc_status mc_dmarc_evaluate(mc_resolver *r, const mc_dmarc_result *pol,
 	out->policy = pol->policy;
 	if (pol->verdict != MC_VERDICT_PASS) {
 		out->result = pol->verdict;
-		out->why = mc_asprintf("%s", pol->verdict == MC_VERDICT_NONE ? "the From domain has "
-			"no DMARC policy" : pol->verdict == MC_VERDICT_TEMPERROR ? "the DMARC policy "
-			"could not be looked up" : "the DMARC record is invalid");
+		if (pol->verdict == MC_VERDICT_NONE)
+			say_why(out, "the From domain has no DMARC policy");
+		else if (pol->verdict == MC_VERDICT_TEMPERROR)
+			say_why(out, "the DMARC policy could not be looked up");
+		else
+			say_why(out, "the DMARC record is invalid");
 		return MC_OK;
 	}
 	out->from_org = mc_strdup(pol->org_domain);
@@ -105,5 +131,6 @@ void mc_dmarc_decision_clear(mc_dmarc_decision *d)
 	free(d->from_org);
 	free(d->spf_org);
 	free(d->why);
+	free(d->why_text);
 	memset(d, 0, sizeof(*d));
 }

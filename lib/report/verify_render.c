@@ -155,20 +155,24 @@ void mc_verify_text(mc_text *t, const void *result)
 	const mc_verify_result *res = result;
 	char name[MC_NAME_BUF];
 	const char *from = res->from_domain ? mc_text_name(res->from_domain, name, sizeof(name))
-	                                    : "(no single From)";
+	                                    : _("(no single From)");
+	char reqs[160] = "";
 
-	char reqs[80] = "";
-
-	if (res->requirements.failed)
-		snprintf(reqs, sizeof(reqs), "; %zu bulk-sender requirement%s not met",
-		         res->requirements.failed, res->requirements.failed == 1 ? "" : "s");
+	if (res->requirements.failed) {
+		reqs[0] = ';', reqs[1] = ' ';
+		snprintf(reqs + 2, sizeof(reqs) - 2,
+		         mc_ntr("%zu bulk-sender requirement not met",
+		                "%zu bulk-sender requirements not met", res->requirements.failed),
+		         res->requirements.failed);
+	}
 	if (res->verdict == MC_VERDICT_PASS)
-		mc_text_verdict(t, res->verdict, "mail from %s is authenticated%s", from, reqs);
+		mc_text_verdict(t, res->verdict, _("mail from %1$s is authenticated%2$s"), from, reqs);
 	else if (res->verdict == MC_VERDICT_TEMPERROR)
-		mc_text_verdict(t, res->verdict, "mail from %s could not be checked (DNS failure)%s",
-		                from, reqs);
+		mc_text_verdict(t, res->verdict, _("mail from %1$s could not be checked (DNS "
+		                                   "failure)%2$s"), from, reqs);
 	else
-		mc_text_verdict(t, res->verdict, "mail from %s is not authenticated%s", from, reqs);
+		mc_text_verdict(t, res->verdict, _("mail from %1$s is not authenticated%2$s"), from,
+		                reqs);
 	if (t->opts->quiet)
 		return;
 	for (size_t i = 0; i < res->n_explanation; i++)

@@ -15,17 +15,24 @@ void verify_say(mc_verify_result *out, const char *fmt, ...)
 {
 	va_list ap;
 	char *s, *text;
-	size_t cap = out->n_explanation, cap_text = out->n_explanation;
 
 	va_start(ap, fmt);
 	s = mc_vasprintf_both(fmt, ap, &text);
 	va_end(ap);
-	if (s && mc_grow(&out->explanation, &cap, out->n_explanation + 1, sizeof(char *)) == 0 &&
+	verify_say_made(out, s, text);
+}
+
+void verify_say_made(mc_verify_result *out, char *english, char *text)
+{
+	size_t cap = out->n_explanation, cap_text = out->n_explanation;
+
+	if (english &&
+	    mc_grow(&out->explanation, &cap, out->n_explanation + 1, sizeof(char *)) == 0 &&
 	    mc_grow(&out->explanation_text, &cap_text, out->n_explanation + 1, sizeof(char *)) == 0) {
 		out->explanation_text[out->n_explanation] = text;
-		out->explanation[out->n_explanation++] = s;
+		out->explanation[out->n_explanation++] = english;
 	} else {
-		free(s);
+		free(english);
 		free(text);
 	}
 }
@@ -261,117 +268,67 @@ static void explain_dkim(mc_verify_result *out)
 		    "which breaks when the message is forwarded.");
 }
 
-/* The list or forwarder: what it changed, and who can fix what. */
-/* What a list did to the message, and the signature it broke: "; the
- * list added ..., appended ... -- which broke the DKIM signature of D". */
-static void list_changes(mc_buf *b, const mc_intermediary *via, const char *from)
+/* The DMARC sentence: what DMARC decided (or would have, for mail
+ * delivered locally), why, and what the policy asks. %1$s the From
+ * domain, %2$s why (lib/dmarc). */
+static const char *dmarc_sentence(const mc_verify_result *out, bool hypothetical)
 {
-	const char *sep = "";
+	static const char *const real[] = {
+		N_("DMARC passed for %s: %s."),
+		N_("DMARC failed for %s: %s; the policy asks receivers to reject it."),
+		N_("DMARC failed for %s: %s; the policy asks receivers to treat it as spam."),
+		N_("DMARC failed for %s: %s; the policy asks receivers to deliver it anyway (p=none)."),
+		N_("DMARC could not be decided for %s: %s."),
+	};
+	static const char *const would[] = {
+		N_("Had it reached a receiver like this, DMARC would have passed for %s: %s."),
+		N_("Had it reached a receiver like this, DMARC would have failed for %s: %s; the "
+		   "policy asks receivers to reject it."),
+		N_("Had it reached a receiver like this, DMARC would have failed for %s: %s; the "
+		   "policy asks receivers to treat it as spam."),
+		N_("Had it reached a receiver like this, DMARC would have failed for %s: %s; the "
+		   "policy asks receivers to deliver it anyway (p=none)."),
+		N_("Had it reached a receiver like this, DMARC would have could not be decided for "
+		   "%s: %s."),
+	};
+	size_t k = out->dmarc.result == MC_VERDICT_PASS ? 0
+	         : out->dmarc.result != MC_VERDICT_FAIL ? 4
+	         : out->dmarc.disposition == MC_DMARC_POLICY_REJECT ? 1
+	         : out->dmarc.disposition == MC_DMARC_POLICY_QUARANTINE ? 2 : 3;
 
-	mc_buf_addf(b, "; the list ");
-	if (via->subject_changed) {
-		mc_buf_addf(b, "added the tag %s to the Subject", via->subject_tag);
-		sep = ", ";
-	}
-	if (via->footer_bytes >= 0) {
-		mc_buf_addf(b, "%sappended a footer of %lld bytes to the body", sep, via->footer_bytes);
-		sep = ", ";
-	}
-	if (via->body_rewritten) {
-		mc_buf_addf(b, "%srewrote the body (re-encoded it or changed its text)", sep);
-		sep = ", ";
-	}
-	if (via->added_signed)
-		mc_buf_addf(b, "%sadded a %s field, which the author's signature covers", sep,
-		            via->added_signed);
-	mc_buf_addf(b, " -- which broke the DKIM signature of %s",
-	            via->broken_domain ? via->broken_domain : from);
+	return hypothetical ? would[k] : real[k];
 }
 
-/* The first sentence: which list, or which forwarder, and what it did. */
-static void say_intermediary(mc_verify_result *out, const char *from)
+static void say_dmarc(mc_verify_result *out, const char *from, bool hypothetical)
 {
-	const mc_intermediary *via = &out->via;
-	mc_buf b = {0};
-	char *s;
+	const char *fmt = dmarc_sentence(out, hypothetical);
 
-	if (!strcmp(via->kind, "list")) {
-		mc_buf_addf(&b, "The message came through the mailing list %s%s%s%s%s",
-		            via->list_id ? via->list_id : via->list_address ? via->list_address
-		            : "(unnamed)", via->list_domain ? " at " : "",
-		            via->list_domain ? via->list_domain : "", via->software ? ", run by " : "",
-		            via->software ? via->software : "");
-		if (via->subject_changed || via->footer_bytes >= 0 || via->body_rewritten ||
-		    via->added_signed)
-			list_changes(&b, via, from);
-		mc_buf_addf(&b, ".");
-	} else {
-		mc_buf_addf(&b, "The message was forwarded by %s%s%s%s: receivers check SPF against "
-		            "the forwarder's server, not the author's, so only an intact DKIM "
-		            "signature carries the author's authentication through forwarding.",
-		            via->forwarder ? via->forwarder : "a forwarder",
-		            via->srs_domain ? " (SRS: the original envelope sender was at " : "",
-		            via->srs_domain ? via->srs_domain : "", via->srs_domain ? ")" : "");
-	}
-	if ((s = mc_buf_take(&b)))
-		verify_say(out, "%s", s);
-	free(s);
-}
-
-static void explain_via(mc_verify_result *out)
-{
-	const mc_intermediary *via = &out->via;
-	const char *from = out->from_domain ? out->from_domain : "the author's domain";
-	bool dmarc_fails = out->dmarc_ran && out->dmarc_policy.verdict == MC_VERDICT_PASS &&
-	                   out->dmarc.result == MC_VERDICT_FAIL;
-	bool modified;
-
-	if (!via->kind)
-		return;
-	say_intermediary(out, from);
-	if (via->from_rewritten)
-		verify_say(out, "The list rewrote From to its own address%s%s%s: DMARC is evaluated for the "
-		    "list's domain, not the author's -- the usual way lists keep DMARC passing.",
-		    via->original_from ? " (the author is " : "",
-		    via->original_from ? via->original_from : "", via->original_from ? ")" : "");
-	if (via->arc_sealer && (dmarc_fails || out->verdict != MC_VERDICT_PASS))
-		verify_say(out, "DMARC fails here, but the ARC chain verifies and %s (ARC instance %d) "
-		    "recorded %s when the message reached it: a receiver that trusts %s's seal "
-		    "(Gmail and Microsoft trust some lists and forwarders) may deliver the message "
-		    "anyway.", via->arc_sealer, via->arc_sealer_instance, via->arc_sealer_saw,
-		    via->arc_sealer);
-	modified = via->subject_changed || via->footer_bytes >= 0 || via->body_rewritten ||
-	           via->added_signed;
-	if (!strcmp(via->kind, "list") && modified && !via->from_rewritten && dmarc_fails)
-		verify_say(out, "Who can fix it: the list, by not modifying messages (no Subject tag, no "
-		    "footer) so that the author's signature survives, or by rewriting From to its "
-		    "own address and signing; the receiver, by trusting the list's ARC seal%s; "
-		    "%s alone cannot -- but it learns here that this list breaks its mail, which "
-		    "matters before it moves to p=reject.", via->arc_sealer ? "" : " (the list "
-		    "would have to ARC-seal first)", from);
+	verify_say_made(out, mc_asprintf(fmt, from, out->dmarc.why),
+	                mc_i18n_active() ? mc_asprintf(_(fmt), from, out->dmarc.why_text
+	                                               ? out->dmarc.why_text : out->dmarc.why)
+	                                 : NULL);
 }
 
 static void explain(mc_verify_result *out)
 {
 	const char *from = out->from_domain;
 
-	if (out->trace.local_delivery && !out->spf_ran)
-		verify_say(out, "Authentication was skipped because the message was delivered locally: it was "
-		    "handed to the mail server on %s (e.g. by sendmail from a web application) and put "
-		    "in a mailbox on the same server, so no receiving server ran SPF, DKIM or DMARC.",
-		    out->trace.n_hops && out->trace.hops[out->trace.n_hops - 1].rcv.by
-		    ? out->trace.hops[out->trace.n_hops - 1].rcv.by : "this host");
+	const char *by = out->trace.n_hops ? out->trace.hops[out->trace.n_hops - 1].rcv.by : NULL;
+
+	if (out->trace.local_delivery && !out->spf_ran && by)
+		verify_say(out, "Authentication was skipped because the message was delivered locally: "
+		    "it was handed to the mail server on %s (e.g. by sendmail from a web application) "
+		    "and put in a mailbox on the same server, so no receiving server ran SPF, DKIM or "
+		    "DMARC.", by);
+	else if (out->trace.local_delivery && !out->spf_ran)
+		verify_say(out, "Authentication was skipped because the message was delivered locally: "
+		    "it was handed to the mail server on this host (e.g. by sendmail from a web "
+		    "application) and put in a mailbox on the same server, so no receiving server ran "
+		    "SPF, DKIM or DMARC.");
 	bool hypothetical = out->trace.local_delivery && !out->spf_ran;
 
 	if (out->dmarc_ran && out->dmarc_policy.verdict == MC_VERDICT_PASS)
-		verify_say(out, "%s %s for %s: %s%s%s.", hypothetical ? "Had it reached a receiver like this, "
-		    "DMARC would have" : "DMARC", out->dmarc.result == MC_VERDICT_PASS ? "passed"
-		    : out->dmarc.result == MC_VERDICT_FAIL ? "failed" : "could not be decided", from,
-		    out->dmarc.why, out->dmarc.result == MC_VERDICT_FAIL ? "; the policy asks receivers to " : "",
-		    out->dmarc.result == MC_VERDICT_FAIL
-		    ? (out->dmarc.disposition == MC_DMARC_POLICY_REJECT ? "reject it"
-		       : out->dmarc.disposition == MC_DMARC_POLICY_QUARANTINE ? "treat it as spam"
-		       : "deliver it anyway (p=none)") : "");
+		say_dmarc(out, from, hypothetical);
 	else if (out->dmarc_ran && out->dmarc_policy.verdict == MC_VERDICT_NONE)
 		verify_say(out, "%s publishes no DMARC record, so receivers apply no policy to mail that fails.",
 		    from);
@@ -380,75 +337,28 @@ static void explain(mc_verify_result *out)
 	if (out->spf_ran)
 		explain_spf(out);
 	explain_dkim(out);
-	explain_via(out);
+	verify_explain_via(out);
 	if (out->ip && (out->iprev.verdict == MC_VERDICT_FAIL ||
 	                out->iprev.verdict == MC_VERDICT_PERMERROR))
-		verify_say(out, "The sending server %s has %s: Gmail, Yahoo and Microsoft require "
-		    "bulk senders' servers to have a PTR name that resolves back to their address.",
-		    out->ip, out->iprev.n_names ? "a PTR name that does not resolve back to it"
-		    : "no reverse DNS (PTR) name");
+		verify_say(out, out->iprev.n_names
+		    ? N_("The sending server %s has a PTR name that does not resolve back to it: Gmail, "
+		         "Yahoo and Microsoft require bulk senders' servers to have a PTR name that "
+		         "resolves back to their address.")
+		    : N_("The sending server %s has no reverse DNS (PTR) name: Gmail, Yahoo and "
+		         "Microsoft require bulk senders' servers to have a PTR name that resolves back "
+		         "to their address."), out->ip);
 	if (out->dmarc_ran && out->dmarc_policy.verdict == MC_VERDICT_PASS &&
 	    out->dmarc_policy.policy == MC_DMARC_POLICY_NONE)
 		verify_say(out, "The DMARC policy of %s is none: failures are reported, nothing is enforced.",
 		    from);
 	if (out->identities_from_trace && out->spf_ran)
-		verify_say(out, "SPF was evaluated for %s (HELO %s) with envelope sender %s, taken from the "
-		    "trust boundary of the Received chain%s.", out->ip, out->helo ? out->helo : "none",
-		    out->mail_from && *out->mail_from ? out->mail_from : "<>",
-		    out->trace.has_boundary ? "" : " and the Return-Path");
-}
-
-static void via_findings(mc_verify_result *out)
-{
-	const mc_intermediary *via = &out->via;
-	bool modified = via->subject_changed || via->footer_bytes >= 0 || via->body_rewritten ||
-	                via->added_signed;
-
-	if (via->kind && !strcmp(via->kind, "list"))
-		mc_finding_add(&out->findings, "verify.via_list", MC_SEV_INFO,
-			"the message came through the mailing list %s%s%s%s%s%s",
-			via->list_id ? via->list_id : via->list_address ? via->list_address : "(unnamed)",
-			via->list_domain ? " at " : "", via->list_domain ? via->list_domain : "",
-			via->software ? " (" : "", via->software ? via->software : "",
-			via->software ? ")" : "");
-	if (via->kind && !strcmp(via->kind, "forwarder"))
-		mc_finding_add(&out->findings, "verify.forwarded", MC_SEV_INFO,
-			"the message was forwarded by %s%s%s", via->forwarder ? via->forwarder : "?",
-			via->srs_domain ? "; SRS encodes the original envelope domain " : "",
-			via->srs_domain ? via->srs_domain : "");
-	if (via->kind && modified) {
-		mc_buf b = {0};
-
-		if (via->subject_changed)
-			mc_buf_addf(&b, ", the Subject tag %s", via->subject_tag);
-		if (via->footer_bytes >= 0)
-			mc_buf_addf(&b, ", a footer of %lld bytes", via->footer_bytes);
-		if (via->body_rewritten)
-			mc_buf_addf(&b, ", a rewritten body");
-		if (via->added_signed)
-			mc_buf_addf(&b, ", an added %s field the signature covers", via->added_signed);
-		char *what = mc_buf_take(&b);
-
-		mc_finding_hint(mc_finding_add(&out->findings, "verify.list_modified", MC_SEV_WARNING,
-			"the %s changed the message after %s signed it: %s", via->kind,
-			via->broken_domain ? via->broken_domain : "the author",
-			what && *what ? what + 2 : "?"),
-			"the %s should stop modifying messages, or rewrite From to its own address "
-			"and sign (and ARC-seal) what it sends", via->kind);
-		free(what);
-	}
-	if (via->from_rewritten)
-		mc_finding_add(&out->findings, "verify.from_rewritten", MC_SEV_INFO,
-			"From is the list's own address%s%s: DMARC applies to the list's domain",
-			via->original_from ? "; the author is " : "",
-			via->original_from ? via->original_from : "");
-	if (via->arc_sealer && out->verdict != MC_VERDICT_PASS)
-		mc_finding_hint(mc_finding_add(&out->findings, "verify.arc_rescue", MC_SEV_INFO,
-			"DMARC fails here, but the ARC chain verifies and %s (i=%d) recorded %s at its "
-			"hop: receivers that trust %s's ARC seal may deliver the message anyway",
-			via->arc_sealer, via->arc_sealer_instance, via->arc_sealer_saw, via->arc_sealer),
-			"receivers decide whom to trust; as the sender, keep DKIM intact through the "
-			"intermediary where you can");
+		verify_say(out, out->trace.has_boundary
+		    ? N_("SPF was evaluated for %s (HELO %s) with envelope sender %s, taken from the "
+		         "trust boundary of the Received chain.")
+		    : N_("SPF was evaluated for %s (HELO %s) with envelope sender %s, taken from the "
+		         "trust boundary of the Received chain and the Return-Path."), out->ip,
+		    out->helo ? out->helo : "none",
+		    out->mail_from && *out->mail_from ? out->mail_from : "<>");
 }
 
 /* The fixes of the SPF findings go to whoever can act on them: when SPF was
@@ -466,13 +376,18 @@ static void address_spf_fixes(mc_verify_result *out)
 
 	for (size_t i = 0; other && i < out->spf.findings.n; i++) {
 		mc_finding *f = &out->spf.findings.items[i];
-		char *h = f->hint ? mc_asprintf("for the owner of %s (not %s: it is the envelope "
-		                                "sender's domain, e.g. the sending service's bounce "
-		                                "domain) -- %s", d, out->from_domain, f->hint) : NULL;
+		const char *fmt = N_("for the owner of %s (not %s: it is the envelope sender's "
+		                     "domain, e.g. the sending service's bounce domain) -- %s");
+		char *h = f->hint ? mc_asprintf(fmt, d, out->from_domain, f->hint) : NULL;
+		char *t = h && mc_i18n_active() ? mc_asprintf(_(fmt), d, out->from_domain,
+		                                              f->hint_text ? f->hint_text : f->hint)
+		                                : NULL;
 
 		if (h) {
 			free(f->hint);
+			free(f->hint_text);
 			f->hint = h;
+			f->hint_text = t;
 		}
 	}
 	free(org_from);
@@ -487,14 +402,16 @@ static void findings(mc_verify_result *out)
 
 	for (size_t i = 0; i < t->n; i++)
 		mc_finding_copy(&out->findings, &t->items[i]); /* the trace's, in both languages */
-	via_findings(out);
+	verify_via_findings(out);
 	if (out->ip && (out->iprev.verdict == MC_VERDICT_FAIL ||
 	                out->iprev.verdict == MC_VERDICT_PERMERROR))
-		mc_finding_hint(mc_finding_add(&out->findings, "verify.iprev_fail", MC_SEV_WARNING,
-			"iprev %s: %s%s%s%s", mc_verdict_name(out->iprev.verdict), out->ip,
-			out->iprev.n_names ? " has the PTR name " : " has no PTR name",
-			out->iprev.n_names ? out->iprev.names[0] : "",
-			out->iprev.n_names ? ", which does not resolve back to it" : ""),
+		mc_finding_hint(out->iprev.n_names
+			? mc_finding_add(&out->findings, "verify.iprev_fail", MC_SEV_WARNING,
+			                 "iprev %s: %s has the PTR name %s, which does not resolve back to it",
+			                 mc_verdict_name(out->iprev.verdict), out->ip, out->iprev.names[0])
+			: mc_finding_add(&out->findings, "verify.iprev_fail", MC_SEV_WARNING,
+			                 "iprev %s: %s has no PTR name", mc_verdict_name(out->iprev.verdict),
+			                 out->ip),
 			"have whoever runs the network of %s set its PTR record to the server's name, "
 			"and give that name an A/AAAA record with %s", out->ip, out->ip);
 	if (!out->spf_ran && out->envelope_unknown)

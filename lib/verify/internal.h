@@ -6,6 +6,13 @@
 
 /* One sentence more of the explanation (conclude.c). */
 void verify_say(mc_verify_result *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A sentence the caller made in both languages (text NULL: the English);
+ * both taken over. */
+void verify_say_made(mc_verify_result *out, char *english, char *text);
+/* The list or forwarder the message came through (via_text.c): its
+ * sentences, and its findings. */
+void verify_explain_via(mc_verify_result *out);
+void verify_via_findings(mc_verify_result *out);
 
 /* The client and the From and envelope domains on the blocklists
  * (blocklists.c); nothing when set is NULL or has no usable list. */
