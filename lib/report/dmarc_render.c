@@ -107,11 +107,8 @@ void mc_dmarc_text(mc_text *t, const void *result)
 	/* TRANSLATORS: the labels of dmarc's lines, each followed by its value */
 	const char *const labels[] = {_("record:"), _("org. domain:"), _("subdomains:"),
 	                              _("alignment:"), _("reports to:"), "RFC 7489:"};
-	size_t w = 15;
+	size_t w = mc_text_label_width(labels, sizeof(labels) / sizeof(labels[0]), 15);
 
-	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
-		if (mc_text_width(labels[i]) + 1 > w)
-			w = mc_text_width(labels[i]) + 1;
 	if (rec->domain) {
 		mc_buf rua = {0};
 

@@ -64,6 +64,9 @@ const char *mc_text_day(int64_t t, char *buf, size_t size);
 /* The columns s takes in a terminal: East Asian wide characters two
  * (UAX #11), combining marks none, the rest one. */
 size_t mc_text_width(const char *s);
+/* The column a block of labels' values starts at: min, or one past the
+ * widest label (in another language the labels can be wider). */
+size_t mc_text_label_width(const char *const *labels, size_t n, size_t min);
 /* "  LABEL" padded to width columns (at least one space), then the value
  * and a newline: a table of labels that lines up in any language. */
 void mc_text_field(mc_text *t, const char *label, size_t width, const char *fmt, ...)

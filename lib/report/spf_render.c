@@ -76,24 +76,13 @@ static void headline(mc_text *t, const mc_spf_result *res)
 	}
 }
 
-/* The column the values start at: 13, or past the widest label. */
-static size_t label_width(const char *const *labels, size_t n)
-{
-	size_t w = 13;
-
-	for (size_t i = 0; i < n; i++)
-		if (mc_text_width(labels[i]) + 1 > w)
-			w = mc_text_width(labels[i]) + 1;
-	return w;
-}
-
 void mc_spf_text(mc_text *t, const void *result)
 {
 	const mc_spf_result *res = result;
 	/* TRANSLATORS: the labels of spf's lines, each followed by its value */
 	const char *const labels[] = {_("record:"), _("decided by:"), _("path:"), _("explanation:"),
 	                              _("lookups:")};
-	size_t w = label_width(labels, sizeof(labels) / sizeof(labels[0]));
+	size_t w = mc_text_label_width(labels, sizeof(labels) / sizeof(labels[0]), 13);
 
 	headline(t, res);
 	if (t->opts->quiet)

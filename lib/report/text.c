@@ -99,6 +99,16 @@ size_t mc_text_width(const char *s)
 	return w;
 }
 
+size_t mc_text_label_width(const char *const *labels, size_t n, size_t min)
+{
+	size_t w = min;
+
+	for (size_t i = 0; i < n; i++)
+		if (mc_text_width(labels[i]) + 1 > w)
+			w = mc_text_width(labels[i]) + 1;
+	return w;
+}
+
 void mc_text_field(mc_text *t, const char *label, size_t width, const char *fmt, ...)
 {
 	size_t w = mc_text_width(label);
