@@ -9,54 +9,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/providers.h"
 #include "common/util.h"
 #include "feedback/internal.h"
 #include "mailcheck/spf.h"
-
-/* Senders recognised by their PTR names or the domains they authenticate
- * as (each provider's own documentation of its sending domains). */
-static const struct provider {
-	const char *name;
-	const char *marks[4];   /* PTR name / domain suffixes */
-	const char *spf;        /* the include its customers add */
-} providers[] = {
-	{"Google", {"google.com", "googlemail.com", "1e100.net", NULL}, "include:_spf.google.com"},
-	{"Microsoft 365", {"protection.outlook.com", "outlook.com", "onmicrosoft.com", NULL},
-	 "include:spf.protection.outlook.com"},
-	{"Mailchimp", {"mcsv.net", "mcdlv.net", "rsgsv.net", "mandrillapp.com"},
-	 "include:servers.mcsv.net"},
-	{"SendGrid", {"sendgrid.net", "sendgrid.info", NULL, NULL}, "include:sendgrid.net"},
-	{"Amazon SES", {"amazonses.com", NULL, NULL, NULL}, "include:amazonses.com"},
-	{"Mailgun", {"mailgun.net", "mailgun.org", NULL, NULL}, "include:mailgun.org"},
-	{"SparkPost", {"sparkpostmail.com", NULL, NULL, NULL}, "include:sparkpostmail.com"},
-	{"Postmark", {"mtasv.net", "postmarkapp.com", NULL, NULL}, "include:spf.mtasv.net"},
-	{"Brevo", {"sendinblue.com", "brevo.com", NULL, NULL}, "include:spf.sendinblue.com"},
-	{"Mailjet", {"mailjet.com", NULL, NULL, NULL}, "include:spf.mailjet.com"},
-	{"Zoho", {"zoho.com", "zohomail.com", "zoho.eu", NULL}, "include:zoho.com"},
-	{"Salesforce Marketing Cloud", {"exacttarget.com", NULL, NULL, NULL},
-	 "include:cust-spf.exacttarget.com"},
-	{"HubSpot", {"hubspotemail.net", NULL, NULL, NULL}, NULL},
-	{"Fastmail", {"messagingengine.com", NULL, NULL, NULL}, "include:spf.messagingengine.com"},
-	{"Yahoo", {"yahoo.com", "yahoodns.net", NULL, NULL}, NULL},
-};
-
-static bool ends_with_domain(const char *name, const char *suffix)
-{
-	size_t n = strlen(name), k = strlen(suffix);
-
-	while (n && name[n - 1] == '.')
-		n--;
-	return n >= k && !strncasecmp(name + n - k, suffix, k) && (n == k || name[n - k - 1] == '.');
-}
-
-static const struct provider *provider_of(const char *name)
-{
-	for (size_t i = 0; name && i < sizeof(providers) / sizeof(providers[0]); i++)
-		for (size_t k = 0; k < 4 && providers[i].marks[k]; k++)
-			if (ends_with_domain(name, providers[i].marks[k]))
-				return &providers[i];
-	return NULL;
-}
 
 /* Relaxed alignment by the public suffix list. */
 static bool aligned(const char *a, const char *b)
@@ -74,22 +30,21 @@ static bool aligned(const char *a, const char *b)
  * the provider's SPF networks (in_provider_networks); a DKIM signature
  * travels with the message through any relay, so it names the provider
  * only when SPF passed for no domain. */
-static const struct provider *identify(const mc_fb_source *s)
+static const mc_provider *identify(const mc_fb_source *s)
 {
-	const struct provider *p = provider_of(s->ptr);
+	const mc_provider *p = mc_provider_of(s->ptr);
 	bool spf_pass = false;
 
 	for (size_t i = 0; !p && i < s->spf.n; i++)
 		if (s->spf.items[i].detail && !strcmp(s->spf.items[i].detail, "pass")) {
 			spf_pass = true;
-			p = provider_of(s->spf.items[i].name);
+			p = mc_provider_of(s->spf.items[i].name);
 		}
-	for (size_t i = 0; !p && s->provider && i < sizeof(providers) / sizeof(providers[0]); i++)
-		if (!strcmp(providers[i].name, s->provider)) /* found in its SPF networks */
-			p = &providers[i];
+	if (!p && s->provider) /* found in its SPF networks */
+		p = mc_provider_named(s->provider);
 	for (size_t i = 0; !p && !spf_pass && i < s->dkim.n; i++)
 		if (s->dkim.items[i].detail && !strcmp(s->dkim.items[i].detail, "pass"))
-			p = provider_of(s->dkim.items[i].name);
+			p = mc_provider_of(s->dkim.items[i].name);
 	return p;
 }
 
@@ -134,7 +89,7 @@ struct story {
 	mc_fb_source *s;
 	bool words;
 	const char *from;           /* the From domain it sent as */
-	const struct provider *prov;
+	const mc_provider *prov;
 	const mc_fb_count *spf_other, *dkim_other; /* a pass for another domain */
 	const mc_fb_count *dkim_own_fail;          /* the domain's own signature failing */
 	bool any_pass, forwarded;
@@ -193,7 +148,7 @@ static void say_not_aligned(struct story *t)
 static void say_not_in_spf(struct story *t)
 {
 	mc_fb_source *s = t->s;
-	const struct provider *prov = t->prov;
+	const mc_provider *prov = t->prov;
 
 	s->kind = "not_in_spf";
 	say(s, t->words, "%s sent %s message%s as %s, %s failing DMARC: %s and %s -- if it "
@@ -202,8 +157,8 @@ static void say_not_in_spf(struct story *t)
 	    s->in_spf == 1 ? "its address is in the SPF record, yet SPF was not aligned"
 	    : s->in_spf == 0 ? "it is not in the SPF record" : "SPF does not pass for it",
 	    t->dkim_own_fail ? "its DKIM signature fails" : "it does not sign for the domain",
-	    prov && prov->spf ? "add " : "list ", prov && prov->spf ? prov->spf
-	    : strchr(s->ip, ':') ? "ip6:" : "ip4:", prov && prov->spf ? " to the SPF record"
+	    prov && prov->include ? "add include:" : "list ", prov && prov->include ? prov->include
+	    : strchr(s->ip, ':') ? "ip6:" : "ip4:", prov && prov->include ? " to the SPF record"
 	    : s->ip, t->from);
 }
 
@@ -257,19 +212,21 @@ void fb_explain(mc_fb_source *s, const char *policy_domain, bool words)
  * Each provider's records are asked once; then the cache answers. */
 static mc_status in_provider_networks(mc_feedback *f, mc_fb_source *s)
 {
-	for (size_t k = 0; k < sizeof(providers) / sizeof(providers[0]) && !s->provider; k++) {
-		const char *inc = providers[k].spf;
+	const mc_provider *list;
+	size_t n = mc_providers(&list);
+
+	for (size_t k = 0; k < n && !s->provider; k++) {
 		mc_spf_result spf = {0};
 		mc_status st;
 
-		if (!inc || strncmp(inc, "include:", 8) != 0)
+		if (!list[k].include)
 			continue;
-		mc_spf_request req = {.domain = inc + 8, .ip = s->ip, .now = fb_opts(f)->now};
+		mc_spf_request req = {.domain = list[k].include, .ip = s->ip, .now = fb_opts(f)->now};
 
 		if ((st = mc_spf_check(fb_resolver(f), &req, &spf)) != MC_OK)
 			return st;
 		if (spf.verdict == MC_VERDICT_PASS)
-			s->provider = providers[k].name;
+			s->provider = list[k].name;
 		mc_spf_result_clear(&spf);
 	}
 	return MC_OK;
@@ -278,8 +235,9 @@ static mc_status in_provider_networks(mc_feedback *f, mc_fb_source *s)
 /* PTR names and SPF of the first n sources, asked in batches. */
 mc_status fb_look_up(mc_feedback *f, size_t n, const char *domain)
 {
-	enum { N_PROVIDERS = sizeof(providers) / sizeof(providers[0]) };
-	mc_dns_query q[MC_FEEDBACK_EXPLAINED + N_PROVIDERS + 1];
+	const mc_provider *list;
+	size_t n_providers = mc_providers(&list);
+	mc_dns_query q[MC_FEEDBACK_EXPLAINED + MC_PROVIDERS_MAX + 1];
 	char names[MC_FEEDBACK_EXPLAINED][80];
 	size_t k = 0, m;
 	mc_status st;
@@ -294,9 +252,9 @@ mc_status fb_look_up(mc_feedback *f, size_t n, const char *domain)
 	m = k;
 	if (domain)
 		q[m++] = (mc_dns_query){.name = domain, .type = MC_RR_TXT};
-	for (size_t i = 0; i < N_PROVIDERS; i++)
-		if (providers[i].spf && !strncmp(providers[i].spf, "include:", 8))
-			q[m++] = (mc_dns_query){.name = providers[i].spf + 8, .type = MC_RR_TXT};
+	for (size_t i = 0; i < n_providers && i < MC_PROVIDERS_MAX; i++)
+		if (list[i].include)
+			q[m++] = (mc_dns_query){.name = list[i].include, .type = MC_RR_TXT};
 	if (m && (st = mc_dns_resolve(fb_resolver(f), q, m)) != MC_OK)
 		return st;
 	k = 0;

@@ -12,43 +12,9 @@
 #include <sys/socket.h>
 #include <string.h>
 
+#include "common/providers.h"
 #include "common/util.h"
 #include "spf/eval.h"
-
-/* A provider's servers, by the suffix of their PTR or HELO name, and the
- * include the provider documents for its customers (its help pages) -- the
- * term to add, not the record inside it that happens to list the address
- * today (Google's _netblocks.google.com), and never ip4: of one of its
- * servers, which change. */
-static const struct provider {
-	const char *suffix, *include, *name;
-} providers[] = {
-	{"google.com", "_spf.google.com", "Google"},
-	{"googlemail.com", "_spf.google.com", "Google"},
-	{"outlook.com", "spf.protection.outlook.com", "Microsoft 365"},
-	{"amazonses.com", "amazonses.com", "Amazon SES"},
-	{"sendgrid.net", "sendgrid.net", "SendGrid"},
-	{"mailgun.net", "mailgun.org", "Mailgun"},
-	{"mandrillapp.com", "spf.mandrillapp.com", "Mandrill"},
-	{"mcsv.net", "servers.mcsv.net", "Mailchimp"},
-	{"rsgsv.net", "servers.mcsv.net", "Mailchimp"},
-	{"sparkpostmail.com", "sparkpostmail.com", "SparkPost"},
-	{"mailjet.com", "spf.mailjet.com", "Mailjet"},
-	{"mtasv.net", "spf.mtasv.net", "Postmark"},
-	{"protonmail.ch", "_spf.protonmail.ch", "Proton Mail"},
-	{"secureserver.net", "secureserver.net", "GoDaddy"},
-	{"zoho.com", "zoho.com", "Zoho Mail"},
-	{"brevo.com", "spf.brevo.com", "Brevo"},
-	{"sendinblue.com", "spf.brevo.com", "Brevo"},
-};
-
-static const struct provider *provider_of(const char *name)
-{
-	for (size_t i = 0; name && i < sizeof(providers) / sizeof(providers[0]); i++)
-		if (mc_dns_name_within(name, providers[i].suffix))
-			return &providers[i];
-	return NULL;
-}
 
 #define MAX_CANDIDATES 4
 
@@ -101,12 +67,26 @@ static int add_candidate(char **cand, size_t *n, const char *name)
 	return 0;
 }
 
+/* The finding that names the client's provider: the English (JSON) with its
+ * English name, the text with the name people read in their language. fmt
+ * takes the address, the name, what named it, the name, the include, last. */
+static mc_finding *provider_finding(mc_spf_result *res, const mc_provider *p, const char *by,
+                                    const char *fmt, const char *last)
+{
+	const char *shown = mc_provider_display(p);
+
+	return mc_finding_add_made(&res->findings, "spf.provider_detected", MC_SEV_INFO,
+	                           mc_asprintf(fmt, res->ip, p->name, by, p->name, p->include, last),
+	                           mc_i18n_active() ? mc_asprintf(_(fmt), res->ip, shown, by, shown,
+	                                                          p->include, last) : NULL);
+}
+
 /* The sending provider named by the client's PTR name, else its HELO name. */
-static const struct provider *sending_provider(struct spf_eval *ev, const char **by)
+static const mc_provider *sending_provider(struct spf_eval *ev, const char **by)
 {
 	char rev[80];
 	const mc_dns_answer *a;
-	const struct provider *p = NULL;
+	const mc_provider *p = NULL;
 
 	*by = NULL;
 	spf_reverse_name(ev, rev, sizeof(rev));
@@ -114,9 +94,9 @@ static const struct provider *sending_provider(struct spf_eval *ev, const char *
 	for (size_t i = 0; a && a->status == MC_DNS_OK && i < a->n_rrs && !*by; i++)
 		if (a->rrs[i].type == MC_RR_PTR)
 			*by = a->rrs[i].data;
-	if ((p = provider_of(*by)) || !ev->helo)
+	if ((p = mc_provider_of(*by)) || !ev->helo)
 		return p;
-	if ((p = provider_of(ev->helo)))
+	if ((p = mc_provider_of(ev->helo)))
 		*by = ev->helo;
 	return p;
 }
@@ -125,7 +105,7 @@ void spf_suggest(struct spf_eval *ev, mc_spf_result *res)
 {
 	char *cand[MAX_CANDIDATES], *found = NULL;
 	const char *by;
-	const struct provider *p = sending_provider(ev, &by);
+	const mc_provider *p = sending_provider(ev, &by);
 	mc_verdict v = MC_VERDICT_NONE;
 	size_t n = 0;
 
@@ -134,27 +114,25 @@ void spf_suggest(struct spf_eval *ev, mc_spf_result *res)
 		found = passes_for_client(ev, p->include, true, &v);
 		free(res->suggestion);
 		res->suggestion = mc_asprintf("include:%s", p->include);
-		if (found)
-			mc_finding_add(&res->findings, "spf.provider_detected", MC_SEV_INFO,
-				"%s is %s's (%s), and %s's documented include %s authorizes it: add "
-				"'include:%s', not the address of one of its servers, which change",
-				res->ip, p->name, by, p->name, p->include, p->include);
-		else {
-			mc_finding *f = v == MC_VERDICT_FAIL || v == MC_VERDICT_SOFTFAIL
-				? mc_finding_add(&res->findings, "spf.provider_detected", MC_SEV_INFO,
-				                 "%s is %s's (%s): the term to add is %s's documented "
-				                 "'include:%s', not the address of one of its servers, which "
-				                 "change; that include does not list it for %s today",
-				                 res->ip, p->name, by, p->name, p->include, res->ip)
-				: mc_finding_add(&res->findings, "spf.provider_detected", MC_SEV_INFO,
-				                 "%s is %s's (%s): the term to add is %s's documented "
-				                 "'include:%s', not the address of one of its servers, which "
-				                 "change; that include could not be evaluated for %s today",
-				                 res->ip, p->name, by, p->name, p->include, res->ip);
+		mc_finding *f = provider_finding(res, p, by, found
+			? N_("%s is %s's (%s), and %s's documented include %s authorizes it: add "
+			     "'include:%s', not the address of one of its servers, which change")
+			: v == MC_VERDICT_FAIL || v == MC_VERDICT_SOFTFAIL
+			? N_("%s is %s's (%s): the term to add is %s's documented 'include:%s', not "
+			     "the address of one of its servers, which change; that include does not "
+			     "list it for %s today")
+			: N_("%s is %s's (%s): the term to add is %s's documented 'include:%s', not "
+			     "the address of one of its servers, which change; that include could not "
+			     "be evaluated for %s today"), found ? p->include : res->ip);
 
-			mc_finding_hint(f, "ask %s (the sending provider) which include covers the "
-			                "server that sent this mail, if it is not 'include:%s'", p->name,
-			                p->include);
+		if (!found && f) { /* "ask %s (the sending provider) ...", the name as read */
+			static const char *ask = N_("ask %s (the sending provider) which include "
+			                            "covers the server that sent this mail, if it is "
+			                            "not 'include:%s'");
+
+			f->hint = mc_asprintf(ask, p->name, p->include);
+			if (mc_i18n_active())
+				f->hint_text = mc_asprintf(_(ask), mc_provider_display(p), p->include);
 		}
 		free(found);
 		return;

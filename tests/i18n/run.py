@@ -88,6 +88,10 @@ def program():
         (["--zone", "testdata/zones", "spf", "example.com", "192.0.2.1"],
          ["不合格  example.comは192.0.2.1からの送信を許可していません",
           "「-all」より前に「ip4:192.0.2.1」を追加してください", "[spf.fail]"]),
+        # a Japanese rental server's PHP mail: the provider by its Japanese name
+        (["--zone", "testdata/zones", "spf", "shop.example.jp", "153.121.56.211"],
+         ["153.121.56.211はさくらのレンタルサーバのサーバーです",
+          "「include:_spf.sakura.ne.jp」を追加してください"]),
         (["--zone", "testdata/zones", "spf", "example.com"],
          ["SPFレコードは有効です", "includeの構成:", "[参照2回]"]),
         (["--zone", "testdata/zones/_domainkey.example.net.zone", "--now", "1795600000", "dkim",
