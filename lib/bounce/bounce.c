@@ -56,7 +56,7 @@ static void walk(GMimeObject *obj, struct parts *p)
 		if (g_mime_content_type_is_type(ct, "message", "delivery-status") ||
 		    g_mime_content_type_is_type(ct, "message", "global-delivery-status")) {
 			if (!p->dsn)
-				p->dsn = content(GMIME_PART(obj));
+				p->dsn = mc_mime_text(GMIME_PART(obj), MC_BOUNCE_MAX_BYTES);
 		} else if (g_mime_content_type_is_type(ct, "message", "feedback-report")) {
 			p->feedback = true;
 		} else if (g_mime_content_type_is_type(ct, "text", "rfc822-headers") ||
@@ -66,7 +66,7 @@ static void walk(GMimeObject *obj, struct parts *p)
 				g_byte_array_append(p->orig, (const guint8 *)"\r\n\r\n", 4);
 			}
 		} else if (g_mime_content_type_is_type(ct, "text", "plain") && !p->text) {
-			p->text = content(GMIME_PART(obj));
+			p->text = mc_mime_text(GMIME_PART(obj), MC_BOUNCE_MAX_BYTES);
 		}
 	}
 	p->depth--;

@@ -28,7 +28,28 @@ static const struct provider {
 	{"qq", "QQ", {"qq.com", NULL, NULL, NULL}},
 	{"comcast", "Comcast", {"comcast.net", NULL, NULL, NULL}},
 	{"amazon_ses", "Amazon SES", {"amazonses.com", NULL, NULL, NULL}},
+	/* Japanese carriers and ISPs, by their mail domains (the recipient's
+	 * domain names them when their servers do not) */
+	{"docomo", "docomo", {"docomo.ne.jp", NULL, NULL, NULL}},
+	{"au", "au (KDDI)", {"ezweb.ne.jp", "@au.com", ".au.com", NULL}},
+	{"softbank", "SoftBank", {"softbank.ne.jp", "softbank.jp", "vodafone.ne.jp", NULL}},
+	{"yahoo_japan", "Yahoo! JAPAN", {"yahoo.co.jp", "ybb.ne.jp", NULL, NULL}},
+	{"kddi", "KDDI (au one net)", {"dion.ne.jp", "kddi.com", NULL, NULL}},
+	{"biglobe", "BIGLOBE", {"biglobe.ne.jp", NULL, NULL, NULL}},
+	{"ocn", "OCN", {"ocn.ne.jp", "ocn.ad.jp", NULL, NULL}},
+	{"nifty", "@nifty", {"nifty.com", NULL, NULL, NULL}},
+	{"so-net", "So-net", {"so-net.ne.jp", NULL, NULL, NULL}},
 };
+
+/* The carriers whose subscribers filter mail themselves: the spoofing
+ * filter (なりすまし規制 / なりすましメール拒否: mail whose SPF does not pass
+ * is refused) and the sender lists (指定受信 / 受信リスト). Their refusals
+ * often read as "user unknown" or carry no reason. */
+static bool mobile_carrier(const char *name)
+{
+	return name && (!strcmp(name, "docomo") || !strcmp(name, "au") ||
+	                !strcmp(name, "softbank"));
+}
 
 static const char *display(const char *name)
 {
@@ -132,6 +153,13 @@ static const struct generic {
 static const struct {
 	const char *words, *code;
 } worded[] = {
+	/* Japanese MTAs' words (Domino and Notes in Japanese, in the real
+	 * bounces' set: "... ディレクトリには見つかりません", "ディレクトリのリストに
+	 * ありません"), the more particular first */
+	{"ホストが見つかりません", ".1.2"}, {"ドメインが見つかりません", ".1.2"},
+	{"MXレコードが見つかりません", ".1.2"}, {"見つかりません", ".1.1"},
+	{"リストにありません", ".1.1"}, {"存在しません", ".1.1"}, {"容量を超", ".2.2"},
+	{"容量オーバー", ".2.2"}, {"容量が不足", ".2.2"},
 	{"user unknown", ".1.1"}, {"unknown user", ".1.1"}, {"no such user", ".1.1"},
 	{"user not found", ".1.1"}, {"address not found", ".1.1"},
 	{"no such mailbox", ".1.1"}, {"no such recipient", ".1.1"}, {"unknown recipient", ".1.1"},
@@ -178,7 +206,12 @@ static const char *provider_of(const mc_bounce_rcpt *r)
 {
 	const char *p = bounce_provider_in(r->remote_mta);
 
-	return p ? p : bounce_provider_in(r->diagnostic);
+	if (!p)
+		p = bounce_provider_in(r->diagnostic);
+	if (!p && r->recipient && (p = bounce_provider_in(strrchr(r->recipient, '@'))) &&
+	    !mobile_carrier(p))
+		p = NULL; /* a carrier's own domain names it; other domains are hosted anywhere */
+	return p;
 }
 
 /* The RFC 3463 / IANA meaning of a code's detail (".1.1"), its category in
@@ -235,6 +268,35 @@ void bounce_classify(mc_bounce_rcpt *r)
 		r->cause = mc_asprintf("%s answered: %s", who, r->diagnostic);
 }
 
+/* A refusal by a mobile carrier that reads as "user unknown", a policy or
+ * nothing at all may be the subscriber's own filter: said once a bounce. */
+static void carrier_filter(mc_bounce_result *out)
+{
+	static const char *const maybe[] = {"unknown", "mailbox_unknown", "policy", "other",
+	                                    "authentication", "spf", "dmarc"};
+
+	for (size_t i = 0; i < out->n_rcpts; i++) {
+		const mc_bounce_rcpt *r = &out->rcpts[i];
+		bool could = false;
+
+		for (size_t k = 0; k < sizeof(maybe) / sizeof(maybe[0]) && r->category; k++)
+			could |= !strcmp(r->category, maybe[k]);
+		if (!could || !mobile_carrier(r->provider) ||
+		    (r->action && strcmp(r->action, "failed")))
+			continue;
+		mc_finding_hint(mc_finding_add(&out->findings, "bounce.carrier_filter", MC_SEV_INFO,
+			"%s is an address at %s, a mobile carrier whose subscribers filter their own "
+			"mail: its spoofing filter refuses mail whose SPF does not pass, and a "
+			"subscriber's list of allowed senders refuses every sender not on it -- such "
+			"refusals often read as 'user unknown' or give no reason", r->recipient
+			? r->recipient : "the recipient", display(r->provider)),
+			"make sure the mail passes SPF for its envelope sender's domain (mailcheck spf "
+			"DOMAIN IP) and DKIM for its From domain, and ask the recipient to allow the From "
+			"domain in the carrier's receiving settings");
+		return;
+	}
+}
+
 /* System users a web server's mail goes out as when a web application calls
  * sendmail without -f: their bounces land in a local mailbox nobody reads. */
 static const char *const system_users[] = {"www-data", "apache", "nginx", "httpd", "nobody",
@@ -246,6 +308,7 @@ void bounce_where(mc_bounce_result *out)
 	const char *to = out->sender, *at = to ? strrchr(to, '@') : NULL;
 	bool system = false;
 
+	carrier_filter(out);
 	if (!at)
 		return;
 	for (size_t i = 0; i < sizeof(system_users) / sizeof(system_users[0]); i++)

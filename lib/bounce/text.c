@@ -183,13 +183,17 @@ static const char *const failure_phrases[] = {
 	"network error", "name service error", "not reachable", "unreachable",
 	"unable to connect", "not responding", "no mx record", "doesn't have a",
 	"does not have a", "malformed", "invalid final delivery", "did not receive",
-	"not delivered within", "failure reason", NULL};
+	"not delivered within", "failure reason",
+	/* in Japanese: not found, does not exist, not in the list, capacity
+	 * (a full mailbox), refused */
+	"見つかりません", "存在しません", "リストにありません", "容量", "拒否", NULL};
 /* ... and the sentences that only say that it failed, for whom: the reply
  * when no line says why */
 static const char *const failure_intros[] = {
 	"could not be delivered to", "was not delivered to", "error delivering your mail to",
 	"could not deliver", "delivery to the following recipient", "delivery failed",
-	"delivery has failed", "undeliverable to", NULL};
+	"delivery has failed", "undeliverable to",
+	"送信できませんでした", "配信できませんでした", "送信に失敗しました", NULL};
 
 static bool line_says(const char *s, size_t i, size_t e, const char *const *phrases, size_t *at)
 {

@@ -1,5 +1,6 @@
 /* GMime, started once per process (g_mime_init is not thread-safe). */
 #include <pthread.h>
+#include <stdbool.h>
 #include <string.h>
 #include <strings.h>
 
@@ -86,6 +87,51 @@ GByteArray *mc_mime_content(GMimePart *part, size_t max)
 	if (arr->len > max)
 		g_byte_array_set_size(arr, (guint)max);
 	return arr;
+}
+
+/* ISO-2022-JP's shifts to JIS X 0208 (ESC $ B, ESC $ @): Japanese text
+ * mailers and Lotus Domino send without a charset parameter. */
+static bool iso_2022_jp(const GByteArray *a)
+{
+	for (guint i = 0; i + 2 < a->len; i++)
+		if (a->data[i] == 0x1b && a->data[i + 1] == '$' &&
+		    (a->data[i + 2] == 'B' || a->data[i + 2] == '@'))
+			return true;
+	return false;
+}
+
+GByteArray *mc_mime_text(GMimePart *part, size_t max)
+{
+	GByteArray *raw = mc_mime_content(part, max), *utf8;
+	const char *charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part),
+	                                                                "charset");
+	GMimeStream *out, *filtered;
+	GMimeFilter *conv;
+
+	if (!raw)
+		return NULL;
+	if (!charset && iso_2022_jp(raw))
+		charset = "iso-2022-jp";
+	if (!charset || !g_ascii_strcasecmp(charset, "utf-8") ||
+	    !g_ascii_strcasecmp(charset, "us-ascii") ||
+	    !(conv = g_mime_filter_charset_new(charset, "UTF-8")))
+		return raw; /* as it is: UTF-8 or ASCII, or a charset iconv does not know */
+	/* iconv through GMime's filter, which steps over a byte the charset does
+	 * not allow instead of failing the whole text */
+	utf8 = g_byte_array_new();
+	out = g_mime_stream_mem_new_with_byte_array(utf8);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(out), FALSE);
+	filtered = g_mime_stream_filter_new(out);
+	g_mime_stream_filter_add(GMIME_STREAM_FILTER(filtered), conv);
+	g_mime_stream_write(filtered, (const char *)raw->data, raw->len);
+	g_mime_stream_flush(filtered);
+	g_object_unref(conv);
+	g_object_unref(filtered);
+	g_object_unref(out);
+	g_byte_array_unref(raw);
+	if (utf8->len > max)
+		g_byte_array_set_size(utf8, (guint)max);
+	return utf8;
 }
 
 GByteArray *mc_mime_bytes(GMimeMessage *m)

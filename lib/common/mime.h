@@ -18,6 +18,12 @@
 GMimeMessage *mc_mime_message(const char *data, size_t len, const char **why);
 /* A leaf part's content, decoded, at most max bytes (NULL: no content). */
 GByteArray *mc_mime_content(GMimePart *part, size_t max);
+/* A text part's content in UTF-8: converted from its charset parameter
+ * (ISO-2022-JP, Shift_JIS, EUC-JP, ISO-8859-*, ...; ISO-2022-JP also when
+ * the parameter is missing and the text shifts into JIS), bytes the charset
+ * does not allow skipped; as it is when UTF-8, ASCII or unknown to iconv.
+ * At most max bytes. */
+GByteArray *mc_mime_text(GMimePart *part, size_t max);
 /* An embedded message (message/rfc822) as bytes. */
 GByteArray *mc_mime_bytes(GMimeMessage *m);
 
