@@ -356,10 +356,13 @@ static void abandon(void *arg)
 
 static void summary(struct run *b)
 {
-	printf("%zu messages: %zu with failed recipients, %zu delayed only, %zu without failure, "
-	       "%zu no bounce, %zu unreadable\n", b->messages, b->with_failed, b->delays_only,
-	       b->no_failure, b->not_bounce, b->unreadable);
-	cli_tally_print(&b->causes, "failed recipients, by status, category and where:");
+	printf(mc_ntr("%zu message: %zu with failed recipients, %zu delayed only, %zu without "
+	              "failure, %zu no bounce, %zu unreadable",
+	              "%zu messages: %zu with failed recipients, %zu delayed only, %zu without "
+	              "failure, %zu no bounce, %zu unreadable", b->messages), b->messages,
+	       b->with_failed, b->delays_only, b->no_failure, b->not_bounce, b->unreadable);
+	putchar('\n');
+	cli_tally_print(&b->causes, _("failed recipients, by status, category and where:"));
 }
 
 int cmd_bounce(int argc, char **argv, struct mc_ctx *ctx)

@@ -29,7 +29,8 @@ typedef struct mc_bounce_rcpt {
 	char *will_retry_until;   /* delayed: until when the sender retries */
 	const char *provider;     /* gmail, microsoft, yahoo, ... when the reply says */
 	const char *category;     /* authentication, mailbox, policy, ... (stable) */
-	char *cause;              /* the cause in a sentence */
+	char *cause;              /* the cause in a sentence (English, as JSON gives it) */
+	char *cause_text;         /* the same in the locale's language; NULL: as cause */
 	/* category "blocklist": the list the reply names (a catalogue ID of
 	 * lib/blocklist, "microsoft" for Outlook.com's own list, NULL when it
 	 * names none) and the address it names (NULL when none) */
@@ -50,7 +51,8 @@ typedef struct mc_bounce_domain_check {
 	bool iprev_ran;
 	mc_iprev iprev;
 	mc_dmarc_result dmarc;   /* the DMARC record that applies to the domain */
-	char *explanation[MC_BOUNCE_MAX_NOTES];
+	char *explanation[MC_BOUNCE_MAX_NOTES];      /* English, as JSON gives them */
+	char *explanation_text[MC_BOUNCE_MAX_NOTES]; /* in the locale's language; NULL: as English */
 	size_t n_explanation;
 	const char *not_checked[MC_BOUNCE_MAX_NOTES]; /* what needs the message */
 	size_t n_not_checked;

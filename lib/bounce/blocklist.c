@@ -84,17 +84,30 @@ bool bounce_blocklist_reply(mc_bounce_rcpt *r, const char *who)
 		word = strcasestr(r->diagnostic, words[i]) != NULL;
 	if (microsoft_list(r)) {
 		r->blocklist = "microsoft";
-		name = "Microsoft's own list of senders, no DNS list";
+		name = N_("Microsoft's own list of senders, no DNS list");
 	} else if (!name && !word) {
 		return false;
 	}
 	r->category = "blocklist";
 	r->listed_ip = address_in(r->diagnostic);
-	r->cause = mc_asprintf("%s %s %s: the sending server's address%s%s is on a blocklist%s%s%s",
-	                       who, r->action && !strcmp(r->action, "delayed") ? "deferred" : "refused",
-	                       r->recipient ? r->recipient : "the message",
-	                       r->listed_ip ? " " : "", r->listed_ip ? r->listed_ip : "",
-	                       name ? " (" : " the receiver uses", name ? name : "", name ? ")" : "");
+	/* with the address the reply names or without, with the list or without */
+	static const char *const on[2][2] = {
+		{N_("the sending server's address is on a blocklist the receiver uses"),
+		 N_("the sending server's address is on a blocklist (%s)")},
+		{N_("the sending server's address %s is on a blocklist the receiver uses"),
+		 N_("the sending server's address %s is on a blocklist (%s)")},
+	};
+	const char *fmt = on[r->listed_ip != NULL][name != NULL];
+	/* the arguments in the order the message takes them: the address, the list */
+	const char *first = r->listed_ip ? r->listed_ip : name ? name : "";
+	const char *shown_first = r->listed_ip ? r->listed_ip : name ? _(name) : "";
+	char *english = mc_asprintf(fmt, first, name ? name : ""),
+	     *shown = mc_i18n_active() ? mc_asprintf(_(fmt), shown_first, name ? _(name) : "")
+	                               : NULL;
+
+	bounce_cause(r, who, english, shown, NULL);
+	free(english);
+	free(shown);
 	return true;
 }
 
@@ -119,23 +132,31 @@ static void looked_up(mc_bounce_result *res, const mc_bounce_rcpt *rc)
 			mc_buf_addf(&lists, "%s%s", lists.len ? ", " : "",
 			            mc_bl_set_list(b->set, b->hits[i].list)->name);
 	if (lists.len) {
-		f = mc_finding_add(&res->findings, "bounce.still_listed", MC_SEV_ERROR,
-		                   "%s, refused for %s, is still listed now: on %s -- mail from it will be "
-		                   "refused again until the listing ends", res->blocklist_ip,
-		                   rc->recipient ? rc->recipient : "the recipient", lists.s);
+		f = rc->recipient
+		    ? mc_finding_add(&res->findings, "bounce.still_listed", MC_SEV_ERROR,
+		                     "%s, refused for %s, is still listed now: on %s -- mail from it will "
+		                     "be refused again until the listing ends", res->blocklist_ip,
+		                     rc->recipient, lists.s)
+		    : mc_finding_add(&res->findings, "bounce.still_listed", MC_SEV_ERROR,
+		                     "%s is still listed now: on %s -- mail from it will be refused again "
+		                     "until the listing ends", res->blocklist_ip, lists.s);
 		mc_finding_hint(f, "see the blocklist findings below for what each listing means and "
 		                "where to ask for removal; stop the cause first");
 	} else if (b->verdict == MC_VERDICT_TEMPERROR) {
 		mc_finding_add(&res->findings, "bounce.blocklist_not_checked", MC_SEV_WARNING,
 		               "%s could not be looked up in every list now (DNS failure or a "
 		               "refusal): whether it is still listed is not known", res->blocklist_ip);
+	} else if (rc->blocklist) {
+		mc_finding_add(&res->findings, "bounce.listed_no_more", MC_SEV_INFO,
+		               "%s is on none of the lists asked now (%s among them): the listing has "
+		               "ended (or was on a list not asked); mail sent again should not be "
+		               "refused for it, though receivers may remember it for a while",
+		               res->blocklist_ip, rc->blocklist);
 	} else {
 		mc_finding_add(&res->findings, "bounce.listed_no_more", MC_SEV_INFO,
-		               "%s is on none of the lists asked now%s%s%s: the listing has ended (or "
-		               "was on a list not asked); mail sent again should not be refused for it, "
-		               "though receivers may remember it for a while", res->blocklist_ip,
-		               rc->blocklist ? " (" : "", rc->blocklist ? rc->blocklist : "",
-		               rc->blocklist ? " among them)" : "");
+		               "%s is on none of the lists asked now: the listing has ended (or was on "
+		               "a list not asked); mail sent again should not be refused for it, though "
+		               "receivers may remember it for a while", res->blocklist_ip);
 	}
 	mc_buf_free(&lists);
 }

@@ -513,6 +513,7 @@ void bounce_rcpt_clear(mc_bounce_rcpt *r)
 	free(r->diagnostic);
 	free(r->will_retry_until);
 	free(r->cause);
+	free(r->cause_text);
 	free(r->listed_ip);
 	memset(r, 0, sizeof(*r));
 }

@@ -9,6 +9,7 @@
  * back, the DNS checks of the sender's domain.
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <strings.h>
 #include <string.h>
@@ -70,12 +71,26 @@ static const char *client_host(const mc_bounce_result *res)
 	return res->reporting_mta;
 }
 
-static void explain(mc_bounce_domain_check *d, char *sentence)
+/* A sentence of what DNS says, in English (JSON) and in the locale's
+ * language: fmt is the English message (translated through the catalogue). */
+static void explain(mc_bounce_domain_check *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void explain(mc_bounce_domain_check *d, const char *fmt, ...)
 {
-	if (sentence && d->n_explanation < MC_BOUNCE_MAX_NOTES)
-		d->explanation[d->n_explanation++] = sentence;
-	else
-		free(sentence);
+	va_list ap;
+	char *text, *english;
+
+	va_start(ap, fmt);
+	english = mc_vasprintf_both(fmt, ap, &text);
+	va_end(ap);
+	if (english && d->n_explanation < MC_BOUNCE_MAX_NOTES) {
+		d->explanation_text[d->n_explanation] = text;
+		d->explanation[d->n_explanation++] = english;
+	} else {
+		free(english);
+		free(text);
+	}
 }
 
 /* The sender's domain as the receiver's reply names it ("Unauthenticated
@@ -111,38 +126,39 @@ static char *domain_in_reply(const mc_bounce_result *res)
 /* What SPF's verdict on the sending server says of the refusal. */
 static void explain_spf(mc_bounce_domain_check *d, const char *host)
 {
+	const char *v = mc_verdict_name(d->spf.verdict);
+
 	switch (d->spf.verdict) {
 	case MC_VERDICT_PASS:
-		explain(d, mc_asprintf("SPF passes for %s from %s (%s): the sending server is "
-		                       "authorized, so SPF alone does not explain the refusal",
-		                       d->domain, d->client_ip, host));
+		explain(d, "SPF passes for %s from %s (%s): the sending server is authorized, so SPF "
+		        "alone does not explain the refusal", d->domain, d->client_ip, host);
 		break;
 	case MC_VERDICT_FAIL:
 	case MC_VERDICT_SOFTFAIL:
 	case MC_VERDICT_NEUTRAL:
-		explain(d, mc_asprintf("SPF %s for %s: its record does not authorize %s (%s), the "
-		                       "server that sent to the receiver%s%s%s",
-		                       mc_verdict_name(d->spf.verdict), d->domain, d->client_ip, host,
-		                       d->spf.suggestion ? " -- add " : "",
-		                       d->spf.suggestion ? d->spf.suggestion : "",
-		                       d->spf.suggestion ? " to it" : ""));
+		if (d->spf.suggestion)
+			explain(d, "SPF %s for %s: its record does not authorize %s (%s), the server that "
+			        "sent to the receiver -- add %s to it", v, d->domain, d->client_ip, host,
+			        d->spf.suggestion);
+		else
+			explain(d, "SPF %s for %s: its record does not authorize %s (%s), the server that "
+			        "sent to the receiver", v, d->domain, d->client_ip, host);
 		break;
 	case MC_VERDICT_NONE:
 		if (d->spf.suggestion)
-			explain(d, mc_asprintf("%s publishes no SPF record: nothing authorizes %s (%s) "
-			                       "-- publish one, e.g. \"v=spf1 %s -all\"", d->domain,
-			                       d->client_ip, host, d->spf.suggestion));
+			explain(d, "%s publishes no SPF record: nothing authorizes %s (%s) -- publish "
+			        "one, e.g. \"v=spf1 %s -all\"", d->domain, d->client_ip, host,
+			        d->spf.suggestion);
 		else
-			explain(d, mc_asprintf("%s publishes no SPF record: nothing authorizes %s (%s) "
-			                       "-- publish one, e.g. \"v=spf1 ip%c:%s -all\"",
-			                       d->domain, d->client_ip, host,
-			                       strchr(d->client_ip, ':') ? '6' : '4', d->client_ip));
+			explain(d, "%s publishes no SPF record: nothing authorizes %s (%s) -- publish "
+			        "one, e.g. \"v=spf1 ip%c:%s -all\"", d->domain, d->client_ip, host,
+			        strchr(d->client_ip, ':') ? '6' : '4', d->client_ip);
 		break;
 	default:
-		explain(d, mc_asprintf("SPF for %s gives %s%s%s", d->domain,
-		                       mc_verdict_name(d->spf.verdict),
-		                       d->spf.n_path || d->spf.record ? ": " : "",
-		                       d->spf.record ? d->spf.record : ""));
+		if (d->spf.record)
+			explain(d, "SPF for %s gives %s: %s", d->domain, v, d->spf.record);
+		else
+			explain(d, "SPF for %s gives %s", d->domain, v);
 	}
 }
 
@@ -163,15 +179,17 @@ static mc_status check_server(mc_resolver *r, mc_bounce_domain_check *d, const c
 	d->iprev_ran = true;
 	explain_spf(d, host);
 	if (d->iprev.verdict == MC_VERDICT_PASS)
-		explain(d, mc_asprintf("%s has reverse DNS %s, which resolves back to it",
-		                       d->client_ip, d->iprev.confirmed));
-	else if (d->iprev.verdict == MC_VERDICT_FAIL || d->iprev.verdict == MC_VERDICT_PERMERROR)
-		explain(d, mc_asprintf("%s %s: Gmail, Yahoo and Microsoft refuse bulk mail from "
-		                       "servers without forward-confirmed reverse DNS -- ask the "
-		                       "owner of %s for a PTR name that resolves back to it",
-		                       d->client_ip, d->iprev.verdict == MC_VERDICT_FAIL
-		                       ? "has a PTR name that does not resolve back to it"
-		                       : "has no reverse DNS (PTR) name", d->client_ip));
+		explain(d, "%s has reverse DNS %s, which resolves back to it", d->client_ip,
+		        d->iprev.confirmed);
+	else if (d->iprev.verdict == MC_VERDICT_FAIL)
+		explain(d, "%s has a PTR name that does not resolve back to it: Gmail, Yahoo and "
+		        "Microsoft refuse bulk mail from servers without forward-confirmed reverse DNS "
+		        "-- ask the owner of %s for a PTR name that resolves back to it", d->client_ip,
+		        d->client_ip);
+	else if (d->iprev.verdict == MC_VERDICT_PERMERROR)
+		explain(d, "%s has no reverse DNS (PTR) name: Gmail, Yahoo and Microsoft refuse bulk "
+		        "mail from servers without forward-confirmed reverse DNS -- ask the owner of %s "
+		        "for a PTR name that resolves back to it", d->client_ip, d->client_ip);
 	return MC_OK;
 }
 
@@ -185,19 +203,24 @@ static mc_status check_policy(mc_resolver *r, mc_bounce_domain_check *d)
 		return st;
 	policy = mc_dmarc_policy_name(d->dmarc.policy);
 	if (d->dmarc.verdict == MC_VERDICT_NONE)
-		explain(d, mc_asprintf("%s publishes no DMARC record: Gmail, Yahoo and Microsoft "
-		                       "require one of bulk senders -- publish \"v=DMARC1; p=none; "
-		                       "rua=mailto:...\" at _dmarc.%s at least", d->domain, d->domain));
-	else if (d->dmarc.verdict == MC_VERDICT_PASS && policy)
-		explain(d, mc_asprintf("%s's DMARC policy is p=%s (record at _dmarc.%s): mail that "
-		                       "passes neither SPF nor DKIM aligned with From %s", d->domain,
-		                       policy, d->dmarc.record.domain ? d->dmarc.record.domain : d->domain,
-		                       d->dmarc.policy == MC_DMARC_POLICY_REJECT ? "is refused"
-		                       : d->dmarc.policy == MC_DMARC_POLICY_QUARANTINE
-		                       ? "goes to spam" : "is only reported"));
-	else
-		explain(d, mc_asprintf("%s's DMARC record gives %s", d->domain,
-		                       mc_verdict_name(d->dmarc.verdict)));
+		explain(d, "%s publishes no DMARC record: Gmail, Yahoo and Microsoft require one of "
+		        "bulk senders -- publish \"v=DMARC1; p=none; rua=mailto:...\" at _dmarc.%s at "
+		        "least", d->domain, d->domain);
+	else if (d->dmarc.verdict == MC_VERDICT_PASS && policy) {
+		const char *at = d->dmarc.record.domain ? d->dmarc.record.domain : d->domain;
+
+		if (d->dmarc.policy == MC_DMARC_POLICY_REJECT)
+			explain(d, "%s's DMARC policy is p=%s (record at _dmarc.%s): mail that passes "
+			        "neither SPF nor DKIM aligned with From is refused", d->domain, policy, at);
+		else if (d->dmarc.policy == MC_DMARC_POLICY_QUARANTINE)
+			explain(d, "%s's DMARC policy is p=%s (record at _dmarc.%s): mail that passes "
+			        "neither SPF nor DKIM aligned with From goes to spam", d->domain, policy, at);
+		else
+			explain(d, "%s's DMARC policy is p=%s (record at _dmarc.%s): mail that passes "
+			        "neither SPF nor DKIM aligned with From is only reported", d->domain,
+			        policy, at);
+	} else
+		explain(d, "%s's DMARC record gives %s", d->domain, mc_verdict_name(d->dmarc.verdict));
 	return MC_OK;
 }
 
@@ -221,16 +244,16 @@ static mc_status check_domain(mc_resolver *r, mc_bounce_result *res, time_t now)
 	if (d->client_ip && (st = check_server(r, d, host, res->sender, now)) != MC_OK)
 		return st;
 	if (!d->client_ip)
-		d->not_checked[d->n_not_checked++] =
+		d->not_checked[d->n_not_checked++] = N_(
 			"SPF: the address of the server that sent to the receiver is not known "
-			"(no Reporting-MTA, or its name has no address in DNS)";
+			"(no Reporting-MTA, or its name has no address in DNS)");
 	if ((st = check_policy(r, d)) != MC_OK)
 		return st;
-	d->not_checked[d->n_not_checked++] =
+	d->not_checked[d->n_not_checked++] = N_(
 		"DKIM: the selector and the signature are in the message, which did not come back "
-		"-- run `mailcheck verify` on a copy of it, or `mailcheck dkim DOMAIN --selector SEL`";
+		"-- run `mailcheck verify` on a copy of it, or `mailcheck dkim DOMAIN --selector SEL`");
 	d->not_checked[d->n_not_checked++] =
-		"DMARC alignment: it needs the From domain and the DKIM d= of the message";
+		N_("DMARC alignment: it needs the From domain and the DKIM d= of the message");
 	return MC_OK;
 }
 
@@ -308,6 +331,6 @@ void bounce_domain_check_clear(mc_bounce_domain_check *d)
 	mc_iprev_clear(&d->iprev);
 	mc_dmarc_result_clear(&d->dmarc);
 	for (size_t i = 0; i < d->n_explanation; i++)
-		free(d->explanation[i]);
+		free(d->explanation[i]), free(d->explanation_text[i]);
 	free(d);
 }

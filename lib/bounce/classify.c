@@ -67,84 +67,84 @@ static const struct reply {
 	const char *meaning;
 	const char *source;
 } replies[] = {
-	{"gmail", ".7.23", "", "reverse_dns", "the sending server's IP has no PTR name, or the "
-	 "name does not resolve back to it", "support.google.com/a/answer/3726730"},
-	{"gmail", ".7.25", "", "reverse_dns", "the sending server's IP has no PTR name, or the "
-	 "name does not resolve back to it", "support.google.com/a/answer/3726730"},
-	{"gmail", ".7.24", "", "spf", "the SPF record of the sending domain has suspicious entries",
+	{"gmail", ".7.23", "", "reverse_dns", N_("the sending server's IP has no PTR name, or the "
+	 "name does not resolve back to it"), "support.google.com/a/answer/3726730"},
+	{"gmail", ".7.25", "", "reverse_dns", N_("the sending server's IP has no PTR name, or the "
+	 "name does not resolve back to it"), "support.google.com/a/answer/3726730"},
+	{"gmail", ".7.24", "", "spf", N_("the SPF record of the sending domain has suspicious entries"),
 	 "support.google.com/a/answer/3726730"},
-	{"gmail", ".7.26", "DMARC", "dmarc", "the message failed DMARC and the From domain's "
-	 "policy is reject", "support.google.com/a/answer/3726730"},
-	{"gmail", ".7.26", "hard fail", "spf", "SPF failed and the sending domain's record ends "
-	 "in -all", "support.google.com/a/answer/3726730"},
-	{"gmail", ".7.26", "", "authentication", "neither SPF nor DKIM passed: Gmail refuses "
-	 "unauthenticated mail", "support.google.com/a/answer/3726730"},
-	{"gmail", ".7.27", "", "spf", "SPF did not pass (Gmail's bulk-sender rule; not IANA's "
-	 "null-MX meaning of X.7.27)", "support.google.com/a/answer/3726730"},
-	{"gmail", ".7.28", "", "rate", "an unusual rate of mail from this IP, network or domain",
+	{"gmail", ".7.26", "DMARC", "dmarc", N_("the message failed DMARC and the From domain's "
+	 "policy is reject"), "support.google.com/a/answer/3726730"},
+	{"gmail", ".7.26", "hard fail", "spf", N_("SPF failed and the sending domain's record ends "
+	 "in -all"), "support.google.com/a/answer/3726730"},
+	{"gmail", ".7.26", "", "authentication", N_("neither SPF nor DKIM passed: Gmail refuses "
+	 "unauthenticated mail"), "support.google.com/a/answer/3726730"},
+	{"gmail", ".7.27", "", "spf", N_("SPF did not pass (Gmail's bulk-sender rule; not IANA's "
+	 "null-MX meaning of X.7.27)"), "support.google.com/a/answer/3726730"},
+	{"gmail", ".7.28", "", "rate", N_("an unusual rate of mail from this IP, network or domain"),
 	 "support.google.com/a/answer/3726730"},
-	{"gmail", ".7.29", "", "tls", "the connection did not use TLS (Gmail's meaning; not "
-	 "IANA's ARC failure)", "support.google.com/a/answer/3726730"},
-	{"gmail", ".7.30", "", "dkim", "DKIM did not pass (Gmail's bulk-sender rule; not IANA's "
-	 "REQUIRETLS meaning)", "support.google.com/a/answer/3726730"},
-	{"gmail", ".7.32", "", "dmarc", "the From domain is not aligned with the domain SPF or "
-	 "DKIM authenticated", "support.google.com/a/answer/3726730"},
-	{"gmail", ".7.40", "", "dmarc", "the From domain publishes no DMARC record (or one "
-	 "without a policy)", "support.google.com/a/answer/14229414"},
-	{"gmail", ".7.1", "authentication", "authentication", "the message did not pass "
-	 "authentication checks (SPF, DKIM)", "support.google.com/a/answer/3726730"},
-	{"gmail", ".7.1", "IPv6", "reverse_dns", "an IPv6 sender without PTR or authentication",
+	{"gmail", ".7.29", "", "tls", N_("the connection did not use TLS (Gmail's meaning; not "
+	 "IANA's ARC failure)"), "support.google.com/a/answer/3726730"},
+	{"gmail", ".7.30", "", "dkim", N_("DKIM did not pass (Gmail's bulk-sender rule; not IANA's "
+	 "REQUIRETLS meaning)"), "support.google.com/a/answer/3726730"},
+	{"gmail", ".7.32", "", "dmarc", N_("the From domain is not aligned with the domain SPF or "
+	 "DKIM authenticated"), "support.google.com/a/answer/3726730"},
+	{"gmail", ".7.40", "", "dmarc", N_("the From domain publishes no DMARC record (or one "
+	 "without a policy)"), "support.google.com/a/answer/14229414"},
+	{"gmail", ".7.1", "authentication", "authentication", N_("the message did not pass "
+	 "authentication checks (SPF, DKIM)"), "support.google.com/a/answer/3726730"},
+	{"gmail", ".7.1", "IPv6", "reverse_dns", N_("an IPv6 sender without PTR or authentication"),
 	 "support.google.com/a/answer/3726730"},
-	{"microsoft", ".7.515", "", "authentication", "a high-volume sender without SPF pass, "
-	 "DKIM pass and a passing DMARC record (enforced since May 2025)",
+	{"microsoft", ".7.515", "", "authentication", N_("a high-volume sender without SPF pass, "
+	 "DKIM pass and a passing DMARC record (enforced since May 2025)"),
 	 "support.microsoft.com: Fix NDR error 550 5.7.515"},
-	{"microsoft", ".7.509", "", "dmarc", "the message failed DMARC and the From domain's "
-	 "policy is reject", "learn.microsoft.com: NDR 5.7.509"},
-	{"microsoft", ".7.23", "", "spf", "SPF failed: the sending server is not in the "
-	 "sending domain's SPF record", "learn.microsoft.com: NDR 5.7.23"},
-	{"microsoft", ".7.650", "", "reputation", "temporarily rate limited for the IP's "
-	 "reputation", "Outlook.com postmaster"},
-	{"yahoo", ".7.9", "", "authentication", "SPF, DKIM or DMARC failed (usually DMARC)",
+	{"microsoft", ".7.509", "", "dmarc", N_("the message failed DMARC and the From domain's "
+	 "policy is reject"), "learn.microsoft.com: NDR 5.7.509"},
+	{"microsoft", ".7.23", "", "spf", N_("SPF failed: the sending server is not in the "
+	 "sending domain's SPF record"), "learn.microsoft.com: NDR 5.7.23"},
+	{"microsoft", ".7.650", "", "reputation", N_("temporarily rate limited for the IP's "
+	 "reputation"), "Outlook.com postmaster"},
+	{"yahoo", ".7.9", "", "authentication", N_("SPF, DKIM or DMARC failed (usually DMARC)"),
 	 "help.yahoo.com SLN7253"},
-	{"yahoo", ".7.0", "TSS04", "reputation", "deferred for volume or complaints "
-	 "(reputation)", "senders.yahooinc.com"},
-	{NULL, ".7.1", "DMARC", "dmarc", "the receiver refused the message under the From "
-	 "domain's DMARC policy", "BOUNCES.md: iCloud, Mail.ru, Zoho"},
-	{NULL, ".2.0", "DMARC", "dmarc", "the receiver refused the message under the From "
-	 "domain's DMARC policy", "BOUNCES.md: Comcast"},
+	{"yahoo", ".7.0", "TSS04", "reputation", N_("deferred for volume or complaints "
+	 "(reputation)"), "senders.yahooinc.com"},
+	{NULL, ".7.1", "DMARC", "dmarc", N_("the receiver refused the message under the From "
+	 "domain's DMARC policy"), "BOUNCES.md: iCloud, Mail.ru, Zoho"},
+	{NULL, ".2.0", "DMARC", "dmarc", N_("the receiver refused the message under the From "
+	 "domain's DMARC policy"), "BOUNCES.md: Comcast"},
 };
 
 /* RFC 3463 3 and the IANA registry: the meaning of a code for any receiver. */
 static const struct generic {
 	const char *code, *category, *meaning;
 } generic[] = {
-	{".1.1", "mailbox_unknown", "the recipient's address does not exist"},
-	{".1.2", "domain_unknown", "the recipient's domain does not exist or accepts no mail"},
-	{".1.3", "address_syntax", "the recipient's address is malformed"},
-	{".1.6", "mailbox_moved", "the mailbox has moved"},
-	{".1.8", "sender_domain", "the sender's domain is invalid (no MX or address)"},
-	{".1.10", "null_mx", "the recipient's domain accepts no mail (null MX)"},
-	{".2.1", "mailbox_disabled", "the mailbox is disabled"},
-	{".2.2", "mailbox_full", "the mailbox is full"},
-	{".2.3", "too_large", "the message is larger than the mailbox accepts"},
-	{".3.4", "too_large", "the message is larger than the system accepts"},
-	{".4.1", "network", "the receiving server did not answer"},
-	{".4.4", "network", "the recipient's domain could not be routed to"},
-	{".4.7", "expired", "delivery took too long and was given up"},
-	{".5.0", "protocol", "the receiving server refused a command"},
-	{".7.1", "policy", "the receiving server refused the message by its policy (relay "
-	 "denied, a blocklist, or authentication; the reply says which)"},
-	{".7.20", "dkim", "no passing DKIM signature"},
-	{".7.21", "dkim", "no acceptable DKIM signature"},
-	{".7.22", "dkim", "no valid DKIM signature of the author's domain"},
-	{".7.23", "spf", "SPF validation failed"},
-	{".7.24", "spf", "SPF validation error"},
-	{".7.25", "reverse_dns", "reverse DNS validation of the sending server failed"},
-	{".7.26", "authentication", "several authentication checks failed"},
-	{".7.27", "null_mx", "the sender's domain has a null MX (accepts no mail)"},
-	{".7.28", "rate", "mail flood"},
-	{".7.29", "arc", "ARC validation failed"},
-	{".7.30", "tls", "REQUIRETLS is required"},
+	{".1.1", "mailbox_unknown", N_("the recipient's address does not exist")},
+	{".1.2", "domain_unknown", N_("the recipient's domain does not exist or accepts no mail")},
+	{".1.3", "address_syntax", N_("the recipient's address is malformed")},
+	{".1.6", "mailbox_moved", N_("the mailbox has moved")},
+	{".1.8", "sender_domain", N_("the sender's domain is invalid (no MX or address)")},
+	{".1.10", "null_mx", N_("the recipient's domain accepts no mail (null MX)")},
+	{".2.1", "mailbox_disabled", N_("the mailbox is disabled")},
+	{".2.2", "mailbox_full", N_("the mailbox is full")},
+	{".2.3", "too_large", N_("the message is larger than the mailbox accepts")},
+	{".3.4", "too_large", N_("the message is larger than the system accepts")},
+	{".4.1", "network", N_("the receiving server did not answer")},
+	{".4.4", "network", N_("the recipient's domain could not be routed to")},
+	{".4.7", "expired", N_("delivery took too long and was given up")},
+	{".5.0", "protocol", N_("the receiving server refused a command")},
+	{".7.1", "policy", N_("the receiving server refused the message by its policy (relay "
+	 "denied, a blocklist, or authentication; the reply says which)")},
+	{".7.20", "dkim", N_("no passing DKIM signature")},
+	{".7.21", "dkim", N_("no acceptable DKIM signature")},
+	{".7.22", "dkim", N_("no valid DKIM signature of the author's domain")},
+	{".7.23", "spf", N_("SPF validation failed")},
+	{".7.24", "spf", N_("SPF validation error")},
+	{".7.25", "reverse_dns", N_("reverse DNS validation of the sending server failed")},
+	{".7.26", "authentication", N_("several authentication checks failed")},
+	{".7.27", "null_mx", N_("the sender's domain has a null MX (accepts no mail)")},
+	{".7.28", "rate", N_("mail flood")},
+	{".7.29", "arc", N_("ARC validation failed")},
+	{".7.30", "tls", N_("REQUIRETLS is required")},
 };
 
 /* Replies without a code (Exchange 2003, Domino, IMail, KDDI, DragonFly
@@ -232,8 +232,7 @@ void bounce_classify(mc_bounce_rcpt *r)
 	const char *meaning = NULL, *source = NULL;
 
 	r->provider = provider_of(r);
-	if (bounce_blocklist_reply(r, r->provider ? display(r->provider) : r->remote_mta ? r->remote_mta
-	                                                              : "the receiving server"))
+	if (bounce_blocklist_reply(r, r->provider ? display(r->provider) : r->remote_mta))
 		return;
 	for (size_t i = 0; detail && !meaning && i < sizeof(replies) / sizeof(replies[0]); i++) {
 		const struct reply *p = &replies[i];
@@ -255,17 +254,36 @@ void bounce_classify(mc_bounce_rcpt *r)
 		meaning = generic_meaning(worded_code(r->diagnostic), &r->category);
 	if (!r->category)
 		r->category = !r->status ? "unknown" : r->status[0] == '4' ? "temporary" : "other";
-	const char *who = r->provider ? display(r->provider) : r->remote_mta ? r->remote_mta
-	                : "the receiving server";
+	bounce_cause(r, r->provider ? display(r->provider) : r->remote_mta, meaning,
+	             meaning ? _(meaning) : NULL, source);
+}
 
-	if (meaning)
-		r->cause = mc_asprintf("%s %s %s: %s%s%s%s", who,
-		                       r->action && !strcmp(r->action, "delayed") ? "deferred"
-		                       : "refused", r->recipient ? r->recipient : "the message",
-		                       meaning, source ? " (" : "", source ? source : "",
-		                       source ? ")" : "");
-	else if (r->diagnostic)
-		r->cause = mc_asprintf("%s answered: %s", who, r->diagnostic);
+void bounce_cause(mc_bounce_rcpt *r, const char *who, const char *meaning, const char *shown,
+                  const char *source)
+{
+	/* refused or deferred, with the page the meaning comes from or without */
+	static const char *const said[2][2] = {
+		{N_("%s refused %s: %s"), N_("%s refused %s: %s (%s)")},
+		{N_("%s deferred %s: %s"), N_("%s deferred %s: %s (%s)")},
+	};
+	static const char *const answered = N_("%s answered: %s");
+	const char *to = r->recipient ? r->recipient : N_("the message");
+	const char *by = who ? who : N_("the receiving server");
+	const char *fmt = said[r->action && !strcmp(r->action, "delayed")][source != NULL];
+
+	free(r->cause);
+	free(r->cause_text);
+	r->cause = r->cause_text = NULL;
+	if (meaning) {
+		r->cause = mc_asprintf(fmt, by, to, meaning, source);
+		if (mc_i18n_active())
+			r->cause_text = mc_asprintf(_(fmt), who ? who : _(by), r->recipient ? to : _(to),
+			                            shown, source);
+	} else if (r->diagnostic) {
+		r->cause = mc_asprintf(answered, by, r->diagnostic);
+		if (mc_i18n_active())
+			r->cause_text = mc_asprintf(_(answered), who ? who : _(by), r->diagnostic);
+	}
 }
 
 /* A refusal by a mobile carrier that reads as "user unknown", a policy or
@@ -315,13 +333,20 @@ void bounce_where(mc_bounce_result *out)
 		system |= strlen(system_users[i]) == (size_t)(at - to) &&
 		          !strncasecmp(to, system_users[i], (size_t)(at - to));
 	if (system) {
-		mc_finding_hint(mc_finding_add(&out->findings, "bounce.to_system_user", MC_SEV_WARNING,
-			"the bounce went to %s, a system user of the sending host: the original's envelope "
-			"sender (Return-Path) was the web server's own user -- a web application that "
-			"calls sendmail without -f -- so bounces like this one land in a local mailbox "
-			"on that host%s%s%s, where nobody reads them", to,
-			out->original_from ? " instead of going to " : "",
-			out->original_from ? out->original_from : "", out->original_from ? " (From)" : ""),
+		mc_finding *f = out->original_from
+			? mc_finding_add(&out->findings, "bounce.to_system_user", MC_SEV_WARNING,
+				"the bounce went to %s, a system user of the sending host: the original's "
+				"envelope sender (Return-Path) was the web server's own user -- a web "
+				"application that calls sendmail without -f -- so bounces like this one land "
+				"in a local mailbox on that host instead of going to %s (From), where nobody "
+				"reads them", to, out->original_from)
+			: mc_finding_add(&out->findings, "bounce.to_system_user", MC_SEV_WARNING,
+				"the bounce went to %s, a system user of the sending host: the original's "
+				"envelope sender (Return-Path) was the web server's own user -- a web "
+				"application that calls sendmail without -f -- so bounces like this one land "
+				"in a local mailbox on that host, where nobody reads them", to);
+
+		mc_finding_hint(f,
 			"give the application an envelope sender at your domain: sendmail -f "
 			"bounces@yourdomain (PHP: the fifth mail() parameter \"-fbounces@yourdomain\", or "
 			"send through SMTP with a library that sets it), and read that mailbox");

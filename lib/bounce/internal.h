@@ -29,6 +29,12 @@ void bounce_classify(mc_bounce_rcpt *r);
 /* A reply that names a blocklist (blocklist.c): category "blocklist", the
  * list and address it names, the cause; false when it names none. */
 bool bounce_blocklist_reply(mc_bounce_rcpt *r, const char *who);
+/* r->cause (and cause_text): who (NULL: the receiving server) refused or
+ * deferred the recipient for meaning (English; shown: the same in the
+ * locale's language), from the page source (NULL: none); without a meaning,
+ * what it answered. */
+void bounce_cause(mc_bounce_rcpt *r, const char *who, const char *meaning, const char *shown,
+                  const char *source);
 /* The reporting MTA's address (check.c), malloc'd; NULL when not known. */
 char *bounce_client_ip(mc_resolver *r, const mc_bounce_result *res);
 void bounce_rcpt_clear(mc_bounce_rcpt *r);

@@ -150,20 +150,25 @@ static void bounce_verdict(mc_text *t, const mc_bounce_result *res)
 		failed += !a || !strcmp(a, "failed");
 	}
 	if (res->kind && !strcmp(res->kind, "auto_reply"))
-		mc_text_verdict(t, MC_VERDICT_NONE, "an automatic reply (vacation or out of office, RFC 3834), not a bounce");
+		mc_text_verdict(t, MC_VERDICT_NONE, "%s", _("an automatic reply (vacation or out of "
+		                "office, RFC 3834), not a bounce"));
 	else if (res->kind && !strcmp(res->kind, "feedback_report"))
-		mc_text_verdict(t, MC_VERDICT_NONE, "a feedback (abuse) report (ARF), not a bounce");
+		mc_text_verdict(t, MC_VERDICT_NONE, "%s", _("a feedback (abuse) report (ARF), not a "
+		                "bounce"));
 	else if (res->kind && !strcmp(res->kind, "challenge"))
-		mc_text_verdict(t, MC_VERDICT_NONE, "a challenge-response request: the receiver holds "
-		                "the message until the sender confirms; not a bounce");
+		mc_text_verdict(t, MC_VERDICT_NONE, "%s", _("a challenge-response request: the "
+		                "receiver holds the message until the sender confirms; not a bounce"));
+	else if (failed && delayed)
+		mc_text_verdict(t, MC_VERDICT_FAIL, mc_ntr("%zu recipient failed, some delayed",
+		                "%zu recipients failed, some delayed", failed), failed);
 	else if (failed)
-		mc_text_verdict(t, MC_VERDICT_FAIL, "%zu recipient%s failed%s", failed,
-		                failed == 1 ? "" : "s", delayed ? ", some delayed" : "");
+		mc_text_verdict(t, MC_VERDICT_FAIL, mc_ntr("%zu recipient failed",
+		                "%zu recipients failed", failed), failed);
 	else if (delayed)
-		mc_text_verdict(t, MC_VERDICT_TEMPERROR, "%zu recipient%s delayed, not failed yet",
-		                delayed, delayed == 1 ? "" : "s");
+		mc_text_verdict(t, MC_VERDICT_TEMPERROR, mc_ntr("%zu recipient delayed, not failed yet",
+		                "%zu recipients delayed, not failed yet", delayed), delayed);
 	else
-		mc_text_verdict(t, MC_VERDICT_PASS, "no recipient failed");
+		mc_text_verdict(t, MC_VERDICT_PASS, "%s", _("no recipient failed"));
 }
 
 /* The returned original, checked as the receiver would. */
@@ -171,31 +176,83 @@ static void original_text(mc_text *t, const mc_bounce_result *res)
 {
 	const mc_verify_result *v = res->check;
 	bool headers = res->original && !strcmp(res->original, "headers");
+	const char *ip = v->ip ? v->ip : "?";
 
-	fprintf(t->fp, "\n  The returned original%s, checked as the receiver would (client %s%s%s):\n",
-	        headers ? " (headers only)" : "", v->ip ? v->ip : "unknown",
-	        v->helo ? ", " : "", v->helo ? v->helo : "");
+	fputs("\n  ", t->fp);
+	if (headers && v->helo)
+		fprintf(t->fp, _("The returned original (headers only), checked as the receiver would "
+		        "(client %s, %s):"), ip, v->helo);
+	else if (headers)
+		fprintf(t->fp, _("The returned original (headers only), checked as the receiver would "
+		        "(client %s):"), ip);
+	else if (v->helo)
+		fprintf(t->fp, _("The returned original, checked as the receiver would (client %s, "
+		        "%s):"), ip, v->helo);
+	else
+		fprintf(t->fp, _("The returned original, checked as the receiver would (client %s):"),
+		        ip);
+	fputc('\n', t->fp);
 	for (size_t i = 0; i < v->n_explanation; i++)
-		fprintf(t->fp, "  - %s\n", v->explanation[i]);
+		fprintf(t->fp, "  - %s\n", mc_verify_sentence(v, i));
 	for (size_t i = 0; headers && i < v->dkim.n_sigs; i++)
-		if (v->dkim.sigs[i].headers_intact)
-			fprintf(t->fp, "  - (the body did not come back: the signature of %s verifies "
-			        "over its headers; its body hash cannot be checked here)\n",
+		if (v->dkim.sigs[i].headers_intact) {
+			fputs("  - ", t->fp);
+			fprintf(t->fp, _("(the body did not come back: the signature of %s verifies over "
+			        "its headers; its body hash cannot be checked here)"),
 			        v->dkim.sigs[i].domain ? v->dkim.sigs[i].domain : "?");
+			fputc('\n', t->fp);
+		}
 	fprintf(t->fp, "\n  %s\n", v->authentication_results);
 }
 
 /* What DNS says of the sender's domain when nothing came back. */
 static void domain_check_text(mc_text *t, const mc_bounce_domain_check *d)
 {
-	fprintf(t->fp, "\n  The original did not come back; what DNS says of %s (%s):\n",
-	        d->domain, !strcmp(d->domain_from, "reply") ? "named in the reply"
-	        : "where the bounce went");
+	fputs("\n  ", t->fp);
+	if (!strcmp(d->domain_from, "reply"))
+		fprintf(t->fp, _("The original did not come back; what DNS says of %s (named in the "
+		        "reply):"), d->domain);
+	else
+		fprintf(t->fp, _("The original did not come back; what DNS says of %s (where the "
+		        "bounce went):"), d->domain);
+	fputc('\n', t->fp);
 	for (size_t i = 0; i < d->n_explanation; i++)
-		fprintf(t->fp, "  - %s\n", d->explanation[i]);
-	fprintf(t->fp, "  Not checked without the message:\n");
+		fprintf(t->fp, "  - %s\n", d->explanation_text[i] ? d->explanation_text[i]
+		                                                  : d->explanation[i]);
+	fprintf(t->fp, "  %s\n", _("Not checked without the message:"));
 	for (size_t i = 0; i < d->n_not_checked; i++)
-		fprintf(t->fp, "  - %s\n", d->not_checked[i]);
+		fprintf(t->fp, "  - %s\n", _(d->not_checked[i]));
+}
+
+/* A DSN's Action word (RFC 3464 2.3.3) as people read it. */
+static const char *action_word(const char *action)
+{
+	static const char *const words[][2] = {
+		{"failed", N_("failed")}, {"delayed", N_("delayed")}, {"delivered", N_("delivered")},
+		{"relayed", N_("relayed")}, {"expanded", N_("expanded")},
+	};
+
+	for (size_t i = 0; action && i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(action, words[i][0]))
+			return _(words[i][1]);
+	return action ? action : "?";
+}
+
+/* One recipient: address, action, status and server; the reply; the cause. */
+static void rcpt_text(mc_text *t, const mc_bounce_rcpt *r)
+{
+	fprintf(t->fp, "  %s  %s %s", r->recipient ? r->recipient : _("(recipient not named)"),
+	        action_word(r->action), r->status ? r->status : _("(no status code)"));
+	if (r->remote_mta) {
+		fputc(' ', t->fp);
+		/* TRANSLATORS: after the status, the server that answered */
+		fprintf(t->fp, _("at %s"), r->remote_mta);
+	}
+	fputc('\n', t->fp);
+	if (r->diagnostic)
+		fprintf(t->fp, "      %s %s\n", _("reply:"), r->diagnostic);
+	if (r->cause)
+		fprintf(t->fp, "      %s\n", r->cause_text ? r->cause_text : r->cause);
 }
 
 void mc_bounce_text(mc_text *t, const void *result)
@@ -205,17 +262,8 @@ void mc_bounce_text(mc_text *t, const void *result)
 	bounce_verdict(t, res);
 	if (t->opts->quiet)
 		return;
-	for (size_t i = 0; i < res->n_rcpts; i++) {
-		const mc_bounce_rcpt *r = &res->rcpts[i];
-
-		fprintf(t->fp, "  %s  %s %s%s%s\n", r->recipient ? r->recipient : "(recipient not named)",
-		        r->action ? r->action : "?", r->status ? r->status : "(no status code)",
-		        r->remote_mta ? " at " : "", r->remote_mta ? r->remote_mta : "");
-		if (r->diagnostic)
-			fprintf(t->fp, "      reply: %s\n", r->diagnostic);
-		if (r->cause)
-			fprintf(t->fp, "      %s\n", r->cause);
-	}
+	for (size_t i = 0; i < res->n_rcpts; i++)
+		rcpt_text(t, &res->rcpts[i]);
 	if (res->check)
 		original_text(t, res);
 	if (res->domain_check)
