@@ -55,14 +55,13 @@ static void run_one(void *arg, void *worker, void *input, FILE *out, FILE *err, 
 	} else if (!worker) {
 		cli_fail_to(out, err, "internal", "cannot make a resolver for a worker");
 	} else if ((st = mc_bl_check(worker, run->set, in->item, &res)) != MC_OK) {
-		cli_fail_to(out, err, st == MC_EINVAL ? (run->names.args ? "usage" : "input") : "internal",
-		            "%s", mc_error_last());
+		cli_fail_last(out, err, st == MC_EINVAL ? (run->names.args ? "usage" : "input") : "internal");
 		mc_bl_result_clear(&res);
 	} else {
 		if (run->ctx->metrics)
 			mc_metrics_add(run->ctx->metrics, MC_RESULT_BLOCKLIST, &res, cli_now(run->ctx));
 		if (mc_render(MC_RESULT_BLOCKLIST, &res, &run->ctx->render, out) != MC_OK)
-			cli_fail_to(out, err, "internal", "%s", mc_error_last());
+			cli_fail_last(out, err, "internal");
 		else if (oc)
 			*oc = (struct outcome){.checked = true, .verdict = res.verdict,
 			                       .scored = res.listed_scoring > 0};
@@ -142,7 +141,12 @@ static mc_bl_set *make_set(const mc_bl_opts *o, mc_resolver *r)
 	mc_bl_set *s;
 
 	if (mc_bl_set_new(&s, o) != MC_OK) {
-		cli_error("blocklist: %s", mc_error_last());
+		char *en = mc_asprintf("blocklist: %s", mc_error_last()),
+		     *tr = mc_asprintf("blocklist: %s", mc_error_last_text());
+
+		cli_fail_said(stdout, stderr, "usage", en ? en : mc_error_last(), tr);
+		free(en);
+		free(tr);
 		return NULL;
 	}
 	if (cli_probe(s, r) != MC_OK) {

@@ -48,7 +48,7 @@ struct job {
 	bool mbox, too_big;
 	char *data;
 	size_t len;
-	char *bad;                /* the stream broke off in it: why */
+	struct cli_said *bad;     /* the stream broke off in it: why */
 };
 
 /* What one message came to, for the summary. */
@@ -84,14 +84,14 @@ static void add_cause(struct outcome *oc, const mc_bounce_rcpt *rc)
 static const char *no_bounce(const mc_bounce_result *res)
 {
 	if (!res->kind)
-		return "no delivery status report and no failed recipient in its text";
+		return N_("no delivery status report and no failed recipient in its text");
 	if (!strcmp(res->kind, "auto_reply"))
-		return "it is an automatic reply (vacation or out of office, RFC 3834)";
+		return N_("it is an automatic reply (vacation or out of office, RFC 3834)");
 	if (!strcmp(res->kind, "feedback_report"))
-		return "it is a feedback (abuse) report (ARF)";
+		return N_("it is a feedback (abuse) report (ARF)");
 	if (!strcmp(res->kind, "challenge"))
-		return "it is a challenge-response request (the receiver holds the message until "
-		       "the sender confirms), not a refusal";
+		return N_("it is a challenge-response request (the receiver holds the message until "
+		          "the sender confirms), not a refusal");
 	return NULL;
 }
 
@@ -106,15 +106,33 @@ static char *label(const struct job *j)
 	return j->mbox ? mc_asprintf("%s, message %zu", j->what, j->in_file) : mc_strdup(j->what);
 }
 
-static void unreadable(struct run *b, const struct job *j, const char *why, FILE *out, FILE *err)
+/* The message cannot be read: why (the library's last error when NULL). */
+static void unreadable(struct run *b, const struct job *j, const struct cli_said *why, FILE *out,
+                       FILE *err)
 {
-	char *name = label(j);
-	char *msg = batch(b, j) ? mc_asprintf("%s: %s", name, why)
-	                        : mc_asprintf("cannot read the message in %s: %s", j->what, why);
+	struct cli_said last;
 
-	cli_fail_to(out, err, "input", "%s", msg ? msg : why);
-	free(msg);
-	free(name);
+	if (!why) {
+		cli_said_last(&last);
+		why = &last;
+	}
+	static const char *const in_file = N_("cannot read the message in %s: %s"),
+	                        *in_mbox = N_("%s, message %zu: %s");
+	char *en, *tr;
+
+	if (!batch(b, j)) {
+		en = mc_asprintf(in_file, j->what, why->en);
+		tr = mc_asprintf(_(in_file), j->what, why->text);
+	} else if (j->mbox) {
+		en = mc_asprintf(in_mbox, j->what, j->in_file, why->en);
+		tr = mc_asprintf(_(in_mbox), j->what, j->in_file, why->text);
+	} else {
+		en = mc_asprintf("%s: %s", j->what, why->en);
+		tr = mc_asprintf("%s: %s", j->what, why->text);
+	}
+	cli_fail_said(out, err, "input", en ? en : why->en, tr ? tr : why->text);
+	free(en);
+	free(tr);
 }
 
 /* The worker's resolver, a sibling of the run's (made once, by whichever
@@ -157,7 +175,7 @@ static bool look_up_listing(struct run *b, struct worker *w, mc_bounce_result *r
 	if (!r)
 		return false;
 	if (mc_bounce_blocklists(r, res, blocklists(b)) != MC_OK) {
-		cli_fail_to(out, err, "internal", "%s", mc_error_last());
+		cli_fail_last(out, err, "internal");
 		return false;
 	}
 	mc_dns_log_rewind(r, 0);
@@ -174,7 +192,12 @@ static enum kind bounce_report(struct run *b, struct worker *w, const struct job
 	size_t failed = 0, delayed = 0;
 
 	if (why && !batch(b, j)) {
-		cli_fail_to(out, err, "input", "%s is no bounce: %s", j->what, why);
+		static const char *const fmt = N_("%s is no bounce: %s");
+		char *en = mc_asprintf(fmt, j->what, why), *tr = mc_asprintf(_(fmt), j->what, _(why));
+
+		cli_fail_said(out, err, "input", en ? en : why, tr);
+		free(en);
+		free(tr);
 		if (res->kind && text)
 			mc_render(MC_RESULT_BOUNCE, res, &b->ctx->render, out);
 		return NOT_BOUNCE;
@@ -188,7 +211,7 @@ static enum kind bounce_report(struct run *b, struct worker *w, const struct job
 			return UNREADABLE;
 		if (mc_bounce_check(r, res, b->ctx->has_now ? (time_t)b->ctx->now : 0,
 		                    cli_authserv_id(b->ctx)) != MC_OK) {
-			cli_fail_to(out, err, "internal", "%s", mc_error_last());
+			cli_fail_last(out, err, "internal");
 			return UNREADABLE;
 		}
 		/* the queries are in the report: keep the cache, not the log */
@@ -212,7 +235,7 @@ static enum kind bounce_report(struct run *b, struct worker *w, const struct job
 		free(name);
 	}
 	if (mc_render(MC_RESULT_BOUNCE, res, &b->ctx->render, out) != MC_OK) {
-		cli_fail_to(out, err, "output", "%s", mc_error_last());
+		cli_fail_last(out, err, "output");
 		return UNREADABLE;
 	}
 	if (batch(b, j) && text && !b->ctx->render.quiet)
@@ -232,19 +255,17 @@ static void run_job(void *arg, void *worker, void *input, FILE *out, FILE *err, 
 
 	*outcome = oc;
 	if (!oc) {
-		unreadable(b, j, "out of memory", out, err);
+		mc_error_set(MC_ENOMEM, "out of memory");
+		unreadable(b, j, NULL, out, err);
 	} else if (j->bad) {
 		unreadable(b, j, j->bad, out, err);
 		oc->kind = UNREADABLE;
 	} else if (j->too_big) {
-		char why_big[80];
-
-		snprintf(why_big, sizeof(why_big), "the message is larger than %zu MiB",
-		         MC_BOUNCE_MAX_BYTES >> 20);
-		unreadable(b, j, why_big, out, err);
+		mc_error_set(MC_EPARSE, "the message is larger than %zu MiB", MC_BOUNCE_MAX_BYTES >> 20);
+		unreadable(b, j, NULL, out, err);
 		oc->kind = UNREADABLE;
 	} else if (mc_bounce_parse(j->data, j->len, &res) != MC_OK) {
-		unreadable(b, j, mc_error_last(), out, err);
+		unreadable(b, j, NULL, out, err);
 		oc->kind = UNREADABLE;
 	} else {
 		oc->kind = bounce_report(b, worker ? worker : &none, j, &res, oc, out, err);
@@ -300,11 +321,11 @@ static void worker_free(void *arg, void *worker)
 /* ---- the messages, whole, to the runner ---- */
 
 static void submit(struct run *b, const char *data, size_t len, size_t number, bool mbox,
-                   bool too_big, const char *bad)
+                   bool too_big, bool bad)
 {
 	struct job *j = calloc(1, sizeof(*j));
 
-	if (j && (!(j->what = mc_strdup(b->what)) || (bad && !(j->bad = mc_strdup(bad))) ||
+	if (j && (!(j->what = mc_strdup(b->what)) || (bad && !(j->bad = malloc(sizeof(*j->bad)))) ||
 	          (len && !too_big && !(j->data = malloc(len))))) {
 		free(j->what);
 		free(j->bad);
@@ -317,6 +338,8 @@ static void submit(struct run *b, const char *data, size_t len, size_t number, b
 		b->unreadable++;
 		return;
 	}
+	if (j->bad)
+		cli_said_last(j->bad);
 	if (j->data)
 		memcpy(j->data, data, len);
 	j->len = too_big ? 0 : len;
@@ -331,7 +354,7 @@ static mc_status on_message(void *arg, const char *data, size_t len, size_t numb
 {
 	struct run *b = arg;
 
-	submit(b, data, len, number, number > 1 || more, too_big, NULL);
+	submit(b, data, len, number, number > 1 || more, too_big, false);
 	return MC_OK;
 }
 
@@ -349,7 +372,7 @@ static void abandon(void *arg)
 	mc_msg_collector *c = arg;
 	struct run *b = c->arg;
 
-	submit(b, NULL, 0, c->number, c->number > 1, false, mc_error_last());
+	submit(b, NULL, 0, c->number, c->number > 1, false, true);
 }
 
 /* ---- the whole run ---- */

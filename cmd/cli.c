@@ -26,16 +26,44 @@ void cli_json_errors(bool on, const char *command)
 	json_errors.command = command;
 }
 
-static void fail_to(FILE *out, FILE *err, const char *code, const char *fmt, va_list ap)
+/* The message in English (the JSON object) and in the locale's language
+ * (stderr, text NULL: as English). */
+static void said_to(FILE *out, FILE *err, const char *code, const char *english,
+                    const char *text)
 {
-	char *msg = mc_vasprintf(fmt, ap);
-
-	mc_print_escaped(err, "mailcheck: error: %s\n", msg ? msg : "out of memory");
+	/* TRANSLATORS: before an error message on stderr */
+	mc_print_escaped(err, "mailcheck: %s %s\n", _("error:"),
+	                 text ? text : english ? english : "out of memory");
 	if (json_errors.on && strcmp(code, "output") != 0) {
 		fflush(out);
-		mc_render_error(json_errors.command, code, msg ? msg : "out of memory", out);
+		mc_render_error(json_errors.command, code, english ? english : "out of memory", out);
 	}
-	free(msg);
+}
+
+static void fail_to(FILE *out, FILE *err, const char *code, const char *fmt, va_list ap)
+{
+	char *text, *english = mc_vasprintf_both(fmt, ap, &text);
+
+	said_to(out, err, code, english, text);
+	free(english);
+	free(text);
+}
+
+void cli_fail_last(FILE *out, FILE *err, const char *code)
+{
+	said_to(out, err, code, mc_error_last(), mc_error_last_text());
+}
+
+void cli_said_last(struct cli_said *s)
+{
+	snprintf(s->en, sizeof(s->en), "%s", mc_error_last());
+	snprintf(s->text, sizeof(s->text), "%s", mc_error_last_text());
+}
+
+void cli_fail_said(FILE *out, FILE *err, const char *code, const char *english,
+                   const char *text)
+{
+	said_to(out, err, code, english, text);
 }
 
 static void fail(const char *code, const char *fmt, va_list ap)
@@ -72,8 +100,8 @@ void cli_error(const char *fmt, ...)
 
 void cli_lib_error(mc_status st)
 {
-	cli_fail(st == MC_EINVAL ? "usage" : st == MC_ENOMEM ? "internal" : "input", "%s",
-	         mc_error_last());
+	cli_fail_last(stdout, stderr, st == MC_EINVAL ? "usage" : st == MC_ENOMEM ? "internal"
+	                                                         : "input");
 }
 
 mc_resolver *cli_resolver(struct mc_ctx *ctx)
@@ -95,7 +123,7 @@ mc_resolver *cli_resolver(struct mc_ctx *ctx)
 		    mc_resolver_set_trust_anchors(ctx->resolver, ctx->trust_anchors,
 		                                  ctx->n_trust_anchors) != MC_OK &&
 		    ctx->n_trust_anchors) {
-			cli_fail("usage", "%s", mc_error_last());
+			cli_fail_last(stdout, stderr, "usage");
 			mc_resolver_free(ctx->resolver);
 			ctx->resolver = NULL;
 			return NULL;
@@ -242,7 +270,7 @@ int cli_output(mc_result_kind kind, const void *result, mc_verdict verdict,
                const struct mc_ctx *ctx)
 {
 	if (mc_render(kind, result, &ctx->render, stdout) != MC_OK) {
-		cli_fail("output", "%s", mc_error_last());
+		cli_fail_last(stdout, stderr, "output");
 		return EXIT_USAGE;
 	}
 	if (ctx->page && mc_render_has_html(kind)) {

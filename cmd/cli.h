@@ -66,6 +66,19 @@ struct command {
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_fail(const char *code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cli_lib_error(mc_status st);
+/* The library's last error (mc_error_last, its text in the locale's
+ * language on err), as cli_fail_to. */
+void cli_fail_last(FILE *out, FILE *err, const char *code);
+/* A message kept for later, in English (JSON) and in the locale's language. */
+struct cli_said {
+	char en[600], text[600];
+};
+/* Keep the library's last error in s. */
+void cli_said_last(struct cli_said *s);
+/* A message made by the caller in English (JSON) and in the locale's
+ * language (err; NULL: the English). */
+void cli_fail_said(FILE *out, FILE *err, const char *code, const char *english,
+                   const char *text);
 /* cli_fail to other streams: a batch worker's report and diagnostics
  * (batch.h), written later in their turn. */
 void cli_fail_to(FILE *out, FILE *err, const char *code, const char *fmt, ...)

@@ -189,12 +189,12 @@ static void run_one(void *arg, void *worker, void *input, FILE *out, FILE *err, 
 	} else if (!worker) {
 		cli_fail_to(out, err, "internal", "cannot make a resolver for a worker");
 	} else if ((st = mc_domain_check(worker, in->name, &run->opts, &res)) != MC_OK) {
-		cli_fail_to(out, err, st == MC_EINVAL ? "usage" : "internal", "%s", mc_error_last());
+		cli_fail_last(out, err, st == MC_EINVAL ? "usage" : "internal");
 	} else {
 		if (run->ctx->metrics)
 			mc_metrics_add(run->ctx->metrics, MC_RESULT_DOMAIN, &res, cli_now(run->ctx));
 		if (mc_render(MC_RESULT_DOMAIN, &res, &run->ctx->render, out) != MC_OK)
-			cli_fail_to(out, err, "internal", "%s", mc_error_last());
+			cli_fail_last(out, err, "internal");
 		else if (oc)
 			note(oc, &res, run->ctx->page != NULL);
 		if (run->several && run->ctx->render.format == MC_FORMAT_TEXT &&

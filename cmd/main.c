@@ -605,19 +605,19 @@ static int run_command(const struct command *cmd, int argc, char **argv, struct 
 
 		snprintf(what, sizeof(what), "mailcheck %s", cmd->name);
 		if (mc_dns_recording_write(ctx->render.record, ctx->record, what) != MC_OK) {
-			cli_fail("output", "%s", mc_error_last());
+			cli_fail_last(stdout, stderr, "output");
 			rc = EXIT_USAGE;
 		}
 		mc_dns_recording_free(ctx->render.record);
 	}
 	if (ctx->metrics && mc_metrics_count(ctx->metrics) &&
 	    mc_metrics_write(ctx->metrics, ctx->prometheus) != MC_OK) {
-		cli_fail("output", "%s", mc_error_last());
+		cli_fail_last(stdout, stderr, "output");
 		rc = EXIT_USAGE;
 	}
 	mc_metrics_free(ctx->metrics);
 	if (ctx->page && mc_page_sections(ctx->page) && mc_page_write(ctx->page, ctx->html) != MC_OK) {
-		cli_fail("output", "%s", mc_error_last());
+		cli_fail_last(stdout, stderr, "output");
 		rc = EXIT_USAGE;
 	}
 	mc_page_free(ctx->page);

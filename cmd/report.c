@@ -218,7 +218,7 @@ static mc_status report_mailbox(mc_feedback *f, const char *url, struct report_o
 	mc_imap_close(m);
 	/* a mailbox that cannot be read is named, as a file would be */
 	if (st == MC_EINVAL || (st == MC_EIO && !db) || st == MC_EPARSE) {
-		cli_fail("input", "%s", mc_error_last());
+		cli_fail_last(stdout, stderr, "input");
 		(*unopened)++;
 		st = MC_OK;
 	}
@@ -288,13 +288,13 @@ int cmd_report(int argc, char **argv, struct mc_ctx *ctx)
 	if (n < 0 || check_options(&o, n, argv, ctx) < 0 || !(r = cli_resolver(ctx)))
 		goto out;
 	if (o.db && mc_store_open(&db, o.db, ctx->has_now ? ctx->now : 0) != MC_OK) {
-		cli_fail("database", "%s", mc_error_last());
+		cli_fail_last(stdout, stderr, "database");
 		goto out;
 	}
 	st = gather(&o, n, argv, db, r, ctx, &res, &unopened);
 	mc_store_close(db);
 	if (st == MC_EIO || st == MC_EINVAL)
-		cli_fail("database", "%s", mc_error_last());
+		cli_fail_last(stdout, stderr, "database");
 	else if (st != MC_OK)
 		cli_lib_error(st);
 	else

@@ -56,7 +56,7 @@ struct one {
 	bool several;        /* more than one message in all: label text output */
 	struct tally *tally;
 	bool mbox;           /* the file is an mbox of several messages: label by number */
-	char bad[600];       /* why the current message cannot be read, "" if it can */
+	struct cli_said bad; /* why the current message cannot be read, "" if it can */
 	cli_batch *batch;    /* --jobs: messages go to the workers */
 	struct job *job;     /* --jobs: the message being collected */
 };
@@ -92,25 +92,27 @@ static void count(struct tally *t, struct outcome *oc)
 /* Write the report of a message -- its result, or why it cannot be read
  * (why != NULL) -- to out, with diagnostics to err. */
 static void report(const struct mc_ctx *ctx, const char *what, size_t in_file, bool several,
-                   bool mbox, const mc_verify_result *res, const char *why, FILE *out,
-                   FILE *err, struct outcome *oc)
+                   bool mbox, const mc_verify_result *res, const struct cli_said *why,
+                   FILE *out, FILE *err, struct outcome *oc)
 {
 	bool text = ctx->render.format == MC_FORMAT_TEXT, quiet = ctx->render.quiet;
 
 	memset(oc, 0, sizeof(*oc));
 	if (why) {
-		char *msg = NULL;
+		const char *fmt = in_file > 1 || several || mbox ? N_("%s, message %zu: %s")
+		                                                 : N_("cannot read the message in %s: %s");
+		char *en = in_file > 1 || several || mbox ? mc_asprintf(fmt, what, in_file, why->en)
+		                                          : mc_asprintf(fmt, what, why->en);
+		char *tr = in_file > 1 || several || mbox ? mc_asprintf(_(fmt), what, in_file, why->text)
+		                                          : mc_asprintf(_(fmt), what, why->text);
 
-		if (in_file > 1 || several || mbox)
-			msg = mc_asprintf("%s, message %zu: %s", what, in_file, why);
-		else
-			msg = mc_asprintf("cannot read the message in %s: %s", what, why);
-		mc_print_escaped(err, "mailcheck: error: %s\n", msg ? msg : why);
+		mc_print_escaped(err, "mailcheck: %s %s\n", _("error:"), tr ? tr : why->text);
 		if (!text) {
 			fflush(out);
-			mc_render_error("verify", "input", msg ? msg : why, out);
+			mc_render_error("verify", "input", en ? en : why->en, out);
 		}
-		free(msg);
+		free(en);
+		free(tr);
 		oc->rc = EXIT_USAGE;
 		return;
 	}
@@ -120,7 +122,7 @@ static void report(const struct mc_ctx *ctx, const char *what, size_t in_file, b
 		mc_print_escaped(out, quiet ? "%s%s%.0zu: " : "== %s%s%.0zu\n", what,
 		        mbox ? ", message " : "", mbox ? in_file : 0);
 	if (mc_render(MC_RESULT_VERIFY, res, &ctx->render, out) != MC_OK) {
-		mc_print_escaped(err, "mailcheck: error: %s\n", mc_error_last());
+		cli_fail_last(out, err, "output");
 		oc->rc = EXIT_USAGE;
 		return;
 	}
@@ -148,21 +150,24 @@ static void report(const struct mc_ctx *ctx, const char *what, size_t in_file, b
 
 /* Verify what rd has read (or say why it cannot be read) and report it. */
 static mc_status finish_one(const struct mc_ctx *ctx, mc_resolver *r, mc_verifier *v,
-                            mc_msg_reader *rd, const char *bad, const char *what,
+                            mc_msg_reader *rd, const struct cli_said *bad, const char *what,
                             size_t in_file, bool several, bool mbox, FILE *out, FILE *err,
                             struct outcome *oc)
 {
 	mc_verify_result res = {0};
 	mc_message msg = {0};
-	mc_status st = bad && *bad ? MC_EPARSE : mc_msg_finish(rd, &msg);
+	mc_status st = bad->en[0] ? MC_EPARSE : mc_msg_finish(rd, &msg);
+	struct cli_said last;
 
 	if (st == MC_OK)
 		st = mc_verify_finish(v, &msg, &res);
 	mc_message_clear(&msg);
 	if (st == MC_ENOMEM)
 		return st;
+	if (st != MC_OK)
+		cli_said_last(&last);
 	report(ctx, what, in_file, several, mbox, st == MC_OK ? &res : NULL,
-	       st == MC_OK ? NULL : bad && *bad ? bad : mc_error_last(), out, err, oc);
+	       st == MC_OK ? NULL : bad->en[0] ? bad : &last, out, err, oc);
 	mc_verify_result_clear(&res);
 	/* the message's queries are in its result: the resolver need not keep
 	 * them (its cache stays), so a long batch runs in flat memory */
@@ -178,7 +183,7 @@ struct job {
 	bool mbox;
 	char *bytes;
 	size_t len, cap;
-	char bad[600];
+	struct cli_said bad;
 };
 
 static void job_free(struct job *j)
@@ -210,15 +215,15 @@ static void run_job(void *arg, void *worker, void *input, FILE *out, FILE *err, 
 		st = mc_verifier_new(&v, worker, o->req);
 	if (st == MC_OK)
 		st = mc_msg_reader_new(&rd, NULL, mc_verify_headers, mc_verify_body, v);
-	if (st == MC_OK && !j->bad[0] && (st = mc_msg_push(rd, j->bytes, j->len)) == MC_EPARSE) {
-		snprintf(j->bad, sizeof(j->bad), "%s", mc_error_last());
+	if (st == MC_OK && !j->bad.en[0] && (st = mc_msg_push(rd, j->bytes, j->len)) == MC_EPARSE) {
+		cli_said_last(&j->bad);
 		st = MC_OK;
 	}
 	if (st == MC_OK)
-		st = finish_one(o->ctx, worker, v, rd, j->bad, j->what, j->in_file, o->several, j->mbox,
+		st = finish_one(o->ctx, worker, v, rd, &j->bad, j->what, j->in_file, o->several, j->mbox,
 		                out, err, oc);
 	if (st != MC_OK) {
-		mc_print_escaped(err, "mailcheck: error: %s\n", mc_error_last());
+		cli_fail_last(out, err, "internal");
 		oc->rc = EXIT_USAGE;
 	}
 	mc_msg_reader_free(rd);
@@ -245,7 +250,7 @@ static mc_status begin(void *arg)
 
 	o->in_file++;
 	o->mbox = false;
-	o->bad[0] = '\0';
+	o->bad.en[0] = o->bad.text[0] = '\0';
 	if (o->batch) {
 		if (!(o->job = calloc(1, sizeof(*o->job))) || !(o->job->what = strdup(o->what))) {
 			job_free(o->job);
@@ -266,11 +271,12 @@ static mc_status begin(void *arg)
 /* --jobs: the bytes kept for the worker, at most MAX_JOB_BYTES a message. */
 static mc_status job_append(struct job *j, const char *buf, size_t len)
 {
-	if (j->bad[0])
+	if (j->bad.en[0])
 		return MC_OK;
 	if (j->len + len > MAX_JOB_BYTES) {
-		snprintf(j->bad, sizeof(j->bad), "the message is larger than %zu MiB, which "
-		         "--jobs holds in memory; check it without --jobs", MAX_JOB_BYTES >> 20);
+		mc_error_set(MC_EPARSE, "the message is larger than %zu MiB, which --jobs holds in "
+		             "memory; check it without --jobs", MAX_JOB_BYTES >> 20);
+		cli_said_last(&j->bad);
 		free(j->bytes);
 		j->bytes = NULL;
 		j->len = j->cap = 0;
@@ -290,11 +296,11 @@ static mc_status push(void *arg, const char *buf, size_t len)
 
 	if (o->batch)
 		return job_append(o->job, buf, len);
-	if (o->bad[0])
+	if (o->bad.en[0])
 		return MC_OK;
 	st = mc_msg_push(o->rd, buf, len);
 	if (st == MC_EPARSE) {
-		snprintf(o->bad, sizeof(o->bad), "%s", mc_error_last());
+		cli_said_last(&o->bad);
 		return MC_OK;
 	}
 	return st;
@@ -314,7 +320,7 @@ static mc_status end(void *arg, bool more)
 		o->job = NULL;
 		return MC_OK;
 	}
-	st = finish_one(o->ctx, o->r, o->v, o->rd, o->bad, o->what, o->in_file, o->several,
+	st = finish_one(o->ctx, o->r, o->v, o->rd, &o->bad, o->what, o->in_file, o->several,
 	                o->mbox, stdout, stderr, &oc);
 	mc_msg_reader_free(o->rd);
 	mc_verifier_free(o->v);
@@ -334,8 +340,8 @@ static void abandon(void *arg)
 	struct outcome oc;
 
 	if (o->batch && o->job) {
-		if (!o->job->bad[0])
-			snprintf(o->job->bad, sizeof(o->job->bad), "%s", mc_error_last());
+		if (!o->job->bad.en[0])
+			cli_said_last(&o->job->bad);
 		o->job->mbox = o->mbox;
 		cli_batch_submit(o->batch, o->job);
 		o->job = NULL;
@@ -347,8 +353,10 @@ static void abandon(void *arg)
 	mc_verifier_free(o->v);
 	o->rd = NULL;
 	o->v = NULL;
-	report(o->ctx, o->what, o->in_file, o->several, o->mbox, NULL,
-	       o->bad[0] ? o->bad : mc_error_last(), stdout, stderr, &oc);
+	if (!o->bad.en[0])
+		cli_said_last(&o->bad);
+	report(o->ctx, o->what, o->in_file, o->several, o->mbox, NULL, &o->bad, stdout, stderr,
+	       &oc);
 	count(o->tally, &oc);
 }
 

@@ -19,8 +19,12 @@ typedef enum mc_status {
 	MC_EIO = -6,       /* cannot read or write a file or socket */
 } mc_status;
 
-/* The message of the last error set on this thread ("" when none). */
+/* The message of the last error set on this thread ("" when none), in
+ * English: the words of JSON's error objects. */
 const char *mc_error_last(void);
+/* The same message in the locale's language (as mc_error_last() when its
+ * catalogue has none): for people. */
+const char *mc_error_last_text(void);
 
 /* Forget the last error. */
 void mc_error_clear(void);

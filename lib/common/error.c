@@ -1,16 +1,25 @@
-/* The per-thread last error message (libgit2's git_error_last model). */
+/* The per-thread last error message (libgit2's git_error_last model), in
+ * English (JSON's "error" objects) and in the locale's language (stderr). */
 #include <stdio.h>
+#include <string.h>
 
 #include "common/util.h"
 
-static _Thread_local char last_error[1024];
+static _Thread_local char last_error[1024], last_text[1024];
 
 mc_status mc_error_set(mc_status code, const char *fmt, ...)
 {
-	va_list ap;
+	const char *tr = mc_tr(fmt);
+	va_list ap, copy;
 
 	va_start(ap, fmt);
+	va_copy(copy, ap);
 	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	if (tr != fmt && strcmp(tr, fmt))
+		vsnprintf(last_text, sizeof(last_text), tr, copy);
+	else
+		last_text[0] = '\0';
+	va_end(copy);
 	va_end(ap);
 	return code;
 }
@@ -20,7 +29,12 @@ const char *mc_error_last(void)
 	return last_error;
 }
 
+const char *mc_error_last_text(void)
+{
+	return last_text[0] ? last_text : last_error;
+}
+
 void mc_error_clear(void)
 {
-	last_error[0] = '\0';
+	last_error[0] = last_text[0] = '\0';
 }
