@@ -199,9 +199,10 @@ void cli_unknown_option(const char *command, const char *arg, const struct cli_o
 		if (cli_distance(name, global_options[i]) < best_d)
 			best_d = cli_distance(name, global_options[i]), best = global_options[i];
 	/* close: one or two edits, fewer than the option's own letters */
-	if (best && best_d <= 2 && best_d + 2 < strlen(best))
-		cli_error("%s%sunknown option '%s'; did you mean '%s'?", command ? command : "",
-		          command ? ": " : "", name, best);
+	if (best && best_d <= 2 && best_d + 2 < strlen(best) && command)
+		cli_error("%s: unknown option '%s'; did you mean '%s'?", command, name, best);
+	else if (best && best_d <= 2 && best_d + 2 < strlen(best))
+		cli_error("unknown option '%s'; did you mean '%s'?", name, best);
 	else if (command)
 		cli_error("%s: unknown option '%s'\n%s", command, name, usage ? usage : "");
 	else
@@ -557,7 +558,7 @@ int cli_net_options(const char *command, const char *https_port, const char *smt
 	net->smtp_port = (unsigned)got[1];
 	net->timeout = got[2];
 	if (net->ca_file && access(net->ca_file, R_OK) != 0) {
-		cli_error("%s: cannot read --ca-file '%s': %s", command, net->ca_file, strerror(errno));
+		cli_error("%s: cannot read --ca-file '%s': %s", command, net->ca_file, mc_strerror(errno));
 		return -1;
 	}
 	return 0;

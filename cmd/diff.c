@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "common/util.h"
 #include "mailcheck/diff.h"
 
 static FILE *open_input(const char *path)
@@ -17,7 +18,7 @@ static FILE *open_input(const char *path)
 	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 
 	if (!fp)
-		cli_fail("input", "cannot open %s: %s", path, strerror(errno));
+		cli_fail("input", "cannot open %s: %s", path, mc_strerror(errno));
 	return fp;
 }
 

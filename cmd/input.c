@@ -28,7 +28,7 @@ FILE *cli_open_input(const char *path, const char **what)
 	*what = path;
 	fp = fopen(path, "rb");
 	if (!fp)
-		cli_fail("input", "cannot read '%s': %s", path, strerror(errno));
+		cli_fail("input", "cannot read '%s': %s", path, mc_strerror(errno));
 	return fp;
 }
 

@@ -568,7 +568,7 @@ static int run_helper(const char *command, char **argv)
 	argv[0] = path;
 	execv(path, argv);
 	cli_fail("internal", "cannot run 'mailcheck %s': its program %s cannot be started: %s",
-	         command, path, strerror(errno));
+	         command, path, mc_strerror(errno));
 	return EXIT_USAGE;
 }
 

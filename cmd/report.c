@@ -36,7 +36,7 @@ static mc_status read_dir(mc_feedback *f, const char *dir, int depth, size_t *un
 	mc_status st = MC_OK;
 
 	if (n < 0) {
-		cli_fail("input", "cannot read the directory '%s': %s", dir, strerror(errno));
+		cli_fail("input", "cannot read the directory '%s': %s", dir, mc_strerror(errno));
 		(*unopened)++;
 		return MC_OK;
 	}
@@ -114,8 +114,11 @@ static int report_output(mc_feedback_result *res, const struct report_opts *o, s
 	if (res->verdict == MC_VERDICT_NONE && res->skipped_total && !res->unreadable_total) {
 		if (ctx->render.format == MC_FORMAT_TEXT)
 			cli_output(MC_RESULT_FEEDBACK, res, res->verdict, ctx);
-		cli_fail("input", "no report in the %llu message%s read",
-		         (unsigned long long)res->skipped_total, res->skipped_total == 1 ? "" : "s");
+		if (res->skipped_total == 1)
+			cli_fail("input", "no report in the %llu message read", 1ULL);
+		else
+			cli_fail("input", "no report in the %llu messages read",
+			         (unsigned long long)res->skipped_total);
 		return EXIT_USAGE;
 	}
 	if (res->verdict == MC_VERDICT_NONE && res->history) {

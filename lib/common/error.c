@@ -1,5 +1,7 @@
 /* The per-thread last error message (libgit2's git_error_last model), in
  * English (JSON's "error" objects) and in the locale's language (stderr). */
+#include <locale.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,4 +39,21 @@ const char *mc_error_last_text(void)
 void mc_error_clear(void)
 {
 	last_error[0] = last_text[0] = '\0';
+}
+
+static locale_t c_locale;
+static pthread_once_t c_once = PTHREAD_ONCE_INIT;
+
+static void make_c_locale(void)
+{
+	c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+}
+
+/* In English whatever the locale: error messages also go into JSON, and
+ * glibc's own translation would come in the locale's charset (LC_CTYPE
+ * stays C: "?" for every Japanese character). */
+const char *mc_strerror(int errnum)
+{
+	pthread_once(&c_once, make_c_locale);
+	return c_locale ? strerror_l(errnum, c_locale) : "system error";
 }

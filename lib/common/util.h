@@ -9,6 +9,9 @@
 
 #include "mailcheck/status.h"
 
+/* strerror in English, whatever the locale (messages that reach JSON). */
+const char *mc_strerror(int errnum);
+
 /* Set the thread's last error message and return `code`. */
 mc_status mc_error_set(mc_status code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

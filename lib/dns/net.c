@@ -279,12 +279,12 @@ static void tcp_start(const struct net *n, struct flight *f, size_t server, int 
 	                      .rcode = rcode, .need = 2};
 	f->tcp.fd = socket(s->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (f->tcp.fd < 0) {
-		tcp_failed(f, "cannot open a TCP socket: %s", strerror(errno));
+		tcp_failed(f, "cannot open a TCP socket: %s", mc_strerror(errno));
 		return;
 	}
 	if (connect(f->tcp.fd, (const struct sockaddr *)&s->addr, s->len) < 0 &&
 	    errno != EINPROGRESS)
-		tcp_failed(f, "cannot connect to %s over TCP: %s", s->text, strerror(errno));
+		tcp_failed(f, "cannot connect to %s over TCP: %s", s->text, mc_strerror(errno));
 }
 
 static short tcp_events(const struct flight *f)
@@ -345,7 +345,7 @@ static void tcp_send(const char *who, struct flight *f)
 	memcpy(out + 2, f->q, f->qlen);
 	w = send(f->tcp.fd, out + f->tcp.sent, f->qlen + 2 - f->tcp.sent, MSG_NOSIGNAL);
 	if (w < 0 && errno != EAGAIN && errno != EINTR) {
-		tcp_failed(f, "cannot send the query to %s over TCP: %s", who, strerror(errno));
+		tcp_failed(f, "cannot send the query to %s over TCP: %s", who, mc_strerror(errno));
 		return;
 	}
 	if (w > 0)
@@ -370,7 +370,7 @@ static bool tcp_read(const char *who, struct flight *f)
 	}
 	if (r < 0) {
 		if (errno != EAGAIN && errno != EINTR)
-			tcp_failed(f, "reading the answer of %s over TCP failed: %s", who, strerror(errno));
+			tcp_failed(f, "reading the answer of %s over TCP failed: %s", who, mc_strerror(errno));
 		return false;
 	}
 	f->tcp.have += (size_t)r;
@@ -387,7 +387,7 @@ static mc_status tcp_step(const struct net *n, struct flight *f)
 		socklen_t len = sizeof(err);
 
 		if (getsockopt(f->tcp.fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err) {
-			tcp_failed(f, "cannot connect to %s over TCP: %s", who, strerror(err ? err : errno));
+			tcp_failed(f, "cannot connect to %s over TCP: %s", who, mc_strerror(err ? err : errno));
 			return MC_OK;
 		}
 		f->tcp.phase = TCP_SEND;

@@ -244,7 +244,7 @@ mc_status mc_dns_recording_write(mc_dns_recording *rec, const char *path, const 
 	bool ok;
 
 	if (!fp)
-		return mc_error_set(MC_EIO, "cannot write %s: %s", path, strerror(errno));
+		return mc_error_set(MC_EIO, "cannot write %s: %s", path, mc_strerror(errno));
 	fprintf(fp, "; mailcheck --record: the DNS answers of %s, %zu lines.\n"
 	            "; Replay: mailcheck --zone %s ... (DNSSEC is not checked offline).\n",
 	        what, rec->n, path);
@@ -255,5 +255,5 @@ mc_status mc_dns_recording_write(mc_dns_recording *rec, const char *path, const 
 		fwrite(rec->out.s, 1, rec->out.len, fp);
 	ok = !ferror(fp);
 	ok = fclose(fp) == 0 && ok;
-	return ok ? MC_OK : mc_error_set(MC_EIO, "cannot write %s: %s", path, strerror(errno));
+	return ok ? MC_OK : mc_error_set(MC_EIO, "cannot write %s: %s", path, mc_strerror(errno));
 }

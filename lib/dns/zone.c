@@ -189,7 +189,7 @@ static mc_status load_dir(struct zone_db *db, const char *dir)
 	mc_status st = MC_OK;
 
 	if (n < 0)
-		return mc_error_set(MC_EIO, "cannot read zone directory '%s': %s", dir, strerror(errno));
+		return mc_error_set(MC_EIO, "cannot read zone directory '%s': %s", dir, mc_strerror(errno));
 	if (n == 0)
 		st = mc_error_set(MC_EPARSE, "zone directory '%s' has no *.zone file", dir);
 	for (int i = 0; i < n; i++) {
@@ -214,7 +214,7 @@ static mc_status load_file(struct zone_db *db, const char *file)
 	if (stat(file, &sb) == 0 && S_ISDIR(sb.st_mode))
 		return load_dir(db, file);
 	if (!(fp = fopen(file, "r")))
-		return mc_error_set(MC_EIO, "cannot read zone file '%s': %s", file, strerror(errno));
+		return mc_error_set(MC_EIO, "cannot read zone file '%s': %s", file, mc_strerror(errno));
 	if (fstat(fileno(fp), &sb) == 0 && (!S_ISREG(sb.st_mode) || sb.st_size > MAX_ZONE_BYTES)) {
 		fclose(fp);
 		return mc_error_set(MC_EPARSE, "cannot read zone file '%s': %s", file,

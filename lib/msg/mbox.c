@@ -95,7 +95,7 @@ mc_status mc_mbox_read(FILE *fp, const char *what, const mc_mbox_sink *s)
 		st = lines(&sp, buf, have);
 	free(buf);
 	if (st == MC_OK && ferror(fp))
-		st = mc_error_set(MC_EIO, "cannot read %s: %s", what, strerror(errno));
+		st = mc_error_set(MC_EIO, "cannot read %s: %s", what, mc_strerror(errno));
 	if (st == MC_OK && sp.in_message)
 		st = s->end(s->arg, false);
 	return st;

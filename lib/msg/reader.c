@@ -344,7 +344,7 @@ mc_status mc_msg_read_stream(FILE *fp, const char *what, const mc_msg_limits *li
 	while (st == MC_OK && (n = fread(buf, 1, sizeof(buf), fp)) > 0)
 		st = mc_msg_push(r, buf, n);
 	if (st == MC_OK && ferror(fp))
-		st = mc_error_set(MC_EIO, "cannot read %s: %s", what, strerror(errno));
+		st = mc_error_set(MC_EIO, "cannot read %s: %s", what, mc_strerror(errno));
 	if (st == MC_OK)
 		st = mc_msg_finish(r, out);
 	if (st == MC_EPARSE) {

@@ -288,8 +288,9 @@ static mc_status pin_host(mc_imap *m, mc_resolver *r, const struct parts *p,
 		st = a.refused ? mc_error_set(MC_EIO, "%s resolves only to addresses mailcheck does not "
 		                              "connect to (%s); --allow-private allows them", p->host,
 		                              a.refused)
-		     : mc_error_set(MC_EIO, "%s has no address (A or AAAA)%s", p->host,
-		                    a.temporary ? ": the lookup failed" : "");
+		     : a.temporary ? mc_error_set(MC_EIO, "%s has no address (A or AAAA): the lookup "
+		                                  "failed", p->host)
+		     : mc_error_set(MC_EIO, "%s has no address (A or AAAA)", p->host);
 		mc_net_addresses_clear(&a);
 		return st;
 	}

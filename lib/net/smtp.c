@@ -103,14 +103,14 @@ static int connect_to(struct conn *c, const char *address, unsigned port, char *
 	}
 	c->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (c->fd < 0) {
-		*why = mc_asprintf("cannot open a socket: %s", strerror(errno));
+		*why = mc_asprintf("cannot open a socket: %s", mc_strerror(errno));
 		return -1;
 	}
 	c->deadline = mc_now_ms() + c->step_ms;
 	if (connect(c->fd, (struct sockaddr *)&ss, len) == 0)
 		return 0;
 	if (errno != EINPROGRESS) {
-		*why = mc_asprintf("%s port %u: %s", address, port, strerror(errno));
+		*why = mc_asprintf("%s port %u: %s", address, port, mc_strerror(errno));
 		return -1;
 	}
 	switch (wait_for(c, POLLOUT)) {
@@ -119,11 +119,11 @@ static int connect_to(struct conn *c, const char *address, unsigned port, char *
 		                   "port %u?)", address, port, c->step_ms / 1000, port);
 		return -1;
 	case -1:
-		*why = mc_asprintf("%s port %u: %s", address, port, strerror(errno));
+		*why = mc_asprintf("%s port %u: %s", address, port, mc_strerror(errno));
 		return -1;
 	}
 	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0 || err) {
-		*why = mc_asprintf("%s port %u: %s", address, port, strerror(err ? err : errno));
+		*why = mc_asprintf("%s port %u: %s", address, port, mc_strerror(err ? err : errno));
 		return -1;
 	}
 	return 0;
@@ -145,7 +145,7 @@ static int send_line(struct conn *c, const char *line, char **why)
 				return -1;
 			}
 		} else {
-			*why = mc_asprintf("the connection broke: %s", strerror(errno));
+			*why = mc_asprintf("the connection broke: %s", mc_strerror(errno));
 			return -1;
 		}
 	}
@@ -221,7 +221,7 @@ static int read_reply(struct conn *c, char **why)
 			return -1;
 		}
 		if (errno != EAGAIN && errno != EINTR) {
-			*why = mc_asprintf("the connection broke: %s", strerror(errno));
+			*why = mc_asprintf("the connection broke: %s", mc_strerror(errno));
 			return -1;
 		}
 		if (wait_for(c, POLLIN) <= 0) {

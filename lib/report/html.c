@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/util.h"
 #include "report/internal.h"
 
 void mc_html_text(mc_buf *b, const char *s)
@@ -318,7 +319,7 @@ mc_status mc_page_write(mc_page *p, const char *path)
 	bool ok;
 
 	if (!fp)
-		return mc_error_set(MC_EIO, "cannot write %s: %s", path, strerror(errno));
+		return mc_error_set(MC_EIO, "cannot write %s: %s", path, mc_strerror(errno));
 	mc_html_text(&title, p->title);
 	fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
@@ -334,5 +335,5 @@ mc_status mc_page_write(mc_page *p, const char *path)
 	mc_buf_free(&title);
 	ok = !ferror(fp);
 	ok = fclose(fp) == 0 && ok;
-	return ok ? MC_OK : mc_error_set(MC_EIO, "cannot write %s: %s", path, strerror(errno));
+	return ok ? MC_OK : mc_error_set(MC_EIO, "cannot write %s: %s", path, mc_strerror(errno));
 }

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/util.h"
 #include "report/internal.h"
 
 static const struct {
@@ -167,7 +168,7 @@ mc_status mc_metrics_write(mc_metrics *m, const char *path)
 	memcpy(tmp, path, n);
 	memcpy(tmp + n, ".XXXXXX", 8); /* not *.prom: the collector skips it */
 	if ((fd = mkstemp(tmp)) < 0 || !(fp = fdopen(fd, "w"))) {
-		mc_status st = mc_error_set(MC_EIO, "cannot write %s: %s", path, strerror(errno));
+		mc_status st = mc_error_set(MC_EIO, "cannot write %s: %s", path, mc_strerror(errno));
 
 		if (fd >= 0)
 			close(fd), unlink(tmp);
@@ -184,7 +185,7 @@ mc_status mc_metrics_write(mc_metrics *m, const char *path)
 	if (ok)
 		ok = chmod(tmp, 0644) == 0 && rename(tmp, path) == 0;
 	if (!ok) {
-		mc_status st = mc_error_set(MC_EIO, "cannot write %s: %s", path, strerror(errno));
+		mc_status st = mc_error_set(MC_EIO, "cannot write %s: %s", path, mc_strerror(errno));
 
 		unlink(tmp);
 		free(tmp);

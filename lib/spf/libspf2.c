@@ -276,13 +276,13 @@ mc_status mc_spf_compare_libspf2(mc_resolver *r, const mc_spf_request *req, mc_s
 	pid_t pid;
 
 	if (pipe(fds) < 0)
-		return mc_error_set(MC_EIO, "cannot run libspf2: %s", strerror(errno));
+		return mc_error_set(MC_EIO, "cannot run libspf2: %s", mc_strerror(errno));
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
 		close(fds[0]);
 		close(fds[1]);
-		return mc_error_set(MC_EIO, "cannot run libspf2: %s", strerror(errno));
+		return mc_error_set(MC_EIO, "cannot run libspf2: %s", mc_strerror(errno));
 	}
 	if (pid == 0) {
 		close(fds[0]);

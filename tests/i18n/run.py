@@ -145,6 +145,26 @@ def program():
         check("mailcheck --json %s: the same bytes in Japanese and in C (times aside)"
               % " ".join(args[2:]), timeless(jj.stdout) == timeless(jc.stdout) and
               jj.stdout.startswith("{"), (jj.stdout[:200], jc.stdout[:200]))
+    # errors: in Japanese on stderr, English in --json's error object; a
+    # system error's words (strerror) stay English, never "?" for the
+    # characters a C LC_CTYPE cannot show
+    errors = [
+        (["mx", "exa mple.com"], "ドメイン「exa mple.com」は無効です"),
+        (["--zone", "/nonexistent/zones", "mx", "example.com"],
+         "ゾーンファイル「/nonexistent/zones」を読めません: No such file or directory"),
+        (["spf", "--bogus", "example.com"], "「--bogus」というオプションはありません"),
+        (["verify", "/nonexistent/message.eml"], "「/nonexistent/message.eml」を読めません"),
+    ]
+    for args, words in errors:
+        ja, c = run(args, "ja_JP.UTF-8"), run(args, "C")
+        check("LANG=ja_JP.UTF-8 mailcheck %s: the error in Japanese, exit 2" % " ".join(args),
+              words in ja.stderr and ja.stderr.startswith("mailcheck: エラー: ") and
+              ja.returncode == c.returncode == 2 and "?" not in ja.stderr.split(":", 2)[2][:3],
+              (ja.returncode, ja.stderr))
+        jj, jc = run(["--json"] + args, "ja_JP.UTF-8"), run(["--json"] + args, "C")
+        check("mailcheck --json %s: the error object the same bytes in Japanese and in C"
+              % " ".join(args), jj.stdout == jc.stdout and '"error"' in jj.stdout and
+              not JAPANESE.search(jj.stdout), (jj.stdout, jc.stdout))
     # the language follows the locale: LANGUAGE alone, without a Japanese
     # locale, is not enough (gettext ignores it under C)
     r = run(cases[0][0], "C", LANGUAGE="ja")
