@@ -32,17 +32,17 @@
 
 static const struct command commands[] = {
 	{"mx", cmd_mx, "",
-	 "mail exchangers, their addresses, implicit and null MX",
-	 "usage: mailcheck mx DOMAIN [OPTIONS]\n"
+	 N_("mail exchangers, their addresses, implicit and null MX"),
+	 N_("usage: mailcheck mx DOMAIN [OPTIONS]\n"
 	 "\n"
 	 "Where mail for DOMAIN goes: its MX hosts by preference with their A and\n"
 	 "AAAA addresses; with no MX record, the domain's own addresses (implicit\n"
 	 "MX, RFC 5321 5.1); a null MX \"0 .\" (RFC 7505) means it accepts no mail.\n"
 	 "Exit status: 0 mail can be delivered, 1 it cannot, 2 usage error,\n"
-	 "3 DNS failure (timeout, SERVFAIL).\n", NULL},
+	 "3 DNS failure (timeout, SERVFAIL).\n"), NULL},
 	{"spf", cmd_spf, "--sender= --helo= --compare",
-	 "SPF: evaluate for a client IP, or check the record",
-	 "usage: mailcheck spf DOMAIN [IP [--sender ADDR] [--helo NAME] [--compare]]\n"
+	 N_("SPF: evaluate for a client IP, or check the record"),
+	 N_("usage: mailcheck spf DOMAIN [IP [--sender ADDR] [--helo NAME] [--compare]]\n"
 	 "\n"
 	 "With IP: evaluates the SPF record of DOMAIN for that client (RFC 7208\n"
 	 "check_host()) and says which term decided, the path through include: and\n"
@@ -59,10 +59,10 @@ static const struct command commands[] = {
 	 "  --compare      also run libspf2 (as in Exim and other receivers) on the\n"
 	 "                 same query and DNS, and say where it decides otherwise\n"
 	 "Exit status: 0 pass (lint: no error found), 1 fail, softfail, neutral,\n"
-	 "none or permerror (lint: errors), 2 usage error, 3 temperror.\n", NULL},
+	 "none or permerror (lint: errors), 2 usage error, 3 temperror.\n"), NULL},
 	{"dkim", cmd_dkim, "--selector= --compare",
-	 "DKIM: verify a message's signatures, or check a published key",
-	 "usage: mailcheck dkim [FILE|-] [--compare]\n"
+	 N_("DKIM: verify a message's signatures, or check a published key"),
+	 N_("usage: mailcheck dkim [FILE|-] [--compare]\n"
 	 "       mailcheck dkim DOMAIN --selector SEL\n"
 	 "\n"
 	 "With a message (FILE, or standard input): verifies every DKIM-Signature\n"
@@ -76,10 +76,10 @@ static const struct command commands[] = {
 	 "                 do) and name the rule where it decides otherwise\n"
 	 "With DOMAIN --selector SEL: checks the key record SEL._domainkey.DOMAIN.\n"
 	 "Exit status: 0 a signature verifies (or the key is usable), 1 none does,\n"
-	 "2 usage error or unreadable message, 3 key lookup failed.\n", NULL},
+	 "2 usage error or unreadable message, 3 key lookup failed.\n"), NULL},
 	{"dmarc", cmd_dmarc, "",
-	 "DMARC record, organizational domain, policy (RFC 9989 and 7489)",
-	 "usage: mailcheck dmarc DOMAIN\n"
+	 N_("DMARC record, organizational domain, policy (RFC 9989 and 7489)"),
+	 N_("usage: mailcheck dmarc DOMAIN\n"
 	 "\n"
 	 "Finds the DMARC record that applies to mail From DOMAIN by the RFC 9989\n"
 	 "DNS tree walk, and says what the policy asks receivers to do with mail\n"
@@ -88,10 +88,10 @@ static const struct command commands[] = {
 	 "RFC 7489 receivers (public suffix list, pct) and OpenDMARC 1.4 decide\n"
 	 "where that differs.\n"
 	 "Exit status: 0 a valid record applies (any p), 1 no record or an invalid\n"
-	 "one, 2 usage error, 3 DNS failure.\n", NULL},
+	 "one, 2 usage error, 3 DNS failure.\n"), NULL},
 	{"trace", cmd_trace, "--trust=",
-	 "Received chain: hops, delays, trust boundary, local delivery",
-	 "usage: mailcheck trace [FILE|-] [--trust HOST]...\n"
+	 N_("Received chain: hops, delays, trust boundary, local delivery"),
+	 N_("usage: mailcheck trace [FILE|-] [--trust HOST]...\n"
 	 "\n"
 	 "Reads the Received headers of a message (oldest hop first) with the delay\n"
 	 "of each hop, finds the trust boundary -- the hop where the receiving side\n"
@@ -101,11 +101,11 @@ static const struct command commands[] = {
 	 "recorded (Authentication-Results, Received-SPF, ARC) and where bounces go.\n"
 	 "  --trust HOST   a relay of the receiving side (name or address) to look\n"
 	 "                 past when finding the boundary (repeatable)\n"
-	 "Exit status: 0 the message was read, 2 it could not be.\n", NULL},
+	 "Exit status: 0 the message was read, 2 it could not be.\n"), NULL},
 	{"verify", cmd_verify, "--ip= --helo= --mail-from= --trust= --compare --jobs= --order= --requirements= "
 	 "--no-blocklists --links",
-	 "full check of a message: SPF + DKIM + DMARC, explained",
-	 "usage: mailcheck verify [FILE|DIR|-]... [--ip IP] [--helo NAME]\n"
+	 N_("full check of a message: SPF + DKIM + DMARC, explained"),
+	 N_("usage: mailcheck verify [FILE|DIR|-]... [--ip IP] [--helo NAME]\n"
 	 "                        [--mail-from ADDR] [--trust HOST]... [--compare]\n"
 	 "                        [--jobs N] [--order input|completed]\n"
 	 "                        [--requirements gmail|yahoo|microsoft|all] [--no-blocklists]\n"
@@ -141,12 +141,12 @@ static const struct command commands[] = {
 	 "                 rule makes the exit status 1\n"
 	 "Exit status: 0 DMARC passes (without a DMARC record: SPF or DKIM passes\n"
 	 "aligned with From) for every message, 1 one did not, 2 usage error or an\n"
-	 "unreadable message, 3 DNS failure.\n",
+	 "unreadable message, 3 DNS failure.\n"),
 	 "--links"},
 	{"domain", IN_HELPER(cmd_domain), "--selector= --jobs= --order= --no-common-selectors --allow-private --smtp --ca-file= "
 	 "--https-port= --smtp-port= --net-timeout= --trust-anchor= --requirements= --no-blocklists",
-	 "the whole mail setup of a domain (or of a list of domains)",
-	 "usage: mailcheck domain DOMAIN...|- [--selector SEL]... [--jobs N]\n"
+	 N_("the whole mail setup of a domain (or of a list of domains)"),
+	 N_("usage: mailcheck domain DOMAIN...|- [--selector SEL]... [--jobs N]\n"
 	 "                        [--order input|completed] [--no-common-selectors]\n"
 	 "                        [--smtp] [--allow-private] [--ca-file PEM] [--net-timeout S]\n"
 	 "                        [--trust-anchor FILE]\n"
@@ -183,19 +183,20 @@ static const struct command commands[] = {
 	 "                          as far as DNS shows them (the Bulk row: all)\n"
 	 "  --no-blocklists         do not ask the DNS blocklists (the DNSBL row)\n"
 	 "Exit status: 0 no errors, 1 errors in a domain's setup, 2 usage error or\n"
-	 "a line that is not a domain, 3 DNS failure.\n", NULL},
+	 "a line that is not a domain, 3 DNS failure.\n"), NULL},
 	{"bounce", IN_HELPER(cmd_bounce), "--jobs= --order=",
-	 "read a bounce: who failed, with which status, and why",
-	 "usage: mailcheck bounce [FILE|DIR|-]... [--jobs N] [--order input|completed]\n"
+	 N_("read a bounce: who failed, with which status, and why"),
+	 N_("usage: mailcheck bounce [FILE|DIR|-]... [--jobs N] [--order input|completed]\n"
 	 "\n"
 	 "Reads a bounce (non-delivery report): RFC 3464 delivery status reports\n"
 	 "(and RFC 6533's global ones) through GMime, and the non-standard reports\n"
-	 "MTAs write (qmail, Exim, Sendmail, Exchange ...) from their text. For each\n"
-	 "recipient: the address, the action, the enhanced status code (RFC 3463),\n"
-	 "the server that answered and its reply, and the cause in words -- read\n"
-	 "with who said it (Gmail's 5.7.27 is not IANA's). When authentication\n"
-	 "refused it: the returned original checked as the receiver would, or, when\n"
-	 "nothing came back, the sender's domain checked as far as DNS allows.\n"
+	 "MTAs write (qmail, Exim, Sendmail, Exchange ...) from their text, also in\n"
+	 "ISO-2022-JP, Shift_JIS and EUC-JP. For each recipient: the address, the\n"
+	 "action, the enhanced status code (RFC 3463), the server that answered and\n"
+	 "its reply, and the cause in words -- read with who said it (Gmail's\n"
+	 "5.7.27 is not IANA's). When authentication refused it: the returned\n"
+	 "original checked as the receiver would, or, when nothing came back, the\n"
+	 "sender's domain checked as far as DNS allows.\n"
 	 "Automatic replies (RFC 3834) and feedback reports (ARF) are recognised as\n"
 	 "no bounce. Several files, mbox files and Maildir directories: a report per\n"
 	 "message (JSON: one per line), then failed recipients counted by cause.\n"
@@ -203,11 +204,12 @@ static const struct command commands[] = {
 	 "  --order completed   write each report as it is finished, not in input\n"
 	 "                 order\n"
 	 "Exit status: 0 no recipient failed (delays only), 1 one failed, 2 usage\n"
-	 "error, an unreadable message, or no bounce at all.\n", NULL},
+	 "error, an unreadable message, or no bounce at all.\n"), NULL},
 	{"report", IN_HELPER(cmd_report), "--no-lookups --db= --since= --until= --domain= --move-to= "
 	 "--allow-private --ca-file= --net-timeout=",
-	 "read DMARC aggregate/failure and SMTP TLS reports, keep them in a database",
-	 "usage: mailcheck report FILE...|DIR|-|imaps://USER@HOST/MAILBOX... [--no-lookups]\n"
+	 N_("read DMARC aggregate/failure and SMTP TLS reports, keep them in a database"),
+	 /* xgettext:no-c-format */
+	 N_("usage: mailcheck report FILE...|DIR|-|imaps://USER@HOST/MAILBOX... [--no-lookups]\n"
 	 "                        [--db URL] [--move-to FOLDER] [--allow-private]\n"
 	 "                        [--ca-file PEM] [--net-timeout S]\n"
 	 "       mailcheck report --db URL [--since 30d|12w|DATE] [--until ...] [--domain D]\n"
@@ -237,10 +239,10 @@ static const struct command commands[] = {
 	 "(and no TLS failure), or a mailbox had nothing new; 1 otherwise; 2 an\n"
 	 "input that could not be read (the others are still read and reported), no\n"
 	 "report at all, or a database error. Messages without a report (other mail\n"
-	 "in a report mailbox) are named, not errors.\n", NULL},
+	 "in a report mailbox) are named, not errors.\n"), NULL},
 	{"blocklist", cmd_blocklist, "--list= --only= --dqs-key= --jobs= --order=",
-	 "DNS blocklists (RFC 5782): listings, their meaning and removal",
-	 "usage: mailcheck blocklist IP|DOMAIN...|- [--list ZONE[:ip|:domain]]...\n"
+	 N_("DNS blocklists (RFC 5782): listings, their meaning and removal"),
+	 N_("usage: mailcheck blocklist IP|DOMAIN...|- [--list ZONE[:ip|:domain]]...\n"
 	 "                           [--only ID]... [--dqs-key KEY] [--jobs N]\n"
 	 "                           [--order input|completed]\n"
 	 "\n"
@@ -265,10 +267,10 @@ static const struct command commands[] = {
 	 "  --order completed   write each report as it is finished\n"
 	 "Exit status: 0 on no list that blocks, 1 listed on a list that blocks,\n"
 	 "2 usage error or a line that is neither address nor domain, 3 a list\n"
-	 "could not be asked (DNS failure, a refusal).\n", NULL},
+	 "could not be asked (DNS failure, a refusal).\n"), NULL},
 	{"diff", cmd_diff, "",
-	 "two runs of --json compared: what got worse, what got better",
-	 "usage: mailcheck diff OLD NEW\n"
+	 N_("two runs of --json compared: what got worse, what got better"),
+	 N_("usage: mailcheck diff OLD NEW\n"
 	 "\n"
 	 "Compares two outputs of 'mailcheck --json' (one object, or NDJSON of a\n"
 	 "batch) of domain, blocklist, mx, spf, dmarc or dkim with a selector, matched\n"
@@ -280,10 +282,10 @@ static const struct command commands[] = {
 	 "one side only are named. One of OLD and NEW may be '-' (standard input).\n"
 	 "Exit status: 0 nothing got worse (improvements are listed), 1 something\n"
 	 "got worse, 2 an input cannot be read or is not mailcheck's JSON of a\n"
-	 "command diff compares (or of another schema version).\n", NULL},
+	 "command diff compares (or of another schema version).\n"), NULL},
 };
 
-static const char global_usage[] =
+static const char *const global_usage = N_(
 	"usage: mailcheck [OPTIONS] COMMAND [ARGS]\n"
 	"\n"
 	"Diagnoses mail authentication and delivery: says what passed, what failed,\n"
@@ -320,7 +322,7 @@ static const char global_usage[] =
 	"\n"
 	"Exit status: 0 passed, 1 did not pass, 2 usage error or unreadable input,\n"
 	"3 temporary failure (DNS timeout or SERVFAIL).\n"
-	"Run 'mailcheck COMMAND --help' for a command's arguments.\n";
+	"Run 'mailcheck COMMAND --help' for a command's arguments.\n");
 
 static void usage(FILE *fp)
 {
@@ -328,9 +330,9 @@ static void usage(FILE *fp)
 	size_t len = 0;
 
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		len += (size_t)snprintf(list + len, sizeof(list) - len, "  %-8s %s\n",
-		                        commands[i].name, commands[i].summary);
-	fprintf(fp, global_usage, list);
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "  %-9s %s\n",
+		                        commands[i].name, _(commands[i].summary));
+	fprintf(fp, _(global_usage), list);
 }
 
 static const struct command *find_command(const char *name)
@@ -665,7 +667,7 @@ int main(int argc, char **argv)
 	}
 	cli_json_errors(ctx.render.format == MC_FORMAT_JSON, cmd->name);
 	if (help) {
-		fputs(cmd->usage, stdout);
+		fputs(_(cmd->usage), stdout);
 		return close_stdout(EXIT_PASS);
 	}
 	if (output_options(cmd->name, &ctx) < 0)

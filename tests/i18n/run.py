@@ -145,6 +145,21 @@ def program():
         check("mailcheck --json %s: the same bytes in Japanese and in C (times aside)"
               % " ".join(args[2:]), timeless(jj.stdout) == timeless(jc.stdout) and
               jj.stdout.startswith("{"), (jj.stdout[:200], jc.stdout[:200]))
+    # --help: the overview and every command's help in Japanese, the prose
+    # within 80 columns (a Japanese character takes two)
+    overview = run(["--help"], "ja_JP.UTF-8").stdout
+    commands = re.findall(r"(?m)^  ([a-z]+) +\S", overview.split("コマンド:")[-1].split("オプション")[0])
+    check("mailcheck --help in Japanese lists the commands",
+          overview.startswith("使い方: mailcheck [OPTIONS] COMMAND") and len(commands) >= 11,
+          overview[:400])
+    wide = lambda line: sum(2 if ord(ch) > 0x2e80 else 1 for ch in line)
+    for name in commands:
+        r = run([name, "--help"], "ja_JP.UTF-8")
+        long = [line for line in r.stdout.splitlines() if JAPANESE.search(line) and
+                wide(line) > 80 and not line.startswith("使い方:")]
+        check("mailcheck %s --help in Japanese" % name,
+              r.stdout.startswith("使い方: mailcheck " + name) and "終了ステータス:" in r.stdout
+              and not long and r.returncode == 0, long or r.stdout[:300])
     # errors: in Japanese on stderr, English in --json's error object; a
     # system error's words (strerror) stay English, never "?" for the
     # characters a C LC_CTYPE cannot show
