@@ -2,149 +2,260 @@
  * What a mailing list or forwarder did to a message, in sentences (the
  * explanation) and findings: which list or forwarder, what it changed and
  * whose signature that broke, From rewritten, an ARC seal that may rescue
- * the message, and who can fix what. Its sentences are still put together
- * from pieces, so they are not yet in the catalogue (po/POTFILES).
+ * the message, and who can fix what. Each sentence is one message of the
+ * catalogue: a list's name and what it changed are made in English (for
+ * JSON) and in the locale's language side by side, then put into the
+ * sentence each language has.
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/util.h"
 #include "verify/internal.h"
 
-/* The list or forwarder: what it changed, and who can fix what. */
-/* What a list did to the message, and the signature it broke: "; the
- * list added ..., appended ... -- which broke the DKIM signature of D". */
-static void list_changes(mc_buf *b, const mc_intermediary *via, const char *from)
-{
-	const char *sep = "";
+/* A phrase in English and in the locale's language (*tr: NULL when not
+ * translated), from the same arguments. */
+static void both(char **en, char **tr, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
-	mc_buf_addf(b, "; the list ");
-	if (via->subject_changed) {
-		mc_buf_addf(b, "added the tag %s to the Subject", via->subject_tag);
-		sep = ", ";
-	}
-	if (via->footer_bytes >= 0) {
-		mc_buf_addf(b, "%sappended a footer of %lld bytes to the body", sep, via->footer_bytes);
-		sep = ", ";
-	}
-	if (via->body_rewritten) {
-		mc_buf_addf(b, "%srewrote the body (re-encoded it or changed its text)", sep);
-		sep = ", ";
-	}
-	if (via->added_signed)
-		mc_buf_addf(b, "%sadded a %s field, which the author's signature covers", sep,
-		            via->added_signed);
-	mc_buf_addf(b, " -- which broke the DKIM signature of %s",
-	            via->broken_domain ? via->broken_domain : from);
+static void both(char **en, char **tr, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	*en = mc_vasprintf_both(fmt, ap, tr);
+	va_end(ap);
 }
 
-/* The first sentence: which list, or which forwarder, and what it did. */
+/* The list's name: its List-Id (or address), the domain it is at, the
+ * software that runs it; NULL when it names itself nowhere. */
+static void list_name(const mc_intermediary *via, char **en, char **tr)
+{
+	const char *name = via->list_id ? via->list_id : via->list_address;
+
+	*en = *tr = NULL;
+	if (!name)
+		return;
+	if (via->list_domain && via->software)
+		/* TRANSLATORS: a mailing list: its name, the domain it is at, its software */
+		both(en, tr, N_("%s at %s, run by %s"), name, via->list_domain, via->software);
+	else if (via->list_domain)
+		/* TRANSLATORS: a mailing list: its name and the domain it is at */
+		both(en, tr, N_("%s at %s"), name, via->list_domain);
+	else if (via->software)
+		/* TRANSLATORS: a mailing list: its name and its software */
+		both(en, tr, N_("%s, run by %s"), name, via->software);
+	else
+		*en = mc_strdup(name);
+}
+
+/* What the intermediary changed, as a list of phrases ("added the tag [x]
+ * to the Subject, appended a footer of 42 bytes to the body"). */
+static void changes(const mc_intermediary *via, char **en, char **tr)
+{
+	/* TRANSLATORS: between the items of a list of changes */
+	const char *sep = _(", ");
+	mc_buf e = {0}, t = {0};
+	char *pe, *pt;
+
+	for (int i = 0; i < 4; i++) {
+		pe = pt = NULL;
+		if (i == 0 && via->subject_changed)
+			both(&pe, &pt, N_("added the tag %s to the Subject"), via->subject_tag);
+		else if (i == 1 && via->footer_bytes >= 0)
+			both(&pe, &pt, N_("appended a footer of %lld bytes to the body"),
+			     via->footer_bytes);
+		else if (i == 2 && via->body_rewritten) {
+			static const char *const rewrote =
+				N_("rewrote the body (re-encoded it or changed its text)");
+
+			pe = mc_strdup(rewrote);
+			pt = mc_i18n_active() ? mc_strdup(_(rewrote)) : NULL;
+		}
+		else if (i == 3 && via->added_signed)
+			both(&pe, &pt, N_("added a %s field, which the author's signature covers"),
+			     via->added_signed);
+		if (pe) {
+			mc_buf_addf(&e, "%s%s", e.len ? ", " : "", pe);
+			mc_buf_addf(&t, "%s%s", t.len ? sep : "", pt ? pt : pe);
+		}
+		free(pe);
+		free(pt);
+	}
+	*en = mc_buf_take(&e);
+	*tr = mc_buf_take(&t);
+}
+
+static bool modified(const mc_intermediary *via)
+{
+	return via->subject_changed || via->footer_bytes >= 0 || via->body_rewritten ||
+	       via->added_signed;
+}
+
+/* A sentence whose one %s is a phrase made in both languages. */
+static void say_with(mc_verify_result *out, const char *fmt, const char *en, const char *tr,
+                     const char *more)
+{
+	verify_say_made(out, mc_asprintf(fmt, en, more),
+	                mc_i18n_active() ? mc_asprintf(_(fmt), tr ? tr : en, more) : NULL);
+}
+
+/* The first sentences: which list, and what it changed; or which forwarder. */
 static void say_intermediary(mc_verify_result *out, const char *from)
 {
 	const mc_intermediary *via = &out->via;
-	mc_buf b = {0};
-	char *s;
+	char *en, *tr;
 
 	if (!strcmp(via->kind, "list")) {
-		mc_buf_addf(&b, "The message came through the mailing list %s%s%s%s%s",
-		            via->list_id ? via->list_id : via->list_address ? via->list_address
-		            : "(unnamed)", via->list_domain ? " at " : "",
-		            via->list_domain ? via->list_domain : "", via->software ? ", run by " : "",
-		            via->software ? via->software : "");
-		if (via->subject_changed || via->footer_bytes >= 0 || via->body_rewritten ||
-		    via->added_signed)
-			list_changes(&b, via, from);
-		mc_buf_addf(&b, ".");
+		list_name(via, &en, &tr);
+		if (en)
+			say_with(out, N_("The message came through the mailing list %s."), en, tr, NULL);
+		else
+			verify_say(out, "The message came through a mailing list that does not name "
+			           "itself.");
+		free(en);
+		free(tr);
+		if (modified(via)) {
+			const char *broken = via->broken_domain ? via->broken_domain : from;
+
+			changes(via, &en, &tr);
+			say_with(out, N_("The list %s, which broke the DKIM signature of %s."), en, tr,
+			         broken);
+			free(en);
+			free(tr);
+		}
+	} else if (via->forwarder && via->srs_domain) {
+		verify_say(out, "The message was forwarded by %s (SRS: the original envelope sender "
+		           "was at %s): receivers check SPF against the forwarder's server, not the "
+		           "author's, so only an intact DKIM signature carries the author's "
+		           "authentication through forwarding.", via->forwarder, via->srs_domain);
+	} else if (via->forwarder) {
+		verify_say(out, "The message was forwarded by %s: receivers check SPF against the "
+		           "forwarder's server, not the author's, so only an intact DKIM signature "
+		           "carries the author's authentication through forwarding.", via->forwarder);
 	} else {
-		mc_buf_addf(&b, "The message was forwarded by %s%s%s%s: receivers check SPF against "
-		            "the forwarder's server, not the author's, so only an intact DKIM "
-		            "signature carries the author's authentication through forwarding.",
-		            via->forwarder ? via->forwarder : "a forwarder",
-		            via->srs_domain ? " (SRS: the original envelope sender was at " : "",
-		            via->srs_domain ? via->srs_domain : "", via->srs_domain ? ")" : "");
+		verify_say(out, "The message was forwarded: receivers check SPF against the "
+		           "forwarder's server, not the author's, so only an intact DKIM signature "
+		           "carries the author's authentication through forwarding.");
 	}
-	if ((s = mc_buf_take(&b)))
-		verify_say(out, "%s", s);
-	free(s);
 }
 
 void verify_explain_via(mc_verify_result *out)
 {
 	const mc_intermediary *via = &out->via;
-	const char *from = out->from_domain ? out->from_domain : "the author's domain";
+	const char *from = out->from_domain;
 	bool dmarc_fails = out->dmarc_ran && out->dmarc_policy.verdict == MC_VERDICT_PASS &&
 	                   out->dmarc.result == MC_VERDICT_FAIL;
-	bool modified;
 
 	if (!via->kind)
 		return;
-	say_intermediary(out, from);
-	if (via->from_rewritten)
-		verify_say(out, "The list rewrote From to its own address%s%s%s: DMARC is evaluated for the "
-		    "list's domain, not the author's -- the usual way lists keep DMARC passing.",
-		    via->original_from ? " (the author is " : "",
-		    via->original_from ? via->original_from : "", via->original_from ? ")" : "");
+	say_intermediary(out, from ? from : "?");
+	if (via->from_rewritten && via->original_from)
+		verify_say(out, "The list rewrote From to its own address (the author is %s): DMARC is "
+		           "evaluated for the list's domain, not the author's -- the usual way lists "
+		           "keep DMARC passing.", via->original_from);
+	else if (via->from_rewritten)
+		verify_say(out, "The list rewrote From to its own address: DMARC is evaluated for the "
+		           "list's domain, not the author's -- the usual way lists keep DMARC passing.");
 	if (via->arc_sealer && (dmarc_fails || out->verdict != MC_VERDICT_PASS))
 		verify_say(out, "DMARC fails here, but the ARC chain verifies and %s (ARC instance %d) "
 		    "recorded %s when the message reached it: a receiver that trusts %s's seal "
 		    "(Gmail and Microsoft trust some lists and forwarders) may deliver the message "
 		    "anyway.", via->arc_sealer, via->arc_sealer_instance, via->arc_sealer_saw,
 		    via->arc_sealer);
-	modified = via->subject_changed || via->footer_bytes >= 0 || via->body_rewritten ||
-	           via->added_signed;
-	if (!strcmp(via->kind, "list") && modified && !via->from_rewritten && dmarc_fails)
-		verify_say(out, "Who can fix it: the list, by not modifying messages (no Subject tag, no "
-		    "footer) so that the author's signature survives, or by rewriting From to its "
-		    "own address and signing; the receiver, by trusting the list's ARC seal%s; "
-		    "%s alone cannot -- but it learns here that this list breaks its mail, which "
-		    "matters before it moves to p=reject.", via->arc_sealer ? "" : " (the list "
-		    "would have to ARC-seal first)", from);
+	if (strcmp(via->kind, "list") || !modified(via) || via->from_rewritten || !dmarc_fails ||
+	    !from)
+		return;
+	if (via->arc_sealer)
+		verify_say(out, "Who can fix it: the list, by not modifying messages (no Subject tag, "
+		    "no footer) so that the author's signature survives, or by rewriting From to its "
+		    "own address and signing; the receiver, by trusting the list's ARC seal; %s alone "
+		    "cannot -- but it learns here that this list breaks its mail, which matters "
+		    "before it moves to p=reject.", from);
+	else
+		verify_say(out, "Who can fix it: the list, by not modifying messages (no Subject tag, "
+		    "no footer) so that the author's signature survives, or by rewriting From to its "
+		    "own address and signing; the receiver, by trusting the list's ARC seal (the "
+		    "list would have to ARC-seal first); %s alone cannot -- but it learns here that "
+		    "this list breaks its mail, which matters before it moves to p=reject.", from);
+}
+
+/* The finding that the list or forwarder modified the message. */
+static void modified_finding(mc_verify_result *out)
+{
+	const mc_intermediary *via = &out->via;
+	bool list = !strcmp(via->kind, "list");
+	mc_finding *f;
+	char *en, *tr;
+
+	changes(via, &en, &tr);
+	if (via->broken_domain)
+		f = mc_finding_add_made(&out->findings, "verify.list_modified", MC_SEV_WARNING,
+			mc_asprintf(list ? "the list changed the message after %s signed it: %s"
+			            : "the forwarder changed the message after %s signed it: %s",
+			            via->broken_domain, en),
+			mc_i18n_active() ? mc_asprintf(list
+			    ? _("the list changed the message after %s signed it: %s")
+			    : _("the forwarder changed the message after %s signed it: %s"),
+			    via->broken_domain, tr ? tr : en) : NULL);
+	else
+		f = mc_finding_add_made(&out->findings, "verify.list_modified", MC_SEV_WARNING,
+			mc_asprintf(list ? "the list changed the message after the author signed it: %s"
+			            : "the forwarder changed the message after the author signed it: %s",
+			            en),
+			mc_i18n_active() ? mc_asprintf(list
+			    ? _("the list changed the message after the author signed it: %s")
+			    : _("the forwarder changed the message after the author signed it: %s"),
+			    tr ? tr : en) : NULL);
+	if (list)
+		mc_finding_hint(f, "the list should stop modifying messages, or rewrite From to its "
+		                "own address and sign (and ARC-seal) what it sends");
+	else
+		mc_finding_hint(f, "the forwarder should stop modifying messages, or rewrite From to "
+		                "its own address and sign (and ARC-seal) what it sends");
+	free(en);
+	free(tr);
 }
 
 void verify_via_findings(mc_verify_result *out)
 {
 	const mc_intermediary *via = &out->via;
-	bool modified = via->subject_changed || via->footer_bytes >= 0 || via->body_rewritten ||
-	                via->added_signed;
+	char *en, *tr;
 
-	if (via->kind && !strcmp(via->kind, "list"))
-		mc_finding_add(&out->findings, "verify.via_list", MC_SEV_INFO,
-			"the message came through the mailing list %s%s%s%s%s%s",
-			via->list_id ? via->list_id : via->list_address ? via->list_address : "(unnamed)",
-			via->list_domain ? " at " : "", via->list_domain ? via->list_domain : "",
-			via->software ? " (" : "", via->software ? via->software : "",
-			via->software ? ")" : "");
-	if (via->kind && !strcmp(via->kind, "forwarder"))
-		mc_finding_add(&out->findings, "verify.forwarded", MC_SEV_INFO,
-			"the message was forwarded by %s%s%s", via->forwarder ? via->forwarder : "?",
-			via->srs_domain ? "; SRS encodes the original envelope domain " : "",
-			via->srs_domain ? via->srs_domain : "");
-	if (via->kind && modified) {
-		mc_buf b = {0};
+	if (via->kind && !strcmp(via->kind, "list")) {
+		static const char *const came = N_("the message came through the mailing list %s");
 
-		if (via->subject_changed)
-			mc_buf_addf(&b, ", the Subject tag %s", via->subject_tag);
-		if (via->footer_bytes >= 0)
-			mc_buf_addf(&b, ", a footer of %lld bytes", via->footer_bytes);
-		if (via->body_rewritten)
-			mc_buf_addf(&b, ", a rewritten body");
-		if (via->added_signed)
-			mc_buf_addf(&b, ", an added %s field the signature covers", via->added_signed);
-		char *what = mc_buf_take(&b);
-
-		mc_finding_hint(mc_finding_add(&out->findings, "verify.list_modified", MC_SEV_WARNING,
-			"the %s changed the message after %s signed it: %s", via->kind,
-			via->broken_domain ? via->broken_domain : "the author",
-			what && *what ? what + 2 : "?"),
-			"the %s should stop modifying messages, or rewrite From to its own address "
-			"and sign (and ARC-seal) what it sends", via->kind);
-		free(what);
+		list_name(via, &en, &tr);
+		if (en)
+			mc_finding_add_made(&out->findings, "verify.via_list", MC_SEV_INFO,
+			                    mc_asprintf(came, en),
+			                    mc_i18n_active() ? mc_asprintf(_(came), tr ? tr : en) : NULL);
+		else
+			mc_finding_add(&out->findings, "verify.via_list", MC_SEV_INFO,
+			               "the message came through a mailing list that does not name itself");
+		free(en);
+		free(tr);
 	}
-	if (via->from_rewritten)
+	if (via->kind && !strcmp(via->kind, "forwarder")) {
+		if (via->srs_domain)
+			mc_finding_add(&out->findings, "verify.forwarded", MC_SEV_INFO,
+			               "the message was forwarded by %s; SRS encodes the original envelope "
+			               "domain %s", via->forwarder ? via->forwarder : "?", via->srs_domain);
+		else
+			mc_finding_add(&out->findings, "verify.forwarded", MC_SEV_INFO,
+			               "the message was forwarded by %s",
+			               via->forwarder ? via->forwarder : "?");
+	}
+	if (via->kind && modified(via))
+		modified_finding(out);
+	if (via->from_rewritten && via->original_from)
 		mc_finding_add(&out->findings, "verify.from_rewritten", MC_SEV_INFO,
-			"From is the list's own address%s%s: DMARC applies to the list's domain",
-			via->original_from ? "; the author is " : "",
-			via->original_from ? via->original_from : "");
+			"From is the list's own address; the author is %s: DMARC applies to the list's "
+			"domain", via->original_from);
+	else if (via->from_rewritten)
+		mc_finding_add(&out->findings, "verify.from_rewritten", MC_SEV_INFO,
+			"From is the list's own address: DMARC applies to the list's domain");
 	if (via->arc_sealer && out->verdict != MC_VERDICT_PASS)
 		mc_finding_hint(mc_finding_add(&out->findings, "verify.arc_rescue", MC_SEV_INFO,
 			"DMARC fails here, but the ARC chain verifies and %s (i=%d) recorded %s at its "
@@ -153,4 +264,3 @@ void verify_via_findings(mc_verify_result *out)
 			"receivers decide whom to trust; as the sender, keep DKIM intact through the "
 			"intermediary where you can");
 }
-
