@@ -67,7 +67,8 @@ typedef struct mc_arc_set {
 typedef struct mc_arc_result {
 	mc_verdict verdict;      /* pass, fail, none (no ARC fields) */
 	const char *reason;      /* fail: structure, cv_fail, ams_fails, seal_fails, ams_signs_seal */
-	char *detail;            /* what failed, for people */
+	char *detail;            /* what failed, for people (English, as JSON gives it) */
+	char *detail_text;       /* the same in the locale's language; NULL: as detail */
 	int failed_instance;     /* the instance that failed, 0 when none */
 	int oldest_pass;         /* RFC 8617 5.2: the oldest instance whose AMS still verifies
 	                          * when an older one does not; 0 when all do */

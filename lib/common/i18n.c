@@ -59,3 +59,14 @@ char *mc_vasprintf_both(const char *fmt, va_list ap, char **text)
 	va_end(copy);
 	return english;
 }
+
+char *mc_asprintf_both(char **text, const char *fmt, ...)
+{
+	va_list ap;
+	char *english;
+
+	va_start(ap, fmt);
+	english = mc_vasprintf_both(fmt, ap, text);
+	va_end(ap);
+	return english;
+}

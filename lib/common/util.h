@@ -32,6 +32,8 @@ const char *mc_ntr(const char *one, const char *many, unsigned long n)
  * locale's language, or NULL when it is the English (or out of memory). */
 char *mc_vasprintf_both(const char *fmt, va_list ap, char **text)
 	__attribute__((format(printf, 1, 0)));
+/* The same with its arguments given here. */
+char *mc_asprintf_both(char **text, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* NULL-safe strdup / strndup. */
 char *mc_strdup(const char *s);

@@ -37,9 +37,9 @@ static int aar_instance(const char *v)
 	return digits && *v == ';' && n >= 1 && n <= ARC_MAX ? n : 0;
 }
 
-static void fail(mc_arc_result *out, const char *reason, int instance, const char *fmt, ...)
+static void arc_fail(mc_arc_result *out, const char *reason, int instance, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-static void fail(mc_arc_result *out, const char *reason, int instance, const char *fmt, ...)
+static void arc_fail(mc_arc_result *out, const char *reason, int instance, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -49,7 +49,7 @@ static void fail(mc_arc_result *out, const char *reason, int instance, const cha
 	out->reason = reason;
 	out->failed_instance = instance;
 	va_start(ap, fmt);
-	out->detail = mc_vasprintf(fmt, ap);
+	out->detail = mc_vasprintf_both(fmt, ap, &out->detail_text);
 	va_end(ap);
 }
 
@@ -167,7 +167,7 @@ static bool structure(const mc_message *msg, const dkim_sigset *ams, const dkim_
 				if ((k == 1 ? ams : seals)->items[s].header == i)
 					inst = (k == 1 ? ams : seals)->items[s].t.instance;
 		if (!inst) {
-			fail(out, "structure", 0, "an %s field has no valid instance (i= from 1 to %d)",
+			arc_fail(out, "structure", 0, "an %s field has no valid instance (i= from 1 to %d)",
 			     names[k], ARC_MAX);
 			return false;
 		}
@@ -177,13 +177,13 @@ static bool structure(const mc_message *msg, const dkim_sigset *ams, const dkim_
 		n = inst > n ? inst : n;
 	}
 	if (ams->skipped || seals->skipped) {
-		fail(out, "structure", 0, "more than %d ARC sets", ARC_MAX);
+		arc_fail(out, "structure", 0, "more than %d ARC sets", ARC_MAX);
 		return false;
 	}
 	for (int i = 1; i <= n; i++)
 		for (int k = 0; k < 3; k++)
 			if (count[k][i] != 1) {
-				fail(out, "structure", i, "instance %d has %d %s fields (one is needed)", i,
+				arc_fail(out, "structure", i, "instance %d has %d %s fields (one is needed)", i,
 				     count[k][i], names[k]);
 				return false;
 			}
@@ -211,37 +211,74 @@ static void fill_sets(const mc_message *msg, const size_t *aar, const dkim_sigse
 	}
 }
 
-static void findings(const mc_arc_result *out, mc_findings *f)
+/* Each set, who sealed it and what its ADMD recorded, in English and in
+ * the locale's language. */
+static void sets_said(const mc_arc_result *out, char **en, char **tr)
 {
-	mc_buf b = {0};
+	/* TRANSLATORS: between the ARC sets of a chain */
+	const char *sep = _("; ");
+	mc_buf e = {0}, t = {0};
 
 	for (size_t i = 0; i < out->n_sets; i++) {
 		const mc_arc_set *s = &out->sets[i];
+		char *text, *english = mc_asprintf_both(&text,
+			"i=%d sealed by %s (ADMD %s recorded spf=%s, dkim=%s, dmarc=%s)", s->instance,
+			s->seal_domain ? s->seal_domain : "?", s->authserv_id ? s->authserv_id : "?",
+			s->spf ? s->spf : "none", s->dkim ? s->dkim : "none",
+			s->dmarc ? s->dmarc : "none");
 
-		mc_buf_addf(&b, "%si=%d sealed by %s (ADMD %s recorded spf=%s, dkim=%s, dmarc=%s)",
-		            i ? "; " : "", s->instance, s->seal_domain ? s->seal_domain : "?",
-		            s->authserv_id ? s->authserv_id : "?", s->spf ? s->spf : "none",
-		            s->dkim ? s->dkim : "none", s->dmarc ? s->dmarc : "none");
+		mc_buf_addf(&e, "%s%s", i ? "; " : "", english ? english : "");
+		mc_buf_addf(&t, "%s%s", i ? sep : "", text ? text : english ? english : "");
+		free(english);
+		free(text);
 	}
-	char *sets = mc_buf_take(&b);
+	*en = mc_buf_take(&e);
+	*tr = mc_buf_take(&t);
+}
 
-	if (out->verdict == MC_VERDICT_PASS)
-		mc_finding_add(f, "arc.pass", MC_SEV_INFO,
-			"the ARC chain of %zu set%s verifies: %s", out->n_sets,
-			out->n_sets == 1 ? "" : "s", sets ? sets : "");
-	else if (out->verdict == MC_VERDICT_FAIL)
-		mc_finding_hint(mc_finding_add(f, "arc.fail", MC_SEV_WARNING,
-			"the ARC chain fails%s%.0d: %s%s%s", out->failed_instance ? " at instance " : "",
-			out->failed_instance, out->detail ? out->detail : out->reason,
-			out->n_sets ? "; the chain: " : "", out->n_sets && sets ? sets : ""),
+static void findings(const mc_arc_result *out, mc_findings *f)
+{
+	char *sets, *sets_tr;
+	const char *detail = out->detail ? out->detail : out->reason;
+	const char *detail_tr = out->detail_text ? out->detail_text : detail;
+	bool active = mc_i18n_active();
+
+	sets_said(out, &sets, &sets_tr);
+	if (out->verdict == MC_VERDICT_PASS) {
+		const char *many = mc_ntr("the ARC chain of %zu set verifies: %s",
+		                          "the ARC chain of %zu sets verifies: %s", out->n_sets);
+
+		mc_finding_add_made(f, "arc.pass", MC_SEV_INFO,
+			mc_asprintf(out->n_sets == 1 ? "the ARC chain of %zu set verifies: %s"
+			            : "the ARC chain of %zu sets verifies: %s", out->n_sets,
+			            sets ? sets : ""),
+			active ? mc_asprintf(many, out->n_sets, sets_tr ? sets_tr : "") : NULL);
+	} else if (out->verdict == MC_VERDICT_FAIL) {
+		/* at an instance or not, with the chain's sets or without */
+		static const char *const says[2][2] = {
+			{N_("the ARC chain fails: %s"), N_("the ARC chain fails: %s; the chain: %s")},
+			{N_("the ARC chain fails at instance %d: %s"),
+			 N_("the ARC chain fails at instance %d: %s; the chain: %s")},
+		};
+		const char *fmt = says[out->failed_instance != 0][out->n_sets && sets];
+		char *en = out->failed_instance
+		         ? mc_asprintf(fmt, out->failed_instance, detail, sets ? sets : "")
+		         : mc_asprintf(fmt, detail, sets ? sets : "");
+		char *tr = !active ? NULL : out->failed_instance
+		         ? mc_asprintf(_(fmt), out->failed_instance, detail_tr, sets_tr ? sets_tr : "")
+		         : mc_asprintf(_(fmt), detail_tr, sets_tr ? sets_tr : "");
+
+		mc_finding_hint(mc_finding_add_made(f, "arc.fail", MC_SEV_WARNING, en, tr),
 			"receivers ignore a broken ARC chain: the intermediary that sealed last (or "
 			"changed the message after an older seal) must fix its ARC signing");
+	}
 	if (out->verdict == MC_VERDICT_PASS && out->oldest_pass > 1)
 		mc_finding_add(f, "arc.changed_after_seal", MC_SEV_INFO,
 			"the message signature of instance %d no longer verifies, the one of instance "
 			"%d does: the message was changed between those hops (oldest-pass=%d)",
 			out->oldest_pass - 1, out->oldest_pass, out->oldest_pass);
 	free(sets);
+	free(sets_tr);
 }
 
 /* RFC 8617 5.2 steps 2 and 3: the seals' cv= -- fail nowhere (the newest
@@ -249,7 +286,7 @@ static void findings(const mc_arc_result *out, mc_findings *f)
 static bool cv_chain(const dkim_sigset *seals, int n, mc_arc_result *out)
 {
 	if (of_instance(seals, n)->t.cv && !strcasecmp(of_instance(seals, n)->t.cv, "fail")) {
-		fail(out, "cv_fail", n, "the newest seal (instance %d) records cv=fail: the chain "
+		arc_fail(out, "cv_fail", n, "the newest seal (instance %d) records cv=fail: the chain "
 		     "was already broken when it was sealed", n);
 		return false;
 	}
@@ -257,7 +294,7 @@ static bool cv_chain(const dkim_sigset *seals, int n, mc_arc_result *out)
 		const char *cv = of_instance(seals, i)->t.cv;
 
 		if (!cv || strcasecmp(cv, i == 1 ? "none" : "pass")) {
-			fail(out, "structure", i, "the seal of instance %d says cv=%s where %s is "
+			arc_fail(out, "structure", i, "the seal of instance %d says cv=%s where %s is "
 			     "required", i, cv ? cv : "(nothing)", i == 1 ? "none" : "pass");
 			return false;
 		}
@@ -277,7 +314,7 @@ static bool ams_chain(mc_resolver *r, const mc_message *msg, const dkim_sigset *
 		set->ams = why ? MC_VERDICT_FAIL : MC_VERDICT_PASS;
 		set->ams_reason = why;
 		if (why && i == n) {
-			fail(out, "ams_fails", n, "the newest message signature (instance %d, d=%s) "
+			arc_fail(out, "ams_fails", n, "the newest message signature (instance %d, d=%s) "
 			     "does not verify: %s", n, set->ams_domain ? set->ams_domain : "?", why);
 			return false;
 		}
@@ -301,7 +338,7 @@ static bool seal_chain(mc_resolver *r, const mc_message *msg, const size_t *aar,
 		set->seal = why ? MC_VERDICT_FAIL : MC_VERDICT_PASS;
 		set->seal_reason = why;
 		if (why) {
-			fail(out, "seal_fails", i, "the seal of instance %d (d=%s) does not verify: %s",
+			arc_fail(out, "seal_fails", i, "the seal of instance %d (d=%s) does not verify: %s",
 			     i, set->seal_domain ? set->seal_domain : "?", why);
 			return false;
 		}
@@ -346,5 +383,6 @@ void arc_result_clear(mc_arc_result *res)
 	}
 	free(res->sets);
 	free(res->detail);
+	free(res->detail_text);
 	memset(res, 0, sizeof(*res));
 }

@@ -130,7 +130,7 @@ static void sig_text(mc_text *t, const mc_dkim_sig *s)
 /* What a seal or message signature of an ARC set came to. */
 static const char *arc_state(mc_verdict v, const char *reason)
 {
-	return v == MC_VERDICT_NONE ? "not checked" : reason ? reason : "pass";
+	return v == MC_VERDICT_NONE ? _("not checked") : reason ? reason : "pass";
 }
 
 /* The ARC chain and each of its sets. */
@@ -145,12 +145,14 @@ static void arc_text(mc_text *t, const mc_arc_result *arc)
 	for (size_t i = 0; i < arc->n_sets; i++) {
 		const mc_arc_set *a = &arc->sets[i];
 
-		fprintf(t->fp, "    i=%d %s (seal d=%s: %s, message signature d=%s: %s) recorded "
-		        "spf=%s dkim=%s dmarc=%s\n", a->instance,
+		fputs("    ", t->fp);
+		fprintf(t->fp, _("i=%d %s (seal d=%s: %s, message signature d=%s: %s) recorded "
+		        "spf=%s dkim=%s dmarc=%s"), a->instance,
 		        a->authserv_id ? a->authserv_id : "?", a->seal_domain ? a->seal_domain : "?",
 		        arc_state(a->seal, a->seal_reason), a->ams_domain ? a->ams_domain : "?",
 		        arc_state(a->ams, a->ams_reason), a->spf ? a->spf : "-", a->dkim ? a->dkim : "-",
 		        a->dmarc ? a->dmarc : "-");
+		fputc('\n', t->fp);
 	}
 }
 
