@@ -8,6 +8,9 @@ its last line, which must be the status now. Every ```json block must parse
 and be what the command named in the comment above it writes
 (<!-- $ mailcheck ... -->; the block may leave members out and end a list
 with "..."). --update rewrites the console outputs in README.md.
+README.ja.md, the Japanese README, is checked the same way (its examples
+run under LANG=ja_JP.UTF-8 as they say), and begins with the same two
+set-up commands as README.md.
   readme_examples.py MAILCHECK [--update]
   last line: "readme: N passed, N failed"
 """
@@ -20,6 +23,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 README = os.path.join(ROOT, "README.md")
+README_JA = os.path.join(ROOT, "README.ja.md")
 
 
 def run(mailcheck, command):
@@ -91,10 +95,10 @@ def json_blocks(mailcheck, text):
         yield subset(want, got), "%s (%s)" % (label, command), "differs from what it writes"
 
 
-def main():
-    mailcheck = os.path.abspath(sys.argv[1])
-    update = "--update" in sys.argv[2:]
-    text = open(README, encoding="utf-8").read()
+def check_file(mailcheck, path, update):
+    """The console and JSON blocks of one README; returns (passed, failed)."""
+    text = open(path, encoding="utf-8").read()
+    name = os.path.basename(path)
     passed = failed = 0
     out_parts, pos = [], 0
     for block in re.finditer(r"^```console\n(.*?)^```$", text, re.M | re.S):
@@ -108,10 +112,10 @@ def main():
             new_body.append("$ " + command + "\n" + got)
             want = want.rstrip("\n") + "\n"  # a blank line may separate commands
             if got == want:
-                print("ok   $ " + command)
+                print("ok   %s: $ %s" % (name, command))
                 passed += 1
             else:
-                print("FAIL $ " + command)
+                print("FAIL %s: $ %s" % (name, command))
                 for a, b in zip(want.splitlines() + [""] * 99, got.splitlines()):
                     if a != b:
                         print("     README: " + a[:160] + "\n     now:    " + b[:160])
@@ -122,15 +126,41 @@ def main():
     out_parts.append(text[pos:])
     for ok, label, why in json_blocks(mailcheck, text):
         if ok:
-            print("ok   " + label)
+            print("ok   %s: %s" % (name, label))
             passed += 1
         else:
-            print("FAIL %s: %s" % (label, why))
+            print("FAIL %s: %s: %s" % (name, label, why))
             failed += 1
     if update:
-        open(README, "w", encoding="utf-8").write("".join(out_parts))
+        open(path, "w", encoding="utf-8").write("".join(out_parts))
+    return passed, failed
+
+
+def setup_commands(path):
+    """The first ```sh block: the two set-up commands, without comments."""
+    text = open(path, encoding="utf-8").read()
+    m = re.search(r"^```sh\n(.*?)^```$", text, re.M | re.S)
+    return [line.split("#")[0].strip() for line in m.group(1).splitlines()] if m else []
+
+
+def main():
+    mailcheck = os.path.abspath(sys.argv[1])
+    update = "--update" in sys.argv[2:]
+    passed, failed = check_file(mailcheck, README, update)
     if passed + failed < 25:  # the README shows about 30 commands
         print("FAIL only %d examples found in README.md" % (passed + failed))
+        failed += 1
+    if os.path.exists(README_JA):
+        p, f = check_file(mailcheck, README_JA, update)
+        if p + f < 6:
+            print("FAIL only %d examples found in README.ja.md" % (p + f))
+            f += 1
+        same = setup_commands(README_JA) == setup_commands(README) and setup_commands(README)
+        print("%s README.ja.md begins with README.md's two set-up commands"
+              % ("ok  " if same else "FAIL"))
+        passed, failed = passed + p + bool(same), failed + f + (not same)
+    else:
+        print("FAIL no README.ja.md")
         failed += 1
     print("readme: %d passed, %d failed" % (passed, failed))
     return 1 if failed and not update else 0
