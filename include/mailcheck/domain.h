@@ -58,7 +58,8 @@ const char *mc_part_status_name(mc_part_status s);   /* "pass", "not_published",
 
 typedef struct mc_domain_row {
 	mc_part_status status;
-	char *reason;          /* one line */
+	char *reason;          /* one line (English, as JSON gives it) */
+	char *reason_text;     /* the same in the locale's language; NULL: as reason */
 } mc_domain_row;
 
 /* Forward-confirmed reverse DNS of one MX address. */

@@ -65,8 +65,9 @@ unsigned char *domain_gunzip(const unsigned char *in, size_t len, size_t *out_le
 
 /* ---- SVG Tiny PS ---- */
 
-static void problem(mc_bimi_logo *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void problem(mc_bimi_logo *l, const char *fmt, ...)
+static void logo_problem(mc_bimi_logo *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void logo_problem(mc_bimi_logo *l, const char *fmt, ...)
 {
 	char **grown, *text;
 	va_list ap;
@@ -120,24 +121,24 @@ static void check_node(const xmlNode *n, mc_bimi_logo *l, size_t *count)
 		if (n->type == XML_ELEMENT_NODE) {
 			for (size_t i = 0; i < sizeof(forbidden) / sizeof(*forbidden); i++)
 				if (named(n, forbidden[i]))
-					problem(l, "a <%s> element (not allowed in SVG Tiny PS)", forbidden[i]);
+					logo_problem(l, "a <%s> element (not allowed in SVG Tiny PS)", forbidden[i]);
 			for (const xmlAttr *a = n->properties; a; a = a->next) {
 				xmlChar *v = xmlNodeGetContent((const xmlNode *)a);
 				const char *an = (const char *)a->name, *vs = v ? (const char *)v : "";
 
 				if (strncasecmp(an, "on", 2) == 0)
-					problem(l, "an event attribute %s= (scripting)", an);
+					logo_problem(l, "an event attribute %s= (scripting)", an);
 				else if (strcmp(an, "href") == 0 && vs[0] != '#')
-					problem(l, "a reference to outside the document (href=\"%.60s\")", vs);
+					logo_problem(l, "a reference to outside the document (href=\"%.60s\")", vs);
 				else if (strcmp(an, "style") == 0 && external_url(vs))
-					problem(l, "a style that loads from outside the document");
+					logo_problem(l, "a style that loads from outside the document");
 				xmlFree(v);
 			}
 			if (named(n, "style")) {
 				xmlChar *v = xmlNodeGetContent(n);
 
 				if (v && external_url((const char *)v))
-					problem(l, "a <style> that loads from outside the document");
+					logo_problem(l, "a <style> that loads from outside the document");
 				xmlFree(v);
 			}
 		}
@@ -167,7 +168,7 @@ static void must_be(const xmlNode *root, const char *name, const char *want, mc_
 	xmlChar *attr = xmlGetProp(root, (const xmlChar *)name);
 
 	if (!attr || xmlStrcmp(attr, (const xmlChar *)want))
-		problem(l, "%s is \"%s\", not \"%s\"", name, attr ? (const char *)attr : "(none)", want);
+		logo_problem(l, "%s is \"%s\", not \"%s\"", name, attr ? (const char *)attr : "(none)", want);
 	xmlFree(attr);
 }
 
@@ -178,9 +179,9 @@ static void check_viewbox(const xmlNode *root, mc_bimi_logo *l)
 
 	l->square = attr && square_viewbox((const char *)attr);
 	if (!attr)
-		problem(l, "no viewBox");
+		logo_problem(l, "no viewBox");
 	else if (!l->square)
-		problem(l, "the viewBox \"%.40s\" is not square", (const char *)attr);
+		logo_problem(l, "the viewBox \"%.40s\" is not square", (const char *)attr);
 	xmlFree(attr);
 }
 
@@ -196,7 +197,7 @@ static void find_title(const xmlNode *root, mc_bimi_logo *l)
 			xmlFree(t);
 		}
 	if (!l->title)
-		problem(l, "no <title> (the brand name) under <svg>");
+		logo_problem(l, "no <title> (the brand name) under <svg>");
 }
 
 /* The SVG Tiny PS rules of the root element and what lies under it. */
@@ -205,18 +206,18 @@ static void check_root(const xmlDoc *doc, const xmlNode *root, size_t len, mc_bi
 	size_t count = 0;
 
 	if (!root->ns || xmlStrcmp(root->ns->href, (const xmlChar *)"http://www.w3.org/2000/svg"))
-		problem(l, "the <svg> element is not in the SVG namespace (xmlns=\"http://www.w3.org/2000/svg\")");
+		logo_problem(l, "the <svg> element is not in the SVG namespace (xmlns=\"http://www.w3.org/2000/svg\")");
 	if (doc->intSubset || doc->extSubset)
-		problem(l, "a DOCTYPE (entity or DTD declarations are not allowed)");
+		logo_problem(l, "a DOCTYPE (entity or DTD declarations are not allowed)");
 	must_be(root, "baseProfile", "tiny-ps", l);
 	must_be(root, "version", "1.2", l);
 	if (xmlHasProp(root, (const xmlChar *)"x") || xmlHasProp(root, (const xmlChar *)"y"))
-		problem(l, "x= or y= on the <svg> element");
+		logo_problem(l, "x= or y= on the <svg> element");
 	check_viewbox(root, l);
 	find_title(root, l);
 	check_node(root->children, l, &count);
 	if (len > SVG_SIZE_ADVISED)
-		problem(l, "%zu bytes: logos over 32 KiB are refused by some mailbox providers", len);
+		logo_problem(l, "%zu bytes: logos over 32 KiB are refused by some mailbox providers", len);
 }
 
 const char *domain_svg_check(const unsigned char *svg, size_t len, mc_bimi_logo *l)
@@ -481,7 +482,7 @@ static bool refused(mc_domain_result *res, const mc_fetch *f, int *refusals)
 	if (f->error != MC_FETCH_REFUSED)
 		return false;
 	(*refusals)++;
-	mc_finding_hint(add(res, "bimi.asset_refused", MC_SEV_WARNING, "%s was not fetched: %s",
+	mc_finding_hint(domain_finding(res, "bimi.asset_refused", MC_SEV_WARNING, "%s was not fetched: %s",
 		f->url, f->message), "give the host a public address; when checking a test or "
 		"internal network on purpose, add --allow-private");
 	return true;
@@ -500,7 +501,7 @@ static void logo_findings(mc_domain_result *res, struct tally *t)
 
 	if (l->svg && domain_svg_check(l->svg, l->svg_len, &res->bimi.logo)) {
 		t->errors++;
-		mc_finding_hint(add(res, "bimi.logo_not_svg", MC_SEV_ERROR, "the BIMI logo %s "
+		mc_finding_hint(domain_finding(res, "bimi.logo_not_svg", MC_SEV_ERROR, "the BIMI logo %s "
 			"is not an SVG document: %s", b->location, l->error),
 			"serve the logo as an SVG Tiny PS file (image/svg+xml)");
 	} else if (l->n_problems) {
@@ -509,7 +510,7 @@ static void logo_findings(mc_domain_result *res, struct tally *t)
 		for (size_t i = 0; i < l->n_problems; i++)
 			mc_buf_addf(&list, "%s%s", i ? "; " : "", l->problems[i]);
 		t->errors++;
-		mc_finding_hint(add(res, "bimi.svg_profile", MC_SEV_ERROR, "the BIMI logo %s "
+		mc_finding_hint(domain_finding(res, "bimi.svg_profile", MC_SEV_ERROR, "the BIMI logo %s "
 			"is not SVG Tiny PS, so mailbox providers do not show it: %s",
 			b->location, list.s ? list.s : ""),
 			"export the logo as SVG Tiny PS (root <svg version=\"1.2\" "
@@ -541,7 +542,7 @@ static mc_status logo(mc_resolver *r, mc_domain_result *res, const mc_net_opts *
 		return mc_error_set(st, "out of memory");
 	} else if (!refused(res, &l->fetch, &t->refusals)) {
 		t->errors++;
-		mc_finding_hint(add(res, "bimi.logo_unreachable", MC_SEV_ERROR, "the BIMI logo "
+		mc_finding_hint(domain_finding(res, "bimi.logo_unreachable", MC_SEV_ERROR, "the BIMI logo "
 			"%s cannot be fetched: %s", b->location, l->fetch.message),
 			"serve the logo at that https URL with a valid certificate and status 200");
 	}
@@ -581,7 +582,7 @@ static void vmc_findings(mc_domain_result *res, struct tally *t)
 
 	if (v->error) {
 		t->errors++;
-		mc_finding_hint(add(res, "bimi.vmc_invalid", MC_SEV_ERROR, "the BIMI "
+		mc_finding_hint(domain_finding(res, "bimi.vmc_invalid", MC_SEV_ERROR, "the BIMI "
 			"certificate %s: %s", b->authority, v->error),
 			"publish the PEM chain your Mark Verifying Authority issued");
 		return;
@@ -589,13 +590,13 @@ static void vmc_findings(mc_domain_result *res, struct tally *t)
 	vmc_faults(res, &why);
 	if (why.len) {
 		t->errors++;
-		mc_finding_hint(add(res, "bimi.vmc_invalid", MC_SEV_ERROR, "the BIMI "
+		mc_finding_hint(domain_finding(res, "bimi.vmc_invalid", MC_SEV_ERROR, "the BIMI "
 			"certificate %s does not hold: %s", b->authority, why.s),
 			"renew the VMC, or publish the logo it certifies");
 	}
 	mc_buf_free(&why);
 	if (!v->chain_checked)
-		mc_finding_hint(add(res, "bimi.vmc_root_not_checked", MC_SEV_INFO, "the "
+		mc_finding_hint(domain_finding(res, "bimi.vmc_root_not_checked", MC_SEV_INFO, "the "
 			"chain of the BIMI certificate %s was not verified: the Mark "
 			"Verifying Authorities' roots are not in the system store",
 			b->authority), "give their root certificates with --ca-file to "
@@ -620,7 +621,7 @@ static mc_status vmc(mc_resolver *r, mc_domain_result *res, const mc_net_opts *o
 		return mc_error_set(st, "out of memory");
 	} else if (!refused(res, &v->fetch, &t->refusals)) {
 		t->errors++;
-		mc_finding_hint(add(res, "bimi.vmc_unreachable", MC_SEV_ERROR, "the BIMI "
+		mc_finding_hint(domain_finding(res, "bimi.vmc_unreachable", MC_SEV_ERROR, "the BIMI "
 			"certificate %s cannot be fetched: %s", b->authority, v->fetch.message),
 			"serve the PEM at that https URL with status 200");
 	}
@@ -641,12 +642,14 @@ mc_status domain_bimi_assets(mc_resolver *r, mc_domain_result *res, const mc_net
 		domain_row(res, MC_PART_BIMI, MC_PART_WARNING, "logo or certificate not fetched: "
 		           "the host has no public address");
 	if (t.errors)
-		domain_row(res, MC_PART_BIMI, MC_PART_ERROR, "%d problem%s with the logo or its "
-		           "certificate", t.errors, t.errors > 1 ? "s" : "");
+		domain_row(res, MC_PART_BIMI, MC_PART_ERROR, t.errors > 1
+		           ? N_("%d problems with the logo or its certificate")
+		           : N_("%d problem with the logo or its certificate"), t.errors);
 	else if (res->rows[MC_PART_BIMI].status == MC_PART_PASS && b->logo_tried && b->vmc_tried)
-		domain_row(res, MC_PART_BIMI, MC_PART_PASS, "logo \"%s\" is SVG Tiny PS, certificate "
-		           "valid%s", b->logo.title ? b->logo.title : "",
-		           b->vmc.chain_checked ? "" : " (its root not checked)");
+		domain_row(res, MC_PART_BIMI, MC_PART_PASS, b->vmc.chain_checked
+		           ? N_("logo \"%s\" is SVG Tiny PS, certificate valid")
+		           : N_("logo \"%s\" is SVG Tiny PS, certificate valid (its root not checked)"),
+		           b->logo.title ? b->logo.title : "");
 	return MC_OK;
 }
 

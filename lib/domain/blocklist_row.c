@@ -48,11 +48,17 @@ static void row(mc_domain_result *res, size_t usable, size_t lists)
 	const mc_bl_hit *score = first_listing(b, MC_BL_SCORES, &n_score);
 	const mc_bl_hit *h = block ? block : score;
 
-	if (h)
+	if (h) {
+		/* a list that blocks or one that scores; the only listing or the first */
+		static const char *const on[2][2] = {
+			{N_("%s on %s (scores)"), N_("%s on %s (scores), and more")},
+			{N_("%s on %s"), N_("%s on %s, and more")},
+		};
+
 		domain_row(res, MC_PART_BLOCKLISTS, block ? MC_PART_ERROR : MC_PART_WARNING,
-		           "%s on %s%s%s", b->targets[h->target].name,
-		           mc_bl_set_list(b->set, h->list)->name, block ? "" : " (scores)",
-		           n_block + n_score > 1 ? ", and more" : "");
+		           on[block != NULL][n_block + n_score > 1], b->targets[h->target].name,
+		           mc_bl_set_list(b->set, h->list)->name);
+	}
 	else if (b->verdict == MC_VERDICT_TEMPERROR)
 		domain_row(res, MC_PART_BLOCKLISTS, MC_PART_TEMPERROR,
 		           "not every list could be asked (DNS failure or a refusal)");
@@ -60,8 +66,9 @@ static void row(mc_domain_result *res, size_t usable, size_t lists)
 		domain_row(res, MC_PART_BLOCKLISTS, MC_PART_WARNING,
 		           "on none of %zu lists asked; %zu set aside", lists_asked(b), lists - usable);
 	else
-		domain_row(res, MC_PART_BLOCKLISTS, MC_PART_PASS, "%zu %s on none of %zu lists asked",
-		           b->n_targets, b->n_targets == 1 ? "name" : "names and addresses",
+		domain_row(res, MC_PART_BLOCKLISTS, MC_PART_PASS, b->n_targets == 1
+		           ? N_("%zu name on none of %zu lists asked")
+		           : N_("%zu names and addresses on none of %zu lists asked"), b->n_targets,
 		           lists_asked(b));
 }
 
@@ -76,9 +83,10 @@ mc_status domain_blocklists(mc_resolver *r, mc_domain_result *res, const mc_doma
 		return MC_OK;
 	}
 	if (usable == 0) {
-		domain_row(res, MC_PART_BLOCKLISTS, MC_PART_NOT_CHECKED,
-		           "no list answered its test entries (RFC 5782 section 5)%s",
-		           mc_resolver_offline(r) ? ": the zone files hold none" : "");
+		domain_row(res, MC_PART_BLOCKLISTS, MC_PART_NOT_CHECKED, mc_resolver_offline(r)
+		           ? N_("no list answered its test entries (RFC 5782 section 5): the zone files "
+		                "hold none")
+		           : N_("no list answered its test entries (RFC 5782 section 5)"));
 		return MC_OK;
 	}
 	if ((st = mc_bl_check(r, set, res->domain, &res->blocklists)) != MC_OK)

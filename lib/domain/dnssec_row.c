@@ -57,7 +57,7 @@ static void dnssec_state_row(mc_domain_result *res)
 	} else if (res->bogus) {
 		domain_row(res, MC_PART_DNSSEC, MC_PART_ERROR, "%zu of %zu answers bogus", res->bogus,
 		           res->answers);
-		mc_finding_hint(add(res, "dnssec.bogus", MC_SEV_ERROR, "%zu of the %zu answers under "
+		mc_finding_hint(domain_finding(res, "dnssec.bogus", MC_SEV_ERROR, "%zu of the %zu answers under "
 			"%s fail DNSSEC validation (bogus): %s; validating resolvers answer SERVFAIL "
 			"for them, so mail to and from the domain fails there", res->bogus,
 			res->answers, res->domain, res->dnssec_reason ? res->dnssec_reason : "?"),
@@ -65,26 +65,42 @@ static void dnssec_state_row(mc_domain_result *res)
 			"at the registrar match a published DNSKEY; to go unsigned, remove the DS "
 			"record first and the signatures after its TTL");
 	} else if (res->indeterminate) {
-		domain_row(res, MC_PART_DNSSEC, MC_PART_TEMPERROR, "validation incomplete: %s",
-		           res->dnssec_reason ? res->dnssec_reason : "a lookup failed");
+		if (res->dnssec_reason)
+			domain_row(res, MC_PART_DNSSEC, MC_PART_TEMPERROR, "validation incomplete: %s",
+			           res->dnssec_reason);
+		else
+			domain_row(res, MC_PART_DNSSEC, MC_PART_TEMPERROR, "validation incomplete: a "
+			           "lookup failed");
 	} else if (res->secure == res->answers) {
 		domain_row(res, MC_PART_DNSSEC, MC_PART_PASS, "all %zu answers under %s validated "
 		           "from the trust anchor (%s)", res->answers, res->domain,
 		           mc_dnssec_algorithm_name(res->algorithm));
 	} else if (res->secure == 0) {
-		domain_row(res, MC_PART_DNSSEC, MC_PART_NOT_PUBLISHED, "unsigned: %s",
-		           res->dnssec_reason ? res->dnssec_reason : "no signatures");
-		mc_finding_hint(add(res, "dnssec.unsigned", MC_SEV_INFO, "the answers under %s are "
-			"not protected by DNSSEC: %s", res->domain,
-			res->dnssec_reason ? res->dnssec_reason : "they carry no signatures"),
+		mc_finding *f;
+
+		if (res->dnssec_reason) {
+			domain_row(res, MC_PART_DNSSEC, MC_PART_NOT_PUBLISHED, "unsigned: %s",
+			           res->dnssec_reason);
+			f = domain_finding(res, "dnssec.unsigned", MC_SEV_INFO, "the answers under %s are "
+			                   "not protected by DNSSEC: %s", res->domain, res->dnssec_reason);
+		} else {
+			domain_row(res, MC_PART_DNSSEC, MC_PART_NOT_PUBLISHED, "unsigned: no signatures");
+			f = domain_finding(res, "dnssec.unsigned", MC_SEV_INFO, "the answers under %s are "
+			                   "not protected by DNSSEC: they carry no signatures", res->domain);
+		}
+		mc_finding_hint(f,
 			"sign the zone at your DNS provider and publish the DS record at your "
 			"registrar; DANE and a forged-answer-proof MX need it");
 	} else {
 		domain_row(res, MC_PART_DNSSEC, MC_PART_WARNING, "%zu of %zu answers secure",
 		           res->secure, res->answers);
-		mc_finding_hint(add(res, "dnssec.partial", MC_SEV_WARNING, "only %zu of the %zu "
-			"answers under %s are DNSSEC-secure: %s", res->secure, res->answers,
-			res->domain, res->dnssec_reason ? res->dnssec_reason : "part is unsigned"),
+		mc_finding_hint(res->dnssec_reason
+			? domain_finding(res, "dnssec.partial", MC_SEV_WARNING, "only %zu of the %zu answers "
+			                 "under %s are DNSSEC-secure: %s", res->secure, res->answers,
+			                 res->domain, res->dnssec_reason)
+			: domain_finding(res, "dnssec.partial", MC_SEV_WARNING, "only %zu of the %zu answers "
+			                 "under %s are DNSSEC-secure: part is unsigned", res->secure,
+			                 res->answers, res->domain),
 			"sign every zone under the domain, or publish the DS records of the "
 			"delegations that lack them");
 	}
@@ -101,7 +117,7 @@ static void dnssec_expiry(mc_domain_result *res)
 	if (!res->secure || !res->sig_expires || res->sig_expires - now >= 7 * 86400)
 		return;
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
-	mc_finding_hint(add(res, "dnssec.expiring", MC_SEV_WARNING, "DNSSEC signatures under "
+	mc_finding_hint(domain_finding(res, "dnssec.expiring", MC_SEV_WARNING, "DNSSEC signatures under "
 		"%s expire %s (in %.1f days): if re-signing stops, the domain turns bogus "
 		"then and validating resolvers stop answering for it", res->domain, when,
 		(double)(res->sig_expires - now) / 86400.0),
@@ -120,11 +136,13 @@ static void dnssec_algorithm(mc_domain_result *res)
 	if (!res->secure || !mc_dnssec_algorithm_status(res->algorithm))
 		return;
 	must_not = strcmp(mc_dnssec_algorithm_status(res->algorithm), "must_not") == 0;
-	mc_finding_hint(add(res, "dnssec.algorithm", must_not ? MC_SEV_ERROR : MC_SEV_WARNING,
-		"the zone of %s is signed with algorithm %u (%s), which RFC 8624 says %s be "
-		"used for signing%s", res->domain, res->algorithm,
-		mc_dnssec_algorithm_name(res->algorithm), must_not ? "MUST NOT" : "NOT "
-		"RECOMMENDED to", must_not ? "; validators treat it as unsigned" : ""),
+	mc_finding_hint(domain_finding(res, "dnssec.algorithm", must_not ? MC_SEV_ERROR
+		: MC_SEV_WARNING, must_not
+		? N_("the zone of %s is signed with algorithm %u (%s), which RFC 8624 says MUST NOT be "
+		     "used for signing; validators treat it as unsigned")
+		: N_("the zone of %s is signed with algorithm %u (%s), which RFC 8624 says NOT "
+		     "RECOMMENDED to be used for signing"), res->domain, res->algorithm,
+		mc_dnssec_algorithm_name(res->algorithm)),
 		"roll to algorithm 13 (ECDSAP256SHA256) or 8 (RSASHA256): new keys, new DS");
 }
 
@@ -144,7 +162,7 @@ void domain_dnssec_row(mc_domain_result *res)
 		return;
 	}
 	if (res->dnssec_reason) /* then the resolver's AD bit is all there is */
-		mc_finding_hint(add(res, "dnssec.not_validated", MC_SEV_INFO, "mailcheck could not "
+		mc_finding_hint(domain_finding(res, "dnssec.not_validated", MC_SEV_INFO, "mailcheck could not "
 			"validate DNSSEC itself: %s; the DANE row relies on the AD bit of the resolver "
 			"instead, and the DNSSEC row is not checked unless that bit authenticates every "
 			"answer", res->dnssec_reason),
@@ -173,7 +191,7 @@ void domain_dnssec_row(mc_domain_result *res)
 	else if (res->authenticated == 0) {
 		domain_row(res, MC_PART_DNSSEC, MC_PART_NOT_PUBLISHED, "no answer authenticated: unsigned, "
 		    "or the resolver does not validate");
-		mc_finding_hint(add(res, "dnssec.unsigned", MC_SEV_INFO, "none of the %zu answers "
+		mc_finding_hint(domain_finding(res, "dnssec.unsigned", MC_SEV_INFO, "none of the %zu answers "
 			"under %s came back authenticated (AD bit): the zone is not signed with DNSSEC, "
 			"or the resolver asked does not validate", res->answers, res->domain),
 			"sign the zone at your DNS provider and publish the DS record at your "
@@ -181,7 +199,7 @@ void domain_dnssec_row(mc_domain_result *res)
 	} else {
 		domain_row(res, MC_PART_DNSSEC, MC_PART_WARNING, "%zu of %zu answers authenticated",
 		    res->authenticated, res->answers);
-		mc_finding_hint(add(res, "dnssec.partial", MC_SEV_WARNING, "only %zu of the %zu "
+		mc_finding_hint(domain_finding(res, "dnssec.partial", MC_SEV_WARNING, "only %zu of the %zu "
 			"answers under %s came back authenticated (AD bit): part of the names are in "
 			"an unsigned zone or delegation", res->authenticated, res->answers,
 			res->domain), "sign every zone under the domain, or check the delegations "

@@ -89,9 +89,10 @@ void domain_row(mc_domain_result *res, mc_domain_part p, mc_part_status st, cons
 	va_list ap;
 
 	free(res->rows[p].reason);
+	free(res->rows[p].reason_text);
 	res->rows[p].status = st;
 	va_start(ap, fmt);
-	res->rows[p].reason = mc_vasprintf(fmt, ap);
+	res->rows[p].reason = mc_vasprintf_both(fmt, ap, &res->rows[p].reason_text);
 	va_end(ap);
 }
 
@@ -225,30 +226,34 @@ static void dkim_row(mc_domain_result *res)
 			if (++usable <= 5)
 				mc_buf_addf(&names, "%s%s", names.len ? ", " : "", k->selector);
 			else if (usable == 6)
-				mc_buf_addf(&names, " and more");
+				mc_buf_addf(&names, ", ...");
 		} else if (k->verdict == MC_VERDICT_TEMPERROR) {
 			temp++;
 		} else {
 			bad++;
 		}
 	}
-	if (bad)
-		domain_row(res, MC_PART_DKIM, MC_PART_ERROR, "%zu key%s unusable (%s)", bad, bad > 1 ? "s" : "",
-		    usable ? "others usable" : "none usable");
+	if (bad && usable)
+		domain_row(res, MC_PART_DKIM, MC_PART_ERROR, bad == 1
+		           ? N_("%zu key unusable (others usable)")
+		           : N_("%zu keys unusable (others usable)"), bad);
+	else if (bad)
+		domain_row(res, MC_PART_DKIM, MC_PART_ERROR, bad == 1
+		           ? N_("%zu key unusable (none usable)")
+		           : N_("%zu keys unusable (none usable)"), bad);
 	else if (temp && !usable)
 		domain_row(res, MC_PART_DKIM, MC_PART_TEMPERROR, "key lookups failed (DNS)");
 	else if (usable)
-		domain_row(res, MC_PART_DKIM, status_of(w), "key%s at selector%s %s", usable > 1 ? "s" : "",
-		    usable > 1 ? "s" : "", names.s);
+		domain_row(res, MC_PART_DKIM, status_of(w), usable > 1 ? N_("keys at selectors %s")
+		           : N_("key at selector %s"), names.s);
 	else
 		domain_row(res, MC_PART_DKIM, MC_PART_NOT_PUBLISHED, "no key at the %zu selectors tried "
 		    "(selectors cannot be listed from DNS)", res->selectors_tried);
 	if (!usable && !bad && !temp)
-		mc_finding_hint(add(res, "dkim.no_key_found", MC_SEV_INFO,
+		mc_finding_hint(domain_finding(res, "dkim.no_key_found", MC_SEV_INFO,
 			"no DKIM key was found at the %zu selectors tried for %s: the commonly used "
-			"ones%s. DNS cannot list a domain's selectors, so this does not mean the domain "
-			"has none", res->selectors_tried, res->domain,
-			res->selectors_tried > 0 ? " and those given with --selector" : ""),
+			"ones and those given with --selector. DNS cannot list a domain's selectors, so "
+			"this does not mean the domain has none", res->selectors_tried, res->domain),
 			"give the selector your signer uses with --selector SEL (it is s= in the "
 			"DKIM-Signature of a message you sent)");
 	mc_buf_free(&names);
@@ -269,16 +274,18 @@ static void mx_row(mc_domain_result *res)
 		domain_row(res, MC_PART_MX, m->n_hosts > 1 ? MC_PART_ERROR : MC_PART_PASS,
 		    "null MX: the domain accepts no mail");
 	else if (m->verdict != MC_VERDICT_PASS)
-		domain_row(res, MC_PART_MX, MC_PART_ERROR, "%s", m->reason == MC_MX_NXDOMAIN
-		    ? "the domain does not exist" : m->reason == MC_MX_NO_ROUTE
-		    ? "no MX and no address: mail cannot be delivered"
-		    : "no MX host has an address: mail cannot be delivered");
+		domain_row(res, MC_PART_MX, MC_PART_ERROR, m->reason == MC_MX_NXDOMAIN
+		    ? N_("the domain does not exist") : m->reason == MC_MX_NO_ROUTE
+		    ? N_("no MX and no address: mail cannot be delivered")
+		    : N_("no MX host has an address: mail cannot be delivered"));
 	else if (m->implicit)
 		domain_row(res, MC_PART_MX, status_of(w), "no MX: mail goes to the domain's own address");
 	else
-		domain_row(res, MC_PART_MX, status_of(w), "%zu host%s, first %s%s", m->n_hosts,
-		    m->n_hosts > 1 ? "s" : "", m->hosts[0].host,
-		    own == MC_SEV_WARNING ? "; reverse DNS incomplete" : "");
+		domain_row(res, MC_PART_MX, status_of(w), own == MC_SEV_WARNING
+		    ? (m->n_hosts > 1 ? N_("%zu hosts, first %s; reverse DNS incomplete")
+		       : N_("%zu host, first %s; reverse DNS incomplete"))
+		    : m->n_hosts > 1 ? N_("%zu hosts, first %s") : N_("%zu host, first %s"),
+		    m->n_hosts, m->hosts[0].host);
 }
 
 static void spf_row(mc_domain_result *res)
@@ -295,12 +302,13 @@ static void spf_row(mc_domain_result *res)
 		domain_row(res, MC_PART_SPF, MC_PART_TEMPERROR, "a lookup failed (DNS)");
 		break;
 	case MC_VERDICT_PASS:
-		domain_row(res, MC_PART_SPF, status_of(w), "%d of 10 DNS lookups%s", s->dns_lookups,
-		    w == MC_SEV_WARNING ? "; see the warnings" : "");
+		domain_row(res, MC_PART_SPF, status_of(w), w == MC_SEV_WARNING
+		    ? N_("%d of 10 DNS lookups; see the warnings") : N_("%d of 10 DNS lookups"),
+		    s->dns_lookups);
 		break;
 	default:
-		domain_row(res, MC_PART_SPF, MC_PART_ERROR, "%s", s->verdict == MC_VERDICT_PERMERROR
-		    ? "receivers get permerror" : "the record has errors");
+		domain_row(res, MC_PART_SPF, MC_PART_ERROR, s->verdict == MC_VERDICT_PERMERROR
+		    ? N_("receivers get permerror") : N_("the record has errors"));
 		break;
 	}
 }
@@ -319,10 +327,13 @@ static void dmarc_row(mc_domain_result *res)
 		domain_row(res, MC_PART_DMARC, MC_PART_TEMPERROR, "a lookup failed (DNS)");
 		break;
 	case MC_VERDICT_PASS:
-		domain_row(res, MC_PART_DMARC, status_of(w), "p=%s%s%s",
-		    mc_dmarc_policy_name(d->policy) ? mc_dmarc_policy_name(d->policy) : "?",
-		    d->record.domain && strcmp(d->record.domain, res->domain) ? " from " : "",
-		    d->record.domain && strcmp(d->record.domain, res->domain) ? d->record.domain : "");
+		if (d->record.domain && strcmp(d->record.domain, res->domain))
+			domain_row(res, MC_PART_DMARC, status_of(w), "p=%s from %s",
+			    mc_dmarc_policy_name(d->policy) ? mc_dmarc_policy_name(d->policy) : "?",
+			    d->record.domain);
+		else
+			domain_row(res, MC_PART_DMARC, status_of(w), "p=%s",
+			    mc_dmarc_policy_name(d->policy) ? mc_dmarc_policy_name(d->policy) : "?");
 		break;
 	default:
 		domain_row(res, MC_PART_DMARC, MC_PART_ERROR, "the record is invalid");
@@ -339,17 +350,23 @@ static void parked(mc_domain_result *res)
 	if (!res->mx.null_mx)
 		return;
 	if (!spf || strcasecmp(spf, "v=spf1 -all") != 0)
-		mc_finding_hint(add(res, "domain.parked_spf", MC_SEV_WARNING, "%s accepts no mail "
-			"(null MX) but its SPF record is %s%s%s: a domain that sends no mail should say "
-			"so, or others can send in its name", res->domain, spf ? "'" : "",
-			spf ? spf : "missing", spf ? "'" : ""),
+		mc_finding_hint(spf
+			? domain_finding(res, "domain.parked_spf", MC_SEV_WARNING, "%s accepts no mail "
+			    "(null MX) but its SPF record is '%s': a domain that sends no mail should say "
+			    "so, or others can send in its name", res->domain, spf)
+			: domain_finding(res, "domain.parked_spf", MC_SEV_WARNING, "%s accepts no mail "
+			    "(null MX) but has no SPF record: a domain that sends no mail should say so, "
+			    "or others can send in its name", res->domain),
 			"publish the SPF record \"v=spf1 -all\" for %s", res->domain);
 	if (res->dmarc.verdict == MC_VERDICT_NONE || (res->dmarc.verdict == MC_VERDICT_PASS &&
 	                                              res->dmarc.policy != MC_DMARC_POLICY_REJECT))
-		mc_finding_hint(add(res, "domain.parked_dmarc", MC_SEV_WARNING, "%s accepts no mail "
-			"(null MX) and %s: receivers would deliver mail forged in its name",
-			res->domain, res->dmarc.verdict == MC_VERDICT_NONE ? "publishes no DMARC record"
-			: "its DMARC policy is not reject"),
+		mc_finding_hint(res->dmarc.verdict == MC_VERDICT_NONE
+			? domain_finding(res, "domain.parked_dmarc", MC_SEV_WARNING, "%s accepts no mail "
+			    "(null MX) and publishes no DMARC record: receivers would deliver mail forged "
+			    "in its name", res->domain)
+			: domain_finding(res, "domain.parked_dmarc", MC_SEV_WARNING, "%s accepts no mail "
+			    "(null MX) and its DMARC policy is not reject: receivers would deliver mail "
+			    "forged in its name", res->domain),
 			"publish TXT _dmarc.%s \"v=DMARC1; p=reject\"", res->domain);
 }
 
@@ -552,8 +569,10 @@ void mc_domain_result_clear(mc_domain_result *res)
 	mc_bl_result_clear(&res->blocklists);
 	mc_requirements_clear(&res->requirements);
 	free(res->domain);
-	for (int p = 0; p < MC_PART_COUNT; p++)
+	for (int p = 0; p < MC_PART_COUNT; p++) {
 		free(res->rows[p].reason);
+		free(res->rows[p].reason_text);
+	}
 	mc_mx_result_clear(&res->mx);
 	for (size_t i = 0; i < res->n_fcrdns; i++) {
 		free(res->fcrdns[i].host);

@@ -29,7 +29,7 @@ bool domain_is_bimi(const char *s, size_t len);
 const char *domain_bimi_parse(const char *s, size_t len, mc_bimi *out, size_t *pos);
 
 /* A finding of the domain check's own. */
-#define add(res, code, sev, ...) mc_finding_add(&(res)->findings, code, sev, __VA_ARGS__)
+#define domain_finding(res, code, sev, ...) mc_finding_add(&(res)->findings, code, sev, __VA_ARGS__)
 
 /* The batch builder (domain.c): names are kept until the batch is resolved. */
 struct domain_batch {

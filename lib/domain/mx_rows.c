@@ -18,14 +18,14 @@
 static void reverse_dns_findings(mc_domain_result *res, const mc_fcrdns *f)
 {
 	if (!f->ptr)
-		mc_finding_hint(add(res, "mx.ptr_missing", MC_SEV_WARNING, "the address %s of "
+		mc_finding_hint(domain_finding(res, "mx.ptr_missing", MC_SEV_WARNING, "the address %s of "
 			"MX host %s has no reverse DNS (PTR) name: many receivers distrust a "
 			"server without one, and the same server usually sends mail too",
 			f->address, f->host),
 			"ask whoever runs the network of %s (the hosting provider) to set its PTR "
 			"record to %s", f->address, f->host);
 	else if (!f->confirmed)
-		mc_finding_hint(add(res, "mx.ptr_mismatch", MC_SEV_WARNING, "the address %s of "
+		mc_finding_hint(domain_finding(res, "mx.ptr_mismatch", MC_SEV_WARNING, "the address %s of "
 			"MX host %s has the PTR name %s, which does not resolve back to %s "
 			"(forward-confirmed reverse DNS fails)", f->address, f->host, f->ptr,
 			f->address),
@@ -108,11 +108,14 @@ static void dane_row(mc_domain_result *res, size_t with, size_t authenticated, s
 	} else if (authenticated < with) {
 		domain_row(res, MC_PART_DANE, MC_PART_WARNING, "TLSA at %zu of %zu MX hosts, %zu without "
 		    "DNSSEC", with, res->n_tlsa, with - authenticated);
-		mc_finding_hint(add(res, "dane.not_authenticated", MC_SEV_WARNING, "%zu MX host%s of "
-			"%s publish%s TLSA records that the resolver did not authenticate with DNSSEC: "
-			"RFC 7672 has senders ignore TLSA records that are not DNSSEC-secure",
-			with - authenticated, with - authenticated > 1 ? "s" : "", res->domain,
-			with - authenticated > 1 ? "" : "es"),
+		mc_finding_hint(domain_finding(res, "dane.not_authenticated", MC_SEV_WARNING,
+			with - authenticated > 1
+			? N_("%zu MX hosts of %s publish TLSA records that the resolver did not "
+			     "authenticate with DNSSEC: RFC 7672 has senders ignore TLSA records that are "
+			     "not DNSSEC-secure")
+			: N_("%zu MX host of %s publishes TLSA records that the resolver did not "
+			     "authenticate with DNSSEC: RFC 7672 has senders ignore TLSA records that are "
+			     "not DNSSEC-secure"), with - authenticated, res->domain),
 			"sign the zones of the MX hosts (DNSSEC) and publish their DS records, or "
 			"check with a validating resolver (--dns)");
 	} else {
@@ -120,7 +123,7 @@ static void dane_row(mc_domain_result *res, size_t with, size_t authenticated, s
 		    "authenticated (certificates not matched)", with, res->n_tlsa);
 	}
 	if (with && with < res->n_tlsa)
-		mc_finding_hint(add(res, "dane.partial", MC_SEV_WARNING, "only %zu of the %zu MX "
+		mc_finding_hint(domain_finding(res, "dane.partial", MC_SEV_WARNING, "only %zu of the %zu MX "
 			"hosts of %s publish TLSA records: DANE senders deliver to the others "
 			"without authenticating them", with, res->n_tlsa, res->domain),
 			"publish TLSA records (_25._tcp.HOST) for every MX host");

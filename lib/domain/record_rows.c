@@ -25,7 +25,7 @@ static bool sts_record(mc_domain_result *res, const mc_dns_answer *txt)
 	if (m->n_records == 0) {
 		domain_row(res, MC_PART_MTA_STS, MC_PART_NOT_PUBLISHED, "no _mta-sts record: senders "
 		    "may deliver without TLS when an attacker strips STARTTLS");
-		mc_finding_hint(add(res, "mta_sts.none", MC_SEV_INFO, "%s publishes no MTA-STS "
+		mc_finding_hint(domain_finding(res, "mta_sts.none", MC_SEV_INFO, "%s publishes no MTA-STS "
 			"policy (RFC 8461): senders cannot tell that its MX hosts must be reached "
 			"over TLS", res->domain),
 			"publish a policy at https://mta-sts.%s/.well-known/mta-sts.txt (mode: testing "
@@ -36,7 +36,7 @@ static bool sts_record(mc_domain_result *res, const mc_dns_answer *txt)
 	if (m->n_records > 1) {
 		domain_row(res, MC_PART_MTA_STS, MC_PART_ERROR, "%zu v=STSv1 records: senders use none",
 		    m->n_records);
-		mc_finding_hint(add(res, "mta_sts.multiple_records", MC_SEV_ERROR, "_mta-sts.%s "
+		mc_finding_hint(domain_finding(res, "mta_sts.multiple_records", MC_SEV_ERROR, "_mta-sts.%s "
 			"has %zu records beginning v=STSv1; RFC 8461 3.1 makes senders ignore them "
 			"all, as if no policy were published", res->domain, m->n_records),
 			"keep exactly one v=STSv1 record at _mta-sts.%s", res->domain);
@@ -45,7 +45,7 @@ static bool sts_record(mc_domain_result *res, const mc_dns_answer *txt)
 	m->record = mc_strndup(rec->data, rec->data_len);
 	if ((why = domain_sts_parse(rec->data, rec->data_len, &m->id, &pos))) {
 		domain_row(res, MC_PART_MTA_STS, MC_PART_ERROR, "the _mta-sts record is malformed");
-		mc_finding_hint(add(res, "mta_sts.syntax", MC_SEV_ERROR, "the MTA-STS record of %s "
+		mc_finding_hint(domain_finding(res, "mta_sts.syntax", MC_SEV_ERROR, "the MTA-STS record of %s "
 			"is malformed at position %zu: %s (record: %s)", res->domain, pos + 1, why,
 			m->record ? m->record : ""),
 			"publish: v=STSv1; id=20260101T000000 (id: 1 to 32 letters and digits)");
@@ -78,7 +78,7 @@ mc_status domain_mta_sts(mc_resolver *r, mc_domain_result *res, const mc_domain_
 	if (!m->host_resolves) {
 		domain_row(res, MC_PART_MTA_STS, MC_PART_ERROR, "id=%s, but mta-sts.%s has no address",
 		    m->id, res->domain);
-		mc_finding_hint(add(res, "mta_sts.no_policy_host", MC_SEV_ERROR, "%s publishes an "
+		mc_finding_hint(domain_finding(res, "mta_sts.no_policy_host", MC_SEV_ERROR, "%s publishes an "
 			"MTA-STS record (id=%s) but mta-sts.%s, the host that serves the policy, has "
 			"no address: senders cannot fetch the policy", res->domain, m->id, res->domain),
 			"point mta-sts.%s (A/AAAA or CNAME) at an HTTPS server that serves "
@@ -118,7 +118,7 @@ void domain_tlsrpt(mc_domain_result *res, const mc_dns_answer *txt)
 		domain_row(res, MC_PART_TLSRPT, MC_PART_NOT_PUBLISHED, "no _smtp._tls record: no reports "
 		    "of TLS failures");
 		if (res->mta_sts.record || tlsa_published(res))
-			mc_finding_hint(add(res, "tlsrpt.none", MC_SEV_WARNING, "%s uses %s but "
+			mc_finding_hint(domain_finding(res, "tlsrpt.none", MC_SEV_WARNING, "%s uses %s but "
 				"publishes no TLS-RPT record (RFC 8460): senders that fail to reach its MX "
 				"hosts over TLS cannot tell it", res->domain,
 				res->mta_sts.record ? "MTA-STS" : "DANE"),
@@ -129,7 +129,7 @@ void domain_tlsrpt(mc_domain_result *res, const mc_dns_answer *txt)
 	if (t->n_records > 1) {
 		domain_row(res, MC_PART_TLSRPT, MC_PART_ERROR, "%zu v=TLSRPTv1 records: senders use none",
 		    t->n_records);
-		mc_finding_hint(add(res, "tlsrpt.multiple_records", MC_SEV_ERROR, "_smtp._tls.%s "
+		mc_finding_hint(domain_finding(res, "tlsrpt.multiple_records", MC_SEV_ERROR, "_smtp._tls.%s "
 			"has %zu records beginning v=TLSRPTv1; RFC 8460 3 makes senders send no "
 			"reports", res->domain, t->n_records),
 			"keep exactly one v=TLSRPTv1 record (several rua= URIs go in one record, "
@@ -139,14 +139,14 @@ void domain_tlsrpt(mc_domain_result *res, const mc_dns_answer *txt)
 	t->record = mc_strndup(rec->data, rec->data_len);
 	if ((why = domain_tlsrpt_parse(rec->data, rec->data_len, &t->rua, &t->n_rua, &pos))) {
 		domain_row(res, MC_PART_TLSRPT, MC_PART_ERROR, "the _smtp._tls record is malformed");
-		mc_finding_hint(add(res, "tlsrpt.syntax", MC_SEV_ERROR, "the TLS-RPT record of %s is "
+		mc_finding_hint(domain_finding(res, "tlsrpt.syntax", MC_SEV_ERROR, "the TLS-RPT record of %s is "
 			"malformed at position %zu: %s (record: %s)", res->domain, pos + 1, why,
 			t->record ? t->record : ""),
 			"publish: v=TLSRPTv1; rua=mailto:tls-reports@%s", res->domain);
 		return;
 	}
-	domain_row(res, MC_PART_TLSRPT, MC_PART_PASS, "reports to %s%s", t->rua[0],
-	    t->n_rua > 1 ? " and more" : "");
+	domain_row(res, MC_PART_TLSRPT, MC_PART_PASS, t->n_rua > 1 ? N_("reports to %s and more")
+	           : N_("reports to %s"), t->rua[0]);
 }
 
 /* The DMARC policy BIMI needs: quarantine or reject, for the domain and its
@@ -163,13 +163,17 @@ static bool bimi_too_weak(mc_domain_result *res)
 		return false;
 	domain_row(res, MC_PART_BIMI, MC_PART_ERROR, "published, but the DMARC policy is too weak "
 	    "for mailbox providers to show the logo");
-	mc_finding_hint(add(res, "bimi.dmarc_policy", MC_SEV_ERROR, "%s publishes a BIMI "
-		"record, but mailbox providers show the logo only under a DMARC policy of "
-		"quarantine or reject (also for subdomains, applied to all mail); %s's is %s",
-		res->domain, res->domain, d->verdict != MC_VERDICT_PASS ? "missing or invalid"
-		: d->policy < MC_DMARC_POLICY_QUARANTINE ? "p=none"
-		: d->subdomain_policy && d->subdomain_policy < MC_DMARC_POLICY_QUARANTINE
-		? "sp=none" : "pct below 100"),
+	mc_finding_hint(d->verdict != MC_VERDICT_PASS
+		? domain_finding(res, "bimi.dmarc_policy", MC_SEV_ERROR, "%s publishes a BIMI record, "
+		    "but mailbox providers show the logo only under a DMARC policy of quarantine or "
+		    "reject (also for subdomains, applied to all mail); %s has no valid DMARC record",
+		    res->domain, res->domain)
+		: domain_finding(res, "bimi.dmarc_policy", MC_SEV_ERROR, "%s publishes a BIMI record, "
+		    "but mailbox providers show the logo only under a DMARC policy of quarantine or "
+		    "reject (also for subdomains, applied to all mail); %s's is %s", res->domain,
+		    res->domain, d->policy < MC_DMARC_POLICY_QUARANTINE ? "p=none"
+		    : d->subdomain_policy && d->subdomain_policy < MC_DMARC_POLICY_QUARANTINE
+		    ? "sp=none" : "pct<100"),
 		"move DMARC to p=quarantine or p=reject (without sp=none or pct<100) once "
 		"reports show that your mail passes");
 	return true;
@@ -182,7 +186,7 @@ static bool bimi_without_certificate(mc_domain_result *res)
 		return false;
 	domain_row(res, MC_PART_BIMI, MC_PART_WARNING, "logo %s, without a mark certificate (a=)",
 	    res->bimi.location);
-	mc_finding_hint(add(res, "bimi.no_certificate", MC_SEV_WARNING, "the BIMI record "
+	mc_finding_hint(domain_finding(res, "bimi.no_certificate", MC_SEV_WARNING, "the BIMI record "
 		"of %s has no a= (Verified Mark Certificate): Gmail and Apple Mail show "
 		"logos only with one, Yahoo shows some without", res->domain),
 		"obtain a VMC (or CMC) for the logo and publish its PEM URL in a=");
@@ -210,7 +214,7 @@ void domain_bimi_row(mc_domain_result *res, const mc_dns_answer *txt, const char
 	if (b->n_records > 1) {
 		domain_row(res, MC_PART_BIMI, MC_PART_ERROR, "%zu v=BIMI1 records: mailbox providers use "
 		    "none", b->n_records);
-		mc_finding_hint(add(res, "bimi.multiple_records", MC_SEV_ERROR, "%s has %zu records "
+		mc_finding_hint(domain_finding(res, "bimi.multiple_records", MC_SEV_ERROR, "%s has %zu records "
 			"beginning v=BIMI1: mailbox providers treat that as no BIMI record",
 			b->found_at, b->n_records), "keep exactly one v=BIMI1 record");
 		return;
@@ -218,7 +222,7 @@ void domain_bimi_row(mc_domain_result *res, const mc_dns_answer *txt, const char
 	b->record = mc_strndup(rec->data, rec->data_len);
 	if ((why = domain_bimi_parse(rec->data, rec->data_len, b, &pos))) {
 		domain_row(res, MC_PART_BIMI, MC_PART_ERROR, "the BIMI record is malformed");
-		mc_finding_hint(add(res, "bimi.syntax", MC_SEV_ERROR, "the BIMI record at %s is "
+		mc_finding_hint(domain_finding(res, "bimi.syntax", MC_SEV_ERROR, "the BIMI record at %s is "
 			"malformed at position %zu: %s (record: %s)", b->found_at, pos + 1, why,
 			b->record ? b->record : ""),
 			"publish: v=BIMI1; l=https://%s/logo.svg; a=https://%s/vmc.pem", res->domain,

@@ -14,9 +14,6 @@
 #define STS_MAX_AGE_SHORT 86400L   /* under a day, the policy protects little */
 
 
-static const char *const cached_note =
-	"; senders with no cached policy then deliver as if there were none (TLS not required), "
-	"those that cached one keep using it until its max_age runs out";
 
 /* A fetch that gave no policy: which finding, and the row. */
 static void fetch_failed(mc_domain_result *res)
@@ -28,7 +25,7 @@ static void fetch_failed(mc_domain_result *res)
 	case MC_FETCH_REFUSED:
 		domain_row(res, MC_PART_MTA_STS, MC_PART_WARNING, "policy not fetched: the policy "
 		           "host has no public address");
-		mc_finding_hint(add(res, "mta_sts.policy_refused", MC_SEV_WARNING, "the MTA-STS "
+		mc_finding_hint(domain_finding(res, "mta_sts.policy_refused", MC_SEV_WARNING, "the MTA-STS "
 			"policy of %s was not fetched: %s", res->domain, f->message),
 			"give mta-sts.%s a public address; when checking a test or internal network on "
 			"purpose, add --allow-private", res->domain);
@@ -40,29 +37,31 @@ static void fetch_failed(mc_domain_result *res)
 	case MC_FETCH_TLS:
 	case MC_FETCH_CERTIFICATE:
 		code = "mta_sts.policy_certificate";
-		hint = "serve the policy with a certificate from a public CA that names mta-sts.%s "
-		       "(in subjectAltName), with its intermediate certificates, not expired";
+		hint = N_("serve the policy with a certificate from a public CA that names mta-sts.%s "
+		          "(in subjectAltName), with its intermediate certificates, not expired");
 		break;
 	case MC_FETCH_REDIRECT:
 	case MC_FETCH_STATUS:
 		code = "mta_sts.policy_http";
-		hint = "serve https://mta-sts.%s/.well-known/mta-sts.txt itself with status 200: "
-		       "RFC 8461 3.3 has senders follow no redirect";
+		hint = N_("serve https://mta-sts.%s/.well-known/mta-sts.txt itself with status 200: "
+		          "RFC 8461 3.3 has senders follow no redirect");
 		break;
 	case MC_FETCH_TOO_LARGE:
 		code = "mta_sts.policy_too_large";
-		hint = "the policy of mta-sts.%s needs a few lines (version, mode, mx, max_age): "
-		       "check what the server sends there";
+		hint = N_("the policy of mta-sts.%s needs a few lines (version, mode, mx, max_age): "
+		          "check what the server sends there");
 		break;
 	default:
-		hint = "make https://mta-sts.%s/.well-known/mta-sts.txt reachable on port 443 from "
-		       "the Internet";
+		hint = N_("make https://mta-sts.%s/.well-known/mta-sts.txt reachable on port 443 from "
+		          "the Internet");
 		break;
 	}
 	domain_row(res, MC_PART_MTA_STS, MC_PART_ERROR, "the policy cannot be fetched (%s)",
 	           mc_fetch_error_name(f->error));
-	mc_finding_hint(add(res, code, MC_SEV_ERROR, "the MTA-STS policy %s cannot be fetched as "
-		"a sender fetches it: %s%s", f->url, f->message, cached_note), hint, res->domain);
+	mc_finding_hint(domain_finding(res, code, MC_SEV_ERROR, "the MTA-STS policy %s cannot be "
+		"fetched as a sender fetches it: %s; senders with no cached policy then deliver as "
+		"if there were none (TLS not required), those that cached one keep using it until "
+		"its max_age runs out", f->url, f->message), hint, res->domain);
 }
 
 /* Every MX host against the mx: patterns. Returns how many none covers. */
@@ -94,32 +93,42 @@ static void judge(mc_domain_result *res)
 	mc_buf names = {0};
 
 	if (none)
-		mc_finding_hint(add(res, "mta_sts.mode_none", MC_SEV_INFO, "the MTA-STS policy of %s "
+		mc_finding_hint(domain_finding(res, "mta_sts.mode_none", MC_SEV_INFO, "the MTA-STS policy of %s "
 			"has mode none: senders drop any policy they cached and require nothing",
 			res->domain), "that is the way to withdraw MTA-STS; to protect mail, publish "
 			"mode: testing, then enforce");
 	else if (!enforce)
-		mc_finding_hint(add(res, "mta_sts.testing", MC_SEV_INFO, "the MTA-STS policy of %s "
+		mc_finding_hint(domain_finding(res, "mta_sts.testing", MC_SEV_INFO, "the MTA-STS policy of %s "
 			"is in testing mode: senders deliver even when TLS to the MX hosts fails, and "
 			"only report it (TLS-RPT)", res->domain),
 			"once the TLS reports show no failures, set mode: enforce (and a new id)");
 	if (p->max_age < STS_MAX_AGE_SHORT)
-		mc_finding_hint(add(res, "mta_sts.max_age_short", MC_SEV_WARNING, "the MTA-STS "
+		mc_finding_hint(domain_finding(res, "mta_sts.max_age_short", MC_SEV_WARNING, "the MTA-STS "
 			"policy of %s has max_age %ld s: senders forget it within a day, so an attacker "
 			"who blocks the policy fetch soon strips it", res->domain, p->max_age),
 			"set max_age to weeks (604800 or more; at most 31557600)");
 	for (size_t i = 0; i < m->n_mx; i++)
 		if (!m->mx[i].pattern)
 			mc_buf_addf(&names, "%s%s", names.len ? ", " : "", m->mx[i].host);
-	if (uncovered)
-		mc_finding_hint(add(res, "mta_sts.mx_not_covered", enforce ? MC_SEV_ERROR
-			: MC_SEV_WARNING, "%zu MX host%s of %s (%s) %s no mx: pattern of the MTA-STS "
-			"policy: %s", uncovered, uncovered > 1 ? "s" : "", res->domain,
-			names.s ? names.s : "", uncovered > 1 ? "match" : "matches", enforce
-			? "senders that honour MTA-STS will not deliver there"
-			: "in enforce mode senders would not deliver there"),
+	if (uncovered) {
+		/* one host or several; mode enforce (senders do not deliver) or not */
+		static const char *const says[2][2] = {
+			{N_("%zu MX host of %s (%s) matches no mx: pattern of the MTA-STS policy: in "
+			    "enforce mode senders would not deliver there"),
+			 N_("%zu MX host of %s (%s) matches no mx: pattern of the MTA-STS policy: senders "
+			    "that honour MTA-STS will not deliver there")},
+			{N_("%zu MX hosts of %s (%s) match no mx: pattern of the MTA-STS policy: in "
+			    "enforce mode senders would not deliver there"),
+			 N_("%zu MX hosts of %s (%s) match no mx: pattern of the MTA-STS policy: senders "
+			    "that honour MTA-STS will not deliver there")},
+		};
+
+		mc_finding_hint(domain_finding(res, "mta_sts.mx_not_covered", enforce ? MC_SEV_ERROR
+			: MC_SEV_WARNING, says[uncovered > 1][enforce], uncovered, res->domain,
+			names.s ? names.s : ""),
 			"add an mx: line for each MX host (\"*.example.net\" covers one label) and "
 			"change the id of the _mta-sts record");
+	}
 	mc_buf_free(&names);
 	if (uncovered && enforce)
 		domain_row(res, MC_PART_MTA_STS, MC_PART_ERROR, "enforce, but %zu of %zu MX hosts "
@@ -130,9 +139,10 @@ static void judge(mc_domain_result *res)
 		domain_row(res, MC_PART_MTA_STS, MC_PART_WARNING, "%s, max_age %ld, %zu of %zu MX "
 		           "hosts covered", p->mode, p->max_age, m->n_mx - uncovered, m->n_mx);
 	else
-		domain_row(res, MC_PART_MTA_STS, MC_PART_PASS, "%s, max_age %ld, all %zu MX host%s "
-		           "covered (policy fetched)", p->mode, p->max_age, m->n_mx,
-		           m->n_mx == 1 ? "" : "s");
+		domain_row(res, MC_PART_MTA_STS, MC_PART_PASS, m->n_mx == 1
+		           ? N_("%s, max_age %ld, all %zu MX host covered (policy fetched)")
+		           : N_("%s, max_age %ld, all %zu MX hosts covered (policy fetched)"), p->mode,
+		           p->max_age, m->n_mx);
 }
 
 mc_status domain_sts_policy(mc_resolver *r, mc_domain_result *res, const mc_net_opts *o)
@@ -158,7 +168,7 @@ mc_status domain_sts_policy(mc_resolver *r, mc_domain_result *res, const mc_net_
 	/* RFC 8461 3.3: "MUST have a media type of text/plain" */
 	bad_type = !mc_fetch_media_type(&m->fetch, "text/plain");
 	if (bad_type)
-		mc_finding_hint(add(res, "mta_sts.policy_content_type", MC_SEV_ERROR, "the MTA-STS "
+		mc_finding_hint(domain_finding(res, "mta_sts.policy_content_type", MC_SEV_ERROR, "the MTA-STS "
 			"policy %s is served as %s, not text/plain: RFC 8461 3.3 requires text/plain, "
 			"and senders that check it ignore the policy", m->fetch.url,
 			m->fetch.content_type ? m->fetch.content_type : "(no Content-Type)"),
@@ -166,9 +176,11 @@ mc_status domain_sts_policy(mc_resolver *r, mc_domain_result *res, const mc_net_
 	if ((why = domain_sts_policy_parse(m->fetch.body, m->fetch.len, &m->policy, &line))) {
 		m->policy_error = line ? mc_asprintf("line %zu: %s", line, why) : mc_strdup(why);
 		domain_row(res, MC_PART_MTA_STS, MC_PART_ERROR, "the policy is malformed");
-		mc_finding_hint(add(res, "mta_sts.policy_syntax", MC_SEV_ERROR, "the MTA-STS policy "
-			"%s is malformed, %s: senders ignore it%s", m->fetch.url,
-			m->policy_error ? m->policy_error : why, cached_note),
+		mc_finding_hint(domain_finding(res, "mta_sts.policy_syntax", MC_SEV_ERROR, "the MTA-STS "
+			"policy %s is malformed, %s: senders ignore it; senders with no cached policy "
+			"then deliver as if there were none (TLS not required), those that cached one "
+			"keep using it until its max_age runs out", m->fetch.url,
+			m->policy_error ? m->policy_error : why),
 			"serve lines \"version: STSv1\", \"mode: enforce|testing|none\", one \"mx: "
 			"HOST\" per MX host and \"max_age: SECONDS\" (at most 31557600)");
 		return MC_OK;
@@ -219,41 +231,59 @@ static const char *ptr_of(const mc_domain_result *res, const char *address)
 /* The findings of one probe. strict: a sender will not deliver when TLS
  * fails here (MTA-STS enforce, or DNSSEC-secure TLSA records). */
 /* A probe that stopped short: where, and what senders then do. */
-static void stopped_findings(mc_domain_result *res, const mc_smtp_probe *p, bool strict,
-                             const char *who)
+static void stopped_findings(mc_domain_result *res, const mc_smtp_probe *p, bool sts, bool dane)
 {
+	bool strict = sts || dane;
 	mc_severity sev = strict ? MC_SEV_ERROR : MC_SEV_WARNING;
+	/* who will not deliver there: none, MTA-STS senders, DANE senders, both */
+	int who = (sts ? 1 : 0) + (dane ? 2 : 0);
+	static const char *const no_starttls[4] = {
+		N_("MX host %s (%s) does not offer STARTTLS: mail to it travels unencrypted"),
+		N_("MX host %s (%s) does not offer STARTTLS: mail to it travels unencrypted; senders "
+		   "that honour MTA-STS (mode enforce) will not deliver there"),
+		N_("MX host %s (%s) does not offer STARTTLS: mail to it travels unencrypted; DANE "
+		   "senders will not deliver there"),
+		N_("MX host %s (%s) does not offer STARTTLS: mail to it travels unencrypted; MTA-STS "
+		   "and DANE senders will not deliver there"),
+	};
+	static const char *const tls_failed[4] = {
+		N_("MX host %s (%s) offers STARTTLS, but TLS does not come up: %s; most senders then "
+		   "deliver without TLS"),
+		N_("MX host %s (%s) offers STARTTLS, but TLS does not come up: %s; senders that honour "
+		   "MTA-STS (mode enforce) will not deliver there"),
+		N_("MX host %s (%s) offers STARTTLS, but TLS does not come up: %s; DANE senders will "
+		   "not deliver there"),
+		N_("MX host %s (%s) offers STARTTLS, but TLS does not come up: %s; MTA-STS and DANE "
+		   "senders will not deliver there"),
+	};
 
 	switch (p->stage) {
 	case MC_SMTP_REFUSED:
-		add(res, "smtp.not_probed", MC_SEV_INFO, "MX host %s: %s", p->host, p->error);
+		domain_finding(res, "smtp.not_probed", MC_SEV_INFO, "MX host %s: %s", p->host, p->error);
 		break;
 	case MC_SMTP_CONNECT:
-		mc_finding_hint(add(res, "smtp.unreachable", MC_SEV_WARNING, "MX host %s cannot be "
+		mc_finding_hint(domain_finding(res, "smtp.unreachable", MC_SEV_WARNING, "MX host %s cannot be "
 			"reached on the SMTP port: %s", p->host, p->error), "check that the server "
 			"listens on port 25 and that its firewall lets the Internet in; many home and "
 			"cloud networks block outgoing port 25, so probe from a server that can send mail");
 		break;
 	case MC_SMTP_BANNER:
 	case MC_SMTP_EHLO:
-		mc_finding_hint(add(res, "smtp.greeting", MC_SEV_ERROR, "MX host %s (%s) does not "
+		mc_finding_hint(domain_finding(res, "smtp.greeting", MC_SEV_ERROR, "MX host %s (%s) does not "
 			"hold an SMTP conversation: %s", p->host, p->address, p->error),
 			"check the mail server on %s: it must greet with 220 at once and answer EHLO "
 			"with 250", p->host);
 		break;
 	case MC_SMTP_NO_STARTTLS:
-		mc_finding_hint(add(res, "smtp.no_starttls", sev, "MX host %s (%s) does not offer "
-			"STARTTLS: mail to it travels unencrypted%s%s%s", p->host, p->address,
-			strict ? "; " : "", strict ? who : "", strict ? " will not deliver there" : ""),
+		mc_finding_hint(domain_finding(res, "smtp.no_starttls", sev, no_starttls[who], p->host,
+			p->address),
 			"enable STARTTLS on %s with a certificate for that name", p->host);
 		break;
 	case MC_SMTP_STARTTLS:
 	case MC_SMTP_TLS:
-		mc_finding_hint(add(res, "smtp.tls_failed", sev, "MX host %s (%s) offers STARTTLS, "
-			"but TLS does not come up: %s; %s%s", p->host, p->address, p->error,
-			strict ? who : "most senders then deliver without TLS",
-			strict ? " will not deliver there" : ""), "check the TLS configuration of %s (protocols, "
-			"ciphers, certificate and key files)", p->host);
+		mc_finding_hint(domain_finding(res, "smtp.tls_failed", sev, tls_failed[who], p->host,
+			p->address, p->error), "check the TLS configuration of %s (protocols, ciphers, "
+			"certificate and key files)", p->host);
 		break;
 	case MC_SMTP_DONE:
 		break;
@@ -267,44 +297,60 @@ static void certificate_findings(mc_domain_result *res, const mc_smtp_probe *p,
 	const char *ptr = ptr_of(res, p->address);
 
 	if (!p->chain_ok)
-		mc_finding_hint(add(res, "smtp.certificate_untrusted", sts_enforce ? MC_SEV_ERROR
-			: MC_SEV_WARNING, "the certificate of MX host %s (%s) does not verify: %s%s",
-			p->host, p->address, p->chain_error ? p->chain_error : "?", sts_enforce
-			? "; senders that honour MTA-STS will not deliver there"
-			: " (senders without MTA-STS or DANE deliver anyway)"),
+		mc_finding_hint(domain_finding(res, "smtp.certificate_untrusted", sts_enforce
+			? MC_SEV_ERROR : MC_SEV_WARNING, sts_enforce
+			? N_("the certificate of MX host %s (%s) does not verify: %s; senders that honour "
+			     "MTA-STS will not deliver there")
+			: N_("the certificate of MX host %s (%s) does not verify: %s (senders without "
+			     "MTA-STS or DANE deliver anyway)"),
+			p->host, p->address, p->chain_error ? p->chain_error : "?"),
 			"install a certificate from a public CA (e.g. Let's Encrypt) for %s, with its "
 			"intermediate certificates", p->host);
-	if (!p->name_ok)
-		mc_finding_hint(add(res, "smtp.certificate_name", sts_enforce ? MC_SEV_ERROR
-			: MC_SEV_WARNING, "the certificate of MX host %s names %s%s, not %s%s", p->host,
-			p->n_names ? p->names[0] : p->subject ? p->subject : "nothing",
-			p->n_names > 1 ? " and more" : "", p->host, sts_enforce
-			? ": senders that honour MTA-STS will not deliver there" : ""),
-			"add %s to the certificate's subjectAltName", p->host);
+	if (!p->name_ok) {
+		/* the names it has (the first, and whether there are more), and whether
+		 * MTA-STS senders then refuse it */
+		static const char *const names[2][2] = {
+			{N_("the certificate of MX host %s names %s, not %s"),
+			 N_("the certificate of MX host %s names %s, not %s: senders that honour MTA-STS "
+			    "will not deliver there")},
+			{N_("the certificate of MX host %s names %s and more, not %s"),
+			 N_("the certificate of MX host %s names %s and more, not %s: senders that honour "
+			    "MTA-STS will not deliver there")},
+		};
+		const char *first = p->n_names ? p->names[0] : p->subject;
+
+		if (first)
+			mc_finding_hint(domain_finding(res, "smtp.certificate_name", sts_enforce
+				? MC_SEV_ERROR : MC_SEV_WARNING, names[p->n_names > 1][sts_enforce], p->host,
+				first, p->host), "add %s to the certificate's subjectAltName", p->host);
+		else
+			mc_finding_hint(domain_finding(res, "smtp.certificate_name", sts_enforce
+				? MC_SEV_ERROR : MC_SEV_WARNING, sts_enforce
+				? N_("the certificate of MX host %s names no host, not %s: senders that "
+				     "honour MTA-STS will not deliver there")
+				: N_("the certificate of MX host %s names no host, not %s"), p->host, p->host),
+				"add %s to the certificate's subjectAltName", p->host);
+	}
 	if (p->not_after && p->days_left >= 0 && p->days_left < CERT_EXPIRY_WARNING)
-		mc_finding_hint(add(res, "smtp.certificate_expiring", MC_SEV_WARNING, "the certificate "
+		mc_finding_hint(domain_finding(res, "smtp.certificate_expiring", MC_SEV_WARNING, "the certificate "
 			"of MX host %s expires in %.1f days", p->host, p->days_left),
 			"renew it now and check that automatic renewal also reloads the mail server");
 	if (p->dane_tried && !p->dane_ok)
-		mc_finding_hint(add(res, "dane.mismatch", MC_SEV_ERROR, "MX host %s: %s; DANE senders "
+		mc_finding_hint(domain_finding(res, "dane.mismatch", MC_SEV_ERROR, "MX host %s: %s; DANE senders "
 			"(RFC 7672) will not deliver there", p->host, p->dane_error ? p->dane_error : "?"),
 			"publish TLSA records for the certificate in use (e.g. \"3 1 1\" with the SHA-256 "
 			"of its public key) before a new certificate goes live, and drop the old ones "
 			"after");
 	if (ptr && p->banner_name && strcasecmp(ptr, p->banner_name) != 0)
-		add(res, "smtp.banner_name", MC_SEV_INFO, "MX host %s (%s) greets as %s, but the PTR "
+		domain_finding(res, "smtp.banner_name", MC_SEV_INFO, "MX host %s (%s) greets as %s, but the PTR "
 		    "name of %s is %s", p->host, p->address, p->banner_name, p->address, ptr);
 }
 
 static void probe_findings(mc_domain_result *res, const mc_smtp_probe *p, bool sts_enforce,
                            bool dane)
 {
-	const char *who = sts_enforce && dane ? "MTA-STS and DANE senders"
-	                : sts_enforce ? "senders that honour MTA-STS (mode enforce)"
-	                : "DANE senders";
-
 	if (p->stage != MC_SMTP_DONE)
-		stopped_findings(res, p, sts_enforce || dane, who);
+		stopped_findings(res, p, sts_enforce, dane);
 	else
 		certificate_findings(res, p, sts_enforce);
 }
@@ -362,14 +408,17 @@ static void smtp_rows(mc_domain_result *res, const struct probe_counts *c)
 		domain_row(res, MC_PART_SMTP, MC_PART_NOT_CHECKED, "no MX address reached on the SMTP "
 		           "port (%zu tried)", res->n_smtp);
 	else if (c->good == res->n_smtp)
-		domain_row(res, MC_PART_SMTP, MC_PART_PASS, "STARTTLS with a valid certificate at all "
-		           "%zu MX address%s", res->n_smtp, res->n_smtp == 1 ? "" : "es");
+		domain_row(res, MC_PART_SMTP, MC_PART_PASS, res->n_smtp == 1
+		           ? N_("STARTTLS with a valid certificate at all %zu MX address")
+		           : N_("STARTTLS with a valid certificate at all %zu MX addresses"), res->n_smtp);
 	else
 		domain_row(res, MC_PART_SMTP, MC_PART_WARNING, "STARTTLS with a valid certificate at "
 		           "%zu of %zu MX addresses", c->good, res->n_smtp);
 	if (c->dane_tried && c->dane_ok == c->dane_tried)
-		domain_row(res, MC_PART_DANE, MC_PART_PASS, "TLSA records matched the certificate at "
-		           "%zu MX address%s (DNSSEC-secure)", c->dane_ok, c->dane_ok == 1 ? "" : "es");
+		domain_row(res, MC_PART_DANE, MC_PART_PASS, c->dane_ok == 1
+		           ? N_("TLSA records matched the certificate at %zu MX address (DNSSEC-secure)")
+		           : N_("TLSA records matched the certificate at %zu MX addresses (DNSSEC-secure)"),
+		           c->dane_ok);
 	else if (c->dane_tried)
 		domain_row(res, MC_PART_DANE, MC_PART_ERROR, "TLSA records match at %zu of %zu MX "
 		           "addresses probed", c->dane_ok, c->dane_tried);

@@ -403,6 +403,42 @@ void mc_domain_metrics(mc_metrics *m, const void *result)
 		mc_blocklist_metrics_listed(m, &res->blocklists, "domain", d);
 }
 
+/* A part's state as a table cell: "not published", in the locale's words. */
+static const char *status_word(mc_part_status s)
+{
+	static const char *const words[] = {
+		[MC_PART_PASS] = N_("pass"), [MC_PART_WARNING] = N_("warning"),
+		[MC_PART_ERROR] = N_("error"), [MC_PART_NOT_PUBLISHED] = N_("not published"),
+		/* TRANSLATORS: a part of the domain whose DNS lookup failed */
+		[MC_PART_TEMPERROR] = N_("temperror"), [MC_PART_NOT_CHECKED] = N_("not checked"),
+	};
+	return (unsigned)s < sizeof(words) / sizeof(words[0]) ? _(words[s]) : "?";
+}
+
+/* The table of parts: label, state and reason, each column lined up by
+ * display width (a Japanese character takes two columns). */
+static void parts_table(mc_text *t, const mc_domain_result *res)
+{
+	size_t wl = 8, ws = 14;
+
+	for (int p = 0; p < MC_PART_COUNT; p++) {
+		size_t w = mc_text_width(status_word(res->rows[p].status));
+
+		ws = w > ws ? w : ws;
+		w = mc_text_width(mc_domain_part_label((mc_domain_part)p));
+		wl = w > wl ? w : wl;
+	}
+	for (int p = 0; p < MC_PART_COUNT; p++) {
+		const mc_domain_row *r = &res->rows[p];
+		const char *label = mc_domain_part_label((mc_domain_part)p), *word = status_word(r->status);
+
+		fprintf(t->fp, "  %s%*s ", label, (int)(wl - mc_text_width(label)), "");
+		mc_text_colored(t, status_color(r->status), word);
+		fprintf(t->fp, "%*s %s\n", (int)(ws - mc_text_width(word)), "",
+		        r->reason_text ? r->reason_text : r->reason ? r->reason : "");
+	}
+}
+
 void mc_domain_text(mc_text *t, const void *result)
 {
 	const mc_domain_result *res = result;
@@ -414,28 +450,21 @@ void mc_domain_text(mc_text *t, const void *result)
 		errors += res->rows[p].status == MC_PART_ERROR;
 		warnings += res->rows[p].status == MC_PART_WARNING;
 	}
-	if (res->verdict == MC_VERDICT_PASS)
-		mc_text_verdict(t, res->verdict, "the mail setup of %s has no error%s", d,
-		                warnings ? " (see the warnings)" : "");
+	if (res->verdict == MC_VERDICT_PASS && warnings)
+		mc_text_verdict(t, res->verdict, _("the mail setup of %s has no error (see the "
+		                "warnings)"), d);
+	else if (res->verdict == MC_VERDICT_PASS)
+		mc_text_verdict(t, res->verdict, _("the mail setup of %s has no error"), d);
 	else if (res->verdict == MC_VERDICT_TEMPERROR)
-		mc_text_verdict(t, res->verdict, "the mail setup of %s could not be fully checked "
-		                "(DNS failure)", d);
+		mc_text_verdict(t, res->verdict, _("the mail setup of %s could not be fully checked "
+		                "(DNS failure)"), d);
 	else
-		mc_text_verdict(t, res->verdict, "the mail setup of %s has errors in %zu part%s",
-		                d, errors ? errors : 1, errors > 1 ? "s" : "");
+		mc_text_verdict(t, res->verdict, mc_ntr("the mail setup of %s has errors in %zu part",
+		                "the mail setup of %s has errors in %zu parts", errors ? errors : 1),
+		                d, errors ? errors : 1);
 	if (t->opts->quiet)
 		return;
-	for (int p = 0; p < MC_PART_COUNT; p++) {
-		char status[24];
-
-		snprintf(status, sizeof(status), "%-14s", mc_part_status_name(res->rows[p].status));
-		for (char *c = status; *c; c++)
-			if (*c == '_')
-				*c = ' ';
-		fprintf(t->fp, "  %-8s ", mc_domain_part_label((mc_domain_part)p));
-		mc_text_colored(t, status_color(res->rows[p].status), status);
-		fprintf(t->fp, " %s\n", res->rows[p].reason ? res->rows[p].reason : "");
-	}
+	parts_table(t, res);
 	if (res->requirements_asked)
 		mc_requirements_text(t, &res->requirements);
 	/* what needs changing, errors first: this check's own findings and the
