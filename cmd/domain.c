@@ -241,26 +241,54 @@ static void html_overview(struct run *run)
 	free(n);
 }
 
+/* The count of each state per part: a column per state, as wide as its
+ * heading in the locale's words (display width). */
+static void part_counts(const struct run *run)
+{
+	static const char *const heads[] = {
+		[MC_PART_PASS] = N_("pass"), [MC_PART_WARNING] = N_("warning"),
+		[MC_PART_ERROR] = N_("error"), [MC_PART_NOT_PUBLISHED] = N_("not published"),
+		[MC_PART_TEMPERROR] = N_("temperror"), [MC_PART_NOT_CHECKED] = N_("not checked"),
+	};
+	/* TRANSLATORS: the heading of the column of a domain's parts (MX, SPF, ...) */
+	const char *part = _("part");
+	int wpart = (int)mc_text_width(part) > 8 ? (int)mc_text_width(part) : 8;
+
+	printf("\n  %s%*s", part, wpart - (int)mc_text_width(part), "");
+	for (size_t s = 0; s < sizeof(heads) / sizeof(heads[0]); s++) {
+		int w = (int)mc_text_width(_(heads[s]));
+
+		printf(" %*s%s", (w + 1 < 6 ? 6 : w + 1) - w, "", _(heads[s]));
+	}
+	putchar('\n');
+	for (int p = 0; p < MC_PART_COUNT; p++) {
+		const char *label = mc_domain_part_label((mc_domain_part)p);
+
+		printf("  %s%*s", label, wpart - (int)mc_text_width(label), "");
+		for (size_t s = 0; s < sizeof(heads) / sizeof(heads[0]); s++) {
+			int w = (int)mc_text_width(_(heads[s]));
+
+			printf(" %*zu", w + 1 < 6 ? 6 : w + 1, run->part[p][s]);
+		}
+		putchar('\n');
+	}
+}
+
 static void summary(struct run *run)
 {
-	printf("%zu domain%s: %zu without errors, %zu with errors, %zu not fully checked (DNS)",
-	       run->domains, run->domains == 1 ? "" : "s", run->pass, run->fail, run->temperror);
+	printf(mc_ntr("%zu domain: %zu without errors, %zu with errors, %zu not fully checked "
+	              "(DNS)", "%zu domains: %zu without errors, %zu with errors, %zu not fully "
+	              "checked (DNS)", run->domains), run->domains, run->pass, run->fail,
+	       run->temperror);
 	if (run->invalid)
-		printf(", %zu line%s skipped", run->invalid, run->invalid == 1 ? "" : "s");
+		printf(mc_ntr(", %zu line skipped", ", %zu lines skipped", run->invalid), run->invalid);
 	putchar('\n');
 	if (run->domains == 0)
 		return;
-	printf("\n  %-8s %6s %8s %6s %14s %10s %12s\n", "part", "pass", "warning", "error",
-	       "not published", "temperror", "not checked");
-	for (int p = 0; p < MC_PART_COUNT; p++)
-		printf("  %-8s %6zu %8zu %6zu %14zu %10zu %12zu\n",
-		       mc_domain_part_label((mc_domain_part)p), run->part[p][MC_PART_PASS],
-		       run->part[p][MC_PART_WARNING], run->part[p][MC_PART_ERROR],
-		       run->part[p][MC_PART_NOT_PUBLISHED], run->part[p][MC_PART_TEMPERROR],
-		       run->part[p][MC_PART_NOT_CHECKED]);
+	part_counts(run);
 	if (run->n_codes) {
 		qsort(run->codes, run->n_codes, sizeof(*run->codes), by_count);
-		printf("\n  findings (warnings and errors), by how many domains have them:\n");
+		printf("\n  %s\n", _("findings (warnings and errors), by how many domains have them:"));
 		for (size_t i = 0; i < run->n_codes; i++)
 			printf("  %8zu  %s\n", run->codes[i].n, run->codes[i].code);
 	}

@@ -121,4 +121,9 @@ char *mc_render_html_overview(mc_result_kind kind, const char *rows, const size_
 mc_status mc_render_error(const char *command, const char *code, const char *message,
                           FILE *fp);
 
+/* The columns UTF-8 text s takes in a terminal: East Asian wide
+ * characters two (UAX #11), combining marks none, the rest one -- for
+ * tables that line up in every language. */
+size_t mc_text_width(const char *s);
+
 #endif

@@ -61,9 +61,6 @@ void mc_text_colored(mc_text *t, mc_color c, const char *s);
 /* A time as its UTC date ("2026-11-24") in buf (16 bytes), "?" for 0. */
 const char *mc_text_day(int64_t t, char *buf, size_t size);
 
-/* The columns s takes in a terminal: East Asian wide characters two
- * (UAX #11), combining marks none, the rest one. */
-size_t mc_text_width(const char *s);
 /* The column a block of labels' values starts at: min, or one past the
  * widest label (in another language the labels can be wider). */
 size_t mc_text_label_width(const char *const *labels, size_t n, size_t min);

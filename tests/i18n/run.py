@@ -109,6 +109,13 @@ def program():
         (["--zone", "testdata/zones", "--now", "1795600000", "dkim", "testdata/lists/arc_broken.eml"],
          ["ARCチェーン: fail (1セット)", "ARCチェーンはインスタンス1で失敗しました",
           "最新のメッセージ署名(インスタンス1、d=lists.test)が検証に通りません", "[arc.fail]"]),
+        (["--zone", "testdata/zones", "domain", "shop.test"],
+         ["shop.testのメール設定にエラーはありません(警告を確認してください)",
+          "1台、最優先はmail.shop.test、逆引きに不備あり", "_mta-stsレコードなし",
+          "[mx.ptr_mismatch]", "対処:"]),
+        (["--zone", "testdata/zones", "-q", "domain", "good.test", "broken.test"],
+         ["2件のドメイン: エラーなし1件、エラーあり1件", "項目", "未公開",
+          "指摘(警告とエラー)と、それがあるドメインの数:"]),
         (["verify", "testdata/trace/php_local.eml"],
          ["このメールはローカル配送されたため、送信ドメイン認証が行われていません",
           "[trace.local_delivery]"]),
@@ -131,6 +138,15 @@ def program():
          ["nodmarc.testにはDMARCレコードがありません", "[dmarc.none]",
           "対処: _dmarc.nodmarc.testにTXTレコード"]),
     ]
+    # domain's table lines up by display width: every reason starts in one column
+    r = run(["--zone", "testdata/zones", "domain", "shop.test"], "ja_JP.UTF-8")
+    starts = set()
+    for line in r.stdout.splitlines()[1:14]:
+        m = re.match(r"^  (\S+ +\S+ +)\S", line)
+        if m:
+            starts.add(sum(2 if ord(c) > 0x2e80 else 1 for c in m.group(1)))
+    check("domain's parts table lines up in Japanese (by display width)", len(starts) == 1,
+          r.stdout)
     # labels line up by display width: each value starts in the same column
     r = run(["--zone", "testdata/zones", "spf", "example.com", "203.0.113.9"], "ja_JP.UTF-8")
     columns = set()
