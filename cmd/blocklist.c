@@ -127,11 +127,12 @@ static bool run_batch(struct run *run, size_t jobs, bool in_order, mc_resolver *
 
 static void summary(const struct run *run)
 {
-	printf("%zu input%s: %zu on a list that blocks, %zu only on lists that score, %zu not "
-	       "fully checked (DNS)", run->inputs, run->inputs == 1 ? "" : "s", run->listed,
-	       run->scored, run->temperror);
+	printf(mc_ntr("%zu input: %zu on a list that blocks, %zu only on lists that score, %zu not "
+	              "fully checked (DNS)", "%zu inputs: %zu on a list that blocks, %zu only on "
+	              "lists that score, %zu not fully checked (DNS)", run->inputs), run->inputs,
+	       run->listed, run->scored, run->temperror);
 	if (run->invalid)
-		printf(", %zu line%s skipped", run->invalid, run->invalid == 1 ? "" : "s");
+		printf(mc_ntr(", %zu line skipped", ", %zu lines skipped", run->invalid), run->invalid);
 	putchar('\n');
 }
 

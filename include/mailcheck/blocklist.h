@@ -54,7 +54,8 @@ typedef struct mc_bl_list {
 	const char *source;    /* the documentation its codes are taken from */
 	const char *terms;     /* its usage terms, in one sentence (NULL: none known) */
 	mc_bl_health health;
-	char *health_reason;   /* why it was set aside, NULL when working */
+	char *health_reason;   /* why it was set aside, NULL when working (English, as JSON) */
+	char *health_reason_text; /* the same in the locale's language; NULL: as English */
 	size_t table;          /* internal: its row of the catalogue */
 } mc_bl_list;
 
@@ -141,7 +142,8 @@ typedef struct mc_bl_result {
 	size_t n_targets;
 	mc_bl_hit *hits;        /* target by target, list by list in set order */
 	size_t n_hits;
-	char **left_out;        /* what was not looked up, and why (bounded) */
+	char **left_out;        /* what was not looked up, and why (bounded; English, as JSON) */
+	char **left_out_text;   /* the same in the locale's language (NULL items: as English) */
 	size_t n_left_out;
 	const mc_bl_set *set;   /* the lists (the caller keeps the set alive) */
 	bool named;             /* mc_bl_check_names: the names given, no domain's addresses */

@@ -71,7 +71,7 @@ static void domain_targets(mc_resolver *r, mc_bl_result *res)
 
 	bl_add_target(res, res->input, false, NULL);
 	if (org && strcmp(org, res->input) != 0)
-		bl_add_target(res, org, false, "organizational domain");
+		bl_add_target(res, org, false, N_("organizational domain"));
 	free(org);
 	if (mc_dns_resolve(r, q, 4) != MC_OK)
 		return;
@@ -88,9 +88,9 @@ static void domain_targets(mc_resolver *r, mc_bl_result *res)
 static const char *not_asked(const mc_bl_list *l, const mc_bl_target *t)
 {
 	if (l->health != MC_BL_HEALTH_WORKING && l->health != MC_BL_HEALTH_UNTESTED)
-		return l->health_reason ? l->health_reason : "the list was set aside";
+		return l->health_reason ? l->health_reason : N_("the list was set aside");
 	if (t->ip && !l->ipv6 && strchr(t->name, ':'))
-		return "the list holds no IPv6 addresses";
+		return N_("the list holds no IPv6 addresses");
 	return NULL;
 }
 
@@ -282,9 +282,12 @@ void mc_bl_result_clear(mc_bl_result *res)
 		free(res->hits[i].txt);
 		free(res->hits[i].why);
 	}
-	for (size_t i = 0; i < res->n_left_out; i++)
+	for (size_t i = 0; i < res->n_left_out; i++) {
 		free(res->left_out[i]);
+		free(res->left_out_text ? res->left_out_text[i] : NULL);
+	}
 	free(res->left_out);
+	free(res->left_out_text);
 	free(res->targets);
 	free(res->hits);
 	free(res->input);

@@ -79,24 +79,36 @@ static void listed(mc_bl_result *res, const mc_bl_hit *h)
 	mc_finding *f;
 
 	target_text(&res->targets[h->target], who, sizeof(who));
+	/* [blocks or scores][a domain or an address][the list's TXT or none]: the
+	 * arguments are who, the list, the codes' meanings, and its TXT */
+	static const char *const says[2][2][2] = {
+		{{N_("%s is listed on %s (%s): receivers that use this list refuse its mail"),
+		  N_("%s is listed on %s (%s) -- the list says \"%s\": receivers that use this list "
+		     "refuse its mail")},
+		 {N_("%s is listed on %s (%s): receivers that use this list refuse mail from it or "
+		     "with links to it"),
+		  N_("%s is listed on %s (%s) -- the list says \"%s\": receivers that use this list "
+		     "refuse mail from it or with links to it")}},
+		{{N_("%s is listed on %s (%s): spam filters that use it count this against its "
+		     "mail, which then goes to spam more often"),
+		  N_("%s is listed on %s (%s) -- the list says \"%s\": spam filters that use it "
+		     "count this against its mail, which then goes to spam more often")},
+		 {N_("%s is listed on %s (%s): spam filters that use it count this against mail "
+		     "from it or with links to it, which then goes to spam more often"),
+		  N_("%s is listed on %s (%s) -- the list says \"%s\": spam filters that use it "
+		     "count this against mail from it or with links to it, which then goes to spam "
+		     "more often")}},
+	};
+	bool domain = l->kind == MC_BL_KIND_DOMAIN;
+
 	switch (l->role) {
 	case MC_BL_BLOCKS:
-		f = mc_finding_add(&res->findings, "blocklist.listed", MC_SEV_ERROR,
-		                   "%s is listed on %s (%s)%s%s%s: receivers that use this list refuse "
-		                   "%s", who, l->name, w, h->txt ? " -- the list says \"" : "",
-		                   h->txt ? h->txt : "", h->txt ? "\"" : "",
-		                   l->kind == MC_BL_KIND_DOMAIN ? "mail from it or with links to it"
-		                                                : "its mail");
-		listing_hint(f, l, h);
-		break;
 	case MC_BL_SCORES:
-		f = mc_finding_add(&res->findings, "blocklist.listed_scoring", MC_SEV_WARNING,
-		                   "%s is listed on %s (%s)%s%s%s: spam filters that use it count this "
-		                   "against %s, which then goes to spam more often", who, l->name,
-		                   w, h->txt ? " -- the list says \"" : "", h->txt ? h->txt : "",
-		                   h->txt ? "\"" : "",
-		                   l->kind == MC_BL_KIND_DOMAIN ? "mail from it or with links to it"
-		                                                : "its mail");
+		f = mc_finding_add(&res->findings, l->role == MC_BL_BLOCKS ? "blocklist.listed"
+		                   : "blocklist.listed_scoring", l->role == MC_BL_BLOCKS
+		                   ? MC_SEV_ERROR : MC_SEV_WARNING,
+		                   says[l->role == MC_BL_SCORES][domain][h->txt != NULL], who, l->name,
+		                   w, h->txt ? h->txt : "");
 		listing_hint(f, l, h);
 		break;
 	case MC_BL_ALLOWS:
@@ -120,10 +132,13 @@ static void unanswered(mc_bl_result *res, const mc_bl_hit *h)
 		f = mc_finding_add(&res->findings, "blocklist.refused", MC_SEV_WARNING,
 		                   "%s refused the query for %s (%s): this is no listing, and whether "
 		                   "it is listed is not known", l->name, who, h->why ? h->why : "");
-		mc_finding_hint(f, "ask through a resolver of your own (not a public one such as "
-		                "8.8.8.8 or 1.1.1.1, nor a large shared one)%s",
-		                strstr(l->zone, "spamhaus") ? ", or with a free Spamhaus DQS key "
-		                "(--dqs-key)" : "");
+		if (strstr(l->zone, "spamhaus"))
+			mc_finding_hint(f, "ask through a resolver of your own (not a public one such "
+			                "as 8.8.8.8 or 1.1.1.1, nor a large shared one), or with a free "
+			                "Spamhaus DQS key (--dqs-key)");
+		else
+			mc_finding_hint(f, "ask through a resolver of your own (not a public one such "
+			                "as 8.8.8.8 or 1.1.1.1, nor a large shared one)");
 	} else if (h->state == MC_BL_BAD_ANSWER) {
 		mc_finding_add(&res->findings, "blocklist.bad_answer", MC_SEV_WARNING,
 		               "%s answered for %s with %s: its zone may be parked or taken over, and "
@@ -145,15 +160,24 @@ static void set_aside(mc_bl_result *res, const mc_bl_list *l)
 		[MC_BL_HEALTH_REFUSED] = "blocklist.refused",
 		[MC_BL_HEALTH_DNS_ERROR] = "blocklist.dns_error",
 	};
-	mc_finding *f = mc_finding_add(&res->findings, codes[l->health], MC_SEV_WARNING,
-	                               "%s%s%s%s was not used: %s", l->name, l->custom ? "" : " (",
-	                               l->custom ? "" : l->zone, l->custom ? "" : ")",
-	                               l->health_reason ? l->health_reason : "");
+	static const char *const named = N_("%s (%s) was not used: %s"),
+	                        *custom = N_("%s was not used: %s");
+	const char *why = l->health_reason ? l->health_reason : "",
+	           *why_text = l->health_reason_text ? l->health_reason_text : why;
+	char *en = l->custom ? mc_asprintf(custom, l->name, why)
+	                     : mc_asprintf(named, l->name, l->zone, why);
+	char *tr = !mc_i18n_active() ? NULL : l->custom ? mc_asprintf(_(custom), l->name, why_text)
+	                                                : mc_asprintf(_(named), l->name, l->zone,
+	                                                              why_text);
+	mc_finding *f = mc_finding_add_made(&res->findings, codes[l->health], MC_SEV_WARNING, en,
+	                                    tr);
 
-	if (l->health == MC_BL_HEALTH_REFUSED)
+	if (l->health == MC_BL_HEALTH_REFUSED && strstr(l->zone, "spamhaus"))
 		mc_finding_hint(f, "ask through a resolver of your own (not a public one such as "
-		                "8.8.8.8 or 1.1.1.1)%s", strstr(l->zone, "spamhaus")
-		                ? ", or with a free Spamhaus DQS key (--dqs-key)" : "");
+		                "8.8.8.8 or 1.1.1.1), or with a free Spamhaus DQS key (--dqs-key)");
+	else if (l->health == MC_BL_HEALTH_REFUSED)
+		mc_finding_hint(f, "ask through a resolver of your own (not a public one such as "
+		                "8.8.8.8 or 1.1.1.1)");
 	else if (l->health != MC_BL_HEALTH_DNS_ERROR)
 		mc_finding_hint(f, "leave %s out (--only names the lists to ask)", l->zone);
 }
@@ -186,7 +210,13 @@ void bl_findings(mc_bl_result *res)
 		               "no address that receives or sends mail for %s was found (no MX "
 		               "address, no address named in its SPF record): only the domain "
 		               "lists were asked", res->input);
-	for (size_t i = 0; i < res->n_left_out; i++)
-		mc_finding_add(&res->findings, "blocklist.left_out", MC_SEV_INFO,
-		               "not looked up: %s", res->left_out[i]);
+	for (size_t i = 0; i < res->n_left_out; i++) {
+		static const char *const not_looked_up = N_("not looked up: %s");
+		const char *t = res->left_out_text && res->left_out_text[i] ? res->left_out_text[i]
+		              : res->left_out[i];
+
+		mc_finding_add_made(&res->findings, "blocklist.left_out", MC_SEV_INFO,
+		                    mc_asprintf(not_looked_up, res->left_out[i]),
+		                    mc_i18n_active() ? mc_asprintf(_(not_looked_up), t) : NULL);
+	}
 }

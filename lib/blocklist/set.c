@@ -144,8 +144,10 @@ void mc_bl_set_free(mc_bl_set *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = 0; i < s->n; i++) {
 		free(s->lists[i].health_reason);
+		free(s->lists[i].health_reason_text);
+	}
 	for (size_t i = 0; i < s->n_owned; i++)
 		free(s->owned[i]);
 	free(s);
@@ -208,26 +210,26 @@ static void judge(mc_bl_list *l, const bl_entry *e, const mc_dns_answer *yes,
 
 	if (sy == MC_BL_DNS_ERROR || sn == MC_BL_DNS_ERROR) {
 		l->health = MC_BL_HEALTH_DNS_ERROR;
-		l->health_reason = mc_asprintf("its test entries could not be asked (%s)",
+		l->health_reason = mc_asprintf_both(&l->health_reason_text, "its test entries could not be asked (%s)",
 		                               sy == MC_BL_DNS_ERROR ? why_yes : why_no);
 	} else if (sy == MC_BL_REFUSED || sn == MC_BL_REFUSED) {
 		l->health = MC_BL_HEALTH_REFUSED;
-		l->health_reason = mc_asprintf("it refused this resolver (%s)",
+		l->health_reason = mc_asprintf_both(&l->health_reason_text, "it refused this resolver (%s)",
 		                               sy == MC_BL_REFUSED ? why_yes : why_no);
 	} else if (sn == MC_BL_BAD_ANSWER || sy == MC_BL_BAD_ANSWER) {
 		l->health = MC_BL_HEALTH_LISTS_ALL;
-		l->health_reason = mc_asprintf(
+		l->health_reason = mc_asprintf_both(&l->health_reason_text, 
 			"it answers its test entry %s with %s: its domain may be parked or taken over",
 			sn == MC_BL_BAD_ANSWER ? e->test_unlisted : e->test_listed,
 			sn == MC_BL_BAD_ANSWER ? why_no : why_yes);
 	} else if (sn == MC_BL_LISTED) {
 		l->health = MC_BL_HEALTH_LISTS_ALL;
-		l->health_reason = mc_asprintf(
+		l->health_reason = mc_asprintf_both(&l->health_reason_text, 
 			"it lists %s, which no list may list (RFC 5782 section 5): it lists everything, "
 			"as a zone left behind when a list shuts down does", e->test_unlisted);
 	} else if (sy == MC_BL_NOT_LISTED) {
 		l->health = MC_BL_HEALTH_LISTS_NOTHING;
-		l->health_reason = mc_asprintf(
+		l->health_reason = mc_asprintf_both(&l->health_reason_text, 
 			"it does not list its test entry %s (RFC 5782 section 5): the list is gone, "
 			"or does not answer this resolver", e->test_listed);
 	} else {
@@ -263,7 +265,8 @@ mc_status mc_bl_set_probe(mc_bl_set *s, mc_resolver *r)
 		st = mc_dns_resolve(r, q, 2 * s->n);
 	for (size_t i = 0; st == MC_OK && i < s->n; i++) {
 		free(s->lists[i].health_reason);
-		s->lists[i].health_reason = NULL;
+		free(s->lists[i].health_reason_text);
+		s->lists[i].health_reason = s->lists[i].health_reason_text = NULL;
 		judge(&s->lists[i], bl_entry_of(&s->lists[i]), q[2 * i].answer, q[2 * i + 1].answer);
 	}
 	for (size_t i = 0; i < 2 * s->n; i++)

@@ -30,15 +30,21 @@ void bl_left_out(mc_bl_result *res, const char *fmt, ...)
 
 	if (res->n_left_out >= MAX_LEFT_OUT)
 		return;
+	char *text;
+
 	va_start(ap, fmt);
-	s = mc_vasprintf(fmt, ap);
+	s = mc_vasprintf_both(fmt, ap, &text);
 	va_end(ap);
 	if (!s)
 		return;
-	if (!res->left_out && !(res->left_out = calloc(MAX_LEFT_OUT, sizeof(*res->left_out)))) {
+	if ((!res->left_out && !(res->left_out = calloc(MAX_LEFT_OUT, sizeof(*res->left_out)))) ||
+	    (!res->left_out_text &&
+	     !(res->left_out_text = calloc(MAX_LEFT_OUT, sizeof(*res->left_out_text))))) {
 		free(s);
+		free(text);
 		return;
 	}
+	res->left_out_text[res->n_left_out] = text;
 	res->left_out[res->n_left_out++] = s;
 }
 
@@ -50,7 +56,7 @@ bool bl_add_target(mc_bl_result *res, const char *name, bool ip, const char *via
 		    (ip ? mc_ip_equal(res->targets[i].name, name) : strcmp(res->targets[i].name, name) == 0))
 			return true;
 	if (res->n_targets == MC_BL_MAX_TARGETS) {
-		bl_left_out(res, "%s (%s): more than %d names and addresses", name, via ? via : "input",
+		bl_left_out(res, "%s (%s): more than %d names and addresses", name, via ? via : "-",
 		            MC_BL_MAX_TARGETS);
 		return false;
 	}
@@ -242,6 +248,6 @@ void bl_host_addresses(mc_resolver *r, mc_bl_result *res, const char *const *hos
 /* The domain's own addresses, for an implicit MX. */
 void bl_implicit_mx(mc_bl_result *res, const mc_dns_answer *a, const mc_dns_answer *aaaa)
 {
-	add_addresses(res, a, "implicit MX");
-	add_addresses(res, aaaa, "implicit MX");
+	add_addresses(res, a, N_("implicit MX"));
+	add_addresses(res, aaaa, N_("implicit MX"));
 }

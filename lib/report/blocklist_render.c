@@ -125,7 +125,7 @@ static void hit_line(mc_text *t, const mc_bl_result *res, const mc_bl_hit *h, si
 		fprintf(t->fp, "\n%35s", "");
 	fputs(tg->name, t->fp);
 	if (tg->via)
-		fprintf(t->fp, " (%s)", tg->via);
+		fprintf(t->fp, " (%s)", _(tg->via));
 	for (size_t c = 0; h->state == MC_BL_LISTED && c < h->n_codes; c++)
 		fprintf(t->fp, "%s %s %s", c ? ";" : ":", h->codes[c].address,
 		        h->codes[c].meaning ? h->codes[c].meaning : "");
@@ -139,11 +139,12 @@ static void row_detail(mc_text *t, const mc_bl_result *res, size_t list, enum ro
 	size_t asked = 0, held_not = 0, shown = 0;
 
 	if (k == ROW_ASIDE) {
-		fputs(l->health_reason ? l->health_reason : "", t->fp);
+		fputs(l->health_reason_text ? l->health_reason_text
+		      : l->health_reason ? l->health_reason : "", t->fp);
 		return;
 	}
 	if (k == ROW_NOT_HELD) {
-		fputs("the list holds no IPv6 addresses", t->fp);
+		fputs(_("the list holds no IPv6 addresses"), t->fp);
 		return;
 	}
 	for (size_t i = 0; i < res->n_hits; i++) {
@@ -158,11 +159,12 @@ static void row_detail(mc_text *t, const mc_bl_result *res, size_t list, enum ro
 		if ((k == ROW_PROBLEM && problem) || (k < ROW_PROBLEM && h->state == MC_BL_LISTED))
 			hit_line(t, res, h, &shown);
 	}
-	if (k == ROW_CLEAN)
-		fprintf(t->fp, "%zu asked", asked);
 	if (k == ROW_CLEAN && held_not)
-		fprintf(t->fp, " (%zu IPv6 address%s: the list holds none)", held_not,
-		        held_not == 1 ? "" : "es");
+		fprintf(t->fp, mc_ntr("%zu asked (%zu IPv6 address: the list holds none)",
+		                      "%zu asked (%zu IPv6 addresses: the list holds none)", held_not),
+		        asked, held_not);
+	else if (k == ROW_CLEAN)
+		fprintf(t->fp, _("%zu asked"), asked);
 }
 
 static void headline(mc_text *t, const mc_bl_result *res)
@@ -179,22 +181,32 @@ static void headline(mc_text *t, const mc_bl_result *res)
 		lists += k < ROW_NOT_HELD;
 	}
 	if (res->verdict == MC_VERDICT_FAIL)
-		mc_text_verdict(t, res->verdict, "%s is listed on %zu blocklist%s that receivers use "
-		                "to refuse mail", who, blocking, blocking == 1 ? "" : "s");
+		mc_text_verdict(t, res->verdict, mc_ntr("%s is listed on %zu blocklist that receivers "
+		                "use to refuse mail", "%s is listed on %zu blocklists that receivers "
+		                "use to refuse mail", blocking), who, blocking);
+	else if (res->verdict == MC_VERDICT_TEMPERROR && scoring)
+		mc_text_verdict(t, res->verdict, _("%s: not every blocklist could be asked; on none "
+		                "of those that answered that blocks"), who);
 	else if (res->verdict == MC_VERDICT_TEMPERROR)
-		mc_text_verdict(t, res->verdict, "%s: not every blocklist could be asked; on none "
-		                "of those that answered%s", who, scoring ? " that blocks" : "");
+		mc_text_verdict(t, res->verdict, _("%s: not every blocklist could be asked; on none "
+		                "of those that answered"), who);
 	else if (scoring)
-		mc_text_verdict(t, res->verdict, "%s is on no blocklist that refuses mail, but on %zu "
-		                "that spam filters count against it", who, scoring);
+		mc_text_verdict(t, res->verdict, mc_ntr("%s is on no blocklist that refuses mail, but "
+		                "on %zu that spam filters count against it", "%s is on no blocklist "
+		                "that refuses mail, but on %zu that spam filters count against it",
+		                scoring), who, scoring);
 	else
-		mc_text_verdict(t, res->verdict, "%s is on none of the %zu blocklists asked", who, lists);
+		mc_text_verdict(t, res->verdict, mc_ntr("%s is on none of the %zu blocklist asked",
+		                "%s is on none of the %zu blocklists asked", lists), who, lists);
 }
 
 void mc_blocklist_text(mc_text *t, const void *result)
 {
-	static const char *const words[] = {"LISTED", "listed", "allowlisted", "not known",
-	                                    "not listed", "not asked", "not used"};
+	/* TRANSLATORS: a list's row: LISTED on a list that blocks, listed on one
+	 * that scores */
+	static const char *const words[] = {N_("LISTED"), N_("listed"), N_("allowlisted"),
+	                                    N_("not known"), N_("not listed"), N_("not asked"),
+	                                    N_("not used")};
 	static const mc_color colors[] = {MC_COLOR_RED, MC_COLOR_YELLOW, MC_COLOR_GREEN,
 	                                  MC_COLOR_YELLOW, MC_COLOR_NONE, MC_COLOR_DIM,
 	                                  MC_COLOR_DIM};
@@ -207,14 +219,14 @@ void mc_blocklist_text(mc_text *t, const void *result)
 	for (int k = ROW_LISTED; k < ROW_NONE; k++) {
 		for (size_t i = 0; i < lists; i++) {
 			const mc_bl_list *l = mc_bl_set_list(res->set, i);
-			char word[16];
+			const char *word = _(words[k]);
+			int pad = 11 - (int)mc_text_width(word);
 
 			if ((int)row_of(res, i) != k)
 				continue;
-			snprintf(word, sizeof(word), "%-11s", words[k]);
 			fprintf(t->fp, "  %-20s ", l->name);
 			mc_text_colored(t, colors[k], word);
-			fputc(' ', t->fp);
+			fprintf(t->fp, "%*s ", pad > 0 ? pad : 0, "");
 			row_detail(t, res, i, (enum row_kind)k);
 			fputc('\n', t->fp);
 		}
