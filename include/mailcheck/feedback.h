@@ -60,7 +60,8 @@ typedef struct mc_fb_source {
 	int in_spf;            /* 1: the report domain's SPF authorizes it; 0: not; -1: not checked */
 	const char *kind;      /* stable: "passes", "spf_only", "not_aligned", "forwarded",
 	                        * "not_in_spf", "spoofing", "fails" */
-	char *explanation;
+	char *explanation;     /* English, as JSON gives it */
+	char *explanation_text; /* the same in the locale's language; NULL: as English */
 } mc_fb_source;
 
 /* A policy published, as the reports saw it. */
@@ -101,7 +102,7 @@ typedef struct mc_fb_tls_policy {
 	uint64_t successes, failures;
 	mc_fb_tls_mx mx[MC_FEEDBACK_MAX_KEPT];
 	size_t n_mx;
-	char **fixes;          /* a sentence per result type seen */
+	char **fixes;          /* a sentence per result type seen ("TYPE: fix", English) */
 	size_t n_fixes;
 	uint64_t reports;
 } mc_fb_tls_policy;
@@ -316,5 +317,9 @@ mc_status mc_feedback_add_auth(mc_feedback *f, const char *ip, const char *metho
 mc_status mc_feedback_finish(mc_feedback *f, mc_feedback_result *out);
 void mc_feedback_free(mc_feedback *f);
 void mc_feedback_result_clear(mc_feedback_result *res);
+
+/* The k-th fix of a TLS policy in the locale's language (malloc'd), or NULL
+ * when the English of p->fixes[k] is what people read. */
+char *mc_feedback_tls_fix_text(const mc_fb_tls_policy *p, size_t k);
 
 #endif

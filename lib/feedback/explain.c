@@ -68,20 +68,48 @@ static const mc_fb_count *top(const mc_fb_counts *c, const char *result, const c
 	return best;
 }
 
-/* The explanation, for the sources that get one (words): the kind alone is
- * decided for all, without writing a sentence for each. */
-static void say(mc_fb_source *s, bool words, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* A phrase in English and in the locale's language (text NULL: as English). */
+struct said {
+	char *en, *text;
+};
 
-static void say(mc_fb_source *s, bool words, const char *fmt, ...)
+static struct said said_v(const char *fmt, va_list ap)
+{
+	struct said p;
+
+	p.en = mc_vasprintf_both(fmt, ap, &p.text);
+	return p;
+}
+
+static struct said said_f(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static struct said said_f(const char *fmt, ...)
 {
 	va_list ap;
+	struct said p;
 
-	if (!words)
-		return;
 	va_start(ap, fmt);
-	s->explanation = mc_vasprintf(fmt, ap);
+	p = said_v(fmt, ap);
 	va_end(ap);
+	return p;
+}
+
+static const char *shown(const struct said *p)
+{
+	return p->text ? p->text : p->en ? p->en : "";
+}
+
+static void said_clear(struct said *p)
+{
+	free(p->en);
+	free(p->text);
+}
+
+/* English text of a message chosen by a count (English has one and many;
+ * the catalogue has what each language needs), and the same translated. */
+static const char *pl_en(const char *one, const char *many, uint64_t n)
+{
+	return n == 1 ? one : many;
 }
 
 /* What is known of one source, for the sentence that explains it. */
@@ -93,55 +121,128 @@ struct story {
 	const mc_fb_count *spf_other, *dkim_other; /* a pass for another domain */
 	const mc_fb_count *dkim_own_fail;          /* the domain's own signature failing */
 	bool any_pass, forwarded;
-	char who[300], n[32], nf[32];              /* its name; messages, failing */
-	const char *pl;
+	struct said who;                           /* its name */
+	char n[32], nf[32];                        /* messages, failing */
 };
 
 /* The source named for people: its provider, PTR name or address. */
 static void name_source(struct story *t)
 {
 	const mc_fb_source *s = t->s;
+	const char *name;
 
-	if (!strcmp(s->ip, "other"))
-		snprintf(t->who, sizeof(t->who), "Sources past the first %d", MC_FEEDBACK_MAX_SOURCES);
-	else if (t->prov)
-		snprintf(t->who, sizeof(t->who), "%s (%s%s)", t->prov->name, s->ptr ? "PTR " : "",
-		         s->ptr ? s->ptr : s->ip);
-	else if (s->ptr)
-		snprintf(t->who, sizeof(t->who), "%s (PTR %s)", s->ip, s->ptr);
-	else
-		snprintf(t->who, sizeof(t->who), "%s%s", t->any_pass ? "" : "an unknown server ", s->ip);
+	if (!strcmp(s->ip, "other")) {
+		t->who = said_f("Sources past the first %d", MC_FEEDBACK_MAX_SOURCES);
+	} else if (t->prov && s->ptr) {
+		name = mc_provider_display(t->prov);
+		t->who = (struct said){mc_asprintf("%s (PTR %s)", t->prov->name, s->ptr),
+		                       mc_i18n_active() ? mc_asprintf("%s (PTR %s)", name, s->ptr)
+		                                        : NULL};
+	} else if (t->prov) {
+		name = mc_provider_display(t->prov);
+		t->who = (struct said){mc_asprintf("%s (%s)", t->prov->name, s->ip),
+		                       mc_i18n_active() ? mc_asprintf("%s (%s)", name, s->ip) : NULL};
+	} else if (s->ptr) {
+		t->who = (struct said){mc_asprintf("%s (PTR %s)", s->ip, s->ptr), NULL};
+	} else if (t->any_pass) {
+		t->who = (struct said){mc_strdup(s->ip), NULL};
+	} else {
+		t->who = said_f("an unknown server %s", s->ip);
+	}
+}
+
+/* Write a source's explanation in both languages: english and text are the
+ * message chosen for its count, formatted by the caller. */
+static void told(struct story *t, char *english, char *text)
+{
+	if (!t->words) {
+		free(english);
+		free(text);
+		return;
+	}
+	t->s->explanation = english;
+	t->s->explanation_text = text;
 }
 
 /* At most 2% fail (forwarding noise): it passes, with DKIM or SPF alone. */
 static void say_passing(struct story *t)
 {
 	mc_fb_source *s = t->s;
+	const char *one, *many;
 
 	if (s->dkim_aligned * 100 >= s->messages * 98) {
 		s->kind = "passes";
-		say(s, t->words, "%s sent %s message%s as %s: they pass DMARC with aligned DKIM",
-		    t->who, t->n, t->pl, t->from);
+		one = N_("%s sent %s message as %s: they pass DMARC with aligned DKIM");
+		many = N_("%s sent %s messages as %s: they pass DMARC with aligned DKIM");
+	} else if (s->dkim_aligned) {
+		s->kind = "spf_only";
+		one = N_("%s sent %s message as %s: they pass DMARC, some through SPF alone -- "
+		         "forwarding breaks SPF, so sign them with DKIM for %s");
+		many = N_("%s sent %s messages as %s: they pass DMARC, some through SPF alone -- "
+		          "forwarding breaks SPF, so sign them with DKIM for %s");
 	} else {
 		s->kind = "spf_only";
-		say(s, t->words, "%s sent %s message%s as %s: they pass DMARC, %s through SPF alone "
-		    "-- forwarding breaks SPF, so sign them with DKIM for %s", t->who, t->n, t->pl,
-		    t->from, s->dkim_aligned ? "some" : "all", t->from);
+		one = N_("%s sent %s message as %s: they pass DMARC, all through SPF alone -- "
+		         "forwarding breaks SPF, so sign them with DKIM for %s");
+		many = N_("%s sent %s messages as %s: they pass DMARC, all through SPF alone -- "
+		          "forwarding breaks SPF, so sign them with DKIM for %s");
 	}
+	if (t->words)
+		told(t, mc_asprintf(pl_en(one, many, s->messages), t->who.en, t->n, t->from, t->from),
+		     mc_i18n_active() ? mc_asprintf(mc_ntr(one, many, s->messages), shown(&t->who),
+		                                    t->n, t->from, t->from) : NULL);
 }
 
 /* It passes for another domain: an ESP without a custom domain. */
 static void say_not_aligned(struct story *t)
 {
 	const mc_fb_count *spf = t->spf_other, *dkim = t->dkim_other;
+	uint64_t n = t->s->messages;
+	/* [SPF for another domain, DKIM for another, both][a known provider] */
+	static const char *const one[3][2] = {
+		{N_("%s sent %s message as %s: SPF passes for %s, not aligned -- sign with DKIM as "
+		    "d=%s"),
+		 N_("%s sent %s message as %s: SPF passes for %s, not aligned -- sign with DKIM as "
+		    "d=%s in its settings")},
+		{N_("%s sent %s message as %s: DKIM for %s, not aligned -- set up a custom DKIM "
+		    "domain (sign as d=%s)"),
+		 N_("%s sent %s message as %s: DKIM for %s, not aligned -- set up a custom DKIM "
+		    "domain (sign as d=%s) in its settings")},
+		{N_("%s sent %s message as %s: SPF passes for %s and DKIM for %s, neither aligned -- "
+		    "set up a custom DKIM domain (sign as d=%s)"),
+		 N_("%s sent %s message as %s: SPF passes for %s and DKIM for %s, neither aligned -- "
+		    "set up a custom DKIM domain (sign as d=%s) in its settings")},
+	};
+	static const char *const many[3][2] = {
+		{N_("%s sent %s messages as %s: SPF passes for %s, not aligned -- sign with DKIM as "
+		    "d=%s"),
+		 N_("%s sent %s messages as %s: SPF passes for %s, not aligned -- sign with DKIM as "
+		    "d=%s in its settings")},
+		{N_("%s sent %s messages as %s: DKIM for %s, not aligned -- set up a custom DKIM "
+		    "domain (sign as d=%s)"),
+		 N_("%s sent %s messages as %s: DKIM for %s, not aligned -- set up a custom DKIM "
+		    "domain (sign as d=%s) in its settings")},
+		{N_("%s sent %s messages as %s: SPF passes for %s and DKIM for %s, neither aligned "
+		    "-- set up a custom DKIM domain (sign as d=%s)"),
+		 N_("%s sent %s messages as %s: SPF passes for %s and DKIM for %s, neither aligned "
+		    "-- set up a custom DKIM domain (sign as d=%s) in its settings")},
+	};
+	int k = spf && dkim ? 2 : dkim ? 1 : 0;
+	const char *a = spf ? spf->name : dkim->name, *b = spf && dkim ? dkim->name : t->from;
+	const char *en = pl_en(one[k][t->prov != NULL], many[k][t->prov != NULL], n);
+	const char *tr = mc_ntr(one[k][t->prov != NULL], many[k][t->prov != NULL], n);
 
 	t->s->kind = "not_aligned";
-	say(t->s, t->words, "%s sent %s message%s as %s%s%s%s%s%s%s, %s -- %s%s%s%s", t->who, t->n,
-	    t->pl, t->from, spf || dkim ? ": " : "", spf ? "SPF passes for " : "",
-	    spf ? spf->name : "", spf && dkim ? " and " : "", dkim ? "DKIM for " : "",
-	    dkim ? dkim->name : "", spf && dkim ? "neither aligned" : "not aligned",
-	    dkim ? "set up a custom DKIM domain (sign as d=" : "sign with DKIM as d=",
-	    t->from, ")", t->prov ? " in its settings" : "");
+	if (!t->words)
+		return;
+	if (k == 2)
+		told(t, mc_asprintf(en, t->who.en, t->n, t->from, a, b, t->from),
+		     mc_i18n_active() ? mc_asprintf(tr, shown(&t->who), t->n, t->from, a, b, t->from)
+		                      : NULL);
+	else
+		told(t, mc_asprintf(en, t->who.en, t->n, t->from, a, t->from),
+		     mc_i18n_active() ? mc_asprintf(tr, shown(&t->who), t->n, t->from, a, t->from)
+		                      : NULL);
 }
 
 /* A known sender that fails: not in SPF, not signing for the domain. */
@@ -149,26 +250,92 @@ static void say_not_in_spf(struct story *t)
 {
 	mc_fb_source *s = t->s;
 	const mc_provider *prov = t->prov;
+	struct said spf_why, dkim_why, fix;
 
 	s->kind = "not_in_spf";
-	say(s, t->words, "%s sent %s message%s as %s, %s failing DMARC: %s and %s -- if it "
-	    "sends for you, %s%s%s and sign with DKIM for %s; if not, p=reject stops it", t->who,
-	    t->n, t->pl, t->from, t->nf,
-	    s->in_spf == 1 ? "its address is in the SPF record, yet SPF was not aligned"
-	    : s->in_spf == 0 ? "it is not in the SPF record" : "SPF does not pass for it",
-	    t->dkim_own_fail ? "its DKIM signature fails" : "it does not sign for the domain",
-	    prov && prov->include ? "add include:" : "list ", prov && prov->include ? prov->include
-	    : strchr(s->ip, ':') ? "ip6:" : "ip4:", prov && prov->include ? " to the SPF record"
-	    : s->ip, t->from);
+	if (!t->words)
+		return;
+	spf_why = s->in_spf == 1 ? said_f("its address is in the SPF record, yet SPF was not aligned")
+	        : s->in_spf == 0 ? said_f("it is not in the SPF record")
+	        : said_f("SPF does not pass for it");
+	dkim_why = t->dkim_own_fail ? said_f("its DKIM signature fails")
+	         : said_f("it does not sign for the domain");
+	fix = prov && prov->include ? said_f("add include:%s to the SPF record", prov->include)
+	    : strchr(s->ip, ':') ? said_f("list ip6:%s", s->ip) : said_f("list ip4:%s", s->ip);
+	{
+		static const char *const one = N_("%s sent %s message as %s, %s failing DMARC: %s and "
+		                                  "%s -- if it sends for you, %s and sign with DKIM for "
+		                                  "%s; if not, p=reject stops it"),
+		                        *many = N_("%s sent %s messages as %s, %s failing DMARC: %s "
+		                                   "and %s -- if it sends for you, %s and sign with DKIM "
+		                                   "for %s; if not, p=reject stops it");
+
+		told(t, mc_asprintf(pl_en(one, many, s->messages), t->who.en, t->n, t->from, t->nf,
+		                    spf_why.en, dkim_why.en, fix.en, t->from),
+		     mc_i18n_active() ? mc_asprintf(mc_ntr(one, many, s->messages), shown(&t->who), t->n,
+		                                    t->from, t->nf, shown(&spf_why), shown(&dkim_why),
+		                                    shown(&fix), t->from) : NULL);
+	}
+	said_clear(&spf_why);
+	said_clear(&dkim_why);
+	said_clear(&fix);
+}
+
+/* Mail passed on by a forwarder or list. */
+static void say_forwarded(struct story *t)
+{
+	mc_fb_source *s = t->s;
+	const char *one = t->forwarded
+		? N_("%s passed on %s message as %s, %s of them failing DMARC: the reports mark them "
+		     "forwarded or from a mailing list -- forwarded mail is not yours to fix; "
+		     "receivers that check ARC can still trust it")
+		: N_("%s passed on %s message as %s, %s of them failing DMARC: your DKIM signature "
+		     "breaks on the way -- forwarded mail is not yours to fix; receivers that check "
+		     "ARC can still trust it");
+	const char *many = t->forwarded
+		? N_("%s passed on %s messages as %s, %s of them failing DMARC: the reports mark them "
+		     "forwarded or from a mailing list -- forwarded mail is not yours to fix; "
+		     "receivers that check ARC can still trust it")
+		: N_("%s passed on %s messages as %s, %s of them failing DMARC: your DKIM signature "
+		     "breaks on the way -- forwarded mail is not yours to fix; receivers that check "
+		     "ARC can still trust it");
+
+	s->kind = "forwarded";
+	if (t->words)
+		told(t, mc_asprintf(pl_en(one, many, s->messages), t->who.en, t->n, t->from, t->nf),
+		     mc_i18n_active() ? mc_asprintf(mc_ntr(one, many, s->messages), shown(&t->who),
+		                                    t->n, t->from, t->nf) : NULL);
+}
+
+/* Nothing passes for any domain: likely spoofing. */
+static void say_spoofing(struct story *t)
+{
+	mc_fb_source *s = t->s;
+	const char *one = s->in_spf == 0
+		? N_("%s sent %s message as %s that fail everything (no SPF or DKIM pass for any "
+		     "domain, not in the SPF record) -- likely spoofing: p=reject would stop them")
+		: N_("%s sent %s message as %s that fail everything (no SPF or DKIM pass for any "
+		     "domain) -- likely spoofing: p=reject would stop them");
+	const char *many = s->in_spf == 0
+		? N_("%s sent %s messages as %s that fail everything (no SPF or DKIM pass for any "
+		     "domain, not in the SPF record) -- likely spoofing: p=reject would stop them")
+		: N_("%s sent %s messages as %s that fail everything (no SPF or DKIM pass for any "
+		     "domain) -- likely spoofing: p=reject would stop them");
+
+	s->kind = "spoofing";
+	if (t->words)
+		told(t, mc_asprintf(pl_en(one, many, s->messages), t->who.en, t->n, t->from),
+		     mc_i18n_active() ? mc_asprintf(mc_ntr(one, many, s->messages), shown(&t->who),
+		                                    t->n, t->from) : NULL);
 }
 
 void fb_explain(mc_fb_source *s, const char *policy_domain, bool words)
 {
-	struct story t = {.s = s, .words = words, .pl = s->messages == 1 ? "" : "s"};
+	struct story t = {.s = s, .words = words};
 	uint64_t failing = s->messages - s->dmarc_pass;
 
 	t.from = s->header_from.n ? top(&s->header_from, NULL, NULL, false)->name
-	       : policy_domain ? policy_domain : "your domain";
+	       : policy_domain ? policy_domain : "?";
 	t.prov = identify(s);
 	t.spf_other = top(&s->spf, "pass", t.from, true);
 	t.dkim_other = top(&s->dkim, "pass", t.from, true);
@@ -182,28 +349,22 @@ void fb_explain(mc_fb_source *s, const char *policy_domain, bool words)
 		               !strcmp(s->overrides.items[i].name, "mailing_list") ||
 		               !strcmp(s->overrides.items[i].name, "trusted_forwarder");
 	s->provider = t.prov ? t.prov->name : NULL;
-	name_source(&t);
+	if (words)
+		name_source(&t);
 	mc_thousands(s->messages, t.n, sizeof(t.n));
 	mc_thousands(failing, t.nf, sizeof(t.nf));
-	if (failing * 100 <= s->messages * 2) {
+	if (failing * 100 <= s->messages * 2)
 		say_passing(&t);
-	} else if (t.forwarded || (t.dkim_own_fail && !t.spf_other && !t.dkim_other && s->ptr &&
-	                           !t.prov && s->in_spf == 0 && s->spf_aligned == 0 && t.any_pass)) {
-		s->kind = "forwarded";
-		say(s, words, "%s passed on %s message%s as %s, %s of them failing DMARC: %s -- "
-		    "forwarded mail is not yours to fix; receivers that check ARC can still trust it",
-		    t.who, t.n, t.pl, t.from, t.nf, t.forwarded ? "the reports mark them forwarded "
-		    "or from a mailing list" : "your DKIM signature breaks on the way");
-	} else if (t.spf_other || t.dkim_other) {
+	else if (t.forwarded || (t.dkim_own_fail && !t.spf_other && !t.dkim_other && s->ptr &&
+	                         !t.prov && s->in_spf == 0 && s->spf_aligned == 0 && t.any_pass))
+		say_forwarded(&t);
+	else if (t.spf_other || t.dkim_other)
 		say_not_aligned(&t);
-	} else if (t.any_pass || t.prov || s->in_spf == 1 || s->ptr) {
+	else if (t.any_pass || t.prov || s->in_spf == 1 || s->ptr)
 		say_not_in_spf(&t);
-	} else {
-		s->kind = "spoofing";
-		say(s, words, "%s sent %s message%s as %s that fail everything (no SPF or DKIM pass "
-		    "for any domain%s) -- likely spoofing: p=reject would stop them", t.who, t.n, t.pl,
-		    t.from, s->in_spf == 0 ? ", not in the SPF record" : "");
-	}
+	else
+		say_spoofing(&t);
+	said_clear(&t.who);
 }
 
 

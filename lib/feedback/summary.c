@@ -527,6 +527,7 @@ static void sources_free(mc_fb_source *sources, size_t n)
 		free(s->ip);
 		free(s->ptr);
 		free(s->explanation);
+		free(s->explanation_text);
 		counts_clear(&s->header_from);
 		counts_clear(&s->spf);
 		counts_clear(&s->dkim);

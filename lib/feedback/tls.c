@@ -17,27 +17,27 @@
 static const struct {
 	const char *type, *fix;
 } fixes[] = {
-	{"starttls-not-supported", "the MX host does not offer STARTTLS: turn it on in the "
-	 "mail server"},
-	{"certificate-host-mismatch", "the MX host's certificate does not name it: get one that "
-	 "lists the MX host name"},
-	{"certificate-expired", "the MX host's certificate has expired: renew it, and automate "
-	 "the renewal"},
-	{"certificate-not-trusted", "the MX host's certificate does not chain to a public root "
-	 "(self-signed, or the intermediate is not sent): serve the full chain of a public CA"},
-	{"validation-failure", "the MX host's certificate could not be validated: check its "
-	 "chain and names"},
-	{"tlsa-invalid", "a TLSA record at _25._tcp of the MX host is malformed: fix it"},
-	{"dnssec-invalid", "the TLSA records did not validate with DNSSEC: fix the zone's "
-	 "signatures (and DS at the parent)"},
-	{"dane-required", "DANE was required but no usable TLSA record was found"},
-	{"sts-policy-fetch-error", "senders could not fetch the MTA-STS policy from "
+	{"starttls-not-supported", N_("the MX host does not offer STARTTLS: turn it on in the "
+	 "mail server")},
+	{"certificate-host-mismatch", N_("the MX host's certificate does not name it: get one that "
+	 "lists the MX host name")},
+	{"certificate-expired", N_("the MX host's certificate has expired: renew it, and automate "
+	 "the renewal")},
+	{"certificate-not-trusted", N_("the MX host's certificate does not chain to a public root "
+	 "(self-signed, or the intermediate is not sent): serve the full chain of a public CA")},
+	{"validation-failure", N_("the MX host's certificate could not be validated: check its "
+	 "chain and names")},
+	{"tlsa-invalid", N_("a TLSA record at _25._tcp of the MX host is malformed: fix it")},
+	{"dnssec-invalid", N_("the TLSA records did not validate with DNSSEC: fix the zone's "
+	 "signatures (and DS at the parent)")},
+	{"dane-required", N_("DANE was required but no usable TLSA record was found")},
+	{"sts-policy-fetch-error", N_("senders could not fetch the MTA-STS policy from "
 	 "https://mta-sts.DOMAIN/.well-known/mta-sts.txt: check that host's address, TLS and "
-	 "the file"},
-	{"sts-policy-invalid", "the MTA-STS policy does not parse: fix its syntax (check it with "
-	 "mailcheck domain)"},
-	{"sts-webpki-invalid", "the certificate of mta-sts.DOMAIN is not valid for HTTPS: renew "
-	 "it or make it name that host"},
+	 "the file")},
+	{"sts-policy-invalid", N_("the MTA-STS policy does not parse: fix its syntax (check it with "
+	 "mailcheck domain)")},
+	{"sts-webpki-invalid", N_("the certificate of mta-sts.DOMAIN is not valid for HTTPS: renew "
+	 "it or make it name that host")},
 };
 
 static const char *fix_of(const char *type)
@@ -62,19 +62,46 @@ static uint64_t num(json_t *o, const char *key)
 	return json_is_integer(v) && json_integer_value(v) > 0 ? (uint64_t)json_integer_value(v) : 0;
 }
 
-static void add_fix(mc_fb_tls_policy *p, const char *type)
+/* "TYPE: fix" with DOMAIN put in; the fix in the locale's language when
+ * translated is true (the unknown type's sentence likewise). */
+static char *fix_line(const char *domain, const char *type, bool translated)
 {
 	const char *fix = fix_of(type);
+	static const char *const unknown = N_("see the report's failure-reason-code");
+	char *text = mc_asprintf("%s: %s", type, !fix ? (translated ? _(unknown) : unknown)
+	                                          : translated ? _(fix) : fix);
+	char *d = text ? strstr(text, "DOMAIN") : NULL;
+
+	if (d) { /* DOMAIN in the sentence is the policy's */
+		char *t = mc_asprintf("%.*s%s%s", (int)(d - text), text, domain, d + 6);
+
+		if (t) {
+			free(text);
+			text = t;
+		}
+	}
+	return text;
+}
+
+char *mc_feedback_tls_fix_text(const mc_fb_tls_policy *p, size_t k)
+{
+	const char *colon = k < p->n_fixes ? strchr(p->fixes[k], ':') : NULL;
+	char type[64];
+
+	if (!colon || !mc_i18n_active() || (size_t)(colon - p->fixes[k]) >= sizeof(type))
+		return NULL;
+	snprintf(type, sizeof(type), "%.*s", (int)(colon - p->fixes[k]), p->fixes[k]);
+	return fix_line(p->domain, type, true);
+}
+
+static void add_fix(mc_fb_tls_policy *p, const char *type)
+{
 	char *text;
 
 	for (size_t i = 0; i < p->n_fixes; i++)
 		if (!strncmp(p->fixes[i], type, strlen(type)) && p->fixes[i][strlen(type)] == ':')
 			return;
-	if (p->n_fixes >= MC_FEEDBACK_MAX_KEPT)
-		return;
-	text = fix ? mc_asprintf("%s: %s", type, fix)
-	           : mc_asprintf("%s: see the report's failure-reason-code", type);
-	if (!text)
+	if (p->n_fixes >= MC_FEEDBACK_MAX_KEPT || !(text = fix_line(p->domain, type, false)))
 		return;
 	char **f = realloc(p->fixes, (p->n_fixes + 1) * sizeof(*f));
 
@@ -83,17 +110,6 @@ static void add_fix(mc_fb_tls_policy *p, const char *type)
 		return;
 	}
 	p->fixes = f;
-	/* DOMAIN in the sentence is the policy's */
-	char *d = strstr(text, "DOMAIN");
-
-	if (d) {
-		char *t = mc_asprintf("%.*s%s%s", (int)(d - text), text, p->domain, d + 6);
-
-		if (t) {
-			free(text);
-			text = t;
-		}
-	}
 	p->fixes[p->n_fixes++] = text;
 }
 
