@@ -169,36 +169,66 @@ void mc_feedback_stored_text(mc_text *t, const mc_feedback_result *res)
 
 	if (!s->used || res->history)
 		return;
-	fprintf(t->fp, "  stored in the database: %s aggregate, %s SMTP TLS and %s failure "
-	        "report%s; %s there already\n", mc_thousands(s->aggregate, a, sizeof(a)),
-	        mc_thousands(s->tls, b, sizeof(b)), mc_thousands(s->failure, c, sizeof(c)),
-	        s->aggregate + s->tls + s->failure == 1 ? "" : "s",
-	        mc_thousands(s->known, d, sizeof(d)));
-	if (s->dropped)
-		fprintf(t->fp, "  not stored: %s aggregate report%s that broke off (named below)\n",
-		        mc_thousands(s->dropped, a, sizeof(a)), s->dropped == 1 ? "" : "s");
+	fputs("  ", t->fp);
+	fprintf(t->fp, mc_ntr("stored in the database: %s aggregate, %s SMTP TLS and %s failure "
+	        "report; %s there already", "stored in the database: %s aggregate, %s SMTP TLS "
+	        "and %s failure reports; %s there already", s->aggregate + s->tls + s->failure),
+	        mc_thousands(s->aggregate, a, sizeof(a)), mc_thousands(s->tls, b, sizeof(b)),
+	        mc_thousands(s->failure, c, sizeof(c)), mc_thousands(s->known, d, sizeof(d)));
+	fputc('\n', t->fp);
+	if (s->dropped) {
+		fputs("  ", t->fp);
+		fprintf(t->fp, mc_ntr("not stored: %s aggregate report that broke off (named below)",
+		        "not stored: %s aggregate reports that broke off (named below)", s->dropped),
+		        mc_thousands(s->dropped, a, sizeof(a)));
+		fputc('\n', t->fp);
+	}
+}
+
+/* A table row: cells right-aligned to their columns' display widths. */
+static void week_row(mc_text *t, const char *const *cells, const int *widths, size_t n)
+{
+	fputs("   ", t->fp);
+	for (size_t i = 0; i < n; i++) {
+		int pad = widths[i] - (int)mc_text_width(cells[i]);
+
+		if (i == 0)
+			fprintf(t->fp, " %s%*s", cells[i], pad > 0 ? pad : 0, "");
+		else
+			fprintf(t->fp, "  %*s%s", pad > 0 ? pad : 0, "", cells[i]);
+	}
+	fputc('\n', t->fp);
 }
 
 static void weeks_text(mc_text *t, const mc_fb_history *h)
 {
 	char a[32], r1[16], r2[16], d[16];
-
+	/* TRANSLATORS: the headings of the week-by-week table */
+	const char *heads[] = {_("week of"), _("messages"), _("DMARC pass"), _("legitimate pass")};
+	int widths[] = {10, 12, 10, 16};
 	size_t from = h->n_weeks > TEXT_WEEKS ? h->n_weeks - TEXT_WEEKS : 0;
 
-	fprintf(t->fp, "\n  Week by week (from Monday, UTC)%s:\n",
-	        from ? "; the last 26 weeks (--json has every week)" : "");
-	fprintf(t->fp, "    %-10s  %12s  %10s  %16s\n", "week of", "messages", "DMARC pass",
-	        "legitimate pass");
+	for (size_t i = 0; i < 4; i++)
+		if ((int)mc_text_width(heads[i]) > widths[i])
+			widths[i] = (int)mc_text_width(heads[i]);
+	fputs("\n  ", t->fp);
+	fputs(from ? _("Week by week (from Monday, UTC); the last 26 weeks (--json has every "
+	               "week):") : _("Week by week (from Monday, UTC):"), t->fp);
+	fputc('\n', t->fp);
+	week_row(t, heads, widths, 4);
 	for (size_t i = from; i < h->n_weeks; i++) {
 		const mc_fb_week *w = &h->weeks[i];
+		const char *cells[] = {mc_text_day(w->start, d, sizeof(d)),
+		                       mc_thousands(w->messages, a, sizeof(a)),
+		                       rate(w->dmarc_pass, w->messages, r1, sizeof(r1)),
+		                       rate(w->legitimate_pass, w->legitimate, r2, sizeof(r2))};
 
-		fprintf(t->fp, "    %-10s  %12s  %10s  %16s\n", mc_text_day(w->start, d, sizeof(d)),
-		        mc_thousands(w->messages, a, sizeof(a)),
-		        rate(w->dmarc_pass, w->messages, r1, sizeof(r1)),
-		        rate(w->legitimate_pass, w->legitimate, r2, sizeof(r2)));
+		week_row(t, cells, widths, 4);
 	}
 }
 
+/* Sources new (first) or gone in the last 7 days: title is a message with
+ * the day and the count. */
 static void seen_text(mc_text *t, const char *title, int64_t since, const mc_fb_seen *list,
                       size_t n, uint64_t total, bool first)
 {
@@ -206,15 +236,26 @@ static void seen_text(mc_text *t, const char *title, int64_t since, const mc_fb_
 
 	if (!total)
 		return;
-	fprintf(t->fp, "\n  %s (since %s): %s\n", title, mc_text_day(since, d, sizeof(d)),
-	        mc_thousands(total, a, sizeof(a)));
-	for (size_t i = 0; i < n; i++)
-		fprintf(t->fp, "  - %s: %s message%s, %s %s\n", list[i].name,
-		        mc_thousands(list[i].messages, a, sizeof(a)), list[i].messages == 1 ? "" : "s",
-		        first ? "first" : "last",
-		        mc_text_day(first ? list[i].first : list[i].last, d, sizeof(d)));
-	if (total > n)
-		fprintf(t->fp, "  - and %s more\n", mc_thousands(total - n, a, sizeof(a)));
+	fputs("\n  ", t->fp);
+	fprintf(t->fp, _(title), mc_text_day(since, d, sizeof(d)), mc_thousands(total, a, sizeof(a)));
+	fputc('\n', t->fp);
+	for (size_t i = 0; i < n; i++) {
+		char day[16];
+
+		fputs("  - ", t->fp);
+		mc_text_day(first ? list[i].first : list[i].last, day, sizeof(day));
+		fprintf(t->fp, first ? mc_ntr("%s: %s message, first %s", "%s: %s messages, first %s",
+		                              list[i].messages)
+		                     : mc_ntr("%s: %s message, last %s", "%s: %s messages, last %s",
+		                              list[i].messages),
+		        list[i].name, mc_thousands(list[i].messages, a, sizeof(a)), day);
+		fputc('\n', t->fp);
+	}
+	if (total > n) {
+		fputs("  - ", t->fp);
+		fprintf(t->fp, _("and %s more"), mc_thousands(total - n, a, sizeof(a)));
+		fputc('\n', t->fp);
+	}
 }
 
 static void stopped_text(mc_text *t, const mc_fb_history *h)
@@ -223,13 +264,23 @@ static void stopped_text(mc_text *t, const mc_fb_history *h)
 
 	if (!h->n_stopped)
 		return;
-	fprintf(t->fp, "\n  Reporters that sent on most days and stopped:\n");
-	for (size_t i = 0; i < h->n_stopped; i++)
-		fprintf(t->fp, "  - %s: %s report%s on %s day%s, the last on %s\n", h->stopped[i].name,
-		        mc_thousands(h->stopped[i].messages, a, sizeof(a)),
-		        h->stopped[i].messages == 1 ? "" : "s",
-		        mc_thousands(h->stopped[i].days, b, sizeof(b)), h->stopped[i].days == 1 ? "" : "s",
+	fprintf(t->fp, "\n  %s\n", _("Reporters that sent on most days and stopped:"));
+	for (size_t i = 0; i < h->n_stopped; i++) {
+		/* [one report or many][on one day or many] */
+		static const char *const says[2][2] = {
+			{N_("%s: %s report on %s day, the last on %s"),
+			 N_("%s: %s report on %s days, the last on %s")},
+			{N_("%s: %s reports on %s day, the last on %s"),
+			 N_("%s: %s reports on %s days, the last on %s")},
+		};
+
+		fputs("  - ", t->fp);
+		fprintf(t->fp, _(says[h->stopped[i].messages != 1][h->stopped[i].days != 1]),
+		        h->stopped[i].name, mc_thousands(h->stopped[i].messages, a, sizeof(a)),
+		        mc_thousands(h->stopped[i].days, b, sizeof(b)),
 		        mc_text_day(h->stopped[i].last, d, sizeof(d)));
+		fputc('\n', t->fp);
+	}
 }
 
 static void tls_text(mc_text *t, const mc_fb_history *h)
@@ -238,10 +289,10 @@ static void tls_text(mc_text *t, const mc_fb_history *h)
 
 	if (!h->n_tls)
 		return;
-	fprintf(t->fp, "\n  SMTP TLS failures per MX and week:\n");
+	fprintf(t->fp, "\n  %s\n", _("SMTP TLS failures per MX and week:"));
 	for (size_t i = 0; i < h->n_tls; i++)
 		fprintf(t->fp, "    %-10s  %-40s  %s\n", mc_text_day(h->tls[i].start, d, sizeof(d)),
-		        h->tls[i].mx[0] ? h->tls[i].mx : "(MX not named)",
+		        h->tls[i].mx[0] ? h->tls[i].mx : _("(MX not named)"),
 		        mc_thousands(h->tls[i].failures, a, sizeof(a)));
 }
 
@@ -249,35 +300,48 @@ static void readiness_text(mc_text *t, const mc_fb_history *h)
 {
 	char a[32], r[16], d1[16], d2[16];
 	const char *ready = h->ready ? h->ready : "not_yet";
+	const char *says = !strcmp(ready, "reject")
+		? N_("Readiness, %s .. %s: %s of the mail of sources that look legitimate passes "
+		     "DMARC: ready for p=reject (99%% or more).")
+		: !strcmp(ready, "quarantine")
+		? N_("Readiness, %s .. %s: %s of the mail of sources that look legitimate passes "
+		     "DMARC: ready for p=quarantine (95%% or more), not yet for p=reject (99%%).")
+		: N_("Readiness, %s .. %s: %s of the mail of sources that look legitimate passes "
+		     "DMARC: not ready for p=quarantine (95%%).");
 
-	fprintf(t->fp, "\n  Readiness, %s .. %s: %s of the mail of sources that look legitimate "
-	        "passes DMARC", mc_text_day(h->first, d1, sizeof(d1)), mc_text_day(h->last, d2, sizeof(d2)),
-	        rate(h->legitimate_pass, h->legitimate, r, sizeof(r)));
-	if (!strcmp(ready, "reject"))
-		fprintf(t->fp, ": ready for p=reject (99%% or more).\n");
-	else if (!strcmp(ready, "quarantine"))
-		fprintf(t->fp, ": ready for p=quarantine (95%% or more), not yet for p=reject "
-		        "(99%%).\n");
-	else
-		fprintf(t->fp, ": not ready for p=quarantine (95%%).\n");
+	fputs("\n  ", t->fp);
+	fprintf(t->fp, _(says), mc_text_day(h->first, d1, sizeof(d1)),
+	        mc_text_day(h->last, d2, sizeof(d2)), rate(h->legitimate_pass, h->legitimate, r,
+	        sizeof(r)));
+	fputc('\n', t->fp);
 	if (!h->total_failing) {
-		fprintf(t->fp, "  No source that looks legitimate failed DMARC in the last 7 days of "
-		        "reports%s\n", strcmp(ready, "reject") ? ": the failures are behind you; "
-		        "ask again for a later period (--since)." : ".");
+		fprintf(t->fp, "  %s\n", strcmp(ready, "reject")
+		        ? _("No source that looks legitimate failed DMARC in the last 7 days of "
+		            "reports: the failures are behind you; ask again for a later period "
+		            "(--since).")
+		        : _("No source that looks legitimate failed DMARC in the last 7 days of "
+		            "reports."));
 		return;
 	}
-	fprintf(t->fp, "  %s source%s that look%s legitimate still fail%s DMARC in the last 7 days "
-	        "of reports:\n", mc_thousands(h->total_failing, a, sizeof(a)),
-	        h->total_failing == 1 ? "" : "s", h->total_failing == 1 ? "s" : "",
-	        h->total_failing == 1 ? "s" : "");
-	for (size_t i = 0; i < h->n_failing; i++)
-		fprintf(t->fp, "  - %s: %s message%s failing (%s)\n", h->failing[i].name,
+	fputs("  ", t->fp);
+	fprintf(t->fp, mc_ntr("%s source that looks legitimate still fails DMARC in the last 7 "
+	        "days of reports:", "%s sources that look legitimate still fail DMARC in the last "
+	        "7 days of reports:", h->total_failing), mc_thousands(h->total_failing, a, sizeof(a)));
+	fputc('\n', t->fp);
+	for (size_t i = 0; i < h->n_failing; i++) {
+		fputs("  - ", t->fp);
+		fprintf(t->fp, mc_ntr("%s: %s message failing (%s)", "%s: %s messages failing (%s)",
+		        h->failing[i].messages), h->failing[i].name,
 		        mc_thousands(h->failing[i].messages, a, sizeof(a)),
-		        h->failing[i].messages == 1 ? "" : "s",
 		        h->failing[i].kind ? h->failing[i].kind : "?");
-	if (h->total_failing > h->n_failing)
-		fprintf(t->fp, "  - and %s more\n", mc_thousands(h->total_failing - h->n_failing, a,
-		                                                sizeof(a)));
+		fputc('\n', t->fp);
+	}
+	if (h->total_failing > h->n_failing) {
+		fputs("  - ", t->fp);
+		fprintf(t->fp, _("and %s more"), mc_thousands(h->total_failing - h->n_failing, a,
+		        sizeof(a)));
+		fputc('\n', t->fp);
+	}
 }
 
 void mc_feedback_trends_text(mc_text *t, const mc_feedback_result *res)
@@ -287,10 +351,10 @@ void mc_feedback_trends_text(mc_text *t, const mc_feedback_result *res)
 	if (!h)
 		return;
 	weeks_text(t, h);
-	seen_text(t, "Sources first seen in the last 7 days of reports", h->recent, h->new_sources,
-	          h->n_new, h->total_new, true);
-	seen_text(t, "Sources seen before, gone in the last 7 days of reports", h->recent,
-	          h->gone_sources, h->n_gone, h->total_gone, false);
+	seen_text(t, N_("Sources first seen in the last 7 days of reports (since %s): %s"),
+	          h->recent, h->new_sources, h->n_new, h->total_new, true);
+	seen_text(t, N_("Sources seen before, gone in the last 7 days of reports (since %s): %s"),
+	          h->recent, h->gone_sources, h->n_gone, h->total_gone, false);
 	stopped_text(t, h);
 	tls_text(t, h);
 	readiness_text(t, h);

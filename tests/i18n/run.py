@@ -195,6 +195,19 @@ def program():
         check("mailcheck %s --help in Japanese" % name,
               r.stdout.startswith("使い方: mailcheck " + name) and "終了ステータス:" in r.stdout
               and not long and r.returncode == 0, long or r.stdout[:300])
+    # report --db: the weeks' table lined up by display width, the trends in Japanese
+    with tempfile.TemporaryDirectory() as tmp:
+        db = "sqlite:" + os.path.join(tmp, "r.db")
+        run(["--zone", "testdata/zones", "--now", "2026-12-05", "report", "-q", "--db", db,
+             "testdata/report-weeks"], "C")
+        r = run(["--zone", "testdata/zones", "--now", "2026-12-05", "report", "--db", db,
+                 "--since", "4w"], "ja_JP.UTF-8")
+        rows = [line for line in r.stdout.splitlines() if re.match(r"^    (週の初日|2026-)", line)]
+        ends = {sum(2 if ord(c) > 0x2e80 else 1 for c in line) for line in rows}
+        check("report --db in Japanese: the weeks, the trends and the readiness, lined up",
+              "週ごと(月曜始まり、UTC):" in r.stdout and "準備状況" in r.stdout and
+              "直近7日間のレポートで初めて見えた送信元" in r.stdout and len(rows) >= 3 and
+              len(ends) == 1, r.stdout[-1500:])
     # errors: in Japanese on stderr, English in --json's error object; a
     # system error's words (strerror) stay English, never "?" for the
     # characters a C LC_CTYPE cannot show
