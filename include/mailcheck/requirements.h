@@ -43,7 +43,8 @@ bool mc_req_parse_providers(const char *list, unsigned *out);
 typedef struct mc_requirement {
 	const mc_req_rule *rule;
 	mc_req_status status;
-	char *evidence;        /* what the message or DNS shows */
+	char *evidence;        /* what the message or DNS shows (English, as JSON gives it) */
+	char *evidence_text;   /* the same in the locale's language; NULL: as English */
 } mc_requirement;
 
 typedef struct mc_requirements {

@@ -5,11 +5,28 @@
  * message's fields, one-click unsubscribe -- belongs to each message
  * (verify --requirements) and is said to be so.
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/util.h"
 #include "domain/internal.h"
+
+/* An evidence sentence: English returned (it->evidence), the locale's
+ * language kept in it->evidence_text. */
+static char *ev(mc_requirement *it, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static char *ev(mc_requirement *it, const char *fmt, ...)
+{
+	va_list ap;
+	char *english;
+
+	free(it->evidence_text);
+	va_start(ap, fmt);
+	english = mc_vasprintf_both(fmt, ap, &it->evidence_text);
+	va_end(ap);
+	return english;
+}
 
 static void set(mc_requirement *it, mc_req_status st, char *evidence)
 {
@@ -70,21 +87,20 @@ static void judge(const mc_domain_result *res, mc_requirement *it)
 		const mc_dmarc_result *d = &res->dmarc;
 
 		if (d->verdict == MC_VERDICT_PASS)
-			set(it, MC_REQ_PASS, mc_asprintf("_dmarc.%s: p=%s",
+			set(it, MC_REQ_PASS, ev(it, "_dmarc.%s: p=%s",
 			                                 d->record.domain ? d->record.domain : res->domain,
 			                                 mc_dmarc_policy_name(d->policy)));
 		else if (d->verdict == MC_VERDICT_TEMPERROR)
-			set(it, MC_REQ_NOT_CHECKABLE, mc_strdup("the DMARC lookup failed (DNS)"));
+			set(it, MC_REQ_NOT_CHECKABLE, ev(it, "the DMARC lookup failed (DNS)"));
 		else
 			set(it, MC_REQ_FAIL, d->verdict == MC_VERDICT_NONE
-			    ? mc_asprintf("no DMARC record: publish \"v=DMARC1; p=none; rua=mailto:...\" "
+			    ? ev(it, "no DMARC record: publish \"v=DMARC1; p=none; rua=mailto:...\" "
 			                  "at _dmarc.%s", res->domain)
-			    : mc_strdup("the DMARC record is not valid"));
+			    : ev(it, "the DMARC record is not valid"));
 	} else {
-		set(it, MC_REQ_NOT_CHECKABLE, mc_strdup(
-			!strcmp(id, "spam_rate") ? "known to the provider only (Google Postmaster Tools, "
-			                           "Yahoo Sender Hub)"
-			: "a property of each message: run mailcheck verify --requirements on one"));
+		set(it, MC_REQ_NOT_CHECKABLE, !strcmp(id, "spam_rate")
+		    ? ev(it, "known to the provider only (Google Postmaster Tools, Yahoo Sender Hub)")
+		    : ev(it, "a property of each message: run mailcheck verify --requirements on one"));
 	}
 }
 

@@ -60,28 +60,39 @@ static void names(FILE *fp, unsigned set)
 void mc_requirements_text(mc_text *t, const mc_requirements *q)
 {
 	static const char *const applies[][2] = {
-		{"all", "all senders"}, {"bulk", "bulk senders"},
-		{"bulk_marketing", "bulk senders' marketing mail"},
+		{"all", N_("all senders")}, {"bulk", N_("bulk senders")},
+		{"bulk_marketing", N_("bulk senders' marketing mail")},
 	};
-	static const char *const label[] = {"pass", "FAIL", "n/a", "unknown"};
+	/* TRANSLATORS: a rule's state: passes, FAILS, does not apply, cannot be told */
+	const char *label[] = {_("pass"), _("FAIL"), _("n/a"), _("unknown")};
+	int w = 7;
 
-	fprintf(t->fp, "\n  Bulk-sender requirements of ");
+	for (size_t i = 0; i < 4; i++)
+		if ((int)mc_text_width(label[i]) > w)
+			w = (int)mc_text_width(label[i]);
+	fputs("\n  ", t->fp);
+	fputs(_("Bulk-sender requirements of"), t->fp);
+	fputc(' ', t->fp);
 	names(t->fp, q->providers);
-	fprintf(t->fp, ": %zu of %zu fail\n", q->failed, q->n);
+	fputs(": ", t->fp);
+	fprintf(t->fp, _("%zu of %zu fail"), q->failed, q->n);
+	fputc('\n', t->fp);
 	for (size_t i = 0; i < q->n; i++) {
 		const mc_requirement *it = &q->items[i];
 		const char *who = it->rule->applies;
 
 		for (size_t k = 0; k < 3; k++)
 			if (!strcmp(who, applies[k][0]))
-				who = applies[k][1];
-		fprintf(t->fp, "  %-7s %s (%s: ", label[it->status], it->rule->rule, who);
+				who = _(applies[k][1]);
+		fprintf(t->fp, "  %s%*s %s (%s: ", label[it->status],
+		        w - (int)mc_text_width(label[it->status]), "", _(it->rule->rule), who);
 		names(t->fp, it->rule->providers & q->providers);
 		fprintf(t->fp, ")\n");
 		if (it->evidence)
-			fprintf(t->fp, "          %s\n", it->evidence);
+			fprintf(t->fp, "  %*s %s\n", w, "", it->evidence_text ? it->evidence_text
+			                                                    : it->evidence);
 	}
-	fprintf(t->fp, "  Sources:\n");
+	fprintf(t->fp, "  %s\n", _("Sources:"));
 	for (size_t i = 0; i < 3; i++)
 		if (q->providers & bits[i])
 			fprintf(t->fp, "    %s\n", mc_req_provider_source(bits[i]));

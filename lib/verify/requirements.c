@@ -7,6 +7,7 @@
  * to whom each applies.
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -20,23 +21,23 @@
 
 static const mc_req_rule rules[] = {
 	/* Gmail "Requirements for all senders"; Yahoo "Requirements for all senders" */
-	{"spf_or_dkim", "SPF or DKIM passes for the sending domain", G | Y, "all"},
-	{"fcrdns", "the sending server's address has a reverse DNS (PTR) name that resolves back "
-	 "to it", G | Y, "all"},
-	{"tls", "the message reaches the provider over TLS", G, "all"},
-	{"rfc5322", "the message follows RFC 5322: one From, a Date and a Message-ID", G | Y, "all"},
-	{"spam_rate", "the spam rate the provider's users report stays below 0.3%", G | Y, "all"},
+	{"spf_or_dkim", N_("SPF or DKIM passes for the sending domain"), G | Y, "all"},
+	{"fcrdns", N_("the sending server's address has a reverse DNS (PTR) name that resolves back "
+	 "to it"), G | Y, "all"},
+	{"tls", N_("the message reaches the provider over TLS"), G, "all"},
+	{"rfc5322", N_("the message follows RFC 5322: one From, a Date and a Message-ID"), G | Y, "all"},
+	{"spam_rate", N_("the spam rate the provider's users report stays below 0.3%"), G | Y, "all"},
 	/* bulk senders: Gmail, Yahoo (5,000+ a day), Microsoft (5,000+ a day
 	 * to Outlook.com, Hotmail, Live) */
-	{"spf_and_dkim", "both SPF and DKIM pass", G | Y | M, "bulk"},
-	{"dmarc_record", "the From domain publishes a DMARC record (p=none is enough)",
+	{"spf_and_dkim", N_("both SPF and DKIM pass"), G | Y | M, "bulk"},
+	{"dmarc_record", N_("the From domain publishes a DMARC record (p=none is enough)"),
 	 G | Y | M, "bulk"},
-	{"dmarc_aligned", "DMARC passes: the From domain is aligned with the SPF or the DKIM "
-	 "domain that passes", G | Y | M, "bulk"},
+	{"dmarc_aligned", N_("DMARC passes: the From domain is aligned with the SPF or the DKIM "
+	 "domain that passes"), G | Y | M, "bulk"},
 	/* RFC 8058: List-Unsubscribe with an https URI, List-Unsubscribe-Post:
 	 * List-Unsubscribe=One-Click, both covered by a passing DKIM signature */
-	{"one_click_unsubscribe", "marketing mail offers one-click unsubscribe (RFC 8058), "
-	 "DKIM-signed", G | Y, "bulk_marketing"},
+	{"one_click_unsubscribe", N_("marketing mail offers one-click unsubscribe (RFC 8058), "
+	 "DKIM-signed"), G | Y, "bulk_marketing"},
 };
 
 static const struct {
@@ -106,12 +107,30 @@ bool mc_req_parse_providers(const char *list, unsigned *out)
 
 void mc_requirements_clear(mc_requirements *r)
 {
-	for (size_t i = 0; i < r->n; i++)
+	for (size_t i = 0; i < r->n; i++) {
 		free(r->items[i].evidence);
+		free(r->items[i].evidence_text);
+	}
 	memset(r, 0, sizeof(*r));
 }
 
 /* ---- on a message ---- */
+
+/* An evidence sentence: English returned (it->evidence), the locale's
+ * language kept in it->evidence_text. */
+static char *ev(mc_requirement *it, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static char *ev(mc_requirement *it, const char *fmt, ...)
+{
+	va_list ap;
+	char *english;
+
+	free(it->evidence_text);
+	va_start(ap, fmt);
+	english = mc_vasprintf_both(fmt, ap, &it->evidence_text);
+	va_end(ap);
+	return english;
+}
 
 static mc_req_status set(mc_requirement *it, mc_req_status st, char *evidence)
 {
@@ -155,22 +174,23 @@ static mc_req_status judge_tls(const mc_verify_result *res, mc_requirement *it)
 
 	if (!res->trace.has_boundary || !res->trace.boundary.hop ||
 	    res->trace.boundary.hop > res->trace.n_hops)
-		return set(it, MC_REQ_NOT_CHECKABLE, mc_strdup(
+		return set(it, MC_REQ_NOT_CHECKABLE, ev(it,
 			"no Received header of the receiver: how the message reached it is not recorded"));
 	r = &res->trace.hops[res->trace.boundary.hop - 1].rcv;
 	w = r->with;
 	n = w ? strlen(w) : 0;
 	if (r->tls || (n > 1 && (w[n - 1] == 'S' || w[n - 1] == 's')) ||
 	    (n > 2 && !strcasecmp(w + n - 2, "SA")))
-		return set(it, MC_REQ_PASS, mc_asprintf("the hop from %s into %s: with %s%s%s",
-		                                         r->ip ? r->ip : "?", r->by ? r->by : "?",
-		                                         w ? w : "?", r->tls ? ", " : "",
-		                                         r->tls ? r->tls : ""));
+		return set(it, MC_REQ_PASS, r->tls
+		           ? ev(it, "the hop from %s into %s: with %s, %s", r->ip ? r->ip : "?",
+		                r->by ? r->by : "?", w ? w : "?", r->tls)
+		           : ev(it, "the hop from %s into %s: with %s", r->ip ? r->ip : "?",
+		                r->by ? r->by : "?", w ? w : "?"));
 	if (!w)
-		return set(it, MC_REQ_NOT_CHECKABLE, mc_asprintf(
+		return set(it, MC_REQ_NOT_CHECKABLE, ev(it,
 			"the Received header of %s records no protocol (\"with ESMTPS\") or TLS details",
 			r->by ? r->by : "the receiver"));
-	return set(it, MC_REQ_FAIL, mc_asprintf("the hop from %s into %s was \"with %s\": no TLS "
+	return set(it, MC_REQ_FAIL, ev(it, "the hop from %s into %s was \"with %s\": no TLS "
 	                                        "-- turn on STARTTLS in the sending server",
 	                                        r->ip ? r->ip : "?", r->by ? r->by : "?", w));
 }
@@ -192,7 +212,7 @@ static mc_req_status judge_rfc5322(const mc_message *msg, mc_requirement *it)
 		            "one Message-ID)");
 		return set(it, MC_REQ_FAIL, mc_buf_take(&b));
 	}
-	return set(it, MC_REQ_PASS, mc_strdup("one From, one Date, one Message-ID"));
+	return set(it, MC_REQ_PASS, ev(it, "one From, one Date, one Message-ID"));
 }
 
 static const char *header(const mc_message *msg, const char *name)
@@ -222,30 +242,34 @@ static mc_req_status judge_one_click(const mc_verify_result *res, const mc_messa
 	const mc_dkim_sig *covering = NULL;
 
 	if (!lu && !post)
-		return set(it, MC_REQ_NOT_CHECKABLE, mc_strdup(
+		return set(it, MC_REQ_NOT_CHECKABLE, ev(it,
 			"no List-Unsubscribe: required of marketing and subscribed mail, not of "
 			"transactional mail (receipts, password resets), which a message does not say"));
 	if (!https)
-		return set(it, MC_REQ_FAIL, mc_asprintf(
-			"List-Unsubscribe has no https URI (%s): add <https://...> that unsubscribes on "
-			"a POST", lu ? lu : "the field is missing"));
+		return set(it, MC_REQ_FAIL, lu
+		           ? ev(it, "List-Unsubscribe has no https URI (%s): add <https://...> that "
+		                "unsubscribes on a POST", lu)
+		           : ev(it, "List-Unsubscribe is missing: add <https://...> that unsubscribes "
+		                "on a POST"));
 	while (post && isspace((unsigned char)*post))
 		post++;
 	if (!post || strncmp(post, "List-Unsubscribe=One-Click", 26) != 0 ||
 	    (post[26] && !isspace((unsigned char)post[26])))
-		return set(it, MC_REQ_FAIL, mc_asprintf(
-			"List-Unsubscribe-Post is %s%s%s: it must be \"List-Unsubscribe=One-Click\"",
-			post ? "\"" : "missing", post ? post : "", post ? "\"" : ""));
+		return set(it, MC_REQ_FAIL, post
+		           ? ev(it, "List-Unsubscribe-Post is \"%s\": it must be "
+		                "\"List-Unsubscribe=One-Click\"", post)
+		           : ev(it, "List-Unsubscribe-Post is missing: it must be "
+		                "\"List-Unsubscribe=One-Click\""));
 	for (size_t i = 0; i < res->dkim.n_sigs && !covering; i++)
 		if (res->dkim.sigs[i].verdict == MC_VERDICT_PASS &&
 		    signs(&res->dkim.sigs[i], "list-unsubscribe") &&
 		    signs(&res->dkim.sigs[i], "list-unsubscribe-post"))
 			covering = &res->dkim.sigs[i];
 	if (!covering)
-		return set(it, MC_REQ_FAIL, mc_strdup(
+		return set(it, MC_REQ_FAIL, ev(it,
 			"List-Unsubscribe and List-Unsubscribe-Post are present, but no passing DKIM "
 			"signature covers both (add them to h=)"));
-	return set(it, MC_REQ_PASS, mc_asprintf("https URI and One-Click, signed by %s (s=%s)",
+	return set(it, MC_REQ_PASS, ev(it, "https URI and One-Click, signed by %s (s=%s)",
 	                                        covering->domain, covering->selector ?
 	                                        covering->selector : "?"));
 }
@@ -256,18 +280,18 @@ static void judge_fcrdns(const mc_verify_result *res, mc_requirement *it)
 	const mc_iprev *p = &res->iprev;
 
 	if (!res->ip || p->verdict == MC_VERDICT_NONE)
-		set(it, MC_REQ_NOT_CHECKABLE, mc_strdup("the sending server's address is not known "
+		set(it, MC_REQ_NOT_CHECKABLE, ev(it, "the sending server's address is not known "
 		                                        "(no Received header; give --ip)"));
 	else if (p->verdict == MC_VERDICT_PASS)
-		set(it, MC_REQ_PASS, mc_asprintf("%s -> %s -> %s", res->ip, p->confirmed, res->ip));
+		set(it, MC_REQ_PASS, ev(it, "%s -> %s -> %s", res->ip, p->confirmed, res->ip));
 	else if (p->verdict == MC_VERDICT_TEMPERROR)
-		set(it, MC_REQ_NOT_CHECKABLE, mc_asprintf("the reverse DNS of %s could not be "
+		set(it, MC_REQ_NOT_CHECKABLE, ev(it, "the reverse DNS of %s could not be "
 		                                          "looked up (DNS failure)", res->ip));
 	else
 		set(it, MC_REQ_FAIL, p->n_names
-		    ? mc_asprintf("%s has the PTR name %s, which does not resolve back to it",
+		    ? ev(it, "%s has the PTR name %s, which does not resolve back to it",
 		                  res->ip, p->names[0])
-		    : mc_asprintf("%s has no PTR name: ask the owner of the address (the hosting "
+		    : ev(it, "%s has no PTR name: ask the owner of the address (the hosting "
 		                  "provider) to set one that resolves back to it", res->ip));
 }
 
@@ -277,19 +301,19 @@ static void judge_dmarc_record(const mc_verify_result *res, mc_requirement *it)
 	const mc_dmarc_result *d = &res->dmarc_policy;
 
 	if (!res->dmarc_ran)
-		set(it, MC_REQ_FAIL, mc_strdup("no single From domain to look up"));
+		set(it, MC_REQ_FAIL, ev(it, "no single From domain to look up"));
 	else if (d->verdict == MC_VERDICT_PASS)
-		set(it, MC_REQ_PASS, mc_asprintf("_dmarc.%s: p=%s",
+		set(it, MC_REQ_PASS, ev(it, "_dmarc.%s: p=%s",
 		                                 d->record.domain ? d->record.domain : d->domain,
 		                                 mc_dmarc_policy_name(d->policy)));
 	else if (d->verdict == MC_VERDICT_TEMPERROR)
-		set(it, MC_REQ_NOT_CHECKABLE, mc_asprintf("the DMARC record of %s could not be "
+		set(it, MC_REQ_NOT_CHECKABLE, ev(it, "the DMARC record of %s could not be "
 		                                          "looked up (DNS failure)", d->domain));
 	else
 		set(it, MC_REQ_FAIL, d->verdict == MC_VERDICT_NONE
-		    ? mc_asprintf("%s has no DMARC record: publish \"v=DMARC1; p=none; "
+		    ? ev(it, "%s has no DMARC record: publish \"v=DMARC1; p=none; "
 		                  "rua=mailto:...\" at _dmarc.%s", d->domain, d->domain)
-		    : mc_asprintf("the DMARC record of %s is not valid (%s)", d->domain,
+		    : ev(it, "the DMARC record of %s is not valid (%s)", d->domain,
 		                  d->record.text ? d->record.text : "?"));
 }
 
@@ -297,13 +321,13 @@ static void judge_dmarc_record(const mc_verify_result *res, mc_requirement *it)
 static void judge_dmarc_aligned(const mc_verify_result *res, mc_requirement *it)
 {
 	if (!res->dmarc_ran)
-		set(it, MC_REQ_FAIL, mc_strdup("no single From domain: DMARC cannot pass"));
+		set(it, MC_REQ_FAIL, ev(it, "no single From domain: DMARC cannot pass"));
 	else if (res->dmarc.result == MC_VERDICT_PASS)
-		set(it, MC_REQ_PASS, mc_asprintf("DMARC pass for %s", res->from_domain));
+		set(it, MC_REQ_PASS, ev(it, "DMARC pass for %s", res->from_domain));
 	else if (res->dmarc.result == MC_VERDICT_TEMPERROR)
-		set(it, MC_REQ_NOT_CHECKABLE, mc_strdup("DNS failure"));
+		set(it, MC_REQ_NOT_CHECKABLE, ev(it, "DNS failure"));
 	else
-		set(it, MC_REQ_FAIL, mc_asprintf("DMARC %s for %s: %s", mc_verdict_name(
+		set(it, MC_REQ_FAIL, ev(it, "DMARC %s for %s: %s", mc_verdict_name(
 		                     res->dmarc.result), res->from_domain ? res->from_domain : "?",
 		                     res->cause ? res->cause : "no aligned SPF or DKIM pass"));
 }
@@ -325,7 +349,7 @@ static void judge(const mc_verify_result *res, const mc_message *msg, mc_require
 	else if (!strcmp(id, "rfc5322"))
 		judge_rfc5322(msg, it);
 	else if (!strcmp(id, "spam_rate"))
-		set(it, MC_REQ_NOT_CHECKABLE, mc_strdup("a rate over all mail sent, known to the "
+		set(it, MC_REQ_NOT_CHECKABLE, ev(it, "a rate over all mail sent, known to the "
 		                                        "provider only: see Google Postmaster Tools "
 		                                        "and Yahoo Sender Hub"));
 	else if (!strcmp(id, "dmarc_record"))
