@@ -60,6 +60,11 @@ jqm db_always_ready 'if .trends then .trends.readiness.ready_for = "reject" else
 jqm db_auth_lost 'if .trends then .sources |= map(.dkim = []) else . end'
 # a mailbox reader that waits on a silent server far past --net-timeout
 mutant imap_waits 'case "$*" in *"--net-timeout 2"*imaps://*) sleep 35;; esac; exec '"$build"'/mailcheck "$@"'
+# Japanese: JSON that follows the locale (a translated message leaks in); a
+# program that ignores the locale; a bounce read without its charset
+mutant i18n_json_translated 'case "$LANG $*" in ja*--json*) out=$('"$build"'/mailcheck "$@"); rc=$?; printf "%s\n" "$out" | sed "s/\"message\":\"/\"message\":\"警告 /"; exit $rc;; esac; exec '"$build"'/mailcheck "$@"'
+mutant i18n_ignores_locale 'LANG=C LC_ALL=C exec '"$build"'/mailcheck "$@"'
+mutant bounce_charset_lost 'case "$*" in *bounce*jp_*) out=$('"$build"'/mailcheck "$@"); rc=$?; printf "%s\n" "$out" | sed "s/応答: .*/応答: \x1b\$B/"; exit $rc;; esac; exec '"$build"'/mailcheck "$@"'
 mutant leak "$build/mailcheck \"\$@\"; rc=\$?; echo '==1==ERROR: LeakSanitizer: detected memory leaks' >&2; exit 23"
 
 expect_caught first_signature_only /usr/bin/python3 tests/dkim/compare_dkimpy.py "$tmp/first_signature_only"
@@ -85,6 +90,9 @@ for m in db_message_off db_week_lost db_always_ready db_auth_lost; do
 	expect_caught $m /usr/bin/python3 tests/store/run.py "$tmp/$m" sqlite
 done
 expect_caught imap_waits /usr/bin/python3 tests/store/run.py "$tmp/imap_waits" imap
+expect_caught i18n_json_translated python3 tests/i18n/run.py "$tmp/i18n_json_translated" "$build"
+expect_caught i18n_ignores_locale python3 tests/i18n/run.py "$tmp/i18n_ignores_locale" "$build"
+expect_caught bounce_charset_lost python3 tests/i18n/run.py "$tmp/bounce_charset_lost" "$build"
 expect_caught jobs_reversed /usr/bin/python3 tests/cli/batch_order.py "$tmp/jobs_reversed"
 expect_caught completed_drops_one /usr/bin/python3 tests/cli/batch_order.py "$tmp/completed_drops_one"
 if [ -d "$suites/bounces" ]; then
