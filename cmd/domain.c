@@ -254,17 +254,20 @@ static void part_counts(const struct run *run)
 	const char *part = _("part");
 	int wpart = (int)mc_text_width(part) > 8 ? (int)mc_text_width(part) : 8;
 
-	printf("\n  %s%*s", part, wpart - (int)mc_text_width(part), "");
+	fputs("\n  ", stdout);
+	mc_text_cell(stdout, part, wpart, false);
 	for (size_t s = 0; s < sizeof(heads) / sizeof(heads[0]); s++) {
 		int w = (int)mc_text_width(_(heads[s]));
 
-		printf(" %*s%s", (w + 1 < 6 ? 6 : w + 1) - w, "", _(heads[s]));
+		putchar(' ');
+		mc_text_cell(stdout, _(heads[s]), w + 1 < 6 ? 6 : w + 1, true);
 	}
 	putchar('\n');
 	for (int p = 0; p < MC_PART_COUNT; p++) {
 		const char *label = mc_domain_part_label((mc_domain_part)p);
 
-		printf("  %s%*s", label, wpart - (int)mc_text_width(label), "");
+		fputs("  ", stdout);
+		mc_text_cell(stdout, label, wpart, false);
 		for (size_t s = 0; s < sizeof(heads) / sizeof(heads[0]); s++) {
 			int w = (int)mc_text_width(_(heads[s]));
 

@@ -125,5 +125,7 @@ mc_status mc_render_error(const char *command, const char *code, const char *mes
  * characters two (UAX #11), combining marks none, the rest one -- for
  * tables that line up in every language. */
 size_t mc_text_width(const char *s);
+/* s padded with spaces to width display columns, left-aligned or right. */
+void mc_text_cell(FILE *fp, const char *s, int width, bool right);
 
 #endif

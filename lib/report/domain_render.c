@@ -432,7 +432,9 @@ static void parts_table(mc_text *t, const mc_domain_result *res)
 		const mc_domain_row *r = &res->rows[p];
 		const char *label = mc_domain_part_label((mc_domain_part)p), *word = status_word(r->status);
 
-		fprintf(t->fp, "  %s%*s ", label, (int)(wl - mc_text_width(label)), "");
+		fputs("  ", t->fp);
+		mc_text_cell(t->fp, label, (int)wl, false);
+		fputc(' ', t->fp);
 		mc_text_colored(t, status_color(r->status), word);
 		fprintf(t->fp, "%*s %s\n", (int)(ws - mc_text_width(word)), "",
 		        r->reason_text ? r->reason_text : r->reason ? r->reason : "");

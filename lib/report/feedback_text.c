@@ -37,17 +37,6 @@ static void auth_cell(const mc_fb_counts *c, char *buf, size_t size)
 		         c->n > 1 || c->other ? " +" : "");
 }
 
-/* s, padded with spaces to width display columns (left-aligned, or right). */
-static void cell(FILE *fp, const char *s, int width, bool right)
-{
-	int pad = width - (int)mc_text_width(s);
-
-	if (right)
-		fprintf(fp, "%*s%s", pad > 0 ? pad : 0, "", s);
-	else
-		fprintf(fp, "%s%*s", s, pad > 0 ? pad : 0, "");
-}
-
 /* s cut to at most width display columns, never inside a character. */
 static void cut_to_width(char *s, size_t width)
 {
@@ -134,11 +123,11 @@ static void sources_table(mc_text *t, const mc_feedback_result *res, size_t show
 
 	fputs("\n  ", t->fp);
 	/* TRANSLATORS: the headings of the sources table: messages, DMARC, source */
-	cell(t->fp, _("messages"), 9, true);
+	mc_text_cell(t->fp, _("messages"), 9, true);
 	fputc(' ', t->fp);
-	cell(t->fp, "DMARC", 5, true);
+	mc_text_cell(t->fp, "DMARC", 5, true);
 	fputs("  ", t->fp);
-	cell(t->fp, _("source"), 44, false);
+	mc_text_cell(t->fp, _("source"), 44, false);
 	fprintf(t->fp, " %-24s %s\n", "SPF", "DKIM");
 	for (size_t i = 0; i < shown; i++) {
 		const mc_fb_source *s = &res->sources[i];
@@ -152,7 +141,7 @@ static void sources_table(mc_text *t, const mc_feedback_result *res, size_t show
 		fprintf(t->fp, "  %9s %4" PRIu64 "%%  ", num(s->messages, a, sizeof(a)),
 		        s->messages ? (s->dmarc_pass * 100 + s->messages / 2) / s->messages : 0);
 		cut_to_width(who, 44);
-		cell(t->fp, who, 44, false);
+		mc_text_cell(t->fp, who, 44, false);
 		fprintf(t->fp, " %-24.24s %s\n", spf, dkim);
 	}
 	if (res->n_sources > shown) {

@@ -99,6 +99,16 @@ size_t mc_text_width(const char *s)
 	return w;
 }
 
+void mc_text_cell(FILE *fp, const char *s, int width, bool right)
+{
+	int pad = width - (int)mc_text_width(s);
+
+	if (right)
+		fprintf(fp, "%*s%s", pad > 0 ? pad : 0, "", s);
+	else
+		fprintf(fp, "%s%*s", s, pad > 0 ? pad : 0, "");
+}
+
 size_t mc_text_label_width(const char *const *labels, size_t n, size_t min)
 {
 	size_t w = min;

@@ -190,12 +190,8 @@ static void week_row(mc_text *t, const char *const *cells, const int *widths, si
 {
 	fputs("   ", t->fp);
 	for (size_t i = 0; i < n; i++) {
-		int pad = widths[i] - (int)mc_text_width(cells[i]);
-
-		if (i == 0)
-			fprintf(t->fp, " %s%*s", cells[i], pad > 0 ? pad : 0, "");
-		else
-			fprintf(t->fp, "  %*s%s", pad > 0 ? pad : 0, "", cells[i]);
+		fputs(i ? "  " : " ", t->fp);
+		mc_text_cell(t->fp, cells[i], widths[i], i > 0);
 	}
 	fputc('\n', t->fp);
 }

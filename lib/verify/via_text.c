@@ -7,26 +7,11 @@
  * JSON) and in the locale's language side by side, then put into the
  * sentence each language has.
  */
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/util.h"
 #include "verify/internal.h"
-
-/* A phrase in English and in the locale's language (*tr: NULL when not
- * translated), from the same arguments. */
-static void both(char **en, char **tr, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void both(char **en, char **tr, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	*en = mc_vasprintf_both(fmt, ap, tr);
-	va_end(ap);
-}
 
 /* The list's name: its List-Id (or address), the domain it is at, the
  * software that runs it; NULL when it names itself nowhere. */
@@ -39,13 +24,13 @@ static void list_name(const mc_intermediary *via, char **en, char **tr)
 		return;
 	if (via->list_domain && via->software)
 		/* TRANSLATORS: a mailing list: its name, the domain it is at, its software */
-		both(en, tr, N_("%s at %s, run by %s"), name, via->list_domain, via->software);
+		*en = mc_asprintf_both(tr, N_("%s at %s, run by %s"), name, via->list_domain, via->software);
 	else if (via->list_domain)
 		/* TRANSLATORS: a mailing list: its name and the domain it is at */
-		both(en, tr, N_("%s at %s"), name, via->list_domain);
+		*en = mc_asprintf_both(tr, N_("%s at %s"), name, via->list_domain);
 	else if (via->software)
 		/* TRANSLATORS: a mailing list: its name and its software */
-		both(en, tr, N_("%s, run by %s"), name, via->software);
+		*en = mc_asprintf_both(tr, N_("%s, run by %s"), name, via->software);
 	else
 		*en = mc_strdup(name);
 }
@@ -62,9 +47,9 @@ static void changes(const mc_intermediary *via, char **en, char **tr)
 	for (int i = 0; i < 4; i++) {
 		pe = pt = NULL;
 		if (i == 0 && via->subject_changed)
-			both(&pe, &pt, N_("added the tag %s to the Subject"), via->subject_tag);
+			pe = mc_asprintf_both(&pt, N_("added the tag %s to the Subject"), via->subject_tag);
 		else if (i == 1 && via->footer_bytes >= 0)
-			both(&pe, &pt, N_("appended a footer of %lld bytes to the body"),
+			pe = mc_asprintf_both(&pt, N_("appended a footer of %lld bytes to the body"),
 			     via->footer_bytes);
 		else if (i == 2 && via->body_rewritten) {
 			static const char *const rewrote =
@@ -74,7 +59,7 @@ static void changes(const mc_intermediary *via, char **en, char **tr)
 			pt = mc_i18n_active() ? mc_strdup(_(rewrote)) : NULL;
 		}
 		else if (i == 3 && via->added_signed)
-			both(&pe, &pt, N_("added a %s field, which the author's signature covers"),
+			pe = mc_asprintf_both(&pt, N_("added a %s field, which the author's signature covers"),
 			     via->added_signed);
 		if (pe) {
 			mc_buf_addf(&e, "%s%s", e.len ? ", " : "", pe);
