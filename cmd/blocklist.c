@@ -30,7 +30,8 @@ struct run {
 
 /* One input: an address or a domain as given, or why its line is none. */
 struct input {
-	char *item, *bad;
+	char *item;
+	struct cli_said *bad; /* why a line is no input */
 };
 
 /* What one input came to, for the summary and the exit status. */
@@ -50,8 +51,8 @@ static void run_one(void *arg, void *worker, void *input, FILE *out, FILE *err, 
 
 	*outcome = oc;
 	if (in->bad || !in->item) {
-		cli_fail_to(out, err, run->names.args ? "usage" : "input", "%s",
-		            in->bad ? in->bad : "out of memory");
+		cli_fail_said(out, err, run->names.args ? "usage" : "input",
+		              in->bad ? in->bad->en : "out of memory", in->bad ? in->bad->text : NULL);
 	} else if (!worker) {
 		cli_fail_to(out, err, "internal", "cannot make a resolver for a worker");
 	} else if ((st = mc_bl_check(worker, run->set, in->item, &res)) != MC_OK) {
@@ -100,7 +101,8 @@ static bool run_batch(struct run *run, size_t jobs, bool in_order, mc_resolver *
 	                                  .unit = "inputs", .handover = 1,
 	                                  .progress = run->several};
 	cli_batch *batch;
-	char *item, *bad;
+	char *item;
+	struct cli_said *bad;
 
 	if (run->ctx->render.format == MC_FORMAT_CSV)
 		mc_render_csv_header(MC_RESULT_BLOCKLIST, stdout); /* once: the workers write rows */

@@ -202,14 +202,14 @@ struct cli_names {
 	FILE *in;
 	size_t line;
 };
-bool cli_names_next(struct cli_names *li, char **item, char **bad);
+bool cli_names_next(struct cli_names *li, char **item, struct cli_said **bad);
 /* The names of argv[1..n]: standard input for a lone "-", else the
  * arguments, with no more *jobs than arguments. True when there may be
  * several. */
 bool cli_names_from(struct cli_names *li, char **argv, int n, size_t *jobs);
-/* "standard input, line 3: " or "" (the arguments): for the messages of a
- * name read last. */
-const char *cli_names_where(const struct cli_names *li, char *buf, size_t size);
+/* The library's last error about the name read last, after "standard
+ * input, line 3: " when it came from a line (malloc'd; NULL: no memory). */
+struct cli_said *cli_names_bad_last(const struct cli_names *li);
 /* Several messages for sure: more than one argument, or a directory. */
 bool cli_inputs_several(int n, char **argv);
 

@@ -48,7 +48,9 @@ struct run {
 
 /* One input: a domain, or why its line or argument is none. */
 struct input {
-	char *name, *bad;
+	char *name;
+	struct cli_said *bad; /* why it is no domain (NULL: out of memory) */
+	bool unreadable;
 };
 
 #define MAX_CODES 256
@@ -67,18 +69,17 @@ struct outcome {
  * line or argument cannot be one. */
 static bool next_input(struct run *run, struct input *in)
 {
-	char *item, *bad, where[64];
+	char *item;
+	struct cli_said *bad;
 
 	*in = (struct input){0};
 	if (!cli_names_next(&run->names, &item, &bad))
 		return false;
-	if (bad)
-		in->bad = bad;
-	else if (!item)
-		in->bad = mc_strdup("out of memory");
+	if (bad || !item)
+		in->bad = bad; /* NULL with no item: out of memory */
 	else if (mc_domain_normalize(item, &in->name) != MC_OK)
-		in->bad = mc_asprintf("%s%s", cli_names_where(&run->names, where, sizeof(where)),
-		                      mc_error_last());
+		in->bad = cli_names_bad_last(&run->names);
+	in->unreadable = !in->name;
 	free(item);
 	return true;
 }
@@ -182,10 +183,10 @@ static void run_one(void *arg, void *worker, void *input, FILE *out, FILE *err, 
 	mc_status st;
 
 	*outcome = oc;
-	if (in->bad || !in->name) {
+	if (in->unreadable) {
 		/* an argument is the command line; a line of the list is input */
-		cli_fail_to(out, err, run->names.args ? "usage" : "input", "%s",
-		            in->bad ? in->bad : "out of memory");
+		cli_fail_said(out, err, run->names.args ? "usage" : "input",
+		              in->bad ? in->bad->en : "out of memory", in->bad ? in->bad->text : NULL);
 	} else if (!worker) {
 		cli_fail_to(out, err, "internal", "cannot make a resolver for a worker");
 	} else if ((st = mc_domain_check(worker, in->name, &run->opts, &res)) != MC_OK) {

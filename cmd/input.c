@@ -194,11 +194,12 @@ static char *trim_line(char *s)
 	return s;
 }
 
-bool cli_names_next(struct cli_names *li, char **item, char **bad)
+bool cli_names_next(struct cli_names *li, char **item, struct cli_said **bad)
 {
 	char buf[CLI_NAME_LINE];
 
-	*item = *bad = NULL;
+	*item = NULL;
+	*bad = NULL;
 	for (;;) {
 		char *s;
 		bool too_long;
@@ -213,8 +214,14 @@ bool cli_names_next(struct cli_names *li, char **item, char **bad)
 			return false;
 		li->line++;
 		if (too_long) {
-			*bad = mc_asprintf("standard input, line %zu: longer than %d bytes, not a "
-			                   "domain name", li->line, CLI_NAME_LINE - 1);
+			if ((*bad = malloc(sizeof(**bad)))) {
+				const char *fmt = N_("standard input, line %zu: longer than %d bytes, not "
+				                     "a domain name");
+
+				snprintf((*bad)->en, sizeof((*bad)->en), fmt, li->line, CLI_NAME_LINE - 1);
+				snprintf((*bad)->text, sizeof((*bad)->text), _(fmt), li->line,
+				         CLI_NAME_LINE - 1);
+			}
 			return true;
 		}
 		if (*(s = trim_line(s))) {
@@ -224,12 +231,24 @@ bool cli_names_next(struct cli_names *li, char **item, char **bad)
 	}
 }
 
-const char *cli_names_where(const struct cli_names *li, char *buf, size_t size)
+struct cli_said *cli_names_bad_last(const struct cli_names *li)
 {
-	if (li->args)
-		return "";
-	snprintf(buf, size, "standard input, line %zu: ", li->line);
-	return buf;
+	struct cli_said *s = malloc(sizeof(*s));
+
+	if (!s)
+		return NULL;
+	cli_said_last(s);
+	if (!li->args) {
+		const char *fmt = N_("standard input, line %zu: %s");
+		char *en = mc_asprintf(fmt, li->line, s->en);
+		char *text = mc_asprintf(_(fmt), li->line, s->text);
+
+		snprintf(s->en, sizeof(s->en), "%s", en ? en : "out of memory");
+		snprintf(s->text, sizeof(s->text), "%s", text ? text : s->en);
+		free(en);
+		free(text);
+	}
+	return s;
 }
 
 bool cli_names_from(struct cli_names *li, char **argv, int n, size_t *jobs)

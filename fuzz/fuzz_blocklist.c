@@ -17,7 +17,7 @@ static void codes(uint8_t pick, const uint8_t *data, size_t size)
 	mc_bl_code *c;
 	size_t n = size / 4, n_codes;
 	unsigned char (*addrs)[4] = malloc(n ? n * 4 : 1);
-	char *why;
+	char *why, *why_text;
 	mc_bl_state st;
 
 	if (!addrs)
@@ -30,7 +30,7 @@ static void codes(uint8_t pick, const uint8_t *data, size_t size)
 		list = (mc_bl_list){.zone = "own.example", .custom = true,
 		                    .kind = pick % 12 == 10 ? MC_BL_KIND_IP : MC_BL_KIND_DOMAIN};
 	}
-	st = mc_bl_read_codes(&list, (const unsigned char (*)[4])addrs, n, &c, &n_codes, &why);
+	st = mc_bl_read_codes(&list, (const unsigned char (*)[4])addrs, n, &c, &n_codes, &why, &why_text);
 	if (st == MC_BL_LISTED && n_codes == 0)
 		abort();
 	if ((st == MC_BL_REFUSED || st == MC_BL_BAD_ANSWER) && !why)
@@ -39,9 +39,11 @@ static void codes(uint8_t pick, const uint8_t *data, size_t size)
 		if (!c[i].meaning)
 			abort();
 		free(c[i].meaning);
+		free(c[i].meaning_text);
 	}
 	free(c);
 	free(why);
+	free(why_text);
 	free(addrs);
 }
 

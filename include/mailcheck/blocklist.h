@@ -94,6 +94,7 @@ const mc_bl_list *mc_bl_catalogue_list(size_t i);
 typedef struct mc_bl_code {
 	char address[16];      /* "127.0.0.2" */
 	char *meaning;         /* the list's own words, or what is known of it */
+	char *meaning_text;    /* the same in the locale's language; NULL: as meaning */
 	bool listed;           /* a listing (not an error code) */
 	bool documented;       /* the list documents this code */
 	mc_bl_role role;       /* what receivers do with a listing of this code */
@@ -118,6 +119,7 @@ typedef struct mc_bl_hit {
 	size_t n_codes;
 	char *txt;         /* the list's TXT reason for a listing, NULL when none */
 	char *why;         /* NOT_ASKED, DNS_ERROR, BAD_ANSWER, REFUSED: why */
+	char *why_text;    /* the same in the locale's language; NULL: as why */
 } mc_bl_hit;
 
 /* Something looked up: the input, or an address found for a domain. */
@@ -125,6 +127,7 @@ typedef struct mc_bl_target {
 	char *name;        /* an address as text, or a domain (A-labels) */
 	bool ip;
 	char *via;         /* how it was found: "MX mx1.example.com", "SPF ip4:...", NULL: the input */
+	char *via_text;    /* the same in the locale's language; NULL: as via */
 } mc_bl_target;
 
 #define MC_BL_MAX_TARGETS 32
@@ -156,20 +159,24 @@ typedef struct mc_bl_result {
 mc_status mc_bl_check(mc_resolver *r, const mc_bl_set *s, const char *input, mc_bl_result *out);
 /* Check the names given, as they are (addresses, and domains in the
  * domain lists; a domain's mail addresses are not looked up): vias[i] says
- * what each is (may be NULL). The result's input is the first. */
+ * what each is (may be NULL), vias_text[i] the same in the locale's language
+ * (may be NULL: vias[i]'s translation in the catalogue). The result's input
+ * is the first. */
 mc_status mc_bl_check_names(mc_resolver *r, const mc_bl_set *s, const char *const *names,
-                            const char *const *vias, size_t n, mc_bl_result *out);
+                            const char *const *vias, const char *const *vias_text, size_t n,
+                            mc_bl_result *out);
 void mc_bl_result_clear(mc_bl_result *res);
 
 /*
  * Read one answer of a list (exposed for the fuzz target and tests): the A
  * records' addresses (4 bytes each, n of them) as the list's return codes,
- * into codes (caller frees each meaning, then the array). Returns the state
+ * into codes (caller frees each meaning and meaning_text, then the array). Returns the state
  * they come to: LISTED, NOT_LISTED (no code), REFUSED (an error code of the
  * list; *why says which) or BAD_ANSWER (*why says which address).
  */
 mc_bl_state mc_bl_read_codes(const mc_bl_list *list, const unsigned char (*addrs)[4], size_t n,
-                             mc_bl_code **codes, size_t *n_codes, char **why);
+                             mc_bl_code **codes, size_t *n_codes, char **why,
+                             char **why_text);
 
 const char *mc_bl_state_name(mc_bl_state s);   /* "listed", "not_listed", ... */
 const char *mc_bl_health_name(mc_bl_health h); /* "working", "lists_everything", ... */

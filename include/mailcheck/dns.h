@@ -91,6 +91,7 @@ typedef struct mc_dns_answer {
 	mc_dns_rr *rrs;
 	size_t n_rrs;
 	char *error;   /* what went wrong (timeout, error, tcp_failed), else NULL */
+	char *error_text; /* the same in the locale's language; NULL: as error */
 	double ms;     /* time the backend took */
 	/* DNSSEC: the response as received (resolvers made with opts.dnssec),
 	 * and the validation's verdict, its reason and where the chain ended */
@@ -226,6 +227,10 @@ const char *mc_dnssec_algorithm_name(uint8_t alg);
 
 /* Helpers */
 const char *mc_dns_status_name(mc_dns_status s);   /* "noerror", "nxdomain", ... */
+/* Why an answer failed, for a sentence: its error or else its status name;
+ * mc_dns_why in English (JSON), mc_dns_why_text in the locale's language. */
+const char *mc_dns_why(const mc_dns_answer *a);
+const char *mc_dns_why_text(const mc_dns_answer *a);
 const char *mc_dns_rcode_name(int rcode);          /* "NOERROR", ... or NULL for -1 */
 const char *mc_dns_type_name(uint16_t type);       /* "MX", "TXT", ... */
 bool mc_dns_status_is_temporary(mc_dns_status s);  /* SERVFAIL, REFUSED, TIMEOUT, ERROR, TCP_FAILED */

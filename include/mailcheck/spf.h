@@ -73,6 +73,7 @@ typedef struct mc_spf_node {
 	char *via;           /* the term that led here ("include:x"), NULL at the root */
 	char *record;        /* NULL when the domain has none */
 	char *problem;       /* why the record is unusable (no record, syntax, loop ...) */
+	char *problem_text;  /* the same in the locale's language; NULL: as problem */
 	long error_position; /* offset of a syntax error in record, -1 when none */
 	int lookups;         /* terms of this record that query DNS */
 	struct mc_spf_node *children;

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "blocklist/internal.h"
+#include "common/util.h"
 
 #define IP4(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (d))
 #define N(rows) (sizeof(rows) / sizeof(rows[0]))
@@ -16,110 +17,110 @@
  * "help for legacy blocklist users" page): 127.255.255.0/24 are errors. */
 #define SPAMHAUS_REFUSALS \
 	{IP4(127, 255, 255, 252), IP4(127, 255, 255, 252), true, \
-	 "error: the list's name was mistyped"}, \
+	 N_("error: the list's name was mistyped")}, \
 	{IP4(127, 255, 255, 254), IP4(127, 255, 255, 254), true, \
-	 "error: the query came through a public or open resolver (or one without " \
-	 "attributable reverse DNS), which Spamhaus refuses"}, \
+	 N_("error: the query came through a public or open resolver (or one without " \
+	 "attributable reverse DNS), which Spamhaus refuses")}, \
 	{IP4(127, 255, 255, 255), IP4(127, 255, 255, 255), true, \
-	 "error: this resolver made too many queries, and Spamhaus refuses it"}, \
+	 N_("error: this resolver made too many queries, and Spamhaus refuses it")}, \
 	{IP4(127, 255, 255, 0), IP4(127, 255, 255, 255), true, \
-	 "error: a refusal code of Spamhaus (127.255.255.0/24)"},
+	 N_("error: a refusal code of Spamhaus (127.255.255.0/24)")},
 
 static const bl_code_row zen_rows[] = {
 	{IP4(127, 0, 0, 2), IP4(127, 0, 0, 2), false,
-	 "SBL: a known spam source or spam operation (Spamhaus Block List)"},
+	 N_("SBL: a known spam source or spam operation (Spamhaus Block List)")},
 	{IP4(127, 0, 0, 3), IP4(127, 0, 0, 3), false,
-	 "CSS: an address that sent low-reputation mail, listed automatically (part of the SBL)"},
+	 N_("CSS: an address that sent low-reputation mail, listed automatically (part of the SBL)")},
 	{IP4(127, 0, 0, 4), IP4(127, 0, 0, 7), false,
-	 "XBL: a machine that is infected, hijacked or an open proxy (Exploits Block List)"},
+	 N_("XBL: a machine that is infected, hijacked or an open proxy (Exploits Block List)")},
 	{IP4(127, 0, 0, 9), IP4(127, 0, 0, 9), false,
-	 "DROP: a network hijacked or run by criminals (with the SBL)"},
+	 N_("DROP: a network hijacked or run by criminals (with the SBL)")},
 	{IP4(127, 0, 0, 10), IP4(127, 0, 0, 10), false,
-	 "PBL: its network's owner says this address should not send mail directly "
-	 "(Policy Block List, entry of the ISP)"},
+	 N_("PBL: its network's owner says this address should not send mail directly "
+	 "(Policy Block List, entry of the ISP)")},
 	{IP4(127, 0, 0, 11), IP4(127, 0, 0, 11), false,
-	 "PBL: an address that should not send mail directly, such as a dynamic or "
-	 "end-user address (Policy Block List, entry of Spamhaus)"},
+	 N_("PBL: an address that should not send mail directly, such as a dynamic or "
+	 "end-user address (Policy Block List, entry of Spamhaus)")},
 	{IP4(127, 0, 0, 30), IP4(127, 0, 0, 30), false,
-	 "BCL: a botnet controller (with the SBL)"},
+	 N_("BCL: a botnet controller (with the SBL)")},
 	SPAMHAUS_REFUSALS
 };
 
 static const bl_code_row dbl_rows[] = {
-	{IP4(127, 0, 1, 2), IP4(127, 0, 1, 2), false, "a low-reputation domain, seen in spam"},
-	{IP4(127, 0, 1, 4), IP4(127, 0, 1, 4), false, "a domain used for phishing"},
-	{IP4(127, 0, 1, 5), IP4(127, 0, 1, 5), false, "a domain used to spread malware"},
-	{IP4(127, 0, 1, 6), IP4(127, 0, 1, 6), false, "a botnet controller's domain"},
+	{IP4(127, 0, 1, 2), IP4(127, 0, 1, 2), false, N_("a low-reputation domain, seen in spam")},
+	{IP4(127, 0, 1, 4), IP4(127, 0, 1, 4), false, N_("a domain used for phishing")},
+	{IP4(127, 0, 1, 5), IP4(127, 0, 1, 5), false, N_("a domain used to spread malware")},
+	{IP4(127, 0, 1, 6), IP4(127, 0, 1, 6), false, N_("a botnet controller's domain")},
 	{IP4(127, 0, 1, 102), IP4(127, 0, 1, 102), false,
-	 "a legitimate domain abused to send or promote spam"},
+	 N_("a legitimate domain abused to send or promote spam")},
 	{IP4(127, 0, 1, 103), IP4(127, 0, 1, 103), false,
-	 "a legitimate domain abused as a redirector (its links lead to spam)"},
-	{IP4(127, 0, 1, 104), IP4(127, 0, 1, 104), false, "a legitimate domain abused for phishing"},
+	 N_("a legitimate domain abused as a redirector (its links lead to spam)")},
+	{IP4(127, 0, 1, 104), IP4(127, 0, 1, 104), false, N_("a legitimate domain abused for phishing")},
 	{IP4(127, 0, 1, 105), IP4(127, 0, 1, 105), false,
-	 "a legitimate domain abused to spread malware"},
+	 N_("a legitimate domain abused to spread malware")},
 	{IP4(127, 0, 1, 106), IP4(127, 0, 1, 106), false,
-	 "a legitimate domain abused to host a botnet controller"},
+	 N_("a legitimate domain abused to host a botnet controller")},
 	{IP4(127, 0, 1, 255), IP4(127, 0, 1, 255), true,
-	 "error: an IP address was asked of a domain list"},
+	 N_("error: an IP address was asked of a domain list")},
 	SPAMHAUS_REFUSALS
 };
 
 /* spamcop.net/bl.shtml: one code; listings end by themselves when reports stop */
 static const bl_code_row spamcop_rows[] = {
 	{IP4(127, 0, 0, 2), IP4(127, 0, 0, 2), false,
-	 "reported by SpamCop users as a source of spam (the listing ends by itself "
-	 "when the reports stop)"},
+	 N_("reported by SpamCop users as a source of spam (the listing ends by itself "
+	 "when the reports stop)")},
 };
 
 /* barracudacentral.org/rbl: one code */
 static const bl_code_row barracuda_rows[] = {
 	{IP4(127, 0, 0, 2), IP4(127, 0, 0, 2), false,
-	 "a spam source in the Barracuda Reputation System (spam traps, or an open "
-	 "proxy or botnet node seen by its appliances)"},
+	 N_("a spam source in the Barracuda Reputation System (spam traps, or an open "
+	 "proxy or botnet node seen by its appliances)")},
 };
 
 /* psbl.org (psbl.surriel.com/howto): one code */
 static const bl_code_row psbl_rows[] = {
 	{IP4(127, 0, 0, 2), IP4(127, 0, 0, 2), false,
-	 "sent mail to PSBL's spam traps (anyone may remove the address at psbl.org)"},
+	 N_("sent mail to PSBL's spam traps (anyone may remove the address at psbl.org)")},
 };
 
 /* uceprotect.net, level 1 policy: single addresses, seven days */
 static const bl_code_row uceprotect_rows[] = {
 	{IP4(127, 0, 0, 2), IP4(127, 0, 0, 2), false,
-	 "sent mail to UCEPROTECT's spam traps (level 1: this address alone; the "
-	 "listing ends seven days after the last spam)"},
+	 N_("sent mail to UCEPROTECT's spam traps (level 1: this address alone; the "
+	 "listing ends seven days after the last spam)")},
 };
 
 /* mailspike.org/usage.html: bl = the Z list plus reputation levels L3 to L5 */
 static const bl_code_row mailspike_rows[] = {
-	{IP4(127, 0, 0, 2), IP4(127, 0, 0, 2), false, "part of a distributed spam wave now"},
-	{IP4(127, 0, 0, 10), IP4(127, 0, 0, 10), false, "reputation L5: the worst"},
-	{IP4(127, 0, 0, 11), IP4(127, 0, 0, 11), false, "reputation L4: very bad"},
-	{IP4(127, 0, 0, 12), IP4(127, 0, 0, 12), false, "reputation L3: bad"},
+	{IP4(127, 0, 0, 2), IP4(127, 0, 0, 2), false, N_("part of a distributed spam wave now")},
+	{IP4(127, 0, 0, 10), IP4(127, 0, 0, 10), false, N_("reputation L5: the worst")},
+	{IP4(127, 0, 0, 11), IP4(127, 0, 0, 11), false, N_("reputation L4: very bad")},
+	{IP4(127, 0, 0, 12), IP4(127, 0, 0, 12), false, N_("reputation L3: bad")},
 };
 
 /* surbl.org/lists: multi is bitmasked in the last octet */
 static const bl_code_row surbl_rows[] = {
-	{8, 0, false, "PH: a domain in phishing messages"},
-	{16, 0, false, "MW: a domain of malware sites or payloads"},
-	{64, 0, false, "ABUSE: a domain in spam and other abuse"},
-	{128, 0, false, "CR: a cracked (compromised) site"},
+	{8, 0, false, N_("PH: a domain in phishing messages")},
+	{16, 0, false, N_("MW: a domain of malware sites or payloads")},
+	{64, 0, false, N_("ABUSE: a domain in spam and other abuse")},
+	{128, 0, false, N_("CR: a cracked (compromised) site")},
 };
 
 /* uribl.com/about.shtml and refused.shtml: bitmask; 127.0.0.1 is a refusal */
 static const bl_code_row uribl_rows[] = {
-	{1, 0, true, "error: URIBL refused the query (this resolver sends too many; "
-	             "uribl.com/refused.shtml)"},
-	{2, 0, false, "black: a domain used by spammers"},
-	{4, 0, false, "grey: a domain in bulk mail, possibly legitimate"},
-	{8, 0, false, "red: a very young or privacy-protected domain seen in mail"},
+	{1, 0, true, N_("error: URIBL refused the query (this resolver sends too many; "
+	             "uribl.com/refused.shtml)")},
+	{2, 0, false, N_("black: a domain used by spammers")},
+	{4, 0, false, N_("grey: a domain in bulk mail, possibly legitimate")},
+	{8, 0, false, N_("red: a very young or privacy-protected domain seen in mail")},
 };
 
 /* dnswl.org, return codes: 127.0.C.T; 127.0.0.255 is a refusal */
 static const bl_code_row dnswl_rows[] = {
 	{IP4(127, 0, 0, 255), IP4(127, 0, 0, 255), true,
-	 "error: dnswl.org refused the query (too many from this resolver)"},
+	 N_("error: dnswl.org refused the query (too many from this resolver)")},
 };
 
 const bl_entry bl_catalogue[] = {

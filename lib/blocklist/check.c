@@ -84,14 +84,25 @@ static void domain_targets(mc_resolver *r, mc_bl_result *res)
 	bl_names_clear(&names);
 }
 
-/* Why a list is not asked about a target, or NULL: ask it. */
-static const char *not_asked(const mc_bl_list *l, const mc_bl_target *t)
+/* Why a list is not asked about a target (and *text the same in the
+ * locale's language), or NULL: ask it. */
+static const char *not_asked(const mc_bl_list *l, const mc_bl_target *t, const char **text)
 {
-	if (l->health != MC_BL_HEALTH_WORKING && l->health != MC_BL_HEALTH_UNTESTED)
-		return l->health_reason ? l->health_reason : N_("the list was set aside");
-	if (t->ip && !l->ipv6 && strchr(t->name, ':'))
-		return N_("the list holds no IPv6 addresses");
-	return NULL;
+	const char *why = NULL;
+
+	*text = NULL;
+	if (l->health != MC_BL_HEALTH_WORKING && l->health != MC_BL_HEALTH_UNTESTED) {
+		if (l->health_reason) {
+			*text = l->health_reason_text;
+			return l->health_reason;
+		}
+		why = N_("the list was set aside");
+	} else if (t->ip && !l->ipv6 && strchr(t->name, ':')) {
+		why = N_("the list holds no IPv6 addresses");
+	}
+	if (why && mc_i18n_active())
+		*text = _(why);
+	return why;
 }
 
 /* One hit per target and list of its kind. */
@@ -105,18 +116,21 @@ static mc_status plan_hits(const mc_bl_set *s, mc_bl_result *res)
 		for (size_t i = 0; i < s->n; i++) {
 			const mc_bl_list *l = &s->lists[i];
 			mc_bl_hit *h = &res->hits[res->n_hits];
-			const char *why;
+			const char *why, *why_text;
 
 			if ((l->kind == MC_BL_KIND_IP) != res->targets[t].ip)
 				continue;
 			*h = (mc_bl_hit){.list = i, .target = t, .state = MC_BL_NOT_ASKED};
 			h->query = bl_query_name(l, res->targets[t].name, res->targets[t].ip);
-			if ((why = not_asked(l, &res->targets[t])))
+			if ((why = not_asked(l, &res->targets[t], &why_text))) {
 				h->why = mc_strdup(why);
-			else if (!h->query)
-				h->why = mc_strdup("the name to ask would be longer than DNS allows");
-			else
+				h->why_text = mc_strdup(why_text);
+			} else if (!h->query) {
+				h->why = mc_asprintf_both(&h->why_text, "the name to ask would be longer "
+				                          "than DNS allows");
+			} else {
 				h->state = MC_BL_DNS_ERROR; /* asked: the answer sets it */
+			}
 			res->n_hits++;
 		}
 	}
@@ -131,8 +145,8 @@ static void read_answer(const mc_bl_set *s, mc_bl_hit *h, const mc_dns_answer *a
 
 	if (!a || mc_dns_status_is_temporary(a->status)) {
 		h->state = MC_BL_DNS_ERROR;
-		h->why = mc_strdup(a && a->error ? a->error
-		                   : a ? mc_dns_status_name(a->status) : "out of memory");
+		h->why = mc_strdup(a ? mc_dns_why(a) : "out of memory");
+		h->why_text = a && mc_i18n_active() ? mc_strdup(mc_dns_why_text(a)) : NULL;
 		return;
 	}
 	h->state = MC_BL_NOT_LISTED;
@@ -142,7 +156,7 @@ static void read_answer(const mc_bl_set *s, mc_bl_hit *h, const mc_dns_answer *a
 		if (a->rrs[i].type == MC_RR_A)
 			memcpy(addrs[n++], a->rrs[i].addr, 4);
 	h->state = mc_bl_read_codes(&s->lists[h->list], (const unsigned char (*)[4])addrs, n,
-	                            &h->codes, &h->n_codes, &h->why);
+	                            &h->codes, &h->n_codes, &h->why, &h->why_text);
 	free(addrs);
 }
 
@@ -226,7 +240,8 @@ static mc_status finish(mc_resolver *r, const mc_bl_set *s, mc_bl_result *out, s
 }
 
 mc_status mc_bl_check_names(mc_resolver *r, const mc_bl_set *s, const char *const *names,
-                            const char *const *vias, size_t n, mc_bl_result *out)
+                            const char *const *vias, const char *const *vias_text, size_t n,
+                            mc_bl_result *out)
 {
 	size_t since = mc_dns_log_size(r);
 
@@ -241,7 +256,8 @@ mc_status mc_bl_check_names(mc_resolver *r, const mc_bl_set *s, const char *cons
 			out->input = mc_strdup(ip ? names[i] : name);
 			out->ip = ip;
 		}
-		bl_add_target(out, ip ? names[i] : name, ip, vias ? vias[i] : NULL);
+		bl_add_target_text(out, ip ? names[i] : name, ip, vias ? vias[i] : NULL,
+		                   vias_text ? vias_text[i] : NULL);
 		free(name);
 	}
 	if (!out->input)
@@ -273,14 +289,16 @@ void mc_bl_result_clear(mc_bl_result *res)
 	for (size_t i = 0; i < res->n_targets; i++) {
 		free(res->targets[i].name);
 		free(res->targets[i].via);
+		free(res->targets[i].via_text);
 	}
 	for (size_t i = 0; i < res->n_hits; i++) {
 		for (size_t k = 0; k < res->hits[i].n_codes; k++)
-			free(res->hits[i].codes[k].meaning);
+			free(res->hits[i].codes[k].meaning), free(res->hits[i].codes[k].meaning_text);
 		free(res->hits[i].codes);
 		free(res->hits[i].query);
 		free(res->hits[i].txt);
 		free(res->hits[i].why);
+		free(res->hits[i].why_text);
 	}
 	for (size_t i = 0; i < res->n_left_out; i++) {
 		free(res->left_out[i]);

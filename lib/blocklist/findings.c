@@ -10,24 +10,31 @@
 #include "blocklist/internal.h"
 #include "common/util.h"
 
-/* "192.0.2.1" or "192.0.2.1 (MX mx.example.com)" into buf */
-static const char *target_text(const mc_bl_target *t, char *buf, size_t size)
+/* "192.0.2.1" or "192.0.2.1 (MX mx.example.com)" into who[0], and in the
+ * locale's language into who[1] */
+static void target_text(const mc_bl_target *t, char (*who)[600])
 {
-	if (t->via)
-		snprintf(buf, size, "%s (%s)", t->name, t->via);
-	else
-		snprintf(buf, size, "%s", t->name);
-	return buf;
+	if (t->via) {
+		snprintf(who[0], sizeof(who[0]), "%s (%s)", t->name, t->via);
+		snprintf(who[1], sizeof(who[1]), "%s (%s)", t->name, MC_OR(t->via_text, t->via));
+	} else {
+		snprintf(who[0], sizeof(who[0]), "%s", t->name);
+		snprintf(who[1], sizeof(who[1]), "%s", t->name);
+	}
 }
 
-/* The meanings of a hit's listing codes, joined. */
-static char *meanings(const mc_bl_hit *h)
+/* The meanings of a hit's listing codes, joined: in English, or (local) in
+ * the locale's language. */
+static char *meanings(const mc_bl_hit *h, bool local)
 {
 	mc_buf b = {0};
 
-	for (size_t i = 0; i < h->n_codes; i++)
-		mc_buf_addf(&b, "%s%s %s", i ? "; " : "", h->codes[i].address,
-		            h->codes[i].meaning ? h->codes[i].meaning : "");
+	for (size_t i = 0; i < h->n_codes; i++) {
+		const char *m = local && h->codes[i].meaning_text ? h->codes[i].meaning_text
+		                : h->codes[i].meaning;
+
+		mc_buf_addf(&b, "%s%s %s", i ? "; " : "", h->codes[i].address, m ? m : "");
+	}
 	return mc_buf_take(&b);
 }
 
@@ -73,12 +80,12 @@ static void listing_hint(mc_finding *f, const mc_bl_list *l, const mc_bl_hit *h)
 static void listed(mc_bl_result *res, const mc_bl_hit *h)
 {
 	const mc_bl_list *l = &res->set->lists[h->list];
-	char who[600];
-	char *why = meanings(h);
-	const char *w = why ? why : "";
+	char who[2][600];
+	char *why = meanings(h, false), *why_t = meanings(h, true);
+	const char *w = why ? why : "", *w_t = why_t ? why_t : w;
 	mc_finding *f;
 
-	target_text(&res->targets[h->target], who, sizeof(who));
+	target_text(&res->targets[h->target], who);
 	/* [blocks or scores][a domain or an address][the list's TXT or none]: the
 	 * arguments are who, the list, the codes' meanings, and its TXT */
 	static const char *const says[2][2][2] = {
@@ -104,34 +111,38 @@ static void listed(mc_bl_result *res, const mc_bl_hit *h)
 	switch (l->role) {
 	case MC_BL_BLOCKS:
 	case MC_BL_SCORES:
-		f = mc_finding_add(&res->findings, l->role == MC_BL_BLOCKS ? "blocklist.listed"
-		                   : "blocklist.listed_scoring", l->role == MC_BL_BLOCKS
-		                   ? MC_SEV_ERROR : MC_SEV_WARNING,
-		                   says[l->role == MC_BL_SCORES][domain][h->txt != NULL], who, l->name,
-		                   w, h->txt ? h->txt : "");
+		f = mc_finding_both(&res->findings, l->role == MC_BL_BLOCKS ? "blocklist.listed"
+		                    : "blocklist.listed_scoring", l->role == MC_BL_BLOCKS
+		                    ? MC_SEV_ERROR : MC_SEV_WARNING,
+		                    says[l->role == MC_BL_SCORES][domain][h->txt != NULL],
+		                    (who[0], l->name, w, h->txt ? h->txt : ""),
+		                    (who[1], l->name, w_t, h->txt ? h->txt : ""));
 		listing_hint(f, l, h);
 		break;
 	case MC_BL_ALLOWS:
-		mc_finding_add(&res->findings, "blocklist.allowlisted", MC_SEV_INFO,
-		               "%s is on %s, an allowlist (%s): receivers that use it trust its mail "
-		               "more", who, l->name, w);
+		mc_finding_both(&res->findings, "blocklist.allowlisted", MC_SEV_INFO,
+		                "%s is on %s, an allowlist (%s): receivers that use it trust its mail "
+		                "more", (who[0], l->name, w), (who[1], l->name, w_t));
 		break;
 	}
 	free(why);
+	free(why_t);
 }
 
 /* A list that could not answer for a target: refused, failed, or nonsense. */
 static void unanswered(mc_bl_result *res, const mc_bl_hit *h)
 {
 	const mc_bl_list *l = &res->set->lists[h->list];
-	char who[600];
+	char who[2][600];
+	const char *why = h->why ? h->why : "", *why_t = MC_OR(h->why_text, why);
 	mc_finding *f;
 
-	target_text(&res->targets[h->target], who, sizeof(who));
+	target_text(&res->targets[h->target], who);
 	if (h->state == MC_BL_REFUSED) {
-		f = mc_finding_add(&res->findings, "blocklist.refused", MC_SEV_WARNING,
-		                   "%s refused the query for %s (%s): this is no listing, and whether "
-		                   "it is listed is not known", l->name, who, h->why ? h->why : "");
+		f = mc_finding_both(&res->findings, "blocklist.refused", MC_SEV_WARNING,
+		                    "%s refused the query for %s (%s): this is no listing, and whether "
+		                    "it is listed is not known", (l->name, who[0], why),
+		                    (l->name, who[1], why_t));
 		if (strstr(l->zone, "spamhaus"))
 			mc_finding_hint(f, "ask through a resolver of your own (not a public one such "
 			                "as 8.8.8.8 or 1.1.1.1, nor a large shared one), or with a free "
@@ -140,14 +151,14 @@ static void unanswered(mc_bl_result *res, const mc_bl_hit *h)
 			mc_finding_hint(f, "ask through a resolver of your own (not a public one such "
 			                "as 8.8.8.8 or 1.1.1.1, nor a large shared one)");
 	} else if (h->state == MC_BL_BAD_ANSWER) {
-		mc_finding_add(&res->findings, "blocklist.bad_answer", MC_SEV_WARNING,
-		               "%s answered for %s with %s: its zone may be parked or taken over, and "
-		               "whether it is listed is not known", l->name, who,
-		               h->why ? h->why : "");
+		mc_finding_both(&res->findings, "blocklist.bad_answer", MC_SEV_WARNING,
+		                "%s answered for %s with %s: its zone may be parked or taken over, and "
+		                "whether it is listed is not known", (l->name, who[0], why),
+		                (l->name, who[1], why_t));
 	} else {
-		mc_finding_add(&res->findings, "blocklist.dns_error", MC_SEV_WARNING,
-		               "%s could not be asked about %s (%s): whether it is listed is not known",
-		               l->name, who, h->why ? h->why : "");
+		mc_finding_both(&res->findings, "blocklist.dns_error", MC_SEV_WARNING,
+		                "%s could not be asked about %s (%s): whether it is listed is not known",
+		                (l->name, who[0], why), (l->name, who[1], why_t));
 	}
 }
 

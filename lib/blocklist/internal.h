@@ -63,6 +63,8 @@ struct bl_names {
 };
 void bl_left_out(mc_bl_result *res, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool bl_add_target(mc_bl_result *res, const char *name, bool ip, const char *via);
+bool bl_add_target_text(mc_bl_result *res, const char *name, bool ip, const char *via,
+                        const char *via_text);
 void bl_spf_terms(mc_bl_result *res, const mc_dns_answer *txt, struct bl_names *names);
 void bl_name(struct bl_names *names, const char *target, bool mx, const char *term);
 void bl_names_clear(struct bl_names *names);

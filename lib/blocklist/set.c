@@ -173,17 +173,18 @@ const mc_bl_list *mc_bl_set_list(const mc_bl_set *s, size_t i)
 }
 
 /* What one test query said: its state, and the codes' text for reasons. */
-static mc_bl_state test_state(const mc_bl_list *l, const mc_dns_answer *a, char **why)
+static mc_bl_state test_state(const mc_bl_list *l, const mc_dns_answer *a, char **why,
+                              char **why_text)
 {
 	unsigned char (*addrs)[4];
 	mc_bl_code *codes;
 	size_t n = 0, n_codes;
 	mc_bl_state st;
 
-	*why = NULL;
+	*why = *why_text = NULL;
 	if (!a || mc_dns_status_is_temporary(a->status)) {
-		*why = mc_asprintf("%s", a && a->error ? a->error
-		                   : a ? mc_dns_status_name(a->status) : "out of memory");
+		*why = mc_strdup(a ? mc_dns_why(a) : "out of memory");
+		*why_text = a && mc_i18n_active() ? mc_strdup(mc_dns_why_text(a)) : NULL;
 		return MC_BL_DNS_ERROR;
 	}
 	if (a->status != MC_DNS_OK)
@@ -193,9 +194,10 @@ static mc_bl_state test_state(const mc_bl_list *l, const mc_dns_answer *a, char 
 	for (size_t i = 0; i < a->n_rrs; i++)
 		if (a->rrs[i].type == MC_RR_A)
 			memcpy(addrs[n++], a->rrs[i].addr, 4);
-	st = mc_bl_read_codes(l, (const unsigned char (*)[4])addrs, n, &codes, &n_codes, why);
+	st = mc_bl_read_codes(l, (const unsigned char (*)[4])addrs, n, &codes, &n_codes, why,
+	                      why_text);
 	for (size_t i = 0; i < n_codes; i++)
-		free(codes[i].meaning);
+		free(codes[i].meaning), free(codes[i].meaning_text);
 	free(codes);
 	free(addrs);
 	return st;
@@ -205,23 +207,29 @@ static mc_bl_state test_state(const mc_bl_list *l, const mc_dns_answer *a, char 
 static void judge(mc_bl_list *l, const bl_entry *e, const mc_dns_answer *yes,
                   const mc_dns_answer *no)
 {
-	char *why_yes, *why_no;
-	mc_bl_state sy = test_state(l, yes, &why_yes), sn = test_state(l, no, &why_no);
+	char *why_yes, *why_no, *text_yes, *text_no;
+	mc_bl_state sy = test_state(l, yes, &why_yes, &text_yes),
+	            sn = test_state(l, no, &why_no, &text_no);
+	/* the reason of the answer that decides, in both languages */
+	bool first = sy == MC_BL_DNS_ERROR || (sn != MC_BL_DNS_ERROR && (sy == MC_BL_REFUSED ||
+	             (sn != MC_BL_REFUSED && sn != MC_BL_BAD_ANSWER)));
+	const char *why = first ? why_yes : why_no;
+	const char *why_t = MC_OR(first ? text_yes : text_no, why);
 
 	if (sy == MC_BL_DNS_ERROR || sn == MC_BL_DNS_ERROR) {
 		l->health = MC_BL_HEALTH_DNS_ERROR;
-		l->health_reason = mc_asprintf_both(&l->health_reason_text, "its test entries could not be asked (%s)",
-		                               sy == MC_BL_DNS_ERROR ? why_yes : why_no);
+		l->health_reason = mc_both(&l->health_reason_text,
+			N_("its test entries could not be asked (%s)"), (why), (why_t));
 	} else if (sy == MC_BL_REFUSED || sn == MC_BL_REFUSED) {
 		l->health = MC_BL_HEALTH_REFUSED;
-		l->health_reason = mc_asprintf_both(&l->health_reason_text, "it refused this resolver (%s)",
-		                               sy == MC_BL_REFUSED ? why_yes : why_no);
+		l->health_reason = mc_both(&l->health_reason_text,
+			N_("it refused this resolver (%s)"), (why), (why_t));
 	} else if (sn == MC_BL_BAD_ANSWER || sy == MC_BL_BAD_ANSWER) {
+		const char *entry = sn == MC_BL_BAD_ANSWER ? e->test_unlisted : e->test_listed;
+
 		l->health = MC_BL_HEALTH_LISTS_ALL;
-		l->health_reason = mc_asprintf_both(&l->health_reason_text, 
-			"it answers its test entry %s with %s: its domain may be parked or taken over",
-			sn == MC_BL_BAD_ANSWER ? e->test_unlisted : e->test_listed,
-			sn == MC_BL_BAD_ANSWER ? why_no : why_yes);
+		l->health_reason = mc_both(&l->health_reason_text, N_("it answers its test entry %s "
+			"with %s: its domain may be parked or taken over"), (entry, why), (entry, why_t));
 	} else if (sn == MC_BL_LISTED) {
 		l->health = MC_BL_HEALTH_LISTS_ALL;
 		l->health_reason = mc_asprintf_both(&l->health_reason_text, 
@@ -235,8 +243,7 @@ static void judge(mc_bl_list *l, const bl_entry *e, const mc_dns_answer *yes,
 	} else {
 		l->health = MC_BL_HEALTH_WORKING;
 	}
-	free(why_yes);
-	free(why_no);
+	free(why_yes), free(why_no), free(text_yes), free(text_no);
 }
 
 mc_status mc_bl_set_probe(mc_bl_set *s, mc_resolver *r)

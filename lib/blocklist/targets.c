@@ -48,8 +48,10 @@ void bl_left_out(mc_bl_result *res, const char *fmt, ...)
 	res->left_out[res->n_left_out++] = s;
 }
 
-/* Add a target once; false when there is no room (it is then left out). */
-bool bl_add_target(mc_bl_result *res, const char *name, bool ip, const char *via)
+/* Add a target once; false when there is no room (it is then left out).
+ * via_text NULL: via's translation, when the catalogue has one. */
+bool bl_add_target_text(mc_bl_result *res, const char *name, bool ip, const char *via,
+                        const char *via_text)
 {
 	for (size_t i = 0; i < res->n_targets; i++)
 		if (res->targets[i].ip == ip &&
@@ -62,11 +64,19 @@ bool bl_add_target(mc_bl_result *res, const char *name, bool ip, const char *via
 	}
 	if (!res->targets && !(res->targets = calloc(MC_BL_MAX_TARGETS, sizeof(*res->targets))))
 		return false;
+	if (!via_text && via && mc_i18n_active())
+		via_text = _(via);
 	res->targets[res->n_targets] = (mc_bl_target){.name = mc_strdup(name), .ip = ip,
-	                                              .via = via ? mc_strdup(via) : NULL};
+	                                              .via = via ? mc_strdup(via) : NULL,
+	                                              .via_text = mc_strdup(via_text)};
 	if (res->targets[res->n_targets].name)
 		res->n_targets++;
 	return true;
+}
+
+bool bl_add_target(mc_bl_result *res, const char *name, bool ip, const char *via)
+{
+	return bl_add_target_text(res, name, ip, via, NULL);
 }
 
 /* The addresses of an answer (A or AAAA) as targets. */

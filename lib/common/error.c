@@ -26,6 +26,13 @@ mc_status mc_error_set(mc_status code, const char *fmt, ...)
 	return code;
 }
 
+mc_status mc_error_set_made(mc_status code, const char *english, const char *text)
+{
+	snprintf(last_error, sizeof(last_error), "%s", english ? english : "out of memory");
+	snprintf(last_text, sizeof(last_text), "%s", text ? text : "");
+	return code;
+}
+
 const char *mc_error_last(void)
 {
 	return last_error;

@@ -16,6 +16,10 @@ const char *mc_strerror(int errnum);
 mc_status mc_error_set(mc_status code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* The same from a message made by the caller in English and in the
+ * locale's language (NULL: the English). */
+mc_status mc_error_set_made(mc_status code, const char *english, const char *text);
+
 /* What people read, in the locale's language (lib/common/i18n.c): set up
  * once by the program (mc_i18n_init), then each sentence looked up by its
  * English text -- _() marks and translates one, N_() marks one for later,
@@ -34,6 +38,20 @@ char *mc_vasprintf_both(const char *fmt, va_list ap, char **text)
 	__attribute__((format(printf, 1, 0)));
 /* The same with its arguments given here. */
 char *mc_asprintf_both(char **text, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same when an argument differs between the languages (a reason that
+ * has its own translation): EN and TX are the argument lists, each in
+ * parentheses -- mc_both(&text, N_("%s: %s"), (a, why), (a, why_text)).
+ * *text is NULL under the C locale. */
+#define MC_UNPACK(...) __VA_ARGS__
+#define mc_both(text, fmt, EN, TX) \
+	(*(text) = mc_i18n_active() ? mc_asprintf(mc_tr(fmt), MC_UNPACK TX) : NULL, \
+	 mc_asprintf(fmt, MC_UNPACK EN))
+/* A finding made so (mc_finding_add_made, mailcheck/findings.h). */
+#define mc_finding_both(list, code, sev, fmt, EN, TX) \
+	mc_finding_add_made((list), (code), (sev), mc_asprintf(fmt, MC_UNPACK EN), \
+	                    mc_i18n_active() ? mc_asprintf(mc_tr(fmt), MC_UNPACK TX) : NULL)
+/* s, or fallback when s is NULL (a translated text that is the English) */
+#define MC_OR(s, fallback) ((s) ? (s) : (fallback))
 
 /* NULL-safe strdup / strndup. */
 char *mc_strdup(const char *s);

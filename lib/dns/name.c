@@ -42,15 +42,15 @@ const char *mc_dns_name_problem(const char *name)
 	if (strcmp(name, ".") == 0)
 		return NULL;
 	if (total == 0)
-		return "empty name";
+		return N_("empty name");
 	if (total > 253)
-		return "name longer than 253 characters";
+		return N_("name longer than 253 characters");
 	for (const char *p = name; ; p++) {
 		if (*p == '.' || *p == '\0') {
 			if (label == 0)
-				return "empty label";
+				return N_("empty label");
 			if (label > 63)
-				return "label longer than 63 characters";
+				return N_("label longer than 63 characters");
 			if (*p == '\0')
 				return NULL;
 			label = 0;
@@ -138,10 +138,16 @@ mc_status mc_domain_normalize(const char *given, char **out)
 	free(ascii);
 	if (!s)
 		return mc_error_set(MC_ENOMEM, "out of memory");
-	why = strcmp(s, ".") == 0 ? "the root is not a mail domain" : mc_dns_name_problem(s);
+	why = strcmp(s, ".") == 0 ? N_("the root is not a mail domain") : mc_dns_name_problem(s);
 	if (why) {
+		char *text, *english = mc_both(&text, N_("invalid domain '%s': %s"), (given, why),
+		                               (given, _(why)));
+
 		free(s);
-		return mc_error_set(MC_EINVAL, "invalid domain '%s': %s", given, why);
+		st = mc_error_set_made(MC_EINVAL, english, text);
+		free(english);
+		free(text);
+		return st;
 	}
 	*out = s;
 	return MC_OK;
@@ -156,6 +162,31 @@ const char *mc_dns_status_name(mc_dns_status s)
 		[MC_DNS_ERROR] = "error", [MC_DNS_TCP_FAILED] = "tcp_failed",
 	};
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "error";
+}
+
+const char *mc_dns_why(const mc_dns_answer *a)
+{
+	return a->error ? a->error : mc_dns_status_name(a->status);
+}
+
+const char *mc_dns_why_text(const mc_dns_answer *a)
+{
+	/* the status in words, the DNS name of it kept (as the users' dig shows it) */
+	static const char *const words[] = {
+		[MC_DNS_OK] = N_("an answer (NOERROR)"), [MC_DNS_NODATA] = N_("no such record (NODATA)"),
+		[MC_DNS_NXDOMAIN] = N_("the name does not exist (NXDOMAIN)"),
+		[MC_DNS_SERVFAIL] = N_("the server failed (SERVFAIL)"),
+		[MC_DNS_REFUSED] = N_("the server refused (REFUSED)"),
+		[MC_DNS_TIMEOUT] = N_("no answer in time"), [MC_DNS_ERROR] = N_("a DNS error"),
+		[MC_DNS_TCP_FAILED] = N_("asking again over TCP failed"),
+	};
+
+	if (!mc_i18n_active())
+		return mc_dns_why(a);
+	if (a->error)
+		return a->error_text ? a->error_text : a->error;
+	return (unsigned)a->status < sizeof(words) / sizeof(words[0]) ? _(words[a->status])
+	       : _(words[MC_DNS_ERROR]);
 }
 
 bool mc_dns_status_is_temporary(mc_dns_status s)

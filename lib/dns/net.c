@@ -255,7 +255,7 @@ static void tcp_failed(struct flight *f, const char *fmt, ...)
 	va_end(ap);
 	f->a->status = MC_DNS_TCP_FAILED;
 	f->a->rcode = f->tcp.rcode;
-	f->a->error = mc_asprintf("the UDP answer was truncated and asking again over TCP "
+	f->a->error = mc_asprintf_both(&f->a->error_text, "the UDP answer was truncated and asking again over TCP "
 	                          "failed: %s", why ? why : "out of memory");
 	free(why);
 	finish(f);
@@ -562,7 +562,7 @@ static void time_out(const struct net *n, struct flight *f)
 	for (size_t i = 0; i < n->n_servers; i++)
 		mc_buf_addf(&b, "%s%s", i ? ", " : "", n->servers[i].text);
 	f->a->status = MC_DNS_TIMEOUT;
-	f->a->error = mc_asprintf("no answer from %s within %.1f s", b.s ? b.s : "?",
+	f->a->error = mc_asprintf_both(&f->a->error_text, "no answer from %s within %.1f s", b.s ? b.s : "?",
 	                          n->timeout_ms / 1000.0);
 	mc_buf_free(&b);
 	finish(f);
@@ -713,7 +713,7 @@ static mc_status prepare(const struct net *net, struct flight *fl, size_t i, mc_
 	fl[i].slot = (int)(i % (size_t)slots);
 	if (build_query(&fl[i], net->dnssec) < 0) {
 		a->status = MC_DNS_ERROR;
-		a->error = mc_asprintf("cannot build a query for '%s'", a->name);
+		a->error = mc_asprintf_both(&a->error_text, "cannot build a query for '%s'", a->name);
 		fl[i].done = true;
 		return MC_OK;
 	}

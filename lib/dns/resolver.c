@@ -195,7 +195,7 @@ static mc_dns_answer *bad_name_answer(const char *key, const char *why)
 
 	if (a) {
 		a->status = MC_DNS_ERROR;
-		a->error = mc_asprintf("invalid name: %s", why);
+		a->error = mc_both(&a->error_text, N_("invalid name: %s"), (why), (_(why)));
 	}
 	return a;
 }

@@ -34,6 +34,7 @@ void mc_dns_answer_free(mc_dns_answer *a)
 	free(a->rrs);
 	free(a->name);
 	free(a->error);
+	free(a->error_text);
 	free(a->wire);
 	free(a->dnssec_reason);
 	free(a);
@@ -207,7 +208,7 @@ void mc_dns_answer_set_status(mc_dns_answer *a, int rcode, bool ad, bool found, 
 		break;
 	default:
 		a->status = MC_DNS_ERROR;
-		a->error = mc_asprintf("server answered %s", mc_dns_rcode_name(a->rcode));
+		a->error = mc_asprintf_both(&a->error_text, "server answered %s", mc_dns_rcode_name(a->rcode));
 		break;
 	}
 	/* A server that hands back a CNAME loop or a chain longer than we follow
@@ -215,7 +216,7 @@ void mc_dns_answer_set_status(mc_dns_answer *a, int rcode, bool ad, bool found, 
 	 * gives for the same zone: SERVFAIL. */
 	if (!chain_ended && a->status == MC_DNS_NODATA) {
 		a->status = MC_DNS_SERVFAIL;
-		a->error = mc_asprintf("CNAME chain longer than %d (a loop?)", MC_DNS_MAX_CNAME);
+		a->error = mc_asprintf_both(&a->error_text, "CNAME chain longer than %d (a loop?)", MC_DNS_MAX_CNAME);
 	}
 }
 

@@ -400,7 +400,7 @@ static mc_status lookup_step(const struct zone_db *db, const ldns_rdf *name,
 	if ((f = find_fault(db, owner, a->type)) != NULL) {
 		set_status(a, f->status, f->status == MC_DNS_SERVFAIL ? LDNS_RCODE_SERVFAIL : -1);
 		if (f->status == MC_DNS_TIMEOUT)
-			a->error = mc_asprintf("timed out (zone directive for %s)", owner);
+			a->error = mc_asprintf_both(&a->error_text, "timed out (zone directive for %s)", owner);
 	} else if (name_exists(db, name, &first)) {
 		if (ldns_dname_compare(ldns_rr_owner(db->rrs[first]), name) == 0)
 			st = answer_node(db, first, a, NULL, next, &found);
@@ -423,7 +423,7 @@ static mc_status zone_answer(const struct zone_db *db, mc_dns_answer *a)
 
 	if (!name) {
 		a->status = MC_DNS_ERROR;
-		a->error = mc_asprintf("invalid name '%s'", a->name);
+		a->error = mc_asprintf_both(&a->error_text, "invalid name '%s'", a->name);
 		return MC_OK;
 	}
 	ldns_dname2canonical(name);
@@ -441,7 +441,8 @@ static mc_status zone_answer(const struct zone_db *db, mc_dns_answer *a)
 		ldns_rdf_deep_free(name);
 		set_status(a, MC_DNS_SERVFAIL, LDNS_RCODE_SERVFAIL);
 		free(a->error);
-		a->error = mc_asprintf("CNAME chain longer than %d (a loop?)", MC_DNS_MAX_CNAME);
+		free(a->error_text);
+		a->error = mc_asprintf_both(&a->error_text, "CNAME chain longer than %d (a loop?)", MC_DNS_MAX_CNAME);
 	}
 	return st;
 }

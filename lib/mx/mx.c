@@ -46,11 +46,6 @@ void mc_mx_result_clear(mc_mx_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
-static const char *answer_problem(const mc_dns_answer *a)
-{
-	return a->error ? a->error : mc_dns_status_name(a->status);
-}
-
 static int add_host(mc_mx_result *res, uint16_t pref, const char *host)
 {
 	size_t cap = res->n_hosts;
@@ -153,9 +148,10 @@ static bool judge_host(mc_mx_result *res, mc_mx_host *h,
 	if (temp) {
 		const mc_dns_answer *bad = mc_dns_status_is_temporary(a4->status) ? a4 : a6;
 
-		mc_finding_hint(mc_finding_add(&res->findings, "mx.host_temperror", MC_SEV_WARNING,
+		mc_finding_hint(mc_finding_both(&res->findings, "mx.host_temperror", MC_SEV_WARNING,
 			"the address of MX host '%s' could not be looked up: %s %s: %s",
-			h->host, bad->name, mc_dns_type_name(bad->type), answer_problem(bad)),
+			(h->host, bad->name, mc_dns_type_name(bad->type), mc_dns_why(bad)),
+			(h->host, bad->name, mc_dns_type_name(bad->type), mc_dns_why_text(bad))),
 			"retry later; if it persists, check the nameservers of '%s'", h->host);
 		return true;
 	}
@@ -291,9 +287,10 @@ static void temperror(mc_mx_result *res, const mc_dns_answer *a)
 {
 	res->verdict = MC_VERDICT_TEMPERROR;
 	res->reason = MC_MX_DNS_ERROR;
-	mc_finding_hint(mc_finding_add(&res->findings, "mx.temperror", MC_SEV_ERROR,
+	mc_finding_hint(mc_finding_both(&res->findings, "mx.temperror", MC_SEV_ERROR,
 		"the DNS lookup %s %s failed: %s; this says nothing about the domain's "
-		"mail setup", a->name, mc_dns_type_name(a->type), answer_problem(a)),
+		"mail setup", (a->name, mc_dns_type_name(a->type), mc_dns_why(a)),
+		(a->name, mc_dns_type_name(a->type), mc_dns_why_text(a))),
 		"retry later; if it persists, check that the nameservers of %s answer",
 		res->domain);
 }

@@ -125,12 +125,12 @@ static void hit_line(mc_text *t, const mc_bl_result *res, const mc_bl_hit *h, si
 		fprintf(t->fp, "\n%35s", "");
 	fputs(tg->name, t->fp);
 	if (tg->via)
-		fprintf(t->fp, " (%s)", _(tg->via));
+		fprintf(t->fp, " (%s)", MC_OR(tg->via_text, tg->via));
 	for (size_t c = 0; h->state == MC_BL_LISTED && c < h->n_codes; c++)
 		fprintf(t->fp, "%s %s %s", c ? ";" : ":", h->codes[c].address,
-		        h->codes[c].meaning ? h->codes[c].meaning : "");
+		        MC_OR(h->codes[c].meaning_text, MC_OR(h->codes[c].meaning, "")));
 	if (h->why && h->state != MC_BL_LISTED)
-		fprintf(t->fp, ": %s", h->why);
+		fprintf(t->fp, ": %s", MC_OR(h->why_text, h->why));
 }
 
 static void row_detail(mc_text *t, const mc_bl_result *res, size_t list, enum row_kind k)

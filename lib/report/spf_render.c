@@ -164,7 +164,7 @@ static void node_text(mc_text *t, const mc_spf_node *n, int depth)
 	}
 	if (n->problem) {
 		fputs("  ", t->fp);
-		mc_text_colored(t, MC_COLOR_YELLOW, n->problem);
+		mc_text_colored(t, MC_COLOR_YELLOW, MC_OR(n->problem_text, n->problem));
 	}
 	fputc('\n', t->fp);
 	for (size_t i = 0; i < n->n_children; i++)

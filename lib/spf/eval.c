@@ -20,32 +20,36 @@ enum match { NOMATCH, MATCH, MATCH_TEMPERROR, MATCH_PERMERROR };
 static mc_finding *problem(struct spf_eval *ev, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Report a problem once: the first permanent or temporary cause wins. */
+/* A problem is reported once: the first permanent or temporary cause wins. */
+static bool first_problem(struct spf_eval *ev)
+{
+	if (ev->problem_reported)
+		return false;
+	ev->problem_reported = true;
+	return true;
+}
+
 static mc_finding *problem(struct spf_eval *ev, const char *code, const char *fmt, ...)
 {
 	va_list ap;
 	mc_finding *f;
 
-	if (ev->problem_reported)
+	if (!first_problem(ev))
 		return NULL;
-	ev->problem_reported = true;
 	va_start(ap, fmt);
 	f = mc_finding_addv(&ev->res->findings, code, MC_SEV_ERROR, fmt, ap);
 	va_end(ap);
 	return f;
 }
 
-static const char *dns_problem(const mc_dns_answer *a)
-{
-	return a->error ? a->error : mc_dns_status_name(a->status);
-}
-
 static enum match temp_lookup(struct spf_eval *ev, const mc_dns_answer *a)
 {
-	mc_finding_hint(problem(ev, "spf.temperror",
-		"the DNS lookup %s %s failed: %s; SPF cannot be evaluated now",
-		a->name, mc_dns_type_name(a->type), dns_problem(a)),
-		"retry later; if it persists, check the nameservers that serve %s", a->name);
+	if (first_problem(ev))
+		mc_finding_hint(mc_finding_both(&ev->res->findings, "spf.temperror", MC_SEV_ERROR,
+			"the DNS lookup %s %s failed: %s; SPF cannot be evaluated now",
+			(a->name, mc_dns_type_name(a->type), mc_dns_why(a)),
+			(a->name, mc_dns_type_name(a->type), mc_dns_why_text(a))),
+			"retry later; if it persists, check the nameservers that serve %s", a->name);
 	return MATCH_TEMPERROR;
 }
 
@@ -491,9 +495,10 @@ struct spf_outcome spf_check_host(struct spf_eval *ev, const char *domain, int d
 	/* RFC 7208 4.3: a malformed domain has no SPF record */
 	if (why || !strchr(domain, '.')) {
 		if (top)
-			mc_finding_add(&ev->res->findings, "spf.invalid_domain", MC_SEV_ERROR,
+			mc_finding_both(&ev->res->findings, "spf.invalid_domain", MC_SEV_ERROR,
 				"'%s' is not a valid domain name (%s): RFC 7208 4.3 gives none",
-				domain, why ? why : "a single label");
+				(domain, why ? why : "a single label"),
+				(domain, why ? _(why) : _("a single label")));
 		return o;
 	}
 	o.verdict = fetch_record(ev, domain, &txt, &len);
@@ -502,9 +507,12 @@ struct spf_outcome spf_check_host(struct spf_eval *ev, const char *domain, int d
 	if (top && !ev->res->record)
 		ev->res->record = mc_strndup(txt, len);
 	if (spf_record_parse(txt, len, &rec, &pos) != MC_OK) {
-		mc_finding_hint(problem(ev, "spf.syntax_error", "the SPF record of %s has a syntax "
-			"error at %s: RFC 7208 4.6 makes that a permerror", domain, mc_error_last()),
-			"correct the term at that position; the record is: %.*s", (int)len, txt);
+		if (first_problem(ev))
+			mc_finding_hint(mc_finding_both(&ev->res->findings, "spf.syntax_error",
+				MC_SEV_ERROR, "the SPF record of %s has a syntax error at %s: RFC 7208 4.6 "
+				"makes that a permerror", (domain, mc_error_last()),
+				(domain, mc_error_last_text())),
+				"correct the term at that position; the record is: %.*s", (int)len, txt);
 		spf_record_free(&rec);
 		o.verdict = MC_VERDICT_PERMERROR;
 		return o;

@@ -122,7 +122,8 @@ static void add_child(struct walk *w, const struct item *it, const spf_term *t, 
 	if (!c->domain || !c->via)
 		return;
 	if (in_ancestry(it, c->domain)) {
-		c->problem = mc_asprintf("loop: %s is already on this path", c->domain);
+		c->problem = mc_asprintf_both(&c->problem_text, "loop: %s is already on this path",
+		                              c->domain);
 		flag_perm(w);
 		mc_finding_hint(mc_finding_add(&w->res->findings, "spf.include_loop", MC_SEV_ERROR,
 			"'%s' in the record of %s leads back to %s: the evaluation loops until "
@@ -131,7 +132,7 @@ static void add_child(struct walk *w, const struct item *it, const spf_term *t, 
 		return;
 	}
 	if (w->n_items == MAX_NODES || it->depth + 1 > MAX_DEPTH) {
-		c->problem = mc_strdup("not followed: the tree is too large");
+		c->problem = mc_asprintf_both(&c->problem_text, "not followed: the tree is too large");
 		if (!w->truncated)
 			mc_finding_add(&w->res->findings, "spf.tree_truncated", MC_SEV_WARNING,
 				"the include tree has more than %d records or is deeper than %d; "
@@ -204,7 +205,7 @@ static void lint_chain_term(struct walk *w, const struct item *it, const spf_ter
 	c = &n->children[n->n_children++]; /* keep the slot: an unfollowed child */
 	c->domain = mc_strdup(t->domain_spec);
 	c->via = mc_strdup(t->text);
-	c->problem = mc_strdup("not followed: the name depends on macros");
+	c->problem = mc_asprintf_both(&c->problem_text, "not followed: the name depends on macros");
 	c->error_position = -1;
 }
 
@@ -284,12 +285,12 @@ static void lint_record(struct walk *w, const struct item *it, const spf_record 
 /* The TXT lookup of a node failed for now: the tree below it is unknown. */
 static void lookup_failed(struct walk *w, mc_spf_node *n, const mc_dns_answer *a)
 {
-	const char *why = a->error ? a->error : mc_dns_status_name(a->status);
-
 	w->temp = true;
-	n->problem = mc_asprintf("DNS lookup failed: %s", why);
-	mc_finding_hint(mc_finding_add(&w->res->findings, "spf.temperror", MC_SEV_ERROR,
-		"the DNS lookup %s TXT failed: %s; the tree below it is unknown", n->domain, why),
+	n->problem = mc_both(&n->problem_text, N_("DNS lookup failed: %s"), (mc_dns_why(a)),
+	                     (mc_dns_why_text(a)));
+	mc_finding_hint(mc_finding_both(&w->res->findings, "spf.temperror", MC_SEV_ERROR,
+		"the DNS lookup %s TXT failed: %s; the tree below it is unknown",
+		(n->domain, mc_dns_why(a)), (n->domain, mc_dns_why_text(a))),
 		"retry later; if it persists, check the nameservers of %s", n->domain);
 }
 
@@ -298,7 +299,7 @@ static void no_record(struct walk *w, const struct item *it)
 {
 	mc_spf_node *n = it->node;
 
-	n->problem = mc_strdup("no SPF record");
+	n->problem = mc_asprintf_both(&n->problem_text, "no SPF record");
 	if (!it->up)
 		return;
 	flag_perm(w);
@@ -331,6 +332,9 @@ static bool take_record(struct walk *w, const struct item *it, const mc_dns_answ
 	if (count > 1) {
 		flag_perm(w);
 		n->problem = mc_asprintf("%zu SPF records", count);
+		if (mc_i18n_active())
+			n->problem_text = mc_asprintf(mc_ntr("%zu SPF record", "%zu SPF records",
+			                                     count), count);
 		mc_finding_hint(mc_finding_add(&w->res->findings, "spf.multiple_records",
 			MC_SEV_ERROR, "%s publishes %zu SPF records; RFC 7208 4.5 makes that a "
 			"permerror", n->domain, count),
@@ -347,9 +351,11 @@ static bool take_record(struct walk *w, const struct item *it, const mc_dns_answ
 		flag_perm(w);
 		n->error_position = (long)pos;
 		n->problem = mc_strdup(mc_error_last());
-		mc_finding_hint(mc_finding_add(&w->res->findings, "spf.syntax_error",
+		n->problem_text = mc_strdup(mc_error_last_text());
+		mc_finding_hint(mc_finding_both(&w->res->findings, "spf.syntax_error",
 			MC_SEV_ERROR, "the SPF record of %s has a syntax error at %s: RFC 7208 "
-			"4.6 makes the whole record a permerror", n->domain, mc_error_last()),
+			"4.6 makes the whole record a permerror", (n->domain, mc_error_last()),
+			(n->domain, mc_error_last_text())),
 			"correct the term at that position");
 		spf_record_free(rec);
 		return false;
@@ -370,9 +376,9 @@ static void addresses_to_networks(struct walk *w, const mc_dns_answer *a, const 
 static void temp_target(struct walk *w, const mc_dns_answer *a)
 {
 	if (!w->temp)
-		mc_finding_hint(mc_finding_add(&w->res->findings, "spf.temperror", MC_SEV_ERROR,
-			"the DNS lookup %s %s failed: %s", a->name, mc_dns_type_name(a->type),
-			a->error ? a->error : mc_dns_status_name(a->status)),
+		mc_finding_hint(mc_finding_both(&w->res->findings, "spf.temperror", MC_SEV_ERROR,
+			"the DNS lookup %s %s failed: %s", (a->name, mc_dns_type_name(a->type),
+			mc_dns_why(a)), (a->name, mc_dns_type_name(a->type), mc_dns_why_text(a))),
 			"retry later; if it persists, check the nameservers of %s", a->name);
 	w->temp = true;
 }
@@ -591,6 +597,7 @@ static void node_clear(mc_spf_node *n)
 	free(n->via);
 	free(n->record);
 	free(n->problem);
+	free(n->problem_text);
 }
 
 void mc_spf_lint_clear(mc_spf_lint *res)

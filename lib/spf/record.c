@@ -31,18 +31,21 @@ const char *spf_macro_syntax(const char *s, size_t len, bool exp, size_t *bad)
 		if (c != '%') {
 			/* exp= text may hold spaces (RFC 7208 6.2) */
 			if ((c < 0x21 || c > 0x7e) && !(exp && c == ' '))
-				return "character not allowed in a macro-string";
+				return N_("character not allowed in a macro-string");
 			continue;
 		}
 		if (i + 1 >= len)
-			return "'%' at the end: write '%%' for a literal percent sign";
+			/* xgettext:no-c-format */
+			return N_("'%' at the end: write '%%' for a literal percent sign");
 		c = (unsigned char)s[++i];
 		if (c == '%' || c == '_' || c == '-')
 			continue;
 		if (c != '{')
-			return "'%' must be followed by '{', '%', '_' or '-'";
+			/* xgettext:no-c-format */
+			return N_("'%' must be followed by '{', '%', '_' or '-'");
 		if (++i >= len || !strchr(exp ? "slodiphcrtv" : "slodiphv", tolower((unsigned char)s[i])))
-			return exp ? "unknown macro letter" : "unknown macro letter (c, r and t are only for exp=)";
+			return exp ? N_("unknown macro letter")
+			       : N_("unknown macro letter (c, r and t are only for exp=)");
 		i++;
 		while (i < len && isdigit((unsigned char)s[i]))
 			i++;
@@ -51,7 +54,7 @@ const char *spf_macro_syntax(const char *s, size_t len, bool exp, size_t *bad)
 		while (i < len && is_delimiter(s[i]))
 			i++;
 		if (i >= len || s[i] != '}')
-			return "macro not closed by '}'";
+			return N_("macro not closed by '}'");
 	}
 	return NULL;
 }
@@ -85,7 +88,7 @@ static const char *domain_spec_syntax(const char *s, size_t len, size_t *bad)
 		return why;
 	*bad = 0;
 	if (len == 0)
-		return "missing domain";
+		return N_("missing domain");
 	if (s[len - 1] == '}')
 		return NULL;
 	if (len >= 2 && s[len - 2] == '%' && strchr("%_-", s[len - 1])) {
@@ -106,9 +109,9 @@ static const char *domain_spec_syntax(const char *s, size_t len, size_t *bad)
 	for (dot = end; dot > 0 && s[dot - 1] != '.'; dot--)
 		;
 	if (dot == 0)
-		return "the domain needs at least two labels (RFC 7208 domain-end)";
+		return N_("the domain needs at least two labels (RFC 7208 domain-end)");
 	if (!is_toplabel(s + dot, end - dot))
-		return "the last label is not a valid top-level label";
+		return N_("the last label is not a valid top-level label");
 	return NULL;
 }
 
@@ -139,7 +142,7 @@ static const char *strip_dual_cidr(const char *s, size_t *len, spf_term *t, bool
 		return NULL;
 	if (v6 && k >= 2 && s[k - 2] == '/') {
 		if ((t->cidr6 = parse_cidr(s + k, n - k, 128)) < 0)
-			return "bad IPv6 prefix length (0 to 128, no leading zeros)";
+			return N_("bad IPv6 prefix length (0 to 128, no leading zeros)");
 		n = k - 2;
 		k = n;
 		while (k > 0 && isdigit((unsigned char)s[k - 1]))
@@ -150,9 +153,9 @@ static const char *strip_dual_cidr(const char *s, size_t *len, spf_term *t, bool
 		}
 	}
 	if (!v4)
-		return "unexpected prefix length";
+		return N_("unexpected prefix length");
 	if ((t->cidr4 = parse_cidr(s + k, n - k, 32)) < 0)
-		return "bad IPv4 prefix length (0 to 32, no leading zeros)";
+		return N_("bad IPv4 prefix length (0 to 32, no leading zeros)");
 	*len = k - 1;
 	return NULL;
 }
@@ -175,18 +178,18 @@ static const char *parse_ip(spf_term *t, const char *arg, size_t len)
 		why = NULL;
 		if (k < n && k > 0 && arg[k - 1] == '/') {
 			if ((t->cidr6 = parse_cidr(arg + k, n - k, 128)) < 0)
-				why = "bad IPv6 prefix length (0 to 128, no leading zeros)";
+				why = N_("bad IPv6 prefix length (0 to 128, no leading zeros)");
 			n = k - 1;
 		}
 	}
 	if (why)
 		return why;
 	if (n == 0 || n >= sizeof(buf))
-		return "missing or bad address";
+		return N_("missing or bad address");
 	memcpy(buf, arg, n);
 	buf[n] = '\0';
 	if (inet_pton(family, buf, t->net) != 1)
-		return family == AF_INET ? "not an IPv4 address" : "not an IPv6 address";
+		return family == AF_INET ? N_("not an IPv4 address") : N_("not an IPv6 address");
 	return NULL;
 }
 
@@ -222,28 +225,28 @@ static const char *parse_mechanism(spf_term *t, const char *s, size_t len)
 		arg_len = len - name_len;
 		if (t->kind == SPF_IP4 || t->kind == SPF_IP6) {
 			if (arg_len == 0 || arg[0] != ':')
-				return "missing address";
+				return N_("missing address");
 			return parse_ip(t, arg + 1, arg_len - 1);
 		}
 		if (mechanisms[i].cidr && (why = strip_dual_cidr(arg, &arg_len, t, true, true)))
 			return why;
 		if (arg_len == 0) {
 			if (mechanisms[i].arg == 2)
-				return "missing ':' and domain";
+				return N_("missing ':' and domain");
 			return NULL;
 		}
 		if (mechanisms[i].arg == 0)
-			return "takes no argument";
+			return N_("takes no argument");
 		if (arg[0] != ':')
-			return "unexpected text after the mechanism name";
+			return N_("unexpected text after the mechanism name");
 		size_t bad;
 
 		if ((why = domain_spec_syntax(arg + 1, arg_len - 1, &bad)))
 			return why;
 		t->domain_spec = mc_strndup(arg + 1, arg_len - 1);
-		return t->domain_spec ? NULL : "out of memory";
+		return t->domain_spec ? NULL : N_("out of memory");
 	}
-	return "unknown mechanism";
+	return N_("unknown mechanism");
 }
 
 /* name = ALPHA *( ALPHA / DIGIT / "-" / "_" / "." ) */
@@ -277,12 +280,13 @@ static const char *parse_modifier(spf_record *rec, spf_term *t, const char *s, s
 	}
 	/* RFC 7208 6: redirect and exp each at most once */
 	if (*slot >= 0)
-		return t->kind == SPF_REDIRECT ? "redirect= appears twice" : "exp= appears twice";
+		return t->kind == SPF_REDIRECT ? N_("redirect= appears twice")
+		       : N_("exp= appears twice");
 	*slot = (int)(t - rec->terms);
 	if ((why = domain_spec_syntax(value, vlen, &bad)))
 		return why;
 	t->domain_spec = mc_strndup(value, vlen);
-	return t->domain_spec ? NULL : "out of memory";
+	return t->domain_spec ? NULL : N_("out of memory");
 }
 
 static const char *parse_term(spf_record *rec, spf_term *t, const char *s, size_t len)
@@ -296,7 +300,7 @@ static const char *parse_term(spf_record *rec, spf_term *t, const char *s, size_
 		eq++;
 	if (eq < len && s[eq] == '=') {
 		if (!is_modifier_name(s, eq))
-			return "bad modifier name";
+			return N_("bad modifier name");
 		return parse_modifier(rec, t, s, len, eq);
 	}
 	return parse_mechanism(t, s, len);
@@ -346,7 +350,13 @@ mc_status spf_record_parse(const char *txt, size_t len, spf_record *out, size_t 
 		out->n++;
 		if ((why = parse_term(out, t, txt + start, end - start))) {
 			*err_pos = start;
-			return mc_error_set(MC_EPARSE, "position %zu: '%s': %s", start, t->text, why);
+			char *text, *english = mc_both(&text, N_("position %zu: '%s': %s"),
+			                               (start, t->text, why), (start, t->text, _(why)));
+			mc_status st = mc_error_set_made(MC_EPARSE, english, text);
+
+			free(english);
+			free(text);
+			return st;
 		}
 		i = end;
 	}

@@ -58,39 +58,53 @@ static void explain(mc_verify_result *out)
 
 		if (h->state != MC_BL_LISTED || l->role == MC_BL_ALLOWS)
 			continue;
-		if (via_link(t)) {
-			verify_say(out, "A link in the body goes to %s, which is listed on %s (%s): %s, "
-			           "whatever SPF, DKIM and DMARC say.", t->name, l->name,
-			           h->n_codes && h->codes[0].meaning ? h->codes[0].meaning : "listed",
-			           l->role == MC_BL_BLOCKS
-			           ? "receivers that use this list refuse mail that carries such links"
-			           : "spam filters that use it count this against the mail");
-			continue;
-		}
-		verify_say(out, "%s %s is listed on %s (%s): %s, whatever SPF, DKIM and DMARC say.",
-		           t->ip ? "The sending server's address" : "The domain", t->name, l->name,
-		           h->n_codes && h->codes[0].meaning ? h->codes[0].meaning : "listed",
-		           l->role == MC_BL_BLOCKS ? "receivers that use this list refuse its mail"
-		                                   : "spam filters that use it count this against the mail");
+		/* [link, address, domain][blocks, scores]: who, the list, what its code says */
+		static const char *const says[3][2] = {
+			{N_("A link in the body goes to %s, which is listed on %s (%s): receivers "
+			    "that use this list refuse mail that carries such links, whatever SPF, DKIM "
+			    "and DMARC say."),
+			 N_("A link in the body goes to %s, which is listed on %s (%s): spam filters "
+			    "that use it count this against the mail, whatever SPF, DKIM and DMARC say.")},
+			{N_("The sending server's address %s is listed on %s (%s): receivers that use "
+			    "this list refuse its mail, whatever SPF, DKIM and DMARC say."),
+			 N_("The sending server's address %s is listed on %s (%s): spam filters that "
+			    "use it count this against the mail, whatever SPF, DKIM and DMARC say.")},
+			{N_("The domain %s is listed on %s (%s): receivers that use this list refuse "
+			    "its mail, whatever SPF, DKIM and DMARC say."),
+			 N_("The domain %s is listed on %s (%s): spam filters that use it count this "
+			    "against the mail, whatever SPF, DKIM and DMARC say.")},
+		};
+		const char *fmt = says[via_link(t) ? 0 : t->ip ? 1 : 2][l->role != MC_BL_BLOCKS];
+		const char *meaning = h->n_codes && h->codes[0].meaning ? h->codes[0].meaning
+		                      : N_("listed");
+		const char *meaning_t = h->n_codes && h->codes[0].meaning_text
+		                        ? h->codes[0].meaning_text : _(meaning);
+		char *text, *english = mc_both(&text, fmt, (t->name, l->name, meaning),
+		                               (t->name, l->name, meaning_t));
+
+		verify_say_made(out, english, text);
 	}
 }
 
 /* The link domains (and hosts other than the domain and its www.) as
  * names to look up, after the n already in names. */
-static size_t link_names(const mc_links *l, const char **names, const char **vias, size_t n,
-                         char (*via)[300])
+static size_t link_names(const mc_links *l, const char **names, const char **vias,
+                         const char **vias_t, size_t n, char (*via)[2][300])
 {
 	for (size_t i = 0; i < l->n_domains && n + 2 <= MAX_NAMES; i++) {
 		const mc_link_domain *d = &l->domains[i];
 		const char *host = d->host;
 
-		snprintf(via[i], sizeof(via[i]), "%s to %s", LINK_VIA, host);
+		snprintf(via[i][0], sizeof(via[i][0]), "%s to %s", LINK_VIA, host);
+		snprintf(via[i][1], sizeof(via[i][1]), _("a link in the body to %s"), host);
 		names[n] = d->domain;
-		vias[n++] = via[i];
+		vias_t[n] = via[i][1];
+		vias[n++] = via[i][0];
 		if (strcmp(host, d->domain) &&
 		    !(strncmp(host, "www.", 4) == 0 && strcmp(host + 4, d->domain) == 0)) {
 			names[n] = host;
-			vias[n++] = via[i];
+			vias_t[n] = via[i][1];
+			vias[n++] = via[i][0];
 		}
 	}
 	return n;
@@ -98,8 +112,8 @@ static size_t link_names(const mc_links *l, const char **names, const char **via
 
 mc_status verify_blocklists(mc_resolver *r, const mc_bl_set *set, mc_verify_result *out)
 {
-	const char *names[MAX_NAMES], *vias[MAX_NAMES];
-	char via[MC_LINKS_MAX_DOMAINS][300];
+	const char *names[MAX_NAMES], *vias[MAX_NAMES], *vias_t[MAX_NAMES] = {0};
+	char via[MC_LINKS_MAX_DOMAINS][2][300];
 	size_t n = 0;
 	mc_status st;
 
@@ -107,21 +121,21 @@ mc_status verify_blocklists(mc_resolver *r, const mc_bl_set *set, mc_verify_resu
 		return MC_OK;
 	if (out->ip && !mc_ip_is_internal(out->ip)) {
 		names[n] = out->ip;
-		vias[n++] = "the sending server at the trust boundary";
+		vias[n++] = N_("the sending server at the trust boundary");
 	}
 	if (out->from_domain) {
 		names[n] = out->from_domain;
-		vias[n++] = "the From domain";
+		vias[n++] = N_("the From domain");
 	}
 	if (domain_of(out->mail_from) &&
 	    (!out->from_domain || strcasecmp(domain_of(out->mail_from), out->from_domain))) {
 		names[n] = domain_of(out->mail_from);
-		vias[n++] = "the envelope sender's domain";
+		vias[n++] = N_("the envelope sender's domain");
 	}
-	n = link_names(&out->links, names, vias, n, via);
+	n = link_names(&out->links, names, vias, vias_t, n, via);
 	if (n == 0)
 		return MC_OK;
-	if ((st = mc_bl_check_names(r, set, names, vias, n, &out->blocklists)) == MC_EINVAL)
+	if ((st = mc_bl_check_names(r, set, names, vias, vias_t, n, &out->blocklists)) == MC_EINVAL)
 		return MC_OK; /* nothing that could be looked up */
 	if (st != MC_OK)
 		return st;
