@@ -422,9 +422,12 @@ int cmd_bounce(int argc, char **argv, struct mc_ctx *ctx)
 	b.unreadable += m.unreadable;
 	if (b.messages > 1 && ctx->render.format == MC_FORMAT_TEXT)
 		summary(&b);
-	if (b.messages == b.not_bounce && (b.messages > 1 || !b.messages) && !b.unreadable)
-		cli_fail("input", "%s", b.messages ? "none of the messages is a bounce"
-		                        : "no message in the input");
+	if (b.messages == b.not_bounce && (b.messages > 1 || !b.messages) && !b.unreadable) {
+		if (b.messages)
+			cli_fail("input", "none of the messages is a bounce");
+		else
+			cli_fail("input", "no message in the input");
+	}
 	if (!written || b.unreadable || b.messages == b.not_bounce)
 		rc = EXIT_USAGE;
 	else

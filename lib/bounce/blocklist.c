@@ -188,10 +188,12 @@ mc_status mc_bounce_blocklists(mc_resolver *r, mc_bounce_result *res, const mc_b
 	}
 	res->blocklist_ip = rc->listed_ip ? mc_strdup(rc->listed_ip) : bounce_client_ip(r, res);
 	if (!res->blocklist_ip || mc_bl_set_usable(set) == 0) {
-		mc_finding_add(&res->findings, "bounce.blocklist_not_checked", MC_SEV_WARNING,
-		               "the listing was not looked up now: %s", !res->blocklist_ip
-		               ? "the reply names no address, and the reporting server's is not known"
-		               : "no blocklist answered its test entries (RFC 5782 section 5)");
+		const char *why = !res->blocklist_ip
+		        ? N_("the reply names no address, and the reporting server's is not known")
+		        : N_("no blocklist answered its test entries (RFC 5782 section 5)");
+
+		mc_finding_both(&res->findings, "bounce.blocklist_not_checked", MC_SEV_WARNING,
+		                "the listing was not looked up now: %s", (why), (_(why)));
 		return MC_OK;
 	}
 	if ((st = mc_bl_check(r, set, res->blocklist_ip, &res->blocklists)) != MC_OK)

@@ -22,21 +22,21 @@ static const char *read_spec(const char *s, size_t len, size_t *i, size_t name[2
 
 	*pos = name[0] = *i;
 	if (!isalpha((unsigned char)s[*i]))
-		return "a tag name must start with a letter";
+		return N_("a tag name must start with a letter");
 	while (*i < len && (isalnum((unsigned char)s[*i]) || s[*i] == '_'))
 		(*i)++;
 	name[1] = *i;
 	while (*i < len && is_wsp(s[*i]))
 		(*i)++;
 	if (*i == len || s[*i] != '=')
-		return "expected '=' after the tag name";
+		return N_("expected '=' after the tag name");
 	value[0] = ++(*i);
 	while (*i < len && s[*i] != ';')
 		(*i)++;
 	value[1] = *i;
 	if ((nul = memchr(s + value[0], '\0', value[1] - value[0]))) {
 		*pos = (size_t)(nul - s);
-		return "a NUL byte in a tag value";
+		return N_("a NUL byte in a tag value");
 	}
 	while (value[0] < value[1] && is_wsp(s[value[0]]))
 		value[0]++;
@@ -72,11 +72,11 @@ const char *mc_tags_parse(const char *s, size_t len, mc_tags *out, size_t *pos)
 			 * still read (the first value kept) so that a caller can say
 			 * whose it is */
 			if (!dup) {
-				dup = "duplicate tag";
+				dup = N_("duplicate tag");
 				dup_pos = name[0];
 			}
 		} else if (out->n == MC_MAX_TAGS) {
-			return "too many tags";
+			return N_("too many tags");
 		} else {
 			mc_tag *t = &out->t[out->n++];
 

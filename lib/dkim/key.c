@@ -260,8 +260,9 @@ void dkim_key_record_check(mc_dkim_key *k, const char *rec, size_t len)
 	char *v, *p;
 
 	if (why) {
-		mc_finding_hint(problem(k, "dkim.key_syntax", "the key record of %s is malformed at "
-			"position %zu: %s", k->name, pos, why), "publish: v=DKIM1; k=rsa; p=<key>");
+		mc_finding_hint(mc_finding_both(&k->findings, "dkim.key_syntax", MC_SEV_ERROR,
+			"the key record of %s is malformed at position %zu: %s", (k->name, pos, why),
+			(k->name, pos, _(why))), "publish: v=DKIM1; k=rsa; p=<key>");
 		return;
 	}
 	v = mc_tag_value(&tags, "v");
@@ -317,8 +318,9 @@ mc_status mc_dkim_key_check(mc_resolver *r, const char *domain, const char *sele
 			txt = &a->rrs[i];
 	if (mc_dns_status_is_temporary(a->status)) {
 		out->verdict = MC_VERDICT_TEMPERROR;
-		mc_finding_hint(problem(out, "dkim.key_dns_error", "the DNS lookup %s TXT failed: %s",
-			out->name, a->error ? a->error : mc_dns_status_name(a->status)),
+		mc_finding_hint(mc_finding_both(&out->findings, "dkim.key_dns_error", MC_SEV_ERROR,
+			"the DNS lookup %s TXT failed: %s", (out->name, mc_dns_why(a)),
+			(out->name, mc_dns_why_text(a))),
 			"retry later; if it persists, check the nameservers of %s", out->domain);
 	} else if (!txt) {
 		out->verdict = MC_VERDICT_NONE;

@@ -257,42 +257,62 @@ static void view_7489(mc_resolver *r, mc_dmarc_result *res)
 	free(org);
 }
 
+/* One reason more, in English (en) and in the locale's language (tx). */
+static void add_why(mc_buf *en, mc_buf *tx, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void add_why(mc_buf *en, mc_buf *tx, const char *fmt, ...)
+{
+	va_list ap;
+	char *text, *english;
+
+	va_start(ap, fmt);
+	english = mc_vasprintf_both(fmt, ap, &text);
+	va_end(ap);
+	/* TRANSLATORS: between two reasons in one sentence */
+	mc_buf_addf(tx, "%s%s", tx->len ? _("; ") : "", MC_OR(text, english ? english : ""));
+	mc_buf_addf(en, "%s%s", en->len ? "; " : "", english ? english : "");
+	free(english);
+	free(text);
+}
+
 static void compare_7489(mc_dmarc_result *res)
 {
 	mc_dmarc_view7489 *v = &res->rfc7489;
-	mc_buf why = {0};
+	mc_buf why = {0}, why_t = {0};
 	const char *ours = res->record.domain;
+	const char *od = mc_dmarc_policy_name(v->opendmarc_policy), *none = N_("no valid record");
+	const char *given = v->record_domain ? mc_dmarc_policy_name(v->policy) : NULL;
 
 	/* the organizational domain matters when a record applies (alignment) */
 	if (strcasecmp(v->org_domain, res->org_domain) != 0 && (ours || v->record_domain))
-		mc_buf_addf(&why, "%sthe organizational domain is %s (public suffix list), not %s",
-		            why.len ? "; " : "", v->org_domain, res->org_domain);
+		add_why(&why, &why_t, "the organizational domain is %s (public suffix list), not %s",
+		        v->org_domain, res->org_domain);
 	if ((ours == NULL) != (v->record_domain == NULL) ||
 	    (ours && v->record_domain && strcasecmp(ours, v->record_domain) != 0))
-		mc_buf_addf(&why, "%sthe record used is %s", why.len ? "; " : "",
-		            v->record_domain ? v->record_domain : "none");
+		add_why(&why, &why_t, "the record used is %s",
+		        v->record_domain ? v->record_domain : "none");
 	else if (ours && v->policy != res->policy)
-		mc_buf_addf(&why, "%sthe policy is %s (RFC 7489 has no np=)", why.len ? "; " : "",
-		            mc_dmarc_policy_name(v->policy));
+		add_why(&why, &why_t, "the policy is %s (RFC 7489 has no np=)",
+		        mc_dmarc_policy_name(v->policy));
 	if (v->record_domain && v->pct < 100)
-		mc_buf_addf(&why, "%spct=%d: the policy applies to only %d%% of failing mail",
-		            why.len ? "; " : "", v->pct, v->pct);
+		add_why(&why, &why_t, "pct=%d: the policy applies to only %d%% of failing mail",
+		        v->pct, v->pct);
 	v->agrees = why.len == 0;
 	if (!v->agrees)
-		mc_finding_add(&res->findings, "dmarc.rfc7489_differs", MC_SEV_WARNING,
-			"receivers still on RFC 7489 decide otherwise for %s: %s", res->domain, why.s);
+		mc_finding_both(&res->findings, "dmarc.rfc7489_differs", MC_SEV_WARNING,
+			"receivers still on RFC 7489 decide otherwise for %s: %s", (res->domain, why.s),
+			(res->domain, why_t.s));
 	mc_buf_free(&why);
+	mc_buf_free(&why_t);
 	v->opendmarc_agrees = !v->opendmarc_ran ||
 	                      (v->opendmarc_policy == v->policy &&
 	                       (!v->record_domain || v->opendmarc_pct == v->pct));
 	if (!v->opendmarc_agrees)
-		mc_finding_add(&res->findings, "dmarc.opendmarc_differs", MC_SEV_WARNING,
+		mc_finding_both(&res->findings, "dmarc.opendmarc_differs", MC_SEV_WARNING,
 			"OpenDMARC 1.4-based receivers decide otherwise for %s: they read the policy "
 			"as %s (pct=%d) where RFC 7489 gives %s: they will act on that",
-			res->domain, mc_dmarc_policy_name(v->opendmarc_policy)
-			? mc_dmarc_policy_name(v->opendmarc_policy) : "no valid record",
-			v->opendmarc_pct, v->record_domain ? mc_dmarc_policy_name(v->policy)
-			: "no valid record");
+			(res->domain, od ? od : none, v->opendmarc_pct, given ? given : none),
+			(res->domain, od ? od : _(none), v->opendmarc_pct, given ? given : _(none)));
 }
 
 /* Pick the policy record: the first valid one, most specific first. A DNS
@@ -355,10 +375,10 @@ mc_status mc_dmarc_check(mc_resolver *r, const char *domain, mc_dmarc_result *ou
 			const mc_dns_answer *a = w.answers[i];
 
 			if (mc_dns_status_is_temporary(a->status)) {
-				mc_finding_hint(mc_finding_add(&out->findings, "dmarc.temperror",
+				mc_finding_hint(mc_finding_both(&out->findings, "dmarc.temperror",
 					MC_SEV_ERROR, "the DNS lookup %s TXT failed: %s; the DMARC policy "
-					"of %s cannot be known now", a->name, a->error ? a->error
-					: mc_dns_status_name(a->status), out->domain),
+					"of %s cannot be known now", (a->name, mc_dns_why(a), out->domain),
+					(a->name, mc_dns_why_text(a), out->domain)),
 					"retry later; if it persists, check the nameservers of %s",
 					w.names[i]);
 				break;

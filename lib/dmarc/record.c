@@ -63,12 +63,19 @@ static const mc_tag *find_tag(const mc_tags *tags, const char *name, size_t *pos
 	return NULL;
 }
 
+/* allowed as the JSON has it; shown, the same for people (N_) */
 static void bad_tag(mc_findings *f, const mc_dmarc_record *rec, size_t pos, const char *name,
-                    const char *value, const char *allowed)
+                    const char *value, const char *allowed, const char *shown)
 {
-	mc_finding_hint(mc_finding_add(f, "dmarc.invalid_tag", MC_SEV_ERROR,
-		"the DMARC record of %s has %s=%s at position %zu; allowed: %s", rec->domain, name,
-		value ? value : "", pos, allowed), "write %s=%s", name, allowed);
+	mc_finding *item = mc_finding_both(f, "dmarc.invalid_tag", MC_SEV_ERROR,
+		"the DMARC record of %s has %s=%s at position %zu; allowed: %s",
+		(rec->domain, name, value ? value : "", pos, allowed),
+		(rec->domain, name, value ? value : "", pos, _(shown)));
+
+	if (item) {
+		item->hint = mc_both(&item->hint_text, N_("write %s=%s"), (name, allowed),
+		                     (name, _(shown)));
+	}
 }
 
 /* A policy tag: p, sp or np. */
@@ -84,13 +91,15 @@ static mc_dmarc_policy policy_tag(mc_dmarc_record *rec, const mc_tags *tags, con
 	v = mc_tag_value(tags, name);
 	p = parse_policy(v);
 	if (p == MC_DMARC_POLICY_UNSET)
-		bad_tag(f, rec, pos, name, v, "none, quarantine or reject");
+		bad_tag(f, rec, pos, name, v, "none, quarantine or reject",
+		        N_("none, quarantine or reject"));
 	free(v);
 	return p;
 }
 
 static char flag_tag(mc_dmarc_record *rec, const mc_tags *tags, const char *name,
-                     const char *txt, const char *allowed, char dflt, mc_findings *f)
+                     const char *txt, const char *allowed, const char *shown, char dflt,
+                     mc_findings *f)
 {
 	size_t pos;
 	char *v;
@@ -102,7 +111,7 @@ static char flag_tag(mc_dmarc_record *rec, const mc_tags *tags, const char *name
 	if (v && strlen(v) == 1 && strchr(allowed, tolower((unsigned char)v[0])))
 		c = (char)tolower((unsigned char)v[0]);
 	else
-		bad_tag(f, rec, pos, name, v, allowed);
+		bad_tag(f, rec, pos, name, v, allowed, shown);
 	free(v);
 	return c;
 }
@@ -163,7 +172,8 @@ static void removed_tags(mc_dmarc_record *rec, const mc_tags *tags, const char *
 		long v = strtol(pct, &end, 10);
 
 		if (*end || end == pct || v < 0 || v > 100)
-			bad_tag(f, rec, 0, "pct", pct, "an integer from 0 to 100");
+			bad_tag(f, rec, 0, "pct", pct, "an integer from 0 to 100",
+			        N_("an integer from 0 to 100"));
 		else
 			rec->pct = (int)v;
 	}
@@ -179,8 +189,9 @@ void dmarc_record_parse(mc_dmarc_record *rec, const char *txt, size_t len, mc_fi
 	rec->text = mc_strndup(txt, len);
 	rec->valid = false;
 	if (why) {
-		mc_finding_hint(mc_finding_add(f, "dmarc.syntax_error", MC_SEV_ERROR,
-			"the DMARC record of %s is malformed at position %zu: %s", rec->domain, pos, why),
+		mc_finding_hint(mc_finding_both(f, "dmarc.syntax_error", MC_SEV_ERROR,
+			"the DMARC record of %s is malformed at position %zu: %s", (rec->domain, pos, why),
+			(rec->domain, pos, _(why))),
 			"write tag=value pairs separated by ';', starting with v=DMARC1");
 		return;
 	}
@@ -193,10 +204,12 @@ void dmarc_record_parse(mc_dmarc_record *rec, const char *txt, size_t len, mc_fi
 	rec->p = policy_tag(rec, &tags, "p", txt, f);
 	rec->sp = policy_tag(rec, &tags, "sp", txt, f);
 	rec->np = policy_tag(rec, &tags, "np", txt, f);
-	rec->psd = flag_tag(rec, &tags, "psd", txt, "ynu", 'u', f);
-	rec->testing = flag_tag(rec, &tags, "t", txt, "yn", 'n', f) == 'y';
-	rec->strict_dkim = flag_tag(rec, &tags, "adkim", txt, "rs", 'r', f) == 's';
-	rec->strict_spf = flag_tag(rec, &tags, "aspf", txt, "rs", 'r', f) == 's';
+	rec->psd = flag_tag(rec, &tags, "psd", txt, "ynu", N_("y, n or u"), 'u', f);
+	rec->testing = flag_tag(rec, &tags, "t", txt, "yn", N_("y or n"), 'n', f) == 'y';
+	rec->strict_dkim = flag_tag(rec, &tags, "adkim", txt, "rs",
+	                            N_("r (relaxed) or s (strict)"), 'r', f) == 's';
+	rec->strict_spf = flag_tag(rec, &tags, "aspf", txt, "rs",
+	                           N_("r (relaxed) or s (strict)"), 'r', f) == 's';
 	rec->fo = mc_tag_value(&tags, "fo");
 	uri_list(rec, &tags, "rua", txt, rec->rua, &rec->n_rua, f);
 	uri_list(rec, &tags, "ruf", txt, rec->ruf, &rec->n_ruf, f);

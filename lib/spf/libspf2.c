@@ -211,16 +211,16 @@ static void replay(mc_resolver *r, const char *report)
 static const char *why_they_differ(const mc_spf_result *res)
 {
 	static const struct { const char *code, *why; } rules[] = {
-		{"spf.too_many_void_lookups", "libspf2 does not enforce the limit of 2 void "
-		 "lookups (RFC 7208 4.6.4)"},
-		{"spf.too_many_lookups", "libspf2 does not count DNS lookups across include: "
-		 "records as RFC 7208 4.6.4 requires"},
-		{"spf.temperror", "libspf2 reports some DNS failures as none or permerror, not "
-		 "temperror (RFC 7208 4.4)"},
-		{"spf.syntax_error", "libspf2 accepts or rejects some records differently from "
-		 "the RFC 7208 grammar"},
-		{"spf.invalid_target", "libspf2 treats names that are invalid after macro "
-		 "expansion differently (RFC 7208 4.8)"},
+		{"spf.too_many_void_lookups", N_("libspf2 does not enforce the limit of 2 void "
+		 "lookups (RFC 7208 4.6.4)")},
+		{"spf.too_many_lookups", N_("libspf2 does not count DNS lookups across include: "
+		 "records as RFC 7208 4.6.4 requires")},
+		{"spf.temperror", N_("libspf2 reports some DNS failures as none or permerror, not "
+		 "temperror (RFC 7208 4.4)")},
+		{"spf.syntax_error", N_("libspf2 accepts or rejects some records differently from "
+		 "the RFC 7208 grammar")},
+		{"spf.invalid_target", N_("libspf2 treats names that are invalid after macro "
+		 "expansion differently (RFC 7208 4.8)")},
 	};
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
 		for (size_t k = 0; k < res->findings.n; k++)
@@ -256,10 +256,11 @@ static void conclude(mc_spf_result *res, const char *report, int status)
 		const char *why = why_they_differ(res);
 
 		if (why)
-			mc_finding_add(&res->findings, "spf.receivers_disagree", MC_SEV_WARNING,
+			mc_finding_both(&res->findings, "spf.receivers_disagree", MC_SEV_WARNING,
 				"libspf2 1.2 decides %s where RFC 7208 gives %s: receivers built on "
 				"libspf2 (Exim's SPF support, among others) will decide %s; %s",
-				word, mc_verdict_name(res->verdict), word, why);
+				(word, mc_verdict_name(res->verdict), word, why),
+				(word, mc_verdict_name(res->verdict), word, _(why)));
 		else
 			mc_finding_add(&res->findings, "spf.receivers_disagree", MC_SEV_WARNING,
 				"libspf2 1.2 decides %s where RFC 7208 gives %s: receivers built on "

@@ -164,9 +164,12 @@ static void summarize_results(mc_trace *t)
 			if (!dup)
 				mc_buf_addf(&b, "%s%s=%s", b.len ? " " : "", x->method, x->result);
 		}
-		mc_finding_add(&t->findings, "trace.recorded_results", MC_SEV_INFO,
-			"%s recorded: %s", a->authserv_id ? a->authserv_id
-			: "a server that gave no authserv-id", b.s ? b.s : "");
+		if (a->authserv_id)
+			mc_finding_add(&t->findings, "trace.recorded_results", MC_SEV_INFO,
+				"%s recorded: %s", a->authserv_id, b.s ? b.s : "");
+		else
+			mc_finding_add(&t->findings, "trace.recorded_results", MC_SEV_INFO,
+				"a server that gave no authserv-id recorded: %s", b.s ? b.s : "");
 		mc_buf_free(&b);
 	}
 }
