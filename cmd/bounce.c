@@ -67,9 +67,11 @@ struct worker {
 static void add_cause(struct outcome *oc, const mc_bounce_rcpt *rc)
 {
 	const char *at = rc->recipient ? strrchr(rc->recipient, '@') : NULL;
-	char *key = mc_asprintf("%s %s at %.255s", rc->status ? rc->status : "(no status)",
+	/* TRANSLATORS: a row of the batch summary: the status, the category
+	 * (a word of the JSON) and the receiver */
+	char *key = mc_asprintf(_("%s %s at %.255s"), rc->status ? rc->status : _("(no status)"),
 	                        rc->category ? rc->category : "unclassified",
-	                        rc->provider ? rc->provider : at ? at + 1 : "(unknown)");
+	                        rc->provider ? rc->provider : at ? at + 1 : _("(unknown)"));
 	char **grown = key ? realloc(oc->causes, (oc->n_causes + 1) * sizeof(*grown)) : NULL;
 
 	if (!grown) {

@@ -75,7 +75,8 @@ static void count(struct tally *t, struct outcome *oc)
 	else
 		t->fail++;
 	if (oc->rc != EXIT_PASS && oc->rc != EXIT_USAGE && oc->cause) {
-		char *key = mc_asprintf("%s: %s", oc->from ? oc->from : "(no single From)", oc->cause);
+		char *key = mc_asprintf("%s: %s", oc->from ? oc->from : _("(no single From)"),
+		                        oc->cause);
 
 		if (key)
 			cli_tally_add(&t->causes, key);
@@ -391,9 +392,10 @@ static int exit_status(const struct tally *t)
  * domain and cause, biggest first. */
 static void summary(struct tally *t)
 {
-	printf("%zu messages: %zu pass, %zu fail, %zu temperror, %zu unreadable\n",
-	       t->messages, t->pass, t->fail, t->temperror, t->unreadable);
-	cli_tally_print(&t->causes, "not passed, by From domain and cause:");
+	printf(mc_ntr("%zu message: %zu pass, %zu fail, %zu temperror, %zu unreadable\n",
+	              "%zu messages: %zu pass, %zu fail, %zu temperror, %zu unreadable\n",
+	              t->messages), t->messages, t->pass, t->fail, t->temperror, t->unreadable);
+	cli_tally_print(&t->causes, _("not passed, by From domain and cause:"));
 }
 
 static void tally_free(struct tally *t)
