@@ -141,8 +141,8 @@ static void report(const struct mc_ctx *ctx, const char *what, size_t in_file, b
 		oc->rc = EXIT_NOT_PASSED;
 	if (oc->rc != EXIT_PASS) {
 		oc->from = res->from_domain ? strdup(res->from_domain) : NULL;
-		oc->cause = res->cause ? strdup(res->cause)
-		          : res->requirements.failed ? strdup("bulk-sender requirements not met")
+		oc->cause = res->cause ? strdup(MC_OR(res->cause_text, res->cause))
+		          : res->requirements.failed ? strdup(_("bulk-sender requirements not met"))
 		          : NULL;
 	}
 	if ((several || mbox) && text && !quiet)

@@ -132,6 +132,7 @@ typedef struct mc_verify_result {
 	 * DKIM-signed; SPF passes only for mailer.example (not aligned)");
 	 * NULL on pass */
 	char *cause;
+	char *cause_text;      /* the same in the locale's language; NULL: as cause */
 	char *authentication_results;
 	char **explanation;    /* English: the JSON's */
 	char **explanation_text; /* each in the locale's language; NULL: the English */

@@ -470,21 +470,21 @@ static const mc_dkim_sig *other_passed(const mc_verify_result *out)
 static const char *reason_words(const char *r)
 {
 	static const char *const words[][2] = {
-		{"body_hash_mismatch", "the body changed after signing"},
-		{"signature_mismatch", "a signed header changed (or the key does not match)"},
-		{"key_not_found", "no key published at its selector"},
-		{"key_dns_error", "its key could not be looked up"},
-		{"key_revoked", "its key is revoked"},
-		{"key_syntax", "its key record is malformed"},
-		{"key_type_mismatch", "its key does not fit the algorithm"},
-		{"expired", "the signature expired"},
-		{"timestamp_in_future", "signed in the future (clock)"},
-		{"weak_key", "RSA key under 1024 bits"},
+		{"body_hash_mismatch", N_("the body changed after signing")},
+		{"signature_mismatch", N_("a signed header changed (or the key does not match)")},
+		{"key_not_found", N_("no key published at its selector")},
+		{"key_dns_error", N_("its key could not be looked up")},
+		{"key_revoked", N_("its key is revoked")},
+		{"key_syntax", N_("its key record is malformed")},
+		{"key_type_mismatch", N_("its key does not fit the algorithm")},
+		{"expired", N_("the signature expired")},
+		{"timestamp_in_future", N_("signed in the future (clock)")},
+		{"weak_key", N_("RSA key under 1024 bits")},
 		{"rsa_sha1", "rsa-sha1"},
-		{"unsupported_algorithm", "unknown algorithm"},
-		{"from_not_signed", "From not signed"},
-		{"identity_mismatch", "i= outside d="},
-		{"syntax", "malformed signature"},
+		{"unsupported_algorithm", N_("unknown algorithm")},
+		{"from_not_signed", N_("From not signed")},
+		{"identity_mismatch", N_("i= outside d=")},
+		{"syntax", N_("malformed signature")},
 	};
 
 	for (size_t i = 0; r && i < sizeof(words) / sizeof(words[0]); i++)
@@ -493,64 +493,99 @@ static const char *reason_words(const char *r)
 	return r ? r : "?";
 }
 
-/* The cause in a few words, for grouping many messages (verify's batch
- * summary); the explanation says it in full. */
-static char *cause(const mc_verify_result *out)
+/* A mailing list or forwarder changed the message: "footer added by the
+ * mailing list lists.example.org". */
+static char *changed_by(const mc_intermediary *via, char **text)
+{
+	static const char *const said[3][2] = {
+		{N_("footer added by the mailing list %s"), N_("footer added by the forwarder %s")},
+		{N_("body rewritten by the mailing list %s"), N_("body rewritten by the forwarder %s")},
+		{N_("signed header changed by the mailing list %s"),
+		 N_("signed header changed by the forwarder %s")},
+	};
+	bool list = !strcmp(via->kind, "list");
+	const char *who = list ? (via->list_domain ? via->list_domain : via->list_id ? via->list_id
+	                          : "?")
+	                       : (via->forwarder ? via->forwarder : "?");
+
+	return mc_asprintf_both(text, said[via->footer_bytes >= 0 ? 0 : via->body_rewritten ? 1 : 2]
+	                        [!list], who);
+}
+
+/* Without a DKIM signature: what SPF came to. */
+static char *unsigned_cause(const mc_verify_result *out, const char *spf, char **text)
+{
+	const char *d = out->spf.domain;
+
+	if (out->spf_ran && out->spf.verdict == MC_VERDICT_PASS)
+		return mc_asprintf_both(text, "not DKIM-signed; SPF passes only for %s (not aligned)",
+		                        d);
+	if (out->spf_ran && d &&
+	    (out->spf.verdict == MC_VERDICT_FAIL || out->spf.verdict == MC_VERDICT_SOFTFAIL))
+		return mc_asprintf_both(text, "not DKIM-signed; the server is not in the SPF record "
+		                        "of %s (%s)", d, spf);
+	if (out->spf_ran && d && out->spf.verdict == MC_VERDICT_NONE)
+		return mc_asprintf_both(text, "not DKIM-signed; %s has no SPF record", d);
+	if (!spf)
+		return mc_asprintf_both(text, "not DKIM-signed; SPF not evaluated");
+	if (d)
+		return mc_asprintf_both(text, "not DKIM-signed; SPF %s for %s", spf, d);
+	return mc_asprintf_both(text, "not DKIM-signed; SPF %s", spf);
+}
+
+/* Why the message did not pass, in a few words (*text: in the locale's
+ * language, NULL when the same). */
+static char *cause(const mc_verify_result *out, char **text)
 {
 	const mc_intermediary *via = &out->via;
 	const mc_dkim_sig *own = own_failed(out), *esp = other_passed(out);
 	const char *spf = out->spf_ran ? mc_verdict_name(out->spf.verdict) : NULL;
 	bool spf_unaligned = out->spf_ran && out->spf.verdict == MC_VERDICT_PASS;
 
+	*text = NULL;
 	if (out->verdict == MC_VERDICT_PASS)
 		return NULL;
 	if (out->verdict == MC_VERDICT_TEMPERROR)
-		return mc_strdup("a DNS lookup failed (temperror)");
+		return mc_asprintf_both(text, "a DNS lookup failed (temperror)");
 	if (!out->dmarc_ran)
-		return mc_strdup("not exactly one From address");
-	if (out->trace.local_delivery && !out->spf_ran)
-		return mc_asprintf("delivered locally on %s, never checked by a receiver",
-		                   out->trace.n_hops && out->trace.hops[out->trace.n_hops - 1].rcv.by
-		                   ? out->trace.hops[out->trace.n_hops - 1].rcv.by : "the host");
+		return mc_asprintf_both(text, "not exactly one From address");
+	if (out->trace.local_delivery && !out->spf_ran) {
+		const char *by = out->trace.n_hops ? out->trace.hops[out->trace.n_hops - 1].rcv.by
+		                 : NULL;
+
+		return mc_both(text, N_("delivered locally on %s, never checked by a receiver"),
+		               (by ? by : "the host"), (by ? by : _("the host")));
+	}
 	if (via->kind && (via->subject_changed || via->footer_bytes >= 0 || via->body_rewritten ||
 	                  via->added_signed))
-		return mc_asprintf("%s by the %s %s",
-		                   via->footer_bytes >= 0 ? "footer added" : via->body_rewritten
-		                   ? "body rewritten" : "signed header changed",
-		                   !strcmp(via->kind, "list") ? "mailing list" : "forwarder",
-		                   !strcmp(via->kind, "list")
-		                   ? (via->list_domain ? via->list_domain : via->list_id ? via->list_id : "?")
-		                   : (via->forwarder ? via->forwarder : "?"));
-	if (own)
-		return mc_asprintf("DKIM signature of %s fails: %s", own->domain ? own->domain : "?",
-		                   reason_words(own->reason));
+		return changed_by(via, text);
+	if (own) {
+		const char *why = reason_words(own->reason);
+
+		return mc_both(text, N_("DKIM signature of %s fails: %s"),
+		               (own->domain ? own->domain : "?", why),
+		               (own->domain ? own->domain : "?", _(why)));
+	}
+	if (esp && spf_unaligned)
+		return mc_asprintf_both(text, "DKIM passes only for %s (not aligned), SPF only for %s "
+		                        "(not aligned)", esp->domain ? esp->domain : "?",
+		                        out->spf.domain);
 	if (esp)
-		return mc_asprintf("DKIM passes only for %s (not aligned)%s%s%s",
-		                   esp->domain ? esp->domain : "?", spf_unaligned ? ", SPF only for " : "",
-		                   spf_unaligned ? out->spf.domain : "", spf_unaligned
-		                   ? " (not aligned)" : "");
-	if (out->dkim.n_sigs == 0 && spf_unaligned)
-		return mc_asprintf("not DKIM-signed; SPF passes only for %s (not aligned)",
-		                   out->spf.domain);
-	if (out->dkim.n_sigs == 0 && out->spf_ran && out->spf.domain &&
-	    (out->spf.verdict == MC_VERDICT_FAIL || out->spf.verdict == MC_VERDICT_SOFTFAIL))
-		return mc_asprintf("not DKIM-signed; the server is not in the SPF record of %s (%s)",
-		                   out->spf.domain, spf);
-	if (out->dkim.n_sigs == 0 && out->spf_ran && out->spf.domain &&
-	    out->spf.verdict == MC_VERDICT_NONE)
-		return mc_asprintf("not DKIM-signed; %s has no SPF record", out->spf.domain);
+		return mc_asprintf_both(text, "DKIM passes only for %s (not aligned)",
+		                        esp->domain ? esp->domain : "?");
 	if (out->dkim.n_sigs == 0)
-		return mc_asprintf("not DKIM-signed; SPF %s%s%s", spf ? spf : "not evaluated",
-		                   spf && out->spf.domain ? " for " : "",
-		                   spf && out->spf.domain ? out->spf.domain : "");
-	return mc_asprintf("DKIM fails (%s); SPF %s", reason_words(out->dkim.sigs[0].reason),
-	                   spf ? spf : "not evaluated");
+		return unsigned_cause(out, spf, text);
+	const char *why = reason_words(out->dkim.sigs[0].reason);
+
+	if (!spf)
+		return mc_both(text, N_("DKIM fails (%s); SPF not evaluated"), (why), (_(why)));
+	return mc_both(text, N_("DKIM fails (%s); SPF %s"), (why, spf), (_(why), spf));
 }
 
 void verify_conclude(mc_verify_result *out, const char *authserv_id)
 {
 	out->verdict = overall(out);
-	out->cause = cause(out);
+	out->cause = cause(out, &out->cause_text);
 	out->authentication_results = auth_results(out, authserv_id);
 	explain(out);
 	findings(out);

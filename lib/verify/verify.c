@@ -255,6 +255,7 @@ void mc_verify_result_clear(mc_verify_result *res)
 	verify_intermediary_clear(&res->via);
 	free(res->authentication_results);
 	free(res->cause);
+	free(res->cause_text);
 	for (size_t i = 0; i < res->n_explanation; i++)
 		free(res->explanation[i]);
 	for (size_t i = 0; res->explanation_text && i < res->n_explanation; i++)
