@@ -225,47 +225,47 @@ const char *dkim_od_disagreement(const mc_dkim_sig *s, const dkim_od_sig *od,
                                  const dkim_od_facts *facts)
 {
 	if (facts->nul && od->pass && s->reason && !strcmp(s->reason, "signature_mismatch"))
-		return "RFC 6376 3.4: a signed header field is hashed as it is, a NUL byte "
-		       "included; libopendkim reads the field only up to its first NUL";
+		return N_("RFC 6376 3.4: a signed header field is hashed as it is, a NUL byte "
+		       "included; libopendkim reads the field only up to its first NUL");
 	if (facts->header_cr && od->pass && s->reason && !strcmp(s->reason, "signature_mismatch"))
-		return "RFC 6376 3.4.2: a CR that ends no line in a signed header field (or the "
-		       "signature's own) is kept and hashed; libopendkim drops it";
+		return N_("RFC 6376 3.4.2: a CR that ends no line in a signed header field (or the "
+		       "signature's own) is kept and hashed; libopendkim drops it");
 	if (facts->ff_vt && od->pass && s->reason && !strcmp(s->reason, "signature_mismatch") &&
 	    s->canonicalization && !strncasecmp(s->canonicalization, "relaxed", 7))
-		return "RFC 6376 3.4.2: relaxed canonicalization folds only spaces and tabs (WSP); "
+		return N_("RFC 6376 3.4.2: relaxed canonicalization folds only spaces and tabs (WSP); "
 		       "libopendkim also takes a form feed or vertical tab in a signed header field "
-		       "for whitespace";
+		       "for whitespace");
 	if (facts->lone_cr && ((s->reason && !strcmp(s->reason, "body_hash_mismatch") && od->pass) ||
 	                (!s->reason && !od->pass && od->error && strstr(od->error, "body hash"))))
-		return "RFC 6376 3.4.4: a CR that ends no line is body text and is hashed (as "
-		       "dkimpy does); libopendkim drops it";
+		return N_("RFC 6376 3.4.4: a CR that ends no line is body text and is hashed (as "
+		       "dkimpy does); libopendkim drops it");
 	if (s->reason && !strcmp(s->reason, "rsa_sha1"))
-		return "RFC 8301 3.1: verifiers must not accept rsa-sha1; libopendkim accepts it";
+		return N_("RFC 8301 3.1: verifiers must not accept rsa-sha1; libopendkim accepts it");
 	if (od->pass && s->reason && !strcmp(s->reason, "expired"))
-		return "RFC 6376 3.5 x=: mailcheck judges expiry by --now (or the clock); "
-		       "libopendkim always by the real clock";
+		return N_("RFC 6376 3.5 x=: mailcheck judges expiry by --now (or the clock); "
+		       "libopendkim always by the real clock");
 	if (!od->pass && s->reason && !strcmp(s->reason, "expired"))
-		return "RFC 6376 3.5 x=: libopendkim judges expiry by the real clock, mailcheck "
-		       "by --now";
+		return N_("RFC 6376 3.5 x=: libopendkim judges expiry by the real clock, mailcheck "
+		       "by --now");
 	if (od->error && (strstr(od->error, "expired") || strstr(od->error, "future")))
-		return "RFC 6376 3.5 t= and x=: libopendkim judges them by the real clock, mailcheck "
-		       "by --now";
+		return N_("RFC 6376 3.5 t= and x=: libopendkim judges them by the real clock, mailcheck "
+		       "by --now");
 	if (!od->pass && s->key_pkcs1)
-		return "RFC 6376 3.6.1: p= may be a PKCS#1 RSAPublicKey; libopendkim reads only "
-		       "SubjectPublicKeyInfo";
+		return N_("RFC 6376 3.6.1: p= may be a PKCS#1 RSAPublicKey; libopendkim reads only "
+		       "SubjectPublicKeyInfo");
 	if (s->reason && !strcmp(s->reason, "from_not_signed"))
-		return "RFC 6376 5.4: From must be signed; libopendkim does not require it";
+		return N_("RFC 6376 5.4: From must be signed; libopendkim does not require it");
 	if (s->reason && !strcmp(s->reason, "key_type_mismatch"))
-		return "RFC 6376 3.6.1 k= and h=: the key must fit the signature's algorithm; "
-		       "libopendkim does not check";
+		return N_("RFC 6376 3.6.1 k= and h=: the key must fit the signature's algorithm; "
+		       "libopendkim does not check");
 	if (s->reason && !strcmp(s->reason, "timestamp_in_future"))
-		return "RFC 6376 3.5 t=: a signature from the future; libopendkim judges t= by "
-		       "the real clock";
+		return N_("RFC 6376 3.5 t=: a signature from the future; libopendkim judges t= by "
+		       "the real clock");
 	if (s->reason && !strcmp(s->reason, "identity_mismatch"))
-		return "RFC 6376 3.5 i=: the identity must be at d= or a subdomain";
+		return N_("RFC 6376 3.5 i=: the identity must be at d= or a subdomain");
 	if (od->pass && s->reason && !strcmp(s->reason, "syntax"))
-		return "RFC 6376 3.5: a required tag is missing or malformed; libopendkim is lenient";
-	return "not one of the documented differences (please report it)";
+		return N_("RFC 6376 3.5: a required tag is missing or malformed; libopendkim is lenient");
+	return N_("not one of the documented differences (please report it)");
 }
 
 /* A signature header's b= as written, without its folding whitespace
@@ -311,12 +311,24 @@ static bool in_signed(const mc_message *msg, const mc_dkim_sig *s, char c)
 static void disagree_finding(mc_dkim_result *res, const mc_dkim_sig *s, const dkim_od_sig *o,
                              const dkim_od_facts *facts)
 {
-	mc_finding_hint(mc_finding_add(&res->findings, "dkim.receivers_disagree",
-		MC_SEV_WARNING, "signature d=%s s=%s: mailcheck says %s, libopendkim (as "
-		"OpenDKIM-based receivers verify) says %s%s%s -- %s",
-		s->domain ? s->domain : "?", s->selector ? s->selector : "?",
-		s->verdict == MC_VERDICT_PASS ? "pass" : s->reason, o->pass ? "pass" : "fail",
-		o->error ? ": " : "", o->error ? o->error : "", dkim_od_disagreement(s, o, facts)),
+	const char *d = s->domain ? s->domain : "?", *sel = s->selector ? s->selector : "?";
+	const char *ours = s->verdict == MC_VERDICT_PASS ? "pass" : s->reason;
+	const char *rule = dkim_od_disagreement(s, o, facts);
+	mc_finding *f;
+
+	/* libopendkim's own error words, when it gives some, stay as it says them */
+	if (o->error)
+		f = mc_finding_both(&res->findings, "dkim.receivers_disagree", MC_SEV_WARNING,
+			"signature d=%s s=%s: mailcheck says %s, libopendkim (as OpenDKIM-based "
+			"receivers verify) says %s: %s -- %s",
+			(d, sel, ours, o->pass ? "pass" : "fail", o->error, rule),
+			(d, sel, ours, o->pass ? "pass" : "fail", o->error, _(rule)));
+	else
+		f = mc_finding_both(&res->findings, "dkim.receivers_disagree", MC_SEV_WARNING,
+			"signature d=%s s=%s: mailcheck says %s, libopendkim (as OpenDKIM-based "
+			"receivers verify) says %s -- %s", (d, sel, ours, o->pass ? "pass" : "fail", rule),
+			(d, sel, ours, o->pass ? "pass" : "fail", _(rule)));
+	mc_finding_hint(f,
 		"receivers differ on this signature: fix what the rule names so that every "
 		"receiver agrees");
 }
