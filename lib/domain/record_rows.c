@@ -45,9 +45,10 @@ static bool sts_record(mc_domain_result *res, const mc_dns_answer *txt)
 	m->record = mc_strndup(rec->data, rec->data_len);
 	if ((why = domain_sts_parse(rec->data, rec->data_len, &m->id, &pos))) {
 		domain_row(res, MC_PART_MTA_STS, MC_PART_ERROR, "the _mta-sts record is malformed");
-		mc_finding_hint(domain_finding(res, "mta_sts.syntax", MC_SEV_ERROR, "the MTA-STS record of %s "
-			"is malformed at position %zu: %s (record: %s)", res->domain, pos + 1, why,
-			m->record ? m->record : ""),
+		mc_finding_hint(mc_finding_both(&res->findings, "mta_sts.syntax", MC_SEV_ERROR,
+			"the MTA-STS record of %s is malformed at position %zu: %s (record: %s)",
+			(res->domain, pos + 1, why, m->record ? m->record : ""),
+			(res->domain, pos + 1, _(why), m->record ? m->record : "")),
 			"publish: v=STSv1; id=20260101T000000 (id: 1 to 32 letters and digits)");
 		return false;
 	}
@@ -139,9 +140,10 @@ void domain_tlsrpt(mc_domain_result *res, const mc_dns_answer *txt)
 	t->record = mc_strndup(rec->data, rec->data_len);
 	if ((why = domain_tlsrpt_parse(rec->data, rec->data_len, &t->rua, &t->n_rua, &pos))) {
 		domain_row(res, MC_PART_TLSRPT, MC_PART_ERROR, "the _smtp._tls record is malformed");
-		mc_finding_hint(domain_finding(res, "tlsrpt.syntax", MC_SEV_ERROR, "the TLS-RPT record of %s is "
-			"malformed at position %zu: %s (record: %s)", res->domain, pos + 1, why,
-			t->record ? t->record : ""),
+		mc_finding_hint(mc_finding_both(&res->findings, "tlsrpt.syntax", MC_SEV_ERROR,
+			"the TLS-RPT record of %s is malformed at position %zu: %s (record: %s)",
+			(res->domain, pos + 1, why, t->record ? t->record : ""),
+			(res->domain, pos + 1, _(why), t->record ? t->record : "")),
 			"publish: v=TLSRPTv1; rua=mailto:tls-reports@%s", res->domain);
 		return;
 	}
@@ -222,9 +224,10 @@ void domain_bimi_row(mc_domain_result *res, const mc_dns_answer *txt, const char
 	b->record = mc_strndup(rec->data, rec->data_len);
 	if ((why = domain_bimi_parse(rec->data, rec->data_len, b, &pos))) {
 		domain_row(res, MC_PART_BIMI, MC_PART_ERROR, "the BIMI record is malformed");
-		mc_finding_hint(domain_finding(res, "bimi.syntax", MC_SEV_ERROR, "the BIMI record at %s is "
-			"malformed at position %zu: %s (record: %s)", b->found_at, pos + 1, why,
-			b->record ? b->record : ""),
+		mc_finding_hint(mc_finding_both(&res->findings, "bimi.syntax", MC_SEV_ERROR,
+			"the BIMI record at %s is malformed at position %zu: %s (record: %s)",
+			(b->found_at, pos + 1, why, b->record ? b->record : ""),
+			(b->found_at, pos + 1, _(why), b->record ? b->record : "")),
 			"publish: v=BIMI1; l=https://%s/logo.svg; a=https://%s/vmc.pem", res->domain,
 			res->domain);
 		return;

@@ -46,19 +46,19 @@ static const char *fields_parse(const char *s, size_t len, size_t *pos, field_fn
 			i++;
 		n1 = i;
 		if (n1 == n0)
-			return "expected a field name";
+			return N_("expected a field name");
 		if (n1 - n0 > 32)
-			return "a field name is at most 32 characters";
+			return N_("a field name is at most 32 characters");
 		if (i == len || s[i] != '=') {
 			*pos = i;
-			return "expected '=' after the field name";
+			return N_("expected '=' after the field name");
 		}
 		v0 = ++i;
 		while (i < len && s[i] > 0x20 && s[i] < 0x7f && s[i] != ';' && s[i] != '=')
 			i++;
 		if (i == v0) {
 			*pos = i;
-			return "the field has no value";
+			return N_("the field has no value");
 		}
 		if ((why = field(arg, s + n0, n1 - n0, s + v0, i - v0, index++))) {
 			*pos = v0;
@@ -68,7 +68,8 @@ static const char *fields_parse(const char *s, size_t len, size_t *pos, field_fn
 			i++;
 		if (i < len && s[i] != ';') {
 			*pos = i;
-			return s[i] == '=' ? "'=' inside a value" : "expected ';' between fields";
+			return s[i] == '=' ? N_("'=' inside a value")
+			                   : N_("expected ';' between fields");
 		}
 		i++;
 	}
@@ -99,20 +100,20 @@ static const char *sts_field(void *arg, const char *name, size_t nlen, const cha
 
 	if (index == 0) {
 		if (!name_is(name, nlen, "v") || vlen != 5 || memcmp(v, "STSv1", 5) != 0)
-			return "the record must begin with v=STSv1";
+			return N_("the record must begin with v=STSv1");
 		p->have_v = true;
 		return NULL;
 	}
 	if (name_is(name, nlen, "v"))
-		return "v= appears twice";
+		return N_("v= appears twice");
 	if (name_is(name, nlen, "id")) {
 		if (p->have_id)
-			return "id= appears twice";
+			return N_("id= appears twice");
 		if (vlen > 32)
-			return "id= is at most 32 letters and digits";
+			return N_("id= is at most 32 letters and digits");
 		for (size_t k = 0; k < vlen; k++)
 			if (!isalnum((unsigned char)v[k]))
-				return "id= holds only letters and digits (1 to 32 of them)";
+				return N_("id= holds only letters and digits (1 to 32 of them)");
 		p->have_id = true;
 		p->id = mc_strndup(v, vlen);
 	}
@@ -128,10 +129,11 @@ const char *domain_sts_parse(const char *s, size_t len, char **id, size_t *pos)
 	*pos = 0;
 	why = fields_parse(s, len, pos, sts_field, &p);
 	if (!why && !p.have_v)
-		why = "the record must begin with v=STSv1";
+		why = N_("the record must begin with v=STSv1");
 	if (!why && !p.have_id) {
 		*pos = len;
-		why = "id= is missing (RFC 8461 3.1 requires it: senders fetch a new policy when it changes)";
+		why = N_("id= is missing (RFC 8461 3.1 requires it: senders fetch a new policy when "
+		         "it changes)");
 	}
 	if (why)
 		free(p.id);
@@ -161,14 +163,14 @@ static const char *tlsrpt_field(void *arg, const char *name, size_t nlen, const 
 
 	if (index == 0) {
 		if (!name_is(name, nlen, "v") || vlen != 8 || memcmp(v, "TLSRPTv1", 8) != 0)
-			return "the record must begin with v=TLSRPTv1";
+			return N_("the record must begin with v=TLSRPTv1");
 		p->have_v = true;
 		return NULL;
 	}
 	if (!name_is(name, nlen, "rua"))
 		return NULL; /* extensions are ignored */
 	if (p->have_rua)
-		return "rua= appears twice";
+		return N_("rua= appears twice");
 	p->have_rua = true;
 	for (size_t k = 0; k < vlen;) {
 		size_t e = k;
@@ -182,14 +184,14 @@ static const char *tlsrpt_field(void *arg, const char *name, size_t nlen, const 
 
 		if (!mailto && !https) {
 			p->bad_at = k;
-			return ulen == 0 ? "an empty URI in rua="
-			                 : "each rua= URI must be mailto:ADDRESS or https://...";
+			return ulen == 0 ? N_("an empty URI in rua=")
+			                 : N_("each rua= URI must be mailto:ADDRESS or https://...");
 		}
 		if (p->n_rua < MC_DOMAIN_MAX_URIS) {
 			char **grown = realloc(p->rua, (p->n_rua + 1) * sizeof(*p->rua));
 
 			if (!grown)
-				return "out of memory";
+				return N_("out of memory");
 			p->rua = grown;
 			p->rua[p->n_rua++] = mc_strndup(u, ulen);
 		}
@@ -198,7 +200,7 @@ static const char *tlsrpt_field(void *arg, const char *name, size_t nlen, const 
 			break;
 		if (k == vlen) {
 			p->bad_at = k;
-			return "an empty URI in rua=";
+			return N_("an empty URI in rua=");
 		}
 	}
 	return NULL;
@@ -217,10 +219,10 @@ const char *domain_tlsrpt_parse(const char *s, size_t len, char ***rua, size_t *
 	if (why && p.bad_at)
 		*pos += p.bad_at;
 	if (!why && !p.have_v)
-		why = "the record must begin with v=TLSRPTv1";
+		why = N_("the record must begin with v=TLSRPTv1");
 	if (!why && !p.have_rua) {
 		*pos = len;
-		why = "rua= is missing: it says where reports go (RFC 8460 3)";
+		why = N_("rua= is missing: it says where reports go (RFC 8460 3)");
 	}
 	if (why) {
 		for (size_t i = 0; i < p.n_rua; i++)
@@ -258,16 +260,16 @@ static const char *bimi_uri(const mc_tag *t, bool svg, char **out, size_t *at)
 			break;
 		}
 	if (n < 9 || strncasecmp(t->value, "https://", 8) != 0)
-		return svg ? "l= must be an https:// URI of the logo (SVG)"
-		           : "a= must be an https:// URI of the evidence document (a PEM file)";
+		return svg ? N_("l= must be an https:// URI of the logo (SVG)")
+		           : N_("a= must be an https:// URI of the evidence document (a PEM file)");
 	for (size_t k = 0; k < n; k++)
 		if ((unsigned char)t->value[k] <= 0x20 || (unsigned char)t->value[k] >= 0x7f) {
 			*at = k;
-			return "a space or control character inside the URI";
+			return N_("a space or control character inside the URI");
 		}
 	if (svg && !(n > 4 && strncasecmp(t->value + n - 4, ".svg", 4) == 0) &&
 	    !(n > 5 && strncasecmp(t->value + n - 5, ".svgz", 5) == 0))
-		return "l= must name an SVG file (.svg or .svgz)";
+		return N_("l= must name an SVG file (.svg or .svgz)");
 	*out = mc_strndup(t->value, n);
 	return NULL;
 }
@@ -284,7 +286,7 @@ const char *domain_bimi_parse(const char *s, size_t len, mc_bimi *out, size_t *p
 	if (tags.n == 0 || strcmp(tags.t[0].name, "v") != 0 || tags.t[0].len != 5 ||
 	    memcmp(tags.t[0].value, "BIMI1", 5) != 0) {
 		*pos = 0;
-		return "the record must begin with v=BIMI1";
+		return N_("the record must begin with v=BIMI1");
 	}
 	for (size_t i = 1; i < tags.n; i++) {
 		const mc_tag *t = &tags.t[i];
