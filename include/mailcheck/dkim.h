@@ -48,7 +48,8 @@ typedef struct mc_dkim_sig {
 	char *opendkim_error;    /* and its words when it fails */
 	mc_verdict verdict;      /* pass, fail, permerror, temperror */
 	const char *reason;      /* NULL on pass; else body_hash_mismatch, ... (stable) */
-	char *detail;            /* what went wrong, for people */
+	char *detail;            /* what went wrong, for people (English, as JSON gives it) */
+	char *detail_text;       /* the same in the locale's language; NULL: as detail */
 } mc_dkim_sig;
 
 /* ARC (RFC 8617): one set of the chain, and the chain's validation. */

@@ -26,13 +26,21 @@
 
 static void bad(dkim_tags *t, const char *reason, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-void dkim_reason_once(const char **reason, char *words, size_t size, const char *r,
+void dkim_reason_once(const char **reason, char *words, char *text, size_t size, const char *r,
                       const char *fmt, va_list ap)
 {
+	va_list copy;
+
 	if (*reason)
 		return;
 	*reason = r;
+	va_copy(copy, ap);
 	vsnprintf(words, size, fmt, ap);
+	if (mc_i18n_active() && strcmp(_(fmt), fmt))
+		vsnprintf(text, size, _(fmt), copy);
+	else
+		text[0] = '\0';
+	va_end(copy);
 }
 
 static void bad(dkim_tags *t, const char *reason, const char *fmt, ...)
@@ -40,7 +48,8 @@ static void bad(dkim_tags *t, const char *reason, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	dkim_reason_once(&t->error, t->problem, sizeof(t->problem), reason, fmt, ap);
+	dkim_reason_once(&t->error, t->problem, t->problem_text, sizeof(t->problem), reason, fmt,
+	                 ap);
 	va_end(ap);
 }
 
@@ -166,7 +175,7 @@ static void kind_tags(dkim_tags *t, const mc_tags *tags)
 
 		t->i = mc_tag_value(tags, "i");
 		if (!v || strcmp(v, "1") != 0)
-			bad(t, "syntax", v ? "v=%.20s is not 1" : "v= is missing%.0s", v ? v : "");
+			bad(t, "syntax", v ? N_("v=%.20s is not 1") : N_("v= is missing%.0s"), v ? v : "");
 		free(v);
 	} else {
 		long long inst;
@@ -242,6 +251,9 @@ void dkim_tags_parse(const mc_header *h, enum dkim_kind kind, dkim_tags *t)
 	t->hcanon = t->bcanon = DKIM_SIMPLE;
 	if ((why = mc_tags_parse(h->value, h->value_len, &tags, &pos))) {
 		bad(t, "syntax", "%s is malformed at position %zu: %s", what[kind], pos, why);
+		if (t->problem_text[0]) /* the tag list's own reason, in the same language */
+			snprintf(t->problem_text, sizeof(t->problem_text),
+			         _("%s is malformed at position %zu: %s"), what[kind], pos, _(why));
 		/* the tags before the error still say whose signature it is */
 		t->d = mc_tag_value(&tags, "d");
 		t->s = mc_tag_value(&tags, "s");

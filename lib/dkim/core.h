@@ -21,12 +21,13 @@ enum dkim_keytype { DKIM_KEY_UNKNOWN, DKIM_KEY_RSA, DKIM_KEY_ED25519 };
 
 #define DKIM_MAX_DIGEST 32
 
-/* A reason set once: while *reason is NULL, set it to r and words[size]
- * to the sentence; later calls keep the first (the first problem found is
- * the one said). Serves the tags' problems (core.c) and the outcome of a
- * signature check (verify.c). */
-void dkim_reason_once(const char **reason, char *words, size_t size, const char *r,
-                      const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+/* A reason set once: while *reason is NULL, set it to r, words[size] to
+ * the sentence and text[size] to the same in the locale's language (empty
+ * when it is the English); later calls keep the first (the first problem
+ * found is the one said). Serves the tags' problems (core.c) and the
+ * outcome of a signature check (verify.c). */
+void dkim_reason_once(const char **reason, char *words, char *text, size_t size, const char *r,
+                      const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
 
 /* One signature header's tags. */
 typedef struct dkim_tags {
@@ -34,7 +35,7 @@ typedef struct dkim_tags {
 	/* NULL when usable; else the reason ("syntax", "unsupported_algorithm")
 	 * and `problem` says what is wrong, for people */
 	const char *error;
-	char problem[160];
+	char problem[160], problem_text[160];
 	char *a, *c, *d, *s, *i, *bh64, *cv;
 	enum dkim_keytype key_type;   /* from a= */
 	enum dkim_hash hash;
@@ -87,7 +88,7 @@ size_t dkim_select_headers(const mc_message *msg, char *const *names, size_t n_n
 /* A key record (RFC 6376 3.6.1) decoded: cached for the run by its text. */
 typedef struct dkim_key {
 	const char *error;           /* NULL, or key_syntax, key_revoked, ... (reason names) */
-	char problem[160];
+	char problem[160], problem_text[160];
 	enum dkim_keytype type;
 	bool testing, strict, pkcs1;
 	bool sha1_ok, sha256_ok;     /* h= of the key */

@@ -166,7 +166,8 @@ static void failed_finding(mc_dkim_result *res, const mc_dkim_sig *s, const char
 
 	if (mc_i18n_active()) {
 		char *what_t = mc_asprintf(_(r->meaning), d, sel);
-		char *more_t = body ? body_detail(s, true) : NULL;
+		char *more_t = body ? body_detail(s, true)
+		               : syntax ? mc_asprintf(": %s", MC_OR(s->detail_text, s->detail)) : NULL;
 
 		text = mc_asprintf(_("signature d=%1$s s=%2$s: %3$s%4$s"), d, sel,
 		                   what_t ? what_t : r->name, more_t ? more_t : more ? more : "");

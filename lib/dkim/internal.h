@@ -41,7 +41,7 @@ typedef struct dkim_outcome {
 	 * key_not_found, key_type_mismatch, key_syntax, key_revoked,
 	 * weak_key, body_hash_mismatch, signature_mismatch */
 	const char *reason;
-	char detail[200];
+	char detail[200], detail_text[200]; /* detail_text: in the locale's language, or empty */
 	bool key_ok, header_ok, body_ok;
 	int key_bits;
 	bool testing, strict, pkcs1;

@@ -34,9 +34,9 @@ static void key_bad(dkim_key *k, const char *reason, const char *fmt, ...)
 
 	if (k->error)
 		return;
-	k->error = reason;
 	va_start(ap, fmt);
-	vsnprintf(k->problem, sizeof(k->problem), fmt, ap);
+	dkim_reason_once(&k->error, k->problem, k->problem_text, sizeof(k->problem), reason, fmt,
+	                 ap);
 	va_end(ap);
 }
 
@@ -100,6 +100,9 @@ static void key_decode(dkim_key *k, const char *rec, size_t len)
 	k->type = DKIM_KEY_RSA;
 	if (why) {
 		key_bad(k, "key_syntax", "the key record is malformed at position %zu: %s", pos, why);
+		if (k->problem_text[0])
+			snprintf(k->problem_text, sizeof(k->problem_text),
+			         _("the key record is malformed at position %zu: %s"), pos, _(why));
 		return;
 	}
 	v = mc_tag_value(&tags, "v");

@@ -245,8 +245,18 @@ static void outcome(dkim_outcome *o, const char *reason, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	dkim_reason_once(&o->reason, o->detail, sizeof(o->detail), reason, fmt, ap);
+	dkim_reason_once(&o->reason, o->detail, o->detail_text, sizeof(o->detail), reason, fmt, ap);
 	va_end(ap);
+}
+
+/* The outcome from a problem said in both languages already. */
+static void outcome_said(dkim_outcome *o, const char *reason, const char *en, const char *text)
+{
+	if (o->reason)
+		return;
+	o->reason = reason;
+	snprintf(o->detail, sizeof(o->detail), "%s", en);
+	snprintf(o->detail_text, sizeof(o->detail_text), "%s", text);
 }
 
 /* The key: looked up, decoded (cached), fit for the signature. */
@@ -281,7 +291,7 @@ static dkim_key *check_key(mc_resolver *r, const dkim_tags *t, dkim_outcome *o)
 		outcome(o, "key_type_mismatch", "the key's h= does not allow %s",
 		        t->hash == DKIM_SHA1 ? "sha1" : "sha256");
 	else if (k->error)
-		outcome(o, k->error, "%s", k->problem);
+		outcome_said(o, k->error, k->problem, k->problem_text);
 	return k;
 }
 
@@ -303,7 +313,7 @@ void dkim_check(mc_resolver *r, const mc_message *msg, const dkim_pending *p,
 		o->body_ok = t->bh_len == o->digest_len && memcmp(t->bh, d, o->digest_len) == 0;
 	}
 	if (t->error) {
-		outcome(o, t->error, "%s", t->problem);
+		outcome_said(o, t->error, t->problem, t->problem_text);
 		return;
 	}
 	if (!(k = check_key(r, t, o)))
@@ -444,6 +454,7 @@ static void describe(mc_dkim_verifier *v, const mc_message *msg, const dkim_pend
 	s->reason = judge(v, t, &o, s);
 	s->verdict = s->reason ? dkim_reason_verdict(s->reason) : MC_VERDICT_PASS;
 	s->detail = s->reason && o.detail[0] ? mc_strdup(o.detail) : NULL;
+	s->detail_text = s->reason && o.detail_text[0] ? mc_strdup(o.detail_text) : NULL;
 }
 
 static mc_verdict overall(const mc_dkim_result *res)
@@ -525,6 +536,7 @@ void mc_dkim_result_clear(mc_dkim_result *res)
 		free(s->body_hash);
 		free(s->body_hash_computed);
 		free(s->detail);
+		free(s->detail_text);
 		free(s->opendkim_error);
 		for (size_t k = 0; k < s->n_signed_headers; k++)
 			free(s->signed_headers[k]);

@@ -34,7 +34,7 @@ import tally  # noqa: E402
 
 MC, BUILD = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 MACHINE = {"--csv", "--prometheus", "--html"}
-FUNCTION = set("the a an is are was were not and of to from with for has have had this that "
+FUNCTION = set("the an is are was were not and of to from with for has have had this that "
                "it its be by on in at as or no which what when does did do should would can "
                "cannot there their they you your".split())
 VERBATIM_LINES = re.compile(
