@@ -45,9 +45,12 @@ typedef struct mc_diff_finding {
 	mc_diff_change change;     /* WORSE (an error or warning appeared), BETTER, CHANGED */
 } mc_diff_finding;
 
-/* A record or setting, old beside new; NULL on the side without it. */
+/* A record or setting, old beside new; NULL on the side without it. The
+ * _text forms are the same in the locale's language for the text (NULL:
+ * as the English, which the JSON has). */
 typedef struct mc_diff_record {
 	char *label, *old_value, *new_value;
+	char *label_text, *old_text, *new_text;
 } mc_diff_record;
 
 typedef struct mc_diff_report {

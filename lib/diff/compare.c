@@ -124,25 +124,29 @@ static void compare_findings(const struct diff_summary *from, const struct diff_
 	}
 }
 
-static const char *fact_value(const struct diff_summary *s, const char *label)
+static const struct diff_fact *fact_of(const struct diff_summary *s, const char *label)
 {
 	for (size_t i = 0; i < s->n_facts; i++)
 		if (strcmp(s->facts[i].label, label) == 0)
-			return s->facts[i].value;
+			return &s->facts[i];
 	return NULL;
 }
 
-static void add_record(mc_diff_report *r, const char *label, const char *old, const char *new)
+static void add_record(mc_diff_report *r, const struct diff_fact *old, const struct diff_fact *new)
 {
+	const struct diff_fact *either = old ? old : new;
 	mc_diff_record *items;
 
-	if ((old && new && strcmp(old, new) == 0) ||
+	if ((old && new && strcmp(old->value, new->value) == 0) ||
 	    !(items = realloc(r->records, (r->n_records + 1) * sizeof(*items))))
 		return;
 	r->records = items;
 	items[r->n_records++] = (mc_diff_record){
-		.label = mc_strdup(label), .old_value = old ? mc_strdup(old) : NULL,
-		.new_value = new ? mc_strdup(new) : NULL};
+		.label = mc_strdup(either->label), .label_text = mc_strdup(either->label_text),
+		.old_value = old ? mc_strdup(old->value) : NULL,
+		.old_text = old ? mc_strdup(old->value_text) : NULL,
+		.new_value = new ? mc_strdup(new->value) : NULL,
+		.new_text = new ? mc_strdup(new->value_text) : NULL};
 	worst(&r->change, MC_DIFF_CHANGED);
 }
 
@@ -150,10 +154,10 @@ static void compare_facts(const struct diff_summary *a, const struct diff_summar
                           mc_diff_report *r)
 {
 	for (size_t i = 0; i < a->n_facts; i++)
-		add_record(r, a->facts[i].label, a->facts[i].value, fact_value(b, a->facts[i].label));
+		add_record(r, &a->facts[i], fact_of(b, a->facts[i].label));
 	for (size_t i = 0; i < b->n_facts; i++)
-		if (!fact_value(a, b->facts[i].label))
-			add_record(r, b->facts[i].label, NULL, b->facts[i].value);
+		if (!fact_of(a, b->facts[i].label))
+			add_record(r, NULL, &b->facts[i]);
 }
 
 static void report_clear(mc_diff_report *r)
@@ -179,6 +183,9 @@ static void report_clear(mc_diff_report *r)
 		free(r->records[i].label);
 		free(r->records[i].old_value);
 		free(r->records[i].new_value);
+		free(r->records[i].label_text);
+		free(r->records[i].old_text);
+		free(r->records[i].new_text);
 	}
 	free(r->records);
 }
@@ -263,16 +270,27 @@ static void merge(struct diff_side *a, struct diff_side *b, mc_diff_result *out)
 	}
 }
 
+/* A note with a count: the English as the JSON has it, and the plural form
+ * of the locale's language (po/meson.build: a keyword like mc_ntr). */
+static void count_note(mc_findings *f, const char *code, const char *one, const char *many,
+                       const char *input, size_t n)
+{
+	mc_finding_add_made(f, code, MC_SEV_INFO, mc_asprintf(n == 1 ? one : many, input, n),
+	                    mc_i18n_active() ? mc_asprintf(mc_ntr(one, many, n), input, n) : NULL);
+}
+
 static void input_notes(const struct diff_side *s, mc_findings *f)
 {
 	if (s->errors)
-		mc_finding_add(f, "diff.error_reports", MC_SEV_INFO,
-		               "%s holds %zu error object%s (inputs its run could not check): left out",
-		               s->name, s->errors, s->errors == 1 ? "" : "s");
+		count_note(f, "diff.error_reports",
+		           "%1$s holds %2$zu error object (inputs its run could not check): left out",
+		           "%1$s holds %2$zu error objects (inputs its run could not check): left out",
+		           s->name, s->errors);
 	if (s->duplicates)
-		mc_finding_add(f, "diff.duplicate_reports", MC_SEV_INFO,
-		               "%s holds %zu report%s of a subject seen before: the last of each is compared",
-		               s->name, s->duplicates, s->duplicates == 1 ? "" : "s");
+		count_note(f, "diff.duplicate_reports",
+		           "%1$s holds %2$zu report of a subject seen before: the last of each is compared",
+		           "%1$s holds %2$zu reports of a subject seen before: the last of each is compared",
+		           s->name, s->duplicates);
 }
 
 mc_status mc_diff(FILE *old, const char *old_name, FILE *new, const char *new_name,

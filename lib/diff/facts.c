@@ -27,38 +27,71 @@ static long long int_of(const json_t *o, const char *key, long long otherwise)
 	return json_is_integer(v) ? (long long)json_integer_value(v) : otherwise;
 }
 
-void diff_fact(struct diff_summary *s, const char *label, const char *value)
+void diff_fact_clear(struct diff_fact *f)
 {
-	if (!value || s->n_facts == DIFF_MAX_FACTS)
-		return;
-	for (size_t i = 0; i < s->n_facts; i++)
-		if (strcmp(s->facts[i].label, label) == 0)
-			return; /* the first of a label is the one kept */
-	if (s->n_facts % 32 == 0) {
-		struct diff_fact *f = realloc(s->facts, (s->n_facts + 32) * sizeof(*f));
-
-		if (!f)
-			return;
-		s->facts = f;
-	}
-	s->facts[s->n_facts].label = mc_strdup(label);
-	s->facts[s->n_facts].value = mc_strdup(value);
-	if (s->facts[s->n_facts].label && s->facts[s->n_facts].value)
-		s->n_facts++;
+	free(f->label);
+	free(f->value);
+	free(f->label_text);
+	free(f->value_text);
 }
 
-static void factf(struct diff_summary *s, const char *label, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void factf(struct diff_summary *s, const char *label, const char *fmt, ...)
+void diff_fact_made(struct diff_summary *s, char *label, char *label_text, char *value,
+                    char *value_text)
 {
-	char value[2048];
+	struct diff_fact f = {label, value, label_text, value_text};
+	bool known = false;
+
+	for (size_t i = 0; label && i < s->n_facts; i++)
+		known |= strcmp(s->facts[i].label, label) == 0; /* the first of a label is kept */
+	if (!label || !value || known || s->n_facts == DIFF_MAX_FACTS) {
+		diff_fact_clear(&f);
+		return;
+	}
+	if (s->n_facts % 32 == 0) {
+		struct diff_fact *grown = realloc(s->facts, (s->n_facts + 32) * sizeof(*grown));
+
+		if (!grown) {
+			diff_fact_clear(&f);
+			return;
+		}
+		s->facts = grown;
+	}
+	s->facts[s->n_facts++] = f;
+}
+
+/* The locale's words for a message, NULL under C (the English is the text). */
+static char *said(const char *msgid)
+{
+	return mc_i18n_active() ? mc_strdup(_(msgid)) : NULL;
+}
+
+/* A fact whose label is a message and whose value is data (a record's
+ * text), or NULL for none on this side. */
+static void fact_data(struct diff_summary *s, const char *label, const char *value)
+{
+	if (value)
+		diff_fact_made(s, mc_strdup(label), said(label), mc_strdup(value), NULL);
+}
+
+/* A fact whose value is a message too. */
+static void fact_said(struct diff_summary *s, const char *label, const char *value)
+{
+	diff_fact_made(s, mc_strdup(label), said(label), mc_strdup(value), said(value));
+}
+
+/* A fact whose value is made from a message; the label is taken. */
+static void factf(struct diff_summary *s, char *label, char *label_text, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void factf(struct diff_summary *s, char *label, char *label_text, const char *fmt, ...)
+{
+	char *value, *value_text;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(value, sizeof(value), fmt, ap);
+	value = mc_vasprintf_both(fmt, ap, &value_text);
 	va_end(ap);
-	diff_fact(s, label, value);
+	diff_fact_made(s, label, label_text, value, value_text);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -98,7 +131,7 @@ static void fact_joined(struct diff_summary *s, const char *label, const json_t 
 {
 	char *v = joined(arr, key);
 
-	diff_fact(s, label, v);
+	fact_data(s, label, v);
 	free(v);
 }
 
@@ -106,21 +139,32 @@ static void spf_facts(const json_t *o, struct diff_summary *s)
 {
 	if (!json_is_object(o))
 		return;
-	diff_fact(s, "SPF record", diff_str(o, "record") ? diff_str(o, "record") : "(none)");
+	if (diff_str(o, "record"))
+		fact_data(s, N_("SPF record"), diff_str(o, "record"));
+	else
+		fact_said(s, N_("SPF record"), N_("(none)"));
 	if (int_of(o, "dns_lookups", -1) >= 0)
-		factf(s, "SPF DNS lookups", "%lld of 10", int_of(o, "dns_lookups", 0));
+		factf(s, mc_strdup("SPF DNS lookups"), said(N_("SPF DNS lookups")), N_("%lld of 10"),
+		      int_of(o, "dns_lookups", 0));
 }
 
 static void dmarc_facts(const json_t *o, struct diff_summary *s)
 {
 	if (!json_is_object(o))
 		return;
-	diff_fact(s, "DMARC record", diff_str(o, "record") ? diff_str(o, "record") : "(none)");
-	if (diff_str(o, "policy"))
-		factf(s, "DMARC policy", "p=%s sp=%s np=%s", diff_str(o, "policy"),
-		      diff_str(o, "subdomain_policy") ? diff_str(o, "subdomain_policy") : "-",
-		      diff_str(o, "nonexistent_policy") ? diff_str(o, "nonexistent_policy") : "-");
-	fact_joined(s, "DMARC rua", json_object_get(o, "rua"), NULL);
+	if (diff_str(o, "record"))
+		fact_data(s, N_("DMARC record"), diff_str(o, "record"));
+	else
+		fact_said(s, N_("DMARC record"), N_("(none)"));
+	if (diff_str(o, "policy")) {
+		char *v = mc_asprintf("p=%s sp=%s np=%s", diff_str(o, "policy"),
+		                      MC_OR(diff_str(o, "subdomain_policy"), "-"),
+		                      MC_OR(diff_str(o, "nonexistent_policy"), "-"));
+
+		fact_data(s, N_("DMARC policy"), v);
+		free(v);
+	}
+	fact_joined(s, N_("DMARC rua"), json_object_get(o, "rua"), NULL);
 }
 
 static void mx_facts(const json_t *o, struct diff_summary *s)
@@ -132,37 +176,40 @@ static void mx_facts(const json_t *o, struct diff_summary *s)
 	if (!json_is_object(o))
 		return;
 	if (json_is_true(json_object_get(o, "null_mx"))) {
-		diff_fact(s, "MX", "null MX (0 .): accepts no mail");
+		fact_said(s, "MX", N_("null MX (0 .): accepts no mail"));
 		return;
 	}
 	json_array_foreach(hosts, i, h) {
-		char label[600];
+		char *label, *label_text, *v = joined(json_object_get(h, "addresses"), NULL);
 
 		mc_buf_addf(&b, "%s%lld %s", i ? ", " : "", int_of(h, "preference", 0),
-		            diff_str(h, "host") ? diff_str(h, "host") : "?");
-		snprintf(label, sizeof(label), "MX %s addresses", diff_str(h, "host") ? diff_str(h, "host") : "?");
-		fact_joined(s, label, json_object_get(h, "addresses"), NULL);
+		            MC_OR(diff_str(h, "host"), "?"));
+		label = mc_asprintf_both(&label_text, N_("MX %s addresses"), MC_OR(diff_str(h, "host"), "?"));
+		diff_fact_made(s, label, label_text, v, NULL);
 	}
 	if (json_is_true(json_object_get(o, "implicit")))
-		mc_buf_addf(&b, " (implicit MX: the domain's own address)");
-	if (b.len)
-		diff_fact(s, "MX", b.s);
+		factf(s, mc_strdup("MX"), NULL, N_("%s (implicit MX: the domain's own address)"),
+		      b.len ? b.s : "");
+	else if (b.len)
+		fact_data(s, "MX", b.s);
 	mc_buf_free(&b);
 }
 
 /* A DKIM key (a dkim --selector report, or one of domain's keys). */
 static void dkim_key_fact(const json_t *k, struct diff_summary *s)
 {
-	char label[600];
+	const char *type = MC_OR(diff_str(k, "key_type"), "?");
+	char *label, *label_text;
 
 	if (!diff_str(k, "record") || !diff_str(k, "selector"))
 		return; /* no key on this side */
-	snprintf(label, sizeof(label), "DKIM key %s", diff_str(k, "selector"));
-	if (int_of(k, "key_bits", -1) > 0)
-		factf(s, label, "%s %lld bits%s", diff_str(k, "key_type") ? diff_str(k, "key_type") : "?",
-		      int_of(k, "key_bits", 0), json_is_true(json_object_get(k, "testing")) ? ", testing" : "");
+	label = mc_asprintf_both(&label_text, N_("DKIM key %s"), diff_str(k, "selector"));
+	if (int_of(k, "key_bits", -1) > 0 && json_is_true(json_object_get(k, "testing")))
+		factf(s, label, label_text, N_("%s %lld bits, testing"), type, int_of(k, "key_bits", 0));
+	else if (int_of(k, "key_bits", -1) > 0)
+		factf(s, label, label_text, N_("%s %lld bits"), type, int_of(k, "key_bits", 0));
 	else
-		factf(s, label, "%s (no usable key)", diff_str(k, "result") ? diff_str(k, "result") : "?");
+		factf(s, label, label_text, N_("%s (no usable key)"), MC_OR(diff_str(k, "result"), "?"));
 }
 
 static void transport_facts(const json_t *o, struct diff_summary *s)
@@ -171,22 +218,23 @@ static void transport_facts(const json_t *o, struct diff_summary *s)
 	json_t *dane = json_object_get(json_object_get(o, "dane"), "hosts"), *h;
 	size_t i;
 
-	diff_fact(s, "MTA-STS record", diff_str(sts, "record"));
+	fact_data(s, N_("MTA-STS record"), diff_str(sts, "record"));
 	if (json_is_object(p) && json_is_true(json_object_get(p, "valid"))) {
 		char *mx = joined(json_object_get(p, "mx"), NULL);
+		char *v = mc_asprintf("mode=%s max_age=%lld mx=%s", MC_OR(diff_str(p, "mode"), "-"),
+		                      int_of(p, "max_age", 0), MC_OR(mx, "-"));
 
-		factf(s, "MTA-STS policy", "mode=%s max_age=%lld mx=%s",
-		      diff_str(p, "mode") ? diff_str(p, "mode") : "-", int_of(p, "max_age", 0),
-		      mx ? mx : "-");
+		fact_data(s, N_("MTA-STS policy"), v);
+		free(v);
 		free(mx);
 	}
-	fact_joined(s, "TLS-RPT rua", json_object_get(json_object_get(o, "tlsrpt"), "rua"), NULL);
-	diff_fact(s, "BIMI record", diff_str(json_object_get(o, "bimi"), "record"));
+	fact_joined(s, N_("TLS-RPT rua"), json_object_get(json_object_get(o, "tlsrpt"), "rua"), NULL);
+	fact_data(s, N_("BIMI record"), diff_str(json_object_get(o, "bimi"), "record"));
 	json_array_foreach(dane, i, h) {
-		char label[600];
+		char *label = mc_asprintf("TLSA %s", MC_OR(diff_str(h, "name"), "?"));
+		char *v = joined(json_object_get(h, "records"), NULL);
 
-		snprintf(label, sizeof(label), "TLSA %s", diff_str(h, "name") ? diff_str(h, "name") : "?");
-		fact_joined(s, label, json_object_get(h, "records"), NULL);
+		diff_fact_made(s, label, NULL, v, NULL);
 	}
 }
 
@@ -195,14 +243,14 @@ static void dnssec_fact(const json_t *d, struct diff_summary *s)
 	if (!json_is_true(json_object_get(d, "checked")))
 		return;
 	if (int_of(d, "bogus", 0) > 0)
-		diff_fact(s, "DNSSEC", "bogus: answers fail validation");
+		fact_said(s, "DNSSEC", N_("bogus: answers fail validation"));
 	else if (json_is_true(json_object_get(d, "validated")) && int_of(d, "secure", 0) > 0 &&
 	         int_of(d, "insecure", 0) == 0)
-		diff_fact(s, "DNSSEC", "signed and validated");
+		fact_said(s, "DNSSEC", N_("signed and validated"));
 	else if (int_of(d, "authenticated", 0) > 0 && int_of(d, "authenticated", 0) == int_of(d, "answers", -1))
-		diff_fact(s, "DNSSEC", "signed (authenticated by the resolver)");
+		fact_said(s, "DNSSEC", N_("signed (authenticated by the resolver)"));
 	else
-		diff_fact(s, "DNSSEC", "not signed throughout");
+		fact_said(s, "DNSSEC", N_("not signed throughout"));
 }
 
 static void smtp_facts(const json_t *smtp, struct diff_summary *s)
@@ -212,21 +260,21 @@ static void smtp_facts(const json_t *smtp, struct diff_summary *s)
 
 	json_array_foreach(probes, i, p) {
 		json_t *cert = json_object_get(p, "certificate");
-		char label[700];
-		const char *host = diff_str(p, "host") ? diff_str(p, "host") : "?",
-		           *addr = diff_str(p, "address") ? diff_str(p, "address") : "?";
+		const char *host = MC_OR(diff_str(p, "host"), "?"), *addr = MC_OR(diff_str(p, "address"), "?");
+		char *label = mc_asprintf("STARTTLS %s (%s)", host, addr), *label_text;
 
-		snprintf(label, sizeof(label), "STARTTLS %s (%s)", host, addr);
 		if (json_is_true(json_object_get(p, "starttls")) && diff_str(p, "protocol"))
-			factf(s, label, "%s %s", diff_str(p, "protocol"),
-			      diff_str(p, "cipher") ? diff_str(p, "cipher") : "");
+			diff_fact_made(s, label, NULL, mc_asprintf("%s %s", diff_str(p, "protocol"),
+			                                           MC_OR(diff_str(p, "cipher"), "")), NULL);
 		else
-			factf(s, label, "none (stopped at %s)", diff_str(p, "stage") ? diff_str(p, "stage") : "?");
-		if (json_is_object(cert) && diff_str(cert, "not_after")) {
-			snprintf(label, sizeof(label), "certificate %s (%s)", host, addr);
-			factf(s, label, "expires %s%s", diff_str(cert, "not_after"),
-			      json_is_true(json_object_get(cert, "chain_valid")) ? "" : ", chain not valid");
-		}
+			factf(s, label, NULL, N_("none (stopped at %s)"), MC_OR(diff_str(p, "stage"), "?"));
+		if (!json_is_object(cert) || !diff_str(cert, "not_after"))
+			continue;
+		label = mc_both(&label_text, N_("certificate %1$s (%2$s)"), (host, addr), (host, addr));
+		if (json_is_true(json_object_get(cert, "chain_valid")))
+			factf(s, label, label_text, N_("expires %s"), diff_str(cert, "not_after"));
+		else
+			factf(s, label, label_text, N_("expires %s, chain not valid"), diff_str(cert, "not_after"));
 	}
 }
 
@@ -237,18 +285,21 @@ static void blocklist_facts(const json_t *b, struct diff_summary *s)
 	size_t i;
 
 	json_array_foreach(results, i, r) {
-		char label[700];
+		const char *list = MC_OR(diff_str(r, "list"), "?"), *target = MC_OR(diff_str(r, "target"), "?");
+		char *label, *label_text;
 		mc_buf codes = {0};
 		json_t *c;
 		size_t j;
 
 		if (!diff_str(r, "state") || strcmp(diff_str(r, "state"), "listed") != 0)
 			continue;
-		snprintf(label, sizeof(label), "listed on %s: %s", diff_str(r, "list") ? diff_str(r, "list") : "?",
-		         diff_str(r, "target") ? diff_str(r, "target") : "?");
+		label = mc_both(&label_text, N_("listed on %1$s: %2$s"), (list, target), (list, target));
 		json_array_foreach(json_object_get(r, "codes"), j, c)
-			mc_buf_addf(&codes, "%s%s", j ? ", " : "", diff_str(c, "code") ? diff_str(c, "code") : "?");
-		diff_fact(s, label, codes.len ? codes.s : "listed");
+			mc_buf_addf(&codes, "%s%s", j ? ", " : "", MC_OR(diff_str(c, "code"), "?"));
+		if (codes.len)
+			diff_fact_made(s, label, label_text, mc_buf_take(&codes), NULL);
+		else
+			diff_fact_made(s, label, label_text, mc_strdup("listed"), said(N_("listed")));
 		mc_buf_free(&codes);
 	}
 }

@@ -14,8 +14,10 @@
 #define DIFF_MAX_FINDINGS 2048
 #define DIFF_MAX_PARTS 16 /* domain has 13 and the result */
 
+/* label and value in English (the JSON, and what pairs the two sides) and
+ * in the locale's language for the text (NULL: the same as the English). */
 struct diff_fact {
-	char *label, *value;
+	char *label, *value, *label_text, *value_text;
 };
 
 struct diff_seen {
@@ -55,8 +57,11 @@ void diff_side_clear(struct diff_side *side);
 
 /* The records and settings of a report (facts.c) into s. */
 void diff_facts(const json_t *report, struct diff_summary *s);
-/* Add one fact; value NULL adds nothing (absent on this side). */
-void diff_fact(struct diff_summary *s, const char *label, const char *value);
+/* Add one fact, taking the four strings (label_text and value_text may be
+ * NULL); value NULL adds nothing (absent on this side). */
+void diff_fact_made(struct diff_summary *s, char *label, char *label_text, char *value,
+                    char *value_text);
+void diff_fact_clear(struct diff_fact *f);
 
 /* json helpers (facts.c) */
 const char *diff_str(const json_t *o, const char *key);

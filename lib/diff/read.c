@@ -127,10 +127,8 @@ static void summary_clear(struct diff_summary *s)
 	for (size_t i = 0; i < s->n_findings; i++)
 		free(s->findings[i].code);
 	free(s->findings);
-	for (size_t i = 0; i < s->n_facts; i++) {
-		free(s->facts[i].label);
-		free(s->facts[i].value);
-	}
+	for (size_t i = 0; i < s->n_facts; i++)
+		diff_fact_clear(&s->facts[i]);
 	free(s->facts);
 	memset(s, 0, sizeof(*s));
 }

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "mailcheck/diff.h"
+#include "mailcheck/domain.h"
 #include "report/internal.h"
 
 _Static_assert(MC_DIFF_SCHEMA_VERSION == MC_SCHEMA_VERSION,
@@ -100,64 +101,154 @@ static mc_color color_of(mc_diff_change c)
 	       : c == MC_DIFF_CHANGED ? MC_COLOR_YELLOW : MC_COLOR_NONE;
 }
 
+/* A status as the JSON names it, in the locale's words for the text ("pass
+ * -> warning" in English, as the JSON has them). */
+static const char *status_word(const char *status)
+{
+	static const struct {
+		const char *name, *word;
+	} words[] = {
+		{"pass", N_("pass")}, {"warning", N_("warning")}, {"error", N_("error")},
+		{"not_published", N_("not published")}, {"temperror", N_("temperror")},
+		{"not_checked", N_("not checked")},
+		/* TRANSLATORS: diff: an SPF, DMARC or DKIM result before or after */
+		{"fail", N_("fail")}, {"softfail", N_("softfail")}, {"neutral", N_("neutral")},
+		{"none", N_("none")}, {"permerror", N_("permerror")},
+	};
+
+	if (!status)
+		/* TRANSLATORS: diff: a part one of the two runs does not have */
+		return _("(absent)");
+	for (size_t i = 0; mc_i18n_active() && i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(status, words[i].name) == 0)
+			return _(words[i].word);
+	return status;
+}
+
+/* A part as the JSON names it ("mx", "result"); in another language the
+ * label domain's table gives it. */
+static const char *part_word(const char *part)
+{
+	if (!mc_i18n_active())
+		return part;
+	if (strcmp(part, "result") == 0)
+		/* TRANSLATORS: diff: the overall result of a report, beside its parts */
+		return _("result");
+	for (int p = 0; p < MC_PART_COUNT; p++)
+		if (strcmp(part, mc_domain_part_name((mc_domain_part)p)) == 0)
+			return mc_domain_part_label((mc_domain_part)p);
+	return part;
+}
+
+/* "  WORD" padded by display width to the column after it. */
+static void column(mc_text *t, const char *word, size_t width)
+{
+	size_t w = mc_text_width(word);
+
+	fprintf(t->fp, "  %s%*s", word, (int)(w < width ? width - w : 1), "");
+}
+
+static void status_text(mc_text *t, const mc_diff_status *s)
+{
+	bool differs = s->new_reason && (!s->old_reason || strcmp(s->old_reason, s->new_reason));
+
+	column(t, part_word(s->part), 15);
+	fprintf(t->fp, "%s -> %s", status_word(s->old_status), status_word(s->new_status));
+	/* the reasons are quoted from the runs' JSON, which is English */
+	if (differs && s->old_reason)
+		/* TRANSLATORS: diff: a part's reason now, then before, both quoted from the JSON */
+		fprintf(t->fp, _(": %1$s (was: %2$s)"), s->new_reason, s->old_reason);
+	else if (differs)
+		/* TRANSLATORS: diff: a part's reason now, quoted from the JSON */
+		fprintf(t->fp, _(": %s"), s->new_reason);
+	fputc('\n', t->fp);
+}
+
+static void finding_text(mc_text *t, const mc_diff_finding *f)
+{
+	static const struct {
+		const char *name, *word;
+	} sev[] = {{"error", N_("error")}, {"warning", N_("warning")}, {"info", N_("note")}};
+	const char *severity = f->severity;
+
+	for (size_t i = 0; mc_i18n_active() && i < sizeof(sev) / sizeof(sev[0]); i++)
+		if (strcmp(f->severity, sev[i].name) == 0)
+			severity = _(sev[i].word);
+	/* TRANSLATORS: diff: a finding that the new run has and the old had not, or the reverse */
+	column(t, f->appeared ? _("new") : _("gone"), 15);
+	/* TRANSLATORS: diff: severity, the finding's message quoted from the JSON (English), code */
+	fprintf(t->fp, _("%1$s: %2$s [%3$s]\n"), severity, f->message, f->code);
+	if (f->appeared && f->hint && f->change == MC_DIFF_WORSE) {
+		column(t, "", 15);
+		/* TRANSLATORS: diff: the finding's fix quoted from the JSON (English) */
+		fprintf(t->fp, _("fix: %s\n"), f->hint);
+	}
+}
+
+static void record_text(mc_text *t, const mc_diff_record *x)
+{
+	const char *none = _("(none)");
+
+	fprintf(t->fp, "  %s\n", MC_OR(x->label_text, x->label));
+	/* TRANSLATORS: diff: a record or setting as the old run had it, and as the
+	 * new one has it; the two values start in the same column */
+	fprintf(t->fp, _("    old  %s\n"), x->old_value ? MC_OR(x->old_text, x->old_value) : none);
+	fprintf(t->fp, _("    new  %s\n"), x->new_value ? MC_OR(x->new_text, x->new_value) : none);
+}
+
+/* A change as a word: the head of a report's block, and of the first line. */
+static const char *change_word(mc_diff_change c, bool head)
+{
+	/* TRANSLATORS: diff: how a report changed, at the head of its block */
+	const char *words[] = {_("same"), _("changed"), _("better"), _("worse")};
+	/* TRANSLATORS: diff: how the whole comparison came out, the first word of the output */
+	const char *heads[] = {_("SAME"), _("CHANGED"), _("BETTER"), _("WORSE")};
+
+	return head ? heads[c] : words[c];
+}
+
 static void report_text(mc_text *t, const mc_diff_report *r)
 {
+	const char *word = change_word(r->change, false);
+	size_t w = mc_text_width(word);
+
 	fputc('\n', t->fp);
-	mc_text_colored(t, color_of(r->change), mc_diff_change_name(r->change));
-	fprintf(t->fp, "%*s%s (%s)\n", (int)(9 - strlen(mc_diff_change_name(r->change))), "",
-	        r->subject, r->command);
-	for (size_t i = 0; i < r->n_statuses; i++) {
-		const mc_diff_status *s = &r->statuses[i];
-
-		bool differs = s->new_reason && (!s->old_reason || strcmp(s->old_reason, s->new_reason));
-
-		fprintf(t->fp, "  %-14s %s -> %s", s->part, s->old_status ? s->old_status : "(absent)",
-		        s->new_status ? s->new_status : "(absent)");
-		if (differs && s->old_reason)
-			fprintf(t->fp, ": %s (was: %s)", s->new_reason, s->old_reason);
-		else if (differs)
-			fprintf(t->fp, ": %s", s->new_reason);
-		fputc('\n', t->fp);
-	}
-	for (size_t i = 0; i < r->n_findings; i++) {
-		const mc_diff_finding *f = &r->findings[i];
-
-		fprintf(t->fp, "  %-14s %s: %s [%s]\n", f->appeared ? "new" : "gone", f->severity,
-		        f->message, f->code);
-		if (f->appeared && f->hint && f->change == MC_DIFF_WORSE)
-			fprintf(t->fp, "  %-14s fix: %s\n", "", f->hint);
-	}
-	for (size_t i = 0; i < r->n_records; i++) {
-		const mc_diff_record *x = &r->records[i];
-
-		fprintf(t->fp, "  %s\n", x->label);
-		fprintf(t->fp, "    old  %s\n", x->old_value ? x->old_value : "(none)");
-		fprintf(t->fp, "    new  %s\n", x->new_value ? x->new_value : "(none)");
-	}
+	mc_text_colored(t, color_of(r->change), word);
+	fprintf(t->fp, "%*s", (int)(w < 9 ? 9 - w : 1), "");
+	/* TRANSLATORS: diff: the subject of a report (a domain), the command */
+	fprintf(t->fp, _("%1$s (%2$s)\n"), r->subject, r->command);
+	for (size_t i = 0; i < r->n_statuses; i++)
+		status_text(t, &r->statuses[i]);
+	for (size_t i = 0; i < r->n_findings; i++)
+		finding_text(t, &r->findings[i]);
+	for (size_t i = 0; i < r->n_records; i++)
+		record_text(t, &r->records[i]);
 }
 
 void mc_diff_text(mc_text *t, const void *result)
 {
 	const mc_diff_result *res = result;
-	static const char *const words[] = {"SAME", "CHANGED", "BETTER", "WORSE"};
 
 	mc_text_headline(t, res->change == MC_DIFF_SAME ? MC_COLOR_GREEN : color_of(res->change),
-	                 words[res->change], "%zu report%s compared: %zu worse, %zu better, "
-	                 "%zu changed otherwise, %zu unchanged", res->compared,
-	                 res->compared == 1 ? "" : "s", res->worse, res->better, res->changed,
-	                 res->unchanged);
+	                 change_word(res->change, true),
+	                 mc_ntr("%1$zu report compared: %2$zu worse, %3$zu better, %4$zu changed "
+	                        "otherwise, %5$zu unchanged", "%1$zu reports compared: %2$zu worse, "
+	                        "%3$zu better, %4$zu changed otherwise, %5$zu unchanged", res->compared),
+	                 res->compared, res->worse, res->better, res->changed, res->unchanged);
 	if (t->opts->quiet)
 		return;
 	for (size_t i = 0; i < res->n_reports; i++)
 		report_text(t, &res->reports[i]);
 	if (res->n_only_old || res->n_only_new)
 		fputc('\n', t->fp);
-	for (size_t i = 0; i < res->n_only_old; i++)
-		fprintf(t->fp, "only in %s: %s (%s)\n", res->old_name, res->only_old[i].subject,
-		        res->only_old[i].command);
-	for (size_t i = 0; i < res->n_only_new; i++)
-		fprintf(t->fp, "only in %s: %s (%s)\n", res->new_name, res->only_new[i].subject,
-		        res->only_new[i].command);
+	for (size_t i = 0; i < res->n_only_old + res->n_only_new; i++) {
+		bool old = i < res->n_only_old;
+		const mc_diff_subject *s = old ? &res->only_old[i] : &res->only_new[i - res->n_only_old];
+
+		/* TRANSLATORS: diff: a report only one input has: the input, the subject, the command */
+		fprintf(t->fp, _("only in %1$s: %2$s (%3$s)\n"), old ? res->old_name : res->new_name,
+		        s->subject, s->command);
+	}
 	mc_text_tail(t, &res->findings, NULL);
 }
 

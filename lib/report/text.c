@@ -186,18 +186,20 @@ static void dns_text(mc_text *t, const mc_dns_log *log)
 {
 	if (log->n == 0)
 		return;
-	fputs("\nDNS queries:\n", t->fp);
+	/* TRANSLATORS: -v: the heading of the DNS queries made, each with its answer */
+	fputs(_("\nDNS queries:\n"), t->fp);
 	for (size_t i = 0; i < log->n; i++) {
 		const mc_dns_answer *a = log->entries[i].answer;
 
 		fprintf(t->fp, "  %s %s: %s", a->name, mc_dns_type_name(a->type),
 		        mc_dns_status_name(a->status));
 		if (log->entries[i].cached)
-			fputs(" (cached)", t->fp);
+			/* TRANSLATORS: -v: a DNS query answered from mailcheck's own cache */
+			fputs(_(" (cached)"), t->fp);
 		else
 			fprintf(t->fp, " (%.1f ms)", a->ms);
 		if (a->error)
-			fprintf(t->fp, " -- %s", a->error);
+			fprintf(t->fp, " -- %s", MC_OR(a->error_text, a->error));
 		fputc('\n', t->fp);
 		for (size_t k = 0; k < a->n_rrs; k++) {
 			char *data = mc_rr_data_text(&a->rrs[k]);
