@@ -32,9 +32,11 @@ typedef struct mc_req_rule {
 
 /* The rules, in the order they are reported. */
 size_t mc_req_rules(const mc_req_rule **rules);
-/* A provider's name ("gmail"), and its page with the date it speaks for. */
+/* A provider's name ("gmail"), and its page with the date it speaks for
+ * (English, as the JSON gives it; _text: in the locale's language). */
 const char *mc_req_provider_name(unsigned provider);
 const char *mc_req_provider_source(unsigned provider);
+const char *mc_req_provider_source_text(unsigned provider);
 /* "gmail", "yahoo", "microsoft", "all", or a comma-separated list of
  * them, into MC_REQ_* bits; false when a word is none of these. */
 bool mc_req_parse_providers(const char *list, unsigned *out);
@@ -55,5 +57,14 @@ typedef struct mc_requirements {
 } mc_requirements;
 
 void mc_requirements_clear(mc_requirements *r);
+
+/* For the checks that judge the rules (verify, domain): an evidence
+ * sentence from a message, the English returned (for it->evidence) and the
+ * locale's language kept in it->evidence_text. */
+char *mc_req_evidence(mc_requirement *it, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Two clauses said together ("SPF ...; DKIM ..."), each given in English
+ * and in the locale's language (NULL: as the English); all four taken. */
+char *mc_req_evidence_pair(mc_requirement *it, char *a, char *a_text, char *b, char *b_text);
 
 #endif

@@ -51,6 +51,11 @@ char *mc_asprintf_both(char **text, const char *fmt, ...) __attribute__((format(
 	mc_finding_add_made((list), (code), (sev), mc_asprintf(fmt, MC_UNPACK EN), \
 	                    mc_i18n_active() ? mc_asprintf(mc_tr(fmt), MC_UNPACK TX) : NULL)
 /* s, or fallback when s is NULL (a translated text that is the English) */
+/* The same with a plural: the English by n, the locale's form by its rule
+ * (po/meson.build: a keyword like mc_ntr). */
+#define mc_both_n(text, one, many, n, ...) \
+	(*(text) = mc_i18n_active() ? mc_asprintf(mc_ntr(one, many, n), __VA_ARGS__) : NULL, \
+	 mc_asprintf((n) == 1 ? (one) : (many), __VA_ARGS__))
 #define MC_OR(s, fallback) ((s) ? (s) : (fallback))
 
 /* NULL-safe strdup / strndup. */

@@ -12,21 +12,7 @@
 #include "common/util.h"
 #include "domain/internal.h"
 
-/* An evidence sentence: English returned (it->evidence), the locale's
- * language kept in it->evidence_text. */
-static char *ev(mc_requirement *it, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static char *ev(mc_requirement *it, const char *fmt, ...)
-{
-	va_list ap;
-	char *english;
-
-	free(it->evidence_text);
-	va_start(ap, fmt);
-	english = mc_vasprintf_both(fmt, ap, &it->evidence_text);
-	va_end(ap);
-	return english;
-}
+#define ev mc_req_evidence
 
 static void set(mc_requirement *it, mc_req_status st, char *evidence)
 {
@@ -58,17 +44,28 @@ static mc_req_status dkim_status(const mc_domain_result *res, const char **selec
 	return MC_REQ_NOT_CHECKABLE;
 }
 
-static char *auth_words(const mc_domain_result *res, const char *selector)
+/* What the DNS shows of SPF and DKIM, in both languages (it->evidence_text). */
+static char *auth_words(const mc_domain_result *res, const char *selector, mc_requirement *it)
 {
-	const char *spf = res->spf.verdict == MC_VERDICT_PASS ? "SPF record published"
-	                : res->spf.verdict == MC_VERDICT_NONE ? "no SPF record"
-	                : res->spf.verdict == MC_VERDICT_TEMPERROR ? "SPF lookup failed (DNS)"
-	                : "SPF record with errors";
+	static const char *const spf_words[] = {
+		N_("SPF record published"), N_("no SPF record"), N_("SPF lookup failed (DNS)"),
+		N_("SPF record with errors"),
+	};
+	int k = res->spf.verdict == MC_VERDICT_PASS ? 0 : res->spf.verdict == MC_VERDICT_NONE ? 1
+	      : res->spf.verdict == MC_VERDICT_TEMPERROR ? 2 : 3;
+	size_t n = res->selectors_tried;
+	char *dkim, *dkim_text;
 
 	if (selector)
-		return mc_asprintf("%s; DKIM key at %s._domainkey.%s", spf, selector, res->domain);
-	return mc_asprintf("%s; no usable DKIM key at the %zu selectors tried (give yours with "
-	                   "--selector)", spf, res->selectors_tried);
+		dkim = mc_asprintf_both(&dkim_text, "DKIM key at %1$s._domainkey.%2$s", selector,
+		                        res->domain);
+	else
+		dkim = mc_both_n(&dkim_text, "no usable DKIM key at the %zu selector tried (give yours "
+		                 "with --selector)", "no usable DKIM key at the %zu selectors tried (give "
+		                 "yours with --selector)", n, n);
+	return mc_req_evidence_pair(it, mc_strdup(spf_words[k]),
+	                            mc_i18n_active() ? mc_strdup(_(spf_words[k])) : NULL, dkim,
+	                            dkim_text);
 }
 
 static void judge(const mc_domain_result *res, mc_requirement *it)
@@ -79,10 +76,10 @@ static void judge(const mc_domain_result *res, mc_requirement *it)
 	if (!strcmp(id, "spf_or_dkim")) {
 		set(it, spf == MC_REQ_PASS || dkim == MC_REQ_PASS ? MC_REQ_PASS
 		    : spf == MC_REQ_FAIL && dkim == MC_REQ_FAIL ? MC_REQ_FAIL : MC_REQ_NOT_CHECKABLE,
-		    auth_words(res, sel));
+		    auth_words(res, sel, it));
 	} else if (!strcmp(id, "spf_and_dkim")) {
 		set(it, spf == MC_REQ_FAIL ? MC_REQ_FAIL : spf == MC_REQ_PASS && dkim == MC_REQ_PASS
-		    ? MC_REQ_PASS : MC_REQ_NOT_CHECKABLE, auth_words(res, sel));
+		    ? MC_REQ_PASS : MC_REQ_NOT_CHECKABLE, auth_words(res, sel, it));
 	} else if (!strcmp(id, "dmarc_record")) {
 		const mc_dmarc_result *d = &res->dmarc;
 

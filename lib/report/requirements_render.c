@@ -46,15 +46,17 @@ json_t *mc_requirements_json(const mc_requirements *q)
 	return o;
 }
 
-static void names(FILE *fp, unsigned set)
+/* The providers of set, "gmail, yahoo", into buf. */
+static const char *names(unsigned set, char *buf, size_t size)
 {
-	const char *sep = "";
+	size_t len = 0;
 
-	for (size_t i = 0; i < 3; i++)
-		if (set & bits[i]) {
-			fprintf(fp, "%s%s", sep, mc_req_provider_name(bits[i]));
-			sep = ", ";
-		}
+	buf[0] = '\0';
+	for (size_t i = 0; i < 3 && len < size; i++)
+		if (set & bits[i])
+			len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "",
+			                        mc_req_provider_name(bits[i]));
+	return buf;
 }
 
 void mc_requirements_text(mc_text *t, const mc_requirements *q)
@@ -65,17 +67,17 @@ void mc_requirements_text(mc_text *t, const mc_requirements *q)
 	};
 	/* TRANSLATORS: a rule's state: passes, FAILS, does not apply, cannot be told */
 	const char *label[] = {_("pass"), _("FAIL"), _("n/a"), _("unknown")};
+	char who_buf[64];
 	int w = 7;
 
 	for (size_t i = 0; i < 4; i++)
 		if ((int)mc_text_width(label[i]) > w)
 			w = (int)mc_text_width(label[i]);
 	fputs("\n  ", t->fp);
-	fputs(_("Bulk-sender requirements of"), t->fp);
-	fputc(' ', t->fp);
-	names(t->fp, q->providers);
-	fputs(": ", t->fp);
-	fprintf(t->fp, _("%zu of %zu fail"), q->failed, q->n);
+	/* TRANSLATORS: the providers asked (gmail, yahoo, microsoft), the rules
+	 * that fail, all the rules */
+	fprintf(t->fp, _("Bulk-sender requirements of %1$s: %2$zu of %3$zu fail"),
+	        names(q->providers, who_buf, sizeof(who_buf)), q->failed, q->n);
 	fputc('\n', t->fp);
 	for (size_t i = 0; i < q->n; i++) {
 		const mc_requirement *it = &q->items[i];
@@ -84,10 +86,11 @@ void mc_requirements_text(mc_text *t, const mc_requirements *q)
 		for (size_t k = 0; k < 3; k++)
 			if (!strcmp(who, applies[k][0]))
 				who = _(applies[k][1]);
-		fprintf(t->fp, "  %s%*s %s (%s: ", label[it->status],
-		        w - (int)mc_text_width(label[it->status]), "", _(it->rule->rule), who);
-		names(t->fp, it->rule->providers & q->providers);
-		fprintf(t->fp, ")\n");
+		fprintf(t->fp, "  %s%*s ", label[it->status], w - (int)mc_text_width(label[it->status]), "");
+		/* TRANSLATORS: a rule, whom it applies to (all senders, bulk
+		 * senders, ...), the providers that require it */
+		fprintf(t->fp, _("%1$s (%2$s: %3$s)\n"), _(it->rule->rule), who,
+		        names(it->rule->providers & q->providers, who_buf, sizeof(who_buf)));
 		if (it->evidence)
 			fprintf(t->fp, "  %*s %s\n", w, "", it->evidence_text ? it->evidence_text
 			                                                    : it->evidence);
@@ -95,5 +98,5 @@ void mc_requirements_text(mc_text *t, const mc_requirements *q)
 	fprintf(t->fp, "  %s\n", _("Sources:"));
 	for (size_t i = 0; i < 3; i++)
 		if (q->providers & bits[i])
-			fprintf(t->fp, "    %s\n", mc_req_provider_source(bits[i]));
+			fprintf(t->fp, "    %s\n", mc_req_provider_source_text(bits[i]));
 }

@@ -44,13 +44,15 @@ static const struct {
 	unsigned bit;
 	const char *name, *source;
 } providers[] = {
-	{G, "gmail", "Gmail: support.google.com/a/answer/81126 (Email sender guidelines, "
-	 "February 2024; enforced with rejections since November 2025)"},
-	{Y, "yahoo", "Yahoo: senders.yahooinc.com/best-practices (Sender requirements, "
-	 "February 2024)"},
-	{M, "microsoft", "Microsoft: techcommunity.microsoft.com, \"Strengthening Email "
+	/* TRANSLATORS: a source of the requirements: keep the page's address
+	 * and its English title as they are (the title quoted), say the dates */
+	{G, "gmail", N_("Gmail: support.google.com/a/answer/81126 (Email sender guidelines, "
+	 "February 2024; enforced with rejections since November 2025)")},
+	{Y, "yahoo", N_("Yahoo: senders.yahooinc.com/best-practices (Sender requirements, "
+	 "February 2024)")},
+	{M, "microsoft", N_("Microsoft: techcommunity.microsoft.com, \"Strengthening Email "
 	 "Ecosystem: Outlook's New Requirements for High-Volume Senders\" (April 2025; enforced "
-	 "with 550 5.7.515 since 5 May 2025)"},
+	 "with 550 5.7.515 since 5 May 2025)")},
 };
 
 size_t mc_req_rules(const mc_req_rule **out)
@@ -80,6 +82,13 @@ const char *mc_req_provider_source(unsigned p)
 		if (providers[i].bit == p)
 			return providers[i].source;
 	return NULL;
+}
+
+const char *mc_req_provider_source_text(unsigned p)
+{
+	const char *source = mc_req_provider_source(p);
+
+	return source ? _(source) : NULL;
 }
 
 bool mc_req_parse_providers(const char *list, unsigned *out)
@@ -116,11 +125,7 @@ void mc_requirements_clear(mc_requirements *r)
 
 /* ---- on a message ---- */
 
-/* An evidence sentence: English returned (it->evidence), the locale's
- * language kept in it->evidence_text. */
-static char *ev(mc_requirement *it, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static char *ev(mc_requirement *it, const char *fmt, ...)
+char *mc_req_evidence(mc_requirement *it, const char *fmt, ...)
 {
 	va_list ap;
 	char *english;
@@ -131,6 +136,24 @@ static char *ev(mc_requirement *it, const char *fmt, ...)
 	va_end(ap);
 	return english;
 }
+
+char *mc_req_evidence_pair(mc_requirement *it, char *a, char *a_text, char *b, char *b_text)
+{
+	char *english;
+
+	free(it->evidence_text);
+	/* TRANSLATORS: requirements: two findings side by side (what SPF
+	 * showed, what DKIM showed) */
+	english = mc_both(&it->evidence_text, N_("%1$s; %2$s"), (MC_OR(a, "?"), MC_OR(b, "?")),
+	                  (MC_OR(a_text, MC_OR(a, "?")), MC_OR(b_text, MC_OR(b, "?"))));
+	free(a);
+	free(a_text);
+	free(b);
+	free(b_text);
+	return english;
+}
+
+#define ev mc_req_evidence
 
 static mc_req_status set(mc_requirement *it, mc_req_status st, char *evidence)
 {
@@ -148,19 +171,28 @@ static const mc_dkim_sig *passing_sig(const mc_verify_result *res)
 	return NULL;
 }
 
-static char *auth_words(const mc_verify_result *res)
+/* What SPF and DKIM showed, in both languages (it->evidence_text). */
+static char *auth_words(const mc_verify_result *res, mc_requirement *it)
 {
 	const mc_dkim_sig *s = passing_sig(res);
-	const char *spf = res->spf_ran ? mc_verdict_name(res->spf.verdict) : "not evaluated";
+	const char *verdict = mc_verdict_name(res->spf.verdict);
+	char *spf, *spf_text, *dkim, *dkim_text;
 
+	if (!res->spf_ran)
+		spf = mc_asprintf_both(&spf_text, "SPF not evaluated");
+	else if (res->spf.domain)
+		/* TRANSLATORS: requirements: the SPF result (pass, fail, ...) and the domain checked */
+		spf = mc_asprintf_both(&spf_text, "SPF %1$s for %2$s", verdict, res->spf.domain);
+	else
+		spf = mc_asprintf_both(&spf_text, "SPF %s", verdict);
 	if (s)
-		return mc_asprintf("SPF %s%s%s; DKIM pass for %s (s=%s)", spf,
-		                   res->spf_ran && res->spf.domain ? " for " : "",
-		                   res->spf_ran && res->spf.domain ? res->spf.domain : "", s->domain,
-		                   s->selector ? s->selector : "?");
-	return mc_asprintf("SPF %s%s%s; %s", spf, res->spf_ran && res->spf.domain ? " for " : "",
-	                   res->spf_ran && res->spf.domain ? res->spf.domain : "",
-	                   res->dkim.n_sigs ? "no DKIM signature passes" : "not DKIM-signed");
+		dkim = mc_asprintf_both(&dkim_text, "DKIM pass for %1$s (s=%2$s)", s->domain,
+		                        MC_OR(s->selector, "?"));
+	else if (res->dkim.n_sigs)
+		dkim = mc_asprintf_both(&dkim_text, "no DKIM signature passes");
+	else
+		dkim = mc_asprintf_both(&dkim_text, "not DKIM-signed");
+	return mc_req_evidence_pair(it, spf, spf_text, dkim, dkim_text);
 }
 
 /* The last hop into the receiver: the Received header written at the
@@ -195,24 +227,46 @@ static mc_req_status judge_tls(const mc_verify_result *res, mc_requirement *it)
 	                                        r->ip ? r->ip : "?", r->by ? r->by : "?", w));
 }
 
+/* One count of a field that should be there once, added to both lists. */
+static void field_count(mc_buf *b, mc_buf *bt, size_t n, const char *field)
+{
+	char *text, *english;
+
+	if (n == 1)
+		return;
+	/* TRANSLATORS: requirements: how many header fields of a name a
+	 * message has (0, or 2 and more) */
+	english = mc_asprintf_both(&text, "%1$zu %2$s fields", n, field);
+	mc_buf_addf(b, "%s%s", b->len ? "; " : "", MC_OR(english, "?"));
+	if (bt->len) { /* the two side by side, as mc_req_evidence_pair says them */
+		char *both = mc_asprintf(_("%1$s; %2$s"), bt->s, MC_OR(text, MC_OR(english, "?")));
+
+		bt->len = 0;
+		mc_buf_addf(bt, "%s", MC_OR(both, "?"));
+		free(both);
+	} else {
+		mc_buf_addf(bt, "%s", MC_OR(text, MC_OR(english, "?")));
+	}
+	free(english);
+	free(text);
+}
+
 static mc_req_status judge_rfc5322(const mc_message *msg, mc_requirement *it)
 {
-	size_t from = mc_message_count(msg, "From"), date = mc_message_count(msg, "Date");
-	size_t mid = mc_message_count(msg, "Message-ID");
-	mc_buf b = {0};
+	mc_buf b = {0}, bt = {0};
+	char *evidence;
 
-	if (from != 1)
-		mc_buf_addf(&b, "%s%zu From fields", b.len ? "; " : "", from);
-	if (date != 1)
-		mc_buf_addf(&b, "%s%zu Date fields", b.len ? "; " : "", date);
-	if (mid != 1)
-		mc_buf_addf(&b, "%s%zu Message-ID fields", b.len ? "; " : "", mid);
-	if (b.len) {
-		mc_buf_addf(&b, " (RFC 5322 3.6: exactly one From and one Date; Gmail also asks for "
-		            "one Message-ID)");
-		return set(it, MC_REQ_FAIL, mc_buf_take(&b));
-	}
-	return set(it, MC_REQ_PASS, ev(it, "one From, one Date, one Message-ID"));
+	field_count(&b, &bt, mc_message_count(msg, "From"), "From");
+	field_count(&b, &bt, mc_message_count(msg, "Date"), "Date");
+	field_count(&b, &bt, mc_message_count(msg, "Message-ID"), "Message-ID");
+	if (!b.len)
+		return set(it, MC_REQ_PASS, ev(it, "one From, one Date, one Message-ID"));
+	free(it->evidence_text);
+	evidence = mc_both(&it->evidence_text, "%s (RFC 5322 3.6: exactly one From and one Date; "
+	                   "Gmail also asks for one Message-ID)", (b.s), (bt.s));
+	mc_buf_free(&b);
+	mc_buf_free(&bt);
+	return set(it, MC_REQ_FAIL, evidence);
 }
 
 static const char *header(const mc_message *msg, const char *name)
@@ -339,9 +393,9 @@ static void judge(const mc_verify_result *res, const mc_message *msg, mc_require
 	bool dkim = passing_sig(res) != NULL;
 
 	if (!strcmp(id, "spf_or_dkim"))
-		set(it, spf || dkim ? MC_REQ_PASS : MC_REQ_FAIL, auth_words(res));
+		set(it, spf || dkim ? MC_REQ_PASS : MC_REQ_FAIL, auth_words(res, it));
 	else if (!strcmp(id, "spf_and_dkim"))
-		set(it, spf && dkim ? MC_REQ_PASS : MC_REQ_FAIL, auth_words(res));
+		set(it, spf && dkim ? MC_REQ_PASS : MC_REQ_FAIL, auth_words(res, it));
 	else if (!strcmp(id, "fcrdns"))
 		judge_fcrdns(res, it);
 	else if (!strcmp(id, "tls"))
