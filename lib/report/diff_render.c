@@ -105,24 +105,10 @@ static mc_color color_of(mc_diff_change c)
  * -> warning" in English, as the JSON has them). */
 static const char *status_word(const char *status)
 {
-	static const struct {
-		const char *name, *word;
-	} words[] = {
-		{"pass", N_("pass")}, {"warning", N_("warning")}, {"error", N_("error")},
-		{"not_published", N_("not published")}, {"temperror", N_("temperror")},
-		{"not_checked", N_("not checked")},
-		/* TRANSLATORS: diff: an SPF, DMARC or DKIM result before or after */
-		{"fail", N_("fail")}, {"softfail", N_("softfail")}, {"neutral", N_("neutral")},
-		{"none", N_("none")}, {"permerror", N_("permerror")},
-	};
-
 	if (!status)
 		/* TRANSLATORS: diff: a part one of the two runs does not have */
 		return _("(absent)");
-	for (size_t i = 0; mc_i18n_active() && i < sizeof(words) / sizeof(words[0]); i++)
-		if (strcmp(status, words[i].name) == 0)
-			return _(words[i].word);
-	return status;
+	return mc_i18n_active() ? MC_OR(mc_status_word(status), status) : status;
 }
 
 /* A part as the JSON names it ("mx", "result"); in another language the
@@ -254,6 +240,21 @@ void mc_diff_text(mc_text *t, const void *result)
 
 /* ---- --html: what got worse first ---- */
 
+/* Words of a run's JSON (English) on a page: in another language, marked
+ * as a quotation in English. */
+static void quoted_html(mc_buf *b, const char *s)
+{
+	if (!s)
+		return;
+	if (!mc_i18n_active()) {
+		mc_html_text(b, s);
+		return;
+	}
+	mc_buf_lit(b, "<q lang=\"en\">");
+	mc_html_text(b, s);
+	mc_buf_lit(b, "</q>");
+}
+
 static void report_html(mc_buf *b, const mc_diff_report *r)
 {
 	mc_buf_lit(b, "<section class=\"diff\"><h3>");
@@ -262,29 +263,35 @@ static void report_html(mc_buf *b, const mc_diff_report *r)
 	mc_html_text(b, r->subject);
 	mc_buf_lit(b, " <code>");
 	mc_html_text(b, r->command);
-	mc_buf_lit(b, "</code></h3><table><tr><th></th><th>Old</th><th>New</th></tr>");
+	mc_buf_lit(b, "</code></h3><table><tr><th></th>");
+	/* TRANSLATORS: diff --html: the headings of the old run's column and the new run's */
+	mc_html_elem(b, "th", NULL, _("Old"));
+	mc_html_elem(b, "th", NULL, _("New"));
+	mc_buf_lit(b, "</tr>");
 	for (size_t i = 0; i < r->n_statuses; i++) {
 		const mc_diff_status *s = &r->statuses[i];
 
 		mc_buf_lit(b, "<tr><td>");
-		mc_html_text(b, s->part);
+		mc_html_text(b, part_word(s->part));
 		mc_buf_lit(b, "</td><td>");
 		mc_html_status(b, s->old_status ? s->old_status : "absent");
 		mc_buf_lit(b, " ");
-		mc_html_text(b, s->old_reason);
+		quoted_html(b, s->old_reason);
 		mc_buf_lit(b, "</td><td>");
 		mc_html_status(b, s->new_status ? s->new_status : "absent");
 		mc_buf_lit(b, " ");
-		mc_html_text(b, s->new_reason);
+		quoted_html(b, s->new_reason);
 		mc_buf_lit(b, "</td></tr>");
 	}
 	for (size_t i = 0; i < r->n_records; i++) {
+		const mc_diff_record *x = &r->records[i];
+
 		mc_buf_lit(b, "<tr><td>");
-		mc_html_text(b, r->records[i].label);
+		mc_html_text(b, MC_OR(x->label_text, x->label));
 		mc_buf_lit(b, "</td><td><code>");
-		mc_html_text(b, r->records[i].old_value ? r->records[i].old_value : "(none)");
+		mc_html_text(b, x->old_value ? MC_OR(x->old_text, x->old_value) : _("(none)"));
 		mc_buf_lit(b, "</code></td><td><code>");
-		mc_html_text(b, r->records[i].new_value ? r->records[i].new_value : "(none)");
+		mc_html_text(b, x->new_value ? MC_OR(x->new_text, x->new_value) : _("(none)"));
 		mc_buf_lit(b, "</code></td></tr>");
 	}
 	mc_buf_lit(b, "</table><ul class=\"findings\">");
@@ -296,7 +303,7 @@ static void report_html(mc_buf *b, const mc_diff_report *r)
 		mc_buf_lit(b, " ");
 		mc_html_status(b, f->severity);
 		mc_buf_lit(b, " ");
-		mc_html_text(b, f->message);
+		quoted_html(b, f->message);
 		mc_buf_lit(b, " <code>");
 		mc_html_text(b, f->code);
 		mc_buf_lit(b, "</code></li>");
@@ -308,9 +315,13 @@ void mc_diff_html(mc_buf *b, const void *result)
 {
 	const mc_diff_result *res = result;
 
-	mc_buf_addf(b, "<section class=\"diffs\"><h2>%zu compared: %zu worse, %zu better, "
-	            "%zu changed otherwise, %zu unchanged</h2>", res->compared, res->worse,
-	            res->better, res->changed, res->unchanged);
+	mc_buf_lit(b, "<section class=\"diffs\"><h2>");
+	/* TRANSLATORS: diff --html: the heading of the page's comparison */
+	mc_buf_addf(b, mc_ntr("%1$zu compared: %2$zu worse, %3$zu better, %4$zu changed otherwise, "
+	                      "%5$zu unchanged", "%1$zu compared: %2$zu worse, %3$zu better, %4$zu "
+	                      "changed otherwise, %5$zu unchanged", res->compared),
+	            res->compared, res->worse, res->better, res->changed, res->unchanged);
+	mc_buf_lit(b, "</h2>");
 	for (int c = MC_DIFF_WORSE; c >= MC_DIFF_CHANGED; c--) /* worse first */
 		for (size_t i = 0; i < res->n_reports; i++)
 			if ((int)res->reports[i].change == c)
@@ -319,13 +330,18 @@ void mc_diff_html(mc_buf *b, const void *result)
 		const mc_diff_subject *s = i < res->n_only_old ? &res->only_old[i]
 		                                                : &res->only_new[i - res->n_only_old];
 
-		mc_buf_lit(b, "<p>only in ");
-		mc_html_text(b, i < res->n_only_old ? res->old_name : res->new_name);
-		mc_buf_lit(b, ": ");
-		mc_html_text(b, s->subject);
-		mc_buf_lit(b, " <code>");
-		mc_html_text(b, s->command);
-		mc_buf_lit(b, "</code></p>");
+		char *input = mc_html_escaped(i < res->n_only_old ? res->old_name : res->new_name);
+		char *subject = mc_html_escaped(s->subject), *command = mc_html_escaped(s->command);
+
+		mc_buf_lit(b, "<p>");
+		/* TRANSLATORS: diff --html: a report only one input has: the input,
+		 * the subject, the command (in <code>) */
+		mc_buf_addf(b, _("only in %1$s: %2$s <code>%3$s</code>"), MC_OR(input, ""),
+		            MC_OR(subject, ""), MC_OR(command, ""));
+		mc_buf_lit(b, "</p>");
+		free(input);
+		free(subject);
+		free(command);
 	}
 	mc_buf_lit(b, "</section>\n");
 }

@@ -495,17 +495,24 @@ void mc_domain_html(mc_buf *b, const void *result)
 	mc_html_text(b, mc_text_name(res->domain, name, sizeof(name)));
 	mc_buf_lit(b, " ");
 	mc_html_status(b, mc_verdict_name(res->verdict));
-	mc_buf_lit(b, "</h2><table><tr><th>Part</th><th>Status</th><th>Why</th></tr>");
+	mc_buf_lit(b, "</h2><table><tr>");
+	/* TRANSLATORS: the headings of a domain's table of parts (--html) */
+	mc_html_elem(b, "th", NULL, _("Part"));
+	mc_html_elem(b, "th", NULL, _("Status"));
+	mc_html_elem(b, "th", NULL, _("Why"));
+	mc_buf_lit(b, "</tr>");
 	for (int p = 0; p < MC_PART_COUNT; p++) {
 		mc_buf_lit(b, "<tr><td>");
 		mc_html_text(b, mc_domain_part_label((mc_domain_part)p));
 		mc_buf_lit(b, "</td><td>");
 		mc_html_status(b, mc_part_status_name(res->rows[p].status));
 		mc_buf_lit(b, "</td><td>");
-		mc_html_text(b, res->rows[p].reason);
+		mc_html_text(b, MC_OR(res->rows[p].reason_text, res->rows[p].reason));
 		mc_buf_lit(b, "</td></tr>");
 	}
-	mc_buf_lit(b, "</table><h3>What to change</h3>");
+	mc_buf_lit(b, "</table>");
+	/* TRANSLATORS: the heading of the findings with their fixes (--html) */
+	mc_html_elem(b, "h3", NULL, _("What to change"));
 	mc_html_findings(b, lists, n, MC_SEV_WARNING);
 	mc_buf_lit(b, "</section>\n");
 }
@@ -530,23 +537,28 @@ void mc_domain_html_row(mc_buf *b, const void *result)
 void mc_domain_html_overview(mc_buf *b, const char *rows, const size_t *counts, size_t results,
                              const char *const *codes, const size_t *n, size_t n_codes)
 {
-	static const char *const finding_series[] = {"domains"};
+	/* TRANSLATORS: --html: the series of a chart of findings by domains */
+	const char *const finding_series[] = {_("domains")};
 	static const char *const finding_classes[] = {"warning"};
-	static const char *const series[] = {"pass", "warning", "error", "not published",
-	                                     "not checked"};
+	const char *const series[] = {_("pass"), _("warning"), _("error"), _("not published"),
+	                              _("not checked")};
 	static const char *const classes[] = {"pass", "warning", "error", "not_published",
 	                                      "not_checked"};
 	const char *labels[MC_PART_COUNT];
 	size_t values[MC_PART_COUNT * 5];
-	char title[96];
+	char *title;
 
-	mc_buf_addf(b, "<section class=\"overview\"><h2>%zu domain%s</h2><table><tr><th>Domain</th>"
-	            "<th>Result</th>", results, results == 1 ? "" : "s");
+	mc_buf_lit(b, "<section class=\"overview\"><h2>");
+	title = mc_asprintf(mc_ntr("%zu domain", "%zu domains", results), results);
+	mc_html_text(b, title);
+	free(title);
+	mc_buf_lit(b, "</h2><table><tr>");
+	/* TRANSLATORS: the first headings of a batch's table (--html) */
+	mc_html_elem(b, "th", NULL, _("Domain"));
+	mc_html_elem(b, "th", NULL, _("Result"));
 	for (int p = 0; p < MC_PART_COUNT; p++) {
 		labels[p] = mc_domain_part_label((mc_domain_part)p);
-		mc_buf_lit(b, "<th>");
-		mc_html_text(b, labels[p]);
-		mc_buf_lit(b, "</th>");
+		mc_html_elem(b, "th", NULL, labels[p]);
 		/* temperror (DNS trouble) shown with not checked: neither is judged */
 		values[p * 5 + 0] = counts[p * 6 + MC_PART_PASS];
 		values[p * 5 + 1] = counts[p * 6 + MC_PART_WARNING];
@@ -558,11 +570,12 @@ void mc_domain_html_overview(mc_buf *b, const char *rows, const size_t *counts, 
 	if (rows)
 		mc_buf_add(b, rows, strlen(rows));
 	mc_buf_lit(b, "</table>");
-	snprintf(title, sizeof(title), "The parts of %zu domain%s by state", results,
-	         results == 1 ? "" : "s");
-	mc_html_bars(b, title, labels, MC_PART_COUNT, series, classes, 5, values);
+	title = mc_asprintf(mc_ntr("The parts of %zu domain by state",
+	                           "The parts of %zu domains by state", results), results);
+	mc_html_bars(b, MC_OR(title, ""), labels, MC_PART_COUNT, series, classes, 5, values);
+	free(title);
 	if (n_codes) /* the findings, by how many domains have them (most first) */
-		mc_html_bars(b, "Findings (warnings and errors), by how many domains have them", codes,
-		             n_codes < 30 ? n_codes : 30, finding_series, finding_classes, 1, n);
+		mc_html_bars(b, _("Findings (warnings and errors), by how many domains have them"),
+		             codes, n_codes < 30 ? n_codes : 30, finding_series, finding_classes, 1, n);
 	mc_buf_lit(b, "</section>\n");
 }

@@ -348,7 +348,8 @@ static void per_period(const mc_feedback_result *res, mc_buf *b)
 	values = calloc(n * 2, sizeof(*values));
 	labels = calloc(n, sizeof(*labels));
 	if (values && labels) {
-		static const char *const series[] = {"pass DMARC", "fail DMARC"};
+		/* TRANSLATORS: report --html: the series of the messages charts */
+		const char *const series[] = {_("pass DMARC"), _("fail DMARC")};
 		static const char *const classes[] = {"pass", "error"};
 
 		for (size_t i = 0; i < res->n_reports; i++) {
@@ -364,11 +365,12 @@ static void per_period(const mc_feedback_result *res, mc_buf *b)
 		for (size_t k = 0; k < n; k++) {
 			char d[32];
 
-			labels[k] = mc_asprintf("%s%s", step > 86400 ? "week of " : "",
-			                        mc_text_day(first + (int64_t)k * step, d, sizeof(d)));
+			mc_text_day(first + (int64_t)k * step, d, sizeof(d));
+			/* TRANSLATORS: report --html: a row of a chart, the week from a Monday */
+			labels[k] = step > 86400 ? mc_asprintf(_("week of %s"), d) : mc_strdup(d);
 		}
-		mc_html_bars(b, step > 86400 ? "Messages per week, by DMARC result"
-		                             : "Messages per day, by DMARC result",
+		mc_html_bars(b, step > 86400 ? _("Messages per week, by DMARC result")
+		                             : _("Messages per day, by DMARC result"),
 		             (const char *const *)labels, n, series, classes, 2, values);
 	}
 	for (size_t k = 0; labels && k < n; k++)
@@ -382,14 +384,14 @@ static void per_kind(const mc_feedback_result *res, mc_buf *b)
 {
 	static const char *const kinds[] = {"passes", "spf_only", "forwarded", "not_aligned",
 	                                    "not_in_spf", "spoofing", "fails"};
-	static const char *const series[] = {"pass DMARC", "fail DMARC"};
+	const char *const series[] = {_("pass DMARC"), _("fail DMARC")};
 	static const char *const classes[] = {"pass", "error"};
 	size_t values[2 * (sizeof(kinds) / sizeof(kinds[0]) + 1)] = {0}, n = sizeof(kinds) / sizeof(kinds[0]);
 	const char *labels[sizeof(kinds) / sizeof(kinds[0]) + 1];
 
-	for (size_t k = 0; k < n; k++)
-		labels[k] = kinds[k];
-	labels[n] = "not explained";
+	for (size_t k = 0; k < n; k++) /* the kinds in words where the locale has them */
+		labels[k] = mc_i18n_active() ? MC_OR(mc_status_word(kinds[k]), kinds[k]) : kinds[k];
+	labels[n] = _("not explained");
 	for (size_t i = 0; i < res->n_sources; i++) {
 		const mc_fb_source *s = &res->sources[i];
 		size_t k;
@@ -399,13 +401,20 @@ static void per_kind(const mc_feedback_result *res, mc_buf *b)
 		values[k * 2] += s->dmarc_pass;
 		values[k * 2 + 1] += s->messages - s->dmarc_pass;
 	}
-	mc_html_bars(b, "Messages by kind of source", labels, n + 1, series, classes, 2, values);
+	mc_html_bars(b, _("Messages by kind of source"), labels, n + 1, series, classes, 2, values);
 }
 
 static void sources_html(const mc_feedback_result *res, mc_buf *b)
 {
-	mc_buf_lit(b, "<h3>Sources</h3><table><tr><th>Source</th><th>Messages</th>"
-	              "<th>Pass DMARC</th><th>Kind</th><th>What it means</th></tr>");
+	/* TRANSLATORS: report --html: the heading of the sending sources, and its table's */
+	mc_html_elem(b, "h3", NULL, _("Sources"));
+	mc_buf_lit(b, "<table><tr>");
+	mc_html_elem(b, "th", NULL, _("Source"));
+	mc_html_elem(b, "th", NULL, _("Messages"));
+	mc_html_elem(b, "th", NULL, _("Pass DMARC"));
+	mc_html_elem(b, "th", NULL, _("Kind"));
+	mc_html_elem(b, "th", NULL, _("What it means"));
+	mc_buf_lit(b, "</tr>");
 	for (size_t i = 0; i < res->n_sources && i < PAGE_SOURCES; i++) {
 		const mc_fb_source *s = &res->sources[i];
 
@@ -420,21 +429,31 @@ static void sources_html(const mc_feedback_result *res, mc_buf *b)
 		            (unsigned long long)s->dmarc_pass);
 		mc_html_status(b, s->kind ? s->kind : "not explained");
 		mc_buf_lit(b, "</td><td>");
-		mc_html_text(b, s->explanation);
+		mc_html_text(b, MC_OR(s->explanation_text, s->explanation));
 		mc_buf_lit(b, "</td></tr>");
 	}
 	mc_buf_lit(b, "</table>");
-	if (res->n_sources > PAGE_SOURCES)
-		mc_buf_addf(b, "<p>%zu more sources, with fewer messages (in the JSON).</p>",
-		            res->n_sources - PAGE_SOURCES);
+	if (res->n_sources > PAGE_SOURCES) {
+		mc_buf_lit(b, "<p>");
+		mc_buf_addf(b, mc_ntr("%zu more source, with fewer messages (in the JSON).",
+		                      "%zu more sources, with fewer messages (in the JSON).",
+		                      res->n_sources - PAGE_SOURCES), res->n_sources - PAGE_SOURCES);
+		mc_buf_lit(b, "</p>");
+	}
 }
 
 static void tls_html(const mc_feedback_result *res, mc_buf *b)
 {
 	if (!res->n_tls)
 		return;
-	mc_buf_lit(b, "<h3>TLS (SMTP TLS reports)</h3><table><tr><th>Policy</th><th>MX host</th>"
-	              "<th>Failed sessions</th><th>Why</th></tr>");
+	/* TRANSLATORS: report --html: the heading of the SMTP TLS reports, and its table's */
+	mc_html_elem(b, "h3", NULL, _("TLS (SMTP TLS reports)"));
+	mc_buf_lit(b, "<table><tr>");
+	mc_html_elem(b, "th", NULL, _("Policy"));
+	mc_html_elem(b, "th", NULL, _("MX host"));
+	mc_html_elem(b, "th", NULL, _("Failed sessions"));
+	mc_html_elem(b, "th", NULL, _("Why"));
+	mc_buf_lit(b, "</tr>");
 	for (size_t i = 0; i < res->n_tls; i++) {
 		const mc_fb_tls_policy *p = &res->tls[i];
 
@@ -445,9 +464,12 @@ static void tls_html(const mc_feedback_result *res, mc_buf *b)
 			mc_html_text(b, p->type);
 			mc_buf_lit(b, "</td><td>");
 			mc_html_text(b, p->n_mx ? p->mx[m].host : "");
-			mc_buf_addf(b, "</td><td>%llu of %llu</td><td>",
+			mc_buf_lit(b, "</td><td>");
+			/* TRANSLATORS: report --html: failed sessions of all sessions */
+			mc_buf_addf(b, _("%1$llu of %2$llu"),
 			            (unsigned long long)(p->n_mx ? p->mx[m].failures : p->failures),
 			            (unsigned long long)(p->successes + p->failures));
+			mc_buf_lit(b, "</td><td>");
 			for (size_t k = 0; p->n_mx && k < p->mx[m].results.n; k++) {
 				mc_html_text(b, p->mx[m].results.items[k].name);
 				mc_buf_lit(b, " ");
@@ -463,24 +485,37 @@ void mc_feedback_html(mc_buf *b, const void *result)
 	const mc_feedback_result *res = result;
 	char from[32], to[32];
 
+	mc_buf status = {0};
+
+	mc_html_status(&status, mc_verdict_name(res->verdict));
 	mc_buf_lit(b, "<section class=\"report\"><h2>");
-	mc_html_status(b, mc_verdict_name(res->verdict));
-	mc_buf_addf(b, " %llu messages in %llu aggregate reports, %s to %s: %llu pass DMARC</h2>",
-	            (unsigned long long)res->messages, (unsigned long long)res->aggregate_reports,
+	/* TRANSLATORS: report --html: the verdict (a word in its colour), messages,
+	 * reports, the first day, the last, the messages that pass DMARC */
+	mc_buf_addf(b, mc_ntr("%1$s %2$llu messages in %3$llu aggregate report, %4$s to %5$s: "
+	                      "%6$llu pass DMARC", "%1$s %2$llu messages in %3$llu aggregate "
+	                      "reports, %4$s to %5$s: %6$llu pass DMARC", res->aggregate_reports),
+	            MC_OR(status.s, ""), (unsigned long long)res->messages,
+	            (unsigned long long)res->aggregate_reports,
 	            mc_text_day(res->begin, from, sizeof(from)), mc_text_day(res->end, to, sizeof(to)),
 	            (unsigned long long)res->dmarc_pass);
+	mc_buf_free(&status);
+	mc_buf_lit(b, "</h2>");
 	per_period(res, b);
 	per_kind(res, b);
-	mc_buf_addf(b, "<h3>Before p=reject</h3><p>Failing DMARC now: %llu messages of senders that "
-	            "look legitimate (fix them first), %llu forwarded or through lists, %llu likely "
-	            "spoofed (p=reject stops those).</p>",
+	/* TRANSLATORS: report --html: the heading of what p=reject would stop */
+	mc_html_elem(b, "h3", NULL, _("Before p=reject"));
+	mc_buf_lit(b, "<p>");
+	mc_buf_addf(b, _("Failing DMARC now: %1$llu messages of senders that look legitimate (fix "
+	                 "them first), %2$llu forwarded or through lists, %3$llu likely spoofed "
+	                 "(p=reject stops those)."),
 	            (unsigned long long)res->legitimate_failing,
 	            (unsigned long long)res->forwarded_failing,
 	            (unsigned long long)res->suspicious_failing);
+	mc_buf_lit(b, "</p>");
 	mc_feedback_trends_html(b, res);
 	sources_html(res, b);
 	tls_html(res, b);
-	mc_buf_lit(b, "<h3>What to change</h3>");
+	mc_html_elem(b, "h3", NULL, _("What to change"));
 	mc_html_findings(b, (const mc_findings *const[]){&res->findings}, 1, MC_SEV_WARNING);
 	mc_buf_lit(b, "</section>\n");
 }

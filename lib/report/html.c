@@ -63,9 +63,11 @@ void mc_html_elem(mc_buf *b, const char *tag, const char *cls, const char *text)
 	mc_buf_addf(b, "</%s>", tag);
 }
 
-/* A status word in its colour: the class is the word, which is also shown. */
+/* A status word in its colour: the class is the status, which is also
+ * shown, in the locale's words. */
 void mc_html_status(mc_buf *b, const char *status)
 {
+	const char *said = mc_status_word(status);
 	char word[64];
 	size_t i;
 
@@ -75,7 +77,7 @@ void mc_html_status(mc_buf *b, const char *status)
 	mc_buf_lit(b, "<span class=\"st st-");
 	mc_html_text(b, status);
 	mc_buf_lit(b, "\">");
-	mc_html_text(b, word);
+	mc_html_text(b, said ? said : word);
 	mc_buf_lit(b, "</span>");
 }
 
@@ -113,7 +115,7 @@ void mc_html_findings(mc_buf *b, const mc_findings *const *lists, size_t n, mc_s
 	if (any)
 		mc_buf_lit(b, "</ul>");
 	else
-		mc_buf_lit(b, "<p>No findings.</p>");
+		mc_html_elem(b, "p", NULL, _("No findings."));
 }
 
 /* A label cut to what fits beside a bar (at a UTF-8 boundary). */
@@ -138,14 +140,15 @@ static void short_label(mc_buf *b, const char *s)
 enum { LABEL_W = 210, BAR_W = 480, ROW_H = 22, TOP = 28, WIDTH = LABEL_W + BAR_W + 20 };
 
 /* The legend from y: a box and the words of each series, on as many lines
- * as they need (7 px a letter); the lines it takes. Drawn only with b. */
+ * as they need (7 px a column; a wide character takes two); the lines it
+ * takes. Drawn only with b. */
 static int legend(mc_buf *b, const char *const *series, const char *const *classes, size_t n,
                   size_t y)
 {
 	int lines = 1;
 
 	for (size_t s = 0, x = LABEL_W; s < n; s++) {
-		size_t w = 24 + 7 * strlen(series[s]);
+		size_t w = 24 + 7 * mc_text_width(series[s]); /* a wide character: two */
 
 		if (x + w > WIDTH && x > LABEL_W)
 			x = LABEL_W, y += 16, lines++;
@@ -321,17 +324,19 @@ mc_status mc_page_write(mc_page *p, const char *path)
 	if (!fp)
 		return mc_error_set(MC_EIO, "cannot write %s: %s", path, mc_strerror(errno));
 	mc_html_text(&title, p->title);
-	fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	fprintf(fp, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
 	            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
 	            "style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'\">"
 	            "<meta name=\"viewport\" content=\"width=device-width\">"
 	            "<title>%s</title><style>%s</style></head><body><h1>%s</h1>\n",
-	        title.s ? title.s : "", style, title.s ? title.s : "");
+	        /* TRANSLATORS: the language of an --html page, as HTML's lang
+	         * attribute names it (BCP 47: en, ja) */
+	        _("en"), title.s ? title.s : "", style, title.s ? title.s : "");
 	if (p->overview.len)
 		fwrite(p->overview.s, 1, p->overview.len, fp);
 	if (p->sections.len)
 		fwrite(p->sections.s, 1, p->sections.len, fp);
-	fputs("<footer><p>Written by mailcheck.</p></footer></body></html>\n", fp);
+	fprintf(fp, "<footer><p>%s</p></footer></body></html>\n", _("Written by mailcheck."));
 	mc_buf_free(&title);
 	ok = !ferror(fp);
 	ok = fclose(fp) == 0 && ok;

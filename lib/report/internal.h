@@ -58,6 +58,9 @@ typedef enum mc_color {
 } mc_color;
 
 void mc_text_colored(mc_text *t, mc_color c, const char *s);
+/* A status ("not_published", "pass", "worse", "spf_only") in the locale's
+ * words; NULL for one not known (text.c). */
+const char *mc_status_word(const char *status);
 /* A time as its UTC date ("2026-11-24") in buf (16 bytes), "?" for 0. */
 const char *mc_text_day(int64_t t, char *buf, size_t size);
 

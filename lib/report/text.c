@@ -131,6 +131,40 @@ void mc_text_field(mc_text *t, const char *label, size_t width, const char *fmt,
 	fputc('\n', t->fp);
 }
 
+/* A status, verdict, severity, change or kind of source as the JSON names
+ * it ("not_published"), as a word in the locale's language; NULL for one
+ * not known. Each msgid is the name with spaces for underscores, which is
+ * what an English page shows. */
+const char *mc_status_word(const char *status)
+{
+	static const char *const words[] = {
+		N_("pass"), N_("warning"), N_("error"), N_("not published"), N_("temperror"),
+		N_("not checked"),
+		/* TRANSLATORS: an SPF, DMARC or DKIM result (diff, the --html pages) */
+		N_("fail"), N_("softfail"), N_("neutral"), N_("none"), N_("permerror"),
+		/* TRANSLATORS: the severity of a finding on an --html page */
+		N_("info"),
+		/* TRANSLATORS: diff: how a report changed */
+		N_("same"), N_("changed"), N_("better"), N_("worse"),
+		/* TRANSLATORS: diff: a finding the new run has and the old had not, the
+		 * reverse, and a part that one run does not have */
+		N_("new"), N_("gone"), N_("absent"),
+		/* TRANSLATORS: report: the kinds of sending source (the --html page) */
+		N_("passes"), N_("spf only"), N_("forwarded"), N_("not aligned"), N_("not in spf"),
+		N_("spoofing"), N_("fails"), N_("not explained"),
+	};
+	char name[32];
+	size_t i;
+
+	for (i = 0; status && status[i] && i + 1 < sizeof(name); i++)
+		name[i] = status[i] == '_' ? ' ' : status[i];
+	name[i] = '\0';
+	for (size_t k = 0; status && k < sizeof(words) / sizeof(words[0]); k++)
+		if (strcmp(name, words[k]) == 0)
+			return _(words[k]);
+	return NULL;
+}
+
 /* A verdict as a short word in the locale's language (English: the
  * verdict's name in capitals, made above). */
 static const char *verdict_word(mc_verdict v)

@@ -365,8 +365,9 @@ void mc_feedback_trends_text(mc_text *t, const mc_feedback_result *res)
  * rest (forwarded, spoofed) -- a bar each, the latest HTML_WEEKS. */
 static void weeks_html(mc_buf *b, const mc_fb_history *h)
 {
-	static const char *const series[] = {"legitimate, pass DMARC", "legitimate, fail DMARC",
-	                                     "forwarded or spoofed"};
+	/* TRANSLATORS: report --db --html: the series of the weekly chart */
+	const char *const series[] = {_("legitimate, pass DMARC"), _("legitimate, fail DMARC"),
+	                              _("forwarded or spoofed")};
 	static const char *const classes[] = {"pass", "error", "not_checked"};
 	size_t from = h->n_weeks > HTML_WEEKS ? h->n_weeks - HTML_WEEKS : 0, n = h->n_weeks - from;
 	size_t *values = calloc(n * 3 + 1, sizeof(*values));
@@ -376,20 +377,26 @@ static void weeks_html(mc_buf *b, const mc_fb_history *h)
 	for (size_t i = 0; values && labels && i < n; i++) {
 		const mc_fb_week *w = &h->weeks[from + i];
 
-		labels[i] = mc_asprintf("week of %s", mc_text_day(w->start, d, sizeof(d)));
+		labels[i] = mc_asprintf(_("week of %s"), mc_text_day(w->start, d, sizeof(d)));
 		values[i * 3] = w->legitimate_pass;
 		values[i * 3 + 1] = w->legitimate - w->legitimate_pass;
 		values[i * 3 + 2] = w->messages - w->legitimate;
 	}
 	if (values && labels && n)
-		mc_html_bars(b, "Messages per week: the legitimate sources' mail, passing and failing "
-		             "DMARC", (const char *const *)labels, n, series, classes, 3, values);
+		mc_html_bars(b, _("Messages per week: the legitimate sources' mail, passing and "
+		                  "failing DMARC"), (const char *const *)labels, n, series, classes, 3,
+		             values);
 	for (size_t i = 0; labels && i < n; i++)
 		free(labels[i]);
 	free(labels);
 	free(values);
-	mc_buf_lit(b, "<table><tr><th>Week of (Monday, UTC)</th><th>Messages</th><th>DMARC pass"
-	              "</th><th>Legitimate sources' pass</th></tr>");
+	mc_buf_lit(b, "<table><tr>");
+	/* TRANSLATORS: report --db --html: the headings of the weekly table */
+	mc_html_elem(b, "th", NULL, _("Week of (Monday, UTC)"));
+	mc_html_elem(b, "th", NULL, _("Messages"));
+	mc_html_elem(b, "th", NULL, _("DMARC pass"));
+	mc_html_elem(b, "th", NULL, _("Legitimate sources' pass"));
+	mc_buf_lit(b, "</tr>");
 	for (size_t i = from; i < h->n_weeks; i++) {
 		const mc_fb_week *w = &h->weeks[i];
 
@@ -401,24 +408,43 @@ static void weeks_html(mc_buf *b, const mc_fb_history *h)
 	mc_buf_lit(b, "</table>");
 }
 
+/* "and N more" as the last item of a list. */
+static void more_html(mc_buf *b, uint64_t more)
+{
+	char a[32], *line = mc_asprintf(_("and %s more"), mc_thousands(more, a, sizeof(a)));
+
+	mc_html_elem(b, "li", NULL, line);
+	free(line);
+}
+
+/* Sources new (first) or gone: title is a message with the day and the
+ * count, as in the text. */
 static void seen_html(mc_buf *b, const char *title, int64_t since, const mc_fb_seen *list,
                       size_t n, uint64_t total, bool first)
 {
 	char a[32], d[16];
+	char *head;
 
 	if (!total)
 		return;
-	mc_buf_addf(b, "<h4>%s (since %s): %s</h4><ul>", title, mc_text_day(since, d, sizeof(d)),
-	            mc_thousands(total, a, sizeof(a)));
+	head = mc_asprintf(_(title), mc_text_day(since, d, sizeof(d)), mc_thousands(total, a, sizeof(a)));
+	mc_html_elem(b, "h4", NULL, head);
+	free(head);
+	mc_buf_lit(b, "<ul>");
 	for (size_t i = 0; i < n; i++) {
-		mc_buf_lit(b, "<li>");
-		mc_html_text(b, list[i].name);
-		mc_buf_addf(b, ": %s message%s, %s %s</li>", mc_thousands(list[i].messages, a, sizeof(a)),
-		            list[i].messages == 1 ? "" : "s", first ? "first" : "last",
-		            mc_text_day(first ? list[i].first : list[i].last, d, sizeof(d)));
+		char day[16], *line;
+
+		mc_text_day(first ? list[i].first : list[i].last, day, sizeof(day));
+		line = mc_asprintf(first ? mc_ntr("%s: %s message, first %s", "%s: %s messages, first %s",
+		                                  list[i].messages)
+		                         : mc_ntr("%s: %s message, last %s", "%s: %s messages, last %s",
+		                                  list[i].messages),
+		                   list[i].name, mc_thousands(list[i].messages, a, sizeof(a)), day);
+		mc_html_elem(b, "li", NULL, line); /* the name escaped with the rest */
+		free(line);
 	}
 	if (total > n)
-		mc_buf_addf(b, "<li>and %s more</li>", mc_thousands(total - n, a, sizeof(a)));
+		more_html(b, total - n);
 	mc_buf_lit(b, "</ul>");
 }
 
@@ -474,14 +500,15 @@ static void tls_html(mc_buf *b, const mc_fb_history *h)
 	bool others = false;
 
 	for (size_t k = 0; k < n_hosts; k++)
-		series[k] = hosts[k][0] ? hosts[k] : "(MX not named)";
-	series[n_hosts] = "other MX hosts";
+		series[k] = hosts[k][0] ? hosts[k] : _("(MX not named)");
+	/* TRANSLATORS: report --db --html: the MX hosts not charted apart */
+	series[n_hosts] = _("other MX hosts");
 	for (size_t i = 0; values && labels && i < h->n_tls; i++) { /* by week, then MX */
 		size_t k;
 
 		if (!n_weeks || h->tls[i].start != week) {
 			week = h->tls[i].start;
-			labels[n_weeks++] = mc_asprintf("week of %s", mc_text_day(week, d, sizeof(d)));
+			labels[n_weeks++] = mc_asprintf(_("week of %s"), mc_text_day(week, d, sizeof(d)));
 		}
 		for (k = 0; k < n_hosts && strcmp(hosts[k], h->tls[i].mx); k++)
 			;
@@ -491,22 +518,27 @@ static void tls_html(mc_buf *b, const mc_fb_history *h)
 	/* values by week of n_hosts + 1; without others, the last of each is 0
 	 * and is not drawn, but the stride stays */
 	if (values && labels && n_weeks && others)
-		mc_html_bars(b, "SMTP TLS failed sessions per week, by MX host",
+		mc_html_bars(b, _("SMTP TLS failed sessions per week, by MX host"),
 		             (const char *const *)labels, n_weeks, series, palette, n_hosts + 1, values);
 	else if (values && labels && n_weeks) {
 		for (size_t w = 0; w < n_weeks; w++) /* closed up to n_hosts a week */
 			memmove(values + w * n_hosts, values + w * (n_hosts + 1), n_hosts * sizeof(*values));
-		mc_html_bars(b, "SMTP TLS failed sessions per week, by MX host",
+		mc_html_bars(b, _("SMTP TLS failed sessions per week, by MX host"),
 		             (const char *const *)labels, n_weeks, series, palette, n_hosts, values);
 	}
 	for (size_t i = 0; labels && i < n_weeks; i++)
 		free(labels[i]);
 	free(labels);
 	free(values);
-	mc_buf_lit(b, "<table><tr><th>Week of</th><th>MX host</th><th>Failed sessions</th></tr>");
+	mc_buf_lit(b, "<table><tr>");
+	/* TRANSLATORS: report --db --html: the headings of the TLS failures table */
+	mc_html_elem(b, "th", NULL, _("Week of"));
+	mc_html_elem(b, "th", NULL, _("MX host"));
+	mc_html_elem(b, "th", NULL, _("Failed sessions"));
+	mc_buf_lit(b, "</tr>");
 	for (size_t i = 0; i < h->n_tls; i++) {
 		mc_buf_addf(b, "<tr><td>%s</td><td>", mc_text_day(h->tls[i].start, d, sizeof(d)));
-		mc_html_text(b, h->tls[i].mx[0] ? h->tls[i].mx : "(MX not named)");
+		mc_html_text(b, h->tls[i].mx[0] ? h->tls[i].mx : _("(MX not named)"));
 		mc_buf_addf(b, "</td><td>%s</td></tr>", mc_thousands(h->tls[i].failures, a, sizeof(a)));
 	}
 	mc_buf_lit(b, "</table>");
@@ -515,39 +547,52 @@ static void tls_html(mc_buf *b, const mc_fb_history *h)
 static void readiness_html(mc_buf *b, const mc_fb_history *h)
 {
 	const char *ready = h->ready ? h->ready : "not_yet";
-	char a[32], r[16], d1[16], d2[16];
+	const char *says = !strcmp(ready, "reject")
+		? N_("From %s to %s, %s of the mail of sources that look legitimate passes DMARC: "
+		     "ready for p=reject (99%% or more).")
+		: !strcmp(ready, "quarantine")
+		? N_("From %s to %s, %s of the mail of sources that look legitimate passes DMARC: "
+		     "ready for p=quarantine (95%% or more), not yet for p=reject (99%%).")
+		: N_("From %s to %s, %s of the mail of sources that look legitimate passes DMARC: "
+		     "not ready for p=quarantine (95%%).");
+	char a[32], r[16], d1[16], d2[16], *line;
 
-	mc_buf_lit(b, "<h4>Ready for p=reject?</h4><p>");
+	/* TRANSLATORS: report --db --html: the heading of the readiness for p=reject */
+	mc_html_elem(b, "h4", NULL, _("Ready for p=reject?"));
+	mc_buf_lit(b, "<p>");
 	mc_html_status(b, !strcmp(ready, "reject") ? "pass"
 	                  : !strcmp(ready, "quarantine") ? "warning" : "fail");
-	mc_buf_addf(b, " From %s to %s, %s of the mail of sources that look legitimate passes "
-	            "DMARC: %s</p>", mc_text_day(h->first, d1, sizeof(d1)),
-	            mc_text_day(h->last, d2, sizeof(d2)),
-	            rate(h->legitimate_pass, h->legitimate, r, sizeof(r)),
-	            !strcmp(ready, "reject") ? "ready for p=reject (99% or more)."
-	            : !strcmp(ready, "quarantine") ? "ready for p=quarantine (95% or more), not yet "
-	                                             "for p=reject (99%)."
-	            : "not ready for p=quarantine (95%).");
+	line = mc_asprintf(_(says), mc_text_day(h->first, d1, sizeof(d1)),
+	                   mc_text_day(h->last, d2, sizeof(d2)),
+	                   rate(h->legitimate_pass, h->legitimate, r, sizeof(r)));
+	mc_buf_lit(b, " ");
+	mc_html_text(b, line);
+	free(line);
+	mc_buf_lit(b, "</p>");
 	if (!h->total_failing) {
-		mc_buf_lit(b, "<p>No source that looks legitimate failed DMARC in the last 7 days of "
-		              "reports.</p>");
+		mc_html_elem(b, "p", NULL, _("No source that looks legitimate failed DMARC in the last "
+		                             "7 days of reports."));
 		return;
 	}
-	mc_buf_addf(b, "<p>%s source%s that look%s legitimate still fail%s DMARC in the last 7 "
-	            "days of reports:</p><ul>", mc_thousands(h->total_failing, a, sizeof(a)),
-	            h->total_failing == 1 ? "" : "s", h->total_failing == 1 ? "s" : "",
-	            h->total_failing == 1 ? "s" : "");
+	line = mc_asprintf(mc_ntr("%s source that looks legitimate still fails DMARC in the last 7 "
+	                          "days of reports:", "%s sources that look legitimate still fail "
+	                          "DMARC in the last 7 days of reports:", h->total_failing),
+	                   mc_thousands(h->total_failing, a, sizeof(a)));
+	mc_html_elem(b, "p", NULL, line);
+	free(line);
+	mc_buf_lit(b, "<ul>");
 	for (size_t i = 0; i < h->n_failing; i++) {
-		mc_buf_lit(b, "<li>");
-		mc_html_text(b, h->failing[i].name);
-		mc_buf_addf(b, ": %s message%s failing (", mc_thousands(h->failing[i].messages, a,
-		            sizeof(a)), h->failing[i].messages == 1 ? "" : "s");
-		mc_html_text(b, h->failing[i].kind ? h->failing[i].kind : "?");
-		mc_buf_lit(b, ")</li>");
+		const char *kind = h->failing[i].kind;
+
+		line = mc_asprintf(mc_ntr("%s: %s message failing (%s)", "%s: %s messages failing (%s)",
+		                          h->failing[i].messages), h->failing[i].name,
+		                   mc_thousands(h->failing[i].messages, a, sizeof(a)),
+		                   kind ? MC_OR(mc_status_word(kind), kind) : "?");
+		mc_html_elem(b, "li", NULL, line);
+		free(line);
 	}
 	if (h->total_failing > h->n_failing)
-		mc_buf_addf(b, "<li>and %s more</li>", mc_thousands(h->total_failing - h->n_failing, a,
-		                                                    sizeof(a)));
+		more_html(b, h->total_failing - h->n_failing);
 	mc_buf_lit(b, "</ul>");
 }
 
@@ -558,24 +603,27 @@ void mc_feedback_trends_html(mc_buf *b, const mc_feedback_result *res)
 
 	if (!h)
 		return;
-	mc_buf_lit(b, "<h3>Over time (from the database)</h3>");
+	/* TRANSLATORS: report --db --html: the heading of the trends */
+	mc_html_elem(b, "h3", NULL, _("Over time (from the database)"));
 	readiness_html(b, h);
 	weeks_html(b, h);
-	seen_html(b, "Sources first seen in the last 7 days of reports", h->recent, h->new_sources,
-	          h->n_new, h->total_new, true);
-	seen_html(b, "Sources seen before, gone in the last 7 days of reports", h->recent,
-	          h->gone_sources, h->n_gone, h->total_gone, false);
+	seen_html(b, N_("Sources first seen in the last 7 days of reports (since %s): %s"),
+	          h->recent, h->new_sources, h->n_new, h->total_new, true);
+	seen_html(b, N_("Sources seen before, gone in the last 7 days of reports (since %s): %s"),
+	          h->recent, h->gone_sources, h->n_gone, h->total_gone, false);
 	if (h->n_stopped) {
-		mc_buf_lit(b, "<h4>Reporters that sent on most days and stopped</h4><ul>");
+		/* TRANSLATORS: report --db --html: a heading */
+		mc_html_elem(b, "h4", NULL, _("Reporters that sent on most days and stopped"));
+		mc_buf_lit(b, "<ul>");
 		for (size_t i = 0; i < h->n_stopped; i++) {
-			char d[16];
+			char d[16], *line;
 
-			mc_buf_lit(b, "<li>");
-			mc_html_text(b, h->stopped[i].name);
-			mc_buf_addf(b, ": %s report%s, the last on %s</li>",
-			            mc_thousands(h->stopped[i].messages, a, sizeof(a)),
-			            h->stopped[i].messages == 1 ? "" : "s",
-			            mc_text_day(h->stopped[i].last, d, sizeof(d)));
+			line = mc_asprintf(mc_ntr("%s: %s report, the last on %s",
+			                          "%s: %s reports, the last on %s", h->stopped[i].messages),
+			                   h->stopped[i].name, mc_thousands(h->stopped[i].messages, a, sizeof(a)),
+			                   mc_text_day(h->stopped[i].last, d, sizeof(d)));
+			mc_html_elem(b, "li", NULL, line);
+			free(line);
 		}
 		mc_buf_lit(b, "</ul>");
 	}

@@ -199,7 +199,8 @@ static void hops_html(mc_buf *b, const mc_trace *tr)
 {
 	const char **labels;
 	size_t *values, n = tr->n_hops;
-	static const char *const series[] = {"seconds since the previous hop"};
+	/* TRANSLATORS: --html: the series of the chart of the hops' delays */
+	const char *const series[] = {_("seconds since the previous hop")};
 	static const char *const classes[] = {"delay"};
 	char **made;
 
@@ -216,9 +217,15 @@ static void hops_html(mc_buf *b, const mc_trace *tr)
 			labels[i] = made[i] ? made[i] : "?";
 			values[i] = h->delay == MC_HOP_NO_DELAY || h->delay < 0 ? 0 : (size_t)h->delay;
 		}
-		mc_html_bars(b, "Delay at each hop (seconds), oldest first", labels, n, series,
+		mc_html_bars(b, _("Delay at each hop (seconds), oldest first"), labels, n, series,
 		             classes, 1, values);
-		mc_buf_lit(b, "<table><tr><th>Hop</th><th>From</th><th>By</th><th>Delay</th></tr>");
+		mc_buf_lit(b, "<table><tr>");
+		/* TRANSLATORS: --html: the headings of the table of hops */
+		mc_html_elem(b, "th", NULL, _("Hop"));
+		mc_html_elem(b, "th", NULL, _("From"));
+		mc_html_elem(b, "th", NULL, _("By"));
+		mc_html_elem(b, "th", NULL, _("Delay"));
+		mc_buf_lit(b, "</tr>");
 		for (size_t i = 0; i < n; i++) {
 			const mc_hop *h = &tr->hops[i];
 
@@ -231,10 +238,14 @@ static void hops_html(mc_buf *b, const mc_trace *tr)
 			}
 			mc_buf_lit(b, "</td><td>");
 			mc_html_text(b, h->rcv.by);
+			mc_buf_lit(b, "</td><td>");
 			if (h->delay == MC_HOP_NO_DELAY)
-				mc_buf_lit(b, "</td><td>unknown</td></tr>");
+				/* TRANSLATORS: --html: a hop whose delay cannot be told */
+				mc_html_text(b, _("unknown"));
 			else
-				mc_buf_addf(b, "</td><td>%lld s</td></tr>", h->delay);
+				/* TRANSLATORS: --html: a hop's delay in seconds */
+				mc_buf_addf(b, _("%lld s"), h->delay);
+			mc_buf_lit(b, "</td></tr>");
 		}
 		mc_buf_lit(b, "</table>");
 	}
@@ -251,17 +262,30 @@ void mc_verify_html(mc_buf *b, const void *result)
 	const mc_findings *lists[] = {&res->findings, &res->trace.findings, &res->dkim.findings,
 	                              &res->dmarc_policy.findings, &res->blocklists.findings};
 
+	mc_buf status = {0};
+	char *from = mc_html_escaped(MC_OR(res->from_domain, _("(no single From domain)")));
+
+	mc_html_status(&status, mc_verdict_name(res->verdict));
 	mc_buf_lit(b, "<section class=\"verify\"><h2>");
-	mc_html_status(b, mc_verdict_name(res->verdict));
-	mc_buf_lit(b, " mail from ");
-	mc_html_text(b, res->from_domain ? res->from_domain : "(no single From domain)");
+	/* TRANSLATORS: --html: a message's verdict (a word in its colour) and
+	 * its From domain */
+	mc_buf_addf(b, _("%1$s mail from %2$s"), MC_OR(status.s, ""), MC_OR(from, ""));
+	mc_buf_free(&status);
+	free(from);
 	mc_buf_lit(b, "</h2><ul>");
 	for (size_t i = 0; i < res->n_explanation; i++)
 		mc_html_elem(b, "li", NULL, mc_verify_sentence(res, i));
 	mc_buf_lit(b, "</ul><p><code>");
 	mc_html_text(b, res->authentication_results);
-	mc_buf_lit(b, "</code></p><h3>Signatures</h3><table><tr><th>Domain</th><th>Selector</th>"
-	              "<th>Result</th><th>Why</th></tr>");
+	mc_buf_lit(b, "</code></p>");
+	/* TRANSLATORS: --html: the heading of the DKIM signatures, and its table's */
+	mc_html_elem(b, "h3", NULL, _("Signatures"));
+	mc_buf_lit(b, "<table><tr>");
+	mc_html_elem(b, "th", NULL, _("Domain"));
+	mc_html_elem(b, "th", NULL, _("Selector"));
+	mc_html_elem(b, "th", NULL, _("Result"));
+	mc_html_elem(b, "th", NULL, _("Why"));
+	mc_buf_lit(b, "</tr>");
 	for (size_t i = 0; i < res->dkim.n_sigs; i++) {
 		const mc_dkim_sig *s = &res->dkim.sigs[i];
 
@@ -272,12 +296,19 @@ void mc_verify_html(mc_buf *b, const void *result)
 		mc_buf_lit(b, "</td><td>");
 		mc_html_status(b, mc_verdict_name(s->verdict));
 		mc_buf_lit(b, "</td><td>");
-		mc_html_text(b, s->reason);
+		mc_html_text(b, MC_OR(s->detail_text, s->detail));
+		if (s->reason) {
+			mc_buf_lit(b, " <code>");
+			mc_html_text(b, s->reason);
+			mc_buf_lit(b, "</code>");
+		}
 		mc_buf_lit(b, "</td></tr>");
 	}
-	mc_buf_lit(b, "</table><h3>Hops</h3>");
+	mc_buf_lit(b, "</table>");
+	/* TRANSLATORS: --html: the heading of the Received hops */
+	mc_html_elem(b, "h3", NULL, _("Hops"));
 	hops_html(b, &res->trace);
-	mc_buf_lit(b, "<h3>What to change</h3>");
+	mc_html_elem(b, "h3", NULL, _("What to change"));
 	mc_html_findings(b, lists, sizeof(lists) / sizeof(lists[0]), MC_SEV_WARNING);
 	mc_buf_lit(b, "</section>\n");
 }

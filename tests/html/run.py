@@ -11,6 +11,12 @@ show as text; the console must stay silent (no error, no refused load);
 the charts must be there (SVG rects of non-zero width). A screenshot of each
 page is kept in BUILD/html-pages/ for a person to look at. The page holds a
 Content-Security-Policy that forbids scripts and requests.
+
+Each page is written again under LANG=ja_JP.UTF-8 and goes through the same
+checks, and more: <html lang="ja">, and no English sentence in what the
+page shows (tests/i18n/english.py) outside code, the payloads, and the
+quotations a page marks as English (<q lang="en">: diff quotes the runs'
+JSON).
   run.py MAILCHECK BUILD_DIR      last line: "html: N passed, N failed"
 """
 import json
@@ -23,6 +29,8 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "i18n"))
+from english import english  # noqa: E402
 LOADS = re.compile(r"<(script|img|iframe|object|embed|link|audio|video|source|frame)\b", re.I)
 HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.I)
 JS_URL = re.compile(r"(href|src|action)\s*=\s*[\"']?\s*javascript:", re.I)
@@ -106,9 +114,33 @@ def check_page(browser, page, shot, title, payloads, charts):
     return problems
 
 
-def run(mc, args):
+def shown_english(raw, payloads):
+    """The lines of a page's visible text that hold an English sentence."""
+    text = raw.decode("utf-8", "replace")
+    text = re.sub(r"<(style|code|q lang=\"en\"|desc)\b[^>]*>.*?</(style|code|q|desc)>", " ", text,
+                  flags=re.S)
+    text = re.sub(r"<(br|li|tr|td|th|h\d|p|title|text|ul|table|section)\b[^>]*>", "\n", text)
+    text = re.sub(r"<[^>]+>", "", text)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"') \
+        .replace("&#39;", "'").replace("&amp;", "&")
+    for p in payloads:
+        text = text.replace(p, " ")
+    return english(text)
+
+
+def japanese():
+    have = subprocess.run(["locale", "-a"], capture_output=True, text=True).stdout
+    return re.search(r"^ja_JP\.utf-?8$", have, re.M | re.I) is not None
+
+
+def run(mc, args, lang=None):
+    env = dict(os.environ, NO_COLOR="1")
+    if lang:
+        for k in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+            env.pop(k, None)
+        env.update(LANG=lang, MAILCHECK_LOCALEDIR=os.path.join(os.path.dirname(mc), "po"))
     return subprocess.run([mc] + args, cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          env=dict(os.environ, NO_COLOR="1"))
+                          env=env)
 
 
 def main():
@@ -120,7 +152,7 @@ def main():
         return 1
     shots = os.path.join(build, "html-pages")
     os.makedirs(shots, exist_ok=True)
-    passed = failed = 0
+    passed = failed = skipped = 0
     with tempfile.TemporaryDirectory() as tmp:
         # a diff whose subjects are payloads: the JSON anyone could hand it
         with open(os.path.join(ROOT, "testdata/diff/mx_example.com.json")) as f:
@@ -167,37 +199,59 @@ def main():
         if stored.returncode not in (0, 1):
             print("FAIL storing the reports for the report-db page: " + stored.stderr[:200])
             failed += 1
+        # kind, arguments, payloads (shown as text in every language), words
+        # the English page shows, the same on the Japanese page, charts
         pages = [
             ("report", ["--zone", "testdata/zones", "report", "--no-lookups", "testdata/reports/",
-                        os.path.join(tmp, "hostile.xml")], [payload.lower()], True),
-            ("report-db", ["report", "--no-lookups", "--db", db],
-             [payload.lower(), mx_payload, "Ready for p=reject?",
-              "Messages per week: the legitimate sources' mail",
-              "SMTP TLS failed sessions per week, by MX host", "Yahoo: 20 reports"], True),
+                        os.path.join(tmp, "hostile.xml")], [payload.lower()],
+             ["Messages by kind of source"], ["送信元の種類ごとのメール数"], True),
+            ("report-db", ["report", "--no-lookups", "--db", db], [payload.lower(), mx_payload],
+             ["Ready for p=reject?", "Messages per week: the legitimate sources' mail",
+              "SMTP TLS failed sessions per week, by MX host", "Yahoo: 20 reports"],
+             ["p=rejectにできるか", "週ごとのメール数: 正規の送信元のメール",
+              "週ごとのSMTP TLSの失敗セッション数(MXホスト別)", "Yahoo: レポート20件"], True),
             ("domain", ["--zone", "testdata/zones", "domain", "example.com", "good.test", "names.test"],
-             ["sp\\032ace.names.test", "mx1.example.com"], True),
+             ["sp\\032ace.names.test", "mx1.example.com"], ["What to change"], ["変更すべきこと"],
+             True),
             ("verify", ["--zone", "testdata/zones", "verify", "testdata/html/hostile.eml",
                         "testdata/verify/three.mbox"],
              ["\"><img src=x onerror=document.title='PWNED'>", "<script>x</script>.example",
-              "mx.example.net<svg/onload=alert(1)>", "javascript:alert"], True),
+              "mx.example.net<svg/onload=alert(1)>", "javascript:alert"],
+             ["Signatures", "Delay at each hop"], ["署名", "各ホップの遅延"], True),
             ("diff", ["diff", os.path.join(tmp, "old.json"), os.path.join(tmp, "new.json")],
-             ["<script>document.title='PWNED'</script>", "\"><img src=x onerror=alert(1)>"], False),
+             ["<script>document.title='PWNED'</script>", "\"><img src=x onerror=alert(1)>"],
+             ["1 compared: 1 worse"], ["1件を比較: 悪化1件"],
+             False),
         ]
-        for kind, args, payloads, charts in pages:
-            page = os.path.join(tmp, kind + ".html")
-            p = run(mc, ["--html", page] + args)
+        langs = [None] + (["ja_JP.UTF-8"] if japanese() else [])
+        if len(langs) == 1:
+            skipped += len(pages)
+            print("skip the pages in Japanese: no ja_JP.UTF-8 locale")
+        for (kind, args, payloads, en, ja, charts), lang in [(p, l) for l in langs for p in pages]:
+            name = kind + ("-ja" if lang else "")
+            page = os.path.join(tmp, name + ".html")
+            p = run(mc, ["--html", page] + args, lang)
             if not os.path.exists(page):
                 problems = ["no page written (exit %d): %s" % (p.returncode, p.stderr[:200])]
             else:
-                problems = check_page(browser, page, os.path.join(shots, kind + ".png"),
-                                      "mailcheck " + kind.split("-")[0], payloads, charts)
+                problems = check_page(browser, page, os.path.join(shots, name + ".png"),
+                                      "mailcheck " + kind.split("-")[0],
+                                      payloads + (ja if lang else en), charts)
+                if lang:
+                    with open(page, "rb") as f:
+                        raw = f.read()
+                    if b'<html lang="ja">' not in raw:
+                        problems.append('no <html lang="ja">')
+                    problems += ["English on the Japanese page: %r" % line
+                                 for line in shown_english(raw, payloads)[:5]]
             if problems:
                 failed += 1
-                print("FAIL %s page\n     %s" % (kind, "\n     ".join(problems)))
+                print("FAIL %s page\n     %s" % (name, "\n     ".join(problems)))
             else:
                 passed += 1
-                print("ok   %s page (screenshot %s)" % (kind, os.path.join(shots, kind + ".png")))
-    print("html: %d passed, %d failed" % (passed, failed))
+                print("ok   %s page (screenshot %s)" % (name, os.path.join(shots, name + ".png")))
+    print("html: %d passed, %d failed%s" % (passed, failed,
+                                           ", %d skipped" % skipped if skipped else ""))
     return 1 if failed else 0
 
 

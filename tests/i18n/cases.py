@@ -31,34 +31,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 from tally import check, skip  # noqa: E402
 import tally  # noqa: E402
+sys.path.insert(0, os.path.join(ROOT, "tests", "i18n"))
+from english import english  # noqa: E402
 
 MC, BUILD = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 MACHINE = {"--csv", "--prometheus", "--html"}
-FUNCTION = set("the an is are was were not and of to from with for has have had this that "
-               "it its be by on in at as or no which what when does did do should would can "
-               "cannot there their they you your".split())
-VERBATIM_LINES = re.compile(
-    r"^\s*(?:応答:|受信サーバーの応答:|Authentication-Results:|説明:|署名対象:)|"
-    r"^\s*\d+\s+.*->.*\s{2}with\s")
-VERBATIM_SPANS = re.compile(
-    r"「[^」]*」|\"[^\"]*\"|'[^']*'|\[[a-z0-9_.]+\]|https?://\S+|を(?:読め|開け)ません: .*$")
-SENTENCE = re.compile(r"[A-Za-z][A-Za-z'-]*(?:[ ,]+[A-Za-z][A-Za-z'-]*){2,}")
-
-
-def english(text):
-    """The lines of text that hold an English sentence."""
-    found = []
-    for line in text.splitlines():
-        if VERBATIM_LINES.search(line):
-            continue
-        rest = VERBATIM_SPANS.sub(" ", line)
-        for run in SENTENCE.findall(rest):
-            if any(w.lower() in FUNCTION for w in re.split(r"[ ,]+", run)):
-                found.append(line.strip())
-                break
-    return found
-
-
 def left_list():
     path = os.path.join(ROOT, "tests", "i18n", "english_left")
     left = {}
