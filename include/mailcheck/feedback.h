@@ -62,7 +62,17 @@ typedef struct mc_fb_source {
 	                        * "not_in_spf", "spoofing", "fails" */
 	char *explanation;     /* English, as JSON gives it */
 	char *explanation_text; /* the same in the locale's language; NULL: as English */
+	size_t seen;           /* its place in the order the sources came */
 } mc_fb_source;
+
+/* The messages of one source on one day (the day its report begins, UTC):
+ * the --html page's chart of the days by kind of source. */
+#define MC_FEEDBACK_MAX_DAYS ((size_t)1 << 19) /* (source, day) pairs kept */
+typedef struct mc_fb_day {
+	int64_t day;           /* 00:00 UTC */
+	size_t source;         /* index into sources */
+	uint64_t messages, dmarc_pass;
+} mc_fb_day;
 
 /* A policy published, as the reports saw it. */
 typedef struct mc_fb_policy {
@@ -194,6 +204,10 @@ typedef struct mc_feedback_result {
 	size_t n_reporters;
 	mc_fb_source *sources; /* most messages first */
 	size_t n_sources;
+	mc_fb_day *days;       /* by (source, day), in the order first seen; none when the
+	                        * rows came from a database (--db) */
+	size_t n_days;
+	bool days_incomplete;  /* past MC_FEEDBACK_MAX_DAYS, or rows without days */
 	/* what p=quarantine / p=reject would do, in messages now failing
 	 * DMARC: of the sources that look legitimate (some authentication
 	 * passes, a known provider, a PTR name), of forwarders and lists, and of

@@ -553,7 +553,7 @@ static mc_status end_record(struct reader *rd)
 		if (st != MC_OK)
 			return st;
 	}
-	return fb_add_row(rd->f, r, rd->meta.org);
+	return fb_add_row(rd->f, r, rd->meta.org, rd->meta.begin);
 }
 
 static mc_status element_start(struct reader *rd, xmlTextReaderPtr x)

@@ -79,7 +79,8 @@ void fb_index_free(fb_index *x);
 /* Add n messages to name (and detail) in c. */
 void fb_count(mc_feedback_result *res, mc_fb_counts *c, const char *name, const char *detail,
               uint64_t n);
-mc_status fb_add_row(mc_feedback *f, const fb_row *row, const char *org);
+/* A row of a report that begins at begin (0: not known). */
+mc_status fb_add_row(mc_feedback *f, const fb_row *row, const char *org, int64_t begin);
 /* Has a report of this reporter with this ID been read already? (It is
  * remembered now.) */
 bool fb_seen_report(mc_feedback *f, const char *org, const char *id);

@@ -18,8 +18,9 @@ struct mc_feedback {
 	mc_feedback_opts opts;
 	mc_feedback_result res;
 	size_t cap_sources, cap_policies, cap_reporters, cap_failures, cap_unreadable, cap_tls,
-	       cap_reports, cap_skipped;
+	       cap_reports, cap_skipped, cap_days;
 	fb_index by_ip;        /* res.sources by IP (not "other") */
+	fb_index by_day;       /* res.days by (source, day) */
 	size_t other;          /* index + 1 of the "other" source, 0 none */
 	fb_index seen;         /* the reports read: hashes of (reporter, report ID) */
 	size_t log_start;
@@ -203,6 +204,7 @@ static mc_status new_source(mc_feedback *f, const char *ip, mc_fb_source **out)
 	if (!(s->ip = mc_strdup(ip)))
 		return mc_error_set(MC_ENOMEM, "out of memory");
 	s->in_spf = -1;
+	s->seen = res->n_sources;
 	res->n_sources++;
 	*out = s;
 	return MC_OK;
@@ -248,16 +250,67 @@ static mc_status find_source(mc_feedback *f, const char *ip, mc_fb_source **out)
 	return MC_OK;
 }
 
+struct wanted_day {
+	const mc_fb_day *days;
+	size_t source;
+	int64_t day;
+};
+
+static bool same_day(const void *arg, size_t item)
+{
+	const struct wanted_day *w = arg;
+
+	return w->days[item].source == w->source && w->days[item].day == w->day;
+}
+
+/* n messages of source s (pass of them passing DMARC) on the day its report
+ * begins (0: not known -- the days are then incomplete). */
+static mc_status add_day(mc_feedback *f, const mc_fb_source *s, int64_t begin, uint64_t n,
+                         uint64_t pass)
+{
+	mc_feedback_result *res = &f->res;
+	size_t source = (size_t)(s - res->sources), at, found;
+	int64_t day = begin - begin % 86400;
+	char key[48];
+	uint64_t h;
+
+	if (begin <= 0 || res->days_incomplete) {
+		res->days_incomplete = true;
+		return MC_OK;
+	}
+	snprintf(key, sizeof(key), "%zu/%lld", source, (long long)day);
+	h = fb_hash(key, 0);
+	found = fb_index_find(&f->by_day, h, same_day, &(struct wanted_day){res->days, source, day},
+	                      &at);
+	if (found == SIZE_MAX)
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	if (!found) {
+		if (res->n_days == MC_FEEDBACK_MAX_DAYS) {
+			res->days_incomplete = true;
+			return MC_OK;
+		}
+		if (mc_grow(&res->days, &f->cap_days, res->n_days + 1, sizeof(*res->days)) < 0)
+			return mc_error_set(MC_ENOMEM, "out of memory");
+		res->days[res->n_days] = (mc_fb_day){.day = day, .source = source};
+		fb_index_put(&f->by_day, at, h, res->n_days);
+		found = ++res->n_days;
+	}
+	res->days[found - 1].messages += n;
+	res->days[found - 1].dmarc_pass += pass;
+	return MC_OK;
+}
+
 /* n messages of rows report rows alike (their auth results too when
- * with_auth) into the totals. */
+ * with_auth), of a report that begins at begin (0: not known), into the
+ * totals. */
 static mc_status add_row(mc_feedback *f, const fb_row *row, const char *org, uint64_t rows,
-                         uint64_t n, bool with_auth)
+                         uint64_t n, bool with_auth, int64_t begin)
 {
 	mc_fb_source *s = NULL;
 	mc_status st = find_source(f, row->ip, &s);
 	bool dkim = !strcmp(row->dkim, "pass"), spf = !strcmp(row->spf, "pass");
 
-	if (st != MC_OK)
+	if (st != MC_OK || (st = add_day(f, s, begin, n, dkim || spf ? n : 0)) != MC_OK)
 		return st;
 	f->res.rows += rows;
 	f->res.messages += n;
@@ -287,15 +340,15 @@ static mc_status add_row(mc_feedback *f, const fb_row *row, const char *org, uin
 	return MC_OK;
 }
 
-mc_status fb_add_row(mc_feedback *f, const fb_row *row, const char *org)
+mc_status fb_add_row(mc_feedback *f, const fb_row *row, const char *org, int64_t begin)
 {
-	return add_row(f, row, org, 1, row->count, true);
+	return add_row(f, row, org, 1, row->count, true, begin);
 }
 
 mc_status mc_feedback_add_rows(mc_feedback *f, const mc_fb_row *row, const char *org,
                                uint64_t rows, uint64_t messages)
 {
-	return add_row(f, row, org, rows, messages, false);
+	return add_row(f, row, org, rows, messages, false, 0);
 }
 
 mc_status mc_feedback_add_auth(mc_feedback *f, const char *ip, const char *method,
@@ -480,6 +533,22 @@ static bool anything_failing(const mc_feedback_result *res)
 	return bad;
 }
 
+/* The sources by messages, most first, and the days' sources to match. */
+static mc_status sort_sources(mc_feedback_result *res)
+{
+	size_t *now = malloc(res->n_sources * sizeof(*now));
+
+	if (!now)
+		return mc_error_set(MC_ENOMEM, "out of memory");
+	qsort(res->sources, res->n_sources, sizeof(*res->sources), by_messages);
+	for (size_t i = 0; i < res->n_sources; i++)
+		now[res->sources[i].seen] = i;
+	for (size_t i = 0; i < res->n_days; i++)
+		res->days[i].source = now[res->days[i].source];
+	free(now);
+	return MC_OK;
+}
+
 mc_status mc_feedback_finish(mc_feedback *f, mc_feedback_result *out)
 {
 	mc_feedback_result *res = &f->res;
@@ -487,8 +556,8 @@ mc_status mc_feedback_finish(mc_feedback *f, mc_feedback_result *out)
 	size_t n;
 	mc_status st;
 
-	if (res->n_sources)
-		qsort(res->sources, res->n_sources, sizeof(*res->sources), by_messages);
+	if (res->n_sources && (st = sort_sources(res)) != MC_OK)
+		return st;
 	n = res->n_sources < MC_FEEDBACK_EXPLAINED ? res->n_sources : MC_FEEDBACK_EXPLAINED;
 	if (n && f->r && !f->opts.no_lookups && (st = fb_look_up(f, n, domain)) != MC_OK)
 		return st;
@@ -514,6 +583,7 @@ void mc_feedback_free(mc_feedback *f)
 		return;
 	mc_feedback_result_clear(&f->res);
 	fb_index_free(&f->by_ip);
+	fb_index_free(&f->by_day);
 	fb_index_free(&f->seen);
 	free(f->sink_error);
 	free(f);
@@ -615,6 +685,7 @@ void mc_feedback_result_clear(mc_feedback_result *res)
 {
 	history_free(res->history);
 	sources_free(res->sources, res->n_sources);
+	free(res->days);
 	for (size_t i = 0; i < res->n_policies; i++) {
 		free(res->policies[i].domain);
 		free(res->policies[i].p);

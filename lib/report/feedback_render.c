@@ -318,13 +318,13 @@ void mc_feedback_csv(mc_buf *b, const void *result)
 #define PAGE_SOURCES 200   /* sources in the page's table; the rest are counted */
 #define PAGE_PERIODS 400   /* days (or weeks) charted */
 
-/* Messages and DMARC passes per day of the reports' begin (per week, from
- * Monday, when the reports span more than 62 days), oldest first. */
-static void per_period(const mc_feedback_result *res, mc_buf *b)
+/* The periods charted: days of the reports' begin, or weeks from Monday
+ * when the reports span more than 62 days; the latest PAGE_PERIODS. Their
+ * number (0: no report has a date), the first and the step. */
+static size_t periods(const mc_feedback_result *res, int64_t *first_out, int64_t *step_out)
 {
 	int64_t first = 0, last = 0, step;
-	size_t n, *values;
-	char **labels;
+	size_t n;
 
 	for (size_t i = 0; i < res->n_reports; i++) {
 		int64_t t = res->reports[i].begin;
@@ -335,7 +335,7 @@ static void per_period(const mc_feedback_result *res, mc_buf *b)
 			last = t;
 	}
 	if (!first)
-		return;
+		return 0;
 	step = last - first > 62 * 86400 ? 7 * 86400 : 86400;
 	first -= first % 86400;
 	if (step > 86400) /* back to Monday: 1970-01-01 was a Thursday */
@@ -345,38 +345,109 @@ static void per_period(const mc_feedback_result *res, mc_buf *b)
 		first += (int64_t)(n - PAGE_PERIODS) * step;
 		n = PAGE_PERIODS;
 	}
-	values = calloc(n * 2, sizeof(*values));
-	labels = calloc(n, sizeof(*labels));
-	if (values && labels) {
-		/* TRANSLATORS: report --html: the series of the messages charts */
-		const char *const series[] = {_("pass DMARC"), _("fail DMARC")};
-		static const char *const classes[] = {"pass", "error"};
+	*first_out = first;
+	*step_out = step;
+	return n;
+}
 
-		for (size_t i = 0; i < res->n_reports; i++) {
-			const mc_fb_report *r = &res->reports[i];
+/* The series of the chart by kind of source: passing (through SPF alone
+ * too), forwarded, not aligned, not in SPF, likely spoofed, the rest. */
+enum { BY_KIND = 6 };
 
-			if (r->begin < first)
-				continue;
-			size_t k = (size_t)((r->begin - first) / step);
+static size_t kind_series(const char *kind)
+{
+	static const char *const kinds[] = {"passes", "forwarded", "not_aligned", "not_in_spf",
+	                                    "spoofing"};
 
-			values[k * 2] += r->dmarc_pass;
-			values[k * 2 + 1] += r->messages - (r->dmarc_pass < r->messages ? r->dmarc_pass : r->messages);
-		}
+	if (kind && !strcmp(kind, "spf_only"))
+		return 0;
+	for (size_t k = 0; kind && k < 5; k++)
+		if (!strcmp(kind, kinds[k]))
+			return k;
+	return 5;
+}
+
+/* Each period's messages into values (by kind of source when the days are
+ * whole, else passing and failing DMARC), its passes into pass[]. The
+ * series per period. */
+static size_t tally_periods(const mc_feedback_result *res, int64_t first, int64_t step, size_t n,
+                            size_t *values, uint64_t *msgs, uint64_t *pass)
+{
+	bool by_kind = res->n_days && !res->days_incomplete;
+
+	for (size_t i = 0; by_kind && i < res->n_days; i++) {
+		const mc_fb_day *d = &res->days[i];
+		size_t k = d->day < first ? n : (size_t)((d->day - first) / step);
+
+		if (k >= n || d->source >= res->n_sources)
+			continue;
+		values[k * BY_KIND + kind_series(res->sources[d->source].kind)] += d->messages;
+		msgs[k] += d->messages;
+		pass[k] += d->dmarc_pass;
+	}
+	for (size_t i = 0; !by_kind && i < res->n_reports; i++) {
+		const mc_fb_report *r = &res->reports[i];
+		size_t k = r->begin < first ? n : (size_t)((r->begin - first) / step);
+		uint64_t ok = r->dmarc_pass < r->messages ? r->dmarc_pass : r->messages;
+
+		if (k >= n)
+			continue;
+		values[k * 2] += ok;
+		values[k * 2 + 1] += r->messages - ok;
+		msgs[k] += r->messages;
+		pass[k] += ok;
+	}
+	return by_kind ? BY_KIND : 2;
+}
+
+/* Messages per day (or week), stacked by kind of source -- by DMARC result
+ * when the rows came without their days (from --db) -- each period with
+ * the share that passes DMARC, oldest first. */
+static void per_period(const mc_feedback_result *res, mc_buf *b)
+{
+	/* TRANSLATORS: report --html: the series of the chart of the days by
+	 * kind of source */
+	const char *const kinds[] = {_("passes"), _("forwarded"), _("not aligned"),
+	                             _("not in spf"), _("spoofing"), _("other")};
+	static const char *const kind_classes[] = {"pass", "not_published", "warning", "error",
+	                                           "spoofing", "not_checked"};
+	/* TRANSLATORS: report --html: the series of the messages charts */
+	const char *const results[] = {_("pass DMARC"), _("fail DMARC")};
+	static const char *const result_classes[] = {"pass", "error"};
+	int64_t first = 0, step = 86400;
+	size_t n = periods(res, &first, &step), n_series;
+	size_t *values = calloc(n * BY_KIND + 1, sizeof(*values));
+	uint64_t *msgs = calloc(n + 1, sizeof(*msgs)), *pass = calloc(n + 1, sizeof(*pass));
+	char **labels = calloc(n + 1, sizeof(*labels));
+
+	if (n && values && msgs && pass && labels) {
+		n_series = tally_periods(res, first, step, n, values, msgs, pass);
 		for (size_t k = 0; k < n; k++) {
-			char d[32];
+			char d[32], rate[16];
 
 			mc_text_day(first + (int64_t)k * step, d, sizeof(d));
-			/* TRANSLATORS: report --html: a row of a chart, the week from a Monday */
-			labels[k] = step > 86400 ? mc_asprintf(_("week of %s"), d) : mc_strdup(d);
+			snprintf(rate, sizeof(rate), "%.1f%%", msgs[k] ? 100.0 * (double)pass[k] /
+			         (double)msgs[k] : 0.0);
+			/* TRANSLATORS: report --html: a row of a chart: the day (or the
+			 * week from a Monday), the share of its mail that passes DMARC */
+			labels[k] = step > 86400 ? mc_asprintf(_("week of %1$s: %2$s pass"), d, rate)
+			                         : mc_asprintf(_("%1$s: %2$s pass"), d, rate);
 		}
-		mc_html_bars(b, step > 86400 ? _("Messages per week, by DMARC result")
-		                             : _("Messages per day, by DMARC result"),
-		             (const char *const *)labels, n, series, classes, 2, values);
+		mc_html_bars(b, step > 86400 ? (n_series == BY_KIND
+		                                ? _("Messages per week, by kind of source")
+		                                : _("Messages per week, by DMARC result"))
+		                             : (n_series == BY_KIND
+		                                ? _("Messages per day, by kind of source")
+		                                : _("Messages per day, by DMARC result")),
+		             (const char *const *)labels, n, n_series == BY_KIND ? kinds : results,
+		             n_series == BY_KIND ? kind_classes : result_classes, n_series, values);
 	}
 	for (size_t k = 0; labels && k < n; k++)
 		free(labels[k]);
 	free(labels);
 	free(values);
+	free(msgs);
+	free(pass);
 }
 
 /* The sources' messages by kind, passing and failing. */

@@ -248,11 +248,13 @@ static const char style[] =
 	".st-pass,.st-info{background:#d9f2d9}.st-warning,.st-softfail,.st-not_published,.st-none,"
 	".st-neutral,.st-changed{background:#fff1c2}.st-error,.st-fail,.st-permerror,.st-worse"
 	"{background:#f8d0d0}.st-temperror,.st-not_checked,.st-same{background:#e4e4e4}"
-	".st-better{background:#d9f2d9}"
+	".st-better,.st-passes,.st-spf_only{background:#d9f2d9}.st-forwarded{background:#dbe9f6}"
+	".st-not_aligned,.st-not_in_spf{background:#fff1c2}.st-spoofing,.st-fails"
+	"{background:#f8d0d0}"
 	".fix{color:#333}ul.findings li{margin:.3em 0}svg text{font-size:12px;fill:#222}"
 	"svg .ct{font-weight:600;font-size:13px}rect.pass{fill:#5cb85c}rect.warning{fill:#e6b400}"
 	"rect.error{fill:#d9534f}rect.not_published{fill:#9ecae1}rect.not_checked{fill:#bbb}"
-	"rect.delay{fill:#4a7ab5}figure{margin:1em 0}"
+	"rect.delay{fill:#4a7ab5}rect.spoofing{fill:#7b3294}figure{margin:1em 0}"
 	".overview table{font-size:.85em}"
 	"@media print{body{margin:0}h2{break-after:avoid}table,figure{break-inside:avoid}}";
 
