@@ -34,3 +34,17 @@ for period in 91 182 $days; do
 	awk -v p="$period" -v n="$n" -v a="$plain" -v b="$page" -v s="$size" 'BEGIN {
 		printf "%-10s %8d %12.2f %12.2f %9.0f KiB %16.1f\n", p "d", n, a, b, s / 1024, s / n }'
 done
+# The same year read from its files (no database): the page then charts the
+# days by kind of source, from each source's messages per day kept while
+# reading (only with --html: a day, or a week past 62 days; at most 1,048,576
+# of them, past which the chart is by DMARC result). Time and peak RSS
+# without and with the page.
+run() { # run CMD...: "seconds KiB" of one run
+	/usr/bin/time -f '%e %M' "$@" 2>&1 >/dev/null | tail -1
+}
+printf '\n%-24s %10s %12s %10s\n' "files, ${days}d" seconds "peak RSS" chart
+read -r s k < <(run "$mc" report --no-lookups -q "$dir/year")
+printf '%-24s %10.2f %8d KiB %10s\n' "no page" "$s" "$k" -
+read -r s k < <(run "$mc" --html "$dir/f.html" report --no-lookups -q "$dir/year")
+chart=$(grep -o '<title>Messages per [a-z]*, by [a-zA-Z ]*' "$dir/f.html" | head -1 | sed 's/.* by //')
+printf '%-24s %10.2f %8d KiB %10s\n' "page" "$s" "$k" "$chart"

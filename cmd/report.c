@@ -250,6 +250,7 @@ static mc_status gather(struct report_opts *o, int n, char **argv, mc_store *db,
 {
 	mc_feedback_opts fo = {.now = ctx->has_now ? (time_t)ctx->now : 0,
 	                       .authserv_id = cli_authserv_id(ctx), .no_lookups = o->no_lookups,
+	                       .days = ctx->html != NULL,
 	                       .sink = db && n ? mc_store_sink(db) : NULL};
 	mc_feedback *f;
 	mc_status st;

@@ -65,11 +65,12 @@ typedef struct mc_fb_source {
 	size_t seen;           /* its place in the order the sources came */
 } mc_fb_source;
 
-/* The messages of one source on one day (the day its report begins, UTC):
+/* The messages of one source on one day (the day its report begins, UTC),
+ * or in one week (from Monday) once the reports span more than 62 days:
  * the --html page's chart of the days by kind of source. */
-#define MC_FEEDBACK_MAX_DAYS ((size_t)1 << 19) /* (source, day) pairs kept */
+#define MC_FEEDBACK_MAX_DAYS ((size_t)1 << 20) /* (source, day) pairs kept */
 typedef struct mc_fb_day {
-	int64_t day;           /* 00:00 UTC */
+	int64_t day;           /* 00:00 UTC of the day, or of the week's Monday */
 	size_t source;         /* index into sources */
 	uint64_t messages, dmarc_pass;
 } mc_fb_day;
@@ -204,10 +205,11 @@ typedef struct mc_feedback_result {
 	size_t n_reporters;
 	mc_fb_source *sources; /* most messages first */
 	size_t n_sources;
-	mc_fb_day *days;       /* by (source, day), in the order first seen; none when the
-	                        * rows came from a database (--db) */
+	mc_fb_day *days;       /* by (source, day), in the order first seen, when the
+	                        * options ask (opts.days); none from a database (--db) */
 	size_t n_days;
 	bool days_incomplete;  /* past MC_FEEDBACK_MAX_DAYS, or rows without days */
+	bool days_weekly;      /* days[].day are Mondays: the weeks */
 	/* what p=quarantine / p=reject would do, in messages now failing
 	 * DMARC: of the sources that look legitimate (some authentication
 	 * passes, a known provider, a PTR name), of forwarders and lists, and of
@@ -299,6 +301,7 @@ typedef struct mc_feedback_opts {
 	time_t now;            /* for the failure reports' verify; 0: now */
 	const char *authserv_id;
 	bool no_lookups;       /* no PTR / SPF lookups for the sources */
+	bool days;             /* keep each source's messages per day (days: the page) */
 	const mc_feedback_sink *sink; /* NULL: nothing kept */
 } mc_feedback_opts;
 

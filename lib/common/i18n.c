@@ -27,7 +27,11 @@ void mc_i18n_init(void)
 
 	bindtextdomain(MC_TEXTDOMAIN, dir && *dir ? dir : MC_LOCALEDIR);
 	bind_textdomain_codeset(MC_TEXTDOMAIN, "UTF-8");
-	translated = lang && strcmp(lang, "C") && strcmp(lang, "POSIX");
+	/* a locale whose language has a catalogue: one that says which language
+	 * it is (the msgid "en", HTML's lang of a page: lib/report/html.c).
+	 * C.UTF-8 or en_US.UTF-8 have none, and read the English as C does. */
+	translated = lang && strcmp(lang, "C") && strcmp(lang, "POSIX") &&
+	             strcmp(dgettext(MC_TEXTDOMAIN, "en"), "en") != 0;
 }
 
 bool mc_i18n_active(void)

@@ -26,7 +26,7 @@ mc_status mc_error_set_made(mc_status code, const char *english, const char *tex
  * mc_ntr() chooses the plural form for n. JSON never goes through them. */
 #define MC_TEXTDOMAIN "mailcheck"
 void mc_i18n_init(void);
-bool mc_i18n_active(void); /* a language other than C */
+bool mc_i18n_active(void); /* a language other than English, with its catalogue */
 const char *mc_tr(const char *msgid) __attribute__((format_arg(1)));
 const char *mc_ntr(const char *one, const char *many, unsigned long n)
 	__attribute__((format_arg(1), format_arg(2)));

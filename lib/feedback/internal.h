@@ -75,6 +75,20 @@ size_t fb_index_find(fb_index *x, uint64_t h, bool (*same)(const void *arg, size
 void fb_index_put(fb_index *x, size_t at, uint64_t h, size_t item);
 void fb_index_free(fb_index *x);
 
+/* ---- each source's messages per day or week (days.c) ---- */
+typedef struct fb_days {
+	fb_index index;          /* res.days by (source, day) */
+	size_t cap;
+	int64_t first, last;     /* the reports' begin seen */
+} fb_days;
+
+fb_days *fb_days_of(mc_feedback *f);
+/* n messages of a source (its index; pass of them passing DMARC) in a
+ * report that begins at begin (0: not known -- the days are then not
+ * whole); nothing unless the options ask for the days. */
+mc_status fb_add_day(mc_feedback *f, size_t source, int64_t begin, uint64_t n, uint64_t pass);
+void fb_days_free(fb_days *d);
+
 /* ---- the totals (summary.c) ---- */
 /* Add n messages to name (and detail) in c. */
 void fb_count(mc_feedback_result *res, mc_fb_counts *c, const char *name, const char *detail,

@@ -18,9 +18,9 @@ struct mc_feedback {
 	mc_feedback_opts opts;
 	mc_feedback_result res;
 	size_t cap_sources, cap_policies, cap_reporters, cap_failures, cap_unreadable, cap_tls,
-	       cap_reports, cap_skipped, cap_days;
+	       cap_reports, cap_skipped;
 	fb_index by_ip;        /* res.sources by IP (not "other") */
-	fb_index by_day;       /* res.days by (source, day) */
+	fb_days days;          /* res.days being tallied (days.c) */
 	size_t other;          /* index + 1 of the "other" source, 0 none */
 	fb_index seen;         /* the reports read: hashes of (reporter, report ID) */
 	size_t log_start;
@@ -50,6 +50,8 @@ mc_status fb_sink_status(mc_feedback *f)
 		return MC_OK;
 	return mc_error_set(f->sink_status, "%s", f->sink_error ? f->sink_error : "out of memory");
 }
+
+fb_days *fb_days_of(mc_feedback *f) { return &f->days; }
 const mc_feedback_opts *fb_opts(mc_feedback *f) { return &f->opts; }
 mc_feedback_result *fb_result(mc_feedback *f) { return &f->res; }
 
@@ -250,56 +252,6 @@ static mc_status find_source(mc_feedback *f, const char *ip, mc_fb_source **out)
 	return MC_OK;
 }
 
-struct wanted_day {
-	const mc_fb_day *days;
-	size_t source;
-	int64_t day;
-};
-
-static bool same_day(const void *arg, size_t item)
-{
-	const struct wanted_day *w = arg;
-
-	return w->days[item].source == w->source && w->days[item].day == w->day;
-}
-
-/* n messages of source s (pass of them passing DMARC) on the day its report
- * begins (0: not known -- the days are then incomplete). */
-static mc_status add_day(mc_feedback *f, const mc_fb_source *s, int64_t begin, uint64_t n,
-                         uint64_t pass)
-{
-	mc_feedback_result *res = &f->res;
-	size_t source = (size_t)(s - res->sources), at, found;
-	int64_t day = begin - begin % 86400;
-	char key[48];
-	uint64_t h;
-
-	if (begin <= 0 || res->days_incomplete) {
-		res->days_incomplete = true;
-		return MC_OK;
-	}
-	snprintf(key, sizeof(key), "%zu/%lld", source, (long long)day);
-	h = fb_hash(key, 0);
-	found = fb_index_find(&f->by_day, h, same_day, &(struct wanted_day){res->days, source, day},
-	                      &at);
-	if (found == SIZE_MAX)
-		return mc_error_set(MC_ENOMEM, "out of memory");
-	if (!found) {
-		if (res->n_days == MC_FEEDBACK_MAX_DAYS) {
-			res->days_incomplete = true;
-			return MC_OK;
-		}
-		if (mc_grow(&res->days, &f->cap_days, res->n_days + 1, sizeof(*res->days)) < 0)
-			return mc_error_set(MC_ENOMEM, "out of memory");
-		res->days[res->n_days] = (mc_fb_day){.day = day, .source = source};
-		fb_index_put(&f->by_day, at, h, res->n_days);
-		found = ++res->n_days;
-	}
-	res->days[found - 1].messages += n;
-	res->days[found - 1].dmarc_pass += pass;
-	return MC_OK;
-}
-
 /* n messages of rows report rows alike (their auth results too when
  * with_auth), of a report that begins at begin (0: not known), into the
  * totals. */
@@ -310,7 +262,8 @@ static mc_status add_row(mc_feedback *f, const fb_row *row, const char *org, uin
 	mc_status st = find_source(f, row->ip, &s);
 	bool dkim = !strcmp(row->dkim, "pass"), spf = !strcmp(row->spf, "pass");
 
-	if (st != MC_OK || (st = add_day(f, s, begin, n, dkim || spf ? n : 0)) != MC_OK)
+	if (st != MC_OK || (st = fb_add_day(f, (size_t)(s - f->res.sources), begin, n,
+	                                          dkim || spf ? n : 0)) != MC_OK)
 		return st;
 	f->res.rows += rows;
 	f->res.messages += n;
@@ -583,7 +536,7 @@ void mc_feedback_free(mc_feedback *f)
 		return;
 	mc_feedback_result_clear(&f->res);
 	fb_index_free(&f->by_ip);
-	fb_index_free(&f->by_day);
+	fb_days_free(&f->days);
 	fb_index_free(&f->seen);
 	free(f->sink_error);
 	free(f);

@@ -373,7 +373,9 @@ static size_t kind_series(const char *kind)
 static size_t tally_periods(const mc_feedback_result *res, int64_t first, int64_t step, size_t n,
                             size_t *values, uint64_t *msgs, uint64_t *pass)
 {
-	bool by_kind = res->n_days && !res->days_incomplete;
+	/* the days kept as the chart's periods (the same rule on the same
+	 * reports, unless some were past MC_FEEDBACK_MAX_LISTED) */
+	bool by_kind = res->n_days && !res->days_incomplete && res->days_weekly == (step > 86400);
 
 	for (size_t i = 0; by_kind && i < res->n_days; i++) {
 		const mc_fb_day *d = &res->days[i];

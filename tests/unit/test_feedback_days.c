@@ -66,7 +66,7 @@ static const mc_fb_day *day_of(const mc_feedback_result *res, const char *ip, lo
 
 static void test_days(void)
 {
-	mc_feedback_opts o = {.no_lookups = true};
+	mc_feedback_opts o = {.no_lookups = true, .days = true};
 	mc_feedback *f = NULL;
 	mc_feedback_result res;
 	const mc_fb_day *d;
@@ -88,9 +88,48 @@ static void test_days(void)
 	mc_feedback_free(f);
 }
 
-static void test_date_after_rows(void)
+/* Reports over more than 62 days: the days folded into weeks from Monday,
+ * those before and those after alike. */
+static void test_weeks(void)
+{
+	mc_feedback_opts o = {.no_lookups = true, .days = true};
+	mc_feedback *f = NULL;
+	mc_feedback_result res;
+	long long monday = DAY1 - 2 * 86400; /* 2026-11-25 was a Wednesday */
+	const mc_fb_day *d;
+
+	CHECK(mc_feedback_new(&f, NULL, &o) == MC_OK);
+	add(f, report("1", DAY1, "192.0.2.1,10,pass", false));
+	add(f, report("2", DAY2, "192.0.2.1,4,fail", false));
+	add(f, report("3", DAY1 + 70 * 86400, "192.0.2.1,7,pass", false)); /* the span: 70 days */
+	add(f, report("4", DAY1 + 71 * 86400, "192.0.2.1,1,pass", false)); /* the same week */
+	CHECK(mc_feedback_finish(f, &res) == MC_OK);
+	CHECK(res.days_weekly && !res.days_incomplete);
+	CHECK(res.n_days == 2);
+	CHECK((d = day_of(&res, "192.0.2.1", monday)) && d->messages == 14 && d->dmarc_pass == 10);
+	CHECK((d = day_of(&res, "192.0.2.1", monday + 70 * 86400)) && d->messages == 8 &&
+	      d->dmarc_pass == 8);
+	mc_feedback_result_clear(&res);
+	mc_feedback_free(f);
+}
+
+static void test_not_asked(void)
 {
 	mc_feedback_opts o = {.no_lookups = true};
+	mc_feedback *f = NULL;
+	mc_feedback_result res;
+
+	CHECK(mc_feedback_new(&f, NULL, &o) == MC_OK);
+	add(f, report("1", DAY1, "192.0.2.1,10,pass", false));
+	CHECK(mc_feedback_finish(f, &res) == MC_OK);
+	CHECK(res.n_days == 0 && res.messages == 10);
+	mc_feedback_result_clear(&res);
+	mc_feedback_free(f);
+}
+
+static void test_date_after_rows(void)
+{
+	mc_feedback_opts o = {.no_lookups = true, .days = true};
 	mc_feedback *f = NULL;
 	mc_feedback_result res;
 
@@ -109,6 +148,8 @@ int main(void)
 	static const struct test tests[] = {
 		{"the messages of each source per day", test_days},
 		{"a report dated after its rows: the days incomplete", test_date_after_rows},
+		{"days not asked: none kept", test_not_asked},
+		{"more than 62 days: weeks from Monday", test_weeks},
 	};
 
 	return RUN(tests);
