@@ -141,6 +141,7 @@ int cmd_verify(int argc, char **argv, struct mc_ctx *ctx);
 int cmd_domain(int argc, char **argv, struct mc_ctx *ctx);
 int cmd_bounce(int argc, char **argv, struct mc_ctx *ctx);
 int cmd_report(int argc, char **argv, struct mc_ctx *ctx);
+int cmd_smtp(int argc, char **argv, struct mc_ctx *ctx);
 int cmd_blocklist(int argc, char **argv, struct mc_ctx *ctx);
 int cmd_diff(int argc, char **argv, struct mc_ctx *ctx);
 

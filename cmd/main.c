@@ -240,6 +240,28 @@ static const struct command commands[] = {
 	 "input that could not be read (the others are still read and reported), no\n"
 	 "report at all, or a database error. Messages without a report (other mail\n"
 	 "in a report mailbox) are named, not errors.\n"), NULL},
+	{"smtp", IN_HELPER(cmd_smtp), "--allow-private --ca-file= --net-timeout= --smtp-port=",
+	 N_("the TLS of a domain's mail servers graded: versions, ciphers, keys"),
+	 N_("usage: mailcheck smtp HOST|DOMAIN... [--allow-private] [--ca-file PEM]\n"
+	 "                      [--net-timeout S]\n"
+	 "\n"
+	 "Grades the TLS of the servers that receive a domain's mail -- every address\n"
+	 "(IPv4 and IPv6) of its MX hosts, or of the name itself when it has no MX --\n"
+	 "as the NCSC-NL guidelines for TLS grade it (good, sufficient, phase out,\n"
+	 "insufficient), as internet.nl's mail test does: each protocol version with\n"
+	 "its own handshake after STARTTLS, every cipher suite the server accepts\n"
+	 "(handshakes offering shrinking sets) and whether it keeps its own order, the\n"
+	 "key exchange groups and finite-field DH size, the hash of the key exchange,\n"
+	 "the certificate's key and signature, secure renegotiation. No mail is sent;\n"
+	 "one handshake at a time per address, each step bounded by --net-timeout; a\n"
+	 "server that resets or stalls in a handshake is a finding, not a hang.\n"
+	 "  --allow-private    probe loopback/private addresses from DNS too\n"
+	 "  --ca-file PEM      trust these roots instead of the system's\n"
+	 "  --net-timeout S    seconds per SMTP or TLS step (default 10)\n"
+	 "  --smtp-port N      another port than 25 (for tests)\n"
+	 "Exit status: 0 nothing insufficient, 1 something insufficient, a server\n"
+	 "without TLS or one that broke a handshake, 2 usage error, 3 DNS failure.\n"),
+	 NULL},
 	{"blocklist", cmd_blocklist, "--list= --only= --dqs-key= --jobs= --order=",
 	 N_("DNS blocklists (RFC 5782): listings, their meaning and removal"),
 	 N_("usage: mailcheck blocklist IP|DOMAIN...|- [--list ZONE[:ip|:domain]]...\n"

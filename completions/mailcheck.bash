@@ -11,7 +11,7 @@ _mailcheck()
 		cword=$COMP_CWORD
 	}
 
-	local commands="mx spf dkim dmarc trace verify domain bounce report blocklist diff"
+	local commands="mx spf dkim dmarc trace verify domain bounce report blocklist diff smtp"
 	local global="--json --csv --prometheus --record --html --dns --zone --timeout --now --authserv-id --verbose --quiet
 		--no-color --help --version -v -q -h -V"
 
@@ -61,6 +61,7 @@ _mailcheck()
 	bounce) own="--jobs --order" ;;
 	report) own="--no-lookups --db --since --until --domain --move-to --allow-private --ca-file --net-timeout" ;;
 	blocklist) own="--list --only --dqs-key --jobs --order" ;;
+	smtp) own="--allow-private --ca-file --net-timeout --smtp-port" ;;
 	domain) own="--selector --jobs --order --no-common-selectors --smtp --allow-private --ca-file --net-timeout --trust-anchor --https-port --smtp-port --requirements --no-blocklists" ;;
 	esac
 	if [[ $cur == -* ]]; then

@@ -9,7 +9,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # a code is a string literal "<module>.<name>" (as given to mc_finding_add or
 # a module's helper around it)
-CALL = re.compile(r'"((?:mx|spf|dkim|arc|dmarc|trace|verify|bounce|blocklist|diff|dns|msg|mta_sts|tlsrpt|bimi|dane|dnssec|domain|smtp(?!\.(?:mailfrom|helo)"))\.[a-z0-9_]+)"')
+CALL = re.compile(r'"((?:mx|spf|dkim|arc|dmarc|trace|verify|bounce|blocklist|diff|dns|msg|mta_sts|tlsrpt|bimi|dane|dnssec|domain|tls|smtp(?!\.(?:mailfrom|helo)"))\.[a-z0-9_]+)"')
 
 emitted = set()
 for d in ("lib", "cmd"):

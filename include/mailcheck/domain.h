@@ -220,4 +220,23 @@ mc_status mc_domain_check(mc_resolver *r, const char *domain, const mc_domain_op
                           mc_domain_result *out);
 void mc_domain_result_clear(mc_domain_result *res);
 
+/* mailcheck smtp: the servers that receive a domain's mail (every address
+ * of its MX hosts, or of the domain itself without MX), or one host, each
+ * scanned and graded, with findings and fixes. PASS: nothing insufficient;
+ * FAIL: something insufficient, a server without TLS or that broke a
+ * handshake; NONE: no server (null MX); TEMPERROR: DNS failed. */
+typedef struct mc_smtp_result {
+	char *subject;
+	bool mx;               /* the subject's MX hosts (else its own addresses) */
+	mc_tls_scan *scans;
+	size_t n_scans;
+	mc_verdict verdict;
+	mc_findings findings;
+	mc_dns_log dns;
+} mc_smtp_result;
+
+mc_status mc_smtp_check(mc_resolver *r, const char *subject, const mc_net_opts *o,
+                        mc_smtp_result *out);
+void mc_smtp_result_clear(mc_smtp_result *res);
+
 #endif

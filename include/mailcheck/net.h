@@ -55,7 +55,8 @@ typedef struct mc_fetch {
 const char *mc_fetch_error_name(mc_fetch_error e); /* "ok", "no_address", ... */
 
 /* Does mailcheck refuse to connect to this address (without allow_private)?
- * NULL when not, else what it is ("loopback", "private", ...). */
+ * NULL when not, else what it is ("loopback", "private", ...: English, each
+ * a message of the catalogue). */
 const char *mc_net_refused_address(const char *address);
 
 /* Call once before threads start (libcurl's and libxml2's global init). */
@@ -167,5 +168,87 @@ const char *mc_smtp_stage_name(mc_smtp_stage s); /* "done", "connect", ... */
 mc_status mc_smtp_probe_run(const char *host, const char *address, char *const *tlsa,
                             size_t n_tlsa, const mc_net_opts *o, mc_smtp_probe *out);
 void mc_smtp_probe_clear(mc_smtp_probe *p);
+
+/*
+ * The TLS of an SMTP server graded (mailcheck smtp, issue 32), as the
+ * NCSC-NL guidelines for TLS (v2.1, the tables internet.nl's mail test
+ * applies) grade it: every protocol version probed with its own handshake,
+ * every cipher suite the server accepts found by handshakes that offer
+ * shrinking sets, whether it enforces its own order, the key exchange
+ * groups and finite-field DH size, the certificate's key and signature.
+ * Each handshake is a session of its own (greeting, EHLO, STARTTLS), one at
+ * a time per address, each step bounded by the timeout.
+ */
+typedef enum mc_tls_grade {
+	MC_TLS_GOOD,
+	MC_TLS_SUFFICIENT,
+	MC_TLS_PHASE_OUT,
+	MC_TLS_INSUFFICIENT,
+} mc_tls_grade;
+
+const char *mc_tls_grade_name(mc_tls_grade g); /* "good", "sufficient", "phase_out", ... */
+
+#define MC_TLS_MAX_SUITES 128
+#define MC_TLS_MAX_GROUPS 16
+
+typedef struct mc_tls_version {
+	const char *name;      /* "TLSv1.3", ..., "TLSv1" (OpenSSL's names) */
+	bool accepted;
+	bool testable;         /* false: this OpenSSL cannot offer it (SSL 3) */
+	mc_tls_grade grade;    /* of the version itself */
+} mc_tls_version;
+
+typedef struct mc_tls_suite {
+	const char *name;      /* OpenSSL's name ("ECDHE-RSA-AES128-GCM-SHA256") */
+	const char *iana;      /* the RFC name ("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256") */
+	const char *version;   /* the version it was accepted with */
+	const char *kx;        /* its key exchange: "ECDHE", "DHE", "RSA", "any" (TLS 1.3), "other" */
+	mc_tls_grade grade;
+} mc_tls_suite;
+
+typedef struct mc_tls_group {
+	const char *name;      /* "x25519", "secp256r1", "ffdhe3072", ... */
+	mc_tls_grade grade;
+} mc_tls_group;
+
+#define MC_TLS_VERSIONS 5  /* TLS 1.3, 1.2, 1.1, 1.0, SSL 3 */
+
+typedef struct mc_tls_scan {
+	char *host, *address;
+	char *error;           /* why nothing could be graded (no STARTTLS, ...) */
+	char *error_text;      /* the same in the locale's language; NULL: as error */
+	mc_smtp_stage stage;   /* where the first session stopped; DONE when it reached TLS */
+	mc_tls_version versions[MC_TLS_VERSIONS];
+	mc_tls_suite suites[MC_TLS_MAX_SUITES];
+	size_t n_suites;
+	int server_order;      /* 1 the server chooses, 0 the client, -1 not told (one suite) */
+	mc_tls_group groups[MC_TLS_MAX_GROUPS];
+	size_t n_groups;
+	int dh_bits;           /* finite-field DH of the DHE suites, 0 none */
+	mc_tls_grade dh_grade;
+	bool static_rsa;       /* a suite with RSA key exchange accepted */
+	char *kx_hash;         /* the hash of the key exchange signature ("SHA256"), NULL none */
+	mc_tls_grade kx_hash_grade;
+	char *key_type;        /* the certificate's key: "RSA", "EC", "ED25519" */
+	int key_bits;
+	char *key_curve;       /* EC: "prime256v1" ... */
+	mc_tls_grade key_grade;
+	char *signature;       /* the certificate's signature algorithm ("sha256WithRSAEncryption") */
+	mc_tls_grade signature_grade;
+	int secure_renegotiation; /* RFC 5746 under TLS 1.2 or lower: 1, 0, -1 not told */
+	int extended_master_secret; /* RFC 7627 under TLS 1.2: 1, 0, -1 not told */
+	mc_tls_grade grade;    /* the worst of all */
+	unsigned handshakes;   /* made */
+	bool cut_short;        /* a handshake failed in the middle (reset, stall): some
+	                        * answers may be missing */
+	char *cut_why;
+	double ms;
+} mc_tls_scan;
+
+/* Scan host at address (port 25, or opts.smtp_port); refused addresses
+ * (private, ...) are said so unless allow_private. MC_ENOMEM only. */
+mc_status mc_tls_scan_run(const char *host, const char *address, const mc_net_opts *o,
+                          mc_tls_scan *out);
+void mc_tls_scan_clear(mc_tls_scan *s);
 
 #endif

@@ -53,6 +53,8 @@ typedef enum mc_result_kind {
 	MC_RESULT_FEEDBACK,   /* mc_feedback_result: the report command */
 	MC_RESULT_BLOCKLIST,  /* mc_bl_result */
 	MC_RESULT_DIFF,       /* mc_diff_result: two runs compared */
+	MC_RESULT_SMTP,       /* mc_smtp_result: the TLS of mail servers graded */
+	MC_RESULT_KINDS,
 } mc_result_kind;
 
 #define MC_SCHEMA_VERSION 1

@@ -50,26 +50,26 @@ double mc_net_timeout(const mc_net_opts *o)
 static const char *refused_v4(const unsigned char *b)
 {
 	if (b[0] == 127)
-		return "loopback";
+		return N_("loopback");
 	if (b[0] == 0)
-		return "unspecified";
+		return N_("unspecified");
 	if (b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168))
-		return "private";
+		return N_("private");
 	if (b[0] == 100 && (b[1] & 0xc0) == 64)
-		return "shared (carrier-grade NAT)";
+		return N_("shared (carrier-grade NAT)");
 	if (b[0] == 169 && b[1] == 254)
-		return "link-local";
+		return N_("link-local");
 	if ((b[0] & 0xf0) == 224)
-		return "multicast";
+		return N_("multicast");
 	if ((b[0] & 0xf0) == 240)
-		return "reserved";
+		return N_("reserved");
 	if (b[0] == 192 && b[1] == 0 && b[2] == 0)
-		return "IETF protocol assignments";
+		return N_("IETF protocol assignments");
 	if ((b[0] == 192 && b[1] == 0 && b[2] == 2) || (b[0] == 198 && b[1] == 51 && b[2] == 100) ||
 	    (b[0] == 203 && b[1] == 0 && b[2] == 113))
-		return "documentation";
+		return N_("documentation");
 	if (b[0] == 198 && (b[1] & 0xfe) == 18)
-		return "benchmarking";
+		return N_("benchmarking");
 	return NULL;
 }
 
@@ -79,24 +79,24 @@ const char *mc_net_refused_address(const char *address)
 	unsigned char b[16];
 
 	if (!address)
-		return "invalid";
+		return N_("invalid");
 	if (inet_pton(AF_INET, address, b) == 1)
 		return refused_v4(b);
 	if (inet_pton(AF_INET6, address, b) != 1)
-		return "invalid";
+		return N_("invalid");
 	if (memcmp(b, mapped, 12) == 0)
 		return refused_v4(b + 12);
 	static const unsigned char zero[15] = {0};
 	if (memcmp(b, zero, 15) == 0)
-		return b[15] == 1 ? "loopback" : b[15] == 0 ? "unspecified" : "reserved";
+		return b[15] == 1 ? N_("loopback") : b[15] == 0 ? N_("unspecified") : N_("reserved");
 	if ((b[0] & 0xfe) == 0xfc)
-		return "private (unique local)";
+		return N_("private (unique local)");
 	if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80)
-		return "link-local";
+		return N_("link-local");
 	if (b[0] == 0xff)
-		return "multicast";
+		return N_("multicast");
 	if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8)
-		return "documentation";
+		return N_("documentation");
 	return NULL;
 }
 

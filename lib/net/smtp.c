@@ -532,6 +532,42 @@ static bool ehlo_starttls(struct conn *c, mc_smtp_probe *p, char **why)
 	return true;
 }
 
+/* ---- sessions for the TLS scan (tls_scan.c) ---- */
+
+int mc_smtp_tls_session(const char *address, const mc_net_opts *o, mc_smtp_stage *stage,
+                        char **why)
+{
+	unsigned port = o && o->smtp_port ? o->smtp_port : 25;
+	struct conn c = {.fd = -1, .step_ms = mc_net_timeout(o) * 1000};
+	mc_smtp_probe p = {0};
+
+	*why = NULL;
+	*stage = MC_SMTP_DONE;
+	if (connect_to(&c, address, port, why) < 0) {
+		*stage = MC_SMTP_CONNECT;
+	} else if (!greeting(&c, &p, why) || !ehlo_starttls(&c, &p, why)) {
+		*stage = p.stage;
+		free(*why);
+		*why = p.error; /* taken */
+		p.error = NULL;
+	}
+	mc_smtp_probe_clear(&p);
+	if (*stage != MC_SMTP_DONE && c.fd >= 0) {
+		close(c.fd);
+		c.fd = -1;
+	}
+	return c.fd;
+}
+
+int mc_smtp_tls_handshake(int fd, SSL *ssl, const mc_net_opts *o, char **why)
+{
+	struct conn c = {.fd = fd, .step_ms = mc_net_timeout(o) * 1000};
+
+	*why = NULL;
+	SSL_set_fd(ssl, fd);
+	return handshake(&c, ssl, why);
+}
+
 mc_status mc_smtp_probe_run(const char *host, const char *address, char *const *tlsa,
                             size_t n_tlsa, const mc_net_opts *o, mc_smtp_probe *p)
 {

@@ -162,7 +162,7 @@ void mc_requirements_text(mc_text *t, const mc_requirements *q);
 /* The renderers of domain, bounce and report results are weak references
  * in render.c's table: the mailcheck program links only the renderers of
  * the results it makes, and with them not the checks they name (lib/domain
- * with libcurl, lib/bounce and lib/feedback with GMime, libxml2, libzip).
+ * and smtp's TLS scan with libcurl, lib/bounce and lib/feedback with GMime, libxml2, libzip).
  * The helper program and the library link them all. */
 #define MC_WEAK __attribute__((weak))
 MC_WEAK json_t *mc_domain_json(const void *result);
@@ -187,5 +187,8 @@ MC_WEAK void mc_feedback_html(mc_buf *b, const void *result);
 
 MC_WEAK json_t *mc_bounce_json(const void *result);
 MC_WEAK void mc_bounce_text(mc_text *t, const void *result);
+
+MC_WEAK json_t *mc_smtp_json(const void *result);
+MC_WEAK void mc_smtp_text(mc_text *t, const void *result);
 
 #endif

@@ -17,6 +17,7 @@
 #include "mailcheck/mx.h"
 #include "mailcheck/blocklist.h"
 #include "mailcheck/diff.h"
+#include "mailcheck/net.h"
 
 struct renderer {
 	json_t *(*json)(const void *result);
@@ -51,7 +52,10 @@ static const struct renderer renderers[] = {
 	[MC_RESULT_BLOCKLIST] = {mc_blocklist_json, NULL, mc_blocklist_text, DNS(mc_bl_result),
 	                         mc_blocklist_csv_header, mc_blocklist_csv},
 	[MC_RESULT_DIFF] = {mc_diff_json, NULL, mc_diff_text, SIZE_MAX, NULL, NULL, mc_diff_html},
+	[MC_RESULT_SMTP] = {mc_smtp_json, NULL, mc_smtp_text, DNS(mc_smtp_result)},
 };
+_Static_assert(sizeof(renderers) / sizeof(renderers[0]) == MC_RESULT_KINDS,
+               "a renderer for every kind of result");
 
 /* A result's tree, built, written as text and let go in the render arena.
  * Returns the text (NULL: out of memory) with room to go on. */
@@ -133,7 +137,7 @@ mc_status mc_render_error(const char *command, const char *code, const char *mes
 
 bool mc_render_has_html(mc_result_kind kind)
 {
-	return kind <= MC_RESULT_DIFF && renderers[kind].html;
+	return kind < MC_RESULT_KINDS && renderers[kind].html;
 }
 
 char *mc_render_html(mc_result_kind kind, const void *result)
@@ -170,7 +174,7 @@ char *mc_render_html_overview(mc_result_kind kind, const char *rows, const size_
 
 bool mc_render_has_csv(mc_result_kind kind)
 {
-	return kind <= MC_RESULT_DIFF && renderers[kind].csv && renderers[kind].csv_header;
+	return kind < MC_RESULT_KINDS && renderers[kind].csv && renderers[kind].csv_header;
 }
 
 /* CSV text through the escaping stream: a byte a terminal acts on is shown

@@ -107,7 +107,8 @@ complete_words() { # complete_words WORD...: what bash completes for the last wo
 		_ "$d/share/bash-completion/completions/mailcheck" "$@"
 }
 bash_completion() {
-	[ "$(complete_words mailcheck "")" = "mx spf dkim dmarc trace verify domain bounce report blocklist diff" ] || return 1
+	[ "$(complete_words mailcheck "")" = "mx spf dkim dmarc trace verify domain bounce report blocklist diff smtp" ] || return 1
+	[ "$(complete_words mailcheck smtp example.com --net)" = "--net-timeout" ] || return 1
 	[ "$(complete_words mailcheck bl)" = "blocklist" ] || return 1
 	[ "$(complete_words mailcheck di)" = "diff" ] || return 1
 	[ "$(complete_words mailcheck verify --li)" = "--links" ] || return 1

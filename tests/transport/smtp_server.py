@@ -4,13 +4,21 @@
     smtp_server.py CONFIG.json
 
 CONFIG: {"port": N, "servers": [{"address": "127.0.0.10", "name": "mx.x.test",
-"mode": "good", "cert": "PEM", "key": "KEY"}]}. Modes: good (STARTTLS),
-nostarttls, badtls (no TLS after STARTTLS), stall (a greeting that never
-ends), flood (a greeting that goes on forever), refuse (554). Prints "ready" once listening; serves until
-killed. Each connection is a thread; nothing is delivered anywhere.
+"mode": "good", "cert": "PEM", "key": "KEY", "tls": {...}}]}. Modes: good
+(STARTTLS), nostarttls, badtls (no TLS after STARTTLS), stall (a greeting that
+never ends), flood (a greeting that goes on forever), refuse (554), tlsreset
+(answers the ClientHello with its ServerHello, then resets the connection),
+tlsstall (never answers the ClientHello). "tls" (optional) sets the server's TLS as an MTA's settings
+would: "min"/"max" ("TLSv1" ... "TLSv1_3"), "ciphers" (an OpenSSL list;
+"@SECLEVEL=0" lets weak keys and old versions in), "client_order" (the
+client's order, not the server's), "dh" (a DH parameters file for DHE),
+"groups" (ECDH curves, "X25519:P-256"). Prints "ready" once listening;
+serves until killed. Each connection is a thread; nothing is delivered
+anywhere.
 """
 import json
 import socket
+import struct
 import ssl
 import sys
 import threading
@@ -20,6 +28,28 @@ import time
 def readline(f):
     line = f.readline(1024)
     return line.decode("latin-1").strip() if line else None
+
+
+def context(srv):
+    """The server's TLS, as its "tls" settings say."""
+    t = srv.get("tls", {})
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    if "ciphers" in t:
+        ctx.set_ciphers(t["ciphers"])
+    if "min" in t:
+        ctx.minimum_version = getattr(ssl.TLSVersion, t["min"])
+    if "max" in t:
+        ctx.maximum_version = getattr(ssl.TLSVersion, t["max"])
+    if t.get("client_order"):
+        ctx.options &= ~ssl.OP_CIPHER_SERVER_PREFERENCE
+    else:
+        ctx.options |= ssl.OP_CIPHER_SERVER_PREFERENCE
+    if "dh" in t:
+        ctx.load_dh_params(t["dh"])
+    if "groups" in t:
+        ctx.set_ecdh_curve(t["groups"])
+    ctx.load_cert_chain(srv["cert"], srv["key"])
+    return ctx
 
 
 def session(conn, srv):
@@ -55,10 +85,29 @@ def session(conn, srv):
                 conn.sendall(b"220 2.0.0 ready to start TLS\r\nthis is not TLS at all\r\n")
                 time.sleep(1)  # close only once the client has tried TLS (no reset race)
                 return
+            elif verb == "STARTTLS" and mode in ("tlsreset", "tlsstall"):
+                conn.sendall(b"220 2.0.0 ready to start TLS\r\n")
+                hello = conn.recv(16384)  # the ClientHello
+                if mode == "tlsstall":
+                    time.sleep(30)
+                    return
+                # the ServerHello record of a real handshake, then an RST
+                inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
+                obj = context(srv).wrap_bio(inc, out, server_side=True)
+                inc.write(hello)
+                try:
+                    obj.do_handshake()
+                except ssl.SSLError:
+                    pass
+                flight = out.read()
+                if len(flight) >= 5:
+                    conn.sendall(flight[:5 + int.from_bytes(flight[3:5], "big")])
+                time.sleep(0.2)
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                return
             elif verb == "STARTTLS" and mode != "nostarttls":
                 conn.sendall(b"220 2.0.0 ready to start TLS\r\n")
-                ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-                ctx.load_cert_chain(srv["cert"], srv["key"])
+                ctx = context(srv)
                 try:
                     conn = ctx.wrap_socket(conn, server_side=True)
                 except (ssl.SSLError, OSError):

@@ -1,0 +1,204 @@
+/* smtp: JSON object and text report of an mc_smtp_result (the TLS of the
+ * servers that receive a domain's mail, graded). */
+#include <string.h>
+
+#include "mailcheck/domain.h"
+#include "report/internal.h"
+
+static json_t *grade_json(mc_tls_grade g)
+{
+	return json_string(mc_tls_grade_name(g));
+}
+
+static json_t *kx_json(const mc_tls_scan *s)
+{
+	json_t *kx = json_object(), *gr = json_array();
+
+	for (size_t i = 0; i < s->n_groups; i++) {
+		json_t *x = json_object();
+
+		json_object_set_new(x, "name", json_string(s->groups[i].name));
+		json_object_set_new(x, "grade", grade_json(s->groups[i].grade));
+		json_array_append_new(gr, x);
+	}
+	json_object_set_new(kx, "groups", gr);
+	json_object_set_new(kx, "dh_bits", s->dh_bits ? json_integer(s->dh_bits) : json_null());
+	json_object_set_new(kx, "dh_grade", s->dh_bits ? grade_json(s->dh_grade) : json_null());
+	json_object_set_new(kx, "static_rsa", json_boolean(s->static_rsa));
+	json_object_set_new(kx, "hash", mc_json_str(s->kx_hash));
+	json_object_set_new(kx, "hash_grade", s->kx_hash ? grade_json(s->kx_hash_grade) : json_null());
+	return kx;
+}
+
+static json_t *cert_json(const mc_tls_scan *s)
+{
+	json_t *cert = json_object();
+
+	json_object_set_new(cert, "key_type", mc_json_str(s->key_type));
+	json_object_set_new(cert, "key_bits", s->key_type ? json_integer(s->key_bits) : json_null());
+	json_object_set_new(cert, "key_curve", mc_json_str(s->key_curve));
+	json_object_set_new(cert, "key_grade", s->key_type ? grade_json(s->key_grade) : json_null());
+	json_object_set_new(cert, "signature", mc_json_str(s->signature));
+	json_object_set_new(cert, "signature_grade", s->signature ? grade_json(s->signature_grade)
+	                                                          : json_null());
+	return cert;
+}
+
+static json_t *scan_json(const mc_tls_scan *s)
+{
+	json_t *o = json_object(), *v = json_array(), *su = json_array();
+
+	json_object_set_new(o, "host", mc_json_str(s->host));
+	json_object_set_new(o, "address", mc_json_str(s->address));
+	json_object_set_new(o, "stage", json_string(mc_smtp_stage_name(s->stage)));
+	json_object_set_new(o, "error", mc_json_str(s->error));
+	json_object_set_new(o, "grade", s->error ? json_null() : grade_json(s->grade));
+	for (int i = 0; i < MC_TLS_VERSIONS; i++) {
+		json_t *x = json_object();
+
+		json_object_set_new(x, "version", json_string(s->versions[i].name));
+		json_object_set_new(x, "accepted", s->versions[i].testable || s->versions[i].accepted
+		                    ? json_boolean(s->versions[i].accepted) : json_null());
+		json_object_set_new(x, "grade", grade_json(s->versions[i].grade));
+		json_array_append_new(v, x);
+	}
+	json_object_set_new(o, "versions", v);
+	for (size_t i = 0; i < s->n_suites; i++) {
+		json_t *x = json_object();
+
+		json_object_set_new(x, "name", json_string(s->suites[i].name));
+		json_object_set_new(x, "iana", mc_json_str(s->suites[i].iana));
+		json_object_set_new(x, "version", json_string(s->suites[i].version));
+		json_object_set_new(x, "key_exchange", json_string(s->suites[i].kx));
+		json_object_set_new(x, "grade", grade_json(s->suites[i].grade));
+		json_array_append_new(su, x);
+	}
+	json_object_set_new(o, "cipher_suites", su);
+	json_object_set_new(o, "server_order", s->server_order < 0 ? json_null()
+	                                                            : json_boolean(s->server_order));
+	json_object_set_new(o, "key_exchange", kx_json(s));
+	json_object_set_new(o, "certificate", cert_json(s));
+	json_object_set_new(o, "secure_renegotiation", s->secure_renegotiation < 0 ? json_null()
+	                    : json_boolean(s->secure_renegotiation));
+	json_object_set_new(o, "extended_master_secret", s->extended_master_secret < 0 ? json_null()
+	                    : json_boolean(s->extended_master_secret));
+	json_object_set_new(o, "cut_short", json_boolean(s->cut_short));
+	json_object_set_new(o, "handshakes", json_integer(s->handshakes));
+	json_object_set_new(o, "time_ms", json_real(s->ms));
+	return o;
+}
+
+json_t *mc_smtp_json(const void *result)
+{
+	const mc_smtp_result *res = result;
+	json_t *o = mc_json_head("smtp"), *scans = json_array();
+
+	json_object_set_new(o, "subject", mc_json_str(res->subject));
+	json_object_set_new(o, "result", json_string(mc_verdict_name(res->verdict)));
+	json_object_set_new(o, "mx", json_boolean(res->mx));
+	for (size_t i = 0; i < res->n_scans; i++)
+		json_array_append_new(scans, scan_json(&res->scans[i]));
+	json_object_set_new(o, "servers", scans);
+	mc_json_tail(o, &res->findings);
+	return o;
+}
+
+/* A grade as a word in the locale's language. */
+static const char *grade_word(mc_tls_grade g)
+{
+	/* TRANSLATORS: smtp: the grades of the NCSC-NL TLS guidelines */
+	const char *words[] = {_("good"), _("sufficient"), _("phase out"), _("insufficient")};
+
+	return (unsigned)g < 4 ? words[g] : "?";
+}
+
+static mc_color grade_color(mc_tls_grade g)
+{
+	return g == MC_TLS_GOOD ? MC_COLOR_GREEN : g == MC_TLS_SUFFICIENT ? MC_COLOR_NONE
+	       : g == MC_TLS_PHASE_OUT ? MC_COLOR_YELLOW : MC_COLOR_RED;
+}
+
+/* "  LABEL  value  [grade]" */
+static void graded(mc_text *t, const char *label, size_t width, const char *value,
+                   mc_tls_grade g)
+{
+	size_t w = mc_text_width(label);
+
+	fprintf(t->fp, "    %s%*s%s  ", label, (int)(w < width ? width - w : 1), "", value);
+	mc_text_colored(t, grade_color(g), grade_word(g));
+	fputc('\n', t->fp);
+}
+
+static void scan_text(mc_text *t, const mc_tls_scan *s)
+{
+	/* TRANSLATORS: smtp: the labels of a server's rows */
+	const char *labels[] = {_("versions"), _("cipher suites"), _("server order"),
+	                        _("key exchange"), _("DH group"), _("certificate key"),
+	                        _("signature")};
+	size_t width = mc_text_label_width(labels, sizeof(labels) / sizeof(labels[0]), 16);
+	char value[256];
+
+	fputc('\n', t->fp);
+	fprintf(t->fp, "  %s (%s)  ", s->host, s->address);
+	if (s->error) {
+		mc_text_colored(t, MC_COLOR_RED, MC_OR(s->error_text, s->error));
+		fputc('\n', t->fp);
+		return;
+	}
+	mc_text_colored(t, grade_color(s->grade), grade_word(s->grade));
+	fputc('\n', t->fp);
+	for (int i = 0; i < MC_TLS_VERSIONS; i++)
+		if (s->versions[i].accepted)
+			graded(t, i == 0 || !s->versions[i - 1].accepted ? labels[0] : "", width,
+			       s->versions[i].name, s->versions[i].grade);
+	for (size_t i = 0; i < s->n_suites; i++) {
+		snprintf(value, sizeof(value), "%s %s", s->suites[i].version, s->suites[i].name);
+		graded(t, i == 0 ? labels[1] : "", width, value, s->suites[i].grade);
+	}
+	if (s->server_order >= 0) {
+		size_t w = mc_text_width(labels[2]);
+
+		fprintf(t->fp, "    %s%*s%s\n", labels[2], (int)(w < width ? width - w : 1), "",
+		        s->server_order ? _("the server chooses") : _("the client chooses"));
+	}
+	for (size_t i = 0; i < s->n_groups; i++)
+		graded(t, i == 0 ? labels[3] : "", width, s->groups[i].name, s->groups[i].grade);
+	if (s->dh_bits) {
+		snprintf(value, sizeof(value), _("%d bits"), s->dh_bits);
+		graded(t, labels[4], width, value, s->dh_grade);
+	}
+	if (s->key_type) {
+		if (s->key_curve)
+			snprintf(value, sizeof(value), "%s %s", s->key_type, s->key_curve);
+		else
+			snprintf(value, sizeof(value), _("%s %d bits"), s->key_type, s->key_bits);
+		graded(t, labels[5], width, value, s->key_grade);
+		graded(t, labels[6], width, MC_OR(s->signature, "?"), s->signature_grade);
+	}
+}
+
+void mc_smtp_text(mc_text *t, const void *result)
+{
+	const mc_smtp_result *res = result;
+	size_t weak = 0, graded = 0;
+
+	for (size_t i = 0; i < res->n_scans; i++) {
+		graded += !res->scans[i].error;
+		weak += !res->scans[i].error && (res->scans[i].grade > MC_TLS_SUFFICIENT ||
+		                                 res->scans[i].cut_short);
+	}
+	if (!res->n_scans)
+		mc_text_verdict(t, res->verdict, _("%s: no server to scan"), res->subject);
+	else
+		/* TRANSLATORS: smtp: the domain, the addresses graded, all its servers'
+		 * addresses, those graded below sufficient */
+		mc_text_verdict(t, res->verdict, mc_ntr("%1$s: %2$zu of %3$zu server address "
+		                "graded, %4$zu below sufficient", "%1$s: %2$zu of %3$zu server "
+		                "addresses graded, %4$zu below sufficient", res->n_scans),
+		                res->subject, graded, res->n_scans, weak);
+	if (t->opts->quiet)
+		return;
+	for (size_t i = 0; i < res->n_scans; i++)
+		scan_text(t, &res->scans[i]);
+	mc_text_tail(t, &res->findings, &res->dns);
+}

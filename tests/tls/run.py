@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""mailcheck smtp against SMTP servers started here, each with its TLS set
+as an MTA's settings would set it, and against sslscan on the same server.
+
+Servers (tests/transport/smtp_server.py, on 127.0.0.x): modern (TLS 1.3 and
+1.2, AEAD, the server's order), legacy (TLS 1.0 to 1.2, static RSA, 3DES,
+CBC-SHA1, OpenSSL security level 0), client order, 1024-bit DH, a 1024-bit
+RSA certificate, a SHA-1 signed certificate, one that resets the connection
+after its ServerHello, one that never answers the ClientHello. For each: the versions and
+the cipher suites mailcheck finds are those `sslscan --starttls-smtp` finds
+(Debian's sslscan; the comparison starts from what the server accepts, as
+sslscan says it), the findings expected of that server are there, and the
+grade is the one the NCSC-NL tables give. The broken servers end in a
+finding within a few timeouts, not a hang.
+  run.py MAILCHECK      last line: "tls: N passed, N failed[, N skipped]"
+"""
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+from tally import check, skip, line, failed  # noqa: E402
+
+MC = os.path.abspath(sys.argv[1])
+try:
+    import jsonschema
+    with open(os.path.join(ROOT, "docs", "mailcheck.schema.json")) as _f:
+        SCHEMA = jsonschema.Draft202012Validator(json.load(_f))
+except ImportError:  # Debian's python3-jsonschema is for /usr/bin/python3
+    SCHEMA = None
+MODERN = "ECDHE+AESGCM:ECDHE+CHACHA20"
+# name: (address, mode, certificate, tls settings, findings expected, grade)
+CASES = {
+    "modern": ("127.0.0.21", "good", "rsa2048",
+               {"min": "TLSv1_2", "ciphers": MODERN, "groups": "prime256v1"}, [], "good_or_sufficient"),
+    "legacy": ("127.0.0.22", "good", "rsa2048",
+               {"min": "TLSv1", "ciphers": "ALL:@SECLEVEL=0", "max": "TLSv1_2"},
+               ["tls.version_phase_out", "tls.cipher_phase_out", "tls.cipher_insufficient",
+                "tls.no_tls13"], "insufficient"),
+    "client_order": ("127.0.0.23", "good", "rsa2048",
+                     {"min": "TLSv1_2", "max": "TLSv1_2", "client_order": True,
+                      "ciphers": "ECDHE+AESGCM:ECDHE+AES:@SECLEVEL=0"},
+                     ["tls.client_order"], "sufficient"),
+    "dh1024": ("127.0.0.24", "good", "rsa2048",
+               {"max": "TLSv1_2", "ciphers": "DHE+AESGCM:@SECLEVEL=0", "dh": "dh1024"},
+               ["tls.dh_weak"], "insufficient"),
+    "rsa1024": ("127.0.0.25", "good", "rsa1024", {"ciphers": MODERN + ":@SECLEVEL=0"},
+                ["tls.cert_key_weak"], "insufficient"),
+    "sha1": ("127.0.0.26", "good", "sha1", {"ciphers": MODERN + ":@SECLEVEL=0"},
+             ["tls.cert_signature_weak"], "insufficient"),
+    "reset": ("127.0.0.27", "tlsreset", "rsa2048", {}, ["tls.handshake_broken"], None),
+    "stall": ("127.0.0.28", "tlsstall", "rsa2048", {}, ["tls.handshake_broken"], None),
+}
+
+
+def sh(*args, **kw):
+    return subprocess.run(args, capture_output=True, text=True, check=True, **kw)
+
+
+def certificates(d):
+    """Self-signed leaves: the MX host names need not match (not graded here)."""
+    made = {}
+    for name, extra in (("rsa2048", ["-newkey", "rsa:2048"]), ("rsa1024", ["-newkey", "rsa:1024"]),
+                        ("sha1", ["-newkey", "rsa:2048", "-sha1"])):
+        key, crt = f"{d}/{name}.key", f"{d}/{name}.pem"
+        sh("openssl", "req", "-x509", "-nodes", *extra, "-keyout", key, "-out", crt, "-days", "30",
+           "-subj", "/CN=mx.scan.test")
+        made[name] = (crt, key)
+    made["dh1024"] = f"{d}/dh1024.pem"
+    sh("openssl", "genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "dh_paramgen_prime_len:1024",
+       "-out", made["dh1024"])
+    return made
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def zone(d):
+    lines = ["$ORIGIN scan.test.", "$TTL 300", "@ SOA ns.test. h.test. 1 3600 600 86400 300",
+             "@ NS ns.test."]
+    for name, (addr, *_rest) in CASES.items():
+        lines += [f"{name} MX 10 mx.{name}.scan.test.", f"mx.{name} A {addr}"]
+    with open(f"{d}/scan.zone", "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return f"{d}/scan.zone"
+
+
+def start(d, made, port):
+    servers = []
+    for name, (addr, mode, cert, tls, *_rest) in CASES.items():
+        tls = dict(tls)
+        if "dh" in tls:
+            tls["dh"] = made[tls["dh"]]
+        servers.append({"address": addr, "name": f"mx.{name}.scan.test", "mode": mode,
+                        "cert": made[cert][0], "key": made[cert][1], "tls": tls})
+    with open(f"{d}/smtp.json", "w") as f:
+        json.dump({"port": port, "servers": servers}, f)
+    p = subprocess.Popen([sys.executable, os.path.join(ROOT, "tests", "transport", "smtp_server.py"),
+                          f"{d}/smtp.json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if p.stdout.readline().strip() != "ready":
+        p.kill()
+        raise SystemExit("the SMTP test server did not start: " + p.stderr.read())
+    return p
+
+
+def sslscan(addr, port):
+    """The versions and (version, suite) pairs sslscan finds."""
+    out = subprocess.run(["sslscan", "--starttls-smtp", "--no-colour", "--no-heartbleed",
+                          "--no-compression", "--no-renegotiation", "--no-fallback",
+                          f"{addr}:{port}"], capture_output=True, text=True, timeout=300).stdout
+    versions = {m.group(1).replace("TLSv1.0", "TLSv1") for m in
+                re.finditer(r"^(TLSv1\.[0-3])\s+enabled", out, re.M)}
+    suites = {(m.group(1).replace("TLSv1.0", "TLSv1"), m.group(2)) for m in
+              re.finditer(r"^(?:Preferred|Accepted)\s+(TLSv1\.[0-3])\s+\d+ bits\s+(\S+)", out, re.M)}
+    return versions, suites
+
+
+def mailcheck(zonefile, name, port, timeout="2"):
+    t0 = time.time()
+    r = subprocess.run([MC, "--json", "--zone", zonefile, "smtp", f"{name}.scan.test",
+                        "--allow-private", "--smtp-port", str(port), "--net-timeout", timeout],
+                       capture_output=True, text=True, timeout=600)
+    return r, json.loads(r.stdout) if r.stdout.strip() else None, time.time() - t0
+
+
+def main():
+    if not shutil.which("openssl"):
+        skip("mailcheck smtp against test servers", "no openssl")
+        print(line("tls: "))
+        return 0
+    with tempfile.TemporaryDirectory() as d:
+        made, zonefile, port = certificates(d), zone(d), free_port()
+        server = start(d, made, port)
+        try:
+            cases(zonefile, port)
+        finally:
+            server.kill()
+    print(line("tls: "))
+    return 1 if failed() else 0
+
+
+def cases(zonefile, port):
+    have_sslscan = shutil.which("sslscan") is not None
+    for name, (addr, mode, _cert, _tls, expected, grade) in CASES.items():
+        r, doc, secs = mailcheck(zonefile, name, port)
+        if not check(f"{name}: a JSON report", doc is not None and r.returncode in (0, 1),
+                     (r.returncode, r.stderr[:300])):
+            continue
+        if SCHEMA:
+            errors = [e.message for e in SCHEMA.iter_errors(doc)][:3]
+            check(f"{name}: the JSON matches docs/mailcheck.schema.json", not errors, errors)
+        server = doc["servers"][0]
+        codes = {f["code"] for f in doc["findings"]}
+        check(f"{name}: findings {expected}", set(expected) <= codes, sorted(codes))
+        if grade == "good_or_sufficient":
+            check(f"{name}: graded good or sufficient, exit 0", server["grade"] in ("good",
+                  "sufficient") and r.returncode == 0, (server["grade"], r.returncode))
+            check(f"{name}: no finding above a note", not any(
+                f["severity"] != "info" for f in doc["findings"]
+                if not f["code"].startswith("mx.")), codes)
+        elif grade:
+            check(f"{name}: graded {grade}", server["grade"] == grade, server["grade"])
+        if mode in ("tlsreset", "tlsstall"):
+            check(f"{name}: ends in a finding within a few timeouts ({secs:.1f} s), exit 1",
+                  secs < 15 and r.returncode == 1 and server["cut_short"], (secs, r.returncode))
+            continue
+        if not have_sslscan:
+            skip(f"{name}: versions and suites as sslscan finds them", "no sslscan")
+            continue
+        versions, suites = sslscan(addr, port)
+        mine_v = {v["version"] for v in server["versions"] if v["accepted"]}
+        mine_s = {(s["version"], s["name"]) for s in server["cipher_suites"]}
+        check(f"{name}: the versions sslscan finds ({', '.join(sorted(versions))})",
+              mine_v == versions, {"mailcheck": sorted(mine_v), "sslscan": sorted(versions)})
+        check(f"{name}: the {len(suites)} suites sslscan finds", mine_s == suites,
+              {"only mailcheck": sorted(mine_s - suites), "only sslscan": sorted(suites - mine_s)})
+
+
+if __name__ == "__main__":
+    sys.exit(main())
