@@ -30,6 +30,7 @@ int cmd_smtp(int argc, char **argv, struct mc_ctx *ctx)
 
 	if (n < 0 || cli_net_options("smtp", NULL, smtp_port, net_timeout, &net) < 0)
 		return EXIT_USAGE;
+	ctx->dnssec = true; /* TLSA records count when DNSSEC-secure (RFC 7672) */
 	if (!(r = cli_resolver(ctx)))
 		return EXIT_USAGE;
 	/* a server that closes while a handshake writes: an error, not a signal */

@@ -212,6 +212,25 @@ typedef struct mc_tls_group {
 } mc_tls_group;
 
 #define MC_TLS_VERSIONS 5  /* TLS 1.3, 1.2, 1.1, 1.0, SSL 3 */
+#define MC_TLS_MAX_TLSA 16
+
+/* A TLSA record of the host (RFC 6698, for SMTP RFC 7672) against the
+ * certificates the server presented. */
+typedef struct mc_tls_tlsa {
+	char *record;          /* "3 1 1 HEX", presentation form */
+	bool usable;           /* DANE-TA(2) or DANE-EE(3), a known selector and matching type */
+	int matches;           /* -1 none; 0 the server's certificate; n its chain's n-th */
+} mc_tls_tlsa;
+
+/* Will the next certificate change break DANE delivery (RFC 7671 8.1)? */
+typedef enum mc_tls_rollover {
+	MC_TLS_ROLLOVER_NONE,  /* no usable TLSA records: no DANE */
+	MC_TLS_ROLLOVER_READY, /* a record for the issuing CA, or one for a next key */
+	MC_TLS_ROLLOVER_CURRENT_ONLY, /* only records of the key in use */
+	MC_TLS_ROLLOVER_MISMATCH,     /* no record matches what the server presents */
+} mc_tls_rollover;
+
+const char *mc_tls_rollover_name(mc_tls_rollover r); /* "none", "ready", ... */
 
 typedef struct mc_tls_scan {
 	char *host, *address;
@@ -237,6 +256,10 @@ typedef struct mc_tls_scan {
 	mc_tls_grade signature_grade;
 	int secure_renegotiation; /* RFC 5746 under TLS 1.2 or lower: 1, 0, -1 not told */
 	int extended_master_secret; /* RFC 7627 under TLS 1.2: 1, 0, -1 not told */
+	mc_tls_tlsa tlsa[MC_TLS_MAX_TLSA]; /* the host's TLSA records (given to the scan) */
+	size_t n_tlsa;
+	bool tlsa_authenticated; /* the TLSA answer was DNSSEC-secure (given) */
+	mc_tls_rollover rollover;
 	mc_tls_grade grade;    /* the worst of all */
 	unsigned handshakes;   /* made */
 	bool cut_short;        /* a handshake failed in the middle (reset, stall): some
@@ -246,8 +269,11 @@ typedef struct mc_tls_scan {
 } mc_tls_scan;
 
 /* Scan host at address (port 25, or opts.smtp_port); refused addresses
- * (private, ...) are said so unless allow_private. MC_ENOMEM only. */
-mc_status mc_tls_scan_run(const char *host, const char *address, const mc_net_opts *o,
+ * (private, ...) are said so unless allow_private. tlsa: the TLSA records
+ * of _25._tcp.host (presentation form), matched against the certificates
+ * presented; authenticated: their answer was DNSSEC-secure. MC_ENOMEM only. */
+mc_status mc_tls_scan_run(const char *host, const char *address, char *const *tlsa,
+                          size_t n_tlsa, bool authenticated, const mc_net_opts *o,
                           mc_tls_scan *out);
 void mc_tls_scan_clear(mc_tls_scan *s);
 

@@ -167,6 +167,44 @@ static void scan_findings(const mc_tls_scan *s, mc_findings *f)
 	certificate_findings(s, f);
 }
 
+/* The TLSA records of _25._tcp.HOST (RFC 7672 2.2), and whether DNSSEC
+ * authenticated them. */
+static mc_status tlsa_of(mc_resolver *r, const char *host, char **records, size_t *n,
+                         bool *authenticated)
+{
+	char name[300];
+	mc_dns_query q = {.name = name, .type = MC_RR_TLSA};
+	mc_status st;
+
+	snprintf(name, sizeof(name), "_25._tcp.%s", host);
+	if ((st = mc_dns_resolve(r, &q, 1)) != MC_OK || !q.answer || q.answer->status != MC_DNS_OK)
+		return st;
+	*authenticated = q.answer->ad || q.answer->dnssec == MC_DNSSEC_SECURE;
+	for (size_t k = 0; k < q.answer->n_rrs && *n < MC_TLS_MAX_TLSA; k++)
+		if (q.answer->rrs[k].type == MC_RR_TLSA && (records[*n] = mc_strdup(q.answer->rrs[k].data)))
+			(*n)++;
+	return MC_OK;
+}
+
+/* DANE (RFC 7672) as the scan saw it: no record matches, or only the key in
+ * use has one (the next certificate change breaks delivery). */
+static void dane_findings(const mc_tls_scan *s, mc_findings *f)
+{
+	if (s->rollover == MC_TLS_ROLLOVER_MISMATCH)
+		mc_finding_hint(mc_finding_add(f, "tls.dane_mismatch", MC_SEV_ERROR,
+			"no TLSA record of %s matches the certificates it presents: senders that use "
+			"DANE (RFC 7672) do not deliver to it", s->host),
+			"publish TLSA records for the certificate in use (3 1 1 and the SHA-256 of its "
+			"SubjectPublicKeyInfo), or put the certificate they name back");
+	else if (s->rollover == MC_TLS_ROLLOVER_CURRENT_ONLY)
+		mc_finding_hint(mc_finding_add(f, "tls.dane_current_only", MC_SEV_WARNING,
+			"the TLSA records of %s match only the certificate in use: when it is renewed with "
+			"a new key, senders that use DANE (RFC 7672) stop delivering until the records "
+			"change (RFC 7671 8.1)", s->host),
+			"before each change publish a second 3 1 1 record for the next key (or a 2 1 1 "
+			"record of the issuing CA), change the certificate, then remove the old record");
+}
+
 /* The addresses to scan: the MX hosts' (the domain's own when it has no
  * MX), or the host's. */
 static mc_status targets(mc_resolver *r, const char *subject, mc_smtp_result *out)
@@ -217,14 +255,22 @@ mc_status mc_smtp_check(mc_resolver *r, const char *subject, const mc_net_opts *
 		return st;
 	n = out->n_scans;
 	for (size_t i = 0; i < n; i++) {
-		char *host = out->scans[i].host, *address = out->scans[i].address;
+		char *host = out->scans[i].host, *address = out->scans[i].address, *tlsa[MC_TLS_MAX_TLSA];
+		size_t n_tlsa = 0;
+		bool authenticated = false;
 
-		st = mc_tls_scan_run(host, address, o, &out->scans[i]);
+		st = tlsa_of(r, host, tlsa, &n_tlsa, &authenticated);
+		if (st == MC_OK)
+			st = mc_tls_scan_run(host, address, tlsa, n_tlsa, authenticated, o, &out->scans[i]);
 		free(host);
 		free(address);
+		for (size_t k = 0; k < n_tlsa; k++)
+			free(tlsa[k]);
 		if (st != MC_OK)
 			return st;
 		scan_findings(&out->scans[i], &out->findings);
+		if (i == 0 || strcmp(out->scans[i].host, out->scans[i - 1].host)) /* once a host */
+			dane_findings(&out->scans[i], &out->findings);
 		if (out->scans[i].error ? out->scans[i].stage != MC_SMTP_REFUSED
 		                        : out->scans[i].grade == MC_TLS_INSUFFICIENT ||
 		                          out->scans[i].cut_short)

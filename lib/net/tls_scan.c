@@ -15,6 +15,7 @@
  * DHE sufficient, 3DES and RSA key exchange phase out, the rest
  * insufficient; and so on (docs/findings.md, tls.*).
  */
+#include <ctype.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
@@ -146,6 +147,93 @@ static void certificate(mc_tls_scan *s, SSL *ssl)
 	                     : MC_TLS_INSUFFICIENT;
 }
 
+const char *mc_tls_rollover_name(mc_tls_rollover r)
+{
+	static const char *const names[] = {"none", "ready", "current_only", "mismatch"};
+
+	return (unsigned)r < 4 ? names[r] : "?";
+}
+
+/* What a TLSA record's selector and matching type make of a certificate
+ * (RFC 6698 2.1.2, 2.1.3): the certificate or its SubjectPublicKeyInfo,
+ * whole or its SHA-256 or SHA-512; its length, 0 when it cannot. */
+static size_t tlsa_data(X509 *cert, unsigned selector, unsigned mtype, unsigned char *out,
+                        size_t size)
+{
+	unsigned char *der = NULL;
+	int len = selector == 0 ? i2d_X509(cert, &der)
+	        : selector == 1 ? i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &der) : -1;
+	unsigned int n = 0;
+	size_t got = 0;
+
+	if (len <= 0)
+		return 0;
+	if (mtype == 0 && (size_t)len <= size) {
+		memcpy(out, der, (size_t)len);
+		got = (size_t)len;
+	} else if ((mtype == 1 || mtype == 2) &&
+	           EVP_Digest(der, (size_t)len, out, &n, mtype == 1 ? EVP_sha256() : EVP_sha512(),
+	                      NULL)) {
+		got = n;
+	}
+	OPENSSL_free(der);
+	return got;
+}
+
+/* Each TLSA record against the certificates presented: DANE-EE (3) the
+ * server's own, DANE-TA (2) one of its chain (RFC 7672 3.1); PKIX usages
+ * (0, 1) are not used by SMTP senders. */
+static void match_tlsa(mc_tls_scan *s, SSL *ssl)
+{
+	X509 *leaf = SSL_get0_peer_certificate(ssl);
+	STACK_OF(X509) *chain = SSL_get_peer_cert_chain(ssl);
+
+	for (size_t i = 0; i < s->n_tlsa && leaf; i++) {
+		mc_tls_tlsa *t = &s->tlsa[i];
+		unsigned u, sel, m, want_len = 0;
+		unsigned char want[4096], got[4096];
+		int used = 0, depth, top = chain ? sk_X509_num(chain) : 1;
+		const char *hex;
+
+		t->matches = -1;
+		if (sscanf(t->record, "%u %u %u %n", &u, &sel, &m, &used) != 3)
+			continue;
+		for (hex = t->record + used; *hex && want_len < sizeof(want); hex++)
+			if (isxdigit((unsigned char)hex[0]) && isxdigit((unsigned char)hex[1]))
+				sscanf(hex++, "%2hhx", &want[want_len++]);
+		t->usable = (u == 2 || u == 3) && sel <= 1 && m <= 2 && want_len > 0;
+		for (depth = u == 3 ? 0 : 1; t->usable && t->matches < 0 && depth < (u == 3 ? 1 : top);
+		     depth++) {
+			X509 *c = depth == 0 ? leaf : sk_X509_value(chain, depth);
+			size_t n = c ? tlsa_data(c, sel, m, got, sizeof(got)) : 0;
+
+			if (n == want_len && memcmp(got, want, n) == 0)
+				t->matches = depth;
+		}
+	}
+}
+
+/* RFC 7671 8.1 and 8.4: a set that holds a record for the issuing CA, or a
+ * DANE-EE record the current certificate does not match (the next key),
+ * survives a certificate change; one with only the key in use does not. */
+static void judge_rollover(mc_tls_scan *s)
+{
+	size_t usable = 0, matched = 0, ta = 0, next = 0;
+
+	for (size_t i = 0; i < s->n_tlsa; i++) {
+		const mc_tls_tlsa *t = &s->tlsa[i];
+
+		if (!t->usable)
+			continue;
+		usable++;
+		matched += t->matches >= 0;
+		ta += t->matches > 0;
+		next += t->matches < 0 && t->record[0] == '3';
+	}
+	s->rollover = !usable ? MC_TLS_ROLLOVER_NONE : !matched ? MC_TLS_ROLLOVER_MISMATCH
+	            : ta || next ? MC_TLS_ROLLOVER_READY : MC_TLS_ROLLOVER_CURRENT_ONLY;
+}
+
 static void fill(struct scan *sc, SSL *ssl, struct got *g)
 {
 	EVP_PKEY *tmp = NULL;
@@ -168,6 +256,8 @@ static void fill(struct scan *sc, SSL *ssl, struct got *g)
 	g->ems = SSL_version(ssl) < TLS1_3_VERSION ? SSL_get_extms_support(ssl) : -1;
 	if (!sc->first_tls) {
 		certificate(sc->out, ssl);
+		match_tlsa(sc->out, ssl);
+		judge_rollover(sc->out);
 		sc->first_tls = true;
 	}
 }
@@ -515,7 +605,8 @@ static void overall(mc_tls_scan *s)
 		worst(&s->grade, MC_TLS_INSUFFICIENT);
 }
 
-mc_status mc_tls_scan_run(const char *host, const char *address, const mc_net_opts *o,
+mc_status mc_tls_scan_run(const char *host, const char *address, char *const *tlsa,
+                          size_t n_tlsa, bool authenticated, const mc_net_opts *o,
                           mc_tls_scan *out)
 {
 	struct scan sc = {.host = host, .address = address, .o = o, .out = out};
@@ -526,6 +617,9 @@ mc_status mc_tls_scan_run(const char *host, const char *address, const mc_net_op
 	out->host = mc_strdup(host);
 	out->address = mc_strdup(address);
 	out->server_order = out->secure_renegotiation = out->extended_master_secret = -1;
+	out->tlsa_authenticated = authenticated;
+	for (size_t i = 0; i < n_tlsa && out->n_tlsa < MC_TLS_MAX_TLSA; i++)
+		out->tlsa[out->n_tlsa++] = (mc_tls_tlsa){.record = mc_strdup(tlsa[i]), .matches = -1};
 	if (!out->host || !out->address)
 		return MC_ENOMEM;
 	for (int v = 0; v < MC_TLS_VERSIONS; v++)
@@ -566,5 +660,7 @@ void mc_tls_scan_clear(mc_tls_scan *s)
 	free(s->key_curve);
 	free(s->signature);
 	free(s->cut_why);
+	for (size_t i = 0; i < s->n_tlsa; i++)
+		free(s->tlsa[i].record);
 	memset(s, 0, sizeof(*s));
 }

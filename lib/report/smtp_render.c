@@ -44,6 +44,25 @@ static json_t *cert_json(const mc_tls_scan *s)
 	return cert;
 }
 
+static json_t *dane_json(const mc_tls_scan *s)
+{
+	json_t *d = json_object(), *recs = json_array();
+
+	for (size_t i = 0; i < s->n_tlsa; i++) {
+		json_t *x = json_object();
+
+		json_object_set_new(x, "record", mc_json_str(s->tlsa[i].record));
+		json_object_set_new(x, "usable", json_boolean(s->tlsa[i].usable));
+		json_object_set_new(x, "matches", s->tlsa[i].matches < 0 ? json_null()
+		                    : json_integer(s->tlsa[i].matches));
+		json_array_append_new(recs, x);
+	}
+	json_object_set_new(d, "records", recs);
+	json_object_set_new(d, "authenticated", json_boolean(s->tlsa_authenticated));
+	json_object_set_new(d, "rollover", json_string(mc_tls_rollover_name(s->rollover)));
+	return d;
+}
+
 static json_t *scan_json(const mc_tls_scan *s)
 {
 	json_t *o = json_object(), *v = json_array(), *su = json_array();
@@ -78,6 +97,7 @@ static json_t *scan_json(const mc_tls_scan *s)
 	                                                            : json_boolean(s->server_order));
 	json_object_set_new(o, "key_exchange", kx_json(s));
 	json_object_set_new(o, "certificate", cert_json(s));
+	json_object_set_new(o, "dane", dane_json(s));
 	json_object_set_new(o, "secure_renegotiation", s->secure_renegotiation < 0 ? json_null()
 	                    : json_boolean(s->secure_renegotiation));
 	json_object_set_new(o, "extended_master_secret", s->extended_master_secret < 0 ? json_null()
@@ -134,7 +154,7 @@ static void scan_text(mc_text *t, const mc_tls_scan *s)
 	/* TRANSLATORS: smtp: the labels of a server's rows */
 	const char *labels[] = {_("versions"), _("cipher suites"), _("server order"),
 	                        _("key exchange"), _("DH group"), _("certificate key"),
-	                        _("signature")};
+	                        _("signature"), _("DANE (TLSA)")};
 	size_t width = mc_text_label_width(labels, sizeof(labels) / sizeof(labels[0]), 16);
 	char value[256];
 
@@ -166,6 +186,19 @@ static void scan_text(mc_text *t, const mc_tls_scan *s)
 	if (s->dh_bits) {
 		snprintf(value, sizeof(value), _("%d bits"), s->dh_bits);
 		graded(t, labels[4], width, value, s->dh_grade);
+	}
+	if (s->rollover != MC_TLS_ROLLOVER_NONE) {
+		/* TRANSLATORS: smtp: the TLSA records against the certificate in use */
+		const char *says[] = {"", _("a record for the next key or the CA: ready for a change"),
+		                      _("only the key in use: the next change breaks DANE delivery"),
+		                      _("no record matches the certificate presented")};
+		size_t w = mc_text_width(labels[7]);
+
+		fprintf(t->fp, "    %s%*s", labels[7], (int)(w < width ? width - w : 1), "");
+		mc_text_colored(t, s->rollover == MC_TLS_ROLLOVER_READY ? MC_COLOR_GREEN
+		                : s->rollover == MC_TLS_ROLLOVER_CURRENT_ONLY ? MC_COLOR_YELLOW
+		                : MC_COLOR_RED, says[s->rollover]);
+		fputc('\n', t->fp);
 	}
 	if (s->key_type) {
 		if (s->key_curve)

@@ -10,10 +10,14 @@ after its ServerHello, one that never answers the ClientHello. For each: the ver
 the cipher suites mailcheck finds are those `sslscan --starttls-smtp` finds
 (Debian's sslscan; the comparison starts from what the server accepts, as
 sslscan says it), the findings expected of that server are there, and the
-grade is the one the NCSC-NL tables give. The broken servers end in a
-finding within a few timeouts, not a hang.
+grade is the one the NCSC-NL tables give. TLSA records in the test zone
+are matched against the certificate presented: only the key in use (the
+next change breaks DANE delivery), that and a next key, one that matches
+nothing. The broken servers end in a finding within a few timeouts, not a
+hang.
   run.py MAILCHECK      last line: "tls: N passed, N failed[, N skipped]"
 """
+import hashlib
 import json
 import os
 import re
@@ -87,11 +91,30 @@ def free_port():
     return port
 
 
-def zone(d):
+def spki_sha256(pem):
+    """The SHA-256 of a certificate's SubjectPublicKeyInfo: a "3 1 1" record."""
+    pub = subprocess.run(["openssl", "x509", "-in", pem, "-pubkey", "-noout"], capture_output=True,
+                         check=True).stdout
+    der = subprocess.run(["openssl", "pkey", "-pubin", "-outform", "DER"], input=pub,
+                         capture_output=True, check=True).stdout
+    return hashlib.sha256(der).hexdigest()
+
+
+# TLSA records (RFC 7672) by case: the key in use only (the next change
+# breaks delivery), that and a next key (ready), and one that matches nothing
+TLSA = {"modern": ["own"], "client_order": ["own", "next"], "dh1024": ["next"]}
+ROLLOVER = {"modern": ("current_only", "tls.dane_current_only"), "client_order": ("ready", None),
+            "dh1024": ("mismatch", "tls.dane_mismatch"), "legacy": ("none", None)}
+
+
+def zone(d, made):
     lines = ["$ORIGIN scan.test.", "$TTL 300", "@ SOA ns.test. h.test. 1 3600 600 86400 300",
              "@ NS ns.test."]
+    own, nxt = spki_sha256(made["rsa2048"][0]), hashlib.sha256(b"the next key").hexdigest()
     for name, (addr, *_rest) in CASES.items():
         lines += [f"{name} MX 10 mx.{name}.scan.test.", f"mx.{name} A {addr}"]
+        lines += [f"_25._tcp.mx.{name} TLSA 3 1 1 {own if t == 'own' else nxt}"
+                  for t in TLSA.get(name, [])]
     with open(f"{d}/scan.zone", "w") as f:
         f.write("\n".join(lines) + "\n")
     return f"{d}/scan.zone"
@@ -141,7 +164,8 @@ def main():
         print(line("tls: "))
         return 0
     with tempfile.TemporaryDirectory() as d:
-        made, zonefile, port = certificates(d), zone(d), free_port()
+        made = certificates(d)
+        zonefile, port = zone(d, made), free_port()
         server = start(d, made, port)
         try:
             cases(zonefile, port)
@@ -167,11 +191,16 @@ def cases(zonefile, port):
         if grade == "good_or_sufficient":
             check(f"{name}: graded good or sufficient, exit 0", server["grade"] in ("good",
                   "sufficient") and r.returncode == 0, (server["grade"], r.returncode))
-            check(f"{name}: no finding above a note", not any(
+            check(f"{name}: no finding above a note but DANE's", not any(
                 f["severity"] != "info" for f in doc["findings"]
-                if not f["code"].startswith("mx.")), codes)
+                if not f["code"].startswith(("mx.", "tls.dane_"))), codes)
         elif grade:
             check(f"{name}: graded {grade}", server["grade"] == grade, server["grade"])
+        if name in ROLLOVER:
+            want, code = ROLLOVER[name]
+            check(f"{name}: DANE rollover {want}" + (f", {code}" if code else ""),
+                  server["dane"]["rollover"] == want and (not code or code in codes),
+                  (server["dane"], sorted(codes)))
         if mode in ("tlsreset", "tlsstall"):
             check(f"{name}: ends in a finding within a few timeouts ({secs:.1f} s), exit 1",
                   secs < 15 and r.returncode == 1 and server["cut_short"], (secs, r.returncode))
