@@ -240,13 +240,15 @@ static const struct command commands[] = {
 	 "input that could not be read (the others are still read and reported), no\n"
 	 "report at all, or a database error. Messages without a report (other mail\n"
 	 "in a report mailbox) are named, not errors.\n"), NULL},
-	{"smtp", IN_HELPER(cmd_smtp), "--allow-private --ca-file= --net-timeout= --smtp-port=",
+	{"smtp", IN_HELPER(cmd_smtp), "--submission= --allow-private --ca-file= --net-timeout= --smtp-port=",
 	 N_("the TLS of a domain's mail servers graded: versions, ciphers, keys"),
-	 N_("usage: mailcheck smtp HOST|DOMAIN... [--allow-private] [--ca-file PEM]\n"
-	 "                      [--net-timeout S]\n"
+	 N_("usage: mailcheck smtp HOST|DOMAIN... [--submission HOST] [--allow-private]\n"
+	 "                      [--ca-file PEM] [--net-timeout S]\n"
 	 "\n"
 	 "Grades the TLS of the servers that receive a domain's mail -- every address\n"
 	 "(IPv4 and IPv6) of its MX hosts, or of the name itself when it has no MX --\n"
+	 "and of its submission servers (SRV _submission._tcp: STARTTLS, and\n"
+	 "_submissions._tcp: implicit TLS; RFC 6186, RFC 8314),\n"
 	 "as the NCSC-NL guidelines for TLS grade it (good, sufficient, phase out,\n"
 	 "insufficient), as internet.nl's mail test does: each protocol version with\n"
 	 "its own handshake after STARTTLS, every cipher suite the server accepts\n"
@@ -255,6 +257,7 @@ static const struct command commands[] = {
 	 "the certificate's key and signature, secure renegotiation. No mail is sent;\n"
 	 "one handshake at a time per address, each step bounded by --net-timeout; a\n"
 	 "server that resets or stalls in a handshake is a finding, not a hang.\n"
+	 "  --submission HOST  scan HOST on 587 (STARTTLS) and 465 (implicit TLS) too\n"
 	 "  --allow-private    probe loopback/private addresses from DNS too\n"
 	 "  --ca-file PEM      trust these roots instead of the system's\n"
 	 "  --net-timeout S    seconds per SMTP or TLS step (default 10)\n"

@@ -12,18 +12,19 @@
 #include "cli.h"
 #include "mailcheck/domain.h"
 
-static const char usage[] = "usage: mailcheck smtp HOST|DOMAIN... [--allow-private] "
-                            "[--ca-file PEM] [--net-timeout SECONDS]";
+static const char usage[] = "usage: mailcheck smtp HOST|DOMAIN... [--submission HOST] "
+                            "[--allow-private] [--ca-file PEM] [--net-timeout SECONDS]";
 
 int cmd_smtp(int argc, char **argv, struct mc_ctx *ctx)
 {
-	const char *smtp_port = NULL, *net_timeout = NULL;
+	const char *smtp_port = NULL, *net_timeout = NULL, *submission = NULL;
 	mc_net_opts net = {0};
 	const struct cli_opt opts[] = {
 		{.name = "--allow-private", .flag = &net.allow_private},
 		{.name = "--ca-file", .value = &net.ca_file},
 		{.name = "--smtp-port", .value = &smtp_port},
-		{.name = "--net-timeout", .value = &net_timeout}, {0},
+		{.name = "--net-timeout", .value = &net_timeout},
+		{.name = "--submission", .value = &submission}, {0},
 	};
 	int n = cli_args(argc, argv, opts, 1, 64, usage), rc = EXIT_PASS;
 	mc_resolver *r;
@@ -37,7 +38,7 @@ int cmd_smtp(int argc, char **argv, struct mc_ctx *ctx)
 	signal(SIGPIPE, SIG_IGN);
 	for (int i = 1; i <= n; i++) {
 		mc_smtp_result res;
-		mc_status st = mc_smtp_check(r, argv[i], &net, &res);
+		mc_status st = mc_smtp_check(r, argv[i], submission, &net, &res);
 		int one;
 
 		if (st != MC_OK) {

@@ -34,6 +34,7 @@ enum {
 	MC_RR_MX = 15,
 	MC_RR_TXT = 16,
 	MC_RR_AAAA = 28,
+	MC_RR_SRV = 33,
 	MC_RR_DS = 43,
 	MC_RR_RRSIG = 46,
 	MC_RR_NSEC = 47,

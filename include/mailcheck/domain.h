@@ -221,7 +221,8 @@ mc_status mc_domain_check(mc_resolver *r, const char *domain, const mc_domain_op
 void mc_domain_result_clear(mc_domain_result *res);
 
 /* mailcheck smtp: the servers that receive a domain's mail (every address
- * of its MX hosts, or of the domain itself without MX), or one host, each
+ * of its MX hosts, or of the domain itself without MX) and its submission
+ * servers (RFC 6186 SRV records, RFC 8314), or one host, each
  * scanned and graded, with findings and fixes. PASS: nothing insufficient;
  * FAIL: something insufficient, a server without TLS or that broke a
  * handshake; NONE: no server (null MX); TEMPERROR: DNS failed. */
@@ -235,8 +236,10 @@ typedef struct mc_smtp_result {
 	mc_dns_log dns;
 } mc_smtp_result;
 
-mc_status mc_smtp_check(mc_resolver *r, const char *subject, const mc_net_opts *o,
-                        mc_smtp_result *out);
+/* submission: a host whose 587 (STARTTLS) and 465 (implicit TLS) are
+ * scanned too (NULL: only those the domain's SRV records name). */
+mc_status mc_smtp_check(mc_resolver *r, const char *subject, const char *submission,
+                        const mc_net_opts *o, mc_smtp_result *out);
 void mc_smtp_result_clear(mc_smtp_result *res);
 
 #endif

@@ -232,8 +232,24 @@ typedef enum mc_tls_rollover {
 
 const char *mc_tls_rollover_name(mc_tls_rollover r); /* "none", "ready", ... */
 
+/* What to scan: a host's address, its port, STARTTLS or implicit TLS, and
+ * the host's TLSA records for that port (presentation form), with whether
+ * their answer was DNSSEC-secure. */
+typedef struct mc_tls_target {
+	const char *host, *address;
+	unsigned port;         /* 0: 25, or opts.smtp_port */
+	bool implicit;         /* TLS from the start (submissions, 465: RFC 8314) */
+	const char *service;   /* "smtp", "submission", "submissions" */
+	char *const *tlsa;
+	size_t n_tlsa;
+	bool authenticated;
+} mc_tls_target;
+
 typedef struct mc_tls_scan {
 	char *host, *address;
+	unsigned port;
+	bool implicit;
+	const char *service;
 	char *error;           /* why nothing could be graded (no STARTTLS, ...) */
 	char *error_text;      /* the same in the locale's language; NULL: as error */
 	mc_smtp_stage stage;   /* where the first session stopped; DONE when it reached TLS */
@@ -268,13 +284,10 @@ typedef struct mc_tls_scan {
 	double ms;
 } mc_tls_scan;
 
-/* Scan host at address (port 25, or opts.smtp_port); refused addresses
- * (private, ...) are said so unless allow_private. tlsa: the TLSA records
- * of _25._tcp.host (presentation form), matched against the certificates
- * presented; authenticated: their answer was DNSSEC-secure. MC_ENOMEM only. */
-mc_status mc_tls_scan_run(const char *host, const char *address, char *const *tlsa,
-                          size_t n_tlsa, bool authenticated, const mc_net_opts *o,
-                          mc_tls_scan *out);
+/* Scan a target; refused addresses (private, ...) are said so unless
+ * allow_private; its TLSA records are matched against the certificates
+ * presented. MC_ENOMEM only. */
+mc_status mc_tls_scan_run(const mc_tls_target *t, const mc_net_opts *o, mc_tls_scan *out);
 void mc_tls_scan_clear(mc_tls_scan *s);
 
 #endif

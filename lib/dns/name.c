@@ -219,6 +219,7 @@ const char *mc_dns_type_name(uint16_t type)
 	case MC_RR_MX: return "MX";
 	case MC_RR_TXT: return "TXT";
 	case MC_RR_AAAA: return "AAAA";
+	case MC_RR_SRV: return "SRV";
 	case MC_RR_TLSA: return "TLSA";
 	case MC_RR_SPF: return "SPF";
 	case MC_RR_DS: return "DS";

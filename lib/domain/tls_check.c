@@ -167,16 +167,16 @@ static void scan_findings(const mc_tls_scan *s, mc_findings *f)
 	certificate_findings(s, f);
 }
 
-/* The TLSA records of _25._tcp.HOST (RFC 7672 2.2), and whether DNSSEC
+/* The TLSA records of _PORT._tcp.HOST (RFC 7672 2.2), and whether DNSSEC
  * authenticated them. */
-static mc_status tlsa_of(mc_resolver *r, const char *host, char **records, size_t *n,
-                         bool *authenticated)
+static mc_status tlsa_of(mc_resolver *r, const char *host, unsigned port, char **records,
+                         size_t *n, bool *authenticated)
 {
 	char name[300];
 	mc_dns_query q = {.name = name, .type = MC_RR_TLSA};
 	mc_status st;
 
-	snprintf(name, sizeof(name), "_25._tcp.%s", host);
+	snprintf(name, sizeof(name), "_%u._tcp.%s", port, host);
 	if ((st = mc_dns_resolve(r, &q, 1)) != MC_OK || !q.answer || q.answer->status != MC_DNS_OK)
 		return st;
 	*authenticated = q.answer->ad || q.answer->dnssec == MC_DNSSEC_SECURE;
@@ -210,7 +210,6 @@ static void dane_findings(const mc_tls_scan *s, mc_findings *f)
 static mc_status targets(mc_resolver *r, const char *subject, mc_smtp_result *out)
 {
 	mc_mx_result mx;
-	size_t log_start = mc_dns_log_size(r);
 	mc_status st = mc_mx_check(r, subject, &mx);
 
 	if (st != MC_OK) {
@@ -225,6 +224,7 @@ static mc_status targets(mc_resolver *r, const char *subject, mc_smtp_result *ou
 			memset(s, 0, sizeof(*s));
 			s->host = mc_strdup(mx.hosts[h].host);
 			s->address = mc_strdup(mx.hosts[h].addresses[a]);
+			s->service = "smtp";
 			out->n_scans++;
 		}
 	if (mx.null_mx)
@@ -237,34 +237,98 @@ static mc_status targets(mc_resolver *r, const char *subject, mc_smtp_result *ou
 		if (mx.findings.items[i].severity >= MC_SEV_WARNING)
 			mc_finding_copy(&out->findings, &mx.findings.items[i]);
 	mc_mx_result_clear(&mx);
-	return mc_dns_log_copy(r, log_start, &out->dns);
+	return MC_OK;
 }
 
-mc_status mc_smtp_check(mc_resolver *r, const char *subject, const mc_net_opts *o,
-                        mc_smtp_result *out)
+/* A host's addresses (A, then AAAA) as targets on a port. */
+static mc_status host_targets(mc_resolver *r, const char *host, unsigned port, bool implicit,
+                              const char *service, mc_smtp_result *out)
 {
+	mc_dns_query q[2] = {{.name = host, .type = MC_RR_A}, {.name = host, .type = MC_RR_AAAA}};
+	mc_status st = mc_dns_resolve(r, q, 2);
+
+	for (int i = 0; st == MC_OK && i < 2; i++)
+		for (size_t k = 0; q[i].answer && q[i].answer->status == MC_DNS_OK &&
+		     k < q[i].answer->n_rrs && out->n_scans < MAX_SCANS; k++) {
+			mc_tls_scan *s = &out->scans[out->n_scans];
+
+			if (q[i].answer->rrs[k].type != q[i].type)
+				continue;
+			memset(s, 0, sizeof(*s));
+			s->host = mc_strdup(host);
+			s->address = mc_strdup(q[i].answer->rrs[k].data);
+			s->port = port;
+			s->implicit = implicit;
+			s->service = service;
+			out->n_scans++;
+		}
+	return st;
+}
+
+/* The mail submission services (RFC 6186: _submission._tcp, STARTTLS;
+ * RFC 8314: _submissions._tcp, implicit TLS) of the domain, and the host
+ * given (587 and 465). A target of "." says there is no such service. */
+static mc_status submission_targets(mc_resolver *r, const char *subject, const char *host,
+                                    mc_smtp_result *out)
+{
+	static const struct {
+		const char *prefix, *service;
+		bool implicit;
+	} srv[] = {{"_submission._tcp", "submission", false}, {"_submissions._tcp", "submissions", true}};
+	mc_status st = MC_OK;
+
+	for (size_t i = 0; i < 2 && st == MC_OK; i++) {
+		char name[300];
+		mc_dns_query q = {.name = name, .type = MC_RR_SRV};
+
+		snprintf(name, sizeof(name), "%s.%s", srv[i].prefix, subject);
+		if ((st = mc_dns_resolve(r, &q, 1)) != MC_OK || !q.answer || q.answer->status != MC_DNS_OK)
+			continue;
+		for (size_t k = 0; k < q.answer->n_rrs && k < 4 && st == MC_OK; k++) {
+			unsigned prio, weight, port;
+			char target[256];
+
+			if (q.answer->rrs[k].type != MC_RR_SRV ||
+			    sscanf(q.answer->rrs[k].data, "%u %u %u %255s", &prio, &weight, &port, target) != 4 ||
+			    port == 0 || port > 65535 || !strcmp(target, "."))
+				continue;
+			if (strlen(target) > 1 && target[strlen(target) - 1] == '.')
+				target[strlen(target) - 1] = '\0'; /* the name without the root's dot */
+			st = host_targets(r, target, port, srv[i].implicit, srv[i].service, out);
+		}
+	}
+	if (host && st == MC_OK && (st = host_targets(r, host, 587, false, "submission", out)) == MC_OK)
+		st = host_targets(r, host, 465, true, "submissions", out);
+	return st;
+}
+
+mc_status mc_smtp_check(mc_resolver *r, const char *subject, const char *submission,
+                        const mc_net_opts *o, mc_smtp_result *out)
+{
+	size_t log_start = mc_dns_log_size(r), n;
 	mc_status st;
-	size_t n;
 
 	memset(out, 0, sizeof(*out));
 	out->subject = mc_strdup(subject);
 	out->verdict = MC_VERDICT_PASS;
 	if (!out->subject || !(out->scans = calloc(MAX_SCANS, sizeof(*out->scans))))
 		return MC_ENOMEM;
-	if ((st = targets(r, subject, out)) != MC_OK)
+	if ((st = targets(r, subject, out)) != MC_OK ||
+	    (st = submission_targets(r, subject, submission, out)) != MC_OK)
 		return st;
 	n = out->n_scans;
 	for (size_t i = 0; i < n; i++) {
 		char *host = out->scans[i].host, *address = out->scans[i].address, *tlsa[MC_TLS_MAX_TLSA];
-		size_t n_tlsa = 0;
-		bool authenticated = false;
+		mc_tls_target t = {.host = host, .address = address, .port = out->scans[i].port,
+		                   .implicit = out->scans[i].implicit, .service = out->scans[i].service,
+		                   .tlsa = tlsa};
 
-		st = tlsa_of(r, host, tlsa, &n_tlsa, &authenticated);
+		st = tlsa_of(r, host, t.port ? t.port : 25, tlsa, &t.n_tlsa, &t.authenticated);
 		if (st == MC_OK)
-			st = mc_tls_scan_run(host, address, tlsa, n_tlsa, authenticated, o, &out->scans[i]);
+			st = mc_tls_scan_run(&t, o, &out->scans[i]);
 		free(host);
 		free(address);
-		for (size_t k = 0; k < n_tlsa; k++)
+		for (size_t k = 0; k < t.n_tlsa; k++)
 			free(tlsa[k]);
 		if (st != MC_OK)
 			return st;
@@ -283,7 +347,7 @@ mc_status mc_smtp_check(mc_resolver *r, const char *subject, const mc_net_opts *
 	/* nothing graded: no server, or only addresses not probed (private) */
 	if (!graded && out->verdict == MC_VERDICT_PASS)
 		out->verdict = MC_VERDICT_NONE;
-	return MC_OK;
+	return mc_dns_log_copy(r, log_start, &out->dns);
 }
 
 void mc_smtp_result_clear(mc_smtp_result *res)

@@ -32,12 +32,13 @@ char *mc_net_resolve_entry(const char *host, const char *port, const mc_net_addr
  * more is needed, -1 and *why when a line is not a reply line. */
 int mc_smtp_reply_scan(const char *buf, size_t len, size_t *end, const char **why);
 
-/* For the TLS scan (tls_scan.c): a session to address up to STARTTLS's 220
- * -- its socket, or -1 with where it stopped and why (free *why) -- and a
- * TLS handshake on it, each step bounded by the timeout (0, or -1 and *why). */
+/* For the TLS scan (tls_scan.c): a session to address:port up to
+ * STARTTLS's 220 (implicit TLS, RFC 8314: just the connection) -- its
+ * socket, or -1 with where it stopped and why (free *why) -- and a TLS
+ * handshake on it, each step bounded by the timeout (0, or -1 and *why). */
 typedef struct ssl_st SSL;
-int mc_smtp_tls_session(const char *address, const mc_net_opts *o, mc_smtp_stage *stage,
-                        char **why);
+int mc_smtp_tls_session(const char *address, unsigned port, bool implicit,
+                        const mc_net_opts *o, mc_smtp_stage *stage, char **why);
 int mc_smtp_tls_handshake(int fd, SSL *ssl, const mc_net_opts *o, char **why);
 
 

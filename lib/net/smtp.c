@@ -534,10 +534,9 @@ static bool ehlo_starttls(struct conn *c, mc_smtp_probe *p, char **why)
 
 /* ---- sessions for the TLS scan (tls_scan.c) ---- */
 
-int mc_smtp_tls_session(const char *address, const mc_net_opts *o, mc_smtp_stage *stage,
-                        char **why)
+int mc_smtp_tls_session(const char *address, unsigned port, bool implicit,
+                        const mc_net_opts *o, mc_smtp_stage *stage, char **why)
 {
-	unsigned port = o && o->smtp_port ? o->smtp_port : 25;
 	struct conn c = {.fd = -1, .step_ms = mc_net_timeout(o) * 1000};
 	mc_smtp_probe p = {0};
 
@@ -545,6 +544,7 @@ int mc_smtp_tls_session(const char *address, const mc_net_opts *o, mc_smtp_stage
 	*stage = MC_SMTP_DONE;
 	if (connect_to(&c, address, port, why) < 0) {
 		*stage = MC_SMTP_CONNECT;
+	} else if (implicit) { /* RFC 8314 3.3: TLS first, the greeting inside it */
 	} else if (!greeting(&c, &p, why) || !ehlo_starttls(&c, &p, why)) {
 		*stage = p.stage;
 		free(*why);

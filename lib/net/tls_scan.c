@@ -303,7 +303,7 @@ static int try_once(struct scan *sc, const struct offer *f, struct got *g)
 	if (!(ctx = context(f)))
 		return 0; /* nothing this OpenSSL can offer */
 	s->handshakes++;
-	if ((fd = mc_smtp_tls_session(sc->address, sc->o, &stage, &why)) < 0) {
+	if ((fd = mc_smtp_tls_session(sc->address, s->port, s->implicit, sc->o, &stage, &why)) < 0) {
 		if (!s->error) {
 			s->error = why;
 			s->stage = stage;
@@ -605,10 +605,9 @@ static void overall(mc_tls_scan *s)
 		worst(&s->grade, MC_TLS_INSUFFICIENT);
 }
 
-mc_status mc_tls_scan_run(const char *host, const char *address, char *const *tlsa,
-                          size_t n_tlsa, bool authenticated, const mc_net_opts *o,
-                          mc_tls_scan *out)
+mc_status mc_tls_scan_run(const mc_tls_target *t, const mc_net_opts *o, mc_tls_scan *out)
 {
+	const char *host = t->host, *address = t->address;
 	struct scan sc = {.host = host, .address = address, .o = o, .out = out};
 	const char *refused = mc_net_refused_address(address);
 	double t0 = mc_now_ms();
@@ -616,10 +615,13 @@ mc_status mc_tls_scan_run(const char *host, const char *address, char *const *tl
 	memset(out, 0, sizeof(*out));
 	out->host = mc_strdup(host);
 	out->address = mc_strdup(address);
+	out->port = t->port ? t->port : o && o->smtp_port ? o->smtp_port : 25;
+	out->implicit = t->implicit;
+	out->service = t->service ? t->service : "smtp";
 	out->server_order = out->secure_renegotiation = out->extended_master_secret = -1;
-	out->tlsa_authenticated = authenticated;
-	for (size_t i = 0; i < n_tlsa && out->n_tlsa < MC_TLS_MAX_TLSA; i++)
-		out->tlsa[out->n_tlsa++] = (mc_tls_tlsa){.record = mc_strdup(tlsa[i]), .matches = -1};
+	out->tlsa_authenticated = t->authenticated;
+	for (size_t i = 0; i < t->n_tlsa && out->n_tlsa < MC_TLS_MAX_TLSA; i++)
+		out->tlsa[out->n_tlsa++] = (mc_tls_tlsa){.record = mc_strdup(t->tlsa[i]), .matches = -1};
 	if (!out->host || !out->address)
 		return MC_ENOMEM;
 	for (int v = 0; v < MC_TLS_VERSIONS; v++)

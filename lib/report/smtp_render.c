@@ -69,6 +69,9 @@ static json_t *scan_json(const mc_tls_scan *s)
 
 	json_object_set_new(o, "host", mc_json_str(s->host));
 	json_object_set_new(o, "address", mc_json_str(s->address));
+	json_object_set_new(o, "service", json_string(s->service ? s->service : "smtp"));
+	json_object_set_new(o, "port", json_integer(s->port));
+	json_object_set_new(o, "implicit_tls", json_boolean(s->implicit));
 	json_object_set_new(o, "stage", json_string(mc_smtp_stage_name(s->stage)));
 	json_object_set_new(o, "error", mc_json_str(s->error));
 	json_object_set_new(o, "grade", s->error ? json_null() : grade_json(s->grade));
@@ -159,7 +162,10 @@ static void scan_text(mc_text *t, const mc_tls_scan *s)
 	char value[256];
 
 	fputc('\n', t->fp);
-	fprintf(t->fp, "  %s (%s)  ", s->host, s->address);
+	if (s->service && strcmp(s->service, "smtp"))
+		fprintf(t->fp, "  %s (%s, %s %u)  ", s->host, s->address, s->service, s->port);
+	else
+		fprintf(t->fp, "  %s (%s)  ", s->host, s->address);
 	if (s->error) {
 		mc_text_colored(t, MC_COLOR_RED, MC_OR(s->error_text, s->error));
 		fputc('\n', t->fp);

@@ -6,7 +6,9 @@ Servers (tests/transport/smtp_server.py, on 127.0.0.x): modern (TLS 1.3 and
 1.2, AEAD, the server's order), legacy (TLS 1.0 to 1.2, static RSA, 3DES,
 CBC-SHA1, OpenSSL security level 0), client order, 1024-bit DH, a 1024-bit
 RSA certificate, a SHA-1 signed certificate, one that resets the connection
-after its ServerHello, one that never answers the ClientHello. For each: the versions and
+after its ServerHello, one that never answers the ClientHello, and one with
+implicit TLS that the test domain's SRV records name for submission (RFC
+6186, RFC 8314) beside the modern one. For each: the versions and
 the cipher suites mailcheck finds are those `sslscan --starttls-smtp` finds
 (Debian's sslscan; the comparison starts from what the server accepts, as
 sslscan says it), the findings expected of that server are there, and the
@@ -59,6 +61,9 @@ CASES = {
                 ["tls.cert_key_weak"], "insufficient"),
     "sha1": ("127.0.0.26", "good", "sha1", {"ciphers": MODERN + ":@SECLEVEL=0"},
              ["tls.cert_signature_weak"], "insufficient"),
+    # scanned as a submission server (the domain "sub"), not as an MX host
+    "implicit": ("127.0.0.29", "implicit", "rsa2048",
+                 {"min": "TLSv1_2", "ciphers": MODERN, "groups": "prime256v1"}, [], None),
     "reset": ("127.0.0.27", "tlsreset", "rsa2048", {}, ["tls.handshake_broken"], None),
     "stall": ("127.0.0.28", "tlsstall", "rsa2048", {}, ["tls.handshake_broken"], None),
 }
@@ -81,6 +86,9 @@ def certificates(d):
     sh("openssl", "genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "dh_paramgen_prime_len:1024",
        "-out", made["dh1024"])
     return made
+
+
+PORT = [0]  # the servers' port, the same on every address
 
 
 def free_port():
@@ -115,6 +123,11 @@ def zone(d, made):
         lines += [f"{name} MX 10 mx.{name}.scan.test.", f"mx.{name} A {addr}"]
         lines += [f"_25._tcp.mx.{name} TLSA 3 1 1 {own if t == 'own' else nxt}"
                   for t in TLSA.get(name, [])]
+    # submission (RFC 6186, RFC 8314): the domain "sub" names the modern server
+    # for STARTTLS and the implicit one for TLS from the start, on the test port
+    lines += ["sub MX 10 mx.modern.scan.test.",
+              f"_submission._tcp.sub SRV 0 1 {PORT[0]} mx.modern.scan.test.",
+              f"_submissions._tcp.sub SRV 0 1 {PORT[0]} mx.implicit.scan.test."]
     with open(f"{d}/scan.zone", "w") as f:
         f.write("\n".join(lines) + "\n")
     return f"{d}/scan.zone"
@@ -138,11 +151,12 @@ def start(d, made, port):
     return p
 
 
-def sslscan(addr, port):
+def sslscan(addr, port, starttls=True):
     """The versions and (version, suite) pairs sslscan finds."""
-    out = subprocess.run(["sslscan", "--starttls-smtp", "--no-colour", "--no-heartbleed",
-                          "--no-compression", "--no-renegotiation", "--no-fallback",
-                          f"{addr}:{port}"], capture_output=True, text=True, timeout=300).stdout
+    out = subprocess.run(["sslscan"] + (["--starttls-smtp"] if starttls else []) +
+                         ["--no-colour", "--no-heartbleed", "--no-compression",
+                          "--no-renegotiation", "--no-fallback", f"{addr}:{port}"],
+                         capture_output=True, text=True, timeout=300).stdout
     versions = {m.group(1).replace("TLSv1.0", "TLSv1") for m in
                 re.finditer(r"^(TLSv1\.[0-3])\s+enabled", out, re.M)}
     suites = {(m.group(1).replace("TLSv1.0", "TLSv1"), m.group(2)) for m in
@@ -165,7 +179,8 @@ def main():
         return 0
     with tempfile.TemporaryDirectory() as d:
         made = certificates(d)
-        zonefile, port = zone(d, made), free_port()
+        port = PORT[0] = free_port()
+        zonefile = zone(d, made)
         server = start(d, made, port)
         try:
             cases(zonefile, port)
@@ -175,9 +190,35 @@ def main():
     return 1 if failed() else 0
 
 
+def submission(zonefile, port):
+    """A domain's submission servers from its SRV records: STARTTLS and
+    implicit TLS, each on the port the record gives."""
+    r, doc, _secs = mailcheck(zonefile, "sub", port)
+    if not check("sub: a JSON report", doc is not None, (r.returncode, r.stderr[:300])):
+        return
+    got = {(s["service"], s["host"], s["port"], s["implicit_tls"], s["grade"])
+           for s in doc["servers"]}
+    want = {("smtp", "mx.modern.scan.test", port, False, "sufficient"),
+            ("submission", "mx.modern.scan.test", port, False, "sufficient"),
+            ("submissions", "mx.implicit.scan.test", port, True, "sufficient")}
+    check("sub: the MX host, and the submission servers of its SRV records (STARTTLS, implicit "
+          "TLS) graded", got == want, sorted(got))
+    implicit = [s for s in doc["servers"] if s["implicit_tls"]]
+    if not implicit or not shutil.which("sslscan"):
+        return
+    versions, suites = sslscan(CASES["implicit"][0], port, starttls=False)
+    mine_s = {(s["version"], s["name"]) for s in implicit[0]["cipher_suites"]}
+    check(f"sub: implicit TLS: the {len(suites)} suites sslscan finds", mine_s == suites and
+          {v["version"] for v in implicit[0]["versions"] if v["accepted"]} == versions,
+          {"only mailcheck": sorted(mine_s - suites), "only sslscan": sorted(suites - mine_s)})
+
+
 def cases(zonefile, port):
     have_sslscan = shutil.which("sslscan") is not None
+    submission(zonefile, port)
     for name, (addr, mode, _cert, _tls, expected, grade) in CASES.items():
+        if mode == "implicit":
+            continue
         r, doc, secs = mailcheck(zonefile, name, port)
         if not check(f"{name}: a JSON report", doc is not None and r.returncode in (0, 1),
                      (r.returncode, r.stderr[:300])):

@@ -8,7 +8,8 @@ CONFIG: {"port": N, "servers": [{"address": "127.0.0.10", "name": "mx.x.test",
 (STARTTLS), nostarttls, badtls (no TLS after STARTTLS), stall (a greeting that
 never ends), flood (a greeting that goes on forever), refuse (554), tlsreset
 (answers the ClientHello with its ServerHello, then resets the connection),
-tlsstall (never answers the ClientHello). "tls" (optional) sets the server's TLS as an MTA's settings
+tlsstall (never answers the ClientHello), implicit (TLS from the start, as
+on port 465 (RFC 8314), then SMTP without STARTTLS). "tls" (optional) sets the server's TLS as an MTA's settings
 would: "min"/"max" ("TLSv1" ... "TLSv1_3"), "ciphers" (an OpenSSL list;
 "@SECLEVEL=0" lets weak keys and old versions in), "client_order" (the
 client's order, not the server's), "dh" (a DH parameters file for DHE),
@@ -68,6 +69,12 @@ def session(conn, srv):
         if mode == "refuse":
             conn.sendall(b"554 " + name.encode() + b" no SMTP service here\r\n")
             return
+        if mode == "implicit":  # RFC 8314: TLS first (465), then SMTP inside it
+            try:
+                conn = context(srv).wrap_socket(conn, server_side=True)
+            except (ssl.SSLError, OSError):
+                return
+            mode = "nostarttls"
         conn.sendall(b"220 " + name.encode() + b" ESMTP test server\r\n")
         f = conn.makefile("rb")
         while True:
