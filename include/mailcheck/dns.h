@@ -42,6 +42,7 @@ enum {
 	MC_RR_NSEC3 = 50,
 	MC_RR_TLSA = 52,
 	MC_RR_SPF = 99,
+	MC_RR_CAA = 257,
 };
 
 typedef enum mc_dns_status {

@@ -276,6 +276,12 @@ typedef struct mc_tls_scan {
 	size_t n_tlsa;
 	bool tlsa_authenticated; /* the TLSA answer was DNSSEC-secure (given) */
 	mc_tls_rollover rollover;
+	char *issuer;          /* the organisation (O) of the certificate's issuer, NULL none */
+	/* CAA (RFC 8659), filled by the caller that asks DNS (lib/domain) */
+	char *caa_name;        /* where the relevant CAA set is, NULL: none up the tree */
+	char *caa_issue[MC_TLS_MAX_TLSA]; /* its issue values' CA domains ("" : no CA) */
+	size_t n_caa_issue;
+	int caa_allowed;       /* 1 the issuer is allowed, 0 not, -1 not told */
 	mc_tls_grade grade;    /* the worst of all */
 	unsigned handshakes;   /* made */
 	bool cut_short;        /* a handshake failed in the middle (reset, stall): some

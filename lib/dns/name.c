@@ -222,6 +222,7 @@ const char *mc_dns_type_name(uint16_t type)
 	case MC_RR_SRV: return "SRV";
 	case MC_RR_TLSA: return "TLSA";
 	case MC_RR_SPF: return "SPF";
+	case MC_RR_CAA: return "CAA";
 	case MC_RR_DS: return "DS";
 	case MC_RR_RRSIG: return "RRSIG";
 	case MC_RR_NSEC: return "NSEC";

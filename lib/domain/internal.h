@@ -89,4 +89,10 @@ void domain_tlsrpt(mc_domain_result *res, const mc_dns_answer *txt);
 /* The BIMI record found at default._bimi.WHERE (txt) and its row. */
 void domain_bimi_row(mc_domain_result *res, const mc_dns_answer *txt, const char *where);
 
+/* CAA of a mail server's name (caa.c, RFC 8659): the relevant set up the
+ * tree into s (caa_name, caa_issue) and whether it allows the certificate's
+ * issuer (caa_allowed). */
+struct mc_tls_scan;
+mc_status domain_caa(mc_resolver *r, const char *host, struct mc_tls_scan *s);
+
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/util.h"
+#include "domain/internal.h"
 #include "mailcheck/domain.h"
 #include "mailcheck/mx.h"
 #include "mailcheck/net.h"
@@ -186,10 +187,30 @@ static mc_status tlsa_of(mc_resolver *r, const char *host, unsigned port, char *
 	return MC_OK;
 }
 
+/* CAA (RFC 8659): a record set that does not allow the CA of the
+ * certificate in use -- its renewal there will be refused. */
+static void caa_findings(const mc_tls_scan *s, mc_findings *f)
+{
+	mc_buf b = {0};
+
+	if (s->caa_allowed != 0)
+		return;
+	for (size_t i = 0; i < s->n_caa_issue; i++)
+		mc_buf_addf(&b, "%s%s", i ? ", " : "", *s->caa_issue[i] ? s->caa_issue[i] : ";");
+	mc_finding_hint(mc_finding_add(f, "tls.caa_not_allowed", MC_SEV_WARNING,
+		"the CAA records of %s (at %s) allow %s, not %s, which issued the certificate in use: "
+		"its renewal with that CA will be refused (RFC 8659)", s->host, s->caa_name,
+		MC_OR(b.s, "?"), MC_OR(s->issuer, "?")),
+		"add an issue property for the CA you use (0 issue \"its CAA domain\") at %s, or get "
+		"the certificate from a CA the record names", s->caa_name);
+	mc_buf_free(&b);
+}
+
 /* DANE (RFC 7672) as the scan saw it: no record matches, or only the key in
  * use has one (the next certificate change breaks delivery). */
 static void dane_findings(const mc_tls_scan *s, mc_findings *f)
 {
+	caa_findings(s, f);
 	if (s->rollover == MC_TLS_ROLLOVER_MISMATCH)
 		mc_finding_hint(mc_finding_add(f, "tls.dane_mismatch", MC_SEV_ERROR,
 			"no TLSA record of %s matches the certificates it presents: senders that use "
@@ -326,6 +347,8 @@ mc_status mc_smtp_check(mc_resolver *r, const char *subject, const char *submiss
 		st = tlsa_of(r, host, t.port ? t.port : 25, tlsa, &t.n_tlsa, &t.authenticated);
 		if (st == MC_OK)
 			st = mc_tls_scan_run(&t, o, &out->scans[i]);
+		if (st == MC_OK && !out->scans[i].error)
+			st = domain_caa(r, out->scans[i].host, &out->scans[i]);
 		free(host);
 		free(address);
 		for (size_t k = 0; k < t.n_tlsa; k++)

@@ -113,6 +113,13 @@ static void certificate(mc_tls_scan *s, SSL *ssl)
 
 	if (!key)
 		return;
+	X509_NAME *issuer = X509_get_issuer_name(leaf);
+	int at = issuer ? X509_NAME_get_index_by_NID(issuer, NID_organizationName, -1) : -1;
+	ASN1_STRING *org = at >= 0 ? X509_NAME_ENTRY_get_data(X509_NAME_get_entry(issuer, at)) : NULL;
+
+	if (org)
+		s->issuer = mc_strndup((const char *)ASN1_STRING_get0_data(org),
+		                       (size_t)ASN1_STRING_length(org));
 	s->key_bits = EVP_PKEY_get_bits(key);
 	switch (EVP_PKEY_get_base_id(key)) {
 	case EVP_PKEY_RSA:
@@ -619,6 +626,7 @@ mc_status mc_tls_scan_run(const mc_tls_target *t, const mc_net_opts *o, mc_tls_s
 	out->implicit = t->implicit;
 	out->service = t->service ? t->service : "smtp";
 	out->server_order = out->secure_renegotiation = out->extended_master_secret = -1;
+	out->caa_allowed = -1;
 	out->tlsa_authenticated = t->authenticated;
 	for (size_t i = 0; i < t->n_tlsa && out->n_tlsa < MC_TLS_MAX_TLSA; i++)
 		out->tlsa[out->n_tlsa++] = (mc_tls_tlsa){.record = mc_strdup(t->tlsa[i]), .matches = -1};
@@ -664,5 +672,9 @@ void mc_tls_scan_clear(mc_tls_scan *s)
 	free(s->cut_why);
 	for (size_t i = 0; i < s->n_tlsa; i++)
 		free(s->tlsa[i].record);
+	free(s->issuer);
+	free(s->caa_name);
+	for (size_t i = 0; i < s->n_caa_issue; i++)
+		free(s->caa_issue[i]);
 	memset(s, 0, sizeof(*s));
 }

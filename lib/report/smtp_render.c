@@ -63,6 +63,20 @@ static json_t *dane_json(const mc_tls_scan *s)
 	return d;
 }
 
+static json_t *caa_json(const mc_tls_scan *s)
+{
+	json_t *c = json_object(), *issue = json_array();
+
+	for (size_t i = 0; i < s->n_caa_issue; i++)
+		json_array_append_new(issue, mc_json_str(s->caa_issue[i]));
+	json_object_set_new(c, "name", mc_json_str(s->caa_name));
+	json_object_set_new(c, "issue", issue);
+	json_object_set_new(c, "issuer", mc_json_str(s->issuer));
+	json_object_set_new(c, "allowed", s->caa_allowed < 0 ? json_null()
+	                                                     : json_boolean(s->caa_allowed));
+	return c;
+}
+
 static json_t *scan_json(const mc_tls_scan *s)
 {
 	json_t *o = json_object(), *v = json_array(), *su = json_array();
@@ -101,6 +115,7 @@ static json_t *scan_json(const mc_tls_scan *s)
 	json_object_set_new(o, "key_exchange", kx_json(s));
 	json_object_set_new(o, "certificate", cert_json(s));
 	json_object_set_new(o, "dane", dane_json(s));
+	json_object_set_new(o, "caa", caa_json(s));
 	json_object_set_new(o, "secure_renegotiation", s->secure_renegotiation < 0 ? json_null()
 	                    : json_boolean(s->secure_renegotiation));
 	json_object_set_new(o, "extended_master_secret", s->extended_master_secret < 0 ? json_null()
@@ -152,12 +167,46 @@ static void graded(mc_text *t, const char *label, size_t width, const char *valu
 	fputc('\n', t->fp);
 }
 
+/* "    LABEL" padded by display width to the values' column. */
+static void label(mc_text *t, const char *label, size_t width)
+{
+	size_t w = mc_text_width(label);
+
+	fprintf(t->fp, "    %s%*s", label, (int)(w < width ? width - w : 1), "");
+}
+
+/* The TLSA records against the certificate; the CAA set and its issuer. */
+static void dane_caa_text(mc_text *t, const mc_tls_scan *s, const char *dane, const char *caa,
+                          size_t width)
+{
+	if (s->rollover != MC_TLS_ROLLOVER_NONE) {
+		/* TRANSLATORS: smtp: the TLSA records against the certificate in use */
+		const char *says[] = {"", _("a record for the next key or the CA: ready for a change"),
+		                      _("only the key in use: the next change breaks DANE delivery"),
+		                      _("no record matches the certificate presented")};
+
+		label(t, dane, width);
+		mc_text_colored(t, s->rollover == MC_TLS_ROLLOVER_READY ? MC_COLOR_GREEN
+		                : s->rollover == MC_TLS_ROLLOVER_CURRENT_ONLY ? MC_COLOR_YELLOW
+		                : MC_COLOR_RED, says[s->rollover]);
+		fputc('\n', t->fp);
+	}
+	if (s->caa_name) {
+		label(t, caa, width);
+		/* TRANSLATORS: smtp: where the CAA records are, the certificate's issuer */
+		fprintf(t->fp, s->caa_allowed > 0 ? _("at %1$s: allow %2$s") : s->caa_allowed == 0
+		        ? _("at %1$s: do not allow %2$s") : _("at %1$s (issuer %2$s not known)"),
+		        s->caa_name, MC_OR(s->issuer, "?"));
+		fputc('\n', t->fp);
+	}
+}
+
 static void scan_text(mc_text *t, const mc_tls_scan *s)
 {
 	/* TRANSLATORS: smtp: the labels of a server's rows */
 	const char *labels[] = {_("versions"), _("cipher suites"), _("server order"),
 	                        _("key exchange"), _("DH group"), _("certificate key"),
-	                        _("signature"), _("DANE (TLSA)")};
+	                        _("signature"), _("DANE (TLSA)"), _("CAA")};
 	size_t width = mc_text_label_width(labels, sizeof(labels) / sizeof(labels[0]), 16);
 	char value[256];
 
@@ -182,10 +231,8 @@ static void scan_text(mc_text *t, const mc_tls_scan *s)
 		graded(t, i == 0 ? labels[1] : "", width, value, s->suites[i].grade);
 	}
 	if (s->server_order >= 0) {
-		size_t w = mc_text_width(labels[2]);
-
-		fprintf(t->fp, "    %s%*s%s\n", labels[2], (int)(w < width ? width - w : 1), "",
-		        s->server_order ? _("the server chooses") : _("the client chooses"));
+		label(t, labels[2], width);
+		fprintf(t->fp, "%s\n", s->server_order ? _("the server chooses") : _("the client chooses"));
 	}
 	for (size_t i = 0; i < s->n_groups; i++)
 		graded(t, i == 0 ? labels[3] : "", width, s->groups[i].name, s->groups[i].grade);
@@ -193,19 +240,7 @@ static void scan_text(mc_text *t, const mc_tls_scan *s)
 		snprintf(value, sizeof(value), _("%d bits"), s->dh_bits);
 		graded(t, labels[4], width, value, s->dh_grade);
 	}
-	if (s->rollover != MC_TLS_ROLLOVER_NONE) {
-		/* TRANSLATORS: smtp: the TLSA records against the certificate in use */
-		const char *says[] = {"", _("a record for the next key or the CA: ready for a change"),
-		                      _("only the key in use: the next change breaks DANE delivery"),
-		                      _("no record matches the certificate presented")};
-		size_t w = mc_text_width(labels[7]);
-
-		fprintf(t->fp, "    %s%*s", labels[7], (int)(w < width ? width - w : 1), "");
-		mc_text_colored(t, s->rollover == MC_TLS_ROLLOVER_READY ? MC_COLOR_GREEN
-		                : s->rollover == MC_TLS_ROLLOVER_CURRENT_ONLY ? MC_COLOR_YELLOW
-		                : MC_COLOR_RED, says[s->rollover]);
-		fputc('\n', t->fp);
-	}
+	dane_caa_text(t, s, labels[7], labels[8], width);
 	if (s->key_type) {
 		if (s->key_curve)
 			snprintf(value, sizeof(value), "%s %s", s->key_type, s->key_curve);

@@ -12,7 +12,8 @@ implicit TLS that the test domain's SRV records name for submission (RFC
 the cipher suites mailcheck finds are those `sslscan --starttls-smtp` finds
 (Debian's sslscan; the comparison starts from what the server accepts, as
 sslscan says it), the findings expected of that server are there, and the
-grade is the one the NCSC-NL tables give. TLSA records in the test zone
+grade is the one the NCSC-NL tables give. CAA records up the tree
+allow or not the certificate's issuer. TLSA records in the test zone
 are matched against the certificate presented: only the key in use (the
 next change breaks DANE delivery), that and a next key, one that matches
 nothing. The broken servers end in a finding within a few timeouts, not a
@@ -79,8 +80,9 @@ def certificates(d):
     for name, extra in (("rsa2048", ["-newkey", "rsa:2048"]), ("rsa1024", ["-newkey", "rsa:1024"]),
                         ("sha1", ["-newkey", "rsa:2048", "-sha1"])):
         key, crt = f"{d}/{name}.key", f"{d}/{name}.pem"
+        # self-signed in the name of a CA mailcheck knows, for the CAA checks
         sh("openssl", "req", "-x509", "-nodes", *extra, "-keyout", key, "-out", crt, "-days", "30",
-           "-subj", "/CN=mx.scan.test")
+           "-subj", "/O=Let's Encrypt/CN=mx.scan.test")
         made[name] = (crt, key)
     made["dh1024"] = f"{d}/dh1024.pem"
     sh("openssl", "genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "dh_paramgen_prime_len:1024",
@@ -111,6 +113,9 @@ def spki_sha256(pem):
 # TLSA records (RFC 7672) by case: the key in use only (the next change
 # breaks delivery), that and a next key (ready), and one that matches nothing
 TLSA = {"modern": ["own"], "client_order": ["own", "next"], "dh1024": ["next"]}
+# CAA: (where the relevant set is, whether it allows the issuer), finding
+CAA = {"modern": (("scan.test", True), None),
+       "client_order": (("mx.client_order.scan.test", False), "tls.caa_not_allowed")}
 ROLLOVER = {"modern": ("current_only", "tls.dane_current_only"), "client_order": ("ready", None),
             "dh1024": ("mismatch", "tls.dane_mismatch"), "legacy": ("none", None)}
 
@@ -123,6 +128,8 @@ def zone(d, made):
         lines += [f"{name} MX 10 mx.{name}.scan.test.", f"mx.{name} A {addr}"]
         lines += [f"_25._tcp.mx.{name} TLSA 3 1 1 {own if t == 'own' else nxt}"
                   for t in TLSA.get(name, [])]
+    # CAA (RFC 8659): the zone's own allows the issuer, one host's does not
+    lines += ['@ CAA 0 issue "letsencrypt.org"', 'mx.client_order CAA 0 issue "digicert.com"']
     # submission (RFC 6186, RFC 8314): the domain "sub" names the modern server
     # for STARTTLS and the implicit one for TLS from the start, on the test port
     lines += ["sub MX 10 mx.modern.scan.test.",
@@ -237,6 +244,12 @@ def cases(zonefile, port):
                 if not f["code"].startswith(("mx.", "tls.dane_"))), codes)
         elif grade:
             check(f"{name}: graded {grade}", server["grade"] == grade, server["grade"])
+        if name in CAA:
+            want, code = CAA[name]
+            check(f"{name}: CAA set at {want[0]}, issuer allowed: {want[1]}" +
+                  (f", {code}" if code else ""),
+                  (server["caa"]["name"], server["caa"]["allowed"]) == want and
+                  (not code or code in codes), (server["caa"], sorted(codes)))
         if name in ROLLOVER:
             want, code = ROLLOVER[name]
             check(f"{name}: DANE rollover {want}" + (f", {code}" if code else ""),
