@@ -240,10 +240,10 @@ static const struct command commands[] = {
 	 "input that could not be read (the others are still read and reported), no\n"
 	 "report at all, or a database error. Messages without a report (other mail\n"
 	 "in a report mailbox) are named, not errors.\n"), NULL},
-	{"smtp", IN_HELPER(cmd_smtp), "--submission= --allow-private --ca-file= --net-timeout= --smtp-port=",
+	{"smtp", IN_HELPER(cmd_smtp), "--submission= --rpki= --allow-private --ca-file= --net-timeout= --smtp-port=",
 	 N_("the TLS of a domain's mail servers graded: versions, ciphers, keys"),
-	 N_("usage: mailcheck smtp HOST|DOMAIN... [--submission HOST] [--allow-private]\n"
-	 "                      [--ca-file PEM] [--net-timeout S]\n"
+	 N_("usage: mailcheck smtp HOST|DOMAIN... [--submission HOST] [--rpki FILE]\n"
+	 "                      [--allow-private] [--ca-file PEM] [--net-timeout S]\n"
 	 "\n"
 	 "Grades the TLS of the servers that receive a domain's mail -- every address\n"
 	 "(IPv4 and IPv6) of its MX hosts, or of the name itself when it has no MX --\n"
@@ -258,6 +258,9 @@ static const struct command commands[] = {
 	 "one handshake at a time per address, each step bounded by --net-timeout; a\n"
 	 "server that resets or stalls in a handshake is a finding, not a hang.\n"
 	 "  --submission HOST  scan HOST on 587 (STARTTLS) and 465 (implicit TLS) too\n"
+	 "  --rpki FILE        validate each address's route and origin AS (RFC 6811;\n"
+	 "                     Team Cymru's answers in DNS) against these VRPs\n"
+	 "                     (rpki-client's or Routinator's JSON output)\n"
 	 "  --allow-private    probe loopback/private addresses from DNS too\n"
 	 "  --ca-file PEM      trust these roots instead of the system's\n"
 	 "  --net-timeout S    seconds per SMTP or TLS step (default 10)\n"

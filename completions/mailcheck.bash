@@ -61,7 +61,7 @@ _mailcheck()
 	bounce) own="--jobs --order" ;;
 	report) own="--no-lookups --db --since --until --domain --move-to --allow-private --ca-file --net-timeout" ;;
 	blocklist) own="--list --only --dqs-key --jobs --order" ;;
-	smtp) own="--submission --allow-private --ca-file --net-timeout --smtp-port" ;;
+	smtp) own="--submission --rpki --allow-private --ca-file --net-timeout --smtp-port" ;;
 	domain) own="--selector --jobs --order --no-common-selectors --smtp --allow-private --ca-file --net-timeout --trust-anchor --https-port --smtp-port --requirements --no-blocklists" ;;
 	esac
 	if [[ $cur == -* ]]; then

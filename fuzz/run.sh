@@ -18,7 +18,7 @@ ninja -C "$dir" >/dev/null || { echo "fuzz: 0 passed, 1 failed"; exit 1; }
 mkdir -p fuzz/artifacts
 work=$(mktemp -d /tmp/mailcheck-fuzz.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/fuzz_zone" "$work/fuzz_dns_answer" "$work/fuzz_domain" "$work/fuzz_spf" "$work/fuzz_msg" "$work/fuzz_address" "$work/fuzz_dkim_key" "$work/fuzz_dkim_verify" "$work/fuzz_dkim_differential" "$work/fuzz_dmarc" "$work/fuzz_trace" "$work/fuzz_verify" "$work/fuzz_policy_records" "$work/fuzz_sts_policy" "$work/fuzz_smtp_reply" "$work/fuzz_svg" "$work/fuzz_bounce" "$work/fuzz_blocklist" "$work/fuzz_links" "$work/fuzz_diff" "$work/fuzz_report_xml" "$work/fuzz_report_tls" "$work/fuzz_report_mail" "$work/fuzz_imap" "$work/fuzz_store"
+mkdir -p "$work/fuzz_zone" "$work/fuzz_dns_answer" "$work/fuzz_domain" "$work/fuzz_spf" "$work/fuzz_msg" "$work/fuzz_address" "$work/fuzz_dkim_key" "$work/fuzz_dkim_verify" "$work/fuzz_dkim_differential" "$work/fuzz_dmarc" "$work/fuzz_trace" "$work/fuzz_verify" "$work/fuzz_policy_records" "$work/fuzz_sts_policy" "$work/fuzz_smtp_reply" "$work/fuzz_svg" "$work/fuzz_bounce" "$work/fuzz_blocklist" "$work/fuzz_links" "$work/fuzz_diff" "$work/fuzz_report_xml" "$work/fuzz_report_tls" "$work/fuzz_report_mail" "$work/fuzz_imap" "$work/fuzz_store" "$work/fuzz_rpki"
 cp testdata/zones/*.zone testdata/zones/bad/*.zone "$work/fuzz_zone/"
 printf 'example.com' > "$work/fuzz_domain/1"
 printf 'a..b' > "$work/fuzz_domain/2"
@@ -67,6 +67,10 @@ printf '* OK [UIDVALIDITY 3857529045] UIDs valid\r\n* 12 EXISTS\r\n' > "$work/fu
 printf '\003* SEARCH 2 84 882 4294967295 4294967296\r\n* SEARCH 7\r\n' > "$work/fuzz_imap/search"
 printf '\002* ESEARCH (TAG "A4") UID COUNT 9 ALL 1:3,9,20:15\r\n' > "$work/fuzz_imap/esearch"
 find testdata/reports testdata/report-weeks -name '*.xml' -size -16k -exec cp {} "$work/fuzz_store/" \;
+# VRP files and Team Cymru origin answers
+printf '{"roas":[{"asn":"AS64500","prefix":"127.0.0.0/24","maxLength":24,"ta":"t"},{"asn":64501,"prefix":"2001:db8::/32","maxLength":48}]}' > "$work/fuzz_rpki/vrps"
+printf '13335 | 1.1.1.0/24 | AU | apnic | 2011-08-11' > "$work/fuzz_rpki/origin"
+printf '64500 64501 | 2001:db8::/32 | ZZ | test | 2026-01-01' > "$work/fuzz_rpki/moas"
 # seed SPF records from the test zones
 grep -oh '"v=spf1[^"]*"' testdata/zones/*.zone | tr -d '"' | awk '{print > "'"$work"'/fuzz_spf/" NR}'
 # card libraries' own leaks, each explained in the file
@@ -75,7 +79,7 @@ export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTI
 export ASAN_OPTIONS="fast_unwind_on_malloc=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 cp testdata/hostile/dns-answer-*.bin "$work/fuzz_dns_answer/" 2>/dev/null || true
-targets="fuzz_zone fuzz_dns_answer fuzz_domain fuzz_spf fuzz_msg fuzz_address fuzz_dkim_key fuzz_dkim_verify fuzz_dkim_differential fuzz_dmarc fuzz_trace fuzz_verify fuzz_policy_records fuzz_sts_policy fuzz_smtp_reply fuzz_svg fuzz_bounce fuzz_blocklist fuzz_links fuzz_diff fuzz_report_xml fuzz_report_tls fuzz_report_mail fuzz_imap fuzz_store"
+targets="fuzz_zone fuzz_dns_answer fuzz_domain fuzz_spf fuzz_msg fuzz_address fuzz_dkim_key fuzz_dkim_verify fuzz_dkim_differential fuzz_dmarc fuzz_trace fuzz_verify fuzz_policy_records fuzz_sts_policy fuzz_smtp_reply fuzz_svg fuzz_bounce fuzz_blocklist fuzz_links fuzz_diff fuzz_report_xml fuzz_report_tls fuzz_report_mail fuzz_imap fuzz_store fuzz_rpki"
 # every input a fuzzer once found (fuzz/regressions/TARGET/): replayed
 # first, each once, so a bug once found fails every run until it is fixed;
 # then they seed the corpus too

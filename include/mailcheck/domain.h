@@ -226,20 +226,59 @@ void mc_domain_result_clear(mc_domain_result *res);
  * scanned and graded, with findings and fixes. PASS: nothing insufficient;
  * FAIL: something insufficient, a server without TLS or that broke a
  * handshake; NONE: no server (null MX); TEMPERROR: DNS failed. */
+typedef struct mc_rpki mc_rpki;
+typedef struct mc_rpki_result mc_rpki_result;
+
+typedef struct mc_smtp_opts {
+	const char *submission; /* a host scanned on 587 and 465 too; NULL none */
+	const mc_rpki *rpki;    /* VRPs: each address's route origin validated; NULL not */
+	mc_net_opts net;
+} mc_smtp_opts;
+
 typedef struct mc_smtp_result {
 	char *subject;
 	bool mx;               /* the subject's MX hosts (else its own addresses) */
 	mc_tls_scan *scans;
+	mc_rpki_result *rpki;  /* one for each scan (state NOT_CHECKED without VRPs) */
 	size_t n_scans;
 	mc_verdict verdict;
 	mc_findings findings;
 	mc_dns_log dns;
 } mc_smtp_result;
 
-/* submission: a host whose 587 (STARTTLS) and 465 (implicit TLS) are
- * scanned too (NULL: only those the domain's SRV records name). */
-mc_status mc_smtp_check(mc_resolver *r, const char *subject, const char *submission,
-                        const mc_net_opts *o, mc_smtp_result *out);
+mc_status mc_smtp_check(mc_resolver *r, const char *subject, const mc_smtp_opts *o,
+                        mc_smtp_result *out);
 void mc_smtp_result_clear(mc_smtp_result *res);
+
+/*
+ * RPKI route origin validation (RFC 6811) of an address: its route and
+ * origin AS from Team Cymru's IP-to-ASN answers in DNS, against validated
+ * ROA payloads from rpki-client's or Routinator's JSON output.
+ */
+#define MC_RPKI_MAX_BYTES ((size_t)512 << 20)
+
+typedef enum mc_rpki_state {
+	MC_RPKI_NOT_CHECKED, MC_RPKI_VALID, MC_RPKI_INVALID, MC_RPKI_NOT_FOUND,
+} mc_rpki_state;
+const char *mc_rpki_state_name(mc_rpki_state s); /* "valid", "invalid", "not_found" ... */
+
+struct mc_rpki_result {
+	mc_rpki_state state;
+	uint32_t asn;          /* the route's origin AS */
+	char prefix[64];       /* the route */
+	bool no_origin;        /* no origin answer (no route, or the lookup failed) */
+};
+
+/* The VRPs of a file's bytes; MC_EPARSE names what is wrong. */
+mc_status mc_rpki_load(const char *data, size_t len, mc_rpki **out);
+void mc_rpki_free(mc_rpki *k);
+size_t mc_rpki_size(const mc_rpki *k);
+/* RFC 6811 of a route ("192.0.2.0/24") and its origin AS. */
+mc_rpki_state mc_rpki_validate(const mc_rpki *k, const char *prefix, uint32_t asn);
+/* A Team Cymru origin answer into its first AS and the route. */
+bool mc_rpki_origin_parse(const char *txt, uint32_t *asn, char *prefix, size_t size);
+/* The route and origin of address, validated. MC_ENOMEM only. */
+mc_status mc_rpki_check(mc_resolver *r, const mc_rpki *k, const char *address,
+                        mc_rpki_result *out);
 
 #endif

@@ -168,6 +168,24 @@ static void scan_findings(const mc_tls_scan *s, mc_findings *f)
 	certificate_findings(s, f);
 }
 
+/* RPKI (RFC 6811): the route of an address invalid for its origin, or
+ * covered by no ROA. */
+static void rpki_findings(const mc_tls_scan *s, const mc_rpki_result *k, mc_findings *f)
+{
+	if (k->state == MC_RPKI_INVALID)
+		mc_finding_hint(mc_finding_add(f, "tls.rpki_invalid", MC_SEV_ERROR,
+			"the route %s that carries %s (%s) is RPKI-invalid for its origin AS%u (RFC 6811): "
+			"networks that drop invalid routes cannot reach it", k->prefix, s->address, s->host,
+			k->asn),
+			"have the operator of AS%u publish a ROA for %s with its AS and a max length at "
+			"least the route's, or announce the route the ROAs name", k->asn, k->prefix);
+	else if (k->state == MC_RPKI_NOT_FOUND)
+		mc_finding_hint(mc_finding_add(f, "tls.rpki_not_found", MC_SEV_INFO,
+			"no ROA covers the route %s (AS%u) that carries %s (%s): RPKI does not protect it "
+			"from hijacks (RFC 6811 NotFound)", k->prefix, k->asn, s->address, s->host),
+			"ask the operator of AS%u to publish a ROA for %s", k->asn, k->prefix);
+}
+
 /* The TLSA records of _PORT._tcp.HOST (RFC 7672 2.2), and whether DNSSEC
  * authenticated them. */
 static mc_status tlsa_of(mc_resolver *r, const char *host, unsigned port, char **records,
@@ -323,19 +341,21 @@ static mc_status submission_targets(mc_resolver *r, const char *subject, const c
 	return st;
 }
 
-mc_status mc_smtp_check(mc_resolver *r, const char *subject, const char *submission,
-                        const mc_net_opts *o, mc_smtp_result *out)
+mc_status mc_smtp_check(mc_resolver *r, const char *subject, const mc_smtp_opts *opts,
+                        mc_smtp_result *out)
 {
 	size_t log_start = mc_dns_log_size(r), n;
+	const mc_net_opts *o = &opts->net;
 	mc_status st;
 
 	memset(out, 0, sizeof(*out));
 	out->subject = mc_strdup(subject);
 	out->verdict = MC_VERDICT_PASS;
-	if (!out->subject || !(out->scans = calloc(MAX_SCANS, sizeof(*out->scans))))
+	if (!out->subject || !(out->scans = calloc(MAX_SCANS, sizeof(*out->scans))) ||
+	    !(out->rpki = calloc(MAX_SCANS, sizeof(*out->rpki))))
 		return MC_ENOMEM;
 	if ((st = targets(r, subject, out)) != MC_OK ||
-	    (st = submission_targets(r, subject, submission, out)) != MC_OK)
+	    (st = submission_targets(r, subject, opts->submission, out)) != MC_OK)
 		return st;
 	n = out->n_scans;
 	for (size_t i = 0; i < n; i++) {
@@ -349,6 +369,8 @@ mc_status mc_smtp_check(mc_resolver *r, const char *subject, const char *submiss
 			st = mc_tls_scan_run(&t, o, &out->scans[i]);
 		if (st == MC_OK && !out->scans[i].error)
 			st = domain_caa(r, out->scans[i].host, &out->scans[i]);
+		if (st == MC_OK && opts->rpki && out->scans[i].stage != MC_SMTP_REFUSED)
+			st = mc_rpki_check(r, opts->rpki, out->scans[i].address, &out->rpki[i]);
 		free(host);
 		free(address);
 		for (size_t k = 0; k < t.n_tlsa; k++)
@@ -356,11 +378,13 @@ mc_status mc_smtp_check(mc_resolver *r, const char *subject, const char *submiss
 		if (st != MC_OK)
 			return st;
 		scan_findings(&out->scans[i], &out->findings);
+		rpki_findings(&out->scans[i], &out->rpki[i], &out->findings);
 		if (i == 0 || strcmp(out->scans[i].host, out->scans[i - 1].host)) /* once a host */
 			dane_findings(&out->scans[i], &out->findings);
-		if (out->scans[i].error ? out->scans[i].stage != MC_SMTP_REFUSED
-		                        : out->scans[i].grade == MC_TLS_INSUFFICIENT ||
-		                          out->scans[i].cut_short)
+		if ((out->scans[i].error ? out->scans[i].stage != MC_SMTP_REFUSED
+		                         : out->scans[i].grade == MC_TLS_INSUFFICIENT ||
+		                           out->scans[i].cut_short) ||
+		    out->rpki[i].state == MC_RPKI_INVALID)
 			out->verdict = MC_VERDICT_FAIL;
 	}
 	size_t graded = 0;
@@ -378,6 +402,7 @@ void mc_smtp_result_clear(mc_smtp_result *res)
 	for (size_t i = 0; res->scans && i < res->n_scans; i++)
 		mc_tls_scan_clear(&res->scans[i]);
 	free(res->scans);
+	free(res->rpki);
 	free(res->subject);
 	mc_findings_clear(&res->findings);
 	mc_dns_log_clear(&res->dns);

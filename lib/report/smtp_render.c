@@ -77,7 +77,20 @@ static json_t *caa_json(const mc_tls_scan *s)
 	return c;
 }
 
-static json_t *scan_json(const mc_tls_scan *s)
+static json_t *rpki_json(const mc_rpki_result *k)
+{
+	json_t *o;
+
+	if (!k || k->state == MC_RPKI_NOT_CHECKED)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "state", json_string(mc_rpki_state_name(k->state)));
+	json_object_set_new(o, "asn", json_integer(k->asn));
+	json_object_set_new(o, "prefix", mc_json_str(k->prefix));
+	return o;
+}
+
+static json_t *scan_json(const mc_tls_scan *s, const mc_rpki_result *k)
 {
 	json_t *o = json_object(), *v = json_array(), *su = json_array();
 
@@ -116,6 +129,7 @@ static json_t *scan_json(const mc_tls_scan *s)
 	json_object_set_new(o, "certificate", cert_json(s));
 	json_object_set_new(o, "dane", dane_json(s));
 	json_object_set_new(o, "caa", caa_json(s));
+	json_object_set_new(o, "rpki", rpki_json(k));
 	json_object_set_new(o, "secure_renegotiation", s->secure_renegotiation < 0 ? json_null()
 	                    : json_boolean(s->secure_renegotiation));
 	json_object_set_new(o, "extended_master_secret", s->extended_master_secret < 0 ? json_null()
@@ -135,7 +149,7 @@ json_t *mc_smtp_json(const void *result)
 	json_object_set_new(o, "result", json_string(mc_verdict_name(res->verdict)));
 	json_object_set_new(o, "mx", json_boolean(res->mx));
 	for (size_t i = 0; i < res->n_scans; i++)
-		json_array_append_new(scans, scan_json(&res->scans[i]));
+		json_array_append_new(scans, scan_json(&res->scans[i], res->rpki ? &res->rpki[i] : NULL));
 	json_object_set_new(o, "servers", scans);
 	mc_json_tail(o, &res->findings);
 	return o;
@@ -201,12 +215,12 @@ static void dane_caa_text(mc_text *t, const mc_tls_scan *s, const char *dane, co
 	}
 }
 
-static void scan_text(mc_text *t, const mc_tls_scan *s)
+static void scan_text(mc_text *t, const mc_tls_scan *s, const mc_rpki_result *k)
 {
 	/* TRANSLATORS: smtp: the labels of a server's rows */
 	const char *labels[] = {_("versions"), _("cipher suites"), _("server order"),
 	                        _("key exchange"), _("DH group"), _("certificate key"),
-	                        _("signature"), _("DANE (TLSA)"), _("CAA")};
+	                        _("signature"), _("DANE (TLSA)"), _("CAA"), _("RPKI")};
 	size_t width = mc_text_label_width(labels, sizeof(labels) / sizeof(labels[0]), 16);
 	char value[256];
 
@@ -241,6 +255,15 @@ static void scan_text(mc_text *t, const mc_tls_scan *s)
 		graded(t, labels[4], width, value, s->dh_grade);
 	}
 	dane_caa_text(t, s, labels[7], labels[8], width);
+	if (k && k->state != MC_RPKI_NOT_CHECKED) {
+		/* TRANSLATORS: smtp: RFC 6811's states of a route, its prefix and origin AS */
+		const char *says[] = {"", _("valid: %1$s from AS%2$u"), _("invalid: %1$s from AS%2$u"),
+		                      _("not found (no ROA): %1$s from AS%2$u")};
+
+		label(t, labels[9], width);
+		fprintf(t->fp, says[k->state], k->prefix, k->asn);
+		fputc('\n', t->fp);
+	}
 	if (s->key_type) {
 		if (s->key_curve)
 			snprintf(value, sizeof(value), "%s %s", s->key_type, s->key_curve);
@@ -273,6 +296,6 @@ void mc_smtp_text(mc_text *t, const void *result)
 	if (t->opts->quiet)
 		return;
 	for (size_t i = 0; i < res->n_scans; i++)
-		scan_text(t, &res->scans[i]);
+		scan_text(t, &res->scans[i], res->rpki ? &res->rpki[i] : NULL);
 	mc_text_tail(t, &res->findings, &res->dns);
 }

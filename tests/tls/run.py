@@ -13,7 +13,9 @@ the cipher suites mailcheck finds are those `sslscan --starttls-smtp` finds
 (Debian's sslscan; the comparison starts from what the server accepts, as
 sslscan says it), the findings expected of that server are there, and the
 grade is the one the NCSC-NL tables give. CAA records up the tree
-allow or not the certificate's issuer. TLSA records in the test zone
+allow or not the certificate's issuer; with a small VRP file and Team
+Cymru's origin answers from a test zone, the routes are RPKI valid,
+invalid (another origin, a longer prefix) or not found. TLSA records in the test zone
 are matched against the certificate presented: only the key in use (the
 next change breaks DANE delivery), that and a next key, one that matches
 nothing. The broken servers end in a finding within a few timeouts, not a
@@ -91,6 +93,7 @@ def certificates(d):
 
 
 PORT = [0]  # the servers' port, the same on every address
+VRP_FILE = [None]
 
 
 def free_port():
@@ -120,6 +123,30 @@ ROLLOVER = {"modern": ("current_only", "tls.dane_current_only"), "client_order":
             "dh1024": ("mismatch", "tls.dane_mismatch"), "legacy": ("none", None)}
 
 
+# RPKI (RFC 6811): the route and origin Team Cymru's DNS gives each address,
+# and what the VRP file makes of it
+ORIGIN = {"modern": ("64500", "127.0.0.0/24", "valid"), "legacy": ("64999", "127.0.0.0/24", "invalid"),
+          "client_order": ("64500", "127.0.0.0/25", "invalid"),
+          "rsa1024": ("64500", "127.0.0.0/8", "not_found")}
+VRPS = {"roas": [{"asn": "AS64500", "prefix": "127.0.0.0/24", "maxLength": 24, "ta": "test"},
+                 {"asn": 64501, "prefix": "127.0.1.0/24", "maxLength": 24, "ta": "test"},
+                 {"asn": "AS64500", "prefix": "2001:db8::/32", "maxLength": 48, "ta": "test"}]}
+
+
+def cymru(d):
+    """The origin.asn.cymru.com answers of the test addresses, and the VRPs."""
+    lines = ["$ORIGIN origin.asn.cymru.com.", "$TTL 300",
+             "@ SOA ns.test. h.test. 1 3600 600 86400 300", "@ NS ns.test."]
+    for name, (asn, prefix, _state) in ORIGIN.items():
+        a, b, c, e = CASES[name][0].split(".")
+        lines.append(f'{e}.{c}.{b}.{a} TXT "{asn} | {prefix} | ZZ | test | 2026-01-01"')
+    with open(f"{d}/zones/cymru.zone", "w") as f:
+        f.write("\n".join(lines) + "\n")
+    with open(f"{d}/vrps.json", "w") as f:
+        json.dump(VRPS, f)
+    return f"{d}/vrps.json"
+
+
 def zone(d, made):
     lines = ["$ORIGIN scan.test.", "$TTL 300", "@ SOA ns.test. h.test. 1 3600 600 86400 300",
              "@ NS ns.test."]
@@ -135,9 +162,10 @@ def zone(d, made):
     lines += ["sub MX 10 mx.modern.scan.test.",
               f"_submission._tcp.sub SRV 0 1 {PORT[0]} mx.modern.scan.test.",
               f"_submissions._tcp.sub SRV 0 1 {PORT[0]} mx.implicit.scan.test."]
-    with open(f"{d}/scan.zone", "w") as f:
+    os.makedirs(f"{d}/zones", exist_ok=True)
+    with open(f"{d}/zones/scan.zone", "w") as f:
         f.write("\n".join(lines) + "\n")
-    return f"{d}/scan.zone"
+    return f"{d}/zones"
 
 
 def start(d, made, port):
@@ -174,7 +202,8 @@ def sslscan(addr, port, starttls=True):
 def mailcheck(zonefile, name, port, timeout="2"):
     t0 = time.time()
     r = subprocess.run([MC, "--json", "--zone", zonefile, "smtp", f"{name}.scan.test",
-                        "--allow-private", "--smtp-port", str(port), "--net-timeout", timeout],
+                        "--allow-private", "--smtp-port", str(port), "--net-timeout", timeout] +
+                       (["--rpki", VRP_FILE[0]] if VRP_FILE[0] else []),
                        capture_output=True, text=True, timeout=600)
     return r, json.loads(r.stdout) if r.stdout.strip() else None, time.time() - t0
 
@@ -188,6 +217,7 @@ def main():
         made = certificates(d)
         port = PORT[0] = free_port()
         zonefile = zone(d, made)
+        VRP_FILE[0] = cymru(d)
         server = start(d, made, port)
         try:
             cases(zonefile, port)
@@ -244,6 +274,12 @@ def cases(zonefile, port):
                 if not f["code"].startswith(("mx.", "tls.dane_"))), codes)
         elif grade:
             check(f"{name}: graded {grade}", server["grade"] == grade, server["grade"])
+        if name in ORIGIN:
+            asn, prefix, state = ORIGIN[name]
+            code = {"invalid": "tls.rpki_invalid", "not_found": "tls.rpki_not_found"}.get(state)
+            check(f"{name}: RPKI {state} ({prefix} from AS{asn})" + (f", {code}" if code else ""),
+                  server["rpki"] == {"state": state, "asn": int(asn), "prefix": prefix} and
+                  (not code or code in codes), (server["rpki"], sorted(codes)))
         if name in CAA:
             want, code = CAA[name]
             check(f"{name}: CAA set at {want[0]}, issuer allowed: {want[1]}" +
