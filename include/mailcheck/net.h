@@ -272,6 +272,8 @@ typedef struct mc_tls_scan {
 	mc_tls_grade signature_grade;
 	int secure_renegotiation; /* RFC 5746 under TLS 1.2 or lower: 1, 0, -1 not told */
 	int extended_master_secret; /* RFC 7627 under TLS 1.2: 1, 0, -1 not told */
+	int client_renegotiation; /* the server renegotiates when the client asks (TLS 1.2
+	                           * and lower): 1, 0, -1 not told */
 	mc_tls_tlsa tlsa[MC_TLS_MAX_TLSA]; /* the host's TLSA records (given to the scan) */
 	size_t n_tlsa;
 	bool tlsa_authenticated; /* the TLSA answer was DNSSEC-secure (given) */

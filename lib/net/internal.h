@@ -40,6 +40,9 @@ typedef struct ssl_st SSL;
 int mc_smtp_tls_session(const char *address, unsigned port, bool implicit,
                         const mc_net_opts *o, mc_smtp_stage *stage, char **why);
 int mc_smtp_tls_handshake(int fd, SSL *ssl, const mc_net_opts *o, char **why);
+/* A renegotiation the client starts (TLS 1.2 and lower): 1 the server went
+ * through it, 0 it refused (or stalled), -1 not asked. */
+int mc_smtp_tls_renegotiate(int fd, SSL *ssl, const mc_net_opts *o);
 
 
 #endif

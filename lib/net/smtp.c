@@ -559,6 +559,27 @@ int mc_smtp_tls_session(const char *address, unsigned port, bool implicit,
 	return c.fd;
 }
 
+int mc_smtp_tls_renegotiate(int fd, SSL *ssl, const mc_net_opts *o)
+{
+	struct conn c = {.fd = fd, .step_ms = mc_net_timeout(o) * 1000};
+
+	if (SSL_version(ssl) >= TLS1_3_VERSION || !SSL_renegotiate(ssl))
+		return -1;
+	c.deadline = mc_now_ms() + c.step_ms;
+	for (;;) {
+		int r = SSL_do_handshake(ssl), e;
+
+		if (r == 1)
+			return 1;
+		e = SSL_get_error(ssl, r);
+		if ((e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) ||
+		    wait_for(&c, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT) <= 0) {
+			ERR_clear_error();
+			return 0; /* refused (an alert, a close) or never answered */
+		}
+	}
+}
+
 int mc_smtp_tls_handshake(int fd, SSL *ssl, const mc_net_opts *o, char **why)
 {
 	struct conn c = {.fd = fd, .step_ms = mc_net_timeout(o) * 1000};

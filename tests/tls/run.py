@@ -50,7 +50,8 @@ CASES = {
     "modern": ("127.0.0.21", "good", "rsa2048",
                {"min": "TLSv1_2", "ciphers": MODERN, "groups": "prime256v1"}, [], "good_or_sufficient"),
     "legacy": ("127.0.0.22", "good", "rsa2048",
-               {"min": "TLSv1", "ciphers": "ALL:@SECLEVEL=0", "max": "TLSv1_2"},
+               {"min": "TLSv1", "ciphers": "ALL:@SECLEVEL=0", "max": "TLSv1_2",
+                "renegotiation": True},
                ["tls.version_phase_out", "tls.cipher_phase_out", "tls.cipher_insufficient",
                 "tls.no_tls13"], "insufficient"),
     "client_order": ("127.0.0.23", "good", "rsa2048",
@@ -274,6 +275,10 @@ def cases(zonefile, port):
                 if not f["code"].startswith(("mx.", "tls.dane_"))), codes)
         elif grade:
             check(f"{name}: graded {grade}", server["grade"] == grade, server["grade"])
+        if name in ("modern", "legacy"):
+            want = name == "legacy"
+            check(f"{name}: the server {'lets' if want else 'does not let'} the client renegotiate",
+                  server["client_renegotiation"] is want, server["client_renegotiation"])
         if name in ORIGIN:
             asn, prefix, state = ORIGIN[name]
             code = {"invalid": "tls.rpki_invalid", "not_found": "tls.rpki_not_found"}.get(state)

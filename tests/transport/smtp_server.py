@@ -13,7 +13,8 @@ on port 465 (RFC 8314), then SMTP without STARTTLS). "tls" (optional) sets the s
 would: "min"/"max" ("TLSv1" ... "TLSv1_3"), "ciphers" (an OpenSSL list;
 "@SECLEVEL=0" lets weak keys and old versions in), "client_order" (the
 client's order, not the server's), "dh" (a DH parameters file for DHE),
-"groups" (ECDH curves, "X25519:P-256"). Prints "ready" once listening;
+"groups" (one ECDH curve, "prime256v1"), "renegotiation" (let the client
+renegotiate). Prints "ready" once listening;
 serves until killed. Each connection is a thread; nothing is delivered
 anywhere.
 """
@@ -49,6 +50,12 @@ def context(srv):
         ctx.load_dh_params(t["dh"])
     if "groups" in t:
         ctx.set_ecdh_curve(t["groups"])
+    if t.get("renegotiation"):  # let a client renegotiate (TLS 1.2 and lower)
+        # OpenSSL 3's SSL_OP_ALLOW_CLIENT_RENEGOTIATION (1 << 8): off by default
+        ctx.options = (ctx.options & ~ssl.OP_NO_RENEGOTIATION) | getattr(
+            ssl, "OP_ALLOW_CLIENT_RENEGOTIATION", 1 << 8)
+    else:
+        ctx.options |= ssl.OP_NO_RENEGOTIATION
     ctx.load_cert_chain(srv["cert"], srv["key"])
     return ctx
 
