@@ -181,6 +181,8 @@ typedef struct mc_domain_result {
 	bool smtp_probed;      /* --smtp, with network DNS */
 	mc_smtp_probe *smtp;   /* one per MX address (those of fcrdns) */
 	size_t n_smtp;
+	mc_tls_scan *tls;      /* one per probe: its TLS graded (mailcheck smtp), when the
+	                        * probe reached TLS (tls[i].host NULL otherwise) */
 	bool dnssec_checked;   /* false offline (--zone): zone files carry no AD bit */
 	size_t answers, authenticated; /* answers with records, and those with AD */
 	/* mailcheck's own validation (network, with a trust anchor) of the

@@ -569,6 +569,9 @@ void mc_domain_result_clear(mc_domain_result *res)
 	for (size_t i = 0; i < res->n_smtp; i++)
 		mc_smtp_probe_clear(&res->smtp[i]);
 	free(res->smtp);
+	for (size_t i = 0; res->tls && i < res->n_smtp; i++)
+		mc_tls_scan_clear(&res->tls[i]);
+	free(res->tls);
 	free(res->dnssec_reason);
 	mc_findings_clear(&res->findings);
 	mc_dns_log_clear(&res->dns);

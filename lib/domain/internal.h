@@ -94,5 +94,8 @@ void domain_bimi_row(mc_domain_result *res, const mc_dns_answer *txt, const char
  * issuer (caa_allowed). */
 struct mc_tls_scan;
 mc_status domain_caa(mc_resolver *r, const char *host, struct mc_tls_scan *s);
+/* The findings of a graded scan (tls_check.c): each grade below good, a
+ * handshake broken off, no TLS to grade. */
+void domain_tls_findings(const struct mc_tls_scan *s, mc_findings *f);
 
 #endif

@@ -146,7 +146,7 @@ static void certificate_findings(const mc_tls_scan *s, mc_findings *f)
 			"update the MTA's TLS library: every supported OpenSSL supports RFC 5746");
 }
 
-static void scan_findings(const mc_tls_scan *s, mc_findings *f)
+void domain_tls_findings(const mc_tls_scan *s, mc_findings *f)
 {
 	if (s->error) {
 		mc_finding_both(f, s->stage == MC_SMTP_REFUSED ? "tls.not_scanned" : "tls.no_session",
@@ -377,7 +377,7 @@ mc_status mc_smtp_check(mc_resolver *r, const char *subject, const mc_smtp_opts 
 			free(tlsa[k]);
 		if (st != MC_OK)
 			return st;
-		scan_findings(&out->scans[i], &out->findings);
+		domain_tls_findings(&out->scans[i], &out->findings);
 		rpki_findings(&out->scans[i], &out->rpki[i], &out->findings);
 		if (i == 0 || strcmp(out->scans[i].host, out->scans[i - 1].host)) /* once a host */
 			dane_findings(&out->scans[i], &out->findings);

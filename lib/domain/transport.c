@@ -364,21 +364,28 @@ struct probe_job {
 	const mc_tlsa_host *t; /* DNSSEC-secure TLSA records, or NULL */
 	const mc_net_opts *o;
 	mc_smtp_probe *p;
+	mc_tls_scan *scan;     /* graded when the probe reached TLS */
 	mc_status st;
 };
 
 static void *probe_one(void *arg)
 {
 	struct probe_job *j = arg;
+	mc_tls_target t = {.host = j->f->host, .address = j->f->address, .service = "smtp",
+	                   .tlsa = j->t ? j->t->records : NULL, .n_tlsa = j->t ? j->t->n_records : 0,
+	                   .authenticated = j->t != NULL};
 
 	j->st = mc_smtp_probe_run(j->f->host, j->f->address, j->t ? j->t->records : NULL,
 	                          j->t ? j->t->n_records : 0, j->o, j->p);
+	/* what a sender meets there graded, as mailcheck smtp does */
+	if (j->st == MC_OK && j->p->stage == MC_SMTP_DONE)
+		j->st = mc_tls_scan_run(&t, j->o, j->scan);
 	return NULL;
 }
 
 /* How the probes went, for the rows. */
 struct probe_counts {
-	size_t good, reached, dane_ok, dane_tried;
+	size_t good, reached, dane_ok, dane_tried, insufficient;
 };
 
 /* Every MX address probed, PROBES_AT_ONCE threads at a time (one that
@@ -407,6 +414,12 @@ static void smtp_rows(mc_domain_result *res, const struct probe_counts *c)
 	else if (c->reached == 0)
 		domain_row(res, MC_PART_SMTP, MC_PART_NOT_CHECKED, "no MX address reached on the SMTP "
 		           "port (%zu tried)", res->n_smtp);
+	else if (c->good == res->n_smtp && c->insufficient)
+		domain_row(res, MC_PART_SMTP, MC_PART_WARNING, c->insufficient == 1
+		           ? N_("STARTTLS with a valid certificate, but TLS graded insufficient at %zu "
+		                "MX address (mailcheck smtp)")
+		           : N_("STARTTLS with a valid certificate, but TLS graded insufficient at %zu "
+		                "MX addresses (mailcheck smtp)"), c->insufficient);
 	else if (c->good == res->n_smtp)
 		domain_row(res, MC_PART_SMTP, MC_PART_PASS, res->n_smtp == 1
 		           ? N_("STARTTLS with a valid certificate at all %zu MX address")
@@ -437,8 +450,9 @@ mc_status domain_smtp(mc_domain_result *res, const mc_net_opts *o)
 		return MC_OK;
 	}
 	res->smtp = calloc(res->n_fcrdns, sizeof(*res->smtp));
+	res->tls = calloc(res->n_fcrdns, sizeof(*res->tls));
 	jobs = calloc(res->n_fcrdns, sizeof(*jobs));
-	if (!res->smtp || !jobs) {
+	if (!res->smtp || !res->tls || !jobs) {
 		free(jobs);
 		return mc_error_set(MC_ENOMEM, "out of memory");
 	}
@@ -446,6 +460,7 @@ mc_status domain_smtp(mc_domain_result *res, const mc_net_opts *o)
 		const mc_tlsa_host *t = tlsa_of(res, res->fcrdns[i].host);
 
 		jobs[i] = (struct probe_job){.f = &res->fcrdns[i], .o = o, .p = &res->smtp[i],
+		                             .scan = &res->tls[i],
 		                             .t = t && t->authenticated && t->n_records ? t : NULL};
 	}
 	run_probes(jobs, res->n_fcrdns);
@@ -458,6 +473,10 @@ mc_status domain_smtp(mc_domain_result *res, const mc_net_opts *o)
 			return mc_error_set(MC_ENOMEM, "out of memory");
 		}
 		probe_findings(res, p, sts_enforce, jobs[i].t != NULL);
+		if (res->tls[i].host) {
+			domain_tls_findings(&res->tls[i], &res->findings);
+			c.insufficient += res->tls[i].grade == MC_TLS_INSUFFICIENT || res->tls[i].cut_short;
+		}
 		c.reached += p->stage != MC_SMTP_REFUSED && p->stage != MC_SMTP_CONNECT;
 		c.good += p->stage == MC_SMTP_DONE && p->chain_ok && p->name_ok;
 		c.dane_tried += p->dane_tried;

@@ -247,6 +247,9 @@ static json_t *smtp_json(const mc_domain_result *res)
 			json_object_set_new(e, "dane", json_null());
 		}
 		json_object_set_new(e, "ms", json_real(p->ms));
+		/* the TLS graded (mailcheck smtp has the details) */
+		json_object_set_new(e, "grade", res->tls && res->tls[i].host && !res->tls[i].error
+		                    ? json_string(mc_tls_grade_name(res->tls[i].grade)) : json_null());
 		json_array_append_new(probes, e);
 	}
 	json_object_set_new(o, "probes", probes);

@@ -526,6 +526,10 @@ def smtp_cases(dns, port, ca):
           cert.get("names") == ["mx.good.smtp.test"] and cert.get("days_left", 0) > 20,
           "smtp good: banner, EHLO, STARTTLS, TLS, a valid certificate for the MX name",
           json.dumps(p) + json.dumps(c))
+    check(p.get("grade") in ("good", "sufficient", "phase_out") and
+          not any(k.startswith("tls.") and v == "error" for k, v in c.items()),
+          "smtp good: its TLS graded as mailcheck smtp grades it (not insufficient)",
+          json.dumps(p.get("grade")) + json.dumps(c))
     check(dane == "pass" and (p.get("dane") or {}).get("matched") is True and
           (p.get("dane") or {}).get("record", "").startswith("3 1 1 ") and p["dane"]["depth"] == 0,
           "dane good: the DNSSEC-secure TLSA record 3 1 1 matches the server's key", json.dumps(p.get("dane")))
