@@ -270,6 +270,11 @@ typedef struct mc_tls_scan {
 	mc_tls_grade key_grade;
 	char *signature;       /* the certificate's signature algorithm ("sha256WithRSAEncryption") */
 	mc_tls_grade signature_grade;
+	bool chain_ok;         /* PKIX: the chain to a trusted root (system or ca_file) */
+	char *chain_error;     /* why not */
+	bool name_ok;          /* a name of it matches the host (RFC 6125) */
+	int64_t not_after;
+	double days_left;
 	int secure_renegotiation; /* RFC 5746 under TLS 1.2 or lower: 1, 0, -1 not told */
 	int extended_master_secret; /* RFC 7627 under TLS 1.2: 1, 0, -1 not told */
 	int client_renegotiation; /* the server renegotiates when the client asks (TLS 1.2

@@ -125,6 +125,30 @@ static void key_findings(const mc_tls_scan *s, mc_findings *f)
 			"when the client offers it; check tls_server_sigalgs-like settings");
 }
 
+/* The certificate's chain, name and expiry (domain --smtp has its own, from
+ * its probe). */
+static void trust_findings(const mc_tls_scan *s, mc_findings *f)
+{
+	if (s->key_type && !s->chain_ok)
+		mc_finding_hint(mc_finding_add(f, "tls.certificate_untrusted", MC_SEV_WARNING,
+			"the certificate of %s (%s) does not chain to a trusted root: %s -- senders that "
+			"authenticate (MTA-STS, or a policy of their own) will not deliver to it", s->host,
+			s->address, MC_OR(s->chain_error, "?")),
+			"install a certificate from a public CA (Let's Encrypt does it for free) with "
+			"its intermediate certificates");
+	if (s->key_type && !s->name_ok)
+		mc_finding_hint(mc_finding_add(f, "tls.certificate_name", MC_SEV_WARNING,
+			"the certificate of %s (%s) does not name %s (RFC 6125): senders that check the "
+			"name (MTA-STS) will not deliver to it", s->host, s->address, s->host),
+			"get a certificate that names %s (or list the name it has in the MX record)",
+			s->host);
+	if (s->key_type && s->chain_ok && s->days_left < 14)
+		mc_finding_hint(mc_finding_add(f, "tls.certificate_expiring", MC_SEV_WARNING,
+			"the certificate of %s (%s) expires in %.0f days", s->host, s->address,
+			s->days_left < 0 ? 0 : s->days_left),
+			"renew it now, and check that renewal runs by itself (certbot renew, a timer)");
+}
+
 static void certificate_findings(const mc_tls_scan *s, mc_findings *f)
 {
 	if (s->key_type && s->key_grade == MC_TLS_INSUFFICIENT)
@@ -266,6 +290,18 @@ static mc_status targets(mc_resolver *r, const char *subject, mc_smtp_result *ou
 			s->service = "smtp";
 			out->n_scans++;
 		}
+	for (size_t h = 0; out->mx && h < mx.n_hosts; h++) {
+		bool v6 = false;
+
+		for (size_t a = 0; a < mx.hosts[h].n_addresses; a++)
+			v6 |= strchr(mx.hosts[h].addresses[a], ':') != NULL;
+		if (mx.hosts[h].n_addresses && !v6)
+			mc_finding_hint(mc_finding_add(&out->findings, "tls.no_ipv6", MC_SEV_INFO,
+				"the MX host %s has no IPv6 address (AAAA): a sender with IPv6 only cannot "
+				"deliver to it", mx.hosts[h].host),
+				"publish an AAAA record for %s, with the server listening on port 25 on that "
+				"address", mx.hosts[h].host);
+	}
 	if (mx.null_mx)
 		mc_finding_add(&out->findings, "tls.null_mx", MC_SEV_INFO,
 		               "%s publishes a null MX (RFC 7505): it receives no mail, there is no "
@@ -378,6 +414,7 @@ mc_status mc_smtp_check(mc_resolver *r, const char *subject, const mc_smtp_opts 
 		if (st != MC_OK)
 			return st;
 		domain_tls_findings(&out->scans[i], &out->findings);
+		trust_findings(&out->scans[i], &out->findings);
 		rpki_findings(&out->scans[i], &out->rpki[i], &out->findings);
 		if (i == 0 || strcmp(out->scans[i].host, out->scans[i - 1].host)) /* once a host */
 			dane_findings(&out->scans[i], &out->findings);

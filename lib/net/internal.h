@@ -40,6 +40,10 @@ typedef struct ssl_st SSL;
 int mc_smtp_tls_session(const char *address, unsigned port, bool implicit,
                         const mc_net_opts *o, mc_smtp_stage *stage, char **why);
 int mc_smtp_tls_handshake(int fd, SSL *ssl, const mc_net_opts *o, char **why);
+/* The certificate presented, as the probe judges it: its chain against the
+ * roots (system or ca_file), its names against host, its expiry. */
+void mc_smtp_judge_certificate(SSL *ssl, const char *host, const mc_net_opts *o,
+                               mc_smtp_probe *p);
 /* A renegotiation the client starts (TLS 1.2 and lower): 1 the server went
  * through it, 0 it refused (or stalled), -1 not asked. */
 int mc_smtp_tls_renegotiate(int fd, SSL *ssl, const mc_net_opts *o);

@@ -534,6 +534,12 @@ static bool ehlo_starttls(struct conn *c, mc_smtp_probe *p, char **why)
 
 /* ---- sessions for the TLS scan (tls_scan.c) ---- */
 
+void mc_smtp_judge_certificate(SSL *ssl, const char *host, const mc_net_opts *o,
+                               mc_smtp_probe *p)
+{
+	judge_certificate(ssl, host, o, p);
+}
+
 int mc_smtp_tls_session(const char *address, unsigned port, bool implicit,
                         const mc_net_opts *o, mc_smtp_stage *stage, char **why)
 {

@@ -264,6 +264,16 @@ static void fill(struct scan *sc, SSL *ssl, struct got *g)
 	                                               : -1;
 	g->ems = SSL_version(ssl) < TLS1_3_VERSION ? SSL_get_extms_support(ssl) : -1;
 	if (!sc->first_tls) {
+		mc_smtp_probe p = {0};
+
+		mc_smtp_judge_certificate(ssl, sc->host, sc->o, &p);
+		sc->out->chain_ok = p.chain_ok;
+		sc->out->chain_error = p.chain_error; /* taken */
+		p.chain_error = NULL;
+		sc->out->name_ok = p.name_ok;
+		sc->out->not_after = p.not_after;
+		sc->out->days_left = p.days_left;
+		mc_smtp_probe_clear(&p);
 		certificate(sc->out, ssl);
 		match_tlsa(sc->out, ssl);
 		judge_rollover(sc->out);
@@ -681,6 +691,7 @@ void mc_tls_scan_clear(mc_tls_scan *s)
 	for (size_t i = 0; i < s->n_tlsa; i++)
 		free(s->tlsa[i].record);
 	free(s->issuer);
+	free(s->chain_error);
 	free(s->caa_name);
 	for (size_t i = 0; i < s->n_caa_issue; i++)
 		free(s->caa_issue[i]);

@@ -41,6 +41,10 @@ static json_t *cert_json(const mc_tls_scan *s)
 	json_object_set_new(cert, "signature", mc_json_str(s->signature));
 	json_object_set_new(cert, "signature_grade", s->signature ? grade_json(s->signature_grade)
 	                                                          : json_null());
+	json_object_set_new(cert, "chain_valid", json_boolean(s->chain_ok));
+	json_object_set_new(cert, "chain_error", mc_json_str(s->chain_error));
+	json_object_set_new(cert, "name_matches", json_boolean(s->name_ok));
+	json_object_set_new(cert, "days_left", s->key_type ? json_real(s->days_left) : json_null());
 	return cert;
 }
 
@@ -217,12 +221,34 @@ static void dane_caa_text(mc_text *t, const mc_tls_scan *s, const char *dane, co
 	}
 }
 
+/* The certificate's key and signature graded; its chain, name and expiry. */
+static void certificate_text(mc_text *t, const mc_tls_scan *s, const char *const *labels,
+                             const char *cert, size_t width)
+{
+	char value[256];
+
+	if (s->key_curve)
+		snprintf(value, sizeof(value), "%s %s", s->key_type, s->key_curve);
+	else
+		snprintf(value, sizeof(value), _("%s %d bits"), s->key_type, s->key_bits);
+	graded(t, labels[0], width, value, s->key_grade);
+	graded(t, labels[1], width, MC_OR(s->signature, "?"), s->signature_grade);
+	label(t, cert, width);
+	/* TRANSLATORS: smtp: the certificate's chain, name and expiry */
+	fprintf(t->fp, s->chain_ok && s->name_ok ? _("trusted, names the host, %.0f days left")
+	        : s->chain_ok ? _("trusted, does not name the host, %.0f days left")
+	        : s->name_ok ? _("not trusted, names the host, %.0f days left")
+	        : _("not trusted, does not name the host, %.0f days left"), s->days_left);
+	fputc('\n', t->fp);
+}
+
 static void scan_text(mc_text *t, const mc_tls_scan *s, const mc_rpki_result *k)
 {
 	/* TRANSLATORS: smtp: the labels of a server's rows */
 	const char *labels[] = {_("versions"), _("cipher suites"), _("server order"),
 	                        _("key exchange"), _("DH group"), _("certificate key"),
-	                        _("signature"), _("DANE (TLSA)"), _("CAA"), _("RPKI")};
+	                        _("signature"), _("DANE (TLSA)"), _("CAA"), _("RPKI"),
+	                        _("certificate")};
 	size_t width = mc_text_label_width(labels, sizeof(labels) / sizeof(labels[0]), 16);
 	char value[256];
 
@@ -266,14 +292,8 @@ static void scan_text(mc_text *t, const mc_tls_scan *s, const mc_rpki_result *k)
 		fprintf(t->fp, says[k->state], k->prefix, k->asn);
 		fputc('\n', t->fp);
 	}
-	if (s->key_type) {
-		if (s->key_curve)
-			snprintf(value, sizeof(value), "%s %s", s->key_type, s->key_curve);
-		else
-			snprintf(value, sizeof(value), _("%s %d bits"), s->key_type, s->key_bits);
-		graded(t, labels[5], width, value, s->key_grade);
-		graded(t, labels[6], width, MC_OR(s->signature, "?"), s->signature_grade);
-	}
+	if (s->key_type)
+		certificate_text(t, s, labels + 5, labels[10], width);
 }
 
 void mc_smtp_text(mc_text *t, const void *result)

@@ -84,8 +84,9 @@ def certificates(d):
                         ("sha1", ["-newkey", "rsa:2048", "-sha1"])):
         key, crt = f"{d}/{name}.key", f"{d}/{name}.pem"
         # self-signed in the name of a CA mailcheck knows, for the CAA checks
+        names = ",".join(f"DNS:mx.{n}.scan.test" for n in CASES)
         sh("openssl", "req", "-x509", "-nodes", *extra, "-keyout", key, "-out", crt, "-days", "30",
-           "-subj", "/O=Let's Encrypt/CN=mx.scan.test")
+           "-subj", "/O=Let's Encrypt/CN=mx.scan.test", "-addext", f"subjectAltName={names}")
         made[name] = (crt, key)
     made["dh1024"] = f"{d}/dh1024.pem"
     sh("openssl", "genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "dh_paramgen_prime_len:1024",
@@ -95,6 +96,7 @@ def certificates(d):
 
 PORT = [0]  # the servers' port, the same on every address
 VRP_FILE = [None]
+CA_FILE = [None]  # the self-signed certificate most servers present: trusted
 
 
 def free_port():
@@ -203,7 +205,8 @@ def sslscan(addr, port, starttls=True):
 def mailcheck(zonefile, name, port, timeout="2"):
     t0 = time.time()
     r = subprocess.run([MC, "--json", "--zone", zonefile, "smtp", f"{name}.scan.test",
-                        "--allow-private", "--smtp-port", str(port), "--net-timeout", timeout] +
+                        "--allow-private", "--smtp-port", str(port), "--net-timeout", timeout,
+                        "--ca-file", CA_FILE[0]] +
                        (["--rpki", VRP_FILE[0]] if VRP_FILE[0] else []),
                        capture_output=True, text=True, timeout=600)
     return r, json.loads(r.stdout) if r.stdout.strip() else None, time.time() - t0
@@ -216,6 +219,7 @@ def main():
         return 0
     with tempfile.TemporaryDirectory() as d:
         made = certificates(d)
+        CA_FILE[0] = made["rsa2048"][0]
         port = PORT[0] = free_port()
         zonefile = zone(d, made)
         VRP_FILE[0] = cymru(d)
@@ -275,6 +279,14 @@ def cases(zonefile, port):
                 if not f["code"].startswith(("mx.", "tls.dane_"))), codes)
         elif grade:
             check(f"{name}: graded {grade}", server["grade"] == grade, server["grade"])
+        if name == "modern":
+            cert = server["certificate"]
+            check("modern: the certificate trusted (--ca-file), naming the host, 29 days or more left",
+                  cert["chain_valid"] and cert["name_matches"] and cert["days_left"] > 29, cert)
+        if name == "rsa1024":
+            check("rsa1024: a certificate not trusted (no --ca-file for it): tls.certificate_untrusted",
+                  not server["certificate"]["chain_valid"] and "tls.certificate_untrusted" in codes,
+                  server["certificate"])
         if name in ("modern", "legacy"):
             want = name == "legacy"
             check(f"{name}: the server {'lets' if want else 'does not let'} the client renegotiate",
