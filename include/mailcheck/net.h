@@ -279,6 +279,7 @@ typedef struct mc_tls_scan {
 	int extended_master_secret; /* RFC 7627 under TLS 1.2: 1, 0, -1 not told */
 	int client_renegotiation; /* the server renegotiates when the client asks (TLS 1.2
 	                           * and lower): 1, 0, -1 not told */
+	int early_data;        /* TLS 1.3 0-RTT offered in the session tickets: 1, 0, -1 not told */
 	mc_tls_tlsa tlsa[MC_TLS_MAX_TLSA]; /* the host's TLSA records (given to the scan) */
 	size_t n_tlsa;
 	bool tlsa_authenticated; /* the TLSA answer was DNSSEC-secure (given) */

@@ -163,6 +163,12 @@ static void certificate_findings(const mc_tls_scan *s, mc_findings *f)
 			"the certificate of %s (%s) is signed with %s: insufficient (NCSC-NL TLS "
 			"guidelines B4: SHA-256 or better)", s->host, s->address, s->signature),
 			"get a certificate signed with SHA-256 or better (every public CA issues those)");
+	if (s->early_data == 1)
+		mc_finding_hint(mc_finding_add(f, "tls.early_data", MC_SEV_WARNING,
+			"%s (%s) offers TLS 1.3 early data (0-RTT): what a client sends in it can be "
+			"replayed (RFC 8446 8), and mail has no use for it", s->host, s->address),
+			"turn 0-RTT off (OpenSSL: no SSL_OP_NO_ANTI_REPLAY and max_early_data 0; "
+			"Postfix and Exim do not enable it themselves: look at a TLS proxy in front)");
 	if (s->secure_renegotiation == 0)
 		mc_finding_hint(mc_finding_add(f, "tls.insecure_renegotiation", MC_SEV_ERROR,
 			"%s (%s) does not support secure renegotiation (RFC 5746): insufficient (NCSC-NL "

@@ -44,6 +44,10 @@ int mc_smtp_tls_handshake(int fd, SSL *ssl, const mc_net_opts *o, char **why);
  * roots (system or ca_file), its names against host, its expiry. */
 void mc_smtp_judge_certificate(SSL *ssl, const char *host, const mc_net_opts *o,
                                mc_smtp_probe *p);
+/* Does the TLS 1.3 server offer 0-RTT (RFC 8446 4.6.1: early data in its
+ * session tickets)? EHLO sent and the reply read, for the tickets: 1, 0,
+ * -1 not told. */
+int mc_smtp_tls_early_data(int fd, SSL *ssl, bool implicit, const mc_net_opts *o);
 /* A renegotiation the client starts (TLS 1.2 and lower): 1 the server went
  * through it, 0 it refused (or stalled), -1 not asked. */
 int mc_smtp_tls_renegotiate(int fd, SSL *ssl, const mc_net_opts *o);

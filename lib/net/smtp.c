@@ -586,6 +586,49 @@ int mc_smtp_tls_renegotiate(int fd, SSL *ssl, const mc_net_opts *o)
 	}
 }
 
+int mc_smtp_tls_early_data(int fd, SSL *ssl, bool implicit, const mc_net_opts *o)
+{
+	struct conn c = {.fd = fd, .step_ms = mc_net_timeout(o) * 1000};
+	char ehlo[300], buf[REPLY_MAX];
+	SSL_SESSION *session;
+	size_t got = 0;
+	int n, max = -1;
+
+	if (SSL_version(ssl) != TLS1_3_VERSION)
+		return -1;
+	/* the tickets come before the reply: read up to the end of a reply
+	 * (after implicit TLS, the greeting first) */
+	snprintf(ehlo, sizeof(ehlo), "EHLO %s\r\n", ehlo_name());
+	if (SSL_write(ssl, ehlo, (int)strlen(ehlo)) <= 0)
+		return -1;
+	c.deadline = mc_now_ms() + c.step_ms;
+	for (int replies = implicit ? 2 : 1; replies > 0 && got < sizeof(buf) - 1;) {
+		size_t end = 0;
+		const char *bad;
+
+		n = SSL_read(ssl, buf + got, (int)(sizeof(buf) - 1 - got));
+		if (n > 0) {
+			got += (size_t)n;
+			while (got && mc_smtp_reply_scan(buf, got, &end, &bad) > 0 && end) {
+				memmove(buf, buf + end, got - end);
+				got -= end;
+				replies--;
+			}
+			continue;
+		}
+		n = SSL_get_error(ssl, n);
+		if ((n != SSL_ERROR_WANT_READ && n != SSL_ERROR_WANT_WRITE) ||
+		    wait_for(&c, n == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT) <= 0)
+			break;
+	}
+	if ((session = SSL_get1_session(ssl))) {
+		max = SSL_SESSION_get_max_early_data(session) > 0;
+		SSL_SESSION_free(session);
+	}
+	ERR_clear_error();
+	return max;
+}
+
 int mc_smtp_tls_handshake(int fd, SSL *ssl, const mc_net_opts *o, char **why)
 {
 	struct conn c = {.fd = fd, .step_ms = mc_net_timeout(o) * 1000};

@@ -76,6 +76,7 @@ struct offer {
 	const char *suites;   /* TLS 1.3 */
 	const char *groups;   /* NULL: OpenSSL's */
 	bool renegotiate;     /* then ask for a renegotiation (client-initiated) */
+	bool early_data;      /* then read the session tickets: is 0-RTT offered? */
 };
 
 /* What it got. */
@@ -87,6 +88,7 @@ struct got {
 	char kx_hash[32];
 	int reneg, ems;
 	int client_reneg;     /* asked only when the offer says so */
+	int early_data;       /* the same */
 };
 
 struct scan {
@@ -337,6 +339,8 @@ static int try_once(struct scan *sc, const struct offer *f, struct got *g)
 		if (mc_smtp_tls_handshake(fd, ssl, sc->o, &why) == 0) {
 			fill(sc, ssl, g);
 			g->client_reneg = f->renegotiate ? mc_smtp_tls_renegotiate(fd, ssl, sc->o) : -1;
+			g->early_data = f->early_data ? mc_smtp_tls_early_data(fd, ssl, s->implicit, sc->o)
+			                              : -1;
 			SSL_write(ssl, "QUIT\r\n", 6);
 			r = 1;
 		} else if (SSL_get_pending_cipher(ssl) || strstr(why, "within")) {
@@ -543,7 +547,9 @@ static void probe_versions(struct scan *sc)
 		                            "TLS_AES_128_CCM_8_SHA256",
 		                  /* B8: client-initiated renegotiation, under the best below 1.3 */
 		                  .renegotiate = versions[v].version < TLS1_3_VERSION &&
-		                                 s->client_renegotiation < 0};
+		                                 s->client_renegotiation < 0,
+		                  /* B7: 0-RTT, under TLS 1.3 */
+		                  .early_data = versions[v].version == TLS1_3_VERSION};
 		SSL_CTX *can = context(&f);
 		struct got g;
 
@@ -561,6 +567,8 @@ static void probe_versions(struct scan *sc)
 			s->extended_master_secret = g.ems;
 		if (g.client_reneg >= 0 && s->client_renegotiation < 0)
 			s->client_renegotiation = g.client_reneg;
+		if (g.early_data >= 0)
+			s->early_data = g.early_data;
 	}
 	if (s->kx_hash) /* B3-5 (RFC 9155: no SHA-1 or MD5 in TLS 1.2 signatures) */
 		s->kx_hash_grade = !strcasecmp(s->kx_hash, "SHA256") || !strcasecmp(s->kx_hash, "SHA384")
@@ -644,7 +652,7 @@ mc_status mc_tls_scan_run(const mc_tls_target *t, const mc_net_opts *o, mc_tls_s
 	out->implicit = t->implicit;
 	out->service = t->service ? t->service : "smtp";
 	out->server_order = out->secure_renegotiation = out->extended_master_secret = -1;
-	out->client_renegotiation = out->caa_allowed = -1;
+	out->client_renegotiation = out->caa_allowed = out->early_data = -1;
 	out->tlsa_authenticated = t->authenticated;
 	for (size_t i = 0; i < t->n_tlsa && out->n_tlsa < MC_TLS_MAX_TLSA; i++)
 		out->tlsa[out->n_tlsa++] = (mc_tls_tlsa){.record = mc_strdup(t->tlsa[i]), .matches = -1};

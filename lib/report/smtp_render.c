@@ -140,6 +140,8 @@ static json_t *scan_json(const mc_tls_scan *s, const mc_rpki_result *k)
 	                    : json_boolean(s->extended_master_secret));
 	json_object_set_new(o, "client_renegotiation", s->client_renegotiation < 0 ? json_null()
 	                    : json_boolean(s->client_renegotiation));
+	json_object_set_new(o, "early_data", s->early_data < 0 ? json_null()
+	                    : json_boolean(s->early_data));
 	json_object_set_new(o, "cut_short", json_boolean(s->cut_short));
 	json_object_set_new(o, "handshakes", json_integer(s->handshakes));
 	json_object_set_new(o, "time_ms", json_real(s->ms));

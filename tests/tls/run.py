@@ -8,7 +8,7 @@ CBC-SHA1, OpenSSL security level 0), client order, 1024-bit DH, a 1024-bit
 RSA certificate, a SHA-1 signed certificate, one that resets the connection
 after its ServerHello, one that never answers the ClientHello, and one with
 implicit TLS that the test domain's SRV records name for submission (RFC
-6186, RFC 8314) beside the modern one. For each: the versions and
+6186, RFC 8314) beside the modern one, and openssl s_server with 0-RTT on. For each: the versions and
 the cipher suites mailcheck finds are those `sslscan --starttls-smtp` finds
 (Debian's sslscan; the comparison starts from what the server accepts, as
 sslscan says it), the findings expected of that server are there, and the
@@ -162,6 +162,8 @@ def zone(d, made):
     lines += ['@ CAA 0 issue "letsencrypt.org"', 'mx.client_order CAA 0 issue "digicert.com"']
     # submission (RFC 6186, RFC 8314): the domain "sub" names the modern server
     # for STARTTLS and the implicit one for TLS from the start, on the test port
+    lines += ["early MX 10 mx.modern.scan.test.", "mx.early A 127.0.0.30",
+              f"_submissions._tcp.early SRV 0 1 {PORT[0]} mx.early.scan.test."]
     lines += ["sub MX 10 mx.modern.scan.test.",
               f"_submission._tcp.sub SRV 0 1 {PORT[0]} mx.modern.scan.test.",
               f"_submissions._tcp.sub SRV 0 1 {PORT[0]} mx.implicit.scan.test."]
@@ -226,10 +228,33 @@ def main():
         server = start(d, made, port)
         try:
             cases(zonefile, port)
+            early_data(d, made, zonefile, port)
         finally:
             server.kill()
     print(line("tls: "))
     return 1 if failed() else 0
+
+
+def early_data(d, made, zonefile, port):
+    """openssl s_server with 0-RTT on, as the implicit-TLS submission server
+    of the domain "early": its session tickets offer early data."""
+    crt, key = made["rsa2048"]
+    p = subprocess.Popen(["openssl", "s_server", "-quiet", "-accept", f"127.0.0.30:{port}",
+                          "-cert", crt, "-key", key, "-early_data", "-num_tickets", "1"],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(0.5)
+        r, doc, _secs = mailcheck(zonefile, "early", port)
+        servers = [s for s in (doc or {}).get("servers", []) if s["service"] == "submissions"]
+        codes = {f["code"] for f in (doc or {}).get("findings", [])}
+        check("early: 0-RTT offered in the session tickets (openssl s_server -early_data): "
+              "tls.early_data", servers and servers[0]["early_data"] is True and
+              "tls.early_data" in codes, (servers[0]["early_data"] if servers else None,
+                                          sorted(codes), r.stderr[:200]))
+    finally:
+        p.kill()
+        p.wait()
 
 
 def submission(zonefile, port):
@@ -287,6 +312,8 @@ def cases(zonefile, port):
             check("rsa1024: a certificate not trusted (no --ca-file for it): tls.certificate_untrusted",
                   not server["certificate"]["chain_valid"] and "tls.certificate_untrusted" in codes,
                   server["certificate"])
+        if name == "modern":
+            check("modern: no 0-RTT offered", server["early_data"] is False, server["early_data"])
         if name in ("modern", "legacy"):
             want = name == "legacy"
             check(f"{name}: the server {'lets' if want else 'does not let'} the client renegotiate",
