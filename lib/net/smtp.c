@@ -596,10 +596,11 @@ int mc_smtp_tls_early_data(int fd, SSL *ssl, bool implicit, const mc_net_opts *o
 
 	if (SSL_version(ssl) != TLS1_3_VERSION)
 		return -1;
-	/* the tickets come before the reply: read up to the end of a reply
-	 * (after implicit TLS, the greeting first) */
+	/* the tickets come before the reply: read up to the end of EHLO's reply
+	 * (after implicit TLS, the greeting first, and EHLO only after it: RFC
+	 * 5321 4.3.1, servers that drop early talkers) */
 	snprintf(ehlo, sizeof(ehlo), "EHLO %s\r\n", ehlo_name());
-	if (SSL_write(ssl, ehlo, (int)strlen(ehlo)) <= 0)
+	if (!implicit && SSL_write(ssl, ehlo, (int)strlen(ehlo)) <= 0)
 		return -1;
 	c.deadline = mc_now_ms() + c.step_ms;
 	for (int replies = implicit ? 2 : 1; replies > 0 && got < sizeof(buf) - 1;) {
@@ -612,7 +613,8 @@ int mc_smtp_tls_early_data(int fd, SSL *ssl, bool implicit, const mc_net_opts *o
 			while (got && mc_smtp_reply_scan(buf, got, &end, &bad) > 0 && end) {
 				memmove(buf, buf + end, got - end);
 				got -= end;
-				replies--;
+				if (--replies == 1 && SSL_write(ssl, ehlo, (int)strlen(ehlo)) <= 0)
+					replies = 0; /* the greeting read: now EHLO */
 			}
 			continue;
 		}

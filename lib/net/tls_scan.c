@@ -325,11 +325,17 @@ static int try_once(struct scan *sc, const struct offer *f, struct got *g)
 		return 0; /* nothing this OpenSSL can offer */
 	s->handshakes++;
 	if ((fd = mc_smtp_tls_session(sc->address, s->port, s->implicit, sc->o, &stage, &why)) < 0) {
-		if (!s->error) {
+		if (sc->first_tls && !s->cut_why) { /* graded in part: a later session refused
+		                                      * (a limit of connections, say) */
+			s->cut_short = true;
+			s->cut_why = why;
+		} else if (!sc->first_tls && !s->error) {
 			s->error = why;
 			s->stage = stage;
-			why = NULL;
+		} else {
+			free(why);
 		}
+		why = NULL;
 		sc->broken = true;
 	} else if (!(ssl = SSL_new(ctx))) {
 		r = 0;
