@@ -498,12 +498,9 @@ void mc_domain_html(mc_buf *b, const void *result)
 	mc_html_text(b, mc_text_name(res->domain, name, sizeof(name)));
 	mc_buf_lit(b, " ");
 	mc_html_status(b, mc_verdict_name(res->verdict));
-	mc_buf_lit(b, "</h2><table><tr>");
+	mc_buf_lit(b, "</h2>");
 	/* TRANSLATORS: the headings of a domain's table of parts (--html) */
-	mc_html_elem(b, "th", NULL, _("Part"));
-	mc_html_elem(b, "th", NULL, _("Status"));
-	mc_html_elem(b, "th", NULL, _("Why"));
-	mc_buf_lit(b, "</tr>");
+	mc_html_table_head(b, (const char *const[]){_("Part"), _("Status"), _("Why")}, 3);
 	for (int p = 0; p < MC_PART_COUNT; p++) {
 		mc_buf_lit(b, "<tr><td>");
 		mc_html_text(b, mc_domain_part_label((mc_domain_part)p));

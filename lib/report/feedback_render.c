@@ -481,13 +481,8 @@ static void sources_html(const mc_feedback_result *res, mc_buf *b)
 {
 	/* TRANSLATORS: report --html: the heading of the sending sources, and its table's */
 	mc_html_elem(b, "h3", NULL, _("Sources"));
-	mc_buf_lit(b, "<table><tr>");
-	mc_html_elem(b, "th", NULL, _("Source"));
-	mc_html_elem(b, "th", NULL, _("Messages"));
-	mc_html_elem(b, "th", NULL, _("Pass DMARC"));
-	mc_html_elem(b, "th", NULL, _("Kind"));
-	mc_html_elem(b, "th", NULL, _("What it means"));
-	mc_buf_lit(b, "</tr>");
+	mc_html_table_head(b, (const char *const[]){_("Source"), _("Messages"), _("Pass DMARC"),
+	                   _("Kind"), _("What it means")}, 5);
 	for (size_t i = 0; i < res->n_sources && i < PAGE_SOURCES; i++) {
 		const mc_fb_source *s = &res->sources[i];
 
@@ -521,12 +516,8 @@ static void tls_html(const mc_feedback_result *res, mc_buf *b)
 		return;
 	/* TRANSLATORS: report --html: the heading of the SMTP TLS reports, and its table's */
 	mc_html_elem(b, "h3", NULL, _("TLS (SMTP TLS reports)"));
-	mc_buf_lit(b, "<table><tr>");
-	mc_html_elem(b, "th", NULL, _("Policy"));
-	mc_html_elem(b, "th", NULL, _("MX host"));
-	mc_html_elem(b, "th", NULL, _("Failed sessions"));
-	mc_html_elem(b, "th", NULL, _("Why"));
-	mc_buf_lit(b, "</tr>");
+	mc_html_table_head(b, (const char *const[]){_("Policy"), _("MX host"),
+	                   _("Failed sessions"), _("Why")}, 4);
 	for (size_t i = 0; i < res->n_tls; i++) {
 		const mc_fb_tls_policy *p = &res->tls[i];
 

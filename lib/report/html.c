@@ -63,6 +63,15 @@ void mc_html_elem(mc_buf *b, const char *tag, const char *cls, const char *text)
 	mc_buf_addf(b, "</%s>", tag);
 }
 
+/* "<table><tr><th>..." with each heading escaped, the row closed. */
+void mc_html_table_head(mc_buf *b, const char *const *heads, size_t n)
+{
+	mc_buf_lit(b, "<table><tr>");
+	for (size_t i = 0; i < n; i++)
+		mc_html_elem(b, "th", NULL, heads[i]);
+	mc_buf_lit(b, "</tr>");
+}
+
 /* A status word in its colour: the class is the status, which is also
  * shown, in the locale's words. */
 void mc_html_status(mc_buf *b, const char *status)

@@ -117,6 +117,7 @@ void mc_metric(mc_metrics *m, const char *family, double value, ...)
 void mc_html_text(mc_buf *b, const char *s);
 void mc_html_elem(mc_buf *b, const char *tag, const char *cls, const char *text);
 void mc_html_status(mc_buf *b, const char *status);
+void mc_html_table_head(mc_buf *b, const char *const *heads, size_t n);
 void mc_html_findings(mc_buf *b, const mc_findings *const *lists, size_t n, mc_severity min);
 void mc_html_bars(mc_buf *b, const char *title, const char *const *rows, size_t n_rows,
                   const char *const *series, const char *const *classes, size_t n_series,

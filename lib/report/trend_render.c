@@ -390,13 +390,9 @@ static void weeks_html(mc_buf *b, const mc_fb_history *h)
 		free(labels[i]);
 	free(labels);
 	free(values);
-	mc_buf_lit(b, "<table><tr>");
 	/* TRANSLATORS: report --db --html: the headings of the weekly table */
-	mc_html_elem(b, "th", NULL, _("Week of (Monday, UTC)"));
-	mc_html_elem(b, "th", NULL, _("Messages"));
-	mc_html_elem(b, "th", NULL, _("DMARC pass"));
-	mc_html_elem(b, "th", NULL, _("Legitimate sources' pass"));
-	mc_buf_lit(b, "</tr>");
+	mc_html_table_head(b, (const char *const[]){_("Week of (Monday, UTC)"), _("Messages"),
+	                   _("DMARC pass"), _("Legitimate sources' pass")}, 4);
 	for (size_t i = from; i < h->n_weeks; i++) {
 		const mc_fb_week *w = &h->weeks[i];
 
@@ -530,12 +526,9 @@ static void tls_html(mc_buf *b, const mc_fb_history *h)
 		free(labels[i]);
 	free(labels);
 	free(values);
-	mc_buf_lit(b, "<table><tr>");
 	/* TRANSLATORS: report --db --html: the headings of the TLS failures table */
-	mc_html_elem(b, "th", NULL, _("Week of"));
-	mc_html_elem(b, "th", NULL, _("MX host"));
-	mc_html_elem(b, "th", NULL, _("Failed sessions"));
-	mc_buf_lit(b, "</tr>");
+	mc_html_table_head(b, (const char *const[]){_("Week of"), _("MX host"),
+	                   _("Failed sessions")}, 3);
 	for (size_t i = 0; i < h->n_tls; i++) {
 		mc_buf_addf(b, "<tr><td>%s</td><td>", mc_text_day(h->tls[i].start, d, sizeof(d)));
 		mc_html_text(b, h->tls[i].mx[0] ? h->tls[i].mx : _("(MX not named)"));

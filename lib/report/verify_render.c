@@ -219,13 +219,9 @@ static void hops_html(mc_buf *b, const mc_trace *tr)
 		}
 		mc_html_bars(b, _("Delay at each hop (seconds), oldest first"), labels, n, series,
 		             classes, 1, values);
-		mc_buf_lit(b, "<table><tr>");
 		/* TRANSLATORS: --html: the headings of the table of hops */
-		mc_html_elem(b, "th", NULL, _("Hop"));
-		mc_html_elem(b, "th", NULL, _("From"));
-		mc_html_elem(b, "th", NULL, _("By"));
-		mc_html_elem(b, "th", NULL, _("Delay"));
-		mc_buf_lit(b, "</tr>");
+		mc_html_table_head(b, (const char *const[]){_("Hop"), _("From"), _("By"),
+		                   _("Delay")}, 4);
 		for (size_t i = 0; i < n; i++) {
 			const mc_hop *h = &tr->hops[i];
 
@@ -280,12 +276,8 @@ void mc_verify_html(mc_buf *b, const void *result)
 	mc_buf_lit(b, "</code></p>");
 	/* TRANSLATORS: --html: the heading of the DKIM signatures, and its table's */
 	mc_html_elem(b, "h3", NULL, _("Signatures"));
-	mc_buf_lit(b, "<table><tr>");
-	mc_html_elem(b, "th", NULL, _("Domain"));
-	mc_html_elem(b, "th", NULL, _("Selector"));
-	mc_html_elem(b, "th", NULL, _("Result"));
-	mc_html_elem(b, "th", NULL, _("Why"));
-	mc_buf_lit(b, "</tr>");
+	mc_html_table_head(b, (const char *const[]){_("Domain"), _("Selector"), _("Result"),
+	                   _("Why")}, 4);
 	for (size_t i = 0; i < res->dkim.n_sigs; i++) {
 		const mc_dkim_sig *s = &res->dkim.sigs[i];
 
